@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * The chat-completions request as the proxy accepts it: strict about what matters (messages,
+ * roles, numeric ranges, tool shapes), tolerant of what real clients send (content as "", [] or
+ * null on assistant turns that only carry tool_calls; vendor fields such as `user`, `metadata`,
+ * `parallel_tool_calls`, `reasoning_effort` or unknown ones are kept and passed on, never a 400).
+ */
+
+const contentPart = z.looseObject({ type: z.string().min(1) });
+const content = z.union([z.string(), z.array(contentPart)]).nullish();
+
+const toolCall = z.looseObject({
+  id: z.string(),
+  type: z.literal("function").default("function"),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.string().default("") }),
+});
+
+const message = z.discriminatedUnion("role", [
+  z.looseObject({ role: z.enum(["system", "developer"]), content, name: z.string().optional() }),
+  z.looseObject({ role: z.literal("user"), content, name: z.string().optional() }),
+  z.looseObject({
+    role: z.literal("assistant"),
+    content,
+    name: z.string().optional(),
+    tool_calls: z.array(toolCall).nullish(),
+    reasoning_content: z.string().nullish(),
+  }),
+  z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string().min(1) }),
+  // Legacy function-calling turn, still sent by some older clients.
+  z.looseObject({ role: z.literal("function"), content, name: z.string().min(1) }),
+]);
+
+const tool = z.looseObject({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }),
+]);
+
+const responseFormat = z.discriminatedUnion("type", [
+  z.looseObject({ type: z.literal("text") }),
+  z.looseObject({ type: z.literal("json_object") }),
+  z.looseObject({
+    type: z.literal("json_schema"),
+    json_schema: z.looseObject({ name: z.string().min(1), schema: z.record(z.string(), z.unknown()).optional() }),
+  }),
+]);
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().trim().min(1, "model is required"),
+  messages: z.array(message).min(1, "messages must contain at least one message"),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  n: z.number().int().min(1).max(1, "n > 1 is not supported by the proxy").nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  seed: z.number().int().nullish(),
+  tools: z.array(tool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: responseFormat.nullish(),
+  user: z.string().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+export type ChatMessage = ChatRequest["messages"][number];
+export type ChatTool = NonNullable<ChatRequest["tools"]>[number];
+
+/** Concatenated text of a message's content, whichever form it came in. */
+export function messageText(content: ChatMessage["content"]): string {
+  if (typeof content === "string") return content;
+  if (!content) return "";
+  return content
+    .map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : ""))
+    .join("");
+}

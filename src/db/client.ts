@@ -1,0 +1,43 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+const migrationsFolder = new URL("./migrations", import.meta.url).pathname;
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; without it the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; "memory://" for an in-memory database. */
+  dataDir: string;
+}
+
+/** Opens the configured database and applies pending migrations. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    // onnotice: silence "relation already exists, skipping" notices from the migrator.
+    const sql = postgres(options.databaseUrl, { max: 5, onnotice: () => {} });
+    const db = drizzlePostgres(sql, { schema });
+    await migratePostgres(db, { migrationsFolder });
+    return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+  }
+  const dataDir = options.dataDir;
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder });
+  return { db, kind: "pglite", close: () => client.close() };
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error type of the proxy and its OpenAI wire shape. Used by Hono's onError, the
+ * validator hook, every provider's error map and the mid-stream error chunk.
+ */
+
+export type ProxyErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "upstream_error"
+  | "timeout_error"
+  | "server_error"
+  | "client_closed";
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export interface ProxyErrorOptions {
+  type: ProxyErrorType;
+  code?: string | null;
+  param?: string | null;
+  /** Whether a fallback to another model may help (connection errors, 5xx, 429, timeouts). */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class ProxyError extends Error {
+  readonly type: ProxyErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly retryable: boolean;
+
+  constructor(
+    readonly status: number,
+    message: string,
+    options: ProxyErrorOptions,
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "ProxyError";
+    this.type = options.type;
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+    this.retryable = options.retryable ?? false;
+  }
+
+  toJSON(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
+  new ProxyError(400, message, { type: "invalid_request_error", param, code });
+
+/** Anything thrown that is not a ProxyError becomes a 500 without leaking internals. */
+export function toProxyError(error: unknown): ProxyError {
+  if (error instanceof ProxyError) return error;
+  return new ProxyError(500, "The proxy hit an internal error; see its log for details.", {
+    type: "server_error",
+    code: "internal_error",
+    cause: error,
+  });
+}

@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./logger";
+import { buildProxy } from "./server";
+
+/** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+const proxy = await buildProxy(config, logger);
+
+const server = Bun.serve({
+  hostname: config.host,
+  port: config.port,
+  fetch: proxy.app.fetch,
+  // Streams send a heartbeat every STREAM_HEARTBEAT_MS; this only reaps truly dead connections.
+  idleTimeout: 255,
+  // The body limit is enforced (with a clear 413) by the app; leave Bun a little headroom above it.
+  maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+});
+
+const providerList = proxy.providers.map((provider) => provider.id).join(", ") || "none (see .env.example)";
+logger.info("claude-proxy listening", {
+  url: `http://${server.hostname}:${server.port}/v1`,
+  database: proxy.database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL",
+  providers: providerList,
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.pending });
+  await server.stop();
+  await proxy.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

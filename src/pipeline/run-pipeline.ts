@@ -1,0 +1,51 @@
+import { normalizeUsage } from "../chat/types";
+import { toProxyError } from "../errors";
+import type { Outcome, PipelineContext, PipelineDeps, Stage } from "./context";
+import { dispatch } from "./dispatch";
+import { buildLogRow } from "./log-record";
+import { resolveModel } from "./resolve-model";
+import { observeStream } from "./stream-observer";
+
+/** The fixed order of stages. Later stages (feedback, cache, compress, classify, budget) slot in here. */
+export const defaultStages: Stage[] = [resolveModel, dispatch];
+
+/**
+ * Runs the stages in order, builds the Response through the request's door, and logs exactly once,
+ * also on errors and client aborts. Every response carries x-task-id, x-provider and x-model.
+ */
+export async function runPipeline(context: PipelineContext, deps: PipelineDeps, stages: Stage[] = defaultStages): Promise<Response> {
+  const finish = (outcome: Outcome) => deps.logSink.record(buildLogRow(context, outcome));
+  try {
+    for (const stage of stages) {
+      const result = await stage(context, deps);
+      if (!result) continue;
+      const headers = responseHeaders(context);
+      if (result.kind === "completion") {
+        const completion = result.completion;
+        finish({ status: 200, usage: normalizeUsage(completion.usage), finishReason: completion.choices[0]?.finish_reason ?? null });
+        return context.door.completionResponse(completion, headers);
+      }
+      const chunks = observeStream(result.chunks, {
+        startedAt: context.startedAt,
+        includeUsage: context.request.stream_options?.include_usage === true,
+        clientSignal: context.clientSignal,
+        onEnd: finish,
+      });
+      return context.door.streamResponse(chunks, headers, { heartbeatMs: deps.streamHeartbeatMs, signal: context.clientSignal });
+    }
+    throw new Error("the pipeline ended without an answer");
+  } catch (error) {
+    const proxyError = toProxyError(error);
+    if (proxyError.status >= 500) deps.logger.error("request failed", { taskId: context.taskId, status: proxyError.status, error: proxyError.message, cause: String(proxyError.cause ?? "") });
+    finish({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
+    return context.door.errorResponse(proxyError, responseHeaders(context));
+  }
+}
+
+export function responseHeaders(context: Pick<PipelineContext, "taskId" | "served">): Headers {
+  return new Headers({
+    "x-task-id": context.taskId,
+    "x-provider": context.served?.provider.id ?? "none",
+    "x-model": context.served?.model ?? "none",
+  });
+}

@@ -1,0 +1,94 @@
+import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
+import { toProxyError } from "../errors";
+import type { Outcome } from "./context";
+
+/**
+ * Sits between a provider's chunk stream and the door's encoder. It records what the log needs
+ * (time to first token, usage, finish reason, mid-stream errors), hides the usage chunk from
+ * clients that did not ask for it, turns a thrown upstream failure into a final error chunk, and
+ * reports the outcome exactly once: at the end, on a mid-stream error, or when the client leaves.
+ */
+export interface StreamObserverOptions {
+  startedAt: number;
+  includeUsage: boolean;
+  clientSignal: AbortSignal;
+  onEnd(outcome: Outcome): void;
+}
+
+export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
+  const reader = source.getReader();
+  let ended = false;
+  let ttftMs: number | undefined;
+  let usage: Usage | undefined;
+  let finishReason: string | null = null;
+  let template: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
+
+  const end = (outcome: Partial<Outcome>) => {
+    if (ended) return;
+    ended = true;
+    options.clientSignal.removeEventListener("abort", onClientAbort);
+    options.onEnd({
+      status: 200,
+      finishReason,
+      usage: normalizeUsage(usage),
+      ttftMs,
+      ...outcome,
+    });
+  };
+  const onClientAbort = () => {
+    end({ status: 499, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
+    reader.cancel().catch(() => {});
+  };
+  options.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+
+  return new ReadableStream<ChatCompletionChunk>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value: chunk } = await reader.read();
+          if (done) {
+            end({});
+            controller.close();
+            return;
+          }
+          template = { id: chunk.id, created: chunk.created, model: chunk.model };
+          if (chunk.usage) usage = chunk.usage;
+          for (const choice of chunk.choices) {
+            if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
+            if (choice.finish_reason) finishReason = choice.finish_reason;
+          }
+          if (chunk.error) {
+            controller.enqueue(chunk);
+            end({ status: 502, errorType: chunk.error.type, errorMessage: chunk.error.message });
+            controller.close();
+            reader.cancel().catch(() => {});
+            return;
+          }
+          const visible = options.includeUsage || !chunk.usage ? chunk : withoutUsage(chunk);
+          if (visible) controller.enqueue(visible);
+        } catch (error) {
+          const proxyError = toProxyError(error);
+          controller.enqueue({ ...template, object: "chat.completion.chunk", choices: [], error: proxyError.toJSON().error });
+          end({ status: proxyError.status === 500 ? 502 : proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
+          controller.close();
+        }
+      },
+      cancel(reason) {
+        onClientAbort();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function hasOutput(delta: ChatCompletionChunk["choices"][number]["delta"]): boolean {
+  return Boolean(delta.content || delta.reasoning_content || delta.tool_calls?.length || delta.refusal);
+}
+
+/** The usage-only chunk is dropped; usage riding on a content chunk is removed from it. */
+function withoutUsage(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
+  if (chunk.choices.length === 0) return undefined;
+  const { usage: _usage, ...rest } = chunk;
+  return rest;
+}

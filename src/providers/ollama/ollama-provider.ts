@@ -1,0 +1,48 @@
+import type { Config } from "../../config";
+import type { ModelCatalog } from "../../routing/model-catalog";
+import { createOpenAICompatibleProvider } from "../openai-compatible/openai-compatible-provider";
+import type { LLMProvider, ProviderFactoryContext, ProviderModel } from "../types";
+
+interface OllamaTags {
+  models?: Array<{ name?: string; model?: string }>;
+}
+
+/**
+ * Ollama, found by a short probe of OLLAMA_BASE_URL at start-up; its models are whatever the
+ * server has pulled (`/api/tags`), and it is spoken to through its OpenAI-compatible `/v1`.
+ */
+export async function createOllamaProviders(config: Config, _catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
+  if (!config.ollama.enabled) return [];
+  const fetcher = context.fetch ?? fetch;
+  const baseUrl = config.ollama.baseUrl.replace(/\/+$/, "");
+  const listModels = async (timeoutMs: number): Promise<ProviderModel[]> => {
+    const response = await fetcher(`${baseUrl}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`Ollama answered ${response.status}`);
+    const tags = (await response.json()) as OllamaTags;
+    return (tags.models ?? []).flatMap((model) => {
+      const id = model.name ?? model.model;
+      return id ? [{ id }] : [];
+    });
+  };
+  let models: ProviderModel[];
+  try {
+    models = await listModels(config.ollama.probeTimeoutMs);
+  } catch {
+    context.logger.debug("Ollama not reachable; provider inactive", { baseUrl });
+    return [];
+  }
+  context.logger.info("Ollama detected", { baseUrl, models: models.length });
+  return [
+    createOpenAICompatibleProvider({
+      id: "ollama",
+      displayName: "Ollama",
+      baseUrl: `${baseUrl}/v1`,
+      apiKey: "ollama",
+      capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+      maxTokensField: "max_tokens",
+      listModels: async () => models,
+      logger: context.logger,
+      fetch: context.fetch,
+    }),
+  ];
+}

@@ -1,0 +1,78 @@
+import OpenAI from "openai";
+import type { ChatCompletion } from "../../chat/types";
+import type { Logger } from "../../logger";
+import { asyncIterableToStream } from "../../streams/async-iterable-stream";
+import { createOpenAIChunkTransformer } from "../../stream-transformers/openai-chunks";
+import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
+import { mapOpenAIError } from "./map-openai-error";
+import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
+
+/**
+ * Shared by every provider that speaks the OpenAI chat-completions wire format (OpenAI, Ollama,
+ * custom endpoints). The `openai` SDK does the HTTP and SSE parsing; retries are off because the
+ * router, not the SDK, decides what to try next.
+ */
+export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
+  id: string;
+  displayName: string;
+  baseUrl: string;
+  apiKey: string;
+  capabilities: ProviderCapabilities;
+  listModels(): Promise<ProviderModel[]>;
+  logger: Logger;
+  fetch?: typeof fetch;
+}
+
+export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): LLMProvider {
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl,
+    maxRetries: 0,
+    // The dispatcher owns timeouts (UPSTREAM_TIMEOUT_MS); this only bounds a stream that hangs forever.
+    timeout: 60 * 60 * 1000,
+    fetch: options.fetch,
+  });
+  const body = (call: ProviderCall) => toOpenAIRequest(call.request, call.model, options, options.logger);
+
+  return {
+    id: options.id,
+    displayName: options.displayName,
+    capabilities: options.capabilities,
+    listModels: options.listModels,
+
+    async complete(call) {
+      try {
+        const completion = (await client.chat.completions.create(
+          body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+          { signal: call.signal },
+        )) as unknown as ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> };
+        for (const choice of completion.choices) {
+          const message = choice.message;
+          if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
+            message.reasoning_content = message.reasoning;
+            delete message.reasoning;
+          }
+        }
+        return completion;
+      } catch (error) {
+        throw mapOpenAIError(error, options.displayName);
+      }
+    },
+
+    async stream(call) {
+      try {
+        const upstream = await client.chat.completions.create(
+          body(call) as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
+          { signal: call.signal },
+        );
+        return asyncIterableToStream<unknown>(upstream, {
+          onCancel: () => upstream.controller.abort(),
+          // A connection cut mid-stream surfaces as a mapped ProxyError, then as an error chunk.
+          mapError: (error) => mapOpenAIError(error, options.displayName),
+        }).pipeThrough(createOpenAIChunkTransformer(call.model));
+      } catch (error) {
+        throw mapOpenAIError(error, options.displayName);
+      }
+    },
+  };
+}

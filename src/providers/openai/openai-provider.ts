@@ -1,0 +1,23 @@
+import type { Config } from "../../config";
+import type { ModelCatalog } from "../../routing/model-catalog";
+import { createOpenAICompatibleProvider } from "../openai-compatible/openai-compatible-provider";
+import type { LLMProvider, ProviderFactoryContext } from "../types";
+
+/** OpenAI itself; active when OPENAI_API_KEY is set. Its models are the catalog's OpenAI models. */
+export async function createOpenAIProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
+  if (!config.openai.apiKey) return [];
+  const models = catalog.forProvider("openai").map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
+  return [
+    createOpenAICompatibleProvider({
+      id: "openai",
+      displayName: "OpenAI",
+      baseUrl: config.openai.baseUrl,
+      apiKey: config.openai.apiKey,
+      capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+      maxTokensField: "max_completion_tokens",
+      listModels: async () => models,
+      logger: context.logger,
+      fetch: context.fetch,
+    }),
+  ];
+}

@@ -1,0 +1,51 @@
+import type { ChatRequest } from "../chat/request-schema";
+import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
+import type { Logger } from "../logger";
+
+/**
+ * What every provider implements. Requests and responses use the internal (OpenAI chat) shape;
+ * each provider translates to and from its own wire format inside its folder.
+ *
+ * Errors: `complete` and `stream` reject with a ProxyError (mapped from the upstream's error)
+ * when the upstream fails before the first byte. Once `stream` has resolved, a failure becomes
+ * a final chunk carrying `error`, never a thrown exception.
+ */
+export interface ProviderCapabilities {
+  /** Client-defined tools can be offered to the model and its calls returned to the client. */
+  tools: boolean;
+  vision: boolean;
+  jsonMode: boolean;
+  reasoning: boolean;
+}
+
+export interface ProviderModel {
+  /** The model name as the upstream knows it. */
+  id: string;
+  contextWindow?: number;
+}
+
+export interface ProviderCall {
+  request: ChatRequest;
+  /** The upstream model name chosen by resolution/routing (may differ from request.model). */
+  model: string;
+  /** Aborted when the client goes away or the upstream timeout expires. */
+  signal: AbortSignal;
+}
+
+export interface LLMProvider {
+  /** Stable id used in `provider:model` names, logs and the `x-provider` header. */
+  readonly id: string;
+  readonly displayName: string;
+  readonly capabilities: ProviderCapabilities;
+  listModels(): Promise<ProviderModel[]>;
+  complete(call: ProviderCall): Promise<ChatCompletion>;
+  /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */
+  stream(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>>;
+  /** Releases child processes, pools, sockets. */
+  close?(): Promise<void>;
+}
+
+export interface ProviderFactoryContext {
+  logger: Logger;
+  fetch?: typeof fetch;
+}

@@ -1,0 +1,22 @@
+import type { Config } from "../config";
+import { SHIPPED_CATALOG } from "./catalog-data";
+import { type CatalogEntry, ModelCatalog } from "./model-catalog";
+
+/** The shipped catalog, extended by the models and prices of CUSTOM_PROVIDERS. */
+export function buildCatalog(config: Config): ModelCatalog {
+  const custom: CatalogEntry[] = config.customProviders.flatMap((provider) =>
+    provider.models.map((model) => ({
+      provider: provider.id,
+      model: model.id,
+      tier: model.tier ?? "standard",
+      input: model.inputPricePerMillion,
+      output: model.outputPricePerMillion,
+      cacheRead: model.cacheReadPricePerMillion,
+      contextWindow: model.contextWindow ?? 128_000,
+      capabilities: { tools: true, vision: false, json: true, reasoning: false },
+      aliases: [],
+      source: "CUSTOM_PROVIDERS",
+    })),
+  );
+  return new ModelCatalog([...SHIPPED_CATALOG, ...custom]);
+}

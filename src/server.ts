@@ -1,0 +1,61 @@
+import type { Hono } from "hono";
+import { createApp } from "./app";
+import type { Config } from "./config";
+import { type DatabaseHandle, openDatabase } from "./db/client";
+import { RequestLogWriter } from "./db/request-log-writer";
+import type { Logger } from "./logger";
+import type { PipelineDeps } from "./pipeline/context";
+import { createProviders } from "./providers/registry";
+import type { LLMProvider } from "./providers/types";
+import { buildCatalog } from "./routing/build-catalog";
+import { ModelDirectory } from "./routing/model-directory";
+
+/**
+ * Wires config → database → providers → app. Shared by the entry point, the benchmark and the
+ * end-to-end tests, so all three run the same proxy.
+ */
+export interface Proxy {
+  app: Hono;
+  database: DatabaseHandle;
+  logWriter: RequestLogWriter;
+  providers: LLMProvider[];
+  /** Flushes the request log and releases everything; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface BuildProxyOptions {
+  fetch?: typeof fetch;
+  /** An already-open database (tests share one); it is then not closed by `close()`. */
+  database?: DatabaseHandle;
+}
+
+export async function buildProxy(config: Config, logger: Logger, options: BuildProxyOptions = {}): Promise<Proxy> {
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs, logger });
+  const catalog = buildCatalog(config);
+  const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
+  const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
+  const pipeline: PipelineDeps = {
+    directory,
+    catalog,
+    logSink: logWriter,
+    logger,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    streamHeartbeatMs: config.streamHeartbeatMs,
+  };
+  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind });
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    database,
+    logWriter,
+    providers,
+    close: () =>
+      (closing ??= (async () => {
+        await logWriter.close();
+        await Promise.all(providers.map((provider) => provider.close?.()));
+        if (ownsDatabase) await database.close();
+      })()),
+  };
+}

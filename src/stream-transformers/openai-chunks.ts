@@ -1,0 +1,51 @@
+import type { ChatCompletionChunk } from "../chat/types";
+
+/**
+ * Upstream OpenAI-wire chunks (as parsed by the `openai` SDK) → the internal chunk shape.
+ * Mostly a pass-through; it normalises what OpenAI-compatible servers do differently:
+ * `delta.reasoning` (Ollama, vLLM, OpenRouter) becomes `reasoning_content`, and a chunk that is
+ * not a chat-completion chunk (an error payload, garbage) ends the stream as an error chunk.
+ */
+export function createOpenAIChunkTransformer(model: string): TransformStream<unknown, ChatCompletionChunk> {
+  let id = "chatcmpl-upstream";
+  let created = Math.floor(Date.now() / 1000);
+  let failed = false;
+  return new TransformStream({
+    transform(raw, controller) {
+      if (failed) return;
+      const chunk = raw as Partial<ChatCompletionChunk> & { error?: { message?: string; type?: string; code?: string | null } };
+      if (chunk && typeof chunk === "object" && chunk.error) {
+        failed = true;
+        controller.enqueue(errorChunk(id, created, model, chunk.error.message ?? "The upstream reported an error mid-stream.", chunk.error.code ?? null));
+        return;
+      }
+      if (!chunk || typeof chunk !== "object" || !Array.isArray(chunk.choices)) {
+        failed = true;
+        controller.enqueue(errorChunk(id, created, model, "The upstream sent a malformed stream event.", "malformed_upstream_event"));
+        return;
+      }
+      id = chunk.id ?? id;
+      created = chunk.created ?? created;
+      for (const choice of chunk.choices) {
+        const delta = choice.delta as (typeof choice.delta & { reasoning?: string }) | undefined;
+        if (delta && typeof delta.reasoning === "string" && delta.reasoning_content === undefined) {
+          delta.reasoning_content = delta.reasoning;
+          delete delta.reasoning;
+        }
+        if (!choice.delta) choice.delta = {};
+      }
+      controller.enqueue({ ...(chunk as ChatCompletionChunk), id, created, object: "chat.completion.chunk", model: chunk.model || model });
+    },
+  });
+}
+
+export function errorChunk(id: string, created: number, model: string, message: string, code: string | null): ChatCompletionChunk {
+  return {
+    id,
+    created,
+    model,
+    object: "chat.completion.chunk",
+    choices: [],
+    error: { message, type: "upstream_error", code, param: null },
+  };
+}
