@@ -43,29 +43,35 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
 
   return new ReadableStream<ChatCompletionChunk>(
     {
+      // Reads until one chunk is passed on (or the stream ends): a pull that enqueues nothing would stall.
       async pull(controller) {
         try {
-          const { done, value: chunk } = await reader.read();
-          if (done) {
-            end({});
-            controller.close();
-            return;
+          for (;;) {
+            const { done, value: chunk } = await reader.read();
+            if (done) {
+              end({});
+              controller.close();
+              return;
+            }
+            template = { id: chunk.id, created: chunk.created, model: chunk.model };
+            if (chunk.usage) usage = chunk.usage;
+            for (const choice of chunk.choices) {
+              if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
+              if (choice.finish_reason) finishReason = choice.finish_reason;
+            }
+            if (chunk.error) {
+              controller.enqueue(chunk);
+              end({ status: 502, errorType: chunk.error.type, errorMessage: chunk.error.message });
+              controller.close();
+              reader.cancel().catch(() => {});
+              return;
+            }
+            const visible = options.includeUsage || !chunk.usage ? chunk : withoutUsage(chunk);
+            if (visible) {
+              controller.enqueue(visible);
+              return;
+            }
           }
-          template = { id: chunk.id, created: chunk.created, model: chunk.model };
-          if (chunk.usage) usage = chunk.usage;
-          for (const choice of chunk.choices) {
-            if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
-            if (choice.finish_reason) finishReason = choice.finish_reason;
-          }
-          if (chunk.error) {
-            controller.enqueue(chunk);
-            end({ status: 502, errorType: chunk.error.type, errorMessage: chunk.error.message });
-            controller.close();
-            reader.cancel().catch(() => {});
-            return;
-          }
-          const visible = options.includeUsage || !chunk.usage ? chunk : withoutUsage(chunk);
-          if (visible) controller.enqueue(visible);
         } catch (error) {
           const proxyError = toProxyError(error);
           controller.enqueue({ ...template, object: "chat.completion.chunk", choices: [], error: proxyError.toJSON().error });

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+
+/** The official `openai` client against the proxy against a mock OpenAI upstream. */
+let upstream: MockOpenAIUpstream;
+let proxy: TestProxy;
+let client: OpenAI;
+
+beforeAll(async () => {
+  upstream = startMockOpenAIUpstream();
+  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-upstream-key-1234567890", OPENAI_BASE_URL: upstream.url });
+  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await upstream.close();
+});
+
+describe("non-streaming", () => {
+  test("returns the upstream completion, trace headers and a logged, priced row", async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe("Hello from the mock upstream.");
+    const taskId = response.headers.get("x-task-id")!;
+    expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("x-provider")).toBe("openai");
+    expect(response.headers.get("x-model")).toBe("gpt-4o-mini");
+
+    const row = await proxy.logRow(taskId);
+    expect(row).toMatchObject({ provider: "openai", model: "gpt-4o-mini", status: 200, stream: false, tokensIn: 20, tokensOut: 7 });
+    // gpt-4o-mini: $0.15 in, $0.60 out per million.
+    expect(row!.costUsd).toBeCloseTo((20 * 0.15 + 7 * 0.6) / 1e6, 12);
+  });
+
+  test("the client's key is not forwarded; the configured key is", async () => {
+    await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
+    const last = upstream.requests.at(-1)!;
+    expect(last.headers.authorization).toBe("Bearer sk-test-upstream-key-1234567890");
+  });
+
+  test("provider prefix resolves", async () => {
+    const { response } = await client.chat.completions
+      .create({ model: "openai:gpt-4o", messages: [{ role: "user", content: "Hi" }] })
+      .withResponse();
+    expect(response.headers.get("x-model")).toBe("gpt-4o");
+    expect(upstream.requests.at(-1)!.body.model).toBe("gpt-4o");
+  });
+});
+
+describe("streaming", () => {
+  test("text streams through; usage reaches the log but not a client that did not ask", async () => {
+    upstream.enqueue({ kind: "fixture", name: "text-with-usage" });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true })
+      .withResponse();
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe("Hello! How can I help?");
+    expect(chunks.some((chunk) => chunk.usage)).toBe(false);
+    expect(upstream.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
+
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ stream: true, status: 200, tokensIn: 1200, tokensOut: 9, cachedTokens: 1024, finishReason: "stop" });
+    // 176 plain input tokens at $0.15, 1024 cached at $0.075, 9 output at $0.60 — cached tokens never at full price.
+    expect(row!.costUsd).toBeCloseTo((176 * 0.15 + 1024 * 0.075 + 9 * 0.6) / 1e6, 12);
+    expect(row!.ttftMs).not.toBeNull();
+  });
+
+  test("usage chunk is passed on when the client asks for it", async () => {
+    upstream.enqueue({ kind: "fixture", name: "text-with-usage" });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Hello" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 1200, completion_tokens: 9 });
+  });
+
+  test("parallel tool-call deltas arrive intact and assemble into valid calls", async () => {
+    upstream.enqueue({ kind: "fixture", name: "parallel-tool-calls" });
+    const runner = client.chat.completions.stream({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "Read src/app.ts and list tests" }],
+      tools: [
+        { type: "function", function: { name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } } } },
+        { type: "function", function: { name: "list_files", parameters: { type: "object", properties: { path: { type: "string" } } } } },
+      ],
+    });
+    const final = await runner.finalChatCompletion();
+    const calls = final.choices[0]!.message.tool_calls!;
+    expect(final.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(calls.map((call) => call.type === "function" && [call.id, call.function.name, JSON.parse(call.function.arguments)])).toEqual([
+      ["call_Qd9rS1mGq2LwYv8pT0aXbC1e", "read_file", { path: "src/app.ts" }],
+      ["call_Vb7nK2pLm4QxZt6wR3yHcD8f", "list_files", { path: "tests" }],
+    ]);
+  });
+
+  test("a mid-stream upstream error reaches the client as an API error and is logged as a failure", async () => {
+    upstream.enqueue({ kind: "fixture", name: "mid-stream-error" });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true })
+      .withResponse();
+    const seen: string[] = [];
+    const failure = await (async () => {
+      try {
+        for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(seen.join("")).toBe("Partial");
+    expect(failure?.message).toContain("The server had an error");
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 502, errorType: "upstream_error" });
+  });
+});

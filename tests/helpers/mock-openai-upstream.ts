@@ -1,0 +1,155 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * A local stand-in for api.openai.com / Ollama / any OpenAI-compatible server, speaking the real
+ * wire format: JSON completions, SSE streams replayed from tests/fixtures/openai, real error bodies.
+ * Tests queue replies with `enqueue`; without one it answers with a default text completion.
+ */
+export type MockReply =
+  | { kind: "fixture"; name: string; intervalMs?: number }
+  | { kind: "json"; body: unknown; status?: number }
+  | { kind: "error"; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Synthetic stream: `count` content chunks `intervalMs` apart, then finish and usage. */
+  | { kind: "chunks"; count: number; intervalMs: number }
+  /** Never answers (until the proxy aborts the request). */
+  | { kind: "hang" }
+  /** Sends the first `lines` of a fixture, then cuts the connection. */
+  | { kind: "cut"; name: string; lines: number };
+
+export interface RecordedRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+export interface MockOpenAIUpstream {
+  /** Base URL including /v1, as OPENAI_BASE_URL wants it. */
+  url: string;
+  origin: string;
+  requests: RecordedRequest[];
+  /** Requests the proxy aborted while the mock was still answering. */
+  aborted: number;
+  enqueue(...replies: MockReply[]): void;
+  close(): Promise<void>;
+}
+
+const fixtureDir = join(import.meta.dir, "..", "fixtures", "openai");
+export const readFixtureLines = (name: string): string[] =>
+  readFileSync(join(fixtureDir, `${name}.jsonl`), "utf8").split("\n").filter((line) => line.trim() !== "");
+
+const encoder = new TextEncoder();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function defaultCompletion(model: string, text = "Hello from the mock upstream.") {
+  return {
+    id: "chatcmpl-mock-default",
+    object: "chat.completion",
+    created: 1762000000,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
+    usage: { prompt_tokens: 20, completion_tokens: 7, total_tokens: 27, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    service_tier: "default",
+    system_fingerprint: "fp_mock",
+  };
+}
+
+export function syntheticChunkLines(model: string, count: number): string[] {
+  const base = { id: "chatcmpl-mock-synthetic", object: "chat.completion.chunk", created: 1762000000, model };
+  const lines = [JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })];
+  for (let index = 0; index < count; index++) {
+    lines.push(JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: `token${index} ` }, finish_reason: null }] }));
+  }
+  lines.push(JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }));
+  lines.push(JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 50, completion_tokens: count, total_tokens: 50 + count } }));
+  lines.push("[DONE]");
+  return lines;
+}
+
+function sseResponse(lines: string[], intervalMs: number, signal: AbortSignal, onAbort: () => void, cutAfter?: number): Response {
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (const [index, line] of lines.entries()) {
+        if (cutAfter !== undefined && index >= cutAfter) {
+          controller.error(new Error("connection cut by mock"));
+          return;
+        }
+        if (signal.aborted) {
+          onAbort();
+          return;
+        }
+        controller.enqueue(encoder.encode(`data: ${line}\n\n`));
+        if (intervalMs > 0) await sleep(intervalMs);
+      }
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+}
+
+export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {}): MockOpenAIUpstream {
+  const queue: MockReply[] = [];
+  const requests: RecordedRequest[] = [];
+  const state = { aborted: 0 };
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    async fetch(request) {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/tags") {
+        return Response.json({ models: (options.ollamaModels ?? []).map((name) => ({ name, model: name })) });
+      }
+      if (url.pathname === "/v1/models") {
+        return Response.json({ object: "list", data: (options.ollamaModels ?? []).map((id) => ({ id, object: "model", created: 0, owned_by: "mock" })) });
+      }
+      if (url.pathname !== "/v1/chat/completions") return new Response("not found", { status: 404 });
+      const body = (await request.json()) as Record<string, unknown>;
+      requests.push({ path: url.pathname, headers: Object.fromEntries(request.headers), body });
+      const model = String(body.model);
+      const reply = queue.shift();
+      const onAbort = () => state.aborted++;
+      if (!reply) {
+        if (body.stream) return sseResponse(syntheticChunkLines(model, 3), 0, request.signal, onAbort);
+        return Response.json(defaultCompletion(model));
+      }
+      switch (reply.kind) {
+        case "json":
+          return Response.json(reply.body, { status: reply.status ?? 200 });
+        case "error":
+          return Response.json(reply.body ?? { error: { message: "mock error", type: "server_error", param: null, code: null } }, {
+            status: reply.status,
+            headers: reply.headers,
+          });
+        case "fixture":
+          return sseResponse(readFixtureLines(reply.name), reply.intervalMs ?? 0, request.signal, onAbort);
+        case "chunks":
+          return sseResponse(syntheticChunkLines(model, reply.count), reply.intervalMs, request.signal, onAbort);
+        case "cut":
+          return sseResponse(readFixtureLines(reply.name), 0, request.signal, onAbort, reply.lines);
+        case "hang":
+          return new Promise<Response>((resolve) => {
+            request.signal.addEventListener("abort", () => {
+              onAbort();
+              resolve(new Response(null, { status: 499 }));
+            });
+          });
+      }
+    },
+  });
+
+  const origin = `http://127.0.0.1:${server.port}`;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    requests,
+    get aborted() {
+      return state.aborted;
+    },
+    enqueue: (...replies) => queue.push(...replies),
+    close: async () => {
+      await server.stop(true);
+    },
+  };
+}

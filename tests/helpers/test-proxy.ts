@@ -1,0 +1,40 @@
+import { loadConfig } from "../../src/config";
+import { findRequestLog } from "../../src/db/queries";
+import { silentLogger } from "../../src/logger";
+import { type Proxy, buildProxy } from "../../src/server";
+import { sharedTestDatabase } from "./test-database";
+
+/**
+ * A real proxy on a random 127.0.0.1 port, built exactly as `bun run start` builds it, with the
+ * given environment on top of a neutral one (no real keys, no Ollama probe of the default port).
+ */
+export interface TestProxy {
+  /** Base URL including /v1, for the official SDKs. */
+  url: string;
+  origin: string;
+  proxy: Proxy;
+  /** Flushes the request log and returns the row of one task. */
+  logRow(taskId: string): Promise<Awaited<ReturnType<typeof findRequestLog>>>;
+  close(): Promise<void>;
+}
+
+export async function startTestProxy(env: Record<string, string> = {}): Promise<TestProxy> {
+  const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent", LOG_FLUSH_INTERVAL_MS: "50", ...env });
+  const database = await sharedTestDatabase();
+  const proxy = await buildProxy(config, silentLogger, { database });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: proxy.app.fetch, idleTimeout: 30 });
+  const origin = `http://127.0.0.1:${server.port}`;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    proxy,
+    async logRow(taskId) {
+      await proxy.logWriter.flush();
+      return findRequestLog(database.db, taskId);
+    },
+    async close() {
+      await server.stop(true);
+      await proxy.close();
+    },
+  };
+}
