@@ -1,0 +1,144 @@
+import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
+import { redactSecrets } from "../logger";
+import { mapAnthropicStopReason } from "../providers/anthropic/map-anthropic-stop-reason";
+import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "../providers/anthropic/map-anthropic-usage";
+import { errorChunk } from "./openai-chunks";
+
+/**
+ * Anthropic Messages stream events → OpenAI chunks.
+ * - text_delta → `content`; thinking_delta → `reasoning_content` (never `content`); signatures and
+ *   redacted thinking are dropped (OpenAI clients have nowhere to keep them).
+ * - each tool_use block becomes one tool call: its first delta carries index, id, type, name and
+ *   `arguments: ""`, then each input_json_delta fragment follows; indices count tool calls only.
+ * - message_stop → a finish chunk, then a usage-only chunk (`choices: []`).
+ * - `ping` and event types added after this was written are ignored (Anthropic's versioning
+ *   policy); an `error` event or a known event with a broken shape ends the stream as an error chunk.
+ */
+export type AnthropicStreamEvent =
+  | RawMessageStreamEvent
+  | { type: "ping" }
+  | { type: "error"; error: { type: string; message: string } };
+
+type BlockState = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; toolIndex: number } | { kind: "other" };
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function createAnthropicEventTransformer(model: string): TransformStream<AnthropicStreamEvent, ChatCompletionChunk> {
+  let id = "chatcmpl-anthropic";
+  let created = Math.floor(Date.now() / 1000);
+  let upstreamModel = model;
+  let usage: AnthropicUsageCounts = {};
+  let stopReason: string | null = null;
+  let toolCount = 0;
+  const blocks = new Map<number, BlockState>();
+  let state: "open" | "done" | "failed" = "open";
+
+  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
+    id,
+    object: "chat.completion.chunk",
+    created,
+    model: upstreamModel,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  });
+  const fail = (controller: TransformStreamDefaultController<ChatCompletionChunk>, message: string, code: string) => {
+    state = "failed";
+    controller.enqueue(errorChunk(id, created, upstreamModel, message, code));
+  };
+  const malformed = (controller: TransformStreamDefaultController<ChatCompletionChunk>, type: string) =>
+    fail(controller, `Anthropic sent a malformed ${type} stream event.`, "malformed_upstream_event");
+
+  /** Returns false when the event is malformed. */
+  const handle = (event: Record<string, unknown>, controller: TransformStreamDefaultController<ChatCompletionChunk>): boolean => {
+    switch (event.type) {
+      case "message_start": {
+        const message = event.message;
+        if (!isRecord(message)) return false;
+        if (typeof message.id === "string") id = message.id;
+        if (typeof message.model === "string" && message.model !== "") upstreamModel = message.model;
+        if (isRecord(message.usage)) usage = mergeAnthropicUsage(usage, message.usage as AnthropicUsageCounts);
+        controller.enqueue(chunk({ role: "assistant", content: "" }));
+        return true;
+      }
+      case "content_block_start": {
+        const block = event.content_block;
+        if (typeof event.index !== "number" || !isRecord(block)) return false;
+        if (block.type === "text") {
+          blocks.set(event.index, { kind: "text" });
+          if (typeof block.text === "string" && block.text !== "") controller.enqueue(chunk({ content: block.text }));
+        } else if (block.type === "thinking") {
+          blocks.set(event.index, { kind: "thinking" });
+          if (typeof block.thinking === "string" && block.thinking !== "") controller.enqueue(chunk({ reasoning_content: block.thinking }));
+        } else if (block.type === "tool_use") {
+          if (typeof block.id !== "string" || typeof block.name !== "string") return false;
+          const toolIndex = toolCount++;
+          blocks.set(event.index, { kind: "tool", toolIndex });
+          // A start that already carries the input (non-incremental upstreams) sends it as the first fragment.
+          const preset = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : "";
+          controller.enqueue(chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: "function", function: { name: block.name, arguments: preset } }] }));
+        } else {
+          // redacted_thinking, server tool blocks: nothing an OpenAI client can use.
+          blocks.set(event.index, { kind: "other" });
+        }
+        return true;
+      }
+      case "content_block_delta": {
+        const delta = event.delta;
+        if (typeof event.index !== "number" || !isRecord(delta)) return false;
+        const block = blocks.get(event.index);
+        if (!block) return false;
+        if (delta.type === "text_delta") {
+          if (typeof delta.text !== "string") return false;
+          if (delta.text !== "") controller.enqueue(chunk({ content: delta.text }));
+        } else if (delta.type === "thinking_delta") {
+          if (typeof delta.thinking !== "string") return false;
+          if (delta.thinking !== "") controller.enqueue(chunk({ reasoning_content: delta.thinking }));
+        } else if (delta.type === "input_json_delta") {
+          if (typeof delta.partial_json !== "string" || block.kind !== "tool") return false;
+          if (delta.partial_json !== "") {
+            controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] }));
+          }
+        }
+        // signature_delta, citations_delta and future delta types carry nothing for the client.
+        return true;
+      }
+      case "content_block_stop":
+        return typeof event.index === "number";
+      case "message_delta": {
+        if (!isRecord(event.delta)) return false;
+        if (typeof event.delta.stop_reason === "string") stopReason = event.delta.stop_reason;
+        if (isRecord(event.usage)) usage = mergeAnthropicUsage(usage, event.usage as AnthropicUsageCounts);
+        return true;
+      }
+      case "message_stop":
+        state = "done";
+        controller.enqueue(chunk({}, mapAnthropicStopReason(stopReason)));
+        controller.enqueue({ id, object: "chat.completion.chunk", created, model: upstreamModel, choices: [], usage: mapAnthropicUsage(usage) });
+        return true;
+      case "error": {
+        const error = isRecord(event.error) ? event.error : {};
+        const message = typeof error.message === "string" ? redactSecrets(error.message) : "unknown error";
+        fail(controller, `Anthropic reported an error mid-stream: ${message}`, typeof error.type === "string" ? error.type : "upstream_error");
+        return true;
+      }
+      default:
+        return true;
+    }
+  };
+
+  return new TransformStream<AnthropicStreamEvent, ChatCompletionChunk>({
+    transform(raw, controller) {
+      if (state !== "open") return;
+      const event: unknown = raw;
+      if (!isRecord(event) || typeof event.type !== "string") {
+        malformed(controller, "(untyped)");
+        return;
+      }
+      if (!handle(event, controller) && state === "open") malformed(controller, event.type);
+    },
+    flush(controller) {
+      // The upstream closed cleanly but without message_stop: the answer is truncated, say so.
+      if (state === "open") fail(controller, "The Anthropic stream ended before message_stop.", "truncated_upstream_stream");
+    },
+  });
+}

@@ -1,0 +1,163 @@
+import { describe, expect, test } from "bun:test";
+import { type ChatCompletionChunk, normalizeUsage } from "../../src/chat/types";
+import { ModelCatalog, costUsd } from "../../src/routing/model-catalog";
+import { type AnthropicStreamEvent, createAnthropicEventTransformer } from "../../src/stream-transformers/anthropic-events";
+import { readAnthropicFixture } from "../helpers/mock-anthropic-upstream";
+
+/** Replays recorded-shape Anthropic stream events (tests/fixtures/anthropic) through the transformer. */
+async function replay(events: unknown[], model = "claude-sonnet-4-5"): Promise<ChatCompletionChunk[]> {
+  const source = new ReadableStream<AnthropicStreamEvent>({
+    start(controller) {
+      for (const event of events) controller.enqueue(event as AnthropicStreamEvent);
+      controller.close();
+    },
+  });
+  const chunks: ChatCompletionChunk[] = [];
+  for await (const chunk of source.pipeThrough(createAnthropicEventTransformer(model))) chunks.push(chunk);
+  return chunks;
+}
+
+const text = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
+const reasoning = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "").join("");
+const toolDeltas = (chunks: ChatCompletionChunk[]) => chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
+const finishReasons = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.finish_reason).filter(Boolean);
+
+/** Assembles tool-call deltas exactly as OpenAI clients do: by index, first delta names the call. */
+function assembleToolCalls(chunks: ChatCompletionChunk[]) {
+  const calls: Array<{ id: string; name: string; arguments: string }> = [];
+  for (const delta of toolDeltas(chunks)) {
+    if (delta.id !== undefined) {
+      expect(calls[delta.index]).toBeUndefined();
+      expect(delta).toMatchObject({ type: "function", function: { arguments: "" } });
+      calls[delta.index] = { id: delta.id, name: delta.function!.name!, arguments: delta.function!.arguments! };
+    } else {
+      expect(delta.function?.name).toBeUndefined();
+      calls[delta.index]!.arguments += delta.function!.arguments!;
+    }
+  }
+  return calls;
+}
+
+describe("anthropic events → OpenAI chunks", () => {
+  test("text: role first, content deltas, finish, then a usage-only chunk counting cache tokens", async () => {
+    const chunks = await replay(readAnthropicFixture("text-with-usage"));
+    expect(chunks[0]!.choices[0]!.delta).toEqual({ role: "assistant", content: "" });
+    expect(text(chunks)).toBe("Hello! How can I help?");
+    expect(chunks.every((chunk) => chunk.id === "msg_01XFDUDYJgAACzvnptvVoYEL" && chunk.model === "claude-sonnet-4-5-20250929")).toBe(true);
+    const [finish, usageChunk] = chunks.slice(-2);
+    expect(finish!.choices).toEqual([{ index: 0, delta: {}, finish_reason: "stop" }]);
+    expect(usageChunk!.choices).toEqual([]);
+    expect(usageChunk!.usage).toEqual({
+      prompt_tokens: 180 + 10240 + 2048,
+      completion_tokens: 9,
+      total_tokens: 180 + 10240 + 2048 + 9,
+      prompt_tokens_details: { cached_tokens: 10240, cache_write_tokens: 2048 },
+    });
+    expect(chunks.filter((chunk) => chunk.usage).length).toBe(1);
+  });
+
+  test("cache tokens are billed at their own prices, once", async () => {
+    const chunks = await replay(readAnthropicFixture("text-with-usage"));
+    const sonnet = new ModelCatalog().get("anthropic", "claude-sonnet-4-5")!;
+    // 180 plain input at $3, 10240 cache reads at $0.30, 2048 cache writes at $3.75, 9 output at $15 (per million).
+    expect(costUsd(sonnet, normalizeUsage(chunks.at(-1)!.usage))).toBeCloseTo((180 * 3 + 10240 * 0.3 + 2048 * 3.75 + 9 * 15) / 1e6, 12);
+  });
+
+  test("tool use: text, then one call whose first delta carries id, type, name and empty arguments", async () => {
+    const chunks = await replay(readAnthropicFixture("tool-use"));
+    expect(text(chunks)).toBe("Okay, let's check the weather for San Francisco, CA:");
+    const first = toolDeltas(chunks)[0]!;
+    expect(first).toEqual({ index: 0, id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", type: "function", function: { name: "get_weather", arguments: "" } });
+    const calls = assembleToolCalls(chunks);
+    expect(calls.map((call) => [call.id, call.name, JSON.parse(call.arguments)])).toEqual([
+      ["toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather", { location: "San Francisco, CA", unit: "fahrenheit" }],
+    ]);
+    // The empty input_json_delta fragment is not sent as its own delta.
+    expect(toolDeltas(chunks).every((delta) => delta.id !== undefined || delta.function!.arguments !== "")).toBe(true);
+    expect(finishReasons(chunks)).toEqual(["tool_calls"]);
+    // message_delta reported output tokens only: input comes from message_start.
+    expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 472, completion_tokens: 89 });
+  });
+
+  test("parallel tool calls get indices 0 and 1 among tool calls, whatever the block index", async () => {
+    const chunks = await replay(readAnthropicFixture("parallel-tool-calls"));
+    expect(text(chunks)).toBe("");
+    const calls = assembleToolCalls(chunks);
+    expect(calls.map((call) => [call.id, call.name, JSON.parse(call.arguments)])).toEqual([
+      ["toolu_01A09q90qw90lq917835lq9", "read_file", { path: "src/app.ts" }],
+      ["toolu_01B7xzq2Rk4mNp8sLw3YtVa6", "list_files", { path: "tests" }],
+    ]);
+    expect(finishReasons(chunks)).toEqual(["tool_calls"]);
+  });
+
+  test("tool indices skip text blocks: block 1 is tool call 0", async () => {
+    const chunks = await replay(readAnthropicFixture("tool-use"));
+    expect(new Set(toolDeltas(chunks).map((delta) => delta.index))).toEqual(new Set([0]));
+  });
+
+  test("thinking goes to reasoning_content only; signature and redacted thinking are dropped", async () => {
+    const chunks = await replay(readAnthropicFixture("thinking"));
+    expect(reasoning(chunks)).toBe("Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3");
+    expect(text(chunks)).toBe("27 * 453 = 12,231");
+    expect(JSON.stringify(chunks)).not.toContain("EqQBCgIYAhIM");
+    expect(JSON.stringify(chunks)).not.toContain("EmwKAhgB");
+    expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 44, completion_tokens: 184, completion_tokens_details: { reasoning_tokens: 150 } });
+  });
+
+  test("max_tokens stop becomes finish_reason length", async () => {
+    expect(finishReasons(await replay(readAnthropicFixture("max-tokens")))).toEqual(["length"]);
+  });
+
+  test("a mid-stream error event ends the stream with one error chunk and no finish", async () => {
+    const chunks = await replay(readAnthropicFixture("mid-stream-error"));
+    expect(text(chunks)).toBe("Partial");
+    expect(finishReasons(chunks)).toEqual([]);
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.error).toEqual({ message: "Anthropic reported an error mid-stream: Overloaded", type: "upstream_error", code: "overloaded_error", param: null });
+    expect(chunks.filter((chunk) => chunk.error).length).toBe(1);
+  });
+
+  test("an error event's message is redacted", async () => {
+    const events = [...readAnthropicFixture("mid-stream-error").slice(0, 2), { type: "error", error: { type: "api_error", message: "bad key sk-ant-api03-abcdefghijklmnop" } }];
+    const last = (await replay(events)).at(-1)!;
+    expect(last.error!.message).not.toContain("abcdefghijklmnop");
+    expect(last.error!.message).toContain("[redacted]");
+  });
+
+  test("a malformed event becomes an error chunk and nothing after it is sent", async () => {
+    const chunks = await replay(readAnthropicFixture("malformed-event"));
+    expect(text(chunks)).toBe("Before");
+    expect(chunks.at(-1)!.error).toMatchObject({ code: "malformed_upstream_event", type: "upstream_error" });
+    expect(chunks.filter((chunk) => chunk.error).length).toBe(1);
+    expect(finishReasons(chunks)).toEqual([]);
+  });
+
+  test("events that are not objects, or deltas for unknown blocks, are malformed", async () => {
+    const start = readAnthropicFixture("text-with-usage").slice(0, 1);
+    for (const bad of ["garbage", null, { type: 7 }, { type: "content_block_delta", index: 5, delta: { type: "text_delta", text: "x" } }]) {
+      const chunks = await replay([...start, bad]);
+      expect(chunks.at(-1)!.error?.code).toBe("malformed_upstream_event");
+    }
+  });
+
+  test("event types it does not know (added by Anthropic later) are ignored", async () => {
+    const events = readAnthropicFixture("text-with-usage");
+    events.splice(2, 0, { type: "some_future_event", detail: 1 }, { type: "content_block_delta", index: 0, delta: { type: "citations_delta", citation: {} } });
+    const chunks = await replay(events);
+    expect(text(chunks)).toBe("Hello! How can I help?");
+    expect(chunks.some((chunk) => chunk.error)).toBe(false);
+  });
+
+  test("a stream that closes without message_stop ends with a truncation error", async () => {
+    const chunks = await replay(readAnthropicFixture("text-with-usage").slice(0, 5));
+    expect(text(chunks)).toBe("Hello! How can I");
+    expect(chunks.at(-1)!.error?.code).toBe("truncated_upstream_stream");
+  });
+
+  test("before message_start, chunks use the routed model name", async () => {
+    const chunks = await replay([{ type: "content_block_start", index: 0, content_block: { type: "text", text: "Hi" } }, { type: "message_stop" }], "claude-haiku-4-5");
+    expect(chunks[0]!.model).toBe("claude-haiku-4-5");
+    expect(text(chunks)).toBe("Hi");
+  });
+});
