@@ -21,7 +21,7 @@ describe("mock Anthropic upstream", () => {
   test("default reply, non-streaming, is a complete Message", async () => {
     const message = await client.messages.create(base);
     expect(message).toMatchObject({ type: "message", role: "assistant", model: "claude-sonnet-4-5", stop_reason: "end_turn" });
-    expect(message.content).toEqual([{ type: "text", text: DEFAULT_MOCK_TEXT } as Anthropic.TextBlock]);
+    expect(message.content as unknown[]).toEqual([{ type: "text", text: DEFAULT_MOCK_TEXT }]);
     // SDK 1.14 sends the key as a Bearer token; older clients (and the CLI) use x-api-key.
     const headers = upstream.requests.at(-1)!.headers;
     expect(headers["x-api-key"] ?? headers.authorization?.replace("Bearer ", "")).toBe("sk-ant-test-key-0000000000");
@@ -57,10 +57,10 @@ describe("mock Anthropic upstream", () => {
       },
     });
     const final = await client.messages.stream(base).finalMessage();
-    expect(final.content).toEqual([
+    expect(final.content as unknown[]).toEqual([
       { type: "thinking", thinking: "Need to read the file.", signature: "sig-1" },
       { type: "tool_use", id: "toolu_1", name: "read_file", input: { path: "src/app.ts", lines: [1, 20] } },
-    ] as Anthropic.ContentBlock[]);
+    ]);
     expect(final.stop_reason).toBe("tool_use");
     expect(final.usage).toMatchObject({ input_tokens: 10, cache_read_input_tokens: 1000, cache_creation_input_tokens: 50, output_tokens: 30 });
   });
