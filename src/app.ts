@@ -5,6 +5,8 @@ import { openaiDoor, openaiErrorResponse } from "./doors/openai-door";
 import { ProxyError, invalidRequest, toProxyError } from "./errors";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
+import { apiRoutes } from "./routes/api";
+import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { openaiRoutes } from "./routes/openai";
 
@@ -19,6 +21,8 @@ export interface AppDeps {
 const allowedMethods: Record<string, string> = {
   "/v1/chat/completions": "POST",
   "/v1/models": "GET",
+  "/v1/feedback": "POST",
+  "/api/routing": "GET",
   "/health": "GET",
 };
 
@@ -54,7 +58,9 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
+  app.route("/v1/feedback", feedbackRoutes(pipeline));
   app.route("/v1", openaiRoutes(pipeline));
+  app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
 
   for (const [path, method] of Object.entries(allowedMethods)) {

@@ -73,8 +73,16 @@ const envSchema = z.object({
   MODEL_CATALOG_FILE: z.string().optional(),
   BASELINE_MODEL: z.string().optional(),
   SUCCESS_THRESHOLD: ratio.default(0.8),
+  SUCCESS_MIN_SAMPLES: positiveInt.default(10),
   CONSECUTIVE_FAILURE_LIMIT: positiveInt.default(3),
-});
+  CIRCUIT_COOLDOWN_MS: positiveInt.default(30_000),
+  FALLBACK_TOTAL_TIMEOUT_MS: positiveInt.default(180_000),
+  ROUTING_STANDARD_THRESHOLD: z.coerce.number().min(0).max(100).optional(),
+  ROUTING_PREMIUM_THRESHOLD: z.coerce.number().min(0).max(100).optional(),
+}).refine(
+  (env) => env.ROUTING_STANDARD_THRESHOLD === undefined || env.ROUTING_PREMIUM_THRESHOLD === undefined || env.ROUTING_STANDARD_THRESHOLD < env.ROUTING_PREMIUM_THRESHOLD,
+  { path: ["ROUTING_PREMIUM_THRESHOLD"], message: "must be greater than ROUTING_STANDARD_THRESHOLD" },
+);
 
 type Env = z.infer<typeof envSchema>;
 
@@ -98,7 +106,12 @@ export interface Config {
   modelCatalogFile: string | undefined;
   baselineModel: string | undefined;
   successThreshold: number;
+  successMinSamples: number;
   consecutiveFailureLimit: number;
+  circuitCooldownMs: number;
+  fallbackTotalTimeoutMs: number;
+  /** Score thresholds of the classifier; unset ones keep the classifier's defaults. */
+  routingThresholds: { standard?: number; premium?: number };
 }
 
 export class ConfigError extends Error {
@@ -145,6 +158,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     modelCatalogFile: env.MODEL_CATALOG_FILE,
     baselineModel: env.BASELINE_MODEL,
     successThreshold: env.SUCCESS_THRESHOLD,
+    successMinSamples: env.SUCCESS_MIN_SAMPLES,
     consecutiveFailureLimit: env.CONSECUTIVE_FAILURE_LIMIT,
+    circuitCooldownMs: env.CIRCUIT_COOLDOWN_MS,
+    fallbackTotalTimeoutMs: env.FALLBACK_TOTAL_TIMEOUT_MS,
+    routingThresholds: { standard: env.ROUTING_STANDARD_THRESHOLD, premium: env.ROUTING_PREMIUM_THRESHOLD },
   };
 }

@@ -2,13 +2,22 @@ import type { Hono } from "hono";
 import { createApp } from "./app";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
+import { loadSuccessSamples } from "./db/queries";
 import { RequestLogWriter } from "./db/request-log-writer";
+import { FeedbackService } from "./feedback/feedback-service";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
 import { createProviders } from "./providers/registry";
 import type { LLMProvider } from "./providers/types";
+import { pickBaseline } from "./routing/baseline";
 import { buildCatalog } from "./routing/build-catalog";
+import { CircuitBreakers } from "./routing/circuit-breakers";
 import { ModelDirectory } from "./routing/model-directory";
+import { Router } from "./routing/router";
+import { SuccessRates } from "./routing/success-rates";
+
+/** How far back success rates are learned from at start-up. */
+const SUCCESS_HISTORY_DAYS = 30;
 
 /**
  * Wires config → database → providers → app. Shared by the entry point, the benchmark and the
@@ -36,9 +45,25 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const catalog = buildCatalog(config);
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
+  const breakers = new CircuitBreakers({ failureLimit: config.consecutiveFailureLimit, cooldownMs: config.circuitCooldownMs });
+  const successRates = new SuccessRates(await loadSuccessSamples(database.db, new Date(Date.now() - SUCCESS_HISTORY_DAYS * 86_400_000)));
+  const router = new Router(directory, breakers, successRates, {
+    successThreshold: config.successThreshold,
+    successMinSamples: config.successMinSamples,
+    defaultProvider: config.defaultProvider,
+  });
   const pipeline: PipelineDeps = {
     directory,
     catalog,
+    routing: {
+      router,
+      breakers,
+      successRates,
+      thresholds: config.routingThresholds,
+      baseline: pickBaseline(directory, catalog, config.baselineModel, config.defaultProvider),
+      fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
+    },
+    feedback: new FeedbackService(database.db, logWriter, successRates),
     logSink: logWriter,
     logger,
     upstreamTimeoutMs: config.upstreamTimeoutMs,

@@ -1,6 +1,6 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, ne, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { type RequestLogRow, requestLog } from "./schema";
+import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
 /** Every read and write of the database goes through this module. */
 
@@ -16,4 +16,53 @@ export async function findRequestLog(db: Database, taskId: string) {
 
 export async function listRecentRequestLogs(db: Database, limit = 50) {
   return db.select().from(requestLog).orderBy(desc(requestLog.createdAt)).limit(limit);
+}
+
+/** The latest task of a conversation that a model answered (not the proxy itself). */
+export async function findLatestTaskForSession(db: Database, sessionKey: string) {
+  const rows = await db
+    .select({ taskId: requestLog.taskId, provider: requestLog.provider, model: requestLog.model, category: requestLog.category, status: requestLog.status })
+    .from(requestLog)
+    .where(and(eq(requestLog.sessionKey, sessionKey), isNotNull(requestLog.provider), ne(requestLog.provider, "proxy")))
+    .orderBy(desc(requestLog.createdAt))
+    .limit(1);
+  return rows[0];
+}
+
+export async function insertFeedback(db: Database, row: FeedbackRow): Promise<void> {
+  await db.insert(feedback).values(row);
+}
+
+export async function listFeedbackForTask(db: Database, taskId: string) {
+  return db.select().from(feedback).where(eq(feedback.taskId, taskId)).orderBy(desc(feedback.createdAt));
+}
+
+/**
+ * Success samples per (category, provider:model) since a date: a 200 counts as success, a 5xx or
+ * 429 as failure, unless the task's latest feedback says otherwise; client aborts and client
+ * errors are not samples.
+ */
+export async function loadSuccessSamples(db: Database, since: Date) {
+  const latestRating = sql<number | null>`(select ${feedback.rating} from ${feedback} where ${feedback.taskId} = ${requestLog.taskId} order by ${feedback.createdAt} desc limit 1)`;
+  const success = sql`coalesce(${latestRating} > 0, ${requestLog.status} = 200)`;
+  const rows = await db
+    .select({
+      category: requestLog.category,
+      provider: requestLog.provider,
+      model: requestLog.model,
+      total: sql<number>`count(*)::int`,
+      successes: sql<number>`sum(case when ${success} then 1 else 0 end)::int`,
+    })
+    .from(requestLog)
+    .where(
+      and(
+        gt(requestLog.createdAt, since),
+        isNotNull(requestLog.category),
+        isNotNull(requestLog.model),
+        ne(requestLog.provider, "proxy"),
+        sql`(${requestLog.status} = 200 or ${requestLog.status} >= 500 or ${requestLog.status} = 429)`,
+      ),
+    )
+    .groupBy(requestLog.category, requestLog.provider, requestLog.model);
+  return rows.map((row) => ({ category: row.category!, modelKey: `${row.provider}:${row.model}`, total: Number(row.total), successes: Number(row.successes) }));
 }

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** One row per request that reached the proxy, successful or not. Never holds prompts or keys. */
 export const requestLog = pgTable(
@@ -25,8 +25,40 @@ export const requestLog = pgTable(
     ttftMs: integer("ttft_ms"),
     promptBytes: integer("prompt_bytes").notNull(),
     messageCount: integer("message_count").notNull(),
+    // Routing: what was decided and why, so savings and decisions can be shown later.
+    tier: text("tier"),
+    score: doublePrecision("score"),
+    category: text("category"),
+    routeReason: text("route_reason"),
+    candidates: jsonb("candidates").$type<string[]>(),
+    attempts: jsonb("attempts").$type<Array<{ provider: string; model: string; error?: string }>>(),
+    fallbacks: integer("fallbacks").notNull().default(0),
+    baselineModel: text("baseline_model"),
+    baselineCostUsd: doublePrecision("baseline_cost_usd"),
+    /** Identifies the conversation (user field, x-session-id, or a fingerprint of its opening) for /feedback. */
+    sessionKey: text("session_key"),
   },
-  (table) => [index("request_log_created_at_idx").on(table.createdAt)],
+  (table) => [
+    index("request_log_created_at_idx").on(table.createdAt),
+    index("request_log_session_idx").on(table.sessionKey, table.createdAt),
+  ],
 );
 
 export type RequestLogRow = typeof requestLog.$inferInsert;
+
+/** Ratings users give to answers, by /feedback in chat or POST /v1/feedback. */
+export const feedback = pgTable(
+  "feedback",
+  {
+    id: uuid("id").primaryKey(),
+    taskId: uuid("task_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** +1 good, -1 bad. */
+    rating: smallint("rating").notNull(),
+    comment: text("comment"),
+    source: text("source").notNull(),
+  },
+  (table) => [index("feedback_task_idx").on(table.taskId)],
+);
+
+export type FeedbackRow = typeof feedback.$inferInsert;

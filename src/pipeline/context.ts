@@ -4,18 +4,25 @@ import type { RequestLogSink } from "../db/request-log-writer";
 import type { Door } from "../doors/openai-door";
 import type { Logger } from "../logger";
 import type { LLMProvider } from "../providers/types";
-import type { CatalogEntry, ModelCatalog } from "../routing/model-catalog";
+import type { FeedbackService } from "../feedback/feedback-service";
+import type { CircuitBreakers } from "../routing/circuit-breakers";
+import type { Classification } from "../routing/classifier/classify-request";
+import type { CatalogEntry, ModelCatalog, Tier } from "../routing/model-catalog";
 import type { ModelDirectory } from "../routing/model-directory";
+import type { RequestNeeds } from "../routing/request-needs";
+import type { Router } from "../routing/router";
+import type { SuccessRates } from "../routing/success-rates";
 
 /** One model of one provider that may serve the request. */
 export interface Candidate {
   provider: LLMProvider;
   model: string;
-  entry: CatalogEntry | undefined;
+  entry: CatalogEntry;
 }
 
 export interface Route {
   candidates: Candidate[];
+  tier: Tier | undefined;
   reason: string;
 }
 
@@ -23,6 +30,12 @@ export interface Attempt {
   provider: string;
   model: string;
   error?: string;
+}
+
+/** Who answered when no model did (e.g. the /feedback intercept). */
+export interface LocalAnswer {
+  provider: "proxy";
+  model: string;
 }
 
 /** Everything one request carries through the pipeline. Stages read it and fill it in. */
@@ -37,15 +50,32 @@ export interface PipelineContext {
   promptBytes: number;
   /** Aborted when the client disconnects. */
   clientSignal: AbortSignal;
+  /** The conversation this request belongs to (see session-key.ts). */
+  sessionKey: string;
+  classification?: Classification;
+  needs?: RequestNeeds;
   route?: Route;
+  localAnswer?: LocalAnswer;
   /** The candidate that is serving (or last tried to serve) the request. */
   served?: Candidate;
   attempts: Attempt[];
 }
 
+export interface RoutingDeps {
+  router: Router;
+  breakers: CircuitBreakers;
+  successRates: SuccessRates;
+  thresholds: { standard?: number; premium?: number };
+  /** The model savings are measured against. */
+  baseline: CatalogEntry | undefined;
+  fallbackTotalTimeoutMs: number;
+}
+
 export interface PipelineDeps {
   directory: ModelDirectory;
   catalog: ModelCatalog;
+  routing: RoutingDeps;
+  feedback: FeedbackService;
   logSink: RequestLogSink;
   logger: Logger;
   upstreamTimeoutMs: number;

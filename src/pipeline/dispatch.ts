@@ -1,63 +1,66 @@
+import type { ChatCompletionChunk } from "../chat/types";
 import { ProxyError } from "../errors";
-import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
+import { modelKey } from "../routing/router";
+import type { Candidate, PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
- * sent to the client (connection error, 5xx, 429, timeout) moves on to the next candidate; every
- * attempt is recorded. The upstream call is aborted when the client disconnects, and times out
- * after UPSTREAM_TIMEOUT_MS without a response.
+ * sent to the client (connection error, 5xx, 429, timeout, or an error as the stream's first
+ * event) moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
+ * recorded and feeds the circuit breakers. Once a stream has produced output there is no retry.
  */
 export const dispatch: Stage = async (context, deps) => {
   const candidates = context.route?.candidates ?? [];
-  let lastError: unknown = new ProxyError(503, "No model is available to serve this request.", {
-    type: "server_error",
-    code: "no_candidates",
-  });
+  const breakers = deps.routing.breakers;
+  let lastError: unknown = new ProxyError(503, "No model is available to serve this request.", { type: "server_error", code: "no_candidates" });
   for (const [index, candidate] of candidates.entries()) {
+    const key = modelKey(candidate);
+    if (!breakers.tryAcquire(key)) {
+      context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: "circuit open" });
+      continue;
+    }
     context.served = candidate;
     try {
-      const result = await callProvider(context, deps);
+      const result = await callProvider(candidate, context, deps);
+      breakers.recordSuccess(key);
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model });
       return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: message });
+      context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: message.slice(0, 300) });
       lastError = error;
-      const isLast = index === candidates.length - 1;
-      if (isLast || !(error instanceof ProxyError && error.retryable) || context.clientSignal.aborted) break;
-      deps.logger.warn("upstream failed; trying next candidate", {
-        taskId: context.taskId,
-        provider: candidate.provider.id,
-        model: candidate.model,
-        status: error.status,
-      });
+      const retryable = error instanceof ProxyError && error.retryable;
+      if (retryable) breakers.recordFailure(key, message);
+      else breakers.release(key);
+      const outOfTime = performance.now() - context.startedAt > deps.routing.fallbackTotalTimeoutMs;
+      if (!retryable || context.clientSignal.aborted || outOfTime || index === candidates.length - 1) break;
+      deps.logger.warn("upstream failed; falling back", { taskId: context.taskId, from: key, to: modelKey(candidates[index + 1]!), status: (error as ProxyError).status });
     }
   }
   throw lastError;
 };
 
-async function callProvider(context: PipelineContext, deps: PipelineDeps): Promise<PipelineResult> {
-  const candidate = context.served!;
+async function callProvider(candidate: Candidate, context: PipelineContext, deps: PipelineDeps): Promise<PipelineResult> {
   const upstream = new AbortController();
-  const onClientAbort = () =>
-    upstream.abort(new ProxyError(499, "The client closed the connection.", { type: "client_closed", code: "client_closed" }));
+  const onClientAbort = () => upstream.abort(new ProxyError(499, "The client closed the connection.", { type: "client_closed", code: "client_closed" }));
   if (context.clientSignal.aborted) onClientAbort();
   context.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const timeoutMs = Math.min(deps.upstreamTimeoutMs, Math.max(1, deps.routing.fallbackTotalTimeoutMs - (performance.now() - context.startedAt)));
   const timer = setTimeout(
     () =>
       upstream.abort(
-        new ProxyError(504, `${candidate.provider.displayName} did not respond within ${deps.upstreamTimeoutMs} ms.`, {
+        new ProxyError(504, `${candidate.provider.displayName} did not respond within ${Math.round(timeoutMs)} ms.`, {
           type: "timeout_error",
           code: "upstream_timeout",
           retryable: true,
         }),
       ),
-    deps.upstreamTimeoutMs,
+    timeoutMs,
   );
   const call = { request: context.request, model: candidate.model, signal: upstream.signal };
   try {
     if (context.request.stream) {
-      return { kind: "stream", chunks: await candidate.provider.stream(call) };
+      return { kind: "stream", chunks: await withFirstChunk(await candidate.provider.stream(call)) };
     }
     return { kind: "completion", completion: await candidate.provider.complete(call) };
   } catch (error) {
@@ -67,4 +70,32 @@ async function callProvider(context: PipelineContext, deps: PipelineDeps): Promi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Waits for the stream's first chunk: an upstream that fails right away (an error as its first
+ * event) is then still a fallback case, since nothing has reached the client. The first chunk is
+ * put back in front of the rest.
+ */
+async function withFirstChunk(stream: ReadableStream<ChatCompletionChunk>): Promise<ReadableStream<ChatCompletionChunk>> {
+  const reader = stream.getReader();
+  const first = await reader.read();
+  if (!first.done && first.value.error) {
+    reader.cancel().catch(() => {});
+    const { message, code } = first.value.error;
+    throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
+  }
+  let pending: typeof first | undefined = first;
+  return new ReadableStream<ChatCompletionChunk>(
+    {
+      async pull(controller) {
+        const next = pending ?? (await reader.read());
+        pending = undefined;
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -1,20 +1,22 @@
 import type { RequestLogRow } from "../db/schema";
 import { redactSecrets } from "../logger";
-import { costUsd } from "../routing/model-catalog";
+import { type CatalogEntry, costUsd } from "../routing/model-catalog";
+import { modelKey } from "../routing/router";
 import type { Outcome, PipelineContext } from "./context";
 
-/** The request-log row for one finished request. Holds sizes and counts, never prompt text or keys. */
-export function buildLogRow(context: PipelineContext, outcome: Outcome): RequestLogRow {
+/** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
+export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): RequestLogRow {
   const served = context.served;
   const usage = outcome.usage;
+  const failedAttempts = context.attempts.filter((attempt) => attempt.error !== undefined).length;
   return {
     taskId: context.taskId,
     createdAt: context.receivedAt,
     door: context.door.name,
     userAgent: context.userAgent?.slice(0, 300) ?? null,
     requestedModel: context.request.model.slice(0, 200),
-    provider: served?.provider.id ?? null,
-    model: served?.model ?? null,
+    provider: context.localAnswer?.provider ?? served?.provider.id ?? null,
+    model: context.localAnswer?.model ?? served?.model ?? null,
     stream: Boolean(context.request.stream),
     status: outcome.status,
     errorType: outcome.errorType ?? null,
@@ -24,10 +26,20 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome): Request
     tokensOut: usage?.tokensOut ?? 0,
     cachedTokens: usage?.cachedTokens ?? 0,
     cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
-    costUsd: costUsd(served?.entry, usage),
+    costUsd: context.localAnswer ? 0 : costUsd(served?.entry, usage),
     latencyMs: Math.round(performance.now() - context.startedAt),
     ttftMs: outcome.ttftMs ?? null,
     promptBytes: context.promptBytes,
     messageCount: context.request.messages.length,
+    tier: context.route?.tier ?? null,
+    score: context.classification?.score ?? null,
+    category: context.localAnswer ? "feedback" : (context.classification?.category ?? null),
+    routeReason: context.route?.reason.slice(0, 500) ?? null,
+    candidates: context.route?.candidates.map(modelKey) ?? null,
+    attempts: context.attempts.length > 0 ? context.attempts : null,
+    fallbacks: failedAttempts,
+    baselineModel: baseline ? `${baseline.provider}:${baseline.model}` : null,
+    baselineCostUsd: baseline && usage && !context.localAnswer ? costUsd(baseline, usage) : null,
+    sessionKey: context.sessionKey,
   };
 }

@@ -30,8 +30,9 @@ export function rejectRequest(deps: PipelineDeps, rejected: RejectedRequest): Re
     userAgent: rejected.userAgent,
     promptBytes: rejected.promptBytes ?? 0,
     clientSignal: new AbortController().signal,
+    sessionKey: "rejected",
     attempts: [],
   };
-  deps.logSink.record(buildLogRow(context, { status: error.status, errorType: error.type, errorMessage: error.message }));
+  deps.logSink.record(buildLogRow(context, { status: error.status, errorType: error.type, errorMessage: error.message }, undefined));
   return rejected.door.errorResponse(error, responseHeaders(context));
 }

@@ -1,20 +1,22 @@
 import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
 import type { Outcome, PipelineContext, PipelineDeps, Stage } from "./context";
+import { classify } from "./classify";
 import { dispatch } from "./dispatch";
-import { buildLogRow } from "./log-record";
-import { resolveModel } from "./resolve-model";
+import { feedbackIntercept } from "./feedback-intercept";
+import { recordOutcome } from "./record-outcome";
+import { route } from "./route";
 import { observeStream } from "./stream-observer";
 
-/** The fixed order of stages. Later stages (feedback, cache, compress, classify, budget) slot in here. */
-export const defaultStages: Stage[] = [resolveModel, dispatch];
+/** The fixed order of stages. Cache, compression and budget stages slot in where the architecture says. */
+export const defaultStages: Stage[] = [feedbackIntercept, classify, route, dispatch];
 
 /**
  * Runs the stages in order, builds the Response through the request's door, and logs exactly once,
  * also on errors and client aborts. Every response carries x-task-id, x-provider and x-model.
  */
 export async function runPipeline(context: PipelineContext, deps: PipelineDeps, stages: Stage[] = defaultStages): Promise<Response> {
-  const finish = (outcome: Outcome) => deps.logSink.record(buildLogRow(context, outcome));
+  const finish = (outcome: Outcome) => recordOutcome(context, outcome, deps);
   try {
     for (const stage of stages) {
       const result = await stage(context, deps);
@@ -42,10 +44,16 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps, 
   }
 }
 
-export function responseHeaders(context: Pick<PipelineContext, "taskId" | "served">): Headers {
-  return new Headers({
+export function responseHeaders(context: Pick<PipelineContext, "taskId" | "served" | "route" | "localAnswer">): Headers {
+  const headers = new Headers({
     "x-task-id": context.taskId,
-    "x-provider": context.served?.provider.id ?? "none",
-    "x-model": context.served?.model ?? "none",
+    "x-provider": context.localAnswer?.provider ?? context.served?.provider.id ?? "none",
+    "x-model": context.localAnswer?.model ?? context.served?.model ?? "none",
   });
+  if (context.route) {
+    if (context.route.tier) headers.set("x-tier", context.route.tier);
+    // Header values must be Latin-1; reasons are ASCII by construction, this keeps it so.
+    headers.set("x-route-reason", context.route.reason.replace(/[^\x20-\x7e]/g, "?").slice(0, 300));
+  }
+  return headers;
 }

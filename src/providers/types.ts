@@ -22,6 +22,8 @@ export interface ProviderModel {
   /** The model name as the upstream knows it. */
   id: string;
   contextWindow?: number;
+  /** Size of a local model (Ollama), used to guess its tier when the catalog does not know it. */
+  parameterBillions?: number;
 }
 
 export interface ProviderCall {

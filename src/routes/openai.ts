@@ -7,6 +7,8 @@ import { invalidRequest } from "../errors";
 import type { PipelineDeps } from "../pipeline/context";
 import { rejectRequest } from "../pipeline/reject-request";
 import { runPipeline } from "../pipeline/run-pipeline";
+import { sessionKey } from "../pipeline/session-key";
+import { listModels } from "./list-models";
 
 /** The OpenAI door: POST /v1/chat/completions and GET /v1/models. Thin: validate, run, return. */
 export function openaiRoutes(deps: PipelineDeps): Hono {
@@ -47,6 +49,7 @@ export function openaiRoutes(deps: PipelineDeps): Hono {
           userAgent: c.req.header("user-agent") ?? null,
           promptBytes: Number(c.req.header("content-length") ?? 0) || JSON.stringify(request.messages).length,
           clientSignal: c.req.raw.signal,
+          sessionKey: sessionKey(request, c.req.header("x-session-id")),
           attempts: [],
         },
         deps,
@@ -54,20 +57,13 @@ export function openaiRoutes(deps: PipelineDeps): Hono {
     },
   );
 
-  routes.get("/models", (c) => {
-    const created = Math.floor(Date.now() / 1000);
-    const data = deps.directory.all().map((candidate) => ({
-      id: deps.directory.publicName(candidate),
-      object: "model" as const,
-      created,
-      owned_by: candidate.provider.id,
-    }));
-    return c.json({ object: "list", data });
-  });
+  routes.get("/models", (c) => c.json({ object: "list", data: listModels(deps.directory) }));
 
   routes.get("/models/:model{.+}", (c) => {
-    const candidate = deps.directory.resolve(c.req.param("model"));
-    return c.json({ id: deps.directory.publicName(candidate), object: "model", created: Math.floor(Date.now() / 1000), owned_by: candidate.provider.id });
+    const name = c.req.param("model");
+    deps.directory.select(name);
+    const listed = listModels(deps.directory).find((model) => model.id === name);
+    return c.json(listed ?? { id: name, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "claude-proxy" });
   });
 
   return routes;

@@ -1,8 +1,9 @@
 import type { Config } from "../config";
 import { SHIPPED_CATALOG } from "./catalog-data";
+import { mergeCatalogEntries, readCatalogFile } from "./catalog-file";
 import { type CatalogEntry, ModelCatalog } from "./model-catalog";
 
-/** The shipped catalog, extended by the models and prices of CUSTOM_PROVIDERS. */
+/** The shipped catalog, extended by CUSTOM_PROVIDERS' models and prices, then by MODEL_CATALOG_FILE. */
 export function buildCatalog(config: Config): ModelCatalog {
   const custom: CatalogEntry[] = config.customProviders.flatMap((provider) =>
     provider.models.map((model) => ({
@@ -18,5 +19,6 @@ export function buildCatalog(config: Config): ModelCatalog {
       source: "CUSTOM_PROVIDERS",
     })),
   );
-  return new ModelCatalog([...SHIPPED_CATALOG, ...custom]);
+  const overrides = config.modelCatalogFile ? readCatalogFile(config.modelCatalogFile) : [];
+  return new ModelCatalog(mergeCatalogEntries([...SHIPPED_CATALOG, ...custom], overrides));
 }

@@ -1,13 +1,23 @@
 import { ProxyError } from "../errors";
 import type { Candidate } from "../pipeline/context";
-import type { LLMProvider } from "../providers/types";
-import type { ModelCatalog } from "./model-catalog";
+import type { LLMProvider, ProviderModel } from "../providers/types";
+import { closestNames } from "./closest-names";
+import { type CatalogEntry, type ModelCatalog, TIERS, type Tier } from "./model-catalog";
 
 /**
- * The models of the active providers, and resolution of a client's `model` string onto one of
- * them: an exact name (`gpt-4o-mini`) or a provider prefix (`openai:gpt-4o`, `ollama:qwen2.5-coder:7b`).
- * When two providers serve the same name, DEFAULT_PROVIDER wins, then registry order.
+ * The models of the active providers, each with its catalog entry, and resolution of a client's
+ * `model` string: an exact name (`gpt-4o-mini`), a provider prefix (`openai:gpt-4o`,
+ * `ollama:qwen2.5-coder:7b`), an alias (`sonnet`), a tier (`economy`, `standard`, `premium`) or
+ * `auto`. When several providers serve the same model, DEFAULT_PROVIDER comes first, then
+ * registry order; the router orders them by cost.
  */
+export type ModelSelection =
+  | { kind: "model"; candidates: Candidate[]; label: string }
+  | { kind: "tier"; tier: Tier }
+  | { kind: "auto" };
+
+export const AUTO_MODEL = "auto";
+
 export class ModelDirectory {
   private constructor(
     private readonly providers: LLMProvider[],
@@ -15,12 +25,14 @@ export class ModelDirectory {
   ) {}
 
   static async build(providers: LLMProvider[], catalog: ModelCatalog, defaultProvider?: string): Promise<ModelDirectory> {
-    const ordered = [...providers].sort(
-      (a, b) => Number(b.id === defaultProvider) - Number(a.id === defaultProvider),
-    );
+    const ordered = [...providers].sort((a, b) => Number(b.id === defaultProvider) - Number(a.id === defaultProvider));
     const lists = await Promise.all(ordered.map((provider) => provider.listModels()));
     const models = ordered.flatMap((provider, index) =>
-      (lists[index] ?? []).map((model) => ({ provider, model: model.id, entry: catalog.get(provider.id, model.id) })),
+      (lists[index] ?? []).map((model) => ({
+        provider,
+        model: model.id,
+        entry: catalog.get(provider.id, model.id) ?? uncatalogued(provider, model),
+      })),
     );
     return new ModelDirectory(ordered, models);
   }
@@ -33,32 +45,61 @@ export class ModelDirectory {
     return this.models;
   }
 
+  inTier(tier: Tier): Candidate[] {
+    return this.models.filter((candidate) => candidate.entry.tier === tier);
+  }
+
+  find(providerId: string, model: string): Candidate | undefined {
+    return this.models.find((candidate) => candidate.provider.id === providerId && candidate.model === model);
+  }
+
   /** Public name of a model: bare when unique, `provider:model` when another provider has it too. */
   publicName(candidate: Candidate): string {
     const first = this.models.find((other) => other.model === candidate.model);
     return first === candidate ? candidate.model : `${candidate.provider.id}:${candidate.model}`;
   }
 
-  resolve(name: string): Candidate {
+  /** Aliases of the active models, each with the models it stands for. */
+  aliases(): Map<string, Candidate[]> {
+    const aliases = new Map<string, Candidate[]>();
+    for (const candidate of this.models) {
+      for (const alias of candidate.entry.aliases) aliases.set(alias, [...(aliases.get(alias) ?? []), candidate]);
+    }
+    return aliases;
+  }
+
+  select(name: string): ModelSelection {
+    const lower = name.toLowerCase();
+    if (lower === AUTO_MODEL) return { kind: "auto" };
+    if ((TIERS as readonly string[]).includes(lower)) return { kind: "tier", tier: lower as Tier };
     const separator = name.indexOf(":");
     if (separator > 0) {
       const providerId = name.slice(0, separator);
       if (this.providers.some((provider) => provider.id === providerId)) {
         const inProvider = this.models.filter((candidate) => candidate.provider.id === providerId);
-        const found = findByName(inProvider, name.slice(separator + 1));
-        if (found) return found;
-        throw this.notFound(name, inProvider);
+        const found = byName(inProvider, name.slice(separator + 1));
+        if (found.length > 0) return { kind: "model", candidates: found, label: name };
+        throw this.notFound(name, inProvider.map((candidate) => `${providerId}:${candidate.model}`));
       }
     }
-    const found = findByName(this.models, name);
-    if (found) return found;
-    throw this.notFound(name, this.models);
+    const exact = byName(this.models, name);
+    if (exact.length > 0) return { kind: "model", candidates: exact, label: name };
+    const aliased = this.aliases().get(lower);
+    if (aliased) return { kind: "model", candidates: aliased, label: name };
+    throw this.notFound(name, this.listedNames());
   }
 
-  private notFound(name: string, among: Candidate[]): ProxyError {
-    const names = among.map((candidate) => this.publicName(candidate));
+  /** Every name a client may send: models, aliases, tiers and auto. */
+  listedNames(): string[] {
+    return [...new Set([...this.models.map((candidate) => this.publicName(candidate)), ...this.aliases().keys(), ...TIERS, AUTO_MODEL])];
+  }
+
+  private notFound(name: string, names: string[]): ProxyError {
     const close = closestNames(name, names, 3);
-    const available = names.length === 0 ? "no models: no provider is active (set OPENAI_API_KEY, CUSTOM_PROVIDERS, or run Ollama)" : names.slice(0, 30).join(", ") + (names.length > 30 ? ", …" : "");
+    const available =
+      this.models.length === 0
+        ? "no models: no provider is active (set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS, install the claude CLI, or run Ollama)"
+        : names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
     const suggestion = close.length > 0 ? ` Did you mean ${close.map((value) => `'${value}'`).join(" or ")}?` : "";
     return new ProxyError(404, `The model '${name}' does not exist or no active provider serves it.${suggestion} Available: ${available}.`, {
       type: "invalid_request_error",
@@ -68,32 +109,34 @@ export class ModelDirectory {
   }
 }
 
-function findByName(candidates: Candidate[], name: string): Candidate | undefined {
-  return (
-    candidates.find((candidate) => candidate.model === name) ??
-    // Ollama names carry a tag; `qwen2.5-coder` means `qwen2.5-coder:latest`.
-    candidates.find((candidate) => candidate.model === `${name}:latest`)
-  );
+function byName(candidates: Candidate[], name: string): Candidate[] {
+  const exact = candidates.filter((candidate) => candidate.model === name);
+  // Ollama names carry a tag; `qwen2.5-coder` means `qwen2.5-coder:latest`.
+  return exact.length > 0 ? exact : candidates.filter((candidate) => candidate.model === `${name}:latest`);
 }
 
-function closestNames(name: string, names: string[], count: number): string[] {
-  const target = name.toLowerCase();
-  return names
-    .map((candidate) => ({ candidate, distance: editDistance(target, candidate.toLowerCase()) }))
-    .filter(({ candidate, distance }) => distance <= Math.max(2, Math.floor(candidate.length / 3)) || candidate.toLowerCase().includes(target))
-    .sort((a, b) => a.distance - b.distance)
-    .slice(0, count)
-    .map(({ candidate }) => candidate);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+/**
+ * A model the catalog does not list (a pulled Ollama model, an unknown custom one): free, tier
+ * guessed from its size when known (local models under 20B parameters are economy), capabilities
+ * those of its provider.
+ */
+function uncatalogued(provider: LLMProvider, model: ProviderModel): CatalogEntry {
+  const size = model.parameterBillions;
+  const tier: Tier = size === undefined ? "economy" : size < 20 ? "economy" : size < 100 ? "standard" : "premium";
+  return {
+    provider: provider.id,
+    model: model.id,
+    tier,
+    input: 0,
+    output: 0,
+    contextWindow: model.contextWindow ?? 32_768,
+    capabilities: {
+      tools: provider.capabilities.tools,
+      vision: provider.capabilities.vision,
+      json: provider.capabilities.jsonMode,
+      reasoning: provider.capabilities.reasoning,
+    },
+    aliases: [],
+    source: "not in the catalog: free, tier from model size",
+  };
 }

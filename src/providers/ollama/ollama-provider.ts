@@ -4,7 +4,7 @@ import { createOpenAICompatibleProvider } from "../openai-compatible/openai-comp
 import type { LLMProvider, ProviderFactoryContext, ProviderModel } from "../types";
 
 interface OllamaTags {
-  models?: Array<{ name?: string; model?: string }>;
+  models?: Array<{ name?: string; model?: string; details?: { parameter_size?: string } }>;
 }
 
 /**
@@ -21,7 +21,10 @@ export async function createOllamaProviders(config: Config, _catalog: ModelCatal
     const tags = (await response.json()) as OllamaTags;
     return (tags.models ?? []).flatMap((model) => {
       const id = model.name ?? model.model;
-      return id ? [{ id }] : [];
+      // parameter_size looks like "7.6B" or "494.03M".
+      const size = /^([\d.]+)\s*([BM])/i.exec(model.details?.parameter_size ?? "");
+      const parameterBillions = size ? Number(size[1]) / (size[2]!.toUpperCase() === "M" ? 1000 : 1) : undefined;
+      return id ? [{ id, parameterBillions }] : [];
     });
   };
   let models: ProviderModel[];

@@ -1,0 +1,54 @@
+import type { Database } from "../db/client";
+import { findLatestTaskForSession, findRequestLog, insertFeedback } from "../db/queries";
+import type { RequestLogWriter } from "../db/request-log-writer";
+import type { SuccessRates } from "../routing/success-rates";
+
+/**
+ * Records ratings and feeds them into the router's success rates. Knows the latest answered task
+ * of each conversation (in memory for recent ones, from the database otherwise).
+ */
+export interface FeedbackTarget {
+  taskId: string;
+  provider: string;
+  model: string;
+}
+
+export type FeedbackResult = { ok: true; target: FeedbackTarget } | { ok: false; reason: string };
+
+const REMEMBERED_SESSIONS = 10_000;
+
+export class FeedbackService {
+  private readonly latestBySession = new Map<string, FeedbackTarget & { category: string }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly logWriter: Pick<RequestLogWriter, "flush">,
+    private readonly successRates: SuccessRates,
+  ) {}
+
+  rememberTask(sessionKey: string, target: FeedbackTarget & { category: string }): void {
+    this.latestBySession.delete(sessionKey);
+    this.latestBySession.set(sessionKey, target);
+    if (this.latestBySession.size > REMEMBERED_SESSIONS) this.latestBySession.delete(this.latestBySession.keys().next().value!);
+  }
+
+  async latestTask(sessionKey: string): Promise<FeedbackTarget | undefined> {
+    const remembered = this.latestBySession.get(sessionKey);
+    if (remembered) return remembered;
+    const row = await findLatestTaskForSession(this.db, sessionKey);
+    return row?.provider && row.model ? { taskId: row.taskId, provider: row.provider, model: row.model } : undefined;
+  }
+
+  async submit(taskId: string, rating: 1 | -1, comment: string | null, source: "chat" | "api"): Promise<FeedbackResult> {
+    // The task's own row may still be in the write buffer.
+    await this.logWriter.flush();
+    const row = await findRequestLog(this.db, taskId);
+    if (!row || !row.provider || !row.model || row.provider === "proxy") {
+      return { ok: false, reason: `No answered request with task id ${taskId} is known to this proxy.` };
+    }
+    await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
+    const modelKey = `${row.provider}:${row.model}`;
+    if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey, success: row.status === 200 });
+    return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
+  }
+}

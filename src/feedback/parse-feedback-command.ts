@@ -1,0 +1,35 @@
+/**
+ * `/feedback good`, `/feedback bad wrong file edited`, `/feedback +1`, `/feedback -1 too slow`,
+ * `/feedback 👍`: a rating (+1 or -1) and an optional comment.
+ */
+export type FeedbackCommand = { ok: true; rating: 1 | -1; comment: string | null } | { ok: false; message: string };
+
+const positive = new Set(["good", "+1", "1", "up", "yes", "great", "ok", "👍", "thumbsup", "correct", "right"]);
+const negative = new Set(["bad", "-1", "down", "no", "wrong", "poor", "👎", "thumbsdown", "incorrect"]);
+
+export const FEEDBACK_PREFIX = "/feedback";
+
+export function isFeedbackCommand(text: string): boolean {
+  const trimmed = text.trimStart();
+  return trimmed.toLowerCase().startsWith(FEEDBACK_PREFIX) && (trimmed.length === FEEDBACK_PREFIX.length || /\s/.test(trimmed[FEEDBACK_PREFIX.length]!));
+}
+
+export function parseFeedbackCommand(text: string): FeedbackCommand {
+  const rest = text.trimStart().slice(FEEDBACK_PREFIX.length).trim();
+  const [first = "", ...words] = rest.split(/\s+/);
+  const word = first.toLowerCase().replace(/[.!,:;]+$/, "");
+  const rating = positive.has(word) ? 1 : negative.has(word) ? -1 : undefined;
+  if (rating === undefined) {
+    return { ok: false, message: "Usage: /feedback good|bad|+1|-1 [comment], for example `/feedback bad edited the wrong file`." };
+  }
+  const comment = words.join(" ").trim();
+  return { ok: true, rating, comment: comment === "" ? null : comment.slice(0, 2000) };
+}
+
+/** A rating sent to POST /v1/feedback: 1, -1, "+1", "-1", "good", "bad", "up", "down". */
+export function parseRating(value: unknown): 1 | -1 | undefined {
+  if (value === 1 || value === -1) return value;
+  if (typeof value !== "string") return undefined;
+  const word = value.trim().toLowerCase();
+  return positive.has(word) ? 1 : negative.has(word) ? -1 : undefined;
+}

@@ -1,0 +1,39 @@
+import { completionToChunks, localCompletion } from "../chat/local-completion";
+import { messageText } from "../chat/request-schema";
+import { isFeedbackCommand, parseFeedbackCommand } from "../feedback/parse-feedback-command";
+import type { Stage } from "./context";
+
+/**
+ * A chat request whose last user message starts with `/feedback` is answered by the proxy itself:
+ * the rating goes to the previous answered task of the same conversation, and the reply (a normal
+ * completion or stream) says what was recorded — or why nothing was.
+ */
+export const feedbackIntercept: Stage = async (context, deps) => {
+  const last = context.request.messages.at(-1);
+  if (last?.role !== "user") return undefined;
+  const text = messageText(last.content);
+  if (!isFeedbackCommand(text)) return undefined;
+
+  context.localAnswer = { provider: "proxy", model: "feedback" };
+  const reply = await feedbackReply(text, context.sessionKey, deps);
+  const completion = localCompletion("feedback", reply);
+  return context.request.stream ? { kind: "stream", chunks: completionToChunks(completion) } : { kind: "completion", completion };
+};
+
+async function feedbackReply(text: string, sessionKey: string, deps: Parameters<Stage>[1]): Promise<string> {
+  const command = parseFeedbackCommand(text);
+  if (!command.ok) return `Nothing was recorded. ${command.message}`;
+  const target = await deps.feedback.latestTask(sessionKey);
+  if (!target) {
+    return (
+      "Nothing was recorded: this conversation has no earlier answer to rate. The proxy links /feedback to the " +
+      "previous answer of the same conversation (by the x-session-id header, the `user` field, or the conversation's " +
+      "opening messages); POST /v1/feedback with a task_id (from the x-task-id header) rates any answer."
+    );
+  }
+  const result = await deps.feedback.submit(target.taskId, command.rating, command.comment, "chat");
+  if (!result.ok) return `Nothing was recorded: ${result.reason}`;
+  const verdict = command.rating > 0 ? "good (+1)" : "bad (-1)";
+  const comment = command.comment ? ` with the comment "${command.comment}"` : "";
+  return `Thanks, recorded ${verdict}${comment} for the previous answer (task ${target.taskId}, ${target.provider}:${target.model}). The router uses it to pick models for similar tasks.`;
+}

@@ -1,0 +1,86 @@
+/**
+ * One breaker per provider/model. CONSECUTIVE_FAILURE_LIMIT failures in a row open it; after the
+ * cool-down it lets exactly one probe request through (half-open): success closes it, failure
+ * opens it for another cool-down.
+ */
+export type BreakerState = "closed" | "open" | "half-open";
+
+interface Breaker {
+  consecutiveFailures: number;
+  openedAt: number | undefined;
+  probeInFlight: boolean;
+  lastError: string | undefined;
+}
+
+export interface BreakerSnapshot {
+  key: string;
+  state: BreakerState;
+  consecutiveFailures: number;
+  openedAt: string | null;
+  retryInMs: number;
+  lastError: string | null;
+}
+
+export class CircuitBreakers {
+  private readonly breakers = new Map<string, Breaker>();
+
+  constructor(
+    private readonly options: { failureLimit: number; cooldownMs: number },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  state(key: string): BreakerState {
+    const breaker = this.breakers.get(key);
+    if (!breaker || breaker.openedAt === undefined) return "closed";
+    return this.now() - breaker.openedAt >= this.options.cooldownMs ? "half-open" : "open";
+  }
+
+  /** Whether the router may plan to use this model (closed, or half-open with no probe yet). */
+  isAvailable(key: string): boolean {
+    const state = this.state(key);
+    return state === "closed" || (state === "half-open" && !this.breakers.get(key)!.probeInFlight);
+  }
+
+  /** Called right before a call: false when open or when another request is already the probe. */
+  tryAcquire(key: string): boolean {
+    const state = this.state(key);
+    if (state === "closed") return true;
+    const breaker = this.breakers.get(key)!;
+    if (state === "open" || breaker.probeInFlight) return false;
+    breaker.probeInFlight = true;
+    return true;
+  }
+
+  recordSuccess(key: string): void {
+    this.breakers.delete(key);
+  }
+
+  recordFailure(key: string, error: string): void {
+    const breaker = this.breakers.get(key) ?? { consecutiveFailures: 0, openedAt: undefined, probeInFlight: false, lastError: undefined };
+    breaker.consecutiveFailures++;
+    breaker.lastError = error;
+    if (breaker.probeInFlight || breaker.consecutiveFailures >= this.options.failureLimit) breaker.openedAt = this.now();
+    breaker.probeInFlight = false;
+    this.breakers.set(key, breaker);
+  }
+
+  /** A request that was neither success nor upstream failure (client left) frees the probe. */
+  release(key: string): void {
+    const breaker = this.breakers.get(key);
+    if (breaker) breaker.probeInFlight = false;
+  }
+
+  snapshot(): BreakerSnapshot[] {
+    return [...this.breakers.entries()].map(([key, breaker]) => {
+      const state = this.state(key);
+      return {
+        key,
+        state,
+        consecutiveFailures: breaker.consecutiveFailures,
+        openedAt: breaker.openedAt === undefined ? null : new Date(breaker.openedAt).toISOString(),
+        retryInMs: state === "open" ? Math.max(0, breaker.openedAt! + this.options.cooldownMs - this.now()) : 0,
+        lastError: breaker.lastError ?? null,
+      };
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import type { Candidate } from "../pipeline/context";
+import { ProxyError } from "../errors";
+import type { CircuitBreakers } from "./circuit-breakers";
+import { TIERS, type Tier, costUsd } from "./model-catalog";
+import type { ModelDirectory, ModelSelection } from "./model-directory";
+import type { RequestNeeds } from "./request-needs";
+import type { SuccessRates } from "./success-rates";
+
+/**
+ * Turns a model selection into an ordered list of candidates: the first is served, the rest are
+ * the fallback chain. For a tier or `auto`: every active model of the tier that can serve the
+ * request (tools, vision, JSON, context window), cheapest first by this request's estimated cost
+ * (DEFAULT_PROVIDER breaks ties), minus models whose circuit is open or whose success rate in this
+ * category is under the threshold; then the same for each tier above. For a named model: the
+ * providers that serve it, cheapest first.
+ */
+export interface RoutePlan {
+  candidates: Candidate[];
+  tier: Tier | undefined;
+  reason: string;
+}
+
+export interface RouterOptions {
+  successThreshold: number;
+  successMinSamples: number;
+  defaultProvider: string | undefined;
+  maxCandidates?: number;
+}
+
+export const modelKey = (candidate: Pick<Candidate, "model"> & { provider: { id: string } }) => `${candidate.provider.id}:${candidate.model}`;
+
+export class Router {
+  constructor(
+    private readonly directory: ModelDirectory,
+    private readonly breakers: CircuitBreakers,
+    private readonly successRates: SuccessRates,
+    private readonly options: RouterOptions,
+  ) {}
+
+  plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string): RoutePlan {
+    if (selection.kind === "model") {
+      const ordered = this.byCost(selection.candidates, needs);
+      const available = ordered.filter((candidate) => this.breakers.isAvailable(modelKey(candidate)));
+      if (available.length === 0) throw circuitOpen(selection.label);
+      return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}` };
+    }
+
+    const startTier = selection.kind === "tier" ? selection.tier : classifiedTier;
+    const notes: string[] = [];
+    const chain: Candidate[] = [];
+    const tiersUp = TIERS.slice(TIERS.indexOf(startTier));
+    for (const tier of tiersUp) {
+      const usable = this.usable(tier, needs, category, notes);
+      if (usable.length === 0 && chain.length === 0 && tier !== "premium") notes.push(`no usable ${tier} model, escalated`);
+      chain.push(...usable);
+    }
+    // Nothing at or above the tier (e.g. only small local models are active): best of what is below.
+    if (chain.length === 0) {
+      for (const tier of TIERS.slice(0, TIERS.indexOf(startTier)).reverse()) chain.push(...this.usable(tier, needs, category, notes));
+      if (chain.length > 0) notes.push(`no ${startTier} model active, using ${chain[0]!.entry.tier}`);
+    }
+    if (chain.length === 0) throw noCandidate(startTier, needs, notes);
+
+    const chosen = chain[0]!;
+    const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${startTier}`;
+    const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${modelKey(chosen)}`, ...notes].join("; ");
+    return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason };
+  }
+
+  private usable(tier: Tier, needs: RequestNeeds, category: string, notes: string[]): Candidate[] {
+    const capable = this.directory.inTier(tier).filter((candidate) => canServe(candidate, needs));
+    const usable = capable.filter((candidate) => {
+      const key = modelKey(candidate);
+      if (!this.breakers.isAvailable(key)) {
+        notes.push(`${key} circuit open`);
+        return false;
+      }
+      const { rate, samples } = this.successRates.rate(category, key);
+      if (samples >= this.options.successMinSamples && rate < this.options.successThreshold) {
+        notes.push(`${key} success ${Math.round(rate * 100)}% in ${category}`);
+        return false;
+      }
+      return true;
+    });
+    return this.byCost(usable, needs);
+  }
+
+  private byCost(candidates: Candidate[], needs: RequestNeeds): Candidate[] {
+    const usage = { tokensIn: needs.promptTokens, tokensOut: needs.outputTokens, cachedTokens: 0, cacheWriteTokens: 0 };
+    return candidates
+      .map((candidate) => ({ candidate, cost: costUsd(candidate.entry, usage) }))
+      .sort(
+        (a, b) =>
+          a.cost - b.cost ||
+          Number(b.candidate.provider.id === this.options.defaultProvider) - Number(a.candidate.provider.id === this.options.defaultProvider),
+      )
+      .map(({ candidate }) => candidate);
+  }
+}
+
+export function canServe(candidate: Candidate, needs: RequestNeeds): boolean {
+  const capabilities = candidate.entry.capabilities;
+  if (needs.tools && !(capabilities.tools && candidate.provider.capabilities.tools)) return false;
+  if (needs.vision && !(capabilities.vision && candidate.provider.capabilities.vision)) return false;
+  if (needs.json && !capabilities.json) return false;
+  return candidate.entry.contextWindow >= needs.promptTokens + Math.min(needs.outputTokens, candidate.entry.maxOutput ?? needs.outputTokens);
+}
+
+function circuitOpen(label: string): ProxyError {
+  return new ProxyError(503, `Every provider of '${label}' failed repeatedly; its circuit breaker is open. Retry shortly or pick another model.`, {
+    type: "upstream_error",
+    code: "circuit_open",
+  });
+}
+
+function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[]): ProxyError {
+  const wants = [needs.tools && "tools", needs.vision && "vision", needs.json && "JSON output", `${needs.promptTokens} prompt tokens`].filter(Boolean).join(", ");
+  const why = notes.length > 0 ? ` (${notes.join("; ")})` : "";
+  return new ProxyError(503, `No active model can serve this ${tier} request (needs ${wants})${why}.`, {
+    type: "server_error",
+    code: "no_capable_model",
+  });
+}
