@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
+import { CatalogFileError } from "./routing/catalog-file";
 import { buildProxy } from "./server";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
@@ -15,7 +16,11 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-const proxy = await buildProxy(config, logger);
+const proxy = await buildProxy(config, logger).catch((error: unknown) => {
+  // A bad catalog file or an unreachable DATABASE_URL stops start-up with a plain message.
+  console.error(error instanceof CatalogFileError ? error.message : `claude-proxy could not start: ${(error as Error).message}`);
+  process.exit(1);
+});
 
 const server = Bun.serve({
   hostname: config.host,
