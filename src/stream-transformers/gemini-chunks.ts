@@ -1,0 +1,98 @@
+import type { GenerateContentResponse } from "@google/genai";
+import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
+import { redactSecrets } from "../logger";
+import { createToolCallId } from "../providers/gemini/gemini-tool-call-id";
+import { mapGeminiFinishReason } from "../providers/gemini/map-gemini-finish-reason";
+import { type GeminiUsageMetadata, mapGeminiUsage } from "../providers/gemini/map-gemini-usage";
+import { blockedPromptMessage, type GeminiPiece, readGeminiParts } from "../providers/gemini/read-gemini-parts";
+import { errorChunk } from "./openai-chunks";
+
+/**
+ * Gemini `streamGenerateContent` events → OpenAI chunks. Each event carries whole parts: text
+ * becomes a content delta, `thought` text a reasoning delta, and each function call one tool-call
+ * delta with index, id, type, name and the complete arguments. Gemini repeats the cumulative
+ * `usageMetadata` on every event and puts `finishReason` on the last one; the stream therefore
+ * ends, once the upstream closes, with a finish chunk (tool_calls when calls were emitted) and a
+ * usage-only chunk (`choices: []`). An error payload or an event of the wrong shape ends the
+ * stream with an error chunk; so does an upstream that closes without a finish reason.
+ */
+export interface GeminiChunkOptions {
+  model: string;
+  /** Called with each function call's thought signature, to replay it on the next turn. */
+  onThoughtSignature?(toolCallId: string, signature: string): void;
+}
+
+export function createGeminiChunkTransformer(options: GeminiChunkOptions): TransformStream<GenerateContentResponse, ChatCompletionChunk> {
+  let id = `chatcmpl-${crypto.randomUUID()}`;
+  let model = options.model;
+  const created = Math.floor(Date.now() / 1000);
+  let sawFirstEvent = false;
+  let roleSent = false;
+  let toolCallCount = 0;
+  let finishReason: string | undefined;
+  let blockReason: string | undefined;
+  let usage: GeminiUsageMetadata | undefined;
+  let failed = false;
+
+  const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk => {
+    const withRole = roleSent ? delta : { role: "assistant" as const, ...delta };
+    roleSent = true;
+    return { id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta: withRole, finish_reason: finish }] };
+  };
+  const fail = (controller: TransformStreamDefaultController<ChatCompletionChunk>, message: string, code: string | null) => {
+    failed = true;
+    controller.enqueue(errorChunk(id, created, model, message, code));
+  };
+  const deltaFor = (piece: GeminiPiece): ChunkDelta => {
+    if (piece.kind === "content") return { content: piece.text };
+    if (piece.kind === "reasoning") return { reasoning_content: piece.text };
+    const callId = createToolCallId();
+    if (piece.signature) options.onThoughtSignature?.(callId, piece.signature);
+    const index = toolCallCount++;
+    return { tool_calls: [{ index, id: callId, type: "function", function: { name: piece.name, arguments: piece.arguments } }] };
+  };
+
+  return new TransformStream({
+    transform(event, controller) {
+      if (failed) return;
+      const raw = event as unknown as Record<string, unknown> | null;
+      if (!raw || typeof raw !== "object") return fail(controller, "Gemini sent a malformed stream event.", "malformed_upstream_event");
+      if (raw.error && typeof raw.error === "object") {
+        const error = raw.error as { message?: unknown; status?: unknown };
+        const message = typeof error.message === "string" ? redactSecrets(error.message) : "Gemini reported an error mid-stream.";
+        return fail(controller, `Gemini failed mid-stream: ${message}`, typeof error.status === "string" ? error.status.toLowerCase() : null);
+      }
+      const candidates = raw.candidates;
+      const known = Array.isArray(candidates) || typeof raw.usageMetadata === "object" || typeof raw.promptFeedback === "object";
+      if (!known || (candidates !== undefined && !Array.isArray(candidates))) {
+        return fail(controller, "Gemini sent a malformed stream event.", "malformed_upstream_event");
+      }
+      const candidate = (candidates as Array<Record<string, unknown>> | undefined)?.[0];
+      const pieces = readGeminiParts((candidate?.content as { parts?: unknown } | undefined)?.parts);
+      if (!pieces) return fail(controller, "Gemini sent a malformed stream event.", "malformed_upstream_event");
+
+      if (!sawFirstEvent) {
+        sawFirstEvent = true;
+        if (typeof raw.responseId === "string") id = `chatcmpl-${raw.responseId}`;
+      }
+      if (typeof raw.modelVersion === "string") model = raw.modelVersion;
+      for (const piece of pieces) controller.enqueue(chunk(deltaFor(piece)));
+      if (typeof candidate?.finishReason === "string") finishReason = candidate.finishReason;
+      if (raw.usageMetadata && typeof raw.usageMetadata === "object") usage = raw.usageMetadata as GeminiUsageMetadata;
+      const feedback = raw.promptFeedback as { blockReason?: unknown } | undefined;
+      if (typeof feedback?.blockReason === "string") blockReason = feedback.blockReason;
+    },
+
+    flush(controller) {
+      if (failed) return;
+      if (blockReason && finishReason === undefined) {
+        controller.enqueue(chunk({ content: "", refusal: blockedPromptMessage(blockReason) }, "content_filter"));
+      } else if (finishReason === undefined) {
+        return fail(controller, "Gemini ended the stream without a finish reason; the answer may be cut short.", "incomplete_upstream_stream");
+      } else {
+        controller.enqueue(chunk({}, mapGeminiFinishReason(finishReason, toolCallCount > 0)));
+      }
+      if (usage) controller.enqueue({ id, object: "chat.completion.chunk", created, model, choices: [], usage: mapGeminiUsage(usage) });
+    },
+  });
+}
