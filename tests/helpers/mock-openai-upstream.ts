@@ -7,7 +7,8 @@ import { join } from "node:path";
  * Tests queue replies with `enqueue`; without one it answers with a default text completion.
  */
 export type MockReply =
-  | { kind: "fixture"; name: string; intervalMs?: number }
+  /** A recorded stream; `pause` holds it `ms` long after its first `afterLines` lines (a thinking model's silence). */
+  | { kind: "fixture"; name: string; intervalMs?: number; pause?: { afterLines: number; ms: number } }
   | { kind: "json"; body: unknown; status?: number }
   | { kind: "error"; status: number; body?: unknown; headers?: Record<string, string> }
   /** Synthetic stream: `count` content chunks `intervalMs` apart, then finish and usage. */
@@ -30,6 +31,8 @@ export interface MockOpenAIUpstream {
   requests: RecordedRequest[];
   /** Requests the proxy aborted while the mock was still answering. */
   aborted: number;
+  /** Streams the mock sent to their end (or to their cut). */
+  finished: number;
   enqueue(...replies: MockReply[]): void;
   close(): Promise<void>;
 }
@@ -66,11 +69,24 @@ export function syntheticChunkLines(model: string, count: number): string[] {
   return lines;
 }
 
-function sseResponse(lines: string[], intervalMs: number, signal: AbortSignal, onAbort: () => void, cutAfter?: number): Response {
+interface SseOptions {
+  intervalMs: number;
+  signal: AbortSignal;
+  onAbort: () => void;
+  onFinish: () => void;
+  cutAfter?: number;
+  pause?: { afterLines: number; ms: number };
+}
+
+function sseResponse(lines: string[], options: SseOptions): Response {
+  const { intervalMs, signal, onAbort, onFinish, cutAfter, pause } = options;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       for (const [index, line] of lines.entries()) {
         if (cutAfter !== undefined && index >= cutAfter) {
+          // Let the lines already sent reach the proxy, so the cut really happens mid-stream.
+          await sleep(20);
+          onFinish();
           controller.error(new Error("connection cut by mock"));
           return;
         }
@@ -80,7 +96,9 @@ function sseResponse(lines: string[], intervalMs: number, signal: AbortSignal, o
         }
         controller.enqueue(encoder.encode(`data: ${line}\n\n`));
         if (intervalMs > 0) await sleep(intervalMs);
+        if (pause && index + 1 === pause.afterLines) await sleep(pause.ms);
       }
+      onFinish();
       controller.close();
     },
   });
@@ -90,7 +108,7 @@ function sseResponse(lines: string[], intervalMs: number, signal: AbortSignal, o
 export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {}): MockOpenAIUpstream {
   const queue: MockReply[] = [];
   const requests: RecordedRequest[] = [];
-  const state = { aborted: 0 };
+  const state = { aborted: 0, finished: 0 };
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -110,8 +128,10 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       const model = String(body.model);
       const reply = queue.shift();
       const onAbort = () => state.aborted++;
+      const stream = (lines: string[], options: Partial<SseOptions> = {}) =>
+        sseResponse(lines, { intervalMs: 0, signal: request.signal, onAbort, onFinish: () => state.finished++, ...options });
       if (!reply) {
-        if (body.stream) return sseResponse(syntheticChunkLines(model, 3), 0, request.signal, onAbort);
+        if (body.stream) return stream(syntheticChunkLines(model, 3));
         return Response.json(defaultCompletion(model));
       }
       switch (reply.kind) {
@@ -123,11 +143,11 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
             headers: reply.headers,
           });
         case "fixture":
-          return sseResponse(readFixtureLines(reply.name), reply.intervalMs ?? 0, request.signal, onAbort);
+          return stream(readFixtureLines(reply.name), { intervalMs: reply.intervalMs ?? 0, pause: reply.pause });
         case "chunks":
-          return sseResponse(syntheticChunkLines(model, reply.count), reply.intervalMs, request.signal, onAbort);
+          return stream(syntheticChunkLines(model, reply.count), { intervalMs: reply.intervalMs });
         case "cut":
-          return sseResponse(readFixtureLines(reply.name), 0, request.signal, onAbort, reply.lines);
+          return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
         case "hang":
           return new Promise<Response>((resolve) => {
             request.signal.addEventListener("abort", () => {
@@ -146,6 +166,9 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
     requests,
     get aborted() {
       return state.aborted;
+    },
+    get finished() {
+      return state.finished;
     },
     enqueue: (...replies) => queue.push(...replies),
     close: async () => {
