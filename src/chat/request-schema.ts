@@ -21,9 +21,11 @@ const message = z.discriminatedUnion("role", [
   z.looseObject({ role: z.literal("user"), content, name: z.string().optional() }),
   z.looseObject({
     role: z.literal("assistant"),
-    content,
+    // OpenAI rejects empty arrays ("expected an array with minimum length 1"): a tool-call-only
+    // turn sent with `content: []` means no content, and `tool_calls: []` means no calls.
+    content: content.transform((value) => (Array.isArray(value) && value.length === 0 ? null : value)),
     name: z.string().optional(),
-    tool_calls: z.array(toolCall).nullish(),
+    tool_calls: z.array(toolCall).nullish().transform((calls) => (calls?.length === 0 ? undefined : calls)),
     reasoning_content: z.string().nullish(),
   }),
   z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string().min(1) }),
