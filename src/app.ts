@@ -63,9 +63,16 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
 
+  // A misdirected API call (/v1/embeddings, GET on /v1/chat/completions) is logged like any bad
+  // request, so the user sees which client is misconfigured; other paths (favicon.ico) are not.
+  const rejectRoute = (request: Request, path: string, error: ProxyError) =>
+    path.startsWith("/v1/") ? rejectRequest(pipeline, { door: openaiDoor, userAgent: userAgent(request), error }) : openaiErrorResponse(error);
+
   for (const [path, method] of Object.entries(allowedMethods)) {
     app.all(path, (c) => {
-      const response = openaiErrorResponse(
+      const response = rejectRoute(
+        c.req.raw,
+        path,
         new ProxyError(405, `Method ${c.req.method} is not allowed on ${path}; use ${method}.`, { type: "invalid_request_error", code: "method_not_allowed" }),
       );
       response.headers.set("allow", method);
@@ -74,7 +81,11 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   app.notFound((c) =>
-    openaiErrorResponse(new ProxyError(404, `Unknown route: ${c.req.method} ${c.req.path}. This proxy serves /v1/chat/completions and /v1/models.`, { type: "not_found_error", code: "unknown_route" })),
+    rejectRoute(
+      c.req.raw,
+      c.req.path,
+      new ProxyError(404, `Unknown route: ${c.req.method} ${c.req.path}. This proxy serves /v1/chat/completions and /v1/models.`, { type: "not_found_error", code: "unknown_route" }),
+    ),
   );
 
   app.onError((error, c) => {
