@@ -1,0 +1,198 @@
+import { describe, expect, test } from "bun:test";
+import type { ChatRequest } from "../../src/chat/request-schema";
+import type { LLMProvider, ProviderCapabilities } from "../../src/providers/types";
+import { CircuitBreakers } from "../../src/routing/circuit-breakers";
+import { type CatalogEntry, ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelDirectory } from "../../src/routing/model-directory";
+import { requestNeeds } from "../../src/routing/request-needs";
+import { Router, modelKey } from "../../src/routing/router";
+import { SuccessRates } from "../../src/routing/success-rates";
+
+const allCapabilities: ProviderCapabilities = { tools: true, vision: true, jsonMode: true, reasoning: false };
+
+function fakeProvider(id: string, models: string[], capabilities: ProviderCapabilities = allCapabilities): LLMProvider {
+  const fail = () => Promise.reject(new Error("not called in router tests"));
+  return { id, displayName: id, capabilities, listModels: async () => models.map((model) => ({ id: model })), complete: fail, stream: fail };
+}
+
+const entry = (provider: string, model: string, tier: CatalogEntry["tier"], input: number, output: number, extra: Partial<CatalogEntry> = {}): CatalogEntry => ({
+  provider,
+  model,
+  tier,
+  input,
+  output,
+  contextWindow: 128_000,
+  capabilities: { tools: true, vision: true, json: true, reasoning: false },
+  aliases: [],
+  ...extra,
+});
+
+const catalog = new ModelCatalog([
+  entry("alpha", "alpha-small", "economy", 0.15, 0.6, { aliases: ["small"] }),
+  entry("alpha", "alpha-mid", "standard", 2.5, 10),
+  entry("alpha", "alpha-big", "premium", 15, 75),
+  entry("beta", "beta-small", "economy", 0.1, 0.4, { capabilities: { tools: true, vision: false, json: true, reasoning: false } }),
+  entry("beta", "beta-mid", "standard", 3, 15, { contextWindow: 8_000 }),
+  entry("cli", "cli-mid", "standard", 0.5, 1),
+  entry("alpha", "shared-model", "standard", 3, 12),
+  entry("beta", "shared-model", "standard", 3, 12),
+]);
+
+async function setup(options: { defaultProvider?: string; extraProviders?: LLMProvider[] } = {}) {
+  const providers = [
+    fakeProvider("alpha", ["alpha-small", "alpha-mid", "alpha-big", "shared-model"]),
+    fakeProvider("beta", ["beta-small", "beta-mid", "shared-model"]),
+    fakeProvider("cli", ["cli-mid"], { ...allCapabilities, tools: false }),
+    ...(options.extraProviders ?? []),
+  ];
+  const directory = await ModelDirectory.build(providers, catalog, options.defaultProvider);
+  const breakers = new CircuitBreakers({ failureLimit: 2, cooldownMs: 60_000 });
+  const successRates = new SuccessRates();
+  const router = new Router(directory, breakers, successRates, { successThreshold: 0.8, successMinSamples: 3, defaultProvider: options.defaultProvider });
+  return { directory, breakers, successRates, router };
+}
+
+const text = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: "auto", messages: [{ role: "user", content }], ...extra }) as ChatRequest;
+const tool = { type: "function" as const, function: { name: "read_file", parameters: { type: "object" } } };
+
+describe("router", () => {
+  test("picks the cheapest model of the tier across providers, then the tiers above as fallbacks", async () => {
+    const { router } = await setup();
+    const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat");
+    expect(plan.candidates.map(modelKey)).toEqual(["beta:beta-small", "alpha:alpha-small", "cli:cli-mid", "alpha:alpha-mid", "alpha:shared-model"]);
+    expect(plan.tier).toBe("economy");
+    expect(plan.reason).toContain("cheapest economy beta:beta-small");
+  });
+
+  test("auto uses the classified tier", async () => {
+    const { router } = await setup();
+    const plan = router.plan({ kind: "auto" }, requestNeeds(text("hi")), "premium", "design");
+    expect(plan.candidates.map(modelKey)).toEqual(["alpha:alpha-big"]);
+    expect(plan.reason).toStartWith("auto: premium");
+  });
+
+  test("requests with tools skip providers that cannot run client tools; vision skips models without it", async () => {
+    const { router } = await setup();
+    const withTools = router.plan({ kind: "tier", tier: "standard" }, requestNeeds(text("edit", { tools: [tool] })), "standard", "edit");
+    expect(withTools.candidates.map(modelKey)).not.toContain("cli:cli-mid");
+    const image = { role: "user", content: [{ type: "text", text: "what is this" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] };
+    const withImage = router.plan({ kind: "tier", tier: "economy" }, requestNeeds({ model: "auto", messages: [image] } as ChatRequest), "economy", "chat");
+    expect(withImage.candidates[0] && modelKey(withImage.candidates[0])).toBe("alpha:alpha-small");
+  });
+
+  test("a prompt larger than a model's context window skips that model", async () => {
+    const { router } = await setup();
+    const big = text("word ".repeat(50_000));
+    const plan = router.plan({ kind: "tier", tier: "standard" }, requestNeeds(big), "standard", "edit");
+    expect(plan.candidates.map(modelKey)).not.toContain("beta:beta-mid");
+    expect(plan.candidates.length).toBeGreaterThan(0);
+  });
+
+  test("a free local model wins economy", async () => {
+    const local = fakeProvider("ollama", ["qwen2.5-coder:7b"]);
+    const { router } = await setup({ extraProviders: [local] });
+    const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat");
+    expect(modelKey(plan.candidates[0]!)).toBe("ollama:qwen2.5-coder:7b");
+  });
+
+  test("DEFAULT_PROVIDER breaks cost ties; a named model served by two providers lists both", async () => {
+    const first = await setup({ defaultProvider: "beta" });
+    const selection = first.directory.select("shared-model");
+    expect(first.router.plan(selection, requestNeeds(text("hi")), "standard", "chat").candidates.map(modelKey)).toEqual(["beta:shared-model", "alpha:shared-model"]);
+    const second = await setup({ defaultProvider: "alpha" });
+    expect(second.router.plan(second.directory.select("shared-model"), requestNeeds(text("hi")), "standard", "chat").candidates.map(modelKey)).toEqual([
+      "alpha:shared-model",
+      "beta:shared-model",
+    ]);
+  });
+
+  test("an open circuit skips the model; all open is a clear 503 for a named model", async () => {
+    const { router, breakers, directory } = await setup();
+    breakers.recordFailure("beta:beta-small", "boom");
+    breakers.recordFailure("beta:beta-small", "boom");
+    const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat");
+    expect(modelKey(plan.candidates[0]!)).toBe("alpha:alpha-small");
+    expect(plan.reason).toContain("beta:beta-small circuit open");
+    expect(() => router.plan(directory.select("beta-small"), requestNeeds(text("hi")), "economy", "chat")).toThrow(/circuit breaker is open/);
+  });
+
+  test("a model under the success threshold in a category is skipped, so the category escalates", async () => {
+    const { router, successRates } = await setup();
+    for (const [index, success] of [true, false, false, false].entries()) successRates.recordOutcome(`t${index}`, "edit", "beta:beta-small", success);
+    for (const [index, success] of [false, false, false].entries()) successRates.recordOutcome(`u${index}`, "edit", "alpha:alpha-small", success);
+    const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool] })), "economy", "edit");
+    expect(modelKey(plan.candidates[0]!)).toBe("alpha:alpha-mid");
+    expect(plan.tier).toBe("standard");
+    expect(plan.reason).toContain("no usable economy model, escalated");
+    // Other categories are unaffected.
+    expect(modelKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat").candidates[0]!)).toBe("beta:beta-small");
+  });
+
+  test("aliases, tiers, auto and prefixes resolve; unknown names suggest close matches", async () => {
+    const { directory } = await setup();
+    expect(directory.select("small")).toMatchObject({ kind: "model" });
+    expect(directory.select("PREMIUM")).toEqual({ kind: "tier", tier: "premium" });
+    expect(directory.select("auto")).toEqual({ kind: "auto" });
+    const prefixed = directory.select("beta:shared-model");
+    expect(prefixed.kind === "model" && prefixed.candidates.map(modelKey)).toEqual(["beta:shared-model"]);
+    expect(() => directory.select("alpha-smal")).toThrow(/Did you mean 'alpha-small'/);
+    expect(() => directory.select("beta:alpha-big")).toThrow(/does not exist/);
+  });
+
+  test("when no model of the tier or above is active, the best lower tier serves", async () => {
+    const providers = [fakeProvider("ollama", ["llama3.2:3b"])];
+    const directory = await ModelDirectory.build(providers, new ModelCatalog([]));
+    const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), {
+      successThreshold: 0.8,
+      successMinSamples: 3,
+      defaultProvider: undefined,
+    });
+    const plan = router.plan({ kind: "auto" }, requestNeeds(text("design a system")), "premium", "design");
+    expect(modelKey(plan.candidates[0]!)).toBe("ollama:llama3.2:3b");
+    expect(plan.reason).toContain("no premium model active, using economy");
+  });
+});
+
+describe("circuit breakers", () => {
+  test("open after the limit, half-open after the cool-down with exactly one probe, closed on success", () => {
+    let now = 0;
+    const breakers = new CircuitBreakers({ failureLimit: 2, cooldownMs: 1000 }, () => now);
+    breakers.recordFailure("m", "e1");
+    expect(breakers.state("m")).toBe("closed");
+    breakers.recordFailure("m", "e2");
+    expect(breakers.state("m")).toBe("open");
+    expect(breakers.tryAcquire("m")).toBe(false);
+    now = 1000;
+    expect(breakers.state("m")).toBe("half-open");
+    expect(breakers.tryAcquire("m")).toBe(true);
+    expect(breakers.tryAcquire("m")).toBe(false);
+    breakers.recordSuccess("m");
+    expect(breakers.state("m")).toBe("closed");
+  });
+
+  test("a failed probe reopens for another cool-down", () => {
+    let now = 0;
+    const breakers = new CircuitBreakers({ failureLimit: 1, cooldownMs: 1000 }, () => now);
+    breakers.recordFailure("m", "e1");
+    now = 1500;
+    expect(breakers.tryAcquire("m")).toBe(true);
+    breakers.recordFailure("m", "probe failed");
+    expect(breakers.state("m")).toBe("open");
+    expect(breakers.snapshot()[0]).toMatchObject({ key: "m", state: "open", retryInMs: 1000, lastError: "probe failed" });
+  });
+});
+
+describe("success rates", () => {
+  test("feedback flips a task's sample", () => {
+    const rates = new SuccessRates();
+    rates.recordOutcome("t1", "edit", "a:m", true);
+    rates.recordOutcome("t2", "edit", "a:m", true);
+    expect(rates.rate("edit", "a:m")).toEqual({ rate: 1, samples: 2 });
+    expect(rates.applyFeedback("t1", -1)).toBe(true);
+    expect(rates.rate("edit", "a:m")).toEqual({ rate: 0.5, samples: 2 });
+    // A second "bad" on the same task does not count twice.
+    rates.applyFeedback("t1", -1);
+    expect(rates.rate("edit", "a:m").rate).toBe(0.5);
+    expect(rates.applyFeedback("unknown", 1)).toBe(false);
+  });
+});
