@@ -5,8 +5,8 @@ import type { Candidate, PipelineContext, PipelineDeps, PipelineResult, Stage } 
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
- * sent to the client (connection error, 5xx, 429, timeout, or an error as the stream's first
- * event) moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
+ * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event,
+ * or a stream that ends empty) moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
  * recorded and feeds the circuit breakers. Once a stream has produced output there is no retry.
  */
 export const dispatch: Stage = async (context, deps) => {
@@ -80,7 +80,8 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
 async function withFirstChunk(stream: ReadableStream<ChatCompletionChunk>): Promise<ReadableStream<ChatCompletionChunk>> {
   const reader = stream.getReader();
   const first = await reader.read();
-  if (!first.done && first.value.error) {
+  if (first.done) throw new ProxyError(502, "The upstream ended the stream without sending anything.", { type: "upstream_error", code: "empty_stream", retryable: true });
+  if (first.value.error) {
     reader.cancel().catch(() => {});
     const { message, code } = first.value.error;
     throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
