@@ -1,0 +1,189 @@
+import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from "../chat/types";
+import { redactSecrets } from "../logger";
+import { isNdjsonInvalidLine } from "../streams/ndjson-decoder";
+import { errorChunk } from "./openai-chunks";
+
+/**
+ * `claude -p --output-format stream-json --verbose --include-partial-messages` lines → OpenAI chunks.
+ *
+ * - Text and thinking come incrementally from `stream_event` content_block_delta events; the whole
+ *   `assistant` lines repeat the same text and are ignored, or every answer would arrive twice.
+ * - The CLI's own tool calls (only if its built-in tools were on) are not the client's tools: their
+ *   deltas are dropped. Text of later API messages is appended as it comes: with tools off, a
+ *   second message only happens when the CLI continues an answer cut by max_tokens (mid-sentence).
+ * - Usage and the stop reason come from the final `result` line (its usage sums every turn); its
+ *   text is used only when no text delta came (a run without partial messages).
+ * - `result` with is_error or an error_* subtype, a line that is not JSON, a non-object line, a
+ *   failed `control_response` and a process exit before `result` each end the stream with one
+ *   error chunk; everything after it is ignored. system/init/status/api_retry lines are ignored.
+ */
+
+/** Added by the provider after stdout ends, so an exit without a `result` line is reported. */
+export interface ClaudeCliExitEvent {
+  type: "proxy_cli_exit";
+  exitCode: number | null;
+  signalCode: string | null;
+}
+
+export interface ClaudeCliTransformerOptions {
+  model: string;
+  id?: string;
+  created?: number;
+}
+
+interface CliUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+  output_tokens_details?: { thinking_tokens?: number };
+}
+
+interface CliLine {
+  type?: unknown;
+  subtype?: unknown;
+  event?: { type?: unknown; delta?: { type?: unknown; text?: unknown; thinking?: unknown; stop_reason?: unknown } };
+  is_error?: unknown;
+  result?: unknown;
+  errors?: unknown;
+  api_error_status?: unknown;
+  stop_reason?: unknown;
+  usage?: CliUsage;
+  response?: { subtype?: unknown; error?: unknown };
+  exitCode?: unknown;
+  signalCode?: unknown;
+}
+
+const stopReasons: Record<string, FinishReason> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  pause_turn: "stop",
+  // The CLI's own tools are not the client's: there are no tool_calls to point at.
+  tool_use: "stop",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  refusal: "content_filter",
+};
+
+export function mapClaudeCliStopReason(reason: unknown): FinishReason {
+  return (typeof reason === "string" && stopReasons[reason]) || "stop";
+}
+
+/** Anthropic usage as the normalised shape: prompt tokens include cache reads and writes. */
+export function toOpenAIUsage(usage: CliUsage | undefined): Usage {
+  const input = usage?.input_tokens ?? 0;
+  const cacheRead = usage?.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  const output = usage?.output_tokens ?? 0;
+  const promptTokens = input + cacheRead + cacheWrite;
+  const result: Usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: output,
+    total_tokens: promptTokens + output,
+    prompt_tokens_details: { cached_tokens: cacheRead, cache_write_tokens: cacheWrite },
+  };
+  const thinking = usage?.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === "number" && thinking > 0) result.completion_tokens_details = { reasoning_tokens: thinking };
+  return result;
+}
+
+function describeErrorResult(line: CliLine): string {
+  const subtype = typeof line.subtype === "string" ? line.subtype : "error";
+  const status = typeof line.api_error_status === "number" ? `, upstream status ${line.api_error_status}` : "";
+  const detail =
+    typeof line.result === "string" && line.result.trim() !== ""
+      ? line.result
+      : Array.isArray(line.errors) && line.errors.length > 0
+        ? line.errors.map(String).join("; ")
+        : subtype === "error_max_turns"
+          ? "it reached its turn limit"
+          : "no details given";
+  return redactSecrets(`The Claude CLI reported an error (${subtype}${status}): ${detail}`);
+}
+
+function describeExit(line: CliLine): string {
+  const how = typeof line.signalCode === "string" ? `was stopped by ${line.signalCode}` : `exited with code ${String(line.exitCode)}`;
+  return `The Claude CLI ${how} before it finished its answer.`;
+}
+
+export function createClaudeCliEventTransformer(options: ClaudeCliTransformerOptions): TransformStream<unknown, ChatCompletionChunk> {
+  const id = options.id ?? `chatcmpl-${crypto.randomUUID()}`;
+  const created = options.created ?? Math.floor(Date.now() / 1000);
+  const model = options.model;
+  let ended = false;
+  let roleSent = false;
+  let textSeen = false;
+  let stopReason: unknown = null;
+
+  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
+    id,
+    object: "chat.completion.chunk",
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  });
+
+  return new TransformStream<unknown, ChatCompletionChunk>({
+    transform(raw, controller) {
+      if (ended) return;
+      const fail = (message: string, code: string) => {
+        ended = true;
+        controller.enqueue(errorChunk(id, created, model, message, code));
+      };
+      if (isNdjsonInvalidLine(raw)) {
+        return fail(`The Claude CLI wrote a line that is not JSON: ${JSON.stringify(redactSecrets(raw.line))}`, "malformed_upstream_event");
+      }
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw) || typeof (raw as CliLine).type !== "string") {
+        return fail("The Claude CLI wrote an event without a type.", "malformed_upstream_event");
+      }
+      const line = raw as CliLine;
+      switch (line.type) {
+        case "stream_event": {
+          const event = line.event;
+          if (event?.type === "message_start") {
+            if (!roleSent) controller.enqueue(chunk({ role: "assistant", content: "" }));
+            roleSent = true;
+          } else if (event?.type === "content_block_delta") {
+            const delta = event.delta;
+            if (delta?.type === "text_delta" && typeof delta.text === "string" && delta.text !== "") {
+              controller.enqueue(chunk({ content: delta.text }));
+              textSeen = true;
+            } else if (delta?.type === "thinking_delta" && typeof delta.thinking === "string" && delta.thinking !== "") {
+              controller.enqueue(chunk({ reasoning_content: delta.thinking }));
+            }
+          } else if (event?.type === "message_delta" && event.delta?.stop_reason != null) {
+            stopReason = event.delta.stop_reason;
+          }
+          return;
+        }
+        case "result": {
+          if (line.is_error === true || (typeof line.subtype === "string" && line.subtype.startsWith("error"))) {
+            return fail(describeErrorResult(line), "claude_cli_error");
+          }
+          ended = true;
+          // Without partial messages (or from a CLI that stops sending them) the result holds the text.
+          if (!textSeen && typeof line.result === "string" && line.result !== "") {
+            controller.enqueue(chunk(roleSent ? { content: line.result } : { role: "assistant", content: line.result }));
+          }
+          controller.enqueue(chunk({}, mapClaudeCliStopReason(line.stop_reason ?? stopReason)));
+          controller.enqueue({ id, object: "chat.completion.chunk", created, model, choices: [], usage: toOpenAIUsage(line.usage) });
+          return;
+        }
+        case "control_response": {
+          if (line.response?.subtype === "error") {
+            return fail(redactSecrets(`The Claude CLI rejected its set-up: ${String(line.response.error ?? "no details given")}`), "claude_cli_error");
+          }
+          return;
+        }
+        case "proxy_cli_exit":
+          return fail(describeExit(line), "claude_cli_exit");
+        default:
+          // system (init, status, api_retry), assistant, user and event types added later.
+          return;
+      }
+    },
+    flush(controller) {
+      if (!ended) controller.enqueue(errorChunk(id, created, model, "The Claude CLI's output ended before its result.", "claude_cli_exit"));
+    },
+  });
+}
