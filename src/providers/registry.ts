@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { ModelCatalog } from "../routing/model-catalog";
 import { createCustomProviders } from "./custom/custom-providers";
+import { createGeminiProviders } from "./gemini/gemini-provider";
 import { createOllamaProviders } from "./ollama/ollama-provider";
 import { createOpenAIProviders } from "./openai/openai-provider";
 import type { LLMProvider, ProviderFactoryContext } from "./types";
@@ -13,6 +14,7 @@ export type ProviderFactory = (config: Config, catalog: ModelCatalog, context: P
 
 export const providerFactories: ProviderFactory[] = [
   createOpenAIProviders,
+  createGeminiProviders,
   createOllamaProviders,
   createCustomProviders,
 ];

@@ -97,6 +97,8 @@ function sseResponse(lines: string[], options: { separator: string; intervalMs: 
     async start(controller) {
       for (const [index, line] of lines.entries()) {
         if (options.cutAfter !== undefined && index >= options.cutAfter) {
+          // Let what was sent reach the client first, so the cut lands mid-body, not before the headers.
+          await sleep(20);
           controller.error(new Error("connection cut by mock"));
           return;
         }
