@@ -17,17 +17,19 @@ export interface Logger {
 export function createLogger(level: LogLevel, write: (line: string) => void = (line) => console.error(line)): Logger {
   const emit = (at: Exclude<LogLevel, "silent">) => (message: string, fields?: Record<string, unknown>) => {
     if (rank[at] < rank[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields }));
+    // Fields may carry upstream error text (an error's cause); scrub the whole line, not just known fields.
+    write(redactSecrets(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })));
   };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
 
 export const silentLogger: Logger = createLogger("silent");
 
-// sk-..., sk-ant-..., AIza..., Bearer tokens, api_key=... values.
+// sk-..., sk-ant-..., AIza..., Bearer tokens, api_key=... values. A key that is already partly
+// masked ("sk-proj-****…7QwA", "sk-proj-abc...xyz") still goes whole: its visible ends are key material.
 const secretPatterns: Array<[RegExp, string]> = [
-  [/\b(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}/g, "[redacted]"],
-  [/\bAIza[0-9A-Za-z_-]{20,}/g, "[redacted]"],
+  [/\b(?:sk|rk|pk)-(?:[A-Za-z0-9_*-]|\.{3}|…){8,}/g, "[redacted]"],
+  [/\bAIza(?:[0-9A-Za-z_*-]|\.{3}|…){20,}/g, "[redacted]"],
   [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]"],
   [/(api[_-]?key["'=:\s]+)[A-Za-z0-9._-]{8,}/gi, "$1[redacted]"],
 ];
