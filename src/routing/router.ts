@@ -48,17 +48,20 @@ export class Router {
     const startTier = selection.kind === "tier" ? selection.tier : classifiedTier;
     const notes: string[] = [];
     const chain: Candidate[] = [];
-    const tiersUp = TIERS.slice(TIERS.indexOf(startTier));
-    for (const tier of tiersUp) {
-      const usable = this.usable(tier, needs, category, notes);
+    const demoted: Candidate[] = [];
+    for (const tier of TIERS.slice(TIERS.indexOf(startTier))) {
+      const { usable, lowSuccess } = this.usable(tier, needs, category, notes);
       if (usable.length === 0 && chain.length === 0 && tier !== "premium") notes.push(`no usable ${tier} model, escalated`);
       chain.push(...usable);
+      demoted.push(...lowSuccess);
     }
     // Nothing at or above the tier (e.g. only small local models are active): best of what is below.
     if (chain.length === 0) {
-      for (const tier of TIERS.slice(0, TIERS.indexOf(startTier)).reverse()) chain.push(...this.usable(tier, needs, category, notes));
+      for (const tier of TIERS.slice(0, TIERS.indexOf(startTier)).reverse()) chain.push(...this.usable(tier, needs, category, notes).usable);
       if (chain.length > 0) notes.push(`no ${startTier} model active, using ${chain[0]!.entry.tier}`);
     }
+    // A low success rate demotes a model to the end of the chain; it never makes a request fail.
+    chain.push(...demoted);
     if (chain.length === 0) throw noCandidate(startTier, needs, notes);
 
     const chosen = chain[0]!;
@@ -67,22 +70,25 @@ export class Router {
     return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason };
   }
 
-  private usable(tier: Tier, needs: RequestNeeds, category: string, notes: string[]): Candidate[] {
-    const capable = this.directory.inTier(tier).filter((candidate) => canServe(candidate, needs));
-    const usable = capable.filter((candidate) => {
+  /** Capable models of a tier with a closed circuit, cheapest first, split by success rate. */
+  private usable(tier: Tier, needs: RequestNeeds, category: string, notes: string[]): { usable: Candidate[]; lowSuccess: Candidate[] } {
+    const usable: Candidate[] = [];
+    const lowSuccess: Candidate[] = [];
+    for (const candidate of this.byCost(this.directory.inTier(tier).filter((candidate) => canServe(candidate, needs)), needs)) {
       const key = modelKey(candidate);
       if (!this.breakers.isAvailable(key)) {
         notes.push(`${key} circuit open`);
-        return false;
+        continue;
       }
       const { rate, samples } = this.successRates.rate(category, key);
       if (samples >= this.options.successMinSamples && rate < this.options.successThreshold) {
         notes.push(`${key} success ${Math.round(rate * 100)}% in ${category}`);
-        return false;
+        lowSuccess.push(candidate);
+        continue;
       }
-      return true;
-    });
-    return this.byCost(usable, needs);
+      usable.push(candidate);
+    }
+    return { usable, lowSuccess };
   }
 
   private byCost(candidates: Candidate[], needs: RequestNeeds): Candidate[] {
