@@ -51,6 +51,23 @@ describe("non-streaming", () => {
   });
 });
 
+describe("parameters a model cannot take", () => {
+  test("sampling parameters are dropped for reasoning models and kept for others; nothing is invented", async () => {
+    await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "Hi" }], temperature: 0.2, top_p: 0.9, max_tokens: 50 });
+    const reasoning = upstream.requests.at(-1)!.body;
+    expect(reasoning).not.toHaveProperty("temperature");
+    expect(reasoning).not.toHaveProperty("top_p");
+    expect(reasoning.max_completion_tokens).toBe(50);
+    expect(reasoning).not.toHaveProperty("max_tokens");
+
+    await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }], temperature: 0.2 });
+    const plain = upstream.requests.at(-1)!.body;
+    expect(plain.temperature).toBe(0.2);
+    expect(plain).not.toHaveProperty("top_p");
+    expect(plain).not.toHaveProperty("max_completion_tokens");
+  });
+});
+
 describe("streaming", () => {
   test("text streams through; usage reaches the log but not a client that did not ask", async () => {
     upstream.enqueue({ kind: "fixture", name: "text-with-usage" });

@@ -6,7 +6,9 @@ import type { LLMProvider, ProviderFactoryContext } from "../types";
 /** OpenAI itself; active when OPENAI_API_KEY is set. Its models are the catalog's OpenAI models. */
 export async function createOpenAIProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
   if (!config.openai.apiKey) return [];
-  const models = catalog.forProvider("openai").map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
+  const entries = catalog.forProvider("openai");
+  const models = entries.map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
+  const reasoningModels = new Set(entries.filter((entry) => entry.capabilities.reasoning).map((entry) => entry.model));
   return [
     createOpenAICompatibleProvider({
       id: "openai",
@@ -15,6 +17,7 @@ export async function createOpenAIProviders(config: Config, catalog: ModelCatalo
       apiKey: config.openai.apiKey,
       capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
       maxTokensField: "max_completion_tokens",
+      isReasoningModel: (model) => reasoningModels.has(model),
       listModels: async () => models,
       logger: context.logger,
       fetch: context.fetch,
