@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { ModelCatalog } from "../routing/model-catalog";
+import { createAnthropicProviders } from "./anthropic/anthropic-provider";
 import { createCustomProviders } from "./custom/custom-providers";
 import { createGeminiProviders } from "./gemini/gemini-provider";
 import { createOllamaProviders } from "./ollama/ollama-provider";
@@ -14,6 +15,7 @@ export type ProviderFactory = (config: Config, catalog: ModelCatalog, context: P
 
 export const providerFactories: ProviderFactory[] = [
   createOpenAIProviders,
+  createAnthropicProviders,
   createGeminiProviders,
   createOllamaProviders,
   createCustomProviders,

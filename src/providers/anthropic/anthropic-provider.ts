@@ -1,0 +1,86 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { Config } from "../../config";
+import type { Logger } from "../../logger";
+import type { ModelCatalog } from "../../routing/model-catalog";
+import { createAnthropicEventTransformer } from "../../stream-transformers/anthropic-events";
+import { asyncIterableToStream } from "../../streams/async-iterable-stream";
+import type { LLMProvider, ProviderCall, ProviderFactoryContext } from "../types";
+import { fromAnthropicMessage } from "./from-anthropic-message";
+import { mapAnthropicError } from "./map-anthropic-error";
+import { type AnthropicModelTraits, type AnthropicRequestBody, toAnthropicRequest } from "./to-anthropic-request";
+
+/**
+ * The Anthropic Messages API through `@anthropic-ai/sdk`; active when ANTHROPIC_API_KEY is set.
+ * Its models are the catalog's `anthropic` entries, which also say how far each model can go
+ * (maximum output, thinking, structured outputs). SDK retries are off: the router decides what
+ * to try next.
+ */
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  /** Without /v1 (the SDK adds it); undefined means api.anthropic.com. */
+  baseUrl: string | undefined;
+  catalog: ModelCatalog;
+  logger: Logger;
+  fetch?: typeof fetch;
+}
+
+const displayName = "Anthropic";
+
+/** Accepts ANTHROPIC_BASE_URL with or without a trailing /v1, as users write it both ways. */
+export function normalizeAnthropicBaseUrl(baseUrl: string | undefined): string | undefined {
+  return baseUrl?.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+export function createAnthropicProvider(options: AnthropicProviderOptions): LLMProvider {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    // Explicit null: the SDK would otherwise also read ANTHROPIC_AUTH_TOKEN from the environment.
+    authToken: null,
+    baseURL: normalizeAnthropicBaseUrl(options.baseUrl),
+    maxRetries: 0,
+    // The dispatcher owns timeouts (UPSTREAM_TIMEOUT_MS); this only bounds a stream that hangs forever.
+    timeout: 60 * 60 * 1000,
+    fetch: options.fetch,
+  });
+  const traits = (model: string): AnthropicModelTraits => {
+    const entry = options.catalog.get("anthropic", model);
+    return { maxOutput: entry?.maxOutput, reasoning: entry?.capabilities.reasoning ?? false, structuredOutputs: entry?.capabilities.json ?? false };
+  };
+  const body = (call: ProviderCall): AnthropicRequestBody => toAnthropicRequest(call.request, call.model, traits(call.model), options.logger);
+  const models = options.catalog.forProvider("anthropic").map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
+
+  return {
+    id: "anthropic",
+    displayName,
+    capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+    listModels: async () => models,
+
+    async complete(call) {
+      try {
+        const message = (await client.messages.create({ ...body(call), stream: false }, { signal: call.signal })) as Message;
+        return fromAnthropicMessage(message);
+      } catch (error) {
+        throw mapAnthropicError(error, displayName);
+      }
+    },
+
+    async stream(call) {
+      try {
+        const upstream = await client.messages.create({ ...body(call), stream: true }, { signal: call.signal });
+        return asyncIterableToStream<RawMessageStreamEvent>(upstream, {
+          onCancel: () => upstream.controller.abort(),
+          // A mid-stream `event: error` or a cut connection becomes a mapped ProxyError, then an error chunk.
+          mapError: (error) => mapAnthropicError(error, displayName),
+        }).pipeThrough(createAnthropicEventTransformer(call.model));
+      } catch (error) {
+        throw mapAnthropicError(error, displayName);
+      }
+    },
+  };
+}
+
+export async function createAnthropicProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
+  if (!config.anthropic.apiKey) return [];
+  return [createAnthropicProvider({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, catalog, logger: context.logger, fetch: context.fetch })];
+}

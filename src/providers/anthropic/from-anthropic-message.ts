@@ -1,0 +1,34 @@
+import type { Message } from "@anthropic-ai/sdk/resources/messages";
+import type { AssistantMessage, ChatCompletion, ToolCall } from "../../chat/types";
+import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
+import { mapAnthropicUsage } from "./map-anthropic-usage";
+
+/**
+ * A non-streaming Anthropic `Message` → an OpenAI chat completion, with the same rules as the
+ * stream transformer: text blocks → `content`, thinking → `reasoning_content` (never `content`),
+ * tool_use → `tool_calls` (arguments as JSON text), redacted thinking and server-tool blocks
+ * dropped. `content` is null when the model only called tools, as OpenAI returns it.
+ */
+export function fromAnthropicMessage(message: Message): ChatCompletion {
+  let text = "";
+  let reasoning = "";
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === "text") text += block.text;
+    else if (block.type === "thinking") reasoning += block.thinking;
+    else if (block.type === "tool_use") {
+      toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    }
+  }
+  const assistant: AssistantMessage = { role: "assistant", content: text === "" && toolCalls.length > 0 ? null : text, refusal: null };
+  if (reasoning !== "") assistant.reasoning_content = reasoning;
+  if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
+  return {
+    id: message.id,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: message.model,
+    choices: [{ index: 0, message: assistant, finish_reason: mapAnthropicStopReason(message.stop_reason), logprobs: null }],
+    usage: mapAnthropicUsage(message.usage),
+  };
+}

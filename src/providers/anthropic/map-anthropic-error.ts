@@ -1,0 +1,57 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { ProxyError, type ProxyErrorType } from "../../errors";
+import { redactSecrets } from "../../logger";
+
+/**
+ * An `@anthropic-ai/sdk` error as a ProxyError: 401/403/404 keep their status, 429 stays 429
+ * (retryable), 5xx and 529 (overloaded) become 502 (retryable), connection failures 502, timeouts
+ * 504. A mid-stream `event: error` arrives without a status; its error type decides instead.
+ * The upstream's message is kept, secrets redacted; the code is Anthropic's error type, except
+ * "prompt is too long", which becomes OpenAI's `context_length_exceeded` (clients such as Cline
+ * and Aider look for that code to shrink their context).
+ */
+const statusOfType: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+export function mapAnthropicError(error: unknown, providerName = "Anthropic"): unknown {
+  if (error instanceof ProxyError || !(error instanceof APIError) || error instanceof APIUserAbortError) return error;
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ProxyError(504, `${providerName} timed out.`, { type: "timeout_error", code: "upstream_timeout", retryable: true, cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    const reason = error.cause instanceof Error ? error.cause.message : error.message;
+    return new ProxyError(502, `Could not reach ${providerName}: ${redactSecrets(reason)}`, {
+      type: "upstream_error",
+      code: "upstream_unreachable",
+      retryable: true,
+      cause: error,
+    });
+  }
+  const body = (error.error ?? {}) as { error?: { type?: unknown; message?: unknown } };
+  const upstreamType = typeof body.error?.type === "string" ? body.error.type : error.type;
+  const status = error.status ?? (upstreamType ? statusOfType[upstreamType] : undefined) ?? 502;
+  const upstreamMessage = redactSecrets(typeof body.error?.message === "string" ? body.error.message : error.message);
+  const [mappedStatus, type, retryable] = classify(status);
+  const code = /prompt is too long/i.test(upstreamMessage) ? "context_length_exceeded" : (upstreamType ?? null);
+  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, retryable, cause: error });
+}
+
+function classify(status: number): [number, ProxyErrorType, boolean] {
+  if (status === 401) return [401, "authentication_error", false];
+  if (status === 403) return [403, "permission_error", false];
+  if (status === 404) return [404, "not_found_error", false];
+  if (status === 408 || status === 504) return [504, "timeout_error", true];
+  if (status === 413) return [413, "invalid_request_error", false];
+  if (status === 429) return [429, "rate_limit_error", true];
+  if (status >= 500) return [502, "upstream_error", true];
+  return [400, "invalid_request_error", false];
+}

@@ -1,0 +1,98 @@
+import type { DocumentBlockParam, ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import type { ChatMessage } from "../../chat/request-schema";
+import { invalidRequest } from "../../errors";
+
+/**
+ * OpenAI content parts → Anthropic content blocks, for user turns, tool results and system text.
+ * - text → text block (empty text is left out: the API rejects empty text blocks);
+ * - image_url: a base64 data URL → base64 image source, an http(s) URL → url image source;
+ * - file with a PDF data URL → document block;
+ * - a `cache_control` a client put on a part (as OpenRouter-style clients do) is kept;
+ * - anything else (audio, file ids) is a 400 naming the part: dropping user content would change
+ *   the question silently.
+ */
+export type UserBlock = TextBlockParam | ImageBlockParam | DocumentBlockParam;
+type ContentPart = Exclude<ChatMessage["content"], string | null | undefined>[number];
+
+const imageTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
+type ImageType = (typeof imageTypes)[number];
+
+interface DataUrl {
+  mediaType: string;
+  data: string;
+}
+
+function parseDataUrl(url: string): DataUrl | undefined {
+  const match = /^data:([^;,]+)((?:;[^;,]*)*);base64,(.*)$/s.exec(url);
+  if (!match) return undefined;
+  return { mediaType: match[1]!.toLowerCase(), data: match[3]! };
+}
+
+function cacheControl(part: Record<string, unknown>): Pick<TextBlockParam, "cache_control"> {
+  const value = part.cache_control as { type?: unknown; ttl?: unknown } | undefined;
+  if (value?.type !== "ephemeral") return {};
+  return { cache_control: value.ttl === "5m" || value.ttl === "1h" ? { type: "ephemeral", ttl: value.ttl } : { type: "ephemeral" } };
+}
+
+function imageBlock(part: ContentPart, param: string): ImageBlockParam {
+  const imageUrl = part.image_url as { url?: unknown } | string | undefined;
+  const url = typeof imageUrl === "string" ? imageUrl : imageUrl?.url;
+  if (typeof url !== "string" || url === "") throw invalidRequest("image_url.url is required.", param);
+  if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url }, ...cacheControl(part) };
+  const parsed = parseDataUrl(url);
+  if (!parsed) throw invalidRequest("image_url.url must be an http(s) URL or a base64 data URL.", param);
+  const mediaType = parsed.mediaType === "image/jpg" ? "image/jpeg" : parsed.mediaType;
+  if (!imageTypes.includes(mediaType as ImageType)) {
+    throw invalidRequest(`Anthropic accepts images as ${imageTypes.join(", ")}; got ${parsed.mediaType}.`, param);
+  }
+  return { type: "image", source: { type: "base64", media_type: mediaType as ImageType, data: parsed.data }, ...cacheControl(part) };
+}
+
+function documentBlock(part: ContentPart, param: string): DocumentBlockParam {
+  const file = part.file as { file_data?: unknown; filename?: unknown } | undefined;
+  const parsed = typeof file?.file_data === "string" ? parseDataUrl(file.file_data) : undefined;
+  if (!parsed || parsed.mediaType !== "application/pdf") {
+    throw invalidRequest("Anthropic accepts file parts only as a base64 PDF data URL in file.file_data.", param);
+  }
+  const title = typeof file?.filename === "string" ? { title: file.filename } : {};
+  return { type: "document", source: { type: "base64", media_type: "application/pdf", data: parsed.data }, ...title, ...cacheControl(part) };
+}
+
+/** Content of a user (or tool) turn as Anthropic blocks; `param` names the message for errors. */
+export function toAnthropicBlocks(content: ChatMessage["content"], param: string): UserBlock[] {
+  if (content == null) return [];
+  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
+  const blocks: UserBlock[] = [];
+  for (const [index, part] of content.entries()) {
+    const where = `${param}.content[${index}]`;
+    switch (part.type) {
+      case "text":
+        if (typeof part.text !== "string") throw invalidRequest("text parts need a string `text`.", where);
+        if (part.text !== "") blocks.push({ type: "text", text: part.text, ...cacheControl(part) });
+        break;
+      case "image_url":
+        blocks.push(imageBlock(part, where));
+        break;
+      case "file":
+        blocks.push(documentBlock(part, where));
+        break;
+      default:
+        throw invalidRequest(`Content parts of type "${part.type}" cannot be sent to Anthropic.`, where);
+    }
+  }
+  return blocks;
+}
+
+/** Text-only content (system prompts, assistant text) as text blocks, keeping each part's cache_control. */
+export function toAnthropicTextBlocks(content: ChatMessage["content"], param: string): TextBlockParam[] {
+  if (content == null) return [];
+  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
+  const blocks: TextBlockParam[] = [];
+  for (const [index, part] of content.entries()) {
+    // An assistant's refusal part is text the model said; keep it as such.
+    const text = part.type === "text" ? part.text : part.type === "refusal" ? part.refusal : undefined;
+    if (typeof text !== "string") throw invalidRequest(`Content parts of type "${part.type}" are not allowed here.`, `${param}.content[${index}]`);
+    if (text !== "") blocks.push({ type: "text", text, ...cacheControl(part) });
+  }
+  return blocks;
+}

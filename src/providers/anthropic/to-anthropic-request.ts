@@ -1,0 +1,100 @@
+import type { MessageCreateParamsBase, OutputConfig, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import type { ChatRequest } from "../../chat/request-schema";
+import type { Logger } from "../../logger";
+import { toAnthropicMessages } from "./to-anthropic-messages";
+import { toAnthropicThinking } from "./to-anthropic-thinking";
+import { toAnthropicTools } from "./to-anthropic-tools";
+
+/**
+ * The Messages API body for one chat request (without `stream`, which the provider sets).
+ * - `max_tokens` is required by Anthropic: the client's max_completion_tokens / max_tokens
+ *   (lowered to the model's maximum output, with a log line), else the model's maximum output
+ *   from the catalog, else DEFAULT_MAX_TOKENS — the same "up to the model's limit" an OpenAI
+ *   client gets when it sends none.
+ * - temperature above Anthropic's 1.0 is lowered to 1.0, with a log line.
+ * - response_format json_schema → `output_config.format` (Anthropic structured outputs);
+ *   json_object, which has no Anthropic equivalent, → a system instruction to answer with one
+ *   JSON object only (and json_schema too, for a model without structured outputs).
+ * - `user` → `metadata.user_id`; OpenAI-only parameters (penalties, seed, logprobs, ...) are
+ *   dropped with a log line.
+ */
+export const DEFAULT_MAX_TOKENS = 8192;
+export const JSON_OBJECT_INSTRUCTION = "Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.";
+
+export interface AnthropicModelTraits {
+  /** The model's maximum output tokens (catalog `maxOutput`). */
+  maxOutput?: number;
+  /** Extended thinking (catalog `capabilities.reasoning`). */
+  reasoning: boolean;
+  /** Structured outputs (catalog `capabilities.json`). */
+  structuredOutputs: boolean;
+}
+
+/**
+ * SDK 1.14 no longer types the sampling parameters (newer models dropped them); the API still
+ * takes them for the models in the catalog, and the SDK sends the body as given.
+ */
+export type AnthropicRequestBody = Omit<MessageCreateParamsBase, "stream"> & { temperature?: number; top_p?: number; top_k?: number };
+
+const openAIOnly = ["presence_penalty", "frequency_penalty", "seed", "logprobs", "top_logprobs", "logit_bias", "store", "service_tier", "prediction", "modalities", "audio", "web_search_options", "metadata"] as const;
+
+function maxTokens(request: ChatRequest, model: string, traits: AnthropicModelTraits, logger: Logger): number {
+  const requested = request.max_completion_tokens ?? request.max_tokens;
+  if (requested == null) return traits.maxOutput ?? DEFAULT_MAX_TOKENS;
+  if (traits.maxOutput !== undefined && requested > traits.maxOutput) {
+    logger.debug("lowered max_tokens to the model's maximum output", { model, requested, maxOutput: traits.maxOutput });
+    return traits.maxOutput;
+  }
+  return requested;
+}
+
+function responseFormat(request: ChatRequest, traits: AnthropicModelTraits): { instruction?: string; outputConfig?: OutputConfig } {
+  const format = request.response_format;
+  if (!format || format.type === "text") return {};
+  if (format.type === "json_schema" && format.json_schema.schema && traits.structuredOutputs) {
+    return { outputConfig: { format: { type: "json_schema", schema: format.json_schema.schema } } };
+  }
+  return { instruction: JSON_OBJECT_INSTRUCTION };
+}
+
+export function toAnthropicRequest(request: ChatRequest, model: string, traits: AnthropicModelTraits, logger: Logger): AnthropicRequestBody {
+  const conversation = toAnthropicMessages(request.messages, logger);
+  const tools = toAnthropicTools(request, logger);
+  const limit = maxTokens(request, model, traits, logger);
+  const body: AnthropicRequestBody = { model, max_tokens: limit, messages: conversation.messages, ...tools };
+
+  const { instruction, outputConfig } = responseFormat(request, traits);
+  const system: TextBlockParam[] = [...conversation.system];
+  if (instruction) system.push({ type: "text", text: instruction });
+  if (system.length > 0) body.system = system;
+  if (outputConfig) body.output_config = outputConfig;
+
+  const thinking = toAnthropicThinking(request, { maxTokens: limit, modelCanThink: traits.reasoning, toolChoice: tools.tool_choice, messages: conversation.messages }, logger);
+  if (thinking) body.thinking = thinking;
+
+  if (request.temperature != null) {
+    if (thinking) logger.debug("dropped temperature: Anthropic does not allow it with extended thinking", { model });
+    else if (request.temperature > 1) {
+      logger.debug("lowered temperature to Anthropic's maximum of 1", { model, requested: request.temperature });
+      body.temperature = 1;
+    } else body.temperature = request.temperature;
+  }
+  if (request.top_p != null) {
+    if (thinking && request.top_p < 0.95) logger.debug("dropped top_p: with extended thinking Anthropic takes only 0.95 to 1", { model });
+    else body.top_p = request.top_p;
+  }
+  if (typeof request.top_k === "number") {
+    if (thinking) logger.debug("dropped top_k: Anthropic does not allow it with extended thinking", { model });
+    else body.top_k = request.top_k;
+  }
+
+  const stops = request.stop == null ? [] : typeof request.stop === "string" ? [request.stop] : request.stop;
+  const usableStops = stops.filter((stop) => stop.trim() !== "");
+  if (usableStops.length < stops.length) logger.debug("dropped whitespace-only stop sequences: Anthropic rejects them", { model });
+  if (usableStops.length > 0) body.stop_sequences = usableStops;
+
+  if (request.user) body.metadata = { user_id: request.user };
+  const dropped = openAIOnly.filter((field) => request[field] != null);
+  if (dropped.length > 0) logger.debug("dropped parameters Anthropic does not take", { model, dropped });
+  return body;
+}
