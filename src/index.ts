@@ -22,21 +22,31 @@ const proxy = await buildProxy(config, logger).catch((error: unknown) => {
   process.exit(1);
 });
 
-const server = Bun.serve({
-  hostname: config.host,
-  port: config.port,
-  fetch: proxy.app.fetch,
-  // Streams send a heartbeat every STREAM_HEARTBEAT_MS; this only reaps truly dead connections.
-  idleTimeout: 255,
-  // The body limit is enforced (with a clear 413) by the app; leave Bun a little headroom above it.
-  maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
-});
+let server: ReturnType<typeof Bun.serve>;
+try {
+  server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    fetch: proxy.app.fetch,
+    // Streams send a heartbeat every STREAM_HEARTBEAT_MS; this only reaps truly dead connections.
+    idleTimeout: 255,
+    // The body limit is enforced (with a clear 413) by the app; leave Bun a little headroom above it.
+    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+  });
+} catch (error) {
+  console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${(error as Error).message} (set PORT or HOST)`);
+  await proxy.close();
+  process.exit(1);
+}
 
-const providerList = proxy.providers.map((provider) => provider.id).join(", ") || "none (see .env.example)";
+const providerList = proxy.providers.map((provider) => provider.id).join(", ");
+if (!providerList) {
+  logger.warn("no provider is active: requests will fail until one is configured (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, CUSTOM_PROVIDERS, the claude CLI, or a running Ollama; see .env.example)");
+}
 logger.info("claude-proxy listening", {
   url: `http://${server.hostname}:${server.port}/v1`,
   database: proxy.database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL",
-  providers: providerList,
+  providers: providerList || "none",
 });
 
 let stopping = false;
