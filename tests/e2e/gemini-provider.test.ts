@@ -187,3 +187,42 @@ describe("streaming", () => {
     expect(row).toMatchObject({ provider: "gemini", status: 502, errorType: "upstream_error" });
   });
 });
+
+describe("timeouts and disconnects", () => {
+  let quick: TestProxy;
+  let quickClient: OpenAI;
+  beforeAll(async () => {
+    quick = await startTestProxy({ GEMINI_API_KEY: geminiKey, GEMINI_BASE_URL: upstream.url, UPSTREAM_TIMEOUT_MS: "300" });
+    quickClient = new OpenAI({ apiKey: "anything", baseURL: quick.url, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await quick.close();
+  });
+
+  test("a Gemini request that hangs is aborted at UPSTREAM_TIMEOUT_MS and answered with 504", async () => {
+    const abortedBefore = upstream.aborted;
+    upstream.enqueue({ kind: "hang" });
+    const error = await quickClient.chat.completions.create({ model: "gemini-2.5-flash-lite", messages: [{ role: "user", content: "Hi" }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(504);
+    await Bun.sleep(50);
+    expect(upstream.aborted).toBe(abortedBefore + 1);
+  });
+
+  test("a client that leaves mid-stream ends the Gemini request too", async () => {
+    const abortedBefore = upstream.aborted;
+    upstream.enqueue({ kind: "fixture", name: "text-with-usage", intervalMs: 150 });
+    const controller = new AbortController();
+    const stream = await quickClient.chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "Hello" }], stream: true }, { signal: controller.signal });
+    let received = "";
+    // The SDK ends the iteration quietly when its own signal aborts.
+    for await (const chunk of stream) {
+      received += chunk.choices[0]?.delta.content ?? "";
+      if (received) controller.abort();
+    }
+    expect(received).toBe("Hello");
+    for (let waited = 0; upstream.aborted === abortedBefore && waited < 1000; waited += 25) await Bun.sleep(25);
+    expect(upstream.aborted).toBe(abortedBefore + 1);
+  });
+});
+
