@@ -14,6 +14,8 @@ const geminiSource = "https://ai.google.dev/gemini-api/docs/pricing";
 
 const all = { tools: true, vision: true, json: true, reasoning: false };
 const reasoning = { ...all, reasoning: true };
+// `claude -p` passes text only and cannot run the client's tools.
+const claudeCli = { tools: false, vision: false, json: false, reasoning: true };
 
 export const SHIPPED_CATALOG: CatalogEntry[] = [
   // OpenAI
@@ -32,6 +34,11 @@ export const SHIPPED_CATALOG: CatalogEntry[] = [
   { provider: "anthropic", model: "claude-opus-4-1", tier: "premium", input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75, contextWindow: 200_000, maxOutput: 32_000, capabilities: reasoning, aliases: ["opus"], source: anthropicSource },
   { provider: "anthropic", model: "claude-sonnet-4-5", tier: "standard", input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, contextWindow: 200_000, maxOutput: 64_000, capabilities: reasoning, aliases: ["sonnet"], source: anthropicSource },
   { provider: "anthropic", model: "claude-haiku-4-5", tier: "economy", input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 200_000, maxOutput: 64_000, capabilities: reasoning, aliases: ["haiku"], source: anthropicSource },
+
+  // Claude CLI (`claude -p` under the user's own login): the Anthropic models at the Anthropic prices
+  { provider: "claude-cli", model: "claude-opus-4-1", tier: "premium", input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75, contextWindow: 200_000, maxOutput: 32_000, capabilities: claudeCli, aliases: [], source: anthropicSource },
+  { provider: "claude-cli", model: "claude-sonnet-4-5", tier: "standard", input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, contextWindow: 200_000, maxOutput: 64_000, capabilities: claudeCli, aliases: [], source: anthropicSource },
+  { provider: "claude-cli", model: "claude-haiku-4-5", tier: "economy", input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 200_000, maxOutput: 64_000, capabilities: claudeCli, aliases: [], source: anthropicSource },
 
   // Google Gemini (prices for prompts up to 200k tokens)
   { provider: "gemini", model: "gemini-2.5-pro", tier: "premium", input: 1.25, output: 10, cacheRead: 0.31, contextWindow: 1_048_576, maxOutput: 65_536, capabilities: reasoning, aliases: ["gemini-pro"], source: geminiSource },
