@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { ModelCatalog } from "../routing/model-catalog";
 import { createAnthropicProviders } from "./anthropic/anthropic-provider";
+import { createClaudeCliProviders } from "./claude-cli/create-claude-cli-providers";
 import { createCustomProviders } from "./custom/custom-providers";
 import { createGeminiProviders } from "./gemini/gemini-provider";
 import { createOllamaProviders } from "./ollama/ollama-provider";
@@ -16,6 +17,7 @@ export type ProviderFactory = (config: Config, catalog: ModelCatalog, context: P
 export const providerFactories: ProviderFactory[] = [
   createOpenAIProviders,
   createAnthropicProviders,
+  createClaudeCliProviders,
   createGeminiProviders,
   createOllamaProviders,
   createCustomProviders,
