@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { APIConnectionTimeoutError } from "@anthropic-ai/sdk";
 import { type ChatRequest, chatRequestSchema } from "../../src/chat/request-schema";
 import type { ChatCompletionChunk } from "../../src/chat/types";
@@ -99,6 +99,17 @@ describe("complete", () => {
     expect(choice.message.content).toBeNull();
     expect(choice.message.tool_calls).toEqual([{ id: "toolu_9", type: "function", function: { name: "read_file", arguments: '{"path":"a.ts"}' } }]);
     expect(upstream.requests.at(-1)!.body.tools).toEqual([{ name: "read_file", input_schema: { type: "object" } }]);
+  });
+
+  test("models the SDK lists as deprecated cause no stray console output", async () => {
+    const warn = spyOn(console, "warn");
+    try {
+      await provider.complete({ ...call(hello), model: "claude-sonnet-4-5" });
+      expect(upstream.requests.at(-1)!.body.model).toBe("claude-sonnet-4-5");
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test("the default reply needs no script", async () => {

@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import type { Stream } from "@anthropic-ai/sdk/core/streaming";
 import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
@@ -48,6 +49,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
     return { maxOutput: entry?.maxOutput, reasoning: entry?.capabilities.reasoning ?? false, structuredOutputs: entry?.capabilities.json ?? false };
   };
   const body = (call: ProviderCall): AnthropicRequestBody => toAnthropicRequest(call.request, call.model, traits(call.model), options.logger);
+  /**
+   * POST /v1/messages through the SDK's generic `post`: the same request, headers, SSE parsing
+   * and errors as `client.messages.create`, without the console.warn that `create` prints on
+   * every call for models the SDK lists as deprecated (claude-sonnet-4-5 among them), which
+   * would break the proxy's one-JSON-line-per-event log.
+   */
+  const postMessages = <Response>(call: ProviderCall, stream: boolean) =>
+    client.post<Response>("/v1/messages", { body: { ...body(call), stream }, stream, signal: call.signal });
   const models = options.catalog.forProvider("anthropic").map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
 
   return {
@@ -58,8 +67,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
 
     async complete(call) {
       try {
-        const message = (await client.messages.create({ ...body(call), stream: false }, { signal: call.signal })) as Message;
-        return fromAnthropicMessage(message);
+        return fromAnthropicMessage(await postMessages<Message>(call, false));
       } catch (error) {
         throw mapAnthropicError(error, displayName);
       }
@@ -67,7 +75,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
 
     async stream(call) {
       try {
-        const upstream = await client.messages.create({ ...body(call), stream: true }, { signal: call.signal });
+        const upstream = await postMessages<Stream<RawMessageStreamEvent>>(call, true);
         return asyncIterableToStream<RawMessageStreamEvent>(upstream, {
           onCancel: () => upstream.controller.abort(),
           // A mid-stream `event: error` or a cut connection becomes a mapped ProxyError, then an error chunk.
