@@ -7,8 +7,9 @@ import type { Logger } from "../logger";
  * each provider translates to and from its own wire format inside its folder.
  *
  * Errors: `complete` and `stream` reject with a ProxyError (mapped from the upstream's error)
- * when the upstream fails before the first byte. Once `stream` has resolved, a failure becomes
- * a final chunk carrying `error`, never a thrown exception.
+ * when the upstream fails before the first byte. Once `stream` has resolved, an upstream error
+ * event becomes a final chunk carrying `error`, and a broken connection errors the stream with a
+ * mapped ProxyError; the pipeline's stream observer turns either into the client's error event.
  */
 export interface ProviderCapabilities {
   /** Client-defined tools can be offered to the model and its calls returned to the client. */
