@@ -108,6 +108,24 @@ describe("anthropic events → OpenAI chunks", () => {
     expect(finishReasons(await replay(readAnthropicFixture("max-tokens")))).toEqual(["length"]);
   });
 
+  test("every stop reason maps onto an OpenAI finish reason", async () => {
+    const expected: Record<string, string> = {
+      end_turn: "stop",
+      stop_sequence: "stop",
+      pause_turn: "stop",
+      max_tokens: "length",
+      model_context_window_exceeded: "length",
+      tool_use: "tool_calls",
+      refusal: "content_filter",
+      some_future_reason: "stop",
+    };
+    for (const [stopReason, finishReason] of Object.entries(expected)) {
+      const events = readAnthropicFixture("max-tokens");
+      events.splice(-2, 1, { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 4 } });
+      expect(finishReasons(await replay(events))).toEqual([finishReason]);
+    }
+  });
+
   test("a mid-stream error event ends the stream with one error chunk and no finish", async () => {
     const chunks = await replay(readAnthropicFixture("mid-stream-error"));
     expect(text(chunks)).toBe("Partial");

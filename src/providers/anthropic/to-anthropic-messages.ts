@@ -80,7 +80,7 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): An
       case "tool": {
         const blocks = toAnthropicBlocks(message.content, param);
         const result: ToolResultBlockParam = { type: "tool_result", tool_use_id: message.tool_call_id };
-        if (blocks.length > 0) result.content = blocks.every((block) => block.type === "text" && !block.cache_control) ? blocks.map((block) => (block as TextBlockParam).text).join("") : blocks;
+        if (blocks.length > 0) result.content = plainText(blocks) ?? blocks;
         if (message.is_error === true) result.is_error = true;
         push("user", [result]);
         break;
@@ -93,6 +93,12 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): An
   if (droppedReasoning) logger.debug("dropped reasoning_content from history: Anthropic needs the signed thinking blocks, which OpenAI clients do not keep");
   if (turns.length === 0) throw invalidRequest("Anthropic needs at least one user or assistant message with content.", "messages");
   return { system, messages: turns.map(leadWithToolResults) };
+}
+
+/** Text-only tool output as the plain string most tool results are (and as the API echoes them). */
+function plainText(blocks: ContentBlockParam[]): string | undefined {
+  if (!blocks.every((block) => block.type === "text" && !block.cache_control)) return undefined;
+  return blocks.map((block) => (block as TextBlockParam).text).join("");
 }
 
 /** Within a user turn, tool_result blocks must come before any other content. */
