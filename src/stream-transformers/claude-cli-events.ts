@@ -89,7 +89,10 @@ export function toOpenAIUsage(usage: CliUsage | undefined): Usage {
 
 function describeErrorResult(line: CliLine): string {
   const subtype = typeof line.subtype === "string" ? line.subtype : "error";
-  const status = typeof line.api_error_status === "number" ? `, upstream status ${line.api_error_status}` : "";
+  // An upstream API error arrives as is_error with subtype "success": name only what informs.
+  const context = [subtype === "success" ? undefined : subtype, typeof line.api_error_status === "number" ? `upstream status ${line.api_error_status}` : undefined]
+    .filter((part) => part !== undefined)
+    .join(", ");
   const detail =
     typeof line.result === "string" && line.result.trim() !== ""
       ? line.result
@@ -98,7 +101,7 @@ function describeErrorResult(line: CliLine): string {
         : subtype === "error_max_turns"
           ? "it reached its turn limit"
           : "no details given";
-  return redactSecrets(`The Claude CLI reported an error (${subtype}${status}): ${detail}`);
+  return redactSecrets(`The Claude CLI reported an error${context === "" ? "" : ` (${context})`}: ${detail}`);
 }
 
 function describeExit(line: CliLine): string {
