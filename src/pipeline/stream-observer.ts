@@ -1,5 +1,5 @@
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
-import { toProxyError } from "../errors";
+import { ProxyError } from "../errors";
 import type { Outcome } from "./context";
 
 /**
@@ -73,9 +73,9 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
             }
           }
         } catch (error) {
-          const proxyError = toProxyError(error);
+          const proxyError = error instanceof ProxyError ? error : lostMidStream(error);
           controller.enqueue({ ...template, object: "chat.completion.chunk", choices: [], error: proxyError.toJSON().error });
-          end({ status: proxyError.status === 500 ? 502 : proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
+          end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
           controller.close();
         }
       },
@@ -86,6 +86,20 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * Anything else a provider's stream throws once it has begun is the upstream connection failing:
+ * a socket reset while the body is read surfaces as fetch's own error (ECONNRESET), not an SDK one.
+ */
+function lostMidStream(error: unknown): ProxyError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = typeof code === "string" && /^[A-Z_]+$/.test(code) ? ` (${code})` : "";
+  return new ProxyError(502, `The connection to the upstream was lost mid-stream${detail}.`, {
+    type: "upstream_error",
+    code: "upstream_connection_lost",
+    cause: error,
+  });
 }
 
 function hasOutput(delta: ChatCompletionChunk["choices"][number]["delta"]): boolean {
