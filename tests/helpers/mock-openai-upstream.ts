@@ -95,6 +95,7 @@ function sseResponse(lines: string[], options: SseOptions): Response {
           return;
         }
         controller.enqueue(encoder.encode(`data: ${line}\n\n`));
+        if (index === lines.length - 1) break;
         if (intervalMs > 0) await sleep(intervalMs);
         if (pause && index + 1 === pause.afterLines) await sleep(pause.ms);
       }

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI, { APIError } from "openai";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { SseReader } from "../helpers/sse-reader";
+import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+
+/**
+ * A stream's life through the proxy: chunks pass on as they come, a client that leaves stops the
+ * upstream, silence is bridged by heartbeats, and every way a stream can break ends in an error
+ * event for the client and a failure row in the log.
+ */
+const HEARTBEAT_MS = 50;
+let upstream: MockOpenAIUpstream;
+let proxy: TestProxy;
+let client: OpenAI;
+
+beforeAll(async () => {
+  upstream = startMockOpenAIUpstream();
+  proxy = await startTestProxy({
+    OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
+    OPENAI_BASE_URL: upstream.url,
+    STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    CONSECUTIVE_FAILURE_LIMIT: "1000",
+  });
+  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await upstream.close();
+});
+
+type Chunk = { choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>; usage?: unknown; error?: Record<string, unknown> };
+
+function streamRequest(extra: Record<string, unknown> = {}, signal?: AbortSignal, origin = proxy.origin) {
+  return fetch(`${origin}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true, ...extra }),
+    signal,
+  });
+}
+
+/** Waits (bounded) for an event the test cannot await directly, such as the mock noticing an abort. */
+async function eventually(condition: () => boolean, what: string) {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await Bun.sleep(10);
+  if (!condition()) throw new Error(`never happened: ${what}`);
+}
+
+const contentOf = (chunks: Chunk[]) => chunks.map((chunk) => (chunk.choices[0]?.delta.content as string | undefined) ?? "").join("");
+
+describe("delivery", () => {
+  test("the first chunk reaches the client while the upstream is still sending", async () => {
+    const finishedBefore = upstream.finished;
+    upstream.enqueue({ kind: "chunks", count: 8, intervalMs: 40 });
+    const response = await streamRequest();
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = new SseReader(response);
+    const first = (await reader.nextData())!.data as Chunk;
+    expect(first.choices[0]!.delta.role).toBe("assistant");
+    // The upstream has more to send: had the proxy buffered the answer, it would have finished by now.
+    expect(upstream.finished).toBe(finishedBefore);
+
+    const rest = (await reader.rest()).filter((block) => block.data !== undefined);
+    expect(rest.at(-1)!.data).toBe("[DONE]");
+    expect(contentOf(rest.slice(0, -1).map((block) => block.data as Chunk))).toBe("token0 token1 token2 token3 token4 token5 token6 token7 ");
+    expect(upstream.finished).toBe(finishedBefore + 1);
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensIn: 50, tokensOut: 8 });
+    expect(row!.ttftMs).not.toBeNull();
+  });
+
+  test("Ollama's delta.reasoning arrives as reasoning_content, never mixed into content", async () => {
+    upstream.enqueue({ kind: "fixture", name: "reasoning-ollama" });
+    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], stream: true });
+    const deltas: Array<Record<string, unknown>> = [];
+    for await (const chunk of stream) if (chunk.choices[0]) deltas.push(chunk.choices[0].delta as Record<string, unknown>);
+    expect(deltas.map((delta) => delta.reasoning_content ?? "").join("")).toBe("The user greets me.");
+    expect(deltas.map((delta) => delta.content ?? "").join("")).toBe("Hi there!");
+    expect(deltas.some((delta) => "reasoning" in delta)).toBe(false);
+  });
+
+  test("usage is stripped from the stream unless stream_options.include_usage", async () => {
+    upstream.enqueue({ kind: "fixture", name: "reasoning-ollama" });
+    const without = (await new SseReader(await streamRequest()).rest()).map((block) => block.data).filter((data) => typeof data === "object") as Chunk[];
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.filter((chunk) => chunk.usage != null)).toEqual([]);
+    expect(without.some((chunk) => chunk.choices.length === 0)).toBe(false);
+
+    upstream.enqueue({ kind: "fixture", name: "reasoning-ollama" });
+    const withUsage = (await new SseReader(await streamRequest({ stream_options: { include_usage: true } })).rest())
+      .map((block) => block.data)
+      .filter((data) => typeof data === "object") as Chunk[];
+    expect(withUsage.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 } });
+    // Either way the upstream was asked for usage, so the log has the tokens.
+    expect(upstream.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
+  });
+});
+
+describe("the client goes away", () => {
+  test("a disconnect mid-stream aborts the upstream request and logs 499 client_closed", async () => {
+    const abortedBefore = upstream.aborted;
+    const finishedBefore = upstream.finished;
+    upstream.enqueue({ kind: "chunks", count: 200, intervalMs: 20 });
+    const disconnect = new AbortController();
+    const response = await streamRequest({}, disconnect.signal);
+    const reader = new SseReader(response);
+    await reader.nextData();
+    await reader.nextData();
+    disconnect.abort();
+
+    await eventually(() => upstream.aborted > abortedBefore, "the upstream request was aborted");
+    expect(upstream.finished).toBe(finishedBefore);
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 499, errorType: "client_closed", provider: "openai", stream: true });
+  });
+
+  test("an SDK client that stops iterating (the user pressed stop) aborts the upstream too", async () => {
+    const abortedBefore = upstream.aborted;
+    upstream.enqueue({ kind: "chunks", count: 200, intervalMs: 20 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Write a lot" }], stream: true })
+      .withResponse();
+    let seen = 0;
+    for await (const _chunk of stream) if (++seen === 3) break;
+
+    await eventually(() => upstream.aborted > abortedBefore, "the upstream request was aborted");
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 499, errorType: "client_closed" });
+  });
+});
+
+describe("silence", () => {
+  test("a long upstream pause is bridged with ': keep-alive' comments and the stream completes", async () => {
+    upstream.enqueue({ kind: "fixture", name: "text-with-usage", pause: { afterLines: 2, ms: HEARTBEAT_MS * 8 } });
+    const response = await streamRequest();
+    const blocks = await new SseReader(response).rest();
+    const hello = blocks.findIndex((block) => (block.data as Chunk | undefined)?.choices?.[0]?.delta.content === "Hello");
+    const bang = blocks.findIndex((block) => (block.data as Chunk | undefined)?.choices?.[0]?.delta.content === "!");
+    const heartbeats = blocks.slice(hello + 1, bang).filter((block) => block.raw === ": keep-alive");
+    expect(hello).toBeGreaterThanOrEqual(0);
+    expect(heartbeats.length).toBeGreaterThanOrEqual(1);
+    expect(blocks.at(-1)!.data).toBe("[DONE]");
+    expect(await proxy.logRow(response.headers.get("x-task-id")!)).toMatchObject({ status: 200, finishReason: "stop" });
+  });
+
+  test("the official client reads through heartbeats", async () => {
+    upstream.enqueue({ kind: "fixture", name: "text-with-usage", pause: { afterLines: 1, ms: HEARTBEAT_MS * 5 } });
+    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(contentOf(chunks as Chunk[])).toBe("Hello! How can I help?");
+  });
+});
+
+describe("the upstream breaks mid-stream", () => {
+  test("a cut connection ends the client's stream with an error event and logs a failure", async () => {
+    upstream.enqueue({ kind: "cut", name: "text-with-usage", lines: 3 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true })
+      .withResponse();
+    const seen: string[] = [];
+    let failure: unknown;
+    try {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
+    } catch (error) {
+      failure = error;
+    }
+    expect(seen.join("")).toBe("Hello!");
+    expect(failure).toBeInstanceOf(APIError);
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 502, errorType: "upstream_error", stream: true });
+    expect(row!.errorMessage).toBe("The connection to the upstream was lost mid-stream (ECONNRESET).");
+    expect(row!.provider).toBe("openai");
+  });
+
+  test("the error event of a cut stream is an OpenAI error object", async () => {
+    upstream.enqueue({ kind: "cut", name: "text-with-usage", lines: 2 });
+    const blocks = await new SseReader(await streamRequest()).rest();
+    const errors = blocks.filter((block) => typeof block.data === "object" && "error" in (block.data as object));
+    expect(errors).toHaveLength(1);
+    const error = (errors[0]!.data as { error: Record<string, unknown> }).error;
+    expect(Object.keys(error).sort()).toEqual(["code", "message", "param", "type"]);
+    expect(error.type).toBe("upstream_error");
+  });
+
+  test("a malformed upstream event becomes an error event and a logged failure", async () => {
+    upstream.enqueue({ kind: "fixture", name: "malformed-event" });
+    const response = await streamRequest();
+    const blocks = await new SseReader(response).rest();
+    const data = blocks.map((block) => block.data).filter((item) => typeof item === "object") as Chunk[];
+    expect(contentOf(data.filter((chunk) => !chunk.error))).toBe("ok");
+    expect(data.at(-1)).toEqual({
+      error: { message: "The upstream sent a malformed stream event.", type: "upstream_error", code: "malformed_upstream_event", param: null },
+    } as unknown as Chunk);
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 502, errorType: "upstream_error" });
+  });
+});
