@@ -149,7 +149,7 @@ describe("silence", () => {
     const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(contentOf(chunks as Chunk[])).toBe("Hello! How can I help?");
+    expect(contentOf(chunks as unknown as Chunk[])).toBe("Hello! How can I help?");
   });
 });
 

@@ -10,7 +10,7 @@ export interface SseBlock {
 }
 
 export class SseReader {
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly reader: { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> };
   private readonly decoder = new TextDecoder();
   private buffer = "";
 
