@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type ChatCompletionChunk, normalizeUsage } from "../../src/chat/types";
+import { type ChatCompletionChunk, type FinishReason, normalizeUsage } from "../../src/chat/types";
 import { ModelCatalog, costUsd } from "../../src/routing/model-catalog";
 import { type AnthropicStreamEvent, createAnthropicEventTransformer } from "../../src/stream-transformers/anthropic-events";
 import { readAnthropicFixture } from "../helpers/mock-anthropic-upstream";
@@ -109,7 +109,7 @@ describe("anthropic events → OpenAI chunks", () => {
   });
 
   test("every stop reason maps onto an OpenAI finish reason", async () => {
-    const expected: Record<string, string> = {
+    const expected: Record<string, FinishReason> = {
       end_turn: "stop",
       stop_sequence: "stop",
       pause_turn: "stop",
