@@ -1,12 +1,18 @@
 import { and, desc, eq, gt, isNotNull, ne, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { jsonRecordsWriter } from "./json-records";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
 /** Every read and write of the database goes through this module. */
 
+const requestLogJson = jsonRecordsWriter(requestLog);
+
+/** One statement and one JSON parameter per batch (see json-records.ts for why). */
 export async function insertRequestLogs(db: Database, rows: RequestLogRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insert(requestLog).values(rows).onConflictDoNothing({ target: requestLog.taskId });
+  await db.execute(
+    sql`insert into ${requestLog} select * from json_populate_recordset(null::${requestLog}, ${requestLogJson(rows)}::json) on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`,
+  );
 }
 
 export async function findRequestLog(db: Database, taskId: string) {

@@ -1,0 +1,29 @@
+import { type Column, getTableColumns, is, SQL, type Table } from "drizzle-orm";
+
+/**
+ * Rows of a drizzle table as one JSON text keyed by column name, for
+ * `insert ... select * from json_populate_recordset(null::table, $1)`: one bound parameter per
+ * batch instead of one per cell. Drizzle's multi-row `values()` spent ~150 ms of blocking JS
+ * building a 500-row request-log insert (10,500 parameters), which halved the proxy's throughput.
+ * A property left undefined gets the column's default, as drizzle's insert would give it.
+ */
+export function jsonRecordsWriter<T extends Table>(table: T): (rows: ReadonlyArray<T["$inferInsert"]>) => string {
+  const columns = Object.entries(getTableColumns(table) as Record<string, Column>).map(([key, column]) => {
+    if (column.default !== undefined && is(column.default, SQL)) {
+      throw new Error(`jsonRecordsWriter: column ${column.name} has an SQL default, which JSON rows cannot express`);
+    }
+    return { key, name: column.name, column };
+  });
+  const record = (row: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const { key, name, column } of columns) {
+      let value = row[key];
+      if (value === undefined) value = column.defaultFn ? column.defaultFn() : column.default;
+      // JSON has no NaN/Infinity; PostgreSQL parses them from text into float columns.
+      if (typeof value === "number" && !Number.isFinite(value)) value = String(value);
+      out[name] = value ?? null;
+    }
+    return out;
+  };
+  return (rows) => JSON.stringify(rows.map((row) => record(row as Record<string, unknown>)));
+}
