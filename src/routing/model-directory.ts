@@ -77,9 +77,13 @@ export class ModelDirectory {
       const providerId = name.slice(0, separator);
       if (this.providers.some((provider) => provider.id === providerId)) {
         const inProvider = this.models.filter((candidate) => candidate.provider.id === providerId);
-        const found = byName(inProvider, name.slice(separator + 1));
+        const model = name.slice(separator + 1);
+        const found = byName(inProvider, model);
         if (found.length > 0) return { kind: "model", candidates: found, label: name };
-        throw this.notFound(name, inProvider.map((candidate) => `${providerId}:${candidate.model}`));
+        // An explicit provider prefix passes a model the catalog does not know (new releases,
+        // fine-tunes, a model pulled after start-up) straight to that provider; its cost is unknown.
+        const provider = this.providers.find((candidate) => candidate.id === providerId)!;
+        if (model.trim() !== "") return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name };
       }
     }
     const exact = byName(this.models, name);
@@ -101,7 +105,8 @@ export class ModelDirectory {
         ? "no models: no provider is active (set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS, install the claude CLI, or run Ollama)"
         : names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
     const suggestion = close.length > 0 ? ` Did you mean ${close.map((value) => `'${value}'`).join(" or ")}?` : "";
-    return new ProxyError(404, `The model '${name}' does not exist or no active provider serves it.${suggestion} Available: ${available}.`, {
+    const prefixHint = this.providers.length > 0 ? ` To send a model the catalog does not list, prefix it with its provider (${this.providers[0]!.id}:<model>).` : "";
+    return new ProxyError(404, `The model '${name}' does not exist or no active provider serves it.${suggestion}${prefixHint} Available: ${available}.`, {
       type: "invalid_request_error",
       code: "model_not_found",
       param: "model",
@@ -122,6 +127,7 @@ function byName(candidates: Candidate[], name: string): Candidate[] {
  */
 function uncatalogued(provider: LLMProvider, model: ProviderModel): CatalogEntry {
   const size = model.parameterBillions;
+  // Only local models are known to be free; anything else is a model the catalog has no price for.
   const tier: Tier = size === undefined ? "economy" : size < 20 ? "economy" : size < 100 ? "standard" : "premium";
   return {
     provider: provider.id,
@@ -137,6 +143,6 @@ function uncatalogued(provider: LLMProvider, model: ProviderModel): CatalogEntry
       reasoning: provider.capabilities.reasoning,
     },
     aliases: [],
-    source: "not in the catalog: free, tier from model size",
+    source: "not in the catalog: price unknown (recorded as $0), tier from model size",
   };
 }

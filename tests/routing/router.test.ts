@@ -136,7 +136,10 @@ describe("router", () => {
     const prefixed = directory.select("beta:shared-model");
     expect(prefixed.kind === "model" && prefixed.candidates.map(modelKey)).toEqual(["beta:shared-model"]);
     expect(() => directory.select("alpha-smal")).toThrow(/Did you mean 'alpha-small'/);
-    expect(() => directory.select("beta:alpha-big")).toThrow(/does not exist/);
+    expect(() => directory.select("gamma:anything")).toThrow(/does not exist/);
+    // An explicit provider prefix passes an uncatalogued model through to that provider.
+    const passthrough = directory.select("beta:beta-next-preview");
+    expect(passthrough.kind === "model" && passthrough.candidates.map((candidate) => [modelKey(candidate), candidate.entry.input])).toEqual([["beta:beta-next-preview", 0]]);
   });
 
   test("when no model of the tier or above is active, the best lower tier serves", async () => {
