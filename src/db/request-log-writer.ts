@@ -66,18 +66,49 @@ export class RequestLogWriter implements RequestLogSink {
       try {
         await insertRequestLogs(this.db, batch);
       } catch (error) {
-        this.buffer.unshift(...batch);
-        this.options.logger.error("request log write failed; will retry", {
-          rows: batch.length,
-          error: (error as Error).message,
-        });
+        // The database refused the data itself (a NUL character, a number out of range): retrying
+        // the batch could never succeed and would block every row behind it. Write its rows one by
+        // one instead and drop only those refused.
+        const unwritten = isRefusedData(error) ? await this.writeEachAlone(batch) : { rows: batch, error };
+        if (unwritten.rows.length === 0) continue;
+        this.buffer.unshift(...unwritten.rows);
+        this.options.logger.error("request log write failed; will retry", { rows: unwritten.rows.length, error: rootMessage(unwritten.error) });
         return;
       }
     }
+  }
+
+  /** Rows left unwritten when the database itself failed part-way (they are kept for the next flush). */
+  private async writeEachAlone(batch: RequestLogRow[]): Promise<{ rows: RequestLogRow[]; error?: unknown }> {
+    for (const [index, row] of batch.entries()) {
+      try {
+        await insertRequestLogs(this.db, [row]);
+      } catch (error) {
+        if (!isRefusedData(error)) return { rows: batch.slice(index), error };
+        this.options.logger.error("request log row refused by the database; dropped", { taskId: row.taskId, error: rootMessage(error) });
+      }
+    }
+    return { rows: [] };
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
+}
+
+/** SQLSTATE class 22 (data exception) or 23 (integrity constraint), from the driver's error under drizzle's. */
+function isRefusedData(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
+/** The driver's own message: drizzle's wrapper repeats the query and every parameter (the whole batch). */
+function rootMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
 }
