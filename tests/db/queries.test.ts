@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { getTableColumns, sql } from "drizzle-orm";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { findRequestLog, insertRequestLogs, listRecentRequestLogs } from "../../src/db/queries";
+import { feedback, requestLog } from "../../src/db/schema";
+import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
+import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import journal from "../../src/db/migrations/meta/_journal.json";
+
+/**
+ * The query layer on both databases the proxy supports: the embedded PGlite (shared in-memory
+ * instance) and, when TEST_DATABASE_URL is set, a real PostgreSQL server.
+ */
+const migrationsFolder = new URL("../../src/db/migrations", import.meta.url).pathname;
+
+/** Raw query results: PGlite returns `{ rows }`, postgres.js an array. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
+interface Target {
+  name: string;
+  skip: boolean;
+  open(): Promise<DatabaseHandle>;
+  /** Runs the migrator once more on an open handle, exactly as openDatabase does. */
+  migrateAgain(handle: DatabaseHandle): Promise<void>;
+  /** Whether the handle is the shared one (never closed here). */
+  shared: boolean;
+}
+
+const targets: Target[] = [
+  {
+    name: "PGlite",
+    skip: false,
+    open: sharedTestDatabase,
+    migrateAgain: (handle) => migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder }),
+    shared: true,
+  },
+  {
+    name: "PostgreSQL",
+    skip: !testDatabaseUrl,
+    open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }),
+    migrateAgain: (handle) => migratePostgres(handle.db as unknown as PostgresJsDatabase, { migrationsFolder }),
+    shared: false,
+  },
+];
+
+for (const target of targets) {
+  describe.skipIf(target.skip)(`query layer on ${target.name}`, () => {
+    let handle: DatabaseHandle;
+    const created: string[] = [];
+    const track = <T extends { taskId: string }>(row: T) => {
+      created.push(row.taskId);
+      return row;
+    };
+
+    beforeAll(async () => {
+      handle = await target.open();
+    });
+
+    afterAll(async () => {
+      if (!handle) return;
+      await deleteLogRows(handle.db, created);
+      if (!target.shared) await handle.close();
+    });
+
+    test("migrations apply again without error and without re-running", async () => {
+      const row = track(makeLogRow());
+      await insertRequestLogs(handle.db, [row]);
+      await target.migrateAgain(handle);
+      await target.migrateAgain(handle);
+      expect(await findRequestLog(handle.db, row.taskId)).toBeDefined();
+      const rows = rowsOf<{ count: number }>(await handle.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`));
+      expect(Number(rows[0]!.count)).toBe(journal.entries.length);
+    });
+
+    if (target.name === "PostgreSQL") {
+      test("opening the database a second time (migrations on start-up) keeps the data", async () => {
+        const row = track(makeLogRow());
+        await insertRequestLogs(handle.db, [row]);
+        const again = await target.open();
+        try {
+          expect(await findRequestLog(again.db, row.taskId)).toMatchObject({ taskId: row.taskId });
+        } finally {
+          await again.close();
+        }
+      });
+    }
+
+    test("every column of the schema exists in the migrated database (no schema change without a migration)", async () => {
+      for (const table of [requestLog, feedback]) {
+        const tableName = table === requestLog ? "request_log" : "feedback";
+        const rows = rowsOf<{ column_name: string }>(
+          await handle.db.execute(sql`select column_name from information_schema.columns where table_name = ${tableName} and table_schema = current_schema()`),
+        );
+        const inDatabase = rows.map((row) => row.column_name).sort();
+        const inSchema = Object.values(getTableColumns(table)).map((column) => column.name).sort();
+        expect(inDatabase).toEqual(inSchema);
+      }
+    });
+
+    test("inserting nothing is a no-op", async () => {
+      await insertRequestLogs(handle.db, []);
+    });
+
+    test("a row round-trips with every kind of value intact", async () => {
+      const row = track(
+        makeLogRow({
+          createdAt: new Date("2026-03-04T05:06:07.891Z"),
+          stream: true,
+          status: 502,
+          errorType: "upstream_error",
+          errorMessage: `It's "quoted", back\\slashed, naïve ✓ — 日本語`,
+          finishReason: "stop",
+          userAgent: null,
+          tokensIn: 123_456,
+          tokensOut: 7_890,
+          cachedTokens: 100_000,
+          cacheWriteTokens: 5,
+          costUsd: 0.000123456789,
+          latencyMs: 4321,
+          ttftMs: 210,
+          tier: "standard",
+          score: 42.5,
+          category: "code",
+          routeReason: "auto: standard; cheapest",
+          candidates: ["openai:gpt-4o-mini", "openai:gpt-4.1-mini"],
+          attempts: [{ provider: "openai", model: "gpt-4o-mini", error: "OpenAI returned 503" }, { provider: "openai", model: "gpt-4.1-mini" }],
+          fallbacks: 1,
+          baselineModel: "openai:gpt-5",
+          baselineCostUsd: 0.01,
+          sessionKey: "session-1",
+        }),
+      );
+      await insertRequestLogs(handle.db, [row]);
+      const stored = await findRequestLog(handle.db, row.taskId);
+      expect(stored).toEqual({ ...row, createdAt: row.createdAt } as typeof stored);
+      expect(stored!.createdAt.toISOString()).toBe("2026-03-04T05:06:07.891Z");
+    });
+
+    test("columns left out get their defaults", async () => {
+      const row = track(makeLogRow());
+      delete (row as Partial<typeof row>).tokensIn;
+      delete (row as Partial<typeof row>).costUsd;
+      await insertRequestLogs(handle.db, [row]);
+      expect(await findRequestLog(handle.db, row.taskId)).toMatchObject({ tokensIn: 0, costUsd: 0, cachedTokens: 0, fallbacks: 0, ttftMs: null, tier: null });
+    });
+
+    test("a batch of many rows lands in one call", async () => {
+      const rows = Array.from({ length: 750 }, (_, index) => track(makeLogRow({ latencyMs: index })));
+      await insertRequestLogs(handle.db, rows);
+      for (const index of [0, 374, 749]) expect((await findRequestLog(handle.db, rows[index]!.taskId))!.latencyMs).toBe(index);
+    });
+
+    test("a task id already logged is ignored, not an error, and the first row wins", async () => {
+      const row = track(makeLogRow({ status: 200 }));
+      await insertRequestLogs(handle.db, [row]);
+      await insertRequestLogs(handle.db, [{ ...row, status: 500 }, track(makeLogRow())]);
+      expect((await findRequestLog(handle.db, row.taskId))!.status).toBe(200);
+    });
+
+    test("an unknown task id finds nothing", async () => {
+      expect(await findRequestLog(handle.db, crypto.randomUUID())).toBeUndefined();
+    });
+
+    test("recent rows come newest first, limited", async () => {
+      // Far in the future, so rows of other tests in the shared database cannot come first.
+      const base = Date.UTC(2999, 0, 1);
+      const rows = [2, 0, 1].map((offset) => track(makeLogRow({ createdAt: new Date(base + offset * 1000), latencyMs: offset })));
+      await insertRequestLogs(handle.db, rows);
+      const recent = await listRecentRequestLogs(handle.db, 2);
+      expect(recent.map((row) => row.latencyMs)).toEqual([2, 1]);
+    });
+  });
+}
