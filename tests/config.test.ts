@@ -1,0 +1,251 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Config, ConfigError, loadConfig } from "../src/config";
+
+/** The environment as the proxy reads it: documented defaults, and a clear error per bad variable. */
+
+const defaults: Config = {
+  port: 3000,
+  host: "127.0.0.1",
+  databaseUrl: undefined,
+  dataDir: "./data",
+  logLevel: "info",
+  maxBodyBytes: 20 * 1024 * 1024,
+  upstreamTimeoutMs: 120_000,
+  streamHeartbeatMs: 5_000,
+  logFlushIntervalMs: 250,
+  openai: { apiKey: undefined, baseUrl: "https://api.openai.com/v1" },
+  anthropic: { apiKey: undefined, baseUrl: undefined },
+  gemini: { apiKey: undefined, baseUrl: undefined },
+  claudeCli: { path: undefined, enabled: true, poolSize: 0 },
+  ollama: { baseUrl: "http://localhost:11434", enabled: true, probeTimeoutMs: 500 },
+  customProviders: [],
+  defaultProvider: undefined,
+  modelCatalogFile: undefined,
+  baselineModel: undefined,
+  successThreshold: 0.8,
+  successMinSamples: 10,
+  consecutiveFailureLimit: 3,
+  circuitCooldownMs: 30_000,
+  fallbackTotalTimeoutMs: 180_000,
+  routingThresholds: { standard: undefined, premium: undefined },
+};
+
+/** Every variable the proxy reads. */
+const variables = [
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "STREAM_HEARTBEAT_MS",
+  "LOG_FLUSH_INTERVAL_MS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
+  "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
+  "OLLAMA_PROBE_TIMEOUT_MS", "CUSTOM_PROVIDERS", "DEFAULT_PROVIDER", "MODEL_CATALOG_FILE", "BASELINE_MODEL",
+  "SUCCESS_THRESHOLD", "SUCCESS_MIN_SAMPLES", "CONSECUTIVE_FAILURE_LIMIT", "CIRCUIT_COOLDOWN_MS", "FALLBACK_TOTAL_TIMEOUT_MS",
+  "ROUTING_STANDARD_THRESHOLD", "ROUTING_PREMIUM_THRESHOLD",
+];
+
+function configError(environment: Record<string, string>): ConfigError {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(environment)}`);
+}
+
+const lmStudio = { id: "lmstudio", baseUrl: "http://127.0.0.1:1234/v1", models: [{ id: "qwen2.5-coder-7b-instruct" }] };
+
+describe("defaults", () => {
+  test("an empty environment gives every documented default", () => {
+    expect(loadConfig({})).toEqual(defaults);
+  });
+
+  test("empty and blank values count as unset (OPENAI_API_KEY= in .env)", () => {
+    expect(loadConfig({ OPENAI_API_KEY: "", PORT: "  ", CUSTOM_PROVIDERS: "" })).toEqual(defaults);
+  });
+
+  test("unrelated variables of the environment are ignored", () => {
+    expect(loadConfig({ PATH: "/usr/bin", HOME: "/home/someone", npm_config_cache: "x" })).toEqual(defaults);
+  });
+
+  test(".env.example documents exactly the variables the proxy reads", () => {
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const documented = [...example.matchAll(/^#\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!);
+    expect([...new Set(documented)].sort()).toEqual([...variables].sort());
+  });
+});
+
+describe("values", () => {
+  test("every variable is read into its place", () => {
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "0.0.0.0",
+      DATABASE_URL: "postgresql://user@db:5432/proxy",
+      DATA_DIR: "/var/lib/claude-proxy",
+      LOG_LEVEL: "debug",
+      MAX_BODY_BYTES: "1024",
+      UPSTREAM_TIMEOUT_MS: "5000",
+      STREAM_HEARTBEAT_MS: "1000",
+      LOG_FLUSH_INTERVAL_MS: "10",
+      OPENAI_API_KEY: "sk-openai",
+      OPENAI_BASE_URL: "http://127.0.0.1:9999/v1",
+      ANTHROPIC_API_KEY: "sk-ant-x",
+      ANTHROPIC_BASE_URL: "https://anthropic.example",
+      GEMINI_API_KEY: "AIza-x",
+      GEMINI_BASE_URL: "https://gemini.example",
+      CLAUDE_CLI_PATH: "/opt/claude",
+      CLAUDE_CLI_ENABLED: "no",
+      CLAUDE_CLI_POOL_SIZE: "2",
+      OLLAMA_BASE_URL: "http://127.0.0.1:11435",
+      OLLAMA_ENABLED: "off",
+      OLLAMA_PROBE_TIMEOUT_MS: "50",
+      CUSTOM_PROVIDERS: JSON.stringify([lmStudio]),
+      DEFAULT_PROVIDER: "anthropic",
+      MODEL_CATALOG_FILE: "./catalog.json",
+      BASELINE_MODEL: "openai:gpt-5",
+      SUCCESS_THRESHOLD: "0.5",
+      SUCCESS_MIN_SAMPLES: "3",
+      CONSECUTIVE_FAILURE_LIMIT: "5",
+      CIRCUIT_COOLDOWN_MS: "1000",
+      FALLBACK_TOTAL_TIMEOUT_MS: "9000",
+      ROUTING_STANDARD_THRESHOLD: "30",
+      ROUTING_PREMIUM_THRESHOLD: "70",
+    });
+    expect(config).toEqual({
+      port: 0,
+      host: "0.0.0.0",
+      databaseUrl: "postgresql://user@db:5432/proxy",
+      dataDir: "/var/lib/claude-proxy",
+      logLevel: "debug",
+      maxBodyBytes: 1024,
+      upstreamTimeoutMs: 5000,
+      streamHeartbeatMs: 1000,
+      logFlushIntervalMs: 10,
+      openai: { apiKey: "sk-openai", baseUrl: "http://127.0.0.1:9999/v1" },
+      anthropic: { apiKey: "sk-ant-x", baseUrl: "https://anthropic.example" },
+      gemini: { apiKey: "AIza-x", baseUrl: "https://gemini.example" },
+      claudeCli: { path: "/opt/claude", enabled: false, poolSize: 2 },
+      ollama: { baseUrl: "http://127.0.0.1:11435", enabled: false, probeTimeoutMs: 50 },
+      customProviders: [{ ...lmStudio, models: [{ id: "qwen2.5-coder-7b-instruct", inputPricePerMillion: 0, outputPricePerMillion: 0 }] }],
+      defaultProvider: "anthropic",
+      modelCatalogFile: "./catalog.json",
+      baselineModel: "openai:gpt-5",
+      successThreshold: 0.5,
+      successMinSamples: 3,
+      consecutiveFailureLimit: 5,
+      circuitCooldownMs: 1000,
+      fallbackTotalTimeoutMs: 9000,
+      routingThresholds: { standard: 30, premium: 70 },
+    });
+  });
+
+  test.each([
+    ["true", true], ["1", true], ["yes", true], ["on", true],
+    ["false", false], ["0", false], ["no", false], ["off", false],
+  ])("flag value %p reads as %p", (value, expected) => {
+    expect(loadConfig({ OLLAMA_ENABLED: value }).ollama.enabled).toBe(expected);
+  });
+
+  test("custom provider prices are kept", () => {
+    const provider = { ...lmStudio, models: [{ id: "m", inputPricePerMillion: 0.5, outputPricePerMillion: 1.5, cacheReadPricePerMillion: 0.05, contextWindow: 32768, tier: "economy" }] };
+    expect(loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([provider]) }).customProviders[0]!.models[0]).toEqual(provider.models[0]!);
+  });
+});
+
+describe("bad values name the variable", () => {
+  test.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["SUCCESS_THRESHOLD", "2"],
+    ["SUCCESS_THRESHOLD", "-0.1"],
+    ["SUCCESS_THRESHOLD", "most"],
+    ["MAX_BODY_BYTES", "0"],
+    ["UPSTREAM_TIMEOUT_MS", "soon"],
+    ["STREAM_HEARTBEAT_MS", "-5"],
+    ["LOG_FLUSH_INTERVAL_MS", "1.5"],
+    ["LOG_LEVEL", "verbose"],
+    ["DATABASE_URL", "mysql://root@localhost/db"],
+    ["OPENAI_BASE_URL", "api.openai.com/v1"],
+    ["OPENAI_BASE_URL", "ftp://example.com"],
+    ["OLLAMA_ENABLED", "maybe"],
+    ["CLAUDE_CLI_POOL_SIZE", "9"],
+    ["CONSECUTIVE_FAILURE_LIMIT", "0"],
+    ["ROUTING_PREMIUM_THRESHOLD", "101"],
+  ])("%s=%p", (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]!.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).toContain(variable);
+    expect(error.message.startsWith("Invalid configuration:")).toBe(true);
+  });
+
+  test("every bad variable is named at once", () => {
+    const error = configError({ PORT: "abc", SUCCESS_THRESHOLD: "2", LOG_LEVEL: "loud" });
+    expect(error.problems.map((problem) => problem.split(":")[0])).toEqual(["PORT", "LOG_LEVEL", "SUCCESS_THRESHOLD"]);
+  });
+
+  test("CUSTOM_PROVIDERS that is not JSON says so", () => {
+    const error = configError({ CUSTOM_PROVIDERS: "[{id: lmstudio}]" });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toStartWith("CUSTOM_PROVIDERS: not valid JSON");
+  });
+
+  test.each([
+    ["an object instead of an array", lmStudio, "CUSTOM_PROVIDERS: "],
+    ["a missing baseUrl", [{ id: "x", models: [{ id: "m" }] }], "CUSTOM_PROVIDERS (at 0.baseUrl): "],
+    ["a baseUrl that is not a URL", [{ ...lmStudio, baseUrl: "localhost:1234" }], "CUSTOM_PROVIDERS (at 0.baseUrl): "],
+    ["an id with capitals and spaces", [{ ...lmStudio, id: "LM Studio" }], "CUSTOM_PROVIDERS (at 0.id): id must be lower-case"],
+    ["no models", [{ ...lmStudio, models: [] }], "CUSTOM_PROVIDERS (at 0.models): "],
+    ["a price as a string", [{ ...lmStudio, models: [{ id: "m", inputPricePerMillion: "0.5" }] }], "CUSTOM_PROVIDERS (at 0.models.0.inputPricePerMillion): "],
+    ["a bad second entry", [lmStudio, { ...lmStudio, id: "two", models: [{ id: "" }] }], "CUSTOM_PROVIDERS (at 1.models.0.id): "],
+  ])("CUSTOM_PROVIDERS with %s points at the spot", (_name, value, expected) => {
+    const error = configError({ CUSTOM_PROVIDERS: JSON.stringify(value) });
+    expect(error.problems.some((problem) => problem.startsWith(expected))).toBe(true);
+  });
+
+  test("ROUTING thresholds in the wrong order", () => {
+    const error = configError({ ROUTING_STANDARD_THRESHOLD: "70", ROUTING_PREMIUM_THRESHOLD: "30" });
+    expect(error.problems).toEqual(["ROUTING_PREMIUM_THRESHOLD: must be greater than ROUTING_STANDARD_THRESHOLD"]);
+  });
+});
+
+describe("start-up with a bad value", () => {
+  const entry = new URL("../src/index.ts", import.meta.url).pathname;
+
+  /** Runs the real entry point in an empty directory (no .env) with only the given variables. */
+  async function start(environment: Record<string, string>) {
+    const directory = mkdtempSync(join(tmpdir(), "claude-proxy-config-"));
+    try {
+      const child = Bun.spawn([process.execPath, "run", entry], {
+        cwd: directory,
+        env: { PATH: process.env.PATH ?? "", HOME: directory, DATA_DIR: join(directory, "data"), OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", ...environment },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const timer = setTimeout(() => child.kill(), 20_000);
+      const [exitCode, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+      clearTimeout(timer);
+      return { exitCode, stderr };
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }
+
+  test("PORT=abc stops the process with a message naming PORT", async () => {
+    const { exitCode, stderr } = await start({ PORT: "abc" });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain("Invalid configuration:");
+    expect(stderr).toContain("PORT:");
+    // A plain message for a person, not a stack trace.
+    expect(stderr).not.toContain("    at ");
+  });
+
+  test("a broken CUSTOM_PROVIDERS and a bad SUCCESS_THRESHOLD are both reported", async () => {
+    const { exitCode, stderr } = await start({ CUSTOM_PROVIDERS: "not json", SUCCESS_THRESHOLD: "2" });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain("CUSTOM_PROVIDERS: not valid JSON");
+    expect(stderr).toContain("SUCCESS_THRESHOLD:");
+  });
+});
