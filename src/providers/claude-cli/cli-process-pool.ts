@@ -2,8 +2,8 @@ import type { CliProcess } from "./cli-process";
 
 /**
  * Pre-started CLI processes, `size` per model, each waiting on stdin (`--input-format stream-json`)
- * so a request skips the CLI's start-up. A process serves one request and is then discarded; taking
- * one starts its replacement. A model's pool fills on its first request (an idle process holds
+ * so a request skips the CLI's start-up. A process serves one request and is then discarded and
+ * replaced. A model's pool fills after its first request (an idle process holds
  * ~150 MB, so models nobody asks for get none). A process that dies while idle is dropped, not
  * restarted, so a broken CLI cannot turn into a spawn loop. `close()` kills every idle process.
  */
@@ -16,13 +16,18 @@ export class CliProcessPool {
     private readonly spawn: (model: string) => CliProcess,
   ) {}
 
-  /** A started process for `model`: a warm one when there is one, else a fresh one. */
+  /**
+   * A started process for `model`: a warm one when there is one, else a fresh one. Replacements
+   * start once the taken process has exited: the CLI's start-up costs ~0.5 s of CPU, which would
+   * otherwise compete with the request being answered.
+   */
   take(model: string): CliProcess {
     const waiting = (this.idle.get(model) ?? []).filter((child) => child.running);
     const warm = waiting.shift();
     this.idle.set(model, waiting);
-    this.refill(model);
-    return warm ?? this.spawn(model);
+    const child = warm ?? this.spawn(model);
+    void child.exited.then(() => this.refill(model));
+    return child;
   }
 
   /** Idle processes per model (for tests and the health page). */
