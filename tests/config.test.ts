@@ -147,7 +147,7 @@ describe("values", () => {
   });
 
   test("custom provider prices are kept", () => {
-    const provider = { ...lmStudio, models: [{ id: "m", inputPricePerMillion: 0.5, outputPricePerMillion: 1.5, cacheReadPricePerMillion: 0.05, contextWindow: 32768, tier: "economy" }] };
+    const provider = { ...lmStudio, models: [{ id: "m", inputPricePerMillion: 0.5, outputPricePerMillion: 1.5, cacheReadPricePerMillion: 0.05, contextWindow: 32768, tier: "economy" as const }] };
     expect(loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([provider]) }).customProviders[0]!.models[0]).toEqual(provider.models[0]!);
   });
 });
