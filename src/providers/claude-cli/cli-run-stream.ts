@@ -74,20 +74,17 @@ export async function startRunStream(options: RunStreamOptions): Promise<Readabl
   };
 
   const first = await next();
-  if (first.kind !== "chunk" || first.chunk.error) {
+  if (first.kind === "aborted") {
     await stop();
-    if (first.kind === "aborted") {
-      throw signal.reason instanceof ProxyError
-        ? signal.reason
-        : new ProxyError(499, "The request was cancelled.", { type: "client_closed", code: "client_closed" });
-    }
-    const message =
-      first.kind === "idle" ? idleMessage() : first.kind === "chunk" ? (first.chunk.error?.message ?? "") : "The Claude CLI ended without output.";
-    throw new ProxyError(first.kind === "idle" ? 504 : 502, await withStderr(message), {
-      type: first.kind === "idle" ? "timeout_error" : "upstream_error",
-      code: first.kind === "chunk" ? (first.chunk.error?.code ?? null) : first.kind === "idle" ? "upstream_timeout" : "claude_cli_exit",
-      retryable: true,
-    });
+    throw signal.reason instanceof ProxyError
+      ? signal.reason
+      : new ProxyError(499, "The request was cancelled.", { type: "client_closed", code: "client_closed" });
+  }
+  if (first.kind !== "chunk" || first.chunk.error) {
+    const failure = describeFirstFailure(first, idleMessage());
+    const message = await withStderr(failure.message);
+    reader.cancel().catch(() => {});
+    throw new ProxyError(failure.status, message, { type: failure.type, code: failure.code, retryable: true });
   }
 
   const notice = (content: string): ChatCompletionChunk => ({
@@ -133,6 +130,15 @@ export async function startRunStream(options: RunStreamOptions): Promise<Readabl
     },
     { highWaterMark: 0 },
   );
+}
+
+/** Why a run failed before its first chunk: an error chunk, silence, or an end without output. */
+function describeFirstFailure(first: Exclude<Next, { kind: "aborted" }>, idleMessage: string) {
+  if (first.kind === "chunk" && first.chunk.error) {
+    return { status: 502, type: "upstream_error" as const, code: first.chunk.error.code, message: first.chunk.error.message };
+  }
+  if (first.kind === "idle") return { status: 504, type: "timeout_error" as const, code: "upstream_timeout", message: idleMessage };
+  return { status: 502, type: "upstream_error" as const, code: "claude_cli_exit", message: "The Claude CLI ended without output." };
 }
 
 /** The CLI's stdout as parsed lines, followed by one exit event once the process is gone. */
