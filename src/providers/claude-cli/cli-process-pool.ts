@@ -5,7 +5,8 @@ import type { CliProcess } from "./cli-process";
  * so a request skips the CLI's start-up. A process serves one request and is then discarded and
  * replaced. A model's pool fills after its first request (an idle process holds
  * ~150 MB, so models nobody asks for get none). A process that dies while idle is dropped, not
- * restarted, so a broken CLI cannot turn into a spawn loop. `close()` kills every idle process.
+ * restarted, so a broken CLI cannot turn into a spawn loop. `close()` kills every idle process;
+ * should the proxy die without it, an idle CLI sees its stdin close and exits by itself.
  */
 export class CliProcessPool {
   private readonly idle = new Map<string, CliProcess[]>();
