@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../../src/db/client";
+import { findRequestLog } from "../../src/db/queries";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { SseReader } from "../helpers/sse-reader";
+
+/**
+ * The real entry point (`bun run src/index.ts`) as a child process with its own PGlite data dir:
+ * after SIGTERM or SIGINT it must exit cleanly with every request of its life in the log, even
+ * though the log is written in batches (the flush interval here is far longer than the test).
+ */
+const entry = new URL("../../src/index.ts", import.meta.url).pathname;
+let upstream: MockOpenAIUpstream;
+let directory: string;
+
+beforeAll(() => {
+  upstream = startMockOpenAIUpstream();
+  directory = mkdtempSync(join(tmpdir(), "claude-proxy-shutdown-"));
+});
+
+afterAll(async () => {
+  await upstream.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+interface RunningProxy {
+  origin: string;
+  child: ReturnType<typeof Bun.spawn>;
+  /** Everything the child wrote to stderr so far. */
+  stderr(): string;
+  exited: Promise<number>;
+}
+
+/** Starts the proxy and waits for its "listening" line, which carries the port it got. */
+async function startProxy(dataDir: string): Promise<RunningProxy> {
+  const child = Bun.spawn([process.execPath, "run", entry], {
+    cwd: directory,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: directory,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "info",
+      LOG_FLUSH_INTERVAL_MS: "600000",
+      OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
+      OPENAI_BASE_URL: upstream.url,
+      OLLAMA_ENABLED: "false",
+      CLAUDE_CLI_ENABLED: "false",
+    },
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  let text = "";
+  const decoder = new TextDecoder();
+  const reader = (child.stderr as ReadableStream<Uint8Array>).getReader();
+  let resolveOrigin!: (origin: string) => void;
+  const origin = new Promise<string>((resolve) => (resolveOrigin = resolve));
+  void (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+      const listening = /"message":"claude-proxy listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/.exec(text);
+      if (listening) resolveOrigin(listening[1]!);
+    }
+  })();
+  const exited = child.exited;
+  const started = await Promise.race([origin, exited.then((code) => Promise.reject(new Error(`the proxy exited with ${code} before listening:\n${text}`)))]);
+  return { origin: started, child, stderr: () => text, exited };
+}
+
+async function chat(origin: string, body: Record<string, unknown>) {
+  const response = await fetch(`${origin}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], ...body }),
+  });
+  await response.arrayBuffer();
+  return response;
+}
+
+/** N requests of every kind the log sees: answers, streams, client errors, a model that does not exist. */
+async function sendRequests(origin: string, count: number): Promise<string[]> {
+  const taskIds: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const kind = index % 4;
+    const response =
+      kind === 0 ? await chat(origin, {}) : kind === 1 ? await chat(origin, { stream: true }) : kind === 2 ? await chat(origin, { model: "no-such-model" }) : await chat(origin, { temperature: "hot" });
+    expect(response.status).toBe([200, 200, 404, 400][kind]!);
+    taskIds.push(response.headers.get("x-task-id")!);
+  }
+  return taskIds;
+}
+
+async function loggedTasks(dataDir: string, taskIds: string[]) {
+  const database = await openDatabase({ dataDir });
+  try {
+    const rows = await Promise.all(taskIds.map((taskId) => findRequestLog(database.db, taskId)));
+    return rows.filter((row) => row !== undefined);
+  } finally {
+    await database.close();
+  }
+}
+
+describe("clean shutdown loses nothing", () => {
+  const dataDir = () => join(directory, "data");
+  const N = 12;
+  const allTaskIds: string[] = [];
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    test(`${signal} right after the last response: exit 0, all ${N} rows in the log`, async () => {
+      const proxy = await startProxy(dataDir());
+      try {
+        const taskIds = await sendRequests(proxy.origin, N);
+        proxy.child.kill(signal);
+        expect(await proxy.exited).toBe(0);
+        expect(proxy.stderr()).toContain(`"signal":"${signal}"`);
+        expect(proxy.stderr()).toContain(`"pending":${N}`);
+        allTaskIds.push(...taskIds);
+        // The data dir is reopened (migrations run again on it) and holds this run's rows and the earlier run's.
+        const rows = await loggedTasks(dataDir(), allTaskIds);
+        expect(rows.map((row) => row.taskId).sort()).toEqual([...allTaskIds].sort());
+        expect(rows.filter((row) => taskIds.includes(row.taskId)).map((row) => row.status).sort()).toEqual(
+          Array.from({ length: N }, (_, index) => [200, 200, 404, 400][index % 4]!).sort(),
+        );
+      } finally {
+        proxy.child.kill("SIGKILL");
+      }
+    }, 60_000);
+  }
+
+  test("a stream still running at SIGTERM is finished, then logged, before the process exits", async () => {
+    const proxy = await startProxy(dataDir());
+    try {
+      upstream.enqueue({ kind: "chunks", count: 6, intervalMs: 50 });
+      const response = await fetch(`${proxy.origin}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }),
+      });
+      const reader = new SseReader(response);
+      await reader.nextData();
+      proxy.child.kill("SIGTERM");
+      const rest = await reader.rest();
+      expect(rest.at(-1)!.data).toBe("[DONE]");
+      expect(await proxy.exited).toBe(0);
+      const [row] = await loggedTasks(dataDir(), [response.headers.get("x-task-id")!]);
+      expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensOut: 6 });
+    } finally {
+      proxy.child.kill("SIGKILL");
+    }
+  }, 60_000);
+});
