@@ -151,7 +151,9 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
     expect(failure.code).toBe("model_not_found");
     expect(failure.param).toBe("model");
     expect(failure.message).toContain("Did you mean 'gpt-4o-mini'");
-    expect(failure.message).toMatch(/Available: .*gpt-4\.1-nano/);
+    const available = failure.message.split("Available: ")[1]!.split(", ");
+    expect(available).toContain("gpt-4o-mini");
+    expect(available.length).toBeGreaterThan(3);
     expect(failure.headers!.get("x-provider")).toBe("none");
     const row = await proxy.logRow(failure.headers!.get("x-task-id")!);
     expect(row).toMatchObject({ status: 404, requestedModel: "gpt-4o-mnii", errorType: "invalid_request_error" });
