@@ -52,9 +52,12 @@ const contentOf = (chunks: Chunk[]) => chunks.map((chunk) => (chunk.choices[0]?.
 describe("delivery", () => {
   test("the first chunk reaches the client while the upstream is still sending", async () => {
     const finishedBefore = upstream.finished;
-    upstream.enqueue({ kind: "chunks", count: 8, intervalMs: 40 });
+    upstream.enqueue({ kind: "chunks", count: 12, intervalMs: 50 });
     const response = await streamRequest();
     expect(response.headers.get("content-type")).toContain("text/event-stream");
+    expect(response.headers.get("x-task-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("x-provider")).toBe("openai");
+    expect(response.headers.get("x-model")).toBe("gpt-4o-mini");
     const reader = new SseReader(response);
     const first = (await reader.nextData())!.data as Chunk;
     expect(first.choices[0]!.delta.role).toBe("assistant");
@@ -63,10 +66,10 @@ describe("delivery", () => {
 
     const rest = (await reader.rest()).filter((block) => block.data !== undefined);
     expect(rest.at(-1)!.data).toBe("[DONE]");
-    expect(contentOf(rest.slice(0, -1).map((block) => block.data as Chunk))).toBe("token0 token1 token2 token3 token4 token5 token6 token7 ");
+    expect(contentOf(rest.slice(0, -1).map((block) => block.data as Chunk))).toBe(Array.from({ length: 12 }, (_, index) => `token${index} `).join(""));
     expect(upstream.finished).toBe(finishedBefore + 1);
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
-    expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensIn: 50, tokensOut: 8 });
+    expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensIn: 50, tokensOut: 12 });
     expect(row!.ttftMs).not.toBeNull();
   });
 
