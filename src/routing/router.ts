@@ -39,7 +39,10 @@ export class Router {
 
   plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string): RoutePlan {
     if (selection.kind === "model") {
-      const ordered = this.byCost(selection.candidates, needs);
+      // Among providers of the named model, those that can serve the request (e.g. run client
+      // tools) are the only candidates; if none can, the user's explicit choice stands.
+      const capable = selection.candidates.filter((candidate) => canServe(candidate, needs));
+      const ordered = this.byCost(capable.length > 0 ? capable : selection.candidates, needs);
       const available = ordered.filter((candidate) => this.breakers.isAvailable(modelKey(candidate)));
       if (available.length === 0) throw circuitOpen(selection.label);
       return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}` };

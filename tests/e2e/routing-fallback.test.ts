@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
+import OpenAI, { APIError, BadRequestError } from "openai";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
@@ -45,10 +45,9 @@ afterAll(async () => {
   await steady.close();
 });
 
-const ask = (model = "economy", stream = false) =>
-  stream
-    ? client.chat.completions.create({ model, messages: [{ role: "user", content: "rename this variable" }], stream: true }).withResponse()
-    : client.chat.completions.create({ model, messages: [{ role: "user", content: "rename this variable" }] }).withResponse();
+const ask = (model = "economy") => client.chat.completions.create({ model, messages: [{ role: "user", content: "rename this variable" }] }).withResponse();
+const askStreaming = (model = "economy") =>
+  client.chat.completions.create({ model, messages: [{ role: "user", content: "rename this variable" }], stream: true }).withResponse();
 
 const routingState = async () => (await fetch(`${proxy.origin}/api/routing`)).json() as Promise<{ breakers: Array<{ key: string; state: string }> }>;
 
@@ -97,7 +96,7 @@ describe("fallbacks and circuit breakers", () => {
 
   test("streaming: an upstream failing before its first chunk falls back; the client sees one clean stream", async () => {
     cheap.enqueue({ kind: "error", status: 503 });
-    const { data: stream, response } = await ask("economy", true);
+    const { data: stream, response } = await askStreaming();
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("token0 token1 token2 ");
@@ -107,7 +106,7 @@ describe("fallbacks and circuit breakers", () => {
   test("an error as the stream's first event, or a stream that ends empty, also falls back (nothing reached the client yet)", async () => {
     for (const reply of [{ kind: "fixture", name: "error-first" } as const, { kind: "cut", name: "text-with-usage", lines: 0 } as const]) {
       cheap.enqueue(reply);
-      const { data: stream, response } = await ask("economy", true);
+      const { data: stream, response } = await askStreaming();
       let text = "";
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
       expect(text).toBe("token0 token1 token2 ");
@@ -118,9 +117,9 @@ describe("fallbacks and circuit breakers", () => {
 
   test("a 400 from the upstream is the client's problem: no fallback", async () => {
     cheap.enqueue({ kind: "error", status: 400, body: { error: { message: "Invalid 'messages': empty", type: "invalid_request_error", param: "messages", code: null } } });
-    const failure = await ask().catch((error: OpenAI.APIError) => error);
-    expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((failure as OpenAI.APIError).headers?.get("x-provider")).toBe("cheap");
+    const failure = await ask().catch((error: APIError) => error);
+    expect(failure).toBeInstanceOf(BadRequestError);
+    expect((failure as APIError).headers?.get("x-provider")).toBe("cheap");
   });
 
   test("consecutive failures open the circuit: later requests skip the model until one probe succeeds", async () => {
@@ -143,8 +142,8 @@ describe("fallbacks and circuit breakers", () => {
 
   test("a named model whose only provider keeps failing gets the mapped error, not another model", async () => {
     cheap.enqueue({ kind: "error", status: 500 });
-    const failure = await ask("cheap-mini").catch((error: OpenAI.APIError) => error);
-    expect(failure).toBeInstanceOf(OpenAI.APIError);
-    expect((failure as OpenAI.APIError).status).toBe(502);
+    const failure = await ask("cheap-mini").catch((error: APIError) => error);
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).status).toBe(502);
   });
 });

@@ -88,6 +88,19 @@ describe("router", () => {
     expect(plan.candidates.length).toBeGreaterThan(0);
   });
 
+  test("a named model served by two providers goes only to the one that can run the request's tools", async () => {
+    const twin = fakeProvider("cli", ["alpha-mid"], { ...allCapabilities, tools: false });
+    const providers = [fakeProvider("alpha", ["alpha-mid"]), twin];
+    const directory = await ModelDirectory.build(providers, catalog);
+    const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: "cli" });
+    const withTools = router.plan(directory.select("alpha-mid"), requestNeeds(text("edit", { tools: [tool] })), "standard", "edit");
+    expect(withTools.candidates.map(modelKey)).toEqual(["alpha:alpha-mid"]);
+    const plain = router.plan(directory.select("alpha-mid"), requestNeeds(text("hi")), "standard", "chat");
+    expect(plain.candidates.map(modelKey)).toEqual(["cli:alpha-mid", "alpha:alpha-mid"]);
+    // Named explicitly, the provider that cannot run tools still serves.
+    expect(router.plan(directory.select("cli:alpha-mid"), requestNeeds(text("edit", { tools: [tool] })), "standard", "edit").candidates.map(modelKey)).toEqual(["cli:alpha-mid"]);
+  });
+
   test("a free local model wins economy", async () => {
     const local = fakeProvider("ollama", ["qwen2.5-coder:7b"]);
     const { router } = await setup({ extraProviders: [local] });
