@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
+import { eq } from "drizzle-orm";
+import { requestLog } from "../../src/db/schema";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { SseReader } from "../helpers/sse-reader";
+import { sharedTestDatabase } from "../helpers/test-database";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
 /**
@@ -131,6 +134,41 @@ describe("the client goes away", () => {
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ status: 499, errorType: "client_closed" });
   });
+});
+
+describe("the client gives up before the answer starts", () => {
+  /** The row of a request whose response the client never saw, found by its unique user agent. */
+  async function rowByUserAgent(userAgent: string) {
+    const database = await sharedTestDatabase();
+    for (let attempt = 0; attempt < 200; attempt++) {
+      await proxy.proxy.logWriter.flush();
+      const [row] = await database.db.select().from(requestLog).where(eq(requestLog.userAgent, userAgent));
+      if (row) return row;
+      await Bun.sleep(10);
+    }
+    throw new Error(`no row for ${userAgent}`);
+  }
+
+  for (const stream of [true, false]) {
+    test(`${stream ? "streaming" : "non-streaming"}: the waiting upstream call is aborted and the row says 499 client_closed`, async () => {
+      const abortedBefore = upstream.aborted;
+      const requestsBefore = upstream.requests.length;
+      const userAgent = `gives-up/${crypto.randomUUID()}`;
+      upstream.enqueue({ kind: "hang" });
+      const giveUp = new AbortController();
+      const pending = fetch(`${proxy.origin}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": userAgent },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream }),
+        signal: giveUp.signal,
+      }).catch((error: unknown) => error);
+      await eventually(() => upstream.requests.length > requestsBefore, "the request reached the upstream");
+      giveUp.abort();
+      expect(await pending).toBeInstanceOf(Error);
+      await eventually(() => upstream.aborted > abortedBefore, "the upstream request was aborted");
+      expect(await rowByUserAgent(userAgent)).toMatchObject({ status: 499, errorType: "client_closed", provider: "openai", stream });
+    });
+  }
 });
 
 describe("silence", () => {
