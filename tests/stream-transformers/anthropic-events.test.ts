@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { type ChatCompletionChunk, type FinishReason, normalizeUsage } from "../../src/chat/types";
-import { ModelCatalog, costUsd } from "../../src/routing/model-catalog";
+import { costUsd } from "../../src/routing/model-catalog";
 import { type AnthropicStreamEvent, createAnthropicEventTransformer } from "../../src/stream-transformers/anthropic-events";
 import { readAnthropicFixture } from "../helpers/mock-anthropic-upstream";
 
 /** Replays recorded-shape Anthropic stream events (tests/fixtures/anthropic) through the transformer. */
-async function replay(events: unknown[], model = "claude-sonnet-4-5"): Promise<ChatCompletionChunk[]> {
+async function replay(events: unknown[], model = "claude-sonnet-5-5"): Promise<ChatCompletionChunk[]> {
   const source = new ReadableStream<AnthropicStreamEvent>({
     start(controller) {
       for (const event of events) controller.enqueue(event as AnthropicStreamEvent);
@@ -58,9 +58,10 @@ describe("anthropic events → OpenAI chunks", () => {
 
   test("cache tokens are billed at their own prices, once", async () => {
     const chunks = await replay(readAnthropicFixture("text-with-usage"));
-    const sonnet = new ModelCatalog().get("anthropic", "claude-sonnet-4-5")!;
-    // 180 plain input at $3, 10240 cache reads at $0.30, 2048 cache writes at $3.75, 9 output at $15 (per million).
-    expect(costUsd(sonnet, normalizeUsage(chunks.at(-1)!.usage))).toBeCloseTo((180 * 3 + 10240 * 0.3 + 2048 * 3.75 + 9 * 15) / 1e6, 12);
+    // Test-local prices (per million), each different, so a token billed at the wrong price or twice shows.
+    const prices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+    // 180 plain input at $3, 10240 cache reads at $0.30, 2048 cache writes at $3.75, 9 output at $15.
+    expect(costUsd(prices, normalizeUsage(chunks.at(-1)!.usage))).toBeCloseTo((180 * 3 + 10240 * 0.3 + 2048 * 3.75 + 9 * 15) / 1e6, 12);
   });
 
   test("tool use: text, then one call whose first delta carries id, type, name and empty arguments", async () => {
