@@ -1,24 +1,47 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Tier } from "../model-catalog";
+import { detectBackgroundKind } from "./background-kind";
+import { extractTaskText } from "./extract-task-text";
+import { type RequestFeatures, computeFeatures } from "./features";
+import { scoreFeatures } from "./score";
+import { type ThresholdOverrides, resolveThresholds, tierForScore } from "./thresholds";
 
-/**
- * INTERIM entry point so the pipeline builds while the real classifier is being written in this
- * folder; it will replace this file (same exports). Scores by prompt size only.
- */
+export { DEFAULT_THRESHOLDS } from "./thresholds";
+
+/** How hard a request is, which tier should serve it, and why. */
 export interface Classification {
+  /** 0..100, higher = harder. */
   score: number;
   tier: Tier;
+  /** Task category for adaptive success rates, e.g. "background:title", "edit", "debug", "security". */
   category: string;
   reasons: string[];
   features: Record<string, number | boolean>;
 }
 
-export const DEFAULT_THRESHOLDS = { standard: 30, premium: 60 };
+/** Thresholds default to DEFAULT_THRESHOLDS; either bound may be overridden (see resolveThresholds). */
+export function classifyRequest(request: ChatRequest, overrides: ThresholdOverrides = {}): Classification {
+  const thresholds = resolveThresholds(overrides);
+  const text = extractTaskText(request);
+  const features = computeFeatures(request, text);
+  const background = detectBackgroundKind(request, text);
+  if (background) {
+    // Whatever the conversation is about, the tool only wants a title, a summary, a completion…
+    return {
+      score: 0,
+      tier: tierForScore(0, thresholds),
+      category: `background:${background}`,
+      reasons: [`background: ${background}`],
+      features: { ...flatten(features), background: true },
+    };
+  }
+  const { score, category, reasons } = scoreFeatures(features);
+  return { score, tier: tierForScore(score, thresholds), category, reasons, features: { ...flatten(features), background: false } };
+}
 
-export function classifyRequest(request: ChatRequest, thresholds: { standard?: number; premium?: number } = {}): Classification {
-  const { standard = DEFAULT_THRESHOLDS.standard, premium = DEFAULT_THRESHOLDS.premium } = thresholds;
-  const characters = JSON.stringify(request.messages).length;
-  const score = Math.min(100, Math.round(characters / 2000));
-  const tier: Tier = score >= premium ? "premium" : score >= standard ? "standard" : "economy";
-  return { score, tier, category: "unclassified", reasons: [`${characters} characters`], features: { characters } };
+function flatten(features: RequestFeatures): Record<string, number | boolean> {
+  const { markers, ...rest } = features;
+  const flat: Record<string, number | boolean> = { ...rest };
+  for (const [marker, strength] of markers) flat[`marker:${marker}`] = strength;
+  return flat;
 }

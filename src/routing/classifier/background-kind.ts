@@ -1,0 +1,75 @@
+import type { ChatRequest } from "../../chat/request-schema";
+import type { TaskText } from "./extract-task-text";
+
+/**
+ * Requests coding tools send on their own, not because a person asked for work: chat titles,
+ * "is this a new topic?" checks, history summaries and compaction, commit messages, autocomplete,
+ * Claude Code's Bash-prefix and file-path extraction calls, and warm-up probes. They are all easy
+ * for a small model, however hard the conversation they are about. Recognised from the
+ * instruction the tool wrote (system heads, the head and tail of the last user turn), never from
+ * the conversation content, so a title request about a race condition is still a title request.
+ */
+export type BackgroundKind = "title" | "topic-check" | "summary" | "commit-message" | "autocomplete" | "command-prefix" | "file-paths" | "probe";
+
+interface Rule {
+  kind: BackgroundKind;
+  pattern: RegExp;
+}
+
+// Order matters: a compaction prompt may mention titles, a title prompt may say "summarize".
+const INSTRUCTION_RULES: Rule[] = [
+  { kind: "topic-check", pattern: /new conversation topic|isNewTopic/i },
+  { kind: "command-prefix", pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
+  { kind: "file-paths", pattern: /extract any file paths that this command/i },
+  { kind: "autocomplete", pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}/ },
+  {
+    kind: "title",
+    pattern:
+      /title generator|\btitle for (the|this) (following )?(conversation|chat|thread|session)\b|reply with a title for the (chat|conversation)|\b(generate|write|create|suggest) an? (concise|short|brief)?,? ?[\w\s-]{0,20}\btitle\b(?! (field|prop|attribute|tag|column|element))|summari[sz]e this (coding )?conversation in under \d+ (characters|words)/i,
+  },
+  {
+    kind: "summary",
+    pattern:
+      /detailed summary of the conversation|summary of (our|the|this) conversation|summari[sz]e (this|the|our) (partial )?(conversation|chat)|type="condense"|summarizing conversations/i,
+  },
+  { kind: "commit-message", pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
+];
+
+const FIM_MARKERS = [
+  "<|fim_prefix|>",
+  "<|fim_suffix|>",
+  "<|fim_middle|>",
+  "<fim_prefix>",
+  "<fim_suffix>",
+  "<fim_middle>",
+  "<｜fim▁begin｜>",
+  "<｜fim▁hole｜>",
+  "<｜fim▁end｜>",
+  "<|fim_begin|>",
+  "<|fim_hole|>",
+  "<|fim_end|>",
+  "<PRE> ",
+  " <MID>",
+  "[SUFFIX]",
+  "[PREFIX]",
+];
+
+/** Output budgets this small only fit a probe ("quota", "ping"), never real work. */
+const PROBE_MAX_TOKENS = 4;
+
+export function detectBackgroundKind(request: ChatRequest, text: TaskText): BackgroundKind | undefined {
+  const maxTokens = request.max_tokens ?? request.max_completion_tokens;
+  if (maxTokens !== null && maxTokens !== undefined && maxTokens <= PROBE_MAX_TOKENS) return "probe";
+
+  const head = text.lastUserHead;
+  const tail = text.lastUserTail;
+  if (FIM_MARKERS.some((marker) => head.startsWith(marker) || tail.endsWith(marker) || head.includes(marker))) return "autocomplete";
+
+  // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
+  // at the start or end of the final user turn (compaction, legacy titles, Continue).
+  const sources = [...text.systemHeads.map((systemHead) => systemHead.slice(0, 600)), head.slice(0, 600), tail];
+  for (const rule of INSTRUCTION_RULES) {
+    if (sources.some((source) => rule.pattern.test(source))) return rule.kind;
+  }
+  return undefined;
+}

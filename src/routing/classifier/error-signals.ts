@@ -1,0 +1,51 @@
+/**
+ * Signs that something is failing: stack traces (in what the human pasted or a tool printed) and
+ * tool results that report an error. Literal look-ups first; the few regexes start with a literal
+ * so the engine skips ahead instead of trying every position.
+ */
+const TRACE_LITERALS = [
+  "Traceback (most recent call last)",
+  "WARNING: DATA RACE",
+  "' panicked at",
+  'Exception in thread "',
+  "Minified React error #",
+  "\ngoroutine ",
+  "\npanic: ",
+];
+/** A JS/Java/C# frame ("    at fn (file.ts:12:5)"), a Python frame, a vitest pointer. */
+const TRACE_LINE = /\n[ \t]+at [^\n]{1,300}:\d+|\n[ \t]+File "[^"\n]+", line \d+|❯ [\w./-]+:\d+:\d+/;
+
+const ERROR_LITERALS = [
+  "<tool_use_error>",
+  "The tool execution failed",
+  "AssertionError",
+  "Traceback (most recent call last)",
+  "DATA RACE",
+  "Unhandled Rejection",
+  "does not match anything in the file",
+  "linter errors",
+  "command failed",
+  "Command failed",
+];
+const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|exit (code|status) [1-9]|not found in (file|content)|Error: /;
+/** Only the ends of a tool result are read: errors show in the first or last lines. */
+const ERROR_EDGE = 800;
+
+export function hasStackTrace(text: string): boolean {
+  for (const literal of TRACE_LITERALS) if (text.includes(literal)) return true;
+  return TRACE_LINE.test(text);
+}
+
+export function looksLikeToolError(result: string): boolean {
+  const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
+  if (text.startsWith("Error") || text.startsWith("Exit code ")) return true;
+  for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
+  return ERROR_WORDS.test(text);
+}
+
+/** The human says the previous attempt did not work. */
+const RETRY_PHRASES = /\bstill (failing|fails|broken|doesn'?t work|not working|the same|wrong|hangs?)\b|same error|didn'?t (work|help|fix)|doesn'?t work|not fixed|try again|neither helped|already tried/i;
+
+export function saysRetry(text: string): boolean {
+  return RETRY_PHRASES.test(text.length > 4_000 ? text.slice(0, 2_000) + text.slice(-2_000) : text);
+}
