@@ -4,6 +4,9 @@ import { type CatalogEntry, costUsd } from "../routing/model-catalog";
 import { modelKey } from "../routing/router";
 import type { Outcome, PipelineContext } from "./context";
 
+/** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
+const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
+
 /** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
 export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): RequestLogRow {
   const served = context.served;
@@ -13,14 +16,14 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     taskId: context.taskId,
     createdAt: context.receivedAt,
     door: context.door.name,
-    userAgent: context.userAgent?.slice(0, 300) ?? null,
-    requestedModel: context.request.model.slice(0, 200),
+    userAgent: context.userAgent ? text(context.userAgent, 300) : null,
+    requestedModel: text(context.request.model, 200),
     provider: context.localAnswer?.provider ?? served?.provider.id ?? null,
     model: context.localAnswer?.model ?? served?.model ?? null,
     stream: Boolean(context.request.stream),
     status: outcome.status,
     errorType: outcome.errorType ?? null,
-    errorMessage: outcome.errorMessage ? redactSecrets(outcome.errorMessage).slice(0, 1000) : null,
+    errorMessage: outcome.errorMessage ? text(redactSecrets(outcome.errorMessage), 1000) : null,
     finishReason: outcome.finishReason ?? null,
     tokensIn: usage?.tokensIn ?? 0,
     tokensOut: usage?.tokensOut ?? 0,
@@ -34,12 +37,12 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     tier: context.route?.tier ?? null,
     score: context.classification?.score ?? null,
     category: context.localAnswer ? "feedback" : (context.classification?.category ?? null),
-    routeReason: context.route?.reason.slice(0, 500) ?? null,
+    routeReason: context.route ? text(context.route.reason, 500) : null,
     candidates: context.route?.candidates.map(modelKey) ?? null,
     attempts: context.attempts.length > 0 ? context.attempts : null,
     fallbacks: failedAttempts,
     baselineModel: baseline ? `${baseline.provider}:${baseline.model}` : null,
     baselineCostUsd: baseline && usage && !context.localAnswer ? costUsd(baseline, usage) : null,
-    sessionKey: context.sessionKey,
+    sessionKey: text(context.sessionKey, 300),
   };
 }

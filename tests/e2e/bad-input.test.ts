@@ -160,6 +160,13 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
     expect(upstream.requests.some((request) => request.body.model === "gpt-4o-mnii")).toBe(false);
   });
 
+  test("a model name with a NUL character is a 404 whose row is still logged", async () => {
+    const failure = await sdkFailure(() => client.chat.completions.create({ model: "gpt\u0000-4o", messages: hello }));
+    expect(failure.status).toBe(404);
+    const row = await proxy.logRow(failure.headers!.get("x-task-id")!);
+    expect(row).toMatchObject({ status: 404, requestedModel: "gpt-4o" });
+  });
+
   test("a body over MAX_BODY_BYTES is a 413 naming the limit", async () => {
     const big = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x".repeat(MAX_BODY_BYTES) }] });
     const error = await expectOpenAIError(await post(big), { status: 413, type: "invalid_request_error", code: "request_too_large" });
