@@ -5,13 +5,13 @@ import { createLogger } from "../../src/logger";
 import { JSON_OBJECT_INSTRUCTION, toAnthropicRequest, type AnthropicModelTraits } from "../../src/providers/anthropic/to-anthropic-request";
 
 /** Request translation, OpenAI chat → Anthropic Messages, on the pure function. */
-const sonnet: AnthropicModelTraits = { maxOutput: 64_000, reasoning: true, structuredOutputs: true };
+const haiku45: AnthropicModelTraits = { maxOutput: 64_000, reasoning: true, structuredOutputs: true };
 
-function translate(body: Record<string, unknown>, traits: AnthropicModelTraits = sonnet) {
+function translate(body: Record<string, unknown>, traits: AnthropicModelTraits = haiku45, model = "claude-haiku-4-5") {
   const lines: Array<{ message: string }> = [];
   const logger = createLogger("debug", (line) => lines.push(JSON.parse(line) as { message: string }));
-  const request = chatRequestSchema.parse({ model: "claude-sonnet-4-5", ...body }) as ChatRequest;
-  const result = toAnthropicRequest(request, "claude-sonnet-4-5", traits, logger);
+  const request = chatRequestSchema.parse({ model, ...body }) as ChatRequest;
+  const result = toAnthropicRequest(request, model, traits, logger);
   return { result, logs: lines.map((line) => line.message) };
 }
 
@@ -219,13 +219,23 @@ describe("parameters", () => {
     expect(translate({ messages: [user("x")] }, { reasoning: false, structuredOutputs: false }).result.max_tokens).toBe(8192);
   });
 
-  test("temperature above 1 is lowered to 1 with a log line; top_p passes", () => {
-    const high = translate({ messages: [user("x")], temperature: 1.6, top_p: 0.9 });
+  test("temperature above 1 is lowered to 1 with a log line; top_p and top_k pass on a model that takes all three", () => {
+    const high = translate({ messages: [user("x")], temperature: 1.6, top_p: 0.9, top_k: 40 }, haiku45, "claude-3-7-sonnet-20250219");
     expect(high.result.temperature).toBe(1);
     expect(high.result.top_p).toBe(0.9);
+    expect(high.result.top_k).toBe(40);
     expect(high.logs.some((line) => line.includes("temperature"))).toBe(true);
     expect(translate({ messages: [user("x")], temperature: 0.2 }).result.temperature).toBe(0.2);
     expect(translate({ messages: [user("x")] }).result.temperature).toBeUndefined();
+  });
+
+  test("Claude 4.5 takes temperature or top_p, not both: top_p is dropped with a log line", () => {
+    const both = translate({ messages: [user("x")], temperature: 0.4, top_p: 0.9 });
+    expect(both.result.temperature).toBe(0.4);
+    expect(both.result).not.toHaveProperty("top_p");
+    expect(both.logs.some((line) => line.includes("not both"))).toBe(true);
+    expect(translate({ messages: [user("x")], top_p: 0.9 }).result.top_p).toBe(0.9);
+    expect(translate({ messages: [user("x")], top_p: 0.9 }).result).not.toHaveProperty("temperature");
   });
 
   test("user → metadata.user_id; OpenAI-only parameters are dropped with a log line", () => {
@@ -261,7 +271,11 @@ describe("reasoning_effort → extended thinking", () => {
     expect(result.temperature).toBeUndefined();
     expect(logs.some((line) => line.includes("dropped temperature"))).toBe(true);
     expect(translate({ messages: [user("x")], reasoning_effort: "high" }).result.thinking).toEqual({ type: "enabled", budget_tokens: 16384 });
+    expect(translate({ messages: [user("x")], reasoning_effort: "xhigh" }).result.thinking).toEqual({ type: "enabled", budget_tokens: 32768 });
     expect(translate({ messages: [user("x")], reasoning_effort: "minimal" }).result.thinking).toBeUndefined();
+    expect(translate({ messages: [user("x")], reasoning_effort: "none" }).result.thinking).toBeUndefined();
+    // A manual-budget model never gets the adaptive model's effort.
+    expect(translate({ messages: [user("x")], reasoning_effort: "high" }).result.output_config).toBeUndefined();
   });
 
   test("the budget stays below max_tokens and is left off when it cannot reach 1024", () => {

@@ -52,8 +52,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
   /**
    * POST /v1/messages through the SDK's generic `post`: the same request, headers, SSE parsing
    * and errors as `client.messages.create`, without the console.warn that `create` prints on
-   * every call for models the SDK lists as deprecated (claude-sonnet-4-5 among them), which
-   * would break the proxy's one-JSON-line-per-event log.
+   * every call for models the SDK lists as deprecated (claude-sonnet-4-5 among them) or that get
+   * `thinking.type: "enabled"` where it wants "adaptive", which would break the proxy's
+   * one-JSON-line-per-event log. Which thinking form a model takes is in anthropic-model-rules.ts.
    */
   const postMessages = <Response>(call: ProviderCall, stream: boolean) =>
     client.post<Response>("/v1/messages", { body: { ...body(call), stream }, stream, signal: call.signal });

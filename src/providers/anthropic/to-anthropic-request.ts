@@ -1,20 +1,24 @@
 import type { MessageCreateParamsBase, OutputConfig, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
+import { anthropicModelRules } from "./anthropic-model-rules";
 import { toAnthropicMessages } from "./to-anthropic-messages";
+import { toAnthropicSampling } from "./to-anthropic-sampling";
 import { toAnthropicThinking } from "./to-anthropic-thinking";
 import { toAnthropicTools } from "./to-anthropic-tools";
 
 /**
  * The Messages API body for one chat request (without `stream`, which the provider sets).
+ * What a model accepts (thinking style, sampling parameters, forced tool use) comes from its row in
+ * anthropic-model-rules.ts; the parts are translated in to-anthropic-{messages,tools,thinking,sampling}.
  * - `max_tokens` is required by Anthropic: the client's max_completion_tokens / max_tokens
  *   (lowered to the model's maximum output, with a log line), else the model's maximum output
  *   from the catalog, else DEFAULT_MAX_TOKENS — the same "up to the model's limit" an OpenAI
  *   client gets when it sends none.
- * - temperature above Anthropic's 1.0 is lowered to 1.0, with a log line.
  * - response_format json_schema → `output_config.format` (Anthropic structured outputs);
  *   json_object, which has no Anthropic equivalent, → a system instruction to answer with one
  *   JSON object only (and json_schema too, for a model without structured outputs).
+ *   reasoning_effort on an adaptive-thinking model → `output_config.effort`.
  * - `user` → `metadata.user_id`; OpenAI-only parameters (penalties, seed, logprobs, ...) are
  *   dropped with a log line.
  */
@@ -31,8 +35,8 @@ export interface AnthropicModelTraits {
 }
 
 /**
- * SDK 1.14 no longer types the sampling parameters (newer models dropped them); the API still
- * takes them for the models in the catalog, and the SDK sends the body as given.
+ * SDK 1.14 no longer types the sampling parameters (Claude 5.x rejects them); the older models
+ * still take them (see anthropic-model-rules.ts), and the SDK sends the body as given.
  */
 export type AnthropicRequestBody = Omit<MessageCreateParamsBase, "stream"> & { temperature?: number; top_p?: number; top_k?: number };
 
@@ -58,8 +62,9 @@ function responseFormat(request: ChatRequest, traits: AnthropicModelTraits): { i
 }
 
 export function toAnthropicRequest(request: ChatRequest, model: string, traits: AnthropicModelTraits, logger: Logger): AnthropicRequestBody {
+  const rules = anthropicModelRules(model);
   const conversation = toAnthropicMessages(request.messages, logger);
-  const tools = toAnthropicTools(request, logger);
+  const tools = toAnthropicTools(request, { model, rules }, logger);
   const limit = maxTokens(request, model, traits, logger);
   const body: AnthropicRequestBody = { model, max_tokens: limit, messages: conversation.messages, ...tools };
 
@@ -67,26 +72,14 @@ export function toAnthropicRequest(request: ChatRequest, model: string, traits: 
   const system: TextBlockParam[] = [...conversation.system];
   if (instruction) system.push({ type: "text", text: instruction });
   if (system.length > 0) body.system = system;
-  if (outputConfig) body.output_config = outputConfig;
 
-  const thinking = toAnthropicThinking(request, { maxTokens: limit, modelCanThink: traits.reasoning, toolChoice: tools.tool_choice, messages: conversation.messages }, logger);
+  const thinkingContext = { model, rules, maxTokens: limit, modelCanThink: traits.reasoning, toolChoice: tools.tool_choice, messages: conversation.messages };
+  const { thinking, effort } = toAnthropicThinking(request, thinkingContext, logger);
   if (thinking) body.thinking = thinking;
+  if (outputConfig || effort) body.output_config = { ...outputConfig, ...(effort ? { effort } : {}) };
 
-  if (request.temperature != null) {
-    if (thinking) logger.debug("dropped temperature: Anthropic does not allow it with extended thinking", { model });
-    else if (request.temperature > 1) {
-      logger.debug("lowered temperature to Anthropic's maximum of 1", { model, requested: request.temperature });
-      body.temperature = 1;
-    } else body.temperature = request.temperature;
-  }
-  if (request.top_p != null) {
-    if (thinking && request.top_p < 0.95) logger.debug("dropped top_p: with extended thinking Anthropic takes only 0.95 to 1", { model });
-    else body.top_p = request.top_p;
-  }
-  if (typeof request.top_k === "number") {
-    if (thinking) logger.debug("dropped top_k: Anthropic does not allow it with extended thinking", { model });
-    else body.top_k = request.top_k;
-  }
+  const thinkingOn = thinking?.type === "enabled" || thinking?.type === "adaptive";
+  Object.assign(body, toAnthropicSampling(request, { model, rules, thinking: thinkingOn }, logger));
 
   const stops = request.stop == null ? [] : typeof request.stop === "string" ? [request.stop] : request.stop;
   const usableStops = stops.filter((stop) => stop.trim() !== "");

@@ -1,19 +1,32 @@
 import type { Tool, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
+import type { AnthropicModelRules } from "./anthropic-model-rules";
 
 /**
  * OpenAI `tools` / `tool_choice` / `parallel_tool_calls` → Anthropic `tools` / `tool_choice`.
  * auto → auto, none → none, required → any, a named function → tool; `parallel_tool_calls: false`
  * → `disable_parallel_tool_use: true` (on an `auto` choice when the client named none).
  * A function's `parameters` become `input_schema`, which Anthropic wants to be an object schema.
+ *
+ * A model that rejects forced tool use (its rules row; Opus 5.5, Sonnet 5.5 and Fable 5.1 answer
+ * any/tool with a 400 on every request) gets `auto` instead, with a log line. The request stays
+ * servable and loses little: the model still sees every tool and the conversation that calls for
+ * one, so it usually calls it; a client that needs a call already checks for finish_reason
+ * "tool_calls". Failing the request would only move it to another model or fail it outright, and
+ * offering just the named tool would hide tools the history may use.
  */
 export interface AnthropicToolFields {
   tools?: Tool[];
   tool_choice?: ToolChoice;
 }
 
-export function toAnthropicTools(request: ChatRequest, logger: Logger): AnthropicToolFields {
+export interface ToolContext {
+  model: string;
+  rules: AnthropicModelRules;
+}
+
+export function toAnthropicTools(request: ChatRequest, { model, rules }: ToolContext, logger: Logger): AnthropicToolFields {
   const tools = request.tools ?? [];
   if (tools.length === 0) {
     if (request.tool_choice != null || request.parallel_tool_calls != null) {
@@ -35,5 +48,10 @@ export function toAnthropicTools(request: ChatRequest, logger: Logger): Anthropi
   else if (choice === "required") fields.tool_choice = { type: "any", ...disableParallel };
   else if (typeof choice === "object" && choice !== null) fields.tool_choice = { type: "tool", name: choice.function.name, ...disableParallel };
   else if (choice === "auto" || request.parallel_tool_calls === false) fields.tool_choice = { type: "auto", ...disableParallel };
+  const forced = fields.tool_choice?.type === "any" || fields.tool_choice?.type === "tool";
+  if (forced && !rules.forcedToolChoice) {
+    logger.debug(`tool_choice relaxed to auto: ${rules.family} rejects forced tool use; the model still sees the tools`, { model, requested: fields.tool_choice });
+    fields.tool_choice = { type: "auto", ...disableParallel };
+  }
   return fields;
 }
