@@ -51,8 +51,13 @@ const MAX_PATHS = 64;
 /** Argument names that hold a file path in the tools of Claude Code, opencode, Cursor, Cline… */
 const PATH_KEYS = ['"file_path":"', '"filePath":"', '"path":"', '"target_file":"', '"relative_workspace_path":"', '"notebook_path":"'];
 const SYSTEM_HEAD = 600;
-/** A latest human turn shorter than this ("still failing", "ok do that") continues the task before it. */
-const FOLLOW_UP_CHARS = 300;
+/**
+ * A human turn that only continues the task before it ("still failing", "ok do that", "also add it
+ * to refunds"): very short, or short and worded as a continuation.
+ */
+const FOLLOW_UP_CHARS = 60;
+const CONTINUATION_CHARS = 300;
+const CONTINUATION = /^(ok|okay|yes|yep|sure|go ahead|do (it|that|this)|continue|also|and\b|same|again|try|that|this|it|still|nope|no,|didn'?t|doesn'?t|not )/i;
 
 export function extractTaskText(request: ChatRequest): TaskText {
   const text: TaskText = {
@@ -150,8 +155,9 @@ export function extractTaskText(request: ChatRequest): TaskText {
         text.humanTurns++;
         if (windowOpen) {
           text.human.push(human.length > HUMAN_CAP ? human.slice(0, HUMAN_CAP - 4_000) + human.slice(-4_000) : human);
-          // A short follow-up belongs to the task stated before it; anything longer starts the window.
-          windowOpen = human.length < FOLLOW_UP_CHARS && text.human.length < 3;
+          // A follow-up belongs to the task stated before it; anything else starts the window.
+          const followUp = human.length < FOLLOW_UP_CHARS || (human.length < CONTINUATION_CHARS && CONTINUATION.test(human));
+          windowOpen = followUp && text.human.length < 3;
         }
         break;
       }

@@ -32,6 +32,7 @@ export interface RequestFeatures {
 
 const QUICK_QUESTION_CHARS = 160;
 const INTERROGATIVE = /^(quick question:?\s*)?(what|what's|whats|how|which|where|when|who|is|are|can|does|do|should)\b/i;
+const SNIPPET_ASK = /^(an? )?(regex|regexp|regular expression|sql|query|one-liner|bash|shell|command|cron( expression)?|curl|jq|awk|sed|git command|docker command|css selector|format string|glob)\b/i;
 /** A long run of punctuation-dense characters: a regex, a type signature, minified code. */
 const CODE_LIKE_TOKEN = /\S*[^\w\s]\S*[^\w\s]\S*[^\w\s]\S*[^\w\s]\S*[^\w\s]\S*[^\w\s]\S*/;
 const HARD: readonly MarkerCategory[] = ["security", "concurrency", "elusive-bug", "architecture", "migration", "performance", "refactor"];
@@ -56,8 +57,9 @@ export function computeFeatures(request: ChatRequest, text: TaskText): RequestFe
 
   const codeBlocks = countFences(human) + countFences(text.context);
   const question = INTERROGATIVE.test(latest.trim()) || latest.trim().endsWith("?");
-  // Without tools the request cannot be about work in a codebase: a short ask is a snippet or a fact.
+  // A short request for a standalone snippet ("regex to match semver") in a chat without tools.
   const toolless = (request.tools?.length ?? 0) === 0 && text.systemChars < 4_000 && text.humanTurns === 1;
+  const snippetAsk = toolless && SNIPPET_ASK.test(latest.trim());
   const quickQuestion =
     latest.length <= QUICK_QUESTION_CHARS &&
     text.human.length === 1 &&
@@ -65,7 +67,7 @@ export function computeFeatures(request: ChatRequest, text: TaskText): RequestFe
     files.size === 0 &&
     text.toolTurns === 0 &&
     !CODE_LIKE_TOKEN.test(latest) &&
-    (question || (toolless && !markers.has("explain"))) &&
+    (question || snippetAsk) &&
     !HARD.some((category) => markers.has(category)) &&
     !markers.has("debug");
 

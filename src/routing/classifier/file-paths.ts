@@ -30,9 +30,11 @@ export function addContextPaths(context: string, paths: Set<string>): void {
     if (context.slice(lineStart, fence).trim() !== "") continue;
     if (open) {
       const lineEnd = context.indexOf("\n", fence);
+      const before = paths.size;
       addPathsFrom(context.slice(fence + 3, lineEnd === -1 ? undefined : lineEnd).replace("path=", " "), paths);
+      // aider writes the path alone on the line before a bare fence.
       const previousLine = context.slice(context.lastIndexOf("\n", lineStart - 2) + 1, Math.max(lineStart - 1, 0)).trim();
-      if (!/\s/.test(previousLine)) addPathsFrom(previousLine, paths);
+      if (paths.size === before && !/\s/.test(previousLine)) addPathsFrom(previousLine, paths);
     }
     open = !open;
   }

@@ -94,7 +94,8 @@ function addHumanText(turn: UserTurn, text: string): void {
   rest = removeBlock(turn, rest, "additional_data", "context");
   rest = removeBlock(turn, rest, "file_content", "context");
   const query = blockContent(rest, "user_query");
-  turn.human += `${query ?? rest}\n`;
+  // Cline wraps the first request in <task>; the tags are not the human's words.
+  turn.human += `${(query ?? rest).replace("<task>", "").replace("</task>", "").trim()}\n`;
 }
 
 /** Moves every <tag …>…</tag> block out of text, into context or the boilerplate count. */

@@ -1,0 +1,60 @@
+import { describe, expect, test } from "bun:test";
+import { chatRequestSchema } from "../../src/chat/request-schema";
+import { detectBackgroundKind } from "../../src/routing/classifier/background-kind";
+import { classifyRequest } from "../../src/routing/classifier/classify-request";
+import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
+
+const kindOf = (messages: unknown[], extra: Record<string, unknown> = {}) => {
+  const request = chatRequestSchema.parse({ model: "m", messages, ...extra });
+  return detectBackgroundKind(request, extractTaskText(request));
+};
+const hardConversation = "user: customers are charged twice; find the race between the webhook and the worker and fix it\nassistant: The race is in markPaid…";
+
+describe("background kinds", () => {
+  test.each([
+    ["Claude Code title", [{ role: "system", content: "Summarize this coding conversation in under 50 characters.\nCapture the main task, key files, problems addressed, and current status." }, { role: "user", content: hardConversation }], "title"],
+    ["legacy title", [{ role: "user", content: `Please write a 5-10 word title for the following conversation:\n\n${hardConversation}\n\nRespond with the title for the conversation and nothing else.` }], "title"],
+    ["opencode title", [{ role: "system", content: "You are a title generator. You output ONLY a thread title. Nothing else." }, { role: "user", content: "debug the deadlock in the worker" }], "title"],
+    ["generic title", [{ role: "user", content: `Generate a concise title for this chat:\n${hardConversation}` }], "title"],
+    ["Continue title", [{ role: "user", content: `Given the following chat history, reply with a title for the chat that is 3-4 words in length\n\n${hardConversation}` }], "title"],
+    ["topic check", [{ role: "system", content: "Analyze if this message indicates a new conversation topic. If it does, extract a 2-3 word title…" }, { role: "user", content: "now do a security review of auth.ts" }], "topic-check"],
+    ["Claude Code compaction", [{ role: "user", content: "fix the race" }, { role: "assistant", content: "done" }, { role: "user", content: "Your task is to create a detailed summary of the conversation so far, paying close attention to the user's explicit requests" }], "summary"],
+    ["opencode compaction", [{ role: "user", content: "fix it" }, { role: "assistant", content: "ok" }, { role: "user", content: "Provide a detailed but concise summary of our conversation above. Focus on information that would be helpful for continuing the conversation" }], "summary"],
+    ["aider summary", [{ role: "system", content: "*Briefly* summarize this partial conversation about programming.\nInclude less detail about older parts" }, { role: "user", content: "# USER\nrefactor the db layer\n# ASSISTANT\n…" }], "summary"],
+    ["aider commit", [{ role: "system", content: "You are an expert software engineer that generates concise, one-line Git commit messages based on the provided diffs." }, { role: "user", content: "# Diffs:\n--- a.py\n+++ a.py\n-refactor\n+perf" }], "commit-message"],
+    ["IDE commit", [{ role: "user", content: "Based on the following git diff, generate a concise and descriptive commit message:\n\ndiff --git a/x b/x" }], "commit-message"],
+    ["Claude Code bash prefix", [{ role: "system", content: "Your task is to process Bash commands that an AI coding agent wants to run." }, { role: "user", content: "<policy_spec>\n# Claude Code Code Bash command prefix detection\n…command injection…\n</policy_spec>\nCommand: git diff" }], "command-prefix"],
+    ["Claude Code file paths", [{ role: "system", content: "Extract any file paths that this command reads or modifies. For commands like \"git diff\" and \"cat\"…" }, { role: "user", content: "Command: cat a.ts\nOutput: …" }], "file-paths"],
+    ["qwen FIM", [{ role: "user", content: "<|fim_prefix|>function add(a, b) {\n  <|fim_suffix|>\n}<|fim_middle|>" }], "autocomplete"],
+    ["starcoder FIM", [{ role: "user", content: "<fim_prefix>def f():\n    <fim_suffix>\n<fim_middle>" }], "autocomplete"],
+    ["deepseek FIM", [{ role: "user", content: "<｜fim▁begin｜>let x = <｜fim▁hole｜>;\n<｜fim▁end｜>" }], "autocomplete"],
+    ["codellama FIM", [{ role: "user", content: "<PRE> const mutex = new Mutex(); <SUF>\n <MID>" }], "autocomplete"],
+    ["hole filler", [{ role: "system", content: "You are a HOLE FILLER. You are provided with a file containing holes" }, { role: "user", content: "<QUERY>\nfunction f() {{FILL_HERE}}\n</QUERY>" }], "autocomplete"],
+  ] as const)("%s", (_name, messages, kind) => {
+    expect(kindOf([...messages])).toBe(kind);
+  });
+
+  test("a max_tokens of 1 is a probe (Claude Code's quota check)", () => {
+    expect(kindOf([{ role: "user", content: "quota" }], { max_tokens: 1 })).toBe("probe");
+    expect(kindOf([{ role: "user", content: "quota" }], { max_tokens: 64 })).toBeUndefined();
+  });
+
+  test.each([
+    ["a title field", "add a title field to the signup form"],
+    ["a commit hook bug", "the commit-msg hook crashes on merge commits, fix it"],
+    ["summarising code", "summarize what this function does"],
+    ["a design question", "design a conversation history store with retention and search"],
+  ])("a person asking for %s is not background", (_name, content) => {
+    expect(kindOf([{ role: "system", content: "You are Claude Code, Anthropic's official CLI for Claude." }, { role: "user", content }])).toBeUndefined();
+  });
+
+  test("background requests classify as economy whatever the conversation is about", () => {
+    const request = chatRequestSchema.parse({
+      model: "m",
+      messages: [{ role: "user", content: `Please write a 5-10 word title for the following conversation:\n\n${hardConversation}\nTraceback (most recent call last):\n  File "a.py", line 1` }],
+    });
+    const result = classifyRequest(request);
+    expect(result).toMatchObject({ tier: "economy", category: "background:title", score: 0 });
+    expect(result.features.background).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, expect, test } from "bun:test";
+import { chatRequestSchema } from "../../src/chat/request-schema";
+import { hasStackTrace, looksLikeToolError, saysRetry } from "../../src/routing/classifier/error-signals";
+import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
+import { computeFeatures } from "../../src/routing/classifier/features";
+import { addContextPaths, addPathsFrom } from "../../src/routing/classifier/file-paths";
+import { detectMarkers } from "../../src/routing/classifier/markers";
+
+const paths = (text: string) => {
+  const found = new Set<string>();
+  addPathsFrom(text, found);
+  return [...found].sort();
+};
+const contextPaths = (context: string) => {
+  const found = new Set<string>();
+  addContextPaths(context, found);
+  return [...found].sort();
+};
+const featuresOf = (messages: unknown[], extra: Record<string, unknown> = {}) => {
+  const request = chatRequestSchema.parse({ model: "m", messages, ...extra });
+  return computeFeatures(request, extractTaskText(request));
+};
+
+describe("file paths", () => {
+  test("finds relative, absolute and line-numbered paths, once per file", () => {
+    expect(paths("see src/server/app.ts:42:7 and /home/user/project/src/server/app.ts, then tests/app.test.ts.")).toEqual(["app.test.ts", "app.ts"]);
+    expect(paths('File "billing/core/tax.py", line 13, in tax_for')).toEqual(["tax.py"]);
+  });
+
+  test("ignores library frames, URLs, versions and framework names", () => {
+    expect(paths("at Object.<anonymous> (node_modules/express/lib/router.js:12:3)")).toEqual([]);
+    expect(paths('File "/app/.venv/lib/python3.12/site-packages/flask/app.py", line 1473')).toEqual([]);
+    expect(paths("see https://example.com/docs/setup.md, bump to 1.2.3, we use Node.js and Next.js")).toEqual([]);
+  });
+
+  test("reads attached files from every client's format", () => {
+    expect(contextPaths("```ts src/utils/dates.ts\nexport {}\n```")).toEqual(["dates.ts"]);
+    expect(contextPaths("```path=src/App.tsx, lines=1-40\nexport {}\n```")).toEqual(["App.tsx"]);
+    expect(contextPaths("billing/core/invoice.py\n```\nclass Invoice: ...\n```\n\nbilling/core/tax.py\n```\nRATES = {}\n```")).toEqual(["invoice.py", "tax.py"]);
+    expect(contextPaths('<file_content path="server/auth/session.ts">\n…\n</file_content>')).toEqual(["session.ts"]);
+    expect(contextPaths('Called the Read tool with the following input: {"file_path":"/p/src/db/pool.ts"}')).toEqual(["pool.ts"]);
+  });
+
+  test("the closing fence of one file is not read as the header of another", () => {
+    expect(contextPaths("```py a.py\nx = 1\n```\nnotes.md\n```py b.py\ny = 2\n```")).toEqual(["a.py", "b.py"]);
+  });
+});
+
+describe("error signals", () => {
+  test.each([
+    ["python", 'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\nKeyError: "x"'],
+    ["node", "TypeError: x is undefined\n    at handler (/srv/app/src/routes/orders.ts:31:9)\n    at Layer.handle (node_modules/express/lib/router/layer.js:95:5)"],
+    ["java", 'Exception in thread "main" java.lang.NullPointerException\n\tat com.acme.Main.run(Main.java:12)'],
+    ["go panic", "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\nmain.main()"],
+    ["go race", "==================\nWARNING: DATA RACE\nRead at 0x00c0001a6030 by goroutine 23:"],
+    ["rust", "thread 'main' panicked at src/main.rs:4:5:\nattempt to subtract with overflow"],
+    ["vitest", "AssertionError: expected 1 to be 2\n ❯ tests/dates.test.ts:14:36"],
+  ])("recognises a %s stack trace", (_name, trace) => {
+    expect(hasStackTrace(`output:\n${trace}`)).toBe(true);
+  });
+
+  test("ordinary code and prose are not stack traces", () => {
+    expect(hasStackTrace("export function at(index: number) {\n  return items.at(index);\n}\nmeet me at 10:30")).toBe(false);
+  });
+
+  test("tool errors from each client's result format", () => {
+    expect(looksLikeToolError("<tool_use_error>String to replace not found in file.</tool_use_error>")).toBe(true);
+    expect(looksLikeToolError("The tool execution failed with the following error:\n<error>\nSEARCH block does not match\n</error>")).toBe(true);
+    expect(looksLikeToolError("Exit code 1\nnpm ERR! missing script: lint")).toBe(true);
+    expect(looksLikeToolError(" FAIL  tests/a.test.ts > adds\n Tests  1 failed | 3 passed (4)")).toBe(true);
+    expect(looksLikeToolError("src/a.ts(3,1): error TS2304: Cannot find name 'x'.")).toBe(true);
+    expect(looksLikeToolError(`${"ok\n".repeat(2_000)}Error: Command failed with exit code 2`)).toBe(true);
+  });
+
+  test("successful output is not an error", () => {
+    expect(looksLikeToolError(" ✓ tests/a.test.ts (4 tests) 12ms\n Test Files  1 passed (1)")).toBe(false);
+    expect(looksLikeToolError("     1\texport function formatCents(cents: number) {\n     2\t  return String(cents);\n     3\t}")).toBe(false);
+  });
+
+  test("retry phrases", () => {
+    expect(saysRetry("still failing with the same error")).toBe(true);
+    expect(saysRetry("I already tried suppressHydrationWarning; neither helped")).toBe(true);
+    expect(saysRetry("add a retry to the mailer")).toBe(false);
+  });
+});
+
+describe("markers", () => {
+  test.each([
+    ["security", "do a security review of the webhook handler"],
+    ["concurrency", "two workers renew the same subscription twice; there is a race between them"],
+    ["elusive-bug", "the test fails intermittently on CI and I can't reproduce it locally"],
+    ["architecture", "propose an architecture for splitting the monolith, with trade-offs"],
+    ["migration", "migrate the API from Flask to FastAPI"],
+    ["refactor", "refactor the routes to use the repository pattern"],
+    ["performance", "GET /orders takes 4 s; profile it"],
+    ["breadth", "rename it everywhere"],
+    ["trivial", "fix the typo in the README"],
+    ["explain", "explain how the retry loop works"],
+  ] as const)("%s", (category, text) => {
+    expect(detectMarkers(text).has(category)).toBe(true);
+  });
+
+  test("strength counts distinct phrases of a category", () => {
+    expect(detectMarkers("this query is slow").get("performance")).toBe(1);
+    expect(detectMarkers("it takes 40 minutes for 200k subscriptions; profile it and make it scale").get("performance")).toBe(3);
+  });
+
+  test("identifiers and tool names in pasted code are not markers", () => {
+    const markers = detectMarkers('File "billing/api/webhooks.py", line 15, in verify_signature\n    parts = dict(item.split("=", 1))');
+    expect(markers.has("security")).toBe(false);
+    expect(detectMarkers("how do I run the cart tests with the race detector?").has("concurrency")).toBe(false);
+  });
+
+  test("gratitude only when the whole message is an acknowledgement", () => {
+    expect(detectMarkers("great, thanks!").has("gratitude")).toBe(true);
+    expect(detectMarkers("thanks! now add pagination to the list").has("gratitude")).toBe(false);
+  });
+});
+
+describe("computeFeatures", () => {
+  test("measures the human's words, not the tool's boilerplate", () => {
+    const features = featuresOf([
+      { role: "system", content: "You are Cline.".padEnd(20_000, " lorem") },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "<task>\nfix the typo in src/components/TaskCard.tsx\n</task>" },
+          { type: "text", text: `<environment_details>\n${"src/file-000.ts\n".repeat(500)}</environment_details>` },
+        ],
+      },
+    ]);
+    expect(features.taskChars).toBeLessThan(60);
+    expect(features.systemChars).toBe(20_000);
+    expect(features.files).toBe(1);
+    expect(features.markers.has("trivial")).toBe(true);
+  });
+
+  test("counts code blocks, tools offered and tool depth", () => {
+    const tool = { type: "function", function: { name: "Read", parameters: {} } };
+    const features = featuresOf(
+      [
+        { role: "user", content: "why does this loop forever?\n```ts\nwhile (i < n) {}\n```\nand this one\n```ts\nfor (;;) {}\n```" },
+        { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "Read", arguments: '{"file_path":"/p/src/a.ts"}' } }] },
+        { role: "tool", tool_call_id: "a", content: "export {}" },
+      ],
+      { tools: [tool, tool] },
+    );
+    expect(features.codeBlocks).toBe(2);
+    expect(features.toolsOffered).toBe(2);
+    expect(features.toolDepth).toBe(1);
+    expect(features.files).toBe(1);
+  });
+
+  test("a short self-contained question is quick; one with a snippet, files or a hard topic is not", () => {
+    expect(featuresOf([{ role: "user", content: "how do I undo the last commit?" }]).quickQuestion).toBe(true);
+    expect(featuresOf([{ role: "user", content: "regex to match a semver string" }]).quickQuestion).toBe(true);
+    expect(featuresOf([{ role: "user", content: "what does ^(?=.*[A-Z])(?!.*(.)\\1{2})[\\w!@#]{12,64}$ do?" }]).quickQuestion).toBe(false);
+    expect(featuresOf([{ role: "user", content: "why does src/db/pool.ts deadlock?" }]).quickQuestion).toBe(false);
+    expect(featuresOf([{ role: "user", content: "is this thread-safe?" }]).quickQuestion).toBe(false);
+  });
+});
