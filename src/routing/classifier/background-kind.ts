@@ -13,26 +13,30 @@ export type BackgroundKind = "title" | "topic-check" | "summary" | "commit-messa
 
 interface Rule {
   kind: BackgroundKind;
+  /** Lower-case words one of which every match contains: a cheap test before the regex. */
+  keywords: string[];
   pattern: RegExp;
 }
 
 // Order matters: a compaction prompt may mention titles, a title prompt may say "summarize".
 const INSTRUCTION_RULES: Rule[] = [
-  { kind: "topic-check", pattern: /new conversation topic|isNewTopic/i },
-  { kind: "command-prefix", pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
-  { kind: "file-paths", pattern: /extract any file paths that this command/i },
-  { kind: "autocomplete", pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}/ },
+  { kind: "topic-check", keywords: ["topic"], pattern: /new conversation topic|isNewTopic/i },
+  { kind: "command-prefix", keywords: ["policy_spec", "prefix"], pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
+  { kind: "file-paths", keywords: ["file paths"], pattern: /extract any file paths that this command/i },
+  { kind: "autocomplete", keywords: ["hole filler", "fill_here"], pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}/ },
   {
     kind: "title",
+    keywords: ["title", "summar"],
     pattern:
       /title generator|\btitle for (the|this) (following )?(conversation|chat|thread|session)\b|reply with a title for the (chat|conversation)|\b(generate|write|create|suggest) an? (concise|short|brief)?,? ?[\w\s-]{0,20}\btitle\b(?! (field|prop|attribute|tag|column|element))|summari[sz]e this (coding )?conversation in under \d+ (characters|words)/i,
   },
   {
     kind: "summary",
+    keywords: ["summar", "condense"],
     pattern:
       /detailed summary of the conversation|summary of (our|the|this) conversation|summari[sz]e (this|the|our) (partial )?(conversation|chat)|type="condense"|summarizing conversations/i,
   },
-  { kind: "commit-message", pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
+  { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
 
 const FIM_MARKERS = [
@@ -68,7 +72,9 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
   const sources = [...text.systemHeads.map((systemHead) => systemHead.slice(0, 600)), head.slice(0, 600), tail];
+  const lowered = sources.join("\n").toLowerCase();
   for (const rule of INSTRUCTION_RULES) {
+    if (!rule.keywords.some((keyword) => lowered.includes(keyword))) continue;
     if (sources.some((source) => rule.pattern.test(source))) return rule.kind;
   }
   return undefined;
