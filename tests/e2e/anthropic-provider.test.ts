@@ -91,6 +91,20 @@ describe("non-streaming", () => {
     expect(limited.type).toBe("rate_limit_error");
     expect(limited.message).not.toContain(anthropicKey);
   });
+
+  test("through an alias, a model that rejects forced tool use and sampling parameters gets auto and none of them", async () => {
+    upstream.enqueue({ kind: "reply", reply: { content: [{ type: "tool_use", id: "toolu_01E2eOpus", name: "get_weather", input: { city: "Oslo" } }] } });
+    const { data, response } = await client.chat.completions
+      .create({ model: "opus", messages: [{ role: "user", content: "Weather in Oslo?" }], tools: [weatherTool], tool_choice: "required", temperature: 0.2, top_p: 0.8 })
+      .withResponse();
+    expect(response.headers.get("x-model")).toBe("claude-opus-5-5");
+    expect(data.choices[0]!.finish_reason).toBe("tool_calls");
+    const sent = upstream.requests.at(-1)!.body;
+    expect(sent.tool_choice).toEqual({ type: "auto" });
+    expect(sent).not.toHaveProperty("temperature");
+    expect(sent).not.toHaveProperty("top_p");
+    expect(sent).not.toHaveProperty("thinking");
+  });
 });
 
 describe("streaming", () => {
@@ -149,14 +163,19 @@ describe("streaming", () => {
 
   test("thinking streams as reasoning_content, never in content; usage is hidden from a client that did not ask", async () => {
     upstream.enqueue({ kind: "reply", reply: { content: [{ type: "thinking", thinking: "Simple greeting." }, { type: "text", text: "Hi!" }] } });
-    const stream = await client.chat.completions.create({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hello" }], stream: true, reasoning_effort: "low" });
+    const stream = await client.chat.completions.create({ model: "claude-sonnet-5-5", messages: [{ role: "user", content: "Hello" }], stream: true, reasoning_effort: "low" });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     const deltas = chunks.map((chunk) => chunk.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined);
     expect(deltas.map((delta) => delta?.reasoning_content ?? "").join("")).toBe("Simple greeting.");
     expect(deltas.map((delta) => delta?.content ?? "").join("")).toBe("Hi!");
     expect(chunks.some((chunk) => chunk.usage)).toBe(false);
-    expect(upstream.requests.at(-1)!.body.thinking).toEqual({ type: "enabled", budget_tokens: 1024 });
+    // Claude Sonnet 5.5 takes only adaptive thinking: the effort goes to output_config, no budget.
+    const sent = upstream.requests.at(-1)!.body;
+    expect(sent.model).toBe("claude-sonnet-5-5");
+    expect(sent.thinking).toEqual({ type: "adaptive", display: "summarized" });
+    expect(sent.output_config).toEqual({ effort: "low" });
+    expect(upstream.pending()).toBe(0);
   });
 
   test("a mid-stream error reaches the client as an API error and is logged as a failure", async () => {
