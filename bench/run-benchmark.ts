@@ -1,0 +1,219 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BenchChild, startChild } from "./child-process";
+import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
+
+/**
+ * `bun run bench`: the proxy against a bare Bun fetch pass-through, both in front of the same mock
+ * OpenAI upstream, side by side in one run. Every server is its own child process (so each RSS and
+ * CPU figure is its own); this process is only the load generator. Each phase is split into
+ * rounds run in A-B-B-A order so drift in the machine's load hits both servers alike. Prints the
+ * figures and a PASS/FAIL line per target; exits 1 when a target fails.
+ */
+const plan = {
+  warmup: { nonStream: 400, streams: 128 },
+  phases: {
+    c1: { requests: 300, concurrency: 1, stream: false },
+    c32: { requests: 2000, concurrency: 32, stream: false },
+    stream: { requests: 640, concurrency: 64, stream: true },
+  },
+  rounds: 4,
+  phaseCapMs: 60_000,
+  totalCapMs: 6 * 60_000,
+};
+type PhaseName = keyof typeof plan.phases;
+type Side = "bare" | "proxy";
+interface PhaseResult {
+  load: LoadResult;
+  /** Server CPU time per completed request, ms. */
+  cpuPerRequestMs: number;
+}
+
+const targets = { throughputRatio: 0.5, addedP50C1Ms: 1, addedTtfbP50Ms: 2, peakRssMiB: 100 };
+
+const messages = [
+  { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+  { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+];
+const bodies = {
+  nonStream: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2 }),
+  stream: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2, stream: true }),
+};
+
+const children: BenchChild[] = [];
+const watchdog = setTimeout(() => {
+  console.error(`benchmark exceeded its ${plan.totalCapMs / 1000} s cap; stopping`);
+  void Promise.all(children.map((child) => child.stop(2_000))).finally(() => process.exit(2));
+}, plan.totalCapMs);
+
+const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-bench-"));
+try {
+  await main();
+} catch (error) {
+  // Children also exit on their own when this process's pipes close; this is just quicker.
+  await Promise.all(children.map((child) => child.stop(2_000)));
+  throw error;
+} finally {
+  clearTimeout(watchdog);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Runs initdb and the migrations in a process of their own; returns that process's peak RSS. */
+async function initDataDir(): Promise<number> {
+  const child = Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir], { stdout: "inherit", stderr: "inherit" });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const code = await child.exited;
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`initialising the data dir failed (exit code ${code})`);
+  return child.resourceUsage()?.maxRSS ?? NaN;
+}
+
+async function main() {
+  const firstStartPeak = await initDataDir();
+  const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+  children.push(upstream);
+  const bare = await startChild("bare pass-through", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin });
+  children.push(bare);
+  // BENCH_PROFILE_DIR=<dir> writes a CPU profile of the proxy process there (read it with bench/summarize-profile.ts).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`] : [];
+  const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir }, profileFlags);
+  children.push(proxy);
+  const servers: Record<Side, BenchChild> = { bare, proxy };
+
+  console.log(`claude-proxy benchmark — Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadAverage()}`);
+  console.log(`processes: load generator = this process (pid ${process.pid}); mock upstream pid ${upstream.pid}; bare pass-through pid ${bare.pid}; proxy pid ${proxy.pid}`);
+  console.log("  each server runs in its own child process, so the client's CPU and heap are not charged to it (the 2 cores are still shared)");
+  console.log("proxy: buildProxy, OpenAI provider → mock, request log on (embedded PGlite in a temp DATA_DIR), LOG_LEVEL=silent");
+  console.log("  the DATA_DIR is created (initdb + migrations) by a separate process first, so the proxy opens it as on every start after the first");
+  console.log(
+    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64, each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
+  );
+
+  let peakSampledRss: Record<Side, number> = { bare: 0, proxy: 0 };
+  const sampler = setInterval(() => {
+    for (const side of ["bare", "proxy"] as const) peakSampledRss[side] = Math.max(peakSampledRss[side], servers[side].memory()?.rss ?? 0);
+  }, 50);
+
+  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean }, timeCapMs: number) =>
+    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
+
+  // Warm-up: connections, JIT, the SDK client, PGlite's first inserts.
+  for (const server of [bare, proxy]) {
+    await load(server, { requests: plan.warmup.nonStream, concurrency: 32, stream: false }, plan.phaseCapMs);
+    await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
+  }
+  await Bun.sleep(300);
+  peakSampledRss = { bare: 0, proxy: 0 };
+
+  const results = {} as Record<PhaseName, Record<Side, PhaseResult>>;
+  for (const name of Object.keys(plan.phases) as PhaseName[]) {
+    const phase = plan.phases[name];
+    const round = { ...phase, requests: Math.ceil(phase.requests / plan.rounds) };
+    const runs: Record<Side, LoadResult[]> = { bare: [], proxy: [] };
+    const cpu: Record<Side, number> = { bare: 0, proxy: 0 };
+    const phaseDeadline = performance.now() + plan.phaseCapMs;
+    for (let index = 0; index < plan.rounds; index++) {
+      const order: Side[] = index % 2 === 0 ? ["bare", "proxy"] : ["proxy", "bare"];
+      for (const side of order) {
+        const before = servers[side].cpuMs();
+        runs[side].push(await load(servers[side], round, Math.max(0, phaseDeadline - performance.now()) / 2));
+        cpu[side] += servers[side].cpuMs() - before;
+      }
+    }
+    const summarize = (side: Side): PhaseResult => {
+      const merged = mergeResults(runs[side]);
+      return { load: merged, cpuPerRequestMs: cpu[side] / Math.max(1, merged.completed) };
+    };
+    results[name] = { bare: summarize("bare"), proxy: summarize("proxy") };
+  }
+  // Let the log writer flush under observation.
+  await Bun.sleep(500);
+  clearInterval(sampler);
+
+  const memory = { bare: bare.memory(), proxy: proxy.memory() };
+  const [, , proxyReport] = await Promise.all([upstream.stop(), bare.stop(), proxy.stop()]);
+  report(results, {
+    bare: { hwm: memory.bare?.peak ?? NaN, sampled: peakSampledRss.bare },
+    proxy: { hwm: memory.proxy?.peak ?? NaN, sampled: peakSampledRss.proxy },
+  }, proxyReport, firstStartPeak);
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
+function report(
+  results: Record<PhaseName, Record<Side, PhaseResult>>,
+  memory: Record<Side, { hwm: number; sampled: number }>,
+  proxyReport: Record<string, unknown> | undefined,
+  firstStartPeak: number,
+) {
+  const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
+  const rps = (result: LoadResult) => (result.completed / result.elapsedMs) * 1000;
+  const mib = (bytes: number) => bytes / (1024 * 1024);
+  const row = (label: string, bare: string, proxy: string, added = "") => console.log(`${label.padEnd(36)}${bare.padStart(12)}${proxy.padStart(12)}${added.padStart(16)}`);
+  const side = (phase: PhaseName) => ({ bare: results[phase].bare.load, proxy: results[phase].proxy.load });
+  const percentileRows = (label: string, pick: (result: LoadResult) => number[], phase: PhaseName) => {
+    for (const p of [50, 99]) {
+      const { bare, proxy } = side(phase);
+      const [b, x] = [percentile(pick(bare), p), percentile(pick(proxy), p)];
+      row(`  ${label} p${p}`, ms(b), ms(x), ms(x - b));
+    }
+  };
+  const commonRows = (phase: PhaseName, unit: string) => {
+    const { bare, proxy } = side(phase);
+    row(`  ${unit}/s`, rps(bare).toFixed(0), rps(proxy).toFixed(0));
+    row("  server CPU per request", ms(results[phase].bare.cpuPerRequestMs), ms(results[phase].proxy.cpuPerRequestMs), ms(results[phase].proxy.cpuPerRequestMs - results[phase].bare.cpuPerRequestMs));
+    row("  completed / failed", `${bare.completed}/${bare.failed}`, `${proxy.completed}/${proxy.failed}`);
+  };
+
+  row("", "bare", "proxy", "proxy − bare");
+  console.log("— non-stream, concurrency 1");
+  percentileRows("latency", (result) => result.latencies, "c1");
+  commonRows("c1", "requests");
+  console.log("— non-stream, concurrency 32");
+  percentileRows("latency", (result) => result.latencies, "c32");
+  commonRows("c32", "requests");
+  console.log(`— streaming, concurrency 64 (${STREAM_CHUNKS} chunks, ${STREAM_INTERVAL_MS} ms apart)`);
+  percentileRows("time to first byte", (result) => result.ttfbs, "stream");
+  percentileRows("time to last byte", (result) => result.latencies, "stream");
+  commonRows("stream", "streams");
+  console.log("— memory (each server's own process)");
+  row("  peak RSS (VmHWM, lifetime)", `${mib(memory.bare.hwm).toFixed(1)} MiB`, `${mib(memory.proxy.hwm).toFixed(1)} MiB`);
+  row("  max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
+  console.log(`  first start only (initdb + migrations, own process): peak RSS ${mib(firstStartPeak).toFixed(1)} MiB`);
+  console.log(`— request log: ${String(proxyReport?.logRows ?? "?")} rows written by the proxy (${String(proxyReport?.logRowsWithUsage ?? "?")} with usage)`);
+  console.log(`— load average after the run: ${loadAverage()}`);
+
+  for (const [phase, pair] of Object.entries(results)) {
+    for (const [name, { load }] of Object.entries(pair)) {
+      if (load.failed > 0 || load.cappedByTime) {
+        console.log(`! ${phase}/${name}: ${load.completed} ok, ${load.failed} failed${load.cappedByTime ? ", time cap hit" : ""}${load.firstFailure ? ` — first failure: ${load.firstFailure}` : ""}`);
+      }
+    }
+  }
+
+  const c32 = side("c32");
+  const ratio = rps(c32.proxy) / rps(c32.bare);
+  const addedP50 = percentile(side("c1").proxy.latencies, 50) - percentile(side("c1").bare.latencies, 50);
+  const addedTtfb = percentile(side("stream").proxy.ttfbs, 50) - percentile(side("stream").bare.ttfbs, 50);
+  const peak = mib(memory.proxy.hwm);
+  const complete = Object.values(results).every((pair) => Object.values(pair).every(({ load }) => load.failed === 0 && !load.cappedByTime));
+  const checks: Array<[string, boolean]> = [
+    [`throughput at c=32: proxy/bare = ${(ratio * 100).toFixed(1)}% (target ≥ ${targets.throughputRatio * 100}%)`, ratio >= targets.throughputRatio],
+    [`added latency p50 at c=1 = ${ms(addedP50)} (target < ${targets.addedP50C1Ms} ms)`, addedP50 < targets.addedP50C1Ms],
+    [`added streaming TTFB p50 at c=64 = ${ms(addedTtfb)} (target < ${targets.addedTtfbP50Ms} ms)`, addedTtfb < targets.addedTtfbP50Ms],
+    [`proxy peak RSS (VmHWM) = ${peak.toFixed(1)} MiB (target < ${targets.peakRssMiB} MiB)`, peak < targets.peakRssMiB],
+    ["every request succeeded within the time cap", complete],
+  ];
+  console.log("");
+  for (const [label, pass] of checks) console.log(`${pass ? "PASS" : "FAIL"}  ${label}`);
+  process.exitCode = checks.every(([, pass]) => pass) ? 0 : 1;
+}

@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import { loadConfig } from "../src/config";
+import { createLogger } from "../src/logger";
+import { buildProxy } from "../src/server";
+import { announce, onParentGone } from "./child-ready";
+
+/**
+ * The real proxy for the benchmark, in its own process so its RSS is its own: built by
+ * buildProxy exactly as `bun run start` builds it, with the OpenAI provider pointed at the mock
+ * and the request log written to an embedded PGlite in the benchmark's throwaway DATA_DIR. On
+ * shutdown it flushes the log and reports how many rows were written, proving logging was on.
+ */
+const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
+const dataDir = process.env.BENCH_DATA_DIR;
+if (!upstreamUrl || !dataDir) throw new Error("BENCH_UPSTREAM_URL and BENCH_DATA_DIR must be set");
+
+const config = loadConfig({
+  OPENAI_API_KEY: "sk-bench-not-a-real-key",
+  OPENAI_BASE_URL: upstreamUrl,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: "silent",
+  OLLAMA_ENABLED: "false",
+  CLAUDE_CLI_ENABLED: "false",
+});
+const proxy = await buildProxy(config, createLogger(config.logLevel));
+
+const server = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch: proxy.app.fetch,
+  // Same settings as src/index.ts.
+  idleTimeout: 255,
+  maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+});
+
+announce({ port: server.port });
+onParentGone(async () => {
+  await server.stop(true);
+  await proxy.logWriter.flush();
+  const result = await proxy.database.db.execute(
+    sql`select count(*)::int as rows, (count(*) filter (where tokens_out > 0))::int as with_usage from request_log`,
+  );
+  const counts = (result as unknown as { rows: Array<{ rows: number; with_usage: number }> }).rows[0];
+  await proxy.close();
+  announce({ logRows: counts?.rows ?? -1, logRowsWithUsage: counts?.with_usage ?? -1 });
+});

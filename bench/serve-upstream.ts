@@ -1,0 +1,87 @@
+import { announce, onParentGone } from "./child-ready";
+import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
+
+/**
+ * A lean mock of api.openai.com for the benchmark, speaking the real wire format: a JSON
+ * chat.completion for non-stream requests, and for `stream: true` an SSE stream of
+ * STREAM_CHUNKS content chunks STREAM_INTERVAL_MS apart, then the finish chunk, the usage chunk
+ * (when asked for) and `data: [DONE]`. Bodies are built once per model so the mock stays cheap.
+ */
+const encoder = new TextEncoder();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface ModelBodies {
+  completion: string;
+  chunks: Uint8Array[];
+  finish: Uint8Array;
+  usage: Uint8Array;
+}
+
+const done = encoder.encode("data: [DONE]\n\n");
+const cache = new Map<string, ModelBodies>();
+
+function bodiesFor(model: string): ModelBodies {
+  const cached = cache.get(model);
+  if (cached) return cached;
+  const created = 1762000000;
+  const completion = JSON.stringify({
+    id: "chatcmpl-bench",
+    object: "chat.completion",
+    created,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: "Hello from the benchmark upstream.", refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
+    usage: { prompt_tokens: 20, completion_tokens: 7, total_tokens: 27, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    service_tier: "default",
+    system_fingerprint: "fp_bench",
+  });
+  const base = { id: "chatcmpl-bench-stream", object: "chat.completion.chunk", created, model, service_tier: "default", system_fingerprint: "fp_bench" };
+  const event = (payload: unknown) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
+  const chunks = Array.from({ length: STREAM_CHUNKS }, (_, index) =>
+    event({ ...base, choices: [{ index: 0, delta: index === 0 ? { role: "assistant", content: "token0 " } : { content: `token${index} ` }, logprobs: null, finish_reason: null }] }),
+  );
+  const finish = event({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }] });
+  const usage = event({ ...base, choices: [], usage: { prompt_tokens: 20, completion_tokens: STREAM_CHUNKS, total_tokens: 20 + STREAM_CHUNKS } });
+  const bodies = { completion, chunks, finish, usage };
+  cache.set(model, bodies);
+  return bodies;
+}
+
+function streamResponse(bodies: ModelBodies, includeUsage: boolean, signal: AbortSignal): Response {
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      try {
+        for (const [index, chunk] of bodies.chunks.entries()) {
+          if (signal.aborted) return controller.close();
+          if (index > 0) await sleep(STREAM_INTERVAL_MS);
+          controller.enqueue(chunk);
+        }
+        controller.enqueue(bodies.finish);
+        if (includeUsage) controller.enqueue(bodies.usage);
+        controller.enqueue(done);
+        controller.close();
+      } catch {
+        // The reader went away; nothing left to do.
+      }
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+}
+
+const server = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  idleTimeout: 255,
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (request.method !== "POST" || path !== "/v1/chat/completions") {
+      return Response.json({ error: { message: `Unknown route ${request.method} ${path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, { status: 404 });
+    }
+    const body = (await request.json()) as { model?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
+    const bodies = bodiesFor(String(body.model));
+    if (body.stream === true) return streamResponse(bodies, body.stream_options?.include_usage === true, request.signal);
+    return new Response(bodies.completion, { headers: { "content-type": "application/json" } });
+  },
+});
+
+announce({ port: server.port });
+onParentGone(() => server.stop(true));
