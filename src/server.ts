@@ -40,9 +40,10 @@ export interface BuildProxyOptions {
 
 export async function buildProxy(config: Config, logger: Logger, options: BuildProxyOptions = {}): Promise<Proxy> {
   const ownsDatabase = !options.database;
+  // The catalog file is checked first: a typo in it should not wait for the database to start.
+  const catalog = buildCatalog(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs, logger });
-  const catalog = buildCatalog(config);
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
   const breakers = new CircuitBreakers({ failureLimit: config.consecutiveFailureLimit, cooldownMs: config.circuitCooldownMs });

@@ -51,6 +51,19 @@ describe("non-streaming", () => {
   });
 });
 
+describe("/v1/models", () => {
+  test("lists active models, their aliases, the tiers and auto, in OpenAI's list format", async () => {
+    const page = await client.models.list();
+    const byId = new Map(page.data.map((model) => [model.id, model]));
+    expect(byId.get("gpt-4o-mini")).toMatchObject({ object: "model", owned_by: "openai" });
+    for (const routed of ["economy", "standard", "premium", "auto"]) expect(byId.get(routed)).toMatchObject({ object: "model", owned_by: "claude-proxy" });
+    expect(byId.get("4o-mini")).toMatchObject({ alias_for: ["openai:gpt-4o-mini"] });
+    // Only active providers: no Anthropic key here, so no Claude models.
+    expect([...byId.keys()].some((id) => id.startsWith("claude"))).toBe(false);
+    expect((await client.models.retrieve("auto")).id).toBe("auto");
+  });
+});
+
 describe("parameters a model cannot take", () => {
   test("sampling parameters are dropped for reasoning models and kept for others; nothing is invented", async () => {
     await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "Hi" }], temperature: 0.2, top_p: 0.9, max_tokens: 50 });
