@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatRequest } from "../../chat/request-schema";
 import { hasStackTrace, looksLikeToolError } from "./error-signals";
-import { splitUserTurn, textParts } from "./split-user-turn";
+import { type UserTurn, quickToolResultTurn, splitUserTurn, textParts } from "./split-user-turn";
 
 /**
  * The parts of a request that say how hard the task is, found by walking the conversation from
@@ -134,7 +134,8 @@ export function extractTaskText(request: ChatRequest): TaskText {
           text.lastUserTail = last.slice(-400);
           text.lastUserChars = size;
         }
-        const turn = splitUserTurn(message.content);
+        const keepToolOutput: boolean = windowOpen && text.toolResults.length < MAX_RESULTS;
+        const turn: UserTurn = (!keepToolOutput && quickToolResultTurn(message.content)) || splitUserTurn(message.content, keepToolOutput);
         text.boilerplateChars += turn.boilerplateChars;
         if (turn.context && text.context.length < CONTEXT_CAP) text.context += turn.context.slice(0, CONTEXT_CAP - text.context.length);
         if (turn.kind === "tool-result") text.totalToolTurns++;
@@ -150,13 +151,13 @@ export function extractTaskText(request: ChatRequest): TaskText {
             text.toolResults.push(result);
           }
         }
-        const human = turn.human.trim();
+        const human: string = turn.human.trim();
         if (human === "") break;
         text.humanTurns++;
         if (windowOpen) {
           text.human.push(human.length > HUMAN_CAP ? human.slice(0, HUMAN_CAP - 4_000) + human.slice(-4_000) : human);
           // A follow-up belongs to the task stated before it; anything else starts the window.
-          const followUp = human.length < FOLLOW_UP_CHARS || (human.length < CONTINUATION_CHARS && CONTINUATION.test(human));
+          const followUp: boolean = human.length < FOLLOW_UP_CHARS || (human.length < CONTINUATION_CHARS && CONTINUATION.test(human));
           windowOpen = followUp && text.human.length < 3;
         }
         break;

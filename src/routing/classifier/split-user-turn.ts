@@ -43,21 +43,43 @@ export function textParts(content: ChatMessage["content"]): string[] {
   return parts;
 }
 
-export function splitUserTurn(content: ChatMessage["content"]): UserTurn {
+/**
+ * Fast path for the many tool-result turns of a long Cline/Roo loop once enough output is kept:
+ * the result header and any human words in the head of the result part, nothing else.
+ */
+export function quickToolResultTurn(content: ChatMessage["content"]): UserTurn | undefined {
+  if (!Array.isArray(content) || content.length < 2) return undefined;
+  const first = content[0];
+  if (first?.type !== "text" || typeof first.text !== "string" || !first.text.startsWith("[")) return undefined;
+  // Cline's header part is the header alone: "[tool for 'argument'] Result:".
+  const close = first.text.indexOf("] Result:");
+  if (close === -1 || close > 600 || first.text.length > close + 12) return undefined;
+  const turn: UserTurn = { kind: "tool-result", human: "", context: "", toolResult: "", toolHeader: first.text.slice(0, close + 9), boilerplateChars: 0 };
+  const second = content[1];
+  const resultText = second?.type === "text" && typeof second.text === "string" ? second.text : "";
+  addToolResult(turn, resultText, false);
+  return turn;
+}
+
+/**
+ * `keepToolOutput: false` skips collecting tool output (the caller has enough of it): a long
+ * agent loop then costs a header check and a look at the head of each part per turn.
+ */
+export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = true): UserTurn {
   const turn: UserTurn = { kind: "boilerplate", human: "", context: "", toolResult: "", toolHeader: "", boilerplateChars: 0 };
   const parts = textParts(content);
-  const header = parts.length > 0 ? CLINE_RESULT_HEADER.exec(parts[0]!.trimStart().slice(0, 2000)) : null;
+  const header = parts.length > 0 ? CLINE_RESULT_HEADER.exec(headOf(parts[0]!, 600)) : null;
   parts.forEach((part, index) => {
-    const head = part.trimStart().slice(0, 120);
+    const head = headOf(part, 120);
     if (header && index === 0) {
       turn.toolHeader = header[0];
-      addToolResult(turn, part.trimStart().slice(header[0].length));
-    } else if (BOILERPLATE_PREFIXES.some((prefix) => head.startsWith(prefix)) && !hasTrailingText(part)) {
+      addToolResult(turn, part.slice(part.indexOf(header[0]) + header[0].length), keepToolOutput);
+    } else if (BOILERPLATE_PREFIXES.some((prefix) => head.startsWith(prefix)) && !(head.startsWith("<system-reminder>") && hasTrailingText(part))) {
       turn.boilerplateChars += part.length;
     } else if (CONTEXT_PREFIXES.some((prefix) => head.startsWith(prefix)) || (parts.length > 1 && head.startsWith("```"))) {
       turn.context += `${part}\n`;
     } else if (header) {
-      addToolResult(turn, part);
+      addToolResult(turn, part, keepToolOutput);
     } else {
       addHumanText(turn, part);
     }
@@ -68,23 +90,34 @@ export function splitUserTurn(content: ChatMessage["content"]): UserTurn {
   return turn;
 }
 
+/** The start of a part without leading whitespace, without copying the whole part. */
+function headOf(part: string, length: number): string {
+  return part.slice(0, length + 40).trimStart().slice(0, length);
+}
+
 /** A boilerplate block followed by the human's words in the same part (Claude Code does this). */
 function hasTrailingText(part: string): boolean {
   const close = part.indexOf("</system-reminder>");
   return close !== -1 && part.slice(close + 18).trim() !== "";
 }
 
-/** Tool output in a user turn may carry the human's feedback (<feedback>, <user_message>). */
-function addToolResult(turn: UserTurn, text: string): void {
-  let rest = removeBlock(turn, text, "environment_details", "boilerplate");
+/**
+ * Tool output in a user turn may carry the human's words: Cline puts feedback, answers and
+ * messages in tags right after a one-line preamble, so only the head of the part is searched.
+ */
+const HUMAN_TAG_SEARCH = 600;
+function addToolResult(turn: UserTurn, text: string, keepToolOutput: boolean): void {
+  let rest = text;
+  const head = text.slice(0, HUMAN_TAG_SEARCH);
   for (const tag of ["feedback", "user_message", "answer"]) {
+    if (!head.includes(`<${tag}>`)) continue;
     const inner = blockContent(rest, tag);
     if (inner !== undefined) {
       turn.human += `${inner}\n`;
       rest = rest.replace(`<${tag}>${inner}</${tag}>`, "");
     }
   }
-  turn.toolResult += rest;
+  if (keepToolOutput) turn.toolResult += rest;
 }
 
 function addHumanText(turn: UserTurn, text: string): void {
