@@ -42,6 +42,16 @@ describe("splitUserTurn", () => {
     expect(inline.boilerplateChars).toBeGreaterThan(0);
   });
 
+  test("Anthropic tool_result blocks passed through a door count as tool output, errors marked", () => {
+    const turn = splitUserTurn([
+      { type: "tool_result", tool_use_id: "toolu_1", is_error: true, content: [{ type: "text", text: "String to replace not found in file." }] },
+      { type: "text", text: "<system-reminder>Todo list updated.</system-reminder>" },
+    ]);
+    expect(turn.kind).toBe("tool-result");
+    expect(turn.toolResult).toContain("Error: String to replace not found");
+    expect(turn.human).toBe("");
+  });
+
   test("aider: the repo map is boilerplate and the added files are context", () => {
     expect(splitUserTurn("Here are summaries of some files present in my git repository.\nsrc/a.py:\n│def f():").kind).toBe("boilerplate");
     const files = splitUserTurn("I have *added these files to the chat* so you can go ahead and edit them.\n\nsrc/a.py\n```\ndef f(): pass\n```");

@@ -84,10 +84,24 @@ export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = 
       addHumanText(turn, part);
     }
   });
-  if (header) turn.kind = "tool-result";
+  // Anthropic-shaped tool_result blocks, should a door pass them through rather than turn them into tool turns.
+  if (Array.isArray(content)) {
+    for (const part of content) {
+      if (part.type !== "tool_result") continue;
+      turn.toolHeader ||= "[tool_result]";
+      if (keepToolOutput) turn.toolResult += `${part.is_error === true ? "Error: " : ""}${blockText(part.content)}\n`;
+    }
+  }
+  if (turn.toolHeader) turn.kind = "tool-result";
   else if (turn.human.trim() !== "") turn.kind = "human";
   else if (turn.context !== "") turn.kind = "context";
   return turn;
+}
+
+function blockText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return "";
+  return value.map((item) => (item && typeof item === "object" && typeof (item as { text?: unknown }).text === "string" ? (item as { text: string }).text : "")).join("\n");
 }
 
 /** The start of a part without leading whitespace, without copying the whole part. */
