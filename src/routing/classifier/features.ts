@@ -31,20 +31,22 @@ export interface RequestFeatures {
 }
 
 const QUICK_QUESTION_CHARS = 160;
+const HARD: readonly MarkerCategory[] = ["security", "concurrency", "elusive-bug", "architecture", "migration", "performance", "refactor"];
 const INTERROGATIVE = /^(quick question:?\s*)?(what|what's|whats|how|which|where|when|who|is|are|can|does|do|should)\b/i;
 const SNIPPET_ASK = /^(an? )?(regex|regexp|regular expression|sql|query|one-liner|bash|shell|command|cron( expression)?|curl|jq|awk|sed|git command|docker command|css selector|format string|glob)\b/i;
+
+const WORD_CHARACTER = /\w/;
 
 /** A punctuation-dense token (a regex, a type signature, minified code): the ask carries code. */
 function hasCodeLikeToken(text: string): boolean {
   for (const token of text.split(/\s+/)) {
     if (token.length < 12) continue;
     let punctuation = 0;
-    for (let index = 0; index < token.length; index++) if (!/[\w]/.test(token[index]!)) punctuation++;
+    for (const character of token) if (!WORD_CHARACTER.test(character)) punctuation++;
     if (punctuation >= 6) return true;
   }
   return false;
 }
-const HARD: readonly MarkerCategory[] = ["security", "concurrency", "elusive-bug", "architecture", "migration", "performance", "refactor"];
 
 export function computeFeatures(request: ChatRequest, text: TaskText): RequestFeatures {
   const human = text.human.join("\n\n");
