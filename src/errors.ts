@@ -51,6 +51,22 @@ export class ProxyError extends Error {
   }
 }
 
+/**
+ * How an upstream's HTTP status reaches the client, the same for every provider: auth errors and
+ * 404 keep their status, 429 stays 429, timeouts become 504, other 5xx (and 529) 502; the
+ * retryable ones let the router fall back to another model.
+ */
+export function classifyUpstreamStatus(status: number): { status: number; type: ProxyErrorType; retryable: boolean } {
+  if (status === 401) return { status: 401, type: "authentication_error", retryable: false };
+  if (status === 403) return { status: 403, type: "permission_error", retryable: false };
+  if (status === 404) return { status: 404, type: "not_found_error", retryable: false };
+  if (status === 408 || status === 504) return { status: 504, type: "timeout_error", retryable: true };
+  if (status === 413) return { status: 413, type: "invalid_request_error", retryable: false };
+  if (status === 429) return { status: 429, type: "rate_limit_error", retryable: true };
+  if (status >= 500) return { status: 502, type: "upstream_error", retryable: true };
+  return { status: 400, type: "invalid_request_error", retryable: false };
+}
+
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
   new ProxyError(400, message, { type: "invalid_request_error", param, code });
 

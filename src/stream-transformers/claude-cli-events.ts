@@ -1,3 +1,4 @@
+import { mapAnthropicUsage } from "../providers/anthropic/map-anthropic-usage";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from "../chat/types";
 import { redactSecrets } from "../logger";
 import { isNdjsonInvalidLine } from "../streams/ndjson-decoder";
@@ -69,23 +70,6 @@ export function mapClaudeCliStopReason(reason: unknown): FinishReason {
   return (typeof reason === "string" && stopReasons[reason]) || "stop";
 }
 
-/** Anthropic usage as the normalised shape: prompt tokens include cache reads and writes. */
-export function toOpenAIUsage(usage: CliUsage | undefined): Usage {
-  const input = usage?.input_tokens ?? 0;
-  const cacheRead = usage?.cache_read_input_tokens ?? 0;
-  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
-  const output = usage?.output_tokens ?? 0;
-  const promptTokens = input + cacheRead + cacheWrite;
-  const result: Usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: output,
-    total_tokens: promptTokens + output,
-    prompt_tokens_details: { cached_tokens: cacheRead, cache_write_tokens: cacheWrite },
-  };
-  const thinking = usage?.output_tokens_details?.thinking_tokens;
-  if (typeof thinking === "number" && thinking > 0) result.completion_tokens_details = { reasoning_tokens: thinking };
-  return result;
-}
 
 function describeErrorResult(line: CliLine): string {
   const subtype = typeof line.subtype === "string" ? line.subtype : "error";
@@ -169,7 +153,7 @@ export function createClaudeCliEventTransformer(options: ClaudeCliTransformerOpt
             controller.enqueue(chunk(roleSent ? { content: line.result } : { role: "assistant", content: line.result }));
           }
           controller.enqueue(chunk({}, mapClaudeCliStopReason(line.stop_reason ?? stopReason)));
-          controller.enqueue({ id, object: "chat.completion.chunk", created, model, choices: [], usage: toOpenAIUsage(line.usage) });
+          controller.enqueue({ id, object: "chat.completion.chunk", created, model, choices: [], usage: mapAnthropicUsage(line.usage ?? {}) });
           return;
         }
         case "control_response": {

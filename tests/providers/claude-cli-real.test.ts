@@ -91,6 +91,7 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     expect(completion.usage).toEqual({
       prompt_tokens: 2510,
       completion_tokens: 6,
+      completion_tokens_details: { reasoning_tokens: 0 },
       total_tokens: 2516,
       prompt_tokens_details: { cached_tokens: 2000, cache_write_tokens: 500 },
     });

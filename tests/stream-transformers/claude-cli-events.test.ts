@@ -59,6 +59,8 @@ describe("recorded CLI output", () => {
     expect(usageChunk.usage).toEqual({
       prompt_tokens: 1540,
       completion_tokens: 18,
+      // The CLI reports thinking_tokens (0 here); it is passed on as reasoning_tokens.
+      completion_tokens_details: { reasoning_tokens: 0 },
       total_tokens: 1558,
       prompt_tokens_details: { cached_tokens: 1200, cache_write_tokens: 300 },
     });

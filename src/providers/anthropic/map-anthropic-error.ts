@@ -1,5 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
-import { ProxyError, type ProxyErrorType } from "../../errors";
+import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
 
 /**
@@ -40,18 +40,7 @@ export function mapAnthropicError(error: unknown, providerName = "Anthropic"): u
   const upstreamType = typeof body.error?.type === "string" ? body.error.type : error.type;
   const status = error.status ?? (upstreamType ? statusOfType[upstreamType] : undefined) ?? 502;
   const upstreamMessage = redactSecrets(typeof body.error?.message === "string" ? body.error.message : error.message);
-  const [mappedStatus, type, retryable] = classify(status);
+  const { status: mappedStatus, type, retryable } = classifyUpstreamStatus(status);
   const code = /prompt is too long/i.test(upstreamMessage) ? "context_length_exceeded" : (upstreamType ?? null);
   return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, retryable, cause: error });
-}
-
-function classify(status: number): [number, ProxyErrorType, boolean] {
-  if (status === 401) return [401, "authentication_error", false];
-  if (status === 403) return [403, "permission_error", false];
-  if (status === 404) return [404, "not_found_error", false];
-  if (status === 408 || status === 504) return [504, "timeout_error", true];
-  if (status === 413) return [413, "invalid_request_error", false];
-  if (status === 429) return [429, "rate_limit_error", true];
-  if (status >= 500) return [502, "upstream_error", true];
-  return [400, "invalid_request_error", false];
 }

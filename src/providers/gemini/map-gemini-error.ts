@@ -1,5 +1,5 @@
 import { ApiError } from "@google/genai";
-import { ProxyError, type ProxyErrorType } from "../../errors";
+import { ProxyError, type ProxyErrorType, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
 
 /**
@@ -24,7 +24,7 @@ export function mapGeminiError(error: unknown, apiKey: string, phase: "request" 
   if (error instanceof ApiError) {
     const body = parseErrorBody(error.message);
     const upstreamMessage = redact(body?.message ?? error.message);
-    const [status, type, retryable] = classify(error.status, body);
+    const { status, type, retryable } = classify(error.status, body);
     const code = body?.status ? body.status.toLowerCase() : null;
     return new ProxyError(status, `${providerName} returned ${error.status}: ${upstreamMessage}`, { type, code, retryable, cause: error });
   }
@@ -72,15 +72,8 @@ export function redactGeminiSecrets(text: string, apiKey: string): string {
     .replace(/(x-goog-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, "$1[redacted]");
 }
 
-function classify(status: number, body: GeminiErrorBody | undefined): [number, ProxyErrorType, boolean] {
+function classify(status: number, body: GeminiErrorBody | undefined): { status: number; type: ProxyErrorType; retryable: boolean } {
   // Gemini answers a bad key with 400 INVALID_ARGUMENT; the client should see an auth failure.
-  if (body?.details?.some((detail) => detail.reason === "API_KEY_INVALID")) return [401, "authentication_error", false];
-  if (status === 401) return [401, "authentication_error", false];
-  if (status === 403) return [403, "permission_error", false];
-  if (status === 404) return [404, "not_found_error", false];
-  if (status === 408) return [504, "timeout_error", true];
-  if (status === 413) return [413, "invalid_request_error", false];
-  if (status === 429) return [429, "rate_limit_error", true];
-  if (status >= 500) return [502, "upstream_error", true];
-  return [400, "invalid_request_error", false];
+  if (body?.details?.some((detail) => detail.reason === "API_KEY_INVALID")) return { status: 401, type: "authentication_error", retryable: false };
+  return classifyUpstreamStatus(status);
 }

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
-import { ProxyError, type ProxyErrorType } from "../../errors";
+import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
 
 /**
@@ -25,17 +25,6 @@ export function mapOpenAIError(error: unknown, providerName: string): unknown {
   const upstreamMessage = redactSecrets(typeof body.message === "string" ? body.message : error.message);
   const code = typeof body.code === "string" ? body.code : null;
   const param = typeof body.param === "string" ? body.param : null;
-  const [mappedStatus, type, retryable] = classify(status);
+  const { status: mappedStatus, type, retryable } = classifyUpstreamStatus(status);
   return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, param, retryable, cause: error });
-}
-
-function classify(status: number): [number, ProxyErrorType, boolean] {
-  if (status === 401) return [401, "authentication_error", false];
-  if (status === 403) return [403, "permission_error", false];
-  if (status === 404) return [404, "not_found_error", false];
-  if (status === 408) return [504, "timeout_error", true];
-  if (status === 413) return [413, "invalid_request_error", false];
-  if (status === 429) return [429, "rate_limit_error", true];
-  if (status >= 500) return [502, "upstream_error", true];
-  return [400, "invalid_request_error", false];
 }
