@@ -42,6 +42,14 @@ describe("non-streaming", () => {
     expect(last.headers.authorization).toBe("Bearer sk-test-upstream-key-1234567890");
   });
 
+  test("auto explains its choice: the classifier's score and reasons, the tier, the model", async () => {
+    const { response } = await client.chat.completions
+      .create({ model: "auto", messages: [{ role: "user", content: "Generate a concise title for this conversation: how do I reverse a list?" }] })
+      .withResponse();
+    expect(response.headers.get("x-tier")).toBe("economy");
+    expect(response.headers.get("x-route-reason")).toMatch(/^auto: score \d+ \(.+\) -> economy; cheapest economy openai:/);
+  });
+
   test("provider prefix resolves", async () => {
     const { response } = await client.chat.completions
       .create({ model: "openai:gpt-4o", messages: [{ role: "user", content: "Hi" }] })
