@@ -65,12 +65,24 @@ export class Router {
     }
     // A low success rate demotes a model to the end of the chain; it never makes a request fail.
     chain.push(...demoted);
-    if (chain.length === 0) throw noCandidate(startTier, needs, notes);
+    if (chain.length === 0) throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)]);
 
     const chosen = chain[0]!;
     const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${startTier}`;
     const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${modelKey(chosen)}`, ...notes].join("; ");
     return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason };
+  }
+
+  /** Why active providers cannot serve: for the error that tells the user what to change. */
+  private missingCapabilities(needs: RequestNeeds): string[] {
+    const providers = this.directory.activeProviders();
+    const lacking = (capability: "tools" | "vision") => providers.filter((provider) => !provider.capabilities[capability]).map((provider) => provider.id);
+    const notes: string[] = [];
+    if (needs.tools && lacking("tools").length > 0) notes.push(`${lacking("tools").join(", ")} cannot run client tools (name <provider>:<model> to use one without them)`);
+    if (needs.vision && lacking("vision").length > 0) notes.push(`${lacking("vision").join(", ")} cannot read images`);
+    const largest = Math.max(0, ...this.directory.all().map((candidate) => candidate.entry.contextWindow));
+    if (needs.promptTokens > largest) notes.push(`the largest active context window is ${largest} tokens`);
+    return notes;
   }
 
   /** Capable models of a tier with a closed circuit, cheapest first, split by success rate. */

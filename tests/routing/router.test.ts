@@ -155,6 +155,14 @@ describe("router", () => {
     expect(passthrough.kind === "model" && passthrough.candidates.map((candidate) => [modelKey(candidate), candidate.entry.input])).toEqual([["beta:beta-next-preview", 0]]);
   });
 
+  test("when no active model can run the request's tools, the error says which provider cannot and how to use it anyway", async () => {
+    const directory = await ModelDirectory.build([fakeProvider("cli", ["cli-mid"], { ...allCapabilities, tools: false })], catalog);
+    const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: undefined });
+    expect(() => router.plan({ kind: "auto" }, requestNeeds(text("edit", { tools: [tool] })), "standard", "edit")).toThrow(
+      /needs tools, .*cli cannot run client tools \(name <provider>:<model> to use one without them\)/,
+    );
+  });
+
   test("when no model of the tier or above is active, the best lower tier serves", async () => {
     const providers = [fakeProvider("ollama", ["llama3.2:3b"])];
     const directory = await ModelDirectory.build(providers, new ModelCatalog([]));
