@@ -1,13 +1,16 @@
 import type { GenerateContentConfig, GenerateContentParameters } from "@google/genai";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
+import { geminiModelRules } from "./gemini-model-rules";
 import { mapReasoningEffort } from "./map-reasoning-effort";
 import { toGeminiContents } from "./to-gemini-contents";
+import { toGeminiSampling } from "./to-gemini-sampling";
 import { toGeminiToolConfig, toGeminiTools, withoutMetaKeywords } from "./to-gemini-tools";
 
 /**
  * A chat-completions request as `generateContent` parameters. Only what the client sent is
- * translated; OpenAI fields Gemini has no equivalent for are dropped with a debug line.
+ * translated; OpenAI fields Gemini has no equivalent for, and those the model cannot take (its
+ * row in gemini-model-rules.ts), are dropped with a debug line.
  */
 export interface GeminiRequestOptions {
   logger: Logger;
@@ -17,6 +20,7 @@ export interface GeminiRequestOptions {
 const untranslatable = ["parallel_tool_calls", "logprobs", "top_logprobs", "logit_bias", "service_tier", "prediction", "modalities", "audio"];
 
 export function toGeminiRequest(request: ChatRequest, model: string, options: GeminiRequestOptions): GenerateContentParameters {
+  const rules = geminiModelRules(model);
   const { systemInstruction, contents } = toGeminiContents(request.messages, { model, logger: options.logger, signatureFor: options.signatureFor });
   const config: GenerateContentConfig = {};
   if (systemInstruction) config.systemInstruction = systemInstruction;
@@ -28,11 +32,8 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
 
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens != null) config.maxOutputTokens = maxTokens;
-  if (request.temperature != null) config.temperature = request.temperature;
-  if (request.top_p != null) config.topP = request.top_p;
+  Object.assign(config, toGeminiSampling(request, model, rules, options.logger));
   if (request.stop != null) config.stopSequences = typeof request.stop === "string" ? [request.stop] : request.stop;
-  if (request.presence_penalty != null) config.presencePenalty = request.presence_penalty;
-  if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
   if (request.seed != null) config.seed = request.seed;
 
   const format = request.response_format;
@@ -42,7 +43,7 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
     if (format.json_schema.schema) config.responseJsonSchema = withoutMetaKeywords(format.json_schema.schema);
   }
 
-  const thinking = mapReasoningEffort((request as Record<string, unknown>).reasoning_effort, model, options.logger);
+  const thinking = mapReasoningEffort((request as Record<string, unknown>).reasoning_effort, model, rules, options.logger);
   if (thinking) config.thinkingConfig = thinking;
 
   const dropped = untranslatable.filter((field) => (request as Record<string, unknown>)[field] != null);
