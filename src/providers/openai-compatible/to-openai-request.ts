@@ -1,20 +1,22 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
+import { applyWireRules, samplingParameters } from "./apply-wire-rules";
+import type { ModelWireRules } from "./model-wire-rules";
 
 export interface OpenAIRequestOptions {
   /** OpenAI proper wants `max_completion_tokens` (its reasoning models reject `max_tokens`); most compatible servers want `max_tokens`. */
   maxTokensField: "max_tokens" | "max_completion_tokens";
-  /** Models that reject sampling parameters (OpenAI's o-series and gpt-5 reasoning models). */
+  /** What a model takes on the wire (efforts, function tools, sampling); undefined for a model the provider has no row for. */
+  modelRules?: (model: string) => ModelWireRules | undefined;
+  /** Models without a rules row that reject sampling parameters (OpenAI's o-series and gpt-5 reasoning models). */
   isReasoningModel?: (model: string) => boolean;
 }
-
-/** Sampling parameters reasoning models answer with a 400 ("Unsupported parameter"). */
-const reasoningUnsupported = ["temperature", "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias"] as const;
 
 /**
  * The upstream body for an OpenAI-wire provider: the client's request, with the routed model,
  * usage always requested on streams, and the few fields an upstream would reject adjusted.
- * Vendor fields the client sent are passed on; nothing the client did not send is invented.
+ * Vendor fields the client sent are passed on; nothing the client did not send is invented, except
+ * where a model's rules row makes a value a condition of the request working (apply-wire-rules.ts).
  */
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
   const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = request;
@@ -28,8 +30,11 @@ export function toOpenAIRequest(request: ChatRequest, model: string, options: Op
     delete body.metadata;
     logger.debug("dropped metadata: upstream accepts it only with store=true", { model });
   }
-  if (options.isReasoningModel?.(model)) {
-    const dropped = reasoningUnsupported.filter((field) => body[field] != null);
+  const rules = options.modelRules?.(model);
+  if (rules) {
+    applyWireRules(body, rules, logger);
+  } else if (options.isReasoningModel?.(model)) {
+    const dropped = samplingParameters.filter((field) => body[field] != null);
     for (const field of dropped) delete body[field];
     if (dropped.length > 0) logger.info("dropped parameters the model does not take", { model, dropped });
   }

@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import type { ModelCatalog } from "../../routing/model-catalog";
 import { createOpenAICompatibleProvider } from "../openai-compatible/openai-compatible-provider";
 import type { LLMProvider, ProviderFactoryContext } from "../types";
+import { openaiModelRules } from "./openai-model-rules";
 
 /** OpenAI itself; active when OPENAI_API_KEY is set. Its models are the catalog's OpenAI models. */
 export async function createOpenAIProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
@@ -17,6 +18,8 @@ export async function createOpenAIProviders(config: Config, catalog: ModelCatalo
       apiKey: config.openai.apiKey,
       capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
       maxTokensField: "max_completion_tokens",
+      // Per-model rules (openai-model-rules.ts); a model without a row falls back to the catalog's reasoning flag.
+      modelRules: openaiModelRules,
       isReasoningModel: (model) => reasoningModels.has(model),
       listModels: async () => models,
       logger: context.logger,

@@ -1,0 +1,36 @@
+/**
+ * What one model accepts on the chat-completions wire, as data. A provider that knows its models
+ * (OpenAI) hands the request translation a row per model; the translation reads the row and never
+ * branches on a model name. Rows live with the provider (src/providers/openai/openai-model-rules.ts).
+ */
+
+/** `reasoning_effort` values, weakest first (the order the nearest-value mapping walks). */
+export const effortScale = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
+export type ReasoningEffort = (typeof effortScale)[number];
+
+/**
+ * When a parameter is accepted:
+ * - "always": with any reasoning effort;
+ * - "effort-none": only with `reasoning_effort: "none"` in the request;
+ * - "never": not on chat completions at all.
+ */
+export type WhenAccepted = "always" | "effort-none" | "never";
+
+export interface ModelWireRules {
+  /** Named in log lines. */
+  family: string;
+  pattern: RegExp;
+  /** Accepted `reasoning_effort` values; null for a model without reasoning (the field is dropped). */
+  efforts: readonly ReasoningEffort[] | null;
+  /** What the upstream applies when the request carries no effort; null where the vendor does not say. */
+  defaultEffort: ReasoningEffort | null;
+  /** Function tools (`tools`, legacy `functions`). */
+  functionTools: WhenAccepted;
+  /** temperature, top_p, penalties, logprobs, top_logprobs, logit_bias. */
+  sampling: WhenAccepted;
+}
+
+/** The first row whose pattern matches the model id, or undefined. */
+export function findWireRules(rows: readonly ModelWireRules[], model: string): ModelWireRules | undefined {
+  return rows.find((row) => row.pattern.test(model));
+}
