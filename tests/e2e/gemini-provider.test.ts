@@ -226,3 +226,28 @@ describe("timeouts and disconnects", () => {
   });
 });
 
+
+describe("per-model request rules through the OpenAI door", () => {
+  // A coding tool's usual knobs: the Gemini 3.5+ and 4 models get a thinking level and none of the
+  // sampling fields they ignore or reject; Gemini 2.5 keeps temperature and a thinking budget.
+  const knobs = { temperature: 0.2, top_p: 0.9, frequency_penalty: 0.5, reasoning_effort: "high" as const };
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ["gemini-4-argon", { thinkingConfig: { thinkingLevel: "HIGH", includeThoughts: true } }],
+    ["gemini-4-hydrogen", { thinkingConfig: { thinkingLevel: "HIGH", includeThoughts: true } }],
+    ["gemini-3.8-flash", { thinkingConfig: { thinkingLevel: "HIGH", includeThoughts: true } }],
+    ["gemini-3.5-flash-lite", { thinkingConfig: { thinkingLevel: "HIGH", includeThoughts: true } }],
+    ["gemini-2.5-flash", { temperature: 0.2, topP: 0.9, thinkingConfig: { thinkingBudget: 24_576, includeThoughts: true } }],
+  ];
+
+  test.each(cases)("%s, not streamed and streamed", async (model, expected) => {
+    const answer = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Hello" }], ...knobs });
+    expect(answer.choices[0]!.message.content).toBe("Hello from the mock Gemini.");
+    expect(upstream.requests.at(-1)!).toMatchObject({ method: "generateContent", model, body: { generationConfig: expected } });
+    expect(upstream.requests.at(-1)!.body.generationConfig).toEqual(expected);
+
+    const stream = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Hello" }], ...knobs, stream: true });
+    for await (const _chunk of stream);
+    expect(upstream.requests.at(-1)!).toMatchObject({ method: "streamGenerateContent", model });
+    expect(upstream.requests.at(-1)!.body.generationConfig).toEqual(expected);
+  });
+});
