@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from "../chat/types";
 import { ProxyError } from "../errors";
 import { modelKey } from "../routing/router";
+import { transformStream } from "../streams/sync-transformer";
 import type { Candidate, PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
 
 /**
@@ -86,17 +87,6 @@ async function withFirstChunk(stream: ReadableStream<ChatCompletionChunk>): Prom
     const { message, code } = first.value.error;
     throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
   }
-  let pending: typeof first | undefined = first;
-  return new ReadableStream<ChatCompletionChunk>(
-    {
-      async pull(controller) {
-        const next = pending ?? (await reader.read());
-        pending = undefined;
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      cancel: (reason) => reader.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  );
+  reader.releaseLock();
+  return stream.pipeThrough(transformStream<ChatCompletionChunk, ChatCompletionChunk>({ start: (controller) => controller.enqueue(first.value) }));
 }

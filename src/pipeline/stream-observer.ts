@@ -1,5 +1,6 @@
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
+import { transformStream } from "../streams/sync-transformer";
 import type { Outcome } from "./context";
 
 /**
@@ -16,12 +17,12 @@ export interface StreamObserverOptions {
 }
 
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
-  const reader = source.getReader();
   let ended = false;
   let ttftMs: number | undefined;
   let usage: Usage | undefined;
   let finishReason: string | null = null;
   let template: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
+  let output!: TransformStreamDefaultController<ChatCompletionChunk>;
 
   const end = (outcome: Partial<Outcome>) => {
     if (ended) return;
@@ -35,57 +36,52 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
       ...outcome,
     });
   };
-  const onClientAbort = () => {
-    end({ status: 499, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
-    reader.cancel().catch(() => {});
-  };
+  const onClientAbort = () => end({ status: 499, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
   options.clientSignal.addEventListener("abort", onClientAbort, { once: true });
 
-  return new ReadableStream<ChatCompletionChunk>(
-    {
-      // Reads until one chunk is passed on (or the stream ends): a pull that enqueues nothing would stall.
-      async pull(controller) {
-        try {
-          for (;;) {
-            const { done, value: chunk } = await reader.read();
-            if (done) {
-              end({});
-              controller.close();
-              return;
-            }
-            template = { id: chunk.id, created: chunk.created, model: chunk.model };
-            if (chunk.usage) usage = chunk.usage;
-            for (const choice of chunk.choices) {
-              if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
-              if (choice.finish_reason) finishReason = choice.finish_reason;
-            }
-            if (chunk.error) {
-              controller.enqueue(chunk);
-              end({ status: 502, errorType: chunk.error.type, errorMessage: chunk.error.message });
-              controller.close();
-              reader.cancel().catch(() => {});
-              return;
-            }
-            const visible = options.includeUsage || !chunk.usage ? chunk : withoutUsage(chunk);
-            if (visible) {
-              controller.enqueue(visible);
-              return;
-            }
-          }
-        } catch (error) {
-          const proxyError = error instanceof ProxyError ? error : lostMidStream(error);
-          controller.enqueue({ ...template, object: "chat.completion.chunk", choices: [], error: proxyError.toJSON().error });
-          end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
-          controller.close();
-        }
-      },
-      cancel(reason) {
-        onClientAbort();
-        return reader.cancel(reason);
-      },
+  const observer = transformStream<ChatCompletionChunk, ChatCompletionChunk>({
+    start(controller) {
+      output = controller;
     },
-    { highWaterMark: 0 },
-  );
+    transform(chunk, controller) {
+      template = { id: chunk.id, created: chunk.created, model: chunk.model };
+      if (chunk.usage) usage = chunk.usage;
+      for (const choice of chunk.choices) {
+        if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+      if (chunk.error) {
+        controller.enqueue(chunk);
+        end({ status: 502, errorType: chunk.error.type, errorMessage: chunk.error.message });
+        // Ends the client's stream and, through the pipe below, cancels the upstream.
+        controller.terminate();
+        return;
+      }
+      const visible = options.includeUsage || !chunk.usage ? chunk : withoutUsage(chunk);
+      if (visible) controller.enqueue(visible);
+    },
+    flush() {
+      end({});
+    },
+    // The client's side was cancelled (it went away).
+    cancel: onClientAbort,
+  });
+
+  // preventAbort: a failing source must not error the client's side, which still gets an error
+  // chunk; the client's signal cancels the source when the client leaves.
+  source.pipeTo(observer.writable, { preventAbort: true, signal: options.clientSignal }).catch((error: unknown) => {
+    if (options.clientSignal.aborted) onClientAbort();
+    if (ended) return;
+    const proxyError = error instanceof ProxyError ? error : lostMidStream(error);
+    end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
+    try {
+      output.enqueue({ ...template, object: "chat.completion.chunk", choices: [], error: proxyError.toJSON().error });
+      output.terminate();
+    } catch {
+      // The client's side is already gone.
+    }
+  });
+  return observer.readable;
 }
 
 /**

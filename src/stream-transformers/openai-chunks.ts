@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from "../chat/types";
+import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 
 /**
  * Upstream OpenAI-wire chunks (as parsed by the `openai` SDK) → the internal chunk shape.
@@ -7,10 +8,15 @@ import type { ChatCompletionChunk } from "../chat/types";
  * not a chat-completion chunk (an error payload, garbage) ends the stream as an error chunk.
  */
 export function createOpenAIChunkTransformer(model: string): TransformStream<unknown, ChatCompletionChunk> {
+  return transformStream(openAIChunkTransformer(model));
+}
+
+/** The same as a synchronous stage, fused with the SSE decoder in front of it by the provider. */
+export function openAIChunkTransformer(model: string): SyncTransformer<unknown, ChatCompletionChunk> {
   let id = "chatcmpl-upstream";
   let created = Math.floor(Date.now() / 1000);
   let failed = false;
-  return new TransformStream({
+  return {
     transform(raw, controller) {
       if (failed) return;
       const chunk = raw as Partial<ChatCompletionChunk> & { error?: { message?: string; type?: string; code?: string | null } };
@@ -36,7 +42,7 @@ export function createOpenAIChunkTransformer(model: string): TransformStream<unk
       }
       controller.enqueue({ ...(chunk as ChatCompletionChunk), id, created, object: "chat.completion.chunk", model: chunk.model || model });
     },
-  });
+  };
 }
 
 export function errorChunk(id: string, created: number, model: string, message: string, code: string | null): ChatCompletionChunk {

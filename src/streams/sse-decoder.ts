@@ -1,3 +1,5 @@
+import { type SyncTransformer, transformStream } from "./sync-transformer";
+
 /**
  * Bytes of a server-sent-event stream → the parsed JSON `data` of each event, for upstreams that
  * stream JSON over SSE (the OpenAI wire format). Events may be split across chunks (and multi-byte
@@ -21,6 +23,11 @@ export function isSseInvalidEvent(value: unknown): value is SseInvalidEvent {
 }
 
 export function createSseDecoder(): TransformStream<Uint8Array, unknown> {
+  return transformStream(sseDecoderTransformer());
+}
+
+/** The decoder as a synchronous stage, to fuse with the transformer that reads its output. */
+export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
   const decoder = new TextDecoder();
   let pending = "";
   let finished = false;
@@ -60,7 +67,7 @@ export function createSseDecoder(): TransformStream<Uint8Array, unknown> {
     return true;
   };
 
-  return new TransformStream({
+  return {
     transform(bytes, controller) {
       if (finished) return;
       pending += decoder.decode(bytes, { stream: true });
@@ -90,5 +97,5 @@ export function createSseDecoder(): TransformStream<Uint8Array, unknown> {
       if (!finished && pending.trim() !== "") emit(pending, controller);
       pending = "";
     },
-  });
+  };
 }

@@ -1,8 +1,9 @@
 import OpenAI from "openai";
 import type { ChatCompletion } from "../../chat/types";
 import type { Logger } from "../../logger";
-import { createSseDecoder } from "../../streams/sse-decoder";
-import { createOpenAIChunkTransformer } from "../../stream-transformers/openai-chunks";
+import { sseDecoderTransformer } from "../../streams/sse-decoder";
+import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
+import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
@@ -62,13 +63,14 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     async stream(call) {
       try {
         // The SDK sends the request and maps HTTP errors; the body's SSE is decoded here, at a
-        // fraction of the cost of the SDK's per-event async-generator chain. Cancelling the chunk
-        // stream cancels the body, which closes the upstream connection.
+        // fraction of the cost of the SDK's per-event async-generator chain, in one stream stage
+        // (decoder and chunk transformer fused). Cancelling the chunk stream cancels the body, which
+        // closes the upstream connection.
         const response = await client.chat.completions
           .create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsStreaming, { signal: call.signal })
           .asResponse();
         if (!response.body) throw new Error(`${options.displayName} answered a stream request without a body.`);
-        return response.body.pipeThrough(createSseDecoder()).pipeThrough(createOpenAIChunkTransformer(call.model));
+        return response.body.pipeThrough(transformStream(fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model))));
       } catch (error) {
         throw mapOpenAIError(error, options.displayName);
       }
