@@ -14,11 +14,13 @@ import type { CatalogEntry } from "./model-catalog";
  *   end on 2026-11-30), the price in force from 2026-12-01 is listed; see the entry's comment.
  * - Models the vendor's SDK lists as deprecated or retired are left out, except the OpenAI models
  *   kept on purpose below (still served, with their announced shutdown date in a comment).
- * - `tools` means tools work through the API this proxy calls (Chat Completions for OpenAI). Per
- *   OpenAI's model pages, GPT-6 Luna takes function tools there only with `reasoning_effort`
- *   "none", which the OpenAI provider sets when a request carries tools and no effort; GPT-6.2
- *   Astra and Sol ("none" is rejected) and GPT-6.1 Terra ("Tool calling requires the Responses
- *   API") take none, so they are marked without tools. The rules: providers/openai/openai-model-rules.ts.
+ * - `tools` means tools work through the API this proxy calls (Chat Completions for OpenAI), for
+ *   any request the router may send there. GPT-6.2 Astra and Sol ("none" is rejected) and GPT-6.1
+ *   Terra ("Tool calling requires the Responses API") take no function tools there. GPT-6 Luna takes
+ *   them only at `reasoning_effort` "none": the OpenAI provider sets "none" when a request has tools
+ *   and no effort, but a request with tools and another effort is a 400 (not retried), and the
+ *   router does not look at the effort, so Luna stays without tools until it does; named
+ *   explicitly, it is used. The rules: providers/openai/openai-model-rules.ts.
  */
 export const PRICES_CHECKED_ON = "2026-11-25";
 
@@ -28,7 +30,7 @@ const geminiPricing = "https://ai.google.dev/gemini-api/docs/pricing";
 
 const all = { tools: true, vision: true, json: true, reasoning: false };
 const reasoning = { ...all, reasoning: true };
-// GPT-6.2 and GPT-6.1 Terra on Chat Completions: no function tools (see the header).
+// GPT-6 on Chat Completions: no function tools, or (Luna) only at effort none (see the header).
 const reasoningNoTools = { ...reasoning, tools: false };
 // `claude -p` passes text only and cannot run the client's tools.
 const claudeCli = { tools: false, vision: false, json: false, reasoning: true };
@@ -64,7 +66,7 @@ const openai: CatalogEntry[] = [
     source: `https://developers.openai.com/api/docs/models/gpt-6.2-sol, ${PRICES_CHECKED_ON}`,
   },
   // GPT-6.1 Terra: tool calling only on the Responses API. GPT-6 Luna: tools on Chat Completions
-  // with reasoning_effort "none" (set by the OpenAI provider when a request has tools and no effort).
+  // only with reasoning_effort "none" (see the header).
   {
     provider: "openai",
     model: "gpt-6.1-terra",
@@ -89,12 +91,12 @@ const openai: CatalogEntry[] = [
     cacheWrite: 0.125,
     contextWindow: 1_050_000,
     maxOutput: 128_000,
-    capabilities: reasoning,
+    capabilities: reasoningNoTools,
     aliases: [],
     source: `${openaiPricing} via github.com/merefield/codexometer v0.18.4, github.com/TheKrush/PromptFuel v1.0.21 and github.com/BerriAI/litellm/discussions/42523, ${PRICES_CHECKED_ON}`,
   },
-  // GPT-5.5 and GPT-5.4 mini default to reasoning effort "none" and call tools on Chat Completions
-  // (with an explicit effort other than "none" that is a 400: openai-model-rules.ts).
+  // GPT-5.5 and GPT-5.4 mini default to reasoning effort "none" and call tools on Chat Completions;
+  // tools with an explicit effort other than "none" are a 400 (openai-model-rules.ts).
   {
     provider: "openai",
     model: "gpt-5.5",
