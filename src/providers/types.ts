@@ -44,6 +44,11 @@ export interface LLMProvider {
   complete(call: ProviderCall): Promise<ChatCompletion>;
   /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */
   stream(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>>;
+  /**
+   * Why this model would reject this request although the catalog says it has the capabilities
+   * (a per-model wire rule), or undefined. The router skips a model with a reason.
+   */
+  rejectionReason?(request: ChatRequest, model: string): string | undefined;
   /** Releases child processes, pools, sockets. */
   close?(): Promise<void>;
 }

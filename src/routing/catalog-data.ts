@@ -14,13 +14,12 @@ import type { CatalogEntry } from "./model-catalog";
  *   end on 2026-11-30), the price in force from 2026-12-01 is listed; see the entry's comment.
  * - Models the vendor's SDK lists as deprecated or retired are left out, except the OpenAI models
  *   kept on purpose below (still served, with their announced shutdown date in a comment).
- * - `tools` means tools work through the API this proxy calls (Chat Completions for OpenAI), for
- *   any request the router may send there. GPT-6.2 Astra and Sol ("none" is rejected) and GPT-6.1
- *   Terra ("Tool calling requires the Responses API") take no function tools there. GPT-6 Luna takes
- *   them only at `reasoning_effort` "none": the OpenAI provider sets "none" when a request has tools
- *   and no effort, but a request with tools and another effort is a 400 (not retried), and the
- *   router does not look at the effort, so Luna stays without tools until it does; named
- *   explicitly, it is used. The rules: providers/openai/openai-model-rules.ts.
+ * - `tools` means tools work through the API this proxy calls (Chat Completions for OpenAI).
+ *   GPT-6.2 Astra and Sol ("none" is rejected) and GPT-6.1 Terra ("Tool calling requires the
+ *   Responses API") take no function tools there. GPT-6 Luna (like GPT-5.5 and 5.4 mini) takes them
+ *   only at `reasoning_effort` "none": the OpenAI provider sets "none" when a request has tools and
+ *   no effort, and its rejectionReason makes the router skip these models for a request with tools
+ *   and another effort. The rules: providers/openai/openai-model-rules.ts.
  */
 export const PRICES_CHECKED_ON = "2026-11-25";
 
@@ -91,7 +90,7 @@ const openai: CatalogEntry[] = [
     cacheWrite: 0.125,
     contextWindow: 1_050_000,
     maxOutput: 128_000,
-    capabilities: reasoningNoTools,
+    capabilities: reasoning,
     aliases: [],
     source: `${openaiPricing} via github.com/merefield/codexometer v0.18.4, github.com/TheKrush/PromptFuel v1.0.21 and github.com/BerriAI/litellm/discussions/42523, ${PRICES_CHECKED_ON}`,
   },

@@ -2,9 +2,13 @@ import type { ChatRequest } from "../chat/request-schema";
 
 /** What a request needs from a model: the router keeps only candidates that can serve it. */
 export interface RequestNeeds {
+  /** The request itself, for providers' per-model rules (see LLMProvider.rejectionReason). */
+  request: ChatRequest;
   tools: boolean;
   vision: boolean;
   json: boolean;
+  /** The client asked for reasoning (`reasoning_effort` other than "none"): a model that can think. */
+  reasoning: boolean;
   /** Estimated prompt tokens (messages + tool definitions). */
   promptTokens: number;
   /** Output tokens to budget for: the client's limit, or a typical answer's length. */
@@ -42,9 +46,11 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
   }
   const toolCharacters = request.tools ? JSON.stringify(request.tools).length : 0;
   return {
+    request,
     tools: Boolean(request.tools?.length) && request.tool_choice !== "none",
     vision: images > 0,
     json: request.response_format?.type === "json_object" || request.response_format?.type === "json_schema",
+    reasoning: typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none",
     promptTokens: Math.ceil((characters + toolCharacters) / CHARACTERS_PER_TOKEN) + images * IMAGE_TOKENS + request.messages.length * 4,
     outputTokens: request.max_completion_tokens ?? request.max_tokens ?? TYPICAL_OUTPUT_TOKENS,
   };

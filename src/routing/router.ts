@@ -124,7 +124,9 @@ export function canServe(candidate: Candidate, needs: RequestNeeds): boolean {
   if (needs.tools && !(capabilities.tools && candidate.provider.capabilities.tools)) return false;
   if (needs.vision && !(capabilities.vision && candidate.provider.capabilities.vision)) return false;
   if (needs.json && !capabilities.json) return false;
-  return candidate.entry.contextWindow >= needs.promptTokens + Math.min(needs.outputTokens, candidate.entry.maxOutput ?? needs.outputTokens);
+  if (needs.reasoning && !capabilities.reasoning) return false;
+  if (candidate.entry.contextWindow < needs.promptTokens + Math.min(needs.outputTokens, candidate.entry.maxOutput ?? needs.outputTokens)) return false;
+  return candidate.provider.rejectionReason?.(needs.request, candidate.model) === undefined;
 }
 
 function circuitOpen(label: string): ProxyError {
@@ -135,7 +137,7 @@ function circuitOpen(label: string): ProxyError {
 }
 
 function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[]): ProxyError {
-  const wants = [needs.tools && "tools", needs.vision && "vision", needs.json && "JSON output", `${needs.promptTokens} prompt tokens`].filter(Boolean).join(", ");
+  const wants = [needs.tools && "tools", needs.vision && "vision", needs.json && "JSON output", needs.reasoning && "reasoning", `${needs.promptTokens} prompt tokens`].filter(Boolean).join(", ");
   const why = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   return new ProxyError(503, `No active model can serve this ${tier} request (needs ${wants})${why}.`, {
     type: "server_error",

@@ -28,6 +28,17 @@ afterAll(async () => {
 const tools: OpenAI.ChatCompletionTool[] = [{ type: "function", function: { name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } } } }];
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Read src/app.ts" }];
 
+describe("routing with the rules", () => {
+  test("economy with tools goes to Luna; with tools and an effort Luna would reject, to a model that takes both", async () => {
+    const plain = await client.chat.completions.create({ model: "economy", messages, tools }).withResponse();
+    expect(plain.response.headers.get("x-model")).toBe("gpt-6-luna");
+    const effortful = await client.chat.completions.create({ model: "economy", messages, tools, reasoning_effort: "high" }).withResponse();
+    // gpt-4o-mini is cheaper but cannot reason; Luna and 5.4 mini take tools only at effort none.
+    expect(effortful.response.headers.get("x-model")).toBe("gpt-5-mini");
+    expect(upstream.requests.at(-1)!.body).toMatchObject({ model: "gpt-5-mini", reasoning_effort: "high" });
+  });
+});
+
 describe("GPT-6 Luna with tools through the proxy", () => {
   test("not streamed: the upstream gets reasoning_effort none, and the client's temperature with it", async () => {
     await client.chat.completions.create({ model: "gpt-6-luna", messages, tools, temperature: 0.2 });

@@ -29,7 +29,7 @@ describe("the rules table", () => {
   test("the catalog's tools flag agrees with the rows: tools marked only where they can work, always-working tools marked", () => {
     for (const entry of new ModelCatalog().forProvider("openai")) {
       const rules = openaiModelRules(entry.model)!;
-      // "effort-none" may go either way (GPT-6 Luna is unmarked while the router ignores the effort).
+      // "effort-none" models are marked: the provider's rejectionReason covers tools with another effort.
       if (entry.capabilities.tools) expect({ model: entry.model, functionTools: rules.functionTools }).not.toEqual({ model: entry.model, functionTools: "never" });
       else expect({ model: entry.model, functionTools: rules.functionTools }).not.toEqual({ model: entry.model, functionTools: "always" });
     }

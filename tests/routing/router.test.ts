@@ -101,6 +101,30 @@ describe("router", () => {
     expect(router.plan(directory.select("cli:alpha-mid"), requestNeeds(text("edit", { tools: [tool] })), "standard", "edit").candidates.map(modelKey)).toEqual(["cli:alpha-mid"]);
   });
 
+  test("a model whose provider says it would reject the request (a per-model wire rule) is skipped", async () => {
+    const picky: LLMProvider = {
+      ...fakeProvider("beta", ["beta-small", "beta-mid", "shared-model"]),
+      rejectionReason: (request, model) => (model === "beta-small" && request.parallel_tool_calls === false ? "no serial tool calls" : undefined),
+    };
+    const directory = await ModelDirectory.build([fakeProvider("alpha", ["alpha-small"]), picky], catalog);
+    const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: undefined });
+    const plain = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool] })), "economy", "edit");
+    expect(modelKey(plain.candidates[0]!)).toBe("beta:beta-small");
+    const effortful = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool], parallel_tool_calls: false })), "economy", "edit");
+    expect(effortful.candidates.map(modelKey)).not.toContain("beta:beta-small");
+    expect(modelKey(effortful.candidates[0]!)).toBe("alpha:alpha-small");
+  });
+
+  test("a request asking for reasoning effort goes to a model that can reason", async () => {
+    const thinking = new ModelCatalog([entry("alpha", "alpha-small", "economy", 0.1, 0.4), entry("beta", "beta-small", "economy", 0.5, 2, { capabilities: { tools: true, vision: true, json: true, reasoning: true } })]);
+    const directory = await ModelDirectory.build([fakeProvider("alpha", ["alpha-small"]), fakeProvider("beta", ["beta-small"])], thinking);
+    const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: undefined });
+    expect(modelKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat").candidates[0]!)).toBe("alpha:alpha-small");
+    const effortful = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi", { reasoning_effort: "high" })), "economy", "chat");
+    expect(effortful.candidates.map(modelKey)).toEqual(["beta:beta-small"]);
+    expect(modelKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi", { reasoning_effort: "none" })), "economy", "chat").candidates[0]!)).toBe("alpha:alpha-small");
+  });
+
   test("a free local model wins economy", async () => {
     const local = fakeProvider("ollama", ["qwen2.5-coder:7b"]);
     const { router } = await setup({ extraProviders: [local] });

@@ -6,6 +6,7 @@ import { fuseTransformers, transformStream } from "../../streams/sync-transforme
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
+import { wireRulesRejection } from "./rejection-reason";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
 
 /**
@@ -40,6 +41,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     displayName: options.displayName,
     capabilities: options.capabilities,
     listModels: options.listModels,
+    rejectionReason: (request, model) => wireRulesRejection(request, model, options.modelRules?.(model)),
 
     async complete(call) {
       try {
