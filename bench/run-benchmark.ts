@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchChild, startChild } from "./child-process";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { type ScratchDatabase, createScratchDatabase } from "./scratch-database";
 import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 
 /**
@@ -11,6 +12,10 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
  * CPU figure is its own); this process is only the load generator. Each phase is split into
  * rounds run in A-B-B-A order so drift in the machine's load hits both servers alike. Prints the
  * figures and a PASS/FAIL line per target; exits 1 when a target fails.
+ *
+ * BENCH_DATABASE_URL=postgres://… (`bun run bench:postgres`) logs to a scratch database on that
+ * PostgreSQL server instead of the embedded PGlite; BENCH_PROXY_BUN_FLAGS (e.g. "--smol") are
+ * passed to the proxy's Bun process.
  */
 const plan = {
   warmup: { nonStream: 400, streams: 128 },
@@ -49,6 +54,9 @@ const watchdog = setTimeout(() => {
 }, plan.totalCapMs);
 
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-bench-"));
+const databaseServerUrl = process.env.BENCH_DATABASE_URL;
+const proxyBunFlags = (process.env.BENCH_PROXY_BUN_FLAGS ?? "").split(" ").filter(Boolean);
+let scratchDatabase: ScratchDatabase | undefined;
 try {
   await main();
 } catch (error) {
@@ -58,11 +66,12 @@ try {
 } finally {
   clearTimeout(watchdog);
   rmSync(dataDir, { recursive: true, force: true });
+  await scratchDatabase?.drop();
 }
 
-/** Runs initdb and the migrations in a process of their own; returns that process's peak RSS. */
-async function initDataDir(): Promise<number> {
-  const child = Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir], { stdout: "inherit", stderr: "inherit" });
+/** Runs initdb (PGlite) and the migrations in a process of their own; returns that process's peak RSS. */
+async function initDataDir(databaseUrl: string | undefined): Promise<number> {
+  const child = Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(databaseUrl ? [databaseUrl] : [])], { stdout: "inherit", stderr: "inherit" });
   const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
   const code = await child.exited;
   clearTimeout(timer);
@@ -71,7 +80,8 @@ async function initDataDir(): Promise<number> {
 }
 
 async function main() {
-  const firstStartPeak = await initDataDir();
+  if (databaseServerUrl) scratchDatabase = await createScratchDatabase(databaseServerUrl);
+  const firstStartPeak = await initDataDir(scratchDatabase?.url);
   const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
   children.push(upstream);
   const bare = await startChild("bare pass-through", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin });
@@ -79,15 +89,22 @@ async function main() {
   // BENCH_PROFILE_DIR=<dir> writes a CPU profile of the proxy process there (read it with bench/summarize-profile.ts).
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`] : [];
-  const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir }, profileFlags);
+  const proxyEnv = { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratchDatabase ? { BENCH_DATABASE_URL: scratchDatabase.url } : {}) };
+  const proxy = await startChild("proxy", "serve-proxy.ts", proxyEnv, [...proxyBunFlags, ...profileFlags]);
   children.push(proxy);
   const servers: Record<Side, BenchChild> = { bare, proxy };
 
   console.log(`claude-proxy benchmark — Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadAverage()}`);
   console.log(`processes: load generator = this process (pid ${process.pid}); mock upstream pid ${upstream.pid}; bare pass-through pid ${bare.pid}; proxy pid ${proxy.pid}`);
   console.log("  each server runs in its own child process, so the client's CPU and heap are not charged to it (the 2 cores are still shared)");
-  console.log("proxy: buildProxy, OpenAI provider → mock, request log on (embedded PGlite in a temp DATA_DIR), LOG_LEVEL=silent");
-  console.log("  the DATA_DIR is created (initdb + migrations) by a separate process first, so the proxy opens it as on every start after the first");
+  const flagNote = proxyBunFlags.length > 0 ? `, bun ${proxyBunFlags.join(" ")}` : "";
+  if (scratchDatabase) {
+    console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (PostgreSQL server, scratch database ${scratchDatabase.name}, dropped afterwards), LOG_LEVEL=silent${flagNote}`);
+    console.log("  the migrations are applied by a separate process first, so the proxy opens the database as on every start after the first");
+  } else {
+    console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (embedded PGlite in a temp DATA_DIR), LOG_LEVEL=silent${flagNote}`);
+    console.log("  the DATA_DIR is created (initdb + migrations) by a separate process first, so the proxy opens it as on every start after the first");
+  }
   console.log(
     `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64, each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
   );
@@ -188,7 +205,7 @@ function report(
   console.log("— memory (each server's own process)");
   row("  peak RSS (VmHWM, lifetime)", `${mib(memory.bare.hwm).toFixed(1)} MiB`, `${mib(memory.proxy.hwm).toFixed(1)} MiB`);
   row("  max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
-  console.log(`  first start only (initdb + migrations, own process): peak RSS ${mib(firstStartPeak).toFixed(1)} MiB`);
+  console.log(`  first start only (${databaseServerUrl ? "migrations" : "initdb + migrations"}, own process): peak RSS ${mib(firstStartPeak).toFixed(1)} MiB`);
   console.log(`— request log: ${String(proxyReport?.logRows ?? "?")} rows written by the proxy (${String(proxyReport?.logRowsWithUsage ?? "?")} with usage)`);
   console.log(`— load average after the run: ${loadAverage()}`);
 

@@ -7,7 +7,8 @@ import { announce, onParentGone } from "./child-ready";
 /**
  * The real proxy for the benchmark, in its own process so its RSS is its own: built by
  * buildProxy exactly as `bun run start` builds it, with the OpenAI provider pointed at the mock
- * and the request log written to an embedded PGlite in the benchmark's throwaway DATA_DIR. On
+ * and the request log written to an embedded PGlite in the benchmark's throwaway DATA_DIR (or to
+ * BENCH_DATABASE_URL, a scratch PostgreSQL database, when the benchmark sets it). On
  * shutdown it flushes the log and reports how many rows were written, proving logging was on.
  */
 const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
@@ -18,6 +19,7 @@ const config = loadConfig({
   OPENAI_API_KEY: "sk-bench-not-a-real-key",
   OPENAI_BASE_URL: upstreamUrl,
   DATA_DIR: dataDir,
+  ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   LOG_LEVEL: "silent",
   OLLAMA_ENABLED: "false",
   CLAUDE_CLI_ENABLED: "false",
@@ -40,7 +42,9 @@ onParentGone(async () => {
   const result = await proxy.database.db.execute(
     sql`select count(*)::int as rows, (count(*) filter (where tokens_out > 0))::int as with_usage from request_log`,
   );
-  const counts = (result as unknown as { rows: Array<{ rows: number; with_usage: number }> }).rows[0];
+  // PGlite answers { rows }, postgres.js the rows themselves.
+  type Counts = Array<{ rows: number; with_usage: number }>;
+  const counts = (Array.isArray(result) ? (result as unknown as Counts) : (result as unknown as { rows: Counts }).rows)[0];
   await proxy.close();
   announce({ logRows: counts?.rows ?? -1, logRowsWithUsage: counts?.with_usage ?? -1 });
 });
