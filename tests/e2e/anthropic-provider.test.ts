@@ -4,6 +4,7 @@ import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { readContent } from "../helpers/read-content";
 
 /** The official `openai` client → the proxy → a mock of the Anthropic Messages API (the real SDK in between). */
 const anthropicKey = "sk-ant-api03-e2e-mock-anthropic-key-7Qm2";
@@ -183,15 +184,8 @@ describe("streaming", () => {
     const { data: stream, response } = await client.chat.completions
       .create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "Hello" }], stream: true })
       .withResponse();
-    const seen: string[] = [];
-    const failure = await (async () => {
-      try {
-        for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
-      } catch (error) {
-        return error as Error;
-      }
-    })();
-    expect(seen.join("")).toBe("Partial");
+    const { text, failure } = await readContent(stream);
+    expect(text).toBe("Partial");
     expect(failure?.message).toContain("Overloaded");
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ provider: "anthropic", status: 502, errorType: "upstream_error" });

@@ -3,6 +3,7 @@ import OpenAI, { APIError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { geminiTextResponse, type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { readContent } from "../helpers/read-content";
 
 /** The official `openai` client → the proxy → a mock of the Gemini REST API (the real SDK in between). */
 const geminiKey = "AIzaSyE2e-mock-gemini-key-9Hc4Tz1Vb8";
@@ -173,15 +174,8 @@ describe("streaming", () => {
     const { data: stream, response } = await client.chat.completions
       .create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "Hello" }], stream: true })
       .withResponse();
-    const seen: string[] = [];
-    const failure = await (async () => {
-      try {
-        for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
-      } catch (error) {
-        return error as Error;
-      }
-    })();
-    expect(seen.join("")).toBe("Partial");
+    const { text, failure } = await readContent(stream);
+    expect(text).toBe("Partial");
     expect(failure?.message).toContain("An internal error has occurred");
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ provider: "gemini", status: 502, errorType: "upstream_error" });

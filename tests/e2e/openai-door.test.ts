@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { readContent } from "../helpers/read-content";
 
 /** The official `openai` client against the proxy against a mock OpenAI upstream. */
 let upstream: MockOpenAIUpstream;
@@ -145,15 +146,8 @@ describe("streaming", () => {
     const { data: stream, response } = await client.chat.completions
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true })
       .withResponse();
-    const seen: string[] = [];
-    const failure = await (async () => {
-      try {
-        for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
-      } catch (error) {
-        return error as Error;
-      }
-    })();
-    expect(seen.join("")).toBe("Partial");
+    const { text, failure } = await readContent(stream);
+    expect(text).toBe("Partial");
     expect(failure?.message).toContain("The server had an error");
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ status: 502, errorType: "upstream_error" });
