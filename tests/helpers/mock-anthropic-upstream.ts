@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnthropicEvent, type ScriptedReply, renderMessage, renderStreamEvents } from "./anthropic-scripted-reply";
+import { hangUntilAborted } from "./hang-until-aborted";
 
 export type { AnthropicEvent, AnthropicStopReason, ScriptedBlock, ScriptedReply, ScriptedUsage } from "./anthropic-scripted-reply";
 
@@ -170,12 +171,7 @@ export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): 
       case "error":
         return errorResponse(reply.status, reply.type, reply.message, reply.headers);
       case "hang":
-        return new Promise<Response>((resolve) => {
-          signal.addEventListener("abort", () => {
-            onAbort();
-            resolve(new Response(null, { status: 499 }));
-          });
-        });
+        return hangUntilAborted(signal, onAbort);
     }
   };
 

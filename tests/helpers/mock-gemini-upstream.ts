@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
  * A local stand-in for generativelanguage.googleapis.com speaking the real REST API:
@@ -171,12 +172,7 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
         case "cut":
           return sse(readGeminiFixtureLines(reply.name), { cutAfter: reply.lines });
         case "hang":
-          return new Promise<Response>((resolve) => {
-            request.signal.addEventListener("abort", () => {
-              onAbort();
-              resolve(new Response(null, { status: 499 }));
-            });
-          });
+          return hangUntilAborted(request.signal, onAbort);
       }
     },
   });

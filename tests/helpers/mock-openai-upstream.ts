@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
  * A local stand-in for api.openai.com / Ollama / any OpenAI-compatible server, speaking the real
@@ -150,12 +151,7 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
         case "cut":
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
         case "hang":
-          return new Promise<Response>((resolve) => {
-            request.signal.addEventListener("abort", () => {
-              onAbort();
-              resolve(new Response(null, { status: 499 }));
-            });
-          });
+          return hangUntilAborted(request.signal, onAbort);
       }
     },
   });

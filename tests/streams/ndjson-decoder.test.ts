@@ -1,16 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { createNdjsonDecoder, isNdjsonInvalidLine } from "../../src/streams/ndjson-decoder";
-
-const encoder = new TextEncoder();
+import { byteStream } from "../helpers/byte-stream";
 
 async function decode(parts: Array<string | Uint8Array>): Promise<unknown[]> {
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const part of parts) controller.enqueue(typeof part === "string" ? encoder.encode(part) : part);
-      controller.close();
-    },
-  });
-  return Array.fromAsync(source.pipeThrough(createNdjsonDecoder()));
+  return Array.fromAsync(byteStream(parts).pipeThrough(createNdjsonDecoder()));
 }
 
 describe("NDJSON decoder", () => {
@@ -19,7 +12,7 @@ describe("NDJSON decoder", () => {
   });
 
   test("a multi-byte character split between chunks survives", async () => {
-    const bytes = encoder.encode('{"text":"héllo ✓"}\n');
+    const bytes = new TextEncoder().encode('{"text":"héllo ✓"}\n');
     const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of "é"
     expect(await decode([bytes.slice(0, cut), bytes.slice(cut)])).toEqual([{ text: "héllo ✓" }]);
   });
