@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
-import { CatalogFileError } from "./routing/catalog-file";
+import { CatalogFileError } from "./catalog/catalog-file";
 import { buildProxy } from "./server";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */

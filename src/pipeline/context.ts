@@ -7,7 +7,7 @@ import type { LLMProvider } from "../providers/types";
 import type { FeedbackService } from "../feedback/feedback-service";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
 import type { Classification } from "../routing/classifier/classify-request";
-import type { CatalogEntry, ModelCatalog, Tier } from "../routing/model-catalog";
+import type { CatalogEntry, ModelCatalog, Tier } from "../catalog/model-catalog";
 import type { ModelDirectory } from "../routing/model-directory";
 import type { RequestNeeds } from "../routing/request-needs";
 import type { Router } from "../routing/router";

@@ -1,6 +1,6 @@
 import type { RequestLogRow } from "../db/schema";
 import { redactSecrets } from "../logger";
-import { type CatalogEntry, costUsd } from "../routing/model-catalog";
+import { type CatalogEntry, costUsd } from "../catalog/model-catalog";
 import { modelKey } from "../routing/router";
 import type { Outcome, PipelineContext } from "./context";
 

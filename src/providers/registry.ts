@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { ModelCatalog } from "../routing/model-catalog";
+import type { ModelCatalog } from "../catalog/model-catalog";
 import type { LLMProvider, ProviderFactoryContext } from "./types";
 
 /**

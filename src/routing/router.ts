@@ -1,7 +1,7 @@
 import type { Candidate } from "../pipeline/context";
 import { ProxyError } from "../errors";
 import type { CircuitBreakers } from "./circuit-breakers";
-import { TIERS, type Tier, costUsd } from "./model-catalog";
+import { TIERS, type Tier, costUsd } from "../catalog/model-catalog";
 import type { ModelDirectory, ModelSelection } from "./model-directory";
 import type { RequestNeeds } from "./request-needs";
 import type { SuccessRates } from "./success-rates";

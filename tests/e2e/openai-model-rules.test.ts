@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 

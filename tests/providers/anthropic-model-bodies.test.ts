@@ -4,7 +4,7 @@ import type { ChatCompletionChunk } from "../../src/chat/types";
 import { silentLogger } from "../../src/logger";
 import { createAnthropicProvider } from "../../src/providers/anthropic/anthropic-provider";
 import type { LLMProvider } from "../../src/providers/types";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 
 /**

@@ -3,7 +3,7 @@ import { type ChatRequest, chatRequestSchema } from "../../src/chat/request-sche
 import { createLogger } from "../../src/logger";
 import { anthropicModelRules } from "../../src/providers/anthropic/anthropic-model-rules";
 import { type AnthropicModelTraits, toAnthropicRequest } from "../../src/providers/anthropic/to-anthropic-request";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 
 /** Per-model request rules (anthropic-model-rules.ts) applied by the translation, model by model. */
 const traits: AnthropicModelTraits = { maxOutput: 128_000, reasoning: true, structuredOutputs: true };

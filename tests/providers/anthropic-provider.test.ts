@@ -8,7 +8,7 @@ import { silentLogger } from "../../src/logger";
 import { createAnthropicProvider, createAnthropicProviders, normalizeAnthropicBaseUrl } from "../../src/providers/anthropic/anthropic-provider";
 import { mapAnthropicError } from "../../src/providers/anthropic/map-anthropic-error";
 import type { LLMProvider } from "../../src/providers/types";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 
 /** The provider through the official SDK against the mock Anthropic server. */

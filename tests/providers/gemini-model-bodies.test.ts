@@ -4,7 +4,7 @@ import type { ChatCompletionChunk } from "../../src/chat/types";
 import { createLogger } from "../../src/logger";
 import { createGeminiProvider } from "../../src/providers/gemini/gemini-provider";
 import type { LLMProvider } from "../../src/providers/types";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
 
 /**

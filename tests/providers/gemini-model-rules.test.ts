@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type FieldSupport, geminiModelRules, reasoningEfforts } from "../../src/providers/gemini/gemini-model-rules";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 
 /** The per-model rules table (gemini-model-rules.ts) itself: coverage of the catalog and which row a model gets. */
 describe("the Gemini rules table", () => {

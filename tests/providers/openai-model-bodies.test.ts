@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config";
 import { silentLogger } from "../../src/logger";
 import { createOpenAIProviders } from "../../src/providers/openai/openai-provider";
 import type { LLMProvider } from "../../src/providers/types";
-import { ModelCatalog, costUsd } from "../../src/routing/model-catalog";
+import { ModelCatalog, costUsd } from "../../src/catalog/model-catalog";
 import { type MockOpenAIUpstream, defaultCompletion, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 
 /**

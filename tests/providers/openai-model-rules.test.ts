@@ -4,7 +4,7 @@ import { createLogger } from "../../src/logger";
 import { nearestEffort } from "../../src/providers/openai-compatible/apply-wire-rules";
 import { toOpenAIRequest } from "../../src/providers/openai-compatible/to-openai-request";
 import { openaiModelRules } from "../../src/providers/openai/openai-model-rules";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 
 /** Per-model request rules (openai-model-rules.ts) applied by the OpenAI request translation. */
 function translate(model: string, body: Record<string, unknown>, isReasoningModel = false) {

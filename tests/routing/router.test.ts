@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { ChatRequest } from "../../src/chat/request-schema";
 import type { LLMProvider, ProviderCapabilities } from "../../src/providers/types";
 import { CircuitBreakers } from "../../src/routing/circuit-breakers";
-import { type CatalogEntry, ModelCatalog } from "../../src/routing/model-catalog";
+import { type CatalogEntry, ModelCatalog } from "../../src/catalog/model-catalog";
 import { ModelDirectory } from "../../src/routing/model-directory";
 import { requestNeeds } from "../../src/routing/request-needs";
 import { Router, modelKey } from "../../src/routing/router";

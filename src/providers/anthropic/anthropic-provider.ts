@@ -3,7 +3,7 @@ import type { Stream } from "@anthropic-ai/sdk/core/streaming";
 import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
-import type { ModelCatalog } from "../../routing/model-catalog";
+import type { ModelCatalog } from "../../catalog/model-catalog";
 import { createAnthropicEventTransformer } from "../../stream-transformers/anthropic-events";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext } from "../types";

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import type { Config } from "../../config";
-import type { ModelCatalog } from "../../routing/model-catalog";
+import type { ModelCatalog } from "../../catalog/model-catalog";
 import type { LLMProvider, ProviderFactoryContext } from "../types";
 import { createClaudeCliProvider } from "./claude-cli-provider";
 

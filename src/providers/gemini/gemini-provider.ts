@@ -1,7 +1,7 @@
 import { GoogleGenAI } from "@google/genai";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
-import type { ModelCatalog } from "../../routing/model-catalog";
+import type { ModelCatalog } from "../../catalog/model-catalog";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
 import { createGeminiChunkTransformer } from "../../stream-transformers/gemini-chunks";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext, ProviderModel } from "../types";

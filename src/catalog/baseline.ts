@@ -1,5 +1,5 @@
 import type { CatalogEntry, ModelCatalog } from "./model-catalog";
-import type { ModelDirectory } from "./model-directory";
+import type { ModelDirectory } from "../routing/model-directory";
 
 /**
  * The baseline of the savings figures: BASELINE_MODEL (a name, alias or provider:model from the

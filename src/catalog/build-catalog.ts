@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { SHIPPED_CATALOG } from "./catalog-data";
+import { SHIPPED_CATALOG } from "./shipped-catalog";
 import { mergeCatalogEntries, readCatalogFile } from "./catalog-file";
 import { type CatalogEntry, ModelCatalog } from "./model-catalog";
 

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config";
 import type { LLMProvider } from "../../src/providers/types";
-import { buildCatalog } from "../../src/routing/build-catalog";
-import { CatalogFileError, mergeCatalogEntries, readCatalogFile } from "../../src/routing/catalog-file";
-import { SHIPPED_CATALOG } from "../../src/routing/catalog-data";
-import { ModelCatalog } from "../../src/routing/model-catalog";
+import { buildCatalog } from "../../src/catalog/build-catalog";
+import { CatalogFileError, mergeCatalogEntries, readCatalogFile } from "../../src/catalog/catalog-file";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { ModelDirectory } from "../../src/routing/model-directory";
 
 const folder = mkdtempSync(join(tmpdir(), "catalog-file-"));

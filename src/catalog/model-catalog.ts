@@ -1,5 +1,5 @@
 import type { NormalizedUsage } from "../chat/types";
-import { SHIPPED_CATALOG } from "./catalog-data";
+import { SHIPPED_CATALOG } from "./shipped-catalog";
 
 /** Everything the proxy knows about one model of one provider. Data, never code branches. */
 export type Tier = "economy" | "standard" | "premium";
