@@ -1,6 +1,6 @@
 import type { ChatRequest } from "../src/chat/request-schema";
 import { classifyRequest } from "../src/routing/classifier/classify-request";
-import { TIERS } from "../src/catalog/model-catalog";
+import { TIERS } from "../src/catalog/catalog-entry";
 import type { EvalCase } from "../tests/fixtures/routing-eval/builders/eval-case";
 import { type EvalReport, evaluate, fitLengthBaseline, lengthTier, promptCharacters } from "../tests/fixtures/routing-eval/evaluate";
 import { loadEvalSet } from "../tests/fixtures/routing-eval/load-eval-set";

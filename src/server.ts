@@ -61,7 +61,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
       breakers,
       successRates,
       thresholds: config.routingThresholds,
-      baseline: pickBaseline(directory, catalog, config.baselineModel, config.defaultProvider),
+      baseline: pickBaseline(catalog, config.baselineModel, config.defaultProvider ?? directory.activeProviders()[0]?.id),
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
     feedback: new FeedbackService(database.db, logWriter, successRates),

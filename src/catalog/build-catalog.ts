@@ -1,11 +1,27 @@
-import type { Config } from "../config";
-import { SHIPPED_CATALOG } from "./shipped-catalog";
+import type { CatalogEntry } from "./catalog-entry";
 import { mergeCatalogEntries, readCatalogFile } from "./catalog-file";
-import { type CatalogEntry, ModelCatalog } from "./model-catalog";
+import { ModelCatalog } from "./model-catalog";
+import { SHIPPED_CATALOG } from "./shipped-catalog";
+
+/** What the catalog takes from the configuration: CUSTOM_PROVIDERS' models and prices, and MODEL_CATALOG_FILE. */
+export interface CatalogSources {
+  customProviders: {
+    id: string;
+    models: {
+      id: string;
+      tier?: CatalogEntry["tier"];
+      inputPricePerMillion: number;
+      outputPricePerMillion: number;
+      cacheReadPricePerMillion?: number;
+      contextWindow?: number;
+    }[];
+  }[];
+  modelCatalogFile: string | undefined;
+}
 
 /** The shipped catalog, extended by CUSTOM_PROVIDERS' models and prices, then by MODEL_CATALOG_FILE. */
-export function buildCatalog(config: Config): ModelCatalog {
-  const custom: CatalogEntry[] = config.customProviders.flatMap((provider) =>
+export function buildCatalog(sources: CatalogSources): ModelCatalog {
+  const custom: CatalogEntry[] = sources.customProviders.flatMap((provider) =>
     provider.models.map((model) => ({
       provider: provider.id,
       model: model.id,
@@ -19,6 +35,6 @@ export function buildCatalog(config: Config): ModelCatalog {
       source: "CUSTOM_PROVIDERS",
     })),
   );
-  const overrides = config.modelCatalogFile ? readCatalogFile(config.modelCatalogFile) : [];
+  const overrides = sources.modelCatalogFile ? readCatalogFile(sources.modelCatalogFile) : [];
   return new ModelCatalog(mergeCatalogEntries([...SHIPPED_CATALOG, ...custom], overrides));
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { CatalogEntry } from "./model-catalog";
+import type { CatalogEntry } from "./catalog-entry";
+import { modelKey } from "./model-key";
 
 /**
  * MODEL_CATALOG_FILE: a JSON array of catalog entries. An entry for a provider/model the catalog
@@ -43,9 +44,9 @@ export function readCatalogFile(path: string): z.infer<typeof catalogFileSchema>
 
 /** Applies the file's entries on top of `base`: partial overrides merge, new entries must be complete. */
 export function mergeCatalogEntries(base: CatalogEntry[], overrides: z.infer<typeof catalogFileSchema>): CatalogEntry[] {
-  const merged = new Map(base.map((entry) => [`${entry.provider}:${entry.model}`, entry]));
+  const merged = new Map(base.map((entry) => [modelKey(entry.provider, entry.model), entry]));
   for (const override of overrides) {
-    const key = `${override.provider}:${override.model}`;
+    const key = modelKey(override.provider, override.model);
     const existing = merged.get(key);
     if (existing) {
       merged.set(key, { ...existing, ...override, capabilities: { ...existing.capabilities, ...override.capabilities } });

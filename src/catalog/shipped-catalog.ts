@@ -1,4 +1,4 @@
-import type { CatalogEntry } from "./model-catalog";
+import type { CatalogEntry } from "./catalog-entry";
 
 /**
  * Shipped model catalog: prices in USD per million tokens, as published by each vendor (sources on

@@ -1,6 +1,7 @@
 import type { RequestLogRow } from "../db/schema";
 import { redactSecrets } from "../logger";
-import { type CatalogEntry, costUsd } from "../catalog/model-catalog";
+import type { CatalogEntry } from "../catalog/catalog-entry";
+import { costUsd } from "../catalog/request-cost";
 import { modelKey } from "../routing/router";
 import type { Outcome, PipelineContext } from "./context";
 

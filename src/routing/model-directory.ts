@@ -2,7 +2,8 @@ import { ProxyError } from "../errors";
 import type { Candidate } from "../pipeline/context";
 import type { LLMProvider, ProviderModel } from "../providers/types";
 import { closestNames } from "./closest-names";
-import { type CatalogEntry, type ModelCatalog, TIERS, type Tier } from "../catalog/model-catalog";
+import { type CatalogEntry, TIERS, type Tier } from "../catalog/catalog-entry";
+import type { ModelCatalog } from "../catalog/model-catalog";
 
 /**
  * The models of the active providers, each with its catalog entry, and resolution of a client's

@@ -1,7 +1,8 @@
 import type { Candidate } from "../pipeline/context";
 import { ProxyError } from "../errors";
 import type { CircuitBreakers } from "./circuit-breakers";
-import { TIERS, type Tier, costUsd } from "../catalog/model-catalog";
+import { TIERS, type Tier } from "../catalog/catalog-entry";
+import { costUsd } from "../catalog/request-cost";
 import type { ModelDirectory, ModelSelection } from "./model-directory";
 import type { RequestNeeds } from "./request-needs";
 import type { SuccessRates } from "./success-rates";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { PRICES_CHECKED_ON, SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 import { AUTO_MODEL } from "../../src/routing/model-directory";
-import { type CatalogEntry, TIERS } from "../../src/catalog/model-catalog";
+import { type CatalogEntry, TIERS } from "../../src/catalog/catalog-entry";
 
 const key = (entry: CatalogEntry) => `${entry.provider}:${entry.model}`;
 const ofProvider = (provider: string) => SHIPPED_CATALOG.filter((entry) => entry.provider === provider);

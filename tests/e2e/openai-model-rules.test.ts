@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
@@ -12,7 +13,7 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
-const luna = new ModelCatalog().get("openai", "gpt-6-luna")!;
+const luna = new ModelCatalog(SHIPPED_CATALOG).get("openai", "gpt-6-luna")!;
 
 beforeAll(async () => {
   upstream = startMockOpenAIUpstream();

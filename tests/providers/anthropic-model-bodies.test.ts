@@ -5,6 +5,7 @@ import { silentLogger } from "../../src/logger";
 import { createAnthropicProvider } from "../../src/providers/anthropic/anthropic-provider";
 import type { LLMProvider } from "../../src/providers/types";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 import { type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 
 /**
@@ -17,7 +18,7 @@ let provider: LLMProvider;
 
 beforeAll(() => {
   upstream = startMockAnthropicUpstream({ apiKey });
-  provider = createAnthropicProvider({ apiKey, baseUrl: upstream.url, catalog: new ModelCatalog(), logger: silentLogger });
+  provider = createAnthropicProvider({ apiKey, baseUrl: upstream.url, catalog: new ModelCatalog(SHIPPED_CATALOG), logger: silentLogger });
 });
 
 afterAll(async () => {
@@ -59,7 +60,7 @@ const ruled = ["tool_choice", "thinking", "output_config", "temperature", "top_p
 
 describe("per-model request rules on the wire", () => {
   test("every Anthropic catalog model has an expectation here", () => {
-    const models = new ModelCatalog().forProvider("anthropic").map((entry) => entry.model);
+    const models = new ModelCatalog(SHIPPED_CATALOG).forProvider("anthropic").map((entry) => entry.model);
     expect(models.sort()).toEqual(Object.keys(expectedByModel).sort());
   });
 

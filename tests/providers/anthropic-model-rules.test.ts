@@ -4,6 +4,7 @@ import { createLogger } from "../../src/logger";
 import { anthropicModelRules } from "../../src/providers/anthropic/anthropic-model-rules";
 import { type AnthropicModelTraits, toAnthropicRequest } from "../../src/providers/anthropic/to-anthropic-request";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 
 /** Per-model request rules (anthropic-model-rules.ts) applied by the translation, model by model. */
 const traits: AnthropicModelTraits = { maxOutput: 128_000, reasoning: true, structuredOutputs: true };
@@ -20,7 +21,7 @@ const tools = [{ type: "function", function: { name: "read_file", parameters: { 
 
 describe("the rules table", () => {
   test("every Anthropic model in the catalog has its own row, not the fallback", () => {
-    const models = new ModelCatalog().forProvider("anthropic").map((entry) => entry.model);
+    const models = new ModelCatalog(SHIPPED_CATALOG).forProvider("anthropic").map((entry) => entry.model);
     expect(models.length).toBeGreaterThan(0);
     for (const model of models) expect({ model, family: anthropicModelRules(model).family }).not.toEqual({ model, family: "Claude" });
   });

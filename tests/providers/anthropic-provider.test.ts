@@ -9,11 +9,12 @@ import { createAnthropicProvider, createAnthropicProviders, normalizeAnthropicBa
 import { mapAnthropicError } from "../../src/providers/anthropic/map-anthropic-error";
 import type { LLMProvider } from "../../src/providers/types";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 
 /** The provider through the official SDK against the mock Anthropic server. */
 const apiKey = "sk-ant-api03-provider-test-key-000000";
-const catalog = new ModelCatalog();
+const catalog = new ModelCatalog(SHIPPED_CATALOG);
 let upstream: MockAnthropicUpstream;
 let provider: LLMProvider;
 

@@ -5,6 +5,7 @@ import { createLogger } from "../../src/logger";
 import { createGeminiProvider } from "../../src/providers/gemini/gemini-provider";
 import type { LLMProvider } from "../../src/providers/types";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 import { type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
 
 /**
@@ -23,7 +24,7 @@ beforeAll(() => {
     const { message, ...fields } = JSON.parse(line) as { message: string };
     logs.push({ message, fields });
   });
-  provider = createGeminiProvider({ apiKey, baseUrl: upstream.url, models: new ModelCatalog().forProvider("gemini").map((entry) => ({ id: entry.model })), logger });
+  provider = createGeminiProvider({ apiKey, baseUrl: upstream.url, models: new ModelCatalog(SHIPPED_CATALOG).forProvider("gemini").map((entry) => ({ id: entry.model })), logger });
 });
 
 afterAll(async () => {

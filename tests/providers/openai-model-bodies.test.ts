@@ -5,7 +5,9 @@ import { loadConfig } from "../../src/config";
 import { silentLogger } from "../../src/logger";
 import { createOpenAIProviders } from "../../src/providers/openai/openai-provider";
 import type { LLMProvider } from "../../src/providers/types";
-import { ModelCatalog, costUsd } from "../../src/catalog/model-catalog";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
+import { costUsd } from "../../src/catalog/request-cost";
 import { type MockOpenAIUpstream, defaultCompletion, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 
 /**
@@ -15,7 +17,7 @@ import { type MockOpenAIUpstream, defaultCompletion, startMockOpenAIUpstream } f
  */
 let upstream: MockOpenAIUpstream;
 let provider: LLMProvider;
-const catalog = new ModelCatalog();
+const catalog = new ModelCatalog(SHIPPED_CATALOG);
 
 beforeAll(async () => {
   upstream = startMockOpenAIUpstream();

@@ -5,6 +5,7 @@ import { nearestEffort } from "../../src/providers/openai-compatible/apply-wire-
 import { toOpenAIRequest } from "../../src/providers/openai-compatible/to-openai-request";
 import { openaiModelRules } from "../../src/providers/openai/openai-model-rules";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
+import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 
 /** Per-model request rules (openai-model-rules.ts) applied by the OpenAI request translation. */
 function translate(model: string, body: Record<string, unknown>, isReasoningModel = false) {
@@ -21,13 +22,13 @@ const samplingFields = Object.keys(sampling);
 
 describe("the rules table", () => {
   test("every OpenAI model in the catalog matches a rules row", () => {
-    const models = new ModelCatalog().forProvider("openai").map((entry) => entry.model);
+    const models = new ModelCatalog(SHIPPED_CATALOG).forProvider("openai").map((entry) => entry.model);
     expect(models.length).toBeGreaterThan(0);
     for (const model of models) expect({ model, row: openaiModelRules(model)?.family ?? null }).not.toEqual({ model, row: null });
   });
 
   test("the catalog's tools flag agrees with the rows: tools marked only where they can work, always-working tools marked", () => {
-    for (const entry of new ModelCatalog().forProvider("openai")) {
+    for (const entry of new ModelCatalog(SHIPPED_CATALOG).forProvider("openai")) {
       const rules = openaiModelRules(entry.model)!;
       // "effort-none" models are marked: the provider's rejectionReason covers tools with another effort.
       if (entry.capabilities.tools) expect({ model: entry.model, functionTools: rules.functionTools }).not.toEqual({ model: entry.model, functionTools: "never" });

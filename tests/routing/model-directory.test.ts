@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { ProxyError } from "../../src/errors";
 import type { LLMProvider, ProviderCapabilities, ProviderModel } from "../../src/providers/types";
-import { type CatalogEntry, ModelCatalog } from "../../src/catalog/model-catalog";
+import type { CatalogEntry } from "../../src/catalog/catalog-entry";
+import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { ModelDirectory, type ModelSelection } from "../../src/routing/model-directory";
 
 /** The directory of active models: names clients see, and resolution of what clients send. */

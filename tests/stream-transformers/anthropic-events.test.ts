@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type ChatCompletionChunk, type FinishReason, normalizeUsage } from "../../src/chat/types";
-import { costUsd } from "../../src/catalog/model-catalog";
+import { costUsd } from "../../src/catalog/request-cost";
 import { type AnthropicStreamEvent, createAnthropicEventTransformer } from "../../src/stream-transformers/anthropic-events";
 import { readAnthropicFixture } from "../helpers/mock-anthropic-upstream";
 

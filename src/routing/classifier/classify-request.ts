@@ -1,5 +1,5 @@
 import type { ChatRequest } from "../../chat/request-schema";
-import type { Tier } from "../../catalog/model-catalog";
+import type { Tier } from "../../catalog/catalog-entry";
 import { detectBackgroundKind } from "./background-kind";
 import { extractTaskText } from "./extract-task-text";
 import { type RequestFeatures, computeFeatures } from "./features";

@@ -1,4 +1,4 @@
-import type { Tier } from "../../catalog/model-catalog";
+import type { Tier } from "../../catalog/catalog-entry";
 
 /** Score boundaries: below `standard` is economy, from `premium` up is premium. */
 export interface TierThresholds {

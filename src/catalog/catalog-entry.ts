@@ -1,0 +1,26 @@
+/** Everything the proxy knows about one model of one provider. Data, never code branches. */
+export type Tier = "economy" | "standard" | "premium";
+export const TIERS: readonly Tier[] = ["economy", "standard", "premium"];
+
+export interface ModelCapabilities {
+  tools: boolean;
+  vision: boolean;
+  json: boolean;
+  reasoning: boolean;
+}
+
+export interface CatalogEntry {
+  provider: string;
+  model: string;
+  tier: Tier;
+  /** USD per million tokens. */
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  contextWindow: number;
+  maxOutput?: number;
+  capabilities: ModelCapabilities;
+  aliases: string[];
+  source?: string;
+}
