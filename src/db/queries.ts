@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, isNotNull, ne, sql } from "drizzle-orm";
+import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
 import { jsonRecordsWriter } from "./json-records";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
@@ -70,5 +71,5 @@ export async function loadSuccessSamples(db: Database, since: Date) {
       ),
     )
     .groupBy(requestLog.category, requestLog.provider, requestLog.model);
-  return rows.map((row) => ({ category: row.category!, modelKey: `${row.provider}:${row.model}`, total: Number(row.total), successes: Number(row.successes) }));
+  return rows.map((row) => ({ category: row.category!, modelKey: modelKey(row.provider!, row.model!), total: Number(row.total), successes: Number(row.successes) }));
 }

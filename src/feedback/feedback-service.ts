@@ -1,3 +1,4 @@
+import { modelKey } from "../catalog/model-key";
 import type { Database } from "../db/client";
 import { findLatestTaskForSession, findRequestLog, insertFeedback } from "../db/queries";
 import type { RequestLogWriter } from "../db/request-log-writer";
@@ -47,8 +48,7 @@ export class FeedbackService {
       return { ok: false, reason: `No answered request with task id ${taskId} is known to this proxy.` };
     }
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
-    const modelKey = `${row.provider}:${row.model}`;
-    if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey, success: row.status === 200 });
+    if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: row.status === 200 });
     return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
   }
 }

@@ -3,29 +3,16 @@ import type { ChatCompletion, ChatCompletionChunk, NormalizedUsage } from "../ch
 import type { RequestLogSink } from "../db/request-log-writer";
 import type { Door } from "../doors/openai-door";
 import type { Logger } from "../logger";
-import type { LLMProvider } from "../providers/types";
 import type { FeedbackService } from "../feedback/feedback-service";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
 import type { Classification } from "../routing/classifier/classify-request";
-import type { CatalogEntry, Tier } from "../catalog/catalog-entry";
+import type { CatalogEntry } from "../catalog/catalog-entry";
 import type { ModelCatalog } from "../catalog/model-catalog";
+import type { Candidate } from "../routing/candidate";
 import type { ModelDirectory } from "../routing/model-directory";
 import type { RequestNeeds } from "../routing/request-needs";
-import type { Router } from "../routing/router";
+import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
-
-/** One model of one provider that may serve the request. */
-export interface Candidate {
-  provider: LLMProvider;
-  model: string;
-  entry: CatalogEntry;
-}
-
-export interface Route {
-  candidates: Candidate[];
-  tier: Tier | undefined;
-  reason: string;
-}
 
 export interface Attempt {
   provider: string;
@@ -55,7 +42,7 @@ export interface PipelineContext {
   sessionKey: string;
   classification?: Classification;
   needs?: RequestNeeds;
-  route?: Route;
+  route?: RoutePlan;
   localAnswer?: LocalAnswer;
   /** The candidate that is serving (or last tried to serve) the request. */
   served?: Candidate;

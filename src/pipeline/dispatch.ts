@@ -1,8 +1,8 @@
 import type { ChatCompletionChunk } from "../chat/types";
 import { ProxyError } from "../errors";
-import { modelKey } from "../routing/router";
+import { type Candidate, candidateKey } from "../routing/candidate";
 import { transformStream } from "../streams/sync-transformer";
-import type { Candidate, PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
+import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
@@ -15,7 +15,7 @@ export const dispatch: Stage = async (context, deps) => {
   const breakers = deps.routing.breakers;
   let lastError: unknown = new ProxyError(503, "No model is available to serve this request.", { type: "server_error", code: "no_candidates" });
   for (const [index, candidate] of candidates.entries()) {
-    const key = modelKey(candidate);
+    const key = candidateKey(candidate);
     if (!breakers.tryAcquire(key)) {
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: "circuit open" });
       continue;
@@ -35,7 +35,7 @@ export const dispatch: Stage = async (context, deps) => {
       else breakers.release(key);
       const outOfTime = performance.now() - context.startedAt > deps.routing.fallbackTotalTimeoutMs;
       if (!retryable || context.clientSignal.aborted || outOfTime || index === candidates.length - 1) break;
-      deps.logger.warn("upstream failed; falling back", { taskId: context.taskId, from: key, to: modelKey(candidates[index + 1]!), status: (error as ProxyError).status });
+      deps.logger.warn("upstream failed; falling back", { taskId: context.taskId, from: key, to: candidateKey(candidates[index + 1]!), status: (error as ProxyError).status });
     }
   }
   throw lastError;

@@ -1,4 +1,5 @@
 import { completionToChunks, localCompletion } from "../chat/local-completion";
+import { modelKey } from "../catalog/model-key";
 import { messageText } from "../chat/request-schema";
 import { isFeedbackCommand, parseFeedbackCommand } from "../feedback/parse-feedback-command";
 import type { Stage } from "./context";
@@ -35,5 +36,5 @@ async function feedbackReply(text: string, sessionKey: string, deps: Parameters<
   if (!result.ok) return `Nothing was recorded: ${result.reason}`;
   const verdict = command.rating > 0 ? "good (+1)" : "bad (-1)";
   const comment = command.comment ? ` with the comment "${command.comment}"` : "";
-  return `Thanks, recorded ${verdict}${comment} for the previous answer (task ${target.taskId}, ${target.provider}:${target.model}). The router uses it to pick models for similar tasks.`;
+  return `Thanks, recorded ${verdict}${comment} for the previous answer (task ${target.taskId}, ${modelKey(target.provider, target.model)}). The router uses it to pick models for similar tasks.`;
 }

@@ -1,8 +1,9 @@
 import type { RequestLogRow } from "../db/schema";
 import { redactSecrets } from "../logger";
 import type { CatalogEntry } from "../catalog/catalog-entry";
+import { modelKey } from "../catalog/model-key";
 import { costUsd } from "../catalog/request-cost";
-import { modelKey } from "../routing/router";
+import { candidateKey } from "../routing/candidate";
 import type { Outcome, PipelineContext } from "./context";
 
 /** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
@@ -39,10 +40,10 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     score: context.classification?.score ?? null,
     category: context.localAnswer ? "feedback" : (context.classification?.category ?? null),
     routeReason: context.route ? text(context.route.reason, 500) : null,
-    candidates: context.route?.candidates.map(modelKey) ?? null,
+    candidates: context.route?.candidates.map(candidateKey) ?? null,
     attempts: context.attempts.length > 0 ? context.attempts : null,
     fallbacks: failedAttempts,
-    baselineModel: baseline ? `${baseline.provider}:${baseline.model}` : null,
+    baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
     baselineCostUsd: baseline && usage && !context.localAnswer ? costUsd(baseline, usage) : null,
     sessionKey: text(context.sessionKey, 300),
   };

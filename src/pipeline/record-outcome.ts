@@ -1,4 +1,4 @@
-import { modelKey } from "../routing/router";
+import { candidateKey } from "../routing/candidate";
 import type { Outcome, PipelineContext, PipelineDeps } from "./context";
 import { buildLogRow } from "./log-record";
 
@@ -11,7 +11,7 @@ export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: 
   deps.logSink.record(buildLogRow(context, outcome, deps.routing.baseline));
   const served = context.served;
   if (!served || context.localAnswer) return;
-  const key = modelKey(served);
+  const key = candidateKey(served);
   const success = outcome.status === 200;
   const upstreamFailure = outcome.status >= 500 || outcome.status === 429;
   if (success || upstreamFailure) {

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { modelKey } from "../catalog/model-key";
 import type { PipelineDeps } from "../pipeline/context";
 
 /** JSON API for humans and the dashboard: routing state (circuit breakers, success rates). */
@@ -6,7 +7,7 @@ export function apiRoutes(deps: PipelineDeps): Hono {
   const routes = new Hono();
   routes.get("/routing", (c) =>
     c.json({
-      baseline: deps.routing.baseline ? `${deps.routing.baseline.provider}:${deps.routing.baseline.model}` : null,
+      baseline: deps.routing.baseline ? modelKey(deps.routing.baseline.provider, deps.routing.baseline.model) : null,
       thresholds: deps.routing.thresholds,
       breakers: deps.routing.breakers.snapshot(),
       successRates: deps.routing.successRates.snapshot().map((sample) => ({ ...sample, rate: sample.total > 0 ? sample.successes / sample.total : null })),

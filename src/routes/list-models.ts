@@ -1,6 +1,7 @@
 import type { ModelDirectory } from "../routing/model-directory";
 import { AUTO_MODEL } from "../routing/model-directory";
 import { TIERS } from "../catalog/catalog-entry";
+import { candidateKey } from "../routing/candidate";
 
 /**
  * The /v1/models list: real models of active providers, then aliases, tiers and `auto`, so tools
@@ -20,7 +21,7 @@ export function listModels(directory: ModelDirectory) {
   const taken = new Set(models.map((model) => model.id));
   const aliases = [...directory.aliases().entries()]
     .filter(([alias]) => !taken.has(alias))
-    .map(([alias, candidates]) => ({ id: alias, object: "model" as const, created, owned_by: "claude-proxy", alias_for: candidates.map((candidate) => `${candidate.provider.id}:${candidate.model}`) }));
+    .map(([alias, candidates]) => ({ id: alias, object: "model" as const, created, owned_by: "claude-proxy", alias_for: candidates.map(candidateKey) }));
   const routed = [...TIERS, AUTO_MODEL].map((id) => ({
     id,
     object: "model" as const,

@@ -1,6 +1,6 @@
 import { ProxyError } from "../errors";
-import type { Candidate } from "../pipeline/context";
 import type { LLMProvider, ProviderModel } from "../providers/types";
+import { type Candidate, candidateKey } from "./candidate";
 import { closestNames } from "./closest-names";
 import { type CatalogEntry, TIERS, type Tier } from "../catalog/catalog-entry";
 import type { ModelCatalog } from "../catalog/model-catalog";
@@ -57,7 +57,7 @@ export class ModelDirectory {
   /** Public name of a model: bare when unique, `provider:model` when another provider has it too. */
   publicName(candidate: Candidate): string {
     const first = this.models.find((other) => other.model === candidate.model);
-    return first === candidate ? candidate.model : `${candidate.provider.id}:${candidate.model}`;
+    return first === candidate ? candidate.model : candidateKey(candidate);
   }
 
   /** Aliases of the active models, each with the models it stands for. */

@@ -1,8 +1,8 @@
-import type { Candidate } from "../pipeline/context";
 import { ProxyError } from "../errors";
 import type { CircuitBreakers } from "./circuit-breakers";
 import { TIERS, type Tier } from "../catalog/catalog-entry";
 import { costUsd } from "../catalog/request-cost";
+import { type Candidate, candidateKey } from "./candidate";
 import type { ModelDirectory, ModelSelection } from "./model-directory";
 import type { RequestNeeds } from "./request-needs";
 import type { SuccessRates } from "./success-rates";
@@ -28,8 +28,6 @@ export interface RouterOptions {
   maxCandidates?: number;
 }
 
-export const modelKey = (candidate: Pick<Candidate, "model"> & { provider: { id: string } }) => `${candidate.provider.id}:${candidate.model}`;
-
 export class Router {
   constructor(
     private readonly directory: ModelDirectory,
@@ -44,7 +42,7 @@ export class Router {
       // tools) are the only candidates; if none can, the user's explicit choice stands.
       const capable = selection.candidates.filter((candidate) => canServe(candidate, needs));
       const ordered = this.byCost(capable.length > 0 ? capable : selection.candidates, needs);
-      const available = ordered.filter((candidate) => this.breakers.isAvailable(modelKey(candidate)));
+      const available = ordered.filter((candidate) => this.breakers.isAvailable(candidateKey(candidate)));
       if (available.length === 0) throw circuitOpen(selection.label);
       return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}` };
     }
@@ -70,7 +68,7 @@ export class Router {
 
     const chosen = chain[0]!;
     const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${startTier}`;
-    const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${modelKey(chosen)}`, ...notes].join("; ");
+    const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${candidateKey(chosen)}`, ...notes].join("; ");
     return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason };
   }
 
@@ -91,7 +89,7 @@ export class Router {
     const usable: Candidate[] = [];
     const lowSuccess: Candidate[] = [];
     for (const candidate of this.byCost(this.directory.inTier(tier).filter((candidate) => canServe(candidate, needs)), needs)) {
-      const key = modelKey(candidate);
+      const key = candidateKey(candidate);
       if (!this.breakers.isAvailable(key)) {
         notes.push(`${key} circuit open`);
         continue;

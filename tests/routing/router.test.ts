@@ -6,7 +6,8 @@ import type { CatalogEntry } from "../../src/catalog/catalog-entry";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { ModelDirectory } from "../../src/routing/model-directory";
 import { requestNeeds } from "../../src/routing/request-needs";
-import { Router, modelKey } from "../../src/routing/router";
+import { candidateKey } from "../../src/routing/candidate";
+import { Router } from "../../src/routing/router";
 import { SuccessRates } from "../../src/routing/success-rates";
 
 const allCapabilities: ProviderCapabilities = { tools: true, vision: true, jsonMode: true, reasoning: false };
@@ -60,7 +61,7 @@ describe("router", () => {
   test("picks the cheapest model of the tier across providers, then the tiers above as fallbacks", async () => {
     const { router } = await setup();
     const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat");
-    expect(plan.candidates.map(modelKey)).toEqual(["beta:beta-small", "alpha:alpha-small", "cli:cli-mid", "alpha:alpha-mid", "alpha:shared-model"]);
+    expect(plan.candidates.map(candidateKey)).toEqual(["beta:beta-small", "alpha:alpha-small", "cli:cli-mid", "alpha:alpha-mid", "alpha:shared-model"]);
     expect(plan.tier).toBe("economy");
     expect(plan.reason).toContain("cheapest economy beta:beta-small");
   });
@@ -68,24 +69,24 @@ describe("router", () => {
   test("auto uses the classified tier", async () => {
     const { router } = await setup();
     const plan = router.plan({ kind: "auto" }, requestNeeds(text("hi")), "premium", "design");
-    expect(plan.candidates.map(modelKey)).toEqual(["alpha:alpha-big"]);
+    expect(plan.candidates.map(candidateKey)).toEqual(["alpha:alpha-big"]);
     expect(plan.reason).toStartWith("auto: premium");
   });
 
   test("requests with tools skip providers that cannot run client tools; vision skips models without it", async () => {
     const { router } = await setup();
     const withTools = router.plan({ kind: "tier", tier: "standard" }, requestNeeds(text("edit", { tools: [tool] })), "standard", "edit");
-    expect(withTools.candidates.map(modelKey)).not.toContain("cli:cli-mid");
+    expect(withTools.candidates.map(candidateKey)).not.toContain("cli:cli-mid");
     const image = { role: "user", content: [{ type: "text", text: "what is this" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] };
     const withImage = router.plan({ kind: "tier", tier: "economy" }, requestNeeds({ model: "auto", messages: [image] } as ChatRequest), "economy", "chat");
-    expect(withImage.candidates[0] && modelKey(withImage.candidates[0])).toBe("alpha:alpha-small");
+    expect(withImage.candidates[0] && candidateKey(withImage.candidates[0])).toBe("alpha:alpha-small");
   });
 
   test("a prompt larger than a model's context window skips that model", async () => {
     const { router } = await setup();
     const big = text("word ".repeat(50_000));
     const plan = router.plan({ kind: "tier", tier: "standard" }, requestNeeds(big), "standard", "edit");
-    expect(plan.candidates.map(modelKey)).not.toContain("beta:beta-mid");
+    expect(plan.candidates.map(candidateKey)).not.toContain("beta:beta-mid");
     expect(plan.candidates.length).toBeGreaterThan(0);
   });
 
@@ -95,11 +96,11 @@ describe("router", () => {
     const directory = await ModelDirectory.build(providers, catalog);
     const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: "cli" });
     const withTools = router.plan(directory.select("alpha-mid"), requestNeeds(text("edit", { tools: [tool] })), "standard", "edit");
-    expect(withTools.candidates.map(modelKey)).toEqual(["alpha:alpha-mid"]);
+    expect(withTools.candidates.map(candidateKey)).toEqual(["alpha:alpha-mid"]);
     const plain = router.plan(directory.select("alpha-mid"), requestNeeds(text("hi")), "standard", "chat");
-    expect(plain.candidates.map(modelKey)).toEqual(["cli:alpha-mid", "alpha:alpha-mid"]);
+    expect(plain.candidates.map(candidateKey)).toEqual(["cli:alpha-mid", "alpha:alpha-mid"]);
     // Named explicitly, the provider that cannot run tools still serves.
-    expect(router.plan(directory.select("cli:alpha-mid"), requestNeeds(text("edit", { tools: [tool] })), "standard", "edit").candidates.map(modelKey)).toEqual(["cli:alpha-mid"]);
+    expect(router.plan(directory.select("cli:alpha-mid"), requestNeeds(text("edit", { tools: [tool] })), "standard", "edit").candidates.map(candidateKey)).toEqual(["cli:alpha-mid"]);
   });
 
   test("a model whose provider says it would reject the request (a per-model wire rule) is skipped", async () => {
@@ -110,35 +111,35 @@ describe("router", () => {
     const directory = await ModelDirectory.build([fakeProvider("alpha", ["alpha-small"]), picky], catalog);
     const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: undefined });
     const plain = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool] })), "economy", "edit");
-    expect(modelKey(plain.candidates[0]!)).toBe("beta:beta-small");
+    expect(candidateKey(plain.candidates[0]!)).toBe("beta:beta-small");
     const effortful = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool], parallel_tool_calls: false })), "economy", "edit");
-    expect(effortful.candidates.map(modelKey)).not.toContain("beta:beta-small");
-    expect(modelKey(effortful.candidates[0]!)).toBe("alpha:alpha-small");
+    expect(effortful.candidates.map(candidateKey)).not.toContain("beta:beta-small");
+    expect(candidateKey(effortful.candidates[0]!)).toBe("alpha:alpha-small");
   });
 
   test("a request asking for reasoning effort goes to a model that can reason", async () => {
     const thinking = new ModelCatalog([entry("alpha", "alpha-small", "economy", 0.1, 0.4), entry("beta", "beta-small", "economy", 0.5, 2, { capabilities: { tools: true, vision: true, json: true, reasoning: true } })]);
     const directory = await ModelDirectory.build([fakeProvider("alpha", ["alpha-small"]), fakeProvider("beta", ["beta-small"])], thinking);
     const router = new Router(directory, new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }), new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: undefined });
-    expect(modelKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat").candidates[0]!)).toBe("alpha:alpha-small");
+    expect(candidateKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat").candidates[0]!)).toBe("alpha:alpha-small");
     const effortful = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi", { reasoning_effort: "high" })), "economy", "chat");
-    expect(effortful.candidates.map(modelKey)).toEqual(["beta:beta-small"]);
-    expect(modelKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi", { reasoning_effort: "none" })), "economy", "chat").candidates[0]!)).toBe("alpha:alpha-small");
+    expect(effortful.candidates.map(candidateKey)).toEqual(["beta:beta-small"]);
+    expect(candidateKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi", { reasoning_effort: "none" })), "economy", "chat").candidates[0]!)).toBe("alpha:alpha-small");
   });
 
   test("a free local model wins economy", async () => {
     const local = fakeProvider("ollama", ["qwen2.5-coder:7b"]);
     const { router } = await setup({ extraProviders: [local] });
     const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat");
-    expect(modelKey(plan.candidates[0]!)).toBe("ollama:qwen2.5-coder:7b");
+    expect(candidateKey(plan.candidates[0]!)).toBe("ollama:qwen2.5-coder:7b");
   });
 
   test("DEFAULT_PROVIDER breaks cost ties; a named model served by two providers lists both", async () => {
     const first = await setup({ defaultProvider: "beta" });
     const selection = first.directory.select("shared-model");
-    expect(first.router.plan(selection, requestNeeds(text("hi")), "standard", "chat").candidates.map(modelKey)).toEqual(["beta:shared-model", "alpha:shared-model"]);
+    expect(first.router.plan(selection, requestNeeds(text("hi")), "standard", "chat").candidates.map(candidateKey)).toEqual(["beta:shared-model", "alpha:shared-model"]);
     const second = await setup({ defaultProvider: "alpha" });
-    expect(second.router.plan(second.directory.select("shared-model"), requestNeeds(text("hi")), "standard", "chat").candidates.map(modelKey)).toEqual([
+    expect(second.router.plan(second.directory.select("shared-model"), requestNeeds(text("hi")), "standard", "chat").candidates.map(candidateKey)).toEqual([
       "alpha:shared-model",
       "beta:shared-model",
     ]);
@@ -149,7 +150,7 @@ describe("router", () => {
     breakers.recordFailure("beta:beta-small", "boom");
     breakers.recordFailure("beta:beta-small", "boom");
     const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat");
-    expect(modelKey(plan.candidates[0]!)).toBe("alpha:alpha-small");
+    expect(candidateKey(plan.candidates[0]!)).toBe("alpha:alpha-small");
     expect(plan.reason).toContain("beta:beta-small circuit open");
     expect(() => router.plan(directory.select("beta-small"), requestNeeds(text("hi")), "economy", "chat")).toThrow(/circuit breaker is open/);
   });
@@ -159,11 +160,11 @@ describe("router", () => {
     for (const [index, success] of [true, false, false, false].entries()) successRates.recordOutcome(`t${index}`, "edit", "beta:beta-small", success);
     for (const [index, success] of [false, false, false].entries()) successRates.recordOutcome(`u${index}`, "edit", "alpha:alpha-small", success);
     const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool] })), "economy", "edit");
-    expect(modelKey(plan.candidates[0]!)).toBe("alpha:alpha-mid");
+    expect(candidateKey(plan.candidates[0]!)).toBe("alpha:alpha-mid");
     expect(plan.tier).toBe("standard");
     expect(plan.reason).toContain("no usable economy model, escalated");
     // Other categories are unaffected.
-    expect(modelKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat").candidates[0]!)).toBe("beta:beta-small");
+    expect(candidateKey(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("hi")), "economy", "chat").candidates[0]!)).toBe("beta:beta-small");
   });
 
   test("aliases, tiers, auto and prefixes resolve; unknown names suggest close matches", async () => {
@@ -172,12 +173,12 @@ describe("router", () => {
     expect(directory.select("PREMIUM")).toEqual({ kind: "tier", tier: "premium" });
     expect(directory.select("auto")).toEqual({ kind: "auto" });
     const prefixed = directory.select("beta:shared-model");
-    expect(prefixed.kind === "model" && prefixed.candidates.map(modelKey)).toEqual(["beta:shared-model"]);
+    expect(prefixed.kind === "model" && prefixed.candidates.map(candidateKey)).toEqual(["beta:shared-model"]);
     expect(() => directory.select("alpha-smal")).toThrow(/Did you mean 'alpha-small'/);
     expect(() => directory.select("gamma:anything")).toThrow(/does not exist/);
     // An explicit provider prefix passes an uncatalogued model through to that provider.
     const passthrough = directory.select("beta:beta-next-preview");
-    expect(passthrough.kind === "model" && passthrough.candidates.map((candidate) => [modelKey(candidate), candidate.entry.input])).toEqual([["beta:beta-next-preview", 0]]);
+    expect(passthrough.kind === "model" && passthrough.candidates.map((candidate) => [candidateKey(candidate), candidate.entry.input])).toEqual([["beta:beta-next-preview", 0]]);
   });
 
   test("when no active model can run the request's tools, the error says which provider cannot and how to use it anyway", async () => {
@@ -197,7 +198,7 @@ describe("router", () => {
       defaultProvider: undefined,
     });
     const plan = router.plan({ kind: "auto" }, requestNeeds(text("design a system")), "premium", "design");
-    expect(modelKey(plan.candidates[0]!)).toBe("ollama:llama3.2:3b");
+    expect(candidateKey(plan.candidates[0]!)).toBe("ollama:llama3.2:3b");
     expect(plan.reason).toContain("no premium model active, using economy");
   });
 });
