@@ -10,7 +10,6 @@ import type { CatalogEntry } from "../catalog/catalog-entry";
 import type { ModelCatalog } from "../catalog/model-catalog";
 import type { Candidate } from "../routing/candidate";
 import type { ModelDirectory } from "../routing/model-directory";
-import type { RequestNeeds } from "../routing/request-needs";
 import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
 
@@ -41,7 +40,6 @@ export interface PipelineContext {
   /** The conversation this request belongs to (see session-key.ts). */
   sessionKey: string;
   classification?: Classification;
-  needs?: RequestNeeds;
   route?: RoutePlan;
   localAnswer?: LocalAnswer;
   /** The candidate that is serving (or last tried to serve) the request. */

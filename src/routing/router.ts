@@ -3,6 +3,7 @@ import type { CircuitBreakers } from "./circuit-breakers";
 import { TIERS, type Tier } from "../catalog/catalog-entry";
 import { costUsd } from "../catalog/request-cost";
 import { type Candidate, candidateKey } from "./candidate";
+import type { Classification } from "./classifier/classify-request";
 import type { ModelDirectory, ModelSelection } from "./model-directory";
 import type { RequestNeeds } from "./request-needs";
 import type { SuccessRates } from "./success-rates";
@@ -21,6 +22,9 @@ export interface RoutePlan {
   reason: string;
 }
 
+/** What the classifier found, quoted in the reason of an `auto` route. */
+export type ClassifierEvidence = Pick<Classification, "score" | "reasons">;
+
 export interface RouterOptions {
   successThreshold: number;
   successMinSamples: number;
@@ -36,7 +40,7 @@ export class Router {
     private readonly options: RouterOptions,
   ) {}
 
-  plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string): RoutePlan {
+  plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string, evidence?: ClassifierEvidence): RoutePlan {
     if (selection.kind === "model") {
       // Among providers of the named model, those that can serve the request (e.g. run client
       // tools) are the only candidates; if none can, the user's explicit choice stands.
@@ -67,7 +71,7 @@ export class Router {
     if (chain.length === 0) throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)]);
 
     const chosen = chain[0]!;
-    const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${startTier}`;
+    const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${evidence ? scoreNote(evidence) : ""}${startTier}`;
     const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${candidateKey(chosen)}`, ...notes].join("; ");
     return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason };
   }
@@ -126,6 +130,12 @@ export function canServe(candidate: Candidate, needs: RequestNeeds): boolean {
   if (needs.reasoning && !capabilities.reasoning) return false;
   if (candidate.entry.contextWindow < needs.promptTokens + Math.min(needs.outputTokens, candidate.entry.maxOutput ?? needs.outputTokens)) return false;
   return candidate.provider.rejectionReason?.(needs.request, candidate.model) === undefined;
+}
+
+/** For `auto`: the classifier's score and its three strongest reasons, e.g. `score 12 (short question, no code) -> `. */
+function scoreNote(evidence: ClassifierEvidence): string {
+  const why = evidence.reasons.slice(0, 3).join(", ");
+  return `score ${evidence.score}${why ? ` (${why})` : ""} -> `;
 }
 
 function circuitOpen(label: string): ProxyError {

@@ -73,6 +73,16 @@ describe("router", () => {
     expect(plan.reason).toStartWith("auto: premium");
   });
 
+  test("auto quotes the classifier's score and its three strongest reasons; a tier or a named model does not", async () => {
+    const { router } = await setup();
+    const evidence = { score: 72, reasons: ["architecture", "many files", "long history", "failing tests"] };
+    expect(router.plan({ kind: "auto" }, requestNeeds(text("hi")), "premium", "design", evidence).reason).toStartWith(
+      "auto: score 72 (architecture, many files, long history) -> premium; cheapest premium alpha:alpha-big",
+    );
+    expect(router.plan({ kind: "auto" }, requestNeeds(text("hi")), "premium", "design", { score: 72, reasons: [] }).reason).toStartWith("auto: score 72 -> premium;");
+    expect(router.plan({ kind: "tier", tier: "premium" }, requestNeeds(text("hi")), "premium", "design", evidence).reason).toStartWith("tier premium;");
+  });
+
   test("requests with tools skip providers that cannot run client tools; vision skips models without it", async () => {
     const { router } = await setup();
     const withTools = router.plan({ kind: "tier", tier: "standard" }, requestNeeds(text("edit", { tools: [tool] })), "standard", "edit");
