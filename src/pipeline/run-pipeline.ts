@@ -1,11 +1,11 @@
 import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
 import type { Outcome, PipelineContext, PipelineDeps, Stage } from "./context";
-import { classify } from "./classify";
-import { dispatch } from "./dispatch";
-import { feedbackIntercept } from "./feedback-intercept";
+import { classify } from "./stages/classify";
+import { dispatch } from "./stages/dispatch";
+import { feedbackIntercept } from "./stages/feedback-intercept";
 import { recordOutcome } from "./record-outcome";
-import { route } from "./route";
+import { route } from "./stages/route";
 import { observeStream } from "./stream-observer";
 
 /** The fixed order of stages. Cache, compression and budget stages slot in where the architecture says. */

@@ -1,8 +1,8 @@
-import type { ChatCompletionChunk } from "../chat/types";
-import { ProxyError } from "../errors";
-import { modelKey } from "../routing/router";
-import { transformStream } from "../streams/sync-transformer";
-import type { Candidate, PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
+import type { ChatCompletionChunk } from "../../chat/types";
+import { ProxyError } from "../../errors";
+import { modelKey } from "../../routing/router";
+import { transformStream } from "../../streams/sync-transformer";
+import type { Candidate, PipelineContext, PipelineDeps, PipelineResult, Stage } from "../context";
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was

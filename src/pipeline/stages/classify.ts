@@ -1,6 +1,6 @@
-import { classifyRequest } from "../routing/classifier/classify-request";
-import { requestNeeds } from "../routing/request-needs";
-import type { Stage } from "./context";
+import { classifyRequest } from "../../routing/classifier/classify-request";
+import { requestNeeds } from "../../routing/request-needs";
+import type { Stage } from "../context";
 
 /** Scores how hard the task is (for `auto`, and for the log and success rates) and what it needs. */
 export const classify: Stage = async (context, deps) => {

@@ -1,7 +1,7 @@
-import { completionToChunks, localCompletion } from "../chat/local-completion";
-import { messageText } from "../chat/request-schema";
-import { isFeedbackCommand, parseFeedbackCommand } from "../feedback/parse-feedback-command";
-import type { Stage } from "./context";
+import { completionToChunks, localCompletion } from "../../chat/local-completion";
+import { messageText } from "../../chat/request-schema";
+import { isFeedbackCommand, parseFeedbackCommand } from "../../feedback/parse-feedback-command";
+import type { Stage } from "../context";
 
 /**
  * A chat request whose last user message starts with `/feedback` is answered by the proxy itself:
