@@ -2,7 +2,8 @@ import type { RequestLogRow } from "../db/schema";
 import { redactSecrets } from "../logger";
 import { type CatalogEntry, costUsd } from "../routing/model-catalog";
 import { modelKey } from "../routing/router";
-import type { Outcome, PipelineContext } from "./context";
+import type { PipelineContext } from "./context";
+import type { Outcome } from "./outcome";
 
 /** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
 const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
@@ -15,7 +16,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
   return {
     taskId: context.taskId,
     createdAt: context.receivedAt,
-    door: context.door.name,
+    door: context.door,
     userAgent: context.userAgent ? text(context.userAgent, 300) : null,
     requestedModel: text(context.request.model, 200),
     provider: context.localAnswer?.provider ?? served?.provider.id ?? null,

@@ -1,6 +1,6 @@
-import type { ModelDirectory } from "../routing/model-directory";
-import { AUTO_MODEL } from "../routing/model-directory";
-import { TIERS } from "../routing/model-catalog";
+import type { ModelDirectory } from "../../routing/model-directory";
+import { AUTO_MODEL } from "../../routing/model-directory";
+import { TIERS } from "../../routing/model-catalog";
 
 /**
  * The /v1/models list: real models of active providers, then aliases, tiers and `auto`, so tools
