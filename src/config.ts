@@ -44,75 +44,78 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
     }
   }).pipe(z.array(item));
 
-const envSchema = z.object({
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(),
-  DATA_DIR: z.string().min(1).default("./data"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  MAX_BODY_BYTES: positiveInt.default(20 * 1024 * 1024),
-  UPSTREAM_TIMEOUT_MS: positiveInt.default(120_000),
-  STREAM_HEARTBEAT_MS: positiveInt.default(5_000),
-  LOG_FLUSH_INTERVAL_MS: positiveInt.default(250),
+/** Which environment variable fills each leaf of the config schema. */
+const variables = z.registry<{ variable: string }>();
 
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: url.default("https://api.openai.com/v1"),
-  ANTHROPIC_API_KEY: z.string().optional(),
-  ANTHROPIC_BASE_URL: url.optional(),
-  GEMINI_API_KEY: z.string().optional(),
-  GEMINI_BASE_URL: url.optional(),
-  CLAUDE_CLI_PATH: z.string().optional(),
-  CLAUDE_CLI_ENABLED: boolFlag.default(true),
-  CLAUDE_CLI_POOL_SIZE: z.coerce.number().int().min(0).max(8).default(0),
-  OLLAMA_BASE_URL: url.default("http://localhost:11434"),
-  OLLAMA_ENABLED: boolFlag.default(true),
-  OLLAMA_PROBE_TIMEOUT_MS: positiveInt.default(500),
-  CUSTOM_PROVIDERS: jsonArray(customProviderSchema).default([]),
-  DEFAULT_PROVIDER: z.string().optional(),
+/** A config value read from one environment variable. */
+function fromEnv<T extends z.ZodType>(variable: string, schema: T): T {
+  // A shared schema instance would carry one name only; every leaf gets its own.
+  if (variables.has(schema)) throw new Error(`config: ${variable} reuses the schema of ${variables.get(schema)!.variable}`);
+  variables.add(schema, { variable });
+  return schema;
+}
 
-  MODEL_CATALOG_FILE: z.string().optional(),
-  BASELINE_MODEL: z.string().optional(),
-  SUCCESS_THRESHOLD: ratio.default(0.8),
-  SUCCESS_MIN_SAMPLES: positiveInt.default(10),
-  CONSECUTIVE_FAILURE_LIMIT: positiveInt.default(3),
-  CIRCUIT_COOLDOWN_MS: positiveInt.default(30_000),
-  FALLBACK_TOTAL_TIMEOUT_MS: positiveInt.default(180_000),
-  ROUTING_STANDARD_THRESHOLD: z.coerce.number().min(0).max(100).optional(),
-  ROUTING_PREMIUM_THRESHOLD: z.coerce.number().min(0).max(100).optional(),
-}).refine(
-  (env) => env.ROUTING_STANDARD_THRESHOLD === undefined || env.ROUTING_PREMIUM_THRESHOLD === undefined || env.ROUTING_STANDARD_THRESHOLD < env.ROUTING_PREMIUM_THRESHOLD,
-  { path: ["ROUTING_PREMIUM_THRESHOLD"], message: "must be greater than ROUTING_STANDARD_THRESHOLD" },
+/**
+ * The one description of the configuration: its shape is the Config type, each leaf names the
+ * variable it reads, its default and its check. A new setting is one entry here (and one line
+ * in `.env.example`).
+ */
+const configShape = {
+  port: fromEnv("PORT", port.default(3000)),
+  host: fromEnv("HOST", z.string().min(1).default("127.0.0.1")),
+  databaseUrl: fromEnv("DATABASE_URL", z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+  dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
+  logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
+  maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
+  upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
+  streamHeartbeatMs: fromEnv("STREAM_HEARTBEAT_MS", positiveInt.default(5_000)),
+  logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.default(250)),
+
+  openai: z.object({
+    apiKey: fromEnv("OPENAI_API_KEY", z.string().optional()),
+    baseUrl: fromEnv("OPENAI_BASE_URL", url.default("https://api.openai.com/v1")),
+  }),
+  anthropic: z.object({
+    apiKey: fromEnv("ANTHROPIC_API_KEY", z.string().optional()),
+    baseUrl: fromEnv("ANTHROPIC_BASE_URL", url.optional()),
+  }),
+  gemini: z.object({
+    apiKey: fromEnv("GEMINI_API_KEY", z.string().optional()),
+    baseUrl: fromEnv("GEMINI_BASE_URL", url.optional()),
+  }),
+  claudeCli: z.object({
+    path: fromEnv("CLAUDE_CLI_PATH", z.string().optional()),
+    enabled: fromEnv("CLAUDE_CLI_ENABLED", boolFlag.default(true)),
+    poolSize: fromEnv("CLAUDE_CLI_POOL_SIZE", z.coerce.number().int().min(0).max(8).default(0)),
+  }),
+  ollama: z.object({
+    baseUrl: fromEnv("OLLAMA_BASE_URL", url.default("http://localhost:11434")),
+    enabled: fromEnv("OLLAMA_ENABLED", boolFlag.default(true)),
+    probeTimeoutMs: fromEnv("OLLAMA_PROBE_TIMEOUT_MS", positiveInt.default(500)),
+  }),
+  customProviders: fromEnv("CUSTOM_PROVIDERS", jsonArray(customProviderSchema).default([])),
+  defaultProvider: fromEnv("DEFAULT_PROVIDER", z.string().optional()),
+
+  modelCatalogFile: fromEnv("MODEL_CATALOG_FILE", z.string().optional()),
+  baselineModel: fromEnv("BASELINE_MODEL", z.string().optional()),
+  successThreshold: fromEnv("SUCCESS_THRESHOLD", ratio.default(0.8)),
+  successMinSamples: fromEnv("SUCCESS_MIN_SAMPLES", positiveInt.default(10)),
+  consecutiveFailureLimit: fromEnv("CONSECUTIVE_FAILURE_LIMIT", positiveInt.default(3)),
+  circuitCooldownMs: fromEnv("CIRCUIT_COOLDOWN_MS", positiveInt.default(30_000)),
+  fallbackTotalTimeoutMs: fromEnv("FALLBACK_TOTAL_TIMEOUT_MS", positiveInt.default(180_000)),
+  /** Score thresholds of the classifier; unset ones keep the classifier's defaults. */
+  routingThresholds: z.object({
+    standard: fromEnv("ROUTING_STANDARD_THRESHOLD", z.coerce.number().min(0).max(100).optional()),
+    premium: fromEnv("ROUTING_PREMIUM_THRESHOLD", z.coerce.number().min(0).max(100).optional()),
+  }),
+};
+
+const configSchema = z.object(configShape).refine(
+  ({ routingThresholds: { standard, premium } }) => standard === undefined || premium === undefined || standard < premium,
+  { path: ["routingThresholds", "premium"], message: "must be greater than ROUTING_STANDARD_THRESHOLD" },
 );
 
-type Env = z.infer<typeof envSchema>;
-
-export interface Config {
-  port: number;
-  host: string;
-  databaseUrl: string | undefined;
-  dataDir: string;
-  logLevel: Env["LOG_LEVEL"];
-  maxBodyBytes: number;
-  upstreamTimeoutMs: number;
-  streamHeartbeatMs: number;
-  logFlushIntervalMs: number;
-  openai: { apiKey: string | undefined; baseUrl: string };
-  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
-  gemini: { apiKey: string | undefined; baseUrl: string | undefined };
-  claudeCli: { path: string | undefined; enabled: boolean; poolSize: number };
-  ollama: { baseUrl: string; enabled: boolean; probeTimeoutMs: number };
-  customProviders: CustomProviderConfig[];
-  defaultProvider: string | undefined;
-  modelCatalogFile: string | undefined;
-  baselineModel: string | undefined;
-  successThreshold: number;
-  successMinSamples: number;
-  consecutiveFailureLimit: number;
-  circuitCooldownMs: number;
-  fallbackTotalTimeoutMs: number;
-  /** Score thresholds of the classifier; unset ones keep the classifier's defaults. */
-  routingThresholds: { standard?: number; premium?: number };
-}
+export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -121,47 +124,44 @@ export class ConfigError extends Error {
   }
 }
 
+type Shape = Readonly<Record<string, z.ZodType>>;
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
-  // Treat empty values (`OPENAI_API_KEY=` in .env) as unset.
-  const present = Object.fromEntries(
-    Object.entries(environment).filter(([, value]) => value !== undefined && value.trim() !== ""),
-  );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const variable = issue.path[0] ?? "environment";
-        const where = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join(".")})` : "";
-        return `${String(variable)}${where}: ${issue.message}`;
-      }),
-    );
+  const parsed = configSchema.safeParse(readShape(configShape, environment));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue.path, issue.message)));
+  return parsed.data;
+}
+
+/** The schema's input: each leaf's variable, nested as the schema is. */
+function readShape(shape: Shape, environment: Record<string, string | undefined>): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(shape)) {
+    const variable = variables.get(schema)?.variable;
+    if (variable !== undefined) {
+      const value = environment[variable];
+      // Treat empty values (`OPENAI_API_KEY=` in .env) as unset.
+      if (value !== undefined && value.trim() !== "") input[key] = value;
+    } else if (schema instanceof z.ZodObject) {
+      input[key] = readShape(schema.shape, environment);
+    } else {
+      throw new Error(`config: ${key} is neither a variable nor a group of them`);
+    }
   }
-  const env = parsed.data;
-  return {
-    port: env.PORT,
-    host: env.HOST,
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
-    logLevel: env.LOG_LEVEL,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
-    streamHeartbeatMs: env.STREAM_HEARTBEAT_MS,
-    logFlushIntervalMs: env.LOG_FLUSH_INTERVAL_MS,
-    openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL },
-    anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL },
-    gemini: { apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL },
-    claudeCli: { path: env.CLAUDE_CLI_PATH, enabled: env.CLAUDE_CLI_ENABLED, poolSize: env.CLAUDE_CLI_POOL_SIZE },
-    ollama: { baseUrl: env.OLLAMA_BASE_URL, enabled: env.OLLAMA_ENABLED, probeTimeoutMs: env.OLLAMA_PROBE_TIMEOUT_MS },
-    customProviders: env.CUSTOM_PROVIDERS,
-    defaultProvider: env.DEFAULT_PROVIDER,
-    modelCatalogFile: env.MODEL_CATALOG_FILE,
-    baselineModel: env.BASELINE_MODEL,
-    successThreshold: env.SUCCESS_THRESHOLD,
-    successMinSamples: env.SUCCESS_MIN_SAMPLES,
-    consecutiveFailureLimit: env.CONSECUTIVE_FAILURE_LIMIT,
-    circuitCooldownMs: env.CIRCUIT_COOLDOWN_MS,
-    fallbackTotalTimeoutMs: env.FALLBACK_TOTAL_TIMEOUT_MS,
-    routingThresholds: { standard: env.ROUTING_STANDARD_THRESHOLD, premium: env.ROUTING_PREMIUM_THRESHOLD },
-  };
+  return input;
+}
+
+/** "PORT: Too big…" or "CUSTOM_PROVIDERS (at 0.baseUrl): …": the variable, then where inside its value. */
+function describeIssue(path: PropertyKey[], message: string): string {
+  let shape: Shape | undefined = configShape;
+  for (const [index, part] of path.entries()) {
+    const schema: z.ZodType | undefined = shape?.[String(part)];
+    const variable = schema && variables.get(schema)?.variable;
+    if (variable !== undefined) {
+      const inside = path.slice(index + 1);
+      return `${variable}${inside.length > 0 ? ` (at ${inside.join(".")})` : ""}: ${message}`;
+    }
+    shape = schema instanceof z.ZodObject ? (schema.shape as Shape) : undefined;
+  }
+  return `environment: ${message}`;
 }

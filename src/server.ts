@@ -25,6 +25,8 @@ const SUCCESS_HISTORY_DAYS = 30;
  */
 export interface Proxy {
   app: Hono;
+  /** What the pipeline runs with (tests run it directly with extra stages). */
+  pipeline: PipelineDeps;
   database: DatabaseHandle;
   logWriter: RequestLogWriter;
   providers: LLMProvider[];
@@ -74,6 +76,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   let closing: Promise<void> | undefined;
   return {
     app,
+    pipeline,
     database,
     logWriter,
     providers,

@@ -16,7 +16,7 @@ export interface CatalogSources {
       contextWindow?: number;
     }[];
   }[];
-  modelCatalogFile: string | undefined;
+  modelCatalogFile?: string;
 }
 
 /** The shipped catalog, extended by CUSTOM_PROVIDERS' models and prices, then by MODEL_CATALOG_FILE. */

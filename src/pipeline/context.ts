@@ -1,7 +1,6 @@
 import type { ChatRequest } from "../chat/request-schema";
-import type { ChatCompletion, ChatCompletionChunk, NormalizedUsage } from "../chat/types";
+import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
 import type { RequestLogSink } from "../db/request-log-writer";
-import type { Door } from "../doors/openai-door";
 import type { Logger } from "../logger";
 import type { FeedbackService } from "../feedback/feedback-service";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
@@ -12,6 +11,7 @@ import type { Candidate } from "../routing/candidate";
 import type { ModelDirectory } from "../routing/model-directory";
 import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
+import type { FinishHook, FinishHookOptions, FinishHooks } from "./finish-hooks";
 
 export interface Attempt {
   provider: string;
@@ -28,7 +28,8 @@ export interface LocalAnswer {
 /** Everything one request carries through the pipeline. Stages read it and fill it in. */
 export interface PipelineContext {
   taskId: string;
-  door: Door;
+  /** The front door the request came through, for the log; no stage acts on it. */
+  door: string;
   receivedAt: Date;
   /** performance.now() when the request arrived. */
   startedAt: number;
@@ -45,6 +46,9 @@ export interface PipelineContext {
   /** The candidate that is serving (or last tried to serve) the request. */
   served?: Candidate;
   attempts: Attempt[];
+  /** What the runner calls once the answer is known; stages add to it through onFinish. */
+  finishHooks: FinishHooks;
+  onFinish(hook: FinishHook, options?: FinishHookOptions): void;
 }
 
 export interface RoutingDeps {
@@ -74,13 +78,3 @@ export type PipelineResult =
 
 /** A stage either lets the request continue (undefined) or answers it. */
 export type Stage = (context: PipelineContext, deps: PipelineDeps) => Promise<PipelineResult | undefined>;
-
-/** What the runner learned about the answer, for the log row. */
-export interface Outcome {
-  status: number;
-  errorType?: string;
-  errorMessage?: string;
-  finishReason?: string | null;
-  usage?: NormalizedUsage;
-  ttftMs?: number;
-}

@@ -4,7 +4,8 @@ import type { CatalogEntry } from "../catalog/catalog-entry";
 import { modelKey } from "../catalog/model-key";
 import { costUsd } from "../catalog/request-cost";
 import { candidateKey } from "../routing/candidate";
-import type { Outcome, PipelineContext } from "./context";
+import type { PipelineContext } from "./context";
+import type { Outcome } from "./outcome";
 
 /** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
 const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
@@ -17,7 +18,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
   return {
     taskId: context.taskId,
     createdAt: context.receivedAt,
-    door: context.door.name,
+    door: context.door,
     userAgent: context.userAgent ? text(context.userAgent, 300) : null,
     requestedModel: text(context.request.model, 200),
     provider: context.localAnswer?.provider ?? served?.provider.id ?? null,

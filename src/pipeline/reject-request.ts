@@ -1,38 +1,37 @@
 import type { ChatRequest } from "../chat/request-schema";
-import type { Door } from "../doors/openai-door";
-import { toProxyError } from "../errors";
-import type { PipelineContext, PipelineDeps } from "./context";
+import { type ProxyError, toProxyError } from "../errors";
+import type { PipelineDeps } from "./context";
+import { createContext } from "./create-context";
 import { buildLogRow } from "./log-record";
 import { responseHeaders } from "./run-pipeline";
 
+/** What the pipeline needs of a door to refuse a request: its name for the log, its error shape. */
+export interface RejectingDoor {
+  name: string;
+  errorResponse(error: ProxyError, headers: Headers): Response;
+}
+
 export interface RejectedRequest {
-  door: Door;
-  userAgent: string | null;
+  door: RejectingDoor;
+  /** The client's HTTP request. */
+  http: Request;
   /** Whatever the client put in `model`, if the body got that far. */
   requestedModel?: unknown;
-  promptBytes?: number;
   error: unknown;
 }
 
 /**
- * Answers a request that never reached the pipeline (bad JSON, failed validation, body too large)
- * in its door's error shape, and still logs it: every request leaves a row.
+ * Answers a request that never reached the pipeline (bad JSON, failed validation, body too large,
+ * unknown route) in its door's error shape, and still logs it: every request leaves a row. It ran
+ * no stage, so there is no finish hook to call.
  */
 export function rejectRequest(deps: PipelineDeps, rejected: RejectedRequest): Response {
   const error = toProxyError(rejected.error);
   const request = { model: typeof rejected.requestedModel === "string" ? rejected.requestedModel : "", messages: [] } as unknown as ChatRequest;
-  const context: PipelineContext = {
-    taskId: crypto.randomUUID(),
-    door: rejected.door,
-    receivedAt: new Date(),
-    startedAt: performance.now(),
-    request,
-    userAgent: rejected.userAgent,
-    promptBytes: rejected.promptBytes ?? 0,
-    clientSignal: new AbortController().signal,
-    sessionKey: "rejected",
-    attempts: [],
-  };
-  deps.logSink.record(buildLogRow(context, { status: error.status, errorType: error.type, errorMessage: error.message }, undefined));
+  // A refused request belongs to no conversation, and its body is not a prompt.
+  const context = { ...createContext({ door: rejected.door.name, request, http: rejected.http }), sessionKey: "rejected", promptBytes: 0 };
+  deps.logSink.record(
+    buildLogRow(context, { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message }, undefined),
+  );
   return rejected.door.errorResponse(error, responseHeaders(context));
 }

@@ -1,22 +1,24 @@
 import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
-import type { Outcome, PipelineContext, PipelineDeps, Stage } from "./context";
-import { classify } from "./classify";
-import { dispatch } from "./dispatch";
-import { feedbackIntercept } from "./feedback-intercept";
-import { recordOutcome } from "./record-outcome";
-import { route } from "./route";
+import type { PipelineContext, PipelineDeps, Stage } from "./context";
+import { createFinisher } from "./finish-request";
+import type { ResponseEncoder } from "./response-encoder";
+import { classify } from "./stages/classify";
+import { dispatch } from "./stages/dispatch";
+import { feedbackIntercept } from "./stages/feedback-intercept";
+import { route } from "./stages/route";
 import { observeStream } from "./stream-observer";
 
 /** The fixed order of stages. Cache, compression and budget stages slot in where the architecture says. */
 export const defaultStages: Stage[] = [feedbackIntercept, classify, route, dispatch];
 
 /**
- * Runs the stages in order, builds the Response through the request's door, and logs exactly once,
- * also on errors and client aborts. Every response carries x-task-id, x-provider and x-model.
+ * Runs the stages in order, builds the Response through the request's door (its encoder), and
+ * finishes exactly once, also on errors and client aborts: one log row, then every finish hook.
+ * Every response carries x-task-id, x-provider and x-model.
  */
-export async function runPipeline(context: PipelineContext, deps: PipelineDeps, stages: Stage[] = defaultStages): Promise<Response> {
-  const finish = (outcome: Outcome) => recordOutcome(context, outcome, deps);
+export async function runPipeline(context: PipelineContext, encoder: ResponseEncoder, deps: PipelineDeps, stages: Stage[] = defaultStages): Promise<Response> {
+  const finish = createFinisher(context, deps);
   try {
     for (const stage of stages) {
       const result = await stage(context, deps);
@@ -24,23 +26,30 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps, 
       const headers = responseHeaders(context);
       if (result.kind === "completion") {
         const completion = result.completion;
-        finish({ status: 200, usage: normalizeUsage(completion.usage), finishReason: completion.choices[0]?.finish_reason ?? null });
-        return context.door.completionResponse(completion, headers);
+        finish({
+          status: 200,
+          completed: true,
+          clientAborted: false,
+          usage: normalizeUsage(completion.usage),
+          finishReason: completion.choices[0]?.finish_reason ?? null,
+          answer: completion,
+        });
+        return encoder.completion(completion, headers);
       }
       const chunks = observeStream(result.chunks, {
         startedAt: context.startedAt,
-        includeUsage: context.request.stream_options?.include_usage === true,
         clientSignal: context.clientSignal,
+        keepChunks: context.finishHooks.needsAnswer,
         onEnd: finish,
       });
-      return context.door.streamResponse(chunks, headers, { heartbeatMs: deps.streamHeartbeatMs, signal: context.clientSignal });
+      return encoder.stream(chunks, headers, { heartbeatMs: deps.streamHeartbeatMs, signal: context.clientSignal });
     }
     throw new Error("the pipeline ended without an answer");
   } catch (error) {
     const proxyError = toProxyError(error);
     if (proxyError.status >= 500) deps.logger.error("request failed", { taskId: context.taskId, status: proxyError.status, error: proxyError.message, cause: String(proxyError.cause ?? "") });
-    finish({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
-    return context.door.errorResponse(proxyError, responseHeaders(context));
+    finish({ status: proxyError.status, completed: false, clientAborted: proxyError.status === 499, errorType: proxyError.type, errorMessage: proxyError.message });
+    return encoder.error(proxyError, responseHeaders(context));
   }
 }
 

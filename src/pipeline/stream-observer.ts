@@ -1,19 +1,21 @@
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
 import { transformStream } from "../streams/sync-transformer";
-import type { Outcome } from "./context";
+import type { Outcome } from "./outcome";
 
 /**
  * Sits between a provider's chunk stream and the door's encoder. It records what the log needs
- * (time to first token, usage, finish reason, mid-stream errors), hides the usage chunk from
- * clients that did not ask for it, turns a thrown upstream failure into a final error chunk, and
- * reports the outcome exactly once: at the end, on a mid-stream error, or when the client leaves.
+ * (time to first token, usage, finish reason, mid-stream errors), turns a thrown upstream failure
+ * into a final error chunk, and reports the outcome exactly once: at the end, on a mid-stream
+ * error, or when the client leaves. Every chunk passes on, usage included; the door decides what
+ * its client sees.
  */
 export interface StreamObserverOptions {
   startedAt: number;
-  includeUsage: boolean;
   clientSignal: AbortSignal;
-  onEnd(outcome: Outcome): void;
+  /** Keep every chunk and hand them to onEnd (a finish hook needs the whole answer). */
+  keepChunks: boolean;
+  onEnd(outcome: Outcome, chunks: readonly ChatCompletionChunk[] | undefined): void;
 }
 
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
@@ -23,20 +25,27 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
   let finishReason: string | null = null;
   let template: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
   let output!: TransformStreamDefaultController<ChatCompletionChunk>;
+  const kept: ChatCompletionChunk[] | undefined = options.keepChunks ? [] : undefined;
 
   const end = (outcome: Partial<Outcome>) => {
     if (ended) return;
     ended = true;
     options.clientSignal.removeEventListener("abort", onClientAbort);
-    options.onEnd({
-      status: 200,
-      finishReason,
-      usage: normalizeUsage(usage),
-      ttftMs,
-      ...outcome,
-    });
+    options.onEnd(
+      {
+        status: 200,
+        completed: false,
+        clientAborted: false,
+        finishReason,
+        usage: normalizeUsage(usage),
+        ttftMs,
+        ...outcome,
+      },
+      kept,
+    );
   };
-  const onClientAbort = () => end({ status: 499, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
+  const onClientAbort = () =>
+    end({ status: 499, clientAborted: true, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
   options.clientSignal.addEventListener("abort", onClientAbort, { once: true });
 
   const observer = transformStream<ChatCompletionChunk, ChatCompletionChunk>({
@@ -57,11 +66,11 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
         controller.terminate();
         return;
       }
-      const visible = options.includeUsage || !chunk.usage ? chunk : withoutUsage(chunk);
-      if (visible) controller.enqueue(visible);
+      kept?.push(chunk);
+      controller.enqueue(chunk);
     },
     flush() {
-      end({});
+      end({ completed: true });
     },
     // The client's side was cancelled (it went away).
     cancel: onClientAbort,
@@ -100,11 +109,4 @@ function lostMidStream(error: unknown): ProxyError {
 
 function hasOutput(delta: ChatCompletionChunk["choices"][number]["delta"]): boolean {
   return Boolean(delta.content || delta.reasoning_content || delta.tool_calls?.length || delta.refusal);
-}
-
-/** The usage-only chunk is dropped; usage riding on a content chunk is removed from it. */
-function withoutUsage(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
-  if (chunk.choices.length === 0) return undefined;
-  const { usage: _usage, ...rest } = chunk;
-  return rest;
 }

@@ -2,7 +2,7 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import { validationError } from "../chat/format-validation-error";
-import { openaiErrorResponse } from "../doors/openai-door";
+import { openaiErrorResponse } from "../doors/openai/openai-error";
 import { ProxyError } from "../errors";
 import { parseRating } from "../feedback/parse-feedback-command";
 import type { PipelineDeps } from "../pipeline/context";

@@ -1,32 +1,34 @@
-import type { ChatCompletionChunk } from "../chat/types";
 import { type Heartbeat, startHeartbeat } from "./heartbeat-ticker";
 import { transformStream } from "./sync-transformer";
 
 /**
- * OpenAI chunks → SSE bytes (`data: {...}\n\n`, then `data: [DONE]\n\n`). A chunk carrying
- * `error` is sent as OpenAI sends mid-stream errors, `data: {"error": {...}}`, which the official
- * SDKs raise as an APIError. While the upstream is silent, an SSE comment goes out after
- * `heartbeatMs` to twice that (one ticker for all streams: heartbeat-ticker.ts), so neither Bun's
- * idle timeout nor a client's proxy closes the connection.
+ * Items → SSE bytes, for any door: the door says how one item is written (one or more events, or
+ * nothing) and what closes the stream (OpenAI's `data: [DONE]`). While the upstream is silent, an
+ * SSE comment goes out after `heartbeatMs` to twice that (one ticker for all streams:
+ * heartbeat-ticker.ts), so neither Bun's idle timeout nor a client's proxy closes the connection.
  */
-export interface SseEncoderOptions {
+export interface SseEncoderOptions<T> {
   heartbeatMs: number;
   /** Stops the heartbeat when the client goes away. */
   signal: AbortSignal;
+  /** The bytes for one item, or undefined to send nothing for it. */
+  encode(item: T): Uint8Array | undefined;
+  /** Sent once after the last item. */
+  trailer?: Uint8Array;
 }
 
 const encoder = new TextEncoder();
 const keepAlive = encoder.encode(": keep-alive\n\n");
-const done = encoder.encode("data: [DONE]\n\n");
 
+/** One `data:` event carrying JSON. */
 export function encodeSseData(payload: unknown): Uint8Array {
   return encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
 }
 
-export function createSseEncoder(options: SseEncoderOptions): TransformStream<ChatCompletionChunk, Uint8Array> {
+export function createSseEncoder<T>(options: SseEncoderOptions<T>): TransformStream<T, Uint8Array> {
   let heartbeat: Heartbeat | undefined;
   const stop = () => heartbeat?.stop();
-  return transformStream<ChatCompletionChunk, Uint8Array>({
+  return transformStream<T, Uint8Array>({
     start(controller) {
       heartbeat = startHeartbeat(options.heartbeatMs, () => {
         try {
@@ -37,14 +39,16 @@ export function createSseEncoder(options: SseEncoderOptions): TransformStream<Ch
       });
       options.signal.addEventListener("abort", stop, { once: true });
     },
-    transform(chunk, controller) {
+    transform(item, controller) {
+      const bytes = options.encode(item);
+      if (!bytes) return;
       heartbeat?.touch();
-      controller.enqueue(encodeSseData(chunk.error ? { error: chunk.error } : chunk));
+      controller.enqueue(bytes);
     },
     flush(controller) {
       stop();
       options.signal.removeEventListener("abort", stop);
-      controller.enqueue(done);
+      if (options.trailer) controller.enqueue(options.trailer);
     },
     cancel: stop,
   });

@@ -1,14 +1,18 @@
-import type { ChatCompletionChunk } from "../chat/types";
-import { ProxyError } from "../errors";
-import { type Candidate, candidateKey } from "../routing/candidate";
-import { transformStream } from "../streams/sync-transformer";
-import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "./context";
+import type { ChatCompletionChunk } from "../../chat/types";
+import { ProxyError } from "../../errors";
+import { type Candidate, candidateKey } from "../../routing/candidate";
+import { transformStream } from "../../streams/sync-transformer";
+import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "../context";
+import { upstreamFailed } from "../outcome";
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
  * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event,
  * or a stream that ends empty) moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
- * recorded and feeds the circuit breakers. Once a stream has produced output there is no retry.
+ * recorded. Once a stream has produced output there is no retry.
+ *
+ * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
+ * its success or failure, and a finish hook counts a stream that fails after it began.
  */
 export const dispatch: Stage = async (context, deps) => {
   const candidates = context.route?.candidates ?? [];
@@ -25,6 +29,9 @@ export const dispatch: Stage = async (context, deps) => {
       const result = await callProvider(candidate, context, deps);
       breakers.recordSuccess(key);
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model });
+      context.onFinish((outcome) => {
+        if (upstreamFailed(outcome)) breakers.recordFailure(key, outcome.errorMessage ?? "failed mid-stream");
+      });
       return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

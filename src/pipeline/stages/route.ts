@@ -1,5 +1,5 @@
-import { requestNeeds } from "../routing/request-needs";
-import type { Stage } from "./context";
+import { requestNeeds } from "../../routing/request-needs";
+import type { Stage } from "../context";
 
 /** Resolves the requested model, tier or `auto` into an ordered list of candidates. */
 export const route: Stage = async (context, deps) => {

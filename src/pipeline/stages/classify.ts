@@ -1,5 +1,5 @@
-import { classifyRequest } from "../routing/classifier/classify-request";
-import type { Stage } from "./context";
+import { classifyRequest } from "../../routing/classifier/classify-request";
+import type { Stage } from "../context";
 
 /** Scores how hard the task is (for `auto`, and for the log and success rates). */
 export const classify: Stage = async (context, deps) => {

@@ -1,8 +1,8 @@
-import { completionToChunks, localCompletion } from "../chat/local-completion";
-import { modelKey } from "../catalog/model-key";
-import { messageText } from "../chat/request-schema";
-import { isFeedbackCommand, parseFeedbackCommand } from "../feedback/parse-feedback-command";
-import type { Stage } from "./context";
+import { completionToChunks, localCompletion } from "../../chat/local-completion";
+import { modelKey } from "../../catalog/model-key";
+import { messageText } from "../../chat/request-schema";
+import { isFeedbackCommand, parseFeedbackCommand } from "../../feedback/parse-feedback-command";
+import type { Stage } from "../context";
 
 /**
  * A chat request whose last user message starts with `/feedback` is answered by the proxy itself:

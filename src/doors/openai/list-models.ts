@@ -1,7 +1,7 @@
-import type { ModelDirectory } from "../routing/model-directory";
-import { AUTO_MODEL } from "../routing/model-directory";
-import { TIERS } from "../catalog/catalog-entry";
-import { candidateKey } from "../routing/candidate";
+import type { ModelDirectory } from "../../routing/model-directory";
+import { AUTO_MODEL } from "../../routing/model-directory";
+import { TIERS } from "../../catalog/catalog-entry";
+import { candidateKey } from "../../routing/candidate";
 
 /**
  * The /v1/models list: real models of active providers, then aliases, tiers and `auto`, so tools

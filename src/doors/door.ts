@@ -1,0 +1,38 @@
+import type { Hono } from "hono";
+import type { ProxyError } from "../errors";
+import type { PipelineDeps } from "../pipeline/context";
+
+/** A path a door serves and the HTTP method it takes there. */
+export interface DoorEndpoint {
+  method: "GET" | "POST" | "DELETE";
+  /** A literal path, such as "/v1/chat/completions". */
+  path: string;
+}
+
+/**
+ * A front door: one client wire format (OpenAI chat, Anthropic Messages, OpenAI Responses), as a
+ * folder under doors/ and one entry in doors/registry.ts. Its routes translate requests onto the
+ * internal shape, build the context (pipeline/create-context.ts), and run the pipeline with the
+ * door's own ResponseEncoder. app.ts mounts it and learns from it which paths exist and whose error
+ * shape answers where, so a new door changes nothing outside its folder but the registry.
+ */
+export interface Door {
+  /** Its name in the request log's `door` column. */
+  readonly name: string;
+  /** What it serves: a wrong method on one of these paths is a 405 with an Allow header, and the
+   *  404 message lists these paths. */
+  readonly endpoints: readonly DoorEndpoint[];
+  /**
+   * The paths that are its ground: an unknown route, a wrong method or a body over the limit at a
+   * path starting with one of these is answered in this door's error shape and logged as its
+   * request. The longest matching prefix among the mounted doors wins ("/v1/messages" over "/v1/").
+   */
+  readonly prefixes: readonly string[];
+  /** Its error shape, for every error it answers. */
+  errorResponse(error: ProxyError, headers?: Headers): Response;
+  /**
+   * Its routes as a sub-app with full paths, mounted at the root. Build it with createDoorApp
+   * (door-app.ts), which answers malformed JSON and anything thrown in the door's shape.
+   */
+  routes(deps: PipelineDeps): Hono;
+}

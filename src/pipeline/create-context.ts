@@ -1,0 +1,36 @@
+import type { ChatRequest } from "../chat/request-schema";
+import type { PipelineContext } from "./context";
+import { FinishHooks } from "./finish-hooks";
+import { sessionKey } from "./session-key";
+
+export interface ContextSource {
+  /** The door's name, for the log. */
+  door: string;
+  /** The request in the internal shape, as the door translated it. */
+  request: ChatRequest;
+  /** The client's HTTP request: user agent, content length, x-session-id, and its abort signal. */
+  http: Request;
+}
+
+/**
+ * The one way a request's PipelineContext is built, whichever door it came through: a fresh task
+ * id, the clocks, the prompt's size, the conversation it belongs to, and an empty set of finish hooks.
+ */
+export function createContext({ door, request, http }: ContextSource): PipelineContext {
+  const headers = http.headers;
+  const finishHooks = new FinishHooks();
+  return {
+    taskId: crypto.randomUUID(),
+    door,
+    receivedAt: new Date(),
+    startedAt: performance.now(),
+    request,
+    userAgent: headers.get("user-agent"),
+    promptBytes: Number(headers.get("content-length") ?? 0) || JSON.stringify(request.messages).length,
+    clientSignal: http.signal,
+    sessionKey: sessionKey(request, headers.get("x-session-id")),
+    attempts: [],
+    finishHooks,
+    onFinish: (hook, options) => finishHooks.add(hook, options),
+  };
+}

@@ -1,0 +1,26 @@
+import type { ChatCompletion, NormalizedUsage } from "../chat/types";
+
+/** How a request ended: what the log row records and what finish hooks are told. */
+export interface Outcome {
+  /** The answer's status; a stream that broke midway has its error's status, a client that left 499. */
+  status: number;
+  /** The whole answer went out: a completion, or a stream that reached its end without an error. */
+  completed: boolean;
+  /** The client went away before the answer was complete. */
+  clientAborted: boolean;
+  errorType?: string;
+  errorMessage?: string;
+  finishReason?: string | null;
+  usage?: NormalizedUsage;
+  ttftMs?: number;
+  /**
+   * The complete answer as one completion, when `completed`: always for a completion, and for a
+   * stream when a finish hook asked for it (its chunks assembled).
+   */
+  answer?: ChatCompletion;
+}
+
+/** An ending that counts against the model that served: the upstream failed (5xx) or was overloaded (429). */
+export function upstreamFailed(outcome: Pick<Outcome, "status">): boolean {
+  return outcome.status >= 500 || outcome.status === 429;
+}
