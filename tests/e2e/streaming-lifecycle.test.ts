@@ -6,6 +6,7 @@ import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/moc
 import { SseReader } from "../helpers/sse-reader";
 import { sharedTestDatabase } from "../helpers/test-database";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { waitFor } from "../helpers/wait-for";
 
 /**
  * A stream's life through the proxy: chunks pass on as they come, a client that leaves stops the
@@ -45,10 +46,7 @@ function streamRequest(extra: Record<string, unknown> = {}, signal?: AbortSignal
 }
 
 /** Waits (bounded) for an event the test cannot await directly, such as the mock noticing an abort. */
-async function eventually(condition: () => boolean, what: string) {
-  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await Bun.sleep(10);
-  if (!condition()) throw new Error(`never happened: ${what}`);
-}
+const eventually = (condition: () => boolean, what: string) => waitFor(condition, { what });
 
 const contentOf = (chunks: Chunk[]) => chunks.map((chunk) => (chunk.choices[0]?.delta.content as string | undefined) ?? "").join("");
 
