@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { geminiTextResponse, type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
+import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
 
@@ -104,7 +105,7 @@ describe("streaming", () => {
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ provider: "gemini", stream: true, status: 200, tokensIn: 9, tokensOut: 8, finishReason: "stop" });
     expect(row!.costUsd).toBeCloseTo((9 * flash.input + 8 * flash.output) / 1e6, 12);
-    expect(row!.ttftMs).not.toBeNull();
+    expectStreamTimings(row);
   });
 
   test("cached prompt tokens and thinking tokens are priced as Gemini bills them", async () => {

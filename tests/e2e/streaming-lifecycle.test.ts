@@ -5,6 +5,7 @@ import { requestLog } from "../../src/db/schema";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { SseReader } from "../helpers/sse-reader";
 import { sharedTestDatabase } from "../helpers/test-database";
+import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { waitFor } from "../helpers/wait-for";
 
@@ -53,7 +54,8 @@ const contentOf = (chunks: Chunk[]) => chunks.map((chunk) => (chunk.choices[0]?.
 describe("delivery", () => {
   test("the first chunk reaches the client while the upstream is still sending", async () => {
     const finishedBefore = upstream.finished;
-    upstream.enqueue({ kind: "chunks", count: 12, intervalMs: 50 });
+    const intervalMs = 50;
+    upstream.enqueue({ kind: "chunks", count: 12, intervalMs });
     const response = await streamRequest();
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     expect(response.headers.get("x-task-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -71,7 +73,9 @@ describe("delivery", () => {
     expect(upstream.finished).toBe(finishedBefore + 1);
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensIn: 50, tokensOut: 12 });
-    expect(row!.ttftMs).not.toBeNull();
+    // The first text came one interval after the role chunk, the last eleven intervals later.
+    expectStreamTimings(row, intervalMs);
+    expect(row!.latencyMs - row!.ttftMs!).toBeGreaterThanOrEqual(10 * intervalMs);
   });
 
   test("Ollama's delta.reasoning arrives as reasoning_content, never mixed into content", async () => {
