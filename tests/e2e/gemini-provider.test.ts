@@ -5,6 +5,7 @@ import { geminiTextResponse, type MockGeminiUpstream, startMockGeminiUpstream } 
 import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
+import { waitFor } from "../helpers/wait-for";
 
 /** The official `openai` client → the proxy → a mock of the Gemini REST API (the real SDK in between). */
 const geminiKey = "AIzaSyE2e-mock-gemini-key-9Hc4Tz1Vb8";
@@ -200,7 +201,7 @@ describe("timeouts and disconnects", () => {
     const error = await quickClient.chat.completions.create({ model: "gemini-2.5-flash-lite", messages: [{ role: "user", content: "Hi" }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).status).toBe(504);
-    await Bun.sleep(50);
+    await waitFor(() => upstream.aborted > abortedBefore, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(abortedBefore + 1);
   });
 
@@ -216,7 +217,7 @@ describe("timeouts and disconnects", () => {
       if (received) controller.abort();
     }
     expect(received).toBe("Hello");
-    for (let waited = 0; upstream.aborted === abortedBefore && waited < 1000; waited += 25) await Bun.sleep(25);
+    await waitFor(() => upstream.aborted > abortedBefore, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(abortedBefore + 1);
   });
 });
