@@ -103,8 +103,25 @@ for (const target of targets) {
       }
     });
 
-    test("inserting nothing is a no-op", async () => {
-      await insertRequestLogs(handle.db, []);
+    test("inserting nothing is a no-op: no statement reaches the database", async () => {
+      const calls: string[] = [];
+      const watched = new Proxy(handle.db, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target) as unknown;
+          if (typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            calls.push(String(key));
+            return (value as (...args: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      await insertRequestLogs(watched, []);
+      expect(calls).toEqual([]);
+      // The watch sees a real insert, so the empty list above was not merely unobserved.
+      const row = track(makeLogRow());
+      await insertRequestLogs(watched, [row]);
+      expect(calls.length).toBeGreaterThan(0);
+      expect(await findRequestLog(handle.db, row.taskId)).toMatchObject({ taskId: row.taskId });
     });
 
     test("a row round-trips with every kind of value intact", async () => {

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { geminiTextResponse, type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
+import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
+import { waitFor } from "../helpers/wait-for";
 
 /** The official `openai` client → the proxy → a mock of the Gemini REST API (the real SDK in between). */
 const geminiKey = "AIzaSyE2e-mock-gemini-key-9Hc4Tz1Vb8";
@@ -104,7 +106,7 @@ describe("streaming", () => {
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ provider: "gemini", stream: true, status: 200, tokensIn: 9, tokensOut: 8, finishReason: "stop" });
     expect(row!.costUsd).toBeCloseTo((9 * flash.input + 8 * flash.output) / 1e6, 12);
-    expect(row!.ttftMs).not.toBeNull();
+    expectStreamTimings(row);
   });
 
   test("cached prompt tokens and thinking tokens are priced as Gemini bills them", async () => {
@@ -199,7 +201,7 @@ describe("timeouts and disconnects", () => {
     const error = await quickClient.chat.completions.create({ model: "gemini-2.5-flash-lite", messages: [{ role: "user", content: "Hi" }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).status).toBe(504);
-    await Bun.sleep(50);
+    await waitFor(() => upstream.aborted > abortedBefore, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(abortedBefore + 1);
   });
 
@@ -215,7 +217,7 @@ describe("timeouts and disconnects", () => {
       if (received) controller.abort();
     }
     expect(received).toBe("Hello");
-    for (let waited = 0; upstream.aborted === abortedBefore && waited < 1000; waited += 25) await Bun.sleep(25);
+    await waitFor(() => upstream.aborted > abortedBefore, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(abortedBefore + 1);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
 
@@ -106,7 +107,7 @@ describe("streaming", () => {
     expect(row).toMatchObject({ stream: true, status: 200, tokensIn: 1200, tokensOut: 9, cachedTokens: 1024, finishReason: "stop" });
     // 176 plain input tokens at $0.15, 1024 cached at $0.075, 9 output at $0.60 — cached tokens never at full price.
     expect(row!.costUsd).toBeCloseTo((176 * 0.15 + 1024 * 0.075 + 9 * 0.6) / 1e6, 12);
-    expect(row!.ttftMs).not.toBeNull();
+    expectStreamTimings(row);
   });
 
   test("usage chunk is passed on when the client asks for it", async () => {

@@ -5,7 +5,9 @@ import { requestLog } from "../../src/db/schema";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { SseReader } from "../helpers/sse-reader";
 import { sharedTestDatabase } from "../helpers/test-database";
+import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { waitFor } from "../helpers/wait-for";
 
 /**
  * A stream's life through the proxy: chunks pass on as they come, a client that leaves stops the
@@ -45,17 +47,15 @@ function streamRequest(extra: Record<string, unknown> = {}, signal?: AbortSignal
 }
 
 /** Waits (bounded) for an event the test cannot await directly, such as the mock noticing an abort. */
-async function eventually(condition: () => boolean, what: string) {
-  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await Bun.sleep(10);
-  if (!condition()) throw new Error(`never happened: ${what}`);
-}
+const eventually = (condition: () => boolean, what: string) => waitFor(condition, { what });
 
 const contentOf = (chunks: Chunk[]) => chunks.map((chunk) => (chunk.choices[0]?.delta.content as string | undefined) ?? "").join("");
 
 describe("delivery", () => {
   test("the first chunk reaches the client while the upstream is still sending", async () => {
     const finishedBefore = upstream.finished;
-    upstream.enqueue({ kind: "chunks", count: 12, intervalMs: 50 });
+    const intervalMs = 50;
+    upstream.enqueue({ kind: "chunks", count: 12, intervalMs });
     const response = await streamRequest();
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     expect(response.headers.get("x-task-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -73,7 +73,9 @@ describe("delivery", () => {
     expect(upstream.finished).toBe(finishedBefore + 1);
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensIn: 50, tokensOut: 12 });
-    expect(row!.ttftMs).not.toBeNull();
+    // The first text came one interval after the role chunk, the last eleven intervals later.
+    expectStreamTimings(row, intervalMs);
+    expect(row!.latencyMs - row!.ttftMs!).toBeGreaterThanOrEqual(10 * intervalMs);
   });
 
   test("Ollama's delta.reasoning arrives as reasoning_content, never mixed into content", async () => {

@@ -7,6 +7,7 @@ import { buildProxy, type Proxy } from "../../src/server";
 import { type MockOpenAIUpstream, type MockReply, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { sharedTestDatabase } from "../helpers/test-database";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { waitFor } from "../helpers/wait-for";
 
 /**
  * Upstream failures come back mapped onto the proxy's OpenAI error shape with a status that says
@@ -154,8 +155,8 @@ describe("unreachable and silent upstreams", () => {
     expect(failure.type).toBe("timeout_error");
     expect(failure.message).toContain(`${UPSTREAM_TIMEOUT_MS} ms`);
     expect(await rowOf(failure)).toMatchObject({ status: 504, errorType: "timeout_error" });
-    // The mock counts the abort when its request signal fires; give the socket close a moment to land.
-    for (let attempt = 0; attempt < 50 && upstream.aborted === abortedBefore; attempt++) await Bun.sleep(10);
+    // The mock counts the abort when its request signal fires, a moment after the socket closes.
+    await waitFor(() => upstream.aborted > abortedBefore, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(abortedBefore + 1);
   });
 

@@ -8,9 +8,13 @@ import { hangUntilAborted } from "./hang-until-aborted";
  * Tests queue replies with `enqueue`; without one it answers with a default text completion.
  */
 export type MockReply =
-  /** A recorded stream; `pause` holds it `ms` long after its first `afterLines` lines (a thinking model's silence). */
-  | { kind: "fixture"; name: string; intervalMs?: number; pause?: { afterLines: number; ms: number } }
-  | { kind: "json"; body: unknown; status?: number }
+  /**
+   * A recorded stream; `delayMs` holds its first line (on Bun, the response headers too), `pause`
+   * holds it `ms` long after its first `afterLines` lines (a thinking model's silence).
+   */
+  | { kind: "fixture"; name: string; intervalMs?: number; delayMs?: number; pause?: { afterLines: number; ms: number } }
+  /** A JSON answer, sent after `delayMs`. */
+  | { kind: "json"; body: unknown; status?: number; delayMs?: number }
   | { kind: "error"; status: number; body?: unknown; headers?: Record<string, string> }
   /** Synthetic stream: `count` content chunks `intervalMs` apart, then finish and usage. */
   | { kind: "chunks"; count: number; intervalMs: number }
@@ -76,13 +80,15 @@ interface SseOptions {
   onAbort: () => void;
   onFinish: () => void;
   cutAfter?: number;
+  delayMs?: number;
   pause?: { afterLines: number; ms: number };
 }
 
 function sseResponse(lines: string[], options: SseOptions): Response {
-  const { intervalMs, signal, onAbort, onFinish, cutAfter, pause } = options;
+  const { intervalMs, signal, onAbort, onFinish, cutAfter, delayMs, pause } = options;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
+      if (delayMs) await sleep(delayMs);
       for (const [index, line] of lines.entries()) {
         if (cutAfter !== undefined && index >= cutAfter) {
           // Let the lines already sent reach the proxy, so the cut really happens mid-stream.
@@ -138,6 +144,7 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       }
       switch (reply.kind) {
         case "json":
+          if (reply.delayMs) await sleep(reply.delayMs);
           return Response.json(reply.body, { status: reply.status ?? 200 });
         case "error":
           return Response.json(reply.body ?? { error: { message: "mock error", type: "server_error", param: null, code: null } }, {
@@ -145,7 +152,7 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
             headers: reply.headers,
           });
         case "fixture":
-          return stream(readFixtureLines(reply.name), { intervalMs: reply.intervalMs ?? 0, pause: reply.pause });
+          return stream(readFixtureLines(reply.name), { intervalMs: reply.intervalMs ?? 0, delayMs: reply.delayMs, pause: reply.pause });
         case "chunks":
           return stream(syntheticChunkLines(model, reply.count), { intervalMs: reply.intervalMs });
         case "cut":

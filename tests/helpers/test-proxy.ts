@@ -2,6 +2,7 @@ import { loadConfig } from "../../src/config";
 import { findRequestLog } from "../../src/db/queries";
 import { silentLogger } from "../../src/logger";
 import { type Proxy, buildProxy } from "../../src/server";
+import { type RecordCounter, countRecords } from "./counting-log-sink";
 import { sharedTestDatabase } from "./test-database";
 
 /**
@@ -13,7 +14,9 @@ export interface TestProxy {
   url: string;
   origin: string;
   proxy: Proxy;
-  /** Flushes the request log and returns the row of one task. */
+  /** Every request-log record, counted per task before the database would hide a duplicate. */
+  records: RecordCounter;
+  /** Flushes the request log and returns the row of one task; fails if the task was recorded more than once. */
   logRow(taskId: string): Promise<Awaited<ReturnType<typeof findRequestLog>>>;
   close(): Promise<void>;
 }
@@ -22,13 +25,16 @@ export async function startTestProxy(env: Record<string, string> = {}): Promise<
   const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent", LOG_FLUSH_INTERVAL_MS: "50", ...env });
   const database = await sharedTestDatabase();
   const proxy = await buildProxy(config, silentLogger, { database });
+  const records = countRecords(proxy.logWriter);
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: proxy.app.fetch, idleTimeout: 30 });
   const origin = `http://127.0.0.1:${server.port}`;
   return {
     url: `${origin}/v1`,
     origin,
     proxy,
+    records,
     async logRow(taskId) {
+      if (records.count(taskId) > 1) throw new Error(`task ${taskId} was recorded ${records.count(taskId)} times; a request is logged exactly once`);
       await proxy.logWriter.flush();
       return findRequestLog(database.db, taskId);
     },

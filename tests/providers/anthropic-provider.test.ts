@@ -11,6 +11,7 @@ import type { LLMProvider } from "../../src/providers/types";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
+import { waitFor } from "../helpers/wait-for";
 
 /** The provider through the official SDK against the mock Anthropic server. */
 const apiKey = "sk-ant-api03-provider-test-key-000000";
@@ -167,18 +168,20 @@ describe("stream", () => {
     const reader = (await provider.stream(call({ ...hello, stream: true }))).getReader();
     await reader.read();
     await reader.cancel();
-    await Bun.sleep(150);
+    await waitFor(() => upstream.aborted > before, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(before + 1);
   });
 
   test("an abort before the answer rejects and frees the mock", async () => {
     upstream.enqueue({ kind: "hang" });
     const before = upstream.aborted;
+    const requestsBefore = upstream.requests.length;
     const controller = new AbortController();
     const pending = provider.stream({ ...call({ ...hello, stream: true }), signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    await waitFor(() => upstream.requests.length > requestsBefore, { what: "the request to reach the mock" });
+    controller.abort();
     expect(await pending.then(() => "resolved", () => "rejected")).toBe("rejected");
-    await Bun.sleep(50);
+    await waitFor(() => upstream.aborted > before, { what: "the mock to see the abort" });
     expect(upstream.aborted).toBe(before + 1);
   });
 });

@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import { TOOLS_UNAVAILABLE_NOTICE } from "../../src/providers/claude-cli/claude-cli-provider";
 import { type ClaudeCliSandbox, createClaudeCliSandbox, realClaudeCli, realCliChildren } from "../helpers/claude-cli-sandbox";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
+import { expectStreamTimings } from "../helpers/log-timings";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
 /**
@@ -82,7 +83,7 @@ describe("openai client → proxy → claude CLI → mock Anthropic", () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 130, completion_tokens: 6, prompt_tokens_details: { cached_tokens: 100 } });
     const row = await proxy.logRow(response.headers.get("x-task-id")!);
     expect(row).toMatchObject({ provider: "claude-cli", stream: true, status: 200, tokensIn: 130, cachedTokens: 100, finishReason: "stop" });
-    expect(row!.ttftMs).not.toBeNull();
+    expectStreamTimings(row);
   }, slow);
 
   test("tools sent to this provider explicitly: answered, with a notice that they were unavailable", async () => {

@@ -7,6 +7,7 @@ import { createGeminiProvider } from "../../src/providers/gemini/gemini-provider
 import { mapGeminiError } from "../../src/providers/gemini/map-gemini-error";
 import type { LLMProvider } from "../../src/providers/types";
 import { googleError, type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
+import { waitFor } from "../helpers/wait-for";
 
 /** The Gemini provider against the mock Gemini server: responses, streams and every error path. */
 const apiKey = "AIzaSyD-mock-gemini-key-7Qx2Lp9Wm4";
@@ -115,14 +116,16 @@ describe("streaming", () => {
 
   test("aborting the signal ends the upstream request", async () => {
     upstream.enqueue({ kind: "hang" });
+    const before = upstream.aborted;
+    const requestsBefore = upstream.requests.length;
     const controller = new AbortController();
     const pending = provider.stream(call({ signal: controller.signal }));
-    await Bun.sleep(50);
+    await waitFor(() => upstream.requests.length > requestsBefore, { what: "the request to reach the mock" });
     controller.abort();
     const error = await pending.then(() => undefined, (caught: unknown) => caught);
     expect(error).toBeDefined();
-    await Bun.sleep(20);
-    expect(upstream.aborted).toBeGreaterThan(0);
+    await waitFor(() => upstream.aborted > before, { what: "the mock to see the abort" });
+    expect(upstream.aborted).toBe(before + 1);
   });
 });
 
