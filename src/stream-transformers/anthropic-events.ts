@@ -1,9 +1,9 @@
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
-import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
+import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
+import type { ChatCompletionChunk, ChunkDelta } from "../chat/types";
 import { redactSecrets } from "../logger";
-import { mapAnthropicStopReason } from "../providers/anthropic/map-anthropic-stop-reason";
-import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "../providers/anthropic/map-anthropic-usage";
-import { errorChunk } from "./openai-chunks";
+import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
+import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage";
 
 /**
  * Anthropic Messages stream events → OpenAI chunks.
@@ -25,25 +25,17 @@ type BlockState = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; tool
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function createAnthropicEventTransformer(model: string): TransformStream<AnthropicStreamEvent, ChatCompletionChunk> {
-  let id = "chatcmpl-anthropic";
-  let created = Math.floor(Date.now() / 1000);
-  let upstreamModel = model;
+  const head: ChunkHead = { id: "chatcmpl-anthropic", created: Math.floor(Date.now() / 1000), model };
   let usage: AnthropicUsageCounts = {};
   let stopReason: string | null = null;
   let toolCount = 0;
   const blocks = new Map<number, BlockState>();
   let state: "open" | "done" | "failed" = "open";
 
-  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model: upstreamModel,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  });
+  const chunk = (delta: ChunkDelta) => deltaChunk(head, delta);
   const fail = (controller: TransformStreamDefaultController<ChatCompletionChunk>, message: string, code: string) => {
     state = "failed";
-    controller.enqueue(errorChunk(id, created, upstreamModel, message, code));
+    controller.enqueue(errorChunk(head, { message, code }));
   };
   const malformed = (controller: TransformStreamDefaultController<ChatCompletionChunk>, type: string) =>
     fail(controller, `Anthropic sent a malformed ${type} stream event.`, "malformed_upstream_event");
@@ -54,8 +46,8 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
       case "message_start": {
         const message = event.message;
         if (!isRecord(message)) return false;
-        if (typeof message.id === "string") id = message.id;
-        if (typeof message.model === "string" && message.model !== "") upstreamModel = message.model;
+        if (typeof message.id === "string") head.id = message.id;
+        if (typeof message.model === "string" && message.model !== "") head.model = message.model;
         if (isRecord(message.usage)) usage = mergeAnthropicUsage(usage, message.usage as AnthropicUsageCounts);
         controller.enqueue(chunk({ role: "assistant", content: "" }));
         return true;
@@ -112,8 +104,8 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
       }
       case "message_stop":
         state = "done";
-        controller.enqueue(chunk({}, mapAnthropicStopReason(stopReason)));
-        controller.enqueue({ id, object: "chat.completion.chunk", created, model: upstreamModel, choices: [], usage: mapAnthropicUsage(usage) });
+        controller.enqueue(deltaChunk(head, {}, mapAnthropicStopReason(stopReason)));
+        controller.enqueue(usageChunk(head, mapAnthropicUsage(usage)));
         return true;
       case "error": {
         const error = isRecord(event.error) ? event.error : {};

@@ -1,7 +1,7 @@
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import type { AssistantMessage, ChatCompletion, ToolCall } from "../../chat/types";
-import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
-import { mapAnthropicUsage } from "./map-anthropic-usage";
+import { mapAnthropicStopReason } from "../../stream-transformers/map-anthropic-stop-reason";
+import { mapAnthropicUsage } from "../../stream-transformers/map-anthropic-usage";
 
 /**
  * A non-streaming Anthropic `Message` → an OpenAI chat completion, with the same rules as the
