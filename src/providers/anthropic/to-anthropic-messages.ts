@@ -6,13 +6,16 @@ import { RAW_ARGUMENTS_KEY, parseToolArguments } from "../../chat/tool-arguments
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
 import { toAnthropicBlocks, toAnthropicTextBlocks } from "./to-anthropic-content";
+import { toAnthropicThinkingBlocks } from "./to-anthropic-thinking-blocks";
 
 /**
  * OpenAI messages → Anthropic `system` + `messages`.
  * - system and developer messages, wherever they sit, become `system` text blocks in order
  *   (Anthropic has one system prompt, outside the turns);
- * - assistant text and `tool_calls` become text and tool_use blocks; `reasoning_content` from
- *   history is dropped, because Anthropic only takes back thinking blocks with their signature;
+ * - assistant text and `tool_calls` become text and tool_use blocks, after the turn's signed
+ *   thinking blocks from its `reasoning_details` (to-anthropic-thinking-blocks.ts), which lead the
+ *   turn as Anthropic requires; a turn with nothing but thinking is left out. `reasoning_content`
+ *   alone is dropped, because Anthropic only takes back thinking blocks with their signature;
  * - `role: tool` messages become tool_result blocks in a user turn; consecutive ones share one
  *   turn, and tool results always lead their turn, as the API requires;
  * - tool-call arguments that are not a JSON object travel as `_raw_arguments` (chat/tool-arguments.ts);
@@ -49,14 +52,16 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): An
         push("user", toAnthropicBlocks(message.content, param));
         break;
       case "assistant": {
-        if (message.reasoning_content) droppedReasoning = true;
+        const thinking = toAnthropicThinkingBlocks(message.reasoning_details);
+        if (message.reasoning_content && thinking.length === 0) droppedReasoning = true;
         const toolUses: ToolUseBlockParam[] = (message.tool_calls ?? []).map((call) => ({
           type: "tool_use",
           id: call.id,
           name: call.function.name,
           input: toolInput(call.function.arguments, call.function.name, logger),
         }));
-        push("assistant", [...toAnthropicTextBlocks(message.content, param), ...toolUses]);
+        const said = [...toAnthropicTextBlocks(message.content, param), ...toolUses];
+        push("assistant", said.length > 0 ? [...thinking, ...said] : []);
         break;
       }
       case "tool": {
@@ -72,7 +77,7 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): An
     }
   }
 
-  if (droppedReasoning) logger.debug("dropped reasoning_content from history: Anthropic needs the signed thinking blocks, which OpenAI clients do not keep");
+  if (droppedReasoning) logger.debug("dropped reasoning_content from history: Anthropic takes back only signed thinking blocks, and the turn brought none in reasoning_details");
   const merged = mergeSameRoleTurns(turns);
   if (merged.length === 0) throw invalidRequest("Anthropic needs at least one user or assistant message with content.", "messages");
   return { system: systemBlocks, messages: merged.map(leadWithToolResults) };
