@@ -1,16 +1,18 @@
 import { ProxyError, type ProxyErrorType } from "../errors";
+import { appendReasoningDetails, type ReasoningDetail } from "./reasoning-details";
 import type { AssistantMessage, ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from "./types";
 
 /**
  * Reads a chunk stream to its end and assembles the one ChatCompletion it amounts to: content,
- * reasoning and refusal concatenated, tool-call deltas merged by index (id and name from the first
- * delta that has them, arguments appended), the last finish reason and usage. For providers whose
- * upstream only streams. An error chunk rejects with a ProxyError (nothing reached the client yet,
- * so another model may still be tried).
+ * reasoning and refusal concatenated, reasoning details folded by index, tool-call deltas merged
+ * by index (id and name from the first delta that has them, arguments appended), the last finish
+ * reason and usage. For providers whose upstream only streams. An error chunk rejects with a
+ * ProxyError (nothing reached the client yet, so another model may still be tried).
  */
 interface ChoiceDraft {
   content: string;
   reasoning: string;
+  reasoningDetails: ReasoningDetail[];
   refusal: string | null;
   toolCalls: Map<number, ToolCall>;
   finishReason: FinishReason | null;
@@ -43,12 +45,13 @@ export async function collectChunks(stream: ReadableStream<ChatCompletionChunk>)
       for (const choice of chunk.choices) {
         let draft = choices.get(choice.index);
         if (!draft) {
-          draft = { content: "", reasoning: "", refusal: null, toolCalls: new Map(), finishReason: null };
+          draft = { content: "", reasoning: "", reasoningDetails: [], refusal: null, toolCalls: new Map(), finishReason: null };
           choices.set(choice.index, draft);
         }
         const delta = choice.delta ?? {};
         if (delta.content) draft.content += delta.content;
         if (delta.reasoning_content) draft.reasoning += delta.reasoning_content;
+        if (delta.reasoning_details) appendReasoningDetails(draft.reasoningDetails, delta.reasoning_details);
         if (delta.refusal) draft.refusal = (draft.refusal ?? "") + delta.refusal;
         for (const call of delta.tool_calls ?? []) {
           const existing = draft.toolCalls.get(call.index);
@@ -82,6 +85,7 @@ export async function collectChunks(stream: ReadableStream<ChatCompletionChunk>)
       .map(([index, draft]) => {
         const message: AssistantMessage = { role: "assistant", content: draft.content === "" && draft.toolCalls.size > 0 ? null : draft.content, refusal: draft.refusal };
         if (draft.reasoning !== "") message.reasoning_content = draft.reasoning;
+        if (draft.reasoningDetails.length > 0) message.reasoning_details = draft.reasoningDetails;
         if (draft.toolCalls.size > 0) message.tool_calls = [...draft.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
         return { index, message, finish_reason: draft.finishReason, logprobs: null };
       }),

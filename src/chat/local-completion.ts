@@ -1,3 +1,4 @@
+import { deltaChunk, usageChunk } from "./chunks";
 import type { ChatCompletion, ChatCompletionChunk } from "./types";
 
 /** An answer the proxy writes itself (e.g. to /feedback), as a completion or as a chunk stream. */
@@ -13,13 +14,12 @@ export function localCompletion(model: string, text: string): ChatCompletion {
 }
 
 export function completionToChunks(completion: ChatCompletion): ReadableStream<ChatCompletionChunk> {
-  const base = { id: completion.id, object: "chat.completion.chunk" as const, created: completion.created, model: completion.model };
   const choice = completion.choices[0];
   const chunks: ChatCompletionChunk[] = [
-    { ...base, choices: [{ index: 0, delta: { role: "assistant", content: choice?.message.content ?? "" }, finish_reason: null }] },
-    { ...base, choices: [{ index: 0, delta: {}, finish_reason: choice?.finish_reason ?? "stop" }] },
+    deltaChunk(completion, { role: "assistant", content: choice?.message.content ?? "" }),
+    deltaChunk(completion, {}, choice?.finish_reason ?? "stop"),
   ];
-  if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
+  if (completion.usage) chunks.push(usageChunk(completion, completion.usage));
   return new ReadableStream({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);

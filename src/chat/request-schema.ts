@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { reasoningDetailsSchema } from "./reasoning-details";
 
 /**
  * The chat-completions request as the proxy accepts it: strict about what matters (messages,
  * roles, numeric ranges, tool shapes), tolerant of what real clients send (content as "", [] or
  * null on assistant turns that only carry tool_calls; vendor fields such as `user`, `metadata`,
  * `parallel_tool_calls`, `reasoning_effort` or unknown ones are kept and passed on, never a 400).
+ * An assistant turn may carry back its `reasoning_content` and, typed, the `reasoning_details` an
+ * answer of the proxy gave it (reasoning-details.ts).
  */
 
 const contentPart = z.looseObject({ type: z.string().min(1) });
@@ -27,6 +30,7 @@ const message = z.discriminatedUnion("role", [
     name: z.string().optional(),
     tool_calls: z.array(toolCall).nullish().transform((calls) => (calls?.length === 0 ? undefined : calls)),
     reasoning_content: z.string().nullish(),
+    reasoning_details: reasoningDetailsSchema.nullish(),
   }),
   z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string().min(1) }),
   // Legacy function-calling turn, still sent by some older clients.

@@ -1,8 +1,12 @@
+import type { ReasoningDetail } from "./reasoning-details";
+
 /**
  * The internal representation of responses: the OpenAI chat-completions wire shape, which every
  * provider produces and every front door translates from. Requests are typed by the zod schema in
- * `request-schema.ts`. Two extensions, both common in OpenAI-compatible servers:
+ * `request-schema.ts`. Three extensions, all common in OpenAI-compatible servers:
  * - `reasoning_content` on messages and deltas (thinking output, never mixed into `content`);
+ * - `reasoning_details` on messages and deltas (the opaque, provider-tagged reasoning state an
+ *   upstream wants back: reasoning-details.ts);
  * - `prompt_tokens_details.cache_write_tokens` (Anthropic-style cache writes, priced separately).
  */
 
@@ -34,6 +38,7 @@ export interface AssistantMessage {
   content: string | null;
   refusal?: string | null;
   reasoning_content?: string;
+  reasoning_details?: ReasoningDetail[];
   tool_calls?: ToolCall[];
 }
 
@@ -56,6 +61,7 @@ export interface ChunkDelta {
   role?: "assistant";
   content?: string | null;
   reasoning_content?: string;
+  reasoning_details?: ReasoningDetail[];
   refusal?: string | null;
   tool_calls?: ToolCallDelta[];
 }

@@ -1,3 +1,4 @@
+import { errorChunk } from "../chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
 import { transformStream } from "../streams/sync-transformer";
@@ -84,7 +85,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
     const proxyError = error instanceof ProxyError ? error : lostMidStream(error);
     end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
     try {
-      output.enqueue({ ...template, object: "chat.completion.chunk", choices: [], error: proxyError.toJSON().error });
+      output.enqueue(errorChunk(template, proxyError.toJSON().error));
       output.terminate();
     } catch {
       // The client's side is already gone.

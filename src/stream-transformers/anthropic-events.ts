@@ -1,14 +1,17 @@
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
-import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
+import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
+import type { ChatCompletionChunk, ChunkDelta } from "../chat/types";
 import { redactSecrets } from "../logger";
-import { mapAnthropicStopReason } from "../providers/anthropic/map-anthropic-stop-reason";
-import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "../providers/anthropic/map-anthropic-usage";
-import { errorChunk } from "./openai-chunks";
+import { anthropicRedactedThinkingDetail, anthropicThinkingDetail } from "./anthropic-reasoning-details";
+import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
+import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage";
 
 /**
  * Anthropic Messages stream events → OpenAI chunks.
- * - text_delta → `content`; thinking_delta → `reasoning_content` (never `content`); signatures and
- *   redacted thinking are dropped (OpenAI clients have nowhere to keep them).
+ * - text_delta → `content`; thinking_delta → `reasoning_content` (never `content`). When a thinking
+ *   block ends, one delta carries it whole as a `reasoning_details` entry: its text and the
+ *   signature from signature_delta, which Anthropic wants back with the block on the next turn; a
+ *   redacted_thinking block is sent the same way, as its `data`, when it starts.
  * - each tool_use block becomes one tool call: its first delta carries index, id, type, name and
  *   `arguments: ""`, then each input_json_delta fragment follows; indices count tool calls only.
  * - message_stop → a finish chunk, then a usage-only chunk (`choices: []`).
@@ -20,30 +23,27 @@ export type AnthropicStreamEvent =
   | { type: "ping" }
   | { type: "error"; error: { type: string; message: string } };
 
-type BlockState = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; toolIndex: number } | { kind: "other" };
+type BlockState =
+  | { kind: "text" }
+  | { kind: "thinking"; thinking: string; signature: string }
+  | { kind: "tool"; toolIndex: number }
+  | { kind: "other" };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function createAnthropicEventTransformer(model: string): TransformStream<AnthropicStreamEvent, ChatCompletionChunk> {
-  let id = "chatcmpl-anthropic";
-  let created = Math.floor(Date.now() / 1000);
-  let upstreamModel = model;
+  const head: ChunkHead = { id: "chatcmpl-anthropic", created: Math.floor(Date.now() / 1000), model };
   let usage: AnthropicUsageCounts = {};
   let stopReason: string | null = null;
   let toolCount = 0;
+  let reasoningCount = 0;
   const blocks = new Map<number, BlockState>();
   let state: "open" | "done" | "failed" = "open";
 
-  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model: upstreamModel,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  });
+  const chunk = (delta: ChunkDelta) => deltaChunk(head, delta);
   const fail = (controller: TransformStreamDefaultController<ChatCompletionChunk>, message: string, code: string) => {
     state = "failed";
-    controller.enqueue(errorChunk(id, created, upstreamModel, message, code));
+    controller.enqueue(errorChunk(head, { message, code }));
   };
   const malformed = (controller: TransformStreamDefaultController<ChatCompletionChunk>, type: string) =>
     fail(controller, `Anthropic sent a malformed ${type} stream event.`, "malformed_upstream_event");
@@ -54,8 +54,8 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
       case "message_start": {
         const message = event.message;
         if (!isRecord(message)) return false;
-        if (typeof message.id === "string") id = message.id;
-        if (typeof message.model === "string" && message.model !== "") upstreamModel = message.model;
+        if (typeof message.id === "string") head.id = message.id;
+        if (typeof message.model === "string" && message.model !== "") head.model = message.model;
         if (isRecord(message.usage)) usage = mergeAnthropicUsage(usage, message.usage as AnthropicUsageCounts);
         controller.enqueue(chunk({ role: "assistant", content: "" }));
         return true;
@@ -67,8 +67,13 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
           blocks.set(event.index, { kind: "text" });
           if (typeof block.text === "string" && block.text !== "") controller.enqueue(chunk({ content: block.text }));
         } else if (block.type === "thinking") {
-          blocks.set(event.index, { kind: "thinking" });
-          if (typeof block.thinking === "string" && block.thinking !== "") controller.enqueue(chunk({ reasoning_content: block.thinking }));
+          const thinking = typeof block.thinking === "string" ? block.thinking : "";
+          const signature = typeof block.signature === "string" ? block.signature : "";
+          blocks.set(event.index, { kind: "thinking", thinking, signature });
+          if (thinking !== "") controller.enqueue(chunk({ reasoning_content: thinking }));
+        } else if (block.type === "redacted_thinking" && typeof block.data === "string") {
+          blocks.set(event.index, { kind: "other" });
+          controller.enqueue(chunk({ reasoning_details: [anthropicRedactedThinkingDetail(block.data, reasoningCount++)] }));
         } else if (block.type === "tool_use") {
           if (typeof block.id !== "string" || typeof block.name !== "string") return false;
           const toolIndex = toolCount++;
@@ -77,7 +82,7 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
           const preset = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : "";
           controller.enqueue(chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: "function", function: { name: block.name, arguments: preset } }] }));
         } else {
-          // redacted_thinking, server tool blocks: nothing an OpenAI client can use.
+          // Server tool blocks and later block types: nothing an OpenAI client can use.
           blocks.set(event.index, { kind: "other" });
         }
         return true;
@@ -92,18 +97,30 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
           if (delta.text !== "") controller.enqueue(chunk({ content: delta.text }));
         } else if (delta.type === "thinking_delta") {
           if (typeof delta.thinking !== "string") return false;
+          if (block.kind === "thinking") block.thinking += delta.thinking;
           if (delta.thinking !== "") controller.enqueue(chunk({ reasoning_content: delta.thinking }));
+        } else if (delta.type === "signature_delta") {
+          // The whole signature, sent once just before the block stops (the SDK assigns it too).
+          if (block.kind === "thinking" && typeof delta.signature === "string") block.signature = delta.signature;
         } else if (delta.type === "input_json_delta") {
           if (typeof delta.partial_json !== "string" || block.kind !== "tool") return false;
           if (delta.partial_json !== "") {
             controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] }));
           }
         }
-        // signature_delta, citations_delta and future delta types carry nothing for the client.
+        // citations_delta and future delta types carry nothing for the client.
         return true;
       }
-      case "content_block_stop":
-        return typeof event.index === "number";
+      case "content_block_stop": {
+        if (typeof event.index !== "number") return false;
+        const block = blocks.get(event.index);
+        const detail = block?.kind === "thinking" ? anthropicThinkingDetail(block.thinking, block.signature, reasoningCount) : undefined;
+        if (detail) {
+          reasoningCount++;
+          controller.enqueue(chunk({ reasoning_details: [detail] }));
+        }
+        return true;
+      }
       case "message_delta": {
         if (!isRecord(event.delta)) return false;
         if (typeof event.delta.stop_reason === "string") stopReason = event.delta.stop_reason;
@@ -112,8 +129,8 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
       }
       case "message_stop":
         state = "done";
-        controller.enqueue(chunk({}, mapAnthropicStopReason(stopReason)));
-        controller.enqueue({ id, object: "chat.completion.chunk", created, model: upstreamModel, choices: [], usage: mapAnthropicUsage(usage) });
+        controller.enqueue(deltaChunk(head, {}, mapAnthropicStopReason(stopReason)));
+        controller.enqueue(usageChunk(head, mapAnthropicUsage(usage)));
         return true;
       case "error": {
         const error = isRecord(event.error) ? event.error : {};

@@ -1,8 +1,8 @@
-import { mapAnthropicUsage } from "../providers/anthropic/map-anthropic-usage";
-import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from "../chat/types";
+import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
+import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
 import { redactSecrets } from "../logger";
 import { isNdjsonInvalidLine } from "../streams/ndjson-decoder";
-import { errorChunk } from "./openai-chunks";
+import { mapAnthropicUsage } from "./map-anthropic-usage";
 
 /**
  * `claude -p --output-format stream-json --verbose --include-partial-messages` lines → OpenAI chunks.
@@ -94,28 +94,20 @@ function describeExit(line: CliLine): string {
 }
 
 export function createClaudeCliEventTransformer(options: ClaudeCliTransformerOptions): TransformStream<unknown, ChatCompletionChunk> {
-  const id = options.id ?? `chatcmpl-${crypto.randomUUID()}`;
-  const created = options.created ?? Math.floor(Date.now() / 1000);
-  const model = options.model;
+  const head: ChunkHead = { id: options.id ?? `chatcmpl-${crypto.randomUUID()}`, created: options.created ?? Math.floor(Date.now() / 1000), model: options.model };
   let ended = false;
   let roleSent = false;
   let textSeen = false;
   let stopReason: unknown = null;
 
-  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  });
+  const chunk = (delta: ChunkDelta) => deltaChunk(head, delta);
 
   return new TransformStream<unknown, ChatCompletionChunk>({
     transform(raw, controller) {
       if (ended) return;
       const fail = (message: string, code: string) => {
         ended = true;
-        controller.enqueue(errorChunk(id, created, model, message, code));
+        controller.enqueue(errorChunk(head, { message, code }));
       };
       if (isNdjsonInvalidLine(raw)) {
         return fail(`The Claude CLI wrote a line that is not JSON: ${JSON.stringify(redactSecrets(raw.line))}`, "malformed_upstream_event");
@@ -152,8 +144,8 @@ export function createClaudeCliEventTransformer(options: ClaudeCliTransformerOpt
           if (!textSeen && typeof line.result === "string" && line.result !== "") {
             controller.enqueue(chunk(roleSent ? { content: line.result } : { role: "assistant", content: line.result }));
           }
-          controller.enqueue(chunk({}, mapClaudeCliStopReason(line.stop_reason ?? stopReason)));
-          controller.enqueue({ id, object: "chat.completion.chunk", created, model, choices: [], usage: mapAnthropicUsage(line.usage ?? {}) });
+          controller.enqueue(deltaChunk(head, {}, mapClaudeCliStopReason(line.stop_reason ?? stopReason)));
+          controller.enqueue(usageChunk(head, mapAnthropicUsage(line.usage ?? {})));
           return;
         }
         case "control_response": {
@@ -170,7 +162,7 @@ export function createClaudeCliEventTransformer(options: ClaudeCliTransformerOpt
       }
     },
     flush(controller) {
-      if (!ended) controller.enqueue(errorChunk(id, created, model, "The Claude CLI's output ended before its result.", "claude_cli_exit"));
+      if (!ended) controller.enqueue(errorChunk(head, { message: "The Claude CLI's output ended before its result.", code: "claude_cli_exit" }));
     },
   });
 }

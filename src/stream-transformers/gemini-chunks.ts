@@ -1,11 +1,11 @@
 import type { GenerateContentResponse } from "@google/genai";
+import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
 import { redactSecrets } from "../logger";
-import { createToolCallId } from "../providers/gemini/gemini-tool-call-id";
-import { mapGeminiFinishReason } from "../providers/gemini/map-gemini-finish-reason";
-import { type GeminiUsageMetadata, mapGeminiUsage } from "../providers/gemini/map-gemini-usage";
-import { blockedPromptMessage, type GeminiPiece, readGeminiParts } from "../providers/gemini/read-gemini-parts";
-import { errorChunk } from "./openai-chunks";
+import { createToolCallId } from "./gemini-tool-call-id";
+import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
+import { type GeminiUsageMetadata, mapGeminiUsage } from "./map-gemini-usage";
+import { blockedPromptMessage, type GeminiPiece, readGeminiParts } from "./read-gemini-parts";
 
 /**
  * Gemini `streamGenerateContent` events → OpenAI chunks. Each event carries whole parts: text
@@ -23,9 +23,7 @@ export interface GeminiChunkOptions {
 }
 
 export function createGeminiChunkTransformer(options: GeminiChunkOptions): TransformStream<GenerateContentResponse, ChatCompletionChunk> {
-  let id = `chatcmpl-${crypto.randomUUID()}`;
-  let model = options.model;
-  const created = Math.floor(Date.now() / 1000);
+  const head: ChunkHead = { id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000), model: options.model };
   let sawFirstEvent = false;
   let roleSent = false;
   let toolCallCount = 0;
@@ -37,11 +35,11 @@ export function createGeminiChunkTransformer(options: GeminiChunkOptions): Trans
   const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk => {
     const withRole = roleSent ? delta : { role: "assistant" as const, ...delta };
     roleSent = true;
-    return { id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta: withRole, finish_reason: finish }] };
+    return deltaChunk(head, withRole, finish);
   };
   const fail = (controller: TransformStreamDefaultController<ChatCompletionChunk>, message: string, code: string | null) => {
     failed = true;
-    controller.enqueue(errorChunk(id, created, model, message, code));
+    controller.enqueue(errorChunk(head, { message, code }));
   };
   const deltaFor = (piece: GeminiPiece): ChunkDelta => {
     if (piece.kind === "content") return { content: piece.text };
@@ -73,9 +71,9 @@ export function createGeminiChunkTransformer(options: GeminiChunkOptions): Trans
 
       if (!sawFirstEvent) {
         sawFirstEvent = true;
-        if (typeof raw.responseId === "string") id = `chatcmpl-${raw.responseId}`;
+        if (typeof raw.responseId === "string") head.id = `chatcmpl-${raw.responseId}`;
       }
-      if (typeof raw.modelVersion === "string") model = raw.modelVersion;
+      if (typeof raw.modelVersion === "string") head.model = raw.modelVersion;
       for (const piece of pieces) controller.enqueue(chunk(deltaFor(piece)));
       if (typeof candidate?.finishReason === "string") finishReason = candidate.finishReason;
       if (raw.usageMetadata && typeof raw.usageMetadata === "object") usage = raw.usageMetadata as GeminiUsageMetadata;
@@ -92,7 +90,7 @@ export function createGeminiChunkTransformer(options: GeminiChunkOptions): Trans
       } else {
         controller.enqueue(chunk({}, mapGeminiFinishReason(finishReason, toolCallCount > 0)));
       }
-      if (usage) controller.enqueue({ id, object: "chat.completion.chunk", created, model, choices: [], usage: mapGeminiUsage(usage) });
+      if (usage) controller.enqueue(usageChunk(head, mapGeminiUsage(usage)));
     },
   });
 }

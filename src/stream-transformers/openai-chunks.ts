@@ -1,3 +1,4 @@
+import { type ChunkHead, errorChunk } from "../chat/chunks";
 import type { ChatCompletionChunk } from "../chat/types";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 
@@ -13,8 +14,7 @@ export function createOpenAIChunkTransformer(model: string): TransformStream<unk
 
 /** The same as a synchronous stage, fused with the SSE decoder in front of it by the provider. */
 export function openAIChunkTransformer(model: string): SyncTransformer<unknown, ChatCompletionChunk> {
-  let id = "chatcmpl-upstream";
-  let created = Math.floor(Date.now() / 1000);
+  const head: ChunkHead = { id: "chatcmpl-upstream", created: Math.floor(Date.now() / 1000), model };
   let failed = false;
   return {
     transform(raw, controller) {
@@ -22,16 +22,16 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
       const chunk = raw as Partial<ChatCompletionChunk> & { error?: { message?: string; type?: string; code?: string | null } };
       if (chunk && typeof chunk === "object" && chunk.error) {
         failed = true;
-        controller.enqueue(errorChunk(id, created, model, chunk.error.message ?? "The upstream reported an error mid-stream.", chunk.error.code ?? null));
+        controller.enqueue(errorChunk(head, { message: chunk.error.message ?? "The upstream reported an error mid-stream.", code: chunk.error.code ?? null }));
         return;
       }
       if (!chunk || typeof chunk !== "object" || !Array.isArray(chunk.choices)) {
         failed = true;
-        controller.enqueue(errorChunk(id, created, model, "The upstream sent a malformed stream event.", "malformed_upstream_event"));
+        controller.enqueue(errorChunk(head, { message: "The upstream sent a malformed stream event.", code: "malformed_upstream_event" }));
         return;
       }
-      id = chunk.id ?? id;
-      created = chunk.created ?? created;
+      head.id = chunk.id ?? head.id;
+      head.created = chunk.created ?? head.created;
       for (const choice of chunk.choices) {
         const delta = choice.delta as (typeof choice.delta & { reasoning?: string }) | undefined;
         if (delta && typeof delta.reasoning === "string" && delta.reasoning_content === undefined) {
@@ -40,18 +40,7 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
         }
         if (!choice.delta) choice.delta = {};
       }
-      controller.enqueue({ ...(chunk as ChatCompletionChunk), id, created, object: "chat.completion.chunk", model: chunk.model || model });
+      controller.enqueue({ ...(chunk as ChatCompletionChunk), id: head.id, created: head.created, object: "chat.completion.chunk", model: chunk.model || model });
     },
-  };
-}
-
-export function errorChunk(id: string, created: number, model: string, message: string, code: string | null): ChatCompletionChunk {
-  return {
-    id,
-    created,
-    model,
-    object: "chat.completion.chunk",
-    choices: [],
-    error: { message, type: "upstream_error", code, param: null },
   };
 }

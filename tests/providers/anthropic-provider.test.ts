@@ -107,6 +107,25 @@ describe("complete", () => {
     expect(upstream.requests.at(-1)!.body.tools).toEqual([{ name: "read_file", input_schema: { type: "object" } }]);
   });
 
+  test("signed thinking and redacted thinking come back as reasoning_details, in block order", async () => {
+    upstream.enqueue({
+      kind: "reply",
+      reply: {
+        content: [
+          { type: "thinking", thinking: "Check the file first.", signature: "sig-complete-1" },
+          { type: "redacted_thinking", data: "EmwKAhgBRedacted==" },
+          { type: "tool_use", id: "toolu_10", name: "read_file", input: { path: "a.ts" } },
+        ],
+      },
+    });
+    const message = (await provider.complete(call({ ...hello, tools: [{ type: "function", function: { name: "read_file" } }] }))).choices[0]!.message;
+    expect(message.reasoning_content).toBe("Check the file first.");
+    expect(message.reasoning_details).toEqual([
+      { type: "reasoning.text", text: "Check the file first.", signature: "sig-complete-1", format: "anthropic-claude-v1", index: 0 },
+      { type: "reasoning.encrypted", data: "EmwKAhgBRedacted==", format: "anthropic-claude-v1", index: 1 },
+    ]);
+  });
+
   test("models the SDK lists as deprecated cause no stray console output", async () => {
     const warn = spyOn(console, "warn");
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type FieldSupport, geminiModelRules, reasoningEfforts } from "../../src/providers/gemini/gemini-model-rules";
+import { type FieldSupport, geminiEfforts, geminiModelRules } from "../../src/providers/gemini/gemini-model-rules";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
 
@@ -50,7 +50,7 @@ describe("the Gemini rules table", () => {
     if (flash.style !== "budget" || pro.style !== "budget") throw new Error("2.5 models take budgets");
     expect(flash.budgets.none).toBe(0);
     expect(pro.budgets.none).toBe(128);
-    for (const effort of reasoningEfforts) {
+    for (const effort of geminiEfforts) {
       expect(flash.budgets[effort]).toBeLessThanOrEqual(24_576);
       expect(pro.budgets[effort]).toBeLessThanOrEqual(32_768);
     }

@@ -185,6 +185,21 @@ describe("request translation", () => {
     ]);
   });
 
+  test("tool-call arguments that are not a JSON object replay whole under _raw_arguments, as on Anthropic", async () => {
+    await provider.complete({
+      model: "gemini-2.5-flash",
+      signal: signal(),
+      request: request({
+        messages: [
+          { role: "user", content: "Weather?" },
+          { role: "assistant", content: null, tool_calls: [{ id: "call_cut", type: "function", function: { name: "get_weather", arguments: '{"city": "Par' } }] },
+          { role: "tool", tool_call_id: "call_cut", content: "bad arguments" },
+        ],
+      }),
+    });
+    expect((sent().body.contents as unknown[])[1]).toEqual({ role: "model", parts: [{ functionCall: { name: "get_weather", args: { _raw_arguments: '{"city": "Par' } } }] });
+  });
+
   test("a tool result whose call is unknown is refused before anything is sent", async () => {
     const before = upstream.requests.length;
     const failure = await provider

@@ -21,6 +21,11 @@ const text = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choi
 const reasoning = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "").join("");
 const toolDeltas = (chunks: ChatCompletionChunk[]) => chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
 const finishReasons = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.finish_reason).filter(Boolean);
+const reasoningDetails = (chunks: ChatCompletionChunk[]) => chunks.flatMap((chunk) => (chunk.choices[0]?.delta.reasoning_details ? [chunk.choices[0].delta.reasoning_details] : []));
+const readSignature = (fixture: string) =>
+  readAnthropicFixture(fixture)
+    .map((event) => (event as { delta?: { type?: string; signature?: string } }).delta)
+    .find((delta) => delta?.type === "signature_delta")!.signature!;
 
 /** Assembles tool-call deltas exactly as OpenAI clients do: by index, first delta names the call. */
 function assembleToolCalls(chunks: ChatCompletionChunk[]) {
@@ -96,13 +101,56 @@ describe("anthropic events → OpenAI chunks", () => {
     expect(new Set(toolDeltas(chunks).map((delta) => delta.index))).toEqual(new Set([0]));
   });
 
-  test("thinking goes to reasoning_content only; signature and redacted thinking are dropped", async () => {
+  test("thinking goes to reasoning_content, never content; the signed block and redacted thinking are kept as reasoning_details", async () => {
     const chunks = await replay(readAnthropicFixture("thinking"));
-    expect(reasoning(chunks)).toBe("Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3");
+    const thought = "Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3";
+    expect(reasoning(chunks)).toBe(thought);
     expect(text(chunks)).toBe("27 * 453 = 12,231");
-    expect(JSON.stringify(chunks)).not.toContain("EqQBCgIYAhIM");
-    expect(JSON.stringify(chunks)).not.toContain("EmwKAhgB");
+    expect(chunks.some((chunk) => chunk.choices[0]?.delta.content?.includes("EqQBCgIYAhIM"))).toBe(false);
+    // Each block once, whole, when it is complete: the thinking when it stops, the redacted block when it starts.
+    expect(reasoningDetails(chunks)).toEqual([
+      [{ type: "reasoning.text", text: thought, signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds", format: "anthropic-claude-v1", index: 0 }],
+      [{ type: "reasoning.encrypted", data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP", format: "anthropic-claude-v1", index: 1 }],
+    ]);
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 44, completion_tokens: 184, completion_tokens_details: { reasoning_tokens: 150 } });
+  });
+
+  test("signature_delta: the thinking block of a tool-use turn arrives whole, signature included, before the tool call", async () => {
+    const chunks = await replay(readAnthropicFixture("thinking-tool-use"));
+    const detailAt = chunks.findIndex((chunk) => chunk.choices[0]?.delta.reasoning_details);
+    const toolAt = chunks.findIndex((chunk) => chunk.choices[0]?.delta.tool_calls);
+    expect(detailAt).toBeGreaterThan(0);
+    expect(detailAt).toBeLessThan(toolAt);
+    expect(reasoningDetails(chunks)).toEqual([
+      [
+        {
+          type: "reasoning.text",
+          text: "The user wants the weather in Paris. I should call get_weather.",
+          signature: readSignature("thinking-tool-use"),
+          format: "anthropic-claude-v1",
+          index: 0,
+        },
+      ],
+    ]);
+    expect(finishReasons(chunks)).toEqual(["tool_calls"]);
+  });
+
+  test("a thinking block without a signature gives no reasoning_details (nothing Anthropic would take back)", async () => {
+    const events = readAnthropicFixture("thinking-tool-use").filter((event) => (event as { delta?: { type?: string } }).delta?.type !== "signature_delta");
+    const chunks = await replay(events);
+    expect(reasoning(chunks)).toBe("The user wants the weather in Paris. I should call get_weather.");
+    expect(reasoningDetails(chunks)).toEqual([]);
+  });
+
+  test("a signature carried by the block start (a non-incremental upstream) is kept too", async () => {
+    const chunks = await replay([
+      { type: "message_start", message: { id: "msg_1", model: "claude-haiku-4-5", usage: { input_tokens: 1, output_tokens: 1 } } },
+      { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "Short.", signature: "sig-start" } },
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 2 } },
+      { type: "message_stop" },
+    ]);
+    expect(reasoningDetails(chunks)).toEqual([[{ type: "reasoning.text", text: "Short.", signature: "sig-start", format: "anthropic-claude-v1", index: 0 }]]);
   });
 
   test("max_tokens stop becomes finish_reason length", async () => {

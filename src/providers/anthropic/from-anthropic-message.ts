@@ -1,27 +1,37 @@
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
+import type { ReasoningDetail } from "../../chat/reasoning-details";
 import type { AssistantMessage, ChatCompletion, ToolCall } from "../../chat/types";
-import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
-import { mapAnthropicUsage } from "./map-anthropic-usage";
+import { anthropicRedactedThinkingDetail, anthropicThinkingDetail } from "../../stream-transformers/anthropic-reasoning-details";
+import { mapAnthropicStopReason } from "../../stream-transformers/map-anthropic-stop-reason";
+import { mapAnthropicUsage } from "../../stream-transformers/map-anthropic-usage";
 
 /**
  * A non-streaming Anthropic `Message` → an OpenAI chat completion, with the same rules as the
  * stream transformer: text blocks → `content`, thinking → `reasoning_content` (never `content`),
- * tool_use → `tool_calls` (arguments as JSON text), redacted thinking and server-tool blocks
- * dropped. `content` is null when the model only called tools, as OpenAI returns it.
+ * signed thinking and redacted thinking → `reasoning_details` (to come back on the next turn),
+ * tool_use → `tool_calls` (arguments as JSON text), server-tool blocks dropped. `content` is null
+ * when the model only called tools, as OpenAI returns it.
  */
 export function fromAnthropicMessage(message: Message): ChatCompletion {
   let text = "";
   let reasoning = "";
+  const details: ReasoningDetail[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === "text") text += block.text;
-    else if (block.type === "thinking") reasoning += block.thinking;
-    else if (block.type === "tool_use") {
+    else if (block.type === "thinking") {
+      reasoning += block.thinking;
+      const detail = anthropicThinkingDetail(block.thinking, block.signature ?? "", details.length);
+      if (detail) details.push(detail);
+    } else if (block.type === "redacted_thinking") {
+      details.push(anthropicRedactedThinkingDetail(block.data, details.length));
+    } else if (block.type === "tool_use") {
       toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
     }
   }
   const assistant: AssistantMessage = { role: "assistant", content: text === "" && toolCalls.length > 0 ? null : text, refusal: null };
   if (reasoning !== "") assistant.reasoning_content = reasoning;
+  if (details.length > 0) assistant.reasoning_details = details;
   if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
   return {
     id: message.id,

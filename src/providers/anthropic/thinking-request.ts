@@ -1,3 +1,4 @@
+import { isReasoningEffort, type ReasoningEffort } from "../../chat/reasoning-effort";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 
@@ -5,7 +6,8 @@ import type { Logger } from "../../logger";
  * What the client asked of thinking, before any model is considered: OpenAI's `reasoning_effort`,
  * or Anthropic's own `thinking` object (LiteLLM-style), which wins where both are sent.
  */
-export type Effort = "low" | "medium" | "high" | "xhigh";
+/** The efforts with a thinking budget (to-anthropic-thinking.ts); "max" is ignored as unknown. */
+export type Effort = Extract<ReasoningEffort, "low" | "medium" | "high" | "xhigh">;
 
 export type ThinkingRequest =
   | { kind: "off" }
@@ -17,8 +19,8 @@ export type ThinkingRequest =
   /** `thinking: {type: "adaptive"}` from the client, without a reasoning_effort. */
   | { kind: "adaptive" };
 
-const efforts: readonly string[] = ["low", "medium", "high", "xhigh"] satisfies Effort[];
-const isEffort = (value: unknown): value is Effort => typeof value === "string" && efforts.includes(value);
+const efforts: readonly ReasoningEffort[] = ["low", "medium", "high", "xhigh"] satisfies Effort[];
+const isEffort = (value: unknown): value is Effort => isReasoningEffort(value) && efforts.includes(value);
 
 function fromReasoningEffort(effort: unknown, logger: Logger): ThinkingRequest | undefined {
   if (effort == null) return undefined;

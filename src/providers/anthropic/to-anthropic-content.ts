@@ -1,11 +1,12 @@
 import type { DocumentBlockParam, ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { parseDataUrl } from "../../chat/data-url";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
 
 /**
  * OpenAI content parts → Anthropic content blocks, for user turns, tool results and system text.
  * - text → text block (empty text is left out: the API rejects empty text blocks);
- * - image_url: a base64 data URL → base64 image source, an http(s) URL → url image source;
+ * - image_url: a data URL → base64 image source, an http(s) URL → url image source;
  * - file with a PDF data URL → document block;
  * - a `cache_control` a client put on a part (as OpenRouter-style clients do) is kept;
  * - anything else (audio, file ids) is a 400 naming the part: dropping user content would change
@@ -16,17 +17,6 @@ type ContentPart = Exclude<ChatMessage["content"], string | null | undefined>[nu
 
 const imageTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
 type ImageType = (typeof imageTypes)[number];
-
-interface DataUrl {
-  mediaType: string;
-  data: string;
-}
-
-function parseDataUrl(url: string): DataUrl | undefined {
-  const match = /^data:([^;,]+)((?:;[^;,]*)*);base64,(.*)$/s.exec(url);
-  if (!match) return undefined;
-  return { mediaType: match[1]!.toLowerCase(), data: match[3]! };
-}
 
 function cacheControl(part: Record<string, unknown>): Pick<TextBlockParam, "cache_control"> {
   const value = part.cache_control as { type?: unknown; ttl?: unknown } | undefined;
@@ -40,7 +30,7 @@ function imageBlock(part: ContentPart, param: string): ImageBlockParam {
   if (typeof url !== "string" || url === "") throw invalidRequest("image_url.url is required.", param);
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url }, ...cacheControl(part) };
   const parsed = parseDataUrl(url);
-  if (!parsed) throw invalidRequest("image_url.url must be an http(s) URL or a base64 data URL.", param);
+  if (!parsed) throw invalidRequest("image_url.url must be an http(s) URL or a data URL.", param);
   const mediaType = parsed.mediaType === "image/jpg" ? "image/jpeg" : parsed.mediaType;
   if (!imageTypes.includes(mediaType as ImageType)) {
     throw invalidRequest(`Anthropic accepts images as ${imageTypes.join(", ")}; got ${parsed.mediaType}.`, param);

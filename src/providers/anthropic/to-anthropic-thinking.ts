@@ -3,6 +3,7 @@ import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import type { AnthropicModelRules } from "./anthropic-model-rules";
 import { type Effort, type ThinkingRequest, thinkingRequest } from "./thinking-request";
+import { startsWithThinking } from "./to-anthropic-thinking-blocks";
 
 /**
  * The client's reasoning request (thinking-request.ts) in the form the model takes (its rules row):
@@ -10,9 +11,10 @@ import { type Effort, type ThinkingRequest, thinkingRequest } from "./thinking-r
  * Manual-budget models (Claude 4.5 and older): `{type: "enabled", budget_tokens}`, budgets by effort
  * below; "none" and "minimal" leave thinking off. Left off too, with a log line, where the API
  * would reject it: the model cannot think (catalog capability); tool use is forced (any/tool is
- * incompatible with thinking); the last assistant turn holds tool_use blocks (with thinking on, that
- * turn must start with its signed thinking block, which OpenAI clients do not keep); the budget (at
- * least 1024, below max_tokens) does not fit in max_tokens.
+ * incompatible with thinking); the last assistant turn holds tool_use blocks without its signed
+ * thinking block (with thinking on, that turn must start with it; a client that echoes the
+ * `reasoning_details` of the answer brings it back, and thinking stays on across the tool loop);
+ * the budget (at least 1024, below max_tokens) does not fit in max_tokens.
  *
  * Adaptive models (Claude 5.x): `{type: "adaptive", display: "summarized"}` and `output_config.effort`
  * ("minimal" → low). `display: "summarized"` because these models omit the thinking text by default,
@@ -38,9 +40,9 @@ export interface AnthropicThinkingFields {
   effort?: Effort;
 }
 
-function lastAssistantUsesTools(messages: MessageParam[]): boolean {
+function lastAssistantUsesToolsWithoutThinking(messages: MessageParam[]): boolean {
   const last = messages.findLast((message) => message.role === "assistant");
-  return Array.isArray(last?.content) && last.content.some((block) => block.type === "tool_use");
+  return Array.isArray(last?.content) && last.content.some((block) => block.type === "tool_use") && !startsWithThinking(last.content);
 }
 
 function manualThinking(wanted: ThinkingRequest, context: ThinkingContext, logger: Logger): AnthropicThinkingFields {
@@ -53,7 +55,7 @@ function manualThinking(wanted: ThinkingRequest, context: ThinkingContext, logge
   if (wanted.kind === "adaptive") return skip(`${context.rules.family} takes a manual budget, not adaptive thinking`);
   if (!context.modelCanThink) return skip("the model does not support it");
   if (context.toolChoice?.type === "any" || context.toolChoice?.type === "tool") return skip("tool use is forced");
-  if (lastAssistantUsesTools(context.messages)) return skip("the last assistant turn has tool calls without its signed thinking block");
+  if (lastAssistantUsesToolsWithoutThinking(context.messages)) return skip("the last assistant turn has tool calls without its signed thinking block");
   const requested = wanted.kind === "budget" ? wanted.budget : THINKING_BUDGETS[wanted.effort];
   const budget = Math.min(requested, context.maxTokens - 1);
   if (budget < MINIMUM_BUDGET) return skip(`max_tokens ${context.maxTokens} leaves no room for the minimum budget of ${MINIMUM_BUDGET}`);

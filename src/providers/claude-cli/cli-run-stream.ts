@@ -1,3 +1,4 @@
+import { type ChunkHead, deltaChunk, errorChunk } from "../../chat/chunks";
 import type { ChatCompletionChunk } from "../../chat/types";
 import { ProxyError } from "../../errors";
 import { type ClaudeCliExitEvent, createClaudeCliEventTransformer } from "../../stream-transformers/claude-cli-events";
@@ -28,9 +29,8 @@ type Next = { kind: "chunk"; chunk: ChatCompletionChunk } | { kind: "done" } | {
 
 export async function startRunStream(options: RunStreamOptions): Promise<ReadableStream<ChatCompletionChunk>> {
   const { child, signal } = options;
-  const id = `chatcmpl-${crypto.randomUUID()}`;
-  const created = Math.floor(Date.now() / 1000);
-  const chunks = cliEvents(child).pipeThrough(createClaudeCliEventTransformer({ model: options.model, id, created }));
+  const head: ChunkHead = { id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000), model: options.model };
+  const chunks = cliEvents(child).pipeThrough(createClaudeCliEventTransformer(head));
   const reader = chunks.getReader();
 
   let abortWaiter: (() => void) | undefined;
@@ -87,14 +87,7 @@ export async function startRunStream(options: RunStreamOptions): Promise<Readabl
     throw new ProxyError(failure.status, message, { type: failure.type, code: failure.code, retryable: true });
   }
 
-  const notice = (content: string): ChatCompletionChunk => ({
-    id,
-    created,
-    model: options.model,
-    object: "chat.completion.chunk",
-    choices: [{ index: 0, delta: { content }, finish_reason: null }],
-  });
-  const pending: ChatCompletionChunk[] = [first.chunk, ...(options.notices ?? []).map(notice)];
+  const pending: ChatCompletionChunk[] = [first.chunk, ...(options.notices ?? []).map((content) => deltaChunk(head, { content }))];
   let finished = false;
   return new ReadableStream<ChatCompletionChunk>(
     {
@@ -118,7 +111,7 @@ export async function startRunStream(options: RunStreamOptions): Promise<Readabl
           controller.enqueue({ ...result.chunk, error: { ...result.chunk.error, message: await withStderr(result.chunk.error.message) } });
         } else if (result.kind === "idle") {
           const message = await withStderr(idleMessage());
-          controller.enqueue({ id, created, model: options.model, object: "chat.completion.chunk", choices: [], error: { message, type: "timeout_error", code: "upstream_timeout", param: null } });
+          controller.enqueue(errorChunk(head, { message, type: "timeout_error", code: "upstream_timeout" }));
         }
         await stop();
         controller.close();

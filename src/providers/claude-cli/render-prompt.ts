@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest } from "../../chat/request-schema";
 import { messageText } from "../../chat/request-schema";
+import { collectSystemMessages, systemPromptText } from "../../chat/system-messages";
 import { invalidRequest } from "../../errors";
 
 /**
@@ -22,9 +23,9 @@ const transcriptIntro =
 
 export function renderPrompt(request: ChatRequest): CliPrompt {
   rejectNonTextParts(request.messages);
-  const system = request.messages.filter((message) => message.role === "system" || message.role === "developer");
-  const turns = request.messages.filter((message) => message.role !== "system" && message.role !== "developer");
-  const systemPrompt = system.map((message) => messageText(message.content)).filter((text) => text !== "").join("\n\n");
+  const { system, conversation } = collectSystemMessages(request.messages);
+  const systemPrompt = systemPromptText(system);
+  const turns = conversation.map(({ message }) => message);
 
   const only = turns[0];
   const prompt = turns.length === 1 && only?.role === "user" ? messageText(only.content) : [transcriptIntro, ...turns.map(renderTurn)].join("\n\n");

@@ -1,10 +1,10 @@
 import type { GenerateContentResponse } from "@google/genai";
 import type { AssistantMessage, ChatCompletion, ToolCall } from "../../chat/types";
 import { ProxyError } from "../../errors";
-import { createToolCallId } from "./gemini-tool-call-id";
-import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
-import { type GeminiUsageMetadata, mapGeminiUsage } from "./map-gemini-usage";
-import { blockedPromptMessage, readGeminiParts } from "./read-gemini-parts";
+import { createToolCallId } from "../../stream-transformers/gemini-tool-call-id";
+import { mapGeminiFinishReason } from "../../stream-transformers/map-gemini-finish-reason";
+import { type GeminiUsageMetadata, mapGeminiUsage } from "../../stream-transformers/map-gemini-usage";
+import { blockedPromptMessage, readGeminiParts } from "../../stream-transformers/read-gemini-parts";
 
 /**
  * A non-streaming Gemini response as a chat completion. Function calls get fresh `call_…` ids;

@@ -1,3 +1,5 @@
+import { type ReasoningEffort, reasoningEfforts } from "../../chat/reasoning-effort";
+
 /**
  * What each Gemini model family takes on `generateContent`, as data: the request translation
  * reads these rows and never branches on a model name. The first row whose pattern matches the
@@ -30,18 +32,18 @@
  *   or for `toolConfig.functionCallingConfig` (AUTO / ANY / NONE, allowedFunctionNames).
  */
 
-/** OpenAI's `reasoning_effort` values. */
-export const reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
-export type ReasoningEffort = (typeof reasoningEfforts)[number];
+/** The efforts Gemini settings exist for: all but "max", which is dropped as unknown. */
+export type GeminiEffort = Exclude<ReasoningEffort, "max">;
+export const geminiEfforts: readonly GeminiEffort[] = reasoningEfforts.filter((effort): effort is GeminiEffort => effort !== "max");
 
 /** The `thinkingLevel` values of @google/genai's ThinkingLevel enum (the wire spelling). */
 export type GeminiThinkingLevel = "MINIMAL" | "LOW" | "MEDIUM" | "HIGH" | "XHIGH";
 
 export type GeminiThinking =
   /** `thinkingConfig.thinkingBudget` in tokens; 0 turns thinking off. A level is a 400. */
-  | { style: "budget"; budgets: Record<ReasoningEffort, number> }
+  | { style: "budget"; budgets: Record<GeminiEffort, number> }
   /** `thinkingConfig.thinkingLevel`; a budget is a 400 (Gemini 4) or ignored. Thinking cannot be turned off. */
-  | { style: "level"; levels: Record<ReasoningEffort, GeminiThinkingLevel> };
+  | { style: "level"; levels: Record<GeminiEffort, GeminiThinkingLevel> };
 
 /** What the model does with an OpenAI sampling field: take it, ignore it (so it is not sent), or answer 400. */
 export type FieldSupport = "accepted" | "ignored" | "rejected";
@@ -60,9 +62,9 @@ export interface GeminiModelRules {
 const flashBudgets = { none: 0, minimal: 1024, low: 1024, medium: 8192, high: 24_576, xhigh: 24_576 };
 const proBudgets = { none: 128, minimal: 1024, low: 1024, medium: 8192, high: 24_576, xhigh: 32_768 };
 // Levels: efforts a model has no level for become its nearest one.
-const levelsLowToHigh: Record<ReasoningEffort, GeminiThinkingLevel> = { none: "LOW", minimal: "LOW", low: "LOW", medium: "MEDIUM", high: "HIGH", xhigh: "HIGH" };
-const levelsLowToXhigh: Record<ReasoningEffort, GeminiThinkingLevel> = { ...levelsLowToHigh, xhigh: "XHIGH" };
-const levelsMinimalToHigh: Record<ReasoningEffort, GeminiThinkingLevel> = { ...levelsLowToHigh, none: "MINIMAL", minimal: "MINIMAL" };
+const levelsLowToHigh: Record<GeminiEffort, GeminiThinkingLevel> = { none: "LOW", minimal: "LOW", low: "LOW", medium: "MEDIUM", high: "HIGH", xhigh: "HIGH" };
+const levelsLowToXhigh: Record<GeminiEffort, GeminiThinkingLevel> = { ...levelsLowToHigh, xhigh: "XHIGH" };
+const levelsMinimalToHigh: Record<GeminiEffort, GeminiThinkingLevel> = { ...levelsLowToHigh, none: "MINIMAL", minimal: "MINIMAL" };
 
 const allSampling: Record<SamplingField, FieldSupport> = { temperature: "accepted", top_p: "accepted", presence_penalty: "accepted", frequency_penalty: "accepted" };
 const noPenalties: Record<SamplingField, FieldSupport> = { ...allSampling, presence_penalty: "rejected", frequency_penalty: "rejected" };

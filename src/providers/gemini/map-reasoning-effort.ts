@@ -1,6 +1,6 @@
 import type { ThinkingConfig, ThinkingLevel } from "@google/genai";
 import type { Logger } from "../../logger";
-import { type GeminiModelRules, type ReasoningEffort, reasoningEfforts } from "./gemini-model-rules";
+import { type GeminiEffort, type GeminiModelRules, geminiEfforts } from "./gemini-model-rules";
 
 /**
  * OpenAI's `reasoning_effort` as the model's thinking config, read from its rules row: a budget
@@ -11,7 +11,7 @@ import { type GeminiModelRules, type ReasoningEffort, reasoningEfforts } from ".
  */
 export function mapReasoningEffort(effort: unknown, model: string, rules: GeminiModelRules, logger: Logger): ThinkingConfig | undefined {
   if (effort == null) return undefined;
-  if (!isReasoningEffort(effort)) {
+  if (!isGeminiEffort(effort)) {
     logger.debug("dropped an unknown reasoning_effort", { model, effort });
     return undefined;
   }
@@ -28,6 +28,6 @@ export function mapReasoningEffort(effort: unknown, model: string, rules: Gemini
   return effort === "none" ? { thinkingLevel } : { thinkingLevel, includeThoughts: true };
 }
 
-function isReasoningEffort(value: unknown): value is ReasoningEffort {
-  return typeof value === "string" && (reasoningEfforts as readonly string[]).includes(value);
+function isGeminiEffort(value: unknown): value is GeminiEffort {
+  return typeof value === "string" && (geminiEfforts as readonly string[]).includes(value);
 }

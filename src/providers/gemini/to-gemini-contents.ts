@@ -1,5 +1,8 @@
 import type { Content, Part } from "@google/genai";
+import { mergeSameRoleTurns, type Turn } from "../../chat/merge-turns";
 import { type ChatMessage, messageText } from "../../chat/request-schema";
+import { collectSystemMessages, systemPromptText } from "../../chat/system-messages";
+import { RAW_ARGUMENTS_KEY, parseToolArguments } from "../../chat/tool-arguments";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
 import { toGeminiParts } from "./to-gemini-parts";
@@ -15,7 +18,8 @@ import { requiresThoughtSignature, SKIP_SIGNATURE_VALIDATOR } from "./thought-si
  *   door marks failed tool runs) goes in `response.error`, anything else in `response.output`,
  *   the keys Google documents for function responses;
  * - consecutive turns of one role are merged, since Gemini expects all responses to one model
- *   turn's calls in a single turn.
+ *   turn's calls in a single turn;
+ * - tool-call arguments that are not a JSON object travel as `_raw_arguments` (chat/tool-arguments.ts).
  */
 export interface GeminiContents {
   systemInstruction?: Content;
@@ -30,24 +34,13 @@ export interface ContentsOptions {
 }
 
 export function toGeminiContents(messages: ChatMessage[], options: ContentsOptions): GeminiContents {
-  const systemTexts: string[] = [];
-  const contents: Content[] = [];
+  const { system, conversation } = collectSystemMessages(messages);
+  const turns: Array<Turn<"user" | "model", Part>> = [];
   const toolNames = new Map<string, string>();
-  const push = (role: "user" | "model", parts: Part[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last?.role === role) last.parts = [...(last.parts ?? []), ...parts];
-    else contents.push({ role, parts });
-  };
+  const push = (role: "user" | "model", parts: Part[]) => turns.push({ role, parts });
 
-  for (const [index, message] of messages.entries()) {
+  for (const { message, index } of conversation) {
     switch (message.role) {
-      case "system":
-      case "developer": {
-        const text = messageText(message.content);
-        if (text !== "") systemTexts.push(text);
-        break;
-      }
       case "user":
         push("user", toGeminiParts(message.content, options.logger));
         break;
@@ -71,8 +64,9 @@ export function toGeminiContents(messages: ChatMessage[], options: ContentsOptio
     }
   }
 
-  const result: GeminiContents = { contents };
-  if (systemTexts.length > 0) result.systemInstruction = { parts: [{ text: systemTexts.join("\n\n") }] };
+  const result: GeminiContents = { contents: mergeSameRoleTurns(turns) };
+  const systemText = systemPromptText(system);
+  if (systemText !== "") result.systemInstruction = { parts: [{ text: systemText }] };
   return result;
 }
 
@@ -85,7 +79,7 @@ function assistantParts(message: AssistantMessage, toolNames: Map<string, string
   const calls = message.tool_calls ?? [];
   for (const [position, call] of calls.entries()) {
     toolNames.set(call.id, call.function.name);
-    const part: Part = { functionCall: { name: call.function.name, args: parseArguments(call.function.arguments, options.logger) } };
+    const part: Part = { functionCall: { name: call.function.name, args: toolArguments(call.function.arguments, options.logger) } };
     const signature = options.signatureFor(call.id);
     if (signature) part.thoughtSignature = signature;
     // Only the first call of a turn carries a signature (parallel calls share it).
@@ -95,7 +89,7 @@ function assistantParts(message: AssistantMessage, toolNames: Map<string, string
   const legacyCall = message.function_call as { name?: unknown; arguments?: unknown } | undefined;
   if (calls.length === 0 && legacyCall && typeof legacyCall.name === "string") {
     const args = typeof legacyCall.arguments === "string" ? legacyCall.arguments : "";
-    parts.push({ functionCall: { name: legacyCall.name, args: parseArguments(args, options.logger) } });
+    parts.push({ functionCall: { name: legacyCall.name, args: toolArguments(args, options.logger) } });
   }
   return parts;
 }
@@ -104,15 +98,8 @@ function functionResponsePart(name: string, text: string, isError: boolean): Par
   return { functionResponse: { name, response: isError ? { error: text } : { output: text } } };
 }
 
-/** Gemini wants call arguments as an object; a call the model cut short replays as `{}`. */
-function parseArguments(text: string, logger: Logger): Record<string, unknown> {
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  logger.debug("replaying tool call arguments that are not a JSON object as {}", { length: text.length });
-  return {};
+function toolArguments(text: string, logger: Logger): Record<string, unknown> {
+  const { input, malformed } = parseToolArguments(text);
+  if (malformed) logger.warn(`tool call arguments are not a JSON object; passed to Gemini as ${RAW_ARGUMENTS_KEY}`, { length: text.length });
+  return input;
 }

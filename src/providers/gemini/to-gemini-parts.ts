@@ -1,4 +1,5 @@
 import type { Part } from "@google/genai";
+import { parseDataUrl } from "../../chat/data-url";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
@@ -63,26 +64,12 @@ function urlPart(url: string): Part {
   if (url.startsWith("data:")) {
     const inline = parseDataUrl(url);
     if (!inline) throw invalidRequest("A data URL in the message could not be read.", "messages");
-    return { inlineData: inline };
+    return { inlineData: { mimeType: inline.mediaType, data: inline.data } };
   }
   if (/^https?:\/\//i.test(url) || url.startsWith("gs://")) {
     return { fileData: { fileUri: url, mimeType: guessMimeType(url) } };
   }
   throw invalidRequest("Only data: and http(s) URLs are supported for media parts.", "messages");
-}
-
-export function parseDataUrl(url: string): { mimeType: string; data: string } | undefined {
-  const match = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s.exec(url);
-  if (!match) return undefined;
-  const mimeType = match[1] || "text/plain";
-  const isBase64 = (match[2] ?? "").split(";").includes("base64");
-  const payload = match[3] ?? "";
-  try {
-    const data = isBase64 ? payload : Buffer.from(decodeURIComponent(payload), "utf8").toString("base64");
-    return { mimeType, data };
-  } catch {
-    return undefined;
-  }
 }
 
 function guessMimeType(url: string): string {

@@ -1,5 +1,6 @@
+import { type ReasoningEffort, isReasoningEffort, reasoningEfforts } from "../../chat/reasoning-effort";
 import type { Logger } from "../../logger";
-import { type ModelWireRules, type ReasoningEffort, effortScale } from "./model-wire-rules";
+import type { ModelWireRules } from "./model-wire-rules";
 
 /** Sampling parameters reasoning models answer with a 400 ("Unsupported parameter"). */
 export const samplingParameters = ["temperature", "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias"] as const;
@@ -49,7 +50,7 @@ function hasFunctionTools(body: Record<string, unknown>): boolean {
 
 function mapEffort(body: Record<string, unknown>, accepted: readonly ReasoningEffort[], rules: ModelWireRules, logger: Logger): void {
   const requested = body.reasoning_effort;
-  if (requested == null || accepted.includes(requested as ReasoningEffort)) return;
+  if (requested == null || (isReasoningEffort(requested) && accepted.includes(requested))) return;
   const nearest = typeof requested === "string" ? nearestEffort(requested, accepted) : undefined;
   if (nearest === undefined) {
     delete body.reasoning_effort;
@@ -62,13 +63,13 @@ function mapEffort(body: Record<string, unknown>, accepted: readonly ReasoningEf
 
 /** The accepted effort closest on the scale; on a tie the stronger one. Undefined for an unknown value. */
 export function nearestEffort(requested: string, accepted: readonly ReasoningEffort[]): ReasoningEffort | undefined {
-  const position = effortScale.indexOf(requested as ReasoningEffort);
-  if (position < 0 || accepted.length === 0) return undefined;
+  if (!isReasoningEffort(requested) || accepted.length === 0) return undefined;
+  const position = reasoningEfforts.indexOf(requested);
   let best: ReasoningEffort | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const effort of accepted) {
-    const distance = Math.abs(effortScale.indexOf(effort) - position);
-    const stronger = best !== undefined && effortScale.indexOf(effort) > effortScale.indexOf(best);
+    const distance = Math.abs(reasoningEfforts.indexOf(effort) - position);
+    const stronger = best !== undefined && reasoningEfforts.indexOf(effort) > reasoningEfforts.indexOf(best);
     if (distance < bestDistance || (distance === bestDistance && stronger)) {
       best = effort;
       bestDistance = distance;

@@ -1,12 +1,10 @@
+import type { ReasoningEffort } from "../../chat/reasoning-effort";
+
 /**
  * What one model accepts on the chat-completions wire, as data. A provider that knows its models
  * (OpenAI) hands the request translation a row per model; the translation reads the row and never
  * branches on a model name. Rows live with the provider (src/providers/openai/openai-model-rules.ts).
  */
-
-/** `reasoning_effort` values, weakest first (the order the nearest-value mapping walks). */
-export const effortScale = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
-export type ReasoningEffort = (typeof effortScale)[number];
 
 /**
  * When a parameter is accepted:

@@ -1,4 +1,4 @@
-import type { Usage } from "../../chat/types";
+import type { Usage } from "../chat/types";
 
 /** The usage fields Anthropic reports, on a `Message` or cumulatively on `message_delta`. */
 export interface AnthropicUsageCounts {

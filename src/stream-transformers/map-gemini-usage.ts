@@ -1,4 +1,4 @@
-import type { Usage } from "../../chat/types";
+import type { Usage } from "../chat/types";
 
 /** The `usageMetadata` fields the proxy reads (the REST shape; the SDK passes it through as is). */
 export interface GeminiUsageMetadata {

@@ -1,4 +1,4 @@
-import type { FinishReason } from "../../chat/types";
+import type { FinishReason } from "../chat/types";
 
 /** Gemini finish reasons that mean a safety or policy filter cut the answer. */
 const filtered = new Set([

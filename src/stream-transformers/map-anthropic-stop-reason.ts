@@ -1,4 +1,4 @@
-import type { FinishReason } from "../../chat/types";
+import type { FinishReason } from "../chat/types";
 
 /**
  * Anthropic `stop_reason` → OpenAI `finish_reason`. `pause_turn` (a server tool paused a long

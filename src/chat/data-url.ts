@@ -1,0 +1,27 @@
+/**
+ * A `data:` URL (RFC 2397) as a media type and base64 data, the form every upstream takes inline
+ * media in. The media type is lower-cased (media types are case-insensitive) and defaults to
+ * text/plain, as the RFC says; a payload without `;base64` is percent-decoded and re-encoded as
+ * base64. Undefined for anything that is not a readable data URL.
+ */
+export interface DataUrl {
+  mediaType: string;
+  /** Base64, without the `data:…,` prefix. */
+  data: string;
+}
+
+const dataUrlPattern = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
+
+export function parseDataUrl(url: string): DataUrl | undefined {
+  const match = dataUrlPattern.exec(url);
+  if (!match) return undefined;
+  const mediaType = (match[1] ?? "").trim().toLowerCase() || "text/plain";
+  const isBase64 = (match[2] ?? "").split(";").some((parameter) => parameter.trim().toLowerCase() === "base64");
+  const payload = match[3] ?? "";
+  if (isBase64) return { mediaType, data: payload };
+  try {
+    return { mediaType, data: Buffer.from(decodeURIComponent(payload), "utf8").toString("base64") };
+  } catch {
+    return undefined;
+  }
+}
