@@ -15,7 +15,8 @@ import { segmentText } from "./segment-text";
  */
 export type TextContext = "prose" | "output" | "verbatim";
 
-type Step = readonly [TransformKind, (body: string) => string];
+export type TextStep = readonly [TransformKind, (body: string) => string];
+type Step = TextStep;
 
 const PROSE_STEPS: readonly Step[] = [
   ["terminal", renderTerminal],
@@ -49,9 +50,9 @@ function splitBody(text: string, atLineStart: boolean, atTextEnd: boolean): Body
   return { head, body: rest.slice(0, lastNewline + 1), tail: rest.slice(lastNewline + 1) };
 }
 
-export function compressText(text: string, context: TextContext, stats: CompressionStats, where: string): string {
+/** `steps` is the context's list; tests pass their own to show that a failing step is skipped. */
+export function compressText(text: string, context: TextContext, stats: CompressionStats, where: string, steps: readonly Step[] = context === "output" ? OUTPUT_STEPS : PROSE_STEPS): string {
   if (context === "verbatim" || text === "") return text;
-  const steps = context === "output" ? OUTPUT_STEPS : PROSE_STEPS;
   if (!MAY_CHANGE.test(text) && (context === "prose" || !hasRepeatedLines(text))) return text;
   let pieces: Array<Body | string>;
   try {
