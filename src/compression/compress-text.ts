@@ -1,4 +1,5 @@
 import { type CompressionStats, recordTransform, type TransformKind } from "./compression-stats";
+import type { BodyEdges } from "./line-kinds";
 import { collapseBlankLines, normalizeLineEndings, trimTrailingWhitespace } from "./line-whitespace";
 import { renderTerminal } from "./render-terminal";
 import { collapseRepeatedLines, hasRepeatedLines } from "./repeated-lines";
@@ -15,7 +16,7 @@ import { segmentText } from "./segment-text";
  */
 export type TextContext = "prose" | "output" | "verbatim";
 
-export type TextStep = readonly [TransformKind, (body: string) => string];
+export type TextStep = readonly [TransformKind, (body: string, edges: BodyEdges) => string];
 type Step = TextStep;
 
 const PROSE_STEPS: readonly Step[] = [
@@ -33,21 +34,23 @@ interface Body {
   head: string;
   body: string;
   tail: string;
+  edges: BodyEdges;
 }
 
 /** A text segment as its whole lines (`body`) between partial lines shared with neighbouring verbatim segments. */
-function splitBody(text: string, atLineStart: boolean, atTextEnd: boolean): Body {
+function splitBody(text: string, atLineStart: boolean, atTextStart: boolean, atTextEnd: boolean): Body {
   let head = "";
   let rest = text;
+  const edges = { codeBefore: !atTextStart, codeAfter: !atTextEnd };
   if (!atLineStart) {
     const newline = rest.indexOf("\n");
-    if (newline === -1) return { head: text, body: "", tail: "" };
+    if (newline === -1) return { head: text, body: "", tail: "", edges };
     head = rest.slice(0, newline + 1);
     rest = rest.slice(newline + 1);
   }
-  if (atTextEnd || rest.endsWith("\n")) return { head, body: rest, tail: "" };
+  if (atTextEnd || rest.endsWith("\n")) return { head, body: rest, tail: "", edges };
   const lastNewline = rest.lastIndexOf("\n");
-  return { head, body: rest.slice(0, lastNewline + 1), tail: rest.slice(lastNewline + 1) };
+  return { head, body: rest.slice(0, lastNewline + 1), tail: rest.slice(lastNewline + 1), edges };
 }
 
 /** `steps` is the context's list; tests pass their own to show that a failing step is skipped. */
@@ -57,7 +60,7 @@ export function compressText(text: string, context: TextContext, stats: Compress
   let pieces: Array<Body | string>;
   try {
     const segments = segmentText(text);
-    pieces = segments.map((segment, index) => (segment.verbatim ? segment.text : splitBody(segment.text, segment.atLineStart, index === segments.length - 1)));
+    pieces = segments.map((segment, index) => (segment.verbatim ? segment.text : splitBody(segment.text, segment.atLineStart, index === 0, index === segments.length - 1)));
   } catch {
     stats.skipped.push({ step: "segmentation", where });
     return text;
@@ -68,7 +71,7 @@ export function compressText(text: string, context: TextContext, stats: Compress
       let changed = false;
       const next = pieces.map((piece) => {
         if (typeof piece === "string" || piece.body === "") return piece;
-        const body = step(piece.body);
+        const body = step(piece.body, piece.edges);
         if (body === piece.body) return piece;
         saved += piece.body.length - body.length;
         changed = true;

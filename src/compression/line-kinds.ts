@@ -12,7 +12,19 @@ export function lineCount(lines: string[]): number {
   return lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
 }
 
-export function classifyLines(lines: string[]): LineKind[] {
+/**
+ * Whether the line just outside a body may be code: a body that borders a verbatim segment (a
+ * fence, an element, a tag in the middle of an indented line) cannot see that line, so a blank run
+ * at that edge next to an indented line is treated as inside code.
+ */
+export interface BodyEdges {
+  codeBefore: boolean;
+  codeAfter: boolean;
+}
+
+export const NO_EDGES: BodyEdges = { codeBefore: false, codeAfter: false };
+
+export function classifyLines(lines: string[], edges: BodyEdges = NO_EDGES): LineKind[] {
   const count = lineCount(lines);
   const kinds: LineKind[] = new Array(count);
   for (let index = 0; index < count; index++) {
@@ -29,7 +41,9 @@ export function classifyLines(lines: string[]): LineKind[] {
     }
     let end = index;
     while (end < count && kinds[end] === "blank") end += 1;
-    if (index > 0 && end < count && kinds[index - 1] === "indented" && kinds[end] === "indented") {
+    const before = index > 0 ? kinds[index - 1] === "indented" : edges.codeBefore;
+    const after = end < count ? kinds[end] === "indented" : edges.codeAfter;
+    if (before && after) {
       for (let inner = index; inner < end; inner++) kinds[inner] = "blank-in-code";
     }
     index = end;

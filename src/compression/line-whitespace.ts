@@ -1,4 +1,4 @@
-import { classifyLines, lineCount } from "./line-kinds";
+import { type BodyEdges, NO_EDGES, classifyLines, lineCount } from "./line-kinds";
 
 /**
  * Whitespace at line level, outside anything that may be code: CRLF line endings become LF,
@@ -9,10 +9,10 @@ import { classifyLines, lineCount } from "./line-kinds";
 
 const MAX_BLANK_RUN = 2;
 
-export function normalizeLineEndings(body: string): string {
+export function normalizeLineEndings(body: string, edges: BodyEdges = NO_EDGES): string {
   if (!body.includes("\r\n")) return body;
   const lines = body.split("\n");
-  const kinds = classifyLines(lines);
+  const kinds = classifyLines(lines, edges);
   for (let index = 0; index < kinds.length; index++) {
     const kind = kinds[index];
     const line = lines[index]!;
@@ -22,10 +22,10 @@ export function normalizeLineEndings(body: string): string {
   return lines.join("\n");
 }
 
-export function trimTrailingWhitespace(body: string): string {
+export function trimTrailingWhitespace(body: string, edges: BodyEdges = NO_EDGES): string {
   if (!/[ \t]\r?(?:\n|$)/.test(body)) return body;
   const lines = body.split("\n");
-  const kinds = classifyLines(lines);
+  const kinds = classifyLines(lines, edges);
   for (let index = 0; index < kinds.length; index++) {
     const kind = kinds[index];
     if (kind === "flush" || kind === "blank") lines[index] = lines[index]!.replace(/[ \t]+(\r?)$/, "$1");
@@ -33,10 +33,10 @@ export function trimTrailingWhitespace(body: string): string {
   return lines.join("\n");
 }
 
-export function collapseBlankLines(body: string): string {
+export function collapseBlankLines(body: string, edges: BodyEdges = NO_EDGES): string {
   if (!/\n[ \t]*\r?\n[ \t]*\r?\n[ \t]*\r?\n/.test(`\n${body}`)) return body;
   const lines = body.split("\n");
-  const kinds = classifyLines(lines);
+  const kinds = classifyLines(lines, edges);
   const count = lineCount(lines);
   const kept: string[] = [];
   let run = 0;

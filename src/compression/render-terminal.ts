@@ -111,7 +111,7 @@ class Screen {
   private escape(sequence: string): void {
     if (sequence === "7") this.saved = { row: this.row, column: this.column };
     else if (sequence === "8") ({ row: this.row, column: this.column } = this.saved);
-    else if (sequence === "M") this.row = Math.max(0, this.row - 1);
+    else if (sequence === "M") this.up(1);
     else if (!HARMLESS_ESCAPES.has(sequence)) throw new CannotEmulate();
   }
 
@@ -156,10 +156,10 @@ class Screen {
         this.column = Math.max(0, this.column - count);
         return;
       case "A":
-        this.row = Math.max(0, this.row - count);
+        this.up(count);
         return;
       case "F":
-        this.row = Math.max(0, this.row - count);
+        this.up(count);
         this.column = 0;
         return;
       case "B":
@@ -178,6 +178,12 @@ class Screen {
       default:
         throw new CannotEmulate();
     }
+  }
+
+  /** Rows above the first one of this text were printed by something we cannot see: no guessing. */
+  private up(count: number): void {
+    if (count > this.row) throw new CannotEmulate();
+    this.row -= count;
   }
 
   private eraseInLine(mode: number): void {

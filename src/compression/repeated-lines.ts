@@ -1,4 +1,4 @@
-import { classifyLines, lineCount } from "./line-kinds";
+import { type BodyEdges, NO_EDGES, classifyLines, lineCount } from "./line-kinds";
 
 /**
  * Runs of identical lines in tool output (progress ticks, polling loops, the same warning a
@@ -19,10 +19,10 @@ export function parseRepeatMarker(line: string): number | undefined {
   return match ? Number(match[1]!.replaceAll(",", "")) : undefined;
 }
 
-export function collapseRepeatedLines(body: string): string {
+export function collapseRepeatedLines(body: string, edges: BodyEdges = NO_EDGES): string {
   if (!hasRepeatedLines(body)) return body;
   const lines = body.split("\n");
-  const kinds = classifyLines(lines);
+  const kinds = classifyLines(lines, edges);
   const count = lineCount(lines);
   const kept: string[] = [];
   let index = 0;

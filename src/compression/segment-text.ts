@@ -48,17 +48,25 @@ export function segmentText(text: string): Segment[] {
         cursor = nextAngle = text.indexOf("<", cursor + 1);
         continue;
       }
-      if (isProseTag(tag.name) || tag.selfClosing || (tag.closing && !isCodeTag(tag.name))) {
-        pushVerbatim(tag.start, tag.end);
-      } else if (tag.closing) {
-        // A code element closed here but not opened in this text (it began in an earlier part):
-        // whatever came before may be its contents.
+      const prose = isProseTag(tag.name) || tag.selfClosing;
+      const end = prose || tag.closing ? -1 : elementEnd(text, tag);
+      const codeBoundary = !prose && isCodeTag(tag.name);
+      if (end !== -1) {
+        pushVerbatim(tag.start, end); // an element that may hold code: all of it, tags included
+      } else if (codeBoundary && tag.closing) {
+        // A code element closed here but opened in an earlier part: what came before may be its contents.
         segments.length = 0;
         textStart = 0;
         pushVerbatim(0, tag.end);
+      } else if (codeBoundary) {
+        pushVerbatim(tag.start, text.length); // opened here, closed in a later part
+      } else if (text.slice(tag.start, tag.end).includes("\n")) {
+        pushVerbatim(tag.start, tag.end); // a tag spread over lines: trailing spaces inside it are its own
       } else {
-        const end = elementEnd(text, tag);
-        pushVerbatim(tag.start, end !== -1 ? end : isCodeTag(tag.name) ? text.length : tag.end);
+        // A tag on its own (prose container, closing tag, `<module>`): no step changes the
+        // characters of a one-line tag, so it stays in the text and its line keeps its context.
+        cursor = nextAngle = text.indexOf("<", tag.end);
+        continue;
       }
       consumed = true;
       break;
