@@ -54,7 +54,7 @@ function compressMessages(request: ChatRequest, stats: CompressionStats): ChatMe
     const where = `messages[${index}]`;
     let next = compressMessage(message, calls, stats, where);
     try {
-      const units = duplicateUnits(next, calls, next.role === "tool" ? next.tool_call_id : undefined);
+      const units = duplicateUnits(next, calls);
       const resolved = units.map((unit) => duplicates.resolve(unit));
       const deduplicated = withResolvedTexts(next, units, resolved);
       if (deduplicated !== next) {

@@ -1,9 +1,10 @@
 import { type CompressionStats, recordTransform, type TransformKind } from "./compression-stats";
-import type { BodyEdges } from "./line-kinds";
-import { collapseBlankLines, normalizeLineEndings, trimTrailingWhitespace } from "./line-whitespace";
+import { type BodyEdges, type Lines, fromLines, toLines } from "./line-kinds";
+import { blankLinesStep, lineEndingsStep, trailingWhitespaceStep } from "./line-whitespace";
 import { renderTerminal } from "./render-terminal";
-import { collapseRepeatedLines, hasRepeatedLines } from "./repeated-lines";
+import { hasRepeatedLines, repeatedLinesStep } from "./repeated-lines";
 import { segmentText } from "./segment-text";
+import { hasTerminalControls, hasTrailingWhitespace, mayHaveBlankRun, mayNeedLineSteps } from "./text-scan";
 
 /**
  * One text (a message's string content or one text part) through the steps its context allows.
@@ -16,23 +17,22 @@ import { segmentText } from "./segment-text";
  */
 export type TextContext = "prose" | "output" | "verbatim";
 
-export type TextStep = readonly [TransformKind, (body: string, edges: BodyEdges) => string];
-type Step = TextStep;
+/** A step works on a body's text, or on its lines (split and classified once for all line steps). */
+export type TextStep =
+  | { kind: TransformKind; needed: (body: string) => boolean; onText: (body: string) => string }
+  | { kind: TransformKind; needed: (body: string) => boolean; onLines: (lines: Lines) => Lines };
 
-const PROSE_STEPS: readonly Step[] = [
-  ["terminal", renderTerminal],
-  ["line-endings", normalizeLineEndings],
-  ["trailing-whitespace", trimTrailingWhitespace],
-  ["blank-lines", collapseBlankLines],
+const PROSE_STEPS: readonly TextStep[] = [
+  { kind: "terminal", needed: hasTerminalControls, onText: renderTerminal },
+  { kind: "line-endings", needed: (body) => body.includes("\r\n"), onLines: lineEndingsStep },
+  { kind: "trailing-whitespace", needed: hasTrailingWhitespace, onLines: trailingWhitespaceStep },
+  { kind: "blank-lines", needed: mayHaveBlankRun, onLines: blankLinesStep },
 ];
-const OUTPUT_STEPS: readonly Step[] = [...PROSE_STEPS, ["repeated-lines", collapseRepeatedLines]];
-
-/** Anything a step could change: controls, CRLF, trailing blanks, three blank lines, or (output) a repeat. */
-const MAY_CHANGE = /[\r\x1b\x07\x08]|[ \t]\n|[ \t]$|\n[ \t]*\n[ \t]*\n[ \t]*\n/;
+const OUTPUT_STEPS: readonly TextStep[] = [...PROSE_STEPS, { kind: "repeated-lines", needed: hasRepeatedLines, onLines: repeatedLinesStep }];
 
 interface Body {
   head: string;
-  body: string;
+  body: string | Lines;
   tail: string;
   edges: BodyEdges;
 }
@@ -53,10 +53,26 @@ function splitBody(text: string, atLineStart: boolean, atTextStart: boolean, atT
   return { head, body: rest.slice(0, lastNewline + 1), tail: rest.slice(lastNewline + 1), edges };
 }
 
+const linesLength = ({ lines }: Lines) => lines.reduce((total, line) => total + line.length, lines.length - 1);
+const bodyLength = (body: string | Lines) => (typeof body === "string" ? body.length : linesLength(body));
+
+/** Applies one step to a body, converting between text and lines only when the step needs the other form. */
+function applyStep(piece: Body, step: TextStep): string | Lines {
+  const { body } = piece;
+  if ("onText" in step) {
+    const text = typeof body === "string" ? body : fromLines(body);
+    return step.needed(text) ? step.onText(text) : body;
+  }
+  if (typeof body === "string") return step.needed(body) ? step.onLines(toLines(body, piece.edges)) : body;
+  return step.onLines(body);
+}
+
 /** `steps` is the context's list; tests pass their own to show that a failing step is skipped. */
-export function compressText(text: string, context: TextContext, stats: CompressionStats, where: string, steps: readonly Step[] = context === "output" ? OUTPUT_STEPS : PROSE_STEPS): string {
+export function compressText(text: string, context: TextContext, stats: CompressionStats, where: string, steps: readonly TextStep[] = context === "output" ? OUTPUT_STEPS : PROSE_STEPS): string {
   if (context === "verbatim" || text === "") return text;
-  if (!MAY_CHANGE.test(text) && (context === "prose" || !hasRepeatedLines(text))) return text;
+  if (steps === PROSE_STEPS || steps === OUTPUT_STEPS) {
+    if (!mayNeedLineSteps(text) && (context === "prose" || !hasRepeatedLines(text))) return text;
+  }
   let pieces: Array<Body | string>;
   try {
     const segments = segmentText(text);
@@ -65,29 +81,27 @@ export function compressText(text: string, context: TextContext, stats: Compress
     stats.skipped.push({ step: "segmentation", where });
     return text;
   }
-  for (const [kind, step] of steps) {
+  for (const step of steps) {
     try {
       let saved = 0;
       let changed = false;
       const next = pieces.map((piece) => {
         if (typeof piece === "string" || piece.body === "") return piece;
-        const body = step(piece.body, piece.edges);
+        const body = applyStep(piece, step);
         if (body === piece.body) return piece;
-        saved += piece.body.length - body.length;
+        const difference = bodyLength(piece.body) - bodyLength(body);
+        if (difference === 0 && typeof body !== "string" && typeof piece.body === "string") return { ...piece, body };
+        saved += difference;
         changed = true;
         return { ...piece, body };
       });
-      if (changed) recordTransform(stats, kind, saved);
+      if (changed) recordTransform(stats, step.kind, saved);
       pieces = next;
     } catch {
-      stats.skipped.push({ step: kind, where });
+      stats.skipped.push({ step: step.kind, where });
     }
   }
-  return join(pieces);
-}
-
-function join(pieces: Array<Body | string>): string {
   let result = "";
-  for (const piece of pieces) result += typeof piece === "string" ? piece : piece.head + piece.body + piece.tail;
+  for (const piece of pieces) result += typeof piece === "string" ? piece : piece.head + (typeof piece.body === "string" ? piece.body : fromLines(piece.body)) + piece.tail;
   return result;
 }

@@ -26,8 +26,8 @@ export interface Label {
 export interface DuplicateUnit {
   /** The text as it will be sent (after normalisation), all of a tool result or one text part. */
   text: string;
-  /** Names by which the model can find this text later, most precise first. */
-  labels: Label[];
+  /** Names by which the model can find this text later, most precise first; asked only when needed. */
+  labels(): Label[];
   /** Whether this text may be replaced by a reference (tool results and user text, not system or assistant turns). */
   replaceable: boolean;
 }
@@ -50,8 +50,17 @@ export function firstLineLabel(text: string): Label | undefined {
   return { kind: "first-line", display: truncate(line.replaceAll('"', "'"), 100) };
 }
 
-function reference(label: Label, text: string): string {
-  const lines = text.split("\n").length.toLocaleString("en-US");
+/** 1412 → "1,412" (toLocaleString costs a microsecond a call). */
+export const withThousands = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
+function countLines(text: string): number {
+  let count = 1;
+  for (let position = text.indexOf("\n"); position !== -1; position = text.indexOf("\n", position + 1)) count += 1;
+  return count;
+}
+
+function referenceTo(label: Label, text: string): string {
+  const lines = withThousands(countLines(text));
   if (label.kind === "call") return `[Repeated output omitted: identical to the earlier result of ${label.display} (tool call ${label.callId}) above, ${lines} lines.]`;
   if (label.kind === "header") return `[Repeated output omitted: identical to the earlier result after "${label.display}" above, ${lines} lines.]`;
   return `[Repeated text omitted: identical to the earlier text above that begins "${label.display}", ${lines} lines.]`;
@@ -59,39 +68,63 @@ function reference(label: Label, text: string): string {
 
 const labelKey = (label: Label) => `${label.kind}\u0000${label.display}`;
 
+/** A cheap key for long texts, so a conversation's texts are never hashed whole; equality is checked with ===. */
+const fingerprint = (text: string) => `${text.length}\u0000${text.slice(0, 64)}\u0000${text.slice(-64)}`;
+
+interface Seen {
+  unit: DuplicateUnit;
+  labels?: Label[];
+}
+
+const labelsOf = (seen: Seen) => (seen.labels ??= seen.unit.labels());
+
 export class DuplicateIndex {
-  /** Content → labels of the copies kept in full, in conversation order. */
-  private readonly kept = new Map<string, Label[]>();
-  /** Label → the one content it names so far, or null once it names two different ones. */
+  private readonly seen: Seen[] = [];
+  /** Fingerprint → positions in `seen` of long texts kept in full. */
+  private readonly kept = new Map<string, number[]>();
+  /** Label → the one content it names, or null once it names two; built the first time a duplicate shows up. */
   private readonly named = new Map<string, string | null>();
+  private namedUpTo = 0;
 
   /** The text to send for `unit`: itself, or a reference to an earlier identical copy. Registers the unit. */
   resolve(unit: DuplicateUnit): string {
-    const replacement = this.replacementFor(unit);
-    for (const label of unit.labels) this.name(label, unit.text);
-    // A text starting with a first line also answers to that first line, even when a call names it.
-    if (replacement === undefined) {
-      const labels = this.kept.get(unit.text);
-      if (labels) labels.push(...unit.labels);
-      else this.kept.set(unit.text, [...unit.labels]);
+    const long = unit.text.length >= MIN_CHARACTERS;
+    const key = long ? fingerprint(unit.text) : "";
+    const replacement = long && unit.replaceable ? this.replacementFor(unit.text, key) : undefined;
+    this.seen.push({ unit });
+    if (long && replacement === undefined) {
+      const positions = this.kept.get(key);
+      if (positions) positions.push(this.seen.length - 1);
+      else this.kept.set(key, [this.seen.length - 1]);
     }
     return replacement ?? unit.text;
   }
 
-  private replacementFor(unit: DuplicateUnit): string | undefined {
-    if (!unit.replaceable || unit.text.length < MIN_CHARACTERS || REFERENCE.test(unit.text)) return undefined;
-    const labels = this.kept.get(unit.text);
-    if (!labels) return undefined;
-    const target = labels.find((label) => this.named.get(labelKey(label)) === unit.text);
-    if (!target) return undefined;
-    const text = reference(target, unit.text);
-    return text.length * 2 <= unit.text.length ? text : undefined;
+  private replacementFor(text: string, key: string): string | undefined {
+    const positions = this.kept.get(key);
+    if (!positions || REFERENCE.test(text)) return undefined;
+    for (const position of positions) {
+      const copy = this.seen[position]!;
+      if (copy.unit.text !== text) continue;
+      const target = labelsOf(copy).find((label) => this.namesOnly(label, text));
+      if (!target) continue;
+      const reference = referenceTo(target, text);
+      return reference.length * 2 <= text.length ? reference : undefined;
+    }
+    return undefined;
   }
 
-  private name(label: Label, text: string): void {
-    const key = labelKey(label);
-    const current = this.named.get(key);
-    if (current === undefined) this.named.set(key, text);
-    else if (current !== null && current !== text) this.named.set(key, null);
+  /** Whether every earlier text answering to `label` holds `text` (replaced copies count as what they stand for). */
+  private namesOnly(label: Label, text: string): boolean {
+    for (; this.namedUpTo < this.seen.length; this.namedUpTo++) {
+      const earlier = this.seen[this.namedUpTo]!;
+      for (const name of labelsOf(earlier)) {
+        const key = labelKey(name);
+        const current = this.named.get(key);
+        if (current === undefined) this.named.set(key, earlier.unit.text);
+        else if (current !== null && current !== earlier.unit.text) this.named.set(key, null);
+      }
+    }
+    return this.named.get(labelKey(label)) === text;
   }
 }

@@ -1,3 +1,5 @@
+import { hasLoneCarriageReturn, hasTerminalControls } from "./text-scan";
+
 /**
  * What a terminal finally shows for captured output: colour codes dropped, carriage-return and
  * cursor-movement redraws (npm, pip, cargo and docker progress, test-runner spinners) resolved
@@ -11,6 +13,8 @@
 const CONTROL = /[\x1b\x07\x08]|\r(?!\n)/;
 const TOKEN = /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\]([^\x07\x1b]*)(\x07|\x1b\\)|\x1b([ -/]*)([0-~])|\x1b|\r|\x08|\x07/g;
 const SELECT_GRAPHIC_RENDITION = /\x1b\[[0-9;:]*m/g;
+/** Sequences that only style text or toggle invisible modes: colours, the ASCII charset, cursor visibility, bells. */
+const STYLE_ONLY = /\x1b\[[0-9;:]*m|\x1b[()]B|\x1b\[\?(?:25|2004|1004)[hl]|\x07/g;
 const MOVES_THE_CURSOR = /[\r\x08]|\x1b\[[0-9;]*[ABCDEFGKJX`su]|\x1b[78M]/;
 /** Characters whose width is not one column: tabs, combining marks, wide and astral characters. */
 const NOT_ONE_COLUMN = /[\t\u0300-\u036f\u1100-\u115f\u200b-\u200f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udfff]/;
@@ -27,13 +31,14 @@ interface Row {
   ending: string | undefined;
 }
 
-export function hasTerminalControls(text: string): boolean {
-  return CONTROL.test(text);
-}
-
 /** Renders `body` (complete lines) as a terminal would show it. */
 export function renderTerminal(body: string): string {
-  if (!CONTROL.test(body)) return body;
+  if (!hasTerminalControls(body)) return body;
+  // Colours alone (the common case: compilers, test runners) move nothing: drop them without emulating.
+  if (body.indexOf("\x08") === -1 && !hasLoneCarriageReturn(body)) {
+    const stripped = body.replace(STYLE_ONLY, "");
+    if (stripped.indexOf("\x1b") === -1) return stripped;
+  }
   try {
     return new Screen().render(body);
   } catch (error) {
@@ -103,6 +108,11 @@ class Screen {
 
   private write(text: string): void {
     const target = this.touch();
+    if (this.column === target.text.length) {
+      target.text += text; // appending, the usual case: no slicing
+      this.column += text.length;
+      return;
+    }
     const padded = target.text.padEnd(this.column, " ");
     target.text = padded.slice(0, this.column) + text + padded.slice(this.column + text.length);
     this.column += text.length;

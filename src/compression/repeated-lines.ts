@@ -1,4 +1,4 @@
-import { type BodyEdges, NO_EDGES, classifyLines, lineCount } from "./line-kinds";
+import { type BodyEdges, type Lines, NO_EDGES, fromLines, toLines } from "./line-kinds";
 
 /**
  * Runs of identical lines in tool output (progress ticks, polling loops, the same warning a
@@ -10,7 +10,7 @@ const MIN_RUN = 4;
 const MARKER = /^\[… previous line repeated ([\d,]+) more times …\]$/;
 
 export function repeatMarker(repeats: number): string {
-  return `[… previous line repeated ${repeats.toLocaleString("en-US")} more times …]`;
+  return `[… previous line repeated ${String(repeats).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} more times …]`;
 }
 
 /** The number of repeats a marker line stands for, or undefined when the line is not a marker. */
@@ -19,25 +19,37 @@ export function parseRepeatMarker(line: string): number | undefined {
   return match ? Number(match[1]!.replaceAll(",", "")) : undefined;
 }
 
-export function collapseRepeatedLines(body: string, edges: BodyEdges = NO_EDGES): string {
-  if (!hasRepeatedLines(body)) return body;
-  const lines = body.split("\n");
-  const kinds = classifyLines(lines, edges);
-  const count = lineCount(lines);
-  const kept: string[] = [];
+export function repeatedLinesStep(input: Lines): Lines {
+  const { kinds } = input;
+  const count = kinds.length;
+  const lines: string[] = [];
+  const keptKinds: Lines["kinds"] = [];
+  let changed = false;
   let index = 0;
   while (index < count) {
-    const line = lines[index]!;
+    const line = input.lines[index]!;
     let end = index + 1;
-    if (kinds[index] === "flush") while (end < count && lines[end] === line) end += 1;
-    const marker = repeatMarker(end - index - 1);
-    const worthIt = end - index >= MIN_RUN && (end - index - 1) * (line.length + 1) > marker.length;
-    if (worthIt) kept.push(line, marker);
-    else for (let inner = index; inner < end; inner++) kept.push(lines[inner]!);
+    if (kinds[index] === "flush") while (end < count && input.lines[end] === line) end += 1;
+    const repeats = end - index - 1;
+    if (repeats + 1 >= MIN_RUN && repeats * (line.length + 1) > 48 + String(repeats).length) {
+      lines.push(line, repeatMarker(repeats));
+      keptKinds.push("flush", "flush");
+      changed = true;
+    } else {
+      for (let inner = index; inner < end; inner++) {
+        lines.push(input.lines[inner]!);
+        keptKinds.push(kinds[inner]!);
+      }
+    }
     index = end;
   }
-  if (count < lines.length) kept.push("");
-  return kept.join("\n");
+  if (!changed) return input;
+  if (count < input.lines.length) lines.push("");
+  return { lines, kinds: keptKinds };
+}
+
+export function collapseRepeatedLines(body: string, edges: BodyEdges = NO_EDGES): string {
+  return hasRepeatedLines(body) ? fromLines(repeatedLinesStep(toLines(body, edges))) : body;
 }
 
 /** A quick scan for MIN_RUN identical consecutive non-empty lines, before any allocation. */
@@ -50,7 +62,7 @@ export function hasRepeatedLines(body: string): boolean {
     let end = body.indexOf("\n", start);
     if (end === -1) end = body.length;
     const length = end - start;
-    if (length > 0 && length === previousLength && body.startsWith(body.slice(start, end), previousStart)) {
+    if (length > 0 && length === previousLength && sameCharacters(body, start, previousStart, length)) {
       run += 1;
       if (run >= MIN_RUN) return true;
     } else {
@@ -61,4 +73,9 @@ export function hasRepeatedLines(body: string): boolean {
     start = end + 1;
   }
   return false;
+}
+
+function sameCharacters(text: string, first: number, second: number, length: number): boolean {
+  for (let offset = 0; offset < length; offset++) if (text.charCodeAt(first + offset) !== text.charCodeAt(second + offset)) return false;
+  return true;
 }

@@ -1,4 +1,4 @@
-import { verbatimBlockEnd } from "./verbatim-blocks";
+import { mayContainBlock, verbatimBlockEnd } from "./verbatim-blocks";
 import { elementEnd, isCodeTag, isProseTag, tagAt } from "./xml-tags";
 
 /**
@@ -29,8 +29,10 @@ export function segmentText(text: string): Segment[] {
   };
 
   let nextAngle = text.indexOf("<");
+  const blocks = mayContainBlock(text);
+  if (!blocks && nextAngle === -1) return [{ text, verbatim: false, atLineStart: true }];
   while (position < text.length) {
-    if (position === 0 || text[position - 1] === "\n") {
+    if (blocks && (position === 0 || text.charCodeAt(position - 1) === 10)) {
       const blockEnd = verbatimBlockEnd(text, position);
       if (blockEnd !== -1) {
         pushVerbatim(position, blockEnd);

@@ -10,12 +10,7 @@ import type { TextContext } from "./compress-text";
 const FILE_TOOL = /read|view|open|cat|file|grep|search|find|glob|notebook|edit|write|patch|diff|code|source|symbol|definition|reference|snippet|replace|insert/i;
 /** Programs whose output is (part of) a file. Checked on the first program of each command in a line. */
 const FILE_PRINTER = /^(?:cat|tac|head|tail|sed|awk|nl|bat|batcat|less|more|view|xxd|od|hexdump|strings|diff|colordiff|grep|egrep|fgrep|rg|ag|ack|type|get-content|jq|yq|git\s+(?:show|diff|log\s.*-p|blame|cat-file|grep))\b/i;
-const JSON_PAYLOAD = /^\s*(?:\{[\s\S]*\}|\[[\s\S]*\])\s*$/;
-
-export function looksLikeJson(text: string): boolean {
-  const first = text.trimStart()[0];
-  return (first === "{" || first === "[") && JSON_PAYLOAD.test(text);
-}
+export { looksLikeJson } from "./text-scan";
 
 /** The shell command a call ran, from its JSON arguments, if it is a command-running call. */
 export function commandOf(argumentsText: string | undefined): string | undefined {
@@ -42,9 +37,11 @@ export function printsFiles(command: string): boolean {
   return false;
 }
 
-export function toolOutputContext(toolName: string | undefined, command: string | undefined): TextContext {
+/** `command` is a thunk: parsing a call's arguments is only worth it for a tool that may run a shell. */
+export function toolOutputContext(toolName: string | undefined, command: () => string | undefined): TextContext {
   if (toolName === undefined || FILE_TOOL.test(toolName)) return "verbatim";
-  if (command !== undefined && printsFiles(command)) return "verbatim";
+  const line = command();
+  if (line !== undefined && printsFiles(line)) return "verbatim";
   return "output";
 }
 
@@ -58,9 +55,9 @@ const CLAUDE_CODE_HEADER = /^Result of calling the ([\w-]+) tool:/;
 
 export function textProtocolContext(text: string): TextContext | undefined {
   const cline = CLINE_HEADER.exec(text);
-  if (cline) return toolOutputContext(cline[1], cline[1] === "execute_command" ? (cline[2] ?? "") : undefined);
+  if (cline) return toolOutputContext(cline[1], () => (cline[1] === "execute_command" ? (cline[2] ?? "") : undefined));
   const claudeCode = CLAUDE_CODE_HEADER.exec(text);
-  if (claudeCode) return toolOutputContext(claudeCode[1], undefined);
+  if (claudeCode) return toolOutputContext(claudeCode[1], () => undefined);
   return undefined;
 }
 

@@ -62,16 +62,45 @@ function startsDiff(text: string, line: string, next: number): boolean {
   return line.startsWith("--- ") && lineAt(text, next).line.startsWith("+++ ");
 }
 
+/** Whether a text may contain any block start at all: most texts do not, and then no line is examined. */
+export function mayContainBlock(text: string): boolean {
+  // One-character searches first; the longer pattern only when its first character occurs.
+  if (text.indexOf("`") !== -1 && text.indexOf("```") !== -1) return true;
+  if (text.indexOf("~") !== -1 && text.indexOf("~~~") !== -1) return true;
+  if (text.indexOf("@") !== -1 && text.indexOf("@@ -") !== -1) return true;
+  if (text.indexOf("<") !== -1 && text.indexOf("<<<<<<<") !== -1) return true;
+  if (text.indexOf("*") !== -1 && text.indexOf("*** Begin Patch") !== -1) return true;
+  // A diff without hunks (a mode change, a binary file) has only header lines, which need no protection.
+  return text.indexOf("- SEARCH") !== -1;
+}
+
 /** End (exclusive) of the verbatim block starting at line start `start`, or -1 when none starts there. */
 export function verbatimBlockEnd(text: string, start: number): number {
   const first = text.charCodeAt(start);
-  // Fast exit: every block starts with one of ` ~ space d @ - < *.
-  if (first !== 96 && first !== 126 && first !== 32 && first !== 100 && first !== 64 && first !== 45 && first !== 60 && first !== 42) return -1;
+  // Fast exits without slicing: every block starts with one of ` ~ space d @ - < *.
+  if (first === 32) {
+    let column = start;
+    while (column < start + 3 && text.charCodeAt(column) === 32) column += 1;
+    const code = text.charCodeAt(column);
+    if (code !== 96 && code !== 126) return -1;
+  } else if (first === 100) {
+    if (!text.startsWith("diff --git ", start)) return -1;
+  } else if (first === 64) {
+    if (!text.startsWith("@@ -", start)) return -1;
+  } else if (first === 45) {
+    if (!text.startsWith("--- ", start) && !text.startsWith("-----", start)) return -1;
+  } else if (first === 60) {
+    if (!text.startsWith("<<<<<<<", start)) return -1;
+  } else if (first === 42) {
+    if (!text.startsWith("*** Begin Patch", start)) return -1;
+  } else if (first !== 96 && first !== 126) {
+    return -1;
+  }
   const { line, next } = lineAt(text, start);
   if (first === 96 || first === 126 || first === 32) return fenceEnd(text, start, line, next);
-  if (first === 60 && line.startsWith("<<<<<<<")) return endAfter({ text }, next, (candidate) => candidate.startsWith(">>>>>>>"));
+  if (first === 60) return endAfter({ text }, next, (candidate) => candidate.startsWith(">>>>>>>"));
   if (first === 45 && /^-{5,9} SEARCH/.test(line)) return endAfter({ text }, next, (candidate) => /^\+{5,9} REPLACE/.test(candidate));
-  if (first === 42 && line.startsWith("*** Begin Patch")) return endAfter({ text }, next, (candidate) => candidate.startsWith("*** End Patch"));
-  if ((first === 100 || first === 64 || first === 45) && startsDiff(text, line, next)) return diffEnd(text, next);
+  if (first === 42) return endAfter({ text }, next, (candidate) => candidate.startsWith("*** End Patch"));
+  if (startsDiff(text, line, next)) return diffEnd(text, next);
   return -1;
 }

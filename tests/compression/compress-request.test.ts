@@ -42,8 +42,8 @@ describe("compressRequest", () => {
 
   test("a step that throws is skipped for that text and the others still run", () => {
     const stats = emptyStats("safe");
-    const failing = ["repeated-lines", () => { throw new Error("boom"); }] as const;
-    const trailing = ["trailing-whitespace", (body: string) => body.replace(/ +\n/g, "\n")] as const;
+    const failing = { kind: "repeated-lines", needed: () => true, onText: () => { throw new Error("boom"); } } as const;
+    const trailing = { kind: "trailing-whitespace", needed: () => true, onText: (body: string) => body.replace(/ +\n/g, "\n") } as const;
     expect(compressText("a   \nb\n", "output", stats, "messages[3]", [failing, trailing])).toBe("a\nb\n");
     expect(stats.skipped).toEqual([{ step: "repeated-lines", where: "messages[3]" }]);
   });
