@@ -83,7 +83,7 @@ export function compressRequest(request: ChatRequest, options: CompressionOption
     try {
       const messages = compressMessages(request, stats);
       const tools = request.tools ? compressTools(request.tools, stats) : request.tools;
-      if (messages !== request.messages || tools !== request.tools) result = { ...request, messages, tools };
+      if (messages !== request.messages || tools !== request.tools) result = tools === request.tools ? { ...request, messages } : { ...request, messages, tools };
     } catch {
       stats.skipped.push({ step: "request", where: "request" });
       result = request;

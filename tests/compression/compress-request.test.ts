@@ -21,6 +21,11 @@ describe("compressRequest", () => {
     expect(textOf(result.messages[1])).toBe("hello\n\n\nworld");
   });
 
+  test("adds no field the client did not send", () => {
+    const request = chatRequest([{ role: "user", content: "x   " }]);
+    expect(Object.keys(compressRequest(request).request)).toEqual(Object.keys(request));
+  });
+
   test("a request with nothing to compress comes back as the same object", () => {
     const request = chatRequest([{ role: "user", content: "Explain closures in JavaScript." }]);
     const { request: result, stats } = compressRequest(request);
