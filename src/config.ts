@@ -14,6 +14,28 @@ const boolFlag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
 
+/**
+ * Leaves whose values are secrets. The redactor takes every configured secret out of whatever
+ * leaves the proxy (config.ts `secretValues`), so a new key or password is safe once marked here.
+ */
+const secrets = z.registry<{ parts?: (value: string) => string[] }>();
+
+/** Marks a config leaf as secret; `parts` picks the secret out of a larger value (a URL's password). */
+function secret<T extends z.ZodType>(schema: T, parts?: (value: string) => string[]): T {
+  secrets.add(schema, { parts });
+  return schema;
+}
+
+/** The password of a connection URL, as written and decoded. */
+function urlPassword(text: string): string[] {
+  try {
+    const password = new URL(text).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
+}
+
 const customModelSchema = z.object({
   id: z.string().min(1),
   inputPricePerMillion: z.number().min(0).default(0),
@@ -29,7 +51,7 @@ const customProviderSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9_-]*$/, "id must be lower-case letters, digits, '-' or '_'"),
   displayName: z.string().min(1).optional(),
   baseUrl: url,
-  apiKey: z.string().optional(),
+  apiKey: secret(z.string().optional()),
   models: z.array(customModelSchema).min(1),
 });
 export type CustomProviderConfig = z.infer<typeof customProviderSchema>;
@@ -63,7 +85,7 @@ function fromEnv<T extends z.ZodType>(variable: string, schema: T): T {
 const configShape = {
   port: fromEnv("PORT", port.default(3000)),
   host: fromEnv("HOST", z.string().min(1).default("127.0.0.1")),
-  databaseUrl: fromEnv("DATABASE_URL", z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+  databaseUrl: fromEnv("DATABASE_URL", secret(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(), urlPassword)),
   dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
   maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
@@ -72,15 +94,15 @@ const configShape = {
   logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.default(250)),
 
   openai: z.object({
-    apiKey: fromEnv("OPENAI_API_KEY", z.string().optional()),
+    apiKey: fromEnv("OPENAI_API_KEY", secret(z.string().optional())),
     baseUrl: fromEnv("OPENAI_BASE_URL", url.default("https://api.openai.com/v1")),
   }),
   anthropic: z.object({
-    apiKey: fromEnv("ANTHROPIC_API_KEY", z.string().optional()),
+    apiKey: fromEnv("ANTHROPIC_API_KEY", secret(z.string().optional())),
     baseUrl: fromEnv("ANTHROPIC_BASE_URL", url.optional()),
   }),
   gemini: z.object({
-    apiKey: fromEnv("GEMINI_API_KEY", z.string().optional()),
+    apiKey: fromEnv("GEMINI_API_KEY", secret(z.string().optional())),
     baseUrl: fromEnv("GEMINI_BASE_URL", url.optional()),
   }),
   claudeCli: z.object({
@@ -164,4 +186,33 @@ function describeIssue(path: PropertyKey[], message: string): string {
     shape = schema instanceof z.ZodObject ? (schema.shape as Shape) : undefined;
   }
   return `environment: ${message}`;
+}
+
+/**
+ * Every configured secret value (API keys, the DATABASE_URL password, each custom provider's
+ * key): what the redactor takes out of every output. Built from the schema's marks, so
+ * a new secret setting joins the list by being marked `secret(...)`.
+ */
+export function secretValues(config: Config): string[] {
+  const found: string[] = [];
+  for (const [key, schema] of Object.entries(configShape)) collectSecrets(schema, (config as Record<string, unknown>)[key], found);
+  return [...new Set(found)];
+}
+
+function collectSecrets(schema: z.ZodType, value: unknown, found: string[]): void {
+  if (value === undefined || value === null) return;
+  const mark = secrets.get(schema);
+  if (mark) {
+    if (typeof value === "string") found.push(...(mark.parts ? mark.parts(value) : [value]));
+    return;
+  }
+  if (schema instanceof z.ZodObject) {
+    for (const [key, child] of Object.entries(schema.shape as Shape)) collectSecrets(child, (value as Record<string, unknown>)[key], found);
+  } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
+    for (const item of value) collectSecrets(schema.element as z.ZodType, item, found);
+  } else if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) {
+    collectSecrets(schema.unwrap() as z.ZodType, value, found);
+  } else if (schema instanceof z.ZodPipe) {
+    collectSecrets(schema.out as z.ZodType, value, found);
+  }
 }
