@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost, normalizeHostName } from "./security/host-names";
 
 /**
  * The only reader of the environment. Bun loads `.env` on its own, so this module sees
@@ -35,6 +36,19 @@ function urlPassword(text: string): string[] {
     return [];
   }
 }
+
+/** A comma-separated list of host names (ALLOWED_HOSTS): `proxy.example.com, [fd00::1]`. */
+const hostList = z
+  .string()
+  .transform((text) => text.split(",").map((name) => name.trim()).filter((name) => name !== ""))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, "list host names or IP addresses without a port or scheme, separated by commas")
+        .transform(normalizeHostName),
+    ),
+  );
 
 const customModelSchema = z.object({
   id: z.string().min(1),
@@ -92,6 +106,11 @@ const configShape = {
   upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
   streamHeartbeatMs: fromEnv("STREAM_HEARTBEAT_MS", positiveInt.default(5_000)),
   logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.default(250)),
+  /** The key clients must send (Bearer or x-api-key); required when HOST is beyond loopback. */
+  proxyApiKey: fromEnv("PROXY_API_KEY", secret(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 32`)").optional())),
+  allowUnauthenticatedRemote: fromEnv("ALLOW_UNAUTHENTICATED_REMOTE", boolFlag.default(false)),
+  /** Host names clients may use besides the bound address and the loopback names. */
+  allowedHosts: fromEnv("ALLOWED_HOSTS", hostList.default([])),
 
   openai: z.object({
     apiKey: fromEnv("OPENAI_API_KEY", secret(z.string().optional())),
@@ -132,10 +151,23 @@ const configShape = {
   }),
 };
 
-const configSchema = z.object(configShape).refine(
-  ({ routingThresholds: { standard, premium } }) => standard === undefined || premium === undefined || standard < premium,
-  { path: ["routingThresholds", "premium"], message: "must be greater than ROUTING_STANDARD_THRESHOLD" },
-);
+const configSchema = z
+  .object(configShape)
+  .refine(({ routingThresholds: { standard, premium } }) => standard === undefined || premium === undefined || standard < premium, {
+    path: ["routingThresholds", "premium"],
+    message: "must be greater than ROUTING_STANDARD_THRESHOLD",
+  })
+  .superRefine(({ host, proxyApiKey, allowUnauthenticatedRemote }, context) => {
+    if (proxyApiKey !== undefined || allowUnauthenticatedRemote || isLoopbackHost(host)) return;
+    context.addIssue({
+      code: "custom",
+      path: ["proxyApiKey"],
+      message:
+        `required because HOST=${host} makes the proxy reachable from other machines, and anyone who reaches it spends your provider credits. ` +
+        "Set PROXY_API_KEY to a long random string (`openssl rand -hex 32`) and give it to your clients as their API key, " +
+        "or set ALLOW_UNAUTHENTICATED_REMOTE=true to serve without authentication.",
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -189,8 +221,8 @@ function describeIssue(path: PropertyKey[], message: string): string {
 }
 
 /**
- * Every configured secret value (API keys, the DATABASE_URL password, each custom provider's
- * key): what the redactor takes out of every output. Built from the schema's marks, so
+ * Every configured secret value (API keys, PROXY_API_KEY, the DATABASE_URL password, each custom
+ * provider's key): what the redactor takes out of every output. Built from the schema's marks, so
  * a new secret setting joins the list by being marked `secret(...)`.
  */
 export function secretValues(config: Config): string[] {

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, secretValues } from "./config";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
 import { buildProxy } from "./server";
+import { exposureWarning } from "./security/exposure";
 import { createRedactor } from "./security/redactor";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
@@ -41,6 +42,10 @@ try {
   await proxy.close();
   process.exit(1);
 }
+
+// Logged as an error so that only LOG_LEVEL=silent hides it: this is how credits get spent by strangers.
+const exposure = exposureWarning(config);
+if (exposure) logger.error(exposure);
 
 const providerList = proxy.providers.map((provider) => provider.id).join(", ");
 if (!providerList) {

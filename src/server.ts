@@ -15,6 +15,7 @@ import { CircuitBreakers } from "./routing/circuit-breakers";
 import { ModelDirectory } from "./routing/model-directory";
 import { Router } from "./routing/router";
 import { SuccessRates } from "./routing/success-rates";
+import { createAccessControl } from "./security/access-control";
 import { type Redactor, createRedactor } from "./security/redactor";
 
 /** How far back success rates are learned from at start-up. */
@@ -76,7 +77,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
   };
-  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind });
+  const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
+  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind, access });
   let closing: Promise<void> | undefined;
   return {
     app,
