@@ -11,6 +11,8 @@ import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
+import { loginRoutes } from "./routes/login";
+import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, requireAllowedHost } from "./security/access-control";
 
 export interface AppDeps {
   pipeline: PipelineDeps;
@@ -19,6 +21,8 @@ export interface AppDeps {
   startedAt?: Date;
   /** The front doors to mount: every door of doors/registry.ts unless the caller picks. */
   doors?: readonly Door[];
+  /** The Host rule and PROXY_API_KEY; by default loopback names only and no key. */
+  access?: AccessControl;
 }
 
 /** The proxy's own routes, beside the doors' endpoints in the 405 table. */
@@ -26,6 +30,9 @@ const ownEndpoints: DoorEndpoint[] = [
   { method: "POST", path: "/v1/feedback" },
   { method: "GET", path: "/api/routing" },
   { method: "GET", path: "/health" },
+  { method: "GET", path: LOGIN_PATH },
+  { method: "POST", path: LOGIN_PATH },
+  { method: "POST", path: "/logout" },
 ];
 
 /** Builds the whole HTTP app from its dependencies; no globals, so tests build their own. */
@@ -33,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const pipeline = deps.pipeline;
   const doors = deps.doors ?? registeredDoors;
+  const access = deps.access ?? createAccessControl({ host: "127.0.0.1", allowedHosts: [] });
 
   // A refusal on a door's ground is answered in that door's shape and logged, so the user sees
   // which client is misconfigured (/v1/embeddings, GET on /v1/chat/completions); other paths
@@ -52,6 +60,12 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
+  // A request for a foreign host or without the key is answered in its door's shape but leaves no
+  // row: whoever sends it is not a user of this proxy, and must not be able to fill its database.
+  const answer = (c: Context, error: ProxyError) => (doorForPath(doors, c.req.path)?.errorResponse ?? openaiErrorResponse)(error);
+  app.use("*", requireAllowedHost(access, answer));
+  app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));
+
   const limitBody = bodyLimit({
     maxSize: deps.maxBodyBytes,
     onError: (c) =>
@@ -65,6 +79,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.use("*", (c, next) => (doorForPath(doors, c.req.path) ? limitBody(c, next) : next()));
 
+  app.route("/", loginRoutes(access));
   app.route("/v1/feedback", feedbackRoutes(pipeline));
   for (const door of doors) app.route("/", door.routes(pipeline));
   app.route("/api", apiRoutes(pipeline));

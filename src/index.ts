@@ -1,7 +1,9 @@
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, secretValues } from "./config";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
 import { buildProxy } from "./server";
+import { exposureWarning } from "./security/exposure";
+import { createRedactor } from "./security/redactor";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
 let config;
@@ -15,10 +17,12 @@ try {
   throw error;
 }
 
-const logger = createLogger(config.logLevel);
-const proxy = await buildProxy(config, logger).catch((error: unknown) => {
+// One redactor, built from every secret the configuration holds, for the log and the pipeline.
+const redactor = createRedactor(secretValues(config));
+const logger = createLogger(config.logLevel, undefined, redactor.redact);
+const proxy = await buildProxy(config, logger, { redactor }).catch((error: unknown) => {
   // A bad catalog file or an unreachable DATABASE_URL stops start-up with a plain message.
-  console.error(error instanceof CatalogFileError ? error.message : `claude-proxy could not start: ${(error as Error).message}`);
+  console.error(redactor.redact(error instanceof CatalogFileError ? error.message : `claude-proxy could not start: ${(error as Error).message}`));
   process.exit(1);
 });
 
@@ -38,6 +42,10 @@ try {
   await proxy.close();
   process.exit(1);
 }
+
+// Logged as an error so that only LOG_LEVEL=silent hides it: this is how credits get spent by strangers.
+const exposure = exposureWarning(config);
+if (exposure) logger.error(exposure);
 
 const providerList = proxy.providers.map((provider) => provider.id).join(", ");
 if (!providerList) {

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { createApp } from "./app";
-import type { Config } from "./config";
+import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
 import { RequestLogWriter } from "./db/request-log-writer";
@@ -15,6 +15,8 @@ import { CircuitBreakers } from "./routing/circuit-breakers";
 import { ModelDirectory } from "./routing/model-directory";
 import { Router } from "./routing/router";
 import { SuccessRates } from "./routing/success-rates";
+import { createAccessControl } from "./security/access-control";
+import { type Redactor, createRedactor } from "./security/redactor";
 
 /** How far back success rates are learned from at start-up. */
 const SUCCESS_HISTORY_DAYS = 30;
@@ -38,6 +40,8 @@ export interface BuildProxyOptions {
   fetch?: typeof fetch;
   /** An already-open database (tests share one); it is then not closed by `close()`. */
   database?: DatabaseHandle;
+  /** The redactor the entry point built for its logger; built from the config when absent. */
+  redactor?: Redactor;
 }
 
 export async function buildProxy(config: Config, logger: Logger, options: BuildProxyOptions = {}): Promise<Proxy> {
@@ -69,10 +73,12 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     feedback: new FeedbackService(database.db, logWriter, successRates),
     logSink: logWriter,
     logger,
+    redactor: options.redactor ?? createRedactor(secretValues(config)),
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
   };
-  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind });
+  const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
+  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind, access });
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -2,6 +2,7 @@ import type { ChatRequest } from "../chat/request-schema";
 import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
 import type { RequestLogSink } from "../db/request-log-writer";
 import type { Logger } from "../logger";
+import type { Redactor } from "../security/redactor";
 import type { FeedbackService } from "../feedback/feedback-service";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
 import type { Classification } from "../routing/classifier/classify-request";
@@ -68,6 +69,8 @@ export interface PipelineDeps {
   feedback: FeedbackService;
   logSink: RequestLogSink;
   logger: Logger;
+  /** Takes configured keys and credentials out of error texts before they leave the proxy. */
+  redactor: Redactor;
   upstreamTimeoutMs: number;
   streamHeartbeatMs: number;
 }

@@ -1,5 +1,4 @@
 import type { RequestLogRow } from "../db/schema";
-import { redactSecrets } from "../logger";
 import type { CatalogEntry } from "../catalog/catalog-entry";
 import { modelKey } from "../catalog/model-key";
 import { costUsd } from "../catalog/request-cost";
@@ -11,7 +10,7 @@ import type { Outcome } from "./outcome";
 const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
 
 /** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
-export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): RequestLogRow {
+export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, redact: (text: string) => string): RequestLogRow {
   const served = context.served;
   const usage = outcome.usage;
   const failedAttempts = context.attempts.filter((attempt) => attempt.error !== undefined).length;
@@ -26,7 +25,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     stream: Boolean(context.request.stream),
     status: outcome.status,
     errorType: outcome.errorType ?? null,
-    errorMessage: outcome.errorMessage ? text(redactSecrets(outcome.errorMessage), 1000) : null,
+    errorMessage: outcome.errorMessage ? text(redact(outcome.errorMessage), 1000) : null,
     finishReason: outcome.finishReason ?? null,
     tokensIn: usage?.tokensIn ?? 0,
     tokensOut: usage?.tokensOut ?? 0,

@@ -40,6 +40,8 @@ export interface LLMProvider {
   readonly id: string;
   readonly displayName: string;
   readonly capabilities: ProviderCapabilities;
+  /** The model name goes into the upstream's URL path, so a client-given one must not hold path syntax. */
+  readonly modelInPath?: boolean;
   listModels(): Promise<ProviderModel[]>;
   complete(call: ProviderCall): Promise<ChatCompletion>;
   /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */

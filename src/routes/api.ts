@@ -9,7 +9,8 @@ export function apiRoutes(deps: PipelineDeps): Hono {
     c.json({
       baseline: deps.routing.baseline ? modelKey(deps.routing.baseline.provider, deps.routing.baseline.model) : null,
       thresholds: deps.routing.thresholds,
-      breakers: deps.routing.breakers.snapshot(),
+      // A breaker's last error is upstream text; redacted where it was recorded, and again here.
+      breakers: deps.routing.breakers.snapshot().map((breaker) => ({ ...breaker, lastError: breaker.lastError && deps.redactor.redact(breaker.lastError) })),
       successRates: deps.routing.successRates.snapshot().map((sample) => ({ ...sample, rate: sample.total > 0 ? sample.successes / sample.total : null })),
     }),
   );

@@ -2,6 +2,7 @@ import { ProxyError } from "../errors";
 import type { LLMProvider, ProviderModel } from "../providers/types";
 import { type Candidate, candidateKey } from "./candidate";
 import { closestNames } from "./closest-names";
+import { checkPrefixedModelName } from "./model-name-rules";
 import { type CatalogEntry, TIERS, type Tier } from "../catalog/catalog-entry";
 import type { ModelCatalog } from "../catalog/model-catalog";
 
@@ -84,7 +85,10 @@ export class ModelDirectory {
         // An explicit provider prefix passes a model the catalog does not know (new releases,
         // fine-tunes, a model pulled after start-up) straight to that provider; its cost is unknown.
         const provider = this.providers.find((candidate) => candidate.id === providerId)!;
-        if (model.trim() !== "") return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name };
+        if (model.trim() !== "") {
+          checkPrefixedModelName(provider, model);
+          return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name };
+        }
       }
     }
     const exact = byName(this.models, name);

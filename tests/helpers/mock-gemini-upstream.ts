@@ -33,6 +33,8 @@ export interface MockGeminiUpstream {
   /** The origin, as GEMINI_BASE_URL takes it (the SDK adds the API version). */
   url: string;
   requests: RecordedGeminiRequest[];
+  /** The path of every request that arrived, answered or not. */
+  paths: string[];
   /** Requests that went away (the proxy aborted them) while the mock was still answering. */
   aborted: number;
   enqueue(...replies: GeminiMockReply[]): void;
@@ -119,6 +121,7 @@ function sseResponse(lines: string[], options: { separator: string; intervalMs: 
 export function startMockGeminiUpstream(options: { apiKey?: string } = {}): MockGeminiUpstream {
   const queue: GeminiMockReply[] = [];
   const requests: RecordedGeminiRequest[] = [];
+  const paths: string[] = [];
   const state = { aborted: 0 };
 
   const server = Bun.serve({
@@ -127,6 +130,7 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
     idleTimeout: 0,
     async fetch(request) {
       const url = new URL(request.url);
+      paths.push(url.pathname);
       const route = /^\/(v1(?:alpha|beta)?)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
       if (request.method !== "POST" || !route) {
         return googleJson(googleError(404, `Method not found: ${request.method} ${url.pathname}`), 404);
@@ -180,6 +184,7 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
   return {
     url: `http://127.0.0.1:${server.port}`,
     requests,
+    paths,
     get aborted() {
       return state.aborted;
     },

@@ -21,7 +21,9 @@ export type MockReply =
   /** Never answers (until the proxy aborts the request). */
   | { kind: "hang" }
   /** Sends the first `lines` of a fixture, then cuts the connection. */
-  | { kind: "cut"; name: string; lines: number };
+  | { kind: "cut"; name: string; lines: number }
+  /** Built from the request it answers (an upstream that echoes what it received). */
+  | { kind: "respond"; respond: (request: RecordedRequest) => Response };
 
 export interface RecordedRequest {
   path: string;
@@ -143,6 +145,8 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
         return Response.json(defaultCompletion(model));
       }
       switch (reply.kind) {
+        case "respond":
+          return reply.respond(requests.at(-1)!);
         case "json":
           if (reply.delayMs) await sleep(reply.delayMs);
           return Response.json(reply.body, { status: reply.status ?? 200 });

@@ -34,7 +34,8 @@ export const dispatch: Stage = async (context, deps) => {
       });
       return result;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Kept in the log row's attempts and the breaker's last error (/api/routing): redacted.
+      const message = deps.redactor.redact(error instanceof Error ? error.message : String(error));
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: message.slice(0, 300) });
       lastError = error;
       const retryable = error instanceof ProxyError && error.retryable;

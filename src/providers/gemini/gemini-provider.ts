@@ -50,6 +50,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): LLMProvide
     id: "gemini",
     displayName: "Google Gemini",
     capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+    modelInPath: true,
     listModels: async () => options.models,
 
     async complete(call) {
