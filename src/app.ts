@@ -6,6 +6,7 @@ import { ProxyError, invalidRequest, toProxyError } from "./errors";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
+import { type DashboardDeps, dashboardRoutes } from "./routes/dashboard";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { openaiRoutes } from "./routes/openai";
@@ -15,6 +16,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   database: string;
   startedAt?: Date;
+  /** The browser dashboard and /api/stats; left out, the app serves only the API. */
+  dashboard?: Omit<DashboardDeps, "pipeline" | "send">;
 }
 
 /** Known paths and the methods they take, for 405 answers. */
@@ -62,6 +65,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/v1", openaiRoutes(pipeline));
   app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
+  if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
 
   // A misdirected API call (/v1/embeddings, GET on /v1/chat/completions) is logged like any bad
   // request, so the user sees which client is misconfigured; other paths (favicon.ico) are not.

@@ -70,7 +70,12 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
   };
-  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind });
+  const app = createApp({
+    pipeline,
+    maxBodyBytes: config.maxBodyBytes,
+    database: database.kind,
+    dashboard: { db: database.db, databaseKind: database.kind, config },
+  });
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -197,6 +197,22 @@ export async function loadSpend(db: Database, window: Pick<StatsWindow, "startOf
   return { spendTodayUsd: numberOf(rows[0]?.today), spendMonthUsd: numberOf(rows[0]?.month) };
 }
 
+/** Cost per provider today and this month, subscription providers included (flagged by the caller). */
+export async function loadSpendByProvider(db: Database, window: Pick<StatsWindow, "startOfToday" | "startOfMonth" | "until">) {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select ${requestRollup.provider} as provider,
+        sum(${requestRollup.costUsd}) filter (where ${requestRollup.hour} >= ${iso(window.startOfToday)}::timestamptz) as today,
+        sum(${requestRollup.costUsd}) as month
+      from ${requestRollup}
+      where ${rollupBetween(window.startOfMonth, window.until)} and ${requestRollup.provider} <> ''
+      group by 1 order by 3 desc`),
+  );
+  return rows
+    .map((row) => ({ provider: String(row.provider), todayUsd: numberOf(row.today), monthUsd: numberOf(row.month), subscription: isSubscription(String(row.provider)) }))
+    .filter((row) => row.monthUsd > 0);
+}
+
 /** Requests, failures, cost and mean latency per provider and model since a date. */
 export async function loadModelUsage(db: Database, since: Date, until: Date): Promise<ModelUsage[]> {
   const rows = rowsOf<Record<string, unknown>>(

@@ -1,6 +1,7 @@
 import { type SQL, and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { requestLog } from "./schema";
+import { rowsOf } from "./rows-of";
+import { requestLog, requestRollup } from "./schema";
 
 /**
  * The request log as the dashboard lists it: filtered, newest first, one page at a time. Pages are
@@ -106,9 +107,10 @@ export async function loadFilterOptions(db: Database) {
   const [doors, clients, keys] = await Promise.all([
     db.selectDistinct({ value: recent.door }).from(recent),
     db.selectDistinct({ value: recent.client }).from(recent),
-    db.execute(sql`select distinct provider, model, tier from request_rollup where hour > now() - interval '30 days'`),
+    db.execute(sql`select distinct ${requestRollup.provider} as provider, ${requestRollup.model} as model, ${requestRollup.tier} as tier
+      from ${requestRollup} where ${requestRollup.hour} > now() - interval '30 days'`),
   ]);
-  const keyRows = (Array.isArray(keys) ? keys : ((keys as { rows?: unknown[] }).rows ?? [])) as Array<{ provider: string; model: string; tier: string }>;
+  const keyRows = rowsOf<{ provider: string; model: string; tier: string }>(keys);
   const distinct = (values: Array<string | null | undefined>) => [...new Set(values.filter((value): value is string => Boolean(value)))].sort();
   return {
     providers: distinct(keyRows.map((row) => row.provider)),
