@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { type HistogramBar, type SlotCount, histogramBars, percentileOf } from "./latency-histogram";
 import { numberOf, rowsOf } from "./rows-of";
-import { feedback, latencyRollup, requestLog, requestRollup } from "./schema";
+import { feedback, latencyRollup, latencyRollupDaily, requestLog, requestRollup } from "./schema";
 import type { StatsWindow } from "./stats-window";
 
 /**
@@ -67,6 +67,7 @@ export interface ModelUsage {
   meanLatencyMs: number | null;
 }
 
+const DAY_MS = 86_400_000;
 const iso = (date: Date) => date.toISOString();
 const isSubscription = (provider: string) => SUBSCRIPTION_PROVIDERS.includes(provider);
 const rollupBetween = (since: Date, until: Date) => sql`${requestRollup.hour} >= ${iso(since)}::timestamptz and ${requestRollup.hour} <= ${iso(until)}::timestamptz`;
@@ -163,14 +164,24 @@ async function loadBucketRows(db: Database, window: StatsWindow): Promise<Bucket
   }));
 }
 
+/**
+ * Latency histogram slots of a window: whole UTC days from the daily table, the ragged ends from
+ * the hourly one (percentiles need no time buckets, so the two add up exactly).
+ */
 export async function loadLatencySlots(db: Database, since: Date, until: Date): Promise<{ latency: SlotCount[]; ttft: SlotCount[] }> {
-  const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`
-      select ${latencyRollup.kind} as kind, ${latencyRollup.slot} as slot, sum(${latencyRollup.count}) as count
-      from ${latencyRollup}
-      where ${latencyRollup.hour} >= ${iso(since)}::timestamptz and ${latencyRollup.hour} <= ${iso(until)}::timestamptz
-      group by 1, 2`),
-  );
+  const firstDay = new Date(Math.ceil(since.getTime() / DAY_MS) * DAY_MS);
+  const lastDay = new Date(Math.floor(until.getTime() / DAY_MS) * DAY_MS);
+  const hourly = (from: Date, to: Date, inclusive: boolean) =>
+    sql`select ${latencyRollup.kind} as kind, ${latencyRollup.slot} as slot, ${latencyRollup.count} as count from ${latencyRollup}
+      where ${latencyRollup.hour} >= ${iso(from)}::timestamptz and ${latencyRollup.hour} ${inclusive ? sql`<=` : sql`<`} ${iso(to)}::timestamptz`;
+  const parts =
+    firstDay < lastDay
+      ? sql`${hourly(since, firstDay, false)}
+        union all select ${latencyRollupDaily.kind}, ${latencyRollupDaily.slot}, ${latencyRollupDaily.count} from ${latencyRollupDaily}
+          where ${latencyRollupDaily.day} >= ${iso(firstDay)}::timestamptz and ${latencyRollupDaily.day} < ${iso(lastDay)}::timestamptz
+        union all ${hourly(lastDay, until, true)}`
+      : hourly(since, until, true);
+  const rows = rowsOf<Record<string, unknown>>(await db.execute(sql`select kind, slot, sum(count) as count from (${parts}) as slots group by 1, 2`));
   const pick = (kind: string) => rows.filter((row) => row.kind === kind).map((row) => ({ slot: numberOf(row.slot), count: numberOf(row.count) }));
   return { latency: pick("latency"), ttft: pick("ttft") };
 }

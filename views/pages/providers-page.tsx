@@ -72,17 +72,25 @@ function ProviderSection(props: { provider: ProviderView; testResult?: ProviderT
         </h2>
         <span class={`badge badge-${health === "healthy" ? "ok" : health === "not configured" ? "neutral" : health === "degraded" ? "warn" : "failed"}`}>{health}</span>
       </div>
-      <dl class="pairs inline">
-        <dt>Credentials</dt>
-        <dd>{provider.credentials}</dd>
+      <dl class="facts">
+        <div>
+          <dt>Credentials</dt>
+          <dd>{provider.credentials}</dd>
+        </div>
         {provider.status === "active" ? (
           <>
-            <dt>Requests</dt>
-            <dd>{formatCount(requests)}</dd>
-            <dt>Error rate</dt>
-            <dd>{formatPercent(failed, requests)}</dd>
-            <dt>Open circuits</dt>
-            <dd>{open}</dd>
+            <div>
+              <dt>Requests</dt>
+              <dd>{formatCount(requests)}</dd>
+            </div>
+            <div>
+              <dt>Error rate</dt>
+              <dd>{formatPercent(failed, requests)}</dd>
+            </div>
+            <div>
+              <dt>Open circuits</dt>
+              <dd>{open}</dd>
+            </div>
           </>
         ) : null}
       </dl>
@@ -115,23 +123,17 @@ function InactiveProviders(props: { providers: ProviderView[] }) {
   return (
     <section class="panel" aria-labelledby="inactive-providers" id="inactive-providers-panel">
       <h2 id="inactive-providers">Not in use</h2>
-      <div class="table-scroll">
-        <table>
-          <tbody>
-            {props.providers.map((provider) => (
-              <tr id={`provider-${provider.id}`}>
-                <th scope="row">
-                  {provider.name} <code class="muted">{provider.id}</code>
-                </th>
-                <td>
-                  <span class={`badge ${provider.status === "unreachable" ? "badge-failed" : "badge-neutral"}`}>{provider.status}</span>
-                </td>
-                <td class="muted">{provider.hint}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul class="inactive-list">
+        {props.providers.map((provider) => (
+          <li id={`provider-${provider.id}`}>
+            <span>
+              <strong>{provider.name}</strong> <code class="muted">{provider.id}</code>{" "}
+              <span class={`badge ${provider.status === "unreachable" ? "badge-failed" : "badge-neutral"}`}>{provider.status}</span>
+            </span>
+            <span class="muted">{provider.hint}</span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -166,7 +168,7 @@ function ModelTable(props: { models: ModelView[] }) {
         <tbody>
           {props.models.map((model) => (
             <tr>
-              <td>
+              <td class="nowrap">
                 <code>{model.model}</code>
               </td>
               <td>{model.tier}</td>

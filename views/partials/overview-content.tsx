@@ -36,7 +36,7 @@ export function OverviewContent(props: OverviewProps) {
   const served = totals.succeeded + totals.failed;
   const successTone = served === 0 ? undefined : totals.succeeded / served >= 0.95 ? "good" : totals.succeeded / served >= 0.8 ? "warn" : "bad";
   return (
-    <div id="overview-content" class="stack">
+    <div id="overview-content" class="stack" data-since={props.buckets[0]?.toISOString()} data-step-ms={props.stepMs}>
       <div class="toolbar">
         <p class="muted" aria-live="polite">
           {rangeLabel(props.range)} · as of {formatTime(props.generatedAt)}

@@ -29,7 +29,7 @@ export function RequestList(props: RequestListProps) {
       <FilterForm values={props.values} options={props.options} />
       <div class="toolbar">
         <p class="muted" id="request-count">
-          {props.rows.length === 0 ? "No matching requests" : `${props.rows.length} ${props.paged ? "older " : "latest "}requests, newest first`}
+          {props.rows.length === 0 ? "No matching requests" : `${props.paged ? "Older" : "Latest"} ${props.rows.length} ${props.rows.length === 1 ? "request" : "requests"}, newest first`}
           {live ? (
             <span class="live" title="New requests appear as they are logged">
               {" "}

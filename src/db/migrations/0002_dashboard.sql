@@ -6,6 +6,14 @@ CREATE TABLE "request_latency_rollup" (
 	CONSTRAINT "request_latency_rollup_hour_kind_slot_pk" PRIMARY KEY("hour","kind","slot")
 );
 --> statement-breakpoint
+CREATE TABLE "request_latency_rollup_daily" (
+	"day" timestamp with time zone NOT NULL,
+	"kind" text NOT NULL,
+	"slot" smallint NOT NULL,
+	"count" integer NOT NULL,
+	CONSTRAINT "request_latency_rollup_daily_day_kind_slot_pk" PRIMARY KEY("day","kind","slot")
+);
+--> statement-breakpoint
 CREATE TABLE "request_rollup" (
 	"hour" timestamp with time zone NOT NULL,
 	"provider" text NOT NULL,
@@ -27,7 +35,7 @@ CREATE TABLE "request_rollup" (
 CREATE INDEX "feedback_created_at_idx" ON "feedback" USING btree ("created_at");--> statement-breakpoint
 -- The rollups are kept up to date by statement triggers on request_log (one aggregate per batch
 -- the log writer inserts, whoever inserts), and filled once from the rows already logged.
--- request_rollup_statements(source) builds the two upserts for a table of request-log rows
+-- request_rollup_statements(source) builds the upserts for a table of request-log rows
 -- ($1 is +1 to add them, -1 to remove them).
 CREATE FUNCTION "request_rollup_statements"("source" text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $fn$
 SELECT array[
@@ -47,19 +55,21 @@ SELECT array[
       baseline_cost_usd = r.baseline_cost_usd + excluded.baseline_cost_usd,
       routing_saved_usd = r.routing_saved_usd + excluded.routing_saved_usd,
       latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum
-  $sql$, "source"),
-  format($sql$
-    INSERT INTO request_latency_rollup AS l (hour, kind, slot, count)
-    SELECT hour, kind, slot, $1 * count(*) FROM (
-      SELECT date_trunc('hour', created_at, 'UTC') AS hour, 'latency' AS kind, floor(log(greatest(latency_ms, 1)::float8) * 20)::smallint AS slot
+  $sql$, "source")
+] || (
+  SELECT array_agg(format($sql$
+    INSERT INTO %2$I AS l (%3$I, kind, slot, count)
+    SELECT period, kind, slot, $1 * count(*) FROM (
+      SELECT date_trunc(%4$L, created_at, 'UTC') AS period, 'latency' AS kind, floor(log(greatest(latency_ms, 1)::float8) * 20)::smallint AS slot
       FROM %1$I WHERE status = 200
       UNION ALL
-      SELECT date_trunc('hour', created_at, 'UTC'), 'ttft', floor(log(greatest(ttft_ms, 1)::float8) * 20)::smallint
+      SELECT date_trunc(%4$L, created_at, 'UTC'), 'ttft', floor(log(greatest(ttft_ms, 1)::float8) * 20)::smallint
       FROM %1$I WHERE status = 200 AND ttft_ms IS NOT NULL
     ) AS samples GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (hour, kind, slot) DO UPDATE SET count = l.count + excluded.count
-  $sql$, "source")
-];
+    ON CONFLICT (%3$I, kind, slot) DO UPDATE SET count = l.count + excluded.count
+  $sql$, "source", target.name, target.period, target.period))
+  FROM (VALUES ('request_latency_rollup', 'hour'), ('request_latency_rollup_daily', 'day')) AS target(name, period)
+);
 $fn$;
 --> statement-breakpoint
 CREATE FUNCTION "request_rollup_apply"() RETURNS trigger LANGUAGE plpgsql AS $fn$

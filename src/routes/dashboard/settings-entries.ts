@@ -46,7 +46,7 @@ function walk(value: unknown, name: string, secret: boolean, entries: SettingEnt
     return;
   }
   const text = value instanceof Date ? value.toISOString() : String(value);
-  const withoutPassword = maskUrlPassword(text);
+  const withoutPassword = maskSecretsInText(text);
   entries.push({ name, value: withoutPassword, masked: withoutPassword !== text });
 }
 
@@ -54,7 +54,7 @@ function walk(value: unknown, name: string, secret: boolean, entries: SettingEnt
  * `postgres://user:pw@host/db` → `postgres://user:••••••••@host/db` (also inside a longer string),
  * `?key=…` and `&token=…` query values masked, and anything shaped like an API key redacted.
  */
-export function maskUrlPassword(text: string): string {
+export function maskSecretsInText(text: string): string {
   return redactSecrets(
     text
       .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi, `$1:${MASK}@`)
