@@ -137,6 +137,10 @@ interface BucketRow {
   routingSavedUsd: number;
 }
 
+/**
+ * Rollup rows summed per chart bucket. Rollup hours are UTC hours; in a time zone offset by half an
+ * hour, each hour counts in the bucket it starts in.
+ */
 async function loadBucketRows(db: Database, window: StatsWindow): Promise<BucketRow[]> {
   const bucket = sql`floor((extract(epoch from ${requestRollup.hour}) * 1000 - ${window.since.getTime()}) / ${window.stepMs})::int`;
   const rows = rowsOf<Record<string, unknown>>(

@@ -104,20 +104,18 @@ export async function* eachRequest(db: Database, filter: RequestFilter, pageSize
  */
 export async function loadFilterOptions(db: Database) {
   const recent = db.select({ door: requestLog.door, client: requestLog.userAgent }).from(requestLog).orderBy(desc(requestLog.createdAt)).limit(5000).as("recent");
-  const [doors, clients, keys] = await Promise.all([
-    db.selectDistinct({ value: recent.door }).from(recent),
-    db.selectDistinct({ value: recent.client }).from(recent),
-    db.execute(sql`select distinct ${requestRollup.provider} as provider, ${requestRollup.model} as model, ${requestRollup.tier} as tier
+  const seen = await db.selectDistinct({ door: recent.door, client: recent.client }).from(recent);
+  const keys = rowsOf<{ provider: string; model: string; tier: string }>(
+    await db.execute(sql`select distinct ${requestRollup.provider} as provider, ${requestRollup.model} as model, ${requestRollup.tier} as tier
       from ${requestRollup} where ${requestRollup.hour} > now() - interval '30 days'`),
-  ]);
-  const keyRows = rowsOf<{ provider: string; model: string; tier: string }>(keys);
+  );
   const distinct = (values: Array<string | null | undefined>) => [...new Set(values.filter((value): value is string => Boolean(value)))].sort();
   return {
-    providers: distinct(keyRows.map((row) => row.provider)),
-    models: distinct(keyRows.map((row) => row.model)),
-    tiers: distinct(keyRows.map((row) => row.tier)),
-    doors: distinct(doors.map((row) => row.value)),
-    clients: distinct(clients.map((row) => row.value)),
+    providers: distinct(keys.map((row) => row.provider)),
+    models: distinct(keys.map((row) => row.model)),
+    tiers: distinct(keys.map((row) => row.tier)),
+    doors: distinct(seen.map((row) => row.door)),
+    clients: distinct(seen.map((row) => row.client)),
   };
 }
 

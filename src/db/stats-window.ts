@@ -19,8 +19,6 @@ export interface StatsWindow {
   stepMs: number;
   /** Start of each bucket, oldest first. */
   buckets: Date[];
-  /** Local midnight before `since`: the origin buckets are aligned on. */
-  origin: Date;
   startOfToday: Date;
   startOfMonth: Date;
 }
@@ -32,8 +30,9 @@ export function parseRange(value: string | undefined | null): Range {
 export function statsWindow(range: Range, now: Date = new Date()): StatsWindow {
   const stepMs = stepHours[range] * HOUR_MS;
   const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  // Whole steps since local midnight; a 1-hour step also works across a DST change, a day step
-  // starts at midnight because the origin is today's midnight.
+  // Fixed-length steps counted back from the one that holds now, which starts a whole number of
+  // steps after today's local midnight (across a daylight-saving change, older day buckets start
+  // an hour off midnight).
   const currentBucket = new Date(startOfToday.getTime() + Math.floor((now.getTime() - startOfToday.getTime()) / stepMs) * stepMs);
   const count = bucketCount[range];
   const since = new Date(currentBucket.getTime() - (count - 1) * stepMs);
@@ -44,7 +43,6 @@ export function statsWindow(range: Range, now: Date = new Date()): StatsWindow {
     until: now,
     stepMs,
     buckets,
-    origin: startOfToday,
     startOfToday,
     startOfMonth: new Date(now.getFullYear(), now.getMonth(), 1),
   };

@@ -207,3 +207,13 @@ describe("JSON and CSV", () => {
     for (const taskId of taskIds) expect(lines.some((line) => line.startsWith(taskId))).toBe(true);
   });
 });
+
+describe("errors", () => {
+  test("an unknown dashboard page is an HTML 404 with the security headers", async () => {
+    const response = await get("/dashboard/nothing-here");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(await response.text()).toContain("Page not found");
+  });
+});
