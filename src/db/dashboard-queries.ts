@@ -115,7 +115,8 @@ export async function loadOverviewStats(db: Database, window: StatsWindow): Prom
     },
     ...spend,
     costByProvider: toSeries(byProvider).filter((series) => total(series.points) > 0),
-    requestsByTier: toSeries(byTier),
+    // Tiers stack cheapest first, whatever their counts.
+    requestsByTier: toSeries(byTier).sort((a, b) => tierRank(a.key) - tierRank(b.key)),
     routingSaved,
     subscriptionCovered,
     latencyHistogram: histogramBars(latency.latency),
@@ -258,9 +259,12 @@ export async function loadTierCounts(db: Database, since: Date, until: Date): Pr
     await db.execute(sql`
       select ${requestRollup.tier} as tier, sum(${requestRollup.requests}) as requests
       from ${requestRollup} where ${rollupBetween(since, until)}
-      group by 1 order by 2 desc`),
+      group by 1`),
   );
-  return rows.map((row) => ({ tier: String(row.tier || "none"), requests: numberOf(row.requests) })).filter((row) => row.requests > 0);
+  return rows
+    .map((row) => ({ tier: String(row.tier || "none"), requests: numberOf(row.requests) }))
+    .filter((row) => row.requests > 0)
+    .sort((a, b) => tierRank(a.tier) - tierRank(b.tier));
 }
 
 /** The latest ratings, newest first, with the model each rated answer came from. */
@@ -287,6 +291,8 @@ export async function listRecentFeedback(db: Database, limit: number) {
 
 export type RecentFeedback = Awaited<ReturnType<typeof listRecentFeedback>>[number];
 
+const tierOrder = ["economy", "standard", "premium"];
+const tierRank = (tier: string) => (tierOrder.includes(tier) ? tierOrder.indexOf(tier) : tierOrder.length);
 const zeros = (size: number) => new Array<number>(size).fill(0);
 const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
 

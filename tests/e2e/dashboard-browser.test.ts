@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import OpenAI from "openai";
 import type { Browser, Page } from "playwright-core";
+import { insertRequestLogs } from "../../src/db/queries";
 import { numberOf, rowsOf } from "../../src/db/rows-of";
+import type { RequestLogRow } from "../../src/db/schema";
 import { chromiumMissing, eventually, launchChromium, newContext, screenshotPath, watchPage } from "../helpers/browser";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
 /**
@@ -35,6 +38,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   let openai: OpenAI;
   const client = `dashboard-browser-test/${crypto.randomUUID().slice(0, 8)}`;
   const sent: string[] = [];
+  const history = pastMonth();
 
   const send = async (model: string) => {
     const { response } = await openai.chat.completions.create({ model, messages: [{ role: "user", content: "hello" }] }).withResponse();
@@ -62,12 +66,14 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
     // Another client's requests, so that filtering by client has something to leave out.
     const other = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0, defaultHeaders: { "user-agent": "another-client/1.0" } });
     for (let index = 0; index < 2; index++) await other.chat.completions.create({ model: "economy", messages: [{ role: "user", content: "hi" }] });
+    await insertRequestLogs(proxy.proxy.database.db, history);
     await proxy.proxy.logWriter.flush();
     pages.find((page) => page.name === "request-detail")!.path = `/dashboard/requests/${sent[0]}`;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
+    if (proxy) await deleteLogRows(proxy.proxy.database.db, history.map((row) => row.taskId));
     await browser?.close();
     await proxy?.close();
     await upstream?.close();
@@ -242,3 +248,31 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
     }
   });
 });
+
+/** A month of plausible history from another client, so the charts and screenshots have something to show. */
+function pastMonth(): RequestLogRow[] {
+  const models = [
+    ["anthropic", "claude-sonnet-5-5", "standard", 0.02],
+    ["openai", "gpt-4o-mini", "economy", 0.002],
+    ["gemini", "gemini-2.5-flash-lite", "economy", 0.001],
+    ["claude-cli", "claude-opus-5-5", "premium", 0.05],
+  ] as const;
+  return Array.from({ length: 480 }, (_, index) => {
+    const [provider, model, tier, cost] = models[index % models.length]!;
+    const status = index % 17 === 0 ? 503 : index % 23 === 0 ? 429 : 200;
+    return makeLogRow({
+      createdAt: new Date(Date.now() - ((index * 7919) % (30 * 24 * 60)) * 60_000 - 60_000),
+      userAgent: "history/1.0",
+      provider,
+      model,
+      tier,
+      status,
+      tokensIn: status === 200 ? 2000 + ((index * 131) % 9000) : 0,
+      tokensOut: status === 200 ? 100 + ((index * 17) % 900) : 0,
+      costUsd: status === 200 ? cost * (0.5 + (index % 7) / 7) : 0,
+      baselineCostUsd: status === 200 ? 0.12 : null,
+      latencyMs: 300 + ((index * 389) % 12000),
+      ttftMs: index % 3 === 0 ? null : 150 + ((index * 97) % 1500),
+    });
+  });
+}

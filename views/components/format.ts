@@ -27,6 +27,7 @@ export function formatCount(value: number): string {
 
 export function formatMs(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  if (value < 10) return `${trim(value)} ms`;
   if (value < 1000) return `${Math.round(value)} ms`;
   if (value < 60_000) return `${trim(value / 1000)} s`;
   return `${trim(value / 60_000)} min`;

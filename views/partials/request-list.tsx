@@ -52,8 +52,8 @@ export function RequestList(props: RequestListProps) {
               <th scope="col">Model</th>
               <th scope="col">Tier</th>
               <th scope="col">Status</th>
-              <th scope="col" class="number">
-                Tokens in / out
+              <th scope="col" class="number" title="Tokens in / out">
+                Tokens
               </th>
               <th scope="col" class="number">
                 Cost

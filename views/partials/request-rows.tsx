@@ -35,7 +35,7 @@ export function RequestRows(props: { rows: RequestLogEntry[]; freshSince?: numbe
               {shortClient(row.userAgent)}
             </td>
             <td>{row.door}</td>
-            <td class="clip" title={row.requestedModel}>
+            <td class="clip clip-wide" title={`asked for ${row.requestedModel}`}>
               {row.provider ? `${row.provider}:${row.model}` : <span class="muted">{row.requestedModel}</span>}
             </td>
             <td>{row.tier ?? <span class="muted">—</span>}</td>
