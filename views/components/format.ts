@@ -46,7 +46,7 @@ export function formatDateTime(date: Date): string {
 }
 
 /** A table's time cell: the time alone for today, the date and minute otherwise. */
-export function formatWhen(date: Date, now: Date = new Date()): string {
+export function formatWhen(date: Date, now: Date): string {
   const sameDay = date.getFullYear() === now.getFullYear() && date.getMonth() === now.getMonth() && date.getDate() === now.getDate();
   return sameDay ? formatTime(date) : `${months[date.getMonth()]} ${date.getDate()} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }

@@ -72,7 +72,7 @@ export function RequestList(props: RequestListProps) {
             hx-trigger={live ? `every ${props.pollSeconds}s` : undefined}
             hx-swap={live ? "innerMorph" : undefined}
           >
-            <RequestRows rows={props.rows} />
+            <RequestRows rows={props.rows} now={new Date(props.renderedAt)} />
           </tbody>
         </table>
       </div>

@@ -7,7 +7,7 @@ import { StatusBadge, shortClient } from "../components/request-bits";
  * Rows of the request table: what the live view polls for (htmx morphs them into the table, so a
  * row that is already shown keeps its place and focus). Rows newer than `freshSince` are marked.
  */
-export function RequestRows(props: { rows: RequestLogEntry[]; freshSince?: number }) {
+export function RequestRows(props: { rows: RequestLogEntry[]; now: Date; freshSince?: number }) {
   if (props.rows.length === 0) {
     return (
       <tr>
@@ -27,7 +27,7 @@ export function RequestRows(props: { rows: RequestLogEntry[]; freshSince?: numbe
             <td class="nowrap">
               <a href={`/dashboard/requests/${row.taskId}`}>
                 <time datetime={row.createdAt.toISOString()} title={formatDateTime(row.createdAt)}>
-                  {formatWhen(row.createdAt)}
+                  {formatWhen(row.createdAt, props.now)}
                 </time>
               </a>
             </td>

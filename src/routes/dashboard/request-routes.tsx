@@ -40,7 +40,7 @@ export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
     if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
     const page = await listRequests(deps.db, parsed.query.filter, { limit: PAGE_SIZE });
     const fresh = Number(c.req.query("fresh"));
-    return c.html(String(<RequestRows rows={page.rows} freshSince={Number.isFinite(fresh) ? fresh : undefined} />), 200, { "cache-control": "no-store" });
+    return c.html(String(<RequestRows rows={page.rows} now={new Date()} freshSince={Number.isFinite(fresh) ? fresh : undefined} />), 200, { "cache-control": "no-store" });
   });
 
   app.get("/dashboard/requests.csv", (c) => {
