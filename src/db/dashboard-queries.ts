@@ -73,7 +73,7 @@ const isSubscription = (provider: string) => SUBSCRIPTION_PROVIDERS.includes(pro
 const rollupBetween = (since: Date, until: Date) => sql`${requestRollup.hour} >= ${iso(since)}::timestamptz and ${requestRollup.hour} <= ${iso(until)}::timestamptz`;
 
 export async function loadOverviewStats(db: Database, window: StatsWindow): Promise<OverviewStats> {
-  // One at a time: PGlite runs one query at a time anyway, and postgres.js gains little on five small reads.
+  // One at a time: PGlite runs one query at a time anyway, and postgres.js gains little on four small reads.
   const buckets = await loadBucketRows(db, window);
   const latency = await loadLatencySlots(db, window.since, window.until);
   const ratings = await loadRatings(db, window.since, window.until);
