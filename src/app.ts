@@ -9,6 +9,7 @@ import { ProxyError, toProxyError } from "./errors";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
+import { type DashboardDeps, dashboardRoutes } from "./routes/dashboard";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { loginRoutes } from "./routes/login";
@@ -23,6 +24,8 @@ export interface AppDeps {
   doors?: readonly Door[];
   /** The Host rule and PROXY_API_KEY; by default loopback names only and no key. */
   access?: AccessControl;
+  /** The browser dashboard and /api/stats; left out, the app serves only the API. */
+  dashboard?: Omit<DashboardDeps, "pipeline" | "send">;
 }
 
 /** The proxy's own routes, beside the doors' endpoints in the 405 table. */
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps): Hono {
   for (const door of doors) app.route("/", door.routes(pipeline));
   app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
+  if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
 
   for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints])) {
     const allow = methods.join(", ");

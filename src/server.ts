@@ -78,7 +78,13 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     streamHeartbeatMs: config.streamHeartbeatMs,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
-  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind, access });
+  const app = createApp({
+    pipeline,
+    maxBodyBytes: config.maxBodyBytes,
+    database: database.kind,
+    access,
+    dashboard: { db: database.db, databaseKind: database.kind, config },
+  });
   let closing: Promise<void> | undefined;
   return {
     app,
