@@ -18,6 +18,7 @@ import { type ToolCallState, closeToolCall, openToolCall } from "./tool-call-ite
  * The terminal event is response.completed, or response.incomplete when the answer was cut
  * (max tokens, content filter), or response.failed followed by `error` for a mid-stream failure.
  */
+/** Gets each event as it happens; the event holds live items, so it is written out (or copied) within the call. */
 export type EmitEvent = (event: ResponsesEvent) => void;
 
 interface MessageState {
@@ -101,7 +102,7 @@ export class ResponseBuilder {
 
   private snapshot(): ResponseObject {
     const usage = toResponsesUsage(this.usage);
-    return { ...baseResponse(this.context, this.model), ...this.ending, output: this.output.map((item) => structuredClone(item)), usage };
+    return { ...baseResponse(this.context, this.model), ...this.ending, output: [...this.output], usage };
   }
 
   private addDelta(delta: ChunkDelta): void {
@@ -115,7 +116,7 @@ export class ResponseBuilder {
   private push(item: OutputItem): number {
     this.output.push(item);
     const index = this.output.length - 1;
-    this.emit({ type: "response.output_item.added", output_index: index, item: structuredClone(item) });
+    this.emit({ type: "response.output_item.added", output_index: index, item });
     return index;
   }
 
@@ -152,7 +153,7 @@ export class ResponseBuilder {
       state.item.summary = [{ type: "summary_text", text: state.text }];
     }
     if (this.context.encryptedReasoning && state.details.length > 0) state.item.encrypted_content = sealReasoning(state.details);
-    this.emit({ type: "response.output_item.done", output_index: state.index, item: structuredClone(state.item) });
+    this.emit({ type: "response.output_item.done", output_index: state.index, item: state.item });
   }
 
   // ---- the assistant message ----
@@ -171,7 +172,7 @@ export class ResponseBuilder {
       state[kind] = part;
       const empty = kind === "text" ? { type: "output_text" as const, text: "", annotations: [], logprobs: [] } : { type: "refusal" as const, refusal: "" };
       state.item.content.push(empty);
-      this.emit({ type: "response.content_part.added", ...where, content_index: part.content, part: structuredClone(empty) });
+      this.emit({ type: "response.content_part.added", ...where, content_index: part.content, part: empty });
     }
     part.value += piece;
     if (kind === "text") this.emit({ type: "response.output_text.delta", ...where, content_index: part.content, delta: piece, logprobs: [] });
@@ -190,10 +191,10 @@ export class ResponseBuilder {
       state.item.content[part.content] = full;
       if (kind === "text") this.emit({ type: "response.output_text.done", ...where, content_index: part.content, text: part.value, logprobs: [] });
       else this.emit({ type: "response.refusal.done", ...where, content_index: part.content, refusal: part.value });
-      this.emit({ type: "response.content_part.done", ...where, content_index: part.content, part: structuredClone(full) });
+      this.emit({ type: "response.content_part.done", ...where, content_index: part.content, part: full });
     }
     state.item.status = status;
-    this.emit({ type: "response.output_item.done", ...where, item: structuredClone(state.item) });
+    this.emit({ type: "response.output_item.done", ...where, item: state.item });
   }
 
   // ---- tool calls ----

@@ -54,5 +54,5 @@ export function closeToolCall(state: ToolCallState, status: ItemStatus, emit: (e
     emit({ type: "response.custom_tool_call_input.done", ...where, input });
   }
   state.item.status = status;
-  emit({ type: "response.output_item.done", ...where, item: structuredClone(state.item) });
+  emit({ type: "response.output_item.done", ...where, item: state.item });
 }
