@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
@@ -17,7 +18,9 @@ export type MockReply =
   /** Never answers (until the proxy aborts the request). */
   | { kind: "hang" }
   /** Sends the first `lines` of a fixture, then cuts the connection. */
-  | { kind: "cut"; name: string; lines: number };
+  | { kind: "cut"; name: string; lines: number }
+  /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
+  | { kind: "broken"; broken: BrokenBody };
 
 export interface RecordedRequest {
   path: string;
@@ -152,6 +155,8 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
+        case "broken":
+          return brokenBodyResponse(reply.broken);
       }
     },
   });
