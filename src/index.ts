@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
+import { serveOptions } from "./serve-options";
 import { buildProxy } from "./server";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
@@ -28,10 +29,7 @@ try {
     hostname: config.host,
     port: config.port,
     fetch: proxy.app.fetch,
-    // Streams send a heartbeat every STREAM_HEARTBEAT_MS; this only reaps truly dead connections.
-    idleTimeout: 255,
-    // The body limit is enforced (with a clear 413) by the app; leave Bun a little headroom above it.
-    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    ...serveOptions(),
   });
 } catch (error) {
   console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${(error as Error).message} (set PORT or HOST)`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { openDatabase } from "../../src/db/client";
 import { findRequestLog } from "../../src/db/queries";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { type ProxyProcess, startProxyProcess } from "../helpers/proxy-process";
 import { SseReader } from "../helpers/sse-reader";
 
 /**
@@ -12,7 +13,6 @@ import { SseReader } from "../helpers/sse-reader";
  * after SIGTERM or SIGINT it must exit cleanly with every request of its life in the log, even
  * though the log is written in batches (the flush interval here is far longer than the test).
  */
-const entry = new URL("../../src/index.ts", import.meta.url).pathname;
 let upstream: MockOpenAIUpstream;
 let directory: string;
 
@@ -26,51 +26,17 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-interface RunningProxy {
-  origin: string;
-  child: ReturnType<typeof Bun.spawn>;
-  /** Everything the child wrote to stderr so far. */
-  stderr(): string;
-  exited: Promise<number>;
-}
-
 /** Starts the proxy and waits for its "listening" line, which carries the port it got. */
-async function startProxy(dataDir: string): Promise<RunningProxy> {
-  const child = Bun.spawn([process.execPath, "run", entry], {
+function startProxy(dataDir: string): Promise<ProxyProcess> {
+  return startProxyProcess({
     cwd: directory,
     env: {
-      PATH: process.env.PATH ?? "",
-      HOME: directory,
-      PORT: "0",
-      HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      LOG_LEVEL: "info",
       LOG_FLUSH_INTERVAL_MS: "600000",
       OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
       OPENAI_BASE_URL: upstream.url,
-      OLLAMA_ENABLED: "false",
-      CLAUDE_CLI_ENABLED: "false",
     },
-    stdout: "ignore",
-    stderr: "pipe",
   });
-  let text = "";
-  const decoder = new TextDecoder();
-  const reader = (child.stderr as ReadableStream<Uint8Array>).getReader();
-  let resolveOrigin!: (origin: string) => void;
-  const origin = new Promise<string>((resolve) => (resolveOrigin = resolve));
-  void (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-      const listening = /"message":"claude-proxy listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/.exec(text);
-      if (listening) resolveOrigin(listening[1]!);
-    }
-  })();
-  const exited = child.exited;
-  const started = await Promise.race([origin, exited.then((code) => Promise.reject(new Error(`the proxy exited with ${code} before listening:\n${text}`)))]);
-  return { origin: started, child, stderr: () => text, exited };
 }
 
 async function chat(origin: string, body: Record<string, unknown>) {

@@ -1,0 +1,21 @@
+import { expect, test } from "bun:test";
+import type { ChatRequest } from "../../src/chat/request-schema";
+import { sessionKey } from "../../src/pipeline/session-key";
+
+const request = (content: ChatRequest["messages"][number]["content"]) => ({ model: "auto", messages: [{ role: "user", content }] }) as ChatRequest;
+
+test("the opening fingerprint is the same whether the text came as one string or as parts", () => {
+  const text = "Refactor the payment module ".repeat(400);
+  const parts = text.match(/.{1,50}/gs)!.map((piece) => ({ type: "text", text: piece }));
+  expect(sessionKey(request(parts), null)).toBe(sessionKey(request(text), null));
+  // Only the opening counts: what follows it does not change the conversation's key.
+  expect(sessionKey(request([...parts, { type: "text", text: "more" }]), null)).toBe(sessionKey(request(text), null));
+});
+
+test("half a million parts are not joined to read the first 4096 characters", () => {
+  const parts = Array.from({ length: 500_000 }, () => ({ type: "text", text: "fix a.ts " }));
+  const started = performance.now();
+  sessionKey(request(parts), null);
+  // Joining them all took 76 ms on the development machine; reading the opening takes well under 1.
+  expect(performance.now() - started).toBeLessThan(25);
+});
