@@ -3,6 +3,7 @@ import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
 import { serveOptions } from "./serve-options";
 import { buildProxy } from "./server";
+import { handleShutdownSignals } from "./shutdown";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
 let config;
@@ -47,14 +48,4 @@ logger.info("claude-proxy listening", {
   providers: providerList || "none",
 });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.pending });
-  await server.stop();
-  await proxy.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+handleShutdownSignals({ server, proxy, logger, graceMs: config.shutdownGraceMs });

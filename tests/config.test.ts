@@ -14,6 +14,8 @@ const defaults: Config = {
   logLevel: "info",
   maxBodyBytes: 20 * 1024 * 1024,
   upstreamTimeoutMs: 120_000,
+  upstreamIdleTimeoutMs: 120_000,
+  shutdownGraceMs: 10_000,
   streamHeartbeatMs: 5_000,
   logFlushIntervalMs: 250,
   openai: { apiKey: undefined, baseUrl: "https://api.openai.com/v1" },
@@ -35,7 +37,8 @@ const defaults: Config = {
 
 /** Every variable the proxy reads. */
 const variables = [
-  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "STREAM_HEARTBEAT_MS",
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+  "SHUTDOWN_GRACE_MS", "STREAM_HEARTBEAT_MS",
   "LOG_FLUSH_INTERVAL_MS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
   "OLLAMA_PROBE_TIMEOUT_MS", "CUSTOM_PROVIDERS", "DEFAULT_PROVIDER", "MODEL_CATALOG_FILE", "BASELINE_MODEL",
@@ -85,6 +88,8 @@ describe("values", () => {
       LOG_LEVEL: "debug",
       MAX_BODY_BYTES: "1024",
       UPSTREAM_TIMEOUT_MS: "5000",
+      UPSTREAM_IDLE_TIMEOUT_MS: "7000",
+      SHUTDOWN_GRACE_MS: "0",
       STREAM_HEARTBEAT_MS: "1000",
       LOG_FLUSH_INTERVAL_MS: "10",
       OPENAI_API_KEY: "sk-openai",
@@ -119,6 +124,8 @@ describe("values", () => {
       logLevel: "debug",
       maxBodyBytes: 1024,
       upstreamTimeoutMs: 5000,
+      upstreamIdleTimeoutMs: 7000,
+      shutdownGraceMs: 0,
       streamHeartbeatMs: 1000,
       logFlushIntervalMs: 10,
       openai: { apiKey: "sk-openai", baseUrl: "http://127.0.0.1:9999/v1" },

@@ -19,6 +19,8 @@ export type MockReply =
   | { kind: "hang" }
   /** Sends the first `lines` of a fixture, then cuts the connection. */
   | { kind: "cut"; name: string; lines: number }
+  /** Sends the first `lines` of a fixture, then goes silent, the connection open, until the proxy aborts. */
+  | { kind: "stall"; name: string; lines: number }
   /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
   | { kind: "broken"; broken: BrokenBody };
 
@@ -79,11 +81,12 @@ interface SseOptions {
   onAbort: () => void;
   onFinish: () => void;
   cutAfter?: number;
+  stallAfter?: number;
   pause?: { afterLines: number; ms: number };
 }
 
 function sseResponse(lines: string[], options: SseOptions): Response {
-  const { intervalMs, signal, onAbort, onFinish, cutAfter, pause } = options;
+  const { intervalMs, signal, onAbort, onFinish, cutAfter, stallAfter, pause } = options;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       for (const [index, line] of lines.entries()) {
@@ -93,6 +96,9 @@ function sseResponse(lines: string[], options: SseOptions): Response {
           onFinish();
           controller.error(new Error("connection cut by mock"));
           return;
+        }
+        if (stallAfter !== undefined && index >= stallAfter) {
+          await new Promise((resolve) => (signal.aborted ? resolve(undefined) : signal.addEventListener("abort", resolve, { once: true })));
         }
         if (signal.aborted) {
           onAbort();
@@ -153,6 +159,8 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
           return stream(syntheticChunkLines(model, reply.count), { intervalMs: reply.intervalMs });
         case "cut":
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
+        case "stall":
+          return stream(readFixtureLines(reply.name), { stallAfter: reply.lines });
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
         case "broken":
