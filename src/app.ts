@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
 import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
@@ -69,17 +69,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", requireAllowedHost(access, answer));
   app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));
 
-  const limitBody = bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: (c) =>
-      refuse(
-        c,
-        new ProxyError(413, `The request body is larger than the proxy's limit of ${deps.maxBodyBytes} bytes (MAX_BODY_BYTES).`, {
-          type: "invalid_request_error",
-          code: "request_too_large",
-        }),
-      ),
-  });
+  const limitBody = bodyWithinLimit(deps.maxBodyBytes, refuse);
   app.use("*", (c, next) => (doorForPath(doors, c.req.path) ? limitBody(c, next) : next()));
 
   app.route("/", loginRoutes(access));

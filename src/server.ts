@@ -5,6 +5,7 @@ import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
 import { RequestLogWriter } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
+import { ProxyError } from "./errors";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
 import { createProviders } from "./providers/registry";
@@ -32,6 +33,8 @@ export interface Proxy {
   database: DatabaseHandle;
   logWriter: RequestLogWriter;
   providers: LLMProvider[];
+  /** Cuts every upstream call and stream still running: streams end with a 503 error event, the rest answer 503. */
+  cutInFlight(): void;
   /** Flushes the request log and releases everything; safe to call twice. */
   close(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     successMinSamples: config.successMinSamples,
     defaultProvider: config.defaultProvider,
   });
+  const inFlight = new AbortController();
   const pipeline: PipelineDeps = {
     directory,
     catalog,
@@ -75,7 +79,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     logger,
     redactor: options.redactor ?? createRedactor(secretValues(config)),
     upstreamTimeoutMs: config.upstreamTimeoutMs,
+    upstreamIdleTimeoutMs: config.upstreamIdleTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
+    shutdownSignal: inFlight.signal,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
   const app = createApp({
@@ -92,6 +98,10 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     database,
     logWriter,
     providers,
+    cutInFlight: () =>
+      inFlight.abort(
+        new ProxyError(503, "The proxy is shutting down; this answer was cut off.", { type: "server_error", code: "shutting_down" }),
+      ),
     close: () =>
       (closing ??= (async () => {
         await logWriter.close();

@@ -14,6 +14,8 @@ const defaults: Config = {
   logLevel: "info",
   maxBodyBytes: 20 * 1024 * 1024,
   upstreamTimeoutMs: 120_000,
+  upstreamIdleTimeoutMs: 120_000,
+  shutdownGraceMs: 10_000,
   streamHeartbeatMs: 5_000,
   logFlushIntervalMs: 250,
   proxyApiKey: undefined,
@@ -38,7 +40,8 @@ const defaults: Config = {
 
 /** Every variable the proxy reads. */
 const variables = [
-  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "STREAM_HEARTBEAT_MS",
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+  "SHUTDOWN_GRACE_MS", "STREAM_HEARTBEAT_MS",
   "LOG_FLUSH_INTERVAL_MS", "PROXY_API_KEY", "ALLOW_UNAUTHENTICATED_REMOTE", "ALLOWED_HOSTS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
   "OLLAMA_PROBE_TIMEOUT_MS", "CUSTOM_PROVIDERS", "DEFAULT_PROVIDER", "MODEL_CATALOG_FILE", "BASELINE_MODEL",
@@ -88,6 +91,8 @@ describe("values", () => {
       LOG_LEVEL: "debug",
       MAX_BODY_BYTES: "1024",
       UPSTREAM_TIMEOUT_MS: "5000",
+      UPSTREAM_IDLE_TIMEOUT_MS: "7000",
+      SHUTDOWN_GRACE_MS: "0",
       STREAM_HEARTBEAT_MS: "1000",
       LOG_FLUSH_INTERVAL_MS: "10",
       PROXY_API_KEY: "proxy-key-0123456789abcdef",
@@ -125,6 +130,8 @@ describe("values", () => {
       logLevel: "debug",
       maxBodyBytes: 1024,
       upstreamTimeoutMs: 5000,
+      upstreamIdleTimeoutMs: 7000,
+      shutdownGraceMs: 0,
       streamHeartbeatMs: 1000,
       logFlushIntervalMs: 10,
       proxyApiKey: "proxy-key-0123456789abcdef",

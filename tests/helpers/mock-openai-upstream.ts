@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
@@ -26,7 +27,11 @@ export type MockReply =
   /** Sends the first `lines` of a fixture, then cuts the connection. */
   | { kind: "cut"; name: string; lines: number }
   /** Built from the request it answers (an upstream that echoes what it received). */
-  | { kind: "respond"; respond: (request: RecordedRequest) => Response };
+  | { kind: "respond"; respond: (request: RecordedRequest) => Response }
+  /** Sends the first `lines` of a fixture, then goes silent, the connection open, until the proxy aborts. */
+  | { kind: "stall"; name: string; lines: number }
+  /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
+  | { kind: "broken"; broken: BrokenBody };
 
 export interface RecordedRequest {
   path: string;
@@ -87,13 +92,14 @@ interface SseOptions {
   onFinish: () => void;
   cutAfter?: number;
   delayMs?: number;
+  stallAfter?: number;
   pause?: { afterLines: number; ms: number };
   /** Name each event after its payload's `type` (the Responses API's framing). */
   named?: boolean;
 }
 
 function sseResponse(lines: string[], options: SseOptions): Response {
-  const { intervalMs, signal, onAbort, onFinish, cutAfter, delayMs, pause, named } = options;
+  const { intervalMs, signal, onAbort, onFinish, cutAfter, stallAfter, delayMs, pause, named } = options;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       if (delayMs) await sleep(delayMs);
@@ -104,6 +110,9 @@ function sseResponse(lines: string[], options: SseOptions): Response {
           onFinish();
           controller.error(new Error("connection cut by mock"));
           return;
+        }
+        if (stallAfter !== undefined && index >= stallAfter) {
+          await new Promise((resolve) => (signal.aborted ? resolve(undefined) : signal.addEventListener("abort", resolve, { once: true })));
         }
         if (signal.aborted) {
           onAbort();
@@ -171,8 +180,12 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
           return stream(syntheticChunkLines(model, reply.count), { intervalMs: reply.intervalMs });
         case "cut":
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
+        case "stall":
+          return stream(readFixtureLines(reply.name), { stallAfter: reply.lines });
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
+        case "broken":
+          return brokenBodyResponse(reply.broken);
       }
     },
   });

@@ -5,6 +5,7 @@ import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
+import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
 import { wireRulesRejection } from "./rejection-reason";
@@ -49,10 +50,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       try {
         const rules = options.modelRules?.(call.model);
         if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
-        const completion = (await client.chat.completions.create(
-          body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          { signal: call.signal },
-        )) as unknown as ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> };
+        const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
+          await client.chat.completions.create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: call.signal }),
+          "choices",
+          options.displayName,
+        );
         for (const choice of completion.choices) {
           const message = choice.message;
           if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
