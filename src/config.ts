@@ -53,7 +53,8 @@ const envSchema = z.object({
   MAX_BODY_BYTES: positiveInt.default(20 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: positiveInt.default(120_000),
   STREAM_HEARTBEAT_MS: positiveInt.default(5_000),
-  LOG_FLUSH_INTERVAL_MS: positiveInt.default(250),
+  // Unset: the request-log writer picks one for the database in use (src/db/request-log-writer.ts).
+  LOG_FLUSH_INTERVAL_MS: positiveInt.optional(),
 
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url.default("https://api.openai.com/v1"),
@@ -95,7 +96,7 @@ export interface Config {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   streamHeartbeatMs: number;
-  logFlushIntervalMs: number;
+  logFlushIntervalMs: number | undefined;
   openai: { apiKey: string | undefined; baseUrl: string };
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
   gemini: { apiKey: string | undefined; baseUrl: string | undefined };

@@ -15,7 +15,7 @@ const defaults: Config = {
   maxBodyBytes: 20 * 1024 * 1024,
   upstreamTimeoutMs: 120_000,
   streamHeartbeatMs: 5_000,
-  logFlushIntervalMs: 250,
+  logFlushIntervalMs: undefined,
   openai: { apiKey: undefined, baseUrl: "https://api.openai.com/v1" },
   anthropic: { apiKey: undefined, baseUrl: undefined },
   gemini: { apiKey: undefined, baseUrl: undefined },
