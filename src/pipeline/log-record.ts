@@ -1,4 +1,5 @@
 import type { RequestLogRow } from "../db/schema";
+import { storedText } from "../db/stored-text";
 import { redactSecrets } from "../logger";
 import type { CatalogEntry } from "../catalog/catalog-entry";
 import { modelKey } from "../catalog/model-key";
@@ -6,8 +7,8 @@ import { costUsd } from "../catalog/request-cost";
 import { candidateKey } from "../routing/candidate";
 import type { Outcome, PipelineContext } from "./context";
 
-/** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
-const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
+/** Cut without splitting a character, NUL and lone surrogates out: a client's odd model name or user agent must not cost the row. */
+const text = (value: string, limit: number) => storedText(value, limit);
 
 /** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
 export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): RequestLogRow {
