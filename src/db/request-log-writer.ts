@@ -114,16 +114,12 @@ export class RequestLogWriter implements RequestLogSink {
     if (this.writing || this.buffer.length === 0) return;
     const reachable = this.reporter.databaseReachable;
     // A full batch goes at once, even when a write was planned for later.
-    if (reachable && this.buffer.length >= this.maxBatch) {
-      void this.startWrite(false);
-      return;
-    }
-    if (this.timer) return;
-    const delay = reachable ? Math.max(0, this.lastWriteStartedAt + this.options.flushIntervalMs - this.clock()) : this.retryIntervalMs;
-    if (delay === 0) {
-      void this.startWrite(false);
-      return;
-    }
+    const full = reachable && this.buffer.length >= this.maxBatch;
+    if (this.timer && !full) return;
+    const delay = full ? 0 : reachable ? Math.max(0, this.lastWriteStartedAt + this.options.flushIntervalMs - this.clock()) : this.retryIntervalMs;
+    this.cancelTimer();
+    // Even a write due now waits for a turn of the event loop: PGlite writes run on this thread, and
+    // a backlog written batch after batch must let requests through in between.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.startWrite(false);

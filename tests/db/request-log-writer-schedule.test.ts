@@ -83,6 +83,7 @@ for (const target of targets) {
       clock.now = 5_000;
       const first = rows(1);
       writer.record(first[0]!);
+      expect(await until(() => writes.length === 1)).toBe(true);
       expect(writes).toEqual([5_000]);
       const waiting = rows(3);
       for (const row of waiting) writer.record(row);
@@ -94,10 +95,32 @@ for (const target of targets) {
       expect(writes).toEqual([5_000, 6_500]);
     });
 
+    test("a backlog goes batch after batch, with turns of the event loop in between", async () => {
+      const writes: number[] = [];
+      const writer = new RequestLogWriter(
+        interceptWrites(handle.db, () => {
+          writes.push(writes.length);
+        }),
+        { flushIntervalMs: 1, maxBatch: 100, logger: silentLogger },
+      );
+      writers.push(writer);
+      const backlog = rows(300);
+      for (const row of backlog) writer.record(row);
+      // What the event loop saw between writes: PGlite writes run on this thread and must not run back to back.
+      const seen: number[] = [];
+      const ticker = setInterval(() => seen.push(writes.length), 0);
+      expect(await until(async () => (await countLogRows(handle.db, ids(backlog))) === 300)).toBe(true);
+      clearInterval(ticker);
+      expect(seen).toContain(1);
+      expect(seen).toContain(2);
+      expect(writes).toHaveLength(3);
+    });
+
     test("...and no sooner than the interval after the previous write started", async () => {
       const { writer, clock, writes, release } = heldWriter(300);
       clock.now = 5_000;
       writer.record(rows(1)[0]!);
+      expect(await until(() => writes.length === 1)).toBe(true);
       const [late] = rows(1);
       writer.record(late!);
       // The held write ends 100 ms (of the test's clock) after it started: the next waits the other 200 ms.
