@@ -15,19 +15,20 @@ import { testDatabaseUrl } from "../helpers/test-database";
  * rows of requests answered in the last moments before the kill (those waiting in memory for the
  * next write, or in the write under way), never older ones. Each kill comes at a moment unrelated
  * to the writer's schedule and samples how old the oldest lost row is; the mean over several kills
- * must stay within the default flush interval plus SLACK_MS. Measured on a loaded 2-core machine:
- * this writer 0-19 ms a kill on PostgreSQL (means 0-6 over 5 kills) and 0-45 ms with PGlite (means
- * 5-16 over 3); the old one (a 250 ms timer) 2-245 ms a kill, means 40-157.
+ * must stay within the default flush interval plus SLACK_MS. Measured on a 2-core machine at load
+ * average 15-22: this writer 0-93 ms a kill, means 0-20 over 5 kills on PostgreSQL and 0-16 over 3
+ * with PGlite; the old one (a 250 ms timer) 0-245 ms a kill, means 69-100 on PostgreSQL and 96-174
+ * with PGlite.
  *
  * The load is paced (each client pauses between requests), as in most real use: rows trickle in
  * slower than the database writes them, so each crash shows how long a row waits for its write.
  * (Under a flood the old writer also wrote back to back, and its window showed only sometimes.)
  */
 const CONCURRENCY = 2;
-const PAUSE_MS = 10;
+const PAUSE_MS = 30;
 const LOAD_MS = 800;
 /** The bound over and above the writer's default interval (a row may wait that long for its write). */
-const SLACK_MS = 20;
+const SLACK_MS = 30;
 
 let upstream: MockOpenAIUpstream;
 let directory: string;
@@ -93,7 +94,8 @@ async function crashUnderLoad(databaseEnv: Record<string, string>): Promise<Cras
     LOG_LEVEL: "info",
     OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
     OPENAI_BASE_URL: upstream.url,
-  });
+    // The first start runs PGlite's initdb: seconds, or far more on a busy machine.
+  }, 120_000);
   let killed = false;
   const load = steadyLoad(`${proxy.origin}/v1`, () => killed);
   // A kill moment unrelated to the writer's own timing (the old writer's timer had a 250 ms period).
@@ -148,9 +150,9 @@ for (const target of targets) {
       const logged = await loggedOf(target.env(), crashes);
       const reports = crashes.map((crash) => crashReport(crash, logged));
       console.log(`${target.name}:\n  ${reports.map(describeReport).join("\n  ")}`);
-      for (const report of reports) expect(report.answered).toBeGreaterThan(20);
+      for (const report of reports) expect(report.answered).toBeGreaterThan(10);
       const meanAge = reports.reduce((sum, report) => sum + report.oldestLostAgeMs, 0) / reports.length;
       expect(meanAge).toBeLessThanOrEqual(target.boundMs);
-    }, 180_000);
+    }, 300_000);
   });
 }
