@@ -17,7 +17,7 @@ const defaults: Config = {
   upstreamIdleTimeoutMs: 120_000,
   shutdownGraceMs: 10_000,
   streamHeartbeatMs: 5_000,
-  logFlushIntervalMs: 250,
+  logFlushIntervalMs: undefined,
   proxyApiKey: undefined,
   allowUnauthenticatedRemote: false,
   allowedHosts: [],

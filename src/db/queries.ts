@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNotNull, ne, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
 import { jsonRecordsWriter } from "./json-records";
+import { storedRow, storedText } from "./stored-text";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
 /** Every read and write of the database goes through this module. */
@@ -25,19 +26,19 @@ export async function listRecentRequestLogs(db: Database, limit = 50) {
   return db.select().from(requestLog).orderBy(desc(requestLog.createdAt)).limit(limit);
 }
 
-/** The latest task of a conversation that a model answered (not the proxy itself). */
+/** The latest task of a conversation that a model answered (not the proxy itself); the key is matched as it was stored. */
 export async function findLatestTaskForSession(db: Database, sessionKey: string) {
   const rows = await db
     .select({ taskId: requestLog.taskId, provider: requestLog.provider, model: requestLog.model, category: requestLog.category, status: requestLog.status })
     .from(requestLog)
-    .where(and(eq(requestLog.sessionKey, sessionKey), isNotNull(requestLog.provider), ne(requestLog.provider, "proxy")))
+    .where(and(eq(requestLog.sessionKey, storedText(sessionKey)), isNotNull(requestLog.provider), ne(requestLog.provider, "proxy")))
     .orderBy(desc(requestLog.createdAt))
     .limit(1);
   return rows[0];
 }
 
 export async function insertFeedback(db: Database, row: FeedbackRow): Promise<void> {
-  await db.insert(feedback).values(row);
+  await db.insert(feedback).values(storedRow(row));
 }
 
 export async function listFeedbackForTask(db: Database, taskId: string) {

@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   proxy = await buildProxy(config, silentLogger, { database: await sharedTestDatabase() });
   // Every row is counted as the runner records it (the database would keep only one per task) and still written.
-  const logSink = { record: (row: RequestLogRow) => (recorded.push(row), proxy.logWriter.record(row)) };
+  const logSink = { record: (row: RequestLogRow) => (recorded.push(row), proxy.logWriter.record(row)), status: () => proxy.logWriter.status() };
   const app = createApp({ pipeline: { ...proxy.pipeline, logSink }, maxBodyBytes: MAX_BODY_BYTES, database: proxy.database.kind });
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch, ...serveOptions() });
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   proxy = await buildProxy(config, createLogger("error", (line) => logLines.push(line)), { database: await sharedTestDatabase() });
   // A counting sink: the database would silently drop a second row for the same task.
-  deps = { ...proxy.pipeline, logSink: { record: (row) => rows.push(row) } };
+  deps = { ...proxy.pipeline, logSink: { record: (row) => void rows.push(row), status: () => proxy.logWriter.status() } };
 });
 
 afterAll(async () => {
