@@ -27,7 +27,7 @@ const ERROR_LITERALS = [
   "command failed",
   "Command failed",
 ];
-const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|exit (code|status) [1-9]|not found in (file|content)|Error: /;
+const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: /;
 /** Only the ends of a tool result are read: errors show in the first or last lines. */
 const ERROR_EDGE = 800;
 
