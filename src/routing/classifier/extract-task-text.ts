@@ -43,6 +43,8 @@ export interface TaskText {
   lastUserHead: string;
   lastUserTail: string;
   lastUserChars: number;
+  /** The request ends with tool output (the agent is waiting for its next step). */
+  endsWithToolResult: boolean;
   totalChars: number;
   boilerplateChars: number;
 }
@@ -91,6 +93,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
     lastUserHead: "",
     lastUserTail: "",
     lastUserChars: 0,
+    endsWithToolResult: false,
     totalChars: 0,
     boilerplateChars: 0,
   };
@@ -111,6 +114,8 @@ export function extractTaskText(request: ChatRequest): TaskText {
   for (let index = messages.length - 1; index >= 0; index--) {
     const message = messages[index]!;
     const size = contentLength(message.content);
+    const last = index === messages.length - 1;
+    if (last && (message.role === "tool" || message.role === "function")) text.endsWithToolResult = true;
     text.totalChars += size;
     switch (message.role) {
       case "system":
@@ -169,6 +174,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
         text.boilerplateChars += turn.boilerplateChars;
         if (turn.context && text.context.length < CONTEXT_CAP) text.context += turn.context.slice(0, CONTEXT_CAP - text.context.length);
         if (turn.kind === "tool-result") text.totalToolTurns++;
+        if (last && turn.kind === "tool-result" && turn.human.trim() === "") text.endsWithToolResult = true;
         if (turn.kind === "tool-result" && !keepToolOutput && sessionResults < SESSION_RESULTS) {
           sessionResults++;
           if (turn.failureNotice || (turn.toolResult !== "" && looksLikeToolError(edges(turn.toolResult)))) text.sessionFailures++;

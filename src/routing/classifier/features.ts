@@ -1,6 +1,6 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } from "./concepts";
-import { hasStackTrace, saysRetry } from "./error-signals";
+import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
 
@@ -42,7 +42,10 @@ export const FEATURE_NAMES = [
   "session:hard-assistant",
   "task-length",
   "short-latest",
+  "plain-short-ask",
   "question",
+  "answered-by-tool",
+  "green-run",
   "pasted-code",
   "attached-files",
   "stack-trace",
@@ -102,8 +105,19 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["session:hard-earlier"] = Math.min(earlier, 3);
   vector["session:hard-assistant"] = Math.min(assistant, 3);
   vector["task-length"] = Math.log10(1 + taskProse.length) - 2;
-  vector["short-latest"] = latest.length < 80 ? 1 : 0;
-  vector.question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?") ? 1 : 0;
+  const short = latest.length < 80;
+  const question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?");
+  const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
+  const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
+  const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
+  vector["short-latest"] = short ? 1 : 0;
+  // The rubric's cheap asks: a short question or request with no hard topic, nothing pasted, no
+  // agent loop, nothing hard earlier in the session.
+  vector["plain-short-ask"] = short && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
+  vector.question = question ? 1 : 0;
+  // A look-up the last tool result already answers, or a run that came back green.
+  vector["answered-by-tool"] = lastResult !== undefined && !lastFailed && (question || latestConcepts.has("lookup")) && !hardInTask ? 1 : 0;
+  vector["green-run"] = lastResult !== undefined && looksGreen(lastResult) ? 1 : 0;
   vector["pasted-code"] = codeChars > 0 ? Math.log10(1 + codeChars) / 2 : 0;
   vector["attached-files"] = text.context.length > 0 ? Math.log10(1 + text.context.length) / 2 : 0;
   vector["stack-trace"] = stackTrace ? 1 : 0;
@@ -131,6 +145,21 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
       latestConcepts,
     },
   };
+}
+
+/** A punctuation-dense token (a regex, a type signature, minified code): the ask carries code. */
+function hasCodeLikeToken(text: string): boolean {
+  for (const token of text.split(/\s+/)) {
+    if (token.length < 12) continue;
+    let punctuation = 0;
+    for (let index = 0; index < token.length; index++) {
+      const code = token.charCodeAt(index);
+      const word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+      if (!word) punctuation++;
+    }
+    if (punctuation >= 6) return true;
+  }
+  return false;
 }
 
 function bounded(value: string, limit: number): string {
