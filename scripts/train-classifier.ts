@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TIERS, type Tier } from "../src/catalog/catalog-entry";
 import type { ChatRequest } from "../src/chat/request-schema";
-import { describeRequest } from "../src/routing/classifier/classify-request";
+import { describeRequest } from "../src/routing/classifier/describe-request";
 import { FEATURE_NAMES } from "../src/routing/classifier/features";
 import type { ModelWeights } from "../src/routing/classifier/ordinal-model";
 import { scoreOf } from "../src/routing/classifier/ordinal-model";
@@ -27,8 +27,8 @@ import { loadEvalSet } from "../tests/fixtures/routing-eval/load-eval-set";
  *   of the id); the first set is in every training fold and never scored.
  * - Phrase dropout: a writer the phrase lists have never seen uses words they do not know (on the
  *   first look at the frozen test split, economy and premium asks without a known phrase were
- *   where accuracy went). Each training row is repeated with every phrase feature (task:*,
- *   latest:*, session:hard-*) zeroed with probability PHRASE_DROPOUT, so the structural features
+ *   where accuracy went). Each training row is repeated with its phrase features (PHRASE_FEATURES)
+ *   zeroed with probability PHRASE_DROPOUT, so the structural features
  *   (length, tool loop, question form, …) learn to carry the decision too, and cross-validation
  *   scores each held-out case both as written and with phrases dropped.
  * - The tier thresholds are chosen on the out-of-fold scores, minimising a cost that makes premium
@@ -73,7 +73,16 @@ function rowsOf(cases: EvalCase[], blind: boolean): Row[] {
   return rows;
 }
 
-const PHRASE_FEATURES = new Set(FEATURE_NAMES.flatMap((name, index) => (name.startsWith("task:") || name.startsWith("latest:") || name.startsWith("session:hard") ? [index] : [])));
+/**
+ * The phrase features dropout applies to: kinds of work and questions. Trivial edits, chores,
+ * acknowledgements and go-aheads keep theirs: without a known phrase the rubric's fallback for a
+ * short request for work is standard (economy needs evidence), and dropping them would teach the
+ * model that any short imperative is economy.
+ */
+const KEPT = new Set(["latest:trivial-edit", "latest:vcs-chore", "latest:acknowledgement", "latest:greeting", "latest:go-ahead", "latest:retry"]);
+const PHRASE_FEATURES = new Set(
+  FEATURE_NAMES.flatMap((name, index) => ((name.startsWith("task:") || name.startsWith("latest:") || name.startsWith("session:hard")) && !KEPT.has(name) ? [index] : [])),
+);
 const unit = (seed: string) => createHash("sha256").update(seed).digest().readUInt32BE(0) / 2 ** 32;
 
 /** The row with each phrase feature dropped with probability PHRASE_DROPOUT (deterministic per seed). */

@@ -1,10 +1,8 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Tier } from "../../catalog/catalog-entry";
-import { type BackgroundKind, detectBackgroundKind } from "./background-kind";
 import { type Category, categoryOf } from "./categories";
-import { extractTaskText } from "./extract-task-text";
-import { type FeatureFacts, type FeatureVector, computeFeatures } from "./features";
-import { type Contribution, difficulty, scoreOf } from "./ordinal-model";
+import { describeRequest } from "./describe-request";
+import { type Contribution, difficulty, scoreOf, shippedModel } from "./ordinal-model";
 import { type ThresholdOverrides, resolveThresholds, tierForScore } from "./thresholds";
 
 export { DEFAULT_THRESHOLDS } from "./thresholds";
@@ -21,19 +19,6 @@ export interface Classification {
   features: Record<string, number | boolean>;
 }
 
-/** What the classifier reads from a request: a background kind (decided by rule) or the model's features. */
-export interface RequestDescription {
-  background: BackgroundKind | undefined;
-  vector: FeatureVector;
-  facts: FeatureFacts;
-}
-
-export function describeRequest(request: ChatRequest): RequestDescription {
-  const text = extractTaskText(request);
-  const background = detectBackgroundKind(request, text);
-  return { background, ...computeFeatures(request, text) };
-}
-
 const REASONS = 4;
 
 /** Thresholds default to DEFAULT_THRESHOLDS; either bound may be overridden (see resolveThresholds). */
@@ -44,8 +29,9 @@ export function classifyRequest(request: ChatRequest, overrides: ThresholdOverri
     // Whatever the conversation is about, the tool only wants a title, a summary, a completion…
     return { score: 0, tier: tierForScore(0, thresholds), category: `background:${background}`, reasons: [`background: ${background}`], features: { ...vector, background: true } };
   }
-  const { linear, contributions } = difficulty(vector);
-  const score = Math.round(scoreOf(linear));
+  const model = shippedModel();
+  const { linear, contributions } = difficulty(vector, model);
+  const score = Math.round(scoreOf(linear, model));
   return {
     score,
     tier: tierForScore(score, thresholds),

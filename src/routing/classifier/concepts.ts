@@ -132,6 +132,8 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
     /\bsort (the )?(imports|keys|lines|entries|alphabetically)|\breorder (the )?(imports|keys|fields)|\breformat|\bformat (this|the|it|that) (file|code|function|module)|\bformatting\b|\bindentation\b|\btrailing (comma|whitespace)|\btabs?\b.{0,20}\bspaces|\b(run|apply) (prettier|gofmt|black|isort|rustfmt|dart format)/i,
     /\b(change|set|update) (the )?([\w-]+ ){0,3}(port|timeout|default|constant|value|limit|version|name|url|color|colour|text|label)\b|\bport (to|from) \d+|\bport \d+ to \d+|\bset \w+ to \S+/i,
     /\b(delete|remove|drop)( the)? (unused|dead|commented[- ]out|stray)\b|\bdead code\b|\bchangelog\b|\breadme\b|\.gitignore|\blicense header|\bcopyright\b|\bdocstring|\bjsdoc|\bcomment(s)?\b|\bconsole\.log|\barrow function/i,
+    // A quoted literal replaced by another, a missing character, a stray line: one-line edits.
+    /\b(change|replace|rename|swap)\b[^\n]{0,30}['"`“][^'"`”\n]{1,60}['"`”] (to|with|for|into) ['"`“]|\b(add|insert) (a |the )?missing (semicolon|comma|bracket|brace|paren|parenthesis|newline|import|quote)|\b(remove|delete|drop) (the |this |that )?(console\.log|print|debug(ger)?|log) (statement|line|call)s?\b|\bupdate (the )?(copyright )?year\b|\bnewline at (the )?end of/i,
   ],
   "vcs-chore": [/\bcommit (it|this|that|these|the changes)\b|\bpush (it|this|that|the branch)\b|\brevert\b|\bundo\b|\bshow (me )?the diff|\bwhat changed\b|\bgit (status|log|diff|stash|checkout|branch)\b|\bwhich branch\b|\bstash\b|\bcherry-?pick|\bamend\b/i],
   lookup: [

@@ -43,6 +43,7 @@ export const FEATURE_NAMES = [
   "task-length",
   "short-latest",
   "plain-short-ask",
+  "work-request",
   "question",
   "answered-by-tool",
   "green-run",
@@ -77,6 +78,9 @@ export interface FeatureFacts {
 
 const PROSE_CAP = 6_000;
 const SESSION_CAP = 4_000;
+/** The latest turn asks for work to be done (an imperative), not for an answer. */
+const WORK_REQUEST =
+  /^(please |pls |now |also |ok,? |can you |could you |would you |i need you to |let'?s )*(add|implement|write|create|build|make|fix|debug|find|investigate|track down|refactor|migrate|port|convert|update|change|remove|delete|rename|move|optimi[sz]e|improve|speed up|set ?up|configure|design|review|audit|split|extract|wire|hook up|handle|support|generate|replace|upgrade|bump|clean ?up|rewrite|rework|get rid of|figure out|look into)\b/i;
 const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|where|when|who|why|is|are|can|could|does|do|should|would)\b/i;
 
 export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
@@ -111,9 +115,11 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
   const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
   vector["short-latest"] = short ? 1 : 0;
-  // The rubric's cheap asks: a short question or request with no hard topic, nothing pasted, no
-  // agent loop, nothing hard earlier in the session.
-  vector["plain-short-ask"] = short && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
+  // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
+  // nothing pasted, no agent loop, nothing hard earlier in the session.
+  const workRequest = WORK_REQUEST.test(latestProse);
+  vector["plain-short-ask"] = short && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
+  vector["work-request"] = workRequest ? 1 : 0;
   vector.question = question ? 1 : 0;
   // A look-up the last tool result already answers, or a run that came back green.
   vector["answered-by-tool"] = lastResult !== undefined && !lastFailed && (question || latestConcepts.has("lookup")) && !hardInTask ? 1 : 0;

@@ -23,7 +23,13 @@ export interface Contribution {
   effect: number;
 }
 
-export const MODEL: ModelWeights = checkWeights(trained);
+let shipped: ModelWeights | undefined;
+
+/** The weights shipped in model-weights.json, checked on first use. */
+export function shippedModel(): ModelWeights {
+  shipped ??= checkWeights(trained);
+  return shipped;
+}
 
 /** The shipped weights must match the features this code computes, one weight each. */
 export function checkWeights(model: Omit<ModelWeights, "cutpoints"> & { cutpoints: number[] }): ModelWeights {
@@ -35,7 +41,7 @@ export function checkWeights(model: Omit<ModelWeights, "cutpoints"> & { cutpoint
   return { ...model, cutpoints: [first, second] };
 }
 
-export function difficulty(vector: FeatureVector, model: ModelWeights = MODEL): { linear: number; contributions: Contribution[] } {
+export function difficulty(vector: FeatureVector, model: ModelWeights): { linear: number; contributions: Contribution[] } {
   let linear = 0;
   const contributions: Contribution[] = [];
   FEATURE_NAMES.forEach((feature, index) => {
@@ -52,6 +58,6 @@ export function difficulty(vector: FeatureVector, model: ModelWeights = MODEL): 
 const sigmoid = (value: number) => 1 / (1 + Math.exp(-value));
 
 /** 0–100, from the probabilities of needing at least standard and of needing premium. */
-export function scoreOf(linear: number, model: Pick<ModelWeights, "cutpoints"> = MODEL): number {
+export function scoreOf(linear: number, model: Pick<ModelWeights, "cutpoints">): number {
   return (100 * (sigmoid(linear - model.cutpoints[0]) + sigmoid(linear - model.cutpoints[1]))) / 2;
 }

@@ -1,5 +1,5 @@
 import type { Tier } from "../../catalog/catalog-entry";
-import { MODEL } from "./ordinal-model";
+import { shippedModel } from "./ordinal-model";
 
 /** Score boundaries: below `standard` is economy, from `premium` up is premium. */
 export interface TierThresholds {
@@ -8,7 +8,7 @@ export interface TierThresholds {
 }
 
 // Fitted with the model by scripts/train-classifier.ts (on cross-validated dev predictions).
-export const DEFAULT_THRESHOLDS: Readonly<TierThresholds> = Object.freeze({ ...MODEL.thresholds });
+export const DEFAULT_THRESHOLDS: Readonly<TierThresholds> = Object.freeze({ ...shippedModel().thresholds });
 
 /** Overrides as configuration delivers them (ROUTING_STANDARD_THRESHOLD / ROUTING_PREMIUM_THRESHOLD). */
 export type ThresholdOverrides = { standard?: number | undefined; premium?: number | undefined };
