@@ -43,7 +43,7 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "autocomplete", keywords: ["hole filler", "fill_here", "completion engine", "<|fill|>"], pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}|\bcode completion engine\b|<\|fill\|>/ },
   {
     kind: "title",
-    keywords: ["title", "summar"],
+    keywords: ["title", "summar", "naming"],
     pattern:
       /title generator|\bnaming (a|the|this) (coding )?(session|conversation|chat|thread)\b|\btitle for (the|this) (following )?(conversation|chat|thread|session)\b|reply with a title for the (chat|conversation)|\b(generate|write|create|suggest) an? (concise|short|brief)?,? ?[\w\s-]{0,20}\btitle\b(?! (field|prop|attribute|tag|column|element))|summari[sz]e this (coding )?conversation in under \d+ (characters|words)/i,
   },
