@@ -42,5 +42,6 @@ export function classifyRequest(request: ChatRequest, overrides: ThresholdOverri
 }
 
 function describe({ feature, effect }: Contribution): string {
-  return `${feature} ${effect >= 0 ? "+" : "−"}${Math.abs(effect).toFixed(1)}`;
+  // ASCII only: the reason travels in the x-route-reason header.
+  return `${feature} ${effect >= 0 ? "+" : "-"}${Math.abs(effect).toFixed(1)}`;
 }
