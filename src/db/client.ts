@@ -1,5 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { loadPgliteFiles } from "./pglite-files";
+import { applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -9,8 +11,6 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   close(): Promise<void>;
 }
-
-const migrationsFolder = new URL("./migrations", import.meta.url).pathname;
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it the embedded PGlite database is used. */
@@ -32,26 +32,22 @@ const pgliteSharedBuffers = "16MB";
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
-      import("postgres"),
-      import("drizzle-orm/postgres-js"),
-      import("drizzle-orm/postgres-js/migrator"),
-    ]);
-    // onnotice: silence "relation already exists, skipping" notices from the migrator.
+    const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
+    await migratePostgresLocked(options.databaseUrl);
+    // onnotice: silence "relation already exists, skipping" notices.
     const sql = postgres(options.databaseUrl, { max: 5, onnotice: () => {} });
     const db = drizzlePostgres(sql, { schema });
-    await migratePostgres(db, { migrationsFolder });
     return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
   }
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+  const [{ PGlite }, { drizzle: drizzlePglite }, files] = await Promise.all([
     import("@electric-sql/pglite"),
     import("drizzle-orm/pglite"),
-    import("drizzle-orm/pglite/migrator"),
+    loadPgliteFiles(),
   ]);
   const dataDir = options.dataDir;
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`] });
+  const client = new PGlite(dataDir, { ...files, startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`] });
   const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder });
+  await applyEmbeddedMigrations(db);
   return { db, kind: "pglite", close: () => client.close() };
 }
