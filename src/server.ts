@@ -7,6 +7,7 @@ import { RequestLogWriter } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
+import { ProxyMetrics } from "./metrics/proxy-metrics";
 import { createProviders } from "./providers/registry";
 import type { LLMProvider } from "./providers/types";
 import { pickBaseline } from "./catalog/baseline";
@@ -31,6 +32,7 @@ export interface Proxy {
   pipeline: PipelineDeps;
   database: DatabaseHandle;
   logWriter: RequestLogWriter;
+  metrics: ProxyMetrics;
   providers: LLMProvider[];
   /** Flushes the request log and releases everything; safe to call twice. */
   close(): Promise<void>;
@@ -59,6 +61,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     successMinSamples: config.successMinSamples,
     defaultProvider: config.defaultProvider,
   });
+  const redactor = options.redactor ?? createRedactor(secretValues(config));
+  const metrics = new ProxyMetrics({ breakers, logQueue: logWriter, redact: redactor.redact });
   const pipeline: PipelineDeps = {
     directory,
     catalog,
@@ -71,9 +75,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
     feedback: new FeedbackService(database.db, logWriter, successRates),
-    logSink: logWriter,
+    logSink: metrics.recording(logWriter),
     logger,
-    redactor: options.redactor ?? createRedactor(secretValues(config)),
+    redactor,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
   };
@@ -84,6 +88,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     database: database.kind,
     access,
     dashboard: { db: database.db, databaseKind: database.kind, config },
+    operations: { db: database.db, directory, metrics, redact: redactor.redact },
   });
   let closing: Promise<void> | undefined;
   return {
@@ -91,6 +96,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     pipeline,
     database,
     logWriter,
+    metrics,
     providers,
     close: () =>
       (closing ??= (async () => {
