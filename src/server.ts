@@ -3,6 +3,7 @@ import { createApp } from "./app";
 import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
+import { RequestLogRetention } from "./db/request-log-retention";
 import { RequestLogWriter } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
 import type { Logger } from "./logger";
@@ -32,6 +33,8 @@ export interface Proxy {
   pipeline: PipelineDeps;
   database: DatabaseHandle;
   logWriter: RequestLogWriter;
+  /** Present when LOG_RETENTION_DAYS is set. */
+  retention: RequestLogRetention | undefined;
   metrics: ProxyMetrics;
   providers: LLMProvider[];
   /** Flushes the request log and releases everything; safe to call twice. */
@@ -52,6 +55,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const catalog = buildCatalog(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs, logger });
+  const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
   const breakers = new CircuitBreakers({ failureLimit: config.consecutiveFailureLimit, cooldownMs: config.circuitCooldownMs });
@@ -96,10 +100,12 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     pipeline,
     database,
     logWriter,
+    retention,
     metrics,
     providers,
     close: () =>
       (closing ??= (async () => {
+        await retention?.stop();
         await logWriter.close();
         await Promise.all(providers.map((provider) => provider.close?.()));
         if (ownsDatabase) await database.close();
