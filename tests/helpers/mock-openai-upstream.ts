@@ -6,6 +6,9 @@ import { hangUntilAborted } from "./hang-until-aborted";
  * A local stand-in for api.openai.com / Ollama / any OpenAI-compatible server, speaking the real
  * wire format: JSON completions, SSE streams replayed from tests/fixtures/openai, real error bodies.
  * Tests queue replies with `enqueue`; without one it answers with a default text completion.
+ * `POST /v1/responses` (OpenAI's Responses API) is served too: a queued "fixture" there replays
+ * tests/fixtures/openai-responses/<name>.jsonl as `event: <type>` + `data:` events; without one it
+ * streams the `text` fixture.
  */
 export type MockReply =
   /**
@@ -45,8 +48,9 @@ export interface MockOpenAIUpstream {
 }
 
 const fixtureDir = join(import.meta.dir, "..", "fixtures", "openai");
-export const readFixtureLines = (name: string): string[] =>
-  readFileSync(join(fixtureDir, `${name}.jsonl`), "utf8").split("\n").filter((line) => line.trim() !== "");
+export const readFixtureLines = (name: string, folder = fixtureDir): string[] =>
+  readFileSync(join(folder, `${name}.jsonl`), "utf8").split("\n").filter((line) => line.trim() !== "");
+const responsesFixtureDir = join(import.meta.dir, "..", "fixtures", "openai-responses");
 
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,10 +88,12 @@ interface SseOptions {
   cutAfter?: number;
   delayMs?: number;
   pause?: { afterLines: number; ms: number };
+  /** Name each event after its payload's `type` (the Responses API's framing). */
+  named?: boolean;
 }
 
 function sseResponse(lines: string[], options: SseOptions): Response {
-  const { intervalMs, signal, onAbort, onFinish, cutAfter, delayMs, pause } = options;
+  const { intervalMs, signal, onAbort, onFinish, cutAfter, delayMs, pause, named } = options;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       if (delayMs) await sleep(delayMs);
@@ -103,7 +109,8 @@ function sseResponse(lines: string[], options: SseOptions): Response {
           onAbort();
           return;
         }
-        controller.enqueue(encoder.encode(`data: ${line}\n\n`));
+        const event = named ? `event: ${String((JSON.parse(line) as { type?: unknown }).type)}\n` : "";
+        controller.enqueue(encoder.encode(`${event}data: ${line}\n\n`));
         if (index === lines.length - 1) break;
         if (intervalMs > 0) await sleep(intervalMs);
         if (pause && index + 1 === pause.afterLines) await sleep(pause.ms);
@@ -132,7 +139,7 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       if (url.pathname === "/v1/models") {
         return Response.json({ object: "list", data: (options.ollamaModels ?? []).map((id) => ({ id, object: "model", created: 0, owned_by: "mock" })) });
       }
-      if (url.pathname !== "/v1/chat/completions") return new Response("not found", { status: 404 });
+      if (url.pathname !== "/v1/chat/completions" && url.pathname !== "/v1/responses") return new Response("not found", { status: 404 });
       const body = (await request.json()) as Record<string, unknown>;
       requests.push({ path: url.pathname, headers: Object.fromEntries(request.headers), body });
       const model = String(body.model);
@@ -140,6 +147,9 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       const onAbort = () => state.aborted++;
       const stream = (lines: string[], options: Partial<SseOptions> = {}) =>
         sseResponse(lines, { intervalMs: 0, signal: request.signal, onAbort, onFinish: () => state.finished++, ...options });
+      if (url.pathname === "/v1/responses" && (!reply || reply.kind === "fixture")) {
+        return stream(readFixtureLines(reply?.name ?? "text", responsesFixtureDir), { named: true, intervalMs: reply?.intervalMs ?? 0 });
+      }
       if (!reply) {
         if (body.stream) return stream(syntheticChunkLines(model, 3));
         return Response.json(defaultCompletion(model));
