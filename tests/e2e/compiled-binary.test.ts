@@ -88,6 +88,11 @@ describe("the compiled executable", () => {
       expect(text).toBe("token0 token1 token2 ");
       taskIds.push(stream.response.headers.get("x-task-id")!);
 
+      // The Responses door (Codex), through the same executable.
+      const answer = await client.responses.create({ model: "gpt-4o-mini", input: "Hello" }).withResponse();
+      expect(answer.data.output_text).toBe("Hello from the mock upstream.");
+      taskIds.push(answer.response.headers.get("x-task-id")!);
+
       const page = await fetch(`${proxy.origin}/dashboard`);
       expect(page.status).toBe(200);
       const html = await page.text();
@@ -117,7 +122,8 @@ describe("the compiled executable", () => {
     const database = await openDatabase({ dataDir: join(workDirectory, "data") });
     try {
       const rows = await Promise.all(taskIds.map((taskId) => findRequestLog(database.db, taskId)));
-      expect(rows.map((row) => row?.status)).toEqual([200, 200]);
+      expect(rows.map((row) => row?.status)).toEqual([200, 200, 200]);
+      expect(rows.map((row) => row?.door)).toEqual(["openai", "openai", "responses"]);
     } finally {
       await database.close();
     }
