@@ -13,6 +13,7 @@ import { type DashboardDeps, dashboardRoutes } from "./routes/dashboard";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { loginRoutes } from "./routes/login";
+import { type OperationsDeps, operationsRoutes } from "./routes/operations";
 import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, requireAllowedHost } from "./security/access-control";
 
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   access?: AccessControl;
   /** The browser dashboard and /api/stats; left out, the app serves only the API. */
   dashboard?: Omit<DashboardDeps, "pipeline" | "send">;
+  /** GET /ready and GET /metrics; left out, the app serves neither. */
+  operations?: OperationsDeps;
 }
 
 /** The proxy's own routes, beside the doors' endpoints in the 405 table. */
@@ -33,6 +36,8 @@ const ownEndpoints: DoorEndpoint[] = [
   { method: "POST", path: "/v1/feedback" },
   { method: "GET", path: "/api/routing" },
   { method: "GET", path: "/health" },
+  { method: "GET", path: "/ready" },
+  { method: "GET", path: "/metrics" },
   { method: "GET", path: LOGIN_PATH },
   { method: "POST", path: LOGIN_PATH },
   { method: "POST", path: "/logout" },
@@ -77,6 +82,7 @@ export function createApp(deps: AppDeps): Hono {
   for (const door of doors) app.route("/", door.routes(pipeline));
   app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
+  if (deps.operations) app.route("/", operationsRoutes(deps.operations));
   if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
 
   for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints])) {

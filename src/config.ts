@@ -109,6 +109,8 @@ const configShape = {
   streamHeartbeatMs: fromEnv("STREAM_HEARTBEAT_MS", positiveInt.default(5_000)),
   // Unset: the request-log writer picks one for the database in use (src/db/request-log-writer.ts).
   logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.optional()),
+  /** Request-log rows older than this are pruned in the background; unset keeps everything. */
+  logRetentionDays: fromEnv("LOG_RETENTION_DAYS", positiveInt.optional()),
   /** The key clients must send (Bearer or x-api-key); required when HOST is beyond loopback. */
   proxyApiKey: fromEnv("PROXY_API_KEY", secret(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 32`)").optional())),
   allowUnauthenticatedRemote: fromEnv("ALLOW_UNAUTHENTICATED_REMOTE", boolFlag.default(false)),

@@ -1,3 +1,4 @@
+import { helpText, parseCommandLine, version } from "./cli-arguments";
 import { ConfigError, loadConfig, secretValues } from "./config";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
@@ -8,9 +9,22 @@ import { createRedactor } from "./security/redactor";
 import { handleShutdownSignals } from "./shutdown";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
+const commandLine = parseCommandLine(process.argv.slice(2), process.env);
+if (commandLine.action === "help") {
+  console.log(helpText);
+  process.exit(0);
+}
+if (commandLine.action === "version") {
+  console.log(version);
+  process.exit(0);
+}
+if (commandLine.action === "fail") {
+  console.error(`claude-proxy: ${commandLine.message}`);
+  process.exit(2);
+}
 let config;
 try {
-  config = loadConfig();
+  config = loadConfig(commandLine.environment);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

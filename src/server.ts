@@ -3,11 +3,13 @@ import { createApp } from "./app";
 import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
+import { RequestLogRetention } from "./db/request-log-retention";
 import { RequestLogWriter, defaultFlushIntervalMs } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
 import { ProxyError } from "./errors";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
+import { ProxyMetrics } from "./metrics/proxy-metrics";
 import { createProviders } from "./providers/registry";
 import type { LLMProvider } from "./providers/types";
 import { pickBaseline } from "./catalog/baseline";
@@ -32,6 +34,9 @@ export interface Proxy {
   pipeline: PipelineDeps;
   database: DatabaseHandle;
   logWriter: RequestLogWriter;
+  /** Present when LOG_RETENTION_DAYS is set. */
+  retention: RequestLogRetention | undefined;
+  metrics: ProxyMetrics;
   providers: LLMProvider[];
   /** Cuts every upstream call and stream still running: streams end with a 503 error event, the rest answer 503. */
   cutInFlight(): void;
@@ -53,6 +58,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const catalog = buildCatalog(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs ?? defaultFlushIntervalMs[database.kind], logger });
+  const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
   const breakers = new CircuitBreakers({ failureLimit: config.consecutiveFailureLimit, cooldownMs: config.circuitCooldownMs });
@@ -63,6 +69,12 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     defaultProvider: config.defaultProvider,
   });
   const inFlight = new AbortController();
+  const redactor = options.redactor ?? createRedactor(secretValues(config));
+  const metrics = new ProxyMetrics({
+    breakers,
+    logQueue: { get pending() { return logWriter.pending; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
+    redact: redactor.redact,
+  });
   const pipeline: PipelineDeps = {
     directory,
     catalog,
@@ -75,9 +87,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
     feedback: new FeedbackService(database.db, logWriter, successRates),
-    logSink: logWriter,
+    logSink: metrics.recording(logWriter),
     logger,
-    redactor: options.redactor ?? createRedactor(secretValues(config)),
+    redactor,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     upstreamIdleTimeoutMs: config.upstreamIdleTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
@@ -90,6 +102,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     database: database.kind,
     access,
     dashboard: { db: database.db, databaseKind: database.kind, config },
+    operations: { db: database.db, directory, metrics, redact: redactor.redact },
   });
   let closing: Promise<void> | undefined;
   return {
@@ -97,6 +110,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     pipeline,
     database,
     logWriter,
+    retention,
+    metrics,
     providers,
     cutInFlight: () =>
       inFlight.abort(
@@ -104,6 +119,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
       ),
     close: () =>
       (closing ??= (async () => {
+        await retention?.stop();
         await logWriter.close();
         await Promise.all(providers.map((provider) => provider.close?.()));
         if (ownsDatabase) await database.close();

@@ -40,7 +40,7 @@ const defaults: Config = {
 
 /** Every variable the proxy reads. */
 const variables = [
-  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
   "SHUTDOWN_GRACE_MS", "STREAM_HEARTBEAT_MS",
   "LOG_FLUSH_INTERVAL_MS", "PROXY_API_KEY", "ALLOW_UNAUTHENTICATED_REMOTE", "ALLOWED_HOSTS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
@@ -182,6 +182,7 @@ describe("bad values name the variable", () => {
     ["STREAM_HEARTBEAT_MS", "-5"],
     ["LOG_FLUSH_INTERVAL_MS", "1.5"],
     ["LOG_LEVEL", "verbose"],
+    ["LOG_RETENTION_DAYS", "0"],
     ["DATABASE_URL", "mysql://root@localhost/db"],
     ["OPENAI_BASE_URL", "api.openai.com/v1"],
     ["OPENAI_BASE_URL", "ftp://example.com"],

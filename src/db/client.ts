@@ -1,6 +1,8 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { CONNECT_TIMEOUT_SECONDS, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
+import { loadPgliteFiles } from "./pglite-files";
+import { applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -10,8 +12,6 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   close(): Promise<void>;
 }
-
-const migrationsFolder = new URL("./migrations", import.meta.url).pathname;
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it the embedded PGlite database is used. */
@@ -36,11 +36,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
-  const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
-    import("postgres"),
-    import("drizzle-orm/postgres-js"),
-    import("drizzle-orm/postgres-js/migrator"),
-  ]);
+  const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
   const sql = postgres(databaseUrl, {
     max: 5,
     // A port that never answers fails in seconds, at start and on every reconnect (postgres.js waits 30 s).
@@ -49,7 +45,7 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     // instead of an fsync (2-5 ms here), so fewer rows wait in the proxy for a crash of the proxy to lose.
     // Only a crash of the server itself can lose its last ~0.6 s of commits (3 x wal_writer_delay).
     connection: { synchronous_commit: "off" },
-    // Silence "relation already exists, skipping" notices from the migrator.
+    // Silence "relation already exists, skipping" notices.
     onnotice: () => {},
   });
   try {
@@ -58,21 +54,22 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     await sql.end({ timeout: 0 });
     throw postgresConnectError(error, databaseUrl);
   }
-  const db = drizzlePostgres(sql, { schema });
   try {
-    await migratePostgres(db, { migrationsFolder });
+    // Under an advisory lock, so instances starting together never run the same migration twice.
+    await migratePostgresLocked(databaseUrl);
   } catch (error) {
     await sql.end({ timeout: 1 });
     throw postgresMigrationError(error, databaseUrl);
   }
+  const db = drizzlePostgres(sql, { schema });
   return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+  const [{ PGlite }, { drizzle: drizzlePglite }, files] = await Promise.all([
     import("@electric-sql/pglite"),
     import("drizzle-orm/pglite"),
-    import("drizzle-orm/pglite/migrator"),
+    loadPgliteFiles(),
   ]);
   let client: InstanceType<typeof PGlite> | undefined;
   try {
@@ -81,9 +78,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       // PGlite's own error for a directory it cannot write is an opaque WASM file-system errno.
       accessSync(dataDir, constants.W_OK);
     }
-    client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`] });
+    client = new PGlite(dataDir, { ...files, startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`] });
     const db = drizzlePglite(client, { schema });
-    await migratePglite(db, { migrationsFolder });
+    await applyEmbeddedMigrations(db);
     const opened = client;
     return { db, kind: "pglite", close: () => opened.close() };
   } catch (error) {
