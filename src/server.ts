@@ -71,6 +71,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     logger,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
+    anthropicModelPolicy: config.anthropicDoorModels,
   };
   const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind });
   let closing: Promise<void> | undefined;

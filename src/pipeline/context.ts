@@ -11,6 +11,7 @@ import type { Candidate } from "../routing/candidate";
 import type { ModelDirectory } from "../routing/model-directory";
 import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
+import type { TierHint } from "../routing/tier-hint";
 import type { FinishHook, FinishHookOptions, FinishHooks } from "./finish-hooks";
 
 export interface Attempt {
@@ -34,6 +35,10 @@ export interface PipelineContext {
   /** performance.now() when the request arrived. */
   startedAt: number;
   request: ChatRequest;
+  /** The model name the client sent, for the log, when the door translated it (request.model otherwise). */
+  requestedModel?: string;
+  /** How `auto` routing should start, when the door read a hint from the client's model name. */
+  tierHint?: TierHint;
   userAgent: string | null;
   promptBytes: number;
   /** Aborted when the client disconnects. */
@@ -70,6 +75,8 @@ export interface PipelineDeps {
   logger: Logger;
   upstreamTimeoutMs: number;
   streamHeartbeatMs: number;
+  /** ANTHROPIC_DOOR_MODELS: how the Anthropic door reads Claude model names (unset: by which providers are active). */
+  anthropicModelPolicy?: "exact" | "auto";
 }
 
 export type PipelineResult =
