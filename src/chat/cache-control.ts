@@ -15,16 +15,15 @@ export interface CacheControl {
 
 export const cacheControlSchema = z.object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() });
 
-/** The mark an item carries, read typed; a mark of another shape is none (it passes on untouched where marks are not read). */
-export function cacheControlOf(item: { cache_control?: unknown }): CacheControl | undefined {
-  const value = item.cache_control;
+/** An item's `cache_control`, read typed; a mark of another shape is none (it passes on untouched where marks are not read). */
+export function cacheControlOf(value: unknown): CacheControl | undefined {
   if (value == null) return undefined;
   const parsed = cacheControlSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 
-/** `{cache_control}` to spread into an upstream item when the source carries a mark, else nothing. */
-export function withCacheControl(item: { cache_control?: unknown }): { cache_control?: CacheControl } {
-  const mark = cacheControlOf(item);
+/** `{cache_control}` to spread into an upstream item when the source's `cache_control` is a mark, else nothing. */
+export function withCacheControl(value: unknown): { cache_control?: CacheControl } {
+  const mark = cacheControlOf(value);
   return mark ? { cache_control: mark } : {};
 }

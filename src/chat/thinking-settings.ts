@@ -21,8 +21,9 @@ export const thinkingSettingsSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("between_tools") }),
 ]) satisfies z.ZodType<ThinkingSettings>;
 
-export function thinkingSettings(request: { thinking?: unknown }): ThinkingSettings | undefined {
-  if (request.thinking == null) return undefined;
-  const parsed = thinkingSettingsSchema.safeParse(request.thinking);
+/** A request's `thinking` field, read typed: undefined unless it has Anthropic's shape. */
+export function thinkingSettings(value: unknown): ThinkingSettings | undefined {
+  if (value == null) return undefined;
+  const parsed = thinkingSettingsSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
