@@ -33,7 +33,7 @@ const weatherTool: ChatCompletionTool = {
     parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
   },
 };
-type SentMessage = { role: string; content: Array<Record<string, unknown>> };
+type SentMessage = { role: string; content: string | Array<Record<string, unknown>> };
 const sentMessages = () => upstream.requests.at(-1)!.body.messages as SentMessage[];
 
 describe("non-streaming", () => {
@@ -152,7 +152,7 @@ describe("streaming", () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 25, completion_tokens: 12 });
     // Both results went back in one user turn, after the assistant's text and two tool_use blocks.
     const [, assistant, results] = sentMessages();
-    expect(assistant!.content.map((block) => block.type)).toEqual(["text", "tool_use", "tool_use"]);
+    expect((assistant!.content as Array<Record<string, unknown>>).map((block) => block.type)).toEqual(["text", "tool_use", "tool_use"]);
     expect(results).toEqual({
       role: "user",
       content: [
