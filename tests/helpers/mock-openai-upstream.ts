@@ -21,7 +21,9 @@ export type MockReply =
   /** Never answers (until the proxy aborts the request). */
   | { kind: "hang" }
   /** Sends the first `lines` of a fixture, then cuts the connection. */
-  | { kind: "cut"; name: string; lines: number };
+  | { kind: "cut"; name: string; lines: number }
+  /** A stream of the given `data:` payloads (chunk JSON, or "[DONE]"), for replies a test builds itself. */
+  | { kind: "lines"; lines: string[] };
 
 export interface RecordedRequest {
   path: string;
@@ -157,6 +159,8 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
           return stream(syntheticChunkLines(model, reply.count), { intervalMs: reply.intervalMs });
         case "cut":
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
+        case "lines":
+          return stream(reply.lines);
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
       }
