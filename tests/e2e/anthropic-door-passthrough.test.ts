@@ -22,7 +22,7 @@ beforeAll(async () => {
   upstream = startMockAnthropicUpstream({ apiKey: KEY });
   proxy = await startTestProxy({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: upstream.url });
   sent = [];
-  const recordingFetch: typeof fetch = async (input, init) => {
+  const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
     if (typeof init?.body === "string") sent.push(JSON.parse(init.body) as Record<string, unknown>);
     return fetch(input, init);
   };
@@ -46,7 +46,8 @@ const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwA
 describe("what the client sends is what Anthropic receives", () => {
   test("text with sampling, stop sequences, metadata, cache marks, an image and documents", async () => {
     upstream.enqueue({ kind: "reply", reply: { content: [{ type: "text", text: "A red pixel and two notes." }] } });
-    const params: Anthropic.MessageCreateParamsNonStreaming = {
+    // SDK 1.14 no longer types the sampling parameters; the API still takes them for Claude 4.5.
+    const params: Anthropic.MessageCreateParamsNonStreaming & { temperature: number } = {
       model: "claude-haiku-4-5",
       max_tokens: 1024,
       system: [{ type: "text", text: "You are terse.", cache_control: ephemeral }],

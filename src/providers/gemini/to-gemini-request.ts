@@ -1,4 +1,5 @@
 import type { GenerateContentConfig, GenerateContentParameters } from "@google/genai";
+import { anthropicOptionNames } from "../../chat/anthropic-options";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { geminiModelRules } from "./gemini-model-rules";
@@ -46,7 +47,7 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
   const thinking = mapReasoningEffort((request as Record<string, unknown>).reasoning_effort, model, rules, options.logger);
   if (thinking) config.thinkingConfig = thinking;
 
-  const dropped = untranslatable.filter((field) => (request as Record<string, unknown>)[field] != null);
+  const dropped = [...untranslatable.filter((field) => (request as Record<string, unknown>)[field] != null), ...anthropicOptionNames(request.anthropic)];
   if (dropped.length > 0) options.logger.debug("dropped fields Gemini has no equivalent for", { model, fields: dropped });
 
   return { model, contents, config };
