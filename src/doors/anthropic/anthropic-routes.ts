@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { PipelineDeps } from "../../pipeline/context";
 import { createContext } from "../../pipeline/create-context";
+import { rejectRequest } from "../../pipeline/reject-request";
 import { runPipeline } from "../../pipeline/run-pipeline";
 import { ProxyError } from "../../errors";
 import type { Door } from "../door";
@@ -42,7 +43,14 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
 
   routes.post("/v1/messages", requireJsonContentType(door, deps), validateJsonBody(door, deps, messagesSchema), (c) => {
     const body = c.req.valid("json");
-    const { request, resolved } = translate(c, body);
+    let translated: ReturnType<typeof translate>;
+    try {
+      translated = translate(c, body);
+    } catch (error) {
+      // A block the proxy cannot pass on (a file_id source, tool_use from the user) is refused like any bad input.
+      return rejectRequest(deps, { door, http: c.req.raw, requestedModel: body.model, error });
+    }
+    const { request, resolved } = translated;
     const context = createContext({ door: door.name, request, http: c.req.raw, requestedModel: body.model, tierHint: resolved.tierHint });
     return runPipeline(context, anthropicEncoder(context.taskId), deps);
   });
