@@ -100,3 +100,11 @@ describe("exact (the default with the Anthropic provider)", () => {
     expect(answer.reason).toContain("claude-haiku-4-5 asks for economy");
   });
 });
+
+test("count_tokens without a provider that counts is the router's estimate, and says so", async () => {
+  const client = new Anthropic({ apiKey: "any", baseURL: openaiOnly.origin, maxRetries: 0 });
+  const { data, response } = await client.messages.countTokens({ model: "claude-opus-5-5", messages: [{ role: "user", content: CODING }] }).withResponse();
+  expect(response.headers.get("x-token-count-source")).toBe("estimate");
+  // About 3.5 characters a token, plus 4 for the message.
+  expect(data.input_tokens).toBe(Math.ceil(CODING.length / 3.5) + 4);
+});
