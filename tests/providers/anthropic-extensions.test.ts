@@ -3,6 +3,7 @@ import { type ChatRequest, chatRequestSchema } from "../../src/chat/request-sche
 import { createLogger } from "../../src/logger";
 import { toCountTokensBody } from "../../src/providers/anthropic/to-count-tokens-body";
 import { type AnthropicModelTraits, toAnthropicRequest } from "../../src/providers/anthropic/to-anthropic-request";
+import { toGeminiRequest } from "../../src/providers/gemini/to-gemini-request";
 import { toOpenAIRequest } from "../../src/providers/openai-compatible/to-openai-request";
 
 /**
@@ -152,5 +153,20 @@ describe("OpenAI-wire providers leave the extensions out", () => {
     const plain = chatRequestSchema.parse({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }) as ChatRequest;
     const body = toOpenAIRequest(plain, "gpt-4o-mini", { maxTokensField: "max_completion_tokens", strictFields: true }, logged().logger);
     expect(body.messages).toBe(plain.messages);
+  });
+});
+
+describe("a client's output limit is lowered to the serving model's", () => {
+  test("OpenAI-wire: Claude Code's 128000 becomes the catalog's maximum; a smaller limit stays", () => {
+    const request = (max: number) => chatRequestSchema.parse({ model: "gpt-4o-mini", max_tokens: max, messages: [{ role: "user", content: "Hi" }] }) as ChatRequest;
+    const options = { maxTokensField: "max_completion_tokens" as const, maxOutput: () => 16_384 };
+    expect(toOpenAIRequest(request(128_000), "gpt-4o-mini", options, logged().logger).max_completion_tokens).toBe(16_384);
+    expect(toOpenAIRequest(request(1_000), "gpt-4o-mini", options, logged().logger).max_completion_tokens).toBe(1_000);
+  });
+
+  test("Gemini: the same", () => {
+    const request = chatRequestSchema.parse({ model: "gemini-3.5-flash-lite", max_tokens: 128_000, messages: [{ role: "user", content: "Hi" }] }) as ChatRequest;
+    const translated = toGeminiRequest(request, "gemini-3.5-flash-lite", { logger: logged().logger, maxOutput: 65_536, signatureFor: () => undefined });
+    expect(translated.config?.maxOutputTokens).toBe(65_536);
   });
 });

@@ -1,5 +1,6 @@
 import type { GenerateContentConfig, GenerateContentParameters } from "@google/genai";
 import { anthropicOptionNames } from "../../chat/anthropic-options";
+import { withinOutputLimit } from "../../chat/output-limit";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { geminiModelRules } from "./gemini-model-rules";
@@ -15,6 +16,8 @@ import { toGeminiToolConfig, toGeminiTools, withoutMetaKeywords } from "./to-gem
  */
 export interface GeminiRequestOptions {
   logger: Logger;
+  /** The model's maximum output tokens (catalog): a larger client limit is lowered to it. */
+  maxOutput?: number;
   signatureFor(toolCallId: string): string | undefined;
 }
 
@@ -31,7 +34,7 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
   const toolConfig = toGeminiToolConfig(request.tool_choice);
   if (toolConfig) config.toolConfig = toolConfig;
 
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const maxTokens = withinOutputLimit(request.max_completion_tokens ?? request.max_tokens, options.maxOutput, model, options.logger);
   if (maxTokens != null) config.maxOutputTokens = maxTokens;
   Object.assign(config, toGeminiSampling(request, model, rules, options.logger));
   if (request.stop != null) config.stopSequences = typeof request.stop === "string" ? [request.stop] : request.stop;

@@ -1,3 +1,4 @@
+import { withinOutputLimit } from "../../chat/output-limit";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { applyWireRules, samplingParameters } from "./apply-wire-rules";
@@ -13,6 +14,8 @@ export interface OpenAIRequestOptions {
   isReasoningModel?: (model: string) => boolean;
   /** The upstream rejects fields OpenAI does not define (OpenAI itself): see without-extensions.ts. */
   strictFields?: boolean;
+  /** The model's maximum output tokens, where the catalog knows it: a larger limit is lowered to it. */
+  maxOutput?(model: string): number | undefined;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface OpenAIRequestOptions {
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
   const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = withoutExtensions(request, options.strictFields === true, model, logger);
   const body: Record<string, unknown> = { ...rest, model };
-  const limit = maxCompletionTokens ?? maxTokens;
+  const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };
   else delete body.stream;
