@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { anthropicOptionNames } from "../../chat/anthropic-options";
 import { collectChunks } from "../../chat/collect-chunks";
 import { ProxyError } from "../../errors";
 import type { Logger } from "../../logger";
@@ -75,7 +76,7 @@ export function createClaudeCliProvider(options: ClaudeCliProviderOptions): LLMP
     async stream(call) {
       if (closed) throw new ProxyError(503, "The Claude CLI provider is shutting down.", { type: "server_error", code: "provider_closed", retryable: true });
       const { systemPrompt, prompt } = renderPrompt(call.request);
-      const dropped = unsupportedFields.filter((field) => call.request[field] != null);
+      const dropped = [...unsupportedFields.filter((field) => call.request[field] != null), ...anthropicOptionNames(call.request.anthropic)];
       if (dropped.length > 0) options.logger.debug("claude-cli: dropped request fields the CLI cannot take", { model: call.model, fields: dropped });
       const notices: string[] = [];
       if (call.request.tools && call.request.tools.length > 0) {
