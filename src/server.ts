@@ -1,5 +1,8 @@
 import type { Hono } from "hono";
 import { createApp } from "./app";
+import { budgetLimitsFromConfig } from "./budget/configured-budgets";
+import { BudgetService } from "./budget/budget-service";
+import { ResponseCache } from "./cache/response-cache";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
@@ -7,6 +10,7 @@ import { RequestLogWriter } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
+import { emptyCompressionCounters } from "./compression/compression-counters";
 import { createProviders } from "./providers/registry";
 import type { LLMProvider } from "./providers/types";
 import { pickBaseline } from "./catalog/baseline";
@@ -55,6 +59,10 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     successMinSamples: config.successMinSamples,
     defaultProvider: config.defaultProvider,
   });
+  const cache = config.cache.enabled ? new ResponseCache(database.db, config.cache, logger) : undefined;
+  await cache?.start();
+  const budgets = new BudgetService(database.db, { action: config.budget.action, timeZone: config.budget.timeZone, configured: budgetLimitsFromConfig(config.budget) }, logger);
+  await budgets.start();
   const pipeline: PipelineDeps = {
     directory,
     catalog,
@@ -71,6 +79,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     logger,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
+    cache: cache && { service: cache, maxTemperature: config.cache.maxTemperature },
+    compression: { mode: config.compression, counters: emptyCompressionCounters() },
+    budgets,
   };
   const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind });
   let closing: Promise<void> | undefined;
@@ -82,6 +93,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     providers,
     close: () =>
       (closing ??= (async () => {
+        await Promise.all([cache?.close(), budgets.close()]);
         await logWriter.close();
         await Promise.all(providers.map((provider) => provider.close?.()));
         if (ownsDatabase) await database.close();

@@ -40,6 +40,12 @@ export interface LLMProvider {
   readonly id: string;
   readonly displayName: string;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * How its requests are paid for: "metered" (the default) at the catalog's prices, or "flat",
+   * where a request costs nothing extra (the user's own hardware, or a subscription). Budgets
+   * count only metered spend, and a flat model is where BUDGET_ACTION=downgrade can always go.
+   */
+  readonly billing?: "metered" | "flat";
   listModels(): Promise<ProviderModel[]>;
   complete(call: ProviderCall): Promise<ChatCompletion>;
   /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */

@@ -50,6 +50,8 @@ async function startProxy(dataDir: string): Promise<RunningProxy> {
       OPENAI_BASE_URL: upstream.url,
       OLLAMA_ENABLED: "false",
       CLAUDE_CLI_ENABLED: "false",
+      // Every run sends the same "Hello": each must reach the upstream.
+      CACHE_ENABLED: "false",
     },
     stdout: "ignore",
     stderr: "pipe",

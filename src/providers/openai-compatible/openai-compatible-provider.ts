@@ -20,6 +20,7 @@ export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
   baseUrl: string;
   apiKey: string;
   capabilities: ProviderCapabilities;
+  billing?: LLMProvider["billing"];
   listModels(): Promise<ProviderModel[]>;
   logger: Logger;
   fetch?: typeof fetch;
@@ -40,6 +41,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     id: options.id,
     displayName: options.displayName,
     capabilities: options.capabilities,
+    billing: options.billing,
     listModels: options.listModels,
     rejectionReason: (request, model) => wireRulesRejection(request, model, options.modelRules?.(model)),
 
