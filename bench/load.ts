@@ -5,7 +5,8 @@
  */
 export interface LoadOptions {
   url: string;
-  body: string;
+  /** The request body, or a function giving each request its own (every one a cache miss). */
+  body: string | (() => string);
   requests: number;
   concurrency: number;
   /** No new request starts after this many ms. */
@@ -26,6 +27,7 @@ export interface LoadResult {
 }
 
 const headers = { "content-type": "application/json", authorization: "Bearer bench-client-key" };
+const bodyOf = (options: LoadOptions) => (typeof options.body === "string" ? options.body : options.body());
 
 export async function runLoad(options: LoadOptions, stream: boolean): Promise<LoadResult> {
   const result: LoadResult = { completed: 0, failed: 0, elapsedMs: 0, latencies: [], ttfbs: [], cappedByTime: false };
@@ -57,7 +59,7 @@ export async function runLoad(options: LoadOptions, stream: boolean): Promise<Lo
 
 async function oneRequest(options: LoadOptions): Promise<{ total: number; firstByte?: number }> {
   const start = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+  const response = await fetch(options.url, { method: "POST", headers, body: bodyOf(options), signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   const text = await response.text();
   const total = performance.now() - start;
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
@@ -67,7 +69,7 @@ async function oneRequest(options: LoadOptions): Promise<{ total: number; firstB
 
 async function oneStream(options: LoadOptions): Promise<{ total: number; firstByte: number }> {
   const start = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+  const response = await fetch(options.url, { method: "POST", headers, body: bodyOf(options), signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   if (response.status !== 200 || !response.body) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();

@@ -71,7 +71,7 @@ $fn$;
 -- Reserves p_amounts[i] against every budget of p_scopes[i] ("global" or a provider) if each of
 -- them still has room, all or nothing, and returns every limited budget with its usage after the
 -- decision. The limits a reservation is checked against are locked first, in a fixed order:
--- concurrent reservations on any instance queue there, and each statement after the lock sees
+-- concurrent reservations on any instance queue there, and the statement after the lock sees
 -- every reservation committed before it (a single statement could not: its snapshot is older).
 CREATE FUNCTION "budget_reserve"("p_id" uuid, "p_instance" uuid, "p_scopes" text[], "p_amounts" double precision[],
   "p_time_zone" text, "p_lease_seconds" integer)
@@ -80,20 +80,30 @@ RETURNS TABLE("granted" boolean, "scope" text, "period" text, "limit_usd" double
 LANGUAGE plpgsql VOLATILE AS $fn$
 #variable_conflict use_column
 DECLARE
-  v_granted boolean;
   v_day timestamptz := date_trunc('day', now() AT TIME ZONE p_time_zone) AT TIME ZONE p_time_zone;
   v_month timestamptz := date_trunc('month', now() AT TIME ZONE p_time_zone) AT TIME ZONE p_time_zone;
 BEGIN
+  -- A reservation lives for one request: waiting for its commit to reach the disk (milliseconds on
+  -- a busy server) would cost every request more than a server crash could ever cost a budget.
+  PERFORM set_config('synchronous_commit', 'off', true);
   PERFORM 1 FROM budget_limit l WHERE l.scope = ANY(p_scopes) AND l.limit_usd IS NOT NULL ORDER BY l.scope, l.period FOR UPDATE;
-  SELECT coalesce(bool_and(u.spent_usd + u.reserved_usd + a.amount <= u.limit_usd + 1e-9), true) INTO v_granted
-    FROM budget_usage(p_time_zone) u JOIN unnest(p_scopes, p_amounts) AS a(scope, amount) ON a.scope = u.scope
-    WHERE u.limit_usd IS NOT NULL;
-  IF v_granted THEN
-    INSERT INTO budget_reservation (id, scope, amount_usd, day_start, month_start, instance_id, expires_at)
+  RETURN QUERY
+    WITH usage AS (
+      SELECT u.*, coalesce(a.amount, 0) AS amount
+      FROM budget_usage(p_time_zone) u LEFT JOIN unnest(p_scopes, p_amounts) AS a(scope, amount) ON a.scope = u.scope
+      WHERE u.limit_usd IS NOT NULL
+    ),
+    decision AS (
+      SELECT coalesce(bool_and(u.spent_usd + u.reserved_usd + u.amount <= u.limit_usd + 1e-9) FILTER (WHERE u.amount > 0), true) AS granted FROM usage u
+    ),
+    inserted AS (
+      INSERT INTO budget_reservation (id, scope, amount_usd, day_start, month_start, instance_id, expires_at)
       SELECT p_id, a.scope, a.amount, v_day, v_month, p_instance, now() + make_interval(secs => p_lease_seconds)
-      FROM unnest(p_scopes, p_amounts) AS a(scope, amount) WHERE a.amount > 0;
-  END IF;
-  RETURN QUERY SELECT v_granted, u.scope, u.period, u.limit_usd, u.spent_usd, u.reserved_usd, u.period_start, u.resets_at, v_day, v_month
-    FROM budget_usage(p_time_zone) u WHERE u.limit_usd IS NOT NULL;
+      FROM unnest(p_scopes, p_amounts) AS a(scope, amount), decision d WHERE d.granted AND a.amount > 0
+      RETURNING 1
+    )
+    SELECT d.granted, u.scope, u.period, u.limit_usd, u.spent_usd, u.reserved_usd + CASE WHEN d.granted THEN u.amount ELSE 0 END,
+      u.period_start, u.resets_at, v_day, v_month
+    FROM usage u, decision d;
 END
 $fn$;
