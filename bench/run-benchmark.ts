@@ -15,7 +15,8 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
  *
  * BENCH_DATABASE_URL=postgres://… (`bun run bench:postgres`) logs to a scratch database on that
  * PostgreSQL server instead of the embedded PGlite; BENCH_PROXY_BUN_FLAGS (e.g. "--smol") are
- * passed to the proxy's Bun process.
+ * passed to the proxy's Bun process; BENCH_PROXY_ENV (JSON, e.g. '{"CACHE_ENABLED":"false"}') sets
+ * the proxy's configuration.
  */
 const plan = {
   warmup: { nonStream: 400, streams: 128 },

@@ -40,6 +40,7 @@ const LEASE_SECONDS = 120;
 const RENEW_INTERVAL_MS = 30_000;
 const LIMITS_REFRESH_MS = 5_000;
 const SPEND_WRITE_DELAY_MS = 20;
+const IDLE_SPEND_WRITE_DELAY_MS = 1_000;
 
 export class BudgetService {
   /** This process: the owner of the reservations it renews. */
@@ -53,7 +54,7 @@ export class BudgetService {
     readonly settings: BudgetSettings,
     private readonly logger: Logger,
   ) {
-    this.spend = new SpendWriter({ write: (entries) => settleBudgets(db, entries, settings.timeZone), logger, delayMs: SPEND_WRITE_DELAY_MS });
+    this.spend = new SpendWriter({ write: (entries) => settleBudgets(db, entries, settings.timeZone), logger, delayMs: SPEND_WRITE_DELAY_MS, idleDelayMs: IDLE_SPEND_WRITE_DELAY_MS });
   }
 
   /** Applies the configured budgets, loads the limits, and starts lease renewal and limit refresh. */

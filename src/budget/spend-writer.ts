@@ -4,7 +4,7 @@ import { driverMessage } from "../db/driver-message";
 
 /**
  * Records what finished requests spent and releases their reservations, in batches off the
- * request path. Until its batch is written a request's reservation (its worst case, never less
+ * request path (every 20 ms while reservations wait for release, every second otherwise). Until its batch is written a request's reservation (its worst case, never less
  * than what it spent) still counts, so batching can refuse a request a little early but never
  * lets a budget be overrun. A batch the database does not take is kept and written with the next
  * one: lost spend would let a budget be overrun, and an unreleased reservation only expires.
@@ -12,13 +12,17 @@ import { driverMessage } from "../db/driver-message";
 export interface SpendWriterOptions {
   write(entries: readonly SpendEntry[]): Promise<void>;
   logger: Logger;
+  /** How long a batch that releases a reservation may wait. */
   delayMs: number;
+  /** How long spend without a reservation (no budget set) may wait: nothing is held meanwhile. */
+  idleDelayMs: number;
   maxPending?: number;
 }
 
 export class SpendWriter {
   private pending: SpendEntry[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDelayMs = 0;
   private writing: Promise<void> | undefined;
   private failures = 0;
   private readonly maxPending: number;
@@ -33,7 +37,14 @@ export class SpendWriter {
       const dropped = this.pending.splice(0, this.pending.length - this.maxPending);
       this.options.logger.error("budget spend queue full; dropped the oldest entries", { dropped: dropped.length });
     }
-    if (!this.timer && !this.writing) this.schedule();
+    if (this.writing) return;
+    const releases = entries.some((entry) => entry.reservationId !== null);
+    // A reservation to release moves a waiting batch forward.
+    if (releases && this.timer && this.timerDelayMs > this.options.delayMs) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (!this.timer) this.schedule(releases ? this.options.delayMs : this.options.idleDelayMs);
   }
 
   get size(): number {
@@ -66,6 +77,7 @@ export class SpendWriter {
   }
 
   private schedule(delayMs = this.options.delayMs): void {
+    this.timerDelayMs = delayMs;
     this.timer = setTimeout(() => void this.flush(), delayMs);
     this.timer.unref?.();
   }

@@ -64,9 +64,9 @@ export interface CacheCounters {
 
 /** How often each instance picks up the keys other instances wrote, and how far back it looks again. */
 const SYNC_INTERVAL_MS = 1_000;
-const SYNC_OVERLAP_MS = 5_000;
+const SYNC_OVERLAP_MS = 2_000;
 const PRUNE_INTERVAL_MS = 60_000;
-const WRITE_DELAY_MS = 50;
+const WRITE_DELAY_MS = 200;
 /** Keys the index holds at most (about 100 bytes each). */
 const INDEX_LIMIT = 200_000;
 
