@@ -21,8 +21,9 @@ import { buildProxy } from "../src/server";
  * - retries: a client re-sends a request whose answer it did not get although the proxy finished
  *   it (a read timeout, a dropped connection, a user pressing retry): 2% of requests;
  * - test suite: the whole corpus run again as a prompt test suite (a CI job, a model comparison).
- * Requests are routed as `auto` (the cases name models no provider serves here); a request keeps
- * its temperature, so CACHE_MAX_TEMPERATURE applies as it would.
+ * Each request goes out as written: its model (a name the cases use is served by one custom
+ * provider, `auto` and tiers by the OpenAI catalog, all answered by a local mock) and its
+ * temperature, so CACHE_MAX_TEMPERATURE applies as it would. Every request is answered.
  */
 type Kind = "day" | "session start" | "re-run command" | "retry" | "test suite";
 interface Event {
@@ -37,7 +38,8 @@ const cases = ["a", "b"].flatMap((batch) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { id: string; request: Record<string, unknown> }),
 );
-const asAuto = (request: Record<string, unknown>) => ({ ...request, model: "auto" });
+/** Every model the cases name, served by one custom provider pointed at the mock upstream. */
+const models = [...new Set(cases.map((entry) => String(entry.request.model)))];
 
 /** Deterministic shuffles and draws (mulberry32), so every run replays the same day. */
 let seed = 11;
@@ -56,12 +58,12 @@ const shuffle = <T>(items: T[]): T[] => {
 };
 
 function day(): Event[] {
-  const events: Event[] = shuffle(cases.map((entry) => ({ kind: "day" as Kind, body: asAuto(entry.request) })));
+  const events: Event[] = shuffle(cases.map((entry) => ({ kind: "day" as Kind, body: entry.request })));
   const quota = cases.find((entry) => entry.id === "a-claude-code-quota-haiku")!;
-  for (let start = 0; start < 12; start++) events.splice(Math.floor(random() * events.length), 0, { kind: "session start", body: asAuto(quota.request) });
+  for (let start = 0; start < 12; start++) events.splice(Math.floor(random() * events.length), 0, { kind: "session start", body: quota.request });
   for (const entry of cases.filter((item) => /-(prefix|describe)-/.test(item.id))) {
     const at = events.findIndex((event) => event.body.messages === entry.request.messages);
-    for (let again = 0; again < 2; again++) events.splice(at + 1 + Math.floor(random() * 20), 0, { kind: "re-run command", body: asAuto(entry.request) });
+    for (let again = 0; again < 2; again++) events.splice(at + 1 + Math.floor(random() * 20), 0, { kind: "re-run command", body: entry.request });
   }
   const withRetries: Event[] = [];
   for (const event of events) {
@@ -90,8 +92,12 @@ const upstream = Bun.serve({
 async function replay(events: Event[], maxTemperature: string) {
   const proxy = await buildProxy(
     loadConfig({
+      // `auto` and tiers route to the OpenAI catalog's models; named models to the custom provider.
       OPENAI_API_KEY: "sk-replay",
       OPENAI_BASE_URL: `http://127.0.0.1:${upstream.port}/v1`,
+      CUSTOM_PROVIDERS: JSON.stringify([
+        { id: "replay", baseUrl: `http://127.0.0.1:${upstream.port}/v1`, models: models.map((id) => ({ id, contextWindow: 1_000_000, inputPricePerMillion: 1, outputPricePerMillion: 5 })) },
+      ]),
       DATA_DIR: "memory://",
       LOG_LEVEL: "silent",
       OLLAMA_ENABLED: "false",
@@ -103,7 +109,8 @@ async function replay(events: Event[], maxTemperature: string) {
   const tally = new Map<Kind, { requests: number; hits: number }>();
   for (const event of events) {
     const response = await proxy.app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event.body) });
-    await response.text();
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`the replay expects every request answered; got ${response.status}: ${text.slice(0, 300)}`);
     // Stored answers are written on the tick after the response.
     await new Promise((resolve) => setImmediate(resolve));
     const entry = tally.get(event.kind) ?? { requests: 0, hits: 0 };
@@ -131,6 +138,6 @@ const events = day();
 console.log(`replay: ${cases.length} blind routing-eval requests, all distinct; repeats added as described in scripts/cache-hit-rate.ts`);
 report("a team's day (CACHE_MAX_TEMPERATURE=1, the default)", await replay(events, "1"));
 report("a team's day, storing only temperature-0 answers (CACHE_MAX_TEMPERATURE=0)", await replay(events, "0"));
-const suite: Event[] = [...cases, ...cases].map((entry, index) => ({ kind: index < cases.length ? "day" : "test suite", body: asAuto(entry.request) }));
+const suite: Event[] = [...cases, ...cases].map((entry, index) => ({ kind: index < cases.length ? "day" : "test suite", body: entry.request }));
 report("the corpus as a prompt test suite, run twice (default settings)", await replay(suite, "1"));
 await upstream.stop(true);
