@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
 import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
@@ -9,8 +9,12 @@ import { ProxyError, toProxyError } from "./errors";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
+import { type DashboardDeps, dashboardRoutes } from "./routes/dashboard";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
+import { loginRoutes } from "./routes/login";
+import { type OperationsDeps, operationsRoutes } from "./routes/operations";
+import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, requireAllowedHost } from "./security/access-control";
 
 export interface AppDeps {
   pipeline: PipelineDeps;
@@ -19,6 +23,12 @@ export interface AppDeps {
   startedAt?: Date;
   /** The front doors to mount: every door of doors/registry.ts unless the caller picks. */
   doors?: readonly Door[];
+  /** The Host rule and PROXY_API_KEY; by default loopback names only and no key. */
+  access?: AccessControl;
+  /** The browser dashboard and /api/stats; left out, the app serves only the API. */
+  dashboard?: Omit<DashboardDeps, "pipeline" | "send">;
+  /** GET /ready and GET /metrics; left out, the app serves neither. */
+  operations?: OperationsDeps;
 }
 
 /** The proxy's own routes, beside the doors' endpoints in the 405 table. */
@@ -30,6 +40,11 @@ const ownEndpoints: DoorEndpoint[] = [
   { method: "GET", path: "/api/budgets" },
   { method: "PUT", path: "/api/budgets" },
   { method: "GET", path: "/health" },
+  { method: "GET", path: "/ready" },
+  { method: "GET", path: "/metrics" },
+  { method: "GET", path: LOGIN_PATH },
+  { method: "POST", path: LOGIN_PATH },
+  { method: "POST", path: "/logout" },
 ];
 
 /** Builds the whole HTTP app from its dependencies; no globals, so tests build their own. */
@@ -37,6 +52,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const pipeline = deps.pipeline;
   const doors = deps.doors ?? registeredDoors;
+  const access = deps.access ?? createAccessControl({ host: "127.0.0.1", allowedHosts: [] });
 
   // A refusal on a door's ground is answered in that door's shape and logged, so the user sees
   // which client is misconfigured (/v1/embeddings, GET on /v1/chat/completions); other paths
@@ -56,23 +72,22 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  const limitBody = bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: (c) =>
-      refuse(
-        c,
-        new ProxyError(413, `The request body is larger than the proxy's limit of ${deps.maxBodyBytes} bytes (MAX_BODY_BYTES).`, {
-          type: "invalid_request_error",
-          code: "request_too_large",
-        }),
-      ),
-  });
+  // A request for a foreign host or without the key is answered in its door's shape but leaves no
+  // row: whoever sends it is not a user of this proxy, and must not be able to fill its database.
+  const answer = (c: Context, error: ProxyError) => (doorForPath(doors, c.req.path)?.errorResponse ?? openaiErrorResponse)(error);
+  app.use("*", requireAllowedHost(access, answer));
+  app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));
+
+  const limitBody = bodyWithinLimit(deps.maxBodyBytes, refuse);
   app.use("*", (c, next) => (doorForPath(doors, c.req.path) ? limitBody(c, next) : next()));
 
+  app.route("/", loginRoutes(access));
   app.route("/v1/feedback", feedbackRoutes(pipeline));
   for (const door of doors) app.route("/", door.routes(pipeline));
   app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
+  if (deps.operations) app.route("/", operationsRoutes(deps.operations));
+  if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
 
   for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints])) {
     const allow = methods.join(", ");

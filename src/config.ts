@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost, normalizeHostName } from "./security/host-names";
 
 /**
  * The only reader of the environment. Bun loads `.env` on its own, so this module sees
@@ -13,6 +14,41 @@ const url = z.url({ protocol: /^https?$/ });
 const boolFlag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
+/**
+ * Leaves whose values are secrets. The redactor takes every configured secret out of whatever
+ * leaves the proxy (config.ts `secretValues`), so a new key or password is safe once marked here.
+ */
+const secrets = z.registry<{ parts?: (value: string) => string[] }>();
+
+/** Marks a config leaf as secret; `parts` picks the secret out of a larger value (a URL's password). */
+function secret<T extends z.ZodType>(schema: T, parts?: (value: string) => string[]): T {
+  secrets.add(schema, { parts });
+  return schema;
+}
+
+/** The password of a connection URL, as written and decoded. */
+function urlPassword(text: string): string[] {
+  try {
+    const password = new URL(text).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A comma-separated list of host names (ALLOWED_HOSTS): `proxy.example.com, [fd00::1]`. */
+const hostList = z
+  .string()
+  .transform((text) => text.split(",").map((name) => name.trim()).filter((name) => name !== ""))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, "list host names or IP addresses without a port or scheme, separated by commas")
+        .transform(normalizeHostName),
+    ),
+  );
 
 const customModelSchema = z.object({
   id: z.string().min(1),
@@ -29,7 +65,7 @@ const customProviderSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9_-]*$/, "id must be lower-case letters, digits, '-' or '_'"),
   displayName: z.string().min(1).optional(),
   baseUrl: url,
-  apiKey: z.string().optional(),
+  apiKey: secret(z.string().optional()),
   models: z.array(customModelSchema).min(1),
 });
 export type CustomProviderConfig = z.infer<typeof customProviderSchema>;
@@ -82,24 +118,34 @@ function fromEnv<T extends z.ZodType>(variable: string, schema: T): T {
 const configShape = {
   port: fromEnv("PORT", port.default(3000)),
   host: fromEnv("HOST", z.string().min(1).default("127.0.0.1")),
-  databaseUrl: fromEnv("DATABASE_URL", z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+  databaseUrl: fromEnv("DATABASE_URL", secret(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(), urlPassword)),
   dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
   maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
   upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
+  upstreamIdleTimeoutMs: fromEnv("UPSTREAM_IDLE_TIMEOUT_MS", positiveInt.default(120_000)),
+  shutdownGraceMs: fromEnv("SHUTDOWN_GRACE_MS", z.coerce.number().int().min(0).default(10_000)),
   streamHeartbeatMs: fromEnv("STREAM_HEARTBEAT_MS", positiveInt.default(5_000)),
-  logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.default(250)),
+  // Unset: the request-log writer picks one for the database in use (src/db/request-log-writer.ts).
+  logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.optional()),
+  /** Request-log rows older than this are pruned in the background; unset keeps everything. */
+  logRetentionDays: fromEnv("LOG_RETENTION_DAYS", positiveInt.optional()),
+  /** The key clients must send (Bearer or x-api-key); required when HOST is beyond loopback. */
+  proxyApiKey: fromEnv("PROXY_API_KEY", secret(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 32`)").optional())),
+  allowUnauthenticatedRemote: fromEnv("ALLOW_UNAUTHENTICATED_REMOTE", boolFlag.default(false)),
+  /** Host names clients may use besides the bound address and the loopback names. */
+  allowedHosts: fromEnv("ALLOWED_HOSTS", hostList.default([])),
 
   openai: z.object({
-    apiKey: fromEnv("OPENAI_API_KEY", z.string().optional()),
+    apiKey: fromEnv("OPENAI_API_KEY", secret(z.string().optional())),
     baseUrl: fromEnv("OPENAI_BASE_URL", url.default("https://api.openai.com/v1")),
   }),
   anthropic: z.object({
-    apiKey: fromEnv("ANTHROPIC_API_KEY", z.string().optional()),
+    apiKey: fromEnv("ANTHROPIC_API_KEY", secret(z.string().optional())),
     baseUrl: fromEnv("ANTHROPIC_BASE_URL", url.optional()),
   }),
   gemini: z.object({
-    apiKey: fromEnv("GEMINI_API_KEY", z.string().optional()),
+    apiKey: fromEnv("GEMINI_API_KEY", secret(z.string().optional())),
     baseUrl: fromEnv("GEMINI_BASE_URL", url.optional()),
   }),
   claudeCli: z.object({
@@ -145,10 +191,23 @@ const configShape = {
   }),
 };
 
-const configSchema = z.object(configShape).refine(
-  ({ routingThresholds: { standard, premium } }) => standard === undefined || premium === undefined || standard < premium,
-  { path: ["routingThresholds", "premium"], message: "must be greater than ROUTING_STANDARD_THRESHOLD" },
-);
+const configSchema = z
+  .object(configShape)
+  .refine(({ routingThresholds: { standard, premium } }) => standard === undefined || premium === undefined || standard < premium, {
+    path: ["routingThresholds", "premium"],
+    message: "must be greater than ROUTING_STANDARD_THRESHOLD",
+  })
+  .superRefine(({ host, proxyApiKey, allowUnauthenticatedRemote }, context) => {
+    if (proxyApiKey !== undefined || allowUnauthenticatedRemote || isLoopbackHost(host)) return;
+    context.addIssue({
+      code: "custom",
+      path: ["proxyApiKey"],
+      message:
+        `required because HOST=${host} makes the proxy reachable from other machines, and anyone who reaches it spends your provider credits. ` +
+        "Set PROXY_API_KEY to a long random string (`openssl rand -hex 32`) and give it to your clients as their API key, " +
+        "or set ALLOW_UNAUTHENTICATED_REMOTE=true to serve without authentication.",
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -199,4 +258,33 @@ function describeIssue(path: PropertyKey[], message: string): string {
     shape = schema instanceof z.ZodObject ? (schema.shape as Shape) : undefined;
   }
   return `environment: ${message}`;
+}
+
+/**
+ * Every configured secret value (API keys, PROXY_API_KEY, the DATABASE_URL password, each custom
+ * provider's key): what the redactor takes out of every output. Built from the schema's marks, so
+ * a new secret setting joins the list by being marked `secret(...)`.
+ */
+export function secretValues(config: Config): string[] {
+  const found: string[] = [];
+  for (const [key, schema] of Object.entries(configShape)) collectSecrets(schema, (config as Record<string, unknown>)[key], found);
+  return [...new Set(found)];
+}
+
+function collectSecrets(schema: z.ZodType, value: unknown, found: string[]): void {
+  if (value === undefined || value === null) return;
+  const mark = secrets.get(schema);
+  if (mark) {
+    if (typeof value === "string") found.push(...(mark.parts ? mark.parts(value) : [value]));
+    return;
+  }
+  if (schema instanceof z.ZodObject) {
+    for (const [key, child] of Object.entries(schema.shape as Shape)) collectSecrets(child, (value as Record<string, unknown>)[key], found);
+  } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
+    for (const item of value) collectSecrets(schema.element as z.ZodType, item, found);
+  } else if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) {
+    collectSecrets(schema.unwrap() as z.ZodType, value, found);
+  } else if (schema instanceof z.ZodPipe) {
+    collectSecrets(schema.out as z.ZodType, value, found);
+  }
 }

@@ -1,12 +1,30 @@
-import { ConfigError, loadConfig } from "./config";
+import { helpText, parseCommandLine, version } from "./cli-arguments";
+import { ConfigError, loadConfig, secretValues } from "./config";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
+import { serveOptions } from "./serve-options";
 import { buildProxy } from "./server";
+import { exposureWarning } from "./security/exposure";
+import { createRedactor } from "./security/redactor";
+import { handleShutdownSignals } from "./shutdown";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
+const commandLine = parseCommandLine(process.argv.slice(2), process.env);
+if (commandLine.action === "help") {
+  console.log(helpText);
+  process.exit(0);
+}
+if (commandLine.action === "version") {
+  console.log(version);
+  process.exit(0);
+}
+if (commandLine.action === "fail") {
+  console.error(`claude-proxy: ${commandLine.message}`);
+  process.exit(2);
+}
 let config;
 try {
-  config = loadConfig();
+  config = loadConfig(commandLine.environment);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -15,10 +33,12 @@ try {
   throw error;
 }
 
-const logger = createLogger(config.logLevel);
-const proxy = await buildProxy(config, logger).catch((error: unknown) => {
+// One redactor, built from every secret the configuration holds, for the log and the pipeline.
+const redactor = createRedactor(secretValues(config));
+const logger = createLogger(config.logLevel, undefined, redactor.redact);
+const proxy = await buildProxy(config, logger, { redactor }).catch((error: unknown) => {
   // A bad catalog file or an unreachable DATABASE_URL stops start-up with a plain message.
-  console.error(error instanceof CatalogFileError ? error.message : `claude-proxy could not start: ${(error as Error).message}`);
+  console.error(redactor.redact(error instanceof CatalogFileError ? error.message : `claude-proxy could not start: ${(error as Error).message}`));
   process.exit(1);
 });
 
@@ -28,16 +48,17 @@ try {
     hostname: config.host,
     port: config.port,
     fetch: proxy.app.fetch,
-    // Streams send a heartbeat every STREAM_HEARTBEAT_MS; this only reaps truly dead connections.
-    idleTimeout: 255,
-    // The body limit is enforced (with a clear 413) by the app; leave Bun a little headroom above it.
-    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    ...serveOptions(),
   });
 } catch (error) {
   console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${(error as Error).message} (set PORT or HOST)`);
   await proxy.close();
   process.exit(1);
 }
+
+// Logged as an error so that only LOG_LEVEL=silent hides it: this is how credits get spent by strangers.
+const exposure = exposureWarning(config);
+if (exposure) logger.error(exposure);
 
 const providerList = proxy.providers.map((provider) => provider.id).join(", ");
 if (!providerList) {
@@ -49,14 +70,4 @@ logger.info("claude-proxy listening", {
   providers: providerList || "none",
 });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.pending });
-  await server.stop();
-  await proxy.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+handleShutdownSignals({ server, proxy, logger, graceMs: config.shutdownGraceMs });

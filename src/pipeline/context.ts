@@ -2,6 +2,7 @@ import type { ChatRequest } from "../chat/request-schema";
 import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
 import type { RequestLogSink } from "../db/request-log-writer";
 import type { Logger } from "../logger";
+import type { Redactor } from "../security/redactor";
 import type { FeedbackService } from "../feedback/feedback-service";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
 import type { Classification } from "../routing/classifier/classify-request";
@@ -86,8 +87,17 @@ export interface PipelineDeps {
   feedback: FeedbackService;
   logSink: RequestLogSink;
   logger: Logger;
+  /** Takes configured keys and credentials out of error texts before they leave the proxy. */
+  redactor: Redactor;
   upstreamTimeoutMs: number;
+  /** Silence allowed between two chunks of an upstream stream once it has begun. */
+  upstreamIdleTimeoutMs: number;
   streamHeartbeatMs: number;
+  /**
+   * Aborted, with a 503 ProxyError as its reason, when shutdown's grace period is over: every
+   * upstream call and stream still running is cut (see shutdown.ts).
+   */
+  shutdownSignal: AbortSignal;
   /** The response cache, when CACHE_ENABLED. */
   cache?: { service: ResponseCache; maxTemperature: number };
   compression: { mode: "safe" | "off"; counters: CompressionCounters };

@@ -1,5 +1,5 @@
 import type { RequestLogRow } from "../db/schema";
-import { redactSecrets } from "../logger";
+import { storedText } from "../db/stored-text";
 import type { CatalogEntry } from "../catalog/catalog-entry";
 import { modelKey } from "../catalog/model-key";
 import { costUsd } from "../catalog/request-cost";
@@ -7,11 +7,11 @@ import { candidateKey } from "../routing/candidate";
 import type { PipelineContext } from "./context";
 import type { Outcome } from "./outcome";
 
-/** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
-const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
+/** Cut without splitting a character, NUL and lone surrogates out: a client's odd model name or user agent must not cost the row. */
+const text = (value: string, limit: number) => storedText(value, limit);
 
 /** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
-export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): RequestLogRow {
+export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, redact: (text: string) => string): RequestLogRow {
   const served = context.served;
   const usage = outcome.usage;
   const hit = context.cache?.hit;
@@ -27,7 +27,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     stream: Boolean(context.request.stream),
     status: outcome.status,
     errorType: outcome.errorType ?? null,
-    errorMessage: outcome.errorMessage ? text(redactSecrets(outcome.errorMessage), 1000) : null,
+    errorMessage: outcome.errorMessage ? text(redact(outcome.errorMessage), 1000) : null,
     finishReason: outcome.finishReason ?? null,
     tokensIn: usage?.tokensIn ?? 0,
     tokensOut: usage?.tokensOut ?? 0,

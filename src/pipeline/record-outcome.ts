@@ -9,7 +9,7 @@ import { type Outcome, upstreamFailed } from "./outcome";
  * dispatch stage's (stages/dispatch.ts).
  */
 export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps): void {
-  deps.logSink.record(buildLogRow(context, outcome, deps.routing.baseline));
+  deps.logSink.record(buildLogRow(context, outcome, deps.routing.baseline, deps.redactor.redact));
   const served = context.served;
   if (!served || context.localAnswer) return;
   const key = candidateKey(served);

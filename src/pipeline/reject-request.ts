@@ -26,12 +26,12 @@ export interface RejectedRequest {
  * no stage, so there is no finish hook to call.
  */
 export function rejectRequest(deps: PipelineDeps, rejected: RejectedRequest): Response {
-  const error = toProxyError(rejected.error);
+  const error = deps.redactor.redactError(toProxyError(rejected.error));
   const request = { model: typeof rejected.requestedModel === "string" ? rejected.requestedModel : "", messages: [] } as unknown as ChatRequest;
   // A refused request belongs to no conversation, and its body is not a prompt.
   const context = { ...createContext({ door: rejected.door.name, request, http: rejected.http }), sessionKey: "rejected", promptBytes: 0 };
   deps.logSink.record(
-    buildLogRow(context, { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message }, undefined),
+    buildLogRow(context, { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message }, undefined, deps.redactor.redact),
   );
   return rejected.door.errorResponse(error, responseHeaders(context));
 }

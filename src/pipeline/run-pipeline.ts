@@ -43,13 +43,15 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
         startedAt: context.startedAt,
         clientSignal: context.clientSignal,
         keepChunks: context.finishHooks.needsAnswer,
+        redactor: deps.redactor,
         onEnd: finish,
       });
       return encoder.stream(chunks, headers, { heartbeatMs: deps.streamHeartbeatMs, signal: context.clientSignal });
     }
     throw new Error("the pipeline ended without an answer");
   } catch (error) {
-    const proxyError = toProxyError(error);
+    // Upstream text is in the message: redacted once, for the client, the log row and the breakers.
+    const proxyError = deps.redactor.redactError(toProxyError(error));
     if (proxyError.status >= 500) deps.logger.error("request failed", { taskId: context.taskId, status: proxyError.status, error: proxyError.message, cause: String(proxyError.cause ?? "") });
     finish({ status: proxyError.status, completed: false, clientAborted: proxyError.status === 499, errorType: proxyError.type, errorMessage: proxyError.message });
     return encoder.error(proxyError, responseHeaders(context));

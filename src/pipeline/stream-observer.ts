@@ -2,6 +2,7 @@ import { errorChunk } from "../chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
 import { transformStream } from "../streams/sync-transformer";
+import type { Redactor } from "../security/redactor";
 import type { Outcome } from "./outcome";
 
 /**
@@ -16,6 +17,8 @@ export interface StreamObserverOptions {
   clientSignal: AbortSignal;
   /** Keep every chunk and hand them to onEnd (a finish hook needs the whole answer). */
   keepChunks: boolean;
+  /** A mid-stream error's text comes from the upstream: redacted before client, log and breakers see it. */
+  redactor: Redactor;
   onEnd(outcome: Outcome, chunks: readonly ChatCompletionChunk[] | undefined): void;
 }
 
@@ -61,8 +64,9 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
       if (chunk.error) {
-        controller.enqueue(chunk);
-        end({ status: 502, errorType: chunk.error.type, errorMessage: chunk.error.message });
+        const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
+        controller.enqueue({ ...chunk, error });
+        end({ status: 502, errorType: error.type, errorMessage: error.message });
         // Ends the client's stream and, through the pipe below, cancels the upstream.
         controller.terminate();
         return;
@@ -82,7 +86,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
   source.pipeTo(observer.writable, { preventAbort: true, signal: options.clientSignal }).catch((error: unknown) => {
     if (options.clientSignal.aborted) onClientAbort();
     if (ended) return;
-    const proxyError = error instanceof ProxyError ? error : lostMidStream(error);
+    const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
     end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
     try {
       output.enqueue(errorChunk(template, proxyError.toJSON().error));

@@ -40,6 +40,8 @@ export interface LLMProvider {
   readonly id: string;
   readonly displayName: string;
   readonly capabilities: ProviderCapabilities;
+  /** The model name goes into the upstream's URL path, so a client-given one must not hold path syntax. */
+  readonly modelInPath?: boolean;
   /**
    * How its requests are paid for: "metered" (the default) at the catalog's prices, or "flat",
    * where a request costs nothing extra (the user's own hardware, or a subscription). Budgets

@@ -2,6 +2,7 @@ import { ProxyError } from "../errors";
 import type { LLMProvider, ProviderModel } from "../providers/types";
 import { type Candidate, candidateKey } from "./candidate";
 import { closestNames } from "./closest-names";
+import { checkPrefixedModelName } from "./model-name-rules";
 import { type CatalogEntry, TIERS, type Tier } from "../catalog/catalog-entry";
 import type { ModelCatalog } from "../catalog/model-catalog";
 
@@ -84,7 +85,10 @@ export class ModelDirectory {
         // An explicit provider prefix passes a model the catalog does not know (new releases,
         // fine-tunes, a model pulled after start-up) straight to that provider; its cost is unknown.
         const provider = this.providers.find((candidate) => candidate.id === providerId)!;
-        if (model.trim() !== "") return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name };
+        if (model.trim() !== "") {
+          checkPrefixedModelName(provider, model);
+          return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name };
+        }
       }
     }
     const exact = byName(this.models, name);
@@ -107,7 +111,9 @@ export class ModelDirectory {
         : names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
     const suggestion = close.length > 0 ? ` Did you mean ${close.map((value) => `'${value}'`).join(" or ")}?` : "";
     const prefixHint = this.providers.length > 0 ? ` To send a model the catalog does not list, prefix it with its provider (${this.providers[0]!.id}:<model>).` : "";
-    return new ProxyError(404, `The model '${name}' does not exist or no active provider serves it.${suggestion}${prefixHint} Available: ${available}.`, {
+    // The name is echoed back, cut short: a client's mistake should not double the size of its error.
+    const shown = name.length > 120 ? `${name.slice(0, 120)}…` : name;
+    return new ProxyError(404, `The model '${shown}' does not exist or no active provider serves it.${suggestion}${prefixHint} Available: ${available}.`, {
       type: "invalid_request_error",
       code: "model_not_found",
       param: "model",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
@@ -18,7 +19,9 @@ export type GeminiMockReply =
   | { kind: "error"; status: number; body?: unknown }
   /** Sends the first `lines` of a fixture, then cuts the connection. */
   | { kind: "cut"; name: string; lines: number }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
+  | { kind: "broken"; broken: BrokenBody };
 
 export interface RecordedGeminiRequest {
   method: "generateContent" | "streamGenerateContent";
@@ -33,6 +36,8 @@ export interface MockGeminiUpstream {
   /** The origin, as GEMINI_BASE_URL takes it (the SDK adds the API version). */
   url: string;
   requests: RecordedGeminiRequest[];
+  /** The path of every request that arrived, answered or not. */
+  paths: string[];
   /** Requests that went away (the proxy aborted them) while the mock was still answering. */
   aborted: number;
   enqueue(...replies: GeminiMockReply[]): void;
@@ -119,6 +124,7 @@ function sseResponse(lines: string[], options: { separator: string; intervalMs: 
 export function startMockGeminiUpstream(options: { apiKey?: string } = {}): MockGeminiUpstream {
   const queue: GeminiMockReply[] = [];
   const requests: RecordedGeminiRequest[] = [];
+  const paths: string[] = [];
   const state = { aborted: 0 };
 
   const server = Bun.serve({
@@ -127,6 +133,7 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
     idleTimeout: 0,
     async fetch(request) {
       const url = new URL(request.url);
+      paths.push(url.pathname);
       const route = /^\/(v1(?:alpha|beta)?)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
       if (request.method !== "POST" || !route) {
         return googleJson(googleError(404, `Method not found: ${request.method} ${url.pathname}`), 404);
@@ -173,6 +180,8 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
           return sse(readGeminiFixtureLines(reply.name), { cutAfter: reply.lines });
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
+        case "broken":
+          return brokenBodyResponse(reply.broken);
       }
     },
   });
@@ -180,6 +189,7 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
   return {
     url: `http://127.0.0.1:${server.port}`,
     requests,
+    paths,
     get aborted() {
       return state.aborted;
     },

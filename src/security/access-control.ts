@@ -1,0 +1,76 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { ProxyError } from "../errors";
+import { type AccessKey, createAccessKey, presentedKey } from "./access-key";
+import { type HostPolicy, createHostPolicy } from "./host-policy";
+import { type SessionCookie, createSessionCookie } from "./session-cookie";
+
+/**
+ * Who may talk to the proxy: requests must name an allowed host (host-policy.ts), and when
+ * PROXY_API_KEY is set they must carry it (Bearer or x-api-key), or, for the browser, the session
+ * cookie the login form sets. Built once from the configuration; app.ts puts both checks in front
+ * of every route, and the dashboard inherits them.
+ */
+export interface AccessControl {
+  hosts: HostPolicy;
+  /** Absent when PROXY_API_KEY is not set: then only the Host rule applies. */
+  key?: AccessKey;
+  session?: SessionCookie;
+}
+
+export interface AccessOptions {
+  host: string;
+  allowedHosts: readonly string[];
+  proxyApiKey?: string;
+}
+
+export function createAccessControl(options: AccessOptions): AccessControl {
+  const hosts = createHostPolicy({ host: options.host, allowedHosts: options.allowedHosts });
+  if (options.proxyApiKey === undefined) return { hosts };
+  return { hosts, key: createAccessKey(options.proxyApiKey), session: createSessionCookie(options.proxyApiKey) };
+}
+
+/** How a refusal is answered: in the error shape of the door whose path it is. */
+export type Refuse = (c: Context, error: ProxyError) => Response;
+
+/** Paths that answer without the key: the login form, or nobody could ever log in. */
+export const LOGIN_PATH = "/login";
+
+const longest = 100;
+const shown = (text: string) => (text.length > longest ? `${text.slice(0, longest)}…` : text);
+
+export function requireAllowedHost(access: AccessControl, refuse: Refuse): MiddlewareHandler {
+  return async (c, next) => {
+    const hostName = new URL(c.req.url).hostname;
+    if (access.hosts.allows(hostName)) return next();
+    return refuse(
+      c,
+      new ProxyError(403, `This proxy does not answer requests for host '${shown(hostName)}': it answers to ${access.hosts.describe()}. If you reach it under that name, add it to ALLOWED_HOSTS.`, {
+        type: "permission_error",
+        code: "host_not_allowed",
+      }),
+    );
+  };
+}
+
+/**
+ * Lets a request through when it carries PROXY_API_KEY or a valid session cookie. Otherwise a
+ * browser asking for a page is sent to the login form; anything else gets a 401 in its door's shape.
+ */
+export function requireAccess(access: AccessControl, refuse: Refuse, isDoorPath: (path: string) => boolean): MiddlewareHandler {
+  const { key, session } = access;
+  return async (c, next) => {
+    if (!key || c.req.path === LOGIN_PATH) return next();
+    if (key.matches(presentedKey(c.req.raw.headers)) || (await session?.isValid(c))) return next();
+    const wantsPage = (c.req.method === "GET" || c.req.method === "HEAD") && /text\/html/.test(c.req.header("accept") ?? "") && !isDoorPath(c.req.path);
+    if (wantsPage) return c.redirect(`${LOGIN_PATH}?next=${encodeURIComponent(c.req.path + new URL(c.req.url).search)}`, 303);
+    const response = refuse(
+      c,
+      new ProxyError(401, "This proxy requires its API key (PROXY_API_KEY): send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.", {
+        type: "authentication_error",
+        code: "invalid_api_key",
+      }),
+    );
+    response.headers.set("www-authenticate", 'Bearer realm="claude-proxy"');
+    return response;
+  };
+}
