@@ -48,6 +48,7 @@ export class BudgetService {
   private limits: BudgetLimit[] = [];
   private readonly spend: SpendWriter;
   private timers: Array<ReturnType<typeof setInterval>> = [];
+  private closed = false;
 
   constructor(
     private readonly db: Database,
@@ -96,7 +97,8 @@ export class BudgetService {
     const base = { reservationId: input.reservation?.id ?? null, dayStart: input.reservation?.dayStart ?? null, monthStart: input.reservation?.monthStart ?? null, at: input.at };
     const entries: SpendEntry[] = [{ ...base, scope: GLOBAL_SCOPE, amountUsd: input.costUsd }];
     if (input.provider && input.costUsd > 0) entries.push({ ...base, scope: input.provider, amountUsd: input.costUsd });
-    if (!input.reservation && input.costUsd <= 0) return;
+    // After close the database is going away; a reservation left now expires with its lease.
+    if (this.closed || (!input.reservation && input.costUsd <= 0)) return;
     this.spend.add(entries);
   }
 
@@ -112,6 +114,7 @@ export class BudgetService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.spend.flush();

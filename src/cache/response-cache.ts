@@ -78,6 +78,7 @@ export class ResponseCache {
   private syncedUntil = new Date(0);
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private syncing: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly db: Database,
@@ -136,6 +137,8 @@ export class ResponseCache {
 
   /** Keeps a complete answer: in memory at once, in the shared table within WRITE_DELAY_MS. */
   store(answer: AnswerToStore): void {
+    // An answer that finished while the proxy shut down is not worth a write to a closing database.
+    if (this.closed) return;
     const body = JSON.stringify(answer.completion);
     const bytes = Buffer.byteLength(body);
     const entry: Entry = {
@@ -167,6 +170,7 @@ export class ResponseCache {
 
   /** Writes what is queued and stops the background work. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.syncing;
@@ -196,7 +200,7 @@ export class ResponseCache {
     this.syncing ??= (async () => {
       try {
         const since = new Date(Math.max(0, this.syncedUntil.getTime() - SYNC_OVERLAP_MS));
-        const { now, keys } = await listCacheKeysSince(this.db, this.syncedUntil.getTime() === 0 ? this.syncedUntil : since, INDEX_LIMIT);
+        const { now, keys } = await listCacheKeysSince(this.db, since, INDEX_LIMIT);
         // Newest first from the database; oldest first into the index, so the bound drops the oldest.
         for (let index = keys.length - 1; index >= 0; index--) this.index.add(keys[index]!.key, keys[index]!.expiresAt);
         this.syncedUntil = now;
