@@ -5,7 +5,8 @@
  */
 export interface LoadOptions {
   url: string;
-  body: string;
+  /** The request body, or a function giving each request its own (every one a cache miss). */
+  body: string | (() => string);
   /** Request headers; OpenAI's by default. */
   headers?: Record<string, string>;
   /** Whether a 200 answer is complete: a chat.completion, or a stream ending in `data: [DONE]`, by default. */
@@ -35,6 +36,7 @@ export interface LoadResult {
 }
 
 const openaiHeaders = { "content-type": "application/json", authorization: "Bearer bench-client-key" };
+const bodyOf = (options: LoadOptions) => (typeof options.body === "string" ? options.body : options.body());
 
 export async function runLoad(options: LoadOptions, stream: boolean): Promise<LoadResult> {
   const result: LoadResult = { completed: 0, failed: 0, elapsedMs: 0, latencies: [], ttfbs: [], cappedByTime: false };
@@ -66,7 +68,7 @@ export async function runLoad(options: LoadOptions, stream: boolean): Promise<Lo
 
 async function oneRequest(options: LoadOptions): Promise<{ total: number; firstByte?: number }> {
   const start = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+  const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: bodyOf(options), signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   const text = await response.text();
   const total = performance.now() - start;
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
@@ -77,7 +79,7 @@ async function oneRequest(options: LoadOptions): Promise<{ total: number; firstB
 
 async function oneStream(options: LoadOptions): Promise<{ total: number; firstByte: number }> {
   const start = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+  const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: bodyOf(options), signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   if (response.status !== 200 || !response.body) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();

@@ -22,15 +22,19 @@ const rounds = 4;
 const system = "You are a careful senior engineer. Answer briefly and precisely.";
 const question = `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}`;
 
+// Each request asks a new question (a counter at its end), so none is answered by the response cache.
+let sequence = 0;
+const asked = () => `${question}\nRequest ${++sequence}.`;
+
 const doors = {
   chat: {
     path: "/v1/chat/completions",
-    body: (stream: boolean) => JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: system }, { role: "user", content: question }], temperature: 0.2, stream }),
+    body: (stream: boolean) => () => JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: system }, { role: "user", content: asked() }], temperature: 0.2, stream }),
     check: {},
   },
   responses: {
     path: "/v1/responses",
-    body: (stream: boolean) => JSON.stringify({ model: "gpt-4o-mini", instructions: system, input: [{ role: "user", content: [{ type: "input_text", text: question }] }], temperature: 0.2, store: false, stream }),
+    body: (stream: boolean) => () => JSON.stringify({ model: "gpt-4o-mini", instructions: system, input: [{ role: "user", content: [{ type: "input_text", text: asked() }] }], temperature: 0.2, store: false, stream }),
     check: { completionMarker: '"object":"response"', streamComplete: (text: string) => text.includes("event: response.completed\n") } satisfies Partial<LoadOptions>,
   },
 };

@@ -18,7 +18,8 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
  *
  * BENCH_DATABASE_URL=postgres://… (`bun run bench:postgres`) logs to a scratch database on that
  * PostgreSQL server instead of the embedded PGlite; BENCH_PROXY_BUN_FLAGS (e.g. "--smol") are
- * passed to the proxy's Bun process.
+ * passed to the proxy's Bun process; BENCH_PROXY_ENV (JSON, e.g. '{"CACHE_ENABLED":"false"}') sets
+ * the proxy's configuration.
  */
 const plan = {
   warmup: { nonStream: 400, streams: 128 },
@@ -26,6 +27,9 @@ const plan = {
     c1: { requests: 300, concurrency: 1, stream: false },
     c32: { requests: 2000, concurrency: 32, stream: false },
     stream: { requests: 640, concurrency: 64, stream: true },
+    // The same request again and again: after its first answer, every proxy request is a cache hit.
+    hitC1: { requests: 300, concurrency: 1, stream: false, cached: true },
+    hitC32: { requests: 2000, concurrency: 32, stream: false, cached: true },
   },
   rounds: 4,
   phaseCapMs: 60_000,
@@ -45,9 +49,16 @@ const messages = [
   { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
   { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
 ];
+/**
+ * Every pass-through request is a new question (a counter in the last message), so each is a
+ * cache miss that runs every stage and is then stored; the hit phases repeat one request.
+ */
+let sequence = 0;
+const unique = (stream: boolean) => () => JSON.stringify({ model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Request ${++sequence}.` }], temperature: 0.2, ...(stream ? { stream } : {}) });
 const bodies = {
-  nonStream: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2 }),
-  stream: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2, stream: true }),
+  nonStream: unique(false),
+  stream: unique(true),
+  cached: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2 }),
 };
 
 const children: BenchChild[] = [];
@@ -109,7 +120,7 @@ async function main() {
     console.log("  the DATA_DIR is created (initdb + migrations) by a separate process first, so the proxy opens it as on every start after the first");
   }
   console.log(
-    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64, each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
+    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 (cache hits), each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
   );
 
   let peakSampledRss: Record<Side, number> = { bare: 0, proxy: 0 };
@@ -117,13 +128,15 @@ async function main() {
     for (const side of ["bare", "proxy"] as const) peakSampledRss[side] = Math.max(peakSampledRss[side], servers[side].memory()?.rss ?? 0);
   }, 50);
 
-  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean }, timeCapMs: number) =>
-    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
+  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean; cached?: boolean }, timeCapMs: number) =>
+    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.cached ? bodies.cached : shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
 
   // Warm-up: connections, JIT, the SDK client, PGlite's first inserts.
   for (const server of [bare, proxy]) {
     await load(server, { requests: plan.warmup.nonStream, concurrency: 32, stream: false }, plan.phaseCapMs);
     await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
+    // Stores the answer the hit phases replay (and warms the hit path).
+    await load(server, { requests: 50, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };
@@ -212,6 +225,12 @@ function report(
   percentileRows("time to first byte", (result) => result.ttfbs, "stream");
   percentileRows("time to last byte", (result) => result.latencies, "stream");
   commonRows("stream", "streams");
+  console.log("— cache hit (proxy) vs pass-through (bare), non-stream, concurrency 1");
+  percentileRows("latency", (result) => result.latencies, "hitC1");
+  commonRows("hitC1", "requests");
+  console.log("— cache hit (proxy) vs pass-through (bare), non-stream, concurrency 32");
+  percentileRows("latency", (result) => result.latencies, "hitC32");
+  commonRows("hitC32", "requests");
   console.log("— memory (each server's own process)");
   row("  peak RSS (VmHWM, lifetime)", `${mib(memory.bare.hwm).toFixed(1)} MiB`, `${mib(memory.proxy.hwm).toFixed(1)} MiB`);
   row("  max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
@@ -232,6 +251,8 @@ function report(
   const ratio = rps(c32.proxy) / rps(c32.bare);
   const addedP50 = percentile(side("c1").proxy.latencies, 50) - percentile(side("c1").bare.latencies, 50);
   const addedTtfb = percentile(side("stream").proxy.ttfbs, 50) - percentile(side("stream").bare.ttfbs, 50);
+  const hitP50 = percentile(side("hitC1").proxy.latencies, 50);
+  const bareP50 = percentile(side("hitC1").bare.latencies, 50);
   const peak = mib(memory.proxy.hwm);
   const doorsComplete = doors.every((comparison) => [comparison.c1, comparison.stream].every((pair) => pair.door.failed === 0 && pair.openai.failed === 0));
   const complete = doorsComplete && Object.values(results).every((pair) => Object.values(pair).every(({ load }) => load.failed === 0 && !load.cappedByTime));
@@ -240,6 +261,7 @@ function report(
     [`added latency p50 at c=1 = ${ms(addedP50)} (target < ${targets.addedP50C1Ms} ms)`, addedP50 < targets.addedP50C1Ms],
     [`added streaming TTFB p50 at c=64 = ${ms(addedTtfb)} (target < ${targets.addedTtfbP50Ms} ms)`, addedTtfb < targets.addedTtfbP50Ms],
     [`proxy peak RSS (VmHWM) = ${peak.toFixed(1)} MiB (target < ${targets.peakRssMiB} MiB)`, peak < targets.peakRssMiB],
+    [`cache hit p50 at c=1 = ${ms(hitP50)}, bare pass-through ${ms(bareP50)} (target: faster)`, hitP50 < bareP50],
     ["every request succeeded within the time cap", complete],
   ];
   console.log("");

@@ -24,6 +24,8 @@ const config = loadConfig({
   LOG_LEVEL: "silent",
   OLLAMA_ENABLED: "false",
   CLAUDE_CLI_ENABLED: "false",
+  // BENCH_PROXY_ENV='{"CACHE_ENABLED":"false"}' measures the proxy with other settings.
+  ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>),
 });
 const proxy = await buildProxy(config, createLogger(config.logLevel));
 

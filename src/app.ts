@@ -35,6 +35,10 @@ export interface AppDeps {
 const ownEndpoints: DoorEndpoint[] = [
   { method: "POST", path: "/v1/feedback" },
   { method: "GET", path: "/api/routing" },
+  { method: "GET", path: "/api/cache" },
+  { method: "GET", path: "/api/compression" },
+  { method: "GET", path: "/api/budgets" },
+  { method: "PUT", path: "/api/budgets" },
   { method: "GET", path: "/health" },
   { method: "GET", path: "/ready" },
   { method: "GET", path: "/metrics" },

@@ -70,7 +70,7 @@ const customProviderSchema = z.object({
 });
 export type CustomProviderConfig = z.infer<typeof customProviderSchema>;
 
-const jsonArray = <T extends z.ZodType>(item: T) =>
+const json = <T extends z.ZodType>(schema: T) =>
   z.string().transform((text, context) => {
     try {
       return JSON.parse(text) as unknown;
@@ -78,7 +78,26 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
       context.addIssue({ code: "custom", message: `not valid JSON (${(error as Error).message})` });
       return z.NEVER;
     }
-  }).pipe(z.array(item));
+  }).pipe(schema);
+const jsonArray = <T extends z.ZodType>(item: T) => json(z.array(item));
+
+const usd = z.coerce.number().finite().min(0);
+/** Per-provider budgets: {"openai": {"daily": 5, "monthly": 100}, "anthropic": {"monthly": 50}}. */
+const providerBudgetsSchema = z
+  .record(z.string(), z.strictObject({ daily: z.number().finite().min(0).optional(), monthly: z.number().finite().min(0).optional() }))
+  .superRefine((budgets, context) => {
+    for (const provider of Object.keys(budgets)) {
+      if (!/^[a-z0-9][a-z0-9_-]*$/.test(provider)) context.addIssue({ code: "custom", path: [provider], message: "provider ids are lower-case letters, digits, '-' or '_'" });
+    }
+  });
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IANA time zone such as UTC or Europe/Berlin");
 
 /** Which environment variable fills each leaf of the config schema. */
 const variables = z.registry<{ variable: string }>();
@@ -151,6 +170,22 @@ const configShape = {
   consecutiveFailureLimit: fromEnv("CONSECUTIVE_FAILURE_LIMIT", positiveInt.default(3)),
   circuitCooldownMs: fromEnv("CIRCUIT_COOLDOWN_MS", positiveInt.default(30_000)),
   fallbackTotalTimeoutMs: fromEnv("FALLBACK_TOTAL_TIMEOUT_MS", positiveInt.default(180_000)),
+  cache: z.object({
+    enabled: fromEnv("CACHE_ENABLED", boolFlag.default(true)),
+    ttlSeconds: fromEnv("CACHE_TTL_SECONDS", positiveInt.default(86_400)),
+    maxEntries: fromEnv("CACHE_MAX_ENTRIES", positiveInt.default(1_000)),
+    maxBytes: fromEnv("CACHE_MAX_BYTES", positiveInt.default(16 * 1024 * 1024)),
+    /** Answers to requests sampled hotter than this are not stored (no temperature counts as 1). */
+    maxTemperature: fromEnv("CACHE_MAX_TEMPERATURE", z.coerce.number().min(0).max(2).default(1)),
+  }),
+  compression: fromEnv("COMPRESSION", z.enum(["off", "safe"]).default("safe")),
+  budget: z.object({
+    dailyUsd: fromEnv("BUDGET_DAILY_USD", usd.optional()),
+    monthlyUsd: fromEnv("BUDGET_MONTHLY_USD", usd.optional()),
+    providers: fromEnv("BUDGET_PROVIDERS", json(providerBudgetsSchema).default({})),
+    action: fromEnv("BUDGET_ACTION", z.enum(["downgrade", "block"]).default("downgrade")),
+    timeZone: fromEnv("BUDGET_TIME_ZONE", timeZone.default("UTC")),
+  }),
   /** Score thresholds of the classifier; unset ones keep the classifier's defaults. */
   routingThresholds: z.object({
     standard: fromEnv("ROUTING_STANDARD_THRESHOLD", z.coerce.number().min(0).max(100).optional()),

@@ -1,5 +1,8 @@
 import type { Hono } from "hono";
 import { createApp } from "./app";
+import { budgetLimitsFromConfig } from "./budget/configured-budgets";
+import { BudgetService } from "./budget/budget-service";
+import { ResponseCache } from "./cache/response-cache";
 import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
@@ -9,6 +12,7 @@ import { FeedbackService } from "./feedback/feedback-service";
 import { ProxyError } from "./errors";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
+import { emptyCompressionCounters } from "./compression/compression-counters";
 import { ProxyMetrics } from "./metrics/proxy-metrics";
 import { createProviders } from "./providers/registry";
 import type { LLMProvider } from "./providers/types";
@@ -68,6 +72,10 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     successMinSamples: config.successMinSamples,
     defaultProvider: config.defaultProvider,
   });
+  const cache = config.cache.enabled ? new ResponseCache(database.db, config.cache, logger) : undefined;
+  await cache?.start();
+  const budgets = new BudgetService(database.db, { action: config.budget.action, timeZone: config.budget.timeZone, configured: budgetLimitsFromConfig(config.budget) }, logger);
+  await budgets.start();
   const inFlight = new AbortController();
   const redactor = options.redactor ?? createRedactor(secretValues(config));
   const metrics = new ProxyMetrics({
@@ -95,6 +103,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     streamHeartbeatMs: config.streamHeartbeatMs,
     shutdownSignal: inFlight.signal,
     anthropicModelPolicy: config.anthropicDoorModels,
+    cache: cache && { service: cache, maxTemperature: config.cache.maxTemperature },
+    compression: { mode: config.compression, counters: emptyCompressionCounters() },
+    budgets,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
   const app = createApp({
@@ -121,6 +132,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     close: () =>
       (closing ??= (async () => {
         await retention?.stop();
+        await Promise.all([cache?.close(), budgets.close()]);
         await logWriter.close();
         await Promise.all(providers.map((provider) => provider.close?.()));
         if (ownsDatabase) await database.close();

@@ -36,6 +36,9 @@ const defaults: Config = {
   consecutiveFailureLimit: 3,
   circuitCooldownMs: 30_000,
   fallbackTotalTimeoutMs: 180_000,
+  cache: { enabled: true, ttlSeconds: 86_400, maxEntries: 1_000, maxBytes: 16 * 1024 * 1024, maxTemperature: 1 },
+  compression: "safe",
+  budget: { dailyUsd: undefined, monthlyUsd: undefined, providers: {}, action: "downgrade", timeZone: "UTC" },
   routingThresholds: { standard: undefined, premium: undefined },
 };
 
@@ -47,7 +50,9 @@ const variables = [
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
   "OLLAMA_PROBE_TIMEOUT_MS", "ANTHROPIC_DOOR_MODELS", "CUSTOM_PROVIDERS", "DEFAULT_PROVIDER", "MODEL_CATALOG_FILE", "BASELINE_MODEL",
   "SUCCESS_THRESHOLD", "SUCCESS_MIN_SAMPLES", "CONSECUTIVE_FAILURE_LIMIT", "CIRCUIT_COOLDOWN_MS", "FALLBACK_TOTAL_TIMEOUT_MS",
-  "ROUTING_STANDARD_THRESHOLD", "ROUTING_PREMIUM_THRESHOLD",
+  "ROUTING_STANDARD_THRESHOLD", "ROUTING_PREMIUM_THRESHOLD", "CACHE_ENABLED", "CACHE_TTL_SECONDS", "CACHE_MAX_ENTRIES",
+  "CACHE_MAX_BYTES", "CACHE_MAX_TEMPERATURE", "COMPRESSION", "BUDGET_DAILY_USD", "BUDGET_MONTHLY_USD", "BUDGET_PROVIDERS",
+  "BUDGET_ACTION", "BUDGET_TIME_ZONE",
 ];
 
 function configError(environment: Record<string, string>): ConfigError {
@@ -123,6 +128,17 @@ describe("values", () => {
       FALLBACK_TOTAL_TIMEOUT_MS: "9000",
       ROUTING_STANDARD_THRESHOLD: "30",
       ROUTING_PREMIUM_THRESHOLD: "70",
+      CACHE_ENABLED: "false",
+      CACHE_TTL_SECONDS: "60",
+      CACHE_MAX_ENTRIES: "10",
+      CACHE_MAX_BYTES: "4096",
+      CACHE_MAX_TEMPERATURE: "0.5",
+      COMPRESSION: "off",
+      BUDGET_DAILY_USD: "5",
+      BUDGET_MONTHLY_USD: "100.5",
+      BUDGET_PROVIDERS: JSON.stringify({ openai: { daily: 2 }, anthropic: { monthly: 40 } }),
+      BUDGET_ACTION: "block",
+      BUDGET_TIME_ZONE: "Europe/Berlin",
     });
     expect(config).toEqual({
       port: 0,
@@ -154,6 +170,9 @@ describe("values", () => {
       consecutiveFailureLimit: 5,
       circuitCooldownMs: 1000,
       fallbackTotalTimeoutMs: 9000,
+      cache: { enabled: false, ttlSeconds: 60, maxEntries: 10, maxBytes: 4096, maxTemperature: 0.5 },
+      compression: "off",
+      budget: { dailyUsd: 5, monthlyUsd: 100.5, providers: { openai: { daily: 2 }, anthropic: { monthly: 40 } }, action: "block", timeZone: "Europe/Berlin" },
       routingThresholds: { standard: 30, premium: 70 },
     });
   });
@@ -193,6 +212,13 @@ describe("bad values name the variable", () => {
     ["CLAUDE_CLI_POOL_SIZE", "9"],
     ["CONSECUTIVE_FAILURE_LIMIT", "0"],
     ["ROUTING_PREMIUM_THRESHOLD", "101"],
+    ["CACHE_TTL_SECONDS", "0"],
+    ["CACHE_MAX_TEMPERATURE", "3"],
+    ["COMPRESSION", "aggressive"],
+    ["BUDGET_DAILY_USD", "-1"],
+    ["BUDGET_MONTHLY_USD", "lots"],
+    ["BUDGET_ACTION", "deny"],
+    ["BUDGET_TIME_ZONE", "Mars/Olympus"],
   ])("%s=%p", (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);
@@ -223,6 +249,16 @@ describe("bad values name the variable", () => {
   ])("CUSTOM_PROVIDERS with %s points at the spot", (_name, value, expected) => {
     const error = configError({ CUSTOM_PROVIDERS: JSON.stringify(value) });
     expect(error.problems.some((problem) => problem.startsWith(expected))).toBe(true);
+  });
+
+  test.each([
+    ["a provider id with capitals", { OpenAI: { daily: 1 } }, "BUDGET_PROVIDERS (at OpenAI): provider ids are lower-case"],
+    ["a negative limit", { openai: { daily: -1 } }, "BUDGET_PROVIDERS (at openai.daily): "],
+    ["an unknown period", { openai: { weekly: 1 } }, "BUDGET_PROVIDERS (at openai): "],
+  ])("BUDGET_PROVIDERS with %s points at the spot", (_name, value, expected) => {
+    const error = configError({ BUDGET_PROVIDERS: JSON.stringify(value) });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toStartWith(expected);
   });
 
   test("ROUTING thresholds in the wrong order", () => {

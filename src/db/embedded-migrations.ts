@@ -5,6 +5,7 @@ import init from "./migrations/0000_init.sql" with { type: "text" };
 import routing from "./migrations/0001_routing.sql" with { type: "text" };
 import dashboard from "./migrations/0002_dashboard.sql" with { type: "text" };
 import retention from "./migrations/0003_retention.sql" with { type: "text" };
+import cacheBudgets from "./migrations/0004_cache_budgets.sql" with { type: "text" };
 
 /**
  * The migrations, embedded in the bundle (and so in the compiled executable) instead of read from a
@@ -16,6 +17,7 @@ const sources: Record<string, string> = {
   "0001_routing": routing,
   "0002_dashboard": dashboard,
   "0003_retention": retention,
+  "0004_cache_budgets": cacheBudgets,
 };
 
 /**

@@ -47,8 +47,8 @@ export async function listFeedbackForTask(db: Database, taskId: string) {
 
 /**
  * Success samples per (category, provider:model) since a date: a 200 counts as success, a 5xx or
- * 429 as failure, unless the task's latest feedback says otherwise; client aborts and client
- * errors are not samples.
+ * 429 as failure, unless the task's latest feedback says otherwise; client aborts, client errors
+ * and cache hits are not samples.
  */
 export async function loadSuccessSamples(db: Database, since: Date) {
   const latestRating = sql<number | null>`(select ${feedback.rating} from ${feedback} where ${feedback.taskId} = ${requestLog.taskId} order by ${feedback.createdAt} desc limit 1)`;
@@ -68,6 +68,8 @@ export async function loadSuccessSamples(db: Database, since: Date) {
         isNotNull(requestLog.category),
         isNotNull(requestLog.model),
         ne(requestLog.provider, "proxy"),
+        // A cache hit replays an answer; it says nothing new about the model.
+        sql`${requestLog.cacheStatus} is distinct from 'hit'`,
         sql`(${requestLog.status} = 200 or ${requestLog.status} >= 500 or ${requestLog.status} = 429)`,
       ),
     )

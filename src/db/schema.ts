@@ -37,6 +37,13 @@ export const requestLog = pgTable(
     baselineCostUsd: doublePrecision("baseline_cost_usd"),
     /** Identifies the conversation (user field, x-session-id, or a fingerprint of its opening) for /feedback. */
     sessionKey: text("session_key"),
+    /** The response cache's verdict ("hit", "miss", "bypass"); null when the cache is off or was not reached. */
+    cacheStatus: text("cache_status"),
+    /** On a hit: what the cached answer cost when it was made, saved this time. */
+    cacheSavedUsd: doublePrecision("cache_saved_usd"),
+    /** Estimated prompt tokens before and after lossless compression; null when it did not run. */
+    compressionTokensBefore: integer("compression_tokens_before"),
+    compressionTokensAfter: integer("compression_tokens_after"),
   },
   (table) => [
     index("request_log_created_at_idx").on(table.createdAt),
@@ -123,4 +130,75 @@ export const latencyRollupDaily = pgTable(
     count: integer("count").notNull(),
   },
   (table) => [primaryKey({ columns: [table.day, table.kind, table.slot] })],
+);
+
+/**
+ * Complete answers of the response cache, shared by every proxy instance on the database. `key` is
+ * the fast hash of the request's cache view, `digest` its SHA-256 that a hit must match (see
+ * src/cache/request-key.ts); `body` the answer as one chat completion, JSON.
+ */
+export const responseCache = pgTable(
+  "response_cache",
+  {
+    key: text("key").primaryKey(),
+    digest: text("digest").notNull(),
+    /** Set by the database on every write, so instances can pick up each other's new keys. */
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    /** What the answer cost when it was made: what each hit saves. */
+    costUsd: doublePrecision("cost_usd").notNull(),
+    bytes: integer("bytes").notNull(),
+    body: text("body").notNull(),
+  },
+  (table) => [index("response_cache_created_at_idx").on(table.createdAt), index("response_cache_expires_at_idx").on(table.expiresAt)],
+);
+
+/**
+ * Spending limits in USD: scope "global" or a provider id, period "daily" or "monthly". A null
+ * limit is a budget removed through the API (kept so the config value does not bring it back);
+ * `config_usd` is the configuration's value last applied, so a changed config wins over an edit.
+ */
+export const budgetLimit = pgTable(
+  "budget_limit",
+  {
+    scope: text("scope").notNull(),
+    period: text("period").notNull(),
+    limitUsd: doublePrecision("limit_usd"),
+    configUsd: doublePrecision("config_usd"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.period] })],
+);
+
+/** What was spent per scope and period (periods start at midnight, or the 1st, in BUDGET_TIME_ZONE). */
+export const budgetSpend = pgTable(
+  "budget_spend",
+  {
+    scope: text("scope").notNull(),
+    period: text("period").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    spentUsd: doublePrecision("spent_usd").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.period, table.periodStart] })],
+);
+
+/**
+ * The worst-case cost of a request in flight, held against the budgets of each scope it may be
+ * charged to until the request ends. An instance renews the leases of its own; a crashed one's
+ * expire at `expires_at`.
+ */
+export const budgetReservation = pgTable(
+  "budget_reservation",
+  {
+    id: uuid("id").notNull(),
+    scope: text("scope").notNull(),
+    amountUsd: doublePrecision("amount_usd").notNull(),
+    dayStart: timestamp("day_start", { withTimezone: true }).notNull(),
+    monthStart: timestamp("month_start", { withTimezone: true }).notNull(),
+    instanceId: uuid("instance_id").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.id, table.scope] }), index("budget_reservation_scope_idx").on(table.scope, table.expiresAt), index("budget_reservation_instance_idx").on(table.instanceId)],
 );

@@ -4,7 +4,7 @@ import type { PipelineDeps } from "../pipeline/context";
 
 /** A path a door serves and the HTTP method it takes there. */
 export interface DoorEndpoint {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   /** A literal path, such as "/v1/chat/completions". */
   path: string;
 }

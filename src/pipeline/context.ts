@@ -13,6 +13,10 @@ import type { ModelDirectory } from "../routing/model-directory";
 import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
 import type { TierHint } from "../routing/tier-hint";
+import type { ResponseCache } from "../cache/response-cache";
+import type { BudgetService } from "../budget/budget-service";
+import type { BudgetReport } from "../budget/budget-types";
+import type { CompressionCounters } from "../compression/compression-counters";
 import type { FinishHook, FinishHookOptions, FinishHooks } from "./finish-hooks";
 
 export interface Attempt {
@@ -25,6 +29,13 @@ export interface Attempt {
 export interface LocalAnswer {
   provider: "proxy";
   model: string;
+}
+
+/** The response cache's verdict for one request (stages/cache.ts). */
+export interface CacheOutcome {
+  status: "hit" | "miss" | "bypass";
+  /** On a hit: who made the cached answer, and what it cost then (saved this time). */
+  hit?: { provider: string; model: string; savedUsd: number };
 }
 
 /** Everything one request carries through the pipeline. Stages read it and fill it in. */
@@ -41,6 +52,8 @@ export interface PipelineContext {
   /** How `auto` routing should start, when the door read a hint from the client's model name. */
   tierHint?: TierHint;
   userAgent: string | null;
+  /** The client's request headers (cache and compression switches). */
+  headers: Headers;
   promptBytes: number;
   /** Aborted when the client disconnects. */
   clientSignal: AbortSignal;
@@ -49,6 +62,11 @@ export interface PipelineContext {
   classification?: Classification;
   route?: RoutePlan;
   localAnswer?: LocalAnswer;
+  cache?: CacheOutcome;
+  /** Estimated prompt tokens before and after compression, when it ran. */
+  compression?: { tokensBefore: number; tokensAfter: number };
+  /** The budgets this request was checked against, for the response headers. */
+  budget?: BudgetReport;
   /** The candidate that is serving (or last tried to serve) the request. */
   served?: Candidate;
   attempts: Attempt[];
@@ -87,6 +105,10 @@ export interface PipelineDeps {
   shutdownSignal: AbortSignal;
   /** ANTHROPIC_DOOR_MODELS: how the Anthropic door reads Claude model names (unset: by which providers are active). */
   anthropicModelPolicy?: "exact" | "auto";
+  /** The response cache, when CACHE_ENABLED. */
+  cache?: { service: ResponseCache; maxTemperature: number };
+  compression: { mode: "safe" | "off"; counters: CompressionCounters };
+  budgets: BudgetService;
 }
 
 export type PipelineResult =

@@ -32,6 +32,7 @@ export function createContext({ door, request, http, requestedModel, tierHint }:
     ...(requestedModel !== undefined ? { requestedModel } : {}),
     ...(tierHint ? { tierHint } : {}),
     userAgent: headers.get("user-agent"),
+    headers,
     promptBytes: Number(headers.get("content-length") ?? 0) || JSON.stringify(request.messages).length,
     clientSignal: http.signal,
     sessionKey: sessionKey(request, headers.get("x-session-id")),

@@ -14,6 +14,7 @@ const text = (value: string, limit: number) => storedText(value, limit);
 export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, redact: (text: string) => string): RequestLogRow {
   const served = context.served;
   const usage = outcome.usage;
+  const hit = context.cache?.hit;
   const failedAttempts = context.attempts.filter((attempt) => attempt.error !== undefined).length;
   return {
     taskId: context.taskId,
@@ -21,8 +22,8 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     door: context.door,
     userAgent: context.userAgent ? text(context.userAgent, 300) : null,
     requestedModel: text(context.requestedModel ?? context.request.model, 200),
-    provider: context.localAnswer?.provider ?? served?.provider.id ?? null,
-    model: context.localAnswer?.model ?? served?.model ?? null,
+    provider: context.localAnswer?.provider ?? hit?.provider ?? served?.provider.id ?? null,
+    model: context.localAnswer?.model ?? hit?.model ?? served?.model ?? null,
     stream: Boolean(context.request.stream),
     status: outcome.status,
     errorType: outcome.errorType ?? null,
@@ -45,7 +46,12 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     attempts: context.attempts.length > 0 ? context.attempts : null,
     fallbacks: failedAttempts,
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
-    baselineCostUsd: baseline && usage && !context.localAnswer ? costUsd(baseline, usage) : null,
+    // A hit saved what its answer cost (cache_saved_usd); routing saved nothing more this time.
+    baselineCostUsd: baseline && usage && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,
     sessionKey: text(context.sessionKey, 300),
+    cacheStatus: context.cache?.status ?? null,
+    cacheSavedUsd: hit?.savedUsd ?? null,
+    compressionTokensBefore: context.compression?.tokensBefore ?? null,
+    compressionTokensAfter: context.compression?.tokensAfter ?? null,
   };
 }

@@ -3,14 +3,17 @@ import { toProxyError } from "../errors";
 import type { PipelineContext, PipelineDeps, Stage } from "./context";
 import { createFinisher } from "./finish-request";
 import type { ResponseEncoder } from "./response-encoder";
+import { budget } from "./stages/budget";
+import { cache } from "./stages/cache";
 import { classify } from "./stages/classify";
+import { compress } from "./stages/compress";
 import { dispatch } from "./stages/dispatch";
 import { feedbackIntercept } from "./stages/feedback-intercept";
 import { route } from "./stages/route";
 import { observeStream } from "./stream-observer";
 
-/** The fixed order of stages. Cache, compression and budget stages slot in where the architecture says. */
-export const defaultStages: Stage[] = [feedbackIntercept, classify, route, dispatch];
+/** The fixed order of stages (docs/architecture.md). */
+export const defaultStages: Stage[] = [feedbackIntercept, cache, compress, classify, route, budget, dispatch];
 
 /**
  * Runs the stages in order, builds the Response through the request's door (its encoder), and
@@ -55,12 +58,17 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
   }
 }
 
-export function responseHeaders(context: Pick<PipelineContext, "taskId" | "served" | "route" | "localAnswer">): Headers {
+export function responseHeaders(context: Pick<PipelineContext, "taskId" | "served" | "route" | "localAnswer" | "cache" | "budget">): Headers {
+  const hit = context.cache?.hit;
   const headers = new Headers({
     "x-task-id": context.taskId,
-    "x-provider": context.localAnswer?.provider ?? context.served?.provider.id ?? "none",
-    "x-model": context.localAnswer?.model ?? context.served?.model ?? "none",
+    "x-provider": context.localAnswer?.provider ?? hit?.provider ?? context.served?.provider.id ?? "none",
+    "x-model": context.localAnswer?.model ?? hit?.model ?? context.served?.model ?? "none",
   });
+  if (context.cache) headers.set("x-cache", context.cache.status.toUpperCase());
+  if (context.budget && context.budget.remaining.length > 0) {
+    headers.set("x-budget-remaining", context.budget.remaining.map((budget) => `${budget.scope}:${budget.period}=${budget.usd.toFixed(4)}`).join(", "));
+  }
   if (context.route) {
     if (context.route.tier) headers.set("x-tier", context.route.tier);
     // Header values must be Latin-1; reasons are ASCII by construction, this keeps it so.

@@ -42,6 +42,12 @@ export interface LLMProvider {
   readonly capabilities: ProviderCapabilities;
   /** The model name goes into the upstream's URL path, so a client-given one must not hold path syntax. */
   readonly modelInPath?: boolean;
+  /**
+   * How its requests are paid for: "metered" (the default) at the catalog's prices, or "flat",
+   * where a request costs nothing extra (the user's own hardware, or a subscription). Budgets
+   * count only metered spend, and a flat model is where BUDGET_ACTION=downgrade can always go.
+   */
+  readonly billing?: "metered" | "flat";
   listModels(): Promise<ProviderModel[]>;
   complete(call: ProviderCall): Promise<ChatCompletion>;
   /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */

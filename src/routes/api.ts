@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ProxyError } from "../errors";
 import { modelKey } from "../catalog/model-key";
 import type { PipelineDeps } from "../pipeline/context";
+import { budgetRoutes } from "./budgets";
 
 const DEFAULT_DAYS = 30;
 const daysQuery = z.coerce.number().int().min(1).max(3650).default(DEFAULT_DAYS);
@@ -10,7 +11,8 @@ const daysQuery = z.coerce.number().int().min(1).max(3650).default(DEFAULT_DAYS)
 /**
  * JSON API for humans and the dashboard: routing state (circuit breakers, success rates per
  * category and model) and, over the last `?days=` (default 30), how often each tier served and how
- * often its answers were rated bad.
+ * often its answers were rated bad; the response cache's and compression's counters, and the
+ * budgets (budgets.ts).
  */
 export function apiRoutes(deps: PipelineDeps): Hono {
   const routes = new Hono();
@@ -28,5 +30,12 @@ export function apiRoutes(deps: PipelineDeps): Hono {
       tiers: { days: days.data, byTier: tiers.map((tier) => ({ ...tier, badRate: tier.rated > 0 ? tier.ratedBad / tier.rated : null })) },
     });
   });
+  routes.get("/cache", (c) => {
+    const cache = deps.cache;
+    if (!cache) return c.json({ enabled: false });
+    return c.json({ enabled: true, ...cache.service.settings, maxTemperature: cache.maxTemperature, ...cache.service.stats() });
+  });
+  routes.get("/compression", (c) => c.json({ mode: deps.compression.mode, ...deps.compression.counters }));
+  routes.route("/budgets", budgetRoutes(deps));
   return routes;
 }

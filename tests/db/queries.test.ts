@@ -152,6 +152,10 @@ for (const target of targets) {
           baselineModel: "openai:gpt-5",
           baselineCostUsd: 0.01,
           sessionKey: "session-1",
+          cacheStatus: "miss",
+          cacheSavedUsd: 0.0042,
+          compressionTokensBefore: 12_000,
+          compressionTokensAfter: 9_500,
         }),
       );
       await insertRequestLogs(handle.db, [row]);

@@ -71,6 +71,8 @@ beforeAll(async () => {
     PROXY_API_KEY: keys.proxy,
     // Every request fails on purpose; the breakers must keep letting them through.
     CONSECUTIVE_FAILURE_LIMIT: "1000",
+    // The same "Hello" goes out again and must reach the upstream each time.
+    CACHE_ENABLED: "false",
   });
   // As the entry point builds them: one redactor for the log and the pipeline.
   const redactor = createRedactor(secretValues(config));

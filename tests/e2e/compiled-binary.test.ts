@@ -46,6 +46,8 @@ function startBinary(...flags: string[]): Promise<ProxyProcess> {
       OPENAI_BASE_URL: upstream.url,
       OLLAMA_ENABLED: "false",
       CLAUDE_CLI_ENABLED: "false",
+      // The same requests go out again and must reach the upstream each time.
+      CACHE_ENABLED: "false",
     },
   });
 }

@@ -34,7 +34,7 @@ beforeAll(async () => {
   proxy = await startTestProxy(env(upstream.url));
   client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
 
-  const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "debug", ...env(upstream.url) });
+  const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", CACHE_ENABLED: "false", LOG_LEVEL: "debug", ...env(upstream.url) });
   const logged = await buildProxy(config, createLogger("debug", (line) => logLines.push(line)), { database: await sharedTestDatabase() });
   loggingProxy = { proxy: logged, server: Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: logged.app.fetch }) };
 });

@@ -24,6 +24,8 @@ export async function startProxyProcess(options: { cwd: string; env: Record<stri
       LOG_LEVEL: "info",
       OLLAMA_ENABLED: "false",
       CLAUDE_CLI_ENABLED: "false",
+      // Tests send the same request again and expect it to reach the upstream.
+      CACHE_ENABLED: "false",
       ...options.env,
     },
     stdin: "ignore",

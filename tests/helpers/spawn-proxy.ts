@@ -19,7 +19,8 @@ export interface RunningProxyProcess extends ProxyProcess {
 export function spawnProxy(cwd: string, env: Record<string, string>): ProxyProcess {
   const child = Bun.spawn([process.execPath, "run", entry], {
     cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: cwd, PORT: "0", HOST: "127.0.0.1", OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", ...env },
+    // No response cache: tests send the same request again and expect it to reach the upstream.
+    env: { PATH: process.env.PATH ?? "", HOME: cwd, PORT: "0", HOST: "127.0.0.1", OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", CACHE_ENABLED: "false", ...env },
     stdout: "ignore",
     stderr: "pipe",
   });

@@ -8,7 +8,8 @@ import { sharedTestDatabase } from "./test-database";
 
 /**
  * A real proxy on a random 127.0.0.1 port, built exactly as `bun run start` builds it, with the
- * given environment on top of a neutral one (no real keys, no Ollama probe of the default port).
+ * given environment on top of a neutral one (no real keys, no Ollama probe of the default port, no
+ * response cache: tests send the same request again and expect it to reach the upstream).
  */
 export interface TestProxy {
   /** Base URL including /v1, for the official SDKs. */
@@ -23,7 +24,7 @@ export interface TestProxy {
 }
 
 export async function startTestProxy(env: Record<string, string> = {}): Promise<TestProxy> {
-  const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent", LOG_FLUSH_INTERVAL_MS: "50", ...env });
+  const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent", LOG_FLUSH_INTERVAL_MS: "50", CACHE_ENABLED: "false", ...env });
   const database = await sharedTestDatabase();
   const proxy = await buildProxy(config, silentLogger, { database });
   const records = countRecords(proxy.logWriter);

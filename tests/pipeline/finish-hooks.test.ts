@@ -32,6 +32,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: upstream.url,
     OLLAMA_ENABLED: "false",
     CLAUDE_CLI_ENABLED: "false",
+    CACHE_ENABLED: "false",
     CONSECUTIVE_FAILURE_LIMIT: "1000",
   });
   proxy = await buildProxy(config, createLogger("error", (line) => logLines.push(line)), { database: await sharedTestDatabase() });

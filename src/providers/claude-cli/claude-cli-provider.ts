@@ -71,6 +71,8 @@ export function createClaudeCliProvider(options: ClaudeCliProviderOptions): LLMP
     id: "claude-cli",
     displayName: "Claude CLI",
     capabilities: { tools: false, vision: false, jsonMode: false, reasoning: true },
+    // The user's claude login (a subscription), unless an API key in its environment is billed instead.
+    billing: env.ANTHROPIC_API_KEY ? "metered" : "flat",
     listModels: async () => options.models,
 
     async stream(call) {

@@ -42,6 +42,8 @@ export async function createOllamaProviders(config: Config, _catalog: ModelCatal
       baseUrl: `${baseUrl}/v1`,
       apiKey: "ollama",
       capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+      // The user's own hardware: a request costs nothing.
+      billing: "flat",
       maxTokensField: "max_tokens",
       listModels: async () => models,
       logger: context.logger,

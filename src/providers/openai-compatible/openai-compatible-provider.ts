@@ -23,6 +23,7 @@ export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
   baseUrl: string;
   apiKey: string;
   capabilities: ProviderCapabilities;
+  billing?: LLMProvider["billing"];
   listModels(): Promise<ProviderModel[]>;
   logger: Logger;
   fetch?: typeof fetch;
@@ -43,6 +44,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     id: options.id,
     displayName: options.displayName,
     capabilities: options.capabilities,
+    billing: options.billing,
     listModels: options.listModels,
     rejectionReason: (request, model) => wireRulesRejection(request, model, options.modelRules?.(model)),
 

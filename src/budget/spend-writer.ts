@@ -1,0 +1,84 @@
+import type { SpendEntry } from "../db/budget-queries";
+import type { Logger } from "../logger";
+import { driverMessage } from "../db/driver-message";
+
+/**
+ * Records what finished requests spent and releases their reservations, in batches off the
+ * request path (every 20 ms while reservations wait for release, every second otherwise). Until its batch is written a request's reservation (its worst case, never less
+ * than what it spent) still counts, so batching can refuse a request a little early but never
+ * lets a budget be overrun. A batch the database does not take is kept and written with the next
+ * one: lost spend would let a budget be overrun, and an unreleased reservation only expires.
+ */
+export interface SpendWriterOptions {
+  write(entries: readonly SpendEntry[]): Promise<void>;
+  logger: Logger;
+  /** How long a batch that releases a reservation may wait. */
+  delayMs: number;
+  /** How long spend without a reservation (no budget set) may wait: nothing is held meanwhile. */
+  idleDelayMs: number;
+  maxPending?: number;
+}
+
+export class SpendWriter {
+  private pending: SpendEntry[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDelayMs = 0;
+  private writing: Promise<void> | undefined;
+  private failures = 0;
+  private readonly maxPending: number;
+
+  constructor(private readonly options: SpendWriterOptions) {
+    this.maxPending = options.maxPending ?? 100_000;
+  }
+
+  add(entries: readonly SpendEntry[]): void {
+    this.pending.push(...entries);
+    if (this.pending.length > this.maxPending) {
+      const dropped = this.pending.splice(0, this.pending.length - this.maxPending);
+      this.options.logger.error("budget spend queue full; dropped the oldest entries", { dropped: dropped.length });
+    }
+    if (this.writing) return;
+    const releases = entries.some((entry) => entry.reservationId !== null);
+    // A reservation to release moves a waiting batch forward.
+    if (releases && this.timer && this.timerDelayMs > this.options.delayMs) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (!this.timer) this.schedule(releases ? this.options.delayMs : this.options.idleDelayMs);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing) await this.writing;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.options.write(batch).then(
+      () => {
+        if (this.failures > 0) this.options.logger.info("budget spend written again after failures", { failures: this.failures });
+        this.failures = 0;
+      },
+      (error: unknown) => {
+        this.pending.unshift(...batch);
+        this.failures++;
+        if (this.failures === 1 || this.failures % 50 === 0) {
+          this.options.logger.error("budget spend write failed; will retry", { entries: batch.length, failures: this.failures, error: driverMessage(error) });
+        }
+      },
+    );
+    await this.writing;
+    this.writing = undefined;
+    if (this.pending.length > 0) this.schedule(this.failures > 0 ? Math.min(5_000, this.options.delayMs * 2 ** this.failures) : this.options.delayMs);
+  }
+
+  private schedule(delayMs = this.options.delayMs): void {
+    this.timerDelayMs = delayMs;
+    this.timer = setTimeout(() => void this.flush(), delayMs);
+    this.timer.unref?.();
+  }
+}

@@ -1,0 +1,228 @@
+import type { ChatCompletion } from "../chat/types";
+import { type CacheWrite, deleteExpiredCachedAnswers, findCachedAnswer, listCacheKeysSince, upsertCachedAnswers } from "../db/cache-queries";
+import type { Database } from "../db/client";
+import type { Logger } from "../logger";
+import { CacheWriter } from "./cache-writer";
+import { KeyIndex } from "./key-index";
+import { LruCache } from "./lru-cache";
+import { type RequestKey, requestDigest } from "./request-key";
+import { driverMessage } from "../db/driver-message";
+
+/**
+ * The exact-match response cache: complete answers by request key, in a PostgreSQL table that
+ * every instance on the database shares, with an in-process LRU in front (bounded by entries and
+ * bytes) and an index of the table's keys, so that a miss is answered from memory alone. Reads and
+ * writes that fail are logged and counted, never thrown: a broken cache is a cache that misses.
+ */
+export interface ResponseCacheSettings {
+  ttlSeconds: number;
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** An answer found in the cache: a fresh copy, free to hand to a door. */
+export interface CachedAnswer {
+  completion: ChatCompletion;
+  provider: string;
+  model: string;
+  /** What the answer cost when it was made. */
+  costUsd: number;
+}
+
+export interface AnswerToStore {
+  key: RequestKey;
+  completion: ChatCompletion;
+  provider: string;
+  model: string;
+  costUsd: number;
+}
+
+interface Entry {
+  body: string;
+  digest: string;
+  provider: string;
+  model: string;
+  costUsd: number;
+  expiresAt: number;
+}
+
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  bypasses: number;
+  stores: number;
+  /** Hits served from the shared table (the others came from this process's memory). */
+  tableHits: number;
+  /** A key matched but the stored request's digest did not (a hash collision): served as a miss. */
+  digestMismatches: number;
+  readErrors: number;
+  writeErrors: number;
+  syncErrors: number;
+  /** Writes dropped because too many were waiting for the database. */
+  droppedWrites: number;
+}
+
+/** How often each instance picks up the keys other instances wrote, and how far back it looks again. */
+const SYNC_INTERVAL_MS = 1_000;
+const SYNC_OVERLAP_MS = 2_000;
+const PRUNE_INTERVAL_MS = 60_000;
+const WRITE_DELAY_MS = 200;
+/** Keys the index holds at most (about 100 bytes each). */
+const INDEX_LIMIT = 200_000;
+
+export class ResponseCache {
+  readonly counters: CacheCounters = { hits: 0, misses: 0, bypasses: 0, stores: 0, tableHits: 0, digestMismatches: 0, readErrors: 0, writeErrors: 0, syncErrors: 0, droppedWrites: 0 };
+  private readonly memory: LruCache<Entry>;
+  private readonly index = new KeyIndex(INDEX_LIMIT);
+  private readonly writer: CacheWriter;
+  private syncedUntil = new Date(0);
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private syncing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly settings: ResponseCacheSettings,
+    private readonly logger: Logger,
+  ) {
+    this.memory = new LruCache(settings.maxEntries, settings.maxBytes);
+    this.writer = new CacheWriter({
+      write: (rows) => upsertCachedAnswers(db, rows),
+      onFailure: (rows, error) => {
+        this.counters.writeErrors++;
+        for (const row of rows) this.index.delete(row.key);
+        logger.error("response cache write failed; the answers stay in this process only", { answers: rows.length, error: driverMessage(error) });
+      },
+      delayMs: WRITE_DELAY_MS,
+      maxPendingBytes: Math.max(settings.maxBytes, 1024 * 1024),
+    });
+  }
+
+  /** Loads the table's live keys and starts the background work: key sync and pruning. */
+  async start(): Promise<void> {
+    await this.sync();
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      const timer = setInterval(() => void task(), ms);
+      timer.unref?.();
+      this.timers.push(timer);
+    };
+    every(SYNC_INTERVAL_MS, () => this.sync());
+    every(PRUNE_INTERVAL_MS, () => this.prune());
+  }
+
+  /** The answer for a request key, or undefined; a lookup that fails counts as a miss. */
+  async lookup(key: RequestKey): Promise<CachedAnswer | undefined> {
+    const now = Date.now();
+    let entry = this.memory.get(key.key);
+    if (entry && entry.expiresAt <= now) {
+      this.memory.delete(key.key);
+      entry = undefined;
+    }
+    if (!entry && this.index.has(key.key, now)) entry = await this.read(key.key);
+    if (entry && entry.digest !== requestDigest(key.canonical)) {
+      this.counters.digestMismatches++;
+      entry = undefined;
+    }
+    if (!entry) {
+      this.counters.misses++;
+      return undefined;
+    }
+    this.counters.hits++;
+    return { completion: JSON.parse(entry.body) as ChatCompletion, provider: entry.provider, model: entry.model, costUsd: entry.costUsd };
+  }
+
+  countBypass(): void {
+    this.counters.bypasses++;
+  }
+
+  /** Keeps a complete answer: in memory at once, in the shared table within WRITE_DELAY_MS. */
+  store(answer: AnswerToStore): void {
+    // An answer that finished while the proxy shut down is not worth a write to a closing database.
+    if (this.closed) return;
+    const body = JSON.stringify(answer.completion);
+    const bytes = Buffer.byteLength(body);
+    const entry: Entry = {
+      body,
+      digest: requestDigest(answer.key.canonical),
+      provider: answer.provider,
+      model: answer.model,
+      costUsd: answer.costUsd,
+      expiresAt: Date.now() + this.settings.ttlSeconds * 1000,
+    };
+    this.memory.set(answer.key.key, entry, bytes);
+    this.index.add(answer.key.key, entry.expiresAt);
+    this.counters.stores++;
+    const write: CacheWrite = { key: answer.key.key, digest: entry.digest, provider: entry.provider, model: entry.model, costUsd: entry.costUsd, bytes, body, ttlSeconds: this.settings.ttlSeconds };
+    if (!this.writer.enqueue(write)) this.counters.droppedWrites++;
+  }
+
+  stats() {
+    const { hits, misses } = this.counters;
+    return {
+      ...this.counters,
+      hitRate: hits + misses > 0 ? hits / (hits + misses) : null,
+      memoryEntries: this.memory.size,
+      memoryBytes: this.memory.bytes,
+      indexedKeys: this.index.size,
+      pendingWrites: this.writer.size,
+    };
+  }
+
+  /** Writes what is queued and stops the background work. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.syncing;
+    await this.writer.flush();
+  }
+
+  private async read(key: string): Promise<Entry | undefined> {
+    try {
+      const row = await findCachedAnswer(this.db, key);
+      if (!row) {
+        this.index.delete(key);
+        return undefined;
+      }
+      const entry: Entry = { body: row.body, digest: row.digest, provider: row.provider, model: row.model, costUsd: row.costUsd, expiresAt: row.expiresAt };
+      this.memory.set(key, entry, Buffer.byteLength(row.body));
+      this.counters.tableHits++;
+      return entry;
+    } catch (error) {
+      this.counters.readErrors++;
+      this.logger.error("response cache read failed; serving the request as a miss", { error: driverMessage(error) });
+      return undefined;
+    }
+  }
+
+  /** Adds the keys written since the last sync, by any instance, to the index. */
+  private sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        const since = new Date(Math.max(0, this.syncedUntil.getTime() - SYNC_OVERLAP_MS));
+        const { now, keys } = await listCacheKeysSince(this.db, since, INDEX_LIMIT);
+        // Newest first from the database; oldest first into the index, so the bound drops the oldest.
+        for (let index = keys.length - 1; index >= 0; index--) this.index.add(keys[index]!.key, keys[index]!.expiresAt);
+        this.syncedUntil = now;
+      } catch (error) {
+        this.counters.syncErrors++;
+        if (this.counters.syncErrors === 1 || this.counters.syncErrors % 60 === 0) {
+          this.logger.error("response cache could not read new keys from the database", { failures: this.counters.syncErrors, error: driverMessage(error) });
+        }
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private async prune(): Promise<void> {
+    this.index.prune();
+    try {
+      const removed = await deleteExpiredCachedAnswers(this.db);
+      if (removed > 0) this.logger.debug("response cache pruned expired answers", { removed });
+    } catch (error) {
+      this.logger.warn("response cache could not prune expired answers", { error: driverMessage(error) });
+    }
+  }
+}

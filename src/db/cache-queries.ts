@@ -1,0 +1,95 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { rowsOf } from "./rows-of";
+import { responseCache } from "./schema";
+
+/** Every read and write of the response cache's table (see src/cache/). */
+
+export interface CachedAnswerRow {
+  key: string;
+  digest: string;
+  provider: string;
+  model: string;
+  costUsd: number;
+  body: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface CacheWrite {
+  key: string;
+  digest: string;
+  provider: string;
+  model: string;
+  costUsd: number;
+  bytes: number;
+  body: string;
+  ttlSeconds: number;
+}
+
+/** Writes a batch in one statement; a key written again is replaced (and its clock restarts). */
+export async function upsertCachedAnswers(db: Database, rows: readonly CacheWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    insert into ${responseCache} (key, digest, created_at, expires_at, provider, model, cost_usd, bytes, body)
+    select distinct on (r.key) r.key, r.digest, now(), now() + make_interval(secs => r.ttl_seconds), r.provider, r.model, r.cost_usd, r.bytes, r.body
+    from json_to_recordset(${JSON.stringify(rows.map(toRecord))}::json)
+      as r(key text, digest text, provider text, model text, cost_usd double precision, bytes integer, body text, ttl_seconds integer, position integer)
+    order by r.key, r.position desc
+    on conflict (key) do update set digest = excluded.digest, created_at = excluded.created_at, expires_at = excluded.expires_at,
+      provider = excluded.provider, model = excluded.model, cost_usd = excluded.cost_usd, bytes = excluded.bytes, body = excluded.body`);
+}
+
+const toRecord = (row: CacheWrite, position: number) => ({
+  key: row.key,
+  digest: row.digest,
+  provider: row.provider,
+  model: row.model,
+  cost_usd: row.costUsd,
+  bytes: row.bytes,
+  body: row.body,
+  ttl_seconds: row.ttlSeconds,
+  position,
+});
+
+export async function findCachedAnswer(db: Database, key: string): Promise<CachedAnswerRow | undefined> {
+  const rows = rowsOf<{ key: string; digest: string; provider: string; model: string; cost_usd: number; body: string; expires_ms: string | number }>(
+    await db.execute(sql`
+      select key, digest, provider, model, cost_usd, body, (extract(epoch from expires_at) * 1000)::bigint as expires_ms
+      from ${responseCache} where key = ${key} and expires_at > now()`),
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return { key: row.key, digest: row.digest, provider: row.provider, model: row.model, costUsd: Number(row.cost_usd), body: row.body, expiresAt: Number(row.expires_ms) };
+}
+
+export interface CacheKeysSince {
+  /** The database's clock when it answered: the next call's `since`. */
+  now: Date;
+  /** Keys written after `since` that have not expired, newest first, at most `limit`. */
+  keys: Array<{ key: string; expiresAt: number }>;
+}
+
+/** New keys (any instance's) since a time on the database's clock, for each instance's key index. */
+export async function listCacheKeysSince(db: Database, since: Date, limit: number): Promise<CacheKeysSince> {
+  const rows = rowsOf<{ now: Date | string; keys: Array<[string, number | string]> | string }>(
+    await db.execute(sql`
+      select now() as now, (
+        select coalesce(json_agg(json_build_array(k.key, k.expires_ms)), '[]'::json) from (
+          select key, (extract(epoch from expires_at) * 1000)::bigint as expires_ms from ${responseCache}
+          where created_at > ${since.toISOString()}::timestamptz and expires_at > now() order by created_at desc limit ${limit}
+        ) k
+      ) as keys`),
+  );
+  const row = rows[0]!;
+  const keys = typeof row.keys === "string" ? (JSON.parse(row.keys) as Array<[string, number | string]>) : row.keys;
+  return { now: new Date(row.now), keys: keys.map(([key, expires]) => ({ key, expiresAt: Number(expires) })) };
+}
+
+/** Deletes expired answers; returns how many. */
+export async function deleteExpiredCachedAnswers(db: Database): Promise<number> {
+  const rows = rowsOf<{ count: number | string }>(
+    await db.execute(sql`with gone as (delete from ${responseCache} where expires_at <= now() returning 1) select count(*) as count from gone`),
+  );
+  return Number(rows[0]?.count ?? 0);
+}

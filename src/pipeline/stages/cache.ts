@@ -1,0 +1,75 @@
+import { requestKey } from "../../cache/request-key";
+import type { CachedAnswer, ResponseCache } from "../../cache/response-cache";
+import { chunkStream, completionChunks } from "../../chat/completion-chunks";
+import type { ChatRequest } from "../../chat/request-schema";
+import type { ChatCompletion } from "../../chat/types";
+import { costUsd } from "../../catalog/request-cost";
+import type { PipelineContext, PipelineResult, Stage } from "../context";
+import type { Outcome } from "../outcome";
+
+/**
+ * Answers a request the cache has the complete answer to, in the mode the client asked for
+ * (a stored completion replays as a stream and the reverse), before anything is compressed,
+ * classified, routed, budgeted or sent. On a miss it leaves a finish hook that stores the answer
+ * once it is complete and successful.
+ *
+ * The client decides per request: `Cache-Control: no-cache` or `x-cache: bypass` skip the lookup
+ * (the fresh answer replaces the stored one), `Cache-Control: no-store` skips the lookup and the
+ * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE are looked up but not stored.
+ *
+ * Concurrent identical requests are not merged (no single flight): each one that misses goes
+ * upstream, and the last complete answer is the one kept.
+ */
+export const cache: Stage = async (context, deps) => {
+  const settings = deps.cache;
+  if (!settings) return undefined;
+  const cache = settings.service;
+  const control = cacheControl(context.headers);
+  if (control !== "use") {
+    cache.countBypass();
+    context.cache = { status: "bypass" };
+  }
+  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature;
+  if (control === "bypass-store" && !storable) return undefined;
+  const key = requestKey(context.request);
+  if (control === "use") {
+    const hit = await cache.lookup(key);
+    if (hit) return replay(context, hit);
+    context.cache = { status: "miss" };
+  }
+  if (!storable) return undefined;
+  context.onFinish((outcome) => storeAnswer(cache, context, outcome, key), { needsAnswer: true });
+  return undefined;
+};
+
+type CacheControl = "use" | "bypass-store" | "no-store";
+
+function cacheControl(headers: Headers): CacheControl {
+  const directives = headers.get("cache-control")?.toLowerCase() ?? "";
+  if (/\bno-store\b/.test(directives)) return "no-store";
+  if (/\bno-cache\b/.test(directives) || headers.get("x-cache")?.trim().toLowerCase() === "bypass") return "bypass-store";
+  return "use";
+}
+
+/** A request that sets no temperature is sampled at the providers' default, 1. */
+function samplingTemperature(request: ChatRequest): number {
+  return request.temperature ?? 1;
+}
+
+function replay(context: PipelineContext, hit: CachedAnswer): PipelineResult {
+  context.cache = { status: "hit", hit: { provider: hit.provider, model: hit.model, savedUsd: hit.costUsd } };
+  const completion: ChatCompletion = { ...hit.completion, id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000) };
+  return context.request.stream ? { kind: "stream", chunks: chunkStream(completionChunks(completion)) } : { kind: "completion", completion };
+}
+
+/** Only a complete, successful answer from a model is kept: never an error, a cut stream or an abandoned one. */
+function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Outcome, key: ReturnType<typeof requestKey>): void {
+  const served = context.served;
+  const answer = outcome.answer;
+  if (!served || context.localAnswer || !answer || !outcome.completed || outcome.clientAborted || outcome.status !== 200) return;
+  const finishReason = answer.choices[0]?.finish_reason;
+  if (finishReason !== "stop" && finishReason !== "length" && finishReason !== "tool_calls") return;
+  const stored = { key, completion: answer, provider: served.provider.id, model: served.model, costUsd: costUsd(served.entry, outcome.usage) };
+  // Hooks run before a completion is written out; serialising and digesting the answer can wait.
+  setImmediate(() => cache.store(stored));
+}
