@@ -52,8 +52,15 @@ interface RunRecord {
   grandchildPid?: number;
 }
 
+/** The fake CLI's run records; one it is still writing (not yet valid JSON) is read on the next poll. */
 const records = (): RunRecord[] =>
-  readdirSync(recordDirectory).map((name) => JSON.parse(readFileSync(join(recordDirectory, name), "utf8")) as RunRecord);
+  readdirSync(recordDirectory).flatMap((name) => {
+    try {
+      return [JSON.parse(readFileSync(join(recordDirectory, name), "utf8")) as RunRecord];
+    } catch {
+      return [];
+    }
+  });
 
 async function waitForRecord(predicate: (record: RunRecord) => boolean): Promise<RunRecord> {
   const deadline = performance.now() + 5000;
