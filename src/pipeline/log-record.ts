@@ -45,6 +45,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     fallbacks: failedAttempts,
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
     baselineCostUsd: baseline && usage && !context.localAnswer ? costUsd(baseline, usage) : null,
+    subscriptionValueUsd: served?.entry.listPrice && usage && !context.localAnswer ? costUsd(served.entry.listPrice, usage) : null,
     sessionKey: text(context.sessionKey, 300),
   };
 }
