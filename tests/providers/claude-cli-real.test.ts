@@ -189,4 +189,26 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     await pooled.close!();
     expect(realCliChildren()).toEqual([]);
   }, slow);
+
+  test("a warm process of the pool takes the client's tools with its request (the manifest in its initialize)", async () => {
+    const pooled = makeProvider(1);
+    extraProviders.push(pooled);
+    await pooled.complete(call({ messages: [{ role: "user", content: "warm up" }] }));
+    await Bun.sleep(500);
+    const warm = realCliChildren();
+    expect(warm).toHaveLength(1);
+
+    upstream.enqueue({ kind: "reply", reply: { content: [{ type: "tool_use", name: "mcp__client__read_file", input: { path: "a.ts" } }] } });
+    const before = messagesRequests().length;
+    const tools = [{ type: "function", function: { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } } } }];
+    const completion = await pooled.complete(call({ messages: [{ role: "user", content: "Read a.ts" }], tools }));
+    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: expect.stringMatching(/^toolu_/), type: "function", function: { name: "read_file", arguments: '{"path":"a.ts"}' } }]);
+    expect(completion.choices[0]!.finish_reason).toBe("tool_calls");
+    const body = messagesRequests().slice(before).at(-1)!.body;
+    expect((body.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual(["mcp__client__read_file"]);
+    // Served by the process that was waiting, which was stopped at the tool call.
+    expect(await waitUntilDead(warm[0]!)).toBe("gone");
+    await pooled.close!();
+    expect(realCliChildren()).toEqual([]);
+  }, slow);
 });
