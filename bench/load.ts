@@ -11,6 +11,10 @@ export interface LoadOptions {
   /** No new request starts after this many ms. */
   timeCapMs: number;
   requestTimeoutMs?: number;
+  /** What a successful non-stream body contains; defaults to the chat door's '"chat.completion"'. */
+  completionMarker?: string;
+  /** Whether a stream's whole text is a complete answer; defaults to ending with the chat door's `data: [DONE]`. */
+  streamComplete?: (text: string) => boolean;
 }
 
 export interface LoadResult {
@@ -61,7 +65,8 @@ async function oneRequest(options: LoadOptions): Promise<{ total: number; firstB
   const text = await response.text();
   const total = performance.now() - start;
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
-  if (!text.includes('"chat.completion"')) throw new Error(`not a chat.completion: ${text.slice(0, 200)}`);
+  const marker = options.completionMarker ?? '"chat.completion"';
+  if (!text.includes(marker)) throw new Error(`no ${marker} in the answer: ${text.slice(0, 200)}`);
   return { total };
 }
 
@@ -80,8 +85,10 @@ async function oneStream(options: LoadOptions): Promise<{ total: number; firstBy
     text += decoder.decode(value, { stream: true });
   }
   const total = performance.now() - start;
-  if (firstByte === undefined || !text.endsWith("data: [DONE]\n\n")) throw new Error(`stream did not end with [DONE]: ${text.slice(-200)}`);
-  if (text.includes('"error"')) throw new Error(`stream carried an error: ${text.slice(-300)}`);
+  const complete = options.streamComplete ?? ((whole: string) => whole.endsWith("data: [DONE]\n\n"));
+  if (firstByte === undefined || !complete(text)) throw new Error(`stream ended incomplete: ${text.slice(-200)}`);
+  // An error event or chunk carries an error object (a Responses snapshot's `"error":null` is not one).
+  if (text.includes('"error":{')) throw new Error(`stream carried an error: ${text.slice(-300)}`);
   return { total, firstByte };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
+import { serveOptions } from "../src/serve-options";
 import { buildProxy } from "../src/server";
 import { announce, onParentGone } from "./child-ready";
 
@@ -30,9 +31,7 @@ const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   fetch: proxy.app.fetch,
-  // Same settings as src/index.ts.
-  idleTimeout: 255,
-  maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+  ...serveOptions(),
 });
 
 announce({ port: server.port });

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
 import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
@@ -9,9 +9,11 @@ import { ProxyError, toProxyError } from "./errors";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
+import { type DashboardDeps, dashboardRoutes } from "./routes/dashboard";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { loginRoutes } from "./routes/login";
+import { type OperationsDeps, operationsRoutes } from "./routes/operations";
 import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, requireAllowedHost } from "./security/access-control";
 
 export interface AppDeps {
@@ -23,6 +25,10 @@ export interface AppDeps {
   doors?: readonly Door[];
   /** The Host rule and PROXY_API_KEY; by default loopback names only and no key. */
   access?: AccessControl;
+  /** The browser dashboard and /api/stats; left out, the app serves only the API. */
+  dashboard?: Omit<DashboardDeps, "pipeline" | "send">;
+  /** GET /ready and GET /metrics; left out, the app serves neither. */
+  operations?: OperationsDeps;
 }
 
 /** The proxy's own routes, beside the doors' endpoints in the 405 table. */
@@ -30,6 +36,8 @@ const ownEndpoints: DoorEndpoint[] = [
   { method: "POST", path: "/v1/feedback" },
   { method: "GET", path: "/api/routing" },
   { method: "GET", path: "/health" },
+  { method: "GET", path: "/ready" },
+  { method: "GET", path: "/metrics" },
   { method: "GET", path: LOGIN_PATH },
   { method: "POST", path: LOGIN_PATH },
   { method: "POST", path: "/logout" },
@@ -66,17 +74,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", requireAllowedHost(access, answer));
   app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));
 
-  const limitBody = bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: (c) =>
-      refuse(
-        c,
-        new ProxyError(413, `The request body is larger than the proxy's limit of ${deps.maxBodyBytes} bytes (MAX_BODY_BYTES).`, {
-          type: "invalid_request_error",
-          code: "request_too_large",
-        }),
-      ),
-  });
+  const limitBody = bodyWithinLimit(deps.maxBodyBytes, refuse);
   app.use("*", (c, next) => (doorForPath(doors, c.req.path) ? limitBody(c, next) : next()));
 
   app.route("/", loginRoutes(access));
@@ -84,6 +82,8 @@ export function createApp(deps: AppDeps): Hono {
   for (const door of doors) app.route("/", door.routes(pipeline));
   app.route("/api", apiRoutes(pipeline));
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
+  if (deps.operations) app.route("/", operationsRoutes(deps.operations));
+  if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
 
   for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints])) {
     const allow = methods.join(", ");

@@ -104,8 +104,13 @@ const configShape = {
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
   maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
   upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
+  upstreamIdleTimeoutMs: fromEnv("UPSTREAM_IDLE_TIMEOUT_MS", positiveInt.default(120_000)),
+  shutdownGraceMs: fromEnv("SHUTDOWN_GRACE_MS", z.coerce.number().int().min(0).default(10_000)),
   streamHeartbeatMs: fromEnv("STREAM_HEARTBEAT_MS", positiveInt.default(5_000)),
-  logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.default(250)),
+  // Unset: the request-log writer picks one for the database in use (src/db/request-log-writer.ts).
+  logFlushIntervalMs: fromEnv("LOG_FLUSH_INTERVAL_MS", positiveInt.optional()),
+  /** Request-log rows older than this are pruned in the background; unset keeps everything. */
+  logRetentionDays: fromEnv("LOG_RETENTION_DAYS", positiveInt.optional()),
   /** The key clients must send (Bearer or x-api-key); required when HOST is beyond loopback. */
   proxyApiKey: fromEnv("PROXY_API_KEY", secret(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 32`)").optional())),
   allowUnauthenticatedRemote: fromEnv("ALLOW_UNAUTHENTICATED_REMOTE", boolFlag.default(false)),

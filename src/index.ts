@@ -1,14 +1,30 @@
+import { helpText, parseCommandLine, version } from "./cli-arguments";
 import { ConfigError, loadConfig, secretValues } from "./config";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
+import { serveOptions } from "./serve-options";
 import { buildProxy } from "./server";
 import { exposureWarning } from "./security/exposure";
 import { createRedactor } from "./security/redactor";
+import { handleShutdownSignals } from "./shutdown";
 
 /** Entry point: config → database → providers → app → Bun.serve, and a clean shutdown. */
+const commandLine = parseCommandLine(process.argv.slice(2), process.env);
+if (commandLine.action === "help") {
+  console.log(helpText);
+  process.exit(0);
+}
+if (commandLine.action === "version") {
+  console.log(version);
+  process.exit(0);
+}
+if (commandLine.action === "fail") {
+  console.error(`claude-proxy: ${commandLine.message}`);
+  process.exit(2);
+}
 let config;
 try {
-  config = loadConfig();
+  config = loadConfig(commandLine.environment);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -32,10 +48,7 @@ try {
     hostname: config.host,
     port: config.port,
     fetch: proxy.app.fetch,
-    // Streams send a heartbeat every STREAM_HEARTBEAT_MS; this only reaps truly dead connections.
-    idleTimeout: 255,
-    // The body limit is enforced (with a clear 413) by the app; leave Bun a little headroom above it.
-    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    ...serveOptions(),
   });
 } catch (error) {
   console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${(error as Error).message} (set PORT or HOST)`);
@@ -57,14 +70,4 @@ logger.info("claude-proxy listening", {
   providers: providerList || "none",
 });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.pending });
-  await server.stop();
-  await proxy.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+handleShutdownSignals({ server, proxy, logger, graceMs: config.shutdownGraceMs });

@@ -3,10 +3,13 @@ import { createApp } from "./app";
 import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
-import { RequestLogWriter } from "./db/request-log-writer";
+import { RequestLogRetention } from "./db/request-log-retention";
+import { RequestLogWriter, defaultFlushIntervalMs } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
+import { ProxyError } from "./errors";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
+import { ProxyMetrics } from "./metrics/proxy-metrics";
 import { createProviders } from "./providers/registry";
 import type { LLMProvider } from "./providers/types";
 import { pickBaseline } from "./catalog/baseline";
@@ -31,7 +34,12 @@ export interface Proxy {
   pipeline: PipelineDeps;
   database: DatabaseHandle;
   logWriter: RequestLogWriter;
+  /** Present when LOG_RETENTION_DAYS is set. */
+  retention: RequestLogRetention | undefined;
+  metrics: ProxyMetrics;
   providers: LLMProvider[];
+  /** Cuts every upstream call and stream still running: streams end with a 503 error event, the rest answer 503. */
+  cutInFlight(): void;
   /** Flushes the request log and releases everything; safe to call twice. */
   close(): Promise<void>;
 }
@@ -49,7 +57,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   // The catalog file is checked first: a typo in it should not wait for the database to start.
   const catalog = buildCatalog(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs, logger });
+  const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs ?? defaultFlushIntervalMs[database.kind], logger });
+  const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
   const breakers = new CircuitBreakers({ failureLimit: config.consecutiveFailureLimit, cooldownMs: config.circuitCooldownMs });
@@ -58,6 +67,13 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     successThreshold: config.successThreshold,
     successMinSamples: config.successMinSamples,
     defaultProvider: config.defaultProvider,
+  });
+  const inFlight = new AbortController();
+  const redactor = options.redactor ?? createRedactor(secretValues(config));
+  const metrics = new ProxyMetrics({
+    breakers,
+    logQueue: { get pending() { return logWriter.pending; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
+    redact: redactor.redact,
   });
   const pipeline: PipelineDeps = {
     directory,
@@ -71,23 +87,39 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
     feedback: new FeedbackService(database.db, logWriter, successRates),
-    logSink: logWriter,
+    logSink: metrics.recording(logWriter),
     logger,
-    redactor: options.redactor ?? createRedactor(secretValues(config)),
+    redactor,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
+    upstreamIdleTimeoutMs: config.upstreamIdleTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
+    shutdownSignal: inFlight.signal,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
-  const app = createApp({ pipeline, maxBodyBytes: config.maxBodyBytes, database: database.kind, access });
+  const app = createApp({
+    pipeline,
+    maxBodyBytes: config.maxBodyBytes,
+    database: database.kind,
+    access,
+    dashboard: { db: database.db, databaseKind: database.kind, config },
+    operations: { db: database.db, directory, metrics, redact: redactor.redact },
+  });
   let closing: Promise<void> | undefined;
   return {
     app,
     pipeline,
     database,
     logWriter,
+    retention,
+    metrics,
     providers,
+    cutInFlight: () =>
+      inFlight.abort(
+        new ProxyError(503, "The proxy is shutting down; this answer was cut off.", { type: "server_error", code: "shutting_down" }),
+      ),
     close: () =>
       (closing ??= (async () => {
+        await retention?.stop();
         await logWriter.close();
         await Promise.all(providers.map((provider) => provider.close?.()));
         if (ownsDatabase) await database.close();

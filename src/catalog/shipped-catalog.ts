@@ -14,9 +14,10 @@ import type { CatalogEntry } from "./catalog-entry";
  *   end on 2026-11-30), the price in force from 2026-12-01 is listed; see the entry's comment.
  * - Models the vendor's SDK lists as deprecated or retired are left out, except the OpenAI models
  *   kept on purpose below (still served, with their announced shutdown date in a comment).
- * - `tools` means tools work through the API this proxy calls (Chat Completions for OpenAI).
- *   GPT-6.2 Astra and Sol ("none" is rejected) and GPT-6.1 Terra ("Tool calling requires the
- *   Responses API") take no function tools there. GPT-6 Luna (like GPT-5.5 and 5.4 mini) takes them
+ * - `tools` means tools work through the API this proxy calls. GPT-6.2 Astra and Sol ("none" is
+ *   rejected) and GPT-6.1 Terra ("Tool calling requires the Responses API") take no function tools
+ *   on Chat Completions; the OpenAI provider sends their tool requests to the Responses API
+ *   instead (`toolsOnResponsesApi` in their rules row). GPT-6 Luna (like GPT-5.5 and 5.4 mini) takes them
  *   only at `reasoning_effort` "none": the OpenAI provider sets "none" when a request has tools and
  *   no effort, and its rejectionReason makes the router skip these models for a request with tools
  *   and another effort. The rules: providers/openai/openai-model-rules.ts.
@@ -29,13 +30,12 @@ const geminiPricing = "https://ai.google.dev/gemini-api/docs/pricing";
 
 const all = { tools: true, vision: true, json: true, reasoning: false };
 const reasoning = { ...all, reasoning: true };
-// GPT-6 on Chat Completions: no function tools, or (Luna) only at effort none (see the header).
-const reasoningNoTools = { ...reasoning, tools: false };
 // `claude -p` takes the client's tools (as an MCP server of the proxy), images and PDFs; no JSON mode.
 const claudeCli = { tools: true, vision: true, json: false, reasoning: true };
 
 const openai: CatalogEntry[] = [
-  // GPT-6.2 (2026-11-17): the API rejects reasoning effort "none", so never tools on Chat Completions.
+  // GPT-6.2 (2026-11-17): the API rejects reasoning effort "none", so never tools on Chat
+  // Completions; tool requests go to the Responses API.
   {
     provider: "openai",
     model: "gpt-6.2-astra",
@@ -46,7 +46,7 @@ const openai: CatalogEntry[] = [
     cacheWrite: 10,
     contextWindow: 1_050_000, // 922K input at most
     maxOutput: 128_000,
-    capabilities: reasoningNoTools,
+    capabilities: reasoning,
     aliases: [],
     source: `https://developers.openai.com/api/docs/models/gpt-6.2-astra via vercel.com/ai-gateway/models/gpt-6.2-astra, apidog.com/blog/gpt-6-2-astra-api and github.com/iyulab/TokenMeter v0.17.0 (cached input, cache write), ${PRICES_CHECKED_ON}`,
   },
@@ -60,11 +60,11 @@ const openai: CatalogEntry[] = [
     cacheWrite: 2.5,
     contextWindow: 1_050_000,
     maxOutput: 128_000,
-    capabilities: reasoningNoTools,
+    capabilities: reasoning,
     aliases: [],
     source: `https://developers.openai.com/api/docs/models/gpt-6.2-sol, ${PRICES_CHECKED_ON}`,
   },
-  // GPT-6.1 Terra: tool calling only on the Responses API. GPT-6 Luna: tools on Chat Completions
+  // GPT-6.1 Terra: tool calling only on the Responses API (where its tool requests go). GPT-6 Luna: tools on Chat Completions
   // only with reasoning_effort "none" (see the header).
   {
     provider: "openai",
@@ -76,7 +76,7 @@ const openai: CatalogEntry[] = [
     cacheWrite: 1.25,
     contextWindow: 1_050_000,
     maxOutput: 128_000,
-    capabilities: reasoningNoTools,
+    capabilities: reasoning,
     aliases: [],
     source: `${openaiPricing} via docs.litellm.ai/blog/gpt-6-1-terra, apidog.com/blog/gpt-6-1-terra-pricing and github.com/TheKrush/PromptFuel v1.0.24, ${PRICES_CHECKED_ON}`,
   },

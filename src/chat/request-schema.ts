@@ -12,6 +12,20 @@ import { reasoningDetailsSchema } from "./reasoning-details";
 
 const contentPart = z.looseObject({ type: z.string().min(1) });
 const content = z.union([z.string(), z.array(contentPart)]).nullish();
+/** A user or system turn without content is refused by every upstream: refuse it before spending a call. */
+const requiredContent = z.union([z.string(), z.array(contentPart).min(1)], { error: "must be a string or a non-empty array of content parts" });
+/** A tool result may be empty ("" or []), but must be there. */
+const toolContent = z.union([z.string(), z.array(contentPart)], { error: "must be a string or an array of content parts" });
+
+/** Longer names are no model's; bounding them keeps the "did you mean" search and the log row small. */
+export const MAX_MODEL_NAME_LENGTH = 256;
+const modelName = z
+  .string()
+  .trim()
+  .min(1, "model is required")
+  .max(MAX_MODEL_NAME_LENGTH, `must be at most ${MAX_MODEL_NAME_LENGTH} characters`)
+  // A NUL or a newline in a name can only break a URL, a header or a database row downstream.
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
 
 const toolCall = z.looseObject({
   id: z.string(),
@@ -20,8 +34,8 @@ const toolCall = z.looseObject({
 });
 
 const message = z.discriminatedUnion("role", [
-  z.looseObject({ role: z.enum(["system", "developer"]), content, name: z.string().optional() }),
-  z.looseObject({ role: z.literal("user"), content, name: z.string().optional() }),
+  z.looseObject({ role: z.enum(["system", "developer"]), content: requiredContent, name: z.string().optional() }),
+  z.looseObject({ role: z.literal("user"), content: requiredContent, name: z.string().optional() }),
   z.looseObject({
     role: z.literal("assistant"),
     // OpenAI rejects empty arrays ("expected an array with minimum length 1"): a tool-call-only
@@ -32,7 +46,7 @@ const message = z.discriminatedUnion("role", [
     reasoning_content: z.string().nullish(),
     reasoning_details: reasoningDetailsSchema.nullish(),
   }),
-  z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string().min(1) }),
+  z.looseObject({ role: z.literal("tool"), content: toolContent, tool_call_id: z.string().min(1) }),
   // Legacy function-calling turn, still sent by some older clients.
   z.looseObject({ role: z.literal("function"), content, name: z.string().min(1) }),
 ]);
@@ -62,7 +76,7 @@ const responseFormat = z.discriminatedUnion("type", [
 ]);
 
 export const chatRequestSchema = z.looseObject({
-  model: z.string().trim().min(1, "model is required"),
+  model: modelName,
   messages: z.array(message).min(1, "messages must contain at least one message"),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),

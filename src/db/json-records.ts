@@ -1,11 +1,13 @@
 import { type Column, getTableColumns, is, SQL, type Table } from "drizzle-orm";
+import { storedValue } from "./stored-text";
 
 /**
  * Rows of a drizzle table as one JSON text keyed by column name, for
  * `insert ... select * from json_populate_recordset(null::table, $1)`: one bound parameter per
  * batch instead of one per cell. Drizzle's multi-row `values()` spent ~150 ms of blocking JS
  * building a 500-row request-log insert (10,500 parameters), which halved the proxy's throughput.
- * A property left undefined gets the column's default, as drizzle's insert would give it.
+ * A property left undefined gets the column's default, as drizzle's insert would give it; every
+ * string goes through `storedValue` (stored-text.ts).
  */
 export function jsonRecordsWriter<T extends Table>(table: T): (rows: ReadonlyArray<T["$inferInsert"]>) => string {
   const columns = Object.entries(getTableColumns(table) as Record<string, Column>).map(([key, column]) => {
@@ -21,7 +23,8 @@ export function jsonRecordsWriter<T extends Table>(table: T): (rows: ReadonlyArr
       if (value === undefined) value = column.defaultFn ? column.defaultFn() : column.default;
       // JSON has no NaN/Infinity; PostgreSQL parses them from text into float columns.
       if (typeof value === "number" && !Number.isFinite(value)) value = String(value);
-      out[name] = value ?? null;
+      // A NUL or half an emoji in any text or jsonb string would make PostgreSQL refuse the row.
+      out[name] = storedValue(value ?? null);
     }
     return out;
   };

@@ -1,7 +1,8 @@
-import { and, desc, eq, gt, isNotNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, lt, ne, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
 import { jsonRecordsWriter } from "./json-records";
+import { storedRow, storedText } from "./stored-text";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
 /** Every read and write of the database goes through this module. */
@@ -25,19 +26,19 @@ export async function listRecentRequestLogs(db: Database, limit = 50) {
   return db.select().from(requestLog).orderBy(desc(requestLog.createdAt)).limit(limit);
 }
 
-/** The latest task of a conversation that a model answered (not the proxy itself). */
+/** The latest task of a conversation that a model answered (not the proxy itself); the key is matched as it was stored. */
 export async function findLatestTaskForSession(db: Database, sessionKey: string) {
   const rows = await db
     .select({ taskId: requestLog.taskId, provider: requestLog.provider, model: requestLog.model, category: requestLog.category, status: requestLog.status })
     .from(requestLog)
-    .where(and(eq(requestLog.sessionKey, sessionKey), isNotNull(requestLog.provider), ne(requestLog.provider, "proxy")))
+    .where(and(eq(requestLog.sessionKey, storedText(sessionKey)), isNotNull(requestLog.provider), ne(requestLog.provider, "proxy")))
     .orderBy(desc(requestLog.createdAt))
     .limit(1);
   return rows[0];
 }
 
 export async function insertFeedback(db: Database, row: FeedbackRow): Promise<void> {
-  await db.insert(feedback).values(row);
+  await db.insert(feedback).values(storedRow(row));
 }
 
 export async function listFeedbackForTask(db: Database, taskId: string) {
@@ -72,4 +73,33 @@ export async function loadSuccessSamples(db: Database, since: Date) {
     )
     .groupBy(requestLog.category, requestLog.provider, requestLog.model);
   return rows.map((row) => ({ category: row.category!, modelKey: modelKey(row.provider!, row.model!), total: Number(row.total), successes: Number(row.successes) }));
+}
+
+/** One tier's record since a date: how often it served, how often by `auto`, how its answers were rated. */
+export interface TierOutcome {
+  tier: string;
+  requests: number;
+  /** Chosen by the classifier (model `auto`), not named by the client. */
+  auto: number;
+  rated: number;
+  /** Tasks whose latest rating is bad. */
+  ratedBad: number;
+}
+
+/** Per tier served since a date (and before `until`), from the request log and each task's latest rating. */
+export async function loadTierOutcomes(db: Database, since: Date, until?: Date): Promise<TierOutcome[]> {
+  const latestRating = sql<number | null>`(select ${feedback.rating} from ${feedback} where ${feedback.taskId} = ${requestLog.taskId} order by ${feedback.createdAt} desc limit 1)`;
+  const rows = await db
+    .select({
+      tier: requestLog.tier,
+      requests: sql<number>`count(*)::int`,
+      auto: sql<number>`sum(case when lower(${requestLog.requestedModel}) = 'auto' then 1 else 0 end)::int`,
+      rated: sql<number>`sum(case when ${latestRating} is not null then 1 else 0 end)::int`,
+      ratedBad: sql<number>`sum(case when ${latestRating} < 0 then 1 else 0 end)::int`,
+    })
+    .from(requestLog)
+    .where(and(gt(requestLog.createdAt, since), until ? lt(requestLog.createdAt, until) : undefined, isNotNull(requestLog.tier), ne(requestLog.provider, "proxy")))
+    .groupBy(requestLog.tier)
+    .orderBy(requestLog.tier);
+  return rows.map((row) => ({ tier: row.tier!, requests: Number(row.requests), auto: Number(row.auto), rated: Number(row.rated), ratedBad: Number(row.ratedBad) }));
 }

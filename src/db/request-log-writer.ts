@@ -1,30 +1,58 @@
 import type { Logger } from "../logger";
-import type { Database } from "./client";
+import type { Database, DatabaseHandle } from "./client";
+import { isRefusedData } from "./driver-error";
 import { insertRequestLogs } from "./queries";
+import { RequestLogReporter, type RequestLogStatus } from "./request-log-reporter";
 import type { RequestLogRow } from "./schema";
 
 /**
- * Writes request-log rows off the hot path: `record` only appends to a buffer; a timer flushes it
- * in batches. A failed write keeps its rows for the next flush (bounded, oldest dropped first with
- * a log line), and `close` flushes what is left, so a clean shutdown loses nothing.
+ * Writes request-log rows off the hot path: `record` only appends to a buffer and makes sure a
+ * write is coming. One write at a time; rows that arrive during a write go in the next one, which
+ * starts as soon as the write before it ends, but no sooner than `flushIntervalMs` after that
+ * write started. So a row waits in memory for at most the interval plus one write, and a crash
+ * (kill -9, OOM) loses only those rows; a clean shutdown (`close`) loses nothing.
+ *
+ * A failed write keeps its rows and is retried every `retryIntervalMs`; the buffer is bounded
+ * (oldest rows dropped first). State changes and drops are reported once, then summarised.
  */
 export interface RequestLogSink {
   record(row: RequestLogRow): void;
+  status(): RequestLogStatus;
 }
 
+/**
+ * The interval when LOG_FLUSH_INTERVAL_MS is unset. A PostgreSQL write runs in the server while
+ * the proxy goes on, so writes follow each other closely. PGlite runs its writes on the proxy's own
+ * thread: each one blocks the event loop for ~1 ms of fixed cost plus ~0.17 ms a row (measured on
+ * the request_log table), so writes come at most 50 times a second, costing the loop at most ~5%
+ * beyond the rows themselves, and a row still waits only ~20 ms plus one write.
+ */
+export const defaultFlushIntervalMs: Record<DatabaseHandle["kind"], number> = { postgres: 5, pglite: 20 };
+
 export interface RequestLogWriterOptions {
+  /** The least time from one write's start to the next one's, and so the longest a row waits for a write to start. */
   flushIntervalMs: number;
   maxBatch?: number;
   maxBuffered?: number;
+  /** Between attempts while the database fails. */
+  retryIntervalMs?: number;
+  /** How often a lasting outage or overflow is summarised in the log. */
+  summaryIntervalMs?: number;
   logger: Logger;
+  clock?: () => number;
 }
 
 export class RequestLogWriter implements RequestLogSink {
   private buffer: RequestLogRow[] = [];
-  private flushing: Promise<void> | undefined;
-  private readonly timer: ReturnType<typeof setInterval>;
+  private writing: Promise<void> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastWriteStartedAt: number;
+  private closed = false;
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
+  private readonly retryIntervalMs: number;
+  private readonly clock: () => number;
+  private readonly reporter: RequestLogReporter;
 
   constructor(
     private readonly db: Database,
@@ -32,83 +60,132 @@ export class RequestLogWriter implements RequestLogSink {
   ) {
     this.maxBatch = options.maxBatch ?? 500;
     this.maxBuffered = options.maxBuffered ?? 50_000;
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
-    // The timer alone must not keep the process alive.
-    this.timer.unref?.();
+    this.retryIntervalMs = options.retryIntervalMs ?? 1_000;
+    this.clock = options.clock ?? (() => performance.now());
+    // The first rows after start wait like any others, so a long interval can hold rows back on purpose.
+    this.lastWriteStartedAt = this.clock();
+    this.reporter = new RequestLogReporter({
+      logger: options.logger,
+      maxBuffered: this.maxBuffered,
+      summaryIntervalMs: options.summaryIntervalMs ?? 60_000,
+      clock: this.clock,
+    });
   }
 
   record(row: RequestLogRow): void {
     this.buffer.push(row);
-    if (this.buffer.length > this.maxBuffered) {
-      const dropped = this.buffer.splice(0, this.buffer.length - this.maxBuffered);
-      this.options.logger.error("request log buffer full; dropped oldest rows", { dropped: dropped.length });
-    }
-    if (this.buffer.length >= this.maxBatch) void this.flush();
+    this.dropOverflow();
+    if (!this.closed) this.scheduleWrite();
+  }
+
+  /** Keeps the buffer bounded: the oldest rows go first. */
+  private dropOverflow(): void {
+    if (this.buffer.length <= this.maxBuffered) return;
+    const dropped = this.buffer.length - this.maxBuffered;
+    this.buffer.splice(0, dropped);
+    this.reporter.rowsDropped(dropped, this.buffer.length);
   }
 
   get pending(): number {
     return this.buffer.length;
   }
 
-  /** Writes everything buffered so far; concurrent callers share one write. */
+  status(): RequestLogStatus {
+    return this.reporter.status(this.buffer.length);
+  }
+
+  /** Writes everything buffered so far, now; concurrent callers share the writes. */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.writing) await this.writing;
     if (this.buffer.length === 0) return;
-    this.flushing = this.writeBuffered().finally(() => {
-      this.flushing = undefined;
-    });
-    await this.flushing;
-  }
-
-  private async writeBuffered(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.maxBatch);
-      try {
-        await insertRequestLogs(this.db, batch);
-      } catch (error) {
-        // The database refused the data itself (a NUL character, a number out of range): retrying
-        // the batch could never succeed and would block every row behind it. Write its rows one by
-        // one instead and drop only those refused.
-        const unwritten = isRefusedData(error) ? await this.writeEachAlone(batch) : { rows: batch, error };
-        if (unwritten.rows.length === 0) continue;
-        this.buffer.unshift(...unwritten.rows);
-        this.options.logger.error("request log write failed; will retry", { rows: unwritten.rows.length, error: rootMessage(unwritten.error) });
-        return;
-      }
-    }
-  }
-
-  /** Rows left unwritten when the database itself failed part-way (they are kept for the next flush). */
-  private async writeEachAlone(batch: RequestLogRow[]): Promise<{ rows: RequestLogRow[]; error?: unknown }> {
-    for (const [index, row] of batch.entries()) {
-      try {
-        await insertRequestLogs(this.db, [row]);
-      } catch (error) {
-        if (!isRefusedData(error)) return { rows: batch.slice(index), error };
-        this.options.logger.error("request log row refused by the database; dropped", { taskId: row.taskId, error: rootMessage(error) });
-      }
-    }
-    return { rows: [] };
+    await this.startWrite(true);
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.closed = true;
+    this.cancelTimer();
     await this.flush();
+    this.cancelTimer();
+    this.reporter.closedWithPending(this.buffer.length);
   }
-}
 
-/** SQLSTATE class 22 (data exception) or 23 (integrity constraint), from the driver's error under drizzle's. */
-function isRefusedData(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  /** Makes sure a write is under way or planned for the rows waiting. */
+  private scheduleWrite(): void {
+    if (this.writing || this.buffer.length === 0) return;
+    const reachable = this.reporter.databaseReachable;
+    // A full batch goes at once, even when a write was planned for later.
+    const full = reachable && this.buffer.length >= this.maxBatch;
+    if (this.timer && !full) return;
+    const delay = full ? 0 : reachable ? Math.max(0, this.lastWriteStartedAt + this.options.flushIntervalMs - this.clock()) : this.retryIntervalMs;
+    this.cancelTimer();
+    // Even a write due now waits for a turn of the event loop: PGlite writes run on this thread, and
+    // a backlog written batch after batch must let requests through in between.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.startWrite(false);
+    }, delay);
+    // The timer alone must not keep the process alive.
+    this.timer.unref?.();
   }
-  return false;
-}
 
-/** The driver's own message: drizzle's wrapper repeats the query and every parameter (the whole batch). */
-function rootMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
+  private cancelTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** `all`: write batch after batch until the buffer is empty (flush, close); else one batch. */
+  private startWrite(all: boolean): Promise<void> {
+    this.cancelTimer();
+    const writing = this.writeBatches(all).finally(() => {
+      this.writing = undefined;
+      if (!this.closed) this.scheduleWrite();
+    });
+    this.writing = writing;
+    return writing;
+  }
+
+  private async writeBatches(all: boolean): Promise<void> {
+    do {
+      this.lastWriteStartedAt = this.clock();
+      const batch = this.buffer.splice(0, this.maxBatch);
+      if (!(await this.writeBatch(batch))) return;
+    } while (all && this.buffer.length > 0);
+  }
+
+  /** False when the database failed: the unwritten rows are back at the head of the buffer. */
+  private async writeBatch(batch: RequestLogRow[]): Promise<boolean> {
+    try {
+      await insertRequestLogs(this.db, batch);
+      this.reporter.writeSucceeded(batch.length, this.buffer.length);
+      return true;
+    } catch (error) {
+      // The database refused the data itself (a number out of range): retrying the batch could never
+      // succeed and would block every row behind it. Write its rows one by one, dropping only those refused.
+      const unwritten = isRefusedData(error) ? await this.writeEachAlone(batch) : { rows: batch, error };
+      if (unwritten.rows.length === 0) return true;
+      this.buffer.unshift(...unwritten.rows);
+      this.reporter.writeFailed(unwritten.error, this.buffer.length);
+      this.dropOverflow();
+      return false;
+    }
+  }
+
+  /** Rows left unwritten when the database itself failed part-way (they are kept for the next write). */
+  private async writeEachAlone(batch: RequestLogRow[]): Promise<{ rows: RequestLogRow[]; error?: unknown }> {
+    let written = 0;
+    for (const [index, row] of batch.entries()) {
+      try {
+        await insertRequestLogs(this.db, [row]);
+        written++;
+      } catch (error) {
+        if (!isRefusedData(error)) {
+          if (written > 0) this.reporter.writeSucceeded(written, this.buffer.length);
+          return { rows: batch.slice(index), error };
+        }
+        this.reporter.rowRefused(row.taskId, error);
+      }
+    }
+    if (written > 0) this.reporter.writeSucceeded(written, this.buffer.length);
+    return { rows: [] };
+  }
 }

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** One row per request that reached the proxy, successful or not. Never holds prompts or keys. */
 export const requestLog = pgTable(
@@ -60,7 +60,69 @@ export const feedback = pgTable(
     comment: text("comment"),
     source: text("source").notNull(),
   },
-  (table) => [index("feedback_task_idx").on(table.taskId)],
+  (table) => [index("feedback_task_idx").on(table.taskId), index("feedback_created_at_idx").on(table.createdAt)],
 );
 
 export type FeedbackRow = typeof feedback.$inferInsert;
+
+/**
+ * The request log summed per hour, provider, model and tier, so the dashboard's overview reads a few
+ * thousand rows instead of a million. Kept up to date by statement triggers on request_log (see
+ * migration 0002), whoever writes the rows; '' stands for "none" in the key columns.
+ */
+export const requestRollup = pgTable(
+  "request_rollup",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    tier: text("tier").notNull(),
+    requests: integer("requests").notNull(),
+    succeeded: integer("succeeded").notNull(),
+    /** 5xx and 429 answers. */
+    failed: integer("failed").notNull(),
+    tokensIn: bigint("tokens_in", { mode: "number" }).notNull(),
+    tokensOut: bigint("tokens_out", { mode: "number" }).notNull(),
+    cachedTokens: bigint("cached_tokens", { mode: "number" }).notNull(),
+    costUsd: doublePrecision("cost_usd").notNull(),
+    baselineCostUsd: doublePrecision("baseline_cost_usd").notNull(),
+    /** Baseline cost minus cost, over the rows that have a baseline. */
+    routingSavedUsd: doublePrecision("routing_saved_usd").notNull(),
+    /** Sum of the latencies of successful requests, for means per provider and model. */
+    latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.provider, table.model, table.tier] })],
+);
+
+/**
+ * Latency and time-to-first-token of successful requests as a histogram per hour: slot s holds
+ * values in [10^(s/20), 10^((s+1)/20)) ms, 20 slots per decade (12% wide), from which percentiles
+ * are estimated. Kept up to date by the same triggers as request_rollup.
+ */
+export const latencyRollup = pgTable(
+  "request_latency_rollup",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    /** "latency" or "ttft". */
+    kind: text("kind").notNull(),
+    slot: smallint("slot").notNull(),
+    count: integer("count").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.kind, table.slot] })],
+);
+
+/**
+ * The same histogram per UTC day. A window's percentiles need no time buckets, so whole days come
+ * from here and only the window's ragged ends from the hourly table: a 30-day overview reads about
+ * a fifth of the rows.
+ */
+export const latencyRollupDaily = pgTable(
+  "request_latency_rollup_daily",
+  {
+    day: timestamp("day", { withTimezone: true }).notNull(),
+    kind: text("kind").notNull(),
+    slot: smallint("slot").notNull(),
+    count: integer("count").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.kind, table.slot] })],
+);

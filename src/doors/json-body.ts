@@ -1,15 +1,17 @@
-import { zValidator } from "@hono/zod-validator";
-import type { MiddlewareHandler } from "hono";
+import type { Env, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { validationError } from "../chat/format-validation-error";
 import { invalidRequest } from "../errors";
 import type { PipelineDeps } from "../pipeline/context";
 import { type RejectingDoor, rejectRequest } from "../pipeline/reject-request";
+import { bodyReadFailure } from "./body-limit";
+import { parseJsonBody } from "./parse-json-body";
 
 /**
  * The checks in front of a door's POST handler, each refusal logged and answered in the door's
- * shape: the body must be sent as JSON, and must pass the door's request schema (a failure names
- * the field, never zod's raw output).
+ * shape: the body must be sent as JSON, must be UTF-8 JSON of bounded nesting
+ * (parse-json-body.ts), and must pass the door's request schema (a failure names the field,
+ * never zod's raw output).
  */
 export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps): MiddlewareHandler {
   return async (c, next) => {
@@ -24,10 +26,30 @@ export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps):
   };
 }
 
-export function validateJsonBody<T extends z.ZodType>(door: RejectingDoor, deps: PipelineDeps, schema: T) {
-  return zValidator("json", schema, (result, c) => {
-    if (result.success) return;
-    const body = result.data as { model?: unknown } | undefined;
-    return rejectRequest(deps, { door, http: c.req.raw, requestedModel: body?.model, error: validationError(result.error) });
-  });
+/** What the handler reads with `c.req.valid("json")`: the schema's output. */
+type JsonInput<T extends z.ZodType> = { in: { json: z.input<T> }; out: { json: z.output<T> } };
+
+export function validateJsonBody<T extends z.ZodType>(door: RejectingDoor, deps: PipelineDeps, schema: T): MiddlewareHandler<Env, string, JsonInput<T>> {
+  return async (c, next) => {
+    let bytes: ArrayBuffer;
+    try {
+      // Read within MAX_BODY_BYTES by the app (body-limit.ts): from Hono's cache, or a body of a declared length.
+      bytes = await c.req.arrayBuffer();
+    } catch (error) {
+      return rejectRequest(deps, { door, http: c.req.raw, error: bodyReadFailure(error) });
+    }
+    let body: unknown;
+    try {
+      body = parseJsonBody(new Uint8Array(bytes));
+    } catch (error) {
+      return rejectRequest(deps, { door, http: c.req.raw, error });
+    }
+    const result = schema.safeParse(body);
+    if (!result.success) {
+      const model = typeof body === "object" && body !== null ? (body as { model?: unknown }).model : undefined;
+      return rejectRequest(deps, { door, http: c.req.raw, requestedModel: model, error: validationError(result.error) });
+    }
+    c.req.addValidatedData("json", result.data as object);
+    await next();
+  };
 }

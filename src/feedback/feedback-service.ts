@@ -1,12 +1,13 @@
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "../db/client";
-import { findLatestTaskForSession, findRequestLog, insertFeedback } from "../db/queries";
+import { type TierOutcome, findLatestTaskForSession, findRequestLog, insertFeedback, loadTierOutcomes } from "../db/queries";
 import type { RequestLogWriter } from "../db/request-log-writer";
 import type { SuccessRates } from "../routing/success-rates";
 
 /**
  * Records ratings and feeds them into the router's success rates. Knows the latest answered task
- * of each conversation (in memory for recent ones, from the database otherwise).
+ * of each conversation (in memory for recent ones, from the database otherwise), and reports per
+ * tier how often it served and how often its answers were rated bad.
  */
 export interface FeedbackTarget {
   taskId: string;
@@ -50,5 +51,11 @@ export class FeedbackService {
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
     if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: row.status === 200 });
     return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
+  }
+
+  /** Per tier since a date: requests served, chosen by `auto`, rated, rated bad (the log is flushed first). */
+  async tierOutcomes(since: Date): Promise<TierOutcome[]> {
+    await this.logWriter.flush();
+    return loadTierOutcomes(this.db, since);
   }
 }

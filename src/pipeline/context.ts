@@ -72,7 +72,14 @@ export interface PipelineDeps {
   /** Takes configured keys and credentials out of error texts before they leave the proxy. */
   redactor: Redactor;
   upstreamTimeoutMs: number;
+  /** Silence allowed between two chunks of an upstream stream once it has begun. */
+  upstreamIdleTimeoutMs: number;
   streamHeartbeatMs: number;
+  /**
+   * Aborted, with a 503 ProxyError as its reason, when shutdown's grace period is over: every
+   * upstream call and stream still running is cut (see shutdown.ts).
+   */
+  shutdownSignal: AbortSignal;
 }
 
 export type PipelineResult =

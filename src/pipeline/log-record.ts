@@ -1,4 +1,5 @@
 import type { RequestLogRow } from "../db/schema";
+import { storedText } from "../db/stored-text";
 import type { CatalogEntry } from "../catalog/catalog-entry";
 import { modelKey } from "../catalog/model-key";
 import { costUsd } from "../catalog/request-cost";
@@ -6,8 +7,8 @@ import { candidateKey } from "../routing/candidate";
 import type { PipelineContext } from "./context";
 import type { Outcome } from "./outcome";
 
-/** PostgreSQL text cannot hold NUL; a client's odd model name or user agent must not cost the row. */
-const text = (value: string, limit: number) => value.replaceAll("\u0000", "").slice(0, limit);
+/** Cut without splitting a character, NUL and lone surrogates out: a client's odd model name or user agent must not cost the row. */
+const text = (value: string, limit: number) => storedText(value, limit);
 
 /** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
 export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, redact: (text: string) => string): RequestLogRow {

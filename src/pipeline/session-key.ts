@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../chat/request-schema";
+import type { ChatMessage, ChatRequest } from "../chat/request-schema";
 import { messageText } from "../chat/request-schema";
 
 /**
@@ -11,6 +11,19 @@ export function sessionKey(request: ChatRequest, sessionHeader: string | null | 
   if (request.user) return `user:${request.user.slice(0, 200)}`;
   const system = request.messages.find((message) => message.role === "system" || message.role === "developer");
   const firstUser = request.messages.find((message) => message.role === "user");
-  const opening = `${messageText(system?.content ?? null).slice(0, 4096)}\u0000${messageText(firstUser?.content ?? null).slice(0, 4096)}`;
+  const opening = `${openingText(system?.content ?? null)}\u0000${openingText(firstUser?.content ?? null)}`;
   return `opening:${Bun.hash(opening).toString(36)}`;
+}
+
+const OPENING_CHARS = 4096;
+
+/** The first OPENING_CHARS characters of a message's text, without joining all of its parts first. */
+function openingText(content: ChatMessage["content"]): string {
+  if (typeof content === "string" || !content) return messageText(content).slice(0, OPENING_CHARS);
+  let text = "";
+  for (const part of content) {
+    if (text.length >= OPENING_CHARS) break;
+    text += messageText([part]);
+  }
+  return text.slice(0, OPENING_CHARS);
 }

@@ -1,9 +1,23 @@
-/** Names close to `name` (edit distance or substring), best first: the "did you mean" of a 404. */
+/**
+ * Names close to `name` (edit distance or substring), best first: the "did you mean" of a 404.
+ * Bounded whatever the input: the edit distance of two strings is at least the difference of
+ * their lengths, so a candidate whose length is too far off is skipped before the (quadratic)
+ * distance is computed, and only the candidates' own lengths ever enter that computation.
+ */
 export function closestNames(name: string, names: string[], count: number): string[] {
   const target = name.toLowerCase();
-  return names
-    .map((candidate) => ({ candidate, distance: editDistance(target, candidate.toLowerCase()) }))
-    .filter(({ candidate, distance }) => distance <= Math.max(2, Math.floor(candidate.length / 3)) || candidate.toLowerCase().includes(target))
+  const close: Array<{ candidate: string; distance: number }> = [];
+  for (const candidate of names) {
+    const lower = candidate.toLowerCase();
+    const allowed = Math.max(2, Math.floor(candidate.length / 3));
+    if (target.length <= lower.length && lower.includes(target)) {
+      close.push({ candidate, distance: lower.length - target.length });
+    } else if (Math.abs(target.length - lower.length) <= allowed) {
+      const distance = editDistance(target, lower);
+      if (distance <= allowed) close.push({ candidate, distance });
+    }
+  }
+  return close
     .sort((a, b) => a.distance - b.distance)
     .slice(0, count)
     .map(({ candidate }) => candidate);

@@ -111,7 +111,9 @@ export class ModelDirectory {
         : names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
     const suggestion = close.length > 0 ? ` Did you mean ${close.map((value) => `'${value}'`).join(" or ")}?` : "";
     const prefixHint = this.providers.length > 0 ? ` To send a model the catalog does not list, prefix it with its provider (${this.providers[0]!.id}:<model>).` : "";
-    return new ProxyError(404, `The model '${name}' does not exist or no active provider serves it.${suggestion}${prefixHint} Available: ${available}.`, {
+    // The name is echoed back, cut short: a client's mistake should not double the size of its error.
+    const shown = name.length > 120 ? `${name.slice(0, 120)}…` : name;
+    return new ProxyError(404, `The model '${shown}' does not exist or no active provider serves it.${suggestion}${prefixHint} Available: ${available}.`, {
       type: "invalid_request_error",
       code: "model_not_found",
       param: "model",

@@ -100,7 +100,7 @@ describe("conversations", () => {
           const current = strip(compressed(request));
           // The previously newest message lost its mark; everything before it must be unchanged.
           if (previous.length > 0) expect(current.slice(0, previous.length - 1)).toEqual(previous.slice(0, -1));
-          expect(current.slice(0, length - 1).map(textOf)).toEqual(messages.slice(0, length - 1).map((message) => textOf(message as ChatMessage)));
+          expect(current.slice(0, length - 1).map((message) => textOf(message as unknown as ChatMessage))).toEqual(messages.slice(0, length - 1).map((message) => textOf(message as ChatMessage)));
           previous = current;
         }
       }),

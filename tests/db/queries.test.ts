@@ -5,8 +5,9 @@ import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import { findRequestLog, insertRequestLogs, listRecentRequestLogs } from "../../src/db/queries";
+import { findRequestLog, insertFeedback, insertRequestLogs, listRecentRequestLogs, loadTierOutcomes } from "../../src/db/queries";
 import { feedback, requestLog } from "../../src/db/schema";
+import { inArray } from "drizzle-orm";
 import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
 import journal from "../../src/db/migrations/meta/_journal.json";
@@ -179,6 +180,38 @@ for (const target of targets) {
       await insertRequestLogs(handle.db, [row]);
       await insertRequestLogs(handle.db, [{ ...row, status: 500 }, track(makeLogRow())]);
       expect((await findRequestLog(handle.db, row.taskId))!.status).toBe(200);
+    });
+
+    test("per tier: requests served, chosen by auto, rated, and rated bad by each task's latest rating", async () => {
+      // In a window of its own far in the future, so rows of other tests cannot count.
+      const base = Date.UTC(2998, 0, 1);
+      const at = (seconds: number) => new Date(base + seconds * 1000);
+      const economyRows = [0, 1, 2].map((index) => track(makeLogRow({ createdAt: at(index), tier: "economy", requestedModel: index === 0 ? "gpt-4o-mini" : "auto" })));
+      const premium = track(makeLogRow({ createdAt: at(3), tier: "premium", requestedModel: "Auto" }));
+      const proxyAnswer = track(makeLogRow({ createdAt: at(4), tier: null, provider: "proxy", model: "feedback" }));
+      await insertRequestLogs(handle.db, [...economyRows, premium, proxyAnswer]);
+      const ratings = [
+        { taskId: economyRows[0]!.taskId, rating: 1, createdAt: at(10) },
+        { taskId: economyRows[1]!.taskId, rating: 1, createdAt: at(10) },
+        // A later rating replaces the earlier one.
+        { taskId: economyRows[1]!.taskId, rating: -1, createdAt: at(20) },
+        { taskId: premium.taskId, rating: -1, createdAt: at(10) },
+      ];
+      const feedbackIds: string[] = [];
+      try {
+        for (const rating of ratings) {
+          const id = crypto.randomUUID();
+          feedbackIds.push(id);
+          await insertFeedback(handle.db, { id, comment: null, source: "api", ...rating });
+        }
+        const outcomes = await loadTierOutcomes(handle.db, at(-1), at(100));
+        expect(outcomes).toEqual([
+          { tier: "economy", requests: 3, auto: 2, rated: 2, ratedBad: 1 },
+          { tier: "premium", requests: 1, auto: 1, rated: 1, ratedBad: 1 },
+        ]);
+      } finally {
+        await handle.db.delete(feedback).where(inArray(feedback.id, feedbackIds));
+      }
     });
 
     test("an unknown task id finds nothing", async () => {

@@ -70,7 +70,7 @@ beforeAll(async () => {
   upstream = startMockOpenAIUpstream();
   const config = loadConfig({ OPENAI_API_KEY: "sk-test-door-mounting-000000000", OPENAI_BASE_URL: upstream.url, OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false" });
   proxy = await buildProxy(config, silentLogger, { database: await sharedTestDatabase() });
-  const pipeline = { ...proxy.pipeline, logSink: { record: (row: RequestLogRow) => rows.push(row) } };
+  const pipeline = { ...proxy.pipeline, logSink: { record: (row: RequestLogRow) => void rows.push(row), status: () => proxy.logWriter.status() } };
   app = createApp({ pipeline, maxBodyBytes: MAX_BODY_BYTES, database: "test", doors: [openaiDoor, echoDoor] });
 });
 

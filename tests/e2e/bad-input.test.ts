@@ -160,11 +160,12 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
     expect(upstream.requests.some((request) => request.body.model === "gpt-4o-mnii")).toBe(false);
   });
 
-  test("a model name with a NUL character is a 404 whose row is still logged", async () => {
+  test("a model name with a NUL character is a 400 naming the field, whose row is still logged", async () => {
     const failure = await sdkFailure(() => client.chat.completions.create({ model: "gpt\u0000-4o", messages: hello }));
-    expect(failure.status).toBe(404);
+    expect(failure.status).toBe(400);
+    expect(failure.param).toBe("model");
     const row = await proxy.logRow(failure.headers!.get("x-task-id")!);
-    expect(row).toMatchObject({ status: 404, requestedModel: "gpt-4o" });
+    expect(row).toMatchObject({ status: 400, requestedModel: "gpt-4o" });
   });
 
   test("a body over MAX_BODY_BYTES is a 413 naming the limit", async () => {

@@ -118,4 +118,20 @@ describe("feedback moves routing", () => {
     expect(after.response.headers.get("x-model")).toBe("solid-mini");
     expect(after.response.headers.get("x-route-reason")).toContain("local:fast-mini success 0%");
   });
+
+  test("GET /api/routing shows how often each tier served and how often its answers were rated bad", async () => {
+    const state = (await (await fetch(`${proxy.origin}/api/routing?days=1`)).json()) as {
+      tiers: { days: number; byTier: Array<{ tier: string; requests: number; rated: number; ratedBad: number; badRate: number | null }> };
+      successRates: Array<{ category: string; modelKey: string; total: number }>;
+    };
+    expect(state.tiers.days).toBe(1);
+    const economy = state.tiers.byTier.find((tier) => tier.tier === "economy")!;
+    expect(economy.requests).toBeGreaterThanOrEqual(5);
+    expect(economy.ratedBad).toBeGreaterThanOrEqual(3);
+    expect(economy.badRate).toBeCloseTo(economy.ratedBad / economy.rated, 10);
+    // The category the classifier emitted for the title calls is the one their success rates are kept under.
+    expect(state.successRates.some((sample) => sample.category === "background:title" && sample.modelKey === "local:fast-mini")).toBe(true);
+    const refused = await fetch(`${proxy.origin}/api/routing?days=zero`);
+    expect(refused.status).toBe(400);
+  });
 });

@@ -52,6 +52,15 @@ describe("non-streaming", () => {
     expect(response.headers.get("x-route-reason")).toMatch(/^auto: score \d+ \(.+\) -> economy; cheapest economy openai:/);
   });
 
+  test("the reason names the features that moved the score, signs in plain ASCII", async () => {
+    const { response } = await client.chat.completions
+      .create({ model: "auto", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const reason = response.headers.get("x-route-reason")!;
+    expect(reason).toMatch(/^auto: score \d+ \((task-length|plain-short-ask|latest:greeting|short-latest) [+-]\d+\.\d/);
+    expect(reason).not.toContain("?");
+  });
+
   test("provider prefix resolves", async () => {
     const { response } = await client.chat.completions
       .create({ model: "openai:gpt-4o", messages: [{ role: "user", content: "Hi" }] })

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { openDatabase } from "../../src/db/client";
 import { findRequestLog } from "../../src/db/queries";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { type ProxyProcess, startProxyProcess } from "../helpers/proxy-process";
 import { SseReader } from "../helpers/sse-reader";
 
 /**
@@ -12,7 +13,6 @@ import { SseReader } from "../helpers/sse-reader";
  * after SIGTERM or SIGINT it must exit cleanly with every request of its life in the log, even
  * though the log is written in batches (the flush interval here is far longer than the test).
  */
-const entry = new URL("../../src/index.ts", import.meta.url).pathname;
 let upstream: MockOpenAIUpstream;
 let directory: string;
 
@@ -26,51 +26,18 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-interface RunningProxy {
-  origin: string;
-  child: ReturnType<typeof Bun.spawn>;
-  /** Everything the child wrote to stderr so far. */
-  stderr(): string;
-  exited: Promise<number>;
-}
-
 /** Starts the proxy and waits for its "listening" line, which carries the port it got. */
-async function startProxy(dataDir: string): Promise<RunningProxy> {
-  const child = Bun.spawn([process.execPath, "run", entry], {
+function startProxy(dataDir: string, env: Record<string, string> = {}): Promise<ProxyProcess> {
+  return startProxyProcess({
     cwd: directory,
     env: {
-      PATH: process.env.PATH ?? "",
-      HOME: directory,
-      PORT: "0",
-      HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      LOG_LEVEL: "info",
       LOG_FLUSH_INTERVAL_MS: "600000",
       OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
       OPENAI_BASE_URL: upstream.url,
-      OLLAMA_ENABLED: "false",
-      CLAUDE_CLI_ENABLED: "false",
+      ...env,
     },
-    stdout: "ignore",
-    stderr: "pipe",
   });
-  let text = "";
-  const decoder = new TextDecoder();
-  const reader = (child.stderr as ReadableStream<Uint8Array>).getReader();
-  let resolveOrigin!: (origin: string) => void;
-  const origin = new Promise<string>((resolve) => (resolveOrigin = resolve));
-  void (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-      const listening = /"message":"claude-proxy listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/.exec(text);
-      if (listening) resolveOrigin(listening[1]!);
-    }
-  })();
-  const exited = child.exited;
-  const started = await Promise.race([origin, exited.then((code) => Promise.reject(new Error(`the proxy exited with ${code} before listening:\n${text}`)))]);
-  return { origin: started, child, stderr: () => text, exited };
 }
 
 async function chat(origin: string, body: Record<string, unknown>) {
@@ -150,6 +117,67 @@ describe("clean shutdown loses nothing", () => {
       expect(await proxy.exited).toBe(0);
       const [row] = await loggedTasks(dataDir(), [response.headers.get("x-task-id")!]);
       expect(row).toMatchObject({ status: 200, stream: true, finishReason: "stop", tokensOut: 6 });
+    } finally {
+      proxy.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  test("a stream stalled at SIGTERM and a call still waiting are cut after SHUTDOWN_GRACE_MS: an error event, a 503, both logged, exit 0", async () => {
+    const proxy = await startProxy(dataDir(), { SHUTDOWN_GRACE_MS: "400" });
+    try {
+      upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
+      const streamed = await fetch(`${proxy.origin}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }),
+      });
+      const reader = new SseReader(streamed);
+      await reader.nextData();
+      upstream.enqueue({ kind: "hang" });
+      const before = upstream.requests.length;
+      const waiting = fetch(`${proxy.origin}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] }),
+      });
+      while (upstream.requests.length === before) await Bun.sleep(10);
+
+      proxy.child.kill("SIGTERM");
+      const rest = await reader.rest();
+      const events = rest.map((block) => block.data).filter((data) => typeof data === "object") as Array<{ error?: { code: string; type: string } }>;
+      expect(events.at(-1)!.error).toMatchObject({ code: "shutting_down", type: "server_error" });
+      expect(rest.at(-1)!.data).toBe("[DONE]");
+      const cut = await waiting;
+      expect(cut.status).toBe(503);
+      expect(((await cut.json()) as { error: { code: string } }).error.code).toBe("shutting_down");
+      expect(await proxy.exited).toBe(0);
+      expect(proxy.stderr()).toContain("requests still running after SHUTDOWN_GRACE_MS");
+
+      const rows = await loggedTasks(dataDir(), [streamed.headers.get("x-task-id")!, cut.headers.get("x-task-id")!]);
+      expect(rows.map((row) => ({ status: row.status, stream: row.stream })).sort((a, b) => Number(b.stream) - Number(a.stream))).toEqual([
+        { status: 503, stream: true },
+        { status: 503, stream: false },
+      ]);
+    } finally {
+      proxy.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  test("a second signal exits at once, without waiting for the grace period", async () => {
+    const proxy = await startProxy(dataDir(), { SHUTDOWN_GRACE_MS: "600000" });
+    try {
+      upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
+      const streamed = await fetch(`${proxy.origin}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }),
+      });
+      await new SseReader(streamed).nextData();
+      proxy.child.kill("SIGTERM");
+      while (!proxy.stderr().includes("shutting down")) await Bun.sleep(10);
+      proxy.child.kill("SIGINT");
+      expect(await proxy.exited).toBe(130);
+      expect(proxy.stderr()).toContain("second signal: exiting now");
     } finally {
       proxy.child.kill("SIGKILL");
     }

@@ -187,6 +187,36 @@ describe("silence", () => {
     expect(await proxy.logRow(response.headers.get("x-task-id")!)).toMatchObject({ status: 200, finishReason: "stop" });
   });
 
+  test("an upstream silent mid-stream past UPSTREAM_IDLE_TIMEOUT_MS: an error event ends the stream, the upstream call is aborted, the row says 504", async () => {
+    const impatient = await startTestProxy({
+      OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
+      OPENAI_BASE_URL: upstream.url,
+      STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      UPSTREAM_IDLE_TIMEOUT_MS: String(HEARTBEAT_MS * 6),
+    });
+    try {
+      // Pauses shorter than the idle timeout pass, heartbeats and all.
+      upstream.enqueue({ kind: "fixture", name: "text-with-usage", pause: { afterLines: 2, ms: HEARTBEAT_MS * 3 } });
+      expect((await new SseReader(await streamRequest({}, undefined, impatient.origin)).rest()).at(-1)!.data).toBe("[DONE]");
+
+      const abortedBefore = upstream.aborted;
+      upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
+      const response = await streamRequest({}, undefined, impatient.origin);
+      const blocks = await new SseReader(response).rest();
+      const data = blocks.map((block) => block.data).filter((item) => typeof item === "object") as Chunk[];
+      expect(contentOf(data.filter((chunk) => !chunk.error))).toBe("Hello");
+      expect(blocks.some((block) => block.raw === ": keep-alive")).toBe(true);
+      expect(data.at(-1)!.error).toMatchObject({ type: "timeout_error", code: "upstream_idle_timeout" });
+      expect(data.at(-1)!.error!.message).toContain("UPSTREAM_IDLE_TIMEOUT_MS");
+      expect(blocks.at(-1)!.data).toBe("[DONE]");
+      await eventually(() => upstream.aborted === abortedBefore + 1, "the stalled upstream call is aborted");
+      const row = await impatient.logRow(response.headers.get("x-task-id")!);
+      expect(row).toMatchObject({ status: 504, errorType: "timeout_error", stream: true, provider: "openai" });
+    } finally {
+      await impatient.close();
+    }
+  });
+
   test("the official client reads through heartbeats", async () => {
     upstream.enqueue({ kind: "fixture", name: "text-with-usage", pause: { afterLines: 1, ms: HEARTBEAT_MS * 5 } });
     const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnthropicEvent, type ScriptedReply, renderMessage, renderStreamEvents } from "./anthropic-scripted-reply";
+import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
 
 export type { AnthropicEvent, AnthropicStopReason, ScriptedBlock, ScriptedReply, ScriptedUsage } from "./anthropic-scripted-reply";
@@ -25,7 +26,9 @@ export type MockAnthropicReply =
   /** An HTTP error with the real Anthropic error body; type and message default per status. */
   | { kind: "error"; status: number; type?: string; message?: string; headers?: Record<string, string> }
   /** Never answers (until the client aborts the request). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
+  | { kind: "broken"; broken: BrokenBody };
 
 export interface MidStreamError {
   /** How many events of the rendered stream go out before `event: error`. */
@@ -172,6 +175,8 @@ export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): 
         return errorResponse(reply.status, reply.type, reply.message, reply.headers);
       case "hang":
         return hangUntilAborted(signal, onAbort);
+      case "broken":
+        return brokenBodyResponse(reply.broken);
     }
   };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
@@ -18,7 +19,9 @@ export type GeminiMockReply =
   | { kind: "error"; status: number; body?: unknown }
   /** Sends the first `lines` of a fixture, then cuts the connection. */
   | { kind: "cut"; name: string; lines: number }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
+  | { kind: "broken"; broken: BrokenBody };
 
 export interface RecordedGeminiRequest {
   method: "generateContent" | "streamGenerateContent";
@@ -177,6 +180,8 @@ export function startMockGeminiUpstream(options: { apiKey?: string } = {}): Mock
           return sse(readGeminiFixtureLines(reply.name), { cutAfter: reply.lines });
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
+        case "broken":
+          return brokenBodyResponse(reply.broken);
       }
     },
   });

@@ -1,11 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
 
 /**
  * A local stand-in for api.openai.com / Ollama / any OpenAI-compatible server, speaking the real
  * wire format: JSON completions, SSE streams replayed from tests/fixtures/openai, real error bodies.
  * Tests queue replies with `enqueue`; without one it answers with a default text completion.
+ * `POST /v1/responses` (OpenAI's Responses API) is served too: a queued "fixture" there replays
+ * tests/fixtures/openai-responses/<name>.jsonl as `event: <type>` + `data:` events; without one it
+ * streams the `text` fixture.
  */
 export type MockReply =
   /**
@@ -23,7 +27,11 @@ export type MockReply =
   /** Sends the first `lines` of a fixture, then cuts the connection. */
   | { kind: "cut"; name: string; lines: number }
   /** Built from the request it answers (an upstream that echoes what it received). */
-  | { kind: "respond"; respond: (request: RecordedRequest) => Response };
+  | { kind: "respond"; respond: (request: RecordedRequest) => Response }
+  /** Sends the first `lines` of a fixture, then goes silent, the connection open, until the proxy aborts. */
+  | { kind: "stall"; name: string; lines: number }
+  /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
+  | { kind: "broken"; broken: BrokenBody };
 
 export interface RecordedRequest {
   path: string;
@@ -45,8 +53,9 @@ export interface MockOpenAIUpstream {
 }
 
 const fixtureDir = join(import.meta.dir, "..", "fixtures", "openai");
-export const readFixtureLines = (name: string): string[] =>
-  readFileSync(join(fixtureDir, `${name}.jsonl`), "utf8").split("\n").filter((line) => line.trim() !== "");
+export const readFixtureLines = (name: string, folder = fixtureDir): string[] =>
+  readFileSync(join(folder, `${name}.jsonl`), "utf8").split("\n").filter((line) => line.trim() !== "");
+const responsesFixtureDir = join(import.meta.dir, "..", "fixtures", "openai-responses");
 
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,11 +92,14 @@ interface SseOptions {
   onFinish: () => void;
   cutAfter?: number;
   delayMs?: number;
+  stallAfter?: number;
   pause?: { afterLines: number; ms: number };
+  /** Name each event after its payload's `type` (the Responses API's framing). */
+  named?: boolean;
 }
 
 function sseResponse(lines: string[], options: SseOptions): Response {
-  const { intervalMs, signal, onAbort, onFinish, cutAfter, delayMs, pause } = options;
+  const { intervalMs, signal, onAbort, onFinish, cutAfter, stallAfter, delayMs, pause, named } = options;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       if (delayMs) await sleep(delayMs);
@@ -99,11 +111,15 @@ function sseResponse(lines: string[], options: SseOptions): Response {
           controller.error(new Error("connection cut by mock"));
           return;
         }
+        if (stallAfter !== undefined && index >= stallAfter) {
+          await new Promise((resolve) => (signal.aborted ? resolve(undefined) : signal.addEventListener("abort", resolve, { once: true })));
+        }
         if (signal.aborted) {
           onAbort();
           return;
         }
-        controller.enqueue(encoder.encode(`data: ${line}\n\n`));
+        const event = named ? `event: ${String((JSON.parse(line) as { type?: unknown }).type)}\n` : "";
+        controller.enqueue(encoder.encode(`${event}data: ${line}\n\n`));
         if (index === lines.length - 1) break;
         if (intervalMs > 0) await sleep(intervalMs);
         if (pause && index + 1 === pause.afterLines) await sleep(pause.ms);
@@ -132,7 +148,7 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       if (url.pathname === "/v1/models") {
         return Response.json({ object: "list", data: (options.ollamaModels ?? []).map((id) => ({ id, object: "model", created: 0, owned_by: "mock" })) });
       }
-      if (url.pathname !== "/v1/chat/completions") return new Response("not found", { status: 404 });
+      if (url.pathname !== "/v1/chat/completions" && url.pathname !== "/v1/responses") return new Response("not found", { status: 404 });
       const body = (await request.json()) as Record<string, unknown>;
       requests.push({ path: url.pathname, headers: Object.fromEntries(request.headers), body });
       const model = String(body.model);
@@ -140,6 +156,9 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       const onAbort = () => state.aborted++;
       const stream = (lines: string[], options: Partial<SseOptions> = {}) =>
         sseResponse(lines, { intervalMs: 0, signal: request.signal, onAbort, onFinish: () => state.finished++, ...options });
+      if (url.pathname === "/v1/responses" && (!reply || reply.kind === "fixture")) {
+        return stream(readFixtureLines(reply?.name ?? "text", responsesFixtureDir), { named: true, intervalMs: reply?.intervalMs ?? 0 });
+      }
       if (!reply) {
         if (body.stream) return stream(syntheticChunkLines(model, 3));
         return Response.json(defaultCompletion(model));
@@ -161,8 +180,12 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
           return stream(syntheticChunkLines(model, reply.count), { intervalMs: reply.intervalMs });
         case "cut":
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
+        case "stall":
+          return stream(readFixtureLines(reply.name), { stallAfter: reply.lines });
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
+        case "broken":
+          return brokenBodyResponse(reply.broken);
       }
     },
   });

@@ -35,3 +35,10 @@ export async function countLogRows(db: Database, taskIds: string[]): Promise<num
   const rows = await db.select({ taskId: requestLog.taskId }).from(requestLog).where(inArray(requestLog.taskId, taskIds));
   return rows.length;
 }
+
+/** Which of the given tasks have a row. */
+export async function loggedTaskIds(db: Database, taskIds: string[]): Promise<string[]> {
+  if (taskIds.length === 0) return [];
+  const rows = await db.select({ taskId: requestLog.taskId }).from(requestLog).where(inArray(requestLog.taskId, taskIds));
+  return rows.map((row) => row.taskId);
+}

@@ -12,6 +12,8 @@ export function sharedTestDatabase(): Promise<DatabaseHandle> {
 }
 
 const RUN_DATABASE_PREFIX = "claude_proxy_test_";
+/** A run takes minutes; a database older than this belongs to a run that ended. */
+const STALE_AFTER_SECONDS = 3 * 3600;
 
 /**
  * A database of its own for this test run, created on the server TEST_DATABASE_URL names. Runs never
@@ -22,12 +24,15 @@ async function createRunDatabase(serverUrl: string): Promise<string> {
   const { default: postgres } = await import("postgres");
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
-    const stale = await admin<{ datname: string }[]>`
-      select datname from pg_database d
-      where datname like ${`${RUN_DATABASE_PREFIX}%`}
-        and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`;
-    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}"`).catch(() => {});
-    const name = `${RUN_DATABASE_PREFIX}${process.pid}_${crypto.randomUUID().slice(0, 8)}`;
+    // The name carries its creation time: only databases of runs long over are dropped, never one
+    // that a concurrent run merely has no connection to at this moment.
+    const now = Math.floor(Date.now() / 1000);
+    const runs = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`${RUN_DATABASE_PREFIX}%`}`;
+    for (const { datname } of runs) {
+      const createdAt = Number(datname.slice(RUN_DATABASE_PREFIX.length).split("_")[0]);
+      if (Number.isFinite(createdAt) && now - createdAt > STALE_AFTER_SECONDS) await admin.unsafe(`drop database if exists "${datname}"`).catch(() => {});
+    }
+    const name = `${RUN_DATABASE_PREFIX}${now}_${process.pid}_${crypto.randomUUID().slice(0, 8)}`;
     await admin.unsafe(`create database "${name}"`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;

@@ -1,6 +1,7 @@
 import { loadConfig } from "../../src/config";
 import { findRequestLog } from "../../src/db/queries";
 import { silentLogger } from "../../src/logger";
+import { serveOptions } from "../../src/serve-options";
 import { type Proxy, buildProxy } from "../../src/server";
 import { type RecordCounter, countRecords } from "./counting-log-sink";
 import { sharedTestDatabase } from "./test-database";
@@ -26,7 +27,7 @@ export async function startTestProxy(env: Record<string, string> = {}): Promise<
   const database = await sharedTestDatabase();
   const proxy = await buildProxy(config, silentLogger, { database });
   const records = countRecords(proxy.logWriter);
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: proxy.app.fetch, idleTimeout: 30 });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: proxy.app.fetch, ...serveOptions(), idleTimeout: 30 });
   const origin = `http://127.0.0.1:${server.port}`;
   return {
     url: `${origin}/v1`,

@@ -3,6 +3,7 @@ import { chatRequestSchema } from "../../src/chat/request-schema";
 import { loadConfig } from "../../src/config";
 import type { RequestLogRow } from "../../src/db/schema";
 import { openaiEncoder } from "../../src/doors/openai/openai-encoder";
+import { ProxyError } from "../../src/errors";
 import { createLogger } from "../../src/logger";
 import type { PipelineContext, PipelineDeps, Stage } from "../../src/pipeline/context";
 import { createContext } from "../../src/pipeline/create-context";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   });
   proxy = await buildProxy(config, createLogger("error", (line) => logLines.push(line)), { database: await sharedTestDatabase() });
   // A counting sink: the database would silently drop a second row for the same task.
-  deps = { ...proxy.pipeline, logSink: { record: (row) => rows.push(row) } };
+  deps = { ...proxy.pipeline, logSink: { record: (row) => void rows.push(row), status: () => proxy.logWriter.status() } };
 });
 
 afterAll(async () => {
@@ -60,11 +61,11 @@ function hookStage(options?: FinishHookOptions) {
   return { stage, outcomes, called };
 }
 
-async function run(body: Record<string, unknown>, stages: Stage[], signal?: AbortSignal): Promise<{ context: PipelineContext; response: Response }> {
+async function run(body: Record<string, unknown>, stages: Stage[], signal?: AbortSignal, using: PipelineDeps = deps): Promise<{ context: PipelineContext; response: Response }> {
   const request = chatRequestSchema.parse(body);
   const http = new Request("http://127.0.0.1/v1/chat/completions", { method: "POST", headers: { "user-agent": "finish-hook-test" }, signal });
   const context = createContext({ door: "openai", request, http });
-  return { context, response: await runPipeline(context, openaiEncoder(request), deps, stages) };
+  return { context, response: await runPipeline(context, openaiEncoder(request), using, stages) };
 }
 
 const rowsOf = (taskId: string) => rows.filter((row) => row.taskId === taskId);
@@ -146,6 +147,51 @@ describe("a finish hook is called exactly once", () => {
     expect(outcome.answer).toBeUndefined();
     // The abort reaches the upstream, and the cancel and the broken pipe come after it: still one call.
     await eventually(() => upstream.aborted > abortedBefore, "the upstream saw the abort");
+    await settleLate();
+    expect(hook.outcomes).toHaveLength(1);
+    expect(rowsOf(context.taskId)).toHaveLength(1);
+  });
+
+  test("when the upstream goes silent mid-stream past the idle timeout (a 504), without an answer", async () => {
+    upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
+    const hook = hookStage({ needsAnswer: true });
+    const { context, response } = await run({ model: "gpt-4o-mini", messages: hello, stream: true }, [hook.stage, ...defaultStages], undefined, {
+      ...deps,
+      upstreamIdleTimeoutMs: 100,
+    });
+    expect(await response.text()).toContain('"code":"upstream_idle_timeout"');
+    const outcome = await hook.called;
+    expect(outcome).toMatchObject({ status: 504, completed: false, clientAborted: false, errorType: "timeout_error" });
+    expect(outcome.answer).toBeUndefined();
+    await settleLate();
+    expect(hook.outcomes).toHaveLength(1);
+    expect(rowsOf(context.taskId)).toHaveLength(1);
+  });
+
+  test.each([true, false])("when shutdown cuts a request still running (stream %p): a 503", async (stream) => {
+    upstream.enqueue(stream ? { kind: "stall", name: "text-with-usage", lines: 2 } : { kind: "hang" });
+    const shutdown = new AbortController();
+    const cut = () => shutdown.abort(new ProxyError(503, "The proxy is shutting down; this answer was cut off.", { type: "server_error", code: "shutting_down" }));
+    const hook = hookStage({ needsAnswer: true });
+    if (!stream) setTimeout(cut, 100);
+    const { context, response } = await run({ model: "gpt-4o-mini", messages: hello, stream }, [hook.stage, ...defaultStages], undefined, {
+      ...deps,
+      shutdownSignal: shutdown.signal,
+    });
+    let text = "";
+    if (stream) {
+      const reader = response.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      cut();
+      const decoder = new TextDecoder();
+      for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });
+    } else {
+      expect(response.status).toBe(503);
+      text = await response.text();
+    }
+    expect(text).toContain('"code":"shutting_down"');
+    const outcome = await hook.called;
+    expect(outcome).toMatchObject({ status: 503, completed: false, clientAborted: false, errorType: "server_error" });
     await settleLate();
     expect(hook.outcomes).toHaveLength(1);
     expect(rowsOf(context.taskId)).toHaveLength(1);

@@ -39,7 +39,7 @@ async function send(model: string, body: Record<string, unknown>, stream: boolea
   if (stream) for await (const chunk of await provider.stream(call)) chunks.push(chunk);
   else await provider.complete(call);
   expect(upstream.requests.length).toBe(before + 1);
-  return { sent: upstream.requests.at(-1)!.body, chunks };
+  return { sent: upstream.requests.at(-1)!.body, path: upstream.requests.at(-1)!.path, chunks };
 }
 
 const ruled = ["reasoning_effort", "tools", "temperature", "top_p", "max_tokens", "max_completion_tokens"];
@@ -48,10 +48,6 @@ const pick = (body: Record<string, unknown>) => Object.fromEntries(ruled.filter(
 /** A coding client's tool turn: tools, sampling, a max_tokens, no effort. */
 const toolTurn = { tools, temperature: 0.2, top_p: 0.9, max_tokens: 800 };
 const expectedForToolTurn: Record<string, Record<string, unknown>> = {
-  // Tools are a 400 at any effort here; they go up unchanged (the catalog keeps the router away).
-  "gpt-6.2-astra": { tools, max_completion_tokens: 800 },
-  "gpt-6.2-sol": { tools, max_completion_tokens: 800 },
-  "gpt-6.1-terra": { tools, max_completion_tokens: 800 },
   // Tools only at effort none: none is set, and with it the sampling parameters are accepted.
   "gpt-6-luna": { reasoning_effort: "none", tools, temperature: 0.2, top_p: 0.9, max_completion_tokens: 800 },
   // Default effort none: nothing to add; sampling only with an explicit none, so dropped.
@@ -76,10 +72,22 @@ const expectedForEffortTurn: Record<string, Record<string, unknown>> = {
   "gpt-4o-mini": { temperature: 0.5 },
 };
 
+/**
+ * Tools are a 400 on Chat Completions at any effort for these: their tool turns go to the Responses
+ * API, with the same effort and sampling rules (6.2: sampling never; 6.1: only at effort none).
+ */
+const responsesTools = [{ type: "function", name: "read_file", parameters: tools[0]!.function.parameters, strict: false }];
+const expectedOnResponsesApi: Record<string, Record<string, unknown>> = {
+  "gpt-6.2-astra": { tools: responsesTools, max_output_tokens: 800 },
+  "gpt-6.2-sol": { tools: responsesTools, max_output_tokens: 800 },
+  "gpt-6.1-terra": { tools: responsesTools, max_output_tokens: 800 },
+};
+const responsesFields = ["tools", "max_output_tokens", "temperature", "top_p", "reasoning"];
+
 describe("per-model request rules on the wire", () => {
   test("the expectations below cover every OpenAI model in the catalog", () => {
     const models = catalog.forProvider("openai").map((entry) => entry.model).sort();
-    expect(Object.keys(expectedForToolTurn).sort()).toEqual(models);
+    expect([...Object.keys(expectedForToolTurn), ...Object.keys(expectedOnResponsesApi)].sort()).toEqual(models);
     expect(Object.keys(expectedForEffortTurn).sort()).toEqual(models);
   });
 
@@ -90,6 +98,15 @@ describe("per-model request rules on the wire", () => {
       expect(pick(sent)).toEqual(expectedForToolTurn[model]!);
       expect(sent.model).toBe(model);
       if (stream) expect(sent.stream_options).toEqual({ include_usage: true });
+    });
+
+    test.each(Object.keys(expectedOnResponsesApi))(`%s, a tool turn on the Responses API, ${mode}`, async (model) => {
+      const { sent, path, chunks } = await send(model, toolTurn, stream);
+      expect(path).toBe("/v1/responses");
+      expect(Object.fromEntries(responsesFields.filter((field) => sent[field] !== undefined).map((field) => [field, sent[field]]))).toEqual(expectedOnResponsesApi[model]!);
+      expect(sent).toMatchObject({ model, stream: true, store: false, include: ["reasoning.encrypted_content"], input: [{ type: "message", role: "user", content: "Read src/app.ts" }] });
+      // The mock's default Responses stream (its `text` fixture) comes back as internal chunks.
+      if (stream) expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe("Hello! How can I help?");
     });
 
     test.each(Object.keys(expectedForEffortTurn))(`%s, reasoning_effort none with a temperature, ${mode}`, async (model) => {

@@ -30,8 +30,20 @@ describe("background kinds", () => {
     ["deepseek FIM", [{ role: "user", content: "<｜fim▁begin｜>let x = <｜fim▁hole｜>;\n<｜fim▁end｜>" }], "autocomplete"],
     ["codellama FIM", [{ role: "user", content: "<PRE> const mutex = new Mutex(); <SUF>\n <MID>" }], "autocomplete"],
     ["hole filler", [{ role: "system", content: "You are a HOLE FILLER. You are provided with a file containing holes" }, { role: "user", content: "<QUERY>\nfunction f() {{FILL_HERE}}\n</QUERY>" }], "autocomplete"],
+    ["home-made fill marker", [{ role: "system", content: "You are a code completion engine. Reply with ONLY the code that replaces <|fill|>." }, { role: "user", content: "def f():\n    <|fill|>" }], "autocomplete"],
+    ["Codex compaction", [{ role: "user", content: "fix the deadlock" }, { role: "assistant", content: "…" }, { role: "user", content: "You are performing a CONTEXT CHECKPOINT COMPACTION. Create a handoff summary for another LLM that will resume the task." }], "summary"],
+    ["Qwen Code compression", [{ role: "system", content: "You are the component that summarizes internal chat history into a given structure." }, { role: "user", content: "First, reason in your scratchpad. Then, generate the <state_snapshot>." }], "summary"],
+    ["Qwen Code next speaker", [{ role: "user", content: "fix it" }, { role: "assistant", content: "Done." }, { role: "user", content: "Analyze *only* the content and structure of your immediately preceding response. Based *strictly* on that response, determine who should logically speak next: the 'user' or the 'model' (you)." }], "conversation-check"],
+    ["Qwen Code loop check", [{ role: "system", content: "You are a sophisticated AI diagnostic agent specializing in identifying when a conversational AI is stuck in an unproductive state." }, { role: "user", content: "Please analyze the conversation history to determine the possibility that the conversation is stuck in a repetitive, non-productive state." }], "conversation-check"],
+    ["Claude Code command description", [{ role: "system", content: "Describe the given bash command so that a user reviewing a permission prompt understands what it will do." }, { role: "user", content: "Input: docker buildx build --push .\nOutput:" }], "command-description"],
+    ["Claude Code session title", [{ role: "system", content: "You are naming a coding session so the user can pick it out of a long list of sessions." }, { role: "user", content: `<session>\n${hardConversation}\n</session>` }], "title"],
   ] as const)("%s", (_name, messages, kind) => {
     expect(kindOf([...messages])).toBe(kind);
+  });
+
+  test("a title asked for through a JSON schema named for it is a title", () => {
+    const format = { type: "json_schema", json_schema: { name: "session_title", schema: { type: "object", properties: { title: { type: "string" } } } } };
+    expect(kindOf([{ role: "user", content: hardConversation }], { response_format: format })).toBe("title");
   });
 
   test("a max_tokens of 1 is a probe (Claude Code's quota check)", () => {

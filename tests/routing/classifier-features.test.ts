@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { chatRequestSchema } from "../../src/chat/request-schema";
 import { hasStackTrace, looksLikeToolError, saysRetry } from "../../src/routing/classifier/error-signals";
 import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
-import { computeFeatures } from "../../src/routing/classifier/features";
+import { FEATURE_NAMES, LATEST_CONCEPTS, TASK_CONCEPTS, computeFeatures } from "../../src/routing/classifier/features";
 import { addContextPaths, addPathsFrom } from "../../src/routing/classifier/file-paths";
-import { detectMarkers } from "../../src/routing/classifier/markers";
+import { detectConcepts, detectLatestConcepts } from "../../src/routing/classifier/concepts";
 
 const paths = (text: string) => {
   const found = new Set<string>();
@@ -84,60 +84,69 @@ describe("error signals", () => {
   });
 });
 
-describe("markers", () => {
+describe("concepts", () => {
   test.each([
     ["security", "do a security review of the webhook handler"],
     ["concurrency", "two workers renew the same subscription twice; there is a race between them"],
-    ["elusive-bug", "the test fails intermittently on CI and I can't reproduce it locally"],
-    ["architecture", "propose an architecture for splitting the monolith, with trade-offs"],
-    ["migration", "migrate the API from Flask to FastAPI"],
-    ["refactor", "refactor the routes to use the repository pattern"],
+    ["elusive", "the test fails intermittently on CI and I cannot reproduce it locally"],
+    ["design", "propose an architecture for splitting the monolith, with trade-offs"],
+    ["breadth", "migrate the API from Flask to FastAPI"],
+    ["breadth", "refactor the routes to use the repository pattern"],
     ["performance", "GET /orders takes 4 s; profile it"],
-    ["breadth", "rename it everywhere"],
-    ["trivial", "fix the typo in the README"],
+    // Was "rename it everywhere" (breadth): the rubric calls renames one-line edits, economy.
+    ["breadth", "update every call site of formatMoney across the codebase"],
     ["explain", "explain how the retry loop works"],
-  ] as const)("%s", (category, text) => {
-    expect(detectMarkers(text).has(category)).toBe(true);
+  ] as const)("%s: %s", (concept, text) => {
+    expect(detectConcepts(text).has(concept)).toBe(true);
   });
 
-  test("strength counts distinct phrases of a category", () => {
-    expect(detectMarkers("this query is slow").get("performance")).toBe(1);
-    expect(detectMarkers("it takes 40 minutes for 200k subscriptions; profile it and make it scale").get("performance")).toBe(3);
+  test("the latest turn's concepts: trivial edits, acknowledgements, look-ups", () => {
+    expect(detectLatestConcepts("fix the typo in the README").has("trivial-edit")).toBe(true);
+    expect(detectLatestConcepts("great, thanks!").has("acknowledgement")).toBe(true);
+    expect(detectLatestConcepts("thanks! now add pagination to the list").has("acknowledgement")).toBe(false);
+    expect(detectLatestConcepts("where do we set the default rate limit?").has("lookup")).toBe(true);
+    expect(detectLatestConcepts("yes do it").has("go-ahead")).toBe(true);
   });
 
-  test("identifiers and tool names in pasted code are not markers", () => {
-    const markers = detectMarkers('File "billing/api/webhooks.py", line 15, in verify_signature\n    parts = dict(item.split("=", 1))');
-    expect(markers.has("security")).toBe(false);
-    expect(detectMarkers("how do I run the cart tests with the race detector?").has("concurrency")).toBe(false);
+  test("strength counts distinct phrase groups of a concept", () => {
+    expect(detectConcepts("this query is slow").get("performance")).toBe(1);
+    expect(detectConcepts("it takes 40 minutes for 200k subscriptions; profile it and cut the p99 latency").get("performance")).toBe(3);
   });
 
-  test("gratitude only when the whole message is an acknowledgement", () => {
-    expect(detectMarkers("great, thanks!").has("gratitude")).toBe(true);
-    expect(detectMarkers("thanks! now add pagination to the list").has("gratitude")).toBe(false);
+  test("identifiers and tool names in pasted code are not concepts", () => {
+    const found = detectConcepts('File "billing/api/webhooks.py", line 15, in verify_signature\n    parts = dict(item.split("=", 1))');
+    expect(found.has("security")).toBe(false);
+    expect(found.has("crypto")).toBe(false);
+    expect(detectConcepts("how do I run the cart tests with the race detector?").has("concurrency")).toBe(false);
   });
 });
 
 describe("computeFeatures", () => {
   test("measures the human's words, not the tool's boilerplate", () => {
-    const features = featuresOf([
-      { role: "system", content: "You are Cline.".padEnd(20_000, " lorem") },
-      {
-        role: "user",
-        content: [
-          { type: "text", text: "<task>\nfix the typo in src/components/TaskCard.tsx\n</task>" },
-          { type: "text", text: `<environment_details>\n${"src/file-000.ts\n".repeat(500)}</environment_details>` },
-        ],
-      },
-    ]);
-    expect(features.taskChars).toBeLessThan(60);
-    expect(features.systemChars).toBe(20_000);
-    expect(features.files).toBe(1);
-    expect(features.markers.has("trivial")).toBe(true);
+    const request = chatRequestSchema.parse({
+      model: "m",
+      messages: [
+        { role: "system", content: "You are Cline.".padEnd(20_000, " lorem") },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "<task>\nfix the typo in src/components/TaskCard.tsx\n</task>" },
+            { type: "text", text: `<environment_details>\n${"src/file-000.ts\n".repeat(500)}</environment_details>` },
+          ],
+        },
+      ],
+    });
+    const text = extractTaskText(request);
+    const { vector, facts } = computeFeatures(request, text);
+    expect(facts.taskChars).toBeLessThan(60);
+    expect(text.systemChars).toBe(20_000);
+    expect(facts.files).toBe(1);
+    expect(vector["latest:trivial-edit"]).toBe(1);
   });
 
-  test("counts code blocks, tools offered and tool depth", () => {
+  test("counts pasted code, tools offered and tool depth", () => {
     const tool = { type: "function", function: { name: "Read", parameters: {} } };
-    const features = featuresOf(
+    const { vector, facts } = featuresOf(
       [
         { role: "user", content: "why does this loop forever?\n```ts\nwhile (i < n) {}\n```\nand this one\n```ts\nfor (;;) {}\n```" },
         { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "Read", arguments: '{"file_path":"/p/src/a.ts"}' } }] },
@@ -145,17 +154,46 @@ describe("computeFeatures", () => {
       ],
       { tools: [tool, tool] },
     );
-    expect(features.codeBlocks).toBe(2);
-    expect(features.toolsOffered).toBe(2);
-    expect(features.toolDepth).toBe(1);
-    expect(features.files).toBe(1);
+    expect(facts.codeChars).toBeGreaterThan(30);
+    expect(vector["pasted-code"]).toBeGreaterThan(0);
+    expect(vector.agent).toBe(1);
+    expect(facts.toolDepth).toBe(1);
+    expect(facts.files).toBe(1);
   });
 
-  test("a short self-contained question is quick; one with a snippet, files or a hard topic is not", () => {
-    expect(featuresOf([{ role: "user", content: "how do I undo the last commit?" }]).quickQuestion).toBe(true);
-    expect(featuresOf([{ role: "user", content: "regex to match a semver string" }]).quickQuestion).toBe(true);
-    expect(featuresOf([{ role: "user", content: "what does ^(?=.*[A-Z])(?!.*(.)\\1{2})[\\w!@#]{12,64}$ do?" }]).quickQuestion).toBe(false);
-    expect(featuresOf([{ role: "user", content: "why does src/db/pool.ts deadlock?" }]).quickQuestion).toBe(false);
-    expect(featuresOf([{ role: "user", content: "is this thread-safe?" }]).quickQuestion).toBe(false);
+  test("a short self-contained ask is plain; one with a snippet, files or a hard topic is not", () => {
+    const plain = (content: string) => featuresOf([{ role: "user", content }]).vector["plain-short-ask"];
+    expect(plain("how do I undo the last commit?")).toBe(1);
+    expect(plain("regex to match a semver string")).toBe(1);
+    expect(plain("what does ^(?=.*[A-Z])(?!.*(.)\\1{2})[\\w!@#]{12,64}$ do?")).toBe(0);
+    expect(plain("why does src/db/pool.ts deadlock?")).toBe(0);
+    expect(plain("is this thread-safe?")).toBe(0);
+  });
+
+  test("a follow-up inherits its task; an acknowledgement closes it", () => {
+    const session = (latest: string) => [
+      { role: "user", content: "customers are charged twice when the webhook and the sync worker race; find the race and fix it" },
+      { role: "assistant", content: "The race is in markPaid: both read status before either writes. Lock the row with SELECT … FOR UPDATE?" },
+      { role: "user", content: latest },
+    ];
+    expect(featuresOf(session("yes, do it")).vector["task:concurrency"]).toBeGreaterThan(0);
+    expect(featuresOf(session("thanks, that worked!")).vector["task:concurrency"]).toBe(0);
+    expect(featuresOf(session("thanks, that worked!")).vector["latest:acknowledgement"]).toBe(1);
+  });
+
+  test("a question the last tool result answers, and a run that came back green", () => {
+    const call = { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "Bash", arguments: '{"command":"npm test"}' } }] };
+    const lookup = featuresOf([{ role: "user", content: "which node version does CI use?" }, call, { role: "tool", tool_call_id: "a", content: "node-version: 20.x" }]);
+    expect(lookup.vector["answered-by-tool"]).toBe(1);
+    const green = featuresOf([{ role: "user", content: "run the tests and tell me if anything broke" }, call, { role: "tool", tool_call_id: "a", content: " Test Files  12 passed (12)\n      Tests  148 passed (148)" }]);
+    expect(green.vector["green-run"]).toBe(1);
+    const red = featuresOf([{ role: "user", content: "run the tests" }, call, { role: "tool", tool_call_id: "a", content: " FAIL tests/a.test.ts\n Tests  1 failed | 3 passed (4)" }]);
+    expect(red.vector["green-run"]).toBe(0);
+    expect(red.vector["tool-errors"]).toBeGreaterThan(0);
+  });
+
+  test("every feature name is one the model has a weight for, and concept features name concepts", () => {
+    expect(FEATURE_NAMES.filter((name) => name.startsWith("task:")) as string[]).toEqual(TASK_CONCEPTS.map((concept) => `task:${concept}`));
+    expect(FEATURE_NAMES.filter((name) => name.startsWith("latest:")) as string[]).toEqual(LATEST_CONCEPTS.map((concept) => `latest:${concept}`));
   });
 });

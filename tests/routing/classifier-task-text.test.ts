@@ -73,6 +73,30 @@ describe("splitUserTurn", () => {
     expect(turn.human.trim()).toBe("explain this");
     expect(turn.context).toContain("src/utils/dates.ts");
   });
+
+  test("Codex and Qwen Code context turns are boilerplate", () => {
+    expect(splitUserTurn("# AGENTS.md instructions for /home/dev/app\n<INSTRUCTIONS>\nUse pnpm.\n</INSTRUCTIONS>").kind).toBe("boilerplate");
+    expect(splitUserTurn("<environment_context>\n<cwd>/home/dev/app</cwd>\n</environment_context>").kind).toBe("boilerplate");
+    expect(splitUserTurn("This is the Qwen Code. We are setting up the context for our chat. Today's date is Friday.").kind).toBe("boilerplate");
+  });
+
+  test("a client's nudge or test output after a failed step is a failed tool result, not the human's words", () => {
+    const nudge = splitUserTurn([{ type: "text", text: "[ERROR] You did not use a tool in your previous response! Please retry with a tool use." }]);
+    expect(nudge.kind).toBe("tool-result");
+    expect(nudge.failureNotice).toBe(true);
+    expect(nudge.human).toBe("");
+    const aider = splitUserTurn("Fix any errors below, if possible.\n\n## Running: pytest -q\nFAILED tests/test_a.py::test_x");
+    expect(aider.kind).toBe("tool-result");
+    expect(aider.toolResult).toContain("FAILED");
+  });
+
+  test("IDE rewrite prompts: the instruction is the human's words, the code is context", () => {
+    const cursor = splitUserTurn("Please rewrite the following code:\n\n```ts:src/a.ts\nexport function f() {}\n```\n\nInstruction: arrow function const");
+    expect(cursor.human.trim()).toBe("arrow function const");
+    expect(cursor.context).toContain("export function f");
+    const continueEdit = splitUserTurn('The user has requested a section of code in a file to be rewritten.\n\nThis is the code to rewrite:\n```c\nint x;\n```\n\nThe user\'s request is: "fix the ordering"\n\nHere is the rewritten code:');
+    expect(continueEdit.human.trim()).toBe("fix the ordering");
+  });
 });
 
 describe("extractTaskText", () => {
@@ -158,6 +182,29 @@ describe("extractTaskText", () => {
     expect(text.failedResults).toBe(2);
     expect(text.repeatedFailures).toBe(1);
     expect(text.human).toEqual(["fix the flaky test"]);
+  });
+
+  test("keeps the session around the task: earlier human turns, the assistant's latest words, failures before the task", () => {
+    const text = extractTaskText(
+      request([
+        { role: "user", content: "the ledger test deadlocks under load; find out why and fix the lock ordering in transfer()" },
+        { role: "assistant", content: null, tool_calls: [toolCall("a", "Bash", { command: "go test ./ledger" })] },
+        { role: "tool", tool_call_id: "a", content: "panic: test timed out after 30s\ngoroutine 7 [semacquire]:" },
+        { role: "assistant", content: "Both transfers lock their source account first; locking in id order removes the cycle. Shall I change it?" },
+        { role: "user", content: "Before that, I also noticed the retry loop in the worker swallowing errors; can you check the worker first?" },
+      ]),
+    );
+    expect(text.human).toHaveLength(1);
+    expect(text.earlier[0]).toContain("deadlocks under load");
+    expect(text.assistant).toContain("locking in id order");
+    expect(text.sessionFailures).toBe(1);
+    expect(text.failedResults).toBe(0);
+    expect(text.endsWithToolResult).toBe(false);
+  });
+
+  test("knows when the request ends with tool output", () => {
+    const text = extractTaskText(request([{ role: "user", content: "run it" }, { role: "assistant", content: null, tool_calls: [toolCall("a", "Bash", { command: "ls" })] }, { role: "tool", tool_call_id: "a", content: "a.ts" }]));
+    expect(text.endsWithToolResult).toBe(true);
   });
 
   test("tool results are cut to their head and tail", () => {

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "../../chat/types";
 import { ProxyError } from "../../errors";
 import { type Candidate, candidateKey } from "../../routing/candidate";
-import { transformStream } from "../../streams/sync-transformer";
+import { type WatchOptions, watchStream } from "../../streams/watch-stream";
 import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "../context";
 import { upstreamFailed } from "../outcome";
 
@@ -73,6 +73,10 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
   const onClientAbort = () => upstream.abort(new ProxyError(499, "The client closed the connection.", { type: "client_closed", code: "client_closed" }));
   if (context.clientSignal.aborted) onClientAbort();
   context.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  // Shutdown cuts a call still waiting for its upstream; once a stream runs, watchStream does.
+  const onShutdown = () => upstream.abort(deps.shutdownSignal.reason);
+  if (deps.shutdownSignal.aborted) onShutdown();
+  deps.shutdownSignal.addEventListener("abort", onShutdown, { once: true });
   const timeoutMs = Math.min(deps.upstreamTimeoutMs, Math.max(1, deps.routing.fallbackTotalTimeoutMs - (performance.now() - context.startedAt)));
   const timer = setTimeout(
     () =>
@@ -88,7 +92,16 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
   const call = { request: context.request, model: candidate.model, signal: upstream.signal };
   try {
     if (context.request.stream) {
-      return { kind: "stream", chunks: await withFirstChunk(await candidate.provider.stream(call)) };
+      const idleMs = deps.upstreamIdleTimeoutMs;
+      const idleError = () => {
+        const error = new ProxyError(504, `${candidate.provider.displayName} sent nothing for ${idleMs} ms in the middle of the stream (UPSTREAM_IDLE_TIMEOUT_MS).`, {
+          type: "timeout_error",
+          code: "upstream_idle_timeout",
+        });
+        upstream.abort(error);
+        return error;
+      };
+      return { kind: "stream", chunks: await withFirstChunk(await candidate.provider.stream(call), { idleMs, idleError, stopSignal: deps.shutdownSignal }) };
     }
     return { kind: "completion", completion: await candidate.provider.complete(call) };
   } catch (error) {
@@ -97,15 +110,20 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
     throw error;
   } finally {
     clearTimeout(timer);
+    deps.shutdownSignal.removeEventListener("abort", onShutdown);
   }
 }
 
 /**
  * Waits for the stream's first chunk: an upstream that fails right away (an error as its first
  * event) is then still a fallback case, since nothing has reached the client. The first chunk is
- * put back in front of the rest.
+ * put back in front of the rest, which is watched from then on: silence beyond
+ * UPSTREAM_IDLE_TIMEOUT_MS, or shutdown, ends it with an error the client gets as its last event.
  */
-async function withFirstChunk(stream: ReadableStream<ChatCompletionChunk>): Promise<ReadableStream<ChatCompletionChunk>> {
+async function withFirstChunk(
+  stream: ReadableStream<ChatCompletionChunk>,
+  watch: Omit<WatchOptions<ChatCompletionChunk>, "prepend">,
+): Promise<ReadableStream<ChatCompletionChunk>> {
   const reader = stream.getReader();
   const first = await reader.read();
   if (first.done) throw new ProxyError(502, "The upstream ended the stream without sending anything.", { type: "upstream_error", code: "empty_stream", retryable: true });
@@ -115,5 +133,5 @@ async function withFirstChunk(stream: ReadableStream<ChatCompletionChunk>): Prom
     throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
   }
   reader.releaseLock();
-  return stream.pipeThrough(transformStream<ChatCompletionChunk, ChatCompletionChunk>({ start: (controller) => controller.enqueue(first.value) }));
+  return watchStream(stream, { ...watch, prepend: [first.value] });
 }

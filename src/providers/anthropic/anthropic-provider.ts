@@ -6,6 +6,7 @@ import type { Logger } from "../../logger";
 import type { ModelCatalog } from "../../catalog/model-catalog";
 import { createAnthropicEventTransformer } from "../../stream-transformers/anthropic-events";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
+import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext } from "../types";
 import { fromAnthropicMessage } from "./from-anthropic-message";
 import { mapAnthropicError } from "./map-anthropic-error";
@@ -68,7 +69,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
 
     async complete(call) {
       try {
-        return fromAnthropicMessage(await postMessages<Message>(call, false));
+        return fromAnthropicMessage(requireArrayField<Message>(await postMessages<unknown>(call, false), "content", displayName));
       } catch (error) {
         throw mapAnthropicError(error, displayName);
       }

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { mapBodyReadError } from "../unreadable-response";
 
 /**
  * An `@anthropic-ai/sdk` error as a ProxyError: 401/403/404 keep their status, 429 stays 429
@@ -23,7 +24,8 @@ const statusOfType: Record<string, number> = {
 };
 
 export function mapAnthropicError(error: unknown, providerName = "Anthropic"): unknown {
-  if (error instanceof ProxyError || !(error instanceof APIError) || error instanceof APIUserAbortError) return error;
+  if (error instanceof ProxyError || error instanceof APIUserAbortError) return error;
+  if (!(error instanceof APIError)) return mapBodyReadError(error, providerName);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProxyError(504, `${providerName} timed out.`, { type: "timeout_error", code: "upstream_timeout", retryable: true, cause: error });
   }

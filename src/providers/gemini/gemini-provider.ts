@@ -4,6 +4,7 @@ import type { Logger } from "../../logger";
 import type { ModelCatalog } from "../../catalog/model-catalog";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
 import { createGeminiChunkTransformer } from "../../stream-transformers/gemini-chunks";
+import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext, ProviderModel } from "../types";
 import { fromGeminiResponse } from "./from-gemini-response";
 import { splitGeminiBaseUrl } from "./gemini-base-url";
@@ -56,6 +57,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): LLMProvide
     async complete(call) {
       try {
         const response = await client.models.generateContent(parameters(call, call.signal));
+        // Only a prompt Gemini blocked comes without candidates (with promptFeedback saying why).
+        if (!response.promptFeedback) requireArrayField(response, "candidates", "Google Gemini");
         return fromGeminiResponse(response, call.model, remember);
       } catch (error) {
         throw mapGeminiError(error, options.apiKey);

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { mapBodyReadError } from "../unreadable-response";
 
 /**
  * An `openai` SDK error (from OpenAI, Ollama or any OpenAI-compatible server) as a ProxyError:
@@ -8,7 +9,8 @@ import { redactSecrets } from "../../logger";
  * 504. The upstream's message is kept (secrets redacted) so the user learns what went wrong.
  */
 export function mapOpenAIError(error: unknown, providerName: string): unknown {
-  if (error instanceof ProxyError || !(error instanceof APIError)) return error;
+  if (error instanceof ProxyError) return error;
+  if (!(error instanceof APIError)) return mapBodyReadError(error, providerName);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProxyError(504, `${providerName} timed out.`, { type: "timeout_error", code: "upstream_timeout", retryable: true, cause: error });
   }

@@ -26,6 +26,11 @@ export interface ModelWireRules {
   functionTools: WhenAccepted;
   /** temperature, top_p, penalties, logprobs, top_logprobs, logit_bias. */
   sampling: WhenAccepted;
+  /**
+   * Requests with function tools go to the Responses API (`POST /v1/responses`) instead, where the
+   * model takes them (to-responses-request.ts); requests without tools stay on chat completions.
+   */
+  toolsOnResponsesApi?: boolean;
 }
 
 /** The first row whose pattern matches the model id, or undefined. */

@@ -1,12 +1,15 @@
 import OpenAI from "openai";
+import { collectChunks } from "../../chat/collect-chunks";
 import type { ChatCompletion } from "../../chat/types";
 import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
+import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
 import { wireRulesRejection } from "./rejection-reason";
+import { streamViaResponsesApi, usesResponsesApi } from "./responses-api-call";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
 
 /**
@@ -45,10 +48,13 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
     async complete(call) {
       try {
-        const completion = (await client.chat.completions.create(
-          body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          { signal: call.signal },
-        )) as unknown as ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> };
+        const rules = options.modelRules?.(call.model);
+        if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
+        const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
+          await client.chat.completions.create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: call.signal }),
+          "choices",
+          options.displayName,
+        );
         for (const choice of completion.choices) {
           const message = choice.message;
           if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
@@ -64,6 +70,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
     async stream(call) {
       try {
+        const rules = options.modelRules?.(call.model);
+        if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(client, call, rules, options.logger);
         // The SDK sends the request and maps HTTP errors; the body's SSE is decoded here, at a
         // fraction of the cost of the SDK's per-event async-generator chain, in one stream stage
         // (decoder and chunk transformer fused). Cancelling the chunk stream cancels the body, which

@@ -9,7 +9,7 @@ import type { ModelWireRules } from "./model-wire-rules";
 export function wireRulesRejection(request: ChatRequest, model: string, rules: ModelWireRules | undefined): string | undefined {
   if (!rules) return undefined;
   const wantsTools = Boolean(request.tools?.length) && request.tool_choice !== "none";
-  if (!wantsTools) return undefined;
+  if (!wantsTools || rules.toolsOnResponsesApi) return undefined;
   if (rules.functionTools === "never") return `${model} takes no function tools on Chat Completions`;
   const effort = typeof request.reasoning_effort === "string" ? request.reasoning_effort : undefined;
   if (rules.functionTools === "effort-none" && effort !== undefined && effort !== "none") {

@@ -31,13 +31,15 @@ import { type ModelWireRules, findWireRules } from "../openai-compatible/model-w
  * - GPT-4o: not a reasoning model (`reasoning_effort` is for reasoning models, openai SDK docs).
  * - `max_tokens` is deprecated and not taken by reasoning models (openai SDK 7.57 docs): the OpenAI
  *   provider always sends `max_completion_tokens`, which every row accepts.
+ * - GPT-6.2 and GPT-6.1 Terra take tools on the Responses API: a request of theirs with function
+ *   tools goes there (`toolsOnResponsesApi`), with the same effort and sampling rules.
  */
 const gpt6Efforts = ["none", "low", "medium", "high", "xhigh", "max"] as const;
 const gpt55Efforts = ["none", "low", "medium", "high", "xhigh"] as const;
 
 export const openaiModelRows: readonly ModelWireRules[] = [
-  { family: "GPT-6.2", pattern: /^gpt-6\.2-(?:astra|sol)\b/, efforts: ["low", "medium", "high", "xhigh", "max"], defaultEffort: null, functionTools: "never", sampling: "never" },
-  { family: "GPT-6.1 Terra", pattern: /^gpt-6\.1-terra\b/, efforts: gpt6Efforts, defaultEffort: "medium", functionTools: "never", sampling: "effort-none" },
+  { family: "GPT-6.2", pattern: /^gpt-6\.2-(?:astra|sol)\b/, efforts: ["low", "medium", "high", "xhigh", "max"], defaultEffort: null, functionTools: "never", sampling: "never", toolsOnResponsesApi: true },
+  { family: "GPT-6.1 Terra", pattern: /^gpt-6\.1-terra\b/, efforts: gpt6Efforts, defaultEffort: "medium", functionTools: "never", sampling: "effort-none", toolsOnResponsesApi: true },
   { family: "GPT-6 Luna", pattern: /^gpt-6-luna\b/, efforts: gpt6Efforts, defaultEffort: "medium", functionTools: "effort-none", sampling: "effort-none" },
   { family: "GPT-5.5", pattern: /^gpt-5\.5(?:-\d{4}-\d{2}-\d{2})?$/, efforts: gpt55Efforts, defaultEffort: "none", functionTools: "effort-none", sampling: "effort-none" },
   { family: "GPT-5.4 mini", pattern: /^gpt-5\.4-mini(?:-\d{4}-\d{2}-\d{2})?$/, efforts: gpt55Efforts, defaultEffort: "none", functionTools: "effort-none", sampling: "effort-none" },

@@ -4,12 +4,23 @@ import type { TaskText } from "./extract-task-text";
 /**
  * Requests coding tools send on their own, not because a person asked for work: chat titles,
  * "is this a new topic?" checks, history summaries and compaction, commit messages, autocomplete,
- * Claude Code's Bash-prefix and file-path extraction calls, and warm-up probes. They are all easy
+ * Claude Code's Bash-prefix, command-description and file-path calls, Qwen Code's next-speaker and
+ * loop-detection checks, and warm-up probes. They are all easy
  * for a small model, however hard the conversation they are about. Recognised from the
  * instruction the tool wrote (system heads, the head and tail of the last user turn), never from
  * the conversation content, so a title request about a race condition is still a title request.
  */
-export type BackgroundKind = "title" | "topic-check" | "summary" | "commit-message" | "autocomplete" | "command-prefix" | "file-paths" | "probe";
+export type BackgroundKind =
+  | "title"
+  | "topic-check"
+  | "summary"
+  | "commit-message"
+  | "autocomplete"
+  | "command-prefix"
+  | "command-description"
+  | "file-paths"
+  | "conversation-check"
+  | "probe";
 
 interface Rule {
   kind: BackgroundKind;
@@ -23,18 +34,24 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "topic-check", keywords: ["topic"], pattern: /new conversation topic|isNewTopic/i },
   { kind: "command-prefix", keywords: ["policy_spec", "prefix"], pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
   { kind: "file-paths", keywords: ["file paths"], pattern: /extract any file paths that this command/i },
-  { kind: "autocomplete", keywords: ["hole filler", "fill_here"], pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}/ },
+  { kind: "command-description", keywords: ["command"], pattern: /\bdescribe (the given|this|the following) (bash |shell )?command|\bdescription of what this command does/i },
+  {
+    kind: "conversation-check",
+    keywords: ["speak next", "next_speaker", "repetitive", "unproductive"],
+    pattern: /who should (logically )?speak next|"next_speaker"|stuck in a repetitive|non-productive state|unproductive state/i,
+  },
+  { kind: "autocomplete", keywords: ["hole filler", "fill_here", "completion engine", "<|fill|>"], pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}|\bcode completion engine\b|<\|fill\|>/ },
   {
     kind: "title",
-    keywords: ["title", "summar"],
+    keywords: ["title", "summar", "naming"],
     pattern:
-      /title generator|\btitle for (the|this) (following )?(conversation|chat|thread|session)\b|reply with a title for the (chat|conversation)|\b(generate|write|create|suggest) an? (concise|short|brief)?,? ?[\w\s-]{0,20}\btitle\b(?! (field|prop|attribute|tag|column|element))|summari[sz]e this (coding )?conversation in under \d+ (characters|words)/i,
+      /title generator|\bnaming (a|the|this) (coding )?(session|conversation|chat|thread)\b|\btitle for (the|this) (following )?(conversation|chat|thread|session)\b|reply with a title for the (chat|conversation)|\b(generate|write|create|suggest) an? (concise|short|brief)?,? ?[\w\s-]{0,20}\btitle\b(?! (field|prop|attribute|tag|column|element))|summari[sz]e this (coding )?conversation in under \d+ (characters|words)/i,
   },
   {
     kind: "summary",
-    keywords: ["summar", "condense"],
+    keywords: ["summar", "condense", "compaction", "state_snapshot"],
     pattern:
-      /detailed summary of the conversation|summary of (our|the|this) conversation|summari[sz]e (this|the|our) (partial )?(conversation|chat)|type="condense"|summarizing conversations/i,
+      /detailed summary of the conversation|summary of (our|the|this) conversation|summari[sz]e (this|the|our) (partial )?(conversation|chat)|type="condense"|summarizing conversations|context checkpoint compaction|handoff summary|summarizes internal chat history|<state_snapshot>/i,
   },
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
@@ -64,6 +81,9 @@ const PROBE_MAX_TOKENS = 4;
 export function detectBackgroundKind(request: ChatRequest, text: TaskText): BackgroundKind | undefined {
   const maxTokens = request.max_tokens ?? request.max_completion_tokens;
   if (maxTokens !== null && maxTokens !== undefined && maxTokens <= PROBE_MAX_TOKENS) return "probe";
+  // Claude Code asks for titles with a JSON schema named for the job.
+  const format = request.response_format;
+  if (format?.type === "json_schema" && /title/i.test(format.json_schema?.name ?? "")) return "title";
 
   const head = text.lastUserHead;
   const tail = text.lastUserTail;

@@ -1,9 +1,8 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Tier } from "../../catalog/catalog-entry";
-import { detectBackgroundKind } from "./background-kind";
-import { extractTaskText } from "./extract-task-text";
-import { type RequestFeatures, computeFeatures } from "./features";
-import { scoreFeatures } from "./score";
+import { type Category, categoryOf } from "./categories";
+import { describeRequest } from "./describe-request";
+import { type Contribution, difficulty, scoreOf, shippedModel } from "./ordinal-model";
 import { type ThresholdOverrides, resolveThresholds, tierForScore } from "./thresholds";
 
 export { DEFAULT_THRESHOLDS } from "./thresholds";
@@ -13,35 +12,36 @@ export interface Classification {
   /** 0..100, higher = harder. */
   score: number;
   tier: Tier;
-  /** Task category for adaptive success rates, e.g. "background:title", "edit", "debug", "security". */
-  category: string;
+  /** Task category for adaptive success rates (categories.ts), e.g. "background:title", "concurrency", "edit". */
+  category: Category;
+  /** The strongest reasons first, e.g. "task:concurrency +2.1" or "background: title". */
   reasons: string[];
   features: Record<string, number | boolean>;
 }
 
+const REASONS = 4;
+
 /** Thresholds default to DEFAULT_THRESHOLDS; either bound may be overridden (see resolveThresholds). */
 export function classifyRequest(request: ChatRequest, overrides: ThresholdOverrides = {}): Classification {
   const thresholds = resolveThresholds(overrides);
-  const text = extractTaskText(request);
-  const features = computeFeatures(request, text);
-  const background = detectBackgroundKind(request, text);
+  const { background, vector, facts } = describeRequest(request);
   if (background) {
     // Whatever the conversation is about, the tool only wants a title, a summary, a completion…
-    return {
-      score: 0,
-      tier: tierForScore(0, thresholds),
-      category: `background:${background}`,
-      reasons: [`background: ${background}`],
-      features: { ...flatten(features), background: true },
-    };
+    return { score: 0, tier: tierForScore(0, thresholds), category: `background:${background}`, reasons: [`background: ${background}`], features: { ...vector, background: true } };
   }
-  const { score, category, reasons } = scoreFeatures(features);
-  return { score, tier: tierForScore(score, thresholds), category, reasons, features: { ...flatten(features), background: false } };
+  const model = shippedModel();
+  const { linear, contributions } = difficulty(vector, model);
+  const score = Math.round(scoreOf(linear, model));
+  return {
+    score,
+    tier: tierForScore(score, thresholds),
+    category: categoryOf(contributions, facts.toolErrors > 0 || facts.stackTrace),
+    reasons: contributions.slice(0, REASONS).map(describe),
+    features: { ...vector, background: false },
+  };
 }
 
-function flatten(features: RequestFeatures): Record<string, number | boolean> {
-  const { markers, ...rest } = features;
-  const flat: Record<string, number | boolean> = { ...rest };
-  for (const [marker, strength] of markers) flat[`marker:${marker}`] = strength;
-  return flat;
+function describe({ feature, effect }: Contribution): string {
+  // ASCII only: the reason travels in the x-route-reason header.
+  return `${feature} ${effect >= 0 ? "+" : "-"}${Math.abs(effect).toFixed(1)}`;
 }

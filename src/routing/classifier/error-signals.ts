@@ -27,7 +27,7 @@ const ERROR_LITERALS = [
   "command failed",
   "Command failed",
 ];
-const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|exit (code|status) [1-9]|not found in (file|content)|Error: /;
+const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: /;
 /** Only the ends of a tool result are read: errors show in the first or last lines. */
 const ERROR_EDGE = 800;
 
@@ -48,4 +48,12 @@ const RETRY_PHRASES = /\bstill (failing|fails|broken|doesn'?t work|not working|t
 
 export function saysRetry(text: string): boolean {
   return RETRY_PHRASES.test(text.length > 4_000 ? text.slice(0, 2_000) + text.slice(-2_000) : text);
+}
+
+/** Output of a run that went green: tests passed, a build succeeded. */
+const GREEN = /\b\d+ (tests? )?passed\b|\ball tests passed|\btests? passed|\b0 (failed|failures)\b|\btest result: ok\b|✓|\bBUILD SUCCESSFUL\b|^OK( \(\d+ tests?\))?$|^ok\s+\S+\s+[\d.]+s$|\bPASS(ED)?\b|\bsucceeded\b|\bno (errors|issues|problems) found\b/m;
+
+export function looksGreen(result: string): boolean {
+  const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
+  return GREEN.test(text) && !looksLikeToolError(result);
 }

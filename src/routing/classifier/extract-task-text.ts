@@ -12,6 +12,10 @@ import { type UserTurn, quickToolResultTurn, splitUserTurn, textParts } from "./
 export interface TaskText {
   /** Human turns of the current task, latest first (a short follow-up pulls in the one before). */
   human: string[];
+  /** Earlier human turns of the session, outside the task window, latest first: the session's subject. */
+  earlier: string[];
+  /** Prose of the latest assistant messages (their analysis of the task), bounded. */
+  assistant: string;
   /** Attached file contents, bounded. */
   context: string;
   /** Tool output since the task was stated, latest first, each cut to head and tail. */
@@ -29,6 +33,8 @@ export interface TaskText {
   /** Identical tool calls that failed again after failing before: retries that did not help. */
   repeatedFailures: number;
   totalToolTurns: number;
+  /** Failed tool results in the whole session (the window's included), among the last SESSION_RESULTS. */
+  sessionFailures: number;
   humanTurns: number;
   systemChars: number;
   /** The opening of each system message, where background prompts state their job. */
@@ -37,6 +43,8 @@ export interface TaskText {
   lastUserHead: string;
   lastUserTail: string;
   lastUserChars: number;
+  /** The request ends with tool output (the agent is waiting for its next step). */
+  endsWithToolResult: boolean;
   totalChars: number;
   boilerplateChars: number;
 }
@@ -51,6 +59,11 @@ const MAX_PATHS = 64;
 /** Argument names that hold a file path in the tools of Claude Code, opencode, Cursor, Cline… */
 const PATH_KEYS = ['"file_path":"', '"filePath":"', '"path":"', '"target_file":"', '"relative_workspace_path":"', '"notebook_path":"'];
 const SYSTEM_HEAD = 600;
+const EARLIER_TURNS = 3;
+const EARLIER_CAP = 3_000;
+const ASSISTANT_MESSAGES = 2;
+const ASSISTANT_CAP = 1_500;
+const SESSION_RESULTS = 24;
 /**
  * A human turn that only continues the task before it ("still failing", "ok do that", "also add it
  * to refunds"): very short, or short and worded as a continuation.
@@ -62,6 +75,8 @@ const CONTINUATION = /^(ok|okay|yes|yep|sure|go ahead|do (it|that|this)|continue
 export function extractTaskText(request: ChatRequest): TaskText {
   const text: TaskText = {
     human: [],
+    earlier: [],
+    assistant: "",
     context: "",
     toolResults: [],
     toolCalls: [],
@@ -71,12 +86,14 @@ export function extractTaskText(request: ChatRequest): TaskText {
     stackTraceInResults: false,
     repeatedFailures: 0,
     totalToolTurns: 0,
+    sessionFailures: 0,
     humanTurns: 0,
     systemChars: 0,
     systemHeads: [],
     lastUserHead: "",
     lastUserTail: "",
     lastUserChars: 0,
+    endsWithToolResult: false,
     totalChars: 0,
     boilerplateChars: 0,
   };
@@ -91,10 +108,14 @@ export function extractTaskText(request: ChatRequest): TaskText {
   };
   let windowOpen = true;
   let lastUserSeen = false;
+  let assistantMessages = 0;
+  let sessionResults = 0;
 
   for (let index = messages.length - 1; index >= 0; index--) {
     const message = messages[index]!;
     const size = contentLength(message.content);
+    const last = index === messages.length - 1;
+    if (last && (message.role === "tool" || message.role === "function")) text.endsWithToolResult = true;
     text.totalChars += size;
     switch (message.role) {
       case "system":
@@ -105,6 +126,11 @@ export function extractTaskText(request: ChatRequest): TaskText {
       case "assistant": {
         const calls = message.tool_calls ?? [];
         if (calls.length > 0) text.totalToolTurns += calls.length;
+        if (assistantMessages < ASSISTANT_MESSAGES && size > 0) {
+          assistantMessages++;
+          const prose = textParts(message.content).join("\n");
+          text.assistant += `${prose.length > ASSISTANT_CAP ? prose.slice(0, ASSISTANT_CAP) : prose}\n`;
+        }
         if (!windowOpen) break;
         for (const call of calls) {
           text.toolTurns++;
@@ -118,7 +144,14 @@ export function extractTaskText(request: ChatRequest): TaskText {
       }
       case "tool":
       case "function": {
-        if (!windowOpen || text.toolResults.length >= MAX_RESULTS) break;
+        if (!windowOpen || text.toolResults.length >= MAX_RESULTS) {
+          if (sessionResults < SESSION_RESULTS) {
+            sessionResults++;
+            if (looksLikeToolError(edges(textParts(message.content).join("\n")))) text.sessionFailures++;
+          }
+          break;
+        }
+        sessionResults++;
         const result = edges(textParts(message.content).join("\n"));
         text.toolResults.push(result);
         if (isFailure(text, result) && message.role === "tool") failedCallIds.add(message.tool_call_id);
@@ -135,10 +168,17 @@ export function extractTaskText(request: ChatRequest): TaskText {
           text.lastUserChars = size;
         }
         const keepToolOutput: boolean = windowOpen && text.toolResults.length < MAX_RESULTS;
-        const turn: UserTurn = (!keepToolOutput && quickToolResultTurn(message.content)) || splitUserTurn(message.content, keepToolOutput);
+        // Outside the window, output is still read for the session's failure count, up to a cap.
+        const readOutput = keepToolOutput || sessionResults < SESSION_RESULTS;
+        const turn: UserTurn = (!readOutput && quickToolResultTurn(message.content)) || splitUserTurn(message.content, readOutput);
         text.boilerplateChars += turn.boilerplateChars;
         if (turn.context && text.context.length < CONTEXT_CAP) text.context += turn.context.slice(0, CONTEXT_CAP - text.context.length);
         if (turn.kind === "tool-result") text.totalToolTurns++;
+        if (last && turn.kind === "tool-result" && turn.human.trim() === "") text.endsWithToolResult = true;
+        if (turn.kind === "tool-result" && !keepToolOutput && sessionResults < SESSION_RESULTS) {
+          sessionResults++;
+          if (turn.failureNotice || (turn.toolResult !== "" && looksLikeToolError(edges(turn.toolResult)))) text.sessionFailures++;
+        }
         if (windowOpen && turn.kind === "tool-result") {
           text.toolTurns++;
           if (text.toolCalls.length < MAX_CALLS) {
@@ -146,6 +186,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
             if (text.toolPaths.length < MAX_PATHS) text.toolPaths.push(turn.toolHeader);
           }
           if (text.toolResults.length < MAX_RESULTS) {
+            sessionResults++;
             const result = edges(turn.toolResult);
             noteCall(turn.toolHeader, isFailure(text, result));
             text.toolResults.push(result);
@@ -154,6 +195,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
         const human: string = turn.human.trim();
         if (human === "") break;
         text.humanTurns++;
+        if (!windowOpen && text.earlier.length < EARLIER_TURNS) text.earlier.push(human.length > EARLIER_CAP ? human.slice(0, EARLIER_CAP) : human);
         if (windowOpen) {
           text.human.push(human.length > HUMAN_CAP ? human.slice(0, HUMAN_CAP - 4_000) + human.slice(-4_000) : human);
           // A follow-up belongs to the task stated before it; anything else starts the window.
@@ -170,6 +212,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
 function isFailure(text: TaskText, result: string): boolean {
   if (!looksLikeToolError(result)) return false;
   text.failedResults++;
+  text.sessionFailures++;
   if (!text.stackTraceInResults) text.stackTraceInResults = hasStackTrace(result);
   return true;
 }

@@ -1,118 +1,198 @@
 import type { ChatRequest } from "../../chat/request-schema";
-import { hasStackTrace, saysRetry } from "./error-signals";
+import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } from "./concepts";
+import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
-import { type MarkerCategory, detectMarkers } from "./markers";
 
-/** Explainable measurements of one request; the score is a weighted reading of these. */
-export interface RequestFeatures {
-  /** Characters the human wrote for the current task (boilerplate and attachments excluded). */
+/**
+ * The explainable measurements the model reads, each scaled to about 0..3 so one weight per
+ * feature is comparable. Names are what `x-route-reason` quotes. Kinds of work are read from the
+ * current task's words (the latest human turn and the follow-ups it continues); the rest of the
+ * session (earlier human turns, the assistant's latest analysis) counts as one "session" signal, so
+ * "yes, do it" after a deadlock hunt inherits it, while an acknowledgement says the work is done.
+ */
+export const TASK_CONCEPTS: readonly Concept[] = [...HARD_CONCEPTS, "tests", "explain", "debug"];
+export const LATEST_CONCEPTS: readonly Concept[] = ["trivial-edit", "vcs-chore", "lookup", "how-to", "greeting", "acknowledgement", "go-ahead", "retry"];
+
+export const FEATURE_NAMES = [
+  "task:concurrency",
+  "task:security",
+  "task:crypto",
+  "task:memory-safety",
+  "task:distributed",
+  "task:hard-algorithm",
+  "task:design",
+  "task:breadth",
+  "task:performance",
+  "task:elusive",
+  "task:symptom",
+  "task:data-at-stake",
+  "task:tests",
+  "task:explain",
+  "task:debug",
+  "latest:trivial-edit",
+  "latest:vcs-chore",
+  "latest:lookup",
+  "latest:how-to",
+  "latest:greeting",
+  "latest:acknowledgement",
+  "latest:go-ahead",
+  "latest:retry",
+  "session:hard-earlier",
+  "session:hard-assistant",
+  "task-length",
+  "short-latest",
+  "plain-short-ask",
+  "work-request",
+  "question",
+  "answered-by-tool",
+  "green-run",
+  "pasted-code",
+  "attached-files",
+  "stack-trace",
+  "files",
+  "agent",
+  "tool-calls",
+  "tool-errors",
+  "repeated-failures",
+  "session-failures",
+  "follow-ups",
+] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+export type FeatureVector = Record<FeatureName, number>;
+
+/** Raw counts behind the vector, for the log and for tests. */
+export interface FeatureFacts {
   taskChars: number;
-  contextChars: number;
-  toolResultChars: number;
-  systemChars: number;
-  totalChars: number;
-  codeBlocks: number;
-  stackTrace: boolean;
   files: number;
-  toolsOffered: number;
-  /** Tool calls since the task was stated. */
   toolDepth: number;
-  totalToolCalls: number;
   toolErrors: number;
   retries: number;
+  sessionFailures: number;
   humanTurns: number;
-  /** Marker categories found in the human's words, with how many distinct phrases each. */
-  markers: Map<MarkerCategory, number>;
-  /** A short, self-contained ask (a question, or a snippet request in a tool-less chat). */
-  quickQuestion: boolean;
-  /** The latest turn only thanks or acknowledges. */
-  gratitude: boolean;
+  codeChars: number;
+  stackTrace: boolean;
+  concepts: Map<Concept, number>;
+  latestConcepts: Map<Concept, number>;
 }
 
-const QUICK_QUESTION_CHARS = 160;
-const HARD: readonly MarkerCategory[] = ["security", "concurrency", "elusive-bug", "architecture", "migration", "performance", "refactor"];
-const INTERROGATIVE = /^(quick question:?\s*)?(what|what's|whats|how|which|where|when|who|is|are|can|does|do|should)\b/i;
-const SNIPPET_ASK = /^(an? )?(regex|regexp|regular expression|sql|query|one-liner|bash|shell|command|cron( expression)?|curl|jq|awk|sed|git command|docker command|css selector|format string|glob)\b/i;
+const PROSE_CAP = 6_000;
+const SESSION_CAP = 4_000;
+/** The latest turn asks for work to be done (an imperative), not for an answer. */
+const WORK_REQUEST =
+  /^(please |pls |now |also |ok,? |can you |could you |would you |i need you to |let'?s )*(add|implement|write|create|build|make|fix|debug|find|investigate|track down|refactor|migrate|port|convert|update|change|remove|delete|rename|move|optimi[sz]e|improve|speed up|set ?up|configure|design|review|audit|split|extract|wire|hook up|handle|support|generate|replace|upgrade|bump|clean ?up|rewrite|rework|get rid of|figure out|look into)\b/i;
+const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|where|when|who|why|is|are|can|could|does|do|should|would)\b/i;
 
-const WORD_CHARACTER = /\w/;
+export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
+  const latest = (text.human[0] ?? "").trim();
+  const latestProse = splitProse(bounded(latest, PROSE_CAP)).prose.trim();
+  const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
+  // "thanks" or "hi" continues no task: the work before it is done (or not started).
+  const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
+  const task = closing ? latest : text.human.join("\n\n");
+  const { prose: taskProse, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
+  const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
+  const hardCount = (found: Map<Concept, number>) => HARD_CONCEPTS.reduce((count, concept) => count + (found.has(concept) ? 1 : 0), 0);
+  const earlier = hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
+  const assistant = hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
+
+  const files = new Set<string>();
+  addPathsFrom(task, files);
+  addContextPaths(text.context, files);
+  addPathsFrom(text.toolPaths.join("\n"), files);
+  const stackTrace = text.stackTraceInResults || hasStackTrace(bounded(task, 8_000));
+  const retries = text.repeatedFailures + (text.human.some(saysRetry) ? 1 : 0);
+
+  const vector = {} as FeatureVector;
+  for (const concept of TASK_CONCEPTS) vector[`task:${concept}` as FeatureName] = Math.min(concepts.get(concept) ?? 0, 3);
+  for (const concept of LATEST_CONCEPTS) vector[`latest:${concept}` as FeatureName] = latestConcepts.has(concept) ? 1 : 0;
+  vector["session:hard-earlier"] = Math.min(earlier, 3);
+  vector["session:hard-assistant"] = Math.min(assistant, 3);
+  vector["task-length"] = Math.log10(1 + taskProse.length) - 2;
+  const short = latest.length < 80;
+  const question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?");
+  const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
+  const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
+  const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
+  vector["short-latest"] = short ? 1 : 0;
+  // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
+  // nothing pasted, no agent loop, nothing hard earlier in the session.
+  const workRequest = WORK_REQUEST.test(latestProse);
+  vector["plain-short-ask"] = short && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
+  vector["work-request"] = workRequest ? 1 : 0;
+  vector.question = question ? 1 : 0;
+  // A look-up the last tool result already answers, or a run that came back green.
+  vector["answered-by-tool"] = lastResult !== undefined && !lastFailed && (question || latestConcepts.has("lookup")) && !hardInTask ? 1 : 0;
+  vector["green-run"] = lastResult !== undefined && looksGreen(lastResult) ? 1 : 0;
+  vector["pasted-code"] = codeChars > 0 ? Math.log10(1 + codeChars) / 2 : 0;
+  vector["attached-files"] = text.context.length > 0 ? Math.log10(1 + text.context.length) / 2 : 0;
+  vector["stack-trace"] = stackTrace ? 1 : 0;
+  vector.files = Math.log2(1 + files.size) / 2;
+  vector.agent = (request.tools?.length ?? 0) > 0 || text.totalToolTurns > 0 ? 1 : 0;
+  vector["tool-calls"] = Math.log2(1 + text.toolTurns) / 2;
+  vector["tool-errors"] = Math.min(text.failedResults, 4) / 2;
+  vector["repeated-failures"] = Math.min(retries, 3);
+  vector["session-failures"] = Math.min(text.sessionFailures, 6) / 3;
+  vector["follow-ups"] = Math.min(Math.max(text.humanTurns - 1, 0), 4) / 2;
+
+  return {
+    vector,
+    facts: {
+      taskChars: task.length,
+      files: files.size,
+      toolDepth: text.toolTurns,
+      toolErrors: text.failedResults,
+      retries,
+      sessionFailures: text.sessionFailures,
+      humanTurns: text.humanTurns,
+      codeChars,
+      stackTrace,
+      concepts,
+      latestConcepts,
+    },
+  };
+}
 
 /** A punctuation-dense token (a regex, a type signature, minified code): the ask carries code. */
 function hasCodeLikeToken(text: string): boolean {
   for (const token of text.split(/\s+/)) {
     if (token.length < 12) continue;
     let punctuation = 0;
-    for (const character of token) if (!WORD_CHARACTER.test(character)) punctuation++;
+    for (let index = 0; index < token.length; index++) {
+      const code = token.charCodeAt(index);
+      const word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+      if (!word) punctuation++;
+    }
     if (punctuation >= 6) return true;
   }
   return false;
-}
-
-export function computeFeatures(request: ChatRequest, text: TaskText): RequestFeatures {
-  const human = text.human.join("\n\n");
-  const latest = text.human[0] ?? "";
-  // Intent is stated in prose at the start or end; a pasted log in the middle adds no markers.
-  const markers = detectMarkers(bounded(human, 6_000));
-  const gratitude = detectMarkers(latest).has("gratitude");
-  if (!gratitude) markers.delete("gratitude");
-
-  const files = new Set<string>();
-  addPathsFrom(human, files);
-  addContextPaths(text.context, files);
-  addPathsFrom(text.toolPaths.join("\n"), files);
-
-  let toolResultChars = 0;
-  for (const result of text.toolResults) toolResultChars += result.length;
-  const stackTrace = text.stackTraceInResults || hasStackTrace(bounded(human, 8_000));
-  const retries = text.repeatedFailures + (text.human.some(saysRetry) ? 1 : 0);
-
-  const codeBlocks = countFences(human) + countFences(text.context);
-  const question = INTERROGATIVE.test(latest.trim()) || latest.trim().endsWith("?");
-  // A short request for a standalone snippet ("regex to match semver") in a chat without tools.
-  const toolless = (request.tools?.length ?? 0) === 0 && text.systemChars < 4_000 && text.humanTurns === 1;
-  const snippetAsk = toolless && SNIPPET_ASK.test(latest.trim());
-  const quickQuestion =
-    latest.length <= QUICK_QUESTION_CHARS &&
-    text.human.length === 1 &&
-    codeBlocks === 0 &&
-    files.size === 0 &&
-    text.toolTurns === 0 &&
-    !hasCodeLikeToken(latest) &&
-    (question || snippetAsk) &&
-    !HARD.some((category) => markers.has(category)) &&
-    !markers.has("debug");
-
-  return {
-    taskChars: human.length,
-    contextChars: text.context.length,
-    toolResultChars,
-    systemChars: text.systemChars,
-    totalChars: text.totalChars,
-    codeBlocks,
-    stackTrace,
-    files: files.size,
-    toolsOffered: request.tools?.length ?? 0,
-    toolDepth: text.toolTurns,
-    totalToolCalls: text.totalToolTurns,
-    toolErrors: text.failedResults,
-    retries,
-    humanTurns: text.humanTurns,
-    markers,
-    quickQuestion,
-    gratitude,
-  };
 }
 
 function bounded(value: string, limit: number): string {
   return value.length <= limit ? value : value.slice(0, limit * 0.7) + "\n" + value.slice(-limit * 0.3);
 }
 
-/** Fenced code blocks (pairs of ``` at a line start), counted on bounded text. */
-function countFences(text: string): number {
-  let fences = 0;
-  const bounded = text.length > 60_000 ? text.slice(0, 60_000) : text;
-  for (let index = bounded.indexOf("```"); index !== -1; index = bounded.indexOf("```", index + 3)) {
-    if (index === 0 || bounded[index - 1] === "\n") fences++;
+/** The text outside fenced code blocks, and how much code the fences held. */
+export function splitProse(text: string): { prose: string; codeChars: number } {
+  let prose = "";
+  let codeChars = 0;
+  let cursor = 0;
+  for (let open = fenceAt(text, 0); open !== -1; open = fenceAt(text, cursor)) {
+    const close = fenceAt(text, open + 3);
+    prose += text.slice(cursor, open);
+    const end = close === -1 ? text.length : close + 3;
+    codeChars += end - open;
+    cursor = end;
+    if (close === -1) break;
   }
-  return Math.floor(fences / 2);
+  if (cursor < text.length) prose += text.slice(cursor);
+  return { prose, codeChars };
+}
+
+/** The next ``` that starts a line (or the text). */
+function fenceAt(text: string, from: number): number {
+  for (let index = text.indexOf("```", from); index !== -1; index = text.indexOf("```", index + 3)) {
+    if (index === 0 || text[index - 1] === "\n" || text[index - 1] === " ") return index;
+  }
+  return -1;
 }

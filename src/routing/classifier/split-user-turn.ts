@@ -15,6 +15,8 @@ export interface UserTurn {
   toolResult: string;
   /** "[execute_command for 'npm test'] Result:": names the tool call this turn answers. */
   toolHeader: string;
+  /** The client reported a failed step (a nudge, test output) in place of a tool result. */
+  failureNotice: boolean;
   boilerplateChars: number;
 }
 
@@ -24,7 +26,22 @@ const BOILERPLATE_PREFIXES = [
   "<system-reminder>",
   "Here are summaries of some files present in my git repository",
   "[TASK RESUMPTION]",
+  // Codex: AGENTS.md and the sandbox description arrive as user messages.
+  "# AGENTS.md instructions",
+  "<user_instructions>",
+  "<environment_context>",
+  // Qwen Code and Gemini CLI open every session with a context turn (date, OS, folder tree).
+  "This is the Qwen Code. We are setting up the context",
+  "This is the Gemini CLI. We are setting up the context",
 ];
+/**
+ * Turns the client writes when a step went wrong rather than words of the human: Cline's nudge
+ * after an answer without a tool, aider's test or lint output after an edit. They count as failed
+ * tool results.
+ */
+const FAILURE_PREFIXES = ["[ERROR] You did not use a tool", "Fix any errors below"];
+/** IDE rewrite prompts (Continue's edit, Cursor's Cmd-K) wrap the human's instruction in a template. */
+const REWRITE_INSTRUCTION = /(?:^|\n)(?:The user's request is: |Instruction: )([^\n]{1,2000})/;
 const CONTEXT_PREFIXES = [
   "I have *added these files to the chat*",
   "Here are some READ ONLY files",
@@ -54,7 +71,7 @@ export function quickToolResultTurn(content: ChatMessage["content"]): UserTurn |
   // Cline's header part is the header alone: "[tool for 'argument'] Result:".
   const close = first.text.indexOf("] Result:");
   if (close === -1 || close > 600 || first.text.length > close + 12) return undefined;
-  const turn: UserTurn = { kind: "tool-result", human: "", context: "", toolResult: "", toolHeader: first.text.slice(0, close + 9), boilerplateChars: 0 };
+  const turn: UserTurn = { kind: "tool-result", human: "", context: "", toolResult: "", toolHeader: first.text.slice(0, close + 9), failureNotice: false, boilerplateChars: 0 };
   const second = content[1];
   const resultText = second?.type === "text" && typeof second.text === "string" ? second.text : "";
   addToolResult(turn, resultText, false);
@@ -66,7 +83,7 @@ export function quickToolResultTurn(content: ChatMessage["content"]): UserTurn |
  * agent loop then costs a header check and a look at the head of each part per turn.
  */
 export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = true): UserTurn {
-  const turn: UserTurn = { kind: "boilerplate", human: "", context: "", toolResult: "", toolHeader: "", boilerplateChars: 0 };
+  const turn: UserTurn = { kind: "boilerplate", human: "", context: "", toolResult: "", toolHeader: "", failureNotice: false, boilerplateChars: 0 };
   const parts = textParts(content);
   const header = parts.length > 0 ? CLINE_RESULT_HEADER.exec(headOf(parts[0]!, 600)) : null;
   parts.forEach((part, index) => {
@@ -76,6 +93,10 @@ export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = 
       addToolResult(turn, part.slice(part.indexOf(header[0]) + header[0].length), keepToolOutput);
     } else if (BOILERPLATE_PREFIXES.some((prefix) => head.startsWith(prefix)) && !(head.startsWith("<system-reminder>") && hasTrailingText(part))) {
       turn.boilerplateChars += part.length;
+    } else if (FAILURE_PREFIXES.some((prefix) => head.startsWith(prefix))) {
+      turn.toolHeader ||= `[${head.slice(0, 30)}]`;
+      turn.failureNotice = true;
+      if (keepToolOutput) turn.toolResult += `Error: ${part}\n`;
     } else if (CONTEXT_PREFIXES.some((prefix) => head.startsWith(prefix)) || (parts.length > 1 && head.startsWith("```"))) {
       turn.context += `${part}\n`;
     } else if (header) {
@@ -141,6 +162,13 @@ function addHumanText(turn: UserTurn, text: string): void {
   rest = removeBlock(turn, rest, "additional_data", "context");
   rest = removeBlock(turn, rest, "file_content", "context");
   const query = blockContent(rest, "user_query");
+  const rewrite = query === undefined ? REWRITE_INSTRUCTION.exec(rest) : null;
+  if (rewrite) {
+    // The code around the instruction is what to rewrite: context, not the ask.
+    turn.context += `${rest}\n`;
+    turn.human += `${rewrite[1]!.replace(/^"|"$/g, "").trim()}\n`;
+    return;
+  }
   // Cline wraps the first request in <task>; the tags are not the human's words.
   turn.human += `${(query ?? rest).replace("<task>", "").replace("</task>", "").trim()}\n`;
 }

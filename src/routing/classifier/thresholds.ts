@@ -1,4 +1,5 @@
 import type { Tier } from "../../catalog/catalog-entry";
+import { shippedModel } from "./ordinal-model";
 
 /** Score boundaries: below `standard` is economy, from `premium` up is premium. */
 export interface TierThresholds {
@@ -6,9 +7,8 @@ export interface TierThresholds {
   premium: number;
 }
 
-// Chosen on the dev split of tests/fixtures/routing-eval: an ordinary request with no signal
-// scores 30 (standard); economy needs evidence of a trivial ask, premium evidence of hard work.
-export const DEFAULT_THRESHOLDS: Readonly<TierThresholds> = Object.freeze({ standard: 22, premium: 55 });
+// Fitted with the model by scripts/train-classifier.ts (on cross-validated dev predictions).
+export const DEFAULT_THRESHOLDS: Readonly<TierThresholds> = Object.freeze({ ...shippedModel().thresholds });
 
 /** Overrides as configuration delivers them (ROUTING_STANDARD_THRESHOLD / ROUTING_PREMIUM_THRESHOLD). */
 export type ThresholdOverrides = { standard?: number | undefined; premium?: number | undefined };

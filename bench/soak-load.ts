@@ -1,0 +1,131 @@
+import { doorCorpora } from "../tests/helpers/malformed-corpus";
+import { percentile } from "./load";
+import { malformedScenario, type Scenario, type ScenarioResult, scenarios } from "./soak-scenarios";
+
+/**
+ * The soak's client, in its own process so that its connections close when it exits and the
+ * proxy's descriptors can be counted without them. Phase "mixed" sends SOAK_REQUESTS requests of
+ * the mix at SOAK_CONCURRENCY; phase "corpus" sends the whole malformed corpus while one client
+ * sends normal requests one after another, timing each. SOAK_PHASES picks them (a warm-up runs
+ * a short mixed phase alone). Prints one JSON line per phase on stdout.
+ */
+const origin = process.env.SOAK_ORIGIN!;
+const requests = Number(process.env.SOAK_REQUESTS ?? 20_000);
+const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 64);
+const maxBodyBytes = Number(process.env.SOAK_MAX_BODY_BYTES);
+const timeCapMs = Number(process.env.SOAK_TIME_CAP_MS ?? 600_000);
+const phases = (process.env.SOAK_PHASES ?? "mixed,corpus").split(",");
+
+const corpus = doorCorpora.flatMap((door) => door.generate({ maxBodyBytes }));
+const mix: Scenario[] = [...scenarios, malformedScenario(corpus)];
+
+/** The mix as a fixed shuffled cycle of 1000 slots, so every run sends the same sequence. */
+function cycle(): Scenario[] {
+  const slots = mix.flatMap((scenario) => Array.from({ length: scenario.weight }, () => scenario));
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let index = slots.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [slots[index], slots[other]] = [slots[other]!, slots[index]!];
+  }
+  return slots;
+}
+
+interface Tally {
+  sent: number;
+  byStatus: Record<string, number>;
+  wrong: number;
+  proxy5xx: number;
+  examples: string[];
+  latencies: number[];
+  /** The slowest requests of the scenario, with what they were. */
+  slowest: Array<{ ms: number; what: string }>;
+}
+
+async function runOne(scenario: Scenario, tally: Tally): Promise<void> {
+  const started = performance.now();
+  let result: ScenarioResult;
+  try {
+    result = await scenario.run(origin);
+  } catch (error) {
+    result = { verdict: "wrong", status: -1, detail: `client error: ${(error as Error).message}` };
+  }
+  const latency = performance.now() - started;
+  tally.sent++;
+  tally.byStatus[result.status] = (tally.byStatus[result.status] ?? 0) + 1;
+  if (result.verdict === "wrong") tally.wrong++;
+  if (result.verdict === "proxy-5xx") tally.proxy5xx++;
+  if (result.verdict !== "ok" && tally.examples.length < 5) tally.examples.push(`${result.status} ${result.detail ?? ""}`.slice(0, 240));
+  if (scenario.normal && result.verdict === "ok") tally.latencies.push(latency);
+  if (result.what && (tally.slowest.length < 5 || latency > tally.slowest.at(-1)!.ms)) {
+    tally.slowest = [...tally.slowest, { ms: round(latency), what: result.what }].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  }
+}
+
+const newTally = (): Tally => ({ sent: 0, byStatus: {}, wrong: 0, proxy5xx: 0, examples: [], latencies: [], slowest: [] });
+const summary = (tally: Tally) => ({
+  sent: tally.sent,
+  byStatus: tally.byStatus,
+  wrong: tally.wrong,
+  proxy5xx: tally.proxy5xx,
+  examples: tally.examples,
+  slowest: tally.slowest,
+  ...(tally.latencies.length > 0 ? { p50Ms: round(percentile(tally.latencies, 50)), p99Ms: round(percentile(tally.latencies, 99)), maxMs: round(Math.max(...tally.latencies)) } : {}),
+});
+const round = (value: number) => Math.round(value * 10) / 10;
+
+async function mixedPhase() {
+  const order = cycle();
+  const tallies = new Map(mix.map((scenario) => [scenario.name, newTally()]));
+  const started = performance.now();
+  let issued = 0;
+  let cappedByTime = false;
+  const worker = async () => {
+    while (issued < requests) {
+      if (performance.now() - started > timeCapMs) {
+        cappedByTime = true;
+        return;
+      }
+      const scenario = order[issued++ % order.length]!;
+      await runOne(scenario, tallies.get(scenario.name)!);
+      if (issued % 2000 === 0) console.error(`soak: ${issued} requests sent`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return {
+    phase: "mixed",
+    elapsedMs: Math.round(performance.now() - started),
+    cappedByTime,
+    scenarios: Object.fromEntries([...tallies].map(([name, tally]) => [name, summary(tally)])),
+  };
+}
+
+/** Malformed requests in flight at once in the corpus phase, beside the one timed client. */
+const CORPUS_CONCURRENCY = 8;
+
+/** The whole corpus at CORPUS_CONCURRENCY, with one client timing normal requests meanwhile. */
+async function corpusPhase() {
+  const malformed = malformedScenario(corpus);
+  const corpusTally = newTally();
+  const probe = newTally();
+  let remaining = corpus.length;
+  const started = performance.now();
+  const senders = Array.from({ length: CORPUS_CONCURRENCY }, async () => {
+    while (remaining > 0 && performance.now() - started < timeCapMs) {
+      remaining--;
+      await runOne(malformed, corpusTally);
+    }
+  });
+  let running = true;
+  const prober = (async () => {
+    const normal = scenarios.find((scenario) => scenario.name === "completion")!;
+    while (running) await runOne(normal, probe);
+  })();
+  await Promise.all(senders);
+  running = false;
+  await prober;
+  return { phase: "corpus", concurrency: CORPUS_CONCURRENCY, elapsedMs: Math.round(performance.now() - started), corpus: summary(corpusTally), normalDuringCorpus: summary(probe) };
+}
+
+if (phases.includes("mixed")) console.log(JSON.stringify(await mixedPhase()));
+if (phases.includes("corpus")) console.log(JSON.stringify(await corpusPhase()));

@@ -1,0 +1,149 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { openDatabase } from "../src/db/client";
+import { startProxyProcess } from "../tests/helpers/proxy-process";
+import { createScratchDatabase } from "./scratch-database";
+import { alive, countByKind, descendants, descriptorTargets, residentMiB } from "./process-watch";
+import { startSoakUpstream } from "./soak-upstream";
+
+/**
+ * `bun run soak`: the real proxy (`src/index.ts`, its own process, embedded PGlite in a throwaway
+ * DATA_DIR) under SOAK_REQUESTS (20,000) mixed requests at concurrency 64 from a client process
+ * (bench/soak-load.ts): streams and not, fallbacks, failing and stalling upstreams, client aborts,
+ * the fake claude CLI, and the malformed-request corpus; then the corpus alone while normal
+ * requests are timed. Upstreams are mocks on 127.0.0.1 (bench/soak-upstream.ts). Prints what a
+ * healthy proxy must show: no proxy-caused 5xx, one row per request, RSS flat after warm-up, no
+ * descriptor or child left behind. Stops by itself (SOAK_TIME_CAP_MS per phase).
+ */
+const requests = Number(process.env.SOAK_REQUESTS ?? 20_000);
+const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 64);
+const timeCapMs = Number(process.env.SOAK_TIME_CAP_MS ?? 600_000);
+const maxBodyBytes = 2 * 1024 * 1024;
+const fakeCli = new URL("../tests/helpers/fake-claude-cli.ts", import.meta.url).pathname;
+
+const directory = mkdtempSync(join(tmpdir(), "claude-proxy-soak-"));
+const dataDir = join(directory, "data");
+// With SOAK_DATABASE_URL the log goes to a scratch database on that PostgreSQL server, dropped afterwards.
+const scratch = process.env.SOAK_DATABASE_URL ? await createScratchDatabase(process.env.SOAK_DATABASE_URL) : undefined;
+const cliRecords = join(directory, "cli-records");
+Bun.spawnSync(["mkdir", "-p", cliRecords]);
+const upstream = startSoakUpstream();
+const customProviders = [
+  { id: "flaky", baseUrl: `${upstream.origin}/flaky/v1`, apiKey: "sk-soak-flaky", models: [{ id: "gpt-4o-mini", inputPricePerMillion: 0.01, outputPricePerMillion: 0.02, tier: "economy" }] },
+  { id: "broken", baseUrl: `${upstream.origin}/broken/v1`, apiKey: "sk-soak-broken", models: [{ id: "soak-broken", tier: "economy" }] },
+  { id: "stall", baseUrl: `${upstream.origin}/stall/v1`, apiKey: "sk-soak-stall", models: [{ id: "soak-stall", tier: "economy" }] },
+];
+const proxy = await startProxyProcess({
+  cwd: directory,
+  env: {
+    DATA_DIR: dataDir,
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    LOG_LEVEL: "info",
+    MAX_BODY_BYTES: String(maxBodyBytes),
+    OPENAI_API_KEY: "sk-soak-openai-key",
+    OPENAI_BASE_URL: `${upstream.origin}/openai/v1`,
+    CUSTOM_PROVIDERS: JSON.stringify(customProviders),
+    CLAUDE_CLI_ENABLED: "true",
+    CLAUDE_CLI_PATH: fakeCli,
+    FAKE_CLAUDE_RECORD_DIR: cliRecords,
+    UPSTREAM_TIMEOUT_MS: "1500",
+    UPSTREAM_IDLE_TIMEOUT_MS: "750",
+    CIRCUIT_COOLDOWN_MS: "1000",
+  },
+});
+const pid = proxy.child.pid;
+const atListen = residentMiB(pid);
+
+/** Runs the client process (bench/soak-load.ts) to its end and returns its reports. */
+async function runLoad(env: Record<string, string>): Promise<Array<Record<string, unknown>>> {
+  const load = Bun.spawn([process.execPath, "run", join(import.meta.dir, "soak-load.ts")], {
+    env: { ...process.env, SOAK_ORIGIN: proxy.origin, SOAK_UPSTREAM_ORIGIN: upstream.origin, SOAK_CONCURRENCY: String(concurrency), SOAK_MAX_BODY_BYTES: String(maxBodyBytes), SOAK_TIME_CAP_MS: String(timeCapMs), ...env },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const killLoad = setTimeout(() => load.kill("SIGKILL"), 2 * timeCapMs + 60_000);
+  const lines = (await new Response(load.stdout).text()).split("\n").filter((line) => line.startsWith("{"));
+  await load.exited;
+  clearTimeout(killLoad);
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+// A warm-up of every kind of request (its client gone when it ends), then the state to compare against.
+const warmUp = (await runLoad({ SOAK_REQUESTS: "1000", SOAK_PHASES: "mixed" }))[0] as { scenarios: Record<string, { sent: number }> };
+const warmUpSent = Object.values(warmUp.scenarios).reduce((sum, tally) => sum + tally.sent, 0);
+await Bun.sleep(1000);
+const start = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
+
+// RSS once a second while the load runs.
+const rss: Array<{ atS: number; mib: number }> = [];
+const began = performance.now();
+const sampler = setInterval(() => rss.push({ atS: Math.round((performance.now() - began) / 1000), mib: Math.round(residentMiB(pid)) }), 1000);
+const reports = await runLoad({ SOAK_REQUESTS: String(requests) });
+clearInterval(sampler);
+
+// The client's connections are gone with its process; closing the upstreams closes the proxy's pooled ones.
+await upstream.close();
+await Bun.sleep(2000);
+const end = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
+const startTargets = [...start.descriptors.values()];
+const newDescriptors = [...end.descriptors.entries()].filter(([fd, target]) => start.descriptors.get(fd) !== target).map(([fd, target]) => `${fd}→${target}`);
+const goneDescriptors = startTargets.length + newDescriptors.length - end.descriptors.size;
+const grandchildren = readdirSync(cliRecords).flatMap((file) => {
+  const record = JSON.parse(readFileSync(join(cliRecords, file), "utf8")) as { grandchildPid?: number };
+  return record.grandchildPid ? [record.grandchildPid] : [];
+});
+const cliRuns = readdirSync(cliRecords).length;
+const leftGrandchildren = grandchildren.filter(alive);
+
+proxy.child.kill("SIGTERM");
+const exitCode = await proxy.exited;
+const database = await openDatabase({ dataDir, databaseUrl: scratch?.url });
+const counted = await database.db.execute(sql`select count(*)::int as rows from request_log`);
+const rows = ((counted as unknown as { rows: Array<{ rows: number }> }).rows ?? (counted as unknown as Array<{ rows: number }>))[0]!.rows;
+await database.close();
+await scratch?.drop();
+
+// ---- the report ----
+type Summary = { sent: number; byStatus: Record<string, number>; wrong: number; proxy5xx: number; examples: string[]; p50Ms?: number; p99Ms?: number; maxMs?: number };
+const mixed = reports.find((report) => report.phase === "mixed") as { elapsedMs: number; cappedByTime: boolean; scenarios: Record<string, Summary> } | undefined;
+const corpus = reports.find((report) => report.phase === "corpus") as { concurrency: number; elapsedMs: number; corpus: Summary; normalDuringCorpus: Summary } | undefined;
+if (!mixed || !corpus) throw new Error("the load client ended without its reports");
+const all = [...Object.values(mixed.scenarios), corpus.corpus, corpus.normalDuringCorpus];
+const sent = all.reduce((sum, tally) => sum + tally.sent, 0) + warmUpSent;
+const proxy5xx = all.reduce((sum, tally) => sum + tally.proxy5xx, 0);
+const wrong = all.reduce((sum, tally) => sum + tally.wrong, 0);
+const afterWarmUp = rss.slice(Math.floor(rss.length / 5));
+const mixedSent = Object.values(mixed.scenarios).reduce((sum, tally) => sum + tally.sent, 0);
+const pad = (text: string, width: number) => text.padEnd(width);
+
+console.log(
+  `\nclaude-proxy soak: ${sent} requests: a warm-up of ${warmUpSent}, ${mixedSent} mixed at concurrency ${concurrency} in ${(mixed.elapsedMs / 1000).toFixed(1)} s ` +
+    `(${Math.round(mixedSent / (mixed.elapsedMs / 1000))}/s)${mixed.cappedByTime ? ", CAPPED BY TIME" : ""}, then the corpus of ${corpus.corpus.sent} at concurrency ${corpus.concurrency} in ${(corpus.elapsedMs / 1000).toFixed(1)} s\n`,
+);
+console.log(`${pad("scenario", 30)}${pad("sent", 8)}${pad("wrong", 7)}${pad("proxy 5xx", 11)}statuses (0 = client left)`);
+for (const [name, tally] of [...Object.entries(mixed.scenarios), ["corpus alone", corpus.corpus] as const, ["normal during the corpus", corpus.normalDuringCorpus] as const]) {
+  console.log(`${pad(name, 30)}${pad(String(tally.sent), 8)}${pad(String(tally.wrong), 7)}${pad(String(tally.proxy5xx), 11)}${Object.entries(tally.byStatus).map(([status, count]) => `${status}×${count}`).join(" ")}`);
+  for (const example of tally.examples) console.log(`    ${example}`);
+}
+const normal = ["completion", "stream"].map((name) => mixed.scenarios[name]!);
+console.log("");
+console.log(`proxy-caused 5xx:            ${proxy5xx}${proxy5xx === 0 ? "" : "   <-- must be 0"}   (answers other than expected: ${wrong})`);
+console.log(`rows = requests:             ${rows} rows for ${sent} requests${rows === sent ? "" : "   <-- MISMATCH"}   (proxy exit code ${exitCode})`);
+console.log(
+  `RSS (MiB):                   at listen ${Math.round(atListen)} (PGlite's first initdb), after the warm-up ${Math.round(start.rssMiB)}, ` +
+    `at 20% of the run ${afterWarmUp[0]?.mib}, max from then ${Math.max(...afterWarmUp.map((sample) => sample.mib))}, end ${Math.round(end.rssMiB)}`,
+);
+console.log(`RSS every 10% of the run:    ${rss.filter((_, index) => index % Math.max(1, Math.round(rss.length / 10)) === 0).map((sample) => `${sample.atS}s:${sample.mib}`).join("  ")}`);
+console.log(`open descriptors:            start ${JSON.stringify(countByKind(start.descriptors))}, end ${JSON.stringify(countByKind(end.descriptors))}`);
+if (newDescriptors.length > 0) console.log(`  opened since start (${goneDescriptors} closed): ${newDescriptors.join(", ")}`);
+console.log(`child processes:             start ${start.children.length}, end ${end.children.length}${end.children.length > 0 ? ` ${JSON.stringify(end.children)}` : ""}; claude CLI runs ${cliRuns}, their grandchildren ${grandchildren.length}, still alive ${leftGrandchildren.length}`);
+console.log(`normal latency, mixed load:  p50 ${normal.map((tally) => tally.p50Ms).join("/")} ms, p99 ${normal.map((tally) => tally.p99Ms).join("/")} ms, max ${normal.map((tally) => tally.maxMs).join("/")} ms (completion/stream)`);
+const probe = corpus.normalDuringCorpus;
+console.log(`normal during the corpus:    ${probe.sent} requests, p50 ${probe.p50Ms} ms, p99 ${probe.p99Ms} ms, max ${probe.maxMs} ms${(probe.maxMs ?? Infinity) < 50 ? "" : "   <-- target < 50 ms"}`);
+const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
+console.log(`slowest malformed requests:  ${slowest.map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
+
+rmSync(directory, { recursive: true, force: true });
+process.exit(proxy5xx === 0 && rows === sent && end.children.length === 0 && leftGrandchildren.length === 0 ? 0 : 1);

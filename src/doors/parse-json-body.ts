@@ -1,0 +1,31 @@
+import { invalidRequest } from "../errors";
+import { firstTooDeep, pathAt } from "./json-depth";
+
+/**
+ * A request body as a JSON value, refused with a 400 naming what is wrong before anything costly
+ * runs on it: bytes that are not UTF-8 (Bun's own decoding would silently replace them, and the
+ * upstream would get other text than the client sent), nesting deeper than MAX_JSON_DEPTH
+ * (recursive work on it would overflow the stack), or text that is not JSON.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export function parseJsonBody(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw invalidRequest("The request body is not valid UTF-8; JSON must be sent as UTF-8 text.", null, "invalid_utf8");
+  }
+  const tooDeep = firstTooDeep(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    const path = pathAt(text, tooDeep);
+    throw invalidRequest(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, at ${path || "its top level"}.`, path || null, "nesting_too_deep");
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw invalidRequest(`The request body is not valid JSON: ${(error as Error).message}`, null, "invalid_json");
+  }
+}

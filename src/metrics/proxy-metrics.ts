@@ -1,0 +1,101 @@
+import type { RequestLogSink } from "../db/request-log-writer";
+import type { RequestLogRow } from "../db/schema";
+import type { CircuitBreakers } from "../routing/circuit-breakers";
+import { Counter, Gauge, Histogram, type Labels, PrometheusRegistry } from "./prometheus-registry";
+
+/** Seconds; from a cached answer (~ms) to a long reasoning stream. */
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const breakerStates = ["closed", "open", "half-open"] as const;
+
+/** What /metrics reads from the request-log writer when scraped (queue depth, dropped rows). */
+export interface LogQueueState {
+  readonly pending: number;
+  readonly dropped?: number;
+}
+
+export interface ProxyMetricsOptions {
+  breakers: CircuitBreakers;
+  logQueue: LogQueueState;
+  /** Model names come from clients: they pass through the pipeline's redactor before becoming labels. */
+  redact: (text: string) => string;
+}
+
+/**
+ * The proxy's Prometheus metrics. Request series are fed from one place, the log-record path
+ * (every request, errors and refusals included, yields exactly one row), so a scrape never queries
+ * the database; states (breakers, the log queue) are read when scraped.
+ */
+export class ProxyMetrics {
+  readonly registry = new PrometheusRegistry();
+  private readonly requests: Counter;
+  private readonly latency: Histogram;
+  private readonly ttft: Histogram;
+  private readonly tokens: Counter;
+  private readonly cost: Counter;
+  private readonly savings: Counter;
+  private readonly fallbacks: Counter;
+
+  constructor(private readonly options: ProxyMetricsOptions) {
+    const registry = this.registry;
+    this.requests = registry.register(new Counter("claude_proxy_requests_total", "Requests answered, by front door, provider, model, routing tier and HTTP status."));
+    this.latency = registry.register(new Histogram("claude_proxy_request_duration_seconds", "Time from request arrival to the last byte of the answer.", latencyBuckets));
+    this.ttft = registry.register(new Histogram("claude_proxy_time_to_first_token_seconds", "Time from request arrival to the first output token (streams).", latencyBuckets));
+    this.tokens = registry.register(new Counter("claude_proxy_tokens_total", "Tokens by direction: input, output, cached (read from the provider's cache), cache_write."));
+    this.cost = registry.register(new Counter("claude_proxy_cost_usd_total", "What the answers cost at catalog prices, in US dollars."));
+    this.savings = registry.register(new Counter("claude_proxy_savings_usd_total", "Baseline model's cost minus the actual cost, in US dollars (negative when routing cost more)."));
+    this.fallbacks = registry.register(new Counter("claude_proxy_fallbacks_total", "Times a request moved on to its next candidate model."));
+    registry.register(
+      new Gauge("claude_proxy_circuit_breaker_state", "1 for the state each provider/model breaker is in (closed, open, half-open).", () =>
+        options.breakers.snapshot().flatMap((breaker) =>
+          breakerStates.map((state) => ({ labels: { model: options.redact(breaker.key), state }, value: breaker.state === state ? 1 : 0 })),
+        ),
+      ),
+    );
+    registry.register(new Gauge("claude_proxy_request_log_queue_depth", "Request-log rows waiting to be written to the database.", () => [{ labels: {}, value: options.logQueue.pending }]));
+    registry.register(
+      new Gauge("claude_proxy_request_log_dropped_rows", "Request-log rows dropped since start (buffer full or refused by the database).", () =>
+        options.logQueue.dropped === undefined ? [] : [{ labels: {}, value: options.logQueue.dropped }],
+      ),
+    );
+  }
+
+  /** Counts one finished request from its log row. */
+  observe(row: RequestLogRow): void {
+    const labels: Labels = {
+      door: row.door,
+      provider: row.provider ?? "none",
+      model: this.options.redact(row.model ?? "none"),
+      tier: row.tier ?? "none",
+      status: String(row.status),
+    };
+    this.requests.inc(labels);
+    const series = { door: labels.door!, provider: labels.provider!, model: labels.model! };
+    this.latency.observe(series, row.latencyMs / 1000);
+    if (row.ttftMs !== null && row.ttftMs !== undefined) this.ttft.observe(series, row.ttftMs / 1000);
+    const counts: Array<[string, number | undefined]> = [
+      ["input", row.tokensIn],
+      ["output", row.tokensOut],
+      ["cached", row.cachedTokens],
+      ["cache_write", row.cacheWriteTokens],
+    ];
+    for (const [direction, count] of counts) if (count) this.tokens.inc({ ...series, direction }, count);
+    if (row.costUsd) this.cost.inc(series, row.costUsd);
+    if (row.baselineCostUsd !== null && row.baselineCostUsd !== undefined) this.savings.inc(series, row.baselineCostUsd - (row.costUsd ?? 0));
+    if (row.fallbacks) this.fallbacks.inc(series, row.fallbacks);
+  }
+
+  /** Wraps the request-log sink: every row is counted, then written as before. */
+  recording(sink: RequestLogSink): RequestLogSink {
+    return {
+      record: (row) => {
+        this.observe(row);
+        sink.record(row);
+      },
+      status: () => sink.status(),
+    };
+  }
+
+  render(): string {
+    return this.registry.render();
+  }
+}

@@ -1,0 +1,71 @@
+/** @jsxImportSource hono/jsx */
+import type { Hono } from "hono";
+import { listRecentFeedback, loadSpend, loadSpendByProvider, loadTierCounts } from "../../db/dashboard-queries";
+import { parseRange, statsWindow } from "../../db/stats-window";
+import { resolveThresholds } from "../../routing/classifier/thresholds";
+import { BudgetsPage } from "../../../views/pages/budgets-page";
+import { RoutingPage } from "../../../views/pages/routing-page";
+import { SettingsPage } from "../../../views/pages/settings-page";
+import type { DashboardContext } from "./deps";
+import { baselineName } from "./overview-data";
+import { renderHtml } from "./render";
+import { settingEntries } from "./settings-entries";
+
+/** The pages that mostly show state: routing, budgets, settings. */
+const RECENT_FEEDBACK = 25;
+
+export function addInfoRoutes(app: Hono, deps: DashboardContext): void {
+  app.get("/dashboard/routing", async (c) => {
+    const window = statsWindow(parseRange(c.req.query("range")));
+    const tierCounts = await loadTierCounts(deps.db, window.since, window.until);
+    const feedback = await listRecentFeedback(deps.db, RECENT_FEEDBACK);
+    return renderHtml(c, {
+      page: () => (
+        <RoutingPage
+          assets={deps.assets}
+          range={window.range}
+          thresholds={resolveThresholds(deps.pipeline.routing.thresholds)}
+          successThreshold={deps.config.successThreshold}
+          successMinSamples={deps.config.successMinSamples}
+          baselineModel={baselineName(deps)}
+          tierCounts={tierCounts}
+          successRates={deps.pipeline.routing.successRates.snapshot()}
+          feedback={feedback}
+        />
+      ),
+    });
+  });
+
+  app.get("/dashboard/budgets", async (c) => {
+    const now = new Date();
+    const window = statsWindow("24h", now);
+    const spend = await loadSpend(deps.db, window);
+    const byProvider = await loadSpendByProvider(deps.db, window);
+    const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+    const nextMonth = new Date(now.getFullYear(), now.getMonth() + 1, 1);
+    return renderHtml(c, {
+      page: () => (
+        <BudgetsPage
+          assets={deps.assets}
+          byProvider={byProvider}
+          periods={[
+            { period: "daily", spentUsd: spend.spendTodayUsd, resetsAt: tomorrow },
+            { period: "monthly", spentUsd: spend.spendMonthUsd, resetsAt: nextMonth },
+          ]}
+        />
+      ),
+    });
+  });
+
+  app.get("/dashboard/settings", (c) =>
+    renderHtml(c, {
+      page: () => (
+        <SettingsPage
+          assets={deps.assets}
+          database={deps.databaseKind === "pglite" ? `embedded PGlite in ${deps.config.dataDir}` : "PostgreSQL server (DATABASE_URL)"}
+          entries={settingEntries(deps.config)}
+        />
+      ),
+    }),
+  );
+}

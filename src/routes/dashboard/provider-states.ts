@@ -1,0 +1,69 @@
+import { loadModelUsage } from "../../db/dashboard-queries";
+import { candidateKey } from "../../routing/candidate";
+import { providerRegistry } from "../../providers/registry";
+import type { ModelView, ProviderView } from "../../../views/pages/providers-page";
+import type { DashboardDeps } from "./deps";
+
+/**
+ * Every provider the registry knows, active or not, with its models, circuit breakers and last 24
+ * hours of use. A provider is only created when its credentials are configured, so "active"
+ * means its credentials are present; "unreachable" is a configured local server that did not answer.
+ */
+const known: Record<string, { name: string; credentials: string; hint: string }> = {
+  openai: { name: "OpenAI", credentials: "API key (OPENAI_API_KEY)", hint: "Set OPENAI_API_KEY to route to OpenAI models." },
+  anthropic: { name: "Anthropic", credentials: "API key (ANTHROPIC_API_KEY)", hint: "Set ANTHROPIC_API_KEY to route to Claude models over the API." },
+  "claude-cli": { name: "Claude CLI", credentials: "Claude subscription (the CLI's own login)", hint: "Install the claude CLI and log in to use a Claude subscription; CLAUDE_CLI_ENABLED=false turns it off." },
+  gemini: { name: "Google Gemini", credentials: "API key (GEMINI_API_KEY)", hint: "Set GEMINI_API_KEY to route to Gemini models." },
+  ollama: { name: "Ollama", credentials: "none needed (local server)", hint: "Start Ollama (OLLAMA_BASE_URL) to route to local models." },
+};
+
+const DAY_MS = 86_400_000;
+
+export async function loadProviderViews(deps: DashboardDeps, now: Date = new Date()): Promise<ProviderView[]> {
+  const { directory, catalog, routing } = deps.pipeline;
+  const usage = await loadModelUsage(deps.db, new Date(now.getTime() - DAY_MS), now);
+  const breakers = new Map(routing.breakers.snapshot().map((breaker) => [breaker.key, breaker]));
+  const views: ProviderView[] = directory.activeProviders().map((provider) => {
+    const custom = deps.config.customProviders.find((entry) => entry.id === provider.id);
+    const models: ModelView[] = directory
+      .all()
+      .filter((candidate) => candidate.provider.id === provider.id)
+      .map((candidate) => {
+        const entry = candidate.entry;
+        const used = usage.find((row) => row.provider === provider.id && row.model === candidate.model);
+        const breaker = breakers.get(candidateKey(candidate));
+        return {
+          model: candidate.model,
+          tier: entry.tier,
+          input: entry.input,
+          output: entry.output,
+          cacheRead: entry.cacheRead,
+          contextWindow: entry.contextWindow,
+          capabilities: (["tools", "vision", "json", "reasoning"] as const).filter((capability) => entry.capabilities[capability]),
+          breaker: breaker && { state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, retryInMs: breaker.retryInMs, lastError: breaker.lastError && deps.pipeline.redactor.redact(breaker.lastError) },
+          usage: used && { requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs },
+        };
+      });
+    return {
+      id: provider.id,
+      name: provider.displayName,
+      status: "active" as const,
+      credentials: custom ? (custom.apiKey ? "API key (CUSTOM_PROVIDERS)" : "no key (local or open endpoint)") : (known[provider.id]?.credentials ?? "configured"),
+      models,
+    };
+  });
+  for (const entry of providerRegistry) {
+    if (entry.id === "custom" || views.some((view) => view.id === entry.id)) continue;
+    const description = known[entry.id];
+    const configured = entry.configured(deps.config);
+    views.push({
+      id: entry.id,
+      name: description?.name ?? entry.id,
+      status: configured ? "unreachable" : "not configured",
+      credentials: configured ? (description?.credentials ?? "configured") : "none",
+      hint: configured ? `Configured, but it did not answer at start-up; the catalog lists ${catalog.forProvider(entry.id).length} models for it.` : description?.hint,
+      models: [],
+    });
+  }
+  return views;
+}

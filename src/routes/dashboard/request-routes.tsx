@@ -1,0 +1,68 @@
+/** @jsxImportSource hono/jsx */
+import type { Context, Hono } from "hono";
+import { findRequestLog, listFeedbackForTask } from "../../db/queries";
+import { listRequests, loadFilterOptions } from "../../db/request-list-queries";
+import { MessagePage } from "../../../views/pages/message-page";
+import { RequestDetailPage } from "../../../views/pages/request-detail-page";
+import { RequestsPage } from "../../../views/pages/requests-page";
+import { RequestList } from "../../../views/partials/request-list";
+import { RequestRows } from "../../../views/partials/request-rows";
+import type { DashboardContext } from "./deps";
+import { renderHtml } from "./render";
+import { requestCsvStream } from "./request-csv";
+import { parseRequestQuery } from "./request-filter-query";
+
+/**
+ * The request log pages: the filtered list (a partial for htmx), its live rows, the CSV export of
+ * the same filter, and one request's detail.
+ */
+export const PAGE_SIZE = 50;
+const POLL_SECONDS = 3;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
+  const badFilter = (c: Context, problems: string[]) =>
+    renderHtml(c, { page: () => <MessagePage assets={deps.assets} section="requests" title="Bad filter" message="These filter values cannot be used:" problems={problems} /> }, 400);
+
+  app.get("/dashboard/requests", async (c) => {
+    const parsed = parseRequestQuery(c.req.query());
+    if (!parsed.ok) return badFilter(c, parsed.problems);
+    const { filter, values, before } = parsed.query;
+    const page = await listRequests(deps.db, filter, { limit: PAGE_SIZE, before });
+    const options = await loadFilterOptions(deps.db);
+    const props = { values, options, rows: page.rows, next: page.next, paged: before !== undefined, renderedAt: Date.now(), pollSeconds: POLL_SECONDS };
+    return renderHtml(c, { page: () => <RequestsPage {...props} assets={deps.assets} />, partial: () => <RequestList {...props} /> });
+  });
+
+  // The live view's poll: the first page's rows again, new ones marked.
+  app.get("/dashboard/requests/rows", async (c) => {
+    const parsed = parseRequestQuery(c.req.query());
+    if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
+    const page = await listRequests(deps.db, parsed.query.filter, { limit: PAGE_SIZE });
+    const fresh = Number(c.req.query("fresh"));
+    return c.html(String(<RequestRows rows={page.rows} now={new Date()} freshSince={Number.isFinite(fresh) ? fresh : undefined} />), 200, { "cache-control": "no-store" });
+  });
+
+  app.get("/dashboard/requests.csv", (c) => {
+    const parsed = parseRequestQuery(c.req.query());
+    if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
+    const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "-");
+    return new Response(requestCsvStream(deps.db, parsed.query.filter), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="requests-${stamp}.csv"`,
+        "cache-control": "no-store",
+      },
+    });
+  });
+
+  app.get("/dashboard/requests/:taskId", async (c) => {
+    const taskId = c.req.param("taskId");
+    const row = UUID.test(taskId) ? await findRequestLog(deps.db, taskId) : undefined;
+    if (!row) {
+      return renderHtml(c, { page: () => <MessagePage assets={deps.assets} section="requests" title="Request not found" message={`No logged request has the task id ${taskId}.`} /> }, 404);
+    }
+    const feedback = await listFeedbackForTask(deps.db, taskId);
+    return renderHtml(c, { page: () => <RequestDetailPage assets={deps.assets} row={row} feedback={feedback} /> });
+  });
+}

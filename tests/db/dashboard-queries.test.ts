@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { loadLatencySlots, loadOverviewStats, loadSpendByProvider, loadTierCounts } from "../../src/db/dashboard-queries";
+import { insertFeedback, insertRequestLogs } from "../../src/db/queries";
+import { numberOf, rowsOf } from "../../src/db/rows-of";
+import type { RequestLogRow } from "../../src/db/schema";
+import { statsWindow } from "../../src/db/stats-window";
+import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
+import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+
+/**
+ * The overview's figures come from rollup tables that triggers keep in step with request_log. On
+ * both databases: what the rollups say equals what request_log says, after inserts and deletes,
+ * and the daily latency table adds up with the hourly one. Rows go to a random day of 2003, so they
+ * never mix with other tests' rows and each comparison is against the log itself.
+ */
+const targets = [
+  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
+  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
+];
+
+const HOUR_MS = 3_600_000;
+const providers = ["openai", "anthropic", "gemini", "claude-cli"];
+const tiers = ["economy", "standard", "premium", null];
+const statuses = [200, 200, 200, 200, 500, 429, 499, 400];
+
+/** A deterministic spread of rows over the `hours` hours before `now`. */
+function spreadRows(now: Date, count: number, hours: number): RequestLogRow[] {
+  return Array.from({ length: count }, (_, index) => {
+    const status = statuses[index % statuses.length]!;
+    return makeLogRow({
+      createdAt: new Date(now.getTime() - ((index * 7919) % (hours * 60)) * 60_000 - 1000),
+      provider: providers[index % providers.length]!,
+      model: `model-${index % 3}`,
+      tier: tiers[index % tiers.length],
+      status,
+      tokensIn: 100 + index,
+      tokensOut: 10 + (index % 50),
+      cachedTokens: index % 4 === 0 ? 50 : 0,
+      costUsd: 0.001 * (1 + (index % 5)),
+      baselineCostUsd: status === 200 ? 0.01 : null,
+      latencyMs: 100 + ((index * 37) % 9000),
+      ttftMs: index % 2 === 0 ? 50 + (index % 400) : null,
+    });
+  });
+}
+
+for (const target of targets) {
+  describe.skipIf(target.skip)(`dashboard aggregates on ${target.name}`, () => {
+    let handle: DatabaseHandle;
+    const created: string[] = [];
+    // Mid-afternoon of the 20th of a random month of 2003, local time (so the month so far holds rows).
+    const now = new Date(2003, Math.floor(Math.random() * 12), 20, 15, 40, 0);
+    const insert = async (rows: RequestLogRow[]) => {
+      created.push(...rows.map((row) => row.taskId));
+      await insertRequestLogs(handle.db, rows);
+    };
+    /** The figures straight from request_log. */
+    const raw = async (since: Date, until: Date) => {
+      const rows = rowsOf<Record<string, unknown>>(
+        await handle.db.execute(sql`
+          select count(*) as requests, count(*) filter (where status = 200) as succeeded, count(*) filter (where status >= 500 or status = 429) as failed,
+            coalesce(sum(tokens_in), 0) as tokens_in, coalesce(sum(cost_usd) filter (where provider <> 'claude-cli'), 0) as paid,
+            coalesce(sum(cost_usd) filter (where provider = 'claude-cli'), 0) as subscription,
+            coalesce(sum(baseline_cost_usd - cost_usd), 0) as routing_saved
+          from request_log
+          where created_at >= ${since.toISOString()}::timestamptz and created_at < ${new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`),
+      );
+      return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, numberOf(value)]));
+    };
+
+    beforeAll(async () => {
+      handle = await target.open();
+      await insert(spreadRows(now, 400, 24 * 33));
+    });
+
+    afterAll(async () => {
+      if (!handle) return;
+      await deleteLogRows(handle.db, created);
+      if (!target.shared) await handle.close();
+    });
+
+    for (const range of ["24h", "7d", "30d"] as const) {
+      test(`the ${range} overview equals request_log: totals, and charts that add up to them`, async () => {
+        const window = statsWindow(range, now);
+        const stats = await loadOverviewStats(handle.db, window);
+        const expected = await raw(window.since, window.until);
+        expect(expected.requests).toBeGreaterThan(0);
+        expect(stats.totals.requests).toBe(expected.requests!);
+        expect(stats.totals.succeeded).toBe(expected.succeeded!);
+        expect(stats.totals.failed).toBe(expected.failed!);
+        expect(stats.totals.tokensIn).toBe(expected.tokens_in!);
+        expect(stats.totals.costUsd).toBeCloseTo(expected.paid!, 9);
+        expect(stats.totals.subscriptionUsd).toBeCloseTo(expected.subscription!, 9);
+        expect(stats.totals.routingSavedUsd).toBeCloseTo(expected.routing_saved!, 9);
+        const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+        expect(sum(stats.costByProvider.flatMap((series) => series.points))).toBeCloseTo(expected.paid!, 9);
+        expect(sum(stats.requestsByTier.flatMap((series) => series.points))).toBe(expected.requests!);
+        expect(stats.costByProvider.map((series) => series.key)).not.toContain("claude-cli");
+        expect(sum(stats.subscriptionCovered)).toBeCloseTo(expected.subscription!, 9);
+        for (const series of [...stats.costByProvider, ...stats.requestsByTier]) expect(series.points).toHaveLength(window.buckets.length);
+      });
+    }
+
+    test("each chart bucket holds exactly its own period's rows", async () => {
+      const window = statsWindow("7d", now);
+      const stats = await loadOverviewStats(handle.db, window);
+      const tiers = new Map(stats.requestsByTier.map((series) => [series.key, series.points]));
+      for (const [index, start] of window.buckets.entries()) {
+        const end = new Date(start.getTime() + window.stepMs);
+        const rows = rowsOf<{ tier: string | null; requests: unknown }>(
+          await handle.db.execute(sql`select tier, count(*) as requests from request_log
+            where created_at >= ${start.toISOString()}::timestamptz and created_at < ${end.toISOString()}::timestamptz group by 1`),
+        );
+        for (const row of rows) expect(tiers.get(row.tier ?? "none")?.[index]).toBe(numberOf(row.requests));
+      }
+    });
+
+    test("latency percentiles are within the histogram's precision of the exact ones", async () => {
+      const window = statsWindow("30d", now);
+      const stats = await loadOverviewStats(handle.db, window);
+      const exact = rowsOf<Record<string, unknown>>(
+        await handle.db.execute(sql`select percentile_cont(0.5) within group (order by latency_ms) as p50, percentile_cont(0.95) within group (order by latency_ms) as p95
+          from request_log where status = 200 and created_at >= ${window.since.toISOString()}::timestamptz and created_at <= ${window.until.toISOString()}::timestamptz`),
+      )[0]!;
+      expect(Math.abs(stats.totals.latencyP50Ms! / numberOf(exact.p50) - 1)).toBeLessThan(0.07);
+      expect(Math.abs(stats.totals.latencyP95Ms! / numberOf(exact.p95) - 1)).toBeLessThan(0.07);
+      const histogramTotal = stats.latencyHistogram.reduce((total, bar) => total + bar.count, 0);
+      expect(histogramTotal).toBe(stats.totals.succeeded);
+    });
+
+    test("whole days from the daily latency table add up with the hourly ends", async () => {
+      const since = new Date(now.getTime() - 20 * 86_400_000 - 5 * HOUR_MS);
+      const composed = await loadLatencySlots(handle.db, since, now);
+      const hourly = rowsOf<{ kind: string; slot: unknown; count: unknown }>(
+        await handle.db.execute(sql`select kind, slot, sum(count) as count from request_latency_rollup
+          where hour >= ${since.toISOString()}::timestamptz and hour <= ${now.toISOString()}::timestamptz group by 1, 2`),
+      );
+      const byKey = (entries: Array<{ slot: number; count: number }>) => Object.fromEntries(entries.filter((entry) => entry.count > 0).map((entry) => [entry.slot, entry.count]));
+      const fromHourly = (kind: string) => byKey(hourly.filter((row) => row.kind === kind).map((row) => ({ slot: numberOf(row.slot), count: numberOf(row.count) })));
+      expect(byKey(composed.latency)).toEqual(fromHourly("latency"));
+      expect(byKey(composed.ttft)).toEqual(fromHourly("ttft"));
+    });
+
+    test("tier counts and spend by provider come from the same rollup", async () => {
+      const window = statsWindow("24h", now);
+      const tiers = await loadTierCounts(handle.db, window.since, window.until);
+      const expected = await raw(window.since, window.until);
+      expect(tiers.reduce((total, entry) => total + entry.requests, 0)).toBe(expected.requests!);
+      const spend = await loadSpendByProvider(handle.db, window);
+      expect(spend.find((entry) => entry.provider === "claude-cli")?.subscription).toBe(true);
+      expect(spend.find((entry) => entry.provider === "openai")?.subscription).toBe(false);
+    });
+
+    test("feedback in the window is counted", async () => {
+      const window = statsWindow("24h", now);
+      const before = (await loadOverviewStats(handle.db, window)).totals;
+      const taskId = created[0]!;
+      const at = new Date(now.getTime() - HOUR_MS);
+      await insertFeedback(handle.db, { id: crypto.randomUUID(), taskId, createdAt: at, rating: -1, comment: "wrong", source: "api" });
+      const after = (await loadOverviewStats(handle.db, window)).totals;
+      await handle.db.execute(sql`delete from feedback where task_id = ${taskId} and created_at = ${at.toISOString()}::timestamptz`);
+      expect(after.feedbackBad).toBe(before.feedbackBad + 1);
+    });
+
+    test("deleting logged rows takes them out of the rollups", async () => {
+      const extra = spreadRows(new Date(now.getTime() - 2 * HOUR_MS), 30, 1);
+      const window = statsWindow("24h", now);
+      const before = (await loadOverviewStats(handle.db, window)).totals;
+      await insert(extra);
+      expect((await loadOverviewStats(handle.db, window)).totals.requests).toBe(before.requests + 30);
+      await deleteLogRows(handle.db, extra.map((row) => row.taskId));
+      const after = (await loadOverviewStats(handle.db, window)).totals;
+      expect(after.requests).toBe(before.requests);
+      expect(after.costUsd).toBeCloseTo(before.costUsd, 9);
+      expect(after.latencyP50Ms).toBe(before.latencyP50Ms);
+    });
+  });
+}

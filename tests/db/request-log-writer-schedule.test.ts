@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type Database, type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { RequestLogWriter } from "../../src/db/request-log-writer";
+import type { RequestLogRow } from "../../src/db/schema";
+import { silentLogger } from "../../src/logger";
+import { interceptWrites } from "../helpers/intercept-writes";
+import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
+import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+
+/**
+ * When the writer writes: rows waiting go in the next write, which starts as soon as the write
+ * before it ends, but no sooner than flushIntervalMs after that one started. So a row waits at
+ * most the interval plus one write, which bounds what a crash can lose. The old writer flushed on
+ * a fixed timer (250 ms by default), whatever had happened since.
+ * The writer's clock is moved by the test; its timers are real.
+ */
+const HOUR = 3_600_000;
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) return false;
+    await Bun.sleep(5);
+  }
+  return true;
+}
+
+const targets = [
+  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
+  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
+];
+
+for (const target of targets) {
+  describe.skipIf(target.skip)(`when the request log writes, on ${target.name}`, () => {
+    let handle: DatabaseHandle;
+    const created: string[] = [];
+    const writers: RequestLogWriter[] = [];
+    const rows = (count: number) =>
+      Array.from({ length: count }, () => {
+        const row = makeLogRow();
+        created.push(row.taskId);
+        return row;
+      });
+    const ids = (list: RequestLogRow[]) => list.map((row) => row.taskId);
+
+    beforeAll(async () => {
+      handle = await target.open();
+    });
+
+    afterAll(async () => {
+      await Promise.all(writers.map((writer) => writer.close()));
+      await deleteLogRows(handle.db, created);
+      if (!target.shared) await handle.close();
+    });
+
+    /** A writer whose first write the test holds until `release()`, on a clock the test sets. */
+    function heldWriter(flushIntervalMs: number) {
+      const clock = { now: 0 };
+      const writes: number[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const db: Database = interceptWrites(handle.db, async () => {
+        writes.push(clock.now);
+        if (writes.length === 1) await held;
+      });
+      const writer = new RequestLogWriter(db, { flushIntervalMs, logger: silentLogger, clock: () => clock.now });
+      writers.push(writer);
+      return { writer, clock, writes, release };
+    }
+
+    test("an idle writer writes a row at once when its last write is older than the interval", async () => {
+      const { writer, clock, writes, release } = heldWriter(HOUR);
+      release();
+      clock.now = HOUR + 1;
+      const [row] = rows(1);
+      writer.record(row!);
+      expect(await until(async () => (await countLogRows(handle.db, ids([row!]))) === 1)).toBe(true);
+      expect(writes).toEqual([HOUR + 1]);
+    });
+
+    test("rows that arrive during a write go in the next one, right after it, once the interval has passed", async () => {
+      const { writer, clock, writes, release } = heldWriter(1_000);
+      clock.now = 5_000;
+      const first = rows(1);
+      writer.record(first[0]!);
+      expect(await until(() => writes.length === 1)).toBe(true);
+      expect(writes).toEqual([5_000]);
+      const waiting = rows(3);
+      for (const row of waiting) writer.record(row);
+      expect(writer.pending).toBe(3);
+      clock.now = 6_500;
+      release();
+      expect(await until(async () => (await countLogRows(handle.db, ids([...first, ...waiting]))) === 4)).toBe(true);
+      // One write for the three rows that waited, started when the held one ended.
+      expect(writes).toEqual([5_000, 6_500]);
+    });
+
+    test("a backlog goes batch after batch, with turns of the event loop in between", async () => {
+      const writes: number[] = [];
+      const writer = new RequestLogWriter(
+        interceptWrites(handle.db, () => {
+          writes.push(writes.length);
+        }),
+        { flushIntervalMs: 1, maxBatch: 100, logger: silentLogger },
+      );
+      writers.push(writer);
+      const backlog = rows(300);
+      for (const row of backlog) writer.record(row);
+      // What the event loop saw between writes: PGlite writes run on this thread and must not run back to back.
+      const seen: number[] = [];
+      const ticker = setInterval(() => seen.push(writes.length), 0);
+      expect(await until(async () => (await countLogRows(handle.db, ids(backlog))) === 300)).toBe(true);
+      clearInterval(ticker);
+      expect(seen).toContain(1);
+      expect(seen).toContain(2);
+      expect(writes).toHaveLength(3);
+    });
+
+    test("...and no sooner than the interval after the previous write started", async () => {
+      const { writer, clock, writes, release } = heldWriter(300);
+      clock.now = 5_000;
+      writer.record(rows(1)[0]!);
+      expect(await until(() => writes.length === 1)).toBe(true);
+      const [late] = rows(1);
+      writer.record(late!);
+      // The held write ends 100 ms (of the test's clock) after it started: the next waits the other 200 ms.
+      clock.now = 5_100;
+      release();
+      await Bun.sleep(100);
+      expect(writes).toEqual([5_000]);
+      expect(writer.pending).toBe(1);
+      expect(await until(async () => (await countLogRows(handle.db, ids([late!]))) === 1)).toBe(true);
+      expect(writes).toHaveLength(2);
+    });
+  });
+}

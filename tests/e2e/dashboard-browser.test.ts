@@ -1,0 +1,278 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import OpenAI from "openai";
+import type { Browser, Page } from "playwright-core";
+import { insertRequestLogs } from "../../src/db/queries";
+import { numberOf, rowsOf } from "../../src/db/rows-of";
+import type { RequestLogRow } from "../../src/db/schema";
+import { chromiumMissing, eventually, launchChromium, newContext, screenshotPath, watchPage } from "../helpers/browser";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
+import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+
+/**
+ * The dashboard in a real headless Chromium, over a proxy whose log holds requests sent with the
+ * official OpenAI client: every page in light and dark mode at 1280 and 390 px loads with no
+ * console error, failed request or sideways scrolling (screenshots in tests/artifacts/screenshots/),
+ * a chart's points equal the database, filters narrow the list, the live view shows a request sent
+ * during the test, the range switch and the provider test work through htmx, the pages read and
+ * filter with JavaScript off, and the keyboard reaches everything.
+ */
+if (chromiumMissing) console.warn("dashboard browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)");
+
+const pages = [
+  { name: "overview", path: "/dashboard" },
+  { name: "overview-30d", path: "/dashboard?range=30d" },
+  { name: "requests", path: "/dashboard/requests" },
+  { name: "request-detail", path: "" },
+  { name: "providers", path: "/dashboard/providers" },
+  { name: "routing", path: "/dashboard/routing" },
+  { name: "budgets", path: "/dashboard/budgets" },
+  { name: "settings", path: "/dashboard/settings" },
+];
+
+describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
+  let upstream: MockOpenAIUpstream;
+  let proxy: TestProxy;
+  let browser: Browser;
+  let openai: OpenAI;
+  const client = `dashboard-browser-test/${crypto.randomUUID().slice(0, 8)}`;
+  const sent: string[] = [];
+  const history = pastMonth();
+
+  const send = async (model: string) => {
+    const { response } = await openai.chat.completions.create({ model, messages: [{ role: "user", content: "hello" }] }).withResponse();
+    sent.push(response.headers.get("x-task-id")!);
+  };
+
+  beforeAll(async () => {
+    upstream = startMockOpenAIUpstream();
+    const providers = [
+      {
+        id: "browser",
+        displayName: "Browser test provider",
+        baseUrl: upstream.url,
+        models: [
+          { id: "cheap-mini", inputPricePerMillion: 0.2, outputPricePerMillion: 0.8, tier: "economy" },
+          { id: "solid-pro", inputPricePerMillion: 3, outputPricePerMillion: 15, tier: "premium" },
+        ],
+      },
+    ];
+    proxy = await startTestProxy({ CUSTOM_PROVIDERS: JSON.stringify(providers), BASELINE_MODEL: "browser:solid-pro" });
+    openai = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0, defaultHeaders: { "user-agent": client } });
+    for (const model of ["economy", "browser:cheap-mini", "premium", "auto", "browser:cheap-mini"]) await send(model);
+    upstream.enqueue({ kind: "error", status: 503, body: { error: { message: "overloaded", type: "server_error" } } });
+    await openai.chat.completions.create({ model: "browser:solid-pro", messages: [{ role: "user", content: "x" }] }).catch(() => undefined);
+    // Another client's requests, so that filtering by client has something to leave out.
+    const other = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0, defaultHeaders: { "user-agent": "another-client/1.0" } });
+    for (let index = 0; index < 2; index++) await other.chat.completions.create({ model: "economy", messages: [{ role: "user", content: "hi" }] });
+    await insertRequestLogs(proxy.proxy.database.db, history);
+    await proxy.proxy.logWriter.flush();
+    pages.find((page) => page.name === "request-detail")!.path = `/dashboard/requests/${sent[0]}`;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    if (proxy) await deleteLogRows(proxy.proxy.database.db, history.map((row) => row.taskId));
+    await browser?.close();
+    await proxy?.close();
+    await upstream?.close();
+  });
+
+  for (const scheme of ["light", "dark"] as const) {
+    for (const width of [1280, 390]) {
+      test(
+        `every page loads cleanly in ${scheme} mode at ${width} px (screenshots saved)`,
+        async () => {
+          const context = await newContext(browser, { scheme, width });
+          try {
+            const page = await context.newPage();
+            const problems = watchPage(page);
+            for (const entry of pages) {
+              const response = await page.goto(`${proxy.origin}${entry.path}`, { waitUntil: "load" });
+              expect(response?.status()).toBe(200);
+              await page.waitForFunction("'htmx' in window");
+              const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+              expect({ page: entry.name, overflow }).toEqual({ page: entry.name, overflow: 0 });
+              await page.screenshot({ path: screenshotPath(`${entry.name}-${scheme}-${width}`), fullPage: true });
+            }
+            expect(problems.list).toEqual([]);
+          } finally {
+            await context.close();
+          }
+        },
+        60_000,
+      );
+    }
+  }
+
+  test("the cost chart's points equal the request log's sums per provider and hour", async () => {
+    const context = await newContext(browser, { scheme: "light", width: 1280 });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${proxy.origin}/dashboard?range=24h`);
+      const { since, stepMs } = await page.$eval("#overview-content", (element) => ({ since: element.getAttribute("data-since")!, stepMs: Number(element.getAttribute("data-step-ms")) }));
+      const points = await page.$$eval("#chart-cost rect[data-series]", (rects) =>
+        rects.map((rect) => ({ series: rect.getAttribute("data-series")!, bucket: Number(rect.getAttribute("data-bucket")), value: Number(rect.getAttribute("data-value")) })),
+      );
+      const ours = points.filter((point) => point.series === "browser");
+      expect(ours.length).toBeGreaterThan(0);
+      const rows = rowsOf<{ provider: string; bucket: unknown; cost: unknown }>(
+        await proxy.proxy.database.db.execute(sql`
+          select provider, floor(extract(epoch from (created_at - ${since}::timestamptz)) * 1000 / ${stepMs})::int as bucket, sum(cost_usd) as cost
+          from request_log where created_at >= ${since}::timestamptz and provider is not null and provider <> 'claude-cli'
+          group by 1, 2 having sum(cost_usd) > 0`),
+      );
+      const expected = rows.map((row) => ({ series: row.provider, bucket: numberOf(row.bucket), value: numberOf(row.cost) }));
+      const key = (point: { series: string; bucket: number }) => `${point.series}@${point.bucket}`;
+      const drawn = new Map(points.map((point) => [key(point), point.value]));
+      // Every positive sum in the log is drawn, with its value (rows logged after the page was rendered aside).
+      for (const point of expected.filter((entry) => entry.series === "browser")) expect(drawn.get(key(point))).toBeCloseTo(point.value, 12);
+      for (const point of points) expect(expected.find((entry) => key(entry) === key(point))?.value).toBeCloseTo(point.value, 12);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("filters narrow the list through htmx and the URL follows", async () => {
+    const context = await newContext(browser, { scheme: "light", width: 1280 });
+    try {
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      await page.goto(`${proxy.origin}/dashboard/requests`);
+      await page.waitForFunction("'htmx' in window");
+      const all = await page.locator("#request-rows tr[data-task-id]").count();
+      await page.selectOption("select[name=client]", client);
+      await page.waitForURL(/client=/);
+      const rows = () => page.locator("#request-rows tr[data-task-id]").count();
+      expect(await eventually(rows, (count) => count === sent.length + 1)).toBe(sent.length + 1);
+      expect(all).toBeGreaterThan(sent.length + 1);
+      const clients = await page.$$eval("#request-rows td.clip[title]", (cells) => [...new Set(cells.map((cell) => cell.getAttribute("title")).filter((title) => title?.includes("/")))]);
+      expect(clients).toEqual([client]);
+      await page.selectOption("select[name=status]", "failed");
+      await page.waitForURL(/status=failed/);
+      expect(await eventually(rows, (count) => count === 1)).toBe(1);
+      expect(await page.locator("#request-rows .badge-failed").count()).toBe(1);
+      expect(problems.list).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the live view shows a request sent while the page is open", async () => {
+    const context = await newContext(browser, { scheme: "dark", width: 1280 });
+    try {
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      await page.goto(`${proxy.origin}/dashboard/requests?client=${encodeURIComponent(client)}`);
+      await page.waitForFunction("'htmx' in window");
+      const before = await page.locator("#request-rows tr[data-task-id]").count();
+      await send("browser:cheap-mini");
+      const row = page.locator(`#task-${sent.at(-1)}`);
+      await row.waitFor({ timeout: 15_000 });
+      expect(await row.getAttribute("class")).toContain("row-new");
+      expect(await page.locator("#request-rows tr[data-task-id]").count()).toBe(before + 1);
+      await page.screenshot({ path: screenshotPath("requests-live-dark-1280") });
+      expect(problems.list).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 30_000);
+
+  test("the range switch swaps the overview through htmx; the provider test shows its answer", async () => {
+    const context = await newContext(browser, { scheme: "light", width: 1280 });
+    try {
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      await page.goto(`${proxy.origin}/dashboard`);
+      await page.waitForFunction("'htmx' in window");
+      await page.click(".range-picker a[href$='range=7d']");
+      await page.waitForURL(/range=7d/);
+      const current = () => page.locator(".range-picker a[aria-current=true]").textContent();
+      expect(await eventually(current, (text) => text === "7 days")).toBe("7 days");
+      expect(await page.locator("#chart-cost .chart-axis-x text").count()).toBeGreaterThan(3);
+
+      await page.goto(`${proxy.origin}/dashboard/providers`);
+      await page.waitForFunction("'htmx' in window");
+      await page.selectOption("#provider-browser select[name=model]", "cheap-mini");
+      await page.click("#provider-browser button[type=submit]");
+      const result = page.locator("#test-result-browser .test-result");
+      await result.waitFor();
+      expect(await result.getAttribute("data-status")).toBe("200");
+      expect(await result.textContent()).toContain("Hello from the mock upstream.");
+      expect(page.url()).toEndWith("/dashboard/providers");
+      await page.screenshot({ path: screenshotPath("providers-test-light-1280") });
+      expect(problems.list).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("with JavaScript off the pages read and the filter form still works", async () => {
+    const context = await newContext(browser, { scheme: "light", width: 390, javaScript: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${proxy.origin}/dashboard`);
+      expect(await page.locator("#chart-cost").count()).toBe(1);
+      await page.click(".range-picker a[href$='range=30d']");
+      await page.waitForURL(/range=30d/);
+      await page.goto(`${proxy.origin}/dashboard/requests`);
+      await page.selectOption("select[name=client]", client);
+      await page.click(".filters button[type=submit]");
+      await page.waitForURL(/client=/);
+      expect(await page.locator("#request-rows tr[data-task-id]").count()).toBe(sent.length + 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the keyboard reaches the skip link, the sections and the range picker", async () => {
+    const context = await newContext(browser, { scheme: "light", width: 1280 });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${proxy.origin}/dashboard`);
+      const focused: string[] = [];
+      const text = () => page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+      while (focused.length < 20 && focused.at(-1) !== "7 days") {
+        await page.keyboard.press("Tab");
+        focused.push(await text());
+      }
+      expect(focused[0]).toBe("Skip to content");
+      expect(focused).toContain("Requests");
+      expect(focused).toContain("Settings");
+      expect(focused.at(-1)).toBe("7 days");
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/range=7d/);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** A month of plausible history from another client, so the charts and screenshots have something to show. */
+function pastMonth(): RequestLogRow[] {
+  const models = [
+    ["anthropic", "claude-sonnet-5-5", "standard", 0.02],
+    ["openai", "gpt-4o-mini", "economy", 0.002],
+    ["gemini", "gemini-2.5-flash-lite", "economy", 0.001],
+    ["claude-cli", "claude-opus-5-5", "premium", 0.05],
+  ] as const;
+  return Array.from({ length: 480 }, (_, index) => {
+    const [provider, model, tier, cost] = models[index % models.length]!;
+    const status = index % 17 === 0 ? 503 : index % 23 === 0 ? 429 : 200;
+    return makeLogRow({
+      createdAt: new Date(Date.now() - ((index * 7919) % (30 * 24 * 60)) * 60_000 - 60_000),
+      userAgent: "history/1.0",
+      provider,
+      model,
+      tier,
+      status,
+      tokensIn: status === 200 ? 2000 + ((index * 131) % 9000) : 0,
+      tokensOut: status === 200 ? 100 + ((index * 17) % 900) : 0,
+      costUsd: status === 200 ? cost * (0.5 + (index % 7) / 7) : 0,
+      baselineCostUsd: status === 200 ? 0.12 : null,
+      latencyMs: 300 + ((index * 389) % 12000),
+      ttftMs: index % 3 === 0 ? null : 150 + ((index * 97) % 1500),
+    });
+  });
+}

@@ -1,0 +1,156 @@
+/** @jsxImportSource hono/jsx */
+import type { OverviewStats } from "../../src/db/dashboard-queries";
+import type { Range } from "../../src/db/stats-window";
+import { formatCount, formatDateTime, formatMs, formatPercent, formatTime, formatUsd } from "../components/format";
+import { OverviewCharts } from "../components/overview-charts";
+import { RangePicker, rangeLabel } from "../components/range-picker";
+import { NotEnabled, StatCard } from "../components/stat-card";
+
+/**
+ * Everything on the overview below its heading; the range picker swaps it as one htmx fragment.
+ * Figures of features that do not exist yet (response cache, compression, budgets) are optional
+ * props shown as "not enabled" / "no limit set" until their data is passed in.
+ */
+export interface BudgetUsage {
+  limitUsd: number;
+  spentUsd: number;
+  resetsAt: Date;
+}
+
+export interface OverviewProps {
+  range: Range;
+  buckets: Date[];
+  stepMs: number;
+  generatedAt: Date;
+  stats: OverviewStats;
+  /** The model savings are measured against ("anthropic:claude-fable-5-1"). */
+  baselineModel: string | null;
+  cache?: { hitRate: number; savedUsd: number; savedSeries: number[] };
+  compression?: { savedUsd: number; tokensBefore: number; tokensAfter: number; savedSeries: number[] };
+  budgets?: { daily?: BudgetUsage; monthly?: BudgetUsage };
+}
+
+export function OverviewContent(props: OverviewProps) {
+  const { totals } = props.stats;
+  const saved = totals.routingSavedUsd + totals.subscriptionUsd + (props.cache?.savedUsd ?? 0) + (props.compression?.savedUsd ?? 0);
+  const served = totals.succeeded + totals.failed;
+  const successTone = served === 0 ? undefined : totals.succeeded / served >= 0.95 ? "good" : totals.succeeded / served >= 0.8 ? "warn" : "bad";
+  return (
+    <div id="overview-content" class="stack" data-since={props.buckets[0]?.toISOString()} data-step-ms={props.stepMs}>
+      <div class="toolbar">
+        <p class="muted" aria-live="polite">
+          {rangeLabel(props.range)} · as of {formatTime(props.generatedAt)}
+        </p>
+        <RangePicker current={props.range} path="/dashboard" target="#overview-content" />
+      </div>
+
+      <p class="summary" id="overview-summary">
+        {totals.requests === 0 ? (
+          <>No requests in the {rangeLabel(props.range)}. Point a coding tool at this proxy's /v1 URL and they will show up here.</>
+        ) : (
+          <>
+            <strong>{formatCount(totals.requests)}</strong> requests cost <strong>{formatUsd(totals.costUsd)}</strong>
+            {totals.baselineUsd > 0 ? (
+              <>
+                {" "}
+                instead of {formatUsd(totals.baselineUsd)} on {props.baselineModel ?? "the baseline model"}: <strong>{formatUsd(saved)} saved</strong> (
+                {formatPercent(saved, totals.baselineUsd)})
+              </>
+            ) : null}
+            .{" "}
+            {totals.failed > 0 ? (
+              <>
+                <a href="/dashboard/requests?status=failed">{formatCount(totals.failed)} failed</a> upstream.
+              </>
+            ) : (
+              <>None failed upstream.</>
+            )}
+          </>
+        )}
+      </p>
+
+      <div class="cards">
+        <StatCard label="Spend today" value={formatUsd(props.stats.spendTodayUsd)} id="card-spend-today">
+          <BudgetLine usage={props.budgets?.daily} period="daily" />
+        </StatCard>
+        <StatCard label="Spend this month" value={formatUsd(props.stats.spendMonthUsd)} id="card-spend-month">
+          <BudgetLine usage={props.budgets?.monthly} period="monthly" />
+        </StatCard>
+        <StatCard label="Saved" value={<>{formatUsd(saved)} <small>{formatPercent(saved, totals.baselineUsd)}</small></>} id="card-saved" tone={saved > 0 ? "good" : undefined}>
+          <dl class="pairs">
+            <dt>Routing</dt>
+            <dd>{formatUsd(totals.routingSavedUsd)}</dd>
+            <dt>Subscription</dt>
+            <dd>{formatUsd(totals.subscriptionUsd)}</dd>
+            <dt>Response cache</dt>
+            <dd>{props.cache ? formatUsd(props.cache.savedUsd) : <NotEnabled />}</dd>
+            <dt>Compression</dt>
+            <dd>{props.compression ? formatUsd(props.compression.savedUsd) : <NotEnabled />}</dd>
+          </dl>
+        </StatCard>
+        <StatCard label="Requests" value={formatCount(totals.requests)} id="card-requests" tone={successTone}>
+          <dl class="pairs">
+            <dt>Success</dt>
+            <dd>{formatPercent(totals.succeeded, served)}</dd>
+            <dt>Failed upstream</dt>
+            <dd>{formatCount(totals.failed)}</dd>
+            <dt>Rejected / aborted</dt>
+            <dd>{formatCount(totals.rejected)}</dd>
+          </dl>
+        </StatCard>
+        <StatCard label="Tokens" value={formatCount(totals.tokensIn + totals.tokensOut)} id="card-tokens">
+          <dl class="pairs">
+            <dt>In</dt>
+            <dd>{formatCount(totals.tokensIn)}</dd>
+            <dt>Out</dt>
+            <dd>{formatCount(totals.tokensOut)}</dd>
+          </dl>
+        </StatCard>
+        <StatCard label="Caching" value={<>{formatPercent(totals.cachedTokens, totals.tokensIn)} <small>of input cached</small></>} id="card-cache">
+          <dl class="pairs">
+            <dt>Prompt cache</dt>
+            <dd>{formatCount(totals.cachedTokens)} tokens</dd>
+            <dt>Response cache</dt>
+            <dd>{props.cache ? `${formatPercent(props.cache.hitRate, 1)} hits` : <NotEnabled />}</dd>
+          </dl>
+        </StatCard>
+        <StatCard label="Latency p50 / p95" value={<>{formatMs(totals.latencyP50Ms)} <small>/ {formatMs(totals.latencyP95Ms)}</small></>} id="card-latency">
+          <dl class="pairs">
+            <dt>First token p50</dt>
+            <dd>{formatMs(totals.ttftP50Ms)}</dd>
+            <dt>First token p95</dt>
+            <dd>{formatMs(totals.ttftP95Ms)}</dd>
+          </dl>
+        </StatCard>
+        <StatCard label="Feedback" value={<>{formatCount(totals.feedbackGood)} good <small>/ {formatCount(totals.feedbackBad)} bad</small></>} id="card-feedback">
+          <p class="muted">
+            {totals.feedbackGood + totals.feedbackBad === 0 ? "No ratings yet: reply /feedback good or bad in any chat." : `${formatPercent(totals.feedbackGood, totals.feedbackGood + totals.feedbackBad)} positive`}
+          </p>
+        </StatCard>
+      </div>
+
+      <OverviewCharts {...props} />
+    </div>
+  );
+}
+
+function BudgetLine(props: { usage: BudgetUsage | undefined; period: "daily" | "monthly" }) {
+  if (!props.usage) {
+    return (
+      <p class="muted">
+        No {props.period} limit set · <a href="/dashboard/budgets">budgets</a>
+      </p>
+    );
+  }
+  const { limitUsd, spentUsd } = props.usage;
+  return (
+    <>
+      <meter min={0} max={limitUsd} low={limitUsd * 0.8} high={limitUsd * 0.95} optimum={0} value={Math.min(spentUsd, limitUsd)}>
+        {formatPercent(spentUsd, limitUsd)}
+      </meter>
+      <p class="muted">
+        {formatPercent(spentUsd, limitUsd)} of {formatUsd(limitUsd)} · resets {formatDateTime(props.usage.resetsAt)}
+      </p>
+    </>
+  );
+}
