@@ -27,7 +27,7 @@
  * the prompt's size and hash, the tools it was given, image blocks, and the pid of any grandchild.
  */
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const argv = process.argv.slice(2);
@@ -49,8 +49,12 @@ const record: Record<string, unknown> = {
   cwd: process.cwd(),
   env: { ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY, DISABLE_AUTOUPDATER: process.env.DISABLE_AUTOUPDATER, ENABLE_TOOL_SEARCH: process.env.ENABLE_TOOL_SEARCH },
 };
+/** Written whole (to a temporary name, then renamed), so a test never reads half a record. */
 const saveRecord = () => {
-  if (recordDirectory) writeFileSync(join(recordDirectory, `${process.pid}.json`), JSON.stringify(record));
+  if (!recordDirectory) return;
+  const path = join(recordDirectory, `${process.pid}.json`);
+  writeFileSync(`${path}.partial`, JSON.stringify(record));
+  renameSync(`${path}.partial`, path);
 };
 const emit = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

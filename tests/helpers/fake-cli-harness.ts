@@ -60,7 +60,10 @@ export function createFakeCliHarness() {
     return provider;
   };
 
-  const records = (): RunRecord[] => readdirSync(recordDirectory).map((name) => JSON.parse(readFileSync(join(recordDirectory, name), "utf8")) as RunRecord);
+  const records = (): RunRecord[] =>
+    readdirSync(recordDirectory)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => JSON.parse(readFileSync(join(recordDirectory, name), "utf8")) as RunRecord);
 
   return {
     models,

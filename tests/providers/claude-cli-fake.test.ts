@@ -218,19 +218,23 @@ describe("the pool of pre-started processes", () => {
     const pooled = makeProvider({ poolSize: 2 });
     const first = await pooled.complete(call({ messages: [{ role: "system", content: "Pool system." }, { role: "user", content: "one" }] }));
     expect(first.choices[0]!.message.content).toEndWith("head=one");
-    // The first request filled the pool for its model: two processes wait on stdin.
+    // The first request filled the pool for its model: two processes of ours wait on stdin, without a request yet (no record).
     await Bun.sleep(300);
+    const served = new Set(records().map((record) => record.pid));
     const waiting = readdirSync("/proc")
       .filter((name) => /^\d+$/.test(name))
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("fake-claude-cli.ts") && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--input-format");
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("fake-claude-cli.ts");
         } catch {
           return false;
         }
       })
-      .map(Number);
-    expect(waiting.length).toBeGreaterThanOrEqual(2);
+      .map(Number)
+      .filter((pid) => !served.has(pid) && processState(pid) === "running");
+    expect(waiting).toHaveLength(2);
 
     const second = await pooled.complete(call({ messages: [{ role: "system", content: "Second system." }, { role: "user", content: "two" }] }));
     expect(second.choices[0]!.message.content).toEndWith("head=two");

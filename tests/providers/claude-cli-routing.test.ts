@@ -29,7 +29,7 @@ async function startProxy(): Promise<{ proxy: TestProxy; client: OpenAI }> {
   }
 }
 
-const cliRuns = () => readdirSync(recordDirectory).length;
+const cliRuns = () => readdirSync(recordDirectory).filter((name) => name.endsWith(".json")).length;
 const resetRuns = () => {
   rmSync(recordDirectory, { recursive: true, force: true });
   mkdirSync(recordDirectory);

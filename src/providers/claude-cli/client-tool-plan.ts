@@ -32,11 +32,12 @@ export function planClientTools(request: ChatRequest, onToolCall?: (name: string
   const choice = request.tool_choice;
   if (tools.length === 0 || choice === "none") return undefined;
 
-  let offered = tools;
+  // A name listed twice is one tool (the first definition), as an MCP server must list it.
+  let offered = tools.filter((tool, index) => tools.findIndex((other) => other.function.name === tool.function.name) === index);
   let required: RequiredCall | undefined;
   if (typeof choice === "object" && choice !== null) {
     const name = choice.function.name;
-    offered = tools.filter((tool) => tool.function.name === name);
+    offered = offered.filter((tool) => tool.function.name === name);
     if (offered.length === 0) throw invalidRequest(`tool_choice names the function '${name}', which is not in tools.`, "tool_choice");
     required = { kind: "named", name };
   } else if (choice === "required") {
