@@ -6,6 +6,11 @@
 export interface LoadOptions {
   url: string;
   body: string;
+  /** Request headers; OpenAI's by default. */
+  headers?: Record<string, string>;
+  /** Whether a 200 answer is complete: a chat.completion, or a stream ending in `data: [DONE]`, by default. */
+  isAnswer?(text: string): boolean;
+  isCompleteStream?(text: string): boolean;
   requests: number;
   concurrency: number;
   /** No new request starts after this many ms. */
@@ -29,7 +34,7 @@ export interface LoadResult {
   cappedByTime: boolean;
 }
 
-const headers = { "content-type": "application/json", authorization: "Bearer bench-client-key" };
+const openaiHeaders = { "content-type": "application/json", authorization: "Bearer bench-client-key" };
 
 export async function runLoad(options: LoadOptions, stream: boolean): Promise<LoadResult> {
   const result: LoadResult = { completed: 0, failed: 0, elapsedMs: 0, latencies: [], ttfbs: [], cappedByTime: false };
@@ -61,18 +66,18 @@ export async function runLoad(options: LoadOptions, stream: boolean): Promise<Lo
 
 async function oneRequest(options: LoadOptions): Promise<{ total: number; firstByte?: number }> {
   const start = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+  const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   const text = await response.text();
   const total = performance.now() - start;
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
-  const marker = options.completionMarker ?? '"chat.completion"';
-  if (!text.includes(marker)) throw new Error(`no ${marker} in the answer: ${text.slice(0, 200)}`);
+  const isAnswer = options.isAnswer ?? ((body: string) => body.includes(options.completionMarker ?? '"chat.completion"'));
+  if (!isAnswer(text)) throw new Error(`not a complete answer: ${text.slice(0, 200)}`);
   return { total };
 }
 
 async function oneStream(options: LoadOptions): Promise<{ total: number; firstByte: number }> {
   const start = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
+  const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: options.body, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   if (response.status !== 200 || !response.body) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -85,8 +90,8 @@ async function oneStream(options: LoadOptions): Promise<{ total: number; firstBy
     text += decoder.decode(value, { stream: true });
   }
   const total = performance.now() - start;
-  const complete = options.streamComplete ?? ((whole: string) => whole.endsWith("data: [DONE]\n\n"));
-  if (firstByte === undefined || !complete(text)) throw new Error(`stream ended incomplete: ${text.slice(-200)}`);
+  const isComplete = options.isCompleteStream ?? options.streamComplete ?? ((whole: string) => whole.endsWith("data: [DONE]\n\n"));
+  if (firstByte === undefined || !isComplete(text)) throw new Error(`stream did not end as it should: ${text.slice(-300)}`);
   // An error event or chunk carries an error object (a Responses snapshot's `"error":null` is not one).
   if (text.includes('"error":{')) throw new Error(`stream carried an error: ${text.slice(-300)}`);
   return { total, firstByte };

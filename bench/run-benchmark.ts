@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchChild, startChild } from "./child-process";
+import { type DoorComparison, compareDoors, reportDoors } from "./compare-doors";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { type ScratchDatabase, createScratchDatabase } from "./scratch-database";
 import { runResponsesDoorScenario } from "./responses-door-scenario";
@@ -9,7 +10,8 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 
 /**
  * `bun run bench`: the proxy against a bare Bun fetch pass-through, both in front of the same mock
- * OpenAI upstream, side by side in one run. Every server is its own child process (so each RSS and
+ * OpenAI upstream, side by side in one run; then each other front door against the OpenAI door on
+ * the same proxy (compare-doors.ts). Every server is its own child process (so each RSS and
  * CPU figure is its own); this process is only the load generator. Each phase is split into
  * rounds run in A-B-B-A order so drift in the machine's load hits both servers alike. Prints the
  * figures and a PASS/FAIL line per target; exits 1 when a target fails.
@@ -147,6 +149,7 @@ async function main() {
     };
     results[name] = { bare: summarize("bare"), proxy: summarize("proxy") };
   }
+  const doors = await compareDoors(proxy, plan.phaseCapMs);
   // Let the log writer flush under observation.
   await Bun.sleep(500);
   clearInterval(sampler);
@@ -158,7 +161,7 @@ async function main() {
   report(results, {
     bare: { hwm: memory.bare?.peak ?? NaN, sampled: peakSampledRss.bare },
     proxy: { hwm: memory.proxy?.peak ?? NaN, sampled: peakSampledRss.proxy },
-  }, proxyReport, firstStartPeak);
+  }, proxyReport, firstStartPeak, doors);
   for (const line of responsesDoor.lines) console.log(line);
   console.log(`${responsesDoor.complete ? "PASS" : "FAIL"}  Responses door: every request succeeded within the time cap`);
   if (!responsesDoor.complete) process.exitCode = 1;
@@ -177,6 +180,7 @@ function report(
   memory: Record<Side, { hwm: number; sampled: number }>,
   proxyReport: Record<string, unknown> | undefined,
   firstStartPeak: number,
+  doors: DoorComparison[],
 ) {
   const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
   const rps = (result: LoadResult) => (result.completed / result.elapsedMs) * 1000;
@@ -213,6 +217,7 @@ function report(
   row("  max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
   console.log(`  first start only (${databaseServerUrl ? "migrations" : "initdb + migrations"}, own process): peak RSS ${mib(firstStartPeak).toFixed(1)} MiB`);
   console.log(`— request log: ${String(proxyReport?.logRows ?? "?")} rows written by the proxy (${String(proxyReport?.logRowsWithUsage ?? "?")} with usage)`);
+  reportDoors(doors);
   console.log(`— load average after the run: ${loadAverage()}`);
 
   for (const [phase, pair] of Object.entries(results)) {
@@ -228,7 +233,8 @@ function report(
   const addedP50 = percentile(side("c1").proxy.latencies, 50) - percentile(side("c1").bare.latencies, 50);
   const addedTtfb = percentile(side("stream").proxy.ttfbs, 50) - percentile(side("stream").bare.ttfbs, 50);
   const peak = mib(memory.proxy.hwm);
-  const complete = Object.values(results).every((pair) => Object.values(pair).every(({ load }) => load.failed === 0 && !load.cappedByTime));
+  const doorsComplete = doors.every((comparison) => [comparison.c1, comparison.stream].every((pair) => pair.door.failed === 0 && pair.openai.failed === 0));
+  const complete = doorsComplete && Object.values(results).every((pair) => Object.values(pair).every(({ load }) => load.failed === 0 && !load.cappedByTime));
   const checks: Array<[string, boolean]> = [
     [`throughput at c=32: proxy/bare = ${(ratio * 100).toFixed(1)}% (target ≥ ${targets.throughputRatio * 100}%)`, ratio >= targets.throughputRatio],
     [`added latency p50 at c=1 = ${ms(addedP50)} (target < ${targets.addedP50C1Ms} ms)`, addedP50 < targets.addedP50C1Ms],

@@ -141,6 +141,8 @@ const configShape = {
     enabled: fromEnv("OLLAMA_ENABLED", boolFlag.default(true)),
     probeTimeoutMs: fromEnv("OLLAMA_PROBE_TIMEOUT_MS", positiveInt.default(500)),
   }),
+  /** How the Anthropic door reads Claude model names: `exact` (honoured as named) or `auto` (a tier hint); unset: exact when the Anthropic provider is active. */
+  anthropicDoorModels: fromEnv("ANTHROPIC_DOOR_MODELS", z.enum(["exact", "auto"]).optional()),
   customProviders: fromEnv("CUSTOM_PROVIDERS", jsonArray(customProviderSchema).default([])),
   defaultProvider: fromEnv("DEFAULT_PROVIDER", z.string().optional()),
 

@@ -94,6 +94,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     upstreamIdleTimeoutMs: config.upstreamIdleTimeoutMs,
     streamHeartbeatMs: config.streamHeartbeatMs,
     shutdownSignal: inFlight.signal,
+    anthropicModelPolicy: config.anthropicDoorModels,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
   const app = createApp({

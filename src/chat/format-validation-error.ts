@@ -1,14 +1,45 @@
-import type { $ZodError } from "zod/v4/core";
+import type { $ZodError, $ZodIssue } from "zod/v4/core";
 import { invalidRequest, type ProxyError } from "../errors";
 
-/** A zod failure as one readable OpenAI-style 400: "messages[0].role: Invalid input …". */
+/**
+ * A zod failure as one readable OpenAI-style 400: "messages[0].role: Invalid input …". A failed
+ * union (content as a string or a list of parts) is described by the alternative that got
+ * furthest, so the message names the part that is wrong ("messages[0].content[1].type: …")
+ * rather than saying only that the content is invalid.
+ */
 export function validationError(error: $ZodError): ProxyError {
-  const issues = error.issues.slice(0, 5).map((issue) => {
-    const path = formatPath(issue.path);
-    return path ? `${path}: ${issue.message}` : issue.message;
+  const issues = error.issues.slice(0, 5).map(mostSpecific);
+  const described = issues.map(({ path, message }) => {
+    const where = formatPath(path);
+    return where ? `${where}: ${message}` : message;
   });
-  const first = error.issues[0];
-  return invalidRequest(`Invalid request: ${issues.join("; ")}`, first ? formatPath(first.path) || null : null, "invalid_request");
+  const first = issues[0];
+  return invalidRequest(`Invalid request: ${described.join("; ")}`, first ? formatPath(first.path) || null : null, "invalid_request");
+}
+
+interface PathIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** The issue itself, or for a failed union the deepest issue of the alternative that got furthest. */
+function mostSpecific(issue: $ZodIssue): PathIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return { path: issue.path, message: issue.message };
+  let best: PathIssue | undefined;
+  for (const alternative of issue.errors) {
+    const first = alternative[0];
+    if (!first) continue;
+    const inner = mostSpecific(first);
+    if (!best || inner.path.length > best.path.length) best = inner;
+  }
+  // Every alternative failed at the union itself (wrong type altogether): the union's own message says more.
+  if (!best || best.path.length === 0) return { path: issue.path, message: unionMessage(issue) };
+  return { path: [...issue.path, ...best.path], message: best.message };
+}
+
+function unionMessage(issue: Extract<$ZodIssue, { code: "invalid_union" }>): string {
+  const expected = issue.errors.flatMap((alternative) => alternative.flatMap((inner) => (inner.code === "invalid_type" && inner.path.length === 0 ? [inner.expected] : [])));
+  return expected.length === issue.errors.length ? `Invalid input: expected ${expected.join(" or ")}` : issue.message;
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { anthropicOptionsSchema, anthropicToolOptionsSchema } from "./anthropic-options";
 import { reasoningDetailsSchema } from "./reasoning-details";
 
 /**
@@ -7,7 +8,9 @@ import { reasoningDetailsSchema } from "./reasoning-details";
  * null on assistant turns that only carry tool_calls; vendor fields such as `user`, `metadata`,
  * `parallel_tool_calls`, `reasoning_effort` or unknown ones are kept and passed on, never a 400).
  * An assistant turn may carry back its `reasoning_content` and, typed, the `reasoning_details` an
- * answer of the proxy gave it (reasoning-details.ts).
+ * answer of the proxy gave it (reasoning-details.ts). Declared extensions beside those: `anthropic`
+ * (anthropic-options.ts) on the request and on tools, the Anthropic-form `thinking` settings read
+ * through thinking-settings.ts, and `cache_control` marks read through cache-control.ts.
  */
 
 const contentPart = z.looseObject({ type: z.string().min(1) });
@@ -59,6 +62,7 @@ const tool = z.looseObject({
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
   }),
+  anthropic: anthropicToolOptionsSchema.optional(),
 });
 
 const toolChoice = z.union([
@@ -95,6 +99,7 @@ export const chatRequestSchema = z.looseObject({
   response_format: responseFormat.nullish(),
   user: z.string().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
+  anthropic: anthropicOptionsSchema.optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -32,7 +32,9 @@ export interface Door {
   errorResponse(error: ProxyError, headers?: Headers): Response;
   /**
    * Its routes as a sub-app with full paths, mounted at the root. Build it with createDoorApp
-   * (door-app.ts), which answers malformed JSON and anything thrown in the door's shape.
+   * (door-app.ts), which answers malformed JSON and anything thrown in the door's shape. A path
+   * two doors serve (GET /v1/models) goes to the doors in registry order: a handler that is not
+   * for this caller returns `next()`, and the next door's handler answers.
    */
   routes(deps: PipelineDeps): Hono;
 }

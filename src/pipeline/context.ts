@@ -12,6 +12,7 @@ import type { Candidate } from "../routing/candidate";
 import type { ModelDirectory } from "../routing/model-directory";
 import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
+import type { TierHint } from "../routing/tier-hint";
 import type { FinishHook, FinishHookOptions, FinishHooks } from "./finish-hooks";
 
 export interface Attempt {
@@ -35,6 +36,10 @@ export interface PipelineContext {
   /** performance.now() when the request arrived. */
   startedAt: number;
   request: ChatRequest;
+  /** The model name the client sent, for the log, when the door translated it (request.model otherwise). */
+  requestedModel?: string;
+  /** How `auto` routing should start, when the door read a hint from the client's model name. */
+  tierHint?: TierHint;
   userAgent: string | null;
   promptBytes: number;
   /** Aborted when the client disconnects. */
@@ -80,6 +85,8 @@ export interface PipelineDeps {
    * upstream call and stream still running is cut (see shutdown.ts).
    */
   shutdownSignal: AbortSignal;
+  /** ANTHROPIC_DOOR_MODELS: how the Anthropic door reads Claude model names (unset: by which providers are active). */
+  anthropicModelPolicy?: "exact" | "auto";
 }
 
 export type PipelineResult =

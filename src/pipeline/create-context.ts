@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../chat/request-schema";
+import type { TierHint } from "../routing/tier-hint";
 import type { PipelineContext } from "./context";
 import { FinishHooks } from "./finish-hooks";
 import { sessionKey } from "./session-key";
@@ -10,13 +11,16 @@ export interface ContextSource {
   request: ChatRequest;
   /** The client's HTTP request: user agent, content length, x-session-id, and its abort signal. */
   http: Request;
+  /** The model name the client sent, when the door put another one in `request.model`. */
+  requestedModel?: string;
+  tierHint?: TierHint;
 }
 
 /**
  * The one way a request's PipelineContext is built, whichever door it came through: a fresh task
  * id, the clocks, the prompt's size, the conversation it belongs to, and an empty set of finish hooks.
  */
-export function createContext({ door, request, http }: ContextSource): PipelineContext {
+export function createContext({ door, request, http, requestedModel, tierHint }: ContextSource): PipelineContext {
   const headers = http.headers;
   const finishHooks = new FinishHooks();
   return {
@@ -25,6 +29,8 @@ export function createContext({ door, request, http }: ContextSource): PipelineC
     receivedAt: new Date(),
     startedAt: performance.now(),
     request,
+    ...(requestedModel !== undefined ? { requestedModel } : {}),
+    ...(tierHint ? { tierHint } : {}),
     userAgent: headers.get("user-agent"),
     promptBytes: Number(headers.get("content-length") ?? 0) || JSON.stringify(request.messages).length,
     clientSignal: http.signal,

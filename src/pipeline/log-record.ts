@@ -20,7 +20,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     createdAt: context.receivedAt,
     door: context.door,
     userAgent: context.userAgent ? text(context.userAgent, 300) : null,
-    requestedModel: text(context.request.model, 200),
+    requestedModel: text(context.requestedModel ?? context.request.model, 200),
     provider: context.localAnswer?.provider ?? served?.provider.id ?? null,
     model: context.localAnswer?.model ?? served?.model ?? null,
     stream: Boolean(context.request.stream),

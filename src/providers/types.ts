@@ -51,6 +51,8 @@ export interface LLMProvider {
    * (a per-model wire rule), or undefined. The router skips a model with a reason.
    */
   rejectionReason?(request: ChatRequest, model: string): string | undefined;
+  /** The upstream's own count of the request's input tokens, where it has a counting endpoint (Anthropic's count_tokens). */
+  countTokens?(call: ProviderCall): Promise<number>;
   /** Releases child processes, pools, sockets. */
   close?(): Promise<void>;
 }

@@ -1,3 +1,6 @@
+import { MAX_MODEL_NAME_LENGTH } from "../chat/request-schema";
+
+export { MAX_MODEL_NAME_LENGTH };
 import { invalidRequest } from "../errors";
 import type { LLMProvider } from "../providers/types";
 
@@ -9,7 +12,6 @@ import type { LLMProvider } from "../providers/types";
  * `%2e%2e`, `?`, `#`, `:method`). Others carry it in the body and also take the '/', ':' and '@'
  * of names like `hf.co/org/model:Q4_K_M`, but no '.', '..' or empty path segment.
  */
-export const MAX_MODEL_NAME_LENGTH = 256;
 
 const inPath = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const inBody = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;

@@ -3,9 +3,10 @@ import { transformStream } from "./sync-transformer";
 
 /**
  * Items → SSE bytes, for any door: the door says how one item is written (one or more events, or
- * nothing) and what closes the stream (OpenAI's `data: [DONE]`). While the upstream is silent, an
- * SSE comment goes out after `heartbeatMs` to twice that (one ticker for all streams:
- * heartbeat-ticker.ts), so neither Bun's idle timeout nor a client's proxy closes the connection.
+ * nothing) and what closes the stream (OpenAI's `data: [DONE]`). While the upstream is silent, a
+ * keep-alive goes out after `heartbeatMs` to twice that (one ticker for all streams:
+ * heartbeat-ticker.ts), so neither Bun's idle timeout nor a client's proxy closes the connection:
+ * an SSE comment, or the door's own (Anthropic's `event: ping`).
  */
 export interface SseEncoderOptions<T> {
   heartbeatMs: number;
@@ -15,10 +16,14 @@ export interface SseEncoderOptions<T> {
   encode(item: T): Uint8Array | undefined;
   /** Sent once after the last item. */
   trailer?: Uint8Array;
+  /** Written once after the last item, before the trailer: what a door's grammar closes with. */
+  finish?(): Uint8Array | undefined;
+  /** The heartbeat's bytes; an SSE comment unless the door has its own. */
+  keepAlive?: Uint8Array;
 }
 
 const encoder = new TextEncoder();
-const keepAlive = encoder.encode(": keep-alive\n\n");
+const comment = encoder.encode(": keep-alive\n\n");
 
 /** One `data:` event carrying JSON. */
 export function encodeSseData(payload: unknown): Uint8Array {
@@ -28,6 +33,7 @@ export function encodeSseData(payload: unknown): Uint8Array {
 export function createSseEncoder<T>(options: SseEncoderOptions<T>): TransformStream<T, Uint8Array> {
   let heartbeat: Heartbeat | undefined;
   const stop = () => heartbeat?.stop();
+  const keepAlive = options.keepAlive ?? comment;
   return transformStream<T, Uint8Array>({
     start(controller) {
       heartbeat = startHeartbeat(options.heartbeatMs, () => {
@@ -48,6 +54,8 @@ export function createSseEncoder<T>(options: SseEncoderOptions<T>): TransformStr
     flush(controller) {
       stop();
       options.signal.removeEventListener("abort", stop);
+      const closing = options.finish?.();
+      if (closing) controller.enqueue(closing);
       if (options.trailer) controller.enqueue(options.trailer);
     },
     cancel: stop,

@@ -10,8 +10,9 @@ export type { AnthropicEvent, AnthropicStopReason, ScriptedBlock, ScriptedReply,
  * A local stand-in for api.anthropic.com speaking its real wire format: `POST /v1/messages`
  * (query string ignored, so the CLI's `?beta=true` works) as JSON or as SSE
  * (`event: <type>\ndata: <json>\n\n`, `event: ping`, `event: error` mid-stream), real error bodies
- * `{"type":"error","error":{"type":...,"message":...},"request_id":...}`, plus minimal
- * `POST /v1/messages/count_tokens` and `GET /v1/models`. Tests queue replies with `enqueue`;
+ * `{"type":"error","error":{"type":...,"message":...},"request_id":...}`, plus
+ * `POST /v1/messages/count_tokens` (a deterministic count, and the API's 400 for fields the
+ * counting endpoint does not take, such as `max_tokens`) and `GET /v1/models`. Tests queue replies with `enqueue`;
  * without one it answers any request with a short text, streamed or not as the request asked.
  */
 export type MockAnthropicReply =
@@ -144,6 +145,8 @@ function isAuthorized(request: Request, apiKey: string | undefined): boolean {
 
 /** A rough count for count_tokens: four characters a token, as a stand-in. */
 const estimateTokens = (body: unknown) => Math.max(1, Math.ceil(JSON.stringify(body).length / 4));
+/** Generation settings the real count_tokens endpoint answers with "Extra inputs are not permitted". */
+const notCounted = ["max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata"];
 
 export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): MockAnthropicUpstream {
   const queue: MockAnthropicReply[] = [];
@@ -207,7 +210,11 @@ export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): 
         return errorResponse(400, "invalid_request_error", "There was an issue with the formatting or content of your request.");
       }
       record(body);
-      if (url.pathname === "/v1/messages/count_tokens") return Response.json({ input_tokens: estimateTokens(body) });
+      if (url.pathname === "/v1/messages/count_tokens") {
+        const extra = notCounted.find((field) => field in body);
+        if (extra) return errorResponse(400, "invalid_request_error", `${extra}: Extra inputs are not permitted`);
+        return Response.json({ input_tokens: estimateTokens(body) });
+      }
       return answer(queue.shift() ?? { kind: "reply", reply: defaultReply(body) }, body, request.signal);
     },
   });

@@ -31,7 +31,9 @@ export type MockReply =
   /** Sends the first `lines` of a fixture, then goes silent, the connection open, until the proxy aborts. */
   | { kind: "stall"; name: string; lines: number }
   /** A 200 whose body is cut, not JSON, empty or of another shape (tests/helpers/broken-body.ts). */
-  | { kind: "broken"; broken: BrokenBody };
+  | { kind: "broken"; broken: BrokenBody }
+  /** A stream of the given `data:` payloads (chunk JSON, or "[DONE]"), for replies a test builds itself. */
+  | { kind: "lines"; lines: string[] };
 
 export interface RecordedRequest {
   path: string;
@@ -182,6 +184,8 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
           return stream(readFixtureLines(reply.name), { cutAfter: reply.lines });
         case "stall":
           return stream(readFixtureLines(reply.name), { stallAfter: reply.lines });
+        case "lines":
+          return stream(reply.lines);
         case "hang":
           return hangUntilAborted(request.signal, onAbort);
         case "broken":

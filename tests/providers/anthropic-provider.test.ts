@@ -83,8 +83,9 @@ describe("complete", () => {
     expect(received.body).toEqual({
       model: "claude-haiku-4-5",
       max_tokens: 300,
-      system: [{ type: "text", text: "Be kind." }],
-      messages: [{ role: "user", content: [{ type: "text", text: "Hello" }] }],
+      // Plain-string content stays a string, as the Messages API takes it.
+      system: "Be kind.",
+      messages: [{ role: "user", content: "Hello" }],
       temperature: 0.5,
       stream: false,
     });

@@ -34,10 +34,11 @@ describe("system, history and merging", () => {
     const { result } = translate({
       messages: [user("One"), { role: "assistant", content: "Two" }, { role: "assistant", content: "" }, { role: "assistant", content: "Three" }, user("Four")],
     });
+    // A turn that is one message's keeps its plain-string content; a merged turn is blocks.
     expect(result.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "One" }] },
+      { role: "user", content: "One" },
       { role: "assistant", content: [{ type: "text", text: "Two" }, { type: "text", text: "Three" }] },
-      { role: "user", content: [{ type: "text", text: "Four" }] },
+      { role: "user", content: "Four" },
     ]);
     expect(result.system).toBeUndefined();
   });
@@ -141,7 +142,7 @@ describe("tools", () => {
       ],
     });
     expect(result.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Weather in Paris and Rome?" }] },
+      { role: "user", content: "Weather in Paris and Rome?" },
       {
         role: "assistant",
         content: [
@@ -154,7 +155,8 @@ describe("tools", () => {
         role: "user",
         content: [
           { type: "tool_result", tool_use_id: "toolu_1", content: "18C" },
-          { type: "tool_result", tool_use_id: "toolu_2", content: "Error: station offline", is_error: true },
+          // Tool output keeps the form it came in: a string as a string, parts as blocks.
+          { type: "tool_result", tool_use_id: "toolu_2", content: [{ type: "text", text: "Error: station offline" }], is_error: true },
           { type: "text", text: "Thanks" },
         ],
       },

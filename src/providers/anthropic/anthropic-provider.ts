@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { Stream } from "@anthropic-ai/sdk/core/streaming";
-import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { Message, MessageTokensCount, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import type { ModelCatalog } from "../../catalog/model-catalog";
@@ -10,6 +10,7 @@ import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext } from "../types";
 import { fromAnthropicMessage } from "./from-anthropic-message";
 import { mapAnthropicError } from "./map-anthropic-error";
+import { toCountTokensBody } from "./to-count-tokens-body";
 import { type AnthropicModelTraits, type AnthropicRequestBody, toAnthropicRequest } from "./to-anthropic-request";
 
 /**
@@ -58,7 +59,12 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
    * one-JSON-line-per-event log. Which thinking form a model takes is in anthropic-model-rules.ts.
    */
   const postMessages = <Response>(call: ProviderCall, stream: boolean) =>
-    client.post<Response>("/v1/messages", { body: { ...body(call), stream }, stream, signal: call.signal });
+    client.post<Response>("/v1/messages", { body: { ...body(call), stream }, stream, signal: call.signal, headers: betaHeader(call) });
+  /** The client's `anthropic-beta` values (from the Anthropic door), sent as the header they came in. */
+  const betaHeader = (call: ProviderCall) => {
+    const betas = call.request.anthropic?.betas ?? [];
+    return betas.length > 0 ? { "anthropic-beta": betas.join(",") } : undefined;
+  };
   const models = options.catalog.forProvider("anthropic").map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
 
   return {
@@ -70,6 +76,19 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
     async complete(call) {
       try {
         return fromAnthropicMessage(requireArrayField<Message>(await postMessages<unknown>(call, false), "content", displayName));
+      } catch (error) {
+        throw mapAnthropicError(error, displayName);
+      }
+    },
+
+    async countTokens(call) {
+      try {
+        const counted = await client.post<MessageTokensCount>("/v1/messages/count_tokens", {
+          body: toCountTokensBody(body(call)),
+          signal: call.signal,
+          headers: betaHeader(call),
+        });
+        return counted.input_tokens;
       } catch (error) {
         throw mapAnthropicError(error, displayName);
       }

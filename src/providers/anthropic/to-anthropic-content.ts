@@ -1,4 +1,5 @@
 import type { DocumentBlockParam, ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { withCacheControl } from "../../chat/cache-control";
 import { parseDataUrl } from "../../chat/data-url";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
@@ -7,8 +8,9 @@ import { invalidRequest } from "../../errors";
  * OpenAI content parts → Anthropic content blocks, for user turns, tool results and system text.
  * - text → text block (empty text is left out: the API rejects empty text blocks);
  * - image_url: a data URL → base64 image source, an http(s) URL → url image source;
- * - file with a PDF data URL → document block;
- * - a `cache_control` a client put on a part (as OpenRouter-style clients do) is kept;
+ * - file with a PDF data URL → a base64 document block; with a text/plain data URL → a plain-text
+ *   document block (the Anthropic door's text documents come this way);
+ * - a `cache_control` on a part (the Anthropic door's marks, or an OpenRouter-style client's) is kept;
  * - anything else (audio, file ids) is a 400 naming the part: dropping user content would change
  *   the question silently.
  */
@@ -18,11 +20,7 @@ type ContentPart = Exclude<ChatMessage["content"], string | null | undefined>[nu
 const imageTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
 type ImageType = (typeof imageTypes)[number];
 
-function cacheControl(part: Record<string, unknown>): Pick<TextBlockParam, "cache_control"> {
-  const value = part.cache_control as { type?: unknown; ttl?: unknown } | undefined;
-  if (value?.type !== "ephemeral") return {};
-  return { cache_control: value.ttl === "5m" || value.ttl === "1h" ? { type: "ephemeral", ttl: value.ttl } : { type: "ephemeral" } };
-}
+const cacheControl = (part: ContentPart) => withCacheControl(part.cache_control);
 
 function imageBlock(part: ContentPart, param: string): ImageBlockParam {
   const imageUrl = part.image_url as { url?: unknown } | string | undefined;
@@ -41,10 +39,14 @@ function imageBlock(part: ContentPart, param: string): ImageBlockParam {
 function documentBlock(part: ContentPart, param: string): DocumentBlockParam {
   const file = part.file as { file_data?: unknown; filename?: unknown } | undefined;
   const parsed = typeof file?.file_data === "string" ? parseDataUrl(file.file_data) : undefined;
-  if (!parsed || parsed.mediaType !== "application/pdf") {
-    throw invalidRequest("Anthropic accepts file parts only as a base64 PDF data URL in file.file_data.", param);
-  }
   const title = typeof file?.filename === "string" ? { title: file.filename } : {};
+  if (parsed?.mediaType === "text/plain") {
+    const text = Buffer.from(parsed.data, "base64").toString("utf8");
+    return { type: "document", source: { type: "text", media_type: "text/plain", data: text }, ...title, ...cacheControl(part) };
+  }
+  if (!parsed || parsed.mediaType !== "application/pdf") {
+    throw invalidRequest("Anthropic accepts file parts only as a PDF or plain-text data URL in file.file_data.", param);
+  }
   return { type: "document", source: { type: "base64", media_type: "application/pdf", data: parsed.data }, ...title, ...cacheControl(part) };
 }
 

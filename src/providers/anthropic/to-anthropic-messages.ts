@@ -1,7 +1,7 @@
 import type { ContentBlockParam, MessageParam, TextBlockParam, ToolResultBlockParam, ToolUseBlockParam } from "@anthropic-ai/sdk/resources/messages";
-import { mergeSameRoleTurns, type Turn } from "../../chat/merge-turns";
+import { withCacheControl } from "../../chat/cache-control";
 import type { ChatMessage } from "../../chat/request-schema";
-import { collectSystemMessages } from "../../chat/system-messages";
+import { isSystemMessage } from "../../chat/system-messages";
 import { RAW_ARGUMENTS_KEY, parseToolArguments } from "../../chat/tool-arguments";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
@@ -10,8 +10,10 @@ import { toAnthropicThinkingBlocks } from "./to-anthropic-thinking-blocks";
 
 /**
  * OpenAI messages → Anthropic `system` + `messages`.
- * - system and developer messages, wherever they sit, become `system` text blocks in order
- *   (Anthropic has one system prompt, outside the turns);
+ * - system and developer messages become `system` text blocks in order (Anthropic has one system
+ *   prompt, outside the turns); when the request says its system turns belong in place
+ *   (`anthropic.system_turns`: a Messages API client put them there), those after the first turn
+ *   stay where they are, as `{"role": "system"}` turns;
  * - assistant text and `tool_calls` become text and tool_use blocks, after the turn's signed
  *   thinking blocks from its `reasoning_details` (to-anthropic-thinking-blocks.ts), which lead the
  *   turn as Anthropic requires; a turn with nothing but thinking is left out. `reasoning_content`
@@ -22,15 +24,26 @@ import { toAnthropicThinkingBlocks } from "./to-anthropic-thinking-blocks";
  * - a tool result is marked `is_error: true` only when the client says so with an `is_error`
  *   field on the tool message: guessing from the text ("Error...") would mislabel real output,
  *   and the model reads the text either way;
+ * - `cache_control` marks stay on what carries them: parts, tool results, tool calls;
  * - consecutive turns of the same role are merged (Anthropic wants user/assistant alternation);
- * - empty turns are left out (the API rejects empty text blocks).
+ * - empty turns are left out (the API rejects empty text blocks);
+ * - content given as a plain string stays a string, in a turn that was not merged, in a tool
+ *   result, and as the whole system prompt (`systemText`), so a Messages API request comes back
+ *   as it was sent.
  */
 export interface AnthropicConversation {
   system: TextBlockParam[];
+  /** The system prompt as the one string it was sent as, when it was. */
+  systemText?: string;
   messages: MessageParam[];
 }
 
-type AnthropicTurn = Turn<"user" | "assistant", ContentBlockParam>;
+interface AnthropicTurn {
+  role: "user" | "assistant" | "system";
+  parts: ContentBlockParam[];
+  /** The turn's content as the string it was sent as, while the turn is one message's. */
+  text?: string;
+}
 
 function toolInput(argumentsText: string, toolName: string, logger: Logger): Record<string, unknown> {
   const { input, malformed } = parseToolArguments(argumentsText);
@@ -38,18 +51,30 @@ function toolInput(argumentsText: string, toolName: string, logger: Logger): Rec
   return input;
 }
 
-export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): AnthropicConversation {
-  const { system, conversation } = collectSystemMessages(messages);
-  const systemBlocks = system.flatMap(({ message, index }) => toAnthropicTextBlocks(message.content, `messages[${index}]`));
+const plainText = (content: ChatMessage["content"]) => (typeof content === "string" && content !== "" ? { text: content } : {});
+
+export function toAnthropicMessages(messages: ChatMessage[], logger: Logger, systemTurns = false): AnthropicConversation {
+  const system: TextBlockParam[] = [];
+  const systemTexts: Array<ChatMessage["content"]> = [];
   const turns: AnthropicTurn[] = [];
   let droppedReasoning = false;
-  const push = (role: AnthropicTurn["role"], parts: ContentBlockParam[]) => turns.push({ role, parts });
+  let conversationStarted = false;
 
-  for (const { message, index } of conversation) {
+  for (const [index, message] of messages.entries()) {
     const param = `messages[${index}]`;
+    if (isSystemMessage(message)) {
+      const blocks = toAnthropicTextBlocks(message.content, param);
+      if (systemTurns && conversationStarted) turns.push({ role: "system", parts: blocks, ...plainText(message.content) });
+      else {
+        system.push(...blocks);
+        systemTexts.push(message.content);
+      }
+      continue;
+    }
+    conversationStarted = true;
     switch (message.role) {
       case "user":
-        push("user", toAnthropicBlocks(message.content, param));
+        turns.push({ role: "user", parts: toAnthropicBlocks(message.content, param), ...plainText(message.content) });
         break;
       case "assistant": {
         const thinking = toAnthropicThinkingBlocks(message.reasoning_details);
@@ -59,17 +84,20 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): An
           id: call.id,
           name: call.function.name,
           input: toolInput(call.function.arguments, call.function.name, logger),
+          ...withCacheControl(call.cache_control),
         }));
         const said = [...toAnthropicTextBlocks(message.content, param), ...toolUses];
-        push("assistant", said.length > 0 ? [...thinking, ...said] : []);
+        const plain = thinking.length === 0 && toolUses.length === 0 ? plainText(message.content) : {};
+        turns.push({ role: "assistant", parts: said.length > 0 ? [...thinking, ...said] : [], ...plain });
         break;
       }
       case "tool": {
         const blocks = toAnthropicBlocks(message.content, param);
         const result: ToolResultBlockParam = { type: "tool_result", tool_use_id: message.tool_call_id };
-        if (blocks.length > 0) result.content = plainText(blocks) ?? blocks;
+        if (blocks.length > 0) result.content = typeof message.content === "string" ? message.content : blocks;
         if (message.is_error === true) result.is_error = true;
-        push("user", [result]);
+        Object.assign(result, withCacheControl(message.cache_control));
+        turns.push({ role: "user", parts: [result] });
         break;
       }
       case "function":
@@ -78,19 +106,30 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger): An
   }
 
   if (droppedReasoning) logger.debug("dropped reasoning_content from history: Anthropic takes back only signed thinking blocks, and the turn brought none in reasoning_details");
-  const merged = mergeSameRoleTurns(turns);
-  if (merged.length === 0) throw invalidRequest("Anthropic needs at least one user or assistant message with content.", "messages");
-  return { system: systemBlocks, messages: merged.map(leadWithToolResults) };
+  const merged = mergeTurns(turns);
+  if (!merged.some((turn) => turn.role !== "system")) throw invalidRequest("Anthropic needs at least one user or assistant message with content.", "messages");
+  const onlyText = systemTexts.length === 1 && typeof systemTexts[0] === "string" && system.length === 1 ? { systemText: systemTexts[0] } : {};
+  return { system, ...onlyText, messages: merged.map(toMessageParam) };
 }
 
-/** Text-only tool output as the plain string most tool results are (and as the API echoes them). */
-function plainText(blocks: ContentBlockParam[]): string | undefined {
-  if (!blocks.every((block) => block.type === "text" && !block.cache_control)) return undefined;
-  return blocks.map((block) => (block as TextBlockParam).text).join("");
+/** Consecutive turns of one role as one (empty ones left out first); a merged turn is blocks. */
+function mergeTurns(turns: AnthropicTurn[]): AnthropicTurn[] {
+  const merged: AnthropicTurn[] = [];
+  for (const turn of turns) {
+    if (turn.parts.length === 0) continue;
+    const last = merged.at(-1);
+    if (last?.role === turn.role) {
+      last.parts.push(...turn.parts);
+      delete last.text;
+    } else merged.push({ ...turn, parts: [...turn.parts] });
+  }
+  return merged;
 }
 
 /** Within a user turn, tool_result blocks must come before any other content. */
-function leadWithToolResults({ role, parts }: AnthropicTurn): MessageParam {
+function toMessageParam({ role, parts, text }: AnthropicTurn): MessageParam {
+  if (role === "system") return { role, content: text ?? (parts as TextBlockParam[]) };
+  if (text !== undefined) return { role, content: text };
   if (role !== "user") return { role, content: parts };
   const results = parts.filter((block) => block.type === "tool_result");
   if (results.length === 0) return { role, content: parts };

@@ -21,6 +21,10 @@ import { toAnthropicTools } from "./to-anthropic-tools";
  *   reasoning_effort on an adaptive-thinking model → `output_config.effort`.
  * - `user` → `metadata.user_id`; OpenAI-only parameters (penalties, seed, logprobs, ...) are
  *   dropped with a log line.
+ * - What the request carries for Anthropic only (`anthropic`, chat/anthropic-options.ts): its
+ *   top-level fields (`context_management`, `container`, …) are sent as they are, its
+ *   `output_config` keys beside the effort and format computed here; the beta header is the
+ *   provider's (`anthropicBetas`).
  */
 export const DEFAULT_MAX_TOKENS = 8192;
 export const JSON_OBJECT_INSTRUCTION = "Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.";
@@ -63,7 +67,7 @@ function responseFormat(request: ChatRequest, traits: AnthropicModelTraits): { i
 
 export function toAnthropicRequest(request: ChatRequest, model: string, traits: AnthropicModelTraits, logger: Logger): AnthropicRequestBody {
   const rules = anthropicModelRules(model);
-  const conversation = toAnthropicMessages(request.messages, logger);
+  const conversation = toAnthropicMessages(request.messages, logger, request.anthropic?.system_turns === true);
   const tools = toAnthropicTools(request, { model, rules }, logger);
   const limit = maxTokens(request, model, traits, logger);
   const body: AnthropicRequestBody = { model, max_tokens: limit, messages: conversation.messages, ...tools };
@@ -71,7 +75,8 @@ export function toAnthropicRequest(request: ChatRequest, model: string, traits: 
   const { instruction, outputConfig } = responseFormat(request, traits);
   const system: TextBlockParam[] = [...conversation.system];
   if (instruction) system.push({ type: "text", text: instruction });
-  if (system.length > 0) body.system = system;
+  if (!instruction && conversation.systemText !== undefined) body.system = conversation.systemText;
+  else if (system.length > 0) body.system = system;
 
   const thinkingContext = { model, rules, maxTokens: limit, modelCanThink: traits.reasoning, toolChoice: tools.tool_choice, messages: conversation.messages };
   const { thinking, effort } = toAnthropicThinking(request, thinkingContext, logger);
@@ -89,5 +94,14 @@ export function toAnthropicRequest(request: ChatRequest, model: string, traits: 
   if (request.user) body.metadata = { user_id: request.user };
   const dropped = openAIOnly.filter((field) => request[field] != null);
   if (dropped.length > 0) logger.debug("dropped parameters Anthropic does not take", { model, dropped });
-  return body;
+  return withAnthropicFields(body, request.anthropic?.fields);
+}
+
+/** The Anthropic request's own top-level fields, as the client sent them; `output_config` keys join the computed ones. */
+function withAnthropicFields(body: AnthropicRequestBody, fields: Record<string, unknown> | undefined): AnthropicRequestBody {
+  if (!fields) return body;
+  const { output_config: outputConfig, ...rest } = fields;
+  const merged: AnthropicRequestBody = { ...body, ...rest };
+  if (outputConfig && typeof outputConfig === "object") merged.output_config = { ...(outputConfig as OutputConfig), ...body.output_config };
+  return merged;
 }

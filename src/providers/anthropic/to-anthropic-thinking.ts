@@ -19,11 +19,12 @@ import { startsWithThinking } from "./to-anthropic-thinking-blocks";
  * Adaptive models (Claude 5.x): `{type: "adaptive", display: "summarized"}` and `output_config.effort`
  * ("minimal" → low). `display: "summarized"` because these models omit the thinking text by default,
  * and a client that asked for reasoning reads it as `reasoning_content` (as it did on Claude 4.5,
- * whose default is summarized). A client's budget becomes adaptive thinking at the model's default
- * effort. "none" turns thinking off the way the model allows; where it cannot be turned off, the
+ * whose default is summarized). A client that sent its own `thinking` object gets it back as it
+ * was (in the form the model takes: a budget with its display, adaptive as given). A client's
+ * budget becomes adaptive thinking at the model's default effort. "none" turns thinking off the way the model allows; where it cannot be turned off, the
  * lowest effort instead. These models think by default, so the manual-mode guards do not apply.
  */
-export const THINKING_BUDGETS: Record<Effort, number> = { low: 1024, medium: 4096, high: 16384, xhigh: 32768 };
+export const THINKING_BUDGETS: Record<Effort, number> = { low: 1024, medium: 4096, high: 16384, xhigh: 32768, max: 65536 };
 const MINIMUM_BUDGET = 1024;
 
 export interface ThinkingContext {
@@ -59,6 +60,7 @@ function manualThinking(wanted: ThinkingRequest, context: ThinkingContext, logge
   const requested = wanted.kind === "budget" ? wanted.budget : THINKING_BUDGETS[wanted.effort];
   const budget = Math.min(requested, context.maxTokens - 1);
   if (budget < MINIMUM_BUDGET) return skip(`max_tokens ${context.maxTokens} leaves no room for the minimum budget of ${MINIMUM_BUDGET}`);
+  if (wanted.kind === "budget") return { thinking: { ...wanted.settings, budget_tokens: budget } as ThinkingConfigParam };
   return { thinking: { type: "enabled", budget_tokens: budget } };
 }
 
@@ -67,7 +69,7 @@ function adaptiveThinking(wanted: ThinkingRequest, context: ThinkingContext, log
   const adaptive: ThinkingConfigParam = { type: "adaptive", display: "summarized" };
   switch (wanted.kind) {
     case "effort":
-      return { thinking: adaptive, effort: wanted.effort };
+      return { thinking: (wanted.settings as ThinkingConfigParam | undefined) ?? adaptive, effort: wanted.effort };
     case "minimal":
       logger.debug("reasoning_effort minimal → adaptive thinking at effort low, the lowest", { model });
       return { thinking: adaptive, effort: "low" };
@@ -75,7 +77,7 @@ function adaptiveThinking(wanted: ThinkingRequest, context: ThinkingContext, log
       logger.debug(`thinking budget_tokens dropped: ${rules.family} takes only adaptive thinking`, { model });
       return { thinking: adaptive };
     case "adaptive":
-      return { thinking: adaptive };
+      return { thinking: wanted.settings as ThinkingConfigParam };
     case "off":
       if (rules.thinkingOff === "omit") return {};
       if (rules.thinkingOff === "impossible") {

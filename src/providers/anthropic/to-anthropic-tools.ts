@@ -1,4 +1,5 @@
-import type { Tool, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
+import type { Tool, ToolChoice, ToolUnion } from "@anthropic-ai/sdk/resources/messages";
+import { withCacheControl } from "../../chat/cache-control";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import type { AnthropicModelRules } from "./anthropic-model-rules";
@@ -7,7 +8,10 @@ import type { AnthropicModelRules } from "./anthropic-model-rules";
  * OpenAI `tools` / `tool_choice` / `parallel_tool_calls` → Anthropic `tools` / `tool_choice`.
  * auto → auto, none → none, required → any, a named function → tool; `parallel_tool_calls: false`
  * → `disable_parallel_tool_use: true` (on an `auto` choice when the client named none).
- * A function's `parameters` become `input_schema`, which Anthropic wants to be an object schema.
+ * A function's `parameters` become `input_schema`, which Anthropic wants to be an object schema;
+ * a tool's `cache_control` and its Anthropic-only keys (`anthropic` on the tool: `defer_loading`,
+ * `input_examples`, …) are put back on it, and the request's server tools (`anthropic.server_tools`)
+ * follow the function tools, as the client defined them.
  *
  * A model that rejects forced tool use (its rules row; Opus 5.5, Sonnet 5.5 and Fable 5.1 answer
  * any/tool with a 400 on every request) gets `auto` instead, with a log line. The request stays
@@ -17,7 +21,7 @@ import type { AnthropicModelRules } from "./anthropic-model-rules";
  * offering just the named tool would hide tools the history may use.
  */
 export interface AnthropicToolFields {
-  tools?: Tool[];
+  tools?: ToolUnion[];
   tool_choice?: ToolChoice;
 }
 
@@ -28,19 +32,27 @@ export interface ToolContext {
 
 export function toAnthropicTools(request: ChatRequest, { model, rules }: ToolContext, logger: Logger): AnthropicToolFields {
   const tools = request.tools ?? [];
-  if (tools.length === 0) {
+  const serverTools = (request.anthropic?.server_tools ?? []) as unknown as ToolUnion[];
+  if (tools.length === 0 && serverTools.length === 0) {
     if (request.tool_choice != null || request.parallel_tool_calls != null) {
       logger.debug("dropped tool_choice/parallel_tool_calls: the request offers no tools");
     }
     return {};
   }
   const fields: AnthropicToolFields = {
-    tools: tools.map(({ function: fn }) => ({
-      name: fn.name,
-      ...(fn.description ? { description: fn.description } : {}),
-      input_schema: fn.parameters ? { ...fn.parameters, type: "object" } : { type: "object", properties: {} },
-      ...(fn.strict === true ? { strict: true } : {}),
-    })),
+    tools: [
+      ...tools.map(
+        ({ function: fn, cache_control, anthropic }): Tool => ({
+          ...anthropic,
+          name: fn.name,
+          ...(fn.description ? { description: fn.description } : {}),
+          input_schema: fn.parameters ? { ...fn.parameters, type: "object" } : { type: "object", properties: {} },
+          ...(fn.strict === true ? { strict: true } : {}),
+          ...withCacheControl(cache_control),
+        }),
+      ),
+      ...serverTools,
+    ],
   };
   const disableParallel = request.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {};
   const choice = request.tool_choice;

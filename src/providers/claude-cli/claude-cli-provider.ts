@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { anthropicOptionNames } from "../../chat/anthropic-options";
 import { collectChunks } from "../../chat/collect-chunks";
 import { ProxyError } from "../../errors";
 import type { Logger } from "../../logger";
@@ -65,7 +66,7 @@ export function createClaudeCliProvider(options: ClaudeCliProviderOptions): LLMP
       const { model, request } = call;
       const tools = planClientTools(request, (name) => logger.warn("claude-cli: the CLI asked to run a client tool; refused", { model, tool: name }));
       const prompt = renderPrompt(request, { toolName: tools ? (name) => tools.names.modelName(name) : undefined });
-      const dropped = unsupportedFields.filter((field) => request[field] != null);
+      const dropped = [...unsupportedFields.filter((field) => request[field] != null), ...anthropicOptionNames(request.anthropic)];
       if (dropped.length > 0) logger.debug("claude-cli: dropped request fields the CLI cannot take", { model, fields: dropped });
       if (call.signal.aborted) throw call.signal.reason instanceof ProxyError ? call.signal.reason : new ProxyError(499, "The request was cancelled.", { type: "client_closed", code: "client_closed" });
 

@@ -16,13 +16,16 @@ import { toGeminiRequest } from "./to-gemini-request";
 export async function createGeminiProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
   if (!config.gemini.apiKey) return [];
   const models = catalog.forProvider("gemini").map((entry) => ({ id: entry.model, contextWindow: entry.contextWindow }));
-  return [createGeminiProvider({ apiKey: config.gemini.apiKey, baseUrl: config.gemini.baseUrl, models, logger: context.logger, fetch: context.fetch })];
+  const maxOutput = (model: string) => catalog.get("gemini", model)?.maxOutput;
+  return [createGeminiProvider({ apiKey: config.gemini.apiKey, baseUrl: config.gemini.baseUrl, models, maxOutput, logger: context.logger, fetch: context.fetch })];
 }
 
 export interface GeminiProviderOptions {
   apiKey: string;
   baseUrl?: string;
   models: ProviderModel[];
+  /** A model's maximum output tokens, from the catalog. */
+  maxOutput?(model: string): number | undefined;
   logger: Logger;
   fetch?: typeof fetch;
 }
@@ -42,7 +45,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): LLMProvide
   const signatures = new ThoughtSignatureStore();
   const remember = (toolCallId: string, signature: string) => signatures.remember(toolCallId, signature);
   const parameters = (call: ProviderCall, signal: AbortSignal) => {
-    const translated = toGeminiRequest(call.request, call.model, { logger: options.logger, signatureFor: (id) => signatures.recall(id) });
+    const translated = toGeminiRequest(call.request, call.model, { logger: options.logger, maxOutput: options.maxOutput?.(call.model), signatureFor: (id) => signatures.recall(id) });
     // Automatic continuation would silently re-request; one call is one upstream request here.
     return { ...translated, config: { ...translated.config, abortSignal: signal, automaticContinuation: false } };
   };

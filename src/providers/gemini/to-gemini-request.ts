@@ -1,4 +1,6 @@
 import type { GenerateContentConfig, GenerateContentParameters } from "@google/genai";
+import { anthropicOptionNames } from "../../chat/anthropic-options";
+import { withinOutputLimit } from "../../chat/output-limit";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { geminiModelRules } from "./gemini-model-rules";
@@ -14,6 +16,8 @@ import { toGeminiToolConfig, toGeminiTools, withoutMetaKeywords } from "./to-gem
  */
 export interface GeminiRequestOptions {
   logger: Logger;
+  /** The model's maximum output tokens (catalog): a larger client limit is lowered to it. */
+  maxOutput?: number;
   signatureFor(toolCallId: string): string | undefined;
 }
 
@@ -30,7 +34,7 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
   const toolConfig = toGeminiToolConfig(request.tool_choice);
   if (toolConfig) config.toolConfig = toolConfig;
 
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const maxTokens = withinOutputLimit(request.max_completion_tokens ?? request.max_tokens, options.maxOutput, model, options.logger);
   if (maxTokens != null) config.maxOutputTokens = maxTokens;
   Object.assign(config, toGeminiSampling(request, model, rules, options.logger));
   if (request.stop != null) config.stopSequences = typeof request.stop === "string" ? [request.stop] : request.stop;
@@ -46,7 +50,7 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
   const thinking = mapReasoningEffort((request as Record<string, unknown>).reasoning_effort, model, rules, options.logger);
   if (thinking) config.thinkingConfig = thinking;
 
-  const dropped = untranslatable.filter((field) => (request as Record<string, unknown>)[field] != null);
+  const dropped = [...untranslatable.filter((field) => (request as Record<string, unknown>)[field] != null), ...anthropicOptionNames(request.anthropic)];
   if (dropped.length > 0) options.logger.debug("dropped fields Gemini has no equivalent for", { model, fields: dropped });
 
   return { model, contents, config };

@@ -1,7 +1,9 @@
+import { withinOutputLimit } from "../../chat/output-limit";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { applyWireRules, samplingParameters } from "./apply-wire-rules";
 import type { ModelWireRules } from "./model-wire-rules";
+import { withoutExtensions } from "./without-extensions";
 
 export interface OpenAIRequestOptions {
   /** OpenAI proper wants `max_completion_tokens` (its reasoning models reject `max_tokens`); most compatible servers want `max_tokens`. */
@@ -10,6 +12,10 @@ export interface OpenAIRequestOptions {
   modelRules?: (model: string) => ModelWireRules | undefined;
   /** Models without a rules row that reject sampling parameters (OpenAI's o-series and gpt-5 reasoning models). */
   isReasoningModel?: (model: string) => boolean;
+  /** The upstream rejects fields OpenAI does not define (OpenAI itself): see without-extensions.ts. */
+  strictFields?: boolean;
+  /** The model's maximum output tokens, where the catalog knows it: a larger limit is lowered to it. */
+  maxOutput?(model: string): number | undefined;
 }
 
 /**
@@ -17,11 +23,12 @@ export interface OpenAIRequestOptions {
  * usage always requested on streams, and the few fields an upstream would reject adjusted.
  * Vendor fields the client sent are passed on; nothing the client did not send is invented, except
  * where a model's rules row makes a value a condition of the request working (apply-wire-rules.ts).
+ * The proxy's own request extensions are left out where they mean nothing (without-extensions.ts).
  */
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
-  const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = request;
+  const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = withoutExtensions(request, options.strictFields === true, model, logger);
   const body: Record<string, unknown> = { ...rest, model };
-  const limit = maxCompletionTokens ?? maxTokens;
+  const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };
   else delete body.stream;

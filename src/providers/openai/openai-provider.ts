@@ -18,6 +18,8 @@ export async function createOpenAIProviders(config: Config, catalog: ModelCatalo
       apiKey: config.openai.apiKey,
       capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
       maxTokensField: "max_completion_tokens",
+      strictFields: true,
+      maxOutput: (model) => catalog.get("openai", model)?.maxOutput,
       // Per-model rules (openai-model-rules.ts); a model without a row falls back to the catalog's reasoning flag.
       modelRules: openaiModelRules,
       isReasoningModel: (model) => reasoningModels.has(model),

@@ -1,0 +1,81 @@
+import type { Context } from "hono";
+import type { PipelineDeps } from "../../pipeline/context";
+import { createContext } from "../../pipeline/create-context";
+import { rejectRequest } from "../../pipeline/reject-request";
+import { runPipeline } from "../../pipeline/run-pipeline";
+import { ProxyError } from "../../errors";
+import type { Door } from "../door";
+import { createDoorApp } from "../door-app";
+import { requireJsonContentType, validateJsonBody } from "../json-body";
+import { anthropicEncoder } from "./anthropic-encoder";
+import { countTokens } from "./count-tokens";
+import { anthropicModels, isAnthropicClient, modelPage } from "./list-models";
+import { countTokensSchema, messagesSchema } from "./messages-schema";
+import { defaultModelPolicy, resolveModel } from "./model-policy";
+import { toChatRequest } from "./to-chat-request";
+
+/**
+ * The Anthropic door's routes. POST /v1/messages (`?beta=true`, as Claude Code sends it, is just a
+ * query string) and POST /v1/messages/count_tokens: validate, translate onto the internal request
+ * (to-chat-request.ts), run the pipeline with the Anthropic encoder. GET /v1/models and
+ * /v1/models/{id} answer in Anthropic's list shape when the caller is an Anthropic client (it
+ * sends `anthropic-version` or `x-api-key`); other callers are passed on to the next door that
+ * serves the path (the OpenAI door), which is why this door is listed first in doors/registry.ts.
+ */
+const startedAt = new Date().toISOString();
+
+/** The anthropic-beta header's values ("a,b" and repeated headers alike). */
+function betas(headers: Headers): string[] {
+  return (headers.get("anthropic-beta") ?? "")
+    .split(",")
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
+}
+
+export function anthropicRoutes(door: Door, deps: PipelineDeps) {
+  const routes = createDoorApp(door, deps);
+  const policy = () => deps.anthropicModelPolicy ?? defaultModelPolicy(deps.directory);
+  const translate = (c: Context, body: Parameters<typeof toChatRequest>[0]) => {
+    const resolved = resolveModel(body.model, policy(), deps.directory);
+    const request = toChatRequest(body, { model: resolved.model, betas: betas(c.req.raw.headers), logger: deps.logger });
+    return { request, resolved };
+  };
+
+  routes.post("/v1/messages", requireJsonContentType(door, deps), validateJsonBody(door, deps, messagesSchema), (c) => {
+    const body = c.req.valid("json");
+    let translated: ReturnType<typeof translate>;
+    try {
+      translated = translate(c, body);
+    } catch (error) {
+      // A block the proxy cannot pass on (a file_id source, tool_use from the user) is refused like any bad input.
+      return rejectRequest(deps, { door, http: c.req.raw, requestedModel: body.model, error });
+    }
+    const { request, resolved } = translated;
+    const context = createContext({ door: door.name, request, http: c.req.raw, requestedModel: body.model, tierHint: resolved.tierHint });
+    return runPipeline(context, anthropicEncoder(context.taskId), deps);
+  });
+
+  routes.post("/v1/messages/count_tokens", requireJsonContentType(door, deps), validateJsonBody(door, deps, countTokensSchema), async (c) => {
+    const { request, resolved } = translate(c, c.req.valid("json"));
+    const count = await countTokens(request, resolved.tierHint, deps, c.req.raw.signal);
+    return c.json({ input_tokens: count.tokens }, 200, { "x-token-count-source": count.source });
+  });
+
+  routes.get("/v1/models", (c, next) => {
+    if (!isAnthropicClient(c.req.raw.headers)) return next();
+    return c.json(modelPage(anthropicModels(deps.directory, startedAt), c.req.query()));
+  });
+
+  routes.get("/v1/models/:model{.+}", (c, next) => {
+    if (!isAnthropicClient(c.req.raw.headers)) return next();
+    const name = c.req.param("model");
+    const listed = anthropicModels(deps.directory, startedAt).find((model) => model.id === name);
+    if (listed) return c.json(listed);
+    // provider:model names and names the catalog does not list are served, so they exist too.
+    deps.directory.select(name);
+    if (name.includes(":")) return c.json({ type: "model", id: name, display_name: name, created_at: startedAt });
+    throw new ProxyError(404, `model: ${name}`, { type: "not_found_error" });
+  });
+
+  return routes;
+}

@@ -1,0 +1,170 @@
+import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
+import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta, Usage } from "../../chat/types";
+import { anthropicErrorBody, anthropicErrorMapping } from "./anthropic-error";
+import { messageId } from "./to-anthropic-message";
+import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
+
+/**
+ * Internal chunks → the Messages API's stream events, in its grammar: message_start; per content
+ * block a content_block_start, its deltas (text_delta, thinking_delta then signature_delta,
+ * input_json_delta) and a content_block_stop, indices counting up from 0 with one block open at a
+ * time; then message_delta (stop reason and the whole usage, cache reads and writes included) and
+ * message_stop. A block starts when a different kind of content arrives (reasoning, text, a new
+ * tool call) and stops before the next one starts, at the finish reason, or at the end.
+ *
+ * Reasoning: readable reasoning opens a thinking block; the Anthropic reasoning entry that follows
+ * it (sent whole when the upstream's block ended) closes it with its signature_delta; an encrypted
+ * entry is a redacted_thinking block of its own. Entries of other upstream formats mean nothing to
+ * an Anthropic client and are left out.
+ *
+ * An error chunk (the upstream failed or was cut mid-stream) stops the open block and ends the
+ * stream with an `error` event, never a message_stop, so every started block is stopped and the
+ * client sees a failure rather than a silently short answer.
+ */
+export type MessageStreamEvent = { type: string } & Record<string, unknown>;
+
+type BlockKind = { kind: "text" } | { kind: "thinking"; streamed: boolean } | { kind: "tool"; toolIndex: number } | { kind: "redacted" };
+type OpenBlock = BlockKind & { index: number };
+
+export interface MessageEventBuilder {
+  push(chunk: ChatCompletionChunk): MessageStreamEvent[];
+  /** The events that end a stream that was not ended by an error. */
+  finish(): MessageStreamEvent[];
+}
+
+export function createMessageEventBuilder(fallbackId: string): MessageEventBuilder {
+  let started = false;
+  let ended = false;
+  let nextIndex = 0;
+  let open: OpenBlock | undefined;
+  const seenTools = new Set<number>();
+  let finishReason: FinishReason | null = null;
+  let usage: Usage | null | undefined;
+  let model = "";
+
+  const start = (chunk: ChatCompletionChunk, events: MessageStreamEvent[]) => {
+    if (started) return;
+    started = true;
+    model = chunk.model;
+    events.push({
+      type: "message_start",
+      message: {
+        id: messageId(chunk.id, fallbackId),
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      },
+    });
+  };
+  const close = (events: MessageStreamEvent[]) => {
+    if (!open) return;
+    events.push({ type: "content_block_stop", index: open.index });
+    open = undefined;
+  };
+  const begin = <Kind extends BlockKind>(kind: Kind, contentBlock: Record<string, unknown>, events: MessageStreamEvent[]): Kind & { index: number } => {
+    close(events);
+    const block = { ...kind, index: nextIndex++ };
+    open = block;
+    events.push({ type: "content_block_start", index: block.index, content_block: contentBlock });
+    return block;
+  };
+  const delta = (index: number, payload: Record<string, unknown>, events: MessageStreamEvent[]) => events.push({ type: "content_block_delta", index, delta: payload });
+
+  const thinkingBlock = (events: MessageStreamEvent[]) =>
+    open?.kind === "thinking" ? open : begin({ kind: "thinking" as const, streamed: false }, { type: "thinking", thinking: "", signature: "" }, events);
+
+  const thinkingText = (text: string, events: MessageStreamEvent[]) => {
+    const block = thinkingBlock(events);
+    block.streamed = true;
+    delta(block.index, { type: "thinking_delta", thinking: text }, events);
+  };
+
+  const reasoningDetail = (detail: ReasoningDetail, events: MessageStreamEvent[]) => {
+    if (detail.format !== ANTHROPIC_REASONING_FORMAT) return;
+    if (detail.type === "reasoning.text" && detail.signature) {
+      const block = thinkingBlock(events);
+      if (!block.streamed && detail.text) delta(block.index, { type: "thinking_delta", thinking: detail.text }, events);
+      delta(block.index, { type: "signature_delta", signature: detail.signature }, events);
+      // A signature ends its block: the next reasoning is a block of its own.
+      close(events);
+    } else if (detail.type === "reasoning.encrypted") {
+      begin({ kind: "redacted" as const }, { type: "redacted_thinking", data: detail.data }, events);
+      close(events);
+    }
+  };
+
+  const toolCall = (call: ToolCallDelta, events: MessageStreamEvent[]): boolean => {
+    const fragment = call.function?.arguments ?? "";
+    if (open?.kind === "tool" && open.toolIndex === call.index) {
+      if (fragment !== "") delta(open.index, { type: "input_json_delta", partial_json: fragment }, events);
+      return true;
+    }
+    // A fragment for a tool call whose block already stopped cannot be placed in Anthropic's grammar.
+    if (seenTools.has(call.index)) return false;
+    seenTools.add(call.index);
+    const id = call.id || `toolu_${fallbackId.replaceAll("-", "").slice(0, 20)}${call.index}`;
+    const block = begin({ kind: "tool" as const, toolIndex: call.index }, { type: "tool_use", id, name: call.function?.name ?? "", input: {} }, events);
+    if (fragment !== "") delta(block.index, { type: "input_json_delta", partial_json: fragment }, events);
+    return true;
+  };
+
+  const fail = (type: string, code: string | null, message: string, events: MessageStreamEvent[]) => {
+    close(events);
+    const mapped = anthropicErrorMapping({ status: 502, type, code });
+    events.push({ ...anthropicErrorBody(mapped.type, message) });
+    ended = true;
+  };
+
+  const content = (choiceDelta: ChunkDelta, events: MessageStreamEvent[]) => {
+    if (choiceDelta.reasoning_content) thinkingText(choiceDelta.reasoning_content, events);
+    for (const detail of choiceDelta.reasoning_details ?? []) reasoningDetail(detail, events);
+    const text = `${choiceDelta.content ?? ""}${choiceDelta.refusal ?? ""}`;
+    if (text !== "") {
+      const block = open?.kind === "text" ? open : begin({ kind: "text" as const }, { type: "text", text: "" }, events);
+      delta(block.index, { type: "text_delta", text }, events);
+    }
+    for (const call of choiceDelta.tool_calls ?? []) {
+      if (!toolCall(call, events)) {
+        fail("upstream_error", "tool_call_out_of_order", "The upstream sent tool-call arguments after the call had ended; the answer cannot be streamed in order.", events);
+        return;
+      }
+    }
+  };
+
+  return {
+    push(chunk) {
+      const events: MessageStreamEvent[] = [];
+      if (ended) return events;
+      if (chunk.error) {
+        fail(chunk.error.type, chunk.error.code, chunk.error.message, events);
+        return events;
+      }
+      start(chunk, events);
+      if (chunk.usage) usage = chunk.usage;
+      for (const choice of chunk.choices) {
+        if (choice.index !== 0) continue;
+        content(choice.delta ?? {}, events);
+        if (ended) return events;
+        if (choice.finish_reason) {
+          finishReason = choice.finish_reason;
+          close(events);
+        }
+      }
+      return events;
+    },
+    finish() {
+      if (ended) return [];
+      ended = true;
+      const events: MessageStreamEvent[] = [];
+      if (!started) start({ id: "", object: "chat.completion.chunk", created: 0, model: "", choices: [] }, events);
+      close(events);
+      events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason), stop_sequence: null }, usage: toAnthropicUsage(usage) });
+      events.push({ type: "message_stop" });
+      return events;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
+import type { ChatMessage } from "../../chat/request-schema";
+import { invalidRequest } from "../../errors";
+import type { Logger } from "../../logger";
+import type { AnthropicMessage, ContentBlock, MessagesRequest, TextBlock, ToolResultContent } from "./messages-schema";
+import { type ContentPart, textPart, toContentPart } from "./to-chat-content";
+
+/**
+ * The Messages API's `system` and `messages` → chat messages, in order:
+ * - `system` (a string or text blocks) → a leading system message, same form;
+ * - a `{"role": "system"}` entry among the messages → a system message in place (and
+ *   `systemTurns`, so the Anthropic provider keeps it there);
+ * - a user turn → one `tool` message per tool_result block (content, `is_error` and
+ *   `cache_control` kept), then a user message with the other blocks as parts (string stays string);
+ * - an assistant turn → text as parts, tool_use blocks as `tool_calls` (input as JSON text, mark
+ *   kept), thinking blocks as `reasoning_content` and, signed, as `reasoning_details` in Anthropic's
+ *   format, redacted_thinking as an encrypted entry;
+ * - blocks of Anthropic's server tools (web search results, code execution, …) have no meaning to
+ *   other providers and no place in a chat message: they are left out, with a debug line.
+ * A block in a turn that cannot hold it (tool_use from the user, a tool_result from the assistant)
+ * is a 400 naming it.
+ */
+export interface ChatConversation {
+  messages: ChatMessage[];
+  /** The client put system turns among its messages. */
+  systemTurns: boolean;
+}
+
+type Dropped = string[];
+type ChatToolCall = NonNullable<Extract<ChatMessage, { role: "assistant" }>["tool_calls"]>[number];
+
+function systemMessage(content: string | TextBlock[]): ChatMessage {
+  return { role: "system", content: typeof content === "string" ? content : content.map(textPart) };
+}
+
+function userTurn(blocks: ContentBlock[], param: string, dropped: Dropped): ChatMessage[] {
+  const results: ChatMessage[] = [];
+  const parts: ContentPart[] = [];
+  for (const [index, block] of blocks.entries()) {
+    const where = `${param}.content[${index}]`;
+    switch (block.type) {
+      case "tool_result":
+        results.push({
+          role: "tool",
+          tool_call_id: block.tool_use_id,
+          content: toolResultContent(block.content, where, dropped),
+          ...(block.is_error === true ? { is_error: true } : {}),
+          ...(block.cache_control ? { cache_control: block.cache_control } : {}),
+        });
+        break;
+      case "text":
+      case "image":
+      case "document":
+        parts.push(toContentPart(block, where));
+        break;
+      case "tool_use":
+      case "thinking":
+      case "redacted_thinking":
+        throw invalidRequest(`${block.type} blocks belong to assistant messages, not user messages.`, `${where}.type`);
+      default:
+        dropped.push(block.type);
+    }
+  }
+  return parts.length > 0 ? [...results, { role: "user", content: parts }] : results;
+}
+
+function toolResultContent(content: ToolResultContent | undefined, param: string, dropped: Dropped): string | ContentPart[] {
+  if (content === undefined) return "";
+  if (typeof content === "string") return content;
+  return content.flatMap((block, index) => {
+    if (block.type === "text" || block.type === "image" || block.type === "document") return [toContentPart(block, `${param}.content[${index}]`)];
+    dropped.push(block.type);
+    return [];
+  });
+}
+
+function assistantTurn(blocks: ContentBlock[], param: string, dropped: Dropped): ChatMessage {
+  const parts: ContentPart[] = [];
+  const calls: ChatToolCall[] = [];
+  const details: ReasoningDetail[] = [];
+  let reasoning = "";
+  for (const [index, block] of blocks.entries()) {
+    switch (block.type) {
+      case "text":
+        parts.push(textPart(block));
+        break;
+      case "tool_use":
+        calls.push({
+          id: block.id,
+          type: "function",
+          function: { name: block.name, arguments: JSON.stringify(block.input) },
+          ...(block.cache_control ? { cache_control: block.cache_control } : {}),
+        });
+        break;
+      case "thinking":
+        reasoning += block.thinking;
+        // An unsigned block (from a provider that does not sign) is readable reasoning only.
+        if (block.signature !== "") details.push({ type: "reasoning.text", text: block.thinking, signature: block.signature, format: ANTHROPIC_REASONING_FORMAT, index: details.length });
+        break;
+      case "redacted_thinking":
+        details.push({ type: "reasoning.encrypted", data: block.data, format: ANTHROPIC_REASONING_FORMAT, index: details.length });
+        break;
+      case "tool_result":
+      case "image":
+      case "document":
+        throw invalidRequest(`${block.type} blocks belong to user messages, not assistant messages.`, `${param}.content[${index}].type`);
+      default:
+        dropped.push(block.type);
+    }
+  }
+  const message: Extract<ChatMessage, { role: "assistant" }> = { role: "assistant", content: parts.length > 0 ? parts : null, tool_calls: calls.length > 0 ? calls : undefined };
+  if (reasoning !== "") message.reasoning_content = reasoning;
+  if (details.length > 0) message.reasoning_details = details;
+  return message;
+}
+
+function turn(message: AnthropicMessage, param: string, dropped: Dropped): ChatMessage[] {
+  if (message.role === "system") return [systemMessage(message.content)];
+  if (typeof message.content === "string") {
+    return [message.role === "user" ? { role: "user", content: message.content } : { role: "assistant", content: message.content, tool_calls: undefined }];
+  }
+  return message.role === "user" ? userTurn(message.content, param, dropped) : [assistantTurn(message.content, param, dropped)];
+}
+
+export function toChatMessages(request: Pick<MessagesRequest, "system" | "messages">, logger: Logger): ChatConversation {
+  const dropped: Dropped = [];
+  const messages: ChatMessage[] = [];
+  if (request.system != null && request.system.length > 0) messages.push(systemMessage(request.system));
+  for (const [index, message] of request.messages.entries()) messages.push(...turn(message, `messages[${index}]`, dropped));
+  if (dropped.length > 0) logger.debug("left out server-tool blocks: only Anthropic's own servers read them", { blocks: [...new Set(dropped)] });
+  return { messages, systemTurns: request.messages.some((message) => message.role === "system") };
+}
