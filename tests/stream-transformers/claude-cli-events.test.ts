@@ -287,6 +287,37 @@ describe("calls of the client's tools", () => {
   });
 });
 
+describe("recorded with 2.1.332: the client's tools and a usage limit", () => {
+  test("two parallel calls of the client's tools through the in-process MCP server, after text", async () => {
+    const chunks = await replay(fixture("client-tool-calls"), [], { toolName: (name) => name.replace(/^mcp__client__/, ""), expectedTools: ["mcp__client__read_file", "mcp__client__list_dir"] });
+    expect(content(chunks)).toBe("Let me look.");
+    const calls = new Map<number, { id?: string; name?: string; arguments: string }>();
+    for (const call of chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])) {
+      const entry = calls.get(call.index) ?? { arguments: "" };
+      entry.id ??= call.id;
+      entry.name ??= call.function?.name;
+      entry.arguments += call.function?.arguments ?? "";
+      calls.set(call.index, entry);
+    }
+    expect([...calls.values()]).toEqual([
+      { id: "toolu_01Mock000000000000000001", name: "read_file", arguments: '{"path":"src/app.ts"}' },
+      { id: "toolu_01Mock000000000000000002", name: "list_dir", arguments: '{"path":"src"}' },
+    ]);
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 1240, completion_tokens: 31, prompt_tokens_details: { cached_tokens: 1200 } });
+    expect(chunks.some((chunk) => chunk.error)).toBe(false);
+  });
+
+  test("an exhausted 5-hour limit: one error chunk naming the reset, and the rate-limit report", async () => {
+    const chunks = await replay(fixture("usage-limit"));
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.error).toMatchObject({ code: "claude_cli_usage_limit" });
+    expect(chunks[0]!.error!.message).toContain("You've hit your 5-hour limit");
+    const reports = fixture("usage-limit").split("\n").filter((line) => line !== "").map((line) => readClaudeCliRateLimit(JSON.parse(line))).filter((limit) => limit !== undefined);
+    expect(reports[0]).toEqual({ status: "rejected", resetsAt: 1796125778000, limitType: "five_hour" });
+  });
+});
+
 describe("what the CLI reports about limits and logins", () => {
   test("an exhausted subscription limit, a lost login and other errors are told apart", () => {
     expect(describeClaudeCliError({ subtype: "success", is_error: true, api_error_status: 429, api_error: "usage_limit_reached", result: "You've hit your 5-hour limit · resets 11:49am (UTC)" })).toEqual({
