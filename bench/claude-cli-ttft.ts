@@ -1,7 +1,9 @@
 /**
  * Time to first token of the Claude CLI provider, against a local mock of the Anthropic API (no
  * network): a plain `claude -p` run, the same through the proxy with one process per request, and
- * through the proxy with a warm pool (CLAUDE_CLI_POOL_SIZE=1). Prints p50/p90 of each over N runs.
+ * through the proxy with a warm pool (CLAUDE_CLI_POOL_SIZE=1); each through the proxy also with a
+ * client tool (time to the first tool-call delta; the mock answers a request offering tools with a
+ * call of the first one). Prints p50/p90 of each over N runs.
  *
  *   bun run bench/claude-cli-ttft.ts [runs=10] [pause-ms=1500]
  *
@@ -14,7 +16,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { silentLogger } from "../src/logger";
-import { coldArguments } from "../src/providers/claude-cli/cli-arguments";
+import { initializeLine, runArguments, userLine } from "../src/providers/claude-cli/cli-arguments";
 import { buildProxy } from "../src/server";
 import { createClaudeCliSandbox, realClaudeCli } from "../tests/helpers/claude-cli-sandbox";
 import { startMockAnthropicUpstream } from "../tests/helpers/mock-anthropic-upstream";
@@ -24,13 +26,17 @@ const pauseMs = Number(process.argv[3] ?? 1500);
 const model = "claude-haiku-4-5";
 const prompt = "Say hello in five words.";
 
-const upstream = startMockAnthropicUpstream();
+const upstream = startMockAnthropicUpstream({
+  defaultReply: (body) => {
+    const tools = (body.tools as Array<{ name: string }> | undefined) ?? [];
+    return tools.length > 0 ? { content: [{ type: "tool_use", name: tools[0]!.name, input: { path: "src/app.ts" } }] } : { content: [{ type: "text", text: "Hello there, from the mock." }] };
+  },
+});
 const sandbox = createClaudeCliSandbox(upstream.url);
 // The provider hands the CLI the proxy's own environment: this process's, here.
 Object.assign(process.env, sandbox.env);
 const workDirectory = mkdtempSync(join(tmpdir(), "claude-cli-bench-"));
-const systemPromptFile = join(workDirectory, "system-prompt.txt");
-await Bun.write(systemPromptFile, "You are terse.");
+const readFile = { type: "function", function: { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } } } };
 
 const percentile = (values: number[], fraction: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,8 +48,8 @@ const report = (label: string, values: number[]) =>
 /** Spawn → first text delta on stdout. */
 async function plainCliTtft(): Promise<number> {
   const started = performance.now();
-  const child = Bun.spawn([realClaudeCli, ...coldArguments(model, systemPromptFile)], { cwd: workDirectory, env: sandbox.env, stdin: "pipe", stdout: "pipe", stderr: "ignore" });
-  child.stdin.write(prompt);
+  const child = Bun.spawn([realClaudeCli, ...runArguments(model)], { cwd: workDirectory, env: sandbox.env, stdin: "pipe", stdout: "pipe", stderr: "ignore" });
+  child.stdin.write(initializeLine("You are terse.") + userLine([{ type: "text", text: prompt }]));
   await child.stdin.end();
   const decoder = new TextDecoder();
   let pending = "";
@@ -57,13 +63,18 @@ async function plainCliTtft(): Promise<number> {
   return ttft;
 }
 
-/** Request sent → first content delta in the proxy's SSE answer. */
-async function proxyTtft(origin: string): Promise<number> {
+/** Request sent → first content delta (with tools: first tool-call delta) in the proxy's SSE answer. */
+async function proxyTtft(origin: string, withTools = false): Promise<number> {
   const started = performance.now();
   const response = await fetch(`${origin}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: "Bearer anything" },
-    body: JSON.stringify({ model: `claude-cli:${model}`, stream: true, messages: [{ role: "system", content: "You are terse." }, { role: "user", content: prompt }] }),
+    body: JSON.stringify({
+      model: `claude-cli:${model}`,
+      stream: true,
+      messages: [{ role: "system", content: "You are terse." }, { role: "user", content: prompt }],
+      ...(withTools ? { tools: [readFile] } : {}),
+    }),
   });
   if (!response.ok || !response.body) throw new Error(`proxy answered ${response.status}: ${await response.text()}`);
   const decoder = new TextDecoder();
@@ -71,9 +82,9 @@ async function proxyTtft(origin: string): Promise<number> {
   let ttft: number | undefined;
   for await (const bytes of response.body) {
     pending += decoder.decode(bytes, { stream: true });
-    if (ttft === undefined && /"content":"[^"]/.test(pending)) ttft = performance.now() - started;
+    if (ttft === undefined && (withTools ? pending.includes('"tool_calls"') : /"content":"[^"]/.test(pending))) ttft = performance.now() - started;
   }
-  if (ttft === undefined) throw new Error("the proxy streamed no content");
+  if (ttft === undefined) throw new Error(withTools ? "the proxy streamed no tool call" : "the proxy streamed no content");
   return ttft;
 }
 
@@ -113,9 +124,15 @@ async function withProxy(poolSize: number, body: (origin: string) => Promise<voi
 console.log(`claude ${(await Bun.$`${realClaudeCli} --version`.env(sandbox.env).text()).trim()}; ${runs} runs, ${pauseMs} ms apart; mock Anthropic API on 127.0.0.1`);
 try {
   await measure("plain claude -p", plainCliTtft, 1);
-  await withProxy(0, (origin) => measure("proxy, one process per request", () => proxyTtft(origin), 1));
+  await withProxy(0, async (origin) => {
+    await measure("proxy, one process per request", () => proxyTtft(origin), 1);
+    await measure("  the same with a client tool", () => proxyTtft(origin, true), 1);
+  });
   // The first request fills the pool; the measured ones are served by warm processes.
-  await withProxy(1, (origin) => measure("proxy, CLAUDE_CLI_POOL_SIZE=1", () => proxyTtft(origin), 1));
+  await withProxy(1, async (origin) => {
+    await measure("proxy, CLAUDE_CLI_POOL_SIZE=1", () => proxyTtft(origin), 1);
+    await measure("  the same with a client tool", () => proxyTtft(origin, true), 1);
+  });
 } finally {
   await upstream.close();
   sandbox.cleanup();

@@ -152,6 +152,8 @@ const configShape = {
     path: fromEnv("CLAUDE_CLI_PATH", z.string().optional()),
     enabled: fromEnv("CLAUDE_CLI_ENABLED", boolFlag.default(true)),
     poolSize: fromEnv("CLAUDE_CLI_POOL_SIZE", z.coerce.number().int().min(0).max(8).default(0)),
+    /** subscription: the CLI runs under the user's Claude login and costs nothing per request; api: it is priced like the Anthropic API. */
+    billing: fromEnv("CLAUDE_CLI_BILLING", z.enum(["subscription", "api"]).default("subscription")),
   }),
   ollama: z.object({
     baseUrl: fromEnv("OLLAMA_BASE_URL", url.default("http://localhost:11434")),

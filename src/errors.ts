@@ -24,6 +24,10 @@ export interface ProxyErrorOptions {
   param?: string | null;
   /** Whether a fallback to another model may help (connection errors, 5xx, 429, timeouts). */
   retryable?: boolean;
+  /** The failure holds for every model of the provider (an exhausted subscription, a lost login): the router pauses them all. */
+  providerWide?: boolean;
+  /** When the upstream said it will take requests again (epoch ms): the model stays paused until then. */
+  retryAt?: number;
   cause?: unknown;
 }
 
@@ -32,6 +36,8 @@ export class ProxyError extends Error {
   readonly code: string | null;
   readonly param: string | null;
   readonly retryable: boolean;
+  readonly providerWide: boolean;
+  readonly retryAt: number | undefined;
 
   constructor(
     readonly status: number,
@@ -44,6 +50,8 @@ export class ProxyError extends Error {
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.retryable = options.retryable ?? false;
+    this.providerWide = options.providerWide ?? false;
+    this.retryAt = options.retryAt;
   }
 
   toJSON(): OpenAIErrorBody {

@@ -2,6 +2,7 @@ import type { CatalogEntry } from "./catalog-entry";
 import { mergeCatalogEntries, readCatalogFile } from "./catalog-file";
 import { ModelCatalog } from "./model-catalog";
 import { SHIPPED_CATALOG } from "./shipped-catalog";
+import { subscriptionPriced } from "./subscription-pricing";
 
 /** What the catalog takes from the configuration: CUSTOM_PROVIDERS' models and prices, and MODEL_CATALOG_FILE. */
 export interface CatalogSources {
@@ -17,9 +18,17 @@ export interface CatalogSources {
     }[];
   }[];
   modelCatalogFile?: string;
+  /** How the Claude CLI is paid for: with a subscription its requests cost nothing at the margin. */
+  claudeCli?: { billing: "subscription" | "api" };
 }
 
-/** The shipped catalog, extended by CUSTOM_PROVIDERS' models and prices, then by MODEL_CATALOG_FILE. */
+/** Providers whose models a flat subscription pays for, given the configuration. */
+const subscriptionProviders = (sources: CatalogSources): string[] => (sources.claudeCli?.billing === "api" ? [] : ["claude-cli"]);
+
+/**
+ * The shipped catalog, extended by CUSTOM_PROVIDERS' models and prices, then by MODEL_CATALOG_FILE;
+ * then the entries a subscription pays for are priced at 0, their list prices kept aside.
+ */
 export function buildCatalog(sources: CatalogSources): ModelCatalog {
   const custom: CatalogEntry[] = sources.customProviders.flatMap((provider) =>
     provider.models.map((model) => ({
@@ -36,5 +45,7 @@ export function buildCatalog(sources: CatalogSources): ModelCatalog {
     })),
   );
   const overrides = sources.modelCatalogFile ? readCatalogFile(sources.modelCatalogFile) : [];
-  return new ModelCatalog(mergeCatalogEntries([...SHIPPED_CATALOG, ...custom], overrides));
+  const subscribed = subscriptionProviders(sources);
+  const entries = mergeCatalogEntries([...SHIPPED_CATALOG, ...custom], overrides);
+  return new ModelCatalog(entries.map((entry) => (subscribed.includes(entry.provider) ? subscriptionPriced(entry) : entry)));
 }

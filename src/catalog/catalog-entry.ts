@@ -23,4 +23,9 @@ export interface CatalogEntry {
   capabilities: ModelCapabilities;
   aliases: string[];
   source?: string;
+  /**
+   * Set when the entry is paid for by a flat subscription (its prices are then 0): what the same
+   * tokens would cost at the list price, so the savings the subscription brings can be shown.
+   */
+  listPrice?: Pick<CatalogEntry, "input" | "output" | "cacheRead" | "cacheWrite">;
 }

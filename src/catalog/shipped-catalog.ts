@@ -30,8 +30,8 @@ const geminiPricing = "https://ai.google.dev/gemini-api/docs/pricing";
 
 const all = { tools: true, vision: true, json: true, reasoning: false };
 const reasoning = { ...all, reasoning: true };
-// `claude -p` passes text only and cannot run the client's tools.
-const claudeCli = { tools: false, vision: false, json: false, reasoning: true };
+// `claude -p` takes the client's tools (as an MCP server of the proxy), images and PDFs; no JSON mode.
+const claudeCli = { tools: true, vision: true, json: false, reasoning: true };
 
 const openai: CatalogEntry[] = [
   // GPT-6.2 (2026-11-17): the API rejects reasoning effort "none", so never tools on Chat
@@ -192,7 +192,8 @@ const anthropic: CatalogEntry[] = [
   { provider: "anthropic", model: "claude-haiku-4-5", tier: "economy", input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 200_000, maxOutput: 64_000, capabilities: reasoning, aliases: [], source: `${anthropicPricing}, ${PRICES_CHECKED_ON}` },
 ];
 
-// Claude CLI (`claude -p` under the user's own login): the Anthropic models at the Anthropic prices.
+// Claude CLI (`claude -p` under the user's own login): the Anthropic models at the Anthropic prices
+// (CLAUDE_CLI_BILLING=api); with a subscription, build-catalog.ts makes them free (subscription-pricing.ts).
 const claudeCliEntries: CatalogEntry[] = anthropic.map((entry) => ({ ...entry, provider: "claude-cli", capabilities: claudeCli, aliases: [] }));
 
 const gemini: CatalogEntry[] = [

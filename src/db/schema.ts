@@ -35,6 +35,8 @@ export const requestLog = pgTable(
     fallbacks: integer("fallbacks").notNull().default(0),
     baselineModel: text("baseline_model"),
     baselineCostUsd: doublePrecision("baseline_cost_usd"),
+    /** For a request a flat subscription paid for (cost 0): what its tokens would have cost at the API's list price. */
+    subscriptionValueUsd: doublePrecision("subscription_value_usd"),
     /** Identifies the conversation (user field, x-session-id, or a fingerprint of its opening) for /feedback. */
     sessionKey: text("session_key"),
     /** The response cache's verdict ("hit", "miss", "bypass"); null when the cache is off or was not reached. */

@@ -48,6 +48,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
     // A hit saved what its answer cost (cache_saved_usd); routing saved nothing more this time.
     baselineCostUsd: baseline && usage && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,
+    subscriptionValueUsd: served?.entry.listPrice && usage && !context.localAnswer && !hit ? costUsd(served.entry.listPrice, usage) : null,
     sessionKey: text(context.sessionKey, 300),
     cacheStatus: context.cache?.status ?? null,
     cacheSavedUsd: hit?.savedUsd ?? null,

@@ -1,7 +1,8 @@
 /**
  * One breaker per provider/model. CONSECUTIVE_FAILURE_LIMIT failures in a row open it; after the
  * cool-down it lets exactly one probe request through (half-open): success closes it, failure
- * opens it for another cool-down.
+ * opens it for another cool-down. A breaker can also be opened at once until a given time (an
+ * upstream that said when it takes requests again, such as a subscription's usage limit).
  */
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -10,6 +11,8 @@ interface Breaker {
   openedAt: number | undefined;
   probeInFlight: boolean;
   lastError: string | undefined;
+  /** Open until this time (epoch ms) instead of for the cool-down. */
+  openUntil?: number;
 }
 
 export interface BreakerSnapshot {
@@ -17,6 +20,8 @@ export interface BreakerSnapshot {
   state: BreakerState;
   consecutiveFailures: number;
   openedAt: string | null;
+  /** When an upstream-given deadline ends (ISO), if the breaker was opened until one. */
+  openUntil: string | null;
   retryInMs: number;
   lastError: string | null;
 }
@@ -32,7 +37,22 @@ export class CircuitBreakers {
   state(key: string): BreakerState {
     const breaker = this.breakers.get(key);
     if (!breaker || breaker.openedAt === undefined) return "closed";
-    return this.now() - breaker.openedAt >= this.options.cooldownMs ? "half-open" : "open";
+    return this.now() >= this.reopensAt(breaker) ? "half-open" : "open";
+  }
+
+  /** Opens the breaker now, until `until` (epoch ms) or for the cool-down; then one probe may try. */
+  openUntil(key: string, error: string, until: number = this.now() + this.options.cooldownMs): void {
+    const breaker = this.breakers.get(key) ?? { consecutiveFailures: 0, openedAt: undefined, probeInFlight: false, lastError: undefined };
+    breaker.consecutiveFailures++;
+    breaker.lastError = error;
+    breaker.openedAt = this.now();
+    breaker.openUntil = until;
+    breaker.probeInFlight = false;
+    this.breakers.set(key, breaker);
+  }
+
+  private reopensAt(breaker: Breaker): number {
+    return breaker.openUntil ?? breaker.openedAt! + this.options.cooldownMs;
   }
 
   /** Whether the router may plan to use this model (closed, or half-open with no probe yet). */
@@ -59,7 +79,10 @@ export class CircuitBreakers {
     const breaker = this.breakers.get(key) ?? { consecutiveFailures: 0, openedAt: undefined, probeInFlight: false, lastError: undefined };
     breaker.consecutiveFailures++;
     breaker.lastError = error;
-    if (breaker.probeInFlight || breaker.consecutiveFailures >= this.options.failureLimit) breaker.openedAt = this.now();
+    if (breaker.probeInFlight || breaker.consecutiveFailures >= this.options.failureLimit) {
+      breaker.openedAt = this.now();
+      breaker.openUntil = undefined;
+    }
     breaker.probeInFlight = false;
     this.breakers.set(key, breaker);
   }
@@ -78,7 +101,8 @@ export class CircuitBreakers {
         state,
         consecutiveFailures: breaker.consecutiveFailures,
         openedAt: breaker.openedAt === undefined ? null : new Date(breaker.openedAt).toISOString(),
-        retryInMs: state === "open" ? Math.max(0, breaker.openedAt! + this.options.cooldownMs - this.now()) : 0,
+        openUntil: breaker.openUntil === undefined ? null : new Date(breaker.openUntil).toISOString(),
+        retryInMs: state === "open" ? Math.max(0, this.reopensAt(breaker) - this.now()) : 0,
         lastError: breaker.lastError ?? null,
       };
     });

@@ -58,7 +58,7 @@ describe("shipped catalog", () => {
     for (const tier of TIERS) expect(tiers.has(tier)).toBe(true);
   });
 
-  test("the claude-cli entries mirror the anthropic ones: same models, prices, limits and tiers, text only, no aliases", () => {
+  test("the claude-cli entries mirror the anthropic ones: same models, prices, limits and tiers, tools and images but no JSON mode, no aliases", () => {
     const anthropic = ofProvider("anthropic");
     const cli = ofProvider("claude-cli");
     expect(cli.map((entry) => entry.model)).toEqual(anthropic.map((entry) => entry.model));
@@ -66,7 +66,7 @@ describe("shipped catalog", () => {
       const mirror = cli[index]!;
       expect(prices(mirror)).toEqual(prices(api));
       expect({ tier: mirror.tier, contextWindow: mirror.contextWindow, maxOutput: mirror.maxOutput }).toEqual({ tier: api.tier, contextWindow: api.contextWindow, maxOutput: api.maxOutput });
-      expect(mirror.capabilities).toEqual({ tools: false, vision: false, json: false, reasoning: true });
+      expect(mirror.capabilities).toEqual({ tools: true, vision: true, json: false, reasoning: true });
       expect(mirror.aliases).toEqual([]);
     }
   });

@@ -151,6 +151,7 @@ for (const target of targets) {
           fallbacks: 1,
           baselineModel: "openai:gpt-5",
           baselineCostUsd: 0.01,
+          subscriptionValueUsd: 0.0042,
           sessionKey: "session-1",
           cacheStatus: "miss",
           cacheSavedUsd: 0.0042,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
-import { TOOLS_UNAVAILABLE_NOTICE } from "../../src/providers/claude-cli/claude-cli-provider";
 import { type ClaudeCliSandbox, createClaudeCliSandbox, realClaudeCli } from "../helpers/claude-cli-sandbox";
 import {
   FINAL_TEXT,
@@ -30,8 +29,9 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
  * give the Anthropic client the same answer from every provider, streamed and not: a tool_use block
  * with the call, stop_reason tool_use, then the text, end_turn, and the upstream's usage; and each
  * upstream must receive the tool round trip in its own format. Thinking, an image and an upstream
- * error go through every provider too. The Claude CLI cannot run client tools or read images: it
- * answers step 1 with its notice, and an image is a 400 in Anthropic's shape.
+ * error go through every provider too. The Claude CLI (the real binary) offers the client's tool
+ * under its MCP prefix (`mcp__client__read_file`) and gets step 3 as the transcript the CLI
+ * provider renders; the client sees only its own tool name.
  */
 type Body = Record<string, unknown>;
 type Message = Record<string, unknown> & { role: string };
@@ -52,7 +52,6 @@ interface DoorRow {
   expectRoundTripReceived(body: Body, callId: string): void;
   /** Undefined: the provider cannot read images. */
   expectImageReceived?(body: Body): void;
-  withoutTools?: { step1Text: string };
 }
 
 let openai: MockOpenAIUpstream;
@@ -70,7 +69,8 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 const anthropicText = (content: unknown): string =>
   typeof content === "string" ? content : asArray(content).map((block) => (asRecord(block).type === "text" ? String(asRecord(block).text) : "")).join("");
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-const CLI_STEP1_TEXT = "I cannot open files from here; paste src/app.ts and I will explain it.";
+/** The name the Claude CLI gives the client's tool (its MCP server is called `client`). */
+const CLI_TOOL_NAME = `mcp__client__${TOOL_NAME}`;
 
 function openAIWireRow(provider: string, upstreamModel: string, mock: () => MockOpenAIUpstream, reasoning: boolean): DoorRow {
   return {
@@ -157,7 +157,11 @@ const rows: DoorRow[] = [
   {
     provider: "claude-cli",
     upstreamModel: "claude-haiku-4-5",
-    scriptToolCall: () => cliUpstream.enqueue(anthropicTextReply(CLI_STEP1_TEXT, STEP1_USAGE)),
+    scriptToolCall: () => {
+      const reply = anthropicToolCallReply();
+      if (reply.kind === "reply") reply.reply.content = reply.reply.content.map((block) => (block.type === "tool_use" ? { ...block, name: CLI_TOOL_NAME } : block));
+      cliUpstream.enqueue(reply);
+    },
     scriptAnswer: () => cliUpstream.enqueue(anthropicTextReply(FINAL_TEXT, STEP3_USAGE)),
     scriptThinking: () => cliUpstream.enqueue({ kind: "reply", reply: { content: [{ type: "thinking", thinking: "Colour first.", signature: "EqCliSig==" }, { type: "text", text: "Red." }] } }),
     thinking: "unsigned",
@@ -165,12 +169,19 @@ const rows: DoorRow[] = [
     scriptRateLimit: () => cliUpstream.enqueue({ kind: "error", status: 429 }),
     received: () => anthropicMessages(cliUpstream),
     expectRoundTripReceived(body, callId) {
+      expect(asArray(body.tools).map((tool) => asRecord(tool).name)).toEqual([CLI_TOOL_NAME]);
       const messages = asArray(body.messages) as Message[];
       const prompt = messages.filter((message) => message.role === "user").map((message) => anthropicText(message.content)).join("\n");
-      expect(prompt).toContain(`<tool_call id="${callId}" name="${TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
+      expect(prompt).toContain(`<tool_call id="${callId}" name="${CLI_TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
       expect(prompt).toContain(`<tool_result tool_call_id="${callId}">\n${TOOL_RESULT}\n</tool_result>`);
     },
-    withoutTools: { step1Text: CLI_STEP1_TEXT },
+    expectImageReceived(body) {
+      // The CLI puts its own system-reminder blocks before the user's content.
+      const last = (asArray(body.messages) as Message[]).filter((message) => message.role === "user").at(-1)!;
+      const [image, text] = asArray(last.content).slice(-2).map(asRecord);
+      expect(image).toMatchObject({ type: "image", source: { type: "base64", media_type: "image/png", data: PNG } });
+      expect(text).toMatchObject({ type: "text", text: "What colour is this pixel?" });
+    },
   },
 ];
 
@@ -251,29 +262,20 @@ describe.each(rows)("$provider", (row) => {
       expect(first.headers.get("x-model")).toBe(row.upstreamModel);
       expect(first.message.usage).toMatchObject({ input_tokens: STEP1_USAGE.prompt_tokens, output_tokens: STEP1_USAGE.completion_tokens });
 
-      let callId: string;
-      if (row.withoutTools) {
-        expect(first.message.stop_reason).toBe("end_turn");
-        expect(first.message.content.map((block) => block.type)).toEqual(["text"]);
-        expect((first.message.content[0] as Anthropic.TextBlock).text).toBe(`${TOOLS_UNAVAILABLE_NOTICE}${row.withoutTools.step1Text}`);
-        callId = "toolu_cliHistory7Qx2Lm9Vb4Nz";
-        messages.push({ role: "assistant", content: [{ type: "tool_use", id: callId, name: TOOL_NAME, input: TOOL_ARGUMENTS }] });
-      } else {
-        expect(first.message.stop_reason).toBe("tool_use");
-        expect(first.message.content.map((block) => block.type)).toEqual(["tool_use"]);
-        const call = first.message.content[0] as Anthropic.ToolUseBlock;
-        expect(call).toMatchObject({ name: TOOL_NAME, input: TOOL_ARGUMENTS });
-        expect(call.id.length).toBeGreaterThan(0);
-        callId = call.id;
-        messages.push({ role: "assistant", content: first.message.content });
-      }
+      expect(first.message.stop_reason).toBe("tool_use");
+      expect(first.message.content.map((block) => block.type)).toEqual(["tool_use"]);
+      const call = first.message.content[0] as Anthropic.ToolUseBlock;
+      expect(call).toMatchObject({ name: TOOL_NAME, input: TOOL_ARGUMENTS });
+      expect(call.id.length).toBeGreaterThan(0);
+      const callId = call.id;
+      messages.push({ role: "assistant", content: first.message.content });
       messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: callId, content: TOOL_RESULT }] });
 
       row.scriptAnswer(stream);
       const second = await turn({ model, max_tokens: 1024, tools: [READ_FILE], messages }, stream);
       expect(second.message.stop_reason).toBe("end_turn");
       expect(second.message.content.map((block) => block.type)).toEqual(["text"]);
-      expect((second.message.content[0] as Anthropic.TextBlock).text).toBe(`${row.withoutTools ? TOOLS_UNAVAILABLE_NOTICE : ""}${FINAL_TEXT}`);
+      expect((second.message.content[0] as Anthropic.TextBlock).text).toBe(FINAL_TEXT);
       expect(second.message.usage).toMatchObject({ input_tokens: STEP3_USAGE.prompt_tokens, output_tokens: STEP3_USAGE.completion_tokens });
 
       expect(row.received()).toHaveLength(before + 2);
@@ -335,10 +337,8 @@ describe.each(rows)("$provider", (row) => {
       const body = error.error as { type: string; error: { type: string; message: string } };
       expect(Object.keys(body).sort()).toEqual(["error", "type"]);
       expect(Object.keys(body.error).sort()).toEqual(["message", "type"]);
-      if (row.provider !== "claude-cli") {
-        expect(error.status).toBe(429);
-        expect(`${body.type}/${body.error.type}`).toBe("error/rate_limit_error");
-      } else expect(error.status).toBeGreaterThanOrEqual(400);
+      expect(error.status).toBe(429);
+      expect(`${body.type}/${body.error.type}`).toBe("error/rate_limit_error");
     },
     30_000,
   );

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { TOOLS_UNAVAILABLE_NOTICE } from "../../src/providers/claude-cli/claude-cli-provider";
 import { type ClaudeCliSandbox, createClaudeCliSandbox, realClaudeCli } from "../helpers/claude-cli-sandbox";
 import { type ClientToolCall, runTurn } from "../helpers/matrix-client";
 import {
@@ -36,11 +35,9 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
  * id, finish_reason "tool_calls" then "stop", the final text, usage with include_usage, x-provider),
  * and each mock upstream must have received step 2's tool call and result in its own wire format.
  *
- * claude-cli is the exception by design: the CLI cannot run client tools (capabilities.tools is
- * false). For it the matrix checks what it can do: step 1 with tools, sent to it by name, is answered
- * as text carrying the "tools are unavailable" notice (and no tool reaches the CLI's upstream);
- * step 3, a history holding an assistant tool_calls turn and its result, is rendered into the CLI's
- * prompt (checked on what the real `claude` binary sent to the mock Anthropic API) and answered as text.
+ * For claude-cli the upstream is the real `claude` binary's: it offers the client's tool under its
+ * MCP prefix (`mcp__client__read_file`), and step 2's call and result reach the model as the
+ * transcript the CLI provider renders into its one prompt.
  *
  * Adding a provider is one row of `rows`.
  */
@@ -60,8 +57,6 @@ interface MatrixRow {
   toolsOffered(body: Body): string[];
   /** Asserts that step 2 (the assistant's call and the tool result) reached the upstream in its own format. */
   expectRoundTripReceived(body: Body, call: ClientToolCall): void;
-  /** For a provider that cannot call client tools: what it answers in step 1 instead. */
-  withoutTools?: { step1Text: string; notice: string };
 }
 
 let openai: MockOpenAIUpstream;
@@ -110,9 +105,8 @@ function openAIWireRow(provider: string, upstreamModel: string, mock: () => Mock
 const anthropicMessages = (mock: MockAnthropicUpstream) =>
   mock.requests.filter((request) => request.path === "/v1/messages").map((request) => request.body);
 
-const CLI_STEP1_TEXT = "I cannot open files from here; paste src/app.ts and I will explain it.";
-/** A call id the client made up for the history it sends the CLI (the CLI never produced one). */
-const CLI_HISTORY_CALL_ID = "call_cliHistory7Qx2Lm9Vb4Nz";
+/** The name the Claude CLI gives the client's tool (its MCP server is called `client`). */
+const CLI_TOOL_NAME = `mcp__client__${TOOL_NAME}`;
 
 const rows: MatrixRow[] = [
   openAIWireRow("openai", "gpt-4o-mini", () => openai),
@@ -153,19 +147,22 @@ const rows: MatrixRow[] = [
   {
     provider: "claude-cli",
     upstreamModel: "claude-haiku-4-5",
-    scriptToolCall: () => cliUpstream.enqueue(anthropicTextReply(CLI_STEP1_TEXT, STEP1_USAGE)),
+    scriptToolCall: () => {
+      const reply = anthropicToolCallReply();
+      if (reply.kind === "reply") reply.reply.content = reply.reply.content.map((block) => (block.type === "tool_use" ? { ...block, name: CLI_TOOL_NAME } : block));
+      cliUpstream.enqueue(reply);
+    },
     scriptAnswer: () => cliUpstream.enqueue(anthropicTextReply(FINAL_TEXT, STEP3_USAGE)),
     received: () => anthropicMessages(cliUpstream),
-    toolsOffered: anthropicTools,
+    toolsOffered: (body) => anthropicTools(body).map((name) => (name === CLI_TOOL_NAME ? TOOL_NAME : `unexpected:${name}`)),
     expectRoundTripReceived(body, call) {
       // The CLI sends the whole rendered transcript as its one user prompt.
       const messages = asArray(body.messages) as Message[];
       const prompt = messages.filter((message) => message.role === "user").map((message) => anthropicText(message.content)).join("\n");
       expect(prompt).toContain(`<user>\n${USER_PROMPT}\n</user>`);
-      expect(prompt).toContain(`<tool_call id="${call.id}" name="${TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
+      expect(prompt).toContain(`<tool_call id="${call.id}" name="${CLI_TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
       expect(prompt).toContain(`<tool_result tool_call_id="${call.id}">\n${TOOL_RESULT}\n</tool_result>`);
     },
-    withoutTools: { step1Text: CLI_STEP1_TEXT, notice: TOOLS_UNAVAILABLE_NOTICE },
   },
 ];
 
@@ -210,7 +207,8 @@ beforeAll(async () => {
     }),
   );
   client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
-}, 30_000);
+  // A fresh in-memory database and the Claude CLI's start-up check: seconds each on a busy machine.
+}, 60_000);
 
 afterAll(async () => {
   await proxy.close();
@@ -246,25 +244,16 @@ describe.each(rows)("$provider", (row) => {
     const step1Body = row.received()[before]!;
     expect(row.received()).toHaveLength(before + 1);
 
-    let call: ClientToolCall;
-    if (row.withoutTools) {
-      expect(first.toolCalls).toEqual([]);
-      expect(first.finishReasons).toEqual(["stop"]);
-      expect(first.content).toBe(`${row.withoutTools.notice}${row.withoutTools.step1Text}`);
-      expect(row.toolsOffered(step1Body)).toEqual([]);
-      call = { id: CLI_HISTORY_CALL_ID, type: "function", name: TOOL_NAME, arguments: JSON.stringify(TOOL_ARGUMENTS) };
-    } else {
-      expect(row.toolsOffered(step1Body)).toEqual([TOOL_NAME]);
-      expect(first.finishReasons).toEqual(["tool_calls"]);
-      expect(first.content).toBeNull();
-      expect(first.toolCalls).toHaveLength(1);
-      call = first.toolCalls[0]!;
-      expect(call.id).toBeString();
-      expect(call.id!.length).toBeGreaterThan(0);
-      expect(call.type).toBe("function");
-      expect(call.name).toBe(TOOL_NAME);
-      expect(JSON.parse(call.arguments)).toEqual(TOOL_ARGUMENTS);
-    }
+    expect(row.toolsOffered(step1Body)).toEqual([TOOL_NAME]);
+    expect(first.finishReasons).toEqual(["tool_calls"]);
+    expect(first.content).toBeNull();
+    expect(first.toolCalls).toHaveLength(1);
+    const call: ClientToolCall = first.toolCalls[0]!;
+    expect(call.id).toBeString();
+    expect(call.id!.length).toBeGreaterThan(0);
+    expect(call.type).toBe("function");
+    expect(call.name).toBe(TOOL_NAME);
+    expect(JSON.parse(call.arguments)).toEqual(TOOL_ARGUMENTS);
 
     // Step 2: the client sends the assistant's tool call back with the tool's result.
     messages.push(
@@ -281,7 +270,7 @@ describe.each(rows)("$provider", (row) => {
     expect(second.chunkIds).toHaveLength(1);
     expect(second.toolCalls).toEqual([]);
     expect(second.finishReasons).toEqual(["stop"]);
-    expect(second.content).toBe(`${row.withoutTools?.notice ?? ""}${FINAL_TEXT}`);
+    expect(second.content).toBe(FINAL_TEXT);
     if (stream) {
       expect(second.contentChunks).toBeGreaterThan(1);
       expect({ usageChunks: second.usageChunks, usageLast: second.usageLast }).toEqual({ usageChunks: 1, usageLast: true });
@@ -291,7 +280,7 @@ describe.each(rows)("$provider", (row) => {
     // What the upstream received for step 3, in its own wire format.
     expect(row.received()).toHaveLength(before + 2);
     const step3Body = row.received()[before + 1]!;
-    expect(row.toolsOffered(step3Body)).toEqual(row.withoutTools ? [] : [TOOL_NAME]);
+    expect(row.toolsOffered(step3Body)).toEqual([TOOL_NAME]);
     row.expectRoundTripReceived(step3Body, call);
   }, 20_000);
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ResponseInputItem, Tool } from "openai/resources/responses/responses";
-import { TOOLS_UNAVAILABLE_NOTICE } from "../../src/providers/claude-cli/claude-cli-provider";
 import { type ClaudeCliSandbox, createClaudeCliSandbox, realClaudeCli } from "../helpers/claude-cli-sandbox";
 import {
   FINAL_TEXT,
@@ -32,8 +31,8 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
  * client the same Responses output (a function_call item with the tool's name, arguments and a
  * call id; then a message with the final text; usage in Responses' names), and each upstream must
  * receive the call and its result in its own wire format. As in tests/e2e/provider-matrix.test.ts,
- * claude-cli cannot run client tools: it answers step 1 with text carrying the notice, and its
- * step 3 is a history the client builds itself.
+ * the real `claude` binary offers the client's tool under its MCP prefix (`mcp__client__read_file`)
+ * and gets step 3 as the transcript the CLI provider renders.
  */
 type Body = Record<string, unknown>;
 type Message = Record<string, unknown> & { role: string };
@@ -45,7 +44,6 @@ interface Row {
   scriptAnswer(stream: boolean): void;
   received(): Body[];
   expectRoundTripReceived(body: Body, callId: string): void;
-  withoutTools?: { step1Text: string; notice: string };
 }
 
 let openai: MockOpenAIUpstream;
@@ -83,8 +81,8 @@ function openAIWireRow(provider: string, upstreamModel: string, mock: () => Mock
 }
 
 const anthropicMessages = (mock: MockAnthropicUpstream) => mock.requests.filter((request) => request.path === "/v1/messages").map((request) => request.body);
-const CLI_STEP1_TEXT = "I cannot open files from here; paste src/app.ts and I will explain it.";
-const CLI_HISTORY_CALL_ID = "call_cliHistoryResponses7Qx2";
+/** The name the Claude CLI gives the client's tool (its MCP server is called `client`). */
+const CLI_TOOL_NAME = `mcp__client__${TOOL_NAME}`;
 
 const rows: Row[] = [
   openAIWireRow("openai", "gpt-4o-mini", () => openai),
@@ -120,15 +118,19 @@ const rows: Row[] = [
   {
     provider: "claude-cli",
     upstreamModel: "claude-haiku-4-5",
-    scriptToolCall: () => cliUpstream.enqueue(anthropicTextReply(CLI_STEP1_TEXT, STEP1_USAGE)),
+    scriptToolCall: () => {
+      const reply = anthropicToolCallReply();
+      if (reply.kind === "reply") reply.reply.content = reply.reply.content.map((block) => (block.type === "tool_use" ? { ...block, name: CLI_TOOL_NAME } : block));
+      cliUpstream.enqueue(reply);
+    },
     scriptAnswer: () => cliUpstream.enqueue(anthropicTextReply(FINAL_TEXT, STEP3_USAGE)),
     received: () => anthropicMessages(cliUpstream),
     expectRoundTripReceived(body, callId) {
+      expect(asArray(body.tools).map((tool) => asRecord(tool).name)).toEqual([CLI_TOOL_NAME]);
       const prompt = (asArray(body.messages) as Message[]).filter((message) => message.role === "user").map((message) => anthropicText(message.content)).join("\n");
-      expect(prompt).toContain(`<tool_call id="${callId}" name="${TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
+      expect(prompt).toContain(`<tool_call id="${callId}" name="${CLI_TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
       expect(prompt).toContain(`<tool_result tool_call_id="${callId}">\n${TOOL_RESULT}\n</tool_result>`);
     },
-    withoutTools: { step1Text: CLI_STEP1_TEXT, notice: TOOLS_UNAVAILABLE_NOTICE },
   },
 ];
 
@@ -170,7 +172,7 @@ beforeAll(async () => {
     }),
   );
   client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await proxy.close();
@@ -204,25 +206,17 @@ describe.each(rows)("$provider through the Responses door", (row) => {
     if (stream) expect(first.eventTypes.slice(0, 2)).toEqual(["response.created", "response.in_progress"]);
     expect(row.received()).toHaveLength(before + 1);
 
-    let callId: string;
-    if (row.withoutTools) {
-      expect(first.response.output.map((item) => item.type)).toEqual(["message"]);
-      expect(outputText(first.response)).toBe(`${row.withoutTools.notice}${row.withoutTools.step1Text}`);
-      callId = CLI_HISTORY_CALL_ID;
-      input.push({ type: "function_call", call_id: callId, name: TOOL_NAME, arguments: JSON.stringify(TOOL_ARGUMENTS) });
-    } else {
-      expect(first.response.output.map((item) => item.type)).toEqual(["function_call"]);
-      const call = first.response.output[0]!;
-      if (call.type !== "function_call") throw new Error("expected a function call");
-      expect(call.name).toBe(TOOL_NAME);
-      expect(JSON.parse(call.arguments)).toEqual(TOOL_ARGUMENTS);
-      expect(call.call_id.length).toBeGreaterThan(0);
-      expect(call.id).toStartWith("fc_");
-      if (stream) expect(first.eventTypes).toContain("response.function_call_arguments.done");
-      callId = call.call_id;
-      // The client sends the model's output items back as they came, as Codex does.
-      input.push(...(first.response.output as ResponseInputItem[]));
-    }
+    expect(first.response.output.map((item) => item.type)).toEqual(["function_call"]);
+    const call = first.response.output[0]!;
+    if (call.type !== "function_call") throw new Error("expected a function call");
+    expect(call.name).toBe(TOOL_NAME);
+    expect(JSON.parse(call.arguments)).toEqual(TOOL_ARGUMENTS);
+    expect(call.call_id.length).toBeGreaterThan(0);
+    expect(call.id).toStartWith("fc_");
+    if (stream) expect(first.eventTypes).toContain("response.function_call_arguments.done");
+    const callId = call.call_id;
+    // The client sends the model's output items back as they came, as Codex does.
+    input.push(...(first.response.output as ResponseInputItem[]));
     input.push({ type: "function_call_output", call_id: callId, output: TOOL_RESULT });
 
     row.scriptAnswer(stream);
@@ -230,7 +224,7 @@ describe.each(rows)("$provider through the Responses door", (row) => {
     expect(second.provider).toBe(row.provider);
     expect(second.response).toMatchObject({ status: "completed", usage: responsesUsage(STEP3_USAGE) });
     expect(second.response.output.map((item) => item.type)).toEqual(["message"]);
-    expect(outputText(second.response)).toBe(`${row.withoutTools?.notice ?? ""}${FINAL_TEXT}`);
+    expect(outputText(second.response)).toBe(FINAL_TEXT);
     if (stream) {
       expect(second.eventTypes.filter((type) => type === "response.output_text.delta").length).toBeGreaterThan(1);
       expect(second.eventTypes.at(-1)).toBe("response.completed");

@@ -5,9 +5,13 @@ import { join } from "node:path";
 /**
  * Everything a test needs to run the real `claude` binary (the dev dependency) safely: a throwaway
  * HOME and config dir (no real login, settings or sessions are read or written), the mock
- * Anthropic API as its only upstream, a test key, every optional network feature off, and any
- * other HTTP(S) traffic sent to a dead local proxy so nothing can leave the machine.
+ * Anthropic API as its only upstream, a test OAuth token (the CLI then behaves as under a Claude
+ * subscription: usage-limit reports, the subscription's system-prompt identity line), every
+ * optional network feature off, and any other HTTP(S) traffic sent to a dead local proxy so
+ * nothing can leave the machine.
  */
+export const SANDBOX_OAUTH_TOKEN = "sk-ant-oat01-test-local-mock-token";
+
 export const realClaudeCli = join(import.meta.dir, "..", "..", "node_modules", ".bin", "claude");
 
 export interface ClaudeCliSandbox {
@@ -23,7 +27,7 @@ export function createClaudeCliSandbox(anthropicBaseUrl: string): ClaudeCliSandb
     CLAUDE_CONFIG_DIR: join(home, ".claude"),
     TMPDIR: tmpdir(),
     ANTHROPIC_BASE_URL: anthropicBaseUrl,
-    ANTHROPIC_API_KEY: "sk-ant-test-local-mock-key",
+    CLAUDE_CODE_OAUTH_TOKEN: SANDBOX_OAUTH_TOKEN,
     DISABLE_TELEMETRY: "1",
     DISABLE_AUTOUPDATER: "1",
     DISABLE_ERROR_REPORTING: "1",

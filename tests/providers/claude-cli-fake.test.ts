@@ -1,97 +1,17 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chatRequestSchema } from "../../src/chat/request-schema";
-import type { ChatCompletionChunk } from "../../src/chat/types";
+import { readdirSync, readFileSync } from "node:fs";
 import { ProxyError } from "../../src/errors";
-import { createLogger } from "../../src/logger";
-import { TOOLS_UNAVAILABLE_NOTICE, createClaudeCliProvider } from "../../src/providers/claude-cli/claude-cli-provider";
-import type { LLMProvider, ProviderCall } from "../../src/providers/types";
+import { createClaudeCliProvider } from "../../src/providers/claude-cli/claude-cli-provider";
+import { ask, call, content, createFakeCliHarness, rejection } from "../helpers/fake-cli-harness";
 import { processState, waitUntilDead } from "../helpers/process-state";
 
 /** The provider against tests/helpers/fake-claude-cli.ts: flags, stdin, failures, timeouts, aborts and process hygiene. */
-const fakeCli = join(import.meta.dir, "..", "helpers", "fake-claude-cli.ts");
-const recordDirectory = mkdtempSync(join(tmpdir(), "fake-claude-records-"));
-const logLines: string[] = [];
-const logger = createLogger("debug", (line) => logLines.push(line));
-const models = [{ id: "claude-sonnet-4-5" }, { id: "claude-haiku-4-5" }];
-const providers: LLMProvider[] = [];
-
-function makeProvider(options: { poolSize?: number; idleTimeoutMs?: number } = {}): LLMProvider {
-  const provider = createClaudeCliProvider({
-    path: fakeCli,
-    models,
-    poolSize: options.poolSize ?? 0,
-    idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
-    logger,
-    env: { PATH: process.env.PATH, FAKE_CLAUDE_RECORD_DIR: recordDirectory },
-  });
-  providers.push(provider);
-  return provider;
-}
-
+const harness = createFakeCliHarness();
+const { logLines, logger, makeProvider, models, providers, records, waitForRecord } = harness;
 const provider = makeProvider();
 
-function call(body: Record<string, unknown>, signal: AbortSignal = new AbortController().signal): ProviderCall {
-  const request = chatRequestSchema.parse({ model: "claude-cli:claude-sonnet-4-5", ...body });
-  return { request, model: "claude-sonnet-4-5", signal };
-}
-const ask = (prompt: string) => ({ messages: [{ role: "user", content: prompt }] });
-
-interface RunRecord {
-  pid: number;
-  argv: string[];
-  cwd: string;
-  env: Record<string, string | undefined>;
-  systemPrompt?: string;
-  promptBytes: number;
-  promptSha256: string;
-  promptHead: string;
-  mode: string;
-  grandchildPid?: number;
-}
-
-/** The fake CLI's run records; one it is still writing (not yet valid JSON) is read on the next poll. */
-const records = (): RunRecord[] =>
-  readdirSync(recordDirectory).flatMap((name) => {
-    try {
-      return [JSON.parse(readFileSync(join(recordDirectory, name), "utf8")) as RunRecord];
-    } catch {
-      return [];
-    }
-  });
-
-async function waitForRecord(predicate: (record: RunRecord) => boolean): Promise<RunRecord> {
-  const deadline = performance.now() + 5000;
-  while (performance.now() < deadline) {
-    const found = records().find(predicate);
-    if (found) return found;
-    await Bun.sleep(10);
-  }
-  throw new Error("the fake CLI never wrote the expected record");
-}
-
-const content = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
-const rejection = async (promise: Promise<unknown>): Promise<ProxyError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ProxyError)) throw new Error(`expected a ProxyError, got ${String(error)}`);
-  return error;
-};
-
-beforeEach(() => {
-  rmSync(recordDirectory, { recursive: true, force: true });
-  mkdirSync(recordDirectory);
-  logLines.length = 0;
-});
-
-afterAll(async () => {
-  await Promise.all(providers.map((each) => each.close?.()));
-  rmSync(recordDirectory, { recursive: true, force: true });
-});
+beforeEach(() => harness.reset());
+afterAll(() => harness.close());
 
 describe("a normal run", () => {
   test("streams the answer; flags, system prompt and cwd are as designed; the prompt goes through stdin", async () => {
@@ -112,6 +32,9 @@ describe("a normal run", () => {
     const [run] = records();
     expect(run!.systemPrompt).toBe("Be brief.\n\nAnswer in English.");
     expect(run!.argv).toEqual(expect.arrayContaining(["-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--no-session-persistence", "--strict-mcp-config", "--disable-slash-commands"]));
+    expect(run!.argv.slice(run!.argv.indexOf("--input-format"), run!.argv.indexOf("--input-format") + 2)).toEqual(["--input-format", "stream-json"]);
+    expect(run!.argv.slice(run!.argv.indexOf("--permission-prompts"), run!.argv.indexOf("--permission-prompts") + 2)).toEqual(["--permission-prompts", "none"]);
+    expect(run!.argv).not.toContain("--mcp-config");
     expect(run!.argv.slice(run!.argv.indexOf("--tools"), run!.argv.indexOf("--tools") + 2)).toEqual(["--tools", ""]);
     expect(run!.argv.slice(run!.argv.indexOf("--setting-sources"), run!.argv.indexOf("--setting-sources") + 2)).toEqual(["--setting-sources", ""]);
     expect(run!.argv.slice(run!.argv.indexOf("--max-turns"), run!.argv.indexOf("--max-turns") + 2)).toEqual(["--max-turns", "1"]);
@@ -122,6 +45,10 @@ describe("a normal run", () => {
     expect(run!.cwd).not.toBe(process.cwd());
     expect(run!.cwd).toContain("claude-proxy-cli-");
     expect(run!.env.DISABLE_AUTOUPDATER).toBe("1");
+    expect(run!.env.ENABLE_TOOL_SEARCH).toBe("false");
+    // Subscription billing (the default): the proxy's own Anthropic key would outrank the user's login.
+    expect(run!.env.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(run!.tools).toBeUndefined();
     expect(await waitUntilDead(run!.pid)).toBe("gone");
   });
 
@@ -148,18 +75,21 @@ describe("a normal run", () => {
     expect(records()[0]!.promptHead).toBe(" /compact everything");
   });
 
-  test("tools in the request: answered anyway, with a notice first and a warning logged", async () => {
-    const tools = [{ type: "function", function: { name: "read_file", parameters: { type: "object" } } }];
-    const chunks = await Array.fromAsync(await provider.stream(call({ ...ask("Read it"), tools })));
-    expect(content(chunks)).toStartWith(`${TOOLS_UNAVAILABLE_NOTICE}echo `);
-    expect(logLines.some((line) => line.includes('"level":"warn"') && line.includes("cannot call"))).toBe(true);
+  test("with CLAUDE_CLI_BILLING=api the CLI keeps the proxy's Anthropic key", async () => {
+    await makeProvider({ billing: "api" }).complete(call(ask("Hi")));
+    expect(records()[0]!.env.ANTHROPIC_API_KEY).toBe("sk-ant-proxy-own-key");
   });
 
-  test("images are refused with a 400 and no process is started", async () => {
+  test("images reach the CLI as image blocks", async () => {
     const image = { messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] }] };
-    const error = await rejection(provider.stream(call(image)));
-    expect(error).toMatchObject({ status: 400, type: "invalid_request_error", code: "unsupported_content", param: "messages[0].content" });
-    expect(error.message).toContain("image_url");
+    await provider.complete(call(image));
+    expect(records()[0]!.images).toEqual([{ type: "base64", media_type: "image/png", data: "AAAA" }]);
+  });
+
+  test("audio is refused with a 400 and no process is started", async () => {
+    const audio = { messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] }] };
+    const error = await rejection(provider.stream(call(audio)));
+    expect(error).toMatchObject({ status: 400, type: "invalid_request_error", code: "unsupported_content", param: "messages[0].content[0]" });
     expect(records()).toHaveLength(0);
   });
 });
@@ -182,10 +112,29 @@ describe("failures before the first token reject, so the router can fall back", 
 
   test("an error result: 502 with the CLI's message and its stderr", async () => {
     const error = await rejection(provider.stream(call(ask("[[fake:error-result]]"))));
-    expect(error).toMatchObject({ status: 502, code: "claude_cli_error" });
-    expect(error.message).toContain("upstream status 401");
-    expect(error.message).toContain("API Error: 401 invalid x-api-key");
-    expect(error.message).toContain("CLI stderr: auth failed");
+    expect(error).toMatchObject({ status: 502, code: "claude_cli_error", retryable: true, providerWide: false, retryAt: undefined });
+    expect(error.message).toContain("upstream status 400");
+    expect(error.message).toContain("API Error: 400 prompt is too long");
+    expect(error.message).toContain("CLI stderr: request refused");
+  });
+
+  test("a lost login: retryable elsewhere, but for every model of the CLI, and it says how to log in", async () => {
+    const error = await rejection(provider.stream(call(ask("[[fake:auth-failure]]"))));
+    expect(error).toMatchObject({ status: 502, code: "claude_cli_auth", retryable: true, providerWide: true, retryAt: undefined });
+    expect(error.message).toContain("Not logged in");
+    expect(error.message).toContain("run `claude` and /login");
+  });
+
+  test("an exhausted usage limit: 429 with the reset time, for every model of the CLI, and logged", async () => {
+    const before = Date.now();
+    const error = await rejection(provider.stream(call(ask("[[fake:usage-limit]]"))));
+    expect(error).toMatchObject({ status: 429, type: "rate_limit_error", code: "claude_cli_usage_limit", retryable: true, providerWide: true });
+    // The fake's limit resets two hours from now (whole seconds).
+    expect(error.retryAt!).toBeGreaterThan(before + 2 * 3600_000 - 2000);
+    expect(error.retryAt!).toBeLessThan(Date.now() + 2 * 3600_000 + 1000);
+    expect(error.message).toContain("You've hit your 5-hour limit · resets 3pm (UTC)");
+    expect(error.message).toContain(`resets at ${new Date(error.retryAt!).toISOString()}`);
+    expect(logLines.some((line) => line.includes("usage limit is reached") && line.includes("five_hour"))).toBe(true);
   });
 
   test("a missing binary: 502, not a crash of the proxy", async () => {
@@ -269,19 +218,23 @@ describe("the pool of pre-started processes", () => {
     const pooled = makeProvider({ poolSize: 2 });
     const first = await pooled.complete(call({ messages: [{ role: "system", content: "Pool system." }, { role: "user", content: "one" }] }));
     expect(first.choices[0]!.message.content).toEndWith("head=one");
-    // The first request filled the pool for its model: two processes wait on stdin.
+    // The first request filled the pool for its model: two processes of ours wait on stdin, without a request yet (no record).
     await Bun.sleep(300);
+    const served = new Set(records().map((record) => record.pid));
     const waiting = readdirSync("/proc")
       .filter((name) => /^\d+$/.test(name))
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("fake-claude-cli.ts") && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--input-format");
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("fake-claude-cli.ts");
         } catch {
           return false;
         }
       })
-      .map(Number);
-    expect(waiting.length).toBeGreaterThanOrEqual(2);
+      .map(Number)
+      .filter((pid) => !served.has(pid) && processState(pid) === "running");
+    expect(waiting).toHaveLength(2);
 
     const second = await pooled.complete(call({ messages: [{ role: "system", content: "Second system." }, { role: "user", content: "two" }] }));
     expect(second.choices[0]!.message.content).toEndWith("head=two");

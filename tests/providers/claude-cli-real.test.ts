@@ -5,7 +5,7 @@ import { ProxyError } from "../../src/errors";
 import { silentLogger } from "../../src/logger";
 import { createClaudeCliProvider } from "../../src/providers/claude-cli/claude-cli-provider";
 import type { LLMProvider, ProviderCall } from "../../src/providers/types";
-import { type ClaudeCliSandbox, createClaudeCliSandbox, realClaudeCli, realCliChildren } from "../helpers/claude-cli-sandbox";
+import { type ClaudeCliSandbox, SANDBOX_OAUTH_TOKEN, createClaudeCliSandbox, realClaudeCli, realCliChildren } from "../helpers/claude-cli-sandbox";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 import { waitUntilDead } from "../helpers/process-state";
 
@@ -106,13 +106,39 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     expect(lastUserText(body)).toContain(prompt);
   }, slow);
 
-  test("an upstream 401 rejects with a 502 carrying the CLI's message", async () => {
-    upstream.enqueue({ kind: "error", status: 401 });
+  test("a login the upstream refuses (401): a 502 for every CLI model, with the CLI's message and how to log in", async () => {
+    // With a subscription token the CLI retries a 401 once (it would refresh its login first).
+    upstream.enqueue({ kind: "error", status: 401 }, { kind: "error", status: 401 });
     const error = await provider.stream(call({ messages: [{ role: "user", content: "Hi" }] })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProxyError);
-    expect(error).toMatchObject({ status: 502, type: "upstream_error", code: "claude_cli_error", retryable: true });
-    expect((error as ProxyError).message).toContain("The Claude CLI reported an error (upstream status 401): Invalid API key");
-    expect((error as ProxyError).message).not.toContain("sk-ant-test-local-mock-key");
+    expect(error).toMatchObject({ status: 502, type: "upstream_error", code: "claude_cli_auth", retryable: true, providerWide: true });
+    expect((error as ProxyError).message).toContain("The Claude CLI reported an error (upstream status 401): Not logged in");
+    expect((error as ProxyError).message).toContain("run `claude` and /login");
+    expect((error as ProxyError).message).not.toContain(SANDBOX_OAUTH_TOKEN);
+    expect(upstream.pending()).toBe(0);
+    await expectNoCliChildren();
+  }, slow);
+
+  test("an exhausted subscription limit: a 429 that pauses the CLI until the reset it names", async () => {
+    const resetsAt = Math.floor(Date.now() / 1000) + 3 * 3600;
+    upstream.enqueue({
+      kind: "error",
+      status: 429,
+      type: "rate_limit_error",
+      message: "This request would exceed your account's rate limit. Please try again later.",
+      headers: {
+        "anthropic-ratelimit-unified-status": "rejected",
+        "anthropic-ratelimit-unified-reset": String(resetsAt),
+        "anthropic-ratelimit-unified-representative-claim": "five_hour",
+        "anthropic-ratelimit-unified-5h-status": "rejected",
+        "anthropic-ratelimit-unified-5h-reset": String(resetsAt),
+        "anthropic-ratelimit-unified-5h-utilization": "1.0",
+      },
+    });
+    const error = await provider.stream(call({ messages: [{ role: "user", content: "Hi" }] })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 429, type: "rate_limit_error", code: "claude_cli_usage_limit", retryable: true, providerWide: true, retryAt: resetsAt * 1000 });
+    expect((error as ProxyError).message).toContain("You've hit your 5-hour limit");
+    expect((error as ProxyError).message).toContain(new Date(resetsAt * 1000).toISOString());
     await expectNoCliChildren();
   }, slow);
 
@@ -160,6 +186,28 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     await Bun.sleep(200);
     expect(realCliChildren()).toHaveLength(1);
 
+    await pooled.close!();
+    expect(realCliChildren()).toEqual([]);
+  }, slow);
+
+  test("a warm process of the pool takes the client's tools with its request (the manifest in its initialize)", async () => {
+    const pooled = makeProvider(1);
+    extraProviders.push(pooled);
+    await pooled.complete(call({ messages: [{ role: "user", content: "warm up" }] }));
+    await Bun.sleep(500);
+    const warm = realCliChildren();
+    expect(warm).toHaveLength(1);
+
+    upstream.enqueue({ kind: "reply", reply: { content: [{ type: "tool_use", name: "mcp__client__read_file", input: { path: "a.ts" } }] } });
+    const before = messagesRequests().length;
+    const tools = [{ type: "function", function: { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } } } }];
+    const completion = await pooled.complete(call({ messages: [{ role: "user", content: "Read a.ts" }], tools }));
+    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: expect.stringMatching(/^toolu_/), type: "function", function: { name: "read_file", arguments: '{"path":"a.ts"}' } }]);
+    expect(completion.choices[0]!.finish_reason).toBe("tool_calls");
+    const body = messagesRequests().slice(before).at(-1)!.body;
+    expect((body.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual(["mcp__client__read_file"]);
+    // Served by the process that was waiting, which was stopped at the tool call.
+    expect(await waitUntilDead(warm[0]!)).toBe("gone");
     await pooled.close!();
     expect(realCliChildren()).toEqual([]);
   }, slow);

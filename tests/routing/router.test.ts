@@ -238,7 +238,23 @@ describe("circuit breakers", () => {
     expect(breakers.tryAcquire("m")).toBe(true);
     breakers.recordFailure("m", "probe failed");
     expect(breakers.state("m")).toBe("open");
-    expect(breakers.snapshot()[0]).toMatchObject({ key: "m", state: "open", retryInMs: 1000, lastError: "probe failed" });
+    expect(breakers.snapshot()[0]).toMatchObject({ key: "m", state: "open", retryInMs: 1000, lastError: "probe failed", openUntil: null });
+  });
+
+  test("opened until a given time (a usage limit's reset): open at once, half-open from then, a failed probe back to the cool-down", () => {
+    let now = 0;
+    const breakers = new CircuitBreakers({ failureLimit: 3, cooldownMs: 1000 }, () => now);
+    breakers.openUntil("m", "limit reached", 7_200_000);
+    expect(breakers.state("m")).toBe("open");
+    now = 3_600_000;
+    expect(breakers.snapshot()[0]).toMatchObject({ state: "open", openUntil: new Date(7_200_000).toISOString(), retryInMs: 3_600_000, lastError: "limit reached" });
+    now = 7_200_000;
+    expect(breakers.tryAcquire("m")).toBe(true);
+    breakers.recordFailure("m", "still limited");
+    expect(breakers.snapshot()[0]).toMatchObject({ state: "open", openUntil: null, retryInMs: 1000 });
+    // Without a time, the cool-down.
+    breakers.openUntil("n", "login lost");
+    expect(breakers.snapshot().find((breaker) => breaker.key === "n")).toMatchObject({ state: "open", retryInMs: 1000 });
   });
 });
 

@@ -12,7 +12,10 @@ import { upstreamFailed } from "../outcome";
  * recorded. Once a stream has produced output there is no retry.
  *
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
- * its success or failure, and a finish hook counts a stream that fails after it began.
+ * its success or failure, and a finish hook counts a stream that fails after it began. A failure
+ * that says when the upstream will take requests again, or that holds for every model of the
+ * provider (an exhausted subscription, a lost login), opens the breakers it concerns at once, so
+ * the rest of the chain and later requests skip them.
  */
 export const dispatch: Stage = async (context, deps) => {
   const candidates = context.route?.candidates ?? [];
@@ -39,7 +42,8 @@ export const dispatch: Stage = async (context, deps) => {
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: message.slice(0, 300) });
       lastError = error;
       const retryable = error instanceof ProxyError && error.retryable;
-      if (retryable) breakers.recordFailure(key, message);
+      if (retryable && (error.providerWide || error.retryAt !== undefined)) pause(candidate, error, message, deps, context.taskId);
+      else if (retryable) breakers.recordFailure(key, message);
       else breakers.release(key);
       const outOfTime = performance.now() - context.startedAt > deps.routing.fallbackTotalTimeoutMs;
       if (!retryable || context.clientSignal.aborted || outOfTime || index === candidates.length - 1) break;
@@ -48,6 +52,21 @@ export const dispatch: Stage = async (context, deps) => {
   }
   throw lastError;
 };
+
+function pause(candidate: Candidate, error: ProxyError, message: string, deps: PipelineDeps, taskId: string): void {
+  const keys = error.providerWide
+    ? deps.directory.all().filter((other) => other.provider.id === candidate.provider.id).map(candidateKey)
+    : [candidateKey(candidate)];
+  if (!keys.includes(candidateKey(candidate))) keys.push(candidateKey(candidate));
+  for (const key of keys) deps.routing.breakers.openUntil(key, message, error.retryAt);
+  deps.logger.warn("upstream paused", {
+    taskId,
+    provider: candidate.provider.id,
+    models: keys.length,
+    until: error.retryAt === undefined ? "cool-down" : new Date(error.retryAt).toISOString(),
+    code: error.code,
+  });
+}
 
 async function callProvider(candidate: Candidate, context: PipelineContext, deps: PipelineDeps): Promise<PipelineResult> {
   const upstream = new AbortController();

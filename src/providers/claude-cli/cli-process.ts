@@ -107,6 +107,15 @@ export class CliProcess {
     }
   }
 
+  /** Closes stdin: a CLI reading stream-json exits once its last turn is answered. */
+  async closeStdin(): Promise<void> {
+    try {
+      await this.child.stdin.end();
+    } catch {
+      // Already closed, or the child is gone.
+    }
+  }
+
   /** The last part of what the CLI wrote to stderr, secrets redacted, on one line. */
   stderrTail(): string {
     return redactSecrets(this.stderrText.slice(-stderrTailChars)).replace(/\s+/g, " ").trim();
