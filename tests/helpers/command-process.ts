@@ -12,6 +12,9 @@ export interface ProxyProcess {
   exited: Promise<number>;
 }
 
+/** The proxy's "listening" log line, which names the origin it bound (PORT=0 picks a free port). */
+export const LISTENING_LINE = /"message":"claude-proxy listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/;
+
 export async function startProxyProcess(command: string[], options: { cwd: string; env: Record<string, string> }): Promise<ProxyProcess> {
   const child = Bun.spawn(command, { cwd: options.cwd, env: options.env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   let text = "";
@@ -21,7 +24,7 @@ export async function startProxyProcess(command: string[], options: { cwd: strin
   void (async () => {
     for await (const chunk of child.stderr) {
       text += decoder.decode(chunk, { stream: true });
-      const listening = /"message":"claude-proxy listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/.exec(text);
+      const listening = LISTENING_LINE.exec(text);
       if (listening) resolveOrigin(listening[1]!);
     }
   })();

@@ -1,3 +1,5 @@
+import { LISTENING_LINE } from "./command-process";
+
 /**
  * The real entry point (`bun run src/index.ts`, what `bun run start` runs) as a child process, for
  * tests about what only a real process shows: start-up failures, signals, a crash.
@@ -49,7 +51,7 @@ export async function startProxyProcess(cwd: string, env: Record<string, string>
   let exitCode: number | undefined;
   void started.exited.then((code) => (exitCode = code));
   for (;;) {
-    const listening = /"message":"claude-proxy listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/.exec(started.stderr());
+    const listening = LISTENING_LINE.exec(started.stderr());
     if (listening) return { ...started, origin: listening[1]! };
     if (exitCode !== undefined) throw new Error(`the proxy exited with ${exitCode} before listening:\n${started.stderr()}`);
     if (performance.now() > deadline) {
