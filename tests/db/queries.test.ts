@@ -11,17 +11,13 @@ import { inArray } from "drizzle-orm";
 import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
 import journal from "../../src/db/migrations/meta/_journal.json";
+import { rowsOf } from "../../src/db/rows-of";
 
 /**
  * The query layer on both databases the proxy supports: the embedded PGlite (shared in-memory
  * instance) and, when TEST_DATABASE_URL is set, a real PostgreSQL server.
  */
 const migrationsFolder = new URL("../../src/db/migrations", import.meta.url).pathname;
-
-/** Raw query results: PGlite returns `{ rows }`, postgres.js an array. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
-}
 
 interface Target {
   name: string;
