@@ -66,7 +66,7 @@ export function BudgetLimitForm(props: BudgetFormProps) {
       <div class="form-actions">
         <button type="submit">Save limits</button>
         <p id="budget-form-status" class={invalid ? "error-text" : "ok-text"} role="status" aria-live="polite">
-          {props.formError ?? (invalid ? "Nothing was saved: fix the fields marked below." : (props.notice ?? ""))}
+          {props.formError ?? (invalid ? "Nothing was saved: fix the fields marked in red." : (props.notice ?? ""))}
         </p>
       </div>
     </form>

@@ -120,8 +120,8 @@ export function OverviewContent(props: OverviewProps) {
             </dd>
             <dt>Provider prompt cache</dt>
             <dd>{formatPercent(totals.cachedTokens, totals.tokensIn)} of input</dd>
-            <dt>Compression</dt>
-            <dd id="compression-tokens">{compressionShown ? `${formatCount(compressionRemoved)} tokens (${formatPercent(compressionRemoved, totals.compressionTokensBefore)})` : <NotEnabled />}</dd>
+            <dt title="prompt tokens lossless compression removed">Compressed away</dt>
+            <dd id="compression-tokens">{compressionShown ? `${formatCount(compressionRemoved)} (${formatPercent(compressionRemoved, totals.compressionTokensBefore)})` : <NotEnabled />}</dd>
           </dl>
         </StatCard>
         <StatCard label="Latency p50 / p95" value={<>{formatMs(totals.latencyP50Ms)} <small>/ {formatMs(totals.latencyP95Ms)}</small></>} id="card-latency">
