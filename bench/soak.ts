@@ -11,8 +11,9 @@ import { startSoakUpstream } from "./soak-upstream";
 /**
  * `bun run soak`: the real proxy (`src/index.ts`, its own process, embedded PGlite in a throwaway
  * DATA_DIR) under SOAK_REQUESTS (20,000) mixed requests at concurrency 64 from a client process
- * (bench/soak-load.ts): streams and not, fallbacks, failing and stalling upstreams, client aborts,
- * the fake claude CLI, and the malformed-request corpus; then the corpus alone while normal
+ * (bench/soak-load.ts) through every door (OpenAI chat, Anthropic Messages, Responses): streams and
+ * not, fallbacks, failing and stalling upstreams, client aborts, response-cache hits, the fake
+ * claude CLI, and the malformed-request corpus of every door; then the corpus alone while normal
  * requests are timed. Upstreams are mocks on 127.0.0.1 (bench/soak-upstream.ts). Prints what a
  * healthy proxy must show: no proxy-caused 5xx, one row per request, RSS flat after warm-up, no
  * descriptor or child left behind. Stops by itself (SOAK_TIME_CAP_MS per phase).
@@ -108,7 +109,9 @@ await scratch?.drop();
 // ---- the report ----
 type Summary = { sent: number; byStatus: Record<string, number>; wrong: number; proxy5xx: number; examples: string[]; p50Ms?: number; p99Ms?: number; maxMs?: number };
 const mixed = reports.find((report) => report.phase === "mixed") as { elapsedMs: number; cappedByTime: boolean; scenarios: Record<string, Summary> } | undefined;
-const corpus = reports.find((report) => report.phase === "corpus") as { concurrency: number; elapsedMs: number; corpus: Summary; normalDuringCorpus: Summary } | undefined;
+const corpus = reports.find((report) => report.phase === "corpus") as
+  | { concurrency: number; elapsedMs: number; loadAverage: { atStart: number; atEnd: number }; corpus: Summary; normalDuringCorpus: Summary }
+  | undefined;
 if (!mixed || !corpus) throw new Error("the load client ended without its reports");
 const all = [...Object.values(mixed.scenarios), corpus.corpus, corpus.normalDuringCorpus];
 const sent = all.reduce((sum, tally) => sum + tally.sent, 0) + warmUpSent;
@@ -122,12 +125,13 @@ console.log(
   `\nclaude-proxy soak: ${sent} requests: a warm-up of ${warmUpSent}, ${mixedSent} mixed at concurrency ${concurrency} in ${(mixed.elapsedMs / 1000).toFixed(1)} s ` +
     `(${Math.round(mixedSent / (mixed.elapsedMs / 1000))}/s)${mixed.cappedByTime ? ", CAPPED BY TIME" : ""}, then the corpus of ${corpus.corpus.sent} at concurrency ${corpus.concurrency} in ${(corpus.elapsedMs / 1000).toFixed(1)} s\n`,
 );
-console.log(`${pad("scenario", 30)}${pad("sent", 8)}${pad("wrong", 7)}${pad("proxy 5xx", 11)}statuses (0 = client left)`);
+console.log(`${pad("scenario", 36)}${pad("sent", 8)}${pad("wrong", 7)}${pad("proxy 5xx", 11)}statuses (0 = client left)`);
 for (const [name, tally] of [...Object.entries(mixed.scenarios), ["corpus alone", corpus.corpus] as const, ["normal during the corpus", corpus.normalDuringCorpus] as const]) {
-  console.log(`${pad(name, 30)}${pad(String(tally.sent), 8)}${pad(String(tally.wrong), 7)}${pad(String(tally.proxy5xx), 11)}${Object.entries(tally.byStatus).map(([status, count]) => `${status}×${count}`).join(" ")}`);
+  console.log(`${pad(name, 36)}${pad(String(tally.sent), 8)}${pad(String(tally.wrong), 7)}${pad(String(tally.proxy5xx), 11)}${Object.entries(tally.byStatus).map(([status, count]) => `${status}×${count}`).join(" ")}`);
   for (const example of tally.examples) console.log(`    ${example}`);
 }
-const normal = ["completion", "stream"].map((name) => mixed.scenarios[name]!);
+const normalNames = ["completion", "stream", "anthropic message", "anthropic stream", "responses", "responses stream"];
+const normal = normalNames.map((name) => mixed.scenarios[name]!);
 console.log("");
 console.log(`proxy-caused 5xx:            ${proxy5xx}${proxy5xx === 0 ? "" : "   <-- must be 0"}   (answers other than expected: ${wrong})`);
 console.log(`rows = requests:             ${rows} rows for ${sent} requests${rows === sent ? "" : "   <-- MISMATCH"}   (proxy exit code ${exitCode})`);
@@ -139,9 +143,14 @@ console.log(`RSS every 10% of the run:    ${rss.filter((_, index) => index % Mat
 console.log(`open descriptors:            start ${JSON.stringify(countByKind(start.descriptors))}, end ${JSON.stringify(countByKind(end.descriptors))}`);
 if (newDescriptors.length > 0) console.log(`  opened since start (${goneDescriptors} closed): ${newDescriptors.join(", ")}`);
 console.log(`child processes:             start ${start.children.length}, end ${end.children.length}${end.children.length > 0 ? ` ${JSON.stringify(end.children)}` : ""}; claude CLI runs ${cliRuns}, their grandchildren ${grandchildren.length}, still alive ${leftGrandchildren.length}`);
-console.log(`normal latency, mixed load:  p50 ${normal.map((tally) => tally.p50Ms).join("/")} ms, p99 ${normal.map((tally) => tally.p99Ms).join("/")} ms, max ${normal.map((tally) => tally.maxMs).join("/")} ms (completion/stream)`);
-const probe = corpus.normalDuringCorpus;
-console.log(`normal during the corpus:    ${probe.sent} requests, p50 ${probe.p50Ms} ms, p99 ${probe.p99Ms} ms, max ${probe.maxMs} ms${(probe.maxMs ?? Infinity) < 50 ? "" : "   <-- target < 50 ms"}`);
+console.log(`normal latency, mixed load:  p50 ${normal.map((tally) => tally.p50Ms).join("/")} ms, p99 ${normal.map((tally) => tally.p99Ms).join("/")} ms, max ${normal.map((tally) => tally.maxMs).join("/")} ms`);
+console.log(`                             (${normalNames.join("/")})`);
+const probe = corpus.normalDuringCorpus as Summary & { slowest?: Array<{ ms: number; what: string }> };
+console.log(
+  `normal during the corpus:    ${probe.sent} requests (chat, Anthropic, Responses in turn), p50 ${probe.p50Ms} ms, p99 ${probe.p99Ms} ms, max ${probe.maxMs} ms` +
+    `${(probe.maxMs ?? Infinity) < 50 ? "" : "   <-- target < 50 ms"}; load average ${corpus.loadAverage.atStart} → ${corpus.loadAverage.atEnd} (2 cores)`,
+);
+console.log(`slowest normal probes:       ${(probe.slowest ?? []).map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
 console.log(`slowest malformed requests:  ${slowest.map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 
