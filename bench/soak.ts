@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -36,9 +36,14 @@ const customProviders = [
   { id: "broken", baseUrl: `${upstream.origin}/broken/v1`, apiKey: "sk-soak-broken", models: [{ id: "soak-broken", tier: "economy" }] },
   { id: "stall", baseUrl: `${upstream.origin}/stall/v1`, apiKey: "sk-soak-stall", models: [{ id: "soak-stall", tier: "economy" }] },
 ];
+const eventLoopReport = join(directory, "event-loop.json");
 const proxy = await startProxyProcess({
   cwd: directory,
+  bunArguments: ["--preload", join(import.meta.dir, "event-loop-monitor.ts")],
   env: {
+    EVENT_LOOP_REPORT: eventLoopReport,
+    // On, as by default: the cache scenarios must hit; every other request has a prompt of its own.
+    CACHE_ENABLED: "true",
     DATA_DIR: dataDir,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     LOG_LEVEL: "info",
@@ -77,12 +82,23 @@ const warmUpSent = Object.values(warmUp.scenarios).reduce((sum, tally) => sum + 
 await Bun.sleep(1000);
 const start = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
 
+/** The proxy's event-loop tally since the last call (bench/event-loop-monitor.ts). */
+async function eventLoop(): Promise<Record<string, unknown>> {
+  rmSync(eventLoopReport, { force: true });
+  proxy.child.kill("SIGUSR2");
+  for (let waited = 0; waited < 5000 && !existsSync(eventLoopReport); waited += 20) await Bun.sleep(20);
+  return existsSync(eventLoopReport) ? (JSON.parse(readFileSync(eventLoopReport, "utf8")) as Record<string, unknown>) : {};
+}
 // RSS once a second while the load runs.
 const rss: Array<{ atS: number; mib: number }> = [];
 const began = performance.now();
 const sampler = setInterval(() => rss.push({ atS: Math.round((performance.now() - began) / 1000), mib: Math.round(residentMiB(pid)) }), 1000);
-const reports = await runLoad({ SOAK_REQUESTS: String(requests) });
+await eventLoop();
+const reports = await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "mixed" });
 clearInterval(sampler);
+const eventLoopMixed = await eventLoop();
+reports.push(...(await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "corpus" })));
+const eventLoopCorpus = await eventLoop();
 
 // The client's connections are gone with its process; closing the upstreams closes the proxy's pooled ones.
 await upstream.close();
@@ -151,6 +167,10 @@ console.log(
     `${(probe.maxMs ?? Infinity) < 50 ? "" : "   <-- target < 50 ms"}; load average ${corpus.loadAverage.atStart} → ${corpus.loadAverage.atEnd} (2 cores)`,
 );
 console.log(`slowest normal probes:       ${(probe.slowest ?? []).map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
+const describeLoop = (tally: Record<string, unknown>) =>
+  `longest gap ${tally.longestGapMs} ms, ${tally.gapsOver50Ms} over 50 ms; on its own CPU: longest ${tally.longestBusyGapMs} ms, ${tally.busyGapsOver10Ms} over 10 ms, ${tally.busyGapsOver50Ms} over 50 ms`;
+console.log(`proxy event loop, mixed:     ${describeLoop(eventLoopMixed)}`);
+console.log(`proxy event loop, corpus:    ${describeLoop(eventLoopCorpus)}; longest gaps (ms, CPU ms): ${JSON.stringify(eventLoopCorpus.longestGaps)}`);
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
 console.log(`slowest malformed requests:  ${slowest.map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 
