@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 
 /**
  * Preloaded into the soak's proxy process (`bun --preload`): how long its event loop was held up,
@@ -48,7 +48,11 @@ process.on("SIGUSR2", () => {
     longestBusyGapMs: round(Math.max(0, ...busy.map((gap) => gap.ms))),
     longestGaps: [...gaps].sort((a, b) => b.ms - a.ms).slice(0, 5).map((gap) => ({ ms: round(gap.ms), cpuMs: round(gap.cpuMs) })),
   };
-  if (reportPath) writeFileSync(reportPath, JSON.stringify(report));
+  // Whole or not at all: the soak reads the file as soon as it appears.
+  if (reportPath) {
+    writeFileSync(`${reportPath}.partial`, JSON.stringify(report));
+    renameSync(`${reportPath}.partial`, reportPath);
+  }
   gaps = [];
   since = performance.now();
 });

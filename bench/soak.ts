@@ -39,7 +39,8 @@ const customProviders = [
 const eventLoopReport = join(directory, "event-loop.json");
 const proxy = await startProxyProcess({
   cwd: directory,
-  bunArguments: ["--preload", join(import.meta.dir, "event-loop-monitor.ts")],
+  // SOAK_PROFILE_DIR: a CPU profile of the proxy, written when it exits (bench/summarize-profile.ts reads it).
+  bunArguments: ["--preload", join(import.meta.dir, "event-loop-monitor.ts"), ...(process.env.SOAK_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SOAK_PROFILE_DIR}`] : [])],
   env: {
     EVENT_LOOP_REPORT: eventLoopReport,
     // On, as by default: the cache scenarios must hit; every other request has a prompt of its own.

@@ -29,6 +29,14 @@ export interface RequestLogSink {
  */
 export const defaultFlushIntervalMs: Record<DatabaseHandle["kind"], number> = { postgres: 5, pglite: 20 };
 
+/**
+ * The most rows one write takes. PGlite's write holds the event loop for its whole length
+ * (~0.2 ms a row, several times that on a loaded machine): 500 rows at once, written after a
+ * hiccup let a backlog grow, froze every request for 100–170 ms (measured by the soak's event-loop
+ * monitor). A hundred keeps one write near 20 ms, and a backlog drains in turns with the requests.
+ */
+export const defaultMaxBatch: Record<DatabaseHandle["kind"], number> = { postgres: 500, pglite: 100 };
+
 export interface RequestLogWriterOptions {
   /** The least time from one write's start to the next one's, and so the longest a row waits for a write to start. */
   flushIntervalMs: number;
