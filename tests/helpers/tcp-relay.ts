@@ -21,9 +21,12 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
   };
   let server: Server | undefined;
   let port = 0;
+  // A connection accepted while the port is closing is dropped, never relayed.
+  let relaying = false;
   const listen = async () => {
     if (server) return;
     const listening = createServer((client) => {
+      if (!relaying) return void client.destroy();
       const upstream = connect(target.port, target.host);
       track(client);
       track(upstream);
@@ -35,10 +38,12 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
     await new Promise<void>((resolve) => listening.listen(port, "127.0.0.1", resolve));
     port = (listening.address() as { port: number }).port;
     server = listening;
+    relaying = true;
   };
   const cut = async () => {
     const closing = server;
     server = undefined;
+    relaying = false;
     for (const socket of sockets) socket.destroy();
     if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
   };
