@@ -78,7 +78,9 @@ async function runLoad(env: Record<string, string>): Promise<Array<Record<string
 }
 
 // A warm-up of every kind of request (its client gone when it ends), then the state to compare against.
-const warmUp = (await runLoad({ SOAK_REQUESTS: "1000", SOAK_PHASES: "mixed" }))[0] as { scenarios: Record<string, { sent: number }> };
+// Long enough (SOAK_WARM_UP, 6,000) for the bounded in-memory tables (remembered tasks and sessions,
+// the cache's index and its in-process copies) to fill: before that RSS grows by design.
+const warmUp = (await runLoad({ SOAK_REQUESTS: process.env.SOAK_WARM_UP ?? "6000", SOAK_PHASES: "mixed" }))[0] as { scenarios: Record<string, { sent: number }> };
 const warmUpSent = Object.values(warmUp.scenarios).reduce((sum, tally) => sum + tally.sent, 0);
 await Bun.sleep(1000);
 const start = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
