@@ -44,7 +44,8 @@ const proxy = await startProxyProcess({
   env: {
     EVENT_LOOP_REPORT: eventLoopReport,
     // On, as by default: the cache scenarios must hit; every other request has a prompt of its own.
-    CACHE_ENABLED: "true",
+    // SOAK_CACHE=false turns it off to compare (the cache scenarios then fail).
+    CACHE_ENABLED: process.env.SOAK_CACHE ?? "true",
     DATA_DIR: dataDir,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     LOG_LEVEL: "info",
