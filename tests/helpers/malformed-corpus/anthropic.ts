@@ -164,6 +164,32 @@ function badValues(): MalformedRequest[] {
   ];
 }
 
+/** count_tokens takes the same body without max_tokens: the same translation, refused the same way. */
+function countTokens(): MalformedRequest[] {
+  const count = "/v1/messages/count_tokens";
+  const { max_tokens: _, ...countBase } = base;
+  const at = (name: string, field: Array<string | number>, value: unknown) => jsonPost(`count_tokens: ${name}`, count, JSON.stringify(withValue(countBase, field, value)), headers);
+  return [
+    at("tool_use sent by the user", ["messages", 0, "content", 0], { type: "tool_use", id: "toolu_2", name: "read_file", input: {} }),
+    at("an image source by file id", ["messages", 0, "content", 1, "source"], { type: "file", file_id: "file_1" }),
+    at("no messages", ["messages"], []),
+    at("a model name of 300000 characters", ["model"], "m".repeat(300_000)),
+    at("a NUL in the model name", ["model"], "claude-haiku\u0000-4-5"),
+    at("a tool without a name", ["tools", 0, "name"], ""),
+    jsonPost("count_tokens: not JSON", count, "{", headers),
+  ];
+}
+
+/** Model lookups as an Anthropic client makes them, for names no model has. */
+function modelLookups(): MalformedRequest[] {
+  return ["m".repeat(10_000), "openai:" + "m".repeat(10_000), "no-such-model", "claude-haiku%00-4-5"].map((name) => ({
+    name: `GET /v1/models/${name.slice(0, 30)}`,
+    method: "GET",
+    path: `/v1/models/${name}`,
+    headers,
+  }));
+}
+
 export const anthropicCorpus: DoorCorpus = {
   door: "anthropic",
   generate: ({ maxBodyBytes }) =>
@@ -180,6 +206,8 @@ export const anthropicCorpus: DoorCorpus = {
       ...oversized(path, base, ["messages", 4, "content"], maxBodyBytes),
       ...wrongContentTypes(path, baseText),
       ...misleadingHeaders(path, baseText),
+      ...countTokens(),
+      ...modelLookups(),
       ...wrongRoutes(
         [
           { method: "POST", path },
