@@ -162,6 +162,7 @@ export const openaiCorpus: DoorCorpus = {
     ...oversized(path, base, ["messages", 4, "content"], maxBodyBytes),
     ...wrongContentTypes(path, baseText),
     ...misleadingHeaders(path, baseText),
+    ...["m".repeat(10_000), `openai:${"m".repeat(10_000)}`, "no-such-model", "gpt-4o%00-mini"].map((name): MalformedRequest => ({ name: `GET /v1/models/${name.slice(0, 30)}`, method: "GET", path: `/v1/models/${name}`, headers: {} })),
     ...wrongRoutes(
       [
         { method: "POST", path },
