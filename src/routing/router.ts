@@ -68,7 +68,12 @@ export class Router {
     }
     // A low success rate demotes a model to the end of the chain; it never makes a request fail.
     chain.push(...demoted);
-    if (chain.length === 0) throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)]);
+    if (chain.length === 0) {
+      // Longer than every active model can hold: the client's to shorten (a 400), not a server failure.
+      const largest = this.largestContextWindow();
+      if (needs.promptTokens > largest) throw promptTooLong(needs.promptTokens, largest);
+      throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)]);
+    }
 
     const chosen = chain[0]!;
     const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${evidence ? scoreNote(evidence) : ""}${startTier}`;
@@ -83,9 +88,13 @@ export class Router {
     const notes: string[] = [];
     if (needs.tools && lacking("tools").length > 0) notes.push(`${lacking("tools").join(", ")} cannot run client tools (name <provider>:<model> to use one without them)`);
     if (needs.vision && lacking("vision").length > 0) notes.push(`${lacking("vision").join(", ")} cannot read images`);
-    const largest = Math.max(0, ...this.directory.all().map((candidate) => candidate.entry.contextWindow));
+    const largest = this.largestContextWindow();
     if (needs.promptTokens > largest) notes.push(`the largest active context window is ${largest} tokens`);
     return notes;
+  }
+
+  private largestContextWindow(): number {
+    return Math.max(0, ...this.directory.all().map((candidate) => candidate.entry.contextWindow));
   }
 
   /** Capable models of a tier with a closed circuit, cheapest first, split by success rate. */
@@ -152,4 +161,13 @@ function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[]): ProxyErr
     type: "server_error",
     code: "no_capable_model",
   });
+}
+
+/** Worded as Anthropic words it (Claude Code compacts on it), with OpenAI's code for OpenAI clients. */
+function promptTooLong(promptTokens: number, largest: number): ProxyError {
+  return new ProxyError(
+    400,
+    `prompt is too long: ${promptTokens} tokens > ${largest} maximum (an estimate; ${largest} tokens is the largest context window of any active model). Shorten the conversation or enable a provider with a larger context window.`,
+    { type: "invalid_request_error", code: "context_length_exceeded", param: "messages" },
+  );
 }
