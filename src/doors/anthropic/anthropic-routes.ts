@@ -71,9 +71,12 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
     const name = c.req.param("model");
     const listed = anthropicModels(deps.directory, startedAt).find((model) => model.id === name);
     if (listed) return c.json(listed);
-    // provider:model names and names the catalog does not list are served, so they exist too.
-    deps.directory.select(name);
-    if (name.includes(":")) return c.json({ type: "model", id: name, display_name: name, created_at: startedAt });
+    // A name POST /v1/messages serves exists here too: a Claude name read as a tier hint (auto), a
+    // dated Claude name sent to Anthropic as it is (exact), provider:model names.
+    const resolved = resolveModel(name, policy(), deps.directory);
+    if (resolved.tierHint) return c.json({ type: "model", id: name, display_name: `${name} (routed from ${resolved.tierHint.tier})`, created_at: startedAt });
+    deps.directory.select(resolved.model);
+    if (resolved.model.includes(":")) return c.json({ type: "model", id: name, display_name: name, created_at: startedAt });
     throw new ProxyError(404, `model: ${name}`, { type: "not_found_error" });
   });
 
