@@ -1,5 +1,6 @@
 import { helpText, parseCommandLine, version } from "./cli-arguments";
 import { ConfigError, loadConfig, secretValues } from "./config";
+import { acquireDataDirLock } from "./db/data-dir-lock";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
 import { serveOptions } from "./serve-options";
@@ -31,6 +32,17 @@ try {
     process.exit(1);
   }
   throw error;
+}
+
+// One process per embedded data directory: a second one would corrupt it (db/data-dir-lock.ts).
+if (!config.databaseUrl && !config.dataDir.startsWith("memory://")) {
+  try {
+    const lock = acquireDataDirLock(config.dataDir);
+    process.on("exit", () => lock.release());
+  } catch (error) {
+    console.error(`claude-proxy could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
 
 // One redactor, built from every secret the configuration holds, for the log and the pipeline.

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { acquireDataDirLock, DataDirLockError, lockPathFor } from "../../src/db/data-dir-lock";
+import { type RunningProxyProcess, spawnProxy, startProxyProcess } from "../helpers/spawn-proxy";
+
+/**
+ * PGlite takes no lock on its directory, so a second `bun run start` on the same DATA_DIR (another
+ * terminal, another port) opened the same files from a second process, which corrupts them, and
+ * it did so even when it then failed because the port was taken. Now the second one stops before
+ * touching the database, saying which process holds the directory; a lock left by a dead process
+ * is taken over.
+ */
+let directory: string;
+let first: RunningProxyProcess | undefined;
+
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), "claude-proxy-lock-"));
+});
+
+afterAll(() => {
+  first?.child.kill("SIGKILL");
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe("one proxy per embedded data directory", () => {
+  test("a second process on the same DATA_DIR exits with a clear message; the first keeps serving", async () => {
+    const dataDir = join(directory, "data");
+    first = await startProxyProcess(directory, { DATA_DIR: dataDir });
+    expect(readFileSync(lockPathFor(dataDir), "utf8").trim()).toBe(String(first.child.pid));
+
+    const second = spawnProxy(directory, { DATA_DIR: dataDir });
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain(`is in use by another claude-proxy (pid ${first.child.pid})`);
+    expect(second.stderr()).not.toContain("listening");
+
+    const health = await fetch(`${first.origin}/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { database: { state: string } }).database.state).toBe("reachable");
+
+    // A clean shutdown releases the lock, and the directory opens again.
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(existsSync(lockPathFor(dataDir))).toBe(false);
+    first = await startProxyProcess(directory, { DATA_DIR: dataDir });
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    first = undefined;
+  }, 90_000);
+
+  test("a lock whose process is gone (kill -9, a crash) is taken over", () => {
+    const dataDir = join(directory, "stale");
+    // A pid far above Linux's pid_max (4194304) names no process.
+    writeFileSync(lockPathFor(dataDir), "99999999\n");
+    const lock = acquireDataDirLock(dataDir);
+    expect(readFileSync(lock.path, "utf8").trim()).toBe(String(process.pid));
+    expect(() => acquireDataDirLock(dataDir, process.pid + 1)).toThrow(DataDirLockError);
+    lock.release();
+    expect(existsSync(lock.path)).toBe(false);
+  });
+});
