@@ -3,6 +3,7 @@ import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { applyWireRules, samplingParameters } from "./apply-wire-rules";
 import type { ModelWireRules } from "./model-wire-rules";
+import { toolMediaAsUserTurn } from "./tool-media-as-user-turn";
 import { withoutExtensions } from "./without-extensions";
 
 export interface OpenAIRequestOptions {
@@ -27,7 +28,7 @@ export interface OpenAIRequestOptions {
  */
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
   const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = withoutExtensions(request, options.strictFields === true, model, logger);
-  const body: Record<string, unknown> = { ...rest, model };
+  const body: Record<string, unknown> = { ...rest, model, messages: toolMediaAsUserTurn(rest.messages, model, logger) };
   const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };

@@ -14,7 +14,7 @@ import type { ModelWireRules } from "./model-wire-rules";
  *   image_url → input_image, file → input_file;
  * - an assistant turn → its reasoning items (from its openai-responses-v1 details), its text as an
  *   output message, each tool call as a function_call (its id as call_id);
- * - tool messages → function_call_output;
+ * - tool messages → function_call_output (its output an array of input parts when it holds media);
  * - tools → function tools (`strict` as the client set it, false otherwise: chat's default, where
  *   the Responses API's own default would be true); tool_choice, parallel_tool_calls,
  *   max_output_tokens, reasoning.effort, text.format, user as they map;
@@ -49,6 +49,11 @@ function inputContent(content: ChatMessage["content"]): string | Item[] {
   });
 }
 
+function toolOutput(content: ChatMessage["content"]): string | Item[] {
+  if (!Array.isArray(content) || content.every((part) => part.type === "text")) return messageText(content);
+  return inputContent(content);
+}
+
 /** Reasoning items from a turn's details: each openai-responses-v1 encrypted entry with the summary of the same id. */
 function reasoningItems(details: readonly ReasoningDetail[] | null | undefined): Item[] {
   const own = (details ?? []).filter((detail) => detail.format === OPENAI_RESPONSES_REASONING_FORMAT);
@@ -76,7 +81,8 @@ function toInput(messages: readonly ChatMessage[]): Item[] {
         ];
       }
       case "tool":
-        return [{ type: "function_call_output", call_id: message.tool_call_id, output: messageText(message.content) }];
+        // The output may be an array of input parts: an image or PDF in a tool result stays there.
+        return [{ type: "function_call_output", call_id: message.tool_call_id, output: toolOutput(message.content) }];
       case "function":
         return [];
     }
