@@ -90,7 +90,8 @@ export const chatRequestSchema = z.looseObject({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   n: z.number().int().min(1).max(1, "n > 1 is not supported by the proxy").nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  // OpenAI's limit: more stop sequences are a 400 upstream, so they are one here, saying why.
+  stop: z.union([z.string(), z.array(z.string()).max(4)], { error: "must be a string or an array of at most 4 strings" }).nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   seed: z.number().int().nullish(),
