@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
-/** Five stop sequences got a bare "stop: Invalid input": the error says what `stop` may be. */
+/**
+ * Stop sequences and OpenAI's limit of 4. On the OpenAI door five got a bare "stop: Invalid
+ * input": the error says what `stop` may be. Through the Anthropic door (the Messages API allows
+ * more) they reached OpenAI as they were, which OpenAI refuses with a 400.
+ */
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 
 beforeAll(async () => {
   upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-stop-sequences-000000", OPENAI_BASE_URL: upstream.url });
+  const lab = { id: "lab", displayName: "Lab", baseUrl: upstream.url, apiKey: "sk-lab-stop-sequences-0000", models: [{ id: "lab-coder", inputPricePerMillion: 0, outputPricePerMillion: 0, tier: "economy", contextWindow: 32_768 }] };
+  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-stop-sequences-000000", OPENAI_BASE_URL: upstream.url, CUSTOM_PROVIDERS: JSON.stringify([lab]) });
 });
 
 afterAll(async () => {
@@ -35,4 +41,14 @@ test("four stop sequences or one string pass", async () => {
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(upstream.requests.at(-1)!.body.stop).toEqual(stop);
   }
+});
+
+test("Anthropic door: more than 4 stop_sequences reach OpenAI as its first 4 (OpenAI refuses more); other OpenAI-wire servers get them all", async () => {
+  const anthropic = new Anthropic({ apiKey: "x", baseURL: proxy.origin, maxRetries: 0 });
+  const stopSequences = ["END", "STOP", "</answer>", "###", "---"];
+  const message = await anthropic.messages.create({ model: "gpt-4o-mini", max_tokens: 50, stop_sequences: stopSequences, messages: [{ role: "user", content: "Hi" }] });
+  expect(message.type).toBe("message");
+  expect(upstream.requests.at(-1)!.body.stop).toEqual(stopSequences.slice(0, 4));
+  await anthropic.messages.create({ model: "lab:lab-coder", max_tokens: 50, stop_sequences: stopSequences, messages: [{ role: "user", content: "Hi" }] });
+  expect(upstream.requests.at(-1)!.body.stop).toEqual(stopSequences);
 });

@@ -6,6 +6,8 @@ import type { ModelWireRules } from "./model-wire-rules";
 import { toolMediaAsUserTurn } from "./tool-media-as-user-turn";
 import { withoutExtensions } from "./without-extensions";
 
+const MAX_OPENAI_STOP_SEQUENCES = 4;
+
 export interface OpenAIRequestOptions {
   /** OpenAI proper wants `max_completion_tokens` (its reasoning models reject `max_tokens`); most compatible servers want `max_tokens`. */
   maxTokensField: "max_tokens" | "max_completion_tokens";
@@ -33,6 +35,11 @@ export function toOpenAIRequest(request: ChatRequest, model: string, options: Op
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };
   else delete body.stream;
+  // OpenAI takes at most 4 stop sequences; the Messages API (Anthropic door) allows more.
+  if (options.strictFields && Array.isArray(body.stop) && body.stop.length > MAX_OPENAI_STOP_SEQUENCES) {
+    logger.info("kept the first stop sequences: the upstream takes at most 4", { model, sent: body.stop.length });
+    body.stop = body.stop.slice(0, MAX_OPENAI_STOP_SEQUENCES);
+  }
   // OpenAI rejects `metadata` unless `store` is on; clients (Cline, Continue) send it for themselves.
   if (body.metadata !== undefined && body.store !== true) {
     delete body.metadata;
