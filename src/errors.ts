@@ -28,6 +28,8 @@ export interface ProxyErrorOptions {
   providerWide?: boolean;
   /** When the upstream said it will take requests again (epoch ms): the model stays paused until then. */
   retryAt?: number;
+  /** How long the upstream asked the client to wait (its 429's retry-after), sent on as `retry-after`. */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -38,6 +40,7 @@ export class ProxyError extends Error {
   readonly retryable: boolean;
   readonly providerWide: boolean;
   readonly retryAt: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly status: number,
@@ -52,6 +55,7 @@ export class ProxyError extends Error {
     this.retryable = options.retryable ?? false;
     this.providerWide = options.providerWide ?? false;
     this.retryAt = options.retryAt;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toJSON(): OpenAIErrorBody {

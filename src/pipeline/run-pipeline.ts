@@ -55,7 +55,10 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
     const proxyError = deps.redactor.redactError(toProxyError(error));
     if (proxyError.status >= 500) deps.logger.error("request failed", { taskId: context.taskId, status: proxyError.status, error: proxyError.message, cause: String(proxyError.cause ?? "") });
     finish({ status: proxyError.status, completed: false, clientAborted: proxyError.status === 499, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
-    return encoder.error(proxyError, responseHeaders(context));
+    const headers = responseHeaders(context);
+    // The upstream's own wait (a rate limit's retry-after), for the client's retry.
+    if (proxyError.retryAfterSeconds !== undefined && proxyError.status === 429) headers.set("retry-after", String(proxyError.retryAfterSeconds));
+    return encoder.error(proxyError, headers);
   }
 }
 

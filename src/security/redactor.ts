@@ -73,7 +73,8 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     redactError(error) {
       const message = redact(error.message);
       if (message === error.message) return error;
-      return new ProxyError(error.status, message, { type: error.type, code: error.code, param: error.param, retryable: error.retryable, cause: error.cause });
+      const { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, cause } = error;
+      return new ProxyError(error.status, message, { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, cause });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { retryAfterSeconds } from "../retry-after";
 import { mapBodyReadError } from "../unreadable-response";
 
 /**
@@ -44,5 +45,5 @@ export function mapAnthropicError(error: unknown, providerName = "Anthropic"): u
   const upstreamMessage = redactSecrets(typeof body.error?.message === "string" ? body.error.message : error.message);
   const { status: mappedStatus, type, retryable } = classifyUpstreamStatus(status);
   const code = /prompt is too long/i.test(upstreamMessage) ? "context_length_exceeded" : (upstreamType ?? null);
-  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, retryable, cause: error });
+  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, retryable, retryAfterSeconds: retryAfterSeconds(error.headers), cause: error });
 }

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { retryAfterSeconds } from "../retry-after";
 import { mapBodyReadError } from "../unreadable-response";
 
 /**
@@ -28,5 +29,5 @@ export function mapOpenAIError(error: unknown, providerName: string): unknown {
   const code = typeof body.code === "string" ? body.code : null;
   const param = typeof body.param === "string" ? body.param : null;
   const { status: mappedStatus, type, retryable } = classifyUpstreamStatus(status);
-  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, param, retryable, cause: error });
+  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, param, retryable, retryAfterSeconds: retryAfterSeconds(error.headers), cause: error });
 }
