@@ -6,8 +6,9 @@ import { dirname, resolve } from "node:path";
  * `bun run start` on the same DATA_DIR (another terminal, another port) would open the same files
  * in a second process and corrupt them; it even opened them when it then found the port taken.
  * The lock is a file beside the directory (`<DATA_DIR>.lock`, not inside it: an empty data
- * directory must stay empty for initdb) holding the owner's pid. A lock whose process is gone (a
- * crash, kill -9) is taken over.
+ * directory must stay empty for initdb) holding the owner's pid and, on Linux, its boot id and
+ * start time. A lock whose process is gone (a crash, kill -9) is taken over, and so is one whose
+ * pid now names another process (after a reboot pids come again).
  */
 export class DataDirLockError extends Error {
   constructor(message: string) {
@@ -39,13 +40,13 @@ export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirL
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const descriptor = openSync(path, "wx", 0o600);
-      writeSync(descriptor, `${pid}\n`);
+      writeSync(descriptor, `${pid} ${processIdentity(pid) ?? ""}\n`);
       closeSync(descriptor);
       return { path, release: () => releaseIfOwned(path, pid) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") return unlocked;
-      const owner = ownerOf(path);
-      if (owner !== undefined && owner !== pid && isAlive(owner)) {
+      const { pid: owner, identity } = ownerOf(path);
+      if (owner !== undefined && owner !== pid && isAlive(owner) && sameProcess(owner, identity)) {
         throw new DataDirLockError(
           `The data directory ${resolve(dataDir)} is in use by another claude-proxy (pid ${owner}). ` +
             `Stop that one, or give this one its own DATA_DIR (--data-dir) or a DATABASE_URL. ` +
@@ -58,13 +59,34 @@ export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirL
   throw new DataDirLockError(`Could not take the lock ${path} on the data directory: another process keeps creating it.`);
 }
 
-function ownerOf(path: string): number | undefined {
+function ownerOf(path: string): { pid?: number; identity?: string } {
   try {
-    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const [pidText, identity] = readFileSync(path, "utf8").trim().split(/\s+/, 2);
+    const pid = Number.parseInt(pidText ?? "", 10);
+    return Number.isInteger(pid) && pid > 0 ? { pid, identity: identity || undefined } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Linux: the boot and the process's start time, which a pid reused after a reboot or a crash does not share. */
+function processIdentity(pid: number): string | undefined {
+  try {
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (in parentheses, which may hold spaces): state is field 3, starttime 22.
+    const startTime = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    return boot && startTime ? `${boot}/${startTime}` : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Where both are known, the recorded identity must match the live process; elsewhere the pid alone decides. */
+function sameProcess(pid: number, recorded: string | undefined): boolean {
+  if (recorded === undefined) return true;
+  const current = processIdentity(pid);
+  return current === undefined || current === recorded;
 }
 
 function isAlive(pid: number): boolean {
@@ -78,5 +100,5 @@ function isAlive(pid: number): boolean {
 }
 
 function releaseIfOwned(path: string, pid: number): void {
-  if (ownerOf(path) === pid) rmSync(path, { force: true });
+  if (ownerOf(path).pid === pid) rmSync(path, { force: true });
 }

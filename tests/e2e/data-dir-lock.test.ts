@@ -28,7 +28,7 @@ describe("one proxy per embedded data directory", () => {
   test("a second process on the same DATA_DIR exits with a clear message; the first keeps serving", async () => {
     const dataDir = join(directory, "data");
     first = await startProxyProcess(directory, { DATA_DIR: dataDir });
-    expect(readFileSync(lockPathFor(dataDir), "utf8").trim()).toBe(String(first.child.pid));
+    expect(readFileSync(lockPathFor(dataDir), "utf8").trim().split(" ")[0]).toBe(String(first.child.pid));
 
     const second = spawnProxy(directory, { DATA_DIR: dataDir });
     expect(await second.exited).toBe(1);
@@ -54,9 +54,18 @@ describe("one proxy per embedded data directory", () => {
     // A pid far above Linux's pid_max (4194304) names no process.
     writeFileSync(lockPathFor(dataDir), "99999999\n");
     const lock = acquireDataDirLock(dataDir);
-    expect(readFileSync(lock.path, "utf8").trim()).toBe(String(process.pid));
+    expect(readFileSync(lock.path, "utf8").trim().split(" ")[0]).toBe(String(process.pid));
     expect(() => acquireDataDirLock(dataDir, process.pid + 1)).toThrow(DataDirLockError);
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
+  });
+
+  test("a lock whose pid now names another process (a reboot, a reused pid) is taken over", () => {
+    const dataDir = join(directory, "reused");
+    // This test process is alive, but it is not the process that wrote the lock: its start time differs.
+    writeFileSync(lockPathFor(dataDir), `${process.pid} 00000000-0000-0000-0000-000000000000/1\n`);
+    const lock = acquireDataDirLock(dataDir, process.pid + 1);
+    expect(readFileSync(lock.path, "utf8").trim().split(" ")[0]).toBe(String(process.pid + 1));
+    lock.release();
   });
 });
