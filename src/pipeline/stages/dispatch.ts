@@ -8,7 +8,7 @@ import { upstreamFailed } from "../outcome";
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
  * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event,
- * or a stream that ends empty) moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
+ * or a stream that ends empty), or an upstream 404 (that provider lacks the model), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
  * recorded. Once a stream has produced output there is no retry.
  *
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
@@ -46,12 +46,22 @@ export const dispatch: Stage = async (context, deps) => {
       else if (retryable) breakers.recordFailure(key, message);
       else breakers.release(key);
       const outOfTime = performance.now() - context.startedAt > deps.routing.fallbackTotalTimeoutMs;
-      if (!retryable || context.clientSignal.aborted || outOfTime || index === candidates.length - 1) break;
+      if (!(retryable || missingUpstream(error)) || context.clientSignal.aborted || outOfTime || index === candidates.length - 1) break;
       deps.logger.warn("upstream failed; falling back", { taskId: context.taskId, from: key, to: candidateKey(candidates[index + 1]!), status: (error as ProxyError).status });
     }
   }
   throw lastError;
 };
+
+/**
+ * The upstream does not have this model, or not for this account (a 404: no access, a gateway
+ * behind OPENAI_BASE_URL that lacks it or its endpoint). Another candidate of the route may well
+ * have it, so the chain goes on; the last candidate's 404 reaches the client. It is not counted
+ * against the model's breaker, which would turn a named model's clear 404 into "circuit open".
+ */
+function missingUpstream(error: unknown): boolean {
+  return error instanceof ProxyError && error.status === 404 && error.type === "not_found_error";
+}
 
 function pause(candidate: Candidate, error: ProxyError, message: string, deps: PipelineDeps, taskId: string): void {
   const keys = error.providerWide
