@@ -1,6 +1,8 @@
 /**
  * `/feedback good`, `/feedback bad wrong file edited`, `/feedback +1`, `/feedback -1 too slow`,
- * `/feedback 👍`: a rating (+1 or -1) and an optional comment.
+ * `/feedback 👍`: a rating (+1 or -1) and an optional comment. `/rate …` is the same command for
+ * Claude Code and Codex, whose own /feedback files a report with their vendor and never reaches
+ * the proxy.
  */
 export type FeedbackCommand = { ok: true; rating: 1 | -1; comment: string | null } | { ok: false; message: string };
 
@@ -8,19 +10,25 @@ const positive = new Set(["good", "+1", "1", "up", "yes", "great", "ok", "👍",
 const negative = new Set(["bad", "-1", "down", "no", "wrong", "poor", "👎", "thumbsdown", "incorrect"]);
 
 export const FEEDBACK_PREFIX = "/feedback";
+export const FEEDBACK_PREFIXES = [FEEDBACK_PREFIX, "/rate"] as const;
+
+/** The command word the text starts with, alone or followed by white space. */
+function commandPrefix(text: string): string | undefined {
+  const trimmed = text.trimStart();
+  return FEEDBACK_PREFIXES.find((prefix) => trimmed.toLowerCase().startsWith(prefix) && (trimmed.length === prefix.length || /\s/.test(trimmed[prefix.length]!)));
+}
 
 export function isFeedbackCommand(text: string): boolean {
-  const trimmed = text.trimStart();
-  return trimmed.toLowerCase().startsWith(FEEDBACK_PREFIX) && (trimmed.length === FEEDBACK_PREFIX.length || /\s/.test(trimmed[FEEDBACK_PREFIX.length]!));
+  return commandPrefix(text) !== undefined;
 }
 
 export function parseFeedbackCommand(text: string): FeedbackCommand {
-  const rest = text.trimStart().slice(FEEDBACK_PREFIX.length).trim();
+  const rest = text.trimStart().slice((commandPrefix(text) ?? FEEDBACK_PREFIX).length).trim();
   const [first = "", ...words] = rest.split(/\s+/);
   const word = first.toLowerCase().replace(/[.!,:;]+$/, "");
   const rating = positive.has(word) ? 1 : negative.has(word) ? -1 : undefined;
   if (rating === undefined) {
-    return { ok: false, message: "Usage: /feedback good|bad|+1|-1 [comment], for example `/feedback bad edited the wrong file`." };
+    return { ok: false, message: "Usage: /feedback good|bad|+1|-1 [comment] (or /rate …), for example `/rate bad edited the wrong file`." };
   }
   const comment = words.join(" ").trim();
   return { ok: true, rating, comment: comment === "" ? null : comment.slice(0, 2000) };

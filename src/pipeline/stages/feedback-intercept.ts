@@ -1,25 +1,42 @@
 import { completionToChunks, localCompletion } from "../../chat/local-completion";
 import { modelKey } from "../../catalog/model-key";
-import { messageText } from "../../chat/request-schema";
+import { type ChatMessage, messageText } from "../../chat/request-schema";
 import { isFeedbackCommand, parseFeedbackCommand } from "../../feedback/parse-feedback-command";
 import type { Stage } from "../context";
 
 /**
- * A chat request whose last user message starts with `/feedback` is answered by the proxy itself:
- * the rating goes to the previous answered task of the same conversation, and the reply (a normal
- * completion or stream) says what was recorded — or why nothing was.
+ * A chat request whose latest user turn is `/feedback …` (or `/rate …`) is answered by the proxy
+ * itself: the rating goes to the previous answered task of the same conversation, and the reply
+ * (a normal completion or stream) says what was recorded — or why nothing was.
  */
 export const feedbackIntercept: Stage = async (context, deps) => {
-  const last = context.request.messages.at(-1);
-  if (last?.role !== "user") return undefined;
-  const text = messageText(last.content);
-  if (!isFeedbackCommand(text)) return undefined;
+  const text = typedText(context.request.messages);
+  if (text === undefined || !isFeedbackCommand(text)) return undefined;
 
   context.localAnswer = { provider: "proxy", model: "feedback" };
   const reply = await feedbackReply(text, context.sessionKey, deps);
   const completion = localCompletion("feedback", reply);
   return context.request.stream ? { kind: "stream", chunks: completionToChunks(completion) } : { kind: "completion", completion };
 };
+
+/**
+ * What the human typed last: the latest user turn, past system turns a client appends after it
+ * (Claude Code), as its whole text or, where that is not the command, its last text part (Claude
+ * Code puts <system-reminder> blocks before the typed line). None when the latest turn is the
+ * model's or a tool result.
+ */
+function typedText(messages: readonly ChatMessage[]): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role === "system" || message.role === "developer") continue;
+    if (message.role !== "user") return undefined;
+    const whole = messageText(message.content);
+    if (isFeedbackCommand(whole) || !Array.isArray(message.content)) return whole;
+    const last = message.content.at(-1);
+    return last?.type === "text" && typeof last.text === "string" ? last.text : whole;
+  }
+  return undefined;
+}
 
 async function feedbackReply(text: string, sessionKey: string, deps: Parameters<Stage>[1]): Promise<string> {
   const command = parseFeedbackCommand(text);
