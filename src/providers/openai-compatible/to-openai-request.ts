@@ -3,6 +3,7 @@ import type { ChatRequest } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { applyWireRules, samplingParameters } from "./apply-wire-rules";
 import type { ModelWireRules } from "./model-wire-rules";
+import { boundedUser } from "./bounded-user";
 import { toolMediaAsUserTurn } from "./tool-media-as-user-turn";
 import { withoutExtensions } from "./without-extensions";
 
@@ -40,6 +41,7 @@ export function toOpenAIRequest(request: ChatRequest, model: string, options: Op
     logger.info("kept the first stop sequences: the upstream takes at most 4", { model, sent: body.stop.length });
     body.stop = body.stop.slice(0, MAX_OPENAI_STOP_SEQUENCES);
   }
+  if (typeof body.user === "string") body.user = boundedUser(body.user);
   // OpenAI rejects `metadata` unless `store` is on; clients (Cline, Continue) send it for themselves.
   if (body.metadata !== undefined && body.store !== true) {
     delete body.metadata;

@@ -2,6 +2,7 @@ import { OPENAI_RESPONSES_REASONING_FORMAT, type ReasoningDetail } from "../../c
 import { type ChatMessage, type ChatRequest, messageText } from "../../chat/request-schema";
 import type { Logger } from "../../logger";
 import { applyWireRules } from "./apply-wire-rules";
+import { boundedUser } from "./bounded-user";
 import type { ModelWireRules } from "./model-wire-rules";
 
 /**
@@ -126,6 +127,6 @@ export function toResponsesRequest(request: ChatRequest, model: string, rules: M
   if (tuned.top_p != null) body.top_p = tuned.top_p;
   const format = toTextFormat(request.response_format);
   if (format) body.text = { format };
-  if (request.user) body.user = request.user;
+  if (request.user) body.user = boundedUser(request.user);
   return body;
 }
