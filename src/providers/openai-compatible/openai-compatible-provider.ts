@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { collectChunks } from "../../chat/collect-chunks";
-import type { ChatCompletion } from "../../chat/types";
+import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
 import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
@@ -11,6 +11,7 @@ import { mapOpenAIError } from "./map-openai-error";
 import { wireRulesRejection } from "./rejection-reason";
 import { streamViaResponsesApi, usesResponsesApi } from "./responses-api-call";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
+import { UpstreamToolNames } from "./upstream-tool-names";
 
 /**
  * Shared by every provider that speaks the OpenAI chat-completions wire format (OpenAI, Ollama,
@@ -48,44 +49,59 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     listModels: options.listModels,
     rejectionReason: (request, model) => wireRulesRejection(request, model, options.modelRules?.(model)),
 
-    async complete(call) {
+    async complete(original) {
+      // Tool names the upstream would refuse go out shortened and come back as the client's.
+      const names = UpstreamToolNames.of(original.request);
+      const call = names ? { ...original, request: names.request(original.request) } : original;
       try {
-        const rules = options.modelRules?.(call.model);
-        if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
-        const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
-          await client.chat.completions.create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: call.signal }),
-          "choices",
-          options.displayName,
-        );
-        for (const choice of completion.choices) {
-          const message = choice.message;
-          if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
-            message.reasoning_content = message.reasoning;
-            delete message.reasoning;
-          }
-        }
-        return completion;
+        const completion = await completeCall(call);
+        return names ? names.completion(completion) : completion;
       } catch (error) {
         throw mapOpenAIError(error, options.displayName);
       }
     },
 
-    async stream(call) {
+    async stream(original) {
+      const names = UpstreamToolNames.of(original.request);
+      const call = names ? { ...original, request: names.request(original.request) } : original;
       try {
-        const rules = options.modelRules?.(call.model);
-        if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(client, call, rules, options.logger);
-        // The SDK sends the request and maps HTTP errors; the body's SSE is decoded here, at a
-        // fraction of the cost of the SDK's per-event async-generator chain, in one stream stage
-        // (decoder and chunk transformer fused). Cancelling the chunk stream cancels the body, which
-        // closes the upstream connection.
-        const response = await client.chat.completions
-          .create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsStreaming, { signal: call.signal })
-          .asResponse();
-        if (!response.body) throw new Error(`${options.displayName} answered a stream request without a body.`);
-        return response.body.pipeThrough(transformStream(fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model))));
+        const chunks = await streamCall(call);
+        return names ? names.chunks(chunks) : chunks;
       } catch (error) {
         throw mapOpenAIError(error, options.displayName);
       }
     },
   };
+
+  async function completeCall(call: ProviderCall): Promise<ChatCompletion> {
+    const rules = options.modelRules?.(call.model);
+    if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
+    const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
+      await client.chat.completions.create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: call.signal }),
+      "choices",
+      options.displayName,
+    );
+    for (const choice of completion.choices) {
+      const message = choice.message;
+      if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
+        message.reasoning_content = message.reasoning;
+        delete message.reasoning;
+      }
+    }
+    return completion;
+  }
+
+  async function streamCall(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>> {
+    const rules = options.modelRules?.(call.model);
+    if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(client, call, rules, options.logger);
+    // The SDK sends the request and maps HTTP errors; the body's SSE is decoded here, at a
+    // fraction of the cost of the SDK's per-event async-generator chain, in one stream stage
+    // (decoder and chunk transformer fused). Cancelling the chunk stream cancels the body, which
+    // closes the upstream connection.
+    const response = await client.chat.completions
+      .create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsStreaming, { signal: call.signal })
+      .asResponse();
+    if (!response.body) throw new Error(`${options.displayName} answered a stream request without a body.`);
+    return response.body.pipeThrough(transformStream(fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model))));
+  }
 }
