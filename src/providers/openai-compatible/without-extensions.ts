@@ -10,7 +10,8 @@ import type { Logger } from "../../logger";
  * - a plain-text document (a file part with a text/plain data URL, as the Anthropic door passes
  *   text documents) becomes a text part, since chat-completions files are PDFs;
  * - with `strict` (OpenAI itself, which answers 400 to fields it does not define): the
- *   Anthropic-form `thinking` object, `top_k` and `cache_control` marks go too. Other OpenAI-wire
+ *   Anthropic-form `thinking` object, `top_k`, `cache_control` marks and a tool message's
+ *   `is_error` (a failed tool_result from the Anthropic door; its text says what failed) go too. Other OpenAI-wire
  *   servers keep them: some define them (OpenRouter and DashScope read `cache_control`, vLLM
  *   `top_k`), and the rest ignore unknown fields.
  * What is left out is named in one debug line. Nothing is copied unless something changes.
@@ -34,13 +35,14 @@ export function withoutExtensions(request: ChatRequest, strict: boolean, model: 
       }
     }
   }
-  const marks = { strict, found: false };
+  const marks: MarkScan = { strict, found: false, toolErrors: false };
   const messages = request.messages.map((message) => cleanItem(message, marks));
   if (messages.some((message, index) => message !== request.messages[index])) update({ messages });
   if (request.tools?.some((tool) => tool.anthropic !== undefined || (strict && tool.cache_control !== undefined))) {
     update({ tools: request.tools.map(({ anthropic: _anthropic, ...tool }) => (strict ? withoutMark(tool) : tool)) });
   }
   if (marks.found) dropped.add("cache_control");
+  if (marks.toolErrors) dropped.add("is_error");
   if (dropped.size > 0) logger.debug("left out request fields the upstream does not take", { model, dropped: [...dropped] });
   return result;
 }
@@ -48,6 +50,7 @@ export function withoutExtensions(request: ChatRequest, strict: boolean, model: 
 interface MarkScan {
   strict: boolean;
   found: boolean;
+  toolErrors: boolean;
 }
 
 function withoutMark<T extends Record<string, unknown>>(item: T): T {
@@ -63,6 +66,11 @@ function cleanItem(message: Message, scan: MarkScan): Message {
   if (scan.strict && message.cache_control !== undefined) {
     scan.found = true;
     result = withoutMark(message);
+  }
+  if (scan.strict && message.role === "tool" && "is_error" in message) {
+    scan.toolErrors = true;
+    const { is_error: _flag, ...rest } = result as Message & { is_error?: unknown };
+    result = rest as Message;
   }
   if (Array.isArray(message.content)) {
     const parts = message.content.map((part) => cleanPart(part, scan));
