@@ -51,3 +51,9 @@ describe("Anthropic models.retrieve agrees with messages.create", () => {
     expect((error as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({ type: "error", error: { type: "not_found_error" } });
   });
 });
+
+test("a name with a control character is a 400, as on the messages route", async () => {
+  const response = await fetch(`${openaiOnly.origin}/v1/models/claude-haiku%00-4-5`, { headers: { "anthropic-version": "2023-06-01" } });
+  expect(response.status).toBe(400);
+  expect(await response.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+});

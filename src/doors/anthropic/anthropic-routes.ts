@@ -3,7 +3,8 @@ import type { PipelineDeps } from "../../pipeline/context";
 import { createContext } from "../../pipeline/create-context";
 import { rejectRequest } from "../../pipeline/reject-request";
 import { runPipeline } from "../../pipeline/run-pipeline";
-import { ProxyError } from "../../errors";
+import { modelNameSchema } from "../../chat/request-schema";
+import { ProxyError, invalidRequest } from "../../errors";
 import type { Door } from "../door";
 import { createDoorApp } from "../door-app";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
@@ -73,6 +74,9 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
     if (listed) return c.json(listed);
     // A name POST /v1/messages serves exists here too: a Claude name read as a tier hint (auto), a
     // dated Claude name sent to Anthropic as it is (exact), provider:model names.
+    // The name is checked as the messages route checks it (no control characters, bounded length).
+    const checked = modelNameSchema.safeParse(name);
+    if (!checked.success) throw invalidRequest(`model: ${checked.error.issues[0]?.message ?? "invalid model name"}`, "model");
     const resolved = resolveModel(name, policy(), deps.directory);
     if (resolved.tierHint) return c.json({ type: "model", id: name, display_name: `${name} (routed from ${resolved.tierHint.tier})`, created_at: startedAt });
     deps.directory.select(resolved.model);
