@@ -18,8 +18,15 @@ function commandPrefix(text: string): string | undefined {
   return FEEDBACK_PREFIXES.find((prefix) => trimmed.toLowerCase().startsWith(prefix) && (trimmed.length === prefix.length || /\s/.test(trimmed[prefix.length]!)));
 }
 
+/**
+ * `/feedback …` always is (a bad rating gets the usage line); `/rate` only with a rating after it,
+ * so a request that merely starts with the word ("/rate limits are too low, raise them") still
+ * reaches the model.
+ */
 export function isFeedbackCommand(text: string): boolean {
-  return commandPrefix(text) !== undefined;
+  const prefix = commandPrefix(text);
+  if (prefix === undefined) return false;
+  return prefix === FEEDBACK_PREFIX || parseFeedbackCommand(text).ok;
 }
 
 export function parseFeedbackCommand(text: string): FeedbackCommand {

@@ -82,11 +82,13 @@ describe("rating from inside Claude Code", () => {
     expect(upstream.requests.length).toBe(calls + 1);
   });
 
-  test("text that merely mentions /rate is an ordinary request", async () => {
+  test("text that merely starts like /rate is an ordinary request", async () => {
     const client = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0 });
-    const calls = upstream.requests.length;
-    const reply = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "/rated-limits: explain the API's rate limits" }] }).withResponse();
-    expect(reply.response.headers.get("x-model")).not.toBe("feedback");
-    expect(upstream.requests.length).toBe(calls + 1);
+    for (const content of ["/rated-limits: explain the API's rate limits", "/rate limits are too low in config.ts, raise them"]) {
+      const calls = upstream.requests.length;
+      const reply = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }).withResponse();
+      expect(reply.response.headers.get("x-model")).not.toBe("feedback");
+      expect(upstream.requests.length).toBe(calls + 1);
+    }
   });
 });
