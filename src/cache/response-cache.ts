@@ -119,7 +119,7 @@ export class ResponseCache {
       entry = undefined;
     }
     if (!entry && this.index.has(key.key, now)) entry = await this.read(key.key);
-    if (entry && entry.digest !== requestDigest(key.canonical)) {
+    if (entry && entry.digest !== requestDigest(key)) {
       this.counters.digestMismatches++;
       entry = undefined;
     }
@@ -143,7 +143,7 @@ export class ResponseCache {
     const bytes = Buffer.byteLength(body);
     const entry: Entry = {
       body,
-      digest: requestDigest(answer.key.canonical),
+      digest: requestDigest(answer.key),
       provider: answer.provider,
       model: answer.model,
       costUsd: answer.costUsd,
