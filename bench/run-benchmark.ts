@@ -30,6 +30,8 @@ const plan = {
     // The same request again and again: after its first answer, every proxy request is a cache hit.
     hitC1: { requests: 300, concurrency: 1, stream: false, cached: true },
     hitC32: { requests: 2000, concurrency: 32, stream: false, cached: true },
+    // The same with the largest blind routing-eval request (a 44 KB Claude Code turn with its tools).
+    hitLargeC1: { requests: 300, concurrency: 1, stream: false, cached: "large" as const },
   },
   rounds: 4,
   phaseCapMs: 60_000,
@@ -59,7 +61,14 @@ const bodies = {
   nonStream: unique(false),
   stream: unique(true),
   cached: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2 }),
+  large: JSON.stringify({ ...largestEvalCase(), model: "gpt-4o-mini", temperature: 0.2, stream: false }),
 };
+
+function largestEvalCase(): Record<string, unknown> {
+  const lines = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8").split("\n").filter(Boolean);
+  const requests = lines.map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request);
+  return requests.reduce((largest, request) => (JSON.stringify(request).length > JSON.stringify(largest).length ? request : largest));
+}
 
 const children: BenchChild[] = [];
 const watchdog = setTimeout(() => {
@@ -128,8 +137,8 @@ async function main() {
     for (const side of ["bare", "proxy"] as const) peakSampledRss[side] = Math.max(peakSampledRss[side], servers[side].memory()?.rss ?? 0);
   }, 50);
 
-  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean; cached?: boolean }, timeCapMs: number) =>
-    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.cached ? bodies.cached : shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
+  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean; cached?: boolean | "large" }, timeCapMs: number) =>
+    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.cached === "large" ? bodies.large : shape.cached ? bodies.cached : shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
 
   // Warm-up: connections, JIT, the SDK client, PGlite's first inserts.
   for (const server of [bare, proxy]) {
@@ -137,6 +146,7 @@ async function main() {
     await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
     // Stores the answer the hit phases replay (and warms the hit path).
     await load(server, { requests: 50, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
+    await load(server, { requests: 50, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };
@@ -231,6 +241,9 @@ function report(
   console.log("— cache hit (proxy) vs pass-through (bare), non-stream, concurrency 32");
   percentileRows("latency", (result) => result.latencies, "hitC32");
   commonRows("hitC32", "requests");
+  console.log(`— cache hit (proxy) vs pass-through (bare), the ${(bodies.large.length / 1024).toFixed(0)} KB request, non-stream, concurrency 1`);
+  percentileRows("latency", (result) => result.latencies, "hitLargeC1");
+  commonRows("hitLargeC1", "requests");
   console.log("— memory (each server's own process)");
   row("  peak RSS (VmHWM, lifetime)", `${mib(memory.bare.hwm).toFixed(1)} MiB`, `${mib(memory.proxy.hwm).toFixed(1)} MiB`);
   row("  max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
