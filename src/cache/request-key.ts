@@ -30,7 +30,7 @@ const encoder = new KeyWords();
  * processes and instances: it depends only on the request's values (see key-words.ts).
  */
 export function requestKey(request: ChatRequest): RequestKey {
-  const { bytes, texts } = encoder.encodeTop(request, answerChanging);
+  const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging);
   const key = hex64(Bun.hash.wyhash(bytes)) + hex64(Bun.hash.xxHash3(bytes));
   const words = bytes.slice();
   encoder.release();
@@ -47,6 +47,17 @@ export function requestDigest(key: RequestKey): string {
   hasher.update(key.canonical.words);
   for (const text of key.canonical.texts) hasher.update(text);
   return hasher.digest("hex");
+}
+
+/**
+ * `max_tokens` and `max_completion_tokens` are one setting to every provider (each reads
+ * `max_completion_tokens ?? max_tokens`), and the doors differ in which they fill: the Anthropic
+ * door `max_tokens`, the Responses door `max_completion_tokens`. A request with only one of them
+ * keys as `max_tokens`, so the same question through any door is one entry; one with both keeps both.
+ */
+function withOneOutputLimit(request: ChatRequest): ChatRequest {
+  if (request.max_completion_tokens == null || request.max_tokens != null) return request;
+  return { ...request, max_tokens: request.max_completion_tokens, max_completion_tokens: undefined };
 }
 
 function hex64(value: bigint): string {

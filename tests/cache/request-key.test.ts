@@ -47,6 +47,13 @@ describe("requestKey", () => {
     expect(keys.has(keyOf(base))).toBe(false);
   });
 
+  test("max_completion_tokens alone is the same limit as max_tokens alone (the doors fill one or the other)", () => {
+    expect(keyOf({ ...base, max_completion_tokens: 100 })).toBe(keyOf({ ...base, max_tokens: 100 }));
+    expect(keyOf({ ...base, max_completion_tokens: 100 })).not.toBe(keyOf({ ...base, max_tokens: 101 }));
+    expect(keyOf({ ...base, max_completion_tokens: 100, max_tokens: 50 })).not.toBe(keyOf({ ...base, max_tokens: 50 }));
+    expect(keyOf({ ...base, max_completion_tokens: 100, max_tokens: 50 })).not.toBe(keyOf({ ...base, max_completion_tokens: 100 }));
+  });
+
   test("values that would run together in a naive encoding stay apart", () => {
     const split = (a: string, b: string) => keyOf({ ...base, messages: [{ role: "user", content: a }, { role: "assistant", content: b }] });
     expect(split("ab", "c")).not.toBe(split("a", "bc"));
