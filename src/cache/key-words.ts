@@ -1,5 +1,6 @@
 /**
- * Encodes a request's values into 32-bit words, for hashing: a type tag per value, numbers as
+ * Encodes a request's values into 32-bit words, for hashing: a type tag per value, objects with
+ * their fields in name order (null and undefined ones left out), numbers as
  * their 64-bit float, short strings (object keys, roles, names) as their UTF-16 code units two to
  * a word, and a longer string as its length and a 64-bit xxHash3 of its UTF-8 bytes (one native
  * call that reads the text once and copies nothing). Every value carries its tag and length, so
@@ -42,14 +43,18 @@ export class KeyWords {
   private at = 0;
   /** The long strings of the current walk, in order, for the digest. */
   private texts: string[] = [];
+  /** One key list per nesting depth, reused by every object at that depth. */
+  private readonly keyLists: string[][] = [];
+  private depth = 0;
 
   /**
-   * Encodes the object's own fields (those `include` accepts, with a value) in name order, and
-   * everything inside them in their own order. Returns a view of the shared buffer, valid until
+   * Encodes the object's own fields (those `include` accepts, with a value) and everything inside
+   * them, every object's fields in name order. Returns a view of the shared buffer, valid until
    * the next call, and the long strings met on the way.
    */
   encodeTop(value: Record<string, unknown>, include: (field: string) => boolean): { bytes: Uint8Array; texts: string[] } {
     this.at = 0;
+    this.depth = 0;
     this.texts = [];
     this.words[this.at++] = FORMAT;
     this.tag(Tag.Object);
@@ -90,19 +95,43 @@ export class KeyWords {
           return this.tag(Tag.End);
         }
         this.tag(Tag.Object);
-        // An absent field, null and undefined are the same request.
-        for (const key in value) {
-          const item = (value as Record<string, unknown>)[key];
-          if (item === null || item === undefined) continue;
+        const record = value as Record<string, unknown>;
+        const keys = this.sortedKeys(record);
+        for (let index = 0; index < keys.length; index++) {
+          const key = keys[index]!;
           this.text(key);
-          this.value(item);
+          this.value(record[key]);
         }
+        this.depth--;
         return this.tag(Tag.End);
       }
       default:
         // Functions, symbols and bigints cannot come out of JSON.
         return this.tag(Tag.Null);
     }
+  }
+
+  /**
+   * The object's keys with a value (an absent field, null and undefined are the same request), in
+   * code-unit order: the doors build the same object in different orders (the chat schema puts a
+   * tool turn's `content` before `tool_call_id`, the Anthropic door after), and it is the same
+   * request. An insertion sort into an array reused per depth: objects have a handful of keys, and
+   * Object.keys().sort() on each costs more than the rest of the walk.
+   */
+  private sortedKeys(record: Record<string, unknown>): string[] {
+    const keys = (this.keyLists[this.depth++] ??= []);
+    keys.length = 0;
+    for (const key in record) {
+      const item = record[key];
+      if (item === null || item === undefined) continue;
+      let at = keys.length;
+      while (at > 0 && keys[at - 1]! > key) {
+        keys[at] = keys[at - 1]!;
+        at--;
+      }
+      keys[at] = key;
+    }
+    return keys;
   }
 
   private text(value: string): void {

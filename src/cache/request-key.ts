@@ -25,9 +25,9 @@ export interface RequestKey {
 const encoder = new KeyWords();
 
 /**
- * Top-level fields go in name order; inside them, the order the door built them in (every door's
- * translation and the chat schema build each object the same way). The key is stable across
- * processes and instances: it depends only on the request's values (see key-words.ts).
+ * Every object's fields go in name order (the doors build the same request in different orders),
+ * so the key depends only on the request's values: it is stable across processes and instances
+ * (see key-words.ts) and the same whichever door the request came through.
  */
 export function requestKey(request: ChatRequest): RequestKey {
   const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging);
