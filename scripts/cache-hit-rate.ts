@@ -78,6 +78,8 @@ const upstream = Bun.serve({
   port: 0,
   async fetch(request) {
     const body = (await request.json()) as { model: string; stream?: boolean };
+    // Models that take tools only on OpenAI's Responses API (GPT-6.1, 6.2) are called there, streamed.
+    if (new URL(request.url).pathname === "/v1/responses") return responsesStream(body.model);
     const base = { id: "chatcmpl-replay", created: 1762000000, model: body.model };
     const usage = { prompt_tokens: 2_000, completion_tokens: 120, total_tokens: 2_120 };
     if (!body.stream) {
@@ -88,6 +90,27 @@ const upstream = Bun.serve({
     return new Response(text, { headers: { "content-type": "text/event-stream" } });
   },
 });
+
+/** A Responses API event stream for one short text answer, as OpenAI sends it (named events). */
+function responsesStream(model: string): Response {
+  const text = "A replayed answer.";
+  const message = { id: "msg_replay", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", annotations: [], text }] };
+  const response = { id: "resp_replay", object: "response", created_at: 1762000000, model, output: [] as unknown[], usage: null as unknown, status: "in_progress" };
+  const events = [
+    { type: "response.created", response },
+    { type: "response.output_item.added", output_index: 0, item: { ...message, status: "in_progress", content: [] } },
+    { type: "response.content_part.added", item_id: message.id, output_index: 0, content_index: 0, part: { type: "output_text", annotations: [], text: "" } },
+    { type: "response.output_text.delta", item_id: message.id, output_index: 0, content_index: 0, delta: text },
+    { type: "response.output_text.done", item_id: message.id, output_index: 0, content_index: 0, text },
+    { type: "response.output_item.done", output_index: 0, item: message },
+    {
+      type: "response.completed",
+      response: { ...response, status: "completed", output: [message], usage: { input_tokens: 2_000, input_tokens_details: { cached_tokens: 0 }, output_tokens: 120, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 2_120 } },
+    },
+  ];
+  const stream = events.map((event, index) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: index })}\n\n`).join("");
+  return new Response(stream, { headers: { "content-type": "text/event-stream" } });
+}
 
 async function replay(events: Event[], maxTemperature: string) {
   const proxy = await buildProxy(
