@@ -72,6 +72,8 @@ test("cache lookups, stores and LRU size, budget reservations, settlements, rele
   expect(refused.status).toBe(429);
 
   await waitFor(async () => value(await scrape(), "claude_proxy_budget_releases_total") === 1, { what: "the failed request's reservation to be released" });
+  // The release reaches the database a moment later; the figures follow within a refresh (5 s).
+  await waitFor(async () => value(await scrape(), "claude_proxy_budget_reserved_usd", { scope: "global", period: "daily" }) === 0, { what: "nothing held on the budget", timeoutMs: 8_000, intervalMs: 100 });
   const families = await scrape();
   const cache = (name: string, labels?: Record<string, string>) => value(families, `claude_proxy_cache_${name}`, labels);
   expect([cache("lookups_total", { result: "hit" }), cache("lookups_total", { result: "miss" }), cache("lookups_total", { result: "bypass" })]).toEqual([1, 4, 1]);
