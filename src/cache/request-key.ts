@@ -30,11 +30,13 @@ const encoder = new KeyWords();
  * (see key-words.ts) and the same whichever door the request came through.
  */
 export function requestKey(request: ChatRequest): RequestKey {
-  const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging);
-  const key = hex64(Bun.hash.wyhash(bytes)) + hex64(Bun.hash.xxHash3(bytes));
-  const words = bytes.slice();
-  encoder.release();
-  return { key, canonical: { words, texts } };
+  try {
+    const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging);
+    const key = hex64(Bun.hash.wyhash(bytes)) + hex64(Bun.hash.xxHash3(bytes));
+    return { key, canonical: { words: bytes.slice(), texts } };
+  } finally {
+    encoder.release();
+  }
 }
 
 /**

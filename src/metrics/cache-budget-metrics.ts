@@ -45,12 +45,13 @@ export function registerCacheAndBudgetMetrics(registry: PrometheusRegistry, cach
   registry.register(
     new ReadCounter(
       "claude_proxy_cache_errors_total",
-      "Cache operations that failed and were skipped (the request went on as a miss): read, write, key sync with the table; dropped_write when too many writes waited.",
+      "Cache operations that failed and were skipped (the request went on as a miss): read (including a stored answer that would not parse), write, key sync with the table, key (a request the key could not be built for); dropped_write when too many writes waited.",
       from((counters) => [
         { labels: { operation: "read" }, value: counters.readErrors },
         { labels: { operation: "write" }, value: counters.writeErrors },
         { labels: { operation: "sync" }, value: counters.syncErrors },
         { labels: { operation: "dropped_write" }, value: counters.droppedWrites },
+        { labels: { operation: "key" }, value: counters.keyErrors },
       ]),
     ),
   );

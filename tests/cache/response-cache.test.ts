@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { requestKey } from "../../src/cache/request-key";
 import { ResponseCache } from "../../src/cache/response-cache";
 import { chatRequestSchema } from "../../src/chat/request-schema";
@@ -73,6 +74,19 @@ for (const database of databases) {
       // Each hit is a fresh copy: a door may change it freely.
       found!.completion.choices[0]!.message.content = "changed";
       expect((await second.lookup(key))!.completion.choices[0]!.message.content).toBe("shared answer");
+    });
+
+    test("a stored answer that is not JSON (a damaged row) is a miss, counted as a read error", async () => {
+      const db = await database.open();
+      const first = await startCache(db);
+      const second = await startCache(db);
+      const key = keyFor("damaged");
+      store(first, key, "an answer about to be damaged");
+      await first.close();
+      await db.execute(sql`update response_cache set body = '{"choices": [' where key = ${key.key}`);
+      await waitFor(async () => (await second.lookup(key), second.counters.readErrors > 0), { timeoutMs: 5_000, intervalMs: 100, what: "the second instance to read the damaged row" });
+      expect(second.counters.hits).toBe(0);
+      expect(second.counters.readErrors).toBe(1);
     });
 
     test("a key whose stored digest does not match the request is a miss", async () => {
