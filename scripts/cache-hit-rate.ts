@@ -18,8 +18,11 @@ import { buildProxy } from "../src/server";
  *   starts a day;
  * - re-run commands: Claude Code checks a Bash command's prefix (and describes it) before running
  *   it; in a fix loop the same test or build command runs again: each such check 3 times;
- * - retries: a client re-sends a request whose answer it did not get although the proxy finished
- *   it (a read timeout, a dropped connection, a user pressing retry): 2% of requests;
+ * - retries: a request sent again after the proxy finished its answer (a user pressing retry, a
+ *   client that crashed or lost the connection after the last byte, a tool re-running a step):
+ *   2% of requests. A retry after a timeout or a connection dropped mid-answer finds nothing (an
+ *   answer to a client that went away is not stored), nor does one after an upstream error (errors
+ *   are not stored): those are not in the replay, so this rate counts only the retries that can hit;
  * - test suite: the whole corpus run again as a prompt test suite (a CI job, a model comparison).
  * Each request goes out as written: its model (a name the cases use is served by one custom
  * provider, `auto` and tiers by the OpenAI catalog, all answered by a local mock) and its
