@@ -2,7 +2,8 @@
  * Encodes a request's values into 32-bit words, for hashing: a type tag per value, objects with
  * their fields in name order (null and undefined ones left out), numbers as
  * their 64-bit float, short strings (object keys, roles, names) as their UTF-16 code units two to
- * a word, and a longer string as its length and a 64-bit xxHash3 of its UTF-8 bytes (one native
+ * a word, and a longer string as its length and a 64-bit xxHash3 of its UTF-8 bytes (of its
+ * UTF-16 code units if it holds a lone surrogate, which UTF-8 cannot carry) (one native
  * call that reads the text once and copies nothing). Every value carries its tag and length, so
  * no two structures encode alike, short of a 64-bit collision on a long string; the SHA-256
  * digest (request-key.ts) covers the long strings in full for that case.
@@ -26,6 +27,7 @@ const enum Tag {
   Array = 7,
   Object = 8,
   End = 9,
+  LongUtf16 = 10,
 }
 
 /** Strings up to this many UTF-16 units go in as they are; longer ones as a hash. */
@@ -41,8 +43,8 @@ export class KeyWords {
   private hashes = new BigUint64Array(this.words.buffer);
   /** Next word to write. */
   private at = 0;
-  /** The long strings of the current walk, in order, for the digest. */
-  private texts: string[] = [];
+  /** The long strings of the current walk, in order, for the digest (as bytes when not well-formed UTF-16). */
+  private texts: Array<string | Uint8Array> = [];
   /** One key list per nesting depth, reused by every object at that depth. */
   private readonly keyLists: string[][] = [];
   private depth = 0;
@@ -52,7 +54,7 @@ export class KeyWords {
    * them, every object's fields in name order. Returns a view of the shared buffer, valid until
    * the next call, and the long strings met on the way.
    */
-  encodeTop(value: Record<string, unknown>, include: (field: string) => boolean): { bytes: Uint8Array; texts: string[] } {
+  encodeTop(value: Record<string, unknown>, include: (field: string) => boolean): { bytes: Uint8Array; texts: Array<string | Uint8Array> } {
     this.at = 0;
     this.depth = 0;
     this.texts = [];
@@ -148,13 +150,17 @@ export class KeyWords {
       this.at = at;
       return;
     }
+    // Native hashing reads a string as UTF-8, where every lone surrogate becomes U+FFFD: such a
+    // string (rare, but JSON can carry one) is hashed as its UTF-16 code units, so it stays itself.
+    const wellFormed = value.isWellFormed();
+    const text = wellFormed ? value : Buffer.from(value, "utf16le");
     this.reserve(5);
-    this.words[this.at++] = Tag.Long;
+    this.words[this.at++] = wellFormed ? Tag.Long : Tag.LongUtf16;
     this.words[this.at++] = length;
     if (this.at & 1) this.words[this.at++] = 0;
-    this.hashes[this.at >> 1] = Bun.hash.xxHash3(value);
+    this.hashes[this.at >> 1] = Bun.hash.xxHash3(text);
     this.at += 2;
-    this.texts.push(value);
+    this.texts.push(text);
   }
 
   private tag(tag: Tag): void {

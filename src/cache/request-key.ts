@@ -19,7 +19,7 @@ export interface RequestKey {
    * What the SHA-256 digest is made of, kept only as far as a hit or a store needs it: a copy of
    * the words and the long strings themselves (immutable, so a later stage cannot change them).
    */
-  canonical: { words: Uint8Array; texts: readonly string[] };
+  canonical: { words: Uint8Array; texts: ReadonlyArray<string | Uint8Array> };
 }
 
 const encoder = new KeyWords();
