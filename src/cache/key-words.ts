@@ -1,10 +1,10 @@
 /**
  * Encodes a request's values into 32-bit words, for hashing: a type tag per value, objects with
- * their fields in name order (null and undefined ones left out), numbers as
- * their 64-bit float, short strings (object keys, roles, names) as their UTF-16 code units two to
- * a word, and a longer string as its length and a 64-bit xxHash3 of its UTF-8 bytes (of its
- * UTF-16 code units if it holds a lone surrogate, which UTF-8 cannot carry) (one native
- * call that reads the text once and copies nothing). Every value carries its tag and length, so
+ * their fields in name order (null and undefined ones left out), numbers as their 64-bit float,
+ * short strings (object keys, roles, names) as their UTF-16 code units two to a word, and a longer
+ * string as its length and a 64-bit xxHash3 of its UTF-8 bytes: one native call that reads the
+ * text once and copies nothing (a string holding a lone surrogate, which UTF-8 cannot carry, is
+ * hashed as its UTF-16 code units instead). Every value carries its tag and length, so
  * no two structures encode alike, short of a 64-bit collision on a long string; the SHA-256
  * digest (request-key.ts) covers the long strings in full for that case.
  *
