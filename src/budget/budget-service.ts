@@ -41,7 +41,7 @@ export interface BudgetCounters {
   reservations: number;
   /** Reservations settled with what the request really cost. */
   settlements: number;
-  /** Reservations given back with nothing spent: the request failed, was refused or the client left. */
+  /** Reservations given back with nothing spent: the request failed, or the client left before any cost. */
   releases: number;
   /** Requests refused because no budget had room (429 budget_exceeded) or none could be checked (503). */
   blocked: number;

@@ -67,7 +67,7 @@ export function registerCacheAndBudgetMetrics(registry: PrometheusRegistry, cach
     registry.register(new ReadCounter(metric, help, () => one(budgets.counters[name])));
   tally("reservations", "claude_proxy_budget_reservations_total", "Worst-case costs reserved in the database before dispatch.");
   tally("settlements", "claude_proxy_budget_settlements_total", "Reservations settled with the request's real cost.");
-  tally("releases", "claude_proxy_budget_releases_total", "Reservations released with nothing spent (failure, refusal, client gone).");
+  tally("releases", "claude_proxy_budget_releases_total", "Reservations released with nothing spent (the request failed or the client left before any cost).");
   tally("blocked", "claude_proxy_budget_blocked_total", "Requests refused by a budget: 429 budget_exceeded, or 503 when the budgets could not be checked.");
   tally("downgraded", "claude_proxy_budget_downgraded_total", "Requests sent to a cheaper or $0 model because of a budget (BUDGET_ACTION=downgrade).");
   const perBudget = (read: (budget: BudgetUsage) => number) => () =>
