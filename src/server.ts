@@ -86,6 +86,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     breakers,
     logQueue: { get pending() { return logWriter.pending; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
     redact: redactor.redact,
+    cache,
+    budgets,
   });
   const pipeline: PipelineDeps = {
     directory,
