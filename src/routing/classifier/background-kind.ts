@@ -20,6 +20,7 @@ export type BackgroundKind =
   | "command-description"
   | "file-paths"
   | "conversation-check"
+  | "extraction"
   | "probe";
 
 interface Rule {
@@ -27,6 +28,8 @@ interface Rule {
   /** Lower-case words one of which every match contains: a cheap test before the regex. */
   keywords: string[];
   pattern: RegExp;
+  /** Read in system prompts only: the same words from a person are a request for work. */
+  systemOnly?: boolean;
 }
 
 // Order matters: a compaction prompt may mention titles, a title prompt may say "summarize".
@@ -52,6 +55,20 @@ const INSTRUCTION_RULES: Rule[] = [
     keywords: ["summar", "condense", "compaction", "state_snapshot"],
     pattern:
       /detailed summary of the conversation|summary of (our|the|this) conversation|summari[sz]e (this|the|our) (partial )?(conversation|chat)|type="condense"|summarizing conversations|context checkpoint compaction|handoff summary|summarizes internal chat history|<state_snapshot>/i,
+  },
+  // Plain API jobs over supplied text (a digest bot, a ticket parser): the system prompt orders a
+  // summary, an extraction, a classification or a translation of what follows.
+  {
+    kind: "summary",
+    keywords: ["summar", "tl;dr", "tldr"],
+    systemOnly: true,
+    pattern: /^(please )?(summari[sz]e|write a (short |brief )?summary of|tl;?dr)\b[^\n]{0,40}\b(the following|this|these|below|the (text|thread|message|messages|article|email|document|transcript|changelog|notes|log))\b/i,
+  },
+  {
+    kind: "extraction",
+    keywords: ["extract", "classify", "categori", "translate", "json only"],
+    systemOnly: true,
+    pattern: /^(please )?(extract|classify|categori[sz]e|translate|tag|label)\b[^\n]{0,60}\b(the following|from the|from this|from each|this|these|below|into)\b|\b(reply|respond|answer|output) (with|in) (valid )?json only\b/i,
   },
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
@@ -91,11 +108,12 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
-  const sources = [...text.systemHeads.map((systemHead) => systemHead.slice(0, 600)), head.slice(0, 600), tail];
+  const systems = text.systemHeads.map((systemHead) => systemHead.slice(0, 600));
+  const sources = [...systems, head.slice(0, 600), tail];
   const lowered = sources.join("\n").toLowerCase();
   for (const rule of INSTRUCTION_RULES) {
     if (!rule.keywords.some((keyword) => lowered.includes(keyword))) continue;
-    if (sources.some((source) => rule.pattern.test(source))) return rule.kind;
+    if ((rule.systemOnly ? systems : sources).some((source) => rule.pattern.test(source))) return rule.kind;
   }
   return undefined;
 }

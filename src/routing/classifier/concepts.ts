@@ -149,6 +149,8 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
   greeting: [/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|greetings)( there)?[!.,]*\s*$/i],
   acknowledgement: [
     /^(ok(ay)?|cool|great|nice|perfect|awesome|thanks?|thank you|thx|ty|cheers|lgtm|looks good|works( now)?|that worked|it works|sweet|ahh?|got it|makes sense|brilliant|that'?s it)([\s,.!]+(ok|thanks?|thank you|thx|ty|cheers|that'?s it|that worked|it works|works( now)?|man|mate|a lot|so much|great|perfect|nice|lgtm))*[\s.!]*$/i,
+    // A short turn that ends in thanks ("this is great, thank you!"): the work before it is done.
+    /^[^?\n]{0,40}\b(thanks|thank you|thx|cheers|ty)( (so|very) much| a (lot|ton)| again)?[\s!.]*$/i,
   ],
   "go-ahead": [
     /^(yes|yep|yeah|sure|ok(ay)?,? (do|go|let'?s)|go|do it|go ahead|proceed|sounds good|approved?|ship it|let'?s do|continue|plan (looks|is) (right|good|fine))\b|(^|[.!:] )(go ahead|do it|do all of it|go with (option|approach|the)|option \d\b|do \d( ?\+ ?\d)?\b)|\bswitched to act mode/i,

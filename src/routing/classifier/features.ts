@@ -87,14 +87,16 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const latest = (text.human[0] ?? "").trim();
   const latestProse = splitProse(bounded(latest, PROSE_CAP)).prose.trim();
   const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
+  if (latestProse.length > 240) for (const cheap of ["lookup", "vcs-chore", "how-to"] as const) latestConcepts.delete(cheap);
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
   const { prose: taskProse, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
   const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
   const hardCount = (found: Map<Concept, number>) => HARD_CONCEPTS.reduce((count, concept) => count + (found.has(concept) ? 1 : 0), 0);
-  const earlier = hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
-  const assistant = hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
+  // After "thanks" the earlier hard work is done: the session does not carry over.
+  const earlier = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
+  const assistant = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
 
   const files = new Set<string>();
   addPathsFrom(task, files);
@@ -118,7 +120,7 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
   // nothing pasted, no agent loop, nothing hard earlier in the session.
   const workRequest = WORK_REQUEST.test(latestProse);
-  vector["plain-short-ask"] = short && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
+  vector["plain-short-ask"] = short && text.context.length === 0 && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
   vector["work-request"] = workRequest ? 1 : 0;
   vector.question = question ? 1 : 0;
   // A look-up the last tool result already answers, or a run that came back green.
