@@ -62,13 +62,13 @@ const INSTRUCTION_RULES: Rule[] = [
     kind: "summary",
     keywords: ["summar", "tl;dr", "tldr"],
     systemOnly: true,
-    pattern: /^(please )?(summari[sz]e|write a (short |brief )?summary of|tl;?dr)\b[^\n]{0,40}\b(the following|this|these|below|the (text|thread|message|messages|article|email|document|transcript|changelog|notes|log))\b/i,
+    pattern: /^you (are a \w+ that )?summari[sz]e |^(please )?(summari[sz]e|write a (short |brief )?summary of|tl;?dr)\b[^\n]{0,40}\b(the following|this|these|below|the (text|thread|message|messages|article|email|document|transcript|changelog|notes|log))\b/i,
   },
   {
     kind: "extraction",
     keywords: ["extract", "classify", "categori", "translate", "json only"],
     systemOnly: true,
-    pattern: /^(please )?(extract|classify|categori[sz]e|translate|tag|label)\b[^\n]{0,60}\b(the following|from the|from this|from each|this|these|below|into)\b|\b(reply|respond|answer|output) (with|in) (valid )?json only\b/i,
+    pattern: /^you (are a \w+ that )?(extract|classify|categori[sz]e|translate)s? |^(please )?(extract|classify|categori[sz]e|translate|tag|label)\b[^\n]{0,60}\b(the following|from the|from this|from each|this|these|below|into)\b|\b(reply|respond|answer|output) (with|in) (valid )?json only\b/i,
   },
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];

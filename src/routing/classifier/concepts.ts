@@ -51,25 +51,25 @@ export const TASK_PHRASES = {
     ["deadlock*", "livelock*", "lock order*", "lock inversion", "lock contention", "starvation", "hangs forever", "hang forever", "priority inversion", "thread|pool starvation", "blocked forever", "locks up", "lock up"],
     ["lock free", "lockfree", "lockless", "wait free", "atomic|atomics|atomically", "memory order*|barrier*", "memory model", "acquire release", "compare and swap", "cas loop", "torn read*|write*", "aba", "happens before", "memory fence*", "volatile", "false sharing", "cache line*", "seqlock*", "rcu", "hazard pointer*"],
     ["thread safe*", "threadsafe", "thread safety", "concurren*", "mutex*", "semaphore*", "condition variable*", "double checked lock*", "synchroniz*|synchronis*", "goroutine leak*", "isolation level*", "serializable", "select for update", "advisory lock*", "optimistic|pessimistic|row|distributed lock*|locking"],
-    ["idempoten*", "exactly once", "at least once", "double charge*|spend*|book*|send*|submit*", "charged|paid|sent|billed|booked twice", "duplicate charges|payments|messages|events|jobs", "sent|processed|charged|created|applied twice", "double processing", "duplicate|duplicated orders|transfers|emails|records|rows|webhooks|deliveries", "dedup*"],
+    ["idempoten*", "exactly once", "at least once", "double charge*|spend*|book*|send*|submit*", "charged|paid|sent|billed|booked twice", "duplicate charges|payments|messages|events|jobs", "sent|processed|charged|created|applied twice", "double processing", "oversell*", "oversold", "overbook*", "double book*", "duplicate|duplicated orders|transfers|emails|records|rows|webhooks|deliveries", "dedup*"],
     ["tsan", "thread sanitizer", "threadsanitizer", "loom", "race detector fire*|fail*|flag*|report*|complain*", "spsc", "mpsc", "mpmc", "isr", "interrupt handler*", "single flight", "singleflight", "reentran*", "toctou", "same time", "simultaneous*", "concurrent requests|writes|updates|users|calls|edits", "two requests|workers|processes|threads|tabs|instances|replicas|pods|nodes|devices", "multiple workers|processes|threads|instances|replicas|pods"],
   ],
   security: [
     ["security", "secure", "vulnerab*", "exploit*", "attack|attacks|attacker*", "malicious*", "untrusted", "threat model*", "credential*", "sanitiz*|sanitis*", "content security policy", "account takeover", "insecure"],
     ["injection", "xss", "csrf", "ssrf", "rce", "path traversal", "open redirect*", "zip slip", "deserializ*|deserialis*", "sandbox escape*", "prototype pollution", "xxe", "ssti", "clickjacking", "mass assignment"],
-    ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks"],
+    ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks", "replays", "reject|prevent|block replay*"],
     ["pentest*", "pen test*", "audit", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
     ["over privileged", "overprivileged", "publicly exposed", "leak|leaks|leaking secrets|tokens|credentials|keys", "row level security", "tenant isolation", "cross tenant"],
-    ["is|are this|it|these|that safe|secure|ok|okay", "safe to expose|ship|deploy"],
+    ["is|are this|it|these|that safe|secure|ok|okay", "is|are ~ safe|secure", "is|are this|the ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
   ],
   crypto: [
     ["encrypt*", "decrypt*", "cipher*", "aes", "cbc", "gcm", "nonce*", "static|fixed|reused|reuse iv"],
     ["hmac", "padding oracle", "key derivation|rotation", "kdf", "pbkdf2", "bcrypt", "argon2", "scrypt", "password hash*"],
-    ["signature check*|verification", "verify signature*", "verify the signature*", "jwt*", "alg|algorithm none", "constant time", "timing attack*|leak*", "csprng", "secure random*", "token verification|validation", "verify|validate the|our token*", "signing key*", "private key*", "certificate pinning", "sha1|md5 password*|hash*", "ecb", "key management"],
+    ["signature check*|verification", "verify signature*", "verify the signature*", "jwt*", "alg|algorithm none", "constant time", "timing attack*|leak*", "csprng", "secure random*", "token verification|validation", "verify|validate the|our token*", "signing key*", "signature header*", "signed url*|urls|payload*|request*", "presign*", "private key*", "certificate pinning", "sha1|md5 password*|hash*", "ecb", "key management"],
   ],
   "memory-safety": [
     ["use after free", "double free", "heap|stack|buffer overflow", "heap|stack buffer overflow", "out of bounds read|write|access", "dangling"],
-    ["asan", "addresssanitizer", "ubsan", "msan", "valgrind", "segfault*", "sigsegv", "segmentation fault", "undefined behavior|behaviour", "memory corruption", "out of memory", "gc pressure", "unsafe block*|code", "raw pointer*", "buffer overrun*"],
+    ["asan", "addresssanitizer", "ubsan", "msan", "valgrind", "segfault*", "sigsegv", "segmentation fault", "undefined behavior|behaviour", "memory corruption", "out of memory", "gc pressure", "unsafe block*|code", "raw pointer*", "buffer overrun*", "sound|soundness|unsound", "miri", "lifetime*"],
     ["memory leak*", "leak|leaks", "refcount*", "reference count*", "rss grow*", "rss ~ grow*", "rss ~ ~ grow*", "heap grow*", "heap ~ grow*", "memory grow*", "grows until oom|full", "heap snapshot*|histogram*|dump*", "jmap", "retained"],
     ["fuzz|fuzzer|fuzzing|fuzzed", "malformed input*|file*|packet*"],
   ],
@@ -77,7 +77,7 @@ export const TASK_PHRASES = {
     ["consensus", "raft", "paxos", "leader election*", "quorum*", "split brain", "network partition*", "partition heal*", "exactly once delivery", "at most once", "message ordering", "ordering guarantee*", "replica|replication lag", "read your writes", "linearizab*", "clock skew", "gossip"],
     ["crdt*", "operational transform*", "eventual consisten*", "eventually consistent", "vector clock*", "lamport", "convergen*", "causal*"],
     ["saga|sagas", "outbox", "two phase commit", "2pc", "event sourc*", "cqrs", "dual write*", "cdc", "change data capture"],
-    ["distributed", "multi region", "multiregion", "cross region", "failover", "redeliver*", "backpressure", "back pressure", "between nodes", "across nodes"],
+    ["distributed", "multi region", "multiregion", "cross region", "failover", "redeliver*", "backpressure", "back pressure", "between nodes", "across nodes", "#2 replicas|regions|nodes|datacenters|clusters|shards", "across replicas|regions|datacenters|clusters", "cluster wide", "clusterwide", "globally"],
   ],
   "hard-algorithm": [
     ["interval tree*", "segment tree*", "fenwick", "red black", "avl", "b tree", "btree", "skip list*", "skiplist*", "augment*", "balanced tree*", "balanced binary", "suffix array*|tree*|automat*", "lazy propagation", "trie", "rope", "piece table", "r tree", "rtree", "quadtree", "kd tree"],
@@ -97,7 +97,7 @@ export const TASK_PHRASES = {
     ["refactor*", "restructur*", "rearchitect*", "re architect*", "rework", "rewrite the|our|all", "decoupl*", "codemod*", "hexagonal", "clean architecture", "layered architecture"],
     ["migrate|migrating the|our|all|every|everything|this|it", "migrate|migrating ~ from|to|off", "migration from|to|off|away", "move all|every|everything", "get rid of", "port it|this|everything from|to", "port the app|codebase from|to", "replace ~ with ~ everywhere|across", "upgrade from ~ to", "major version upgrade", "framework upgrade", "breaking changes", "deprecated api*"],
     ["across the|all|every|our repo|codebase|modules|services|files|app|project|components", "across the whole repo|codebase", "whole repo|codebase|api|app", "all|every route|routes|component|components|caller|callers|handler|handlers|service|services|model|models|page|pages|module|modules|file|files|screen|screens|endpoint|endpoints", "every call site*", "throughout the codebase|app|project|repo", "codebase wide", "repo wide", "monorepo"],
-    ["#5 files|components|pages|routes|handlers|models|modules|services|screens|endpoints", "downstream models|marts|services", "multi file", "multifile"],
+    ["#5 files|components|pages|routes|handlers|models|modules|services|screens|endpoints", "#3 packages|crates|services|apps|repos|microservices", "all # packages|crates|services|apps|modules", "whole|entire workspace|monorepo|project", "workspace wide", "everywhere", "downstream models|marts|services", "multi file", "multifile"],
     ["generic over", "abstract|abstraction layer|over|behind", "dependency injection", "as adapters", "adapter pattern", "split ~ into", "split into", "extract ~ into", "extract into"],
   ],
   performance: [
@@ -138,7 +138,7 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
   "vcs-chore": [/\bcommit (it|this|that|these|the changes)\b|\bpush (it|this|that|the branch)\b|\brevert\b|\bundo\b|\bshow (me )?the diff|\bwhat changed\b|\bgit (status|log|diff|stash|checkout|branch)\b|\bwhich branch\b|\bstash\b|\bcherry-?pick|\bamend\b/i],
   lookup: [
     /^(where|which)\b.{0,80}\b(do we|does it|is it|are we|is the|are the|set|configured|defined|live|read|use|using|on)\b|^what('?s| is| are) (the|our)\b.{0,60}\b(value|version|port|name|url|env|id|setting|key|variable|path)\b/i,
-    /\b(tell|let) me (if|whether|what)\b|\bjust (the|tell)\b|\bwhich (file|line|step|version|port|env|branch)|\bfind (every|all|where)\b.{0,80}\b(list|return|report)|\blist (the|all)\b/i,
+    /\b(tell|let) me (if|whether|what)\b|\bjust (the|tell)\b|\bwhich (file|line|step|version|port|env|branch)|\bfind (every|all|where)\b.{0,160}\b(list|return|report)|\blist (the|all)\b/i,
     /\brun (the )?(unit |integration )?(tests?|test suite|suite|specs?|linter|build)\b.{0,60}\b(tell|report|let me know|and see|check)|^(cargo|npm|pnpm|yarn|go|make|bundle exec|pytest|mvn|gradle) (test|run \S+|check)( please| pls)?[.!]*$/i,
   ],
   "how-to": [

@@ -77,6 +77,8 @@ export interface FeatureFacts {
 }
 
 const PROSE_CAP = 6_000;
+const CHEAP_ASK_CHARS = 240;
+const CHEAP_CUES: readonly Concept[] = ["lookup", "vcs-chore", "how-to", "trivial-edit"];
 const SESSION_CAP = 4_000;
 /** The latest turn asks for work to be done (an imperative), not for an answer. */
 const WORK_REQUEST =
@@ -87,7 +89,9 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const latest = (text.human[0] ?? "").trim();
   const latestProse = splitProse(bounded(latest, PROSE_CAP)).prose.trim();
   const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
-  if (latestProse.length > 240) for (const cheap of ["lookup", "vcs-chore", "how-to"] as const) latestConcepts.delete(cheap);
+  // The cheap asks' cues ("tell me what…", "trailing commas") only mean a cheap ask in a short one;
+  // in a long ask they are details of bigger work.
+  if (latestProse.length > CHEAP_ASK_CHARS) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
