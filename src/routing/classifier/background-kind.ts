@@ -10,18 +10,20 @@ import type { TaskText } from "./extract-task-text";
  * instruction the tool wrote (system heads, the head and tail of the last user turn), never from
  * the conversation content, so a title request about a race condition is still a title request.
  */
-export type BackgroundKind =
-  | "title"
-  | "topic-check"
-  | "summary"
-  | "commit-message"
-  | "autocomplete"
-  | "command-prefix"
-  | "command-description"
-  | "file-paths"
-  | "conversation-check"
-  | "extraction"
-  | "probe";
+export const BACKGROUND_KINDS = [
+  "title",
+  "topic-check",
+  "summary",
+  "commit-message",
+  "autocomplete",
+  "command-prefix",
+  "command-description",
+  "file-paths",
+  "conversation-check",
+  "extraction",
+  "probe",
+] as const;
+export type BackgroundKind = (typeof BACKGROUND_KINDS)[number];
 
 interface Rule {
   kind: BackgroundKind;

@@ -1,4 +1,4 @@
-import type { BackgroundKind } from "./background-kind";
+import { BACKGROUND_KINDS, type BackgroundKind } from "./background-kind";
 import type { Concept } from "./concepts";
 import type { Contribution } from "./ordinal-model";
 
@@ -26,6 +26,8 @@ export const WORK_CATEGORIES = [
 ] as const;
 export type WorkCategory = (typeof WORK_CATEGORIES)[number];
 export type Category = WorkCategory | `background:${BackgroundKind}`;
+/** Every category the classifier can emit. */
+export const CATEGORIES: readonly Category[] = [...WORK_CATEGORIES, ...BACKGROUND_KINDS.map((kind) => `background:${kind}` as const)];
 
 const BY_CONCEPT: Partial<Record<Concept, WorkCategory>> = {
   concurrency: "concurrency",
