@@ -23,7 +23,7 @@ import { type FittedOrdinal, type TrainingRow, fitOrdinal } from "./ordinal-fit"
  */
 export const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
 export const FIRST_SET_WEIGHT = 0.5;
-export const PHRASE_DROPOUT = 0;
+export const PHRASE_DROPOUT = 0.3;
 const COPIES = 3;
 /** Prefer the strongest regularisation within this factor of the lowest cost. */
 const TOLERANCE = 1.03;

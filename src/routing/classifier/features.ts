@@ -78,6 +78,7 @@ export interface FeatureFacts {
 
 const PROSE_CAP = 6_000;
 const CHEAP_ASK_CHARS = 240;
+const SENTENCE_CHARS = 80;
 const CHEAP_CUES: readonly Concept[] = ["lookup", "vcs-chore", "how-to", "trivial-edit"];
 const SESSION_CAP = 4_000;
 /** The latest turn asks for work to be done (an imperative), not for an answer. */
@@ -114,16 +115,18 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   for (const concept of LATEST_CONCEPTS) vector[`latest:${concept}` as FeatureName] = latestConcepts.has(concept) ? 1 : 0;
   vector["session:hard-earlier"] = Math.min(earlier, 3);
   vector["session:hard-assistant"] = Math.min(assistant, 3);
-  vector["task-length"] = Math.log10(1 + taskProse.length) - 2;
+  // Below a sentence, length says nothing more: a short ask is cheap only with evidence (a cue, a plain question).
+  vector["task-length"] = Math.log10(1 + Math.max(taskProse.length, SENTENCE_CHARS)) - 2;
   const short = latest.length < 80;
   const question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?");
   const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
   const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
   const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
-  vector["short-latest"] = short ? 1 : 0;
   // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
   // nothing pasted, no agent loop, nothing hard earlier in the session.
   const workRequest = WORK_REQUEST.test(latestProse);
+  // A short turn that asks for work is not a cheap ask by its length ("write tests for parseAmount").
+  vector["short-latest"] = short && !workRequest ? 1 : 0;
   vector["plain-short-ask"] = short && text.context.length === 0 && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
   vector["work-request"] = workRequest ? 1 : 0;
   vector.question = question ? 1 : 0;
