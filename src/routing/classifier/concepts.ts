@@ -58,9 +58,9 @@ export const TASK_PHRASES = {
     ["security", "secure", "vulnerab*", "exploit*", "attack|attacks|attacker*", "malicious*", "untrusted", "threat model*", "credential*", "sanitiz*|sanitis*", "content security policy", "account takeover", "insecure"],
     ["injection", "xss", "csrf", "ssrf", "rce", "path traversal", "open redirect*", "zip slip", "deserializ*|deserialis*", "sandbox escape*", "prototype pollution", "xxe", "ssti", "clickjacking", "mass assignment"],
     ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks", "replays", "reject|prevent|block replay*"],
-    ["pentest*", "pen test*", "audit", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
+    ["pentest*", "pen test*", "audit", "before we|it|this go|goes live", "before going live", "review ~ before ~ merge|ship|launch|release|prod|production", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
     ["over privileged", "overprivileged", "publicly exposed", "leak|leaks|leaking secrets|tokens|credentials|keys", "row level security", "tenant isolation", "cross tenant"],
-    ["is|are this|it|these|that safe|secure|ok|okay", "is|are ~ safe|secure", "is|are this|the ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
+    ["is|are this|it|these|that safe|secure|ok|okay", "is|are ~ safe|secure", "is|are ~ ~ safe|secure", "is|are ~ ~ ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
   ],
   crypto: [
     ["encrypt*", "decrypt*", "cipher*", "aes", "cbc", "gcm", "nonce*", "static|fixed|reused|reuse iv"],
@@ -97,7 +97,7 @@ export const TASK_PHRASES = {
     ["refactor*", "restructur*", "rearchitect*", "re architect*", "rework", "rewrite the|our|all", "decoupl*", "codemod*", "hexagonal", "clean architecture", "layered architecture"],
     ["migrate|migrating the|our|all|every|everything|this|it", "migrate|migrating ~ from|to|off", "migration from|to|off|away", "move all|every|everything", "get rid of", "port it|this|everything from|to", "port the app|codebase from|to", "replace ~ with ~ everywhere|across", "upgrade from ~ to", "major version upgrade", "framework upgrade", "breaking changes", "deprecated api*"],
     ["across the|all|every|our repo|codebase|modules|services|files|app|project|components", "across the whole repo|codebase", "whole repo|codebase|api|app", "all|every route|routes|component|components|caller|callers|handler|handlers|service|services|model|models|page|pages|module|modules|file|files|screen|screens|endpoint|endpoints", "every call site*", "throughout the codebase|app|project|repo", "codebase wide", "repo wide", "monorepo"],
-    ["#5 files|components|pages|routes|handlers|models|modules|services|screens|endpoints", "#3 packages|crates|services|apps|repos|microservices", "all # packages|crates|services|apps|modules", "whole|entire workspace|monorepo|project", "workspace wide", "everywhere", "downstream models|marts|services", "multi file", "multifile"],
+    ["#5 files|components|pages|routes|handlers|models|modules|services|screens|endpoints", "#3 packages|crates|services|apps|repos|microservices", "#5 ~ files|components|pages|routes|handlers|models|modules|services|screens|endpoints|slices|packages", "all # packages|crates|services|apps|modules", "whole|entire workspace|monorepo|project", "workspace wide", "everywhere", "downstream models|marts|services", "multi file", "multifile"],
     ["generic over", "abstract|abstraction layer|over|behind", "dependency injection", "as adapters", "adapter pattern", "split ~ into", "split into", "extract ~ into", "extract into"],
   ],
   performance: [
@@ -135,7 +135,7 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
     // A quoted literal replaced by another, a missing character, a stray line: one-line edits.
     /\b(change|replace|rename|swap)\b[^\n]{0,30}['"`“][^'"`”\n]{1,60}['"`”] (to|with|for|into) ['"`“]|\b(add|insert) (a |the )?missing (semicolon|comma|bracket|brace|paren|parenthesis|newline|import|quote)|\b(remove|delete|drop) (the |this |that )?(console\.log|print|debug(ger)?|log) (statement|line|call)s?\b|\bupdate (the )?(copyright )?year\b|\bnewline at (the )?end of/i,
   ],
-  "vcs-chore": [/\bcommit (it|this|that|these|the changes)\b|\bpush (it|this|that|the branch)\b|\brevert\b|\bundo\b|\bshow (me )?the diff|\bwhat changed\b|\bgit (status|log|diff|stash|checkout|branch)\b|\bwhich branch\b|\bstash\b|\bcherry-?pick|\bamend\b/i],
+  "vcs-chore": [/\bcommit (it|this|that|these|the changes)\b|\bpush (it|this|that|the branch)\b|^(please |ok,? |now |actually,? )?(revert|undo)\b|\b(revert|undo) (that|this|it|the last|my|your|those|these)\b|\bshow (me )?the diff|\bwhat changed\b|\bgit (status|log|diff|stash|checkout|branch)\b|\bwhich branch\b|\bstash\b|\bcherry-?pick|\bamend\b/i],
   lookup: [
     /^(where|which)\b.{0,80}\b(do we|does it|is it|are we|is the|are the|set|configured|defined|live|read|use|using|on)\b|^what('?s| is| are) (the|our)\b.{0,60}\b(value|version|port|name|url|env|id|setting|key|variable|path)\b/i,
     /\b(tell|let) me (if|whether|what)\b|\bjust (the|tell)\b|\bwhich (file|line|step|version|port|env|branch)|\bfind (every|all|where)\b.{0,160}\b(list|return|report)|\blist (the|all)\b/i,
@@ -149,6 +149,7 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
   greeting: [/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|greetings)( there)?[!.,]*\s*$/i],
   acknowledgement: [
     /^(ok(ay)?|cool|great|nice|perfect|awesome|thanks?|thank you|thx|ty|cheers|lgtm|looks good|works( now)?|that worked|it works|sweet|ahh?|got it|makes sense|brilliant|that'?s it)([\s,.!]+(ok|thanks?|thank you|thx|ty|cheers|that'?s it|that worked|it works|works( now)?|man|mate|a lot|so much|great|perfect|nice|lgtm))*[\s.!]*$/i,
+    /^(ok(ay)?|great|perfect|thanks?|thank you|thx|cheers|cool|nice|awesome)[\s,.!]+(that'?s (all|it|everything)|we'?re (done|good)|all good|done)( for (now|today|tonight))?[\s.!]*$/i,
     // A short turn that ends in thanks ("this is great, thank you!"): the work before it is done.
     /^[^?\n]{0,40}\b(thanks|thank you|thx|cheers|ty)( (so|very) much| a (lot|ton)| again)?[\s!.]*$/i,
   ],

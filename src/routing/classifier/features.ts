@@ -3,6 +3,7 @@ import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } fro
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
+import { splitPastedOutput } from "./pasted-output";
 
 /**
  * The explainable measurements the model reads, each scaled to about 0..3 so one weight per
@@ -48,6 +49,7 @@ export const FEATURE_NAMES = [
   "answered-by-tool",
   "green-run",
   "pasted-code",
+  "pasted-output",
   "attached-files",
   "stack-trace",
   "files",
@@ -88,16 +90,19 @@ const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|wh
 
 export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
   const latest = (text.human[0] ?? "").trim();
-  const latestProse = splitProse(bounded(latest, PROSE_CAP)).prose.trim();
+  const latestSplit = splitPastedOutput(splitProse(bounded(latest, PROSE_CAP)).prose);
+  const latestProse = latestSplit.prose.trim();
   const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
-  // The cheap asks' cues ("tell me what…", "trailing commas") only mean a cheap ask in a short one;
-  // in a long ask they are details of bigger work.
-  if (latestProse.length > CHEAP_ASK_CHARS) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
-  const { prose: taskProse, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
+  const { prose: taskText, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
+  const { prose: taskProse, outputChars } = splitPastedOutput(taskText);
   const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
+  const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
+  // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
+  // work are details of that work, not a cheap ask.
+  if (latestProse.length > CHEAP_ASK_CHARS && hardInTask) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
   const hardCount = (found: Map<Concept, number>) => HARD_CONCEPTS.reduce((count, concept) => count + (found.has(concept) ? 1 : 0), 0);
   // After "thanks" the earlier hard work is done: the session does not carry over.
   const earlier = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
@@ -117,9 +122,9 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["session:hard-assistant"] = Math.min(assistant, 3);
   // Below a sentence, length says nothing more: a short ask is cheap only with evidence (a cue, a plain question).
   vector["task-length"] = Math.log10(1 + Math.max(taskProse.length, SENTENCE_CHARS)) - 2;
-  const short = latest.length < 80;
+  // Pasted output does not make an ask long ("which test failed?" over a build log).
+  const short = latest.length - latestSplit.outputChars < 80;
   const question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?");
-  const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
   const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
   const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
   // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
@@ -134,6 +139,7 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["answered-by-tool"] = lastResult !== undefined && !lastFailed && (question || latestConcepts.has("lookup")) && !hardInTask ? 1 : 0;
   vector["green-run"] = lastResult !== undefined && looksGreen(lastResult) ? 1 : 0;
   vector["pasted-code"] = codeChars > 0 ? Math.log10(1 + codeChars) / 2 : 0;
+  vector["pasted-output"] = outputChars > 0 ? Math.log10(1 + outputChars) / 2 : 0;
   vector["attached-files"] = text.context.length > 0 ? Math.log10(1 + text.context.length) / 2 : 0;
   vector["stack-trace"] = stackTrace ? 1 : 0;
   vector.files = Math.log2(1 + files.size) / 2;
