@@ -26,7 +26,7 @@ export const FIRST_SET_WEIGHT = 0.5;
 export const PHRASE_DROPOUT = 0.3;
 const COPIES = 3;
 /** Prefer the strongest regularisation within this factor of the lowest cost. */
-const TOLERANCE = 1.03;
+const TOLERANCE = 1;
 /** cost[label][predicted]. */
 export const COST: Record<Tier, Record<Tier, number>> = {
   economy: { economy: 0, standard: 1, premium: 3 },

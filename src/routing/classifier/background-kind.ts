@@ -39,13 +39,15 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "topic-check", keywords: ["topic"], pattern: /new conversation topic|isNewTopic/i },
   { kind: "command-prefix", keywords: ["policy_spec", "prefix"], pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
   { kind: "file-paths", keywords: ["file paths"], pattern: /extract any file paths that this command/i },
-  { kind: "command-description", keywords: ["command"], pattern: /\bdescribe (the given|this|the following) (bash |shell )?command|\bdescription of what this command does/i },
+  { kind: "command-description", keywords: ["command"], pattern: /\bdescribe (the given|this|the following) (bash |shell )?command|\bdescription of what this command does|\bdescribe\b[^.\n]{0,40}\bwhat (the|this) (given |following )?(bash |shell )?command does/i },
   {
     kind: "conversation-check",
     keywords: ["speak next", "next_speaker", "repetitive", "unproductive"],
     pattern: /who should (logically )?speak next|"next_speaker"|stuck in a repetitive|non-productive state|unproductive state/i,
   },
   { kind: "autocomplete", keywords: ["hole filler", "fill_here", "completion engine", "<|fill|>"], pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}|\bcode completion engine\b|<\|fill\|>/ },
+  // An editor's inline completion through a chat prompt: "Complete the line at <CURSOR>".
+  { kind: "autocomplete", keywords: ["<cursor>", "complete the"], systemOnly: true, pattern: /^(complete|continue|fill in) the (line|code|statement|expression|snippet|function|text)\b[^\n]{0,30}\b(at|where)\b|<CURSOR>/i },
   {
     kind: "title",
     keywords: ["title", "summar", "naming"],
@@ -92,6 +94,7 @@ const FIM_MARKERS = [
   " <MID>",
   "[SUFFIX]",
   "[PREFIX]",
+  "<CURSOR>",
 ];
 
 /** Output budgets this small only fit a probe ("quota", "ping"), never real work. */

@@ -58,9 +58,9 @@ export const TASK_PHRASES = {
     ["security", "secure", "vulnerab*", "exploit*", "attack|attacks|attacker*", "malicious*", "untrusted", "threat model*", "credential*", "sanitiz*|sanitis*", "content security policy", "account takeover", "insecure"],
     ["injection", "xss", "csrf", "ssrf", "rce", "path traversal", "open redirect*", "zip slip", "deserializ*|deserialis*", "sandbox escape*", "prototype pollution", "xxe", "ssti", "clickjacking", "mass assignment"],
     ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks", "replays", "reject|prevent|block replay*"],
-    ["pentest*", "pen test*", "audit", "before we|it|this go|goes live", "before going live", "review ~ before ~ merge|ship|launch|release|prod|production", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
+    ["pentest*", "pen test*", "audit", "before we|it|this go|goes live", "before going live", "before i|we merge|ship|release|launch|deploy|open", "look over|through ~ before", "quick look|check|review before", "review ~ before ~ merge|ship|launch|release|prod|production", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
     ["over privileged", "overprivileged", "publicly exposed", "leak|leaks|leaking secrets|tokens|credentials|keys", "row level security", "tenant isolation", "cross tenant"],
-    ["is|are this|it|these|that safe|secure|ok|okay", "is|are ~ safe|secure", "is|are ~ ~ safe|secure", "is|are ~ ~ ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
+    ["is|are this|it|these|that safe|secure|ok|okay", "is|are ~ safe|secure", "is|are ~ ~ safe|secure", "is|are ~ ~ ~ safe|secure", "is|are ~ ~ ~ ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
   ],
   crypto: [
     ["encrypt*", "decrypt*", "cipher*", "aes", "cbc", "gcm", "nonce*", "static|fixed|reused|reuse iv"],
@@ -131,7 +131,9 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
     /\btypos?\b|\bspelling|\bmisspell|\brename\b|\bbump\b|\b(upgrade|update|pin|set)\b.{0,40}\bto (v|version )?\^?~?\d+(\.\d+)+\b/i,
     /\bsort (the )?(imports|keys|lines|entries|alphabetically)|\breorder (the )?(imports|keys|fields)|\breformat|\bformat (this|the|it|that) (file|code|function|module)|\bformatting\b|\bindentation\b|\btrailing (comma|whitespace)|\btabs?\b.{0,20}\bspaces|\b(run|apply) (prettier|gofmt|black|isort|rustfmt|dart format)/i,
     /\b(change|set|update) (the )?([\w-]+ ){0,3}(port|timeout|default|constant|value|limit|version|name|url|color|colour|text|label)\b|\bport (to|from) \d+|\bport \d+ to \d+|\bset \w+ to \S+/i,
-    /\b(delete|remove|drop)( the)? (unused|dead|commented[- ]out|stray)\b|\bdead code\b|\bchangelog\b|\breadme\b|\.gitignore|\blicense header|\bcopyright\b|\bdocstring|\bjsdoc|\bcomment(s)?\b|\bconsole\.log|\barrow function/i,
+    /\b(delete|remove|drop)( the)? (unused|dead|commented[- ]out|stray)\b|\bdead code\b|\bchangelog\b|\.gitignore|\bgitignore\b|\blicense header|\bcopyright\b|\bconsole\.log|\barrow function|\bunused (import|imports|variable|variables|var|function|dependency|dependencies)\b/i,
+    // Sorting or recasing what is shown, a port, one identifier for another.
+    /\bsort (it|them|this|these|that)\b|\b(camel|snake|kebab|pascal) ?case\b|\b(to|use|on) (host )?port \d{2,5}\b|\bport \d{2,5} instead\b|[`'"][\w.$-]{1,40}[`'"] (should be|->|→) [`'"][\w.$-]{1,40}[`'"]/i,
     // A quoted literal replaced by another, a missing character, a stray line: one-line edits.
     /\b(change|replace|rename|swap)\b[^\n]{0,30}['"`“][^'"`”\n]{1,60}['"`”] (to|with|for|into) ['"`“]|\b(add|insert) (a |the )?missing (semicolon|comma|bracket|brace|paren|parenthesis|newline|import|quote)|\b(remove|delete|drop) (the |this |that )?(console\.log|print|debug(ger)?|log) (statement|line|call)s?\b|\bupdate (the )?(copyright )?year\b|\bnewline at (the )?end of/i,
   ],
@@ -143,13 +145,15 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
   ],
   "how-to": [
     /^(quick q(uestion)?[:,-]?\s*)?(how (do|can|to|should) (i|you|we)|how to\b|what('?s| is| are| does) (the )?(difference|syntax|command|meaning|flag)|difference between|is there a way to)\b/i,
-    /^[\w .-]{0,20}:\s*(how|what|undo|regex|syntax|command)\b|\bone (para|paragraph|line|liner|sentence)\b|\bin short\b|\bwhat does\b.{1,60}\b(mean|do)\b|\bwhat('?s| is) (a|an)\b/i,
+    /^[\w .-]{0,20}:\s*(how|what|undo|regex|syntax|command)\b|\bone (para|paragraph|line|liner|sentence)\b|\bin short\b|\bwhat (exactly |actually )?does\b.{1,80}\b(mean|do|return)\b|\bwhat('?s| is) (a|an)\b/i,
     /^(an? )?(regex|regexp|regular expression|one-liner|cron( expression)?|jq( filter)?|awk|sed|css selector|glob( pattern)?|(git|docker|curl|shell|bash) command)\b.{0,20}\b(for|to|that|matching)\b|\bsyntax (for|to)\b/i,
   ],
   greeting: [/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|greetings)( there)?[!.,]*\s*$/i],
   acknowledgement: [
     /^(ok(ay)?|cool|great|nice|perfect|awesome|thanks?|thank you|thx|ty|cheers|lgtm|looks good|works( now)?|that worked|it works|sweet|ahh?|got it|makes sense|brilliant|that'?s it)([\s,.!]+(ok|thanks?|thank you|thx|ty|cheers|that'?s it|that worked|it works|works( now)?|man|mate|a lot|so much|great|perfect|nice|lgtm))*[\s.!]*$/i,
     /^(ok(ay)?|great|perfect|thanks?|thank you|thx|cheers|cool|nice|awesome)[\s,.!]+(that'?s (all|it|everything)|we'?re (done|good)|all good|done)( for (now|today|tonight))?[\s.!]*$/i,
+    // Thanks with a word of praise around it ("perfect, thanks! looks great"), asking for nothing more.
+    /^(?![^\n]*\b(now|but|also|can|could|please|add|fix|make|change|update|remove|try|run|do|next)\b)[^?\n]{0,30}\b(thanks|thank you|thx|cheers)\b[^?\n]{0,30}$/i,
     // A short turn that ends in thanks ("this is great, thank you!"): the work before it is done.
     /^[^?\n]{0,40}\b(thanks|thank you|thx|cheers|ty)( (so|very) much| a (lot|ton)| again)?[\s!.]*$/i,
   ],

@@ -86,6 +86,8 @@ const SESSION_CAP = 4_000;
 /** The latest turn asks for work to be done (an imperative), not for an answer. */
 const WORK_REQUEST =
   /^(please |pls |now |also |ok,? |can you |could you |would you |i need you to |let'?s )*(add|implement|write|create|build|make|fix|debug|find|investigate|track down|refactor|migrate|port|convert|update|change|remove|delete|rename|move|optimi[sz]e|improve|speed up|set ?up|configure|design|review|audit|split|extract|wire|hook up|handle|support|generate|replace|upgrade|bump|clean ?up|rewrite|rework|get rid of|figure out|look into)\b/i;
+/** A polite request for work anywhere in the turn ("…, can you fix the job?"): work, not a question. */
+const POLITE_WORK = /\b(can|could|would) you (please )?(add|implement|write|create|build|make|fix|debug|find|investigate|refactor|migrate|port|convert|update|change|remove|delete|rename|move|optimi[sz]e|improve|set ?up|configure|design|split|extract|handle|support|generate|replace|upgrade|rewrite|look into|figure out)\b/i;
 const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|where|when|who|why|is|are|can|could|does|do|should|would)\b/i;
 
 export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
@@ -124,12 +126,13 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["task-length"] = Math.log10(1 + Math.max(taskProse.length, SENTENCE_CHARS)) - 2;
   // Pasted output does not make an ask long ("which test failed?" over a build log).
   const short = latest.length - latestSplit.outputChars < 80;
-  const question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?");
+  const politeWork = POLITE_WORK.test(latestProse);
+  const question = !politeWork && (INTERROGATIVE.test(latestProse) || latestProse.endsWith("?"));
   const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
   const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
   // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
   // nothing pasted, no agent loop, nothing hard earlier in the session.
-  const workRequest = WORK_REQUEST.test(latestProse);
+  const workRequest = politeWork || WORK_REQUEST.test(latestProse);
   // A short turn that asks for work is not a cheap ask by its length ("write tests for parseAmount").
   vector["short-latest"] = short && !workRequest ? 1 : 0;
   vector["plain-short-ask"] = short && text.context.length === 0 && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
