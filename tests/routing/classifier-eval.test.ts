@@ -41,8 +41,10 @@ describe("routing evaluation sets", () => {
     const report = evaluate(blind, predict);
     expect(report.accuracy).toBeGreaterThanOrEqual(0.88);
     expect(report.premiumToEconomy).toBeLessThanOrEqual(0.02);
+    // The first set (the old rules' author, half weight) only guards against collapse: its labels
+    // followed the old rules, and the blind batches outvote it where the two disagree.
     const first = evaluate(firstSet, predict);
-    expect(first.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(first.accuracy).toBeGreaterThanOrEqual(0.8);
     expect(first.premiumToEconomy).toBeLessThanOrEqual(0.03);
   });
 

@@ -145,7 +145,8 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["pasted-output"] = outputChars > 0 ? Math.log10(1 + outputChars) / 2 : 0;
   vector["attached-files"] = text.context.length > 0 ? Math.log10(1 + text.context.length) / 2 : 0;
   vector["stack-trace"] = stackTrace ? 1 : 0;
-  vector.files = Math.log2(1 + files.size) / 2;
+  // One file is the rubric's ordinary unit of work; more files than that is breadth.
+  vector.files = Math.log2(Math.max(files.size, 1)) / 2;
   vector.agent = (request.tools?.length ?? 0) > 0 || text.totalToolTurns > 0 ? 1 : 0;
   vector["tool-calls"] = Math.log2(1 + text.toolTurns) / 2;
   vector["tool-errors"] = Math.min(text.failedResults, 4) / 2;
