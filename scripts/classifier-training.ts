@@ -21,7 +21,7 @@ import { type FittedOrdinal, type TrainingRow, fitOrdinal } from "./ordinal-fit"
  * - The thresholds minimise a cost in which premium work sent to economy is the dearest mistake
  *   and economy work sent to premium the next (the rubric's tie-breakers and the targets).
  */
-export const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
+export const LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1];
 export const FIRST_SET_WEIGHT = 0.5;
 export const PHRASE_DROPOUT = 0.3;
 const COPIES = 3;

@@ -14,6 +14,7 @@ export const WORK_CATEGORIES = [
   "distributed",
   "algorithm",
   "design",
+  "review",
   "refactor",
   "performance",
   "debug",
@@ -50,6 +51,7 @@ const BY_CONCEPT: Partial<Record<Concept, WorkCategory>> = {
   "how-to": "question",
   greeting: "chat",
   acknowledgement: "chat",
+  review: "review",
 };
 
 /** The kind of work that moved the decision most, among the features that name one. */

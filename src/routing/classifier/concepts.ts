@@ -37,7 +37,9 @@ export type Concept =
   | "greeting"
   | "acknowledgement"
   | "go-ahead"
-  | "retry";
+  | "retry"
+  // A request to review or vet code: the rubric's security reviews, silent failures if missed.
+  | "review";
 
 export const HARD_CONCEPTS: readonly Concept[] = ["concurrency", "security", "crypto", "memory-safety", "distributed", "hard-algorithm", "design", "breadth", "performance", "elusive", "symptom", "data-at-stake"];
 
@@ -103,7 +105,7 @@ export const TASK_PHRASES = {
   performance: [
     ["performance", "perf", "optimize|optimized|optimizes|optimizing|optimization|optimise|optimised|optimising|optimisation", "slow|slower|slowness|slowly", "sluggish", "laggy|lag|lags", "bottleneck*", "speed up", "too slow"],
     ["latency", "throughput", "p50|p90|p95|p99|p999", "tti", "lcp", "cold start*", "cpu usage|bound|spike*", "high cpu", "memory usage", "gc pause*", "cache miss*", "load test*", "qps", "rps"],
-    ["profile|profiler|profiling", "flame graph*", "flamegraph*", "pprof", "benchmark*", "explain analyze|analyse", "hot path*"],
+    ["profiler|profiling", "profile it|this|the|our|that", "cpu|memory|heap profile*", "flame graph*", "flamegraph*", "pprof", "benchmark*", "explain analyze|analyse", "hot path*"],
     ["o n 2", "quadratic", "re render*", "rerender*", "bundle size", "skew|skewed", "time|times|timing out", "n 1 quer*|problem*"],
     ["take|takes|taking # s|ms|sec|secs|seconds|minutes|min|mins|hours", "take|takes|taking about|over|around # s|ms|sec|secs|seconds|minutes|min|mins|hours"],
   ],
@@ -159,6 +161,9 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
   ],
   "go-ahead": [
     /^(yes|yep|yeah|sure|ok(ay)?,? (do|go|let'?s)|go|do it|go ahead|proceed|sounds good|approved?|ship it|let'?s do|continue|plan (looks|is) (right|good|fine))\b|(^|[.!:] )(go ahead|do it|do all of it|go with (option|approach|the)|option \d\b|do \d( ?\+ ?\d)?\b)|\bswitched to act mode/i,
+  ],
+  review: [
+    /\b(review|audit|vet)\b|\blook (it |this |them )?over\b|\banything (wrong|dodgy|off|suspicious)\b|\bany (issues|problems|bugs|holes)\b|\bsanity[- ]check|\bquick (look|check)\b|\b(is|are) (this|it|that|these|our|the) [\w\s]{0,40}\b(fine|ok|okay|safe|sound|correct|acceptable)\b|\bcheck (this|it|that) is (fine|ok|okay|safe)\b/i,
   ],
   retry: [/\bstill (failing|fails|broken|doesn'?t|not|the same|wrong|hangs?|crash|bad|slow|losing)|\bsame error|\bdidn'?t (work|help|fix)|\bnot fixed|\btry again|\bneither (helped|worked)|\balready tried|\bworse\b|\bagain\b|\bnope\b|\bthat broke/i],
 };

@@ -13,7 +13,7 @@ import { splitPastedOutput } from "./pasted-output";
  * "yes, do it" after a deadlock hunt inherits it, while an acknowledgement says the work is done.
  */
 export const TASK_CONCEPTS: readonly Concept[] = [...HARD_CONCEPTS, "tests", "explain", "debug"];
-export const LATEST_CONCEPTS: readonly Concept[] = ["trivial-edit", "vcs-chore", "lookup", "how-to", "greeting", "acknowledgement", "go-ahead", "retry"];
+export const LATEST_CONCEPTS: readonly Concept[] = ["trivial-edit", "vcs-chore", "lookup", "how-to", "greeting", "acknowledgement", "go-ahead", "retry", "review"];
 
 export const FEATURE_NAMES = [
   "task:concurrency",
@@ -39,6 +39,7 @@ export const FEATURE_NAMES = [
   "latest:acknowledgement",
   "latest:go-ahead",
   "latest:retry",
+  "latest:review",
   "session:hard-earlier",
   "session:hard-assistant",
   "task-length",
