@@ -74,6 +74,19 @@ const INSTRUCTION_RULES: Rule[] = [
     systemOnly: true,
     pattern: /^you (are a \w+ that )?(extract|classify|categori[sz]e|translate)s? |^(please )?(extract|classify|categori[sz]e|translate|tag|label)\b[^\n]{0,60}\b(the following|from the|from this|from each|this|these|below|into)\b|\b(reply|respond|answer|output) (with|in) (valid )?json only\b/i,
   },
+  // Names and notes made from supplied text: a branch name, a PR title, a changelog line.
+  {
+    kind: "title",
+    keywords: ["branch name", "pr title", "pull request title", "slug"],
+    systemOnly: true,
+    pattern: /\b(suggest|generate|write|create|propose|give)s?\b[^\n.]{0,30}\b(git )?(branch name|pr title|pull request title|slug)s?\b/i,
+  },
+  {
+    kind: "commit-message",
+    keywords: ["changelog", "release note"],
+    systemOnly: true,
+    pattern: /\b(write|generate|create|draft)s?\b[^\n.]{0,30}\b(changelog (entry|line|entries)|release notes?)\b/i,
+  },
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
 
