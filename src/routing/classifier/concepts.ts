@@ -62,7 +62,7 @@ export const TASK_PHRASES = {
     ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks", "replays", "reject|prevent|block replay*"],
     ["pentest*", "pen test*", "audit", "before we|it|this go|goes live", "before going live", "before i|we merge|ship|release|launch|deploy|open", "look over|through ~ before", "quick look|check|review before", "review ~ before ~ merge|ship|launch|release|prod|production", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
     ["over privileged", "overprivileged", "publicly exposed", "leak|leaks|leaking secrets|tokens|credentials|keys", "row level security", "tenant isolation", "cross tenant"],
-    ["is|are this|it|these|that safe|secure|ok|okay", "is|are ~ safe|secure", "is|are ~ ~ safe|secure", "is|are ~ ~ ~ safe|secure", "is|are ~ ~ ~ ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
+    ["is|are this|it|these|that safe|secure", "is|are ~ safe|secure", "is|are ~ ~ safe|secure", "is|are ~ ~ ~ safe|secure", "is|are ~ ~ ~ ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
   ],
   crypto: [
     ["encrypt*", "decrypt*", "cipher*", "aes", "cbc", "gcm", "nonce*", "static|fixed|reused|reuse iv"],
@@ -163,7 +163,7 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
     /^(yes|yep|yeah|sure|ok(ay)?,? (do|go|let'?s)|go|do it|go ahead|proceed|sounds good|approved?|ship it|let'?s do|continue|plan (looks|is) (right|good|fine))\b|(^|[.!:] )(go ahead|do it|do all of it|go with (option|approach|the)|option \d\b|do \d( ?\+ ?\d)?\b)|\bswitched to act mode/i,
   ],
   review: [
-    /\b(review|audit|vet)\b|\blook (it |this |them )?over\b|\banything (wrong|dodgy|off|suspicious)\b|\bany (issues|problems|bugs|holes)\b|\bsanity[- ]check|\bquick (look|check)\b|\b(is|are) (this|it|that|these|our|the) [\w\s]{0,40}\b(fine|ok|okay|safe|sound|correct|acceptable)\b|\bcheck (this|it|that) is (fine|ok|okay|safe)\b/i,
+    /\b(review|audit|vet)\b|\blook (it |this |them )?over\b|\banything (wrong|dodgy|off|suspicious)\b|\bany (issues|problems|bugs|holes)\b|\bsanity[- ]check|\bquick (look|check)\b|\b(is|are) (this|it|that|these|our|the) [\w\s]{0,40}\b(fine|ok|okay|safe|sound|secure|correct|acceptable)\b|\bcheck (this|it|that) is (fine|ok|okay|safe)\b/i,
   ],
   retry: [/\bstill (failing|fails|broken|doesn'?t|not|the same|wrong|hangs?|crash|bad|slow|losing)|\bsame error|\bdidn'?t (work|help|fix)|\bnot fixed|\btry again|\bneither (helped|worked)|\balready tried|\bworse\b|\bagain\b|\bnope\b|\bthat broke/i],
 };

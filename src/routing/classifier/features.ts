@@ -136,7 +136,7 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const workRequest = politeWork || WORK_REQUEST.test(latestProse);
   // A short turn that asks for work is not a cheap ask by its length ("write tests for parseAmount").
   vector["short-latest"] = short && !workRequest ? 1 : 0;
-  vector["plain-short-ask"] = short && text.context.length === 0 && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
+  vector["plain-short-ask"] = short && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
   vector["work-request"] = workRequest ? 1 : 0;
   vector.question = question ? 1 : 0;
   // A look-up the last tool result already answers, or a run that came back green.
