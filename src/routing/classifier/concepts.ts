@@ -163,7 +163,7 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
     /^(yes|yep|yeah|sure|ok(ay)?,? (do|go|let'?s)|go|do it|go ahead|proceed|sounds good|approved?|ship it|let'?s do|continue|plan (looks|is) (right|good|fine))\b|(^|[.!:] )(go ahead|do it|do all of it|go with (option|approach|the)|option \d\b|do \d( ?\+ ?\d)?\b)|\bswitched to act mode/i,
   ],
   review: [
-    /\b(review|audit|vet)\b|\blook (it |this |them )?over\b|\banything (wrong|dodgy|off|suspicious)\b|\bany (issues|problems|bugs|holes)\b|\bsanity[- ]check|\bquick (look|check)\b|\b(is|are) (this|it|that|these|our|the) [\w\s]{0,40}\b(fine|ok|okay|safe|sound|secure|correct|acceptable)\b|\bcheck (this|it|that) is (fine|ok|okay|safe)\b/i,
+    /\b(review|audit|vet)\b|\blook (it |this |them )?over\b|\banything (wrong|dodgy|off|suspicious)\b|\bany (issues|problems|bugs|holes)\b|\bsanity[- ]check|\bquick (look|check)\b|\b(is|are) (this|it|that|these|our|the) [\w\s]{0,40}\b(safe|sound|secure)\b|\bcheck (this|it|that) is (fine|ok|okay|safe)\b/i,
   ],
   retry: [/\bstill (failing|fails|broken|doesn'?t|not|the same|wrong|hangs?|crash|bad|slow|losing)|\bsame error|\bdidn'?t (work|help|fix)|\bnot fixed|\btry again|\bneither (helped|worked)|\balready tried|\bworse\b|\bagain\b|\bnope\b|\bthat broke/i],
 };
