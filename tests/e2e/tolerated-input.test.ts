@@ -109,6 +109,6 @@ describe("tolerated: what real clients send is accepted, never a 400", () => {
     const response = await fetch(`${door.proxy.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(response.status).toBe(200);
     const completion = (await response.json()) as { choices: Array<{ message: { content: string } }> };
-    expect(completion.choices[0]!.message.content).toBe("Hello from the mock door.upstream.");
+    expect(completion.choices[0]!.message.content).toBe("Hello from the mock upstream.");
   });
 });
