@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { APIError } from "openai";
-import { type OpenAIDoorProxy, startOpenAIDoorProxy } from "../helpers/openai-door-proxy";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { type ProxyWithUpstream, startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import { sdkFailure } from "../helpers/sdk-failure";
 
 /**
  * What the OpenAI door does with bad input: a clear OpenAI-shaped error, trace headers, a log row.
  * The odd-but-valid input real clients send: tolerated-input.test.ts.
  */
 const MAX_BODY_BYTES = 4096;
-let door: OpenAIDoorProxy;
+let door: ProxyWithUpstream<MockOpenAIUpstream>;
 
 beforeAll(async () => {
   door = await startOpenAIDoorProxy({ MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
@@ -52,17 +53,6 @@ async function expectOpenAIError(response: Response, expected: ExpectedError, lo
     expect(row!.errorMessage).toBe(body.error.message as string);
   }
   return body.error as { message: string; type: string; param: string | null; code: string | null };
-}
-
-/** Calls the SDK expecting it to fail; returns the APIError. */
-async function sdkFailure(call: () => Promise<unknown>): Promise<APIError> {
-  try {
-    await call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(APIError);
-    return error as APIError;
-  }
-  throw new Error("the call was expected to fail");
 }
 
 describe("rejected with a clear OpenAI error, trace headers and a log row", () => {

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI, { APIError } from "openai";
+import type OpenAI from "openai";
+import { APIError } from "openai";
 import { eq } from "drizzle-orm";
 import { requestLog } from "../../src/db/schema";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { SseReader } from "../helpers/sse-reader";
 import { sharedTestDatabase } from "../helpers/test-database";
 import { expectStreamTimings } from "../helpers/log-timings";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { waitFor } from "../helpers/wait-for";
 
@@ -18,21 +20,17 @@ const HEARTBEAT_MS = 50;
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({
-    OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
-    OPENAI_BASE_URL: upstream.url,
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy({
     STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
     CONSECUTIVE_FAILURE_LIMIT: "1000",
-  });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  }));
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 type Chunk = { choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>; usage?: unknown; error?: Record<string, unknown> };

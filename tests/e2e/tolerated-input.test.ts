@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type OpenAI from "openai";
-import { type OpenAIDoorProxy, UPSTREAM_OPENAI_KEY, startOpenAIDoorProxy } from "../helpers/openai-door-proxy";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { type ProxyWithUpstream, UPSTREAM_OPENAI_KEY, startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
 
 /**
  * What the OpenAI door does with the odd-but-valid input real clients send: accepted, and passed on
  * sensibly. Bad input: bad-input.test.ts.
  */
 const CLIENT_KEY = "sk-client-own-key-must-never-reach-upstream";
-let door: OpenAIDoorProxy;
+let door: ProxyWithUpstream<MockOpenAIUpstream>;
 
 beforeAll(async () => {
   door = await startOpenAIDoorProxy({}, CLIENT_KEY);
