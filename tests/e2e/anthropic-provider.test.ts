@@ -3,8 +3,8 @@ import type OpenAI from "openai";
 import { APIError } from "openai";
 import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
-import { startProxyWithUpstream } from "../helpers/proxy-with-upstream";
+import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
+import { startAnthropicProviderProxy } from "../helpers/proxy-with-upstream";
 import type { TestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
 
@@ -16,8 +16,7 @@ let client: OpenAI;
 let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const mock = startMockAnthropicUpstream({ apiKey: anthropicKey });
-  ({ upstream, proxy, client, close } = await startProxyWithUpstream(mock, { ANTHROPIC_API_KEY: anthropicKey, ANTHROPIC_BASE_URL: mock.url }));
+  ({ upstream, proxy, client, close } = await startAnthropicProviderProxy(anthropicKey));
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type OpenAI from "openai";
 import type { ChatCompletionMessage, ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import { type MockAnthropicUpstream, type ScriptedReply, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
-import { startProxyWithUpstream } from "../helpers/proxy-with-upstream";
+import { type MockAnthropicUpstream, type ScriptedReply } from "../helpers/mock-anthropic-upstream";
+import { startAnthropicProviderProxy } from "../helpers/proxy-with-upstream";
 import type { TestProxy } from "../helpers/test-proxy";
 
 /**
@@ -18,8 +18,7 @@ let client: OpenAI;
 let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const mock = startMockAnthropicUpstream({ apiKey: anthropicKey });
-  ({ upstream, proxy, client, close } = await startProxyWithUpstream(mock, { ANTHROPIC_API_KEY: anthropicKey, ANTHROPIC_BASE_URL: mock.url }));
+  ({ upstream, proxy, client, close } = await startAnthropicProviderProxy(anthropicKey));
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { type MockAnthropicUpstream, startMockAnthropicUpstream } from "./mock-anthropic-upstream";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "./mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "./test-proxy";
 
@@ -38,4 +39,10 @@ export const UPSTREAM_OPENAI_KEY = "sk-test-upstream-key-1234567890";
 export function startOpenAIDoorProxy(environment: Record<string, string> = {}, clientKey?: string): Promise<ProxyWithUpstream<MockOpenAIUpstream>> {
   const upstream = startMockOpenAIUpstream();
   return startProxyWithUpstream(upstream, { OPENAI_API_KEY: UPSTREAM_OPENAI_KEY, OPENAI_BASE_URL: upstream.url, ...environment }, clientKey);
+}
+
+/** The Anthropic provider over a mock Anthropic Messages API that takes only `apiKey`. */
+export function startAnthropicProviderProxy(apiKey: string): Promise<ProxyWithUpstream<MockAnthropicUpstream>> {
+  const upstream = startMockAnthropicUpstream({ apiKey });
+  return startProxyWithUpstream(upstream, { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: upstream.url });
 }
