@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startChild } from "./child-process";
+import { runLoad } from "./load";
+
+/**
+ * `bun run bench/profile-proxy.ts <profile dir> [nonstream|stream]`: the benchmark's proxy under
+ * one load shape only (non-stream at 32 connections, or 64 streams), with `bun --cpu-prof`, so the
+ * profile holds that shape and little else. Read the result with bench/summarize-profile.ts.
+ * BENCH_DATABASE_URL logs to that PostgreSQL database instead of the embedded PGlite.
+ */
+const [profileDir, shape = "nonstream"] = process.argv.slice(2);
+if (!profileDir) throw new Error("usage: bun run bench/profile-proxy.ts <profile dir> [nonstream|stream]");
+const stream = shape === "stream";
+const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-profile-"));
+const init = Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(process.env.BENCH_DATABASE_URL ? [process.env.BENCH_DATABASE_URL] : [])]);
+await init.exited;
+const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+const proxy = await startChild(
+  "proxy",
+  "serve-proxy.ts",
+  { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(process.env.BENCH_DATABASE_URL ? { BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}) },
+  ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
+);
+let sequence = 0;
+const body = () =>
+  JSON.stringify({
+    model: "gpt-4o-mini",
+    temperature: 0.2,
+    ...(stream ? { stream: true } : {}),
+    messages: [
+      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+      { role: "user", content: `Request ${++sequence}.` },
+    ],
+  });
+const url = `${proxy.origin}/v1/chat/completions`;
+const before = proxy.cpuMs();
+const result = await runLoad({ url, body, requests: stream ? 1280 : 8000, concurrency: stream ? 64 : 32, timeCapMs: 60_000 }, stream);
+const cpu = proxy.cpuMs() - before;
+console.log(`${shape}: ${result.completed} ok, ${result.failed} failed, ${((result.completed / result.elapsedMs) * 1000).toFixed(0)}/s, proxy CPU ${(cpu / result.completed).toFixed(3)} ms per request${result.firstFailure ? `, first failure ${result.firstFailure}` : ""}`);
+await Promise.all([proxy.stop(), upstream.stop()]);
+rmSync(dataDir, { recursive: true, force: true });
