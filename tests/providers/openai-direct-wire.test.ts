@@ -8,7 +8,7 @@ import { toOpenAIRequest } from "../../src/providers/openai-compatible/to-openai
 import { openaiModelRules } from "../../src/providers/openai/openai-model-rules";
 import type { LLMProvider } from "../../src/providers/types";
 import { ProxyError } from "../../src/errors";
-import { type RawHttpCapture, startRawHttpCapture } from "../helpers/raw-http-capture";
+import { type CapturedRequest, type RawHttpCapture, startRawHttpCapture } from "../helpers/raw-http-capture";
 import { defaultCompletion, readFixtureLines } from "../helpers/mock-openai-upstream";
 
 /**
@@ -107,7 +107,7 @@ describe("the direct chat call puts the SDK's bytes on the wire", () => {
           if (stream) await (await sdk.chat.completions.create(body as never, { signal: new AbortController().signal }).asResponse()).text();
           else await sdk.chat.completions.create(body as never);
           expect(capture.requests.length).toBe(before + 2);
-          const [direct, official] = capture.requests.slice(-2) as [{ raw: string }, { raw: string }];
+          const [direct, official] = capture.requests.slice(-2) as [CapturedRequest, CapturedRequest];
           expect(direct.raw).toBe(official.raw);
           // The bytes carry what they should (not two empty requests that happen to match).
           expect(direct.raw.startsWith("POST /v1/chat/completions HTTP/1.1\r\n")).toBe(true);

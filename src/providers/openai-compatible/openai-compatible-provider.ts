@@ -3,7 +3,7 @@ import { collectChunks } from "../../chat/collect-chunks";
 import type { ChatCompletion } from "../../chat/types";
 import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
-import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
+import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
 import { requireArrayField } from "../unreadable-response";
 import { createDirectChatCall } from "./direct-chat-call";
@@ -82,7 +82,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
         // Cancelling the chunk stream cancels the body, which closes the upstream connection.
         const response = await chat.send(body(call), call.signal);
         if (!response.body) throw new Error(`${options.displayName} answered a stream request without a body.`);
-        return response.body.pipeThrough(transformStream(fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model))));
+        return pullThrough(response.body, fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model)));
       } catch (error) {
         throw mapOpenAIError(error, options.displayName);
       }
