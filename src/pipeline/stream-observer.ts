@@ -24,6 +24,7 @@ export interface StreamObserverOptions {
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
   let ended = false;
   let ttftMs: number | undefined;
+  let firstByteMs: number | undefined;
   let usage: Usage | undefined;
   let finishReason: string | null = null;
   // The last chunk seen: an error chunk of ours takes its id, created and model.
@@ -42,6 +43,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
         finishReason,
         usage: normalizeUsage(usage),
         ttftMs,
+        firstByteMs,
         ...outcome,
       },
       kept,
@@ -96,6 +98,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
           return;
         }
         kept?.push(chunk);
+        firstByteMs ??= performance.now() - options.startedAt;
         controller.enqueue(chunk);
       },
       // The client's side was cancelled (it went away).
