@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mixedAgentBodies } from "./agent-requests";
 import { startChild } from "./child-process";
 import { runLoad } from "./load";
 
@@ -11,8 +12,10 @@ import { runLoad } from "./load";
  * BENCH_DATABASE_URL logs to that PostgreSQL database instead of the embedded PGlite.
  */
 const [profileDir, shape = "nonstream"] = process.argv.slice(2);
-if (!profileDir) throw new Error("usage: bun run bench/profile-proxy.ts <profile dir> [nonstream|stream]");
+if (!profileDir) throw new Error("usage: bun run bench/profile-proxy.ts <profile dir> [nonstream|stream|agent:<bytes>]");
 const stream = shape === "stream";
+// agent:200000 — agent-sized requests of about that many bytes, one at a time (agent-requests.ts).
+const agentBytes = shape.startsWith("agent:") ? Number(shape.slice(6)) : undefined;
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-profile-"));
 const init = Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(process.env.BENCH_DATABASE_URL ? [process.env.BENCH_DATABASE_URL] : [])]);
 await init.exited;
@@ -24,7 +27,7 @@ const proxy = await startChild(
   ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
 );
 let sequence = 0;
-const body = () =>
+const smallBody = () =>
   JSON.stringify({
     model: "gpt-4o-mini",
     temperature: 0.2,
@@ -35,9 +38,10 @@ const body = () =>
       { role: "user", content: `Request ${++sequence}.` },
     ],
   });
+const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
 const before = proxy.cpuMs();
-const result = await runLoad({ url, body, requests: stream ? 1280 : 8000, concurrency: stream ? 64 : 32, timeCapMs: 60_000 }, stream);
+const result = await runLoad({ url, body, requests: agentBytes ? 400 : stream ? 1280 : 8000, concurrency: agentBytes ? 1 : stream ? 64 : 32, timeCapMs: 60_000 }, stream);
 const cpu = proxy.cpuMs() - before;
 console.log(`${shape}: ${result.completed} ok, ${result.failed} failed, ${((result.completed / result.elapsedMs) * 1000).toFixed(0)}/s, proxy CPU ${(cpu / result.completed).toFixed(3)} ms per request${result.firstFailure ? `, first failure ${result.firstFailure}` : ""}`);
 await Promise.all([proxy.stop(), upstream.stop()]);
