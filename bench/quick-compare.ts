@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startChild } from "./child-process";
+import { createScratchDatabase } from "./scratch-database";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 
 /**
@@ -32,7 +33,9 @@ const body = (stream: boolean) => () =>
   });
 
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-quick-"));
-const databaseUrl = process.env.BENCH_DATABASE_URL;
+// A scratch database per run (scratch-database.ts): a shared one would keep the response cache's answers between runs.
+const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+const databaseUrl = scratch?.url;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(databaseUrl ? [databaseUrl] : [])]).exited;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const bare = await startChild("bare", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin });
@@ -70,3 +73,4 @@ for (const name of chosen) {
 }
 await Promise.all([upstream.stop(), bare.stop(), proxy.stop()]);
 rmSync(dataDir, { recursive: true, force: true });
+await scratch?.drop();
