@@ -303,7 +303,8 @@ function reportGrowth(sizes: AgentSizeResult[], idle: Record<"bare" | "proxy", I
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   console.log(`— ${idleStreams} open idle streams (one chunk, then silence), each server in turn`);
   row("  streams open", `${idle.bare.opened}/${idle.bare.wanted}`, `${idle.proxy.opened}/${idle.proxy.wanted}`);
-  row("  RSS before → with them open", `${mib(idle.bare.rssBeforeBytes)}→${mib(idle.bare.rssOpenBytes)}`.slice(0, 24), `${mib(idle.proxy.rssBeforeBytes)}→${mib(idle.proxy.rssOpenBytes)}`.slice(0, 24));
+  row("  RSS before they open", mib(idle.bare.rssBeforeBytes), mib(idle.proxy.rssBeforeBytes));
+  row("  RSS with them open", mib(idle.bare.rssOpenBytes), mib(idle.proxy.rssOpenBytes));
   row("  memory per open stream", `${(idle.bare.perStreamBytes / 1024).toFixed(1)} KiB`, `${(idle.proxy.perStreamBytes / 1024).toFixed(1)} KiB`, `${((idle.proxy.perStreamBytes - idle.bare.perStreamBytes) / 1024).toFixed(1)} KiB`);
   const at200 = sizes.find((size) => size.bytes === 200_000);
   const checks: Array<[string, boolean]> = [
