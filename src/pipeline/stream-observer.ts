@@ -2,7 +2,7 @@ import { errorChunk } from "../chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
 import type { Redactor } from "../security/redactor";
-import type { Outcome } from "./outcome";
+import { type Outcome, outcomeErrorType } from "./outcome";
 
 /**
  * Sits between a provider's chunk stream and the door's encoder. It records what the log needs
@@ -72,7 +72,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
           if (options.clientSignal.aborted) onClientAbort();
           if (!ended) {
             const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-            end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
+            end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
             enqueueAndClose(controller, errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
           } else closeQuietly(controller);
           return;
