@@ -112,6 +112,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     cache: cache && { service: cache, maxTemperature: config.cache.maxTemperature },
     compression: { mode: config.compression, counters: emptyCompressionCounters() },
     budgets,
+    addedTime: metrics,
+    logRequests: config.logRequests,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
   const app = createApp({

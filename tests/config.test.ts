@@ -10,6 +10,7 @@ const defaults: Config = {
   databaseUrl: undefined,
   dataDir: "./data",
   logLevel: "info",
+  logRequests: true,
   maxBodyBytes: 20 * 1024 * 1024,
   upstreamTimeoutMs: 120_000,
   upstreamIdleTimeoutMs: 120_000,
@@ -42,7 +43,7 @@ const defaults: Config = {
 
 /** Every variable the proxy reads. */
 const variables = [
-  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "LOG_REQUESTS", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
   "SHUTDOWN_GRACE_MS", "STREAM_HEARTBEAT_MS",
   "LOG_FLUSH_INTERVAL_MS", "PROXY_API_KEY", "ALLOW_UNAUTHENTICATED_REMOTE", "ALLOWED_HOSTS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "CLAUDE_CLI_BILLING", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
@@ -135,6 +136,7 @@ describe("values", () => {
       databaseUrl: "postgresql://user@db:5432/proxy",
       dataDir: "/var/lib/claude-proxy",
       logLevel: "debug",
+      logRequests: true,
       maxBodyBytes: 1024,
       upstreamTimeoutMs: 5000,
       upstreamIdleTimeoutMs: 7000,
