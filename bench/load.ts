@@ -32,6 +32,8 @@ export interface LoadResult {
   latencies: number[];
   /** Milliseconds to the first body byte (streams only). */
   ttfbs: number[];
+  /** Milliseconds between consecutive reads of a stream's body, every stream's pooled (streams only). */
+  gaps: number[];
   cappedByTime: boolean;
 }
 
@@ -39,7 +41,7 @@ const openaiHeaders = { "content-type": "application/json", authorization: "Bear
 const bodyOf = (options: LoadOptions) => (typeof options.body === "string" ? options.body : options.body());
 
 export async function runLoad(options: LoadOptions, stream: boolean): Promise<LoadResult> {
-  const result: LoadResult = { completed: 0, failed: 0, elapsedMs: 0, latencies: [], ttfbs: [], cappedByTime: false };
+  const result: LoadResult = { completed: 0, failed: 0, elapsedMs: 0, latencies: [], ttfbs: [], gaps: [], cappedByTime: false };
   const started = performance.now();
   const deadline = started + options.timeCapMs;
   let issued = 0;
@@ -55,6 +57,7 @@ export async function runLoad(options: LoadOptions, stream: boolean): Promise<Lo
         result.completed++;
         result.latencies.push(timing.total);
         if (timing.firstByte !== undefined) result.ttfbs.push(timing.firstByte);
+        if (timing.gaps) for (const gap of timing.gaps) result.gaps.push(gap);
       } catch (error) {
         result.failed++;
         result.firstFailure ??= error instanceof Error ? error.message : String(error);
@@ -66,7 +69,7 @@ export async function runLoad(options: LoadOptions, stream: boolean): Promise<Lo
   return result;
 }
 
-async function oneRequest(options: LoadOptions): Promise<{ total: number; firstByte?: number }> {
+async function oneRequest(options: LoadOptions): Promise<{ total: number; firstByte?: number; gaps?: number[] }> {
   const start = performance.now();
   const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: bodyOf(options), signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   const text = await response.text();
@@ -77,18 +80,23 @@ async function oneRequest(options: LoadOptions): Promise<{ total: number; firstB
   return { total };
 }
 
-async function oneStream(options: LoadOptions): Promise<{ total: number; firstByte: number }> {
+async function oneStream(options: LoadOptions): Promise<{ total: number; firstByte: number; gaps: number[] }> {
   const start = performance.now();
   const response = await fetch(options.url, { method: "POST", headers: options.headers ?? openaiHeaders, body: bodyOf(options), signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000) });
   if (response.status !== 200 || !response.body) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let firstByte: number | undefined;
+  let lastRead = 0;
+  const gaps: number[] = [];
   let text = "";
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    firstByte ??= performance.now() - start;
+    const now = performance.now();
+    if (firstByte !== undefined) gaps.push(now - lastRead);
+    lastRead = now;
+    firstByte ??= now - start;
     text += decoder.decode(value, { stream: true });
   }
   const total = performance.now() - start;
@@ -96,7 +104,7 @@ async function oneStream(options: LoadOptions): Promise<{ total: number; firstBy
   if (firstByte === undefined || !isComplete(text)) throw new Error(`stream did not end as it should: ${text.slice(-300)}`);
   // An error event or chunk carries an error object (a Responses snapshot's `"error":null` is not one).
   if (text.includes('"error":{')) throw new Error(`stream carried an error: ${text.slice(-300)}`);
-  return { total, firstByte };
+  return { total, firstByte, gaps };
 }
 
 /** Several runs of the same phase as one result (samples pooled, times added). */
@@ -108,6 +116,7 @@ export function mergeResults(results: LoadResult[]): LoadResult {
     elapsedMs: results.reduce((sum, result) => sum + result.elapsedMs, 0),
     latencies: results.flatMap((result) => result.latencies),
     ttfbs: results.flatMap((result) => result.ttfbs),
+    gaps: results.flatMap((result) => result.gaps),
     cappedByTime: results.some((result) => result.cappedByTime),
   };
 }

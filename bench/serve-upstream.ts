@@ -6,6 +6,8 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
  * chat.completion for non-stream requests, and for `stream: true` an SSE stream of
  * STREAM_CHUNKS content chunks STREAM_INTERVAL_MS apart, then the finish chunk, the usage chunk
  * (when asked for) and `data: [DONE]`. Bodies are built once per model so the mock stays cheap.
+ * A stream whose `user` field is "bench-idle-stream" sends its first chunk and then nothing until
+ * the caller goes away (the benchmark's open idle streams).
  */
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,6 +48,16 @@ function bodiesFor(model: string): ModelBodies {
   return bodies;
 }
 
+function idleStreamResponse(bodies: ModelBodies, signal: AbortSignal): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bodies.chunks[0]!);
+      signal.addEventListener("abort", () => controller.close(), { once: true });
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+}
+
 function streamResponse(bodies: ModelBodies, includeUsage: boolean, signal: AbortSignal): Response {
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -76,8 +88,9 @@ const server = Bun.serve({
     if (request.method !== "POST" || path !== "/v1/chat/completions") {
       return Response.json({ error: { message: `Unknown route ${request.method} ${path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, { status: 404 });
     }
-    const body = (await request.json()) as { model?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
+    const body = (await request.json()) as { model?: unknown; stream?: unknown; user?: unknown; stream_options?: { include_usage?: unknown } };
     const bodies = bodiesFor(String(body.model));
+    if (body.stream === true && body.user === "bench-idle-stream") return idleStreamResponse(bodies, request.signal);
     if (body.stream === true) return streamResponse(bodies, body.stream_options?.include_usage === true, request.signal);
     return new Response(bodies.completion, { headers: { "content-type": "application/json" } });
   },

@@ -4,47 +4,44 @@ import { classifyRequest } from "../src/routing/classifier/classify-request";
 import type { EvalCase } from "../tests/fixtures/routing-eval/builders/eval-case";
 import { REPRESENTATIVE_MODELS, costSaving } from "../tests/fixtures/routing-eval/cost-saving";
 import { type EvalReport, evaluate, fitLengthBaseline, lengthTier, promptCharacters } from "../tests/fixtures/routing-eval/evaluate";
-import { loadBlindSet } from "../tests/fixtures/routing-eval/load-blind-set";
+import { TRAINING_BATCHES, loadBlindSet } from "../tests/fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../tests/fixtures/routing-eval/load-eval-set";
 
 /**
  * Evaluates the complexity classifier and compares it with the best length-only router (thresholds
- * fitted on the blind dev split).
+ * fitted on the batches the classifier is trained on).
  *
- *   bun run scripts/eval-routing.ts [--split dev|test|all] [--misses] [--batch NAME]
+ *   bun run scripts/eval-routing.ts [--misses] [--batch NAME]
  *
- * - blind dev: the dev split of the blind batches (tune on this; `--misses` lists its mistakes).
- * - blind test: their frozen test split, scored but never listed case by case.
- * - first set: the original 164 cases, a regression set only (tuned on, not held out).
- * - `--batch NAME`: every case of blind/NAME (a batch written after the classifier was frozen),
- *   scored as a whole, no misses listed.
+ * - Without `--batch`: every training batch (TRAINING_BATCHES) and the first set, all trained on,
+ *   so these figures show fit, not generalisation; `--misses` lists their mistakes. What to expect
+ *   on unseen requests comes from scripts/classifier-cross-validation.ts (leave one batch out).
+ * - `--batch NAME`: every case of blind/NAME, a batch written after the classifier was frozen and
+ *   never trained on, scored as a whole; no misses are listed.
  */
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const splitArgument = option("--split") ?? "all";
 const batch = option("--batch");
 const showMisses = args.includes("--misses");
-if (!["dev", "test", "all"].includes(splitArgument)) throw new Error(`unknown split ${splitArgument}; use dev, test or all`);
+if (batch !== undefined && (TRAINING_BATCHES as readonly string[]).includes(batch)) throw new Error(`batch ${batch} is trained on; --batch is for a batch written after the classifier was frozen`);
 
 interface NamedSet {
   name: string;
   cases: EvalCase[];
-  /** Misses may be listed: the set is for tuning. */
+  /** Misses may be listed: the set is trained on. */
   tunable: boolean;
 }
 
-const blind = loadBlindSet();
-const blindDev = blind.filter((evalCase) => evalCase.split === "dev");
+const training = loadBlindSet(TRAINING_BATCHES);
 const sets: NamedSet[] = [];
 if (batch) {
   sets.push({ name: `batch ${batch} (all cases, held out)`, cases: loadBlindSet([batch]), tunable: false });
 } else {
-  if (splitArgument !== "test") sets.push({ name: "blind dev", cases: blindDev, tunable: true });
-  if (splitArgument !== "dev") sets.push({ name: "blind test (frozen, held out)", cases: blind.filter((evalCase) => evalCase.split === "test"), tunable: false });
-  if (splitArgument !== "test") sets.push({ name: "first set (regression only: tuned on, not held out)", cases: loadEvalSet(), tunable: true });
+  for (const name of TRAINING_BATCHES) sets.push({ name: `batch ${name} (trained on)`, cases: loadBlindSet([name]), tunable: true });
+  sets.push({ name: "first set (trained on at half weight)", cases: loadEvalSet(), tunable: true });
 }
 
-const baseline = fitLengthBaseline(blindDev);
+const baseline = fitLengthBaseline(training);
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const breakdown = (counts: Record<string, { count: number; correct: number }>) =>
   Object.entries(counts)
@@ -60,9 +57,9 @@ function print(title: string, report: EvalReport, saving: { predicted: number; l
   if (Object.keys(report.perStage).length > 0) console.log(`    per stage: ${breakdown(report.perStage)}`);
 }
 
-console.log(`routing eval: blind batches ${blind.length} cases (${blindDev.length} dev, ${blind.length - blindDev.length} test)`);
+console.log(`routing eval: training batches ${TRAINING_BATCHES.join(", ")} (${training.length} cases)`);
 console.log(`cost: ${TIERS.map((tier) => `${tier} = ${REPRESENTATIVE_MODELS[tier]}`).join(", ")} (shipped catalog prices)`);
-console.log(`length-only baseline (fitted on blind dev): standard ≥ ${baseline.standard} chars, premium ≥ ${baseline.premium} chars\n`);
+console.log(`length-only baseline (fitted on the training batches): standard ≥ ${baseline.standard} chars, premium ≥ ${baseline.premium} chars\n`);
 for (const { name, cases, tunable } of sets) {
   const predictions = new Map(cases.map((evalCase) => [evalCase.id, classifyRequest(evalCase.request as ChatRequest).tier]));
   const classifier = (evalCase: EvalCase): Tier => predictions.get(evalCase.id)!;

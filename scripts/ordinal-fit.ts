@@ -22,49 +22,73 @@ const sigmoid = (value: number) => 1 / (1 + Math.exp(-value));
 const EPSILON = 1e-12;
 const STEPS = 4_000;
 
-function objective(rows: TrainingRow[], weights: number[], cutpoints: [number, number], lambda: number) {
-  const gradient = weights.map((weight) => lambda * weight);
+/** Rows packed into flat arrays: the objective runs thousands of times per fit. */
+interface Packed {
+  values: Float64Array;
+  labels: Uint8Array;
+  weights: Float64Array;
+  features: number;
+}
+
+function pack(rows: TrainingRow[]): Packed {
+  const features = rows[0]?.values.length ?? 0;
+  const values = new Float64Array(rows.length * features);
+  rows.forEach((row, index) => values.set(row.values, index * features));
+  return { values, labels: Uint8Array.from(rows.map((row) => row.label)), weights: Float64Array.from(rows.map((row) => row.weight)), features };
+}
+
+function objective(data: Packed, weights: Float64Array, cutpoints: [number, number], lambda: number) {
+  const { features } = data;
+  const gradient = new Float64Array(features);
+  let loss = 0;
+  for (let index = 0; index < features; index++) {
+    gradient[index] = lambda * weights[index]!;
+    loss += (lambda / 2) * weights[index]! * weights[index]!;
+  }
   const cutGradient: [number, number] = [0, 0];
-  let loss = (lambda / 2) * weights.reduce((sum, weight) => sum + weight * weight, 0);
-  for (const row of rows) {
+  for (let row = 0; row < data.labels.length; row++) {
+    const offset = row * features;
+    const rowWeight = data.weights[row]!;
     let linear = 0;
-    row.values.forEach((value, index) => (linear += weights[index]! * value));
+    for (let index = 0; index < features; index++) linear += weights[index]! * data.values[offset + index]!;
     const atLeastStandard = sigmoid(linear - cutpoints[0]);
     const premium = sigmoid(linear - cutpoints[1]);
     let dLinear: number;
-    if (row.label === 0) {
-      loss -= row.weight * Math.log(Math.max(1 - atLeastStandard, EPSILON));
+    const label = data.labels[row];
+    if (label === 0) {
+      loss -= rowWeight * Math.log(Math.max(1 - atLeastStandard, EPSILON));
       dLinear = atLeastStandard;
-      cutGradient[0] -= row.weight * atLeastStandard;
-    } else if (row.label === 2) {
-      loss -= row.weight * Math.log(Math.max(premium, EPSILON));
+      cutGradient[0] -= rowWeight * atLeastStandard;
+    } else if (label === 2) {
+      loss -= rowWeight * Math.log(Math.max(premium, EPSILON));
       dLinear = -(1 - premium);
-      cutGradient[1] += row.weight * (1 - premium);
+      cutGradient[1] += rowWeight * (1 - premium);
     } else {
       const probability = Math.max(atLeastStandard - premium, EPSILON);
-      loss -= row.weight * Math.log(probability);
+      loss -= rowWeight * Math.log(probability);
       const slopeStandard = atLeastStandard * (1 - atLeastStandard);
       const slopePremium = premium * (1 - premium);
       dLinear = -(slopeStandard - slopePremium) / probability;
-      cutGradient[0] += (row.weight * slopeStandard) / probability;
-      cutGradient[1] -= (row.weight * slopePremium) / probability;
+      cutGradient[0] += (rowWeight * slopeStandard) / probability;
+      cutGradient[1] -= (rowWeight * slopePremium) / probability;
     }
-    row.values.forEach((value, index) => (gradient[index]! += row.weight * dLinear * value));
+    const scaled = rowWeight * dLinear;
+    for (let index = 0; index < features; index++) gradient[index]! += scaled * data.values[offset + index]!;
   }
   return { loss, gradient, cutGradient };
 }
 
 export function fitOrdinal(rows: TrainingRow[], lambda: number): FittedOrdinal {
-  const features = rows[0]?.values.length ?? 0;
-  let weights = new Array<number>(features).fill(0);
+  const data = pack(rows);
+  let weights = new Float64Array(data.features);
   let cutpoints: [number, number] = [-1, 1];
   let step = 1 / Math.max(rows.length, 1);
-  let current = objective(rows, weights, cutpoints, lambda);
+  let current = objective(data, weights, cutpoints, lambda);
   for (let iteration = 0; iteration < STEPS; iteration++) {
     const candidateWeights = weights.map((weight, index) => weight - step * current.gradient[index]!);
     const first = cutpoints[0] - step * current.cutGradient[0];
     const candidateCuts: [number, number] = [first, Math.max(cutpoints[1] - step * current.cutGradient[1], first + 0.05)];
-    const next = objective(rows, candidateWeights, candidateCuts, lambda);
+    const next = objective(data, candidateWeights, candidateCuts, lambda);
     if (next.loss <= current.loss) {
       weights = candidateWeights;
       cutpoints = candidateCuts;
@@ -75,7 +99,7 @@ export function fitOrdinal(rows: TrainingRow[], lambda: number): FittedOrdinal {
       step /= 2;
     }
   }
-  const fitted = weights;
+  const fitted = Array.from(weights);
   return {
     weights: fitted,
     cutpoints,

@@ -7,6 +7,7 @@ import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
 import { doors as registeredDoors } from "./doors/registry";
 import { ProxyError, toProxyError } from "./errors";
+import { markArrival } from "./pipeline/arrival-time";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
 
   // Every response carries the trace headers, also 404s, 405s and /health.
   app.use("*", async (c, next) => {
+    markArrival(c.req.raw);
     await next();
     if (!c.res.headers.has("x-task-id")) {
       c.res.headers.set("x-task-id", crypto.randomUUID());

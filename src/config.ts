@@ -121,6 +121,8 @@ const configShape = {
   databaseUrl: fromEnv("DATABASE_URL", secret(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(), urlPassword)),
   dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
+  /** One JSON line per request at info level (door, provider, model, status, tokens, cost, times; never a prompt). */
+  logRequests: fromEnv("LOG_REQUESTS", boolFlag.default(true)),
   maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
   upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
   upstreamIdleTimeoutMs: fromEnv("UPSTREAM_IDLE_TIMEOUT_MS", positiveInt.default(120_000)),

@@ -86,6 +86,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     breakers,
     logQueue: { get pending() { return logWriter.pending; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
     redact: redactor.redact,
+    cache,
+    budgets,
   });
   const pipeline: PipelineDeps = {
     directory,
@@ -110,6 +112,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     cache: cache && { service: cache, maxTemperature: config.cache.maxTemperature },
     compression: { mode: config.compression, counters: emptyCompressionCounters() },
     budgets,
+    addedTime: metrics,
+    logRequests: config.logRequests,
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
   const app = createApp({

@@ -1,10 +1,13 @@
 import type { RequestLogSink } from "../db/request-log-writer";
 import type { RequestLogRow } from "../db/schema";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
+import { type BudgetState, type CacheState, registerCacheAndBudgetMetrics } from "./cache-budget-metrics";
 import { Counter, Gauge, Histogram, type Labels, PrometheusRegistry } from "./prometheus-registry";
 
 /** Seconds; from a cached answer (~ms) to a long reasoning stream. */
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** Seconds; the proxy's own share, from a fraction of a millisecond to a slow start. */
+const addedBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 const breakerStates = ["closed", "open", "half-open"] as const;
 
 /** What /metrics reads from the request-log writer when scraped (queue depth, dropped rows). */
@@ -18,6 +21,9 @@ export interface ProxyMetricsOptions {
   logQueue: LogQueueState;
   /** Model names come from clients: they pass through the pipeline's redactor before becoming labels. */
   redact: (text: string) => string;
+  /** The response cache (absent with CACHE_ENABLED=false) and the budgets, read when scraped. */
+  cache?: CacheState;
+  budgets?: BudgetState;
 }
 
 /**
@@ -34,6 +40,7 @@ export class ProxyMetrics {
   private readonly cost: Counter;
   private readonly savings: Counter;
   private readonly fallbacks: Counter;
+  private readonly added: Histogram;
 
   constructor(private readonly options: ProxyMetricsOptions) {
     const registry = this.registry;
@@ -43,6 +50,13 @@ export class ProxyMetrics {
     this.tokens = registry.register(new Counter("claude_proxy_tokens_total", "Tokens by direction: input, output, cached (read from the provider's cache), cache_write."));
     this.cost = registry.register(new Counter("claude_proxy_cost_usd_total", "What the answers cost at catalog prices, in US dollars."));
     this.savings = registry.register(new Counter("claude_proxy_savings_usd_total", "Baseline model's cost minus the actual cost, in US dollars (negative when routing cost more)."));
+    this.added = registry.register(
+      new Histogram(
+        "claude_proxy_added_duration_seconds",
+        "The proxy's own time: a completion's whole time minus the upstream's (measure=total), or a stream's time to first byte minus the wait for the upstream's first chunk (measure=first_byte).",
+        addedBuckets,
+      ),
+    );
     this.fallbacks = registry.register(new Counter("claude_proxy_fallbacks_total", "Times a request moved on to its next candidate model."));
     registry.register(
       new Gauge("claude_proxy_circuit_breaker_state", "1 for the state each provider/model breaker is in (closed, open, half-open).", () =>
@@ -57,6 +71,7 @@ export class ProxyMetrics {
         options.logQueue.dropped === undefined ? [] : [{ labels: {}, value: options.logQueue.dropped }],
       ),
     );
+    if (options.budgets) registerCacheAndBudgetMetrics(registry, options.cache, options.budgets);
   }
 
   /** Counts one finished request from its log row. */
@@ -82,6 +97,11 @@ export class ProxyMetrics {
     if (row.costUsd) this.cost.inc(series, row.costUsd);
     if (row.baselineCostUsd !== null && row.baselineCostUsd !== undefined) this.savings.inc(series, row.baselineCostUsd - (row.costUsd ?? 0));
     if (row.fallbacks) this.fallbacks.inc(series, row.fallbacks);
+  }
+
+  /** The proxy's own added time for one finished request (pipeline/request-report.ts). */
+  observeAdded(row: RequestLogRow, addedMs: number, measure: "total" | "first_byte"): void {
+    this.added.observe({ door: row.door, provider: row.provider ?? "none", model: this.options.redact(row.model ?? "none"), measure }, addedMs / 1000);
   }
 
   /** Wraps the request-log sink: every row is counted, then written as before. */

@@ -1,6 +1,8 @@
 import type { ChatRequest } from "../chat/request-schema";
 import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
 import type { RequestLogSink } from "../db/request-log-writer";
+import type { RequestLogRow } from "../db/schema";
+import type { AddedTimeMeasure } from "./outcome";
 import type { Logger } from "../logger";
 import type { Redactor } from "../security/redactor";
 import type { FeedbackService } from "../feedback/feedback-service";
@@ -70,6 +72,11 @@ export interface PipelineContext {
   /** The candidate that is serving (or last tried to serve) the request. */
   served?: Candidate;
   attempts: Attempt[];
+  /**
+   * Milliseconds spent waiting on upstreams (every attempt, until its answer, or a stream's first
+   * chunk): the time the proxy did not add. See request-report.ts.
+   */
+  upstreamWaitMs: number;
   /** What the runner calls once the answer is known; stages add to it through onFinish. */
   finishHooks: FinishHooks;
   onFinish(hook: FinishHook, options?: FinishHookOptions): void;
@@ -109,6 +116,10 @@ export interface PipelineDeps {
   cache?: { service: ResponseCache; maxTemperature: number };
   compression: { mode: "safe" | "off"; counters: CompressionCounters };
   budgets: BudgetService;
+  /** The proxy's own added time per request, as a histogram in /metrics (absent in tests that do not need it). */
+  addedTime?: { observeAdded(row: RequestLogRow, addedMs: number, measure: AddedTimeMeasure): void };
+  /** LOG_REQUESTS: one JSON line per request at info level (request-report.ts). */
+  logRequests?: boolean;
 }
 
 export type PipelineResult =

@@ -2,6 +2,7 @@ import type { ChatRequest } from "../chat/request-schema";
 import type { TierHint } from "../routing/tier-hint";
 import type { PipelineContext } from "./context";
 import { FinishHooks } from "./finish-hooks";
+import { arrivalTime } from "./arrival-time";
 import { sessionHeader, sessionKey } from "./session-key";
 
 export interface ContextSource {
@@ -27,7 +28,7 @@ export function createContext({ door, request, http, requestedModel, tierHint }:
     taskId: crypto.randomUUID(),
     door,
     receivedAt: new Date(),
-    startedAt: performance.now(),
+    startedAt: arrivalTime(http),
     request,
     ...(requestedModel !== undefined ? { requestedModel } : {}),
     ...(tierHint ? { tierHint } : {}),
@@ -37,6 +38,7 @@ export function createContext({ door, request, http, requestedModel, tierHint }:
     clientSignal: http.signal,
     sessionKey: sessionKey(request, sessionHeader(headers)),
     attempts: [],
+    upstreamWaitMs: 0,
     finishHooks,
     onFinish: (hook, options) => finishHooks.add(hook, options),
   };

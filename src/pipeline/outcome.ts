@@ -13,12 +13,17 @@ export interface Outcome {
   finishReason?: string | null;
   usage?: NormalizedUsage;
   ttftMs?: number;
+  /** A stream's first chunk to the client, ms after the request arrived (request-report.ts). */
+  firstByteMs?: number;
   /**
    * The complete answer as one completion, when `completed`: always for a completion, and for a
    * stream when a finish hook asked for it (its chunks assembled).
    */
   answer?: ChatCompletion;
 }
+
+/** What a request's added time measures (request-report.ts): a completion's whole time, or a stream's first byte. */
+export type AddedTimeMeasure = "total" | "first_byte";
 
 /**
  * The error type an ending is recorded under (outcome, log row): the error's own, except for an

@@ -2,6 +2,7 @@ import { candidateKey } from "../routing/candidate";
 import type { PipelineContext, PipelineDeps } from "./context";
 import { buildLogRow } from "./log-record";
 import { type Outcome, upstreamFailed } from "./outcome";
+import { addedTime, reportRequest } from "./request-report";
 
 /**
  * What the runner records once per finished request: the log row, the success-rate sample of the
@@ -9,7 +10,7 @@ import { type Outcome, upstreamFailed } from "./outcome";
  * dispatch stage's (stages/dispatch.ts).
  */
 export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps): void {
-  deps.logSink.record(buildLogRow(context, outcome, deps.routing.baseline, deps.redactor.redact));
+  reportRequest(deps, buildLogRow(context, outcome, deps.routing.baseline, deps.redactor.redact), addedTime(context, outcome));
   const served = context.served;
   if (!served || context.localAnswer) return;
   const key = candidateKey(served);

@@ -3,6 +3,7 @@ import { type ProxyError, toProxyError } from "../errors";
 import type { PipelineDeps } from "./context";
 import { createContext } from "./create-context";
 import { buildLogRow } from "./log-record";
+import { addedTime, reportRequest } from "./request-report";
 import { responseHeaders } from "./run-pipeline";
 
 /** What the pipeline needs of a door to refuse a request: its name for the log, its error shape. */
@@ -30,8 +31,7 @@ export function rejectRequest(deps: PipelineDeps, rejected: RejectedRequest): Re
   const request = { model: typeof rejected.requestedModel === "string" ? rejected.requestedModel : "", messages: [] } as unknown as ChatRequest;
   // A refused request belongs to no conversation, and its body is not a prompt.
   const context = { ...createContext({ door: rejected.door.name, request, http: rejected.http }), sessionKey: "rejected", promptBytes: 0 };
-  deps.logSink.record(
-    buildLogRow(context, { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message }, undefined, deps.redactor.redact),
-  );
+  const outcome = { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message };
+  reportRequest(deps, buildLogRow(context, outcome, undefined, deps.redactor.redact), addedTime(context, {}));
   return rejected.door.errorResponse(error, responseHeaders(context));
 }

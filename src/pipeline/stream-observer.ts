@@ -1,7 +1,6 @@
 import { errorChunk } from "../chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
-import { transformStream } from "../streams/sync-transformer";
 import type { Redactor } from "../security/redactor";
 import { type Outcome, outcomeErrorType } from "./outcome";
 
@@ -25,16 +24,17 @@ export interface StreamObserverOptions {
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
   let ended = false;
   let ttftMs: number | undefined;
+  let firstByteMs: number | undefined;
   let usage: Usage | undefined;
   let finishReason: string | null = null;
-  let template: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
-  let output!: TransformStreamDefaultController<ChatCompletionChunk>;
+  // The last chunk seen: an error chunk of ours takes its id, created and model.
+  let last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
   const kept: ChatCompletionChunk[] | undefined = options.keepChunks ? [] : undefined;
 
   const end = (outcome: Partial<Outcome>) => {
     if (ended) return;
     ended = true;
-    options.clientSignal.removeEventListener("abort", onClientAbort);
+    options.clientSignal.removeEventListener("abort", onSignalAbort);
     options.onEnd(
       {
         status: 200,
@@ -43,6 +43,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
         finishReason,
         usage: normalizeUsage(usage),
         ttftMs,
+        firstByteMs,
         ...outcome,
       },
       kept,
@@ -50,52 +51,78 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
   };
   const onClientAbort = () =>
     end({ status: 499, clientAborted: true, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
-  options.clientSignal.addEventListener("abort", onClientAbort, { once: true });
 
-  const observer = transformStream<ChatCompletionChunk, ChatCompletionChunk>({
-    start(controller) {
-      output = controller;
-    },
-    transform(chunk, controller) {
-      template = { id: chunk.id, created: chunk.created, model: chunk.model };
-      if (chunk.usage) usage = chunk.usage;
-      for (const choice of chunk.choices) {
-        if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
-        if (choice.finish_reason) finishReason = choice.finish_reason;
-      }
-      if (chunk.error) {
-        const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
-        controller.enqueue({ ...chunk, error });
-        end({ status: 502, errorType: error.type, errorMessage: error.message });
-        // Ends the client's stream and, through the pipe below, cancels the upstream.
-        controller.terminate();
-        return;
-      }
-      kept?.push(chunk);
-      controller.enqueue(chunk);
-    },
-    flush() {
-      end({ completed: true });
-    },
-    // The client's side was cancelled (it went away).
-    cancel: onClientAbort,
-  });
+  const reader = source.getReader();
+  // The client left (its signal, or its side cancelled): the upstream is cancelled with it.
+  const onClientGone = (reason?: unknown) => {
+    onClientAbort();
+    reader.cancel(reason).catch(() => {});
+  };
+  const onSignalAbort = () => onClientGone(options.clientSignal.reason);
+  options.clientSignal.addEventListener("abort", onSignalAbort, { once: true });
 
-  // preventAbort: a failing source must not error the client's side, which still gets an error
-  // chunk; the client's signal cancels the source when the client leaves.
-  source.pipeTo(observer.writable, { preventAbort: true, signal: options.clientSignal }).catch((error: unknown) => {
-    if (options.clientSignal.aborted) onClientAbort();
-    if (ended) return;
-    const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-    end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
-    try {
-      output.enqueue(errorChunk(template, proxyError.toJSON().error));
-      output.terminate();
-    } catch {
-      // The client's side is already gone.
-    }
-  });
-  return observer.readable;
+  // Pulled, not piped: one read per chunk and no pipe promises in between (docs in sync-transformer.ts).
+  return new ReadableStream<ChatCompletionChunk>(
+    {
+      async pull(controller) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          if (options.clientSignal.aborted) onClientAbort();
+          if (!ended) {
+            const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
+            end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
+            enqueueAndClose(controller, errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
+          } else closeQuietly(controller);
+          return;
+        }
+        if (result.done) {
+          end({ completed: true });
+          closeQuietly(controller);
+          return;
+        }
+        const chunk = result.value;
+        last = chunk;
+        if (chunk.usage) usage = chunk.usage;
+        for (const choice of chunk.choices) {
+          if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+        if (chunk.error) {
+          const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
+          end({ status: 502, errorType: error.type, errorMessage: error.message });
+          // Ends the client's stream and cancels the upstream.
+          enqueueAndClose(controller, { ...chunk, error });
+          reader.cancel().catch(() => {});
+          return;
+        }
+        kept?.push(chunk);
+        firstByteMs ??= performance.now() - options.startedAt;
+        controller.enqueue(chunk);
+      },
+      // The client's side was cancelled (it went away).
+      cancel: onClientGone,
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function enqueueAndClose(controller: ReadableStreamDefaultController<ChatCompletionChunk>, chunk: ChatCompletionChunk): void {
+  try {
+    controller.enqueue(chunk);
+    controller.close();
+  } catch {
+    // The client's side is already gone.
+  }
+}
+
+function closeQuietly(controller: ReadableStreamDefaultController<ChatCompletionChunk>): void {
+  try {
+    controller.close();
+  } catch {
+    // Already closed or cancelled.
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Heartbeat, startHeartbeat } from "./heartbeat-ticker";
-import { transformStream } from "./sync-transformer";
+import { type SyncTransformer, pullThrough, transformStream } from "./sync-transformer";
 
 /**
  * Items → SSE bytes, for any door: the door says how one item is written (one or more events, or
@@ -31,10 +31,14 @@ export function encodeSseData(payload: unknown): Uint8Array {
 }
 
 export function createSseEncoder<T>(options: SseEncoderOptions<T>): TransformStream<T, Uint8Array> {
+  return transformStream(sseEncoderTransformer(options));
+}
+
+function sseEncoderTransformer<T>(options: SseEncoderOptions<T>): SyncTransformer<T, Uint8Array> {
   let heartbeat: Heartbeat | undefined;
   const stop = () => heartbeat?.stop();
   const keepAlive = options.keepAlive ?? comment;
-  return transformStream<T, Uint8Array>({
+  return {
     start(controller) {
       heartbeat = startHeartbeat(options.heartbeatMs, () => {
         try {
@@ -59,5 +63,14 @@ export function createSseEncoder<T>(options: SseEncoderOptions<T>): TransformStr
       if (options.trailer) controller.enqueue(options.trailer);
     },
     cancel: stop,
-  });
+  };
+}
+
+/**
+ * `createSseEncoder` as a pulled stream over `source` (what the doors' encoders use): the same
+ * bytes, heartbeat and ending, one read per item with no pipe in between (sync-transformer.ts's
+ * pullThrough says why).
+ */
+export function encodeSseStream<T>(source: ReadableStream<T>, options: SseEncoderOptions<T>): ReadableStream<Uint8Array> {
+  return pullThrough(source, sseEncoderTransformer(options));
 }

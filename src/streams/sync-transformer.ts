@@ -79,3 +79,86 @@ export function fuseTransformers<A, B, C>(first: SyncTransformer<A, B>, second: 
     },
   };
 }
+
+/**
+ * `source` run through `transformer`, pulled: each read of the result reads the source until the
+ * transformer has put out something (or the source ends), in the reader's own call, with no pipe
+ * in between. The same contract as `source.pipeThrough(transformStream(transformer))` (start,
+ * transform, flush at the source's end, cancel when the result is cancelled; `terminate` closes
+ * the result and cancels the source, `error` errors the result and cancels the source), for a
+ * fraction of the per-chunk cost: Bun's pipeTo takes several promises per chunk. Nothing is read
+ * ahead of the consumer (the result's high-water mark is 0).
+ */
+export function pullThrough<I, O>(source: ReadableStream<I>, transformer: SyncTransformer<I, O>): ReadableStream<O> {
+  const reader = source.getReader();
+  let finished = false;
+  let produced = 0;
+  let output!: ReadableStreamDefaultController<O>;
+  const controller: TransformStreamDefaultController<O> = {
+    get desiredSize() {
+      return output.desiredSize;
+    },
+    enqueue(chunk) {
+      if (finished) throw new TypeError("The stream is closed.");
+      produced++;
+      output.enqueue(chunk);
+    },
+    error(reason) {
+      if (finished) return;
+      finished = true;
+      output.error(reason);
+      reader.cancel(reason).catch(() => {});
+    },
+    terminate() {
+      if (finished) return;
+      finished = true;
+      output.close();
+      reader.cancel().catch(() => {});
+    },
+  };
+  return new ReadableStream<O>(
+    {
+      start(readableController) {
+        output = readableController;
+        transformer.start?.(controller);
+      },
+      async pull() {
+        const before = produced;
+        while (!finished && produced === before) {
+          let result: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            result = await reader.read();
+          } catch (error) {
+            if (!finished) {
+              finished = true;
+              output.error(error);
+            }
+            return;
+          }
+          if (finished) return;
+          try {
+            if (result.done) {
+              transformer.flush?.(controller);
+              if (!finished) {
+                finished = true;
+                output.close();
+              }
+              return;
+            }
+            if (transformer.transform) transformer.transform(result.value, controller);
+            else controller.enqueue(result.value as unknown as O);
+          } catch (error) {
+            controller.error(error);
+            return;
+          }
+        }
+      },
+      cancel(reason) {
+        finished = true;
+        transformer.cancel?.(reason);
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { DatabaseHandle } from "../../src/db/client";
 import { loadSpendByProvider } from "../../src/db/dashboard/budgets-queries";
 import { loadLatencySlots } from "../../src/db/dashboard/latency-queries";
 import { loadOverviewStats } from "../../src/db/dashboard/overview-queries";
@@ -10,7 +10,7 @@ import { numberOf, rowsOf } from "../../src/db/rows-of";
 import type { RequestLogRow } from "../../src/db/schema";
 import { statsWindow } from "../../src/db/stats-window";
 import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * The overview's figures come from rollup tables that triggers keep in step with request_log. On
@@ -20,10 +20,6 @@ import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
  * leaves every sum alone. Rows go to a random month of 2003, so they never mix with other tests'
  * rows and each comparison is against the log itself.
  */
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
-];
 
 const HOUR_MS = 3_600_000;
 const providers = ["openai", "anthropic", "gemini", "claude-cli"];
@@ -65,7 +61,7 @@ function spreadRows(now: Date, count: number, hours: number): RequestLogRow[] {
   });
 }
 
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`dashboard aggregates on ${target.name}`, () => {
     let handle: DatabaseHandle;
     const created: string[] = [];

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { type Database, type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { Database, DatabaseHandle } from "../../src/db/client";
 import { RequestLogWriter } from "../../src/db/request-log-writer";
 import type { RequestLogRow } from "../../src/db/schema";
 import { silentLogger } from "../../src/logger";
 import { buildProxy } from "../../src/server";
 import { capturingLogger } from "../helpers/capturing-logger";
 import { interceptWrites } from "../helpers/intercept-writes";
-import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { countLogRows, deleteLogRows, taskIdsOf, trackedLogRows } from "../helpers/request-log-rows";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * A database that stays down, or a buffer that stays full, is reported by its changes of state
@@ -20,22 +20,10 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
 
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
-];
-
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`request-log reporting on ${target.name}`, () => {
     let handle: DatabaseHandle;
-    const created: string[] = [];
-    const rows = (count: number) =>
-      Array.from({ length: count }, () => {
-        const row = makeLogRow();
-        created.push(row.taskId);
-        return row;
-      });
-    const ids = (list: RequestLogRow[]) => list.map((row) => row.taskId);
+    const { created, rows } = trackedLogRows();
 
     beforeAll(async () => {
       handle = await target.open();
@@ -83,7 +71,7 @@ for (const target of targets) {
       await writer.flush();
       expect(lines.slice(2)).toEqual([expect.objectContaining({ level: "info", message: "request log: the database is reachable again", downSeconds: 101, failedWrites: 101, dropped: 0 })]);
       expect(writer.status()).toEqual({ pending: 0, written: 5, dropped: 0, refused: 0, databaseReachable: true });
-      expect(await countLogRows(handle.db, ids([...batch, ...later]))).toBe(5);
+      expect(await countLogRows(handle.db, taskIdsOf([...batch, ...later]))).toBe(5);
     });
 
     test("a full buffer: one line for many drops, one summary a minute, one when there is room again", async () => {
@@ -116,7 +104,7 @@ for (const target of targets) {
       await writer.flush();
       expect(lines.slice(2)).toEqual([expect.objectContaining({ level: "info", message: "request log buffer has room again", dropped: 9_998 })]);
       expect(writer.status()).toMatchObject({ pending: 0, written: 7, dropped: 9_998 });
-      expect(await countLogRows(handle.db, ids(first))).toBe(2);
+      expect(await countLogRows(handle.db, taskIdsOf(first))).toBe(2);
     });
 
     test("/health shows the rows waiting and whether the database is reachable", async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type Database, type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { Database, DatabaseHandle } from "../../src/db/client";
 import { RequestLogWriter } from "../../src/db/request-log-writer";
 import type { RequestLogRow } from "../../src/db/schema";
 import { silentLogger } from "../../src/logger";
 import { interceptWrites } from "../helpers/intercept-writes";
-import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { countLogRows, deleteLogRows, taskIdsOf, trackedLogRows } from "../helpers/request-log-rows";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * When the writer writes: rows waiting go in the next write, which starts as soon as the write
@@ -25,23 +25,11 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 2_
   return true;
 }
 
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
-];
-
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`when the request log writes, on ${target.name}`, () => {
     let handle: DatabaseHandle;
-    const created: string[] = [];
+    const { created, rows } = trackedLogRows();
     const writers: RequestLogWriter[] = [];
-    const rows = (count: number) =>
-      Array.from({ length: count }, () => {
-        const row = makeLogRow();
-        created.push(row.taskId);
-        return row;
-      });
-    const ids = (list: RequestLogRow[]) => list.map((row) => row.taskId);
 
     beforeAll(async () => {
       handle = await target.open();
@@ -74,7 +62,7 @@ for (const target of targets) {
       clock.now = HOUR + 1;
       const [row] = rows(1);
       writer.record(row!);
-      expect(await until(async () => (await countLogRows(handle.db, ids([row!]))) === 1)).toBe(true);
+      expect(await until(async () => (await countLogRows(handle.db, taskIdsOf([row!]))) === 1)).toBe(true);
       expect(writes).toEqual([HOUR + 1]);
     });
 
@@ -90,7 +78,7 @@ for (const target of targets) {
       expect(writer.pending).toBe(3);
       clock.now = 6_500;
       release();
-      expect(await until(async () => (await countLogRows(handle.db, ids([...first, ...waiting]))) === 4)).toBe(true);
+      expect(await until(async () => (await countLogRows(handle.db, taskIdsOf([...first, ...waiting]))) === 4)).toBe(true);
       // One write for the three rows that waited, started when the held one ended.
       expect(writes).toEqual([5_000, 6_500]);
     });
@@ -109,7 +97,7 @@ for (const target of targets) {
       // What the event loop saw between writes: PGlite writes run on this thread and must not run back to back.
       const seen: number[] = [];
       const ticker = setInterval(() => seen.push(writes.length), 0);
-      expect(await until(async () => (await countLogRows(handle.db, ids(backlog))) === 300)).toBe(true);
+      expect(await until(async () => (await countLogRows(handle.db, taskIdsOf(backlog))) === 300)).toBe(true);
       clearInterval(ticker);
       expect(seen).toContain(1);
       expect(seen).toContain(2);
@@ -129,7 +117,7 @@ for (const target of targets) {
       await Bun.sleep(100);
       expect(writes).toEqual([5_000]);
       expect(writer.pending).toBe(1);
-      expect(await until(async () => (await countLogRows(handle.db, ids([late!]))) === 1)).toBe(true);
+      expect(await until(async () => (await countLogRows(handle.db, taskIdsOf([late!]))) === 1)).toBe(true);
       expect(writes).toHaveLength(2);
     });
   });

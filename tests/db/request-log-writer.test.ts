@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type Database, type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { Database, DatabaseHandle } from "../../src/db/client";
 import { findRequestLog } from "../../src/db/queries";
 import { RequestLogWriter } from "../../src/db/request-log-writer";
 import type { RequestLogRow } from "../../src/db/schema";
 import { createLogger } from "../../src/logger";
 import { capturingLogger } from "../helpers/capturing-logger";
 import { interceptWrites } from "../helpers/intercept-writes";
-import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { countLogRows, deleteLogRows, taskIdsOf, trackedLogRows } from "../helpers/request-log-rows";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * The request log's writer: record() never waits for the database, rows are written in batches,
@@ -16,28 +16,16 @@ import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
  */
 const HOUR = 3_600_000;
 
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
-];
-
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`RequestLogWriter on ${target.name}`, () => {
     let handle: DatabaseHandle;
-    const created: string[] = [];
+    const { created, rows } = trackedLogRows();
     const writers: RequestLogWriter[] = [];
-    const rows = (count: number, overrides: Partial<RequestLogRow> = {}) =>
-      Array.from({ length: count }, () => {
-        const row = makeLogRow(overrides);
-        created.push(row.taskId);
-        return row;
-      });
     const newWriter = (db: Database, options: Partial<ConstructorParameters<typeof RequestLogWriter>[1]> = {}) => {
       const writer = new RequestLogWriter(db, { flushIntervalMs: HOUR, logger: createLogger("silent"), ...options });
       writers.push(writer);
       return writer;
     };
-    const ids = (list: RequestLogRow[]) => list.map((row) => row.taskId);
 
     beforeAll(async () => {
       handle = await target.open();
@@ -55,18 +43,18 @@ for (const target of targets) {
       const batch = rows(3);
       for (const row of batch) writer.record(row);
       expect(writer.pending).toBe(3);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(0);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(0);
       await writer.flush();
       expect(writer.pending).toBe(0);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(3);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(3);
     });
 
     test("the timer flushes on its own", async () => {
       const writer = newWriter(handle.db, { flushIntervalMs: 20 });
       const batch = rows(2);
       for (const row of batch) writer.record(row);
-      for (let attempt = 0; attempt < 200 && (await countLogRows(handle.db, ids(batch))) < 2; attempt++) await Bun.sleep(10);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(2);
+      for (let attempt = 0; attempt < 200 && (await countLogRows(handle.db, taskIdsOf(batch))) < 2; attempt++) await Bun.sleep(10);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(2);
       expect(writer.pending).toBe(0);
     });
 
@@ -86,15 +74,15 @@ for (const target of targets) {
       for (const row of batch.slice(1)) writer.record(row);
       await writer.flush();
       expect(writes).toBe(3);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(5);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(5);
     });
 
     test("reaching maxBatch starts a write without waiting for the timer", async () => {
       const writer = newWriter(handle.db, { maxBatch: 3 });
       const batch = rows(3);
       for (const row of batch) writer.record(row);
-      for (let attempt = 0; attempt < 200 && (await countLogRows(handle.db, ids(batch))) < 3; attempt++) await Bun.sleep(10);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(3);
+      for (let attempt = 0; attempt < 200 && (await countLogRows(handle.db, taskIdsOf(batch))) < 3; attempt++) await Bun.sleep(10);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(3);
     });
 
     test("a failed write keeps its rows, logs, and the next flush writes them exactly once", async () => {
@@ -110,7 +98,7 @@ for (const target of targets) {
       for (const row of batch) writer.record(row);
       await writer.flush();
       expect(writer.pending).toBe(4);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(0);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(0);
       expect(lines).toContainEqual(
         expect.objectContaining({ level: "error", message: "request log: the database is unreachable; rows are kept in memory and retried", pending: 4, error: "connection reset by peer" }),
       );
@@ -119,7 +107,7 @@ for (const target of targets) {
       writer.record(later[0]!);
       await writer.flush();
       expect(writer.pending).toBe(0);
-      expect(await countLogRows(handle.db, ids([...batch, ...later]))).toBe(5);
+      expect(await countLogRows(handle.db, taskIdsOf([...batch, ...later]))).toBe(5);
     });
 
     test("close() writes everything still pending", async () => {
@@ -128,7 +116,7 @@ for (const target of targets) {
       for (const row of batch) writer.record(row);
       await writer.close();
       expect(writer.pending).toBe(0);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(5);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(5);
     });
 
     test("close() during a write in progress waits for it and writes the rest", async () => {
@@ -148,7 +136,7 @@ for (const target of targets) {
       const closing = writer.close();
       release();
       await Promise.all([flushing, closing]);
-      expect(await countLogRows(handle.db, ids([...first, ...second]))).toBe(4);
+      expect(await countLogRows(handle.db, taskIdsOf([...first, ...second]))).toBe(4);
     });
 
     test("a slow database never slows record(): it returns while a write is stuck", async () => {
@@ -177,7 +165,7 @@ for (const target of targets) {
       expect(events).toEqual(["write started"]);
       release();
       await writer.flush();
-      expect(await countLogRows(handle.db, ids(batch))).toBe(6);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(6);
     });
 
     test("a database that stays down: the buffer is bounded, oldest rows dropped, one log line for many drops", async () => {
@@ -212,7 +200,7 @@ for (const target of targets) {
       await writer.flush();
       writer.record(good[2]!);
       await writer.flush();
-      expect(await countLogRows(handle.db, ids(good))).toBe(3);
+      expect(await countLogRows(handle.db, taskIdsOf(good))).toBe(3);
       expect(writer.pending).toBe(0);
       expect(await findRequestLog(handle.db, poison!.taskId)).toBeUndefined();
       expect(lines).toContainEqual(expect.objectContaining({ message: "request log row refused by the database; dropped", taskId: poison!.taskId }));
@@ -237,10 +225,10 @@ for (const target of targets) {
       await writer.flush();
       // The batch was refused as data; row 1 went in alone, then the database failed: rows 2-4 wait.
       expect(writer.pending).toBe(3);
-      expect(await countLogRows(handle.db, ids(batch.slice(0, 1)))).toBe(1);
+      expect(await countLogRows(handle.db, taskIdsOf(batch.slice(0, 1)))).toBe(1);
       await writer.flush();
       expect(writer.pending).toBe(0);
-      expect(await countLogRows(handle.db, ids(batch))).toBe(4);
+      expect(await countLogRows(handle.db, taskIdsOf(batch))).toBe(4);
     });
 
     if (!target.shared) {

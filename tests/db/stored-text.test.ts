@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { DatabaseHandle } from "../../src/db/client";
 import { findLatestTaskForSession, findRequestLog, insertFeedback, listFeedbackForTask } from "../../src/db/queries";
 import { RequestLogWriter } from "../../src/db/request-log-writer";
 import { feedback } from "../../src/db/schema";
 import { MAX_STORED_TEXT, storedText, storedValue } from "../../src/db/stored-text";
 import { capturingLogger } from "../helpers/capturing-logger";
 import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * Text PostgreSQL would refuse (a NUL, half an emoji) is made storable instead of costing the row:
@@ -41,12 +41,7 @@ describe("storedText", () => {
   });
 });
 
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
-];
-
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`rows with odd text are stored on ${target.name}`, () => {
     let handle: DatabaseHandle;
     const created: string[] = [];

@@ -1,26 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
-import { type ClaudeCliSandbox, createClaudeCliSandbox, realClaudeCli } from "../helpers/claude-cli-sandbox";
-import {
-  FINAL_TEXT,
-  GEMINI_THOUGHT_SIGNATURE,
-  STEP1_USAGE,
-  STEP3_USAGE,
-  TOOL_ARGUMENTS,
-  TOOL_NAME,
-  TOOL_RESULT,
-  USER_PROMPT,
-  anthropicTextReply,
-  anthropicToolCallReply,
-  geminiAnswerReply,
-  geminiToolCallReply,
-  openAIAnswerReply,
-  openAIToolCallReply,
-} from "../helpers/matrix-script";
-import { type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
-import { type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { type MatrixProxy, matrixRows, startMatrixProxy, withDoorFields } from "../helpers/matrix-proxy";
+import { FINAL_TEXT, STEP1_USAGE, STEP3_USAGE, TOOL_ARGUMENTS, TOOL_NAME, TOOL_RESULT, USER_PROMPT, openAIAnswerReply } from "../helpers/matrix-script";
+import { type Body, type Message, asArray, asRecord } from "../helpers/matrix-wire";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 
 /**
  * The provider matrix through the Anthropic door: @anthropic-ai/sdk against one proxy with all six
@@ -31,16 +14,10 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
  * upstream must receive the tool round trip in its own format. Thinking, an image and an upstream
  * error go through every provider too. The Claude CLI (the real binary) offers the client's tool
  * under its MCP prefix (`mcp__client__read_file`) and gets step 3 as the transcript the CLI
- * provider renders; the client sees only its own tool name.
+ * provider renders; the client sees only its own tool name. The proxy and the rows:
+ * tests/helpers/matrix-proxy.ts.
  */
-type Body = Record<string, unknown>;
-type Message = Record<string, unknown> & { role: string };
-
-interface DoorRow {
-  provider: string;
-  upstreamModel: string;
-  scriptToolCall(stream: boolean): void;
-  scriptAnswer(stream: boolean): void;
+interface AnthropicDoorFields {
   /** A streamed answer with reasoning, where the upstream sends reasoning. */
   scriptThinking(): void;
   /** The thinking block the client gets: signed (Anthropic's own), unsigned (readable reasoning), or none. */
@@ -48,36 +25,19 @@ interface DoorRow {
   /** How the thinking request reached the upstream, in its own format. */
   expectThinkingReceived(body: Body): void;
   scriptRateLimit(): void;
-  received(): Body[];
-  expectRoundTripReceived(body: Body, callId: string): void;
+  /** Where the upstream gets the client's history as it was sent: the exact step-3 turns. */
+  expectExactRoundTrip?(body: Body, callId: string): void;
   /** Undefined: the provider cannot read images. */
   expectImageReceived?(body: Body): void;
 }
 
-let openai: MockOpenAIUpstream;
-let ollama: MockOpenAIUpstream;
-let lab: MockOpenAIUpstream;
-let anthropic: MockAnthropicUpstream;
-let gemini: MockGeminiUpstream;
-let cliUpstream: MockAnthropicUpstream;
-let sandbox: ClaudeCliSandbox;
-let proxy: TestProxy;
+let matrix: MatrixProxy;
 let client: Anthropic;
 
-const asRecord = (value: unknown): Body => (value && typeof value === "object" ? (value as Body) : {});
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const anthropicText = (content: unknown): string =>
-  typeof content === "string" ? content : asArray(content).map((block) => (asRecord(block).type === "text" ? String(asRecord(block).text) : "")).join("");
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-/** The name the Claude CLI gives the client's tool (its MCP server is called `client`). */
-const CLI_TOOL_NAME = `mcp__client__${TOOL_NAME}`;
 
-function openAIWireRow(provider: string, upstreamModel: string, mock: () => MockOpenAIUpstream, reasoning: boolean): DoorRow {
+function openAIWireFields(provider: string, mock: () => MockOpenAIUpstream, reasoning: boolean): AnthropicDoorFields {
   return {
-    provider,
-    upstreamModel,
-    scriptToolCall: (stream) => mock().enqueue(openAIToolCallReply(stream)),
-    scriptAnswer: (stream) => mock().enqueue(openAIAnswerReply(stream)),
     scriptThinking: () => mock().enqueue(reasoning ? { kind: "fixture", name: "reasoning-ollama" } : openAIAnswerReply(true)),
     thinking: reasoning ? "unsigned" : "none",
     expectThinkingReceived(body) {
@@ -86,12 +46,9 @@ function openAIWireRow(provider: string, upstreamModel: string, mock: () => Mock
       else expect(body.reasoning_effort).toBe("medium");
     },
     scriptRateLimit: () => mock().enqueue({ kind: "error", status: 429, body: { error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" } } }),
-    received: () => mock().requests.filter((request) => request.path === "/v1/chat/completions").map((request) => request.body),
-    expectRoundTripReceived(body, callId) {
+    expectExactRoundTrip(body, callId) {
       const messages = asArray(body.messages) as Message[];
-      expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "tool"]);
       expect(messages[1]!.tool_calls).toEqual([{ id: callId, type: "function", function: { name: TOOL_NAME, arguments: JSON.stringify(TOOL_ARGUMENTS) } }]);
-      expect(messages[2]).toMatchObject({ role: "tool", tool_call_id: callId, content: TOOL_RESULT });
     },
     expectImageReceived(body) {
       const [message] = asArray(body.messages) as Message[];
@@ -103,25 +60,17 @@ function openAIWireRow(provider: string, upstreamModel: string, mock: () => Mock
   };
 }
 
-const anthropicMessages = (mock: MockAnthropicUpstream) => mock.requests.filter((request) => request.path === "/v1/messages").map((request) => request.body);
-
-const rows: DoorRow[] = [
-  openAIWireRow("openai", "gpt-4o-mini", () => openai, false),
-  openAIWireRow("ollama", "qwen2.5-coder:7b", () => ollama, true),
-  openAIWireRow("lab", "lab-coder", () => lab, true),
-  {
-    provider: "anthropic",
-    upstreamModel: "claude-haiku-4-5",
-    scriptToolCall: () => anthropic.enqueue(anthropicToolCallReply()),
-    scriptAnswer: () => anthropic.enqueue(anthropicTextReply(FINAL_TEXT, STEP3_USAGE)),
-    scriptThinking: () => anthropic.enqueue({ kind: "reply", reply: { content: [{ type: "thinking", thinking: "Colour first.", signature: "EqMatrixSig==" }, { type: "text", text: "Red." }] } }),
+const rows = withDoorFields<AnthropicDoorFields>(matrixRows(() => matrix), {
+  openai: openAIWireFields("openai", () => matrix.openai, false),
+  ollama: openAIWireFields("ollama", () => matrix.ollama, true),
+  lab: openAIWireFields("lab", () => matrix.lab, true),
+  anthropic: {
+    scriptThinking: () => matrix.anthropic.enqueue({ kind: "reply", reply: { content: [{ type: "thinking", thinking: "Colour first.", signature: "EqMatrixSig==" }, { type: "text", text: "Red." }] } }),
     thinking: "signed",
     expectThinkingReceived: (body) => expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 }),
-    scriptRateLimit: () => anthropic.enqueue({ kind: "error", status: 429 }),
-    received: () => anthropicMessages(anthropic),
-    expectRoundTripReceived(body, callId) {
+    scriptRateLimit: () => matrix.anthropic.enqueue({ kind: "error", status: 429 }),
+    expectExactRoundTrip(body, callId) {
       const messages = asArray(body.messages) as Message[];
-      expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
       expect(messages[1]!.content).toEqual([{ type: "tool_use", id: callId, name: TOOL_NAME, input: TOOL_ARGUMENTS }]);
       expect(messages[2]!.content).toEqual([{ type: "tool_result", tool_use_id: callId, content: TOOL_RESULT }]);
     },
@@ -133,48 +82,21 @@ const rows: DoorRow[] = [
       ]);
     },
   },
-  {
-    provider: "gemini",
-    upstreamModel: "gemini-3.5-flash-lite",
-    scriptToolCall: () => gemini.enqueue(geminiToolCallReply()),
-    scriptAnswer: (stream) => gemini.enqueue(geminiAnswerReply(stream)),
-    scriptThinking: () => gemini.enqueue({ kind: "fixture", name: "thinking" }),
+  gemini: {
+    scriptThinking: () => matrix.gemini.enqueue({ kind: "fixture", name: "thinking" }),
     thinking: "unsigned",
     expectThinkingReceived: (body) => expect(asRecord(body.generationConfig).thinkingConfig).toMatchObject({ includeThoughts: true }),
-    scriptRateLimit: () => gemini.enqueue({ kind: "error", status: 429 }),
-    received: () => gemini.requests.map((request) => request.body),
-    expectRoundTripReceived(body) {
-      const contents = asArray(body.contents) as Array<{ role: string; parts: Body[] }>;
-      expect(contents.map((content) => content.role)).toEqual(["user", "model", "user"]);
-      expect(contents[1]!.parts).toEqual([{ functionCall: { name: TOOL_NAME, args: TOOL_ARGUMENTS }, thoughtSignature: GEMINI_THOUGHT_SIGNATURE }]);
-      expect(contents[2]!.parts).toEqual([{ functionResponse: { name: TOOL_NAME, response: { output: TOOL_RESULT } } }]);
-    },
+    scriptRateLimit: () => matrix.gemini.enqueue({ kind: "error", status: 429 }),
     expectImageReceived(body) {
       const contents = asArray(body.contents) as Array<{ parts: Body[] }>;
       expect(contents[0]!.parts).toEqual([{ inlineData: { mimeType: "image/png", data: PNG } }, { text: "What colour is this pixel?" }]);
     },
   },
-  {
-    provider: "claude-cli",
-    upstreamModel: "claude-haiku-4-5",
-    scriptToolCall: () => {
-      const reply = anthropicToolCallReply();
-      if (reply.kind === "reply") reply.reply.content = reply.reply.content.map((block) => (block.type === "tool_use" ? { ...block, name: CLI_TOOL_NAME } : block));
-      cliUpstream.enqueue(reply);
-    },
-    scriptAnswer: () => cliUpstream.enqueue(anthropicTextReply(FINAL_TEXT, STEP3_USAGE)),
-    scriptThinking: () => cliUpstream.enqueue({ kind: "reply", reply: { content: [{ type: "thinking", thinking: "Colour first.", signature: "EqCliSig==" }, { type: "text", text: "Red." }] } }),
+  "claude-cli": {
+    scriptThinking: () => matrix.cliUpstream.enqueue({ kind: "reply", reply: { content: [{ type: "thinking", thinking: "Colour first.", signature: "EqCliSig==" }, { type: "text", text: "Red." }] } }),
     thinking: "unsigned",
     expectThinkingReceived: () => {},
-    scriptRateLimit: () => cliUpstream.enqueue({ kind: "error", status: 429 }),
-    received: () => anthropicMessages(cliUpstream),
-    expectRoundTripReceived(body, callId) {
-      expect(asArray(body.tools).map((tool) => asRecord(tool).name)).toEqual([CLI_TOOL_NAME]);
-      const messages = asArray(body.messages) as Message[];
-      const prompt = messages.filter((message) => message.role === "user").map((message) => anthropicText(message.content)).join("\n");
-      expect(prompt).toContain(`<tool_call id="${callId}" name="${CLI_TOOL_NAME}">\n${JSON.stringify(TOOL_ARGUMENTS)}\n</tool_call>`);
-      expect(prompt).toContain(`<tool_result tool_call_id="${callId}">\n${TOOL_RESULT}\n</tool_result>`);
-    },
+    scriptRateLimit: () => matrix.cliUpstream.enqueue({ kind: "error", status: 429 }),
     expectImageReceived(body) {
       // The CLI puts its own system-reminder blocks before the user's content.
       const last = (asArray(body.messages) as Message[]).filter((message) => message.role === "user").at(-1)!;
@@ -183,51 +105,15 @@ const rows: DoorRow[] = [
       expect(text).toMatchObject({ type: "text", text: "What colour is this pixel?" });
     },
   },
-];
-
-async function withEnvironment<T>(environment: Record<string, string>, build: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, environment);
-  try {
-    return await build();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
+});
 
 beforeAll(async () => {
-  openai = startMockOpenAIUpstream();
-  ollama = startMockOpenAIUpstream({ ollamaModels: ["qwen2.5-coder:7b"] });
-  lab = startMockOpenAIUpstream();
-  anthropic = startMockAnthropicUpstream({ apiKey: "sk-ant-door-matrix" });
-  gemini = startMockGeminiUpstream({ apiKey: "AIzaSyDoorMatrix-mock-gemini-key" });
-  cliUpstream = startMockAnthropicUpstream();
-  sandbox = createClaudeCliSandbox(cliUpstream.url);
-  proxy = await withEnvironment(sandbox.env, () =>
-    startTestProxy({
-      OPENAI_API_KEY: "sk-openai-door-matrix",
-      OPENAI_BASE_URL: openai.url,
-      ANTHROPIC_API_KEY: "sk-ant-door-matrix",
-      ANTHROPIC_BASE_URL: anthropic.url,
-      GEMINI_API_KEY: "AIzaSyDoorMatrix-mock-gemini-key",
-      GEMINI_BASE_URL: gemini.url,
-      OLLAMA_ENABLED: "true",
-      OLLAMA_BASE_URL: ollama.origin,
-      CUSTOM_PROVIDERS: JSON.stringify([{ id: "lab", baseUrl: lab.url, apiKey: "sk-lab-door-matrix", models: [{ id: "lab-coder", tier: "standard" }] }]),
-      CLAUDE_CLI_ENABLED: "true",
-      CLAUDE_CLI_PATH: realClaudeCli,
-    }),
-  );
-  client = new Anthropic({ apiKey: "anything", baseURL: proxy.origin, maxRetries: 0 });
+  matrix = await startMatrixProxy();
+  client = new Anthropic({ apiKey: "anything", baseURL: matrix.proxy.origin, maxRetries: 0 });
 }, 60_000);
 
 afterAll(async () => {
-  await proxy.close();
-  await Promise.all([openai, ollama, lab, anthropic, gemini, cliUpstream].map((mock) => mock.close()));
-  sandbox.cleanup();
+  await matrix?.close();
 });
 
 const READ_FILE: Anthropic.Tool = {
@@ -279,7 +165,9 @@ describe.each(rows)("$provider", (row) => {
       expect(second.message.usage).toMatchObject({ input_tokens: STEP3_USAGE.prompt_tokens, output_tokens: STEP3_USAGE.completion_tokens });
 
       expect(row.received()).toHaveLength(before + 2);
-      row.expectRoundTripReceived(row.received()[before + 1]!, callId);
+      const step3Body = row.received()[before + 1]!;
+      row.expectRoundTripReceived(step3Body, callId);
+      row.expectExactRoundTrip?.(step3Body, callId);
     },
     30_000,
   );

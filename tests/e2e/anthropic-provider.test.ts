@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI, { APIError } from "openai";
+import type OpenAI from "openai";
+import { APIError } from "openai";
 import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
+import { startAnthropicProviderProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
 
 /** The official `openai` client → the proxy → a mock of the Anthropic Messages API (the real SDK in between). */
@@ -11,16 +13,14 @@ const anthropicKey = "sk-ant-api03-e2e-mock-anthropic-key-7Qm2";
 let upstream: MockAnthropicUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockAnthropicUpstream({ apiKey: anthropicKey });
-  proxy = await startTestProxy({ ANTHROPIC_API_KEY: anthropicKey, ANTHROPIC_BASE_URL: upstream.url });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startAnthropicProviderProxy(anthropicKey));
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 // Catalog prices per million tokens, claude-haiku-4-5: $1 in, $0.10 cache read, $1.25 cache write, $5 out.

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ChatCompletionMessage, ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import { type MockAnthropicUpstream, type ScriptedReply, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { type MockAnthropicUpstream, type ScriptedReply } from "../helpers/mock-anthropic-upstream";
+import { startAnthropicProviderProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 
 /**
  * A thinking + tool-use turn through the OpenAI door and back: the official `openai` client gets
@@ -14,16 +15,14 @@ const anthropicKey = "sk-ant-api03-e2e-thinking-round-trip-4Rk8";
 let upstream: MockAnthropicUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockAnthropicUpstream({ apiKey: anthropicKey });
-  proxy = await startTestProxy({ ANTHROPIC_API_KEY: anthropicKey, ANTHROPIC_BASE_URL: upstream.url });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startAnthropicProviderProxy(anthropicKey));
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 const weatherTool: ChatCompletionTool = {

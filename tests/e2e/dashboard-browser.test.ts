@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import OpenAI from "openai";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { insertRequestLogs } from "../../src/db/queries";
 import { numberOf, rowsOf } from "../../src/db/rows-of";
-import type { RequestLogRow } from "../../src/db/schema";
 import { formatPercent, formatUsd } from "../../views/components/format";
-import { chromiumMissing, eventually, launchChromium, newContext, screenshotPath, watchPage } from "../helpers/browser";
+import { chromiumMissing, eventually, launchChromium, screenshotPath, watchPage, withPage } from "../helpers/browser";
+import { pastMonth } from "../helpers/dashboard-history";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
+import { deleteLogRows } from "../helpers/request-log-rows";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
 /**
@@ -86,9 +86,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       test(
         `every page loads cleanly in ${scheme} mode at ${width} px (screenshots saved)`,
         async () => {
-          const context = await newContext(browser, { scheme, width });
-          try {
-            const page = await context.newPage();
+          await withPage(browser, { scheme, width }, async (page) => {
             const problems = watchPage(page);
             for (const entry of pages) {
               const response = await page.goto(`${proxy.origin}${entry.path}`, { waitUntil: "load" });
@@ -99,9 +97,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
               await page.screenshot({ path: screenshotPath(`${entry.name}-${scheme}-${width}`), fullPage: true });
             }
             expect(problems.list).toEqual([]);
-          } finally {
-            await context.close();
-          }
+          });
         },
         60_000,
       );
@@ -109,9 +105,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   }
 
   test("the cost chart's points equal the request log's sums per provider and hour", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
       await page.goto(`${proxy.origin}/dashboard?range=24h`);
       const { since, stepMs } = await page.$eval("#overview-content", (element) => ({ since: element.getAttribute("data-since")!, stepMs: Number(element.getAttribute("data-step-ms")) }));
       const points = await page.$$eval("#chart-cost rect[data-series]", (rects) =>
@@ -131,15 +125,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       // Every positive sum in the log is drawn, with its value (rows logged after the page was rendered aside).
       for (const point of expected.filter((entry) => entry.series === "browser")) expect(drawn.get(key(point))).toBeCloseTo(point.value, 12);
       for (const point of points) expect(expected.find((entry) => key(entry) === key(point))?.value).toBeCloseTo(point.value, 12);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("filters narrow the list through htmx and the URL follows", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
       const problems = watchPage(page);
       await page.goto(`${proxy.origin}/dashboard/requests`);
       await page.waitForFunction("'htmx' in window");
@@ -156,15 +146,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       expect(await eventually(rows, (count) => count === 1)).toBe(1);
       expect(await page.locator("#request-rows .badge-failed").count()).toBe(1);
       expect(problems.list).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the live view shows a request sent while the page is open", async () => {
-    const context = await newContext(browser, { scheme: "dark", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "dark", width: 1280 }, async (page) => {
       const problems = watchPage(page);
       await page.goto(`${proxy.origin}/dashboard/requests?client=${encodeURIComponent(client)}`);
       await page.waitForFunction("'htmx' in window");
@@ -176,15 +162,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       expect(await page.locator("#request-rows tr[data-task-id]").count()).toBe(before + 1);
       await page.screenshot({ path: screenshotPath("requests-live-dark-1280") });
       expect(problems.list).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 30_000);
 
   test("the range switch swaps the overview through htmx; the provider test shows its answer", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
       const problems = watchPage(page);
       await page.goto(`${proxy.origin}/dashboard`);
       await page.waitForFunction("'htmx' in window");
@@ -205,15 +187,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       expect(page.url()).toEndWith("/dashboard/providers");
       await page.screenshot({ path: screenshotPath("providers-test-light-1280") });
       expect(problems.list).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("with JavaScript off the pages read and the filter form still works", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 390, javaScript: false });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 390, javaScript: false }, async (page) => {
       await page.goto(`${proxy.origin}/dashboard`);
       expect(await page.locator("#chart-cost").count()).toBe(1);
       await page.click(".range-picker a[href$='range=30d']");
@@ -223,15 +201,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       await page.click(".filters button[type=submit]");
       await page.waitForURL(/client=/);
       expect(await page.locator("#request-rows tr[data-task-id]").count()).toBe(sent.length + 1);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the overview splits the savings four ways and shows the cache hit rate, as the database says", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
       await page.goto(`${proxy.origin}/dashboard?range=30d`);
       const since = await page.$eval("#overview-content", (element) => element.getAttribute("data-since")!);
       const row = rowsOf<Record<string, unknown>>(
@@ -249,15 +223,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       expect(await page.textContent("#saved-compression")).not.toBe("$0");
       expect(await page.locator("#chart-savings rect[data-series=compression]").count()).toBeGreaterThan(0);
       expect(await page.locator("#chart-savings rect[data-series=cache]").count()).toBeGreaterThan(0);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the keyboard reaches the skip link, the sections and the range picker", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
       await page.goto(`${proxy.origin}/dashboard`);
       const focused: string[] = [];
       const text = () => page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
@@ -271,46 +241,6 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       expect(focused.at(-1)).toBe("7 days");
       await page.keyboard.press("Enter");
       await page.waitForURL(/range=7d/);
-    } finally {
-      await context.close();
-    }
-  });
-});
-
-/** A month of plausible history from another client, so the charts and screenshots have something to show. */
-function pastMonth(): RequestLogRow[] {
-  const models = [
-    ["anthropic", "claude-sonnet-5-5", "standard", 0.02],
-    ["openai", "gpt-4o-mini", "economy", 0.002],
-    ["gemini", "gemini-2.5-flash-lite", "economy", 0.001],
-    ["claude-cli", "claude-opus-5-5", "premium", 0.05],
-  ] as const;
-  return Array.from({ length: 480 }, (_, index) => {
-    const [provider, model, tier, cost] = models[index % models.length]!;
-    const status = index % 17 === 0 ? 503 : index % 23 === 0 ? 429 : 200;
-    const price = status === 200 ? cost * (0.5 + (index % 7) / 7) : 0;
-    const subscription = provider === "claude-cli";
-    const hit = status === 200 && index % 9 === 0;
-    const compressed = status === 200 && !hit && index % 2 === 0;
-    return makeLogRow({
-      createdAt: new Date(Date.now() - ((index * 7919) % (30 * 24 * 60)) * 60_000 - 60_000),
-      userAgent: "history/1.0",
-      provider,
-      model,
-      tier,
-      status,
-      tokensIn: status === 200 ? 2000 + ((index * 131) % 9000) : 0,
-      tokensOut: status === 200 ? 100 + ((index * 17) % 900) : 0,
-      // The Claude CLI under a subscription costs 0 and records its list-price value; a cache hit costs 0 and saves its answer's price.
-      costUsd: subscription || hit ? 0 : price,
-      subscriptionValueUsd: subscription && status === 200 && !hit ? price : null,
-      baselineCostUsd: status === 200 && !hit ? 0.12 : null,
-      cacheStatus: status !== 200 ? null : hit ? "hit" : "miss",
-      cacheSavedUsd: hit ? price : null,
-      compressionTokensBefore: compressed ? 2600 + ((index * 131) % 9000) : null,
-      compressionTokensAfter: compressed ? 2000 + ((index * 131) % 9000) : null,
-      latencyMs: 300 + ((index * 389) % 12000),
-      ttftMs: index % 3 === 0 ? null : 150 + ((index * 97) % 1500),
     });
   });
-}
+});

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { numberOf, rowsOf } from "../../src/db/rows-of";
-import { chromiumMissing, launchChromium, newContext, screenshotPath, watchPage } from "../helpers/browser";
+import { chromiumMissing, launchChromium, screenshotPath, watchPage, withPage } from "../helpers/browser";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
@@ -35,9 +35,7 @@ describe.skipIf(chromiumMissing)("the budget form in Chromium", () => {
   });
 
   test("a budget edit round trips through htmx; a bad value is refused beside its field", async () => {
-    const context = await newContext(browser, { scheme: "light", width: 1280 });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
       const problems = watchPage(page);
       await page.goto(`${proxy.origin}/dashboard/budgets`);
       await page.waitForFunction("'htmx' in window");
@@ -70,15 +68,11 @@ describe.skipIf(chromiumMissing)("the budget form in Chromium", () => {
       // The refusal is a 400 by design; nothing else went wrong.
       const expected = [`HTTP 400: ${proxy.origin}/dashboard/budgets`, "console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"];
       expect([...problems.list].sort()).toEqual(expected.sort());
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("without JavaScript a budget edit posts the form and the page shows the saved limit", async () => {
-    const context = await newContext(browser, { scheme: "dark", width: 390, javaScript: false });
-    try {
-      const page = await context.newPage();
+    await withPage(browser, { scheme: "dark", width: 390, javaScript: false }, async (page) => {
       await page.goto(`${proxy.origin}/dashboard/budgets`);
       await page.fill("#limit-daily-browser", "3");
       await page.click("#budget-form button[type=submit]");
@@ -91,9 +85,7 @@ describe.skipIf(chromiumMissing)("the budget form in Chromium", () => {
       await page.screenshot({ path: screenshotPath("budgets-error-dark-390"), fullPage: true });
       const rows = rowsOf<{ limit_usd: unknown }>(await proxy.proxy.database.db.execute(sql`select limit_usd from budget_limit where scope = 'browser' and period = 'daily'`));
       expect(rows.map((row) => numberOf(row.limit_usd))).toEqual([3]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
 });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { expectStreamTimings } from "../helpers/log-timings";
-import { defaultCompletion, type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { defaultCompletion, type MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { readContent } from "../helpers/read-content";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 
 /**
  * The logged clocks measure what they say: a known upstream delay shows up in the time to first
@@ -15,16 +16,14 @@ const LINE_INTERVAL_MS = 40;
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-upstream-key-1234567890", OPENAI_BASE_URL: upstream.url });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy());
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 const hello = [{ role: "user" as const, content: "Hello" }];

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI, { APIError } from "openai";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import type OpenAI from "openai";
+import { APIError } from "openai";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { giveUpBeforeAnswer } from "../helpers/give-up-before-answer";
 import { readContent } from "../helpers/read-content";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 import { waitFor } from "../helpers/wait-for";
 
 /**
@@ -12,16 +15,14 @@ import { waitFor } from "../helpers/wait-for";
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-upstream-key-1234567890", OPENAI_BASE_URL: upstream.url, CONSECUTIVE_FAILURE_LIMIT: "1000" });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy({ CONSECUTIVE_FAILURE_LIMIT: "1000" }));
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 const hello = [{ role: "user" as const, content: "Hello" }];
@@ -90,21 +91,7 @@ describe("one log record per request", () => {
 
   for (const stream of [true, false]) {
     test(`a client that gives up before the answer starts (${stream ? "streaming" : "not streaming"})`, async () => {
-      const abortedBefore = upstream.aborted;
-      const requestsBefore = upstream.requests.length;
-      const userAgent = `gives-up/${crypto.randomUUID()}`;
-      upstream.enqueue({ kind: "hang" });
-      const giveUp = new AbortController();
-      const pending = fetch(`${proxy.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": userAgent },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: hello, stream }),
-        signal: giveUp.signal,
-      }).catch((error: unknown) => error);
-      await waitFor(() => upstream.requests.length > requestsBefore, { what: "the request to reach the upstream" });
-      giveUp.abort();
-      expect(await pending).toBeInstanceOf(Error);
-      await waitFor(() => upstream.aborted > abortedBefore, { what: "the upstream request to be aborted" });
+      const userAgent = await giveUpBeforeAnswer(upstream, proxy, stream);
       await waitFor(() => proxy.records.all().some((row) => row.userAgent === userAgent), { what: "a log record" });
       const rows = await recordsOnceSettled(proxy.records.all().find((row) => row.userAgent === userAgent)!.taskId);
       expect(rows).toHaveLength(1);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { DatabaseHandle } from "../../src/db/client";
 import { findRequestLog } from "../../src/db/queries";
 import { silentLogger } from "../../src/logger";
 import { type Proxy, buildProxy } from "../../src/server";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { deleteLogRows } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * A `user` field the proxy cuts at 200 characters right inside an emoji used to leave half of it in
@@ -14,12 +14,7 @@ import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
  */
 const EMOJI = "\u{1F600}";
 
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
-];
-
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`requests with odd text are logged on ${target.name}`, () => {
     let upstream: MockOpenAIUpstream;
     let handle: DatabaseHandle;

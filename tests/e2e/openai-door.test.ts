@@ -1,24 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import type OpenAI from "openai";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { expectStreamTimings } from "../helpers/log-timings";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 import { readContent } from "../helpers/read-content";
 
 /** The official `openai` client against the proxy against a mock OpenAI upstream. */
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-upstream-key-1234567890", OPENAI_BASE_URL: upstream.url });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy());
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 describe("non-streaming", () => {

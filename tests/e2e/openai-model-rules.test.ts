@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { ModelCatalog } from "../../src/catalog/model-catalog";
 import { SHIPPED_CATALOG } from "../../src/catalog/shipped-catalog";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 
 /**
  * The official `openai` client against the proxy against a mock OpenAI upstream: the per-model
@@ -13,17 +14,15 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 const luna = new ModelCatalog(SHIPPED_CATALOG).get("openai", "gpt-6-luna")!;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-upstream-key-1234567890", OPENAI_BASE_URL: upstream.url });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy());
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 const tools: OpenAI.ChatCompletionTool[] = [{ type: "function", function: { name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } } } }];

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI, { APIError } from "openai";
+import OpenAI from "openai";
 import type { ResponseInputItem, Tool } from "openai/resources/responses/responses";
 import { type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 import { type MockGeminiUpstream, startMockGeminiUpstream } from "../helpers/mock-gemini-upstream";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { outputText, runResponsesTurn } from "../helpers/responses-turn";
+import { sdkFailure } from "../helpers/sdk-failure";
 import { SseReader } from "../helpers/sse-reader";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
@@ -172,32 +173,22 @@ describe("input and parameters", () => {
 });
 
 describe("errors in OpenAI's shape", () => {
-  async function failure(call: () => Promise<unknown>): Promise<APIError> {
-    try {
-      await call();
-    } catch (error) {
-      expect(error).toBeInstanceOf(APIError);
-      return error as APIError;
-    }
-    throw new Error("the call was expected to fail");
-  }
-
   test("an upstream 429 before the answer", async () => {
     openai.enqueue({ kind: "error", status: 429, body: { error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" } } });
-    const error = await failure(() => client.responses.create({ model: "openai:gpt-4o-mini", input: "Hi" }));
+    const error = await sdkFailure(() => client.responses.create({ model: "openai:gpt-4o-mini", input: "Hi" }));
     expect(error.status).toBe(429);
     expect(error.type).toBe("rate_limit_error");
     expect(await proxy.logRow(error.headers!.get("x-task-id")!)).toMatchObject({ door: "responses", status: 429 });
   });
 
   test("an unknown model is a 404 naming close models", async () => {
-    const error = await failure(() => client.responses.create({ model: "gpt-4o-mnii", input: "Hi" }));
+    const error = await sdkFailure(() => client.responses.create({ model: "gpt-4o-mnii", input: "Hi" }));
     expect(error.status).toBe(404);
     expect(error.message).toContain("gpt-4o-mini");
   });
 
   test("previous_response_id is refused with a 400 that says why", async () => {
-    const error = await failure(() => client.responses.create({ model: "openai:gpt-4o-mini", input: "Hi", previous_response_id: "resp_abc" }));
+    const error = await sdkFailure(() => client.responses.create({ model: "openai:gpt-4o-mini", input: "Hi", previous_response_id: "resp_abc" }));
     expect(error.status).toBe(400);
     expect(error.param).toBe("previous_response_id");
     expect(error.message).toContain("stores none");
@@ -205,7 +196,7 @@ describe("errors in OpenAI's shape", () => {
   });
 
   test("a hosted tool the request forces is a 400; an optional one is dropped", async () => {
-    const error = await failure(() => client.responses.create({ model: "openai:gpt-4o-mini", input: "News?", tools: [{ type: "web_search" }], tool_choice: "required" }));
+    const error = await sdkFailure(() => client.responses.create({ model: "openai:gpt-4o-mini", input: "News?", tools: [{ type: "web_search" }], tool_choice: "required" }));
     expect(error.status).toBe(400);
     expect(error.message).toContain("web_search");
     const answer = await client.responses.create({ model: "openai:gpt-4o-mini", input: "News?", tools: [{ type: "web_search" }] });
@@ -217,7 +208,7 @@ describe("errors in OpenAI's shape", () => {
     openai.enqueue({ kind: "fixture", name: "mid-stream-error" });
     const { data: stream, response } = await client.responses.create({ model: "openai:gpt-4o-mini", input: "Hi", stream: true }).withResponse();
     const seen: string[] = [];
-    const error = await failure(async () => {
+    const error = await sdkFailure(async () => {
       for await (const event of stream) seen.push(event.type);
     });
     expect(seen.at(-1)).toBe("response.failed");

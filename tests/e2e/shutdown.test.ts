@@ -40,12 +40,18 @@ function startProxy(dataDir: string, env: Record<string, string> = {}): Promise<
   });
 }
 
-async function chat(origin: string, body: Record<string, unknown>) {
-  const response = await fetch(`${origin}/v1/chat/completions`, {
+/** A chat request ("Hello" to gpt-4o-mini, plus `body`); the response is not read. */
+function sendChat(origin: string, body: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(`${origin}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], ...body }),
   });
+}
+
+/** A chat request read to its end. */
+async function chat(origin: string, body: Record<string, unknown>) {
+  const response = await sendChat(origin, body);
   await response.arrayBuffer();
   return response;
 }
@@ -104,11 +110,7 @@ describe("clean shutdown loses nothing", () => {
     const proxy = await startProxy(dataDir());
     try {
       upstream.enqueue({ kind: "chunks", count: 6, intervalMs: 50 });
-      const response = await fetch(`${proxy.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }),
-      });
+      const response = await sendChat(proxy.origin, { stream: true });
       const reader = new SseReader(response);
       await reader.nextData();
       proxy.child.kill("SIGTERM");
@@ -126,20 +128,12 @@ describe("clean shutdown loses nothing", () => {
     const proxy = await startProxy(dataDir(), { SHUTDOWN_GRACE_MS: "400" });
     try {
       upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
-      const streamed = await fetch(`${proxy.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }),
-      });
+      const streamed = await sendChat(proxy.origin, { stream: true });
       const reader = new SseReader(streamed);
       await reader.nextData();
       upstream.enqueue({ kind: "hang" });
       const before = upstream.requests.length;
-      const waiting = fetch(`${proxy.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] }),
-      });
+      const waiting = sendChat(proxy.origin);
       while (upstream.requests.length === before) await Bun.sleep(10);
 
       proxy.child.kill("SIGTERM");
@@ -167,11 +161,7 @@ describe("clean shutdown loses nothing", () => {
     const proxy = await startProxy(dataDir(), { SHUTDOWN_GRACE_MS: "600000" });
     try {
       upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
-      const streamed = await fetch(`${proxy.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }),
-      });
+      const streamed = await sendChat(proxy.origin, { stream: true });
       await new SseReader(streamed).nextData();
       proxy.child.kill("SIGTERM");
       while (!proxy.stderr().includes("shutting down")) await Bun.sleep(10);

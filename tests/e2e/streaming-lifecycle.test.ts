@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI, { APIError } from "openai";
+import type OpenAI from "openai";
+import { APIError } from "openai";
 import { eq } from "drizzle-orm";
 import { requestLog } from "../../src/db/schema";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { SseReader } from "../helpers/sse-reader";
 import { sharedTestDatabase } from "../helpers/test-database";
+import { giveUpBeforeAnswer } from "../helpers/give-up-before-answer";
 import { expectStreamTimings } from "../helpers/log-timings";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { waitFor } from "../helpers/wait-for";
 
@@ -18,21 +21,17 @@ const HEARTBEAT_MS = 50;
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({
-    OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
-    OPENAI_BASE_URL: upstream.url,
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy({
     STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
     CONSECUTIVE_FAILURE_LIMIT: "1000",
-  });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  }));
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 type Chunk = { choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>; usage?: unknown; error?: Record<string, unknown> };
@@ -153,21 +152,7 @@ describe("the client gives up before the answer starts", () => {
 
   for (const stream of [true, false]) {
     test(`${stream ? "streaming" : "non-streaming"}: the waiting upstream call is aborted and the row says 499 client_closed`, async () => {
-      const abortedBefore = upstream.aborted;
-      const requestsBefore = upstream.requests.length;
-      const userAgent = `gives-up/${crypto.randomUUID()}`;
-      upstream.enqueue({ kind: "hang" });
-      const giveUp = new AbortController();
-      const pending = fetch(`${proxy.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": userAgent },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream }),
-        signal: giveUp.signal,
-      }).catch((error: unknown) => error);
-      await eventually(() => upstream.requests.length > requestsBefore, "the request reached the upstream");
-      giveUp.abort();
-      expect(await pending).toBeInstanceOf(Error);
-      await eventually(() => upstream.aborted > abortedBefore, "the upstream request was aborted");
+      const userAgent = await giveUpBeforeAnswer(upstream, proxy, stream);
       expect(await rowByUserAgent(userAgent)).toMatchObject({ status: 499, errorType: "client_closed", provider: "openai", stream });
     });
   }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import type OpenAI from "openai";
+import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import type { TestProxy } from "../helpers/test-proxy";
 
 /**
  * Every response carries x-task-id, x-provider and x-model, not only the chat answers: the
@@ -11,16 +12,14 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 let client: OpenAI;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  upstream = startMockOpenAIUpstream();
-  proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-upstream-key-1234567890", OPENAI_BASE_URL: upstream.url });
-  client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy());
 });
 
 afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
+  await close?.();
 });
 
 const taskIdsSeen = new Set<string>();

@@ -39,6 +39,16 @@ export async function newContext(browser: Browser, options: { scheme: "light" | 
   return browser.newContext({ colorScheme: options.scheme, viewport: { width: options.width, height: 900 }, javaScriptEnabled: options.javaScript ?? true });
 }
 
+/** Runs `use` on a fresh page in its own context, and closes the context however `use` ends. */
+export async function withPage<T>(browser: Browser, options: { scheme: "light" | "dark"; width: number; javaScript?: boolean }, use: (page: Page) => Promise<T>): Promise<T> {
+  const context = await newContext(browser, options);
+  try {
+    return await use(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return join(SCREENSHOT_DIR, `${name}.png`);

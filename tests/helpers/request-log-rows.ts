@@ -42,3 +42,17 @@ export async function loggedTaskIds(db: Database, taskIds: string[]): Promise<st
   const rows = await db.select({ taskId: requestLog.taskId }).from(requestLog).where(inArray(requestLog.taskId, taskIds));
   return rows.map((row) => row.taskId);
 }
+
+/** Makes rows and remembers their task ids in `created`, so the test can delete them afterwards. */
+export function trackedLogRows() {
+  const created: string[] = [];
+  const rows = (count: number, overrides: Partial<RequestLogRow> = {}) =>
+    Array.from({ length: count }, () => {
+      const row = makeLogRow(overrides);
+      created.push(row.taskId);
+      return row;
+    });
+  return { created, rows };
+}
+
+export const taskIdsOf = (list: RequestLogRow[]): string[] => list.map((row) => row.taskId);

@@ -44,3 +44,13 @@ async function createRunDatabase(serverUrl: string): Promise<string> {
 
 /** The real PostgreSQL server of the machine, when TEST_DATABASE_URL is set (CI sets it): a fresh database per run. */
 export const testDatabaseUrl: string | undefined = process.env.TEST_DATABASE_URL ? await createRunDatabase(process.env.TEST_DATABASE_URL) : undefined;
+
+/**
+ * The two databases the proxy runs on, for tests that must pass on both: the shared PGlite, and the
+ * real PostgreSQL (skipped without TEST_DATABASE_URL) through a handle of the test's own that it
+ * closes (`shared: false`).
+ */
+export const databaseTargets = [
+  { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
+  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), shared: false },
+];

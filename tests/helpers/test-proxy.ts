@@ -1,6 +1,6 @@
 import { loadConfig } from "../../src/config";
 import { findRequestLog } from "../../src/db/queries";
-import { silentLogger } from "../../src/logger";
+import { type Logger, silentLogger } from "../../src/logger";
 import { serveOptions } from "../../src/serve-options";
 import { type Proxy, buildProxy } from "../../src/server";
 import { type RecordCounter, countRecords } from "./counting-log-sink";
@@ -23,10 +23,10 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startTestProxy(env: Record<string, string> = {}): Promise<TestProxy> {
+export async function startTestProxy(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestProxy> {
   const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent", LOG_FLUSH_INTERVAL_MS: "50", CACHE_ENABLED: "false", ...env });
   const database = await sharedTestDatabase();
-  const proxy = await buildProxy(config, silentLogger, { database });
+  const proxy = await buildProxy(config, options.logger ?? silentLogger, { database });
   const records = countRecords(proxy.logWriter);
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: proxy.app.fetch, ...serveOptions(), idleTimeout: 30 });
   const origin = `http://127.0.0.1:${server.port}`;

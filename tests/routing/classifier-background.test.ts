@@ -37,6 +37,12 @@ describe("background kinds", () => {
     ["Qwen Code loop check", [{ role: "system", content: "You are a sophisticated AI diagnostic agent specializing in identifying when a conversational AI is stuck in an unproductive state." }, { role: "user", content: "Please analyze the conversation history to determine the possibility that the conversation is stuck in a repetitive, non-productive state." }], "conversation-check"],
     ["Claude Code command description", [{ role: "system", content: "Describe the given bash command so that a user reviewing a permission prompt understands what it will do." }, { role: "user", content: "Input: docker buildx build --push .\nOutput:" }], "command-description"],
     ["Claude Code session title", [{ role: "system", content: "You are naming a coding session so the user can pick it out of a long list of sessions." }, { role: "user", content: `<session>\n${hardConversation}\n</session>` }], "title"],
+    ["API digest", [{ role: "system", content: "Summarize the following Slack thread in 3 bullet points for the weekly digest." }, { role: "user", content: hardConversation }], "summary"],
+    ["API summarizer role", [{ role: "system", content: "You summarize team chat logs." }, { role: "user", content: `Summarize this channel log:\n${hardConversation}` }], "summary"],
+    ["API extraction", [{ role: "system", content: "Extract the fields from the bug report. Reply with JSON only." }, { role: "user", content: "Title: login broken\nSeverity: high\nSteps: XSS in the search box, attacker steals sessions" }], "extraction"],
+    ["API command description", [{ role: "system", content: "Describe in one short sentence what the given shell command does, for a confirmation prompt." }, { role: "user", content: "find . -name '*.orig' -delete" }], "command-description"],
+    ["FIM through a chat prompt", [{ role: "system", content: "Complete the line at <CURSOR>. Reply with the completion text only." }, { role: "user", content: "let total = items.reduce(<CURSOR>" }], "autocomplete"],
+    ["branch name", [{ role: "system", content: "Suggest a short git branch name for this task." }, { role: "user", content: "fix the deadlock in the scheduler" }], "title"],
   ] as const)("%s", (_name, messages, kind) => {
     expect(kindOf([...messages])).toBe(kind);
   });
@@ -56,6 +62,8 @@ describe("background kinds", () => {
     ["a commit hook bug", "the commit-msg hook crashes on merge commits, fix it"],
     ["summarising code", "summarize what this function does"],
     ["a design question", "design a conversation history store with retention and search"],
+    ["an extraction refactor", "extract the following helpers into a module and translate the errors"],
+    ["a summary of a module", "Summarize the following module's design and its weak points"],
   ])("a person asking for %s is not background", (_name, content) => {
     expect(kindOf([{ role: "system", content: "You are Claude Code, Anthropic's official CLI for Claude." }, { role: "user", content }])).toBeUndefined();
   });

@@ -192,6 +192,41 @@ describe("computeFeatures", () => {
     expect(red.vector["tool-errors"]).toBeGreaterThan(0);
   });
 
+  test("pasted machine output is neither the task's words nor its length", () => {
+    const log = Array.from({ length: 60 }, (_, index) => `2026-11-30T14:10:${String(index).padStart(2, "0")}.000Z WARN [auth] token refresh failed for tenant ${index}, retrying`).join("\n");
+    const { vector } = featuresOf([{ role: "user", content: `${log}\n\nwhich timezone are these timestamps in?` }]);
+    expect(vector["pasted-output"]).toBeGreaterThan(1.5);
+    expect(vector["task:security"]).toBe(0);
+    expect(vector["short-latest"]).toBe(1);
+    const hunk = Array.from({ length: 8 }, (_, index) => `@@ -${index * 10},3 +${index * 10},3 @@\n-  const usr = load(${index});\n+  const user = load(${index});\n   return usr;`).join("\n");
+    const diff = featuresOf([{ role: "user", content: `one sentence for the PR description:\n\ndiff --git a/a.ts b/a.ts\n${hunk}` }]);
+    expect(diff.vector["pasted-output"]).toBeGreaterThan(0);
+    // A person's own paragraphs stay prose.
+    const prose = featuresOf([{ role: "user", content: "We agreed the import order should follow isort's black profile.\nMost files already do this.\nJust reorder the imports in pricing.py, nothing else." }]);
+    expect(prose.vector["pasted-output"]).toBe(0);
+  });
+
+  test("Cline feedback delivered as a native tool result is the human's latest turn", () => {
+    const call = { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "attempt_completion", arguments: '{"result":"done"}' } }] };
+    const { vector } = featuresOf([
+      { role: "user", content: "<task>\nfix the race between the webhook and the sync worker\n</task>" },
+      call,
+      { role: "tool", tool_call_id: "a", content: "The user has provided feedback on the results.\n<feedback>\nworks, thanks!\n</feedback>" },
+    ]);
+    expect(vector["latest:acknowledgement"]).toBe(1);
+    expect(vector["task:concurrency"]).toBe(0);
+  });
+
+  test("a polite request for work is work, not a question; a request to vet code is a review", () => {
+    const polite = featuresOf([{ role: "user", content: "ImportCatalogTest fails since I added variants, can you fix the job?" }]).vector;
+    expect(polite["work-request"]).toBe(1);
+    expect(polite.question).toBe(0);
+    for (const ask of ["anything wrong here?", "quick look before I merge?", "is this stripe webhook handler safe?", "review our JWT filter"]) {
+      expect(featuresOf([{ role: "user", content: ask }]).vector["latest:review"]).toBe(1);
+    }
+    expect(featuresOf([{ role: "user", content: "add a --json flag to the stats command" }]).vector["latest:review"]).toBe(0);
+  });
+
   test("every feature name is one the model has a weight for, and concept features name concepts", () => {
     expect(FEATURE_NAMES.filter((name) => name.startsWith("task:")) as string[]).toEqual(TASK_CONCEPTS.map((concept) => `task:${concept}`));
     expect(FEATURE_NAMES.filter((name) => name.startsWith("latest:")) as string[]).toEqual(LATEST_CONCEPTS.map((concept) => `latest:${concept}`));

@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk } from "../../chat/types";
 import type { ResponseEncoder } from "../../pipeline/response-encoder";
-import { createSseEncoder } from "../../streams/sse-encoder";
+import { encodeSseStream } from "../../streams/sse-encoder";
 import { anthropicErrorResponse } from "./anthropic-error";
 import { createMessageEventBuilder, type MessageStreamEvent } from "./message-stream-events";
 import { toAnthropicMessage } from "./to-anthropic-message";
@@ -31,13 +31,13 @@ export function anthropicEncoder(fallbackId: string): ResponseEncoder {
       headers.set("connection", "keep-alive");
       headers.set("x-accel-buffering", "no");
       const events = createMessageEventBuilder(fallbackId);
-      const sse = createSseEncoder<ChatCompletionChunk>({
+      const sse = encodeSseStream<ChatCompletionChunk>(chunks, {
         ...options,
         encode: (chunk) => encodeEvents(events.push(chunk)),
         finish: () => encodeEvents(events.finish()),
         keepAlive: ping,
       });
-      return new Response(chunks.pipeThrough(sse), { status: 200, headers });
+      return new Response(sse, { status: 200, headers });
     },
     error: anthropicErrorResponse,
   };

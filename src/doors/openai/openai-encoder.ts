@@ -1,7 +1,7 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { ChatCompletionChunk } from "../../chat/types";
 import type { ResponseEncoder } from "../../pipeline/response-encoder";
-import { createSseEncoder, encodeSseData } from "../../streams/sse-encoder";
+import { encodeSseStream, encodeSseData } from "../../streams/sse-encoder";
 import { openaiErrorResponse } from "./openai-error";
 
 const done = new TextEncoder().encode("data: [DONE]\n\n");
@@ -24,7 +24,7 @@ export function openaiEncoder(request: ChatRequest): ResponseEncoder {
       headers.set("cache-control", "no-cache");
       headers.set("connection", "keep-alive");
       headers.set("x-accel-buffering", "no");
-      return new Response(chunks.pipeThrough(createSseEncoder({ ...options, encode, trailer: done })), { status: 200, headers });
+      return new Response(encodeSseStream(chunks, { ...options, encode, trailer: done }), { status: 200, headers });
     },
     error: openaiErrorResponse,
   };

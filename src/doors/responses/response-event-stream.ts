@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from "../../chat/types";
-import { transformStream } from "../../streams/sync-transformer";
+import { type SyncTransformer, transformStream } from "../../streams/sync-transformer";
 import { ResponseBuilder } from "./response-builder";
 import type { ResponseContext } from "./response-object";
 import type { ResponsesEvent } from "./responses-wire";
@@ -18,6 +18,11 @@ export function formatResponsesEvent(event: ResponsesEvent, sequenceNumber: numb
  * failed it. Responses streams end without OpenAI chat's `data: [DONE]`.
  */
 export function responseEventStream(context: ResponseContext): TransformStream<ChatCompletionChunk, Uint8Array> {
+  return transformStream(responseEventTransformer(context));
+}
+
+/** The same as a synchronous stage (the door's encoder pulls it: sync-transformer.ts). */
+export function responseEventTransformer(context: ResponseContext): SyncTransformer<ChatCompletionChunk, Uint8Array> {
   let sequence = 0;
   let pending = "";
   const builder = new ResponseBuilder(context, (event) => {
@@ -28,7 +33,7 @@ export function responseEventStream(context: ResponseContext): TransformStream<C
     controller.enqueue(encoder.encode(pending));
     pending = "";
   };
-  return transformStream<ChatCompletionChunk, Uint8Array>({
+  return {
     transform(chunk, controller) {
       builder.add(chunk);
       send(controller);
@@ -37,5 +42,5 @@ export function responseEventStream(context: ResponseContext): TransformStream<C
       builder.finish();
       send(controller);
     },
-  });
+  };
 }

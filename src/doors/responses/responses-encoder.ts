@@ -1,9 +1,10 @@
 import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
 import type { ResponseEncoder } from "../../pipeline/response-encoder";
-import { createSseEncoder } from "../../streams/sse-encoder";
+import { encodeSseStream } from "../../streams/sse-encoder";
 import { openaiErrorResponse } from "../openai/openai-error";
 import { ResponseBuilder } from "./response-builder";
-import { responseEventStream } from "./response-event-stream";
+import { responseEventTransformer } from "./response-event-stream";
+import { pullThrough } from "../../streams/sync-transformer";
 import type { ResponseContext } from "./response-object";
 
 /**
@@ -26,7 +27,7 @@ export function responsesEncoder(context: ResponseContext): ResponseEncoder {
       headers.set("cache-control", "no-cache");
       headers.set("connection", "keep-alive");
       headers.set("x-accel-buffering", "no");
-      const body = chunks.pipeThrough(responseEventStream(context)).pipeThrough(createSseEncoder<Uint8Array>({ ...options, encode: (bytes) => bytes }));
+      const body = encodeSseStream<Uint8Array>(pullThrough(chunks, responseEventTransformer(context)), { ...options, encode: (bytes) => bytes });
       return new Response(body, { status: 200, headers });
     },
     error: openaiErrorResponse,

@@ -100,6 +100,7 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
     timeoutMs,
   );
   const call = { request: context.request, model: candidate.model, signal: upstream.signal };
+  const waitStarted = performance.now();
   try {
     if (context.request.stream) {
       const idleMs = deps.upstreamIdleTimeoutMs;
@@ -119,6 +120,8 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
     if (upstream.signal.aborted && upstream.signal.reason instanceof ProxyError) throw upstream.signal.reason;
     throw error;
   } finally {
+    // Until the answer, or a stream's first chunk: the time the proxy does not add (request-report.ts).
+    context.upstreamWaitMs += performance.now() - waitStarted;
     clearTimeout(timer);
     deps.shutdownSignal.removeEventListener("abort", onShutdown);
   }

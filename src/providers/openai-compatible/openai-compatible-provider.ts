@@ -3,9 +3,10 @@ import { collectChunks } from "../../chat/collect-chunks";
 import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
 import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
-import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
+import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
 import { requireArrayField } from "../unreadable-response";
+import { createDirectChatCall } from "./direct-chat-call";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
 import { wireRulesRejection } from "./rejection-reason";
@@ -15,8 +16,9 @@ import { UpstreamToolNames } from "./upstream-tool-names";
 
 /**
  * Shared by every provider that speaks the OpenAI chat-completions wire format (OpenAI, Ollama,
- * custom endpoints). The `openai` SDK does the HTTP; streams/sse-decoder reads a stream's events.
- * Retries are off because the router, not the SDK, decides what to try next.
+ * custom endpoints). Chat completions go out through direct-chat-call.ts (the SDK's bytes, without
+ * its per-request cost); the Responses API path uses the `openai` SDK. streams/sse-decoder reads a
+ * stream's events. Retries are off because the router, not the SDK, decides what to try next.
  */
 export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
   id: string;
@@ -39,6 +41,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     timeout: 60 * 60 * 1000,
     fetch: options.fetch,
   });
+  const chat = createDirectChatCall(client, options.fetch);
   const body = (call: ProviderCall) => toOpenAIRequest(call.request, call.model, options, options.logger);
 
   return {
@@ -77,7 +80,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     const rules = options.modelRules?.(call.model);
     if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
     const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
-      await client.chat.completions.create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: call.signal }),
+      await chat.read(await chat.send(body(call), call.signal)),
       "choices",
       options.displayName,
     );
@@ -94,14 +97,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   async function streamCall(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>> {
     const rules = options.modelRules?.(call.model);
     if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(client, call, rules, options.logger);
-    // The SDK sends the request and maps HTTP errors; the body's SSE is decoded here, at a
-    // fraction of the cost of the SDK's per-event async-generator chain, in one stream stage
-    // (decoder and chunk transformer fused). Cancelling the chunk stream cancels the body, which
-    // closes the upstream connection.
-    const response = await client.chat.completions
-      .create(body(call) as unknown as OpenAI.ChatCompletionCreateParamsStreaming, { signal: call.signal })
-      .asResponse();
+    // The body's SSE is decoded here, at a fraction of the cost of the SDK's per-event
+    // async-generator chain, in one stream stage (decoder and chunk transformer fused).
+    // Cancelling the chunk stream cancels the body, which closes the upstream connection.
+    const response = await chat.send(body(call), call.signal);
     if (!response.body) throw new Error(`${options.displayName} answered a stream request without a body.`);
-    return response.body.pipeThrough(transformStream(fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model))));
+    return pullThrough(response.body, fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model)));
   }
 }

@@ -3,7 +3,7 @@ import type { ChatCompletionChunk } from "../../chat/types";
 import type { Logger } from "../../logger";
 import { openAIResponsesEventTransformer } from "../../stream-transformers/openai-responses-events";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
-import { fuseTransformers, transformStream } from "../../streams/sync-transformer";
+import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import type { ProviderCall } from "../types";
 import type { ModelWireRules } from "./model-wire-rules";
 import { toResponsesRequest } from "./to-responses-request";
@@ -22,5 +22,5 @@ export async function streamViaResponsesApi(client: OpenAI, call: ProviderCall, 
   const body = toResponsesRequest(call.request, call.model, rules, logger);
   const response = await client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal: call.signal }).asResponse();
   if (!response.body) throw new Error("The Responses API answered a stream request without a body.");
-  return response.body.pipeThrough(transformStream(fuseTransformers(sseDecoderTransformer(), openAIResponsesEventTransformer(call.model))));
+  return pullThrough(response.body, fuseTransformers(sseDecoderTransformer(), openAIResponsesEventTransformer(call.model)));
 }

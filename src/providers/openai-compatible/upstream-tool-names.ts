@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
+import { pullThrough } from "../../streams/sync-transformer";
 
 /**
  * OpenAI takes function names of at most 64 characters of [A-Za-z0-9_-] (DashScope and others
@@ -59,17 +60,15 @@ export class UpstreamToolNames {
   }
 
   chunks(stream: ReadableStream<ChatCompletionChunk>): ReadableStream<ChatCompletionChunk> {
-    return stream.pipeThrough(
-      new TransformStream<ChatCompletionChunk, ChatCompletionChunk>({
-        transform: (chunk, controller) => {
-          for (const choice of chunk.choices) {
-            for (const call of choice.delta.tool_calls ?? []) {
-              if (call.function?.name !== undefined) call.function.name = this.clientName(call.function.name);
-            }
+    return pullThrough(stream, {
+      transform: (chunk, controller) => {
+        for (const choice of chunk.choices) {
+          for (const call of choice.delta.tool_calls ?? []) {
+            if (call.function?.name !== undefined) call.function.name = this.clientName(call.function.name);
           }
-          controller.enqueue(chunk);
-        },
-      }),
-    );
+        }
+        controller.enqueue(chunk);
+      },
+    });
   }
 }

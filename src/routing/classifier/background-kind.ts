@@ -10,23 +10,28 @@ import type { TaskText } from "./extract-task-text";
  * instruction the tool wrote (system heads, the head and tail of the last user turn), never from
  * the conversation content, so a title request about a race condition is still a title request.
  */
-export type BackgroundKind =
-  | "title"
-  | "topic-check"
-  | "summary"
-  | "commit-message"
-  | "autocomplete"
-  | "command-prefix"
-  | "command-description"
-  | "file-paths"
-  | "conversation-check"
-  | "probe";
+export const BACKGROUND_KINDS = [
+  "title",
+  "topic-check",
+  "summary",
+  "commit-message",
+  "autocomplete",
+  "command-prefix",
+  "command-description",
+  "file-paths",
+  "conversation-check",
+  "extraction",
+  "probe",
+] as const;
+export type BackgroundKind = (typeof BACKGROUND_KINDS)[number];
 
 interface Rule {
   kind: BackgroundKind;
   /** Lower-case words one of which every match contains: a cheap test before the regex. */
   keywords: string[];
   pattern: RegExp;
+  /** Read in system prompts only: the same words from a person are a request for work. */
+  systemOnly?: boolean;
 }
 
 // Order matters: a compaction prompt may mention titles, a title prompt may say "summarize".
@@ -34,13 +39,15 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "topic-check", keywords: ["topic"], pattern: /new conversation topic|isNewTopic/i },
   { kind: "command-prefix", keywords: ["policy_spec", "prefix"], pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
   { kind: "file-paths", keywords: ["file paths"], pattern: /extract any file paths that this command/i },
-  { kind: "command-description", keywords: ["command"], pattern: /\bdescribe (the given|this|the following) (bash |shell )?command|\bdescription of what this command does/i },
+  { kind: "command-description", keywords: ["command"], pattern: /\bdescribe (the given|this|the following) (bash |shell )?command|\bdescription of what this command does|\bdescribe\b[^.\n]{0,40}\bwhat (the|this) (given |following )?(bash |shell )?command does/i },
   {
     kind: "conversation-check",
     keywords: ["speak next", "next_speaker", "repetitive", "unproductive"],
     pattern: /who should (logically )?speak next|"next_speaker"|stuck in a repetitive|non-productive state|unproductive state/i,
   },
   { kind: "autocomplete", keywords: ["hole filler", "fill_here", "completion engine", "<|fill|>"], pattern: /\bHOLE FILLER\b|\{\{FILL_HERE\}\}|\bcode completion engine\b|<\|fill\|>/ },
+  // An editor's inline completion through a chat prompt: "Complete the line at <CURSOR>".
+  { kind: "autocomplete", keywords: ["<cursor>", "complete the"], systemOnly: true, pattern: /^(complete|continue|fill in) the (line|code|statement|expression|snippet|function|text)\b[^\n]{0,30}\b(at|where)\b|<CURSOR>/i },
   {
     kind: "title",
     keywords: ["title", "summar", "naming"],
@@ -52,6 +59,33 @@ const INSTRUCTION_RULES: Rule[] = [
     keywords: ["summar", "condense", "compaction", "state_snapshot"],
     pattern:
       /detailed summary of the conversation|summary of (our|the|this) conversation|summari[sz]e (this|the|our) (partial )?(conversation|chat)|type="condense"|summarizing conversations|context checkpoint compaction|handoff summary|summarizes internal chat history|<state_snapshot>/i,
+  },
+  // Plain API jobs over supplied text (a digest bot, a ticket parser): the system prompt orders a
+  // summary, an extraction, a classification or a translation of what follows.
+  {
+    kind: "summary",
+    keywords: ["summar", "tl;dr", "tldr"],
+    systemOnly: true,
+    pattern: /^you (are a \w+ that )?summari[sz]e |^(please )?(summari[sz]e|write a (short |brief )?summary of|tl;?dr)\b[^\n]{0,40}\b(the following|this|these|below|the (text|thread|message|messages|article|email|document|transcript|changelog|notes|log))\b/i,
+  },
+  {
+    kind: "extraction",
+    keywords: ["extract", "classify", "categori", "translate", "json only"],
+    systemOnly: true,
+    pattern: /^you (are a \w+ that )?(extract|classify|categori[sz]e|translate)s? |^(please )?(extract|classify|categori[sz]e|translate|tag|label)\b[^\n]{0,60}\b(the following|from the|from this|from each|this|these|below|into)\b|\b(reply|respond|answer|output) (with|in) (valid )?json only\b/i,
+  },
+  // Names and notes made from supplied text: a branch name, a PR title, a changelog line.
+  {
+    kind: "title",
+    keywords: ["branch name", "pr title", "pull request title", "slug"],
+    systemOnly: true,
+    pattern: /\b(suggest|generate|write|create|propose|give)s?\b[^\n.]{0,30}\b(git )?(branch name|pr title|pull request title|slug)s?\b/i,
+  },
+  {
+    kind: "commit-message",
+    keywords: ["changelog", "release note"],
+    systemOnly: true,
+    pattern: /\b(write|generate|create|draft)s?\b[^\n.]{0,30}\b(changelog (entry|line|entries)|release notes?)\b/i,
   },
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
@@ -73,6 +107,7 @@ const FIM_MARKERS = [
   " <MID>",
   "[SUFFIX]",
   "[PREFIX]",
+  "<CURSOR>",
 ];
 
 /** Output budgets this small only fit a probe ("quota", "ping"), never real work. */
@@ -91,11 +126,12 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
-  const sources = [...text.systemHeads.map((systemHead) => systemHead.slice(0, 600)), head.slice(0, 600), tail];
+  const systems = text.systemHeads.map((systemHead) => systemHead.slice(0, 600));
+  const sources = [...systems, head.slice(0, 600), tail];
   const lowered = sources.join("\n").toLowerCase();
   for (const rule of INSTRUCTION_RULES) {
     if (!rule.keywords.some((keyword) => lowered.includes(keyword))) continue;
-    if (sources.some((source) => rule.pattern.test(source))) return rule.kind;
+    if ((rule.systemOnly ? systems : sources).some((source) => rule.pattern.test(source))) return rule.kind;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { BackgroundKind } from "./background-kind";
+import { BACKGROUND_KINDS, type BackgroundKind } from "./background-kind";
 import type { Concept } from "./concepts";
 import type { Contribution } from "./ordinal-model";
 
@@ -14,6 +14,7 @@ export const WORK_CATEGORIES = [
   "distributed",
   "algorithm",
   "design",
+  "review",
   "refactor",
   "performance",
   "debug",
@@ -26,6 +27,8 @@ export const WORK_CATEGORIES = [
 ] as const;
 export type WorkCategory = (typeof WORK_CATEGORIES)[number];
 export type Category = WorkCategory | `background:${BackgroundKind}`;
+/** Every category the classifier can emit. */
+export const CATEGORIES: readonly Category[] = [...WORK_CATEGORIES, ...BACKGROUND_KINDS.map((kind) => `background:${kind}` as const)];
 
 const BY_CONCEPT: Partial<Record<Concept, WorkCategory>> = {
   concurrency: "concurrency",
@@ -48,6 +51,7 @@ const BY_CONCEPT: Partial<Record<Concept, WorkCategory>> = {
   "how-to": "question",
   greeting: "chat",
   acknowledgement: "chat",
+  review: "review",
 };
 
 /** The kind of work that moved the decision most, among the features that name one. */

@@ -37,7 +37,9 @@ export type Concept =
   | "greeting"
   | "acknowledgement"
   | "go-ahead"
-  | "retry";
+  | "retry"
+  // A request to review or vet code: the rubric's security reviews, silent failures if missed.
+  | "review";
 
 export const HARD_CONCEPTS: readonly Concept[] = ["concurrency", "security", "crypto", "memory-safety", "distributed", "hard-algorithm", "design", "breadth", "performance", "elusive", "symptom", "data-at-stake"];
 
@@ -51,25 +53,25 @@ export const TASK_PHRASES = {
     ["deadlock*", "livelock*", "lock order*", "lock inversion", "lock contention", "starvation", "hangs forever", "hang forever", "priority inversion", "thread|pool starvation", "blocked forever", "locks up", "lock up"],
     ["lock free", "lockfree", "lockless", "wait free", "atomic|atomics|atomically", "memory order*|barrier*", "memory model", "acquire release", "compare and swap", "cas loop", "torn read*|write*", "aba", "happens before", "memory fence*", "volatile", "false sharing", "cache line*", "seqlock*", "rcu", "hazard pointer*"],
     ["thread safe*", "threadsafe", "thread safety", "concurren*", "mutex*", "semaphore*", "condition variable*", "double checked lock*", "synchroniz*|synchronis*", "goroutine leak*", "isolation level*", "serializable", "select for update", "advisory lock*", "optimistic|pessimistic|row|distributed lock*|locking"],
-    ["idempoten*", "exactly once", "at least once", "double charge*|spend*|book*|send*|submit*", "charged|paid|sent|billed|booked twice", "duplicate charges|payments|messages|events|jobs", "sent|processed|charged|created|applied twice", "double processing", "duplicate|duplicated orders|transfers|emails|records|rows|webhooks|deliveries", "dedup*"],
+    ["idempoten*", "exactly once", "at least once", "double charge*|spend*|book*|send*|submit*", "charged|paid|sent|billed|booked twice", "duplicate charges|payments|messages|events|jobs", "sent|processed|charged|created|applied twice", "double processing", "oversell*", "oversold", "overbook*", "double book*", "duplicate|duplicated orders|transfers|emails|records|rows|webhooks|deliveries", "dedup*"],
     ["tsan", "thread sanitizer", "threadsanitizer", "loom", "race detector fire*|fail*|flag*|report*|complain*", "spsc", "mpsc", "mpmc", "isr", "interrupt handler*", "single flight", "singleflight", "reentran*", "toctou", "same time", "simultaneous*", "concurrent requests|writes|updates|users|calls|edits", "two requests|workers|processes|threads|tabs|instances|replicas|pods|nodes|devices", "multiple workers|processes|threads|instances|replicas|pods"],
   ],
   security: [
     ["security", "secure", "vulnerab*", "exploit*", "attack|attacks|attacker*", "malicious*", "untrusted", "threat model*", "credential*", "sanitiz*|sanitis*", "content security policy", "account takeover", "insecure"],
     ["injection", "xss", "csrf", "ssrf", "rce", "path traversal", "open redirect*", "zip slip", "deserializ*|deserialis*", "sandbox escape*", "prototype pollution", "xxe", "ssti", "clickjacking", "mass assignment"],
-    ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks"],
-    ["pentest*", "pen test*", "audit", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
+    ["auth|authentication|authorization bypass", "privilege*", "escalat*", "impersonat*", "spoof*", "tamper*", "enumeration", "brute force", "bruteforce", "session fixation", "idor", "access control", "permission check*", "authz", "rbac", "password reset", "session hijack*", "replay attack*", "replay|replayed events|requests|webhooks", "replays", "reject|prevent|block replay*"],
+    ["pentest*", "pen test*", "audit", "before we|it|this go|goes live", "before going live", "before i|we merge|ship|release|launch|deploy|open", "look over|through ~ before", "quick look|check|review before", "review ~ before ~ merge|ship|launch|release|prod|production", "soc2", "soc 2", "owasp", "cve", "pci", "hipaa", "harden*", "penetration"],
     ["over privileged", "overprivileged", "publicly exposed", "leak|leaks|leaking secrets|tokens|credentials|keys", "row level security", "tenant isolation", "cross tenant"],
-    ["is|are this|it|these|that safe|secure|ok|okay", "safe to expose|ship|deploy"],
+    ["is|are this|it|these|that safe|secure", "is|are ~ safe|secure", "is|are ~ ~ safe|secure", "is|are ~ ~ ~ safe|secure", "is|are ~ ~ ~ ~ safe|secure", "safe to use|run|call", "safe to expose|ship|deploy"],
   ],
   crypto: [
     ["encrypt*", "decrypt*", "cipher*", "aes", "cbc", "gcm", "nonce*", "static|fixed|reused|reuse iv"],
     ["hmac", "padding oracle", "key derivation|rotation", "kdf", "pbkdf2", "bcrypt", "argon2", "scrypt", "password hash*"],
-    ["signature check*|verification", "verify signature*", "verify the signature*", "jwt*", "alg|algorithm none", "constant time", "timing attack*|leak*", "csprng", "secure random*", "token verification|validation", "verify|validate the|our token*", "signing key*", "private key*", "certificate pinning", "sha1|md5 password*|hash*", "ecb", "key management"],
+    ["signature check*|verification", "verify signature*", "verify the signature*", "jwt*", "alg|algorithm none", "constant time", "timing attack*|leak*", "csprng", "secure random*", "token verification|validation", "verify|validate the|our token*", "signing key*", "signature header*", "signed url*|urls|payload*|request*", "presign*", "private key*", "certificate pinning", "sha1|md5 password*|hash*", "ecb", "key management"],
   ],
   "memory-safety": [
     ["use after free", "double free", "heap|stack|buffer overflow", "heap|stack buffer overflow", "out of bounds read|write|access", "dangling"],
-    ["asan", "addresssanitizer", "ubsan", "msan", "valgrind", "segfault*", "sigsegv", "segmentation fault", "undefined behavior|behaviour", "memory corruption", "out of memory", "gc pressure", "unsafe block*|code", "raw pointer*", "buffer overrun*"],
+    ["asan", "addresssanitizer", "ubsan", "msan", "valgrind", "segfault*", "sigsegv", "segmentation fault", "undefined behavior|behaviour", "memory corruption", "out of memory", "gc pressure", "unsafe block*|code", "raw pointer*", "buffer overrun*", "sound|soundness|unsound", "miri", "lifetime*"],
     ["memory leak*", "leak|leaks", "refcount*", "reference count*", "rss grow*", "rss ~ grow*", "rss ~ ~ grow*", "heap grow*", "heap ~ grow*", "memory grow*", "grows until oom|full", "heap snapshot*|histogram*|dump*", "jmap", "retained"],
     ["fuzz|fuzzer|fuzzing|fuzzed", "malformed input*|file*|packet*"],
   ],
@@ -77,7 +79,7 @@ export const TASK_PHRASES = {
     ["consensus", "raft", "paxos", "leader election*", "quorum*", "split brain", "network partition*", "partition heal*", "exactly once delivery", "at most once", "message ordering", "ordering guarantee*", "replica|replication lag", "read your writes", "linearizab*", "clock skew", "gossip"],
     ["crdt*", "operational transform*", "eventual consisten*", "eventually consistent", "vector clock*", "lamport", "convergen*", "causal*"],
     ["saga|sagas", "outbox", "two phase commit", "2pc", "event sourc*", "cqrs", "dual write*", "cdc", "change data capture"],
-    ["distributed", "multi region", "multiregion", "cross region", "failover", "redeliver*", "backpressure", "back pressure", "between nodes", "across nodes"],
+    ["distributed", "multi region", "multiregion", "cross region", "failover", "redeliver*", "backpressure", "back pressure", "between nodes", "across nodes", "#2 replicas|regions|nodes|datacenters|clusters|shards", "across replicas|regions|datacenters|clusters", "cluster wide", "clusterwide", "globally"],
   ],
   "hard-algorithm": [
     ["interval tree*", "segment tree*", "fenwick", "red black", "avl", "b tree", "btree", "skip list*", "skiplist*", "augment*", "balanced tree*", "balanced binary", "suffix array*|tree*|automat*", "lazy propagation", "trie", "rope", "piece table", "r tree", "rtree", "quadtree", "kd tree"],
@@ -97,13 +99,13 @@ export const TASK_PHRASES = {
     ["refactor*", "restructur*", "rearchitect*", "re architect*", "rework", "rewrite the|our|all", "decoupl*", "codemod*", "hexagonal", "clean architecture", "layered architecture"],
     ["migrate|migrating the|our|all|every|everything|this|it", "migrate|migrating ~ from|to|off", "migration from|to|off|away", "move all|every|everything", "get rid of", "port it|this|everything from|to", "port the app|codebase from|to", "replace ~ with ~ everywhere|across", "upgrade from ~ to", "major version upgrade", "framework upgrade", "breaking changes", "deprecated api*"],
     ["across the|all|every|our repo|codebase|modules|services|files|app|project|components", "across the whole repo|codebase", "whole repo|codebase|api|app", "all|every route|routes|component|components|caller|callers|handler|handlers|service|services|model|models|page|pages|module|modules|file|files|screen|screens|endpoint|endpoints", "every call site*", "throughout the codebase|app|project|repo", "codebase wide", "repo wide", "monorepo"],
-    ["#5 files|components|pages|routes|handlers|models|modules|services|screens|endpoints", "downstream models|marts|services", "multi file", "multifile"],
+    ["#5 files|components|pages|routes|handlers|models|modules|services|screens|endpoints", "#3 packages|crates|services|apps|repos|microservices", "#5 ~ files|components|pages|routes|handlers|models|modules|services|screens|endpoints|slices|packages", "all # packages|crates|services|apps|modules", "whole|entire workspace|monorepo|project", "workspace wide", "everywhere", "downstream models|marts|services", "multi file", "multifile"],
     ["generic over", "abstract|abstraction layer|over|behind", "dependency injection", "as adapters", "adapter pattern", "split ~ into", "split into", "extract ~ into", "extract into"],
   ],
   performance: [
     ["performance", "perf", "optimize|optimized|optimizes|optimizing|optimization|optimise|optimised|optimising|optimisation", "slow|slower|slowness|slowly", "sluggish", "laggy|lag|lags", "bottleneck*", "speed up", "too slow"],
     ["latency", "throughput", "p50|p90|p95|p99|p999", "tti", "lcp", "cold start*", "cpu usage|bound|spike*", "high cpu", "memory usage", "gc pause*", "cache miss*", "load test*", "qps", "rps"],
-    ["profile|profiler|profiling", "flame graph*", "flamegraph*", "pprof", "benchmark*", "explain analyze|analyse", "hot path*"],
+    ["profiler|profiling", "profile it|this|the|our|that", "cpu|memory|heap profile*", "flame graph*", "flamegraph*", "pprof", "benchmark*", "explain analyze|analyse", "hot path*"],
     ["o n 2", "quadratic", "re render*", "rerender*", "bundle size", "skew|skewed", "time|times|timing out", "n 1 quer*|problem*"],
     ["take|takes|taking # s|ms|sec|secs|seconds|minutes|min|mins|hours", "take|takes|taking about|over|around # s|ms|sec|secs|seconds|minutes|min|mins|hours"],
   ],
@@ -131,27 +133,37 @@ export const LATEST_RULES: Readonly<Record<string, readonly RegExp[]>> = {
     /\btypos?\b|\bspelling|\bmisspell|\brename\b|\bbump\b|\b(upgrade|update|pin|set)\b.{0,40}\bto (v|version )?\^?~?\d+(\.\d+)+\b/i,
     /\bsort (the )?(imports|keys|lines|entries|alphabetically)|\breorder (the )?(imports|keys|fields)|\breformat|\bformat (this|the|it|that) (file|code|function|module)|\bformatting\b|\bindentation\b|\btrailing (comma|whitespace)|\btabs?\b.{0,20}\bspaces|\b(run|apply) (prettier|gofmt|black|isort|rustfmt|dart format)/i,
     /\b(change|set|update) (the )?([\w-]+ ){0,3}(port|timeout|default|constant|value|limit|version|name|url|color|colour|text|label)\b|\bport (to|from) \d+|\bport \d+ to \d+|\bset \w+ to \S+/i,
-    /\b(delete|remove|drop)( the)? (unused|dead|commented[- ]out|stray)\b|\bdead code\b|\bchangelog\b|\breadme\b|\.gitignore|\blicense header|\bcopyright\b|\bdocstring|\bjsdoc|\bcomment(s)?\b|\bconsole\.log|\barrow function/i,
+    /\b(delete|remove|drop)( the)? (unused|dead|commented[- ]out|stray)\b|\bdead code\b|\bchangelog\b|\.gitignore|\bgitignore\b|\blicense header|\bcopyright\b|\bconsole\.log|\barrow function|\bunused (import|imports|variable|variables|var|function|dependency|dependencies)\b/i,
+    // Sorting or recasing what is shown, a port, one identifier for another.
+    /\bsort (it|them|this|these|that)\b|\b(camel|snake|kebab|pascal) ?case\b|\b(to|use|on) (host )?port \d{2,5}\b|\bport \d{2,5} instead\b|[`'"][\w.$-]{1,40}[`'"] (should be|->|→) [`'"][\w.$-]{1,40}[`'"]/i,
     // A quoted literal replaced by another, a missing character, a stray line: one-line edits.
     /\b(change|replace|rename|swap)\b[^\n]{0,30}['"`“][^'"`”\n]{1,60}['"`”] (to|with|for|into) ['"`“]|\b(add|insert) (a |the )?missing (semicolon|comma|bracket|brace|paren|parenthesis|newline|import|quote)|\b(remove|delete|drop) (the |this |that )?(console\.log|print|debug(ger)?|log) (statement|line|call)s?\b|\bupdate (the )?(copyright )?year\b|\bnewline at (the )?end of/i,
   ],
-  "vcs-chore": [/\bcommit (it|this|that|these|the changes)\b|\bpush (it|this|that|the branch)\b|\brevert\b|\bundo\b|\bshow (me )?the diff|\bwhat changed\b|\bgit (status|log|diff|stash|checkout|branch)\b|\bwhich branch\b|\bstash\b|\bcherry-?pick|\bamend\b/i],
+  "vcs-chore": [/\bcommit (it|this|that|these|the changes)\b|\bpush (it|this|that|the branch)\b|^(please |ok,? |now |actually,? )?(revert|undo)\b|\b(revert|undo) (that|this|it|the last|my|your|those|these)\b|\bshow (me )?the diff|\bwhat changed\b|\bgit (status|log|diff|stash|checkout|branch)\b|\bwhich branch\b|\bstash\b|\bcherry-?pick|\bamend\b/i],
   lookup: [
     /^(where|which)\b.{0,80}\b(do we|does it|is it|are we|is the|are the|set|configured|defined|live|read|use|using|on)\b|^what('?s| is| are) (the|our)\b.{0,60}\b(value|version|port|name|url|env|id|setting|key|variable|path)\b/i,
-    /\b(tell|let) me (if|whether|what)\b|\bjust (the|tell)\b|\bwhich (file|line|step|version|port|env|branch)|\bfind (every|all|where)\b.{0,80}\b(list|return|report)|\blist (the|all)\b/i,
+    /\b(tell|let) me (if|whether|what)\b|\bjust (the|tell)\b|\bwhich (file|line|step|version|port|env|branch)|\bfind (every|all|where)\b.{0,160}\b(list|return|report)|\blist (the|all)\b/i,
     /\brun (the )?(unit |integration )?(tests?|test suite|suite|specs?|linter|build)\b.{0,60}\b(tell|report|let me know|and see|check)|^(cargo|npm|pnpm|yarn|go|make|bundle exec|pytest|mvn|gradle) (test|run \S+|check)( please| pls)?[.!]*$/i,
   ],
   "how-to": [
     /^(quick q(uestion)?[:,-]?\s*)?(how (do|can|to|should) (i|you|we)|how to\b|what('?s| is| are| does) (the )?(difference|syntax|command|meaning|flag)|difference between|is there a way to)\b/i,
-    /^[\w .-]{0,20}:\s*(how|what|undo|regex|syntax|command)\b|\bone (para|paragraph|line|liner|sentence)\b|\bin short\b|\bwhat does\b.{1,60}\b(mean|do)\b|\bwhat('?s| is) (a|an)\b/i,
+    /^[\w .-]{0,20}:\s*(how|what|undo|regex|syntax|command)\b|\bone (para|paragraph|line|liner|sentence)\b|\bin short\b|\bwhat (exactly |actually )?does\b.{1,80}\b(mean|do|return)\b|\bwhat('?s| is) (a|an)\b/i,
     /^(an? )?(regex|regexp|regular expression|one-liner|cron( expression)?|jq( filter)?|awk|sed|css selector|glob( pattern)?|(git|docker|curl|shell|bash) command)\b.{0,20}\b(for|to|that|matching)\b|\bsyntax (for|to)\b/i,
   ],
   greeting: [/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening)|greetings)( there)?[!.,]*\s*$/i],
   acknowledgement: [
     /^(ok(ay)?|cool|great|nice|perfect|awesome|thanks?|thank you|thx|ty|cheers|lgtm|looks good|works( now)?|that worked|it works|sweet|ahh?|got it|makes sense|brilliant|that'?s it)([\s,.!]+(ok|thanks?|thank you|thx|ty|cheers|that'?s it|that worked|it works|works( now)?|man|mate|a lot|so much|great|perfect|nice|lgtm))*[\s.!]*$/i,
+    /^(ok(ay)?|great|perfect|thanks?|thank you|thx|cheers|cool|nice|awesome)[\s,.!]+(that'?s (all|it|everything)|we'?re (done|good)|all good|done)( for (now|today|tonight))?[\s.!]*$/i,
+    // Thanks with a word of praise around it ("perfect, thanks! looks great"), asking for nothing more.
+    /^(?![^\n]*\b(now|but|also|can|could|please|add|fix|make|change|update|remove|try|run|do|next)\b)[^?\n]{0,30}\b(thanks|thank you|thx|cheers)\b[^?\n]{0,30}$/i,
+    // A short turn that ends in thanks ("this is great, thank you!"): the work before it is done.
+    /^[^?\n]{0,40}\b(thanks|thank you|thx|cheers|ty)( (so|very) much| a (lot|ton)| again)?[\s!.]*$/i,
   ],
   "go-ahead": [
     /^(yes|yep|yeah|sure|ok(ay)?,? (do|go|let'?s)|go|do it|go ahead|proceed|sounds good|approved?|ship it|let'?s do|continue|plan (looks|is) (right|good|fine))\b|(^|[.!:] )(go ahead|do it|do all of it|go with (option|approach|the)|option \d\b|do \d( ?\+ ?\d)?\b)|\bswitched to act mode/i,
+  ],
+  review: [
+    /\b(review|audit|vet)\b|\blook (it |this |them )?over\b|\banything (wrong|dodgy|off|suspicious)\b|\bany (issues|problems|bugs|holes)\b|\bsanity[- ]check|\bquick (look|check)\b|\b(is|are) (this|it|that|these|our|the) [\w\s]{0,40}\b(safe|sound|secure)\b|\bcheck (this|it|that) is (fine|ok|okay|safe)\b/i,
   ],
   retry: [/\bstill (failing|fails|broken|doesn'?t|not|the same|wrong|hangs?|crash|bad|slow|losing)|\bsame error|\bdidn'?t (work|help|fix)|\bnot fixed|\btry again|\bneither (helped|worked)|\balready tried|\bworse\b|\bagain\b|\bnope\b|\bthat broke/i],
 };

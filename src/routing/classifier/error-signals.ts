@@ -27,7 +27,7 @@ const ERROR_LITERALS = [
   "command failed",
   "Command failed",
 ];
-const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: /;
+const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
 /** Only the ends of a tool result are read: errors show in the first or last lines. */
 const ERROR_EDGE = 800;
 
@@ -38,7 +38,8 @@ export function hasStackTrace(text: string): boolean {
 
 export function looksLikeToolError(result: string): boolean {
   const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
-  if (text.startsWith("Error") || text.startsWith("Exit code ")) return true;
+  // Qwen Code reports every run with an "Error: (none)" line.
+  if ((text.startsWith("Error") && !text.startsWith("Error: (none)")) || text.startsWith("Exit code ")) return true;
   for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
   return ERROR_WORDS.test(text);
 }

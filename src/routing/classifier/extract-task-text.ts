@@ -144,6 +144,13 @@ export function extractTaskText(request: ChatRequest): TaskText {
       }
       case "tool":
       case "function": {
+        const said = humanWordsIn(textParts(message.content)[0] ?? "");
+        if (said !== undefined) {
+          // Cline's native tools deliver the human's feedback on a result as the tool's output.
+          if (last) text.endsWithToolResult = false;
+          addHuman(said);
+          break;
+        }
         if (!windowOpen || text.toolResults.length >= MAX_RESULTS) {
           if (sessionResults < SESSION_RESULTS) {
             sessionResults++;
@@ -192,21 +199,38 @@ export function extractTaskText(request: ChatRequest): TaskText {
             text.toolResults.push(result);
           }
         }
-        const human: string = turn.human.trim();
-        if (human === "") break;
-        text.humanTurns++;
-        if (!windowOpen && text.earlier.length < EARLIER_TURNS) text.earlier.push(human.length > EARLIER_CAP ? human.slice(0, EARLIER_CAP) : human);
-        if (windowOpen) {
-          text.human.push(human.length > HUMAN_CAP ? human.slice(0, HUMAN_CAP - 4_000) + human.slice(-4_000) : human);
-          // A follow-up belongs to the task stated before it; anything else starts the window.
-          const followUp: boolean = human.length < FOLLOW_UP_CHARS || (human.length < CONTINUATION_CHARS && CONTINUATION.test(human));
-          windowOpen = followUp && text.human.length < 3;
-        }
+        addHuman(turn.human);
         break;
       }
     }
   }
   return text;
+
+  function addHuman(words: string): void {
+    const human: string = words.trim();
+    if (human === "") return;
+    text.humanTurns++;
+    if (!windowOpen && text.earlier.length < EARLIER_TURNS) text.earlier.push(human.length > EARLIER_CAP ? human.slice(0, EARLIER_CAP) : human);
+    if (windowOpen) {
+      text.human.push(human.length > HUMAN_CAP ? human.slice(0, HUMAN_CAP - 4_000) + human.slice(-4_000) : human);
+      // A follow-up belongs to the task stated before it; anything else starts the window.
+      const followUp: boolean = human.length < FOLLOW_UP_CHARS || (human.length < CONTINUATION_CHARS && CONTINUATION.test(human));
+      windowOpen = followUp && text.human.length < 3;
+    }
+  }
+}
+
+/** The human's words a tool result carries in Cline's tags, if its head has them. */
+const HUMAN_TAGS = ["feedback", "answer", "user_message"];
+function humanWordsIn(result: string): string | undefined {
+  const head = result.slice(0, 600);
+  for (const tag of HUMAN_TAGS) {
+    const open = head.indexOf(`<${tag}>`);
+    if (open === -1) continue;
+    const close = result.indexOf(`</${tag}>`, open);
+    return result.slice(open + tag.length + 2, close === -1 ? undefined : close);
+  }
+  return undefined;
 }
 
 function isFailure(text: TaskText, result: string): boolean {

@@ -3,6 +3,7 @@ import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } fro
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
+import { splitPastedOutput } from "./pasted-output";
 
 /**
  * The explainable measurements the model reads, each scaled to about 0..3 so one weight per
@@ -12,7 +13,7 @@ import { addContextPaths, addPathsFrom } from "./file-paths";
  * "yes, do it" after a deadlock hunt inherits it, while an acknowledgement says the work is done.
  */
 export const TASK_CONCEPTS: readonly Concept[] = [...HARD_CONCEPTS, "tests", "explain", "debug"];
-export const LATEST_CONCEPTS: readonly Concept[] = ["trivial-edit", "vcs-chore", "lookup", "how-to", "greeting", "acknowledgement", "go-ahead", "retry"];
+export const LATEST_CONCEPTS: readonly Concept[] = ["trivial-edit", "vcs-chore", "lookup", "how-to", "greeting", "acknowledgement", "go-ahead", "retry", "review"];
 
 export const FEATURE_NAMES = [
   "task:concurrency",
@@ -38,6 +39,7 @@ export const FEATURE_NAMES = [
   "latest:acknowledgement",
   "latest:go-ahead",
   "latest:retry",
+  "latest:review",
   "session:hard-earlier",
   "session:hard-assistant",
   "task-length",
@@ -48,6 +50,7 @@ export const FEATURE_NAMES = [
   "answered-by-tool",
   "green-run",
   "pasted-code",
+  "pasted-output",
   "attached-files",
   "stack-trace",
   "files",
@@ -77,24 +80,36 @@ export interface FeatureFacts {
 }
 
 const PROSE_CAP = 6_000;
+const CHEAP_ASK_CHARS = 240;
+const SENTENCE_CHARS = 80;
+const CHEAP_CUES: readonly Concept[] = ["lookup", "vcs-chore", "how-to", "trivial-edit"];
 const SESSION_CAP = 4_000;
 /** The latest turn asks for work to be done (an imperative), not for an answer. */
 const WORK_REQUEST =
   /^(please |pls |now |also |ok,? |can you |could you |would you |i need you to |let'?s )*(add|implement|write|create|build|make|fix|debug|find|investigate|track down|refactor|migrate|port|convert|update|change|remove|delete|rename|move|optimi[sz]e|improve|speed up|set ?up|configure|design|review|audit|split|extract|wire|hook up|handle|support|generate|replace|upgrade|bump|clean ?up|rewrite|rework|get rid of|figure out|look into)\b/i;
+/** A polite request for work anywhere in the turn ("…, can you fix the job?"): work, not a question. */
+const POLITE_WORK = /\b(can|could|would) you (please )?(add|implement|write|create|build|make|fix|debug|find|investigate|refactor|migrate|port|convert|update|change|remove|delete|rename|move|optimi[sz]e|improve|set ?up|configure|design|split|extract|handle|support|generate|replace|upgrade|rewrite|look into|figure out)\b/i;
 const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|where|when|who|why|is|are|can|could|does|do|should|would)\b/i;
 
 export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
   const latest = (text.human[0] ?? "").trim();
-  const latestProse = splitProse(bounded(latest, PROSE_CAP)).prose.trim();
+  const latestSplit = splitPastedOutput(splitProse(bounded(latest, PROSE_CAP)).prose);
+  const latestProse = latestSplit.prose.trim();
   const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
-  const { prose: taskProse, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
+  const { prose: taskText, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
+  const { prose: taskProse, outputChars } = splitPastedOutput(taskText);
   const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
+  const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
+  // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
+  // work are details of that work, not a cheap ask.
+  if (latestProse.length > CHEAP_ASK_CHARS && hardInTask) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
   const hardCount = (found: Map<Concept, number>) => HARD_CONCEPTS.reduce((count, concept) => count + (found.has(concept) ? 1 : 0), 0);
-  const earlier = hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
-  const assistant = hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
+  // After "thanks" the earlier hard work is done: the session does not carry over.
+  const earlier = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
+  const assistant = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
 
   const files = new Set<string>();
   addPathsFrom(task, files);
@@ -108,16 +123,19 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   for (const concept of LATEST_CONCEPTS) vector[`latest:${concept}` as FeatureName] = latestConcepts.has(concept) ? 1 : 0;
   vector["session:hard-earlier"] = Math.min(earlier, 3);
   vector["session:hard-assistant"] = Math.min(assistant, 3);
-  vector["task-length"] = Math.log10(1 + taskProse.length) - 2;
-  const short = latest.length < 80;
-  const question = INTERROGATIVE.test(latestProse) || latestProse.endsWith("?");
-  const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
+  // Below a sentence, length says nothing more: a short ask is cheap only with evidence (a cue, a plain question).
+  vector["task-length"] = Math.log10(1 + Math.max(taskProse.length, SENTENCE_CHARS)) - 2;
+  // Pasted output does not make an ask long ("which test failed?" over a build log).
+  const short = latest.length - latestSplit.outputChars < 80;
+  const politeWork = POLITE_WORK.test(latestProse);
+  const question = !politeWork && (INTERROGATIVE.test(latestProse) || latestProse.endsWith("?"));
   const lastResult = text.endsWithToolResult ? (text.toolResults[0] ?? "") : undefined;
   const lastFailed = lastResult !== undefined && looksLikeToolError(lastResult);
-  vector["short-latest"] = short ? 1 : 0;
   // The rubric's cheap asks: a short question (not a request for work) with no hard topic,
   // nothing pasted, no agent loop, nothing hard earlier in the session.
-  const workRequest = WORK_REQUEST.test(latestProse);
+  const workRequest = politeWork || WORK_REQUEST.test(latestProse);
+  // A short turn that asks for work is not a cheap ask by its length ("write tests for parseAmount").
+  vector["short-latest"] = short && !workRequest ? 1 : 0;
   vector["plain-short-ask"] = short && !workRequest && !hardInTask && earlier === 0 && text.toolTurns === 0 && codeChars === 0 && !hasCodeLikeToken(latest) ? 1 : 0;
   vector["work-request"] = workRequest ? 1 : 0;
   vector.question = question ? 1 : 0;
@@ -125,9 +143,11 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["answered-by-tool"] = lastResult !== undefined && !lastFailed && (question || latestConcepts.has("lookup")) && !hardInTask ? 1 : 0;
   vector["green-run"] = lastResult !== undefined && looksGreen(lastResult) ? 1 : 0;
   vector["pasted-code"] = codeChars > 0 ? Math.log10(1 + codeChars) / 2 : 0;
+  vector["pasted-output"] = outputChars > 0 ? Math.log10(1 + outputChars) / 2 : 0;
   vector["attached-files"] = text.context.length > 0 ? Math.log10(1 + text.context.length) / 2 : 0;
   vector["stack-trace"] = stackTrace ? 1 : 0;
-  vector.files = Math.log2(1 + files.size) / 2;
+  // One file is the rubric's ordinary unit of work; more files than that is breadth.
+  vector.files = Math.log2(Math.max(files.size, 1)) / 2;
   vector.agent = (request.tools?.length ?? 0) > 0 || text.totalToolTurns > 0 ? 1 : 0;
   vector["tool-calls"] = Math.log2(1 + text.toolTurns) / 2;
   vector["tool-errors"] = Math.min(text.failedResults, 4) / 2;

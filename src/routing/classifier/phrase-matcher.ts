@@ -70,13 +70,7 @@ export function tokenize(text: string): string[] {
   const lower = text.toLowerCase();
   let start = -1;
   let dropped = false;
-  const end = (index: number) => {
-    if (start === -1) return;
-    const word = lower.slice(start, index);
-    tokens.push(dropped ? word.replace(/['\u2019]/g, "") : word);
-    start = -1;
-    dropped = false;
-  };
+  // Inlined word ends (no closure call per character); the same tokens as a per-word helper.
   for (let index = 0; index < lower.length; index++) {
     const code = lower.charCodeAt(index);
     // a-z, 0-9, _ and letters beyond ASCII continue a word; an apostrophe inside a word is dropped.
@@ -85,17 +79,30 @@ export function tokenize(text: string): string[] {
     } else if ((code === 39 || code === 8217) && start !== -1) {
       dropped = true;
     } else {
-      end(index);
+      if (start !== -1) {
+        const word = lower.slice(start, index);
+        tokens.push(dropped ? word.replace(/['\u2019]/g, "") : word);
+        start = -1;
+        dropped = false;
+      }
       if (code === 37) tokens.push("%");
     }
   }
-  end(lower.length);
+  if (start !== -1) {
+    const word = lower.slice(start);
+    tokens.push(dropped ? word.replace(/['\u2019]/g, "") : word);
+  }
   return tokens;
+}
+
+/** A number for a token's first three characters (a Map key without slicing a string per token). */
+function headKey(text: string): number {
+  return text.charCodeAt(0) * 4294967296 + text.charCodeAt(1) * 65536 + text.charCodeAt(2);
 }
 
 export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, readonly (readonly string[])[]>>): PhraseMatcher<Key> {
   const exact = new Map<string, Phrase<Key>[]>();
-  const byStemHead = new Map<string, { stem: string; phrase: Phrase<Key> }[]>();
+  const byStemHead = new Map<number, { stem: string; phrase: Phrase<Key> }[]>();
   const numeric: Phrase<Key>[] = [];
   let groups = 0;
   for (const [key, keyGroups] of Object.entries(lists) as [Key, readonly (readonly string[])[]][]) {
@@ -110,7 +117,7 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
         else {
           for (const word of first.exact) exact.set(word, [...(exact.get(word) ?? []), phrase]);
           for (const stem of first.stems) {
-            const head = stem.slice(0, 3);
+            const head = headKey(stem);
             byStemHead.set(head, [...(byStemHead.get(head) ?? []), { stem, phrase }]);
           }
         }
@@ -128,21 +135,35 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
     return true;
   };
 
+  // The `only` lists callers pass are constants: each becomes a set once.
+  const onlySets = new WeakMap<readonly Key[], Set<Key>>();
+  const setOf = (only: readonly Key[]) => {
+    let set = onlySets.get(only);
+    if (!set) onlySets.set(only, (set = new Set(only)));
+    return set;
+  };
+
   return {
     count(text, only) {
       const tokens = tokenize(text);
       const hit = new Uint8Array(groups);
       const found = new Map<Key, number>();
+      const allowed = only ? setOf(only) : undefined;
       const consider = (phrase: Phrase<Key>, index: number) => {
-        if (hit[phrase.group] === 1 || (only && !only.includes(phrase.key)) || !matchesAt(phrase, tokens, index)) return;
+        if (hit[phrase.group] === 1 || (allowed && !allowed.has(phrase.key)) || !matchesAt(phrase, tokens, index)) return;
         hit[phrase.group] = 1;
         found.set(phrase.key, (found.get(phrase.key) ?? 0) + 1);
       };
       for (let index = 0; index < tokens.length; index++) {
         const token = tokens[index]!;
-        for (const phrase of exact.get(token) ?? []) consider(phrase, index);
-        if (token.length >= 3) for (const { stem, phrase } of byStemHead.get(token.slice(0, 3)) ?? []) if (token.startsWith(stem)) consider(phrase, index);
-        if (numeric.length > 0 && token.charCodeAt(0) >= 48 && token.charCodeAt(0) <= 57) {
+        const exactPhrases = exact.get(token);
+        if (exactPhrases) for (const phrase of exactPhrases) consider(phrase, index);
+        if (token.length >= 3) {
+          const stemmed = byStemHead.get(headKey(token));
+          if (stemmed) for (const { stem, phrase } of stemmed) if (token.startsWith(stem)) consider(phrase, index);
+        }
+        const first = token.charCodeAt(0);
+        if (numeric.length > 0 && first >= 48 && first <= 57) {
           for (const phrase of numeric) if (slotMatches(phrase.slots[0]!, token)) consider(phrase, index);
         }
       }

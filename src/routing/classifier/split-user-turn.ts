@@ -155,6 +155,8 @@ function addToolResult(turn: UserTurn, text: string, keepToolOutput: boolean): v
   if (keepToolOutput) turn.toolResult += rest;
 }
 
+const HUMAN_WRAPPERS = /<\/?(task|feedback|user_message|answer)>/g;
+
 function addHumanText(turn: UserTurn, text: string): void {
   let rest = text;
   rest = removeBlock(turn, rest, "environment_details", "boilerplate");
@@ -169,8 +171,8 @@ function addHumanText(turn: UserTurn, text: string): void {
     turn.human += `${rewrite[1]!.replace(/^"|"$/g, "").trim()}\n`;
     return;
   }
-  // Cline wraps the first request in <task>; the tags are not the human's words.
-  turn.human += `${(query ?? rest).replace("<task>", "").replace("</task>", "").trim()}\n`;
+  // Cline wraps the first request in <task> and later words in <feedback> or <answer>; the tags are not the human's words.
+  turn.human += `${(query ?? rest).replace(HUMAN_WRAPPERS, "").trim()}\n`;
 }
 
 /** Moves every <tag …>…</tag> block out of text, into context or the boilerplate count. */

@@ -1,0 +1,102 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Agent-sized chat requests for the benchmark: real Claude Code and Cline request shapes (system
+ * prompt, a dozen tool schemas, tool-call turns) from the blind routing-eval cases, grown to a
+ * target size the way agent sessions grow, by further tool turns (an assistant `read_file` call
+ * and the file's text as its result, taken from this repository's sources). Each call gives a new
+ * question at the end, so every request is a cache miss. Sent to the OpenAI door with an explicit
+ * model, so the mock upstream answers them all.
+ */
+interface BlindCase {
+  tool: string;
+  request: { messages: Array<Record<string, unknown>>; tools?: unknown[]; [field: string]: unknown };
+}
+
+const root = join(import.meta.dir, "..");
+const blindDir = join(root, "tests", "fixtures", "routing-eval", "blind");
+
+/**
+ * The largest case of that client with tools that fits in `maxBytes`; when even its smallest is
+ * larger (Claude Code's system prompt and tools alone are ~18 KB), the smallest cut down to fit:
+ * fewer tools (at least three), then a shorter system prompt.
+ */
+function largestWithTools(tool: string, maxBytes: number): BlindCase["request"] {
+  const cases: BlindCase[] = [];
+  for (const split of readdirSync(blindDir)) {
+    for (const line of readFileSync(join(blindDir, split, "cases.jsonl"), "utf8").split("\n")) {
+      if (line.trim()) cases.push(JSON.parse(line) as BlindCase);
+    }
+  }
+  const sized = cases
+    .filter((entry) => entry.tool === tool && entry.request.tools?.length)
+    .map((entry) => ({ request: entry.request, bytes: JSON.stringify(entry.request).length }))
+    .sort((a, b) => b.bytes - a.bytes);
+  if (sized.length === 0) throw new Error(`no blind case from ${tool} with tools`);
+  const fitting = sized.find((entry) => entry.bytes <= maxBytes);
+  if (fitting) return fitting.request;
+  const request = structuredClone(sized.at(-1)!.request);
+  while (JSON.stringify(request).length > maxBytes && request.tools!.length > 3) request.tools!.pop();
+  const system = request.messages.find((message) => message.role === "system");
+  const over = JSON.stringify(request).length - maxBytes;
+  if (over > 0 && system) {
+    const text = typeof system.content === "string" ? system.content : (system.content as Array<{ text?: string }>).map((part) => part.text ?? "").join("\n\n");
+    system.content = text.slice(0, Math.max(500, text.length - over));
+  }
+  return request;
+}
+
+/** Source files to paste as tool results, in a fixed order. */
+function sourceTexts(): Array<{ path: string; text: string }> {
+  const files: Array<{ path: string; text: string }> = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, name.name);
+      if (name.isDirectory()) walk(path);
+      else if (name.name.endsWith(".ts")) files.push({ path: path.slice(root.length + 1), text: readFileSync(path, "utf8") });
+    }
+  };
+  walk(join(root, "src"));
+  return files;
+}
+
+export type AgentClient = "claude-code" | "cline";
+
+/** A body builder for one client and target size in bytes; each call returns a new question. */
+export function agentRequestBodies(client: AgentClient, targetBytes: number): () => string {
+  const base = largestWithTools(client, targetBytes * 0.9);
+  const sources = sourceTexts();
+  const messages = [...base.messages];
+  let turn = 0;
+  const size = () => JSON.stringify({ ...base, messages }).length;
+  while (size() < targetBytes - 200) {
+    const file = sources[turn % sources.length]!;
+    const room = targetBytes - 200 - size();
+    const id = `call_bench_${turn}`;
+    messages.push({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read_file", arguments: JSON.stringify({ path: file.path }) } }] });
+    messages.push({ role: "tool", tool_call_id: id, content: file.text.slice(0, Math.max(200, room - 300)) });
+    turn++;
+  }
+  const { stream: _stream, stream_options: _options, metadata: _metadata, ...fields } = base;
+  let sequence = 0;
+  return () =>
+    JSON.stringify({ ...fields, model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Now apply the change to the file you read last (request ${++sequence}).` }] });
+}
+
+/**
+ * Bodies of about `targetBytes`, alternating Claude Code and Cline shapes; a client whose smallest
+ * real request is already larger (Claude Code's system prompt and tools are ~25 KB) is left out.
+ */
+export function mixedAgentBodies(targetBytes: number): { body: () => string; clients: AgentClient[] } {
+  const builders: Array<[AgentClient, () => string]> = [];
+  for (const client of ["claude-code", "cline"] as const) {
+    try {
+      builders.push([client, agentRequestBodies(client, targetBytes)]);
+    } catch {
+      // No request of this client is that small.
+    }
+  }
+  let next = 0;
+  return { body: () => builders[next++ % builders.length]![1](), clients: builders.map(([client]) => client) };
+}

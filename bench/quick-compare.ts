@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startChild } from "./child-process";
+import { createScratchDatabase } from "./scratch-database";
+import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+
+/**
+ * `bun run bench/quick-compare.ts [c1|c32|stream ...]`: a short side-by-side of the proxy and the
+ * bare pass-through for the phases named (all three by default), in A-B-B-A rounds, for checking
+ * one change quickly; `bun run bench` is the full benchmark. BENCH_DATABASE_URL and
+ * BENCH_PROXY_ENV work as in run-benchmark.ts.
+ */
+const phases = {
+  c1: { requests: 400, concurrency: 1, stream: false },
+  c32: { requests: 4000, concurrency: 32, stream: false },
+  stream: { requests: 768, concurrency: 64, stream: true },
+};
+type Phase = keyof typeof phases;
+const chosen = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(phases)) as Phase[];
+
+let sequence = 0;
+const body = (stream: boolean) => () =>
+  JSON.stringify({
+    model: "gpt-4o-mini",
+    temperature: 0.2,
+    ...(stream ? { stream: true } : {}),
+    messages: [
+      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+      { role: "user", content: `Request ${++sequence}.` },
+    ],
+  });
+
+const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-quick-"));
+// A scratch database per run (scratch-database.ts): a shared one would keep the response cache's answers between runs.
+const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+const databaseUrl = scratch?.url;
+await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(databaseUrl ? [databaseUrl] : [])]).exited;
+const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+const bare = await startChild("bare", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin });
+const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}) });
+const servers = { bare, proxy };
+const load = (side: "bare" | "proxy", shape: (typeof phases)[Phase]) =>
+  runLoad({ url: `${servers[side].origin}/v1/chat/completions`, body: body(shape.stream), ...shape, timeCapMs: 60_000 }, shape.stream);
+for (const side of ["bare", "proxy"] as const) {
+  await load(side, { requests: 600, concurrency: 32, stream: false });
+  await load(side, { requests: 128, concurrency: 64, stream: true });
+}
+console.log(`load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+for (const name of chosen) {
+  const phase = phases[name];
+  const round = { ...phase, requests: Math.ceil(phase.requests / 4) };
+  const runs = { bare: [] as LoadResult[], proxy: [] as LoadResult[] };
+  const cpu = { bare: 0, proxy: 0 };
+  for (let index = 0; index < 4; index++) {
+    for (const side of index % 2 === 0 ? (["bare", "proxy"] as const) : (["proxy", "bare"] as const)) {
+      const before = servers[side].cpuMs();
+      runs[side].push(await load(side, round));
+      cpu[side] += servers[side].cpuMs() - before;
+    }
+  }
+  const [b, p] = [mergeResults(runs.bare), mergeResults(runs.proxy)];
+  const rps = (result: LoadResult) => (result.completed / result.elapsedMs) * 1000;
+  const samples = (result: LoadResult) => (phase.stream ? result.ttfbs : result.latencies);
+  const [b50, p50] = [percentile(samples(b), 50), percentile(samples(p), 50)];
+  console.log(
+    `${name.padEnd(7)} ${phase.stream ? "TTFB" : "latency"} p50 bare ${b50.toFixed(2)} proxy ${p50.toFixed(2)} added ${(p50 - b50).toFixed(2)} ms; ` +
+      `last byte p50 added ${(percentile(p.latencies, 50) - percentile(b.latencies, 50)).toFixed(2)} ms; ` +
+      `req/s ${rps(b).toFixed(0)} / ${rps(p).toFixed(0)} = ${((100 * rps(p)) / rps(b)).toFixed(1)}%; ` +
+      `CPU/request ${(cpu.bare / b.completed).toFixed(3)} / ${(cpu.proxy / p.completed).toFixed(3)} ms; failed ${b.failed}/${p.failed}`,
+  );
+}
+await Promise.all([upstream.stop(), bare.stop(), proxy.stop()]);
+rmSync(dataDir, { recursive: true, force: true });
+await scratch?.drop();
