@@ -1,0 +1,67 @@
+import { describe, expect, test } from "bun:test";
+import { forEachPathToken } from "../../src/routing/classifier/file-paths";
+import { hasColumns } from "../../src/routing/classifier/pasted-output";
+import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
+import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
+import { referenceHasColumns, referencePathTokens } from "./reference/file-paths-reference";
+
+/**
+ * The path scanner (from the dots outward instead of a regex match per token) and the
+ * command-table test (separators counted instead of a split per line) were tuned for speed. Their
+ * results must be exactly the untuned ones (tests/routing/reference/), or the `files` and
+ * `pasted-output` features, and with them the trained weights, would mean something else.
+ * Compared on every text of every labelled and blind evaluation case, and on edge cases.
+ */
+function textsOf(value: unknown, into: string[]): void {
+  if (typeof value === "string") into.push(value);
+  else if (Array.isArray(value)) for (const item of value) textsOf(item, into);
+  else if (value && typeof value === "object") for (const item of Object.values(value)) textsOf(item, into);
+}
+
+const texts: string[] = [];
+for (const entry of [...loadEvalSet(), ...loadBlindSet(["a", "b", "c", "d", "e", "f", "g"])]) textsOf(entry.request, texts);
+texts.push(...[..."abc"].map((_, index) => texts.slice(index * 50, index * 50 + 50).join("\n\n")));
+const unicodeSpaces = "\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u0085";
+texts.push(
+  "",
+  ".",
+  "..",
+  "a.b",
+  "ab.",
+  ".ts",
+  "src/a.ts:12:3: error",
+  "see (src/index.ts) and [lib/x.py], {a.go}; b.rs=c.md|d.sh `e.js` 'f.tsx' \"g.vue\" <h.css>",
+  ...[...unicodeSpaces].map((space) => `x${space}file.ts${space}y.py`),
+  "\tsrc/a.ts\vsrc/b.ts\fsrc/c.ts\rsrc/d.ts",
+  `${"a".repeat(299)}.ts ${"b".repeat(300)}.py ${"c".repeat(296)}.ts`,
+  `${"word ".repeat(7_999)}edge.ts and beyond.ts`,
+  `${"x".repeat(39_995)}a.ts.go more.ts`,
+  "a.b.c.d.e file.name.with.dots.json trailing.ts. end.py:",
+  "😀.ts 😀 file😀.py",
+);
+
+describe("the tuned classifier scanners agree with the untuned ones", () => {
+  test(`path tokens: same tokens in the same order on ${texts.length} texts`, () => {
+    expect(texts.length).toBeGreaterThan(3000);
+    let tokens = 0;
+    for (const text of texts) {
+      const found: string[] = [];
+      forEachPathToken(text, (token) => found.push(token));
+      expect(found).toEqual(referencePathTokens(text));
+      tokens += found.length;
+    }
+    expect(tokens).toBeGreaterThan(1000);
+  });
+
+  test("command-table columns: same answer for every line", () => {
+    const lines = texts.flatMap((text) => text.split("\n"));
+    lines.push("a  b  c  d", "a\tb\tc\td", "a \t b", "   ", "a   \t\t", "a b c d e f", "\t\t\t", "  \t  \t  ", "a  b", "x  y\tz  w", " \t \t \t");
+    let columns = 0;
+    for (const line of lines) {
+      const expected = referenceHasColumns(line);
+      if (hasColumns(line) !== expected) throw new Error(`disagree on ${JSON.stringify(line)}: expected ${expected}`);
+      if (expected) columns++;
+    }
+    expect(columns).toBeGreaterThan(50);
+  });
+});
