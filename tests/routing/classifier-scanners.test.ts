@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { forEachPathToken } from "../../src/routing/classifier/file-paths";
+import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
-import { referenceHasColumns, referencePathTokens } from "./reference/file-paths-reference";
+import { referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
 
 /**
  * The path scanner (from the dots outward instead of a regex match per token) and the
@@ -51,6 +51,22 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       tokens += found.length;
     }
     expect(tokens).toBeGreaterThan(1000);
+  });
+
+  test("line suffixes: the same token left", () => {
+    const tokens = texts.flatMap((text) => {
+      const found: string[] = [];
+      forEachPathToken(text, (token) => found.push(token));
+      return found;
+    });
+    const edges = ["a.ts:12", "a.ts:12:5", "a.ts:12:", "a.ts:12::", "a.ts::12", "a.ts:", "a.ts.", "a.ts?!", "a.ts:.", "a.ts.:12", "a.ts:12.", "a.ts:x:12", ":12", "12", ":1:2:3:", "a:", "a::", "...", "a.ts:12:5:7", "a.ts:1a:2", "a.ts:١٢", "x.go:42:10:"];
+    let changed = 0;
+    for (const token of [...tokens, ...edges]) {
+      const expected = referenceWithoutLineSuffix(token);
+      if (withoutLineSuffix(token) !== expected) throw new Error(`disagree on ${JSON.stringify(token)}: expected ${JSON.stringify(expected)}`);
+      if (expected !== token) changed++;
+    }
+    expect(changed).toBeGreaterThan(100);
   });
 
   test("command-table columns: same answer for every line", () => {

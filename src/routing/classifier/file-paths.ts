@@ -8,13 +8,12 @@
  */
 const EXTENSION =
   /\.(tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|rb|php|cs|cpp|cc|c|h|hpp|swift|scala|sql|json|ya?ml|toml|md|css|scss|html|vue|svelte|sh|proto|graphql|tf|prisma|gradle|ex|exs|lua|dart|ipynb)$/;
-const LINE_SUFFIX = /(:\d+)+:?$|[.:!?]+$/;
 const IGNORED = /node_modules\/|site-packages\/|dist-packages\/|\/usr\/(local\/)?(lib|go)\/|node:internal|\/runtime\/|:\/\//;
 const NOT_FILES = new Set(["node.js", "next.js", "vue.js", "react.js", "express.js", "nuxt.js", "three.js", "d3.js", "chart.js"]);
 const SCAN_CAP = 40_000;
 
 export function addPathsFrom(text: string, paths: Set<string>): void {
-  forEachPathToken(text, (token) => addPath(token.replace(LINE_SUFFIX, ""), paths));
+  forEachPathToken(text, (token) => addPath(withoutLineSuffix(token), paths));
 }
 
 /**
@@ -35,6 +34,32 @@ export function forEachPathToken(text: string, found: (token: string) => void): 
     scanned = stop + 1;
   }
 }
+
+/**
+ * The token without a trailing line number (`:12`, `:12:5`, `:12:`) or trailing punctuation
+ * (`.`, `:`, `!`, `?`): what `token.replace(/(:\d+)+:?$|[.:!?]+$/, "")` gives (the leftmost place
+ * either suffix starts), without a regex tried at every position of every token.
+ */
+export function withoutLineSuffix(token: string): string {
+  let cut = token.length;
+  // Trailing punctuation.
+  while (cut > 0 && isSentenceEnd(token.charCodeAt(cut - 1))) cut--;
+  // Line numbers: an optional final colon, then one or more ":<digits>" groups, as many as there are.
+  let end = token.length;
+  if (end > 0 && token.charCodeAt(end - 1) === COLON) end--;
+  for (;;) {
+    let digits = end;
+    while (digits > 0 && isDigit(token.charCodeAt(digits - 1))) digits--;
+    if (digits === end || digits === 0 || token.charCodeAt(digits - 1) !== COLON) break;
+    end = digits - 1;
+    if (end < cut) cut = end;
+  }
+  return cut === token.length ? token : token.slice(0, cut);
+}
+
+const COLON = 58;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const isSentenceEnd = (code: number) => code === 46 || code === COLON || code === 33 || code === 63;
 
 /** The characters that end a token: JavaScript's `\s`, quotes, brackets, and , ; = |. */
 function isDelimiter(code: number): boolean {

@@ -22,3 +22,8 @@ export function referencePathTokens(text: string): string[] {
 export function referenceHasColumns(line: string): boolean {
   return line.split(/ {2,}|\t/).length >= 4;
 }
+
+/** How addPathsFrom took a line number or trailing punctuation off a token. */
+export function referenceWithoutLineSuffix(token: string): string {
+  return token.replace(/(:\d+)+:?$|[.:!?]+$/, "");
+}
