@@ -7,7 +7,7 @@ import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 
 /**
- * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes> ...]`: a change measured
+ * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>[*times] ...]`: a change measured
  * against the code before it in one run: the benchmark's proxy from this tree ("after") and from
  * another checkout of the repository ("before", with its own node_modules or a link to these),
  * beside the bare pass-through, in rotating rounds so load changes on the machine hit all three
@@ -35,10 +35,13 @@ interface Phase {
   concurrency: number;
   body: () => string;
 }
-function phaseOf(name: string): Phase {
-  if (name === "c1") return { requests: 600, concurrency: 1, body: smallBody };
-  if (name === "c32") return { requests: 8_000, concurrency: 32, body: smallBody };
-  if (name.startsWith("agent:")) return { requests: 120, concurrency: 1, body: mixedAgentBodies(Number(name.slice(6))).body };
+/** `c32*3`: three times the phase's usual number of requests. */
+function phaseOf(spec: string): Phase {
+  const [name = "", times = "1"] = spec.split("*");
+  const scale = (requests: number) => Math.round(requests * Number(times));
+  if (name === "c1") return { requests: scale(600), concurrency: 1, body: smallBody };
+  if (name === "c32") return { requests: scale(8_000), concurrency: 32, body: smallBody };
+  if (name.startsWith("agent:")) return { requests: scale(120), concurrency: 1, body: mixedAgentBodies(Number(name.slice(6))).body };
   throw new Error(`unknown phase ${name}`);
 }
 

@@ -10,14 +10,16 @@ import { startChild } from "./child-process";
 import { createScratchDatabase } from "./scratch-database";
 
 /**
- * `bun run bench/request-timeline.ts [bytes] [requests]`: where one request's wall time goes inside
+ * `bun run bench/request-timeline.ts [bytes|small] [requests]`: where one request's wall time goes inside
  * the proxy, one request at a time, through the real app (`app.fetch`, no socket in front) to the
  * benchmark's mock upstream: the door (body read, checks, validation) before the first stage, each
  * stage, the upstream's own wait inside dispatch, and the answer's encoding after the last. Claude
  * Code requests of about `bytes` (agent-requests.ts); the request log on BENCH_DATABASE_URL when set.
  * Median µs over the requests, after a warm-up.
  */
-const bytes = Number(process.argv[2] ?? 200_000);
+// "small": the benchmark's ~1 KB question instead of an agent request.
+const small = process.argv[2] === "small";
+const bytes = small ? 1_000 : Number(process.argv[2] ?? 200_000);
 const requests = Number(process.argv[3] ?? 300);
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-timeline-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
@@ -54,7 +56,19 @@ for (const [index, stage] of defaultStages.entries()) {
   };
 }
 
-const body = agentRequestBodies("claude-code", bytes);
+let sequence = 0;
+const body = small
+  ? () =>
+      JSON.stringify({
+        model: "gpt-4o-mini",
+        temperature: 0.2,
+        messages: [
+          { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+          { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+          { role: "user", content: `Request ${++sequence}.` },
+        ],
+      })
+  : agentRequestBodies("claude-code", bytes);
 const send = async () => {
   marks = {};
   const text = body();
@@ -68,7 +82,7 @@ const send = async () => {
   if (response.status !== 200) throw new Error(`status ${response.status}`);
   return { started, answered, read };
 };
-for (let index = 0; index < 30; index++) await send();
+for (let index = 0; index < (small ? 3_000 : 30); index++) await send();
 spans.clear();
 for (let index = 0; index < requests; index++) {
   const { started, answered, read } = await send();

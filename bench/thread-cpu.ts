@@ -1,24 +1,28 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mixedAgentBodies } from "./agent-requests";
 import { startChild } from "./child-process";
 import { runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 
 /**
- * `bun run bench/thread-cpu.ts [requests]`: which of the proxy's threads spend its CPU under the
+ * `bun run bench/thread-cpu.ts [requests [agent bytes]]`: which of the proxy's threads spend its CPU under the
  * benchmark's small non-stream load at 32 connections (the JavaScript thread, Bun's HTTP client
  * thread, the JIT and GC helpers), read from /proc per thread. Bun's sampling profiler sees only the
  * JavaScript thread; this says how much of the CPU per request that is. BENCH_DATABASE_URL as elsewhere.
  */
 const requests = Number(process.argv[2] ?? 8_000);
+// A second argument, bytes: agent-sized requests of about that size, one at a time (agent-requests.ts).
+const agentBytes = process.argv[3] ? Number(process.argv[3]) : undefined;
+const concurrency = agentBytes ? 1 : 32;
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
 let sequence = 0;
-const body = () =>
+const smallBody = () =>
   JSON.stringify({
     model: "gpt-4o-mini",
     temperature: 0.2,
@@ -28,8 +32,9 @@ const body = () =>
       { role: "user", content: `Request ${++sequence}.` },
     ],
   });
+const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
-await runLoad({ url, body, requests: 2_000, concurrency: 32, timeCapMs: 60_000 }, false);
+await runLoad({ url, body, requests: agentBytes ? 200 : 2_000, concurrency, timeCapMs: 60_000 }, false);
 
 const ticks = () => {
   const perThread = new Map<string, number>();
@@ -49,7 +54,7 @@ const before = ticks();
 // THREAD_CPU_PERF=<file>: also record the proxy with `perf` (cpu-clock, call graphs) while the load runs.
 const perfFile = process.env.THREAD_CPU_PERF;
 const perf = perfFile ? Bun.spawn(["perf", "record", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(proxy.pid), "-o", perfFile], { stdout: "ignore", stderr: "ignore" }) : undefined;
-const result = await runLoad({ url, body, requests, concurrency: 32, timeCapMs: 120_000 }, false);
+const result = await runLoad({ url, body, requests, concurrency, timeCapMs: 300_000 }, false);
 const after = ticks();
 perf?.kill("SIGINT");
 await perf?.exited;
