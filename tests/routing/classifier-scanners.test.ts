@@ -1,15 +1,20 @@
 import { describe, expect, test } from "bun:test";
+import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
+import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
 import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
+import { referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
 import { referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
 
 /**
- * The path scanner (from the dots outward instead of a regex match per token) and the
- * command-table test (separators counted instead of a split per line) were tuned for speed. Their
+ * The path scanner (from the dots outward instead of a regex match per token), the line-suffix cut,
+ * the command-table test (separators counted instead of a split per line), the tool-error test
+ * (plain words searched with includes) and Cline's human-words lookup were tuned for speed. Their
  * results must be exactly the untuned ones (tests/routing/reference/), or the `files` and
- * `pasted-output` features, and with them the trained weights, would mean something else.
+ * `pasted-output` features, the tool-error counts, and with them the trained weights, would mean
+ * something else.
  * Compared on every text of every labelled and blind evaluation case, and on edge cases.
  */
 function textsOf(value: unknown, into: string[]): void {
@@ -79,5 +84,28 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       if (expected) columns++;
     }
     expect(columns).toBeGreaterThan(50);
+  });
+
+  test("tool errors: the same answer on every text and on each word alone", () => {
+    const words = ["FAIL", "failed", "panic:", ": error:", "xception", "error TS2345", "error[E0382]", "Exit code 1", "exit status: 2", "not found in file", "Error: x", "Error: (none)", "Error", "The tool execution failed", "command failed", "Command failed", "<tool_use_error>", "AssertionError", "DATA RACE", "linter errors", "Fail", "FAILED", "error TS", "Exit code 0"];
+    const samples = [...texts, ...words, ...words.map((word) => `ok\n${word}\nok`), ...words.map((word) => `${"x".repeat(900)}${word}${"y".repeat(900)}`), ...words.map((word) => `${"x".repeat(1_000)}${word}`)];
+    let errors = 0;
+    for (const sample of samples) {
+      const expected = referenceLooksLikeToolError(sample);
+      if (looksLikeToolError(sample) !== expected) throw new Error(`disagree on ${JSON.stringify(sample.slice(0, 200))}: expected ${expected}`);
+      if (expected) errors++;
+    }
+    expect(errors).toBeGreaterThan(300);
+  });
+
+  test("Cline's human words: the same words on every text", () => {
+    const tagged = ["<feedback>fix it</feedback>", "x<answer>yes", `${"a".repeat(589)}<feedback>late</feedback>`, `${"a".repeat(591)}<feedback>too late</feedback>`, "<user_message>a</user_message><feedback>b</feedback>", "<answer>1</answer><answer>2</answer>", `<feedback>${"z".repeat(2_000)}`];
+    let found = 0;
+    for (const sample of [...texts, ...tagged]) {
+      const expected = referenceHumanWordsIn(sample);
+      expect(humanWordsIn(sample)).toBe(expected);
+      if (expected !== undefined) found++;
+    }
+    expect(found).toBeGreaterThan(20);
   });
 });
