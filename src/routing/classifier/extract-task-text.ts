@@ -222,12 +222,11 @@ export function extractTaskText(request: ChatRequest): TaskText {
 
 /** The human's words a tool result carries in Cline's tags, if its head (600 characters) has them. */
 const HUMAN_TAGS = ["feedback", "answer", "user_message"].map((tag) => ({ open: `<${tag}>`, close: `</${tag}>` }));
-const HUMAN_TAG_HEAD = 600;
 export function humanWordsIn(result: string): string | undefined {
+  const head = result.slice(0, 600);
   for (const { open: openTag, close: closeTag } of HUMAN_TAGS) {
-    // Only a tag wholly within the head counts; searched there without copying the head out.
-    if (result.lastIndexOf(openTag, HUMAN_TAG_HEAD - openTag.length) === -1) continue;
-    const open = result.indexOf(openTag);
+    const open = head.indexOf(openTag);
+    if (open === -1) continue;
     const close = result.indexOf(closeTag, open);
     return result.slice(open + openTag.length, close === -1 ? undefined : close);
   }
