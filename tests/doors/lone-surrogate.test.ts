@@ -1,7 +1,9 @@
 import { expect, test } from "bun:test";
+import fc from "fast-check";
 import { parseJsonBody } from "../../src/doors/parse-json-body";
 import { firstLoneSurrogate } from "../../src/doors/lone-surrogate";
 import { ProxyError } from "../../src/errors";
+import { referenceFirstLoneSurrogate } from "./reference/lone-surrogate-reference";
 
 /** The lone-surrogate check: escapes only, pairs pass, an escaped backslash is plain text. */
 const cases: Array<[string, string, number]> = [
@@ -35,4 +37,20 @@ test("parseJsonBody refuses a lone surrogate with a 400 naming where it is", () 
   }
   expect(error).toBeInstanceOf(ProxyError);
   expect(error).toMatchObject({ status: 400, code: "invalid_unicode", param: "messages[0].content" });
+});
+
+/**
+ * The scan looks only where `\u` occurs (indexOf) instead of running a regex over the whole body;
+ * its answers must be the regex scan's (tests/doors/reference/) on texts made of the pieces that
+ * matter: backslashes, `u`, d/D, hex digits of every range, quotes and other characters.
+ */
+test("the indexOf scan gives the regex scan's answer on generated texts", () => {
+  const pieces = ["\\", "\\\\", "\\u", "u", "d", "D", "8", "9", "a", "b", "B", "c", "C", "f", "F", "0", "e", "E", "g", "x", '"', "\\ud83d", "\\ude00", "\\uD800", "\\uDFFF", "\\udc0", "\\u00e9", "é", "😀"];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+      const text = parts.join("");
+      expect(firstLoneSurrogate(text)).toBe(referenceFirstLoneSurrogate(text));
+    }),
+    { numRuns: 20_000 },
+  );
 });

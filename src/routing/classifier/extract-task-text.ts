@@ -220,15 +220,15 @@ export function extractTaskText(request: ChatRequest): TaskText {
   }
 }
 
-/** The human's words a tool result carries in Cline's tags, if its head has them. */
-const HUMAN_TAGS = ["feedback", "answer", "user_message"];
-function humanWordsIn(result: string): string | undefined {
+/** The human's words a tool result carries in Cline's tags, if its head (600 characters) has them. */
+const HUMAN_TAGS = ["feedback", "answer", "user_message"].map((tag) => ({ open: `<${tag}>`, close: `</${tag}>` }));
+export function humanWordsIn(result: string): string | undefined {
   const head = result.slice(0, 600);
-  for (const tag of HUMAN_TAGS) {
-    const open = head.indexOf(`<${tag}>`);
+  for (const { open: openTag, close: closeTag } of HUMAN_TAGS) {
+    const open = head.indexOf(openTag);
     if (open === -1) continue;
-    const close = result.indexOf(`</${tag}>`, open);
-    return result.slice(open + tag.length + 2, close === -1 ? undefined : close);
+    const close = result.indexOf(closeTag, open);
+    return result.slice(open + openTag.length, close === -1 ? undefined : close);
   }
   return undefined;
 }

@@ -3,24 +3,72 @@
  * context (fence info strings such as ```ts src/a.ts or ```path=src/a.ts, aider's path line
  * before a fence, <file_content path="…">, synthetic Read calls), and paths in tool-call
  * arguments. Library frames (node_modules, site-packages, the Go runtime) are not the user's
- * files. Text is split into tokens with one cheap regex; only tokens with a known extension count.
+ * files. A token is a run of characters other than white space, quotes, brackets and , ; = |;
+ * only tokens with a dot, and of those only the ones with a known extension, count.
  */
-const TOKEN = /[^\s'"`()[\]<>{},;=|]+/g;
 const EXTENSION =
   /\.(tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|rb|php|cs|cpp|cc|c|h|hpp|swift|scala|sql|json|ya?ml|toml|md|css|scss|html|vue|svelte|sh|proto|graphql|tf|prisma|gradle|ex|exs|lua|dart|ipynb)$/;
-const LINE_SUFFIX = /(:\d+)+:?$|[.:!?]+$/;
 const IGNORED = /node_modules\/|site-packages\/|dist-packages\/|\/usr\/(local\/)?(lib|go)\/|node:internal|\/runtime\/|:\/\//;
 const NOT_FILES = new Set(["node.js", "next.js", "vue.js", "react.js", "express.js", "nuxt.js", "three.js", "d3.js", "chart.js"]);
 const SCAN_CAP = 40_000;
 
 export function addPathsFrom(text: string, paths: Set<string>): void {
-  const bounded = text.length > SCAN_CAP ? text.slice(0, SCAN_CAP) : text;
-  for (const match of bounded.matchAll(TOKEN)) {
-    const token = match[0];
-    if (token.length < 3 || token.length > 300 || !token.includes(".")) continue;
-    addPath(token.replace(LINE_SUFFIX, ""), paths);
+  forEachPathToken(text, (token) => addPath(withoutLineSuffix(token), paths));
+}
+
+/**
+ * Calls `found` with every token of 3 to 300 characters that holds a dot, in order, within the
+ * first SCAN_CAP characters. Found from the dots outward (indexOf), not token by token: most tokens
+ * of a request have no dot, and a match object per token was a fifth of the classifier's time.
+ */
+export function forEachPathToken(text: string, found: (token: string) => void): void {
+  const end = Math.min(text.length, SCAN_CAP);
+  let scanned = 0;
+  for (let dot = text.indexOf(".", 0); dot !== -1 && dot < end; dot = text.indexOf(".", scanned)) {
+    let start = dot;
+    while (start > 0 && !isDelimiter(text.charCodeAt(start - 1))) start--;
+    let stop = dot + 1;
+    while (stop < end && !isDelimiter(text.charCodeAt(stop))) stop++;
+    const length = stop - start;
+    if (length >= 3 && length <= 300) found(text.slice(start, stop));
+    scanned = stop + 1;
   }
 }
+
+/**
+ * The token without a trailing line number (`:12`, `:12:5`, `:12:`) or trailing punctuation
+ * (`.`, `:`, `!`, `?`): what `token.replace(/(:\d+)+:?$|[.:!?]+$/, "")` gives (the leftmost place
+ * either suffix starts), without a regex tried at every position of every token.
+ */
+export function withoutLineSuffix(token: string): string {
+  let cut = token.length;
+  // Trailing punctuation.
+  while (cut > 0 && isSentenceEnd(token.charCodeAt(cut - 1))) cut--;
+  // Line numbers: an optional final colon, then one or more ":<digits>" groups, as many as there are.
+  let end = token.length;
+  if (end > 0 && token.charCodeAt(end - 1) === COLON) end--;
+  for (;;) {
+    let digits = end;
+    while (digits > 0 && isDigit(token.charCodeAt(digits - 1))) digits--;
+    if (digits === end || digits === 0 || token.charCodeAt(digits - 1) !== COLON) break;
+    end = digits - 1;
+    if (end < cut) cut = end;
+  }
+  return cut === token.length ? token : token.slice(0, cut);
+}
+
+const COLON = 58;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const isSentenceEnd = (code: number) => code === 46 || code === COLON || code === 33 || code === 63;
+
+/** The characters that end a token: JavaScript's `\s`, quotes, brackets, and , ; = |. */
+function isDelimiter(code: number): boolean {
+  if (code < 128) return DELIMITERS[code] === 1;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+const DELIMITERS = new Uint8Array(128);
+for (const character of " \t\n\v\f\r'\"`()[]<>{},;=|") DELIMITERS[character.charCodeAt(0)] = 1;
 
 /** Paths of attached files: fence info strings, the line before a fence, path attributes. */
 export function addContextPaths(context: string, paths: Set<string>): void {

@@ -55,5 +55,23 @@ function looksLikeOutput(line: string): boolean {
   }
   if (visible >= 16 && letters / visible < 0.5) return true;
   // Command tables (kubectl, docker ps): several columns separated by runs of spaces.
-  return line.split(/ {2,}|\t/).length >= 4;
+  return hasColumns(line);
+}
+
+/**
+ * Whether the line has at least 4 columns: 3 separators, each a tab or a run of 2+ spaces (what
+ * `line.split(/ {2,}|\t/).length >= 4` says, counted without building the array).
+ */
+export function hasColumns(line: string): boolean {
+  let separators = 0;
+  for (let index = 0; index < line.length; index++) {
+    const code = line.charCodeAt(index);
+    if (code === 9) separators++;
+    else if (code === 32 && line.charCodeAt(index + 1) === 32) {
+      separators++;
+      while (line.charCodeAt(index + 1) === 32) index++;
+    } else continue;
+    if (separators >= 3) return true;
+  }
+  return false;
 }

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { mixedAgentBodies } from "./agent-requests";
+import { type BenchChild, startChild } from "./child-process";
+import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { createScratchDatabase } from "./scratch-database";
+
+/**
+ * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>[*times] ...]`: a change measured
+ * against the code before it in one run: the benchmark's proxy from this tree ("after") and from
+ * another checkout of the repository ("before", with its own node_modules or a link to these),
+ * beside the bare pass-through, in rotating rounds so load changes on the machine hit all three
+ * alike. Both proxies log to their own scratch database on BENCH_DATABASE_URL (PostgreSQL, so the
+ * embedded database is not what is measured); without it, to PGlite.
+ */
+const [baselineArgument, ...phaseArguments] = process.argv.slice(2);
+if (!baselineArgument) throw new Error("usage: bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes> ...]");
+const baseline = resolve(baselineArgument);
+const phaseNames = phaseArguments.length > 0 ? phaseArguments : ["c1", "c32", "agent:200000"];
+
+let sequence = 0;
+const smallBody = () =>
+  JSON.stringify({
+    model: "gpt-4o-mini",
+    temperature: 0.2,
+    messages: [
+      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+      { role: "user", content: `Request ${++sequence}.` },
+    ],
+  });
+interface Phase {
+  requests: number;
+  concurrency: number;
+  body: () => string;
+}
+/** `c32*3`: three times the phase's usual number of requests. */
+function phaseOf(spec: string): Phase {
+  const [name = "", times = "1"] = spec.split("*");
+  const scale = (requests: number) => Math.round(requests * Number(times));
+  if (name === "c1") return { requests: scale(600), concurrency: 1, body: smallBody };
+  if (name === "c32") return { requests: scale(8_000), concurrency: 32, body: smallBody };
+  if (name.startsWith("agent:")) return { requests: scale(120), concurrency: 1, body: mixedAgentBodies(Number(name.slice(6))).body };
+  throw new Error(`unknown phase ${name}`);
+}
+
+async function proxyFrom(name: string, tree: string): Promise<BenchChild> {
+  const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-ab-"));
+  const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+  await Bun.spawn([process.execPath, "run", join(tree, "bench", "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
+  cleanups.push(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await scratch?.drop();
+  });
+  const script = relative(import.meta.dir, join(tree, "bench", "serve-proxy.ts"));
+  return startChild(name, script, { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+const servers = {
+  bare: await startChild("bare", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin }),
+  before: await proxyFrom("proxy before", baseline),
+  after: await proxyFrom("proxy after", join(import.meta.dir, "..")),
+};
+type Side = keyof typeof servers;
+const sides: Side[] = ["bare", "before", "after"];
+const load = (side: Side, phase: Phase, requests: number) =>
+  runLoad({ url: `${servers[side].origin}/v1/chat/completions`, body: phase.body, requests, concurrency: phase.concurrency, timeCapMs: 120_000 }, false);
+// Warm-up: the JIT and the connection pools of every side.
+for (const side of sides) await load(side, phaseOf("c32"), 1_000);
+
+console.log(`A/B against ${baseline}; database ${process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite"}; load average ${loadAverage()}`);
+for (const name of phaseNames) {
+  const phase = phaseOf(name);
+  const rounds = 6;
+  const runs: Record<Side, LoadResult[]> = { bare: [], before: [], after: [] };
+  const cpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
+  for (const side of sides) await load(side, phase, Math.min(50, phase.requests / 10));
+  for (let round = 0; round < rounds; round++) {
+    // Each side goes first, second and third equally often.
+    const order = sides.map((_, index) => sides[(index + round) % sides.length]!);
+    for (const side of round % 2 === 0 ? order : order.reverse()) {
+      const before = servers[side].cpuMs();
+      runs[side].push(await load(side, phase, Math.ceil(phase.requests / rounds)));
+      cpu[side] += servers[side].cpuMs() - before;
+    }
+  }
+  const merged = Object.fromEntries(sides.map((side) => [side, mergeResults(runs[side])])) as Record<Side, LoadResult>;
+  const rps = (result: LoadResult) => (result.completed / result.elapsedMs) * 1000;
+  const p50 = (side: Side) => percentile(merged[side].latencies, 50);
+  console.log(`${name} (${phase.concurrency} at once, ${phase.requests} requests per side; load average ${loadAverage()})`);
+  for (const side of sides) {
+    const result = merged[side];
+    const added = side === "bare" ? "" : `, added p50 ${(p50(side) - p50("bare")).toFixed(3)} ms`;
+    console.log(
+      `  ${side.padEnd(7)} p50 ${p50(side).toFixed(3)} ms${added}; ${rps(result).toFixed(0)} req/s (${((100 * rps(result)) / rps(merged.bare)).toFixed(1)}% of bare); ` +
+        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request; failed ${result.failed}`,
+    );
+  }
+}
+for (const side of sides) await servers[side].stop();
+await upstream.stop();
+for (const cleanup of cleanups) await cleanup();
+
+function loadAverage(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+}

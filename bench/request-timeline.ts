@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config";
+import { silentLogger } from "../src/logger";
+import { defaultStages } from "../src/pipeline/run-pipeline";
+import { buildProxy } from "../src/server";
+import { agentRequestBodies } from "./agent-requests";
+import { startChild } from "./child-process";
+import { createScratchDatabase } from "./scratch-database";
+
+/**
+ * `bun run bench/request-timeline.ts [bytes|small] [requests]`: where one request's wall time goes inside
+ * the proxy, one request at a time, through the real app (`app.fetch`, no socket in front) to the
+ * benchmark's mock upstream: the door (body read, checks, validation) before the first stage, each
+ * stage, the upstream's own wait inside dispatch, and the answer's encoding after the last. Claude
+ * Code requests of about `bytes` (agent-requests.ts); the request log on BENCH_DATABASE_URL when set.
+ * Median µs over the requests, after a warm-up.
+ */
+// "small": the benchmark's ~1 KB question instead of an agent request.
+const small = process.argv[2] === "small";
+const bytes = small ? 1_000 : Number(process.argv[2] ?? 200_000);
+const requests = Number(process.argv[3] ?? 300);
+const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-timeline-"));
+const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+const proxy = await buildProxy(
+  loadConfig({
+    OPENAI_API_KEY: "sk-bench-not-a-real-key",
+    OPENAI_BASE_URL: `${upstream.origin}/v1`,
+    DATA_DIR: dataDir,
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    LOG_LEVEL: "silent",
+    OLLAMA_ENABLED: "false",
+    CLAUDE_CLI_ENABLED: "false",
+  }),
+  silentLogger,
+);
+
+const spans = new Map<string, number[]>();
+const add = (name: string, ms: number) => spans.set(name, [...(spans.get(name) ?? []), ms]);
+let marks: { door?: number; lastStageEnd?: number; upstream?: number } = {};
+for (const [index, stage] of defaultStages.entries()) {
+  const name = stage.name || `stage ${index}`;
+  defaultStages[index] = async (context, deps) => {
+    const started = performance.now();
+    marks.door ??= started;
+    const waitBefore = context.upstreamWaitMs;
+    const result = await stage(context, deps);
+    const ended = performance.now();
+    marks.lastStageEnd = ended;
+    const wait = context.upstreamWaitMs - waitBefore;
+    add(name, ended - started - wait);
+    if (wait > 0) marks.upstream = wait;
+    return result;
+  };
+}
+
+let sequence = 0;
+const body = small
+  ? () =>
+      JSON.stringify({
+        model: "gpt-4o-mini",
+        temperature: 0.2,
+        messages: [
+          { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+          { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+          { role: "user", content: `Request ${++sequence}.` },
+        ],
+      })
+  : agentRequestBodies("claude-code", bytes);
+const send = async () => {
+  marks = {};
+  const text = body();
+  const started = performance.now();
+  const response = await proxy.app.fetch(
+    new Request("http://127.0.0.1/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) }, body: text }),
+  );
+  const answered = performance.now();
+  await response.text();
+  const read = performance.now();
+  if (response.status !== 200) throw new Error(`status ${response.status}`);
+  return { started, answered, read };
+};
+for (let index = 0; index < (small ? 3_000 : 30); index++) await send();
+spans.clear();
+for (let index = 0; index < requests; index++) {
+  const { started, answered, read } = await send();
+  add("door (before the first stage)", marks.door! - started);
+  add("after the last stage (encoding)", answered - marks.lastStageEnd!);
+  add("upstream wait (not the proxy's)", marks.upstream ?? 0);
+  add("reading the answer", read - answered);
+  add("total minus upstream wait", read - started - (marks.upstream ?? 0));
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log(`request timeline — ~${bytes.toLocaleString("en")} bytes, ${requests} requests one at a time, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+for (const [name, values] of spans) console.log(`  ${name.padEnd(34)}${(median(values) * 1000).toFixed(0).padStart(7)} µs median`);
+await proxy.close();
+await upstream.stop();
+rmSync(dataDir, { recursive: true, force: true });
+await scratch?.drop();

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mixedAgentBodies } from "./agent-requests";
+import { startChild } from "./child-process";
+import { runLoad } from "./load";
+import { createScratchDatabase } from "./scratch-database";
+
+/**
+ * `bun run bench/thread-cpu.ts [requests [agent bytes]]`: which of the proxy's threads spend its CPU under the
+ * benchmark's small non-stream load at 32 connections (the JavaScript thread, Bun's HTTP client
+ * thread, the JIT and GC helpers), read from /proc per thread. Bun's sampling profiler sees only the
+ * JavaScript thread; this says how much of the CPU per request that is. BENCH_DATABASE_URL as elsewhere.
+ */
+const requests = Number(process.argv[2] ?? 8_000);
+// A second argument, bytes: agent-sized requests of about that size, one at a time (agent-requests.ts).
+const agentBytes = process.argv[3] ? Number(process.argv[3]) : undefined;
+const concurrency = agentBytes ? 1 : 32;
+const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
+const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
+const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
+let sequence = 0;
+const smallBody = () =>
+  JSON.stringify({
+    model: "gpt-4o-mini",
+    temperature: 0.2,
+    messages: [
+      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
+      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
+      { role: "user", content: `Request ${++sequence}.` },
+    ],
+  });
+const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
+const url = `${proxy.origin}/v1/chat/completions`;
+await runLoad({ url, body, requests: agentBytes ? 200 : 2_000, concurrency, timeCapMs: 60_000 }, false);
+
+const ticks = () => {
+  const perThread = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${proxy.pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${proxy.pid}/task/${task}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).replace(/\d+$/, "#");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      perThread.set(`${name} ${task}`, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The thread ended.
+    }
+  }
+  return perThread;
+};
+const before = ticks();
+// THREAD_CPU_PERF=<file>: also record the proxy with `perf` (cpu-clock, call graphs) while the load runs.
+const perfFile = process.env.THREAD_CPU_PERF;
+const perf = perfFile ? Bun.spawn(["perf", "record", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(proxy.pid), "-o", perfFile], { stdout: "ignore", stderr: "ignore" }) : undefined;
+const result = await runLoad({ url, body, requests, concurrency, timeCapMs: 300_000 }, false);
+const after = ticks();
+perf?.kill("SIGINT");
+await perf?.exited;
+const byName = new Map<string, number>();
+for (const [thread, value] of after) {
+  const name = thread.split(" ")[0]!;
+  byName.set(name, (byName.get(name) ?? 0) + value - (before.get(thread) ?? 0));
+}
+const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
+console.log(`${result.completed} requests, ${result.failed} failed; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+for (const [name, value] of [...byName].sort((a, b) => b[1] - a[1])) {
+  if (value === 0) continue;
+  console.log(`  ${name.padEnd(20)} ${((value * 10_000) / result.completed).toFixed(0).padStart(5)} µs/request  ${((100 * value) / total).toFixed(1)}%`);
+}
+await Promise.all([proxy.stop(), upstream.stop()]);
+rmSync(dataDir, { recursive: true, force: true });
+await scratch?.drop();

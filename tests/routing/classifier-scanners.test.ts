@@ -1,0 +1,111 @@
+import { describe, expect, test } from "bun:test";
+import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
+import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
+import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
+import { hasColumns } from "../../src/routing/classifier/pasted-output";
+import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
+import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
+import { referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
+import { referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
+
+/**
+ * The path scanner (from the dots outward instead of a regex match per token), the line-suffix cut,
+ * the command-table test (separators counted instead of a split per line), the tool-error test
+ * (plain words searched with includes) and Cline's human-words lookup were tuned for speed. Their
+ * results must be exactly the untuned ones (tests/routing/reference/), or the `files` and
+ * `pasted-output` features, the tool-error counts, and with them the trained weights, would mean
+ * something else.
+ * Compared on every text of every labelled and blind evaluation case, and on edge cases.
+ */
+function textsOf(value: unknown, into: string[]): void {
+  if (typeof value === "string") into.push(value);
+  else if (Array.isArray(value)) for (const item of value) textsOf(item, into);
+  else if (value && typeof value === "object") for (const item of Object.values(value)) textsOf(item, into);
+}
+
+const texts: string[] = [];
+for (const entry of [...loadEvalSet(), ...loadBlindSet(["a", "b", "c", "d", "e", "f", "g"])]) textsOf(entry.request, texts);
+texts.push(...[..."abc"].map((_, index) => texts.slice(index * 50, index * 50 + 50).join("\n\n")));
+const unicodeSpaces = "\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u0085";
+texts.push(
+  "",
+  ".",
+  "..",
+  "a.b",
+  "ab.",
+  ".ts",
+  "src/a.ts:12:3: error",
+  "see (src/index.ts) and [lib/x.py], {a.go}; b.rs=c.md|d.sh `e.js` 'f.tsx' \"g.vue\" <h.css>",
+  ...[...unicodeSpaces].map((space) => `x${space}file.ts${space}y.py`),
+  "\tsrc/a.ts\vsrc/b.ts\fsrc/c.ts\rsrc/d.ts",
+  `${"a".repeat(299)}.ts ${"b".repeat(300)}.py ${"c".repeat(296)}.ts`,
+  `${"word ".repeat(7_999)}edge.ts and beyond.ts`,
+  `${"x".repeat(39_995)}a.ts.go more.ts`,
+  "a.b.c.d.e file.name.with.dots.json trailing.ts. end.py:",
+  "😀.ts 😀 file😀.py",
+);
+
+describe("the tuned classifier scanners agree with the untuned ones", () => {
+  test(`path tokens: same tokens in the same order on ${texts.length} texts`, () => {
+    expect(texts.length).toBeGreaterThan(3000);
+    let tokens = 0;
+    for (const text of texts) {
+      const found: string[] = [];
+      forEachPathToken(text, (token) => found.push(token));
+      expect(found).toEqual(referencePathTokens(text));
+      tokens += found.length;
+    }
+    expect(tokens).toBeGreaterThan(1000);
+  });
+
+  test("line suffixes: the same token left", () => {
+    const tokens = texts.flatMap((text) => {
+      const found: string[] = [];
+      forEachPathToken(text, (token) => found.push(token));
+      return found;
+    });
+    const edges = ["a.ts:12", "a.ts:12:5", "a.ts:12:", "a.ts:12::", "a.ts::12", "a.ts:", "a.ts.", "a.ts?!", "a.ts:.", "a.ts.:12", "a.ts:12.", "a.ts:x:12", ":12", "12", ":1:2:3:", "a:", "a::", "...", "a.ts:12:5:7", "a.ts:1a:2", "a.ts:١٢", "x.go:42:10:"];
+    let changed = 0;
+    for (const token of [...tokens, ...edges]) {
+      const expected = referenceWithoutLineSuffix(token);
+      if (withoutLineSuffix(token) !== expected) throw new Error(`disagree on ${JSON.stringify(token)}: expected ${JSON.stringify(expected)}`);
+      if (expected !== token) changed++;
+    }
+    expect(changed).toBeGreaterThan(100);
+  });
+
+  test("command-table columns: same answer for every line", () => {
+    const lines = texts.flatMap((text) => text.split("\n"));
+    lines.push("a  b  c  d", "a\tb\tc\td", "a \t b", "   ", "a   \t\t", "a b c d e f", "\t\t\t", "  \t  \t  ", "a  b", "x  y\tz  w", " \t \t \t");
+    let columns = 0;
+    for (const line of lines) {
+      const expected = referenceHasColumns(line);
+      if (hasColumns(line) !== expected) throw new Error(`disagree on ${JSON.stringify(line)}: expected ${expected}`);
+      if (expected) columns++;
+    }
+    expect(columns).toBeGreaterThan(50);
+  });
+
+  test("tool errors: the same answer on every text and on each word alone", () => {
+    const words = ["FAIL", "failed", "panic:", ": error:", "xception", "error TS2345", "error[E0382]", "Exit code 1", "exit status: 2", "not found in file", "Error: x", "Error: (none)", "Error", "The tool execution failed", "command failed", "Command failed", "<tool_use_error>", "AssertionError", "DATA RACE", "linter errors", "Fail", "FAILED", "error TS", "Exit code 0"];
+    const samples = [...texts, ...words, ...words.map((word) => `ok\n${word}\nok`), ...words.map((word) => `${"x".repeat(900)}${word}${"y".repeat(900)}`), ...words.map((word) => `${"x".repeat(1_000)}${word}`)];
+    let errors = 0;
+    for (const sample of samples) {
+      const expected = referenceLooksLikeToolError(sample);
+      if (looksLikeToolError(sample) !== expected) throw new Error(`disagree on ${JSON.stringify(sample.slice(0, 200))}: expected ${expected}`);
+      if (expected) errors++;
+    }
+    expect(errors).toBeGreaterThan(300);
+  });
+
+  test("Cline's human words: the same words on every text", () => {
+    const tagged = ["<feedback>fix it</feedback>", "x<answer>yes", `${"a".repeat(589)}<feedback>late</feedback>`, `${"a".repeat(591)}<feedback>too late</feedback>`, "<user_message>a</user_message><feedback>b</feedback>", "<answer>1</answer><answer>2</answer>", `<feedback>${"z".repeat(2_000)}`];
+    let found = 0;
+    for (const sample of [...texts, ...tagged]) {
+      const expected = referenceHumanWordsIn(sample);
+      expect(humanWordsIn(sample)).toBe(expected);
+      if (expected !== undefined) found++;
+    }
+    expect(found).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * The tool-error test and Cline's human-words lookup as they were before tuning (a ten-way regex
+ * and ten literals; a sliced head searched with tags built per call), kept only so that
+ * tests/routing/classifier-scanners.test.ts can prove the tuned ones give the same answers.
+ */
+const ERROR_LITERALS = [
+  "<tool_use_error>",
+  "The tool execution failed",
+  "AssertionError",
+  "Traceback (most recent call last)",
+  "DATA RACE",
+  "Unhandled Rejection",
+  "does not match anything in the file",
+  "linter errors",
+  "command failed",
+  "Command failed",
+];
+const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
+const ERROR_EDGE = 800;
+
+export function referenceLooksLikeToolError(result: string): boolean {
+  const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
+  if ((text.startsWith("Error") && !text.startsWith("Error: (none)")) || text.startsWith("Exit code ")) return true;
+  for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
+  return ERROR_WORDS.test(text);
+}
+
+const HUMAN_TAGS = ["feedback", "answer", "user_message"];
+export function referenceHumanWordsIn(result: string): string | undefined {
+  const head = result.slice(0, 600);
+  for (const tag of HUMAN_TAGS) {
+    const open = head.indexOf(`<${tag}>`);
+    if (open === -1) continue;
+    const close = result.indexOf(`</${tag}>`, open);
+    return result.slice(open + tag.length + 2, close === -1 ? undefined : close);
+  }
+  return undefined;
+}
