@@ -120,6 +120,8 @@ const configShape = {
   host: fromEnv("HOST", z.string().min(1).default("127.0.0.1")),
   databaseUrl: fromEnv("DATABASE_URL", secret(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(), urlPassword)),
   dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
+  /** Without DATABASE_URL: auto (native PostgreSQL child process where installed, else PGlite), postgres, or pglite. */
+  embeddedDatabase: fromEnv("EMBEDDED_DATABASE", z.enum(["auto", "postgres", "pglite"]).default("auto")),
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
   maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
   upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
