@@ -99,7 +99,8 @@ export function treeMemory(pid: number): TreeMemory | undefined {
   return total;
 }
 
-function rollup(pid: number): { rss: number; pss: number } | undefined {
+/** RSS and PSS of one process, in bytes; undefined once it is gone. */
+export function rollup(pid: number): { rss: number; pss: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
     const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0) * 1024;
