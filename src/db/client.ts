@@ -80,8 +80,8 @@ async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited
   }
   const socket: SocketTarget = { host: server.socketDir, port: server.port };
   try {
-    // Three connections: the log writer writes one batch at a time; each backend costs a few MiB.
-    const handle = await openPostgres("postgres://postgres@localhost/postgres", socket, 3);
+    // Two connections: the log writer writes one batch at a time; each backend costs a few MiB.
+    const handle = await openPostgres("postgres://postgres@localhost/postgres", socket, 2);
     const stopServer = server.stop;
     return {
       ...handle,

@@ -14,7 +14,9 @@ export function serverSettings(socketDir: string): string[] {
     max_connections: "12",
     superuser_reserved_connections: "2",
     // 128MB by default; the request log's working set is a few MB and the OS page cache serves the rest.
-    shared_buffers: "16MB",
+    shared_buffers: "8MB",
+    // One autovacuum worker at a time is plenty for an append-mostly log (the default is 3).
+    autovacuum_max_workers: "1",
     // PostgreSQL 18 starts 3 I/O worker processes by default; synchronous I/O needs none.
     io_method: "sync",
     // No replication: less WAL, no WAL sender slots.
