@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
@@ -43,11 +43,12 @@ export async function startNativeServer(dataDir: string, binaries: PostgresBinar
   await clearStaleServer(pgData);
   const user = serverUserFor(pgData);
   if (!existsSync(join(pgData, "PG_VERSION"))) await initialise(pgData, binaries, user);
-  if (user) giveTo(user, pgData);
+  // A directory that root copied or restored: PostgreSQL needs it to belong to the user it runs as.
+  if (user && statSync(pgData).uid !== user.uid) giveTo(user, pgData);
   const socketDir = socketDirectory(pgData, user);
   claimDataDir(pgData);
   const logPath = join(pgData, "..", "postgres.log");
-  const logFd = openSync(logPath, "w", 0o600);
+  const logFd = openLog(logPath);
   let child: Subprocess;
   try {
     child = Bun.spawn(withIdentity(user, [binaries.postgres, "-D", pgData, "-p", String(socketPort), ...serverSettings(socketDir)]), {
@@ -81,6 +82,7 @@ export async function startNativeServer(dataDir: string, binaries: PostgresBinar
         await child.exited;
         clearTimeout(timer);
         releaseDataDir(pgData);
+        if (socketDir !== pgData) rmSync(socketDir, { recursive: true, force: true });
       })()),
   };
 }
@@ -152,6 +154,12 @@ function spawnIdentity(user: ServerUser | undefined): { uid?: number; gid?: numb
 
 function serverEnvironment(): Record<string, string> {
   return { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_ALL: "C" };
+}
+
+/** Appends, so the log of a run that crashed is still there; the previous 5 MiB are kept as postgres.log.1. */
+function openLog(path: string): number {
+  if (existsSync(path) && statSync(path).size > 5 * 1024 * 1024) renameSync(path, `${path}.1`);
+  return openSync(path, "a", 0o600);
 }
 
 function readLog(path: string): string {
