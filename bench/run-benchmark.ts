@@ -31,6 +31,8 @@ const plan = {
     // The same request again and again: after its first answer, every proxy request is a cache hit.
     hitC1: { requests: 300, concurrency: 1, stream: false, cached: true },
     hitC32: { requests: 2000, concurrency: 32, stream: false, cached: true },
+    // The same with the largest blind routing-eval request (a 44 KB Claude Code turn with its tools).
+    hitLargeC1: { requests: 300, concurrency: 1, stream: false, cached: "large" as const },
   },
   rounds: 4,
   phaseCapMs: 60_000,
@@ -60,7 +62,14 @@ const bodies = {
   nonStream: unique(false),
   stream: unique(true),
   cached: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2 }),
+  large: JSON.stringify({ ...largestEvalCase(), model: "gpt-4o-mini", temperature: 0.2, stream: false }),
 };
+
+function largestEvalCase(): Record<string, unknown> {
+  const lines = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8").split("\n").filter(Boolean);
+  const requests = lines.map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request);
+  return requests.reduce((largest, request) => (JSON.stringify(request).length > JSON.stringify(largest).length ? request : largest));
+}
 
 const children: BenchChild[] = [];
 const watchdog = setTimeout(() => {
@@ -121,7 +130,7 @@ async function main() {
     console.log("  the DATA_DIR is created (database + migrations) by a separate process first, so the proxy opens it as on every start after the first");
   }
   console.log(
-    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 (cache hits), each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
+    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 and the largest routing-eval request ${plan.phases.hitLargeC1.requests}x @c=1 (cache hits), each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
   );
 
   let peakSampledRss: Record<Side, number> = { bare: 0, proxy: 0 };
@@ -129,8 +138,8 @@ async function main() {
     for (const side of ["bare", "proxy"] as const) peakSampledRss[side] = Math.max(peakSampledRss[side], servers[side].memory()?.rss ?? 0);
   }, 50);
 
-  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean; cached?: boolean }, timeCapMs: number) =>
-    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.cached ? bodies.cached : shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
+  const load = (server: BenchChild, shape: { requests: number; concurrency: number; stream: boolean; cached?: boolean | "large" }, timeCapMs: number) =>
+    runLoad({ url: `${server.origin}/v1/chat/completions`, body: shape.cached === "large" ? bodies.large : shape.cached ? bodies.cached : shape.stream ? bodies.stream : bodies.nonStream, ...shape, timeCapMs }, shape.stream);
 
   // Warm-up: connections, JIT, the SDK client, PGlite's first inserts.
   for (const server of [bare, proxy]) {
@@ -138,6 +147,7 @@ async function main() {
     await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
     // Stores the answer the hit phases replay (and warms the hit path).
     await load(server, { requests: 50, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
+    await load(server, { requests: 50, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };
@@ -236,6 +246,9 @@ function report(
   console.log("— cache hit (proxy) vs pass-through (bare), non-stream, concurrency 32");
   percentileRows("latency", (result) => result.latencies, "hitC32");
   commonRows("hitC32", "requests");
+  console.log(`— cache hit (proxy) vs pass-through (bare), the ${(bodies.large.length / 1024).toFixed(0)} KB request, non-stream, concurrency 1`);
+  percentileRows("latency", (result) => result.latencies, "hitLargeC1");
+  commonRows("hitLargeC1", "requests");
   for (const line of memoryLines(trees.bare, trees.proxy, firstStart, Boolean(databaseServerUrl))) console.log(line);
   row("  own max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
   console.log(`— request log: ${String(proxyReport?.logRows ?? "?")} rows written by the proxy (${String(proxyReport?.logRowsWithUsage ?? "?")} with usage)`);
@@ -256,6 +269,8 @@ function report(
   const addedTtfb = percentile(side("stream").proxy.ttfbs, 50) - percentile(side("stream").bare.ttfbs, 50);
   const hitP50 = percentile(side("hitC1").proxy.latencies, 50);
   const bareP50 = percentile(side("hitC1").bare.latencies, 50);
+  const largeHitP50 = percentile(side("hitLargeC1").proxy.latencies, 50);
+  const largeBareP50 = percentile(side("hitLargeC1").bare.latencies, 50);
   const doorsComplete = doors.every((comparison) => [comparison.c1, comparison.stream].every((pair) => pair.door.failed === 0 && pair.openai.failed === 0));
   const complete = doorsComplete && Object.values(results).every((pair) => Object.values(pair).every(({ load }) => load.failed === 0 && !load.cappedByTime));
   const checks: Array<[string, boolean]> = [
@@ -264,6 +279,7 @@ function report(
     [`added streaming TTFB p50 at c=64 = ${ms(addedTtfb)} (target < ${targets.addedTtfbP50Ms} ms)`, addedTtfb < targets.addedTtfbP50Ms],
     ...memoryChecks(trees.proxy, firstStart, Boolean(databaseServerUrl)),
     [`cache hit p50 at c=1 = ${ms(hitP50)}, bare pass-through ${ms(bareP50)} (target: faster)`, hitP50 < bareP50],
+    [`cache hit p50 at c=1, the ${(bodies.large.length / 1024).toFixed(0)} KB request = ${ms(largeHitP50)}, bare pass-through ${ms(largeBareP50)} (target: faster)`, largeHitP50 < largeBareP50],
     ["every request succeeded within the time cap", complete],
   ];
   console.log("");

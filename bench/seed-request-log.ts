@@ -5,7 +5,9 @@ import type { Database } from "../src/db/client";
  * Fills request_log with synthetic but plausible rows entirely inside the database
  * (`insert … select … from generate_series`), so a million rows take seconds, not minutes: a mix
  * of providers, tiers, doors, clients and statuses over the last `days` days, with costs from
- * catalog prices, a premium baseline, and feedback on about one task in a hundred.
+ * catalog prices, a premium baseline, and feedback on about one task in a hundred. The Claude CLI's
+ * rows cost 0 with their list-price value recorded (a subscription); one answer in ten comes from
+ * the response cache, and compression removed about a tenth of the prompt of the others.
  */
 const models = [
   // provider, model, tier, input and output USD per million tokens, weight
@@ -47,7 +49,7 @@ export async function seedRequestLog(db: Database, options: { first: number; cou
     draws as (
       select n,
         ${now.toISOString()}::timestamptz - (${days}::float8 * 86400 * (n - 0.5 + random()) / ${total}) * interval '1 second' as created_at,
-        random() as model_draw, random() as status_draw, random() as size_draw, random() as latency_draw,
+        random() as model_draw, random() as status_draw, random() as size_draw, random() as latency_draw, random() as cache_draw,
         1 + (n % ${clients.length}) as client_index, 1 + (n % ${categories.length}) as category_index
       from generate_series(${first}::int, ${first + count - 1}::int) as n
     ),
@@ -57,13 +59,21 @@ export async function seedRequestLog(db: Database, options: { first: number; cou
              when status_draw < 0.99 then 499 else 400 end as status,
         (400 + size_draw * size_draw * 30000)::int as tokens_in,
         (30 + latency_draw * 1800)::int as tokens_out,
-        (150 + 900 * -ln(1 - latency_draw * 0.999) + size_draw * 1500)::int as latency_ms
+        (150 + 900 * -ln(1 - latency_draw * 0.999) + size_draw * 1500)::int as latency_ms,
+        case when cache_draw < 0.1 then 'hit' when cache_draw < 0.85 then 'miss' when cache_draw < 0.9 then 'bypass' else null end as cache_status
       from draws join models on draws.model_draw >= models.pick_from and draws.model_draw < models.pick_to
+    ),
+    priced as (
+      select rows.*,
+        case when status = 200 then (tokens_in * 0.7 * input + tokens_in * 0.3 * input * 0.1 + tokens_out * output) / 1e6 else 0 end as list_cost,
+        status = 200 and cache_status is distinct from 'hit' as compressed
+      from rows
     )
     insert into request_log (task_id, created_at, door, user_agent, requested_model, provider, model, stream, status,
       error_type, error_message, finish_reason, tokens_in, tokens_out, cached_tokens, cache_write_tokens, cost_usd,
       latency_ms, ttft_ms, prompt_bytes, message_count, tier, score, category, route_reason, candidates, attempts,
-      fallbacks, baseline_model, baseline_cost_usd, session_key)
+      fallbacks, baseline_model, baseline_cost_usd, session_key, subscription_value_usd, cache_status, cache_saved_usd,
+      compression_tokens_before, compression_tokens_after)
     select gen_random_uuid(), created_at, (${doorArray})[client_index], (${clientArray})[client_index], 'auto', provider, model,
       n % 4 <> 0, status,
       case when status = 200 then null when status = 429 then 'rate_limit_error' when status = 499 then 'client_closed' when status = 400 then 'invalid_request_error' else 'api_error' end,
@@ -71,15 +81,18 @@ export async function seedRequestLog(db: Database, options: { first: number; cou
       case when status = 200 then 'stop' else null end,
       case when status = 200 then tokens_in else 0 end, case when status = 200 then tokens_out else 0 end,
       case when status = 200 then (tokens_in * 0.3)::int else 0 end, 0,
-      case when status = 200 then (tokens_in * 0.7 * input + tokens_in * 0.3 * input * 0.1 + tokens_out * output) / 1e6 else 0 end,
+      case when provider = 'claude-cli' or cache_status = 'hit' then 0 else list_cost end,
       latency_ms, case when n % 4 <> 0 then (latency_ms * 0.25)::int else null end,
       tokens_in * 4, 2 + n % 30, tier, (size_draw * 100)::numeric(5,1)::float8, (${categoryArray})[category_index],
       'auto: score ' || (size_draw * 100)::int || ' -> ' || tier,
       jsonb_build_array(provider || ':' || model), null, case when status_draw between 0.9 and 0.93 then 1 else 0 end,
       ${baseline.model},
-      case when status = 200 then (tokens_in * ${baseline.input} + tokens_out * ${baseline.output}) / 1e6 else null end,
-      'seed-' || (n / 20)
-    from rows`);
+      case when status = 200 and cache_status is distinct from 'hit' then (tokens_in * ${baseline.input} + tokens_out * ${baseline.output}) / 1e6 else null end,
+      'seed-' || (n / 20),
+      case when provider = 'claude-cli' and status = 200 and cache_status is distinct from 'hit' then list_cost else null end,
+      cache_status, case when cache_status = 'hit' then list_cost else null end,
+      case when compressed then (tokens_in * 1.1)::int else null end, case when compressed then tokens_in else null end
+    from priced`);
 }
 
 /** Feedback on about one answered seeded task in a hundred, four in five of it good. */

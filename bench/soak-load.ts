@@ -1,12 +1,15 @@
+import { readFileSync } from "node:fs";
 import { doorCorpora } from "../tests/helpers/malformed-corpus";
 import { percentile } from "./load";
+import { doorScenarios } from "./soak-door-scenarios";
 import { malformedScenario, type Scenario, type ScenarioResult, scenarios } from "./soak-scenarios";
 
 /**
  * The soak's client, in its own process so that its connections close when it exits and the
  * proxy's descriptors can be counted without them. Phase "mixed" sends SOAK_REQUESTS requests of
- * the mix at SOAK_CONCURRENCY; phase "corpus" sends the whole malformed corpus while one client
- * sends normal requests one after another, timing each. SOAK_PHASES picks them (a warm-up runs
+ * the mix at SOAK_CONCURRENCY; phase "corpus" sends the whole malformed corpus (every door's) while
+ * one client sends normal requests one after another (chat, Anthropic, Responses in turn), timing
+ * each, and records the load average while it runs. SOAK_PHASES picks them (a warm-up runs
  * a short mixed phase alone). Prints one JSON line per phase on stdout.
  */
 const origin = process.env.SOAK_ORIGIN!;
@@ -17,7 +20,7 @@ const timeCapMs = Number(process.env.SOAK_TIME_CAP_MS ?? 600_000);
 const phases = (process.env.SOAK_PHASES ?? "mixed,corpus").split(",");
 
 const corpus = doorCorpora.flatMap((door) => door.generate({ maxBodyBytes }));
-const mix: Scenario[] = [...scenarios, malformedScenario(corpus)];
+const mix: Scenario[] = [...scenarios, ...doorScenarios, malformedScenario(corpus)];
 
 /** The mix as a fixed shuffled cycle of 1000 slots, so every run sends the same sequence. */
 function cycle(): Scenario[] {
@@ -57,8 +60,9 @@ async function runOne(scenario: Scenario, tally: Tally): Promise<void> {
   if (result.verdict === "proxy-5xx") tally.proxy5xx++;
   if (result.verdict !== "ok" && tally.examples.length < 5) tally.examples.push(`${result.status} ${result.detail ?? ""}`.slice(0, 240));
   if (scenario.normal && result.verdict === "ok") tally.latencies.push(latency);
-  if (result.what && (tally.slowest.length < 5 || latency > tally.slowest.at(-1)!.ms)) {
-    tally.slowest = [...tally.slowest, { ms: round(latency), what: result.what }].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const what = result.what ?? (scenario.normal ? scenario.name : undefined);
+  if (what && (tally.slowest.length < 5 || latency > tally.slowest.at(-1)!.ms)) {
+    tally.slowest = [...tally.slowest, { ms: round(latency), what }].sort((a, b) => b.ms - a.ms).slice(0, 5);
   }
 }
 
@@ -87,8 +91,8 @@ async function mixedPhase() {
         return;
       }
       const scenario = order[issued++ % order.length]!;
-      await runOne(scenario, tallies.get(scenario.name)!);
       if (issued % 2000 === 0) console.error(`soak: ${issued} requests sent`);
+      await runOne(scenario, tallies.get(scenario.name)!);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -110,6 +114,7 @@ async function corpusPhase() {
   const probe = newTally();
   let remaining = corpus.length;
   const started = performance.now();
+  const loadAtStart = loadAverage();
   const senders = Array.from({ length: CORPUS_CONCURRENCY }, async () => {
     while (remaining > 0 && performance.now() - started < timeCapMs) {
       remaining--;
@@ -117,14 +122,27 @@ async function corpusPhase() {
     }
   });
   let running = true;
+  // One normal request after another, through each door in turn, none of them a cache hit.
+  const probes = ["completion", "anthropic message", "responses"].map((name) => mix.find((scenario) => scenario.name === name)!);
   const prober = (async () => {
-    const normal = scenarios.find((scenario) => scenario.name === "completion")!;
-    while (running) await runOne(normal, probe);
+    for (let turn = 0; running; turn++) await runOne(probes[turn % probes.length]!, probe);
   })();
   await Promise.all(senders);
   running = false;
   await prober;
-  return { phase: "corpus", concurrency: CORPUS_CONCURRENCY, elapsedMs: Math.round(performance.now() - started), corpus: summary(corpusTally), normalDuringCorpus: summary(probe) };
+  return {
+    phase: "corpus",
+    concurrency: CORPUS_CONCURRENCY,
+    elapsedMs: Math.round(performance.now() - started),
+    loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
+    corpus: summary(corpusTally),
+    normalDuringCorpus: summary(probe),
+  };
+}
+
+/** The machine's 1-minute load average (2 cores here, shared with other work). */
+function loadAverage(): number {
+  return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
 }
 
 if (phases.includes("mixed")) console.log(JSON.stringify(await mixedPhase()));

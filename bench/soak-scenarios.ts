@@ -25,13 +25,20 @@ export interface Scenario {
 }
 
 const cliModel = "claude-cli:claude-haiku-4-5";
-const requestTimeout = () => AbortSignal.timeout(30_000);
+const hangingCliModel = "claude-cli:claude-sonnet-5-5";
+export const requestTimeout = () => AbortSignal.timeout(30_000);
+
+/**
+ * A prompt no other request sends, so that the response cache (on, as by default) answers none of
+ * them and every one goes upstream; only the cache scenarios repeat theirs.
+ */
+export const fresh = (prompt: string) => `${prompt} (${crypto.randomUUID()})`;
 
 function chat(origin: string, body: Record<string, unknown>, signal: AbortSignal = requestTimeout()): Promise<Response> {
   return fetch(`${origin}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", "user-agent": "claude-proxy-soak" },
-    body: JSON.stringify({ messages: [{ role: "user", content: body.prompt ?? "Rename this variable" }], ...body, prompt: undefined }),
+    body: JSON.stringify({ messages: [{ role: "user", content: fresh(String(body.prompt ?? "Rename this variable")) }], ...body, prompt: undefined }),
     signal,
   });
 }
@@ -45,7 +52,7 @@ async function readStream(response: Response): Promise<{ error?: { type?: string
 }
 
 /** Judges a finished response against the statuses (and stream error codes) this scenario expects. */
-function judge(status: number, expected: number[], text: string, streamError?: { type?: string; code?: string }, expectedErrors: string[] = []): ScenarioResult {
+export function judge(status: number, expected: number[], text: string, streamError?: { type?: string; code?: string }, expectedErrors: string[] = []): ScenarioResult {
   if (text.includes('"internal_error"')) return { verdict: "proxy-5xx", status, detail: text.slice(0, 200) };
   if (streamError && !expectedErrors.includes(streamError.code ?? "")) {
     return { verdict: "proxy-5xx", status, detail: `stream error ${JSON.stringify(streamError)}` };
@@ -77,6 +84,11 @@ async function leave(origin: string, streaming: boolean): Promise<ScenarioResult
   const client = new AbortController();
   const word = crypto.randomUUID();
   const response = chat(origin, { model: "gpt-4o-mini", prompt: `[slow] [seen:${word}] explain this`, stream: streaming }, client.signal);
+  return leaveAfterward(response, client, word, streaming);
+}
+
+/** Leaves the request `response` is for: after its first chunk, or once the upstream has seen `word`. */
+export async function leaveAfterward(response: Promise<Response>, client: AbortController, word: string, streaming: boolean): Promise<ScenarioResult> {
   if (!streaming) {
     const upstream = process.env.SOAK_UPSTREAM_ORIGIN!;
     const deadline = performance.now() + 5_000;
@@ -99,7 +111,7 @@ export function malformedScenario(corpus: readonly MalformedRequest[]): Scenario
   let next = 0;
   return {
     name: "malformed",
-    weight: 150,
+    weight: 120,
     async run(origin) {
       const request = corpus[next++ % corpus.length]!;
       const response = await fetch(`${origin}${request.path}`, {
@@ -117,20 +129,21 @@ export function malformedScenario(corpus: readonly MalformedRequest[]): Scenario
 }
 
 export const scenarios: Scenario[] = [
-  { name: "completion", weight: 300, normal: true, run: (origin) => completion(origin, { model: "gpt-4o-mini" }, [200]) },
-  { name: "stream", weight: 300, normal: true, run: (origin) => stream(origin, { model: "gpt-4o-mini", stream_options: { include_usage: true } }) },
-  { name: "fallback after a 500", weight: 40, run: (origin) => completion(origin, { model: "gpt-4o-mini", prompt: "[flaky] fix it" }, [200]) },
-  { name: "stream fallback after a 500", weight: 40, run: (origin) => stream(origin, { model: "gpt-4o-mini", prompt: "[flaky] fix it" }) },
-  { name: "fallback after a broken body", weight: 40, run: (origin) => completion(origin, { model: "gpt-4o-mini", prompt: "[broken] fix it" }, [200]) },
+  { name: "completion", weight: 126, normal: true, run: (origin) => completion(origin, { model: "gpt-4o-mini" }, [200]) },
+  { name: "stream", weight: 130, normal: true, run: (origin) => stream(origin, { model: "gpt-4o-mini", stream_options: { include_usage: true } }) },
+  { name: "fallback after a 500", weight: 25, run: (origin) => completion(origin, { model: "gpt-4o-mini", prompt: "[flaky] fix it" }, [200]) },
+  { name: "stream fallback after a 500", weight: 25, run: (origin) => stream(origin, { model: "gpt-4o-mini", prompt: "[flaky] fix it" }) },
+  { name: "fallback after a broken body", weight: 25, run: (origin) => completion(origin, { model: "gpt-4o-mini", prompt: "[broken] fix it" }, [200]) },
   // Its only provider fails: a 502, or a 503 while the model's circuit is open.
-  { name: "failing upstream", weight: 40, run: (origin) => completion(origin, { model: "soak-broken" }, [502, 503]) },
+  { name: "failing upstream", weight: 25, run: (origin) => completion(origin, { model: "soak-broken" }, [502, 503]) },
   // Each stall counts against the model: after three its circuit opens, and it is refused with a 503 until a probe.
-  { name: "stream stalling mid-way", weight: 10, run: (origin) => stream(origin, { model: "soak-stall" }, ["upstream_idle_timeout"], true, [503]) },
-  { name: "completion never answered", weight: 5, run: (origin) => completion(origin, { model: "soak-stall" }, [504, 503]) },
-  { name: "client leaves a stream", weight: 30, run: (origin) => leave(origin, true) },
-  { name: "client leaves while waiting", weight: 20, run: (origin) => leave(origin, false) },
+  { name: "stream stalling mid-way", weight: 8, run: (origin) => stream(origin, { model: "soak-stall" }, ["upstream_idle_timeout"], true, [503]) },
+  { name: "completion never answered", weight: 4, run: (origin) => completion(origin, { model: "soak-stall" }, [504, 503]) },
+  { name: "client leaves a stream", weight: 20, run: (origin) => leave(origin, true) },
+  { name: "client leaves while waiting", weight: 12, run: (origin) => leave(origin, false) },
   { name: "claude CLI", weight: 4, run: (origin) => completion(origin, { model: cliModel }, [200]) },
   { name: "claude CLI stream", weight: 4, run: (origin) => stream(origin, { model: cliModel }) },
   // The CLI goes silent mid-answer with a grandchild running: both must be gone afterwards.
-  { name: "claude CLI hanging", weight: 2, run: (origin) => stream(origin, { model: cliModel, prompt: "[[fake:hang-midway]] go" }, ["upstream_idle_timeout", "upstream_timeout"], true) },
+  // Another model than the two above: its hangs open its own circuit breaker (then a 503), not theirs.
+  { name: "claude CLI hanging", weight: 2, run: (origin) => stream(origin, { model: hangingCliModel, prompt: "[[fake:hang-midway]] go" }, ["upstream_idle_timeout", "upstream_timeout"], true, [503]) },
 ];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -11,8 +11,9 @@ import { startSoakUpstream } from "./soak-upstream";
 /**
  * `bun run soak`: the real proxy (`src/index.ts`, its own process, embedded PGlite in a throwaway
  * DATA_DIR) under SOAK_REQUESTS (20,000) mixed requests at concurrency 64 from a client process
- * (bench/soak-load.ts): streams and not, fallbacks, failing and stalling upstreams, client aborts,
- * the fake claude CLI, and the malformed-request corpus; then the corpus alone while normal
+ * (bench/soak-load.ts) through every door (OpenAI chat, Anthropic Messages, Responses): streams and
+ * not, fallbacks, failing and stalling upstreams, client aborts, response-cache hits, the fake
+ * claude CLI, and the malformed-request corpus of every door; then the corpus alone while normal
  * requests are timed. Upstreams are mocks on 127.0.0.1 (bench/soak-upstream.ts). Prints what a
  * healthy proxy must show: no proxy-caused 5xx, one row per request, RSS flat after warm-up, no
  * descriptor or child left behind. Stops by itself (SOAK_TIME_CAP_MS per phase).
@@ -35,9 +36,16 @@ const customProviders = [
   { id: "broken", baseUrl: `${upstream.origin}/broken/v1`, apiKey: "sk-soak-broken", models: [{ id: "soak-broken", tier: "economy" }] },
   { id: "stall", baseUrl: `${upstream.origin}/stall/v1`, apiKey: "sk-soak-stall", models: [{ id: "soak-stall", tier: "economy" }] },
 ];
+const eventLoopReport = join(directory, "event-loop.json");
 const proxy = await startProxyProcess({
   cwd: directory,
+  // SOAK_PROFILE_DIR: a CPU profile of the proxy, written when it exits (bench/summarize-profile.ts reads it).
+  bunArguments: ["--preload", join(import.meta.dir, "event-loop-monitor.ts"), ...(process.env.SOAK_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SOAK_PROFILE_DIR}`] : [])],
   env: {
+    EVENT_LOOP_REPORT: eventLoopReport,
+    // On, as by default: the cache scenarios must hit; every other request has a prompt of its own.
+    // SOAK_CACHE=false turns it off to compare (the cache scenarios then fail).
+    CACHE_ENABLED: process.env.SOAK_CACHE ?? "true",
     DATA_DIR: dataDir,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     LOG_LEVEL: "info",
@@ -71,17 +79,30 @@ async function runLoad(env: Record<string, string>): Promise<Array<Record<string
 }
 
 // A warm-up of every kind of request (its client gone when it ends), then the state to compare against.
-const warmUp = (await runLoad({ SOAK_REQUESTS: "1000", SOAK_PHASES: "mixed" }))[0] as { scenarios: Record<string, { sent: number }> };
+// Long enough (SOAK_WARM_UP, 6,000) for the bounded in-memory tables (remembered tasks and sessions,
+// the cache's index and its in-process copies) to fill: before that RSS grows by design.
+const warmUp = (await runLoad({ SOAK_REQUESTS: process.env.SOAK_WARM_UP ?? "6000", SOAK_PHASES: "mixed" }))[0] as { scenarios: Record<string, { sent: number }> };
 const warmUpSent = Object.values(warmUp.scenarios).reduce((sum, tally) => sum + tally.sent, 0);
 await Bun.sleep(1000);
 const start = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
 
+/** The proxy's event-loop tally since the last call (bench/event-loop-monitor.ts). */
+async function eventLoop(): Promise<Record<string, unknown>> {
+  rmSync(eventLoopReport, { force: true });
+  proxy.child.kill("SIGUSR2");
+  for (let waited = 0; waited < 5000 && !existsSync(eventLoopReport); waited += 20) await Bun.sleep(20);
+  return existsSync(eventLoopReport) ? (JSON.parse(readFileSync(eventLoopReport, "utf8")) as Record<string, unknown>) : {};
+}
 // RSS once a second while the load runs.
 const rss: Array<{ atS: number; mib: number }> = [];
 const began = performance.now();
 const sampler = setInterval(() => rss.push({ atS: Math.round((performance.now() - began) / 1000), mib: Math.round(residentMiB(pid)) }), 1000);
-const reports = await runLoad({ SOAK_REQUESTS: String(requests) });
+await eventLoop();
+const reports = await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "mixed" });
 clearInterval(sampler);
+const eventLoopMixed = await eventLoop();
+reports.push(...(await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "corpus" })));
+const eventLoopCorpus = await eventLoop();
 
 // The client's connections are gone with its process; closing the upstreams closes the proxy's pooled ones.
 await upstream.close();
@@ -108,7 +129,9 @@ await scratch?.drop();
 // ---- the report ----
 type Summary = { sent: number; byStatus: Record<string, number>; wrong: number; proxy5xx: number; examples: string[]; p50Ms?: number; p99Ms?: number; maxMs?: number };
 const mixed = reports.find((report) => report.phase === "mixed") as { elapsedMs: number; cappedByTime: boolean; scenarios: Record<string, Summary> } | undefined;
-const corpus = reports.find((report) => report.phase === "corpus") as { concurrency: number; elapsedMs: number; corpus: Summary; normalDuringCorpus: Summary } | undefined;
+const corpus = reports.find((report) => report.phase === "corpus") as
+  | { concurrency: number; elapsedMs: number; loadAverage: { atStart: number; atEnd: number }; corpus: Summary; normalDuringCorpus: Summary }
+  | undefined;
 if (!mixed || !corpus) throw new Error("the load client ended without its reports");
 const all = [...Object.values(mixed.scenarios), corpus.corpus, corpus.normalDuringCorpus];
 const sent = all.reduce((sum, tally) => sum + tally.sent, 0) + warmUpSent;
@@ -122,12 +145,13 @@ console.log(
   `\nclaude-proxy soak: ${sent} requests: a warm-up of ${warmUpSent}, ${mixedSent} mixed at concurrency ${concurrency} in ${(mixed.elapsedMs / 1000).toFixed(1)} s ` +
     `(${Math.round(mixedSent / (mixed.elapsedMs / 1000))}/s)${mixed.cappedByTime ? ", CAPPED BY TIME" : ""}, then the corpus of ${corpus.corpus.sent} at concurrency ${corpus.concurrency} in ${(corpus.elapsedMs / 1000).toFixed(1)} s\n`,
 );
-console.log(`${pad("scenario", 30)}${pad("sent", 8)}${pad("wrong", 7)}${pad("proxy 5xx", 11)}statuses (0 = client left)`);
+console.log(`${pad("scenario", 36)}${pad("sent", 8)}${pad("wrong", 7)}${pad("proxy 5xx", 11)}statuses (0 = client left)`);
 for (const [name, tally] of [...Object.entries(mixed.scenarios), ["corpus alone", corpus.corpus] as const, ["normal during the corpus", corpus.normalDuringCorpus] as const]) {
-  console.log(`${pad(name, 30)}${pad(String(tally.sent), 8)}${pad(String(tally.wrong), 7)}${pad(String(tally.proxy5xx), 11)}${Object.entries(tally.byStatus).map(([status, count]) => `${status}×${count}`).join(" ")}`);
+  console.log(`${pad(name, 36)}${pad(String(tally.sent), 8)}${pad(String(tally.wrong), 7)}${pad(String(tally.proxy5xx), 11)}${Object.entries(tally.byStatus).map(([status, count]) => `${status}×${count}`).join(" ")}`);
   for (const example of tally.examples) console.log(`    ${example}`);
 }
-const normal = ["completion", "stream"].map((name) => mixed.scenarios[name]!);
+const normalNames = ["completion", "stream", "anthropic message", "anthropic stream", "responses", "responses stream"];
+const normal = normalNames.map((name) => mixed.scenarios[name]!);
 console.log("");
 console.log(`proxy-caused 5xx:            ${proxy5xx}${proxy5xx === 0 ? "" : "   <-- must be 0"}   (answers other than expected: ${wrong})`);
 console.log(`rows = requests:             ${rows} rows for ${sent} requests${rows === sent ? "" : "   <-- MISMATCH"}   (proxy exit code ${exitCode})`);
@@ -139,9 +163,18 @@ console.log(`RSS every 10% of the run:    ${rss.filter((_, index) => index % Mat
 console.log(`open descriptors:            start ${JSON.stringify(countByKind(start.descriptors))}, end ${JSON.stringify(countByKind(end.descriptors))}`);
 if (newDescriptors.length > 0) console.log(`  opened since start (${goneDescriptors} closed): ${newDescriptors.join(", ")}`);
 console.log(`child processes:             start ${start.children.length}, end ${end.children.length}${end.children.length > 0 ? ` ${JSON.stringify(end.children)}` : ""}; claude CLI runs ${cliRuns}, their grandchildren ${grandchildren.length}, still alive ${leftGrandchildren.length}`);
-console.log(`normal latency, mixed load:  p50 ${normal.map((tally) => tally.p50Ms).join("/")} ms, p99 ${normal.map((tally) => tally.p99Ms).join("/")} ms, max ${normal.map((tally) => tally.maxMs).join("/")} ms (completion/stream)`);
-const probe = corpus.normalDuringCorpus;
-console.log(`normal during the corpus:    ${probe.sent} requests, p50 ${probe.p50Ms} ms, p99 ${probe.p99Ms} ms, max ${probe.maxMs} ms${(probe.maxMs ?? Infinity) < 50 ? "" : "   <-- target < 50 ms"}`);
+console.log(`normal latency, mixed load:  p50 ${normal.map((tally) => tally.p50Ms).join("/")} ms, p99 ${normal.map((tally) => tally.p99Ms).join("/")} ms, max ${normal.map((tally) => tally.maxMs).join("/")} ms`);
+console.log(`                             (${normalNames.join("/")})`);
+const probe = corpus.normalDuringCorpus as Summary & { slowest?: Array<{ ms: number; what: string }> };
+console.log(
+  `normal during the corpus:    ${probe.sent} requests (chat, Anthropic, Responses in turn), p50 ${probe.p50Ms} ms, p99 ${probe.p99Ms} ms, max ${probe.maxMs} ms` +
+    `${(probe.maxMs ?? Infinity) < 50 ? "" : "   <-- target < 50 ms"}; load average ${corpus.loadAverage.atStart} → ${corpus.loadAverage.atEnd} (2 cores)`,
+);
+console.log(`slowest normal probes:       ${(probe.slowest ?? []).map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
+const describeLoop = (tally: Record<string, unknown>) =>
+  `longest gap ${tally.longestGapMs} ms, ${tally.gapsOver50Ms} over 50 ms; on its own CPU: longest ${tally.longestBusyGapMs} ms, ${tally.busyGapsOver10Ms} over 10 ms, ${tally.busyGapsOver50Ms} over 50 ms`;
+console.log(`proxy event loop, mixed:     ${describeLoop(eventLoopMixed)}`);
+console.log(`proxy event loop, corpus:    ${describeLoop(eventLoopCorpus)}; longest gaps (ms, CPU ms): ${JSON.stringify(eventLoopCorpus.longestGaps)}`);
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
 console.log(`slowest malformed requests:  ${slowest.map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 

@@ -18,8 +18,11 @@ import { buildProxy } from "../src/server";
  *   starts a day;
  * - re-run commands: Claude Code checks a Bash command's prefix (and describes it) before running
  *   it; in a fix loop the same test or build command runs again: each such check 3 times;
- * - retries: a client re-sends a request whose answer it did not get although the proxy finished
- *   it (a read timeout, a dropped connection, a user pressing retry): 2% of requests;
+ * - retries: a request sent again after the proxy finished its answer (a user pressing retry, a
+ *   client that crashed or lost the connection after the last byte, a tool re-running a step):
+ *   2% of requests. A retry after a timeout or a connection dropped mid-answer finds nothing (an
+ *   answer to a client that went away is not stored), nor does one after an upstream error (errors
+ *   are not stored): those are not in the replay, so this rate counts only the retries that can hit;
  * - test suite: the whole corpus run again as a prompt test suite (a CI job, a model comparison).
  * Each request goes out as written: its model (a name the cases use is served by one custom
  * provider, `auto` and tiers by the OpenAI catalog, all answered by a local mock) and its
@@ -78,6 +81,8 @@ const upstream = Bun.serve({
   port: 0,
   async fetch(request) {
     const body = (await request.json()) as { model: string; stream?: boolean };
+    // Models that take tools only on OpenAI's Responses API (GPT-6.1, 6.2) are called there, streamed.
+    if (new URL(request.url).pathname === "/v1/responses") return responsesStream(body.model);
     const base = { id: "chatcmpl-replay", created: 1762000000, model: body.model };
     const usage = { prompt_tokens: 2_000, completion_tokens: 120, total_tokens: 2_120 };
     if (!body.stream) {
@@ -88,6 +93,27 @@ const upstream = Bun.serve({
     return new Response(text, { headers: { "content-type": "text/event-stream" } });
   },
 });
+
+/** A Responses API event stream for one short text answer, as OpenAI sends it (named events). */
+function responsesStream(model: string): Response {
+  const text = "A replayed answer.";
+  const message = { id: "msg_replay", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", annotations: [], text }] };
+  const response = { id: "resp_replay", object: "response", created_at: 1762000000, model, output: [] as unknown[], usage: null as unknown, status: "in_progress" };
+  const events = [
+    { type: "response.created", response },
+    { type: "response.output_item.added", output_index: 0, item: { ...message, status: "in_progress", content: [] } },
+    { type: "response.content_part.added", item_id: message.id, output_index: 0, content_index: 0, part: { type: "output_text", annotations: [], text: "" } },
+    { type: "response.output_text.delta", item_id: message.id, output_index: 0, content_index: 0, delta: text },
+    { type: "response.output_text.done", item_id: message.id, output_index: 0, content_index: 0, text },
+    { type: "response.output_item.done", output_index: 0, item: message },
+    {
+      type: "response.completed",
+      response: { ...response, status: "completed", output: [message], usage: { input_tokens: 2_000, input_tokens_details: { cached_tokens: 0 }, output_tokens: 120, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 2_120 } },
+    },
+  ];
+  const stream = events.map((event, index) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: index })}\n\n`).join("");
+  return new Response(stream, { headers: { "content-type": "text/event-stream" } });
+}
 
 async function replay(events: Event[], maxTemperature: string) {
   const proxy = await buildProxy(

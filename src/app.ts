@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { DatabaseProbe } from "./db/database-probe";
 import { bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
 import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
@@ -85,7 +86,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/v1/feedback", feedbackRoutes(pipeline));
   for (const door of doors) app.route("/", door.routes(pipeline));
   app.route("/api", apiRoutes(pipeline));
-  app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date() }));
+  const probe = deps.operations && new DatabaseProbe(deps.operations.db, { redact: deps.operations.redact });
+  app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date(), probe }));
   if (deps.operations) app.route("/", operationsRoutes(deps.operations));
   if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
 

@@ -7,7 +7,7 @@ import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { loadSuccessSamples } from "./db/queries";
 import { RequestLogRetention } from "./db/request-log-retention";
-import { RequestLogWriter, defaultFlushIntervalMs } from "./db/request-log-writer";
+import { RequestLogWriter, defaultFlushIntervalMs, defaultMaxBatch } from "./db/request-log-writer";
 import { FeedbackService } from "./feedback/feedback-service";
 import { ProxyError } from "./errors";
 import type { Logger } from "./logger";
@@ -61,7 +61,11 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   // The catalog file is checked first: a typo in it should not wait for the database to start.
   const catalog = buildCatalog(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase }));
-  const logWriter = new RequestLogWriter(database.db, { flushIntervalMs: config.logFlushIntervalMs ?? defaultFlushIntervalMs[database.kind], logger });
+  const logWriter = new RequestLogWriter(database.db, {
+    flushIntervalMs: config.logFlushIntervalMs ?? defaultFlushIntervalMs[database.kind],
+    maxBatch: defaultMaxBatch[database.kind],
+    logger,
+  });
   const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
@@ -82,6 +86,8 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     breakers,
     logQueue: { get pending() { return logWriter.pending; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
     redact: redactor.redact,
+    cache,
+    budgets,
   });
   const pipeline: PipelineDeps = {
     directory,

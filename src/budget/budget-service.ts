@@ -12,7 +12,7 @@ import {
 import type { Database } from "../db/client";
 import { driverMessage } from "../db/driver-message";
 import type { Logger } from "../logger";
-import { type BudgetLimit, GLOBAL_SCOPE } from "./budget-types";
+import { type BudgetLimit, type BudgetUsage, GLOBAL_SCOPE } from "./budget-types";
 import { SpendWriter } from "./spend-writer";
 
 /**
@@ -35,6 +35,20 @@ export interface Reservation {
   monthStart?: Date;
 }
 
+/** What this process did with budgets since it started, for /metrics. */
+export interface BudgetCounters {
+  /** Reservations granted before dispatch. */
+  reservations: number;
+  /** Reservations settled with what the request really cost. */
+  settlements: number;
+  /** Reservations given back with nothing spent: the request failed, or the client left before any cost. */
+  releases: number;
+  /** Requests refused because no budget had room (429 budget_exceeded) or none could be checked (503). */
+  blocked: number;
+  /** Requests moved to a cheaper or a $0 model because of a budget. */
+  downgraded: number;
+}
+
 /** How long a reservation lives without renewal: a crashed instance's reservations expire after this. */
 const LEASE_SECONDS = 120;
 const RENEW_INTERVAL_MS = 30_000;
@@ -45,7 +59,10 @@ const IDLE_SPEND_WRITE_DELAY_MS = 1_000;
 export class BudgetService {
   /** This process: the owner of the reservations it renews. */
   readonly instanceId = crypto.randomUUID();
+  readonly counters: BudgetCounters = { reservations: 0, settlements: 0, releases: 0, blocked: 0, downgraded: 0 };
   private limits: BudgetLimit[] = [];
+  /** Every limited budget as last read (at most LIMITS_REFRESH_MS old, fresher after a reservation), for /metrics. */
+  private usageSnapshot: BudgetUsage[] = [];
   private readonly spend: SpendWriter;
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private closed = false;
@@ -85,6 +102,8 @@ export class BudgetService {
   async reserve(amounts: ReadonlyMap<string, number>): Promise<ReservationResult & { reservation?: Reservation }> {
     const id = crypto.randomUUID();
     const result = await reserveBudget(this.db, { id, instanceId: this.instanceId, amounts, timeZone: this.settings.timeZone, leaseSeconds: LEASE_SECONDS });
+    if (result.granted) this.counters.reservations++;
+    this.mergeUsage(result.usage);
     return result.granted ? { ...result, reservation: { id, dayStart: result.dayStart, monthStart: result.monthStart } } : result;
   }
 
@@ -99,12 +118,18 @@ export class BudgetService {
     if (input.provider && input.costUsd > 0) entries.push({ ...base, scope: input.provider, amountUsd: input.costUsd });
     // After close the database is going away; a reservation left now expires with its lease.
     if (this.closed || (!input.reservation && input.costUsd <= 0)) return;
+    if (input.reservation) this.counters[input.costUsd > 0 ? "settlements" : "releases"]++;
     this.spend.add(entries);
   }
 
   /** Every budget in its current period, for GET /api/budgets. */
   usage() {
     return listBudgetUsage(this.db, this.settings.timeZone);
+  }
+
+  /** The limited budgets as last read: limit, spent and held, per scope and period. */
+  snapshot(): readonly BudgetUsage[] {
+    return this.usageSnapshot;
   }
 
   /** Sets or removes limits (PUT /api/budgets); this instance sees them at once, others within seconds. */
@@ -123,9 +148,18 @@ export class BudgetService {
   private async refreshLimits(): Promise<void> {
     try {
       this.limits = await listBudgetLimits(this.db);
+      // Only worth a query when something is limited; it keeps the /metrics gauges current.
+      this.usageSnapshot = this.limits.length > 0 ? limitedUsage(await listBudgetUsage(this.db, this.settings.timeZone)) : [];
     } catch (error) {
       this.logger.warn("could not re-read the budget limits; keeping the last ones", { error: driverMessage(error) });
     }
+  }
+
+  /** A reservation's answer carries fresh figures for the budgets it touched. */
+  private mergeUsage(usage: readonly BudgetUsage[]): void {
+    if (usage.length === 0) return;
+    const fresh = new Map(usage.map((budget) => [`${budget.scope}/${budget.period}`, budget]));
+    this.usageSnapshot = this.usageSnapshot.map((budget) => fresh.get(`${budget.scope}/${budget.period}`) ?? budget);
   }
 
   private async renew(): Promise<void> {
@@ -135,4 +169,10 @@ export class BudgetService {
       this.logger.warn("could not renew budget reservations", { error: driverMessage(error) });
     }
   }
+}
+
+function limitedUsage(rows: Awaited<ReturnType<typeof listBudgetUsage>>): BudgetUsage[] {
+  const limited: BudgetUsage[] = [];
+  for (const row of rows) if (row.limitUsd !== null) limited.push({ ...row, limitUsd: row.limitUsd });
+  return limited;
 }

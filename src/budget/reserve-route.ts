@@ -36,6 +36,8 @@ export interface BudgetedRoute {
   usage: BudgetUsage[];
   /** What the budget changed, for x-route-reason. */
   note?: string;
+  /** The request goes to another (cheaper or $0) model than routed because of a budget. */
+  downgraded?: boolean;
 }
 
 const ATTEMPTS = 4;
@@ -45,12 +47,13 @@ export async function reserveRoute(input: RouteBudgetInput): Promise<BudgetedRou
   let chain = [...input.candidates];
   let usage: BudgetUsage[] = [];
   let note: string | undefined;
+  let downgraded = false;
   for (let attempt = 0; attempt < ATTEMPTS && chain.length > 0; attempt++) {
     const amounts = reservationAmounts(chain, input);
-    if (amounts.size === 0) return { candidates: chain, usage, note };
+    if (amounts.size === 0) return { candidates: chain, usage, note, downgraded };
     const result = await input.reserve(amounts);
     usage = result.usage;
-    if (result.granted) return { candidates: chain, reservation: result.reservation, usage, note };
+    if (result.granted) return { candidates: chain, reservation: result.reservation, usage, note, downgraded };
 
     const fits = (candidate: Candidate) => fitsBudgets(candidate, input.charge(candidate), usage);
     const first = chain[0]!;
@@ -59,10 +62,11 @@ export async function reserveRoute(input: RouteBudgetInput): Promise<BudgetedRou
       continue;
     }
     if (input.action === "block") throw budgetExceeded(first, input, usage, false);
-    const downgraded = orderAlternatives(input.alternatives().filter(fits), input).slice(0, MAX_CANDIDATES);
-    if (downgraded.length === 0) throw budgetExceeded(first, input, usage, true);
-    note = `${shortfall(first, input.charge(first), usage)}; downgraded to ${candidateKey(downgraded[0]!)}`;
-    chain = downgraded;
+    const downgradedChain = orderAlternatives(input.alternatives().filter(fits), input).slice(0, MAX_CANDIDATES);
+    if (downgradedChain.length === 0) throw budgetExceeded(first, input, usage, true);
+    note = `${shortfall(first, input.charge(first), usage)}; downgraded to ${candidateKey(downgradedChain[0]!)}`;
+    chain = downgradedChain;
+    downgraded = true;
   }
   throw budgetExceeded(input.candidates[0]!, input, usage, input.action === "downgrade");
 }

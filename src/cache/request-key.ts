@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../chat/request-schema";
+import { KeyWords } from "./key-words";
 
 /**
  * What identifies a cached answer: everything in the request that can change the answer (the
@@ -9,65 +10,58 @@ import type { ChatRequest } from "../chat/request-schema";
  * a request came through is not part of the request, so a hit replays through any door.
  */
 const IGNORED_FIELDS = new Set(["stream", "stream_options", "user", "metadata", "store", "prompt_cache_key", "safety_identifier", "service_tier"]);
+const answerChanging = (field: string) => !IGNORED_FIELDS.has(field);
 
 export interface RequestKey {
-  /** 128 bits (two independent 64-bit hashes) as 32 hex digits: the lookup key. */
+  /** 128 bits (two independent 64-bit hashes of the request's words) as 32 hex digits: the lookup key. */
   key: string;
-  /** The request's canonical text, kept for the SHA-256 digest a hit is checked against. */
-  canonical: string;
+  /**
+   * What the SHA-256 digest is made of, kept only as far as a hit or a store needs it: a copy of
+   * the words and the long strings themselves (immutable, so a later stage cannot change them).
+   */
+  canonical: { words: Uint8Array; texts: ReadonlyArray<string | Uint8Array> };
+}
+
+const encoder = new KeyWords();
+
+/**
+ * Every object's fields go in name order (the doors build the same request in different orders),
+ * so the key depends only on the request's values: it is stable across processes and instances
+ * (see key-words.ts) and the same whichever door the request came through.
+ */
+export function requestKey(request: ChatRequest): RequestKey {
+  try {
+    const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging);
+    const key = hex64(Bun.hash.wyhash(bytes)) + hex64(Bun.hash.xxHash3(bytes));
+    return { key, canonical: { words: bytes.slice(), texts } };
+  } finally {
+    encoder.release();
+  }
 }
 
 /**
- * The canonical text is a length-prefixed encoding of the request's values in their order (a
- * string is `s<length>:<text>`, so no escaping is needed and no two requests encode alike); an
- * absent field, `null` and `undefined` are the same. Top-level fields go in name order; inside
- * them, the request schema's order (the door's parser builds every object the same way). Built as one rope and hashed once: on a 44 KB
- * Claude Code request this is ~4x faster than JSON.stringify, which has to escape every character.
+ * SHA-256 over the words and every long string in full: what a hit must match, so neither a 128-bit
+ * key collision nor a 64-bit one on a long string (crafted or not) is ever served. Computed only
+ * on a hit and when an answer is stored, never on a miss.
  */
-export function requestKey(request: ChatRequest): RequestKey {
-  let canonical = "{";
-  // Top-level fields by name: vendor fields the schema does not know keep the client's order.
-  for (const field of Object.keys(request).sort()) {
-    if (IGNORED_FIELDS.has(field)) continue;
-    const value = request[field];
-    if (value === null || value === undefined) continue;
-    canonical += `${field.length}:${field}${encode(value)}`;
-  }
-  canonical += "}";
-  const first = Bun.hash.wyhash(canonical).toString(16).padStart(16, "0");
-  const second = Bun.hash.xxHash3(canonical).toString(16).padStart(16, "0");
-  return { key: first + second, canonical };
+export function requestDigest(key: RequestKey): string {
+  const hasher = new Bun.CryptoHasher("sha256");
+  hasher.update(key.canonical.words);
+  for (const text of key.canonical.texts) hasher.update(text);
+  return hasher.digest("hex");
 }
 
-/** SHA-256 of the canonical text: what a hit must match, so even a crafted 128-bit collision is never served. */
-export function requestDigest(canonical: string): string {
-  return Bun.SHA256.hash(canonical, "hex");
+/**
+ * `max_tokens` and `max_completion_tokens` are one setting to every provider (each reads
+ * `max_completion_tokens ?? max_tokens`), and the doors differ in which they fill: the Anthropic
+ * door `max_tokens`, the Responses door `max_completion_tokens`. A request with only one of them
+ * keys as `max_tokens`, so the same question through any door is one entry; one with both keeps both.
+ */
+function withOneOutputLimit(request: ChatRequest): ChatRequest {
+  if (request.max_completion_tokens == null || request.max_tokens != null) return request;
+  return { ...request, max_tokens: request.max_completion_tokens, max_completion_tokens: undefined };
 }
 
-function encode(value: unknown): string {
-  switch (typeof value) {
-    case "string":
-      return `s${value.length}:${value}`;
-    case "number":
-      return `n${value};`;
-    case "boolean":
-      return value ? "T" : "F";
-    case "object": {
-      if (value === null) return "N";
-      if (Array.isArray(value)) {
-        let out = "[";
-        for (const item of value) out += encode(item);
-        return `${out}]`;
-      }
-      let out = "{";
-      for (const key in value) {
-        const item = (value as Record<string, unknown>)[key];
-        if (item === null || item === undefined) continue;
-        out += `${key.length}:${key}${encode(item)}`;
-      }
-      return `${out}}`;
-    }
-    default:
-      return "U";
-  }
+function hex64(value: bigint): string {
+  return value.toString(16).padStart(16, "0");
 }

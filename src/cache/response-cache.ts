@@ -60,6 +60,8 @@ export interface CacheCounters {
   syncErrors: number;
   /** Writes dropped because too many were waiting for the database. */
   droppedWrites: number;
+  /** Requests the key could not be built for (served without the cache). */
+  keyErrors: number;
 }
 
 /** How often each instance picks up the keys other instances wrote, and how far back it looks again. */
@@ -71,7 +73,7 @@ const WRITE_DELAY_MS = 200;
 const INDEX_LIMIT = 200_000;
 
 export class ResponseCache {
-  readonly counters: CacheCounters = { hits: 0, misses: 0, bypasses: 0, stores: 0, tableHits: 0, digestMismatches: 0, readErrors: 0, writeErrors: 0, syncErrors: 0, droppedWrites: 0 };
+  readonly counters: CacheCounters = { hits: 0, misses: 0, bypasses: 0, stores: 0, tableHits: 0, digestMismatches: 0, readErrors: 0, writeErrors: 0, syncErrors: 0, droppedWrites: 0, keyErrors: 0 };
   private readonly memory: LruCache<Entry>;
   private readonly index = new KeyIndex(INDEX_LIMIT);
   private readonly writer: CacheWriter;
@@ -119,16 +121,37 @@ export class ResponseCache {
       entry = undefined;
     }
     if (!entry && this.index.has(key.key, now)) entry = await this.read(key.key);
-    if (entry && entry.digest !== requestDigest(key.canonical)) {
+    if (entry && entry.digest !== requestDigest(key)) {
       this.counters.digestMismatches++;
       entry = undefined;
     }
-    if (!entry) {
+    const completion = entry && this.parse(key.key, entry);
+    if (!entry || !completion) {
       this.counters.misses++;
       return undefined;
     }
     this.counters.hits++;
-    return { completion: JSON.parse(entry.body) as ChatCompletion, provider: entry.provider, model: entry.model, costUsd: entry.costUsd };
+    return { completion, provider: entry.provider, model: entry.model, costUsd: entry.costUsd };
+  }
+
+  /** A key the stage could not build (a request it cannot walk): counted, and the request goes on uncached. */
+  countKeyError(error: unknown): void {
+    this.counters.keyErrors++;
+    this.logger.error("response cache could not key the request; it goes on without the cache", { error: String(error) });
+  }
+
+  /** A stored body that is not JSON (a damaged row) is dropped and counted, and served as a miss. */
+  private parse(key: string, entry: Entry): ChatCompletion | undefined {
+    try {
+      return JSON.parse(entry.body) as ChatCompletion;
+    } catch (error) {
+      this.counters.readErrors++;
+      // Forgotten here too, so the broken row is not read again on every request for it.
+      this.memory.delete(key);
+      this.index.delete(key);
+      this.logger.error("response cache found an answer it cannot read; serving the request as a miss", { error: String(error) });
+      return undefined;
+    }
   }
 
   countBypass(): void {
@@ -143,7 +166,7 @@ export class ResponseCache {
     const bytes = Buffer.byteLength(body);
     const entry: Entry = {
       body,
-      digest: requestDigest(answer.key.canonical),
+      digest: requestDigest(answer.key),
       provider: answer.provider,
       model: answer.model,
       costUsd: answer.costUsd,

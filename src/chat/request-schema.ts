@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nameSchema } from "./name-schema";
 import { anthropicOptionsSchema, anthropicToolOptionsSchema } from "./anthropic-options";
 import { reasoningDetailsSchema } from "./reasoning-details";
 
@@ -22,7 +23,7 @@ const toolContent = z.union([z.string(), z.array(contentPart)], { error: "must b
 
 /** Longer names are no model's; bounding them keeps the "did you mean" search and the log row small. */
 export const MAX_MODEL_NAME_LENGTH = 256;
-const modelName = z
+export const modelNameSchema = z
   .string()
   .trim()
   .min(1, "model is required")
@@ -31,9 +32,9 @@ const modelName = z
   .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
 
 const toolCall = z.looseObject({
-  id: z.string(),
+  id: nameSchema(0),
   type: z.literal("function").default("function"),
-  function: z.looseObject({ name: z.string().min(1), arguments: z.string().default("") }),
+  function: z.looseObject({ name: nameSchema(), arguments: z.string().default("") }),
 });
 
 const message = z.discriminatedUnion("role", [
@@ -49,7 +50,7 @@ const message = z.discriminatedUnion("role", [
     reasoning_content: z.string().nullish(),
     reasoning_details: reasoningDetailsSchema.nullish(),
   }),
-  z.looseObject({ role: z.literal("tool"), content: toolContent, tool_call_id: z.string().min(1) }),
+  z.looseObject({ role: z.literal("tool"), content: toolContent, tool_call_id: nameSchema() }),
   // Legacy function-calling turn, still sent by some older clients.
   z.looseObject({ role: z.literal("function"), content, name: z.string().min(1) }),
 ]);
@@ -57,7 +58,7 @@ const message = z.discriminatedUnion("role", [
 const tool = z.looseObject({
   type: z.literal("function"),
   function: z.looseObject({
-    name: z.string().min(1),
+    name: nameSchema(),
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
@@ -80,7 +81,7 @@ const responseFormat = z.discriminatedUnion("type", [
 ]);
 
 export const chatRequestSchema = z.looseObject({
-  model: modelName,
+  model: modelNameSchema,
   messages: z.array(message).min(1, "messages must contain at least one message"),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),

@@ -71,6 +71,8 @@ export async function loadSuccessSamples(db: Database, since: Date) {
         // A cache hit replays an answer; it says nothing new about the model.
         sql`${requestLog.cacheStatus} is distinct from 'hit'`,
         sql`(${requestLog.status} = 200 or ${requestLog.status} >= 500 or ${requestLog.status} = 429)`,
+        // Answers cut by the proxy's own shutdown say nothing about the model (pipeline/outcome.ts).
+        sql`${requestLog.errorType} is distinct from 'shutting_down'`,
       ),
     )
     .groupBy(requestLog.category, requestLog.provider, requestLog.model);

@@ -13,6 +13,8 @@ export interface RequestLogStatus {
   refused: number;
   /** Whether the last write reached the database. */
   databaseReachable: boolean;
+  /** While it does not: since when (the first failed write), as an ISO time. */
+  lostSince?: string;
 }
 
 export interface RequestLogReporterOptions {
@@ -33,6 +35,7 @@ export class RequestLogReporter {
   private counters = { written: 0, dropped: 0, refused: 0 };
   private reachable = true;
   private downSince = 0;
+  private downSinceWall: Date | undefined;
   private failedWrites = 0;
   private droppedWhileDown = 0;
   private overflowing = false;
@@ -44,7 +47,7 @@ export class RequestLogReporter {
   constructor(private readonly options: RequestLogReporterOptions) {}
 
   status(pending: number): RequestLogStatus {
-    return { pending, ...this.counters, databaseReachable: this.reachable };
+    return { pending, ...this.counters, databaseReachable: this.reachable, ...(this.reachable ? {} : { lostSince: this.downSinceWall?.toISOString() }) };
   }
 
   get databaseReachable(): boolean {
@@ -75,6 +78,7 @@ export class RequestLogReporter {
     if (this.reachable) {
       this.reachable = false;
       this.downSince = now;
+      this.downSinceWall = new Date();
       this.failedWrites = 1;
       this.droppedWhileDown = 0;
       this.lastSummaryAt = now;

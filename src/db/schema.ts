@@ -93,10 +93,23 @@ export const requestRollup = pgTable(
     cachedTokens: bigint("cached_tokens", { mode: "number" }).notNull(),
     costUsd: doublePrecision("cost_usd").notNull(),
     baselineCostUsd: doublePrecision("baseline_cost_usd").notNull(),
-    /** Baseline cost minus cost, over the rows that have a baseline. */
+    /**
+     * Baseline cost minus cost minus what a subscription covered, over the rows that have a
+     * baseline: what choosing a cheaper model saved (migration 0006; before it, without the
+     * subscription's share).
+     */
     routingSavedUsd: doublePrecision("routing_saved_usd").notNull(),
     /** Sum of the latencies of successful requests, for means per provider and model. */
     latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
+    /** What a flat subscription paid for, at the API's list price (subscription_value_usd). */
+    subscriptionValueUsd: doublePrecision("subscription_value_usd").notNull().default(0),
+    /** Response-cache lookups that hit and that missed (bypasses are neither), and what the hits saved. */
+    cacheHits: integer("cache_hits").notNull().default(0),
+    cacheMisses: integer("cache_misses").notNull().default(0),
+    cacheSavedUsd: doublePrecision("cache_saved_usd").notNull().default(0),
+    /** Estimated prompt tokens before and after compression, over the requests it ran on (priced per model when read). */
+    compressionTokensBefore: bigint("compression_tokens_before", { mode: "number" }).notNull().default(0),
+    compressionTokensAfter: bigint("compression_tokens_after", { mode: "number" }).notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.hour, table.provider, table.model, table.tier] })],
 );

@@ -1,7 +1,7 @@
 import type { Env, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { validationError } from "../chat/format-validation-error";
-import { invalidRequest } from "../errors";
+import { ProxyError, invalidRequest } from "../errors";
 import type { PipelineDeps } from "../pipeline/context";
 import { type RejectingDoor, rejectRequest } from "../pipeline/reject-request";
 import { bodyReadFailure } from "./body-limit";
@@ -9,12 +9,24 @@ import { parseJsonBody } from "./parse-json-body";
 
 /**
  * The checks in front of a door's POST handler, each refusal logged and answered in the door's
- * shape: the body must be sent as JSON, must be UTF-8 JSON of bounded nesting
+ * shape: the body must be sent as JSON, uncompressed, must be UTF-8 JSON of bounded nesting
  * (parse-json-body.ts), and must pass the door's request schema (a failure names the field,
  * never zod's raw output).
  */
 export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps): MiddlewareHandler {
   return async (c, next) => {
+    const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
+    if (encoding && encoding !== "identity") {
+      // The body is read as it arrives: a compressed one would be refused as bad UTF-8 or passed on garbled.
+      return rejectRequest(deps, {
+        door,
+        http: c.req.raw,
+        error: new ProxyError(415, `Content-Encoding '${encoding.slice(0, 40)}' is not supported; send the request body uncompressed.`, {
+          type: "invalid_request_error",
+          code: "unsupported_content_encoding",
+        }),
+      });
+    }
     if (!/json/i.test(c.req.header("content-type") ?? "")) {
       return rejectRequest(deps, {
         door,

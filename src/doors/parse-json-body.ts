@@ -1,11 +1,13 @@
 import { invalidRequest } from "../errors";
 import { firstTooDeep, pathAt } from "./json-depth";
+import { firstLoneSurrogate } from "./lone-surrogate";
 
 /**
  * A request body as a JSON value, refused with a 400 naming what is wrong before anything costly
  * runs on it: bytes that are not UTF-8 (Bun's own decoding would silently replace them, and the
  * upstream would get other text than the client sent), nesting deeper than MAX_JSON_DEPTH
- * (recursive work on it would overflow the stack), or text that is not JSON.
+ * (recursive work on it would overflow the stack), text that is not JSON, or a string holding a
+ * lone UTF-16 surrogate (lone-surrogate.ts: no upstream takes it, no database stores it).
  */
 export const MAX_JSON_DEPTH = 128;
 
@@ -23,9 +25,20 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
     const path = pathAt(text, tooDeep);
     throw invalidRequest(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, at ${path || "its top level"}.`, path || null, "nesting_too_deep");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw invalidRequest(`The request body is not valid JSON: ${(error as Error).message}`, null, "invalid_json");
   }
+  const lone = firstLoneSurrogate(text);
+  if (lone >= 0) {
+    const path = pathAt(text, lone);
+    throw invalidRequest(
+      `The request body has a string with a lone UTF-16 surrogate (${text.slice(lone, lone + 6)}) at ${path || "its top level"}; surrogates must come in pairs.`,
+      path || null,
+      "invalid_unicode",
+    );
+  }
+  return value;
 }

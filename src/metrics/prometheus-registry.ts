@@ -58,6 +58,15 @@ export class Gauge implements Family {
   }
 }
 
+/** A counter kept elsewhere (a service's own tally), read when scraped. */
+export class ReadCounter implements Family {
+  readonly type = "counter";
+  constructor(readonly name: string, readonly help: string, private readonly read: () => Array<{ labels: Labels; value: number }>) {}
+  render(): string[] {
+    return this.read().map(({ labels, value }) => `${this.name}${labelText(labels)} ${formatNumber(value)}`);
+  }
+}
+
 export class Histogram implements Family {
   readonly type = "histogram";
   private readonly values: SeriesMap<{ buckets: number[]; sum: number; count: number }>;

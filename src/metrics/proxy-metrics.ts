@@ -1,6 +1,7 @@
 import type { RequestLogSink } from "../db/request-log-writer";
 import type { RequestLogRow } from "../db/schema";
 import type { CircuitBreakers } from "../routing/circuit-breakers";
+import { type BudgetState, type CacheState, registerCacheAndBudgetMetrics } from "./cache-budget-metrics";
 import { Counter, Gauge, Histogram, type Labels, PrometheusRegistry } from "./prometheus-registry";
 
 /** Seconds; from a cached answer (~ms) to a long reasoning stream. */
@@ -18,6 +19,9 @@ export interface ProxyMetricsOptions {
   logQueue: LogQueueState;
   /** Model names come from clients: they pass through the pipeline's redactor before becoming labels. */
   redact: (text: string) => string;
+  /** The response cache (absent with CACHE_ENABLED=false) and the budgets, read when scraped. */
+  cache?: CacheState;
+  budgets?: BudgetState;
 }
 
 /**
@@ -57,6 +61,7 @@ export class ProxyMetrics {
         options.logQueue.dropped === undefined ? [] : [{ labels: {}, value: options.logQueue.dropped }],
       ),
     );
+    if (options.budgets) registerCacheAndBudgetMetrics(registry, options.cache, options.budgets);
   }
 
   /** Counts one finished request from its log row. */

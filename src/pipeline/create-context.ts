@@ -2,14 +2,14 @@ import type { ChatRequest } from "../chat/request-schema";
 import type { TierHint } from "../routing/tier-hint";
 import type { PipelineContext } from "./context";
 import { FinishHooks } from "./finish-hooks";
-import { sessionKey } from "./session-key";
+import { sessionHeader, sessionKey } from "./session-key";
 
 export interface ContextSource {
   /** The door's name, for the log. */
   door: string;
   /** The request in the internal shape, as the door translated it. */
   request: ChatRequest;
-  /** The client's HTTP request: user agent, content length, x-session-id, and its abort signal. */
+  /** The client's HTTP request: user agent, content length, session header, and its abort signal. */
   http: Request;
   /** The model name the client sent, when the door put another one in `request.model`. */
   requestedModel?: string;
@@ -35,7 +35,7 @@ export function createContext({ door, request, http, requestedModel, tierHint }:
     headers,
     promptBytes: Number(headers.get("content-length") ?? 0) || JSON.stringify(request.messages).length,
     clientSignal: http.signal,
-    sessionKey: sessionKey(request, headers.get("x-session-id")),
+    sessionKey: sessionKey(request, sessionHeader(headers)),
     attempts: [],
     finishHooks,
     onFinish: (hook, options) => finishHooks.add(hook, options),

@@ -20,7 +20,20 @@ export interface Outcome {
   answer?: ChatCompletion;
 }
 
-/** An ending that counts against the model that served: the upstream failed (5xx) or was overloaded (429). */
-export function upstreamFailed(outcome: Pick<Outcome, "status">): boolean {
+/**
+ * The error type an ending is recorded under (outcome, log row): the error's own, except for an
+ * answer cut by the proxy's shutdown (SHUTDOWN_GRACE_MS over), recorded as "shutting_down" so that
+ * neither the breakers nor the success rates, in memory or loaded from the log, count it against
+ * the model. The client still gets the error's own type.
+ */
+export const SHUT_DOWN_ERROR_TYPE = "shutting_down";
+
+export function outcomeErrorType(error: { type: string; code: string | null }): string {
+  return error.code === SHUT_DOWN_ERROR_TYPE ? SHUT_DOWN_ERROR_TYPE : error.type;
+}
+
+/** An ending that counts against the model that served: the upstream failed (5xx) or was overloaded (429); never the proxy's own shutdown. */
+export function upstreamFailed(outcome: Pick<Outcome, "status" | "errorType">): boolean {
+  if (outcome.errorType === SHUT_DOWN_ERROR_TYPE) return false;
   return outcome.status >= 500 || outcome.status === 429;
 }

@@ -2,6 +2,7 @@ import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
 import type { PipelineContext, PipelineDeps, Stage } from "./context";
 import { createFinisher } from "./finish-request";
+import { outcomeErrorType } from "./outcome";
 import type { ResponseEncoder } from "./response-encoder";
 import { budget } from "./stages/budget";
 import { cache } from "./stages/cache";
@@ -53,7 +54,7 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
     // Upstream text is in the message: redacted once, for the client, the log row and the breakers.
     const proxyError = deps.redactor.redactError(toProxyError(error));
     if (proxyError.status >= 500) deps.logger.error("request failed", { taskId: context.taskId, status: proxyError.status, error: proxyError.message, cause: String(proxyError.cause ?? "") });
-    finish({ status: proxyError.status, completed: false, clientAborted: proxyError.status === 499, errorType: proxyError.type, errorMessage: proxyError.message });
+    finish({ status: proxyError.status, completed: false, clientAborted: proxyError.status === 499, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
     return encoder.error(proxyError, responseHeaders(context));
   }
 }

@@ -15,6 +15,20 @@ export function sessionKey(request: ChatRequest, sessionHeader: string | null | 
   return `opening:${Bun.hash(opening).toString(36)}`;
 }
 
+/**
+ * The conversation id a client sends as a header: `x-session-id` (generic), Claude Code's
+ * `X-Claude-Code-Session-Id`, or Codex's `session_id` (both read off the shipped binaries).
+ */
+const SESSION_HEADERS = ["x-session-id", "x-claude-code-session-id", "session_id"] as const;
+
+export function sessionHeader(headers: Headers): string | null {
+  for (const name of SESSION_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return null;
+}
+
 const OPENING_CHARS = 4096;
 
 /** The first OPENING_CHARS characters of a message's text, without joining all of its parts first. */

@@ -3,7 +3,7 @@ import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/ty
 import { ProxyError } from "../errors";
 import { transformStream } from "../streams/sync-transformer";
 import type { Redactor } from "../security/redactor";
-import type { Outcome } from "./outcome";
+import { type Outcome, outcomeErrorType } from "./outcome";
 
 /**
  * Sits between a provider's chunk stream and the door's encoder. It records what the log needs
@@ -87,7 +87,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
     if (options.clientSignal.aborted) onClientAbort();
     if (ended) return;
     const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-    end({ status: proxyError.status, errorType: proxyError.type, errorMessage: proxyError.message });
+    end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
     try {
       output.enqueue(errorChunk(template, proxyError.toJSON().error));
       output.terminate();

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { MessagePage } from "../../views/pages/message-page";
+import { addBudgetRoutes } from "./dashboard/budget-routes";
 import type { DashboardDeps } from "./dashboard/deps";
 import { addInfoRoutes } from "./dashboard/info-routes";
 import { addOverviewRoutes } from "./dashboard/overview-routes";
@@ -27,6 +28,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   addOverviewRoutes(app, context);
   addRequestRoutes(app, context);
   addProviderRoutes(app, context);
+  addBudgetRoutes(app, context);
   addInfoRoutes(app, context);
   app.route("/api", statsApiRoutes(deps));
 

@@ -1,14 +1,16 @@
 import { Hono } from "hono";
-import { listRequests } from "../db/request-list-queries";
+import { listRequests } from "../db/dashboard/requests-queries";
 import { parseRange } from "../db/stats-window";
 import type { DashboardDeps } from "./dashboard/deps";
 import { loadOverview } from "./dashboard/overview-data";
 import { parseRequestQuery } from "./dashboard/request-filter-query";
+import type { BudgetUsage } from "../../views/partials/overview-content";
 
 /**
  * The dashboard's numbers as JSON, for scripts: GET /api/stats?range=24h|7d|30d (the overview) and
  * GET /api/requests (the request log with the dashboard's filters, a page at a time).
- * Features that are not enabled (response cache, compression, budgets) are null.
+ * /api/stats adds the savings split by source, the response cache's hit rate, compression's
+ * tokens, and the global budgets (null where no limit is set).
  */
 const DEFAULT_LIMIT = 50;
 
@@ -17,6 +19,8 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
 
   routes.get("/stats", async (c) => {
     const overview = await loadOverview(deps, parseRange(c.req.query("range")));
+    const { totals } = overview.stats;
+    const budget = (usage: BudgetUsage | undefined) => (usage ? { limitUsd: usage.limitUsd, spentUsd: usage.spentUsd, resetsAt: usage.resetsAt.toISOString() } : null);
     return c.json({
       range: overview.range,
       generatedAt: overview.generatedAt.toISOString(),
@@ -24,9 +28,24 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
       buckets: overview.buckets.map((bucket) => bucket.toISOString()),
       baselineModel: overview.baselineModel,
       ...overview.stats,
-      cache: null,
-      compression: null,
-      budgets: null,
+      savings: {
+        routingUsd: totals.routingSavedUsd,
+        subscriptionUsd: totals.subscriptionUsd,
+        cacheUsd: totals.cacheSavedUsd,
+        compressionUsd: totals.compressionSavedUsd,
+        totalUsd: totals.savedUsd,
+        withoutProxyUsd: totals.withoutProxyUsd,
+        fraction: totals.withoutProxyUsd > 0 ? totals.savedUsd / totals.withoutProxyUsd : null,
+      },
+      cache: { enabled: overview.cacheEnabled, hits: totals.cacheHits, misses: totals.cacheMisses, hitRate: totals.cacheHitRate, savedUsd: totals.cacheSavedUsd },
+      compression: {
+        enabled: overview.compressionEnabled,
+        tokensBefore: totals.compressionTokensBefore,
+        tokensAfter: totals.compressionTokensAfter,
+        tokensSaved: totals.compressionTokensBefore - totals.compressionTokensAfter,
+        savedUsd: totals.compressionSavedUsd,
+      },
+      budgets: { daily: budget(overview.budgets.daily), monthly: budget(overview.budgets.monthly) },
     });
   });
 

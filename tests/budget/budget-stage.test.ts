@@ -35,12 +35,15 @@ function failingBudgets(action: "downgrade" | "block"): BudgetService {
     limitedScopes: () => new Set(["global"]),
     reserve: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")),
     settle: () => undefined,
+    counters: { reservations: 0, settlements: 0, releases: 0, blocked: 0, downgraded: 0 },
   };
   return failing as unknown as BudgetService;
 }
 
+let budgets: BudgetService;
 async function check(action: "downgrade" | "block") {
-  const deps: PipelineDeps = { ...proxy.proxy.pipeline, budgets: failingBudgets(action) };
+  budgets = failingBudgets(action);
+  const deps: PipelineDeps = { ...proxy.proxy.pipeline, budgets };
   const request = chatRequestSchema.parse({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] });
   const context = createContext({ door: "openai", request, http: new Request("http://127.0.0.1/v1/chat/completions", { method: "POST" }) });
   await classify(context, deps);
@@ -54,11 +57,13 @@ describe("a budget check the database cannot answer", () => {
     const error = await check("block").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProxyError);
     expect(error).toMatchObject({ status: 503, code: "budget_unavailable" });
+    expect(budgets.counters).toMatchObject({ blocked: 1, downgraded: 0 });
   });
 
   test("with BUDGET_ACTION=downgrade, goes to a $0 model that can serve it", async () => {
     const context = await check("downgrade");
     expect(context.route!.candidates.map((candidate) => candidate.provider.id)).toEqual(["ollama"]);
     expect(context.route!.reason).toEndWith("budget: could not be checked, using $0 model ollama:qwen2.5-coder:7b");
+    expect(budgets.counters).toMatchObject({ blocked: 0, downgraded: 1 });
   });
 });

@@ -47,6 +47,13 @@ describe("requestKey", () => {
     expect(keys.has(keyOf(base))).toBe(false);
   });
 
+  test("max_completion_tokens alone is the same limit as max_tokens alone (the doors fill one or the other)", () => {
+    expect(keyOf({ ...base, max_completion_tokens: 100 })).toBe(keyOf({ ...base, max_tokens: 100 }));
+    expect(keyOf({ ...base, max_completion_tokens: 100 })).not.toBe(keyOf({ ...base, max_tokens: 101 }));
+    expect(keyOf({ ...base, max_completion_tokens: 100, max_tokens: 50 })).not.toBe(keyOf({ ...base, max_tokens: 50 }));
+    expect(keyOf({ ...base, max_completion_tokens: 100, max_tokens: 50 })).not.toBe(keyOf({ ...base, max_completion_tokens: 100 }));
+  });
+
   test("values that would run together in a naive encoding stay apart", () => {
     const split = (a: string, b: string) => keyOf({ ...base, messages: [{ role: "user", content: a }, { role: "assistant", content: b }] });
     expect(split("ab", "c")).not.toBe(split("a", "bc"));
@@ -59,9 +66,62 @@ describe("requestKey", () => {
     expect(keyOf({ ...base, top_p: null })).toBe(keyOf(base));
   });
 
-  test("the digest is SHA-256 of the canonical text", () => {
-    const { canonical } = requestKey(parse(base));
-    expect(requestDigest(canonical)).toBe(new Bun.CryptoHasher("sha256").update(canonical).digest("hex"));
-    expect(requestDigest(canonical)).not.toBe(requestDigest(requestKey(parse({ ...base, temperature: 1 })).canonical));
+  test("strings of every length and script, numbers and nesting all count", () => {
+    const long = "x".repeat(5_000);
+    const pairs: Array<[unknown, unknown]> = [
+      [long, `${long.slice(1)}y`],
+      [`${long}é`, `${long}e`],
+      ["a".repeat(32), "a".repeat(33)],
+      ["ab", "ba"],
+      ["日本", "日木"],
+      ["😀", "😁"],
+      [`${long}\ud800`, `${long}\udc00`],
+      [`${long}\ud800`, `${long}\ufffd`],
+      ["\ud800", "\udc00"],
+      [1, "1"],
+      [0.1, 0.2],
+      [true, "true"],
+      [[1, 2], [2, 1]],
+      [{ a: 1 }, { a: 2 }],
+      [{ a: [1] }, { a: 1 }],
+    ];
+    for (const [one, other] of pairs) {
+      expect(keyOf({ ...base, vendor: one })).not.toBe(keyOf({ ...base, vendor: other }));
+      expect(keyOf({ ...base, vendor: one })).toBe(keyOf({ ...base, vendor: structuredClone(one) }));
+    }
+  });
+
+  test("a string's key does not depend on how the runtime holds it (Latin-1 or UTF-16, flat or concatenated)", () => {
+    const text = `café ${"x".repeat(100)}`;
+    const widened = `${text}😀`.slice(0, text.length);
+    const concatenated = ["caf", "é ", "x".repeat(100)].join("");
+    expect(keyOf({ ...base, messages: [{ role: "user", content: widened }] })).toBe(keyOf({ ...base, messages: [{ role: "user", content: text }] }));
+    expect(keyOf({ ...base, messages: [{ role: "user", content: concatenated }] })).toBe(keyOf({ ...base, messages: [{ role: "user", content: text }] }));
+    const short = "café";
+    expect(keyOf({ ...base, vendor: `${short}😀`.slice(0, 4) })).toBe(keyOf({ ...base, vendor: short }));
+  });
+
+  test("a huge request between two small ones changes neither their keys nor a key already made", () => {
+    const before = requestKey(parse(base));
+    const words = before.canonical.words.slice();
+    const huge = { ...base, tools: Array.from({ length: 20_000 }, (_, index) => ({ type: "function", function: { name: `t${index}`, parameters: { type: "object", properties: { a: { type: "string" } } } } })) };
+    expect(keyOf(huge)).toMatch(/^[0-9a-f]{32}$/);
+    expect(keyOf(base)).toBe(before.key);
+    expect(before.canonical.words).toEqual(words);
+  });
+
+  test("is the same in another process (several instances share the table)", () => {
+    const request = { ...base, messages: [{ role: "system", content: "s".repeat(500) }, ...base.messages], tools: [{ type: "function", function: { name: "read", parameters: { type: "object" } } }], top_p: 0.9 };
+    const script = `import { requestKey } from "./src/cache/request-key"; import { chatRequestSchema } from "./src/chat/request-schema"; console.log(requestKey(chatRequestSchema.parse(${JSON.stringify(request)})).key);`;
+    const child = Bun.spawnSync([process.execPath, "-e", script], { cwd: `${import.meta.dir}/../..` });
+    expect(child.stdout.toString().trim()).toBe(keyOf(request));
+  });
+
+  test("the digest is SHA-256 of the words and every long string in full", () => {
+    const key = requestKey(parse({ ...base, messages: [{ role: "user", content: "q".repeat(100) }] }));
+    expect(key.canonical.texts).toEqual(["q".repeat(100)]);
+    expect(requestDigest(key)).toBe(new Bun.CryptoHasher("sha256").update(key.canonical.words).update("q".repeat(100)).digest("hex"));
+    expect(requestDigest(key)).not.toBe(requestDigest({ ...key, canonical: { ...key.canonical, texts: ["q".repeat(99) + "r"] } }));
+    expect(requestDigest(key)).not.toBe(requestDigest(requestKey(parse({ ...base, temperature: 1 }))));
   });
 });

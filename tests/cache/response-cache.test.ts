@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { requestKey } from "../../src/cache/request-key";
 import { ResponseCache } from "../../src/cache/response-cache";
 import { chatRequestSchema } from "../../src/chat/request-schema";
@@ -75,13 +76,30 @@ for (const database of databases) {
       expect((await second.lookup(key))!.completion.choices[0]!.message.content).toBe("shared answer");
     });
 
+    test("a stored answer that is not JSON (a damaged row) is a miss, counted as a read error", async () => {
+      const db = await database.open();
+      const first = await startCache(db);
+      const second = await startCache(db);
+      const key = keyFor("damaged");
+      store(first, key, "an answer about to be damaged");
+      await first.close();
+      await db.execute(sql`update response_cache set body = '{"choices": [' where key = ${key.key}`);
+      await waitFor(async () => (await second.lookup(key), second.counters.readErrors > 0), { timeoutMs: 5_000, intervalMs: 100, what: "the second instance to read the damaged row" });
+      expect(second.counters.hits).toBe(0);
+      expect(second.counters.readErrors).toBe(1);
+    });
+
     test("a key whose stored digest does not match the request is a miss", async () => {
       const cache = await startCache(await database.open());
       const key = keyFor("collision");
       store(cache, key, "answer to another request");
-      const forged = { key: key.key, canonical: `${key.canonical}x` };
+      // Another request under the same key, and one whose long string differs while its words
+      // (and so its key) stay the same, as on a 64-bit collision of that string's hash.
+      const forged = { key: key.key, canonical: keyFor("collision").canonical };
+      const sameWords = { key: key.key, canonical: { words: key.canonical.words, texts: key.canonical.texts.map((text) => `${text}x`) } };
       expect(await cache.lookup(forged)).toBeUndefined();
-      expect(cache.counters.digestMismatches).toBe(1);
+      expect(await cache.lookup(sameWords)).toBeUndefined();
+      expect(cache.counters.digestMismatches).toBe(2);
       expect(await cache.lookup(key)).toBeDefined();
     });
 

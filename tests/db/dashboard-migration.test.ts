@@ -58,4 +58,45 @@ describe.skipIf(!testDatabaseUrl)("the dashboard migration on an existing log", 
     const after = rowsOf<Record<string, unknown>>(await db.execute(sql`select sum(requests) as requests from request_rollup`))[0]!;
     expect(numberOf(after.requests)).toBe(13);
   });
+
+  test("migration 0006 fills the new sums from the rows already logged and takes the subscription's share out of routing", async () => {
+    const second = `${name}_b`;
+    await admin.unsafe(`create database "${second}"`);
+    const secondUrl = new URL(testDatabaseUrl!);
+    secondUrl.pathname = `/${second}`;
+    const secondClient = postgres(secondUrl.toString(), { max: 1, onnotice: () => {} });
+    const folder = mkdtempSync(join(tmpdir(), "migrations-0005-"));
+    try {
+      cpSync(migrationsFolder, folder, { recursive: true });
+      writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.filter((entry) => entry.tag < "0006") }));
+      const db = drizzle(secondClient, { schema });
+      await migrate(db, { migrationsFolder: folder });
+      const at = new Date(Date.UTC(2004, 5, 7, 10, 15));
+      await insertRequestLogs(db, [
+        makeLogRow({ createdAt: at, provider: "claude-cli", model: "opus", costUsd: 0, baselineCostUsd: 0.05, subscriptionValueUsd: 0.03, cacheStatus: "miss", compressionTokensBefore: 900, compressionTokensAfter: 700 }),
+        makeLogRow({ createdAt: at, provider: "claude-cli", model: "opus", costUsd: 0, cacheStatus: "hit", cacheSavedUsd: 0.02 }),
+        makeLogRow({ createdAt: at, provider: "claude-cli", model: "opus", costUsd: 0, baselineCostUsd: 0.04, subscriptionValueUsd: 0.01, cacheStatus: "bypass" }),
+      ]);
+      await migrate(db, { migrationsFolder });
+      const rollup = rowsOf<Record<string, unknown>>(
+        await db.execute(sql`select requests, routing_saved_usd, subscription_value_usd, cache_hits, cache_misses, cache_saved_usd, compression_tokens_before, compression_tokens_after from request_rollup where provider = 'claude-cli'`),
+      );
+      expect(rollup).toHaveLength(1);
+      const values = Object.fromEntries(Object.entries(rollup[0]!).map(([key, value]) => [key, numberOf(value)]));
+      expect(values.requests).toBe(3);
+      expect(values.routing_saved_usd).toBeCloseTo(0.05 - 0.03 + 0.04 - 0.01, 12);
+      expect(values.subscription_value_usd).toBeCloseTo(0.04, 12);
+      expect({ hits: values.cache_hits, misses: values.cache_misses, before: values.compression_tokens_before, after: values.compression_tokens_after }).toEqual({ hits: 1, misses: 1, before: 900, after: 700 });
+      expect(values.cache_saved_usd).toBeCloseTo(0.02, 12);
+      // The triggers of 0006 then add to the same sums.
+      await insertRequestLogs(db, [makeLogRow({ createdAt: at, provider: "claude-cli", model: "opus", costUsd: 0, cacheStatus: "hit", cacheSavedUsd: 0.5 })]);
+      const after = rowsOf<Record<string, unknown>>(await db.execute(sql`select cache_hits, cache_saved_usd from request_rollup where provider = 'claude-cli'`))[0]!;
+      expect(numberOf(after.cache_hits)).toBe(2);
+      expect(numberOf(after.cache_saved_usd)).toBeCloseTo(0.52, 12);
+    } finally {
+      await secondClient.end({ timeout: 5 });
+      await admin.unsafe(`drop database if exists "${second}" with (force)`);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

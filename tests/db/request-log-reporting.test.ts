@@ -67,7 +67,7 @@ for (const target of targets) {
         clock.now = second * 1000;
         await writer.flush();
       }
-      expect(writer.status()).toEqual({ pending: 3, written: 0, dropped: 0, refused: 0, databaseReachable: false });
+      expect(writer.status()).toEqual({ pending: 3, written: 0, dropped: 0, refused: 0, databaseReachable: false, lostSince: expect.any(String) });
       expect(lines.map((line) => line.message)).toEqual([
         "request log: the database is unreachable; rows are kept in memory and retried",
         "request log: the database is still unreachable",
@@ -138,7 +138,7 @@ for (const target of targets) {
         for (let index = 0; index < 3; index++) taskIds.push((await proxy.app.request("/v1/no-such-route")).headers.get("x-task-id")!);
         created.push(...taskIds);
         await proxy.logWriter.flush();
-        expect(await health()).toEqual({ pending: 3, written: 0, dropped: 0, refused: 0, databaseReachable: false });
+        expect(await health()).toEqual({ pending: 3, written: 0, dropped: 0, refused: 0, databaseReachable: false, lostSince: expect.any(String) });
         down = false;
         await proxy.logWriter.flush();
         expect(await health()).toEqual({ pending: 0, written: 3, dropped: 0, refused: 0, databaseReachable: true });

@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { insertRequestLogs } from "../../src/db/queries";
 import { numberOf, rowsOf } from "../../src/db/rows-of";
 import type { RequestLogRow } from "../../src/db/schema";
+import { formatPercent, formatUsd } from "../../views/components/format";
 import { chromiumMissing, eventually, launchChromium, newContext, screenshotPath, watchPage } from "../helpers/browser";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
@@ -16,7 +17,8 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
  * console error, failed request or sideways scrolling (screenshots in tests/artifacts/screenshots/),
  * a chart's points equal the database, filters narrow the list, the live view shows a request sent
  * during the test, the range switch and the provider test work through htmx, the pages read and
- * filter with JavaScript off, and the keyboard reaches everything.
+ * filter with JavaScript off, the keyboard reaches everything, and the overview's savings split
+ * and cache hit rate match the database. The budget form: dashboard-budgets-browser.test.ts.
  */
 if (chromiumMissing) console.warn("dashboard browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)");
 
@@ -120,7 +122,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       const rows = rowsOf<{ provider: string; bucket: unknown; cost: unknown }>(
         await proxy.proxy.database.db.execute(sql`
           select provider, floor(extract(epoch from (created_at - ${since}::timestamptz)) * 1000 / ${stepMs})::int as bucket, sum(cost_usd) as cost
-          from request_log where created_at >= ${since}::timestamptz and provider is not null and provider <> 'claude-cli'
+          from request_log where created_at >= ${since}::timestamptz and provider is not null
           group by 1, 2 having sum(cost_usd) > 0`),
       );
       const expected = rows.map((row) => ({ series: row.provider, bucket: numberOf(row.bucket), value: numberOf(row.cost) }));
@@ -226,6 +228,32 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
     }
   });
 
+  test("the overview splits the savings four ways and shows the cache hit rate, as the database says", async () => {
+    const context = await newContext(browser, { scheme: "light", width: 1280 });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${proxy.origin}/dashboard?range=30d`);
+      const since = await page.$eval("#overview-content", (element) => element.getAttribute("data-since")!);
+      const row = rowsOf<Record<string, unknown>>(
+        await proxy.proxy.database.db.execute(sql`
+          select coalesce(sum(subscription_value_usd), 0) as subscription, coalesce(sum(cache_saved_usd), 0) as cache,
+            count(*) filter (where cache_status = 'hit') as hits, count(*) filter (where cache_status = 'miss') as misses
+          from request_log where created_at >= ${since}::timestamptz`),
+      )[0]!;
+      const usd = (value: unknown) => formatUsd(numberOf(value));
+      expect(await page.textContent("#saved-subscription")).toBe(usd(row.subscription));
+      expect(await page.textContent("#saved-cache")).toBe(usd(row.cache));
+      expect(numberOf(row.hits)).toBeGreaterThan(0);
+      expect(await page.textContent("#card-cache .card-value")).toBe(`${formatPercent(numberOf(row.hits), numberOf(row.hits) + numberOf(row.misses))} hit rate`);
+      expect(await page.textContent("#saved-compression")).toMatch(/^\$\d/);
+      expect(await page.textContent("#saved-compression")).not.toBe("$0");
+      expect(await page.locator("#chart-savings rect[data-series=compression]").count()).toBeGreaterThan(0);
+      expect(await page.locator("#chart-savings rect[data-series=cache]").count()).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the keyboard reaches the skip link, the sections and the range picker", async () => {
     const context = await newContext(browser, { scheme: "light", width: 1280 });
     try {
@@ -260,6 +288,10 @@ function pastMonth(): RequestLogRow[] {
   return Array.from({ length: 480 }, (_, index) => {
     const [provider, model, tier, cost] = models[index % models.length]!;
     const status = index % 17 === 0 ? 503 : index % 23 === 0 ? 429 : 200;
+    const price = status === 200 ? cost * (0.5 + (index % 7) / 7) : 0;
+    const subscription = provider === "claude-cli";
+    const hit = status === 200 && index % 9 === 0;
+    const compressed = status === 200 && !hit && index % 2 === 0;
     return makeLogRow({
       createdAt: new Date(Date.now() - ((index * 7919) % (30 * 24 * 60)) * 60_000 - 60_000),
       userAgent: "history/1.0",
@@ -269,8 +301,14 @@ function pastMonth(): RequestLogRow[] {
       status,
       tokensIn: status === 200 ? 2000 + ((index * 131) % 9000) : 0,
       tokensOut: status === 200 ? 100 + ((index * 17) % 900) : 0,
-      costUsd: status === 200 ? cost * (0.5 + (index % 7) / 7) : 0,
-      baselineCostUsd: status === 200 ? 0.12 : null,
+      // The Claude CLI under a subscription costs 0 and records its list-price value; a cache hit costs 0 and saves its answer's price.
+      costUsd: subscription || hit ? 0 : price,
+      subscriptionValueUsd: subscription && status === 200 && !hit ? price : null,
+      baselineCostUsd: status === 200 && !hit ? 0.12 : null,
+      cacheStatus: status !== 200 ? null : hit ? "hit" : "miss",
+      cacheSavedUsd: hit ? price : null,
+      compressionTokensBefore: compressed ? 2600 + ((index * 131) % 9000) : null,
+      compressionTokensAfter: compressed ? 2000 + ((index * 131) % 9000) : null,
       latencyMs: 300 + ((index * 389) % 12000),
       ttftMs: index % 3 === 0 ? null : 150 + ((index * 97) % 1500),
     });

@@ -9,8 +9,8 @@ export type { ProxyProcess };
  */
 const entry = new URL("../../src/index.ts", import.meta.url).pathname;
 
-export function startProxyProcess(options: { cwd: string; env: Record<string, string> }): Promise<ProxyProcess> {
-  return startCommand([process.execPath, "run", entry], {
+export function startProxyProcess(options: { cwd: string; env: Record<string, string>; bunArguments?: string[] }): Promise<ProxyProcess> {
+  return startCommand([process.execPath, "run", ...(options.bunArguments ?? []), entry], {
     cwd: options.cwd,
     env: {
       PATH: process.env.PATH ?? "",

@@ -192,7 +192,7 @@ describe("a finish hook is called exactly once", () => {
     }
     expect(text).toContain('"code":"shutting_down"');
     const outcome = await hook.called;
-    expect(outcome).toMatchObject({ status: 503, completed: false, clientAborted: false, errorType: "server_error" });
+    expect(outcome).toMatchObject({ status: 503, completed: false, clientAborted: false, errorType: "shutting_down" });
     await settleLate();
     expect(hook.outcomes).toHaveLength(1);
     expect(rowsOf(context.taskId)).toHaveLength(1);

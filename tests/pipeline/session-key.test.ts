@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { ChatRequest } from "../../src/chat/request-schema";
-import { sessionKey } from "../../src/pipeline/session-key";
+import { sessionHeader, sessionKey } from "../../src/pipeline/session-key";
 
 const request = (content: ChatRequest["messages"][number]["content"]) => ({ model: "auto", messages: [{ role: "user", content }] }) as ChatRequest;
 
@@ -24,4 +24,13 @@ test("half a million parts are not all read to take the first 4096 characters", 
   sessionKey(request(Array.from({ length: 500_000 }, () => part)), null);
   // 4096 characters are 456 parts of 9; joining every part first read all 500,000 of them (76 ms).
   expect(reads).toBeLessThan(2_000);
+});
+
+test("the session headers of Claude Code and Codex name the conversation, the generic one first", () => {
+  expect(sessionHeader(new Headers({ "X-Claude-Code-Session-Id": "cc-1" }))).toBe("cc-1");
+  expect(sessionHeader(new Headers({ session_id: "codex-1" }))).toBe("codex-1");
+  expect(sessionHeader(new Headers({ "x-session-id": "mine", session_id: "codex-1" }))).toBe("mine");
+  expect(sessionHeader(new Headers({ "user-agent": "curl" }))).toBeNull();
+  const codexTurn = sessionKey(request("first"), sessionHeader(new Headers({ session_id: "codex-1" })));
+  expect(codexTurn).toBe(sessionKey(request("another opening"), "codex-1"));
 });

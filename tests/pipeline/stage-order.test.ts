@@ -83,7 +83,8 @@ test("a cache hit spends no budget and calls no provider", async () => {
   await Bun.sleep(100);
   expect(await spent()).toEqual(afterFirst);
   const row = await proxy.logRow(hit.response.headers.get("x-task-id")!);
-  expect(row).toMatchObject({ cacheStatus: "hit", costUsd: 0, compressionTokensBefore: null });
+  // Nothing after the cache stage ran: not compressed, classified or routed.
+  expect(row).toMatchObject({ cacheStatus: "hit", costUsd: 0, compressionTokensBefore: null, category: null, tier: null, routeReason: null, candidates: null });
   await clearBudgets();
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { histogramBars, percentileOf } from "../../src/db/latency-histogram";
-import { decodeCursor, encodeCursor } from "../../src/db/request-list-queries";
+import { histogramBars, percentileOf } from "../../src/db/dashboard/latency-histogram";
+import { decodeCursor, encodeCursor } from "../../src/db/dashboard/requests-queries";
 import { statsWindow } from "../../src/db/stats-window";
 import { csvCell } from "../../src/routes/dashboard/request-csv";
 import { parseRequestQuery } from "../../src/routes/dashboard/request-filter-query";

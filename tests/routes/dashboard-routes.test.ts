@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
+import { insertRequestLogs } from "../../src/db/queries";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
 /**
@@ -117,6 +119,27 @@ describe("pages", () => {
     expect((await get("/dashboard/requests/not-a-task")).status).toBe(404);
   });
 
+  test("a request's detail shows its cache and compression outcomes", async () => {
+    const hit = makeLogRow({ provider: "local", model: "fast-mini", cacheStatus: "hit", cacheSavedUsd: 0.0123, costUsd: 0  });
+    const compressed = makeLogRow({ provider: "local", model: "big-model", cacheStatus: "miss", compressionTokensBefore: 5000, compressionTokensAfter: 3000 });
+    const plain = makeLogRow({ provider: "local", model: "fast-mini" });
+    await insertRequestLogs(proxy.proxy.database.db, [hit, compressed, plain]);
+    try {
+      const hitPage = await (await get(`/dashboard/requests/${hit.taskId}`)).text();
+      expect(hitPage).toContain("hit: answered from the cache");
+      expect(hitPage).toContain("saved $0.01<");
+      const compressedPage = await (await get(`/dashboard/requests/${compressed.taskId}`)).text();
+      expect(compressedPage).toContain("miss: sent to the model");
+      // 2,000 tokens at big-model's $3 per million input tokens.
+      expect(compressedPage).toContain("5,000 → 3,000 prompt tokens · <strong>2,000 saved</strong> (40%), $0.0060 at the model&#39;s input price");
+      const plainPage = await (await get(`/dashboard/requests/${plain.taskId}`)).text();
+      expect(plainPage).toContain("not asked (cache off");
+      expect(plainPage).toContain("did not run");
+    } finally {
+      await deleteLogRows(proxy.proxy.database.db, [hit.taskId, compressed.taskId, plain.taskId]);
+    }
+  });
+
   test("the settings page masks every secret", async () => {
     const html = await (await get("/dashboard/settings")).text();
     expect(html).toContain("openai.apiKey");
@@ -185,15 +208,34 @@ describe("JSON and CSV", () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("limit");
   });
 
-  test("/api/stats has the overview's numbers, with disabled features as null", async () => {
-    const stats = (await (await get("/api/stats?range=24h")).json()) as Record<string, unknown> & { totals: { requests: number }; buckets: string[]; costByProvider: Array<{ key: string; points: number[] }> };
+  test("/api/stats has the overview's numbers: savings by source, cache hit rate, compression, budgets", async () => {
+    type Stats = Record<string, unknown> & {
+      totals: { requests: number; savedUsd: number; withoutProxyUsd: number; costUsd: number };
+      buckets: string[];
+      costByProvider: Array<{ key: string; points: number[] }>;
+      cacheSaved: number[];
+      compressionSaved: number[];
+      savings: { routingUsd: number; subscriptionUsd: number; cacheUsd: number; compressionUsd: number; totalUsd: number; withoutProxyUsd: number };
+      cache: { enabled: boolean; hits: number; misses: number; hitRate: number | null };
+      compression: { enabled: boolean; tokensBefore: number; tokensAfter: number; tokensSaved: number };
+      budgets: { daily: unknown; monthly: unknown };
+    };
+    const stats = (await (await get("/api/stats?range=24h")).json()) as Stats;
     expect(stats.range).toBe("24h");
     expect(stats.buckets).toHaveLength(24);
     expect(stats.totals.requests).toBeGreaterThanOrEqual(4);
     expect(stats.costByProvider.find((series) => series.key === "local")?.points).toHaveLength(24);
-    expect(stats.cache).toBeNull();
-    expect(stats.compression).toBeNull();
+    expect(stats.cacheSaved).toHaveLength(24);
+    expect(stats.compressionSaved).toHaveLength(24);
+    const { savings } = stats;
+    expect(savings.totalUsd).toBeCloseTo(savings.routingUsd + savings.subscriptionUsd + savings.cacheUsd + savings.compressionUsd, 12);
+    expect(savings.withoutProxyUsd).toBeCloseTo(stats.totals.costUsd + savings.totalUsd, 12);
+    // This proxy runs without the response cache (test-proxy.ts) and with compression on.
+    expect(stats.cache.enabled).toBe(false);
+    expect(stats.compression.enabled).toBe(true);
+    expect(stats.compression.tokensSaved).toBe(stats.compression.tokensBefore - stats.compression.tokensAfter);
     expect(stats.baselineModel).toBe("local:big-model");
+    expect(stats.budgets).toEqual({ daily: null, monthly: null });
     expect((await get("/api/stats?range=1y")).status).toBe(200);
   });
 

@@ -15,6 +15,8 @@ export function OverviewCharts(props: OverviewProps) {
   const spans = buckets.map((start) => formatBucketSpan(start, stepMs));
   const per = stepName(stepMs);
   const histogram = stats.latencyHistogram;
+  const cacheShown = props.cacheEnabled || stats.totals.cacheHits + stats.totals.cacheMisses > 0;
+  const compressionShown = props.compressionEnabled || stats.totals.compressionTokensBefore > 0;
   return (
     <div class="charts">
       <BarChart
@@ -39,15 +41,15 @@ export function OverviewCharts(props: OverviewProps) {
       />
       <BarChart
         id="chart-savings"
-        title="Savings against the baseline"
-        unit={`USD per ${per}${props.baselineModel ? `, vs ${props.baselineModel}` : ""}`}
+        title="Savings"
+        unit={`USD per ${per}${props.baselineModel ? `, routing vs ${props.baselineModel}` : ""}`}
         labels={labels}
         spans={spans}
         series={[
           { key: "routing", label: "routing", points: stats.routingSaved, tone: "saving-routing" },
           { key: "subscription", label: "subscription", points: stats.subscriptionCovered, tone: "saving-subscription" },
-          { key: "cache", label: "response cache", points: props.cache?.savedSeries ?? null, tone: "saving-cache" },
-          { key: "compression", label: "compression", points: props.compression?.savedSeries ?? null, tone: "saving-compression" },
+          { key: "cache", label: "response cache", points: cacheShown ? stats.cacheSaved : null, tone: "saving-cache" },
+          { key: "compression", label: "compression", points: compressionShown ? stats.compressionSaved : null, tone: "saving-compression" },
         ]}
         formatValue={formatUsd}
         formatTick={formatUsdShort}

@@ -1,14 +1,13 @@
 /** @jsxImportSource hono/jsx */
-import type { RequestLogEntry } from "../../src/db/request-list-queries";
+import type { RequestLogEntry } from "../../src/db/dashboard/requests-queries";
 import { formatCount, formatDateTime, formatMs, formatPercent, formatUsd } from "../components/format";
 import { StatusBadge } from "../components/request-bits";
-import { NotEnabled } from "../components/stat-card";
 import { type AssetUrls, Layout } from "../layout";
 
 /**
  * One request: what was asked, how it was routed and why, what it cost and saved, how long it
- * took, and what the user said about it. Cache and compression outcomes are optional props,
- * shown as "not enabled" until those stages log them.
+ * took, and what the user said about it, with the response cache's verdict and what compression
+ * removed (absent when that stage did not run for this request).
  */
 export interface RequestFeedback {
   rating: number;
@@ -22,12 +21,14 @@ export interface RequestDetailProps {
   row: RequestLogEntry;
   feedback: RequestFeedback[];
   cache?: { status: string; savedUsd: number | null };
-  compression?: { tokensBefore: number; tokensAfter: number };
+  /** savedUsd: the removed tokens at the model's input price; null when the model is not in the catalog. */
+  compression?: { tokensBefore: number; tokensAfter: number; savedUsd: number | null };
 }
 
 export function RequestDetailPage(props: RequestDetailProps) {
   const { row } = props;
-  const saved = row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd;
+  // Routing's share only: what a subscription paid for is shown on its own line.
+  const saved = row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd - (row.subscriptionValueUsd ?? 0);
   return (
     <Layout title={`Request ${row.taskId.slice(0, 8)}`} section="requests" assets={props.assets}>
       <p class="breadcrumb">
@@ -132,12 +133,24 @@ export function RequestDetailPage(props: RequestDetailProps) {
             <dd>{formatUsd(row.costUsd)}</dd>
             <dt>Baseline</dt>
             <dd>{row.baselineModel ? `${formatUsd(row.baselineCostUsd ?? 0)} on ${row.baselineModel}` : "—"}</dd>
-            <dt>Saved</dt>
-            <dd>{saved === null ? "—" : `${formatUsd(saved)} (${formatPercent(saved, row.baselineCostUsd ?? 0)})`}</dd>
+            <dt>Saved by routing</dt>
+            <dd id="detail-routing-saved">{saved === null ? "—" : `${formatUsd(saved)} (${formatPercent(saved, row.baselineCostUsd ?? 0)})`}</dd>
+            {row.subscriptionValueUsd !== null ? (
+              <>
+                <dt>Subscription covered</dt>
+                <dd id="detail-subscription">{formatUsd(row.subscriptionValueUsd)} at API list prices</dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+
+        <section class="panel" aria-labelledby="detail-savers">
+          <h2 id="detail-savers">Cache and compression</h2>
+          <dl class="pairs">
             <dt>Response cache</dt>
-            <dd>{props.cache ? `${props.cache.status}${props.cache.savedUsd !== null ? `, saved ${formatUsd(props.cache.savedUsd)}` : ""}` : <NotEnabled />}</dd>
+            <dd id="detail-cache">{props.cache ? <CacheOutcome {...props.cache} /> : <span class="muted">not asked (cache off, or the request ended before it)</span>}</dd>
             <dt>Compression</dt>
-            <dd>{props.compression ? `${formatCount(props.compression.tokensBefore)} → ${formatCount(props.compression.tokensAfter)} tokens` : <NotEnabled />}</dd>
+            <dd id="detail-compression">{props.compression ? <CompressionOutcome {...props.compression} /> : <span class="muted">did not run (off, or the request ended before it)</span>}</dd>
           </dl>
         </section>
 
@@ -169,5 +182,38 @@ export function RequestDetailPage(props: RequestDetailProps) {
         </section>
       </div>
     </Layout>
+  );
+}
+
+const cacheWords: Record<string, string> = {
+  hit: "hit: answered from the cache",
+  miss: "miss: sent to the model (and stored if cacheable)",
+  bypass: "bypassed: the request asked not to use the cache, or cannot be cached",
+};
+
+function CacheOutcome(props: { status: string; savedUsd: number | null }) {
+  return (
+    <>
+      {cacheWords[props.status] ?? props.status}
+      {props.status === "hit" && props.savedUsd !== null ? <strong> · saved {formatUsd(props.savedUsd)}</strong> : null}
+    </>
+  );
+}
+
+function CompressionOutcome(props: { tokensBefore: number; tokensAfter: number; savedUsd: number | null }) {
+  const removed = props.tokensBefore - props.tokensAfter;
+  return (
+    <>
+      {formatCount(props.tokensBefore)} → {formatCount(props.tokensAfter)} prompt tokens
+      {removed > 0 ? (
+        <>
+          {" "}
+          · <strong>{formatCount(removed)} saved</strong> ({formatPercent(removed, props.tokensBefore)})
+          {props.savedUsd !== null ? `, ${formatUsd(props.savedUsd)} at the model's input price` : ""}
+        </>
+      ) : (
+        " · nothing to remove"
+      )}
+    </>
   );
 }

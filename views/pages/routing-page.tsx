@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { RecentFeedback } from "../../src/db/dashboard-queries";
+import type { RecentFeedback } from "../../src/db/dashboard/routing-queries";
 import type { Range } from "../../src/db/stats-window";
 import { formatCount, formatDateTime, formatPercent } from "../components/format";
 import { RangePicker, rangeLabel } from "../components/range-picker";

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { OverviewStats } from "../../src/db/dashboard-queries";
+import type { OverviewStats } from "../../src/db/dashboard/overview-queries";
 import type { Range } from "../../src/db/stats-window";
 import { formatCount, formatDateTime, formatMs, formatPercent, formatTime, formatUsd } from "../components/format";
 import { OverviewCharts } from "../components/overview-charts";
@@ -8,8 +8,8 @@ import { NotEnabled, StatCard } from "../components/stat-card";
 
 /**
  * Everything on the overview below its heading; the range picker swaps it as one htmx fragment.
- * Figures of features that do not exist yet (response cache, compression, budgets) are optional
- * props shown as "not enabled" / "no limit set" until their data is passed in.
+ * The response cache and compression show "not enabled" when they are off and the window holds
+ * nothing of theirs; a budget line shows only where a global limit is set.
  */
 export interface BudgetUsage {
   limitUsd: number;
@@ -25,16 +25,19 @@ export interface OverviewProps {
   stats: OverviewStats;
   /** The model savings are measured against ("anthropic:claude-fable-5-1"). */
   baselineModel: string | null;
-  cache?: { hitRate: number; savedUsd: number; savedSeries: number[] };
-  compression?: { savedUsd: number; tokensBefore: number; tokensAfter: number; savedSeries: number[] };
-  budgets?: { daily?: BudgetUsage; monthly?: BudgetUsage };
+  cacheEnabled: boolean;
+  compressionEnabled: boolean;
+  budgets: { daily?: BudgetUsage; monthly?: BudgetUsage };
 }
 
 export function OverviewContent(props: OverviewProps) {
   const { totals } = props.stats;
-  const saved = totals.routingSavedUsd + totals.subscriptionUsd + (props.cache?.savedUsd ?? 0) + (props.compression?.savedUsd ?? 0);
+  const saved = totals.savedUsd;
   const served = totals.succeeded + totals.failed;
   const successTone = served === 0 ? undefined : totals.succeeded / served >= 0.95 ? "good" : totals.succeeded / served >= 0.8 ? "warn" : "bad";
+  const cacheShown = props.cacheEnabled || totals.cacheHits + totals.cacheMisses > 0;
+  const compressionShown = props.compressionEnabled || totals.compressionTokensBefore > 0;
+  const compressionRemoved = totals.compressionTokensBefore - totals.compressionTokensAfter;
   return (
     <div id="overview-content" class="stack" data-since={props.buckets[0]?.toISOString()} data-step-ms={props.stepMs}>
       <div class="toolbar">
@@ -50,11 +53,10 @@ export function OverviewContent(props: OverviewProps) {
         ) : (
           <>
             <strong>{formatCount(totals.requests)}</strong> requests cost <strong>{formatUsd(totals.costUsd)}</strong>
-            {totals.baselineUsd > 0 ? (
+            {saved !== 0 ? (
               <>
                 {" "}
-                instead of {formatUsd(totals.baselineUsd)} on {props.baselineModel ?? "the baseline model"}: <strong>{formatUsd(saved)} saved</strong> (
-                {formatPercent(saved, totals.baselineUsd)})
+                instead of {formatUsd(totals.withoutProxyUsd)} without the proxy: <strong>{formatUsd(saved)} saved</strong> ({formatPercent(saved, totals.withoutProxyUsd)})
               </>
             ) : null}
             .{" "}
@@ -76,16 +78,16 @@ export function OverviewContent(props: OverviewProps) {
         <StatCard label="Spend this month" value={formatUsd(props.stats.spendMonthUsd)} id="card-spend-month">
           <BudgetLine usage={props.budgets?.monthly} period="monthly" />
         </StatCard>
-        <StatCard label="Saved" value={<>{formatUsd(saved)} <small>{formatPercent(saved, totals.baselineUsd)}</small></>} id="card-saved" tone={saved > 0 ? "good" : undefined}>
+        <StatCard label="Saved" value={<>{formatUsd(saved)} <small>{formatPercent(saved, totals.withoutProxyUsd)}</small></>} id="card-saved" tone={saved > 0 ? "good" : undefined}>
           <dl class="pairs">
-            <dt>Routing</dt>
-            <dd>{formatUsd(totals.routingSavedUsd)}</dd>
-            <dt>Subscription</dt>
-            <dd>{formatUsd(totals.subscriptionUsd)}</dd>
-            <dt>Response cache</dt>
-            <dd>{props.cache ? formatUsd(props.cache.savedUsd) : <NotEnabled />}</dd>
-            <dt>Compression</dt>
-            <dd>{props.compression ? formatUsd(props.compression.savedUsd) : <NotEnabled />}</dd>
+            <dt title={props.baselineModel ? `against ${props.baselineModel}` : "no baseline model"}>Routing</dt>
+            <dd id="saved-routing">{formatUsd(totals.routingSavedUsd)}</dd>
+            <dt title="what a flat subscription paid for, at API list prices">Subscription</dt>
+            <dd id="saved-subscription">{formatUsd(totals.subscriptionUsd)}</dd>
+            <dt title="what the answers served from the response cache cost when they were made">Response cache</dt>
+            <dd id="saved-cache">{cacheShown ? formatUsd(totals.cacheSavedUsd) : <NotEnabled />}</dd>
+            <dt title="prompt tokens compression removed, at each model's input price">Compression</dt>
+            <dd id="saved-compression">{compressionShown ? formatUsd(totals.compressionSavedUsd) : <NotEnabled />}</dd>
           </dl>
         </StatCard>
         <StatCard label="Requests" value={formatCount(totals.requests)} id="card-requests" tone={successTone}>
@@ -106,12 +108,20 @@ export function OverviewContent(props: OverviewProps) {
             <dd>{formatCount(totals.tokensOut)}</dd>
           </dl>
         </StatCard>
-        <StatCard label="Caching" value={<>{formatPercent(totals.cachedTokens, totals.tokensIn)} <small>of input cached</small></>} id="card-cache">
+        <StatCard
+          label="Response cache"
+          value={cacheShown ? <>{totals.cacheHitRate === null ? "—" : formatPercent(totals.cacheHitRate, 1)} <small>hit rate</small></> : <NotEnabled />}
+          id="card-cache"
+        >
           <dl class="pairs">
-            <dt>Prompt cache</dt>
-            <dd>{formatCount(totals.cachedTokens)} tokens</dd>
-            <dt>Response cache</dt>
-            <dd>{props.cache ? `${formatPercent(props.cache.hitRate, 1)} hits` : <NotEnabled />}</dd>
+            <dt>Hits / misses</dt>
+            <dd id="cache-hits">
+              {formatCount(totals.cacheHits)} / {formatCount(totals.cacheMisses)}
+            </dd>
+            <dt>Provider prompt cache</dt>
+            <dd>{formatPercent(totals.cachedTokens, totals.tokensIn)} of input</dd>
+            <dt title="prompt tokens lossless compression removed">Compressed away</dt>
+            <dd id="compression-tokens">{compressionShown ? `${formatCount(compressionRemoved)} (${formatPercent(compressionRemoved, totals.compressionTokensBefore)})` : <NotEnabled />}</dd>
           </dl>
         </StatCard>
         <StatCard label="Latency p50 / p95" value={<>{formatMs(totals.latencyP50Ms)} <small>/ {formatMs(totals.latencyP95Ms)}</small></>} id="card-latency">

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { FilterOptions, RequestLogEntry } from "../../src/db/request-list-queries";
+import type { FilterOptions, RequestLogEntry } from "../../src/db/dashboard/requests-queries";
 import { type FilterValues, filterQueryString } from "../components/filter-query";
 import { RequestRows } from "./request-rows";
 

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { RequestLogEntry } from "../../src/db/request-list-queries";
+import type { RequestLogEntry } from "../../src/db/dashboard/requests-queries";
 import { formatCount, formatDateTime, formatMs, formatUsd, formatWhen } from "../components/format";
 import { StatusBadge, shortClient } from "../components/request-bits";
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { cacheControlSchema } from "../../chat/cache-control";
+import { nameSchema } from "../../chat/name-schema";
+import { modelNameSchema } from "../../chat/request-schema";
 import { thinkingSettingsSchema } from "../../chat/thinking-settings";
 
 /**
@@ -13,8 +15,10 @@ const cacheControl = cacheControlSchema.nullish();
 
 const textBlock = z.looseObject({ type: z.literal("text"), text: z.string(), cache_control: cacheControl, citations: z.array(z.unknown()).nullish() });
 
+/** The image types the Messages API takes. */
+const imageMediaType = z.enum(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const imageSource = z.discriminatedUnion("type", [
-  z.looseObject({ type: z.literal("base64"), media_type: z.string().min(1), data: z.string() }),
+  z.looseObject({ type: z.literal("base64"), media_type: imageMediaType, data: z.string() }),
   z.looseObject({ type: z.literal("url"), url: z.string().min(1) }),
   z.looseObject({ type: z.literal("file"), file_id: z.string().min(1) }),
 ]);
@@ -54,15 +58,15 @@ const serverBlock = z.looseObject({ type: z.enum(serverBlockTypes) });
 const toolResultContent = z.union([z.string(), z.array(z.discriminatedUnion("type", [textBlock, imageBlock, documentBlock, serverBlock]))]);
 const toolResultBlock = z.looseObject({
   type: z.literal("tool_result"),
-  tool_use_id: z.string().min(1),
+  tool_use_id: nameSchema(),
   content: toolResultContent.optional(),
   is_error: z.boolean().nullish(),
   cache_control: cacheControl,
 });
 const toolUseBlock = z.looseObject({
   type: z.literal("tool_use"),
-  id: z.string().min(1),
-  name: z.string().min(1),
+  id: nameSchema(),
+  name: nameSchema(),
   input: z.record(z.string(), z.unknown()),
   cache_control: cacheControl,
 });
@@ -71,8 +75,11 @@ const redactedThinkingBlock = z.looseObject({ type: z.literal("redacted_thinking
 
 const contentBlock = z.discriminatedUnion("type", [textBlock, imageBlock, documentBlock, toolResultBlock, toolUseBlock, thinkingBlock, redactedThinkingBlock, serverBlock]);
 
+/** The Messages API refuses a user turn without content ("all messages must have non-empty content"): refused before spending a call. */
+const userContent = z.union([z.string().min(1), z.array(contentBlock).min(1)], { error: "must be a non-empty string or a non-empty array of content blocks" });
+
 const message = z.discriminatedUnion("role", [
-  z.looseObject({ role: z.literal("user"), content: z.union([z.string(), z.array(contentBlock)]) }),
+  z.looseObject({ role: z.literal("user"), content: userContent }),
   z.looseObject({ role: z.literal("assistant"), content: z.union([z.string(), z.array(contentBlock)]) }),
   // Claude Code puts system turns among the messages; the Messages API takes text there.
   z.looseObject({ role: z.literal("system"), content: z.union([z.string(), z.array(textBlock)]) }),
@@ -81,19 +88,19 @@ const message = z.discriminatedUnion("role", [
 /** A tool the client runs (`type` absent or "custom"), or one Anthropic runs (any other `type`). */
 const customTool = z.looseObject({
   type: z.literal("custom").nullish(),
-  name: z.string().min(1),
+  name: nameSchema(),
   description: z.string().optional(),
   input_schema: z.looseObject({ type: z.literal("object") }),
   cache_control: cacheControl,
   strict: z.boolean().optional(),
 });
-const serverTool = z.looseObject({ type: z.string().min(1).refine((type) => type !== "custom"), name: z.string().min(1) });
+const serverTool = z.looseObject({ type: z.string().min(1).refine((type) => type !== "custom"), name: nameSchema() });
 const tool = z.union([customTool, serverTool]);
 
 const toolChoice = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),
   z.looseObject({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().optional() }),
-  z.looseObject({ type: z.literal("tool"), name: z.string().min(1), disable_parallel_tool_use: z.boolean().optional() }),
+  z.looseObject({ type: z.literal("tool"), name: nameSchema(), disable_parallel_tool_use: z.boolean().optional() }),
   z.looseObject({ type: z.literal("none") }),
 ]);
 
@@ -106,7 +113,7 @@ const outputConfig = z.looseObject({
 
 /** count_tokens takes the same body; `max_tokens` and the sampling fields are then ignored. */
 export const countTokensSchema = z.looseObject({
-  model: z.string().trim().min(1, "model is required"),
+  model: modelNameSchema,
   messages: z.array(message).min(1, "messages must contain at least one message"),
   system: z.union([z.string(), z.array(textBlock)]).nullish(),
   tools: z.array(tool).nullish(),

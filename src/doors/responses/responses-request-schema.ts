@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { reasoningEfforts } from "../../chat/reasoning-effort";
+import { modelNameSchema } from "../../chat/request-schema";
 
 /**
  * The OpenAI Responses request (`POST /v1/responses`) as the door accepts it: strict where the
@@ -29,7 +30,7 @@ const textFormat = z.discriminatedUnion("type", [
 ]);
 
 export const responsesRequestSchema = z.looseObject({
-  model: z.string().trim().min(1, "model is required"),
+  model: modelNameSchema,
   input: z.union([z.string(), z.array(item).min(1, "input must contain at least one item")]),
   instructions: z.string().nullish(),
   stream: z.boolean().nullish(),

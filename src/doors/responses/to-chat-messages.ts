@@ -1,6 +1,7 @@
 import { OPENAI_RESPONSES_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
+import { requireName } from "./name-check";
 import { openReasoning } from "./reasoning-envelope";
 import type { ResponsesInputItem } from "./responses-request-schema";
 import { internalToolName } from "./tool-names";
@@ -114,6 +115,7 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
   const messages: ChatMessage[] = [];
   if (instructions) messages.push({ role: "system", content: instructions });
   if (typeof input === "string") {
+    if (input === "") throw invalidRequest("input must not be empty.", "input");
     messages.push({ role: "user", content: input });
     return messages;
   }
@@ -136,6 +138,8 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
         } else if (role === "user" || role === "system" || role === "developer") {
           closeTurn();
           const content = toContent(item.content, `${param}.content`);
+          // Every upstream refuses a user or system turn without content: refused before spending a call.
+          if (content.length === 0) throw invalidRequest(`${param}.content must not be empty.`, `${param}.content`);
           messages.push(role === "user" ? { role: "user", content } : { role: "system", content });
         } else {
           throw invalidRequest(`${param}.role must be one of user, assistant, system or developer.`, `${param}.role`);
@@ -144,9 +148,9 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
       }
       case "function_call":
       case "custom_tool_call": {
-        const name = internalToolName(requireString(item, "name", param), typeof item.namespace === "string" ? item.namespace : undefined);
+        const name = internalToolName(requireName(item, "name", param), typeof item.namespace === "string" ? item.namespace : undefined);
         const callArguments = type === "function_call" ? requireString(item, "arguments", param) : JSON.stringify({ input: requireString(item, "input", param) });
-        assistant().toolCalls.push({ id: requireString(item, "call_id", param), type: "function", function: { name, arguments: callArguments } });
+        assistant().toolCalls.push({ id: requireName(item, "call_id", param), type: "function", function: { name, arguments: callArguments } });
         break;
       }
       case "reasoning":
@@ -155,7 +159,7 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
       case "function_call_output":
       case "custom_tool_call_output": {
         closeTurn();
-        messages.push({ role: "tool", tool_call_id: requireString(item, "call_id", param), content: toContent(item.output, `${param}.output`) });
+        messages.push({ role: "tool", tool_call_id: requireName(item, "call_id", param), content: toContent(item.output, `${param}.output`) });
         break;
       }
       case "item_reference":

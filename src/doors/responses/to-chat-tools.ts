@@ -2,6 +2,7 @@ import type { ChatRequest, ChatTool } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
 import type { ResponsesTool, ResponsesToolChoice } from "./responses-request-schema";
+import { requireName } from "./name-check";
 import { type ClientTool, ToolNames, internalToolName } from "./tool-names";
 
 /**
@@ -35,7 +36,7 @@ function customDescription(tool: Record<string, unknown>): string | undefined {
 }
 
 function toChatTool(tool: Record<string, unknown>, client: ClientTool, names: ToolNames, param: string): ChatTool {
-  if (typeof tool.name !== "string" || tool.name === "") throw invalidRequest(`${param}.name must be a non-empty string.`, `${param}.name`);
+  requireName(tool, "name", param);
   const name = names.register(client, param);
   if (client.kind === "custom") {
     const description = customDescription(tool);
@@ -69,13 +70,13 @@ function collect(tools: readonly ResponsesTool[], names: ToolNames) {
     if (tool.type === "function" || tool.type === "custom") {
       functions.push(toChatTool(tool, { name: String(tool.name), kind: tool.type }, names, param));
     } else if (tool.type === "namespace") {
-      if (typeof tool.name !== "string" || tool.name === "") throw invalidRequest(`${param}.name must be a non-empty string.`, `${param}.name`);
+      const namespace = requireName(tool, "name", param);
       const inner = Array.isArray(tool.tools) ? tool.tools : [];
       for (const [innerIndex, entry] of inner.entries()) {
         const member = record(entry);
         const innerParam = `${param}.tools[${innerIndex}]`;
         if (member.type !== "function" && member.type !== "custom") throw invalidRequest(`${innerParam}.type must be 'function' or 'custom'.`, `${innerParam}.type`);
-        functions.push(toChatTool(member, { name: String(member.name), namespace: tool.name, kind: member.type }, names, innerParam));
+        functions.push(toChatTool(member, { name: String(member.name), namespace, kind: member.type }, names, innerParam));
       }
     } else {
       hosted.push(tool.type);

@@ -41,9 +41,13 @@ export const budget: Stage = async (context, deps) => {
     action: budgets.settings.action,
     timeZone: budgets.settings.timeZone,
   }).catch((error: unknown) => {
-    if (error instanceof ProxyError) throw error;
+    if (error instanceof ProxyError) {
+      if (error.code === "budget_exceeded") budgets.counters.blocked++;
+      throw error;
+    }
     return unchecked(context, deps, error, charge, needs);
   });
+  if (planned.downgraded) budgets.counters.downgraded++;
   reservation = planned.reservation;
   context.budget = { remaining: planned.usage.map((usage) => ({ scope: usage.scope, period: usage.period, usd: Math.max(0, remainingUsd(usage)) })) };
   if (planned.candidates !== route.candidates) {
@@ -73,11 +77,12 @@ function unchecked(
   deps.logger.error("budget check failed", { taskId: context.taskId, error: driverMessage(error) });
   const free = deps.budgets.settings.action === "downgrade" ? alternatives(deps, needs).filter((candidate) => charge(candidate) <= 0) : [];
   if (free.length === 0) {
+    deps.budgets.counters.blocked++;
     throw new ProxyError(503, "The budgets could not be checked (the database did not answer), so no paid model may be called. Retry shortly.", {
       type: "server_error",
       code: "budget_unavailable",
       retryable: false,
     });
   }
-  return { candidates: free.slice(0, 5), usage: [], note: `budget: could not be checked, using $0 model ${candidateKey(free[0]!)}` };
+  return { candidates: free.slice(0, 5), usage: [], note: `budget: could not be checked, using $0 model ${candidateKey(free[0]!)}`, downgraded: true };
 }

@@ -1,4 +1,4 @@
-import { requestKey } from "../../cache/request-key";
+import { type RequestKey, requestKey } from "../../cache/request-key";
 import type { CachedAnswer, ResponseCache } from "../../cache/response-cache";
 import { chunkStream, completionChunks } from "../../chat/completion-chunks";
 import type { ChatRequest } from "../../chat/request-schema";
@@ -31,7 +31,14 @@ export const cache: Stage = async (context, deps) => {
   }
   const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature;
   if (control === "bypass-store" && !storable) return undefined;
-  const key = requestKey(context.request);
+  let key: RequestKey;
+  try {
+    key = requestKey(context.request);
+  } catch (error) {
+    // A request the key cannot be built for is served as if the cache were off; never failed by it.
+    cache.countKeyError(error);
+    return undefined;
+  }
   if (control === "use") {
     const hit = await cache.lookup(key);
     if (hit) return replay(context, hit);
@@ -63,7 +70,7 @@ function replay(context: PipelineContext, hit: CachedAnswer): PipelineResult {
 }
 
 /** Only a complete, successful answer from a model is kept: never an error, a cut stream or an abandoned one. */
-function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Outcome, key: ReturnType<typeof requestKey>): void {
+function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Outcome, key: RequestKey): void {
   const served = context.served;
   const answer = outcome.answer;
   if (!served || context.localAnswer || !answer || !outcome.completed || outcome.clientAborted || outcome.status !== 200) return;

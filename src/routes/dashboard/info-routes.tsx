@@ -1,9 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
-import { listRecentFeedback, loadSpend, loadSpendByProvider, loadTierCounts } from "../../db/dashboard-queries";
+import { listRecentFeedback, loadTierCounts } from "../../db/dashboard/routing-queries";
 import { parseRange, statsWindow } from "../../db/stats-window";
 import { resolveThresholds } from "../../routing/classifier/thresholds";
-import { BudgetsPage } from "../../../views/pages/budgets-page";
 import { RoutingPage } from "../../../views/pages/routing-page";
 import { SettingsPage } from "../../../views/pages/settings-page";
 import type { DashboardContext } from "./deps";
@@ -11,7 +10,7 @@ import { baselineName } from "./overview-data";
 import { renderHtml } from "./render";
 import { settingEntries } from "./settings-entries";
 
-/** The pages that mostly show state: routing, budgets, settings. */
+/** The pages that only show state: routing, settings. */
 const RECENT_FEEDBACK = 25;
 
 export function addInfoRoutes(app: Hono, deps: DashboardContext): void {
@@ -31,27 +30,6 @@ export function addInfoRoutes(app: Hono, deps: DashboardContext): void {
           tierCounts={tierCounts}
           successRates={deps.pipeline.routing.successRates.snapshot()}
           feedback={feedback}
-        />
-      ),
-    });
-  });
-
-  app.get("/dashboard/budgets", async (c) => {
-    const now = new Date();
-    const window = statsWindow("24h", now);
-    const spend = await loadSpend(deps.db, window);
-    const byProvider = await loadSpendByProvider(deps.db, window);
-    const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
-    const nextMonth = new Date(now.getFullYear(), now.getMonth() + 1, 1);
-    return renderHtml(c, {
-      page: () => (
-        <BudgetsPage
-          assets={deps.assets}
-          byProvider={byProvider}
-          periods={[
-            { period: "daily", spentUsd: spend.spendTodayUsd, resetsAt: tomorrow },
-            { period: "monthly", spentUsd: spend.spendMonthUsd, resetsAt: nextMonth },
-          ]}
         />
       ),
     });

@@ -1,4 +1,4 @@
-import { loadModelUsage } from "../../db/dashboard-queries";
+import { loadModelUsage } from "../../db/dashboard/providers-queries";
 import { candidateKey } from "../../routing/candidate";
 import { providerRegistry } from "../../providers/registry";
 import type { ModelView, ProviderView } from "../../../views/pages/providers-page";

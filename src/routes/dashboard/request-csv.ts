@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client";
-import { type RequestFilter, eachRequest } from "../../db/request-list-queries";
+import { type RequestFilter, eachRequest } from "../../db/dashboard/requests-queries";
 
 /**
  * The filtered request log as CSV, streamed a page at a time so an export of a million rows never

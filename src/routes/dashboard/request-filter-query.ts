@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FilterValues } from "../../../views/components/filter-query";
-import { type Cursor, type RequestFilter, STATUS_CLASSES, type StatusClass, decodeCursor } from "../../db/request-list-queries";
+import { type Cursor, type RequestFilter, STATUS_CLASSES, type StatusClass, decodeCursor } from "../../db/dashboard/requests-queries";
 
 /**
  * The request list's query string, shared by the page, its live rows, the CSV export and

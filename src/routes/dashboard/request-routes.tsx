@@ -1,13 +1,14 @@
 /** @jsxImportSource hono/jsx */
 import type { Context, Hono } from "hono";
 import { findRequestLog, listFeedbackForTask } from "../../db/queries";
-import { listRequests, loadFilterOptions } from "../../db/request-list-queries";
+import { listRequests, loadFilterOptions } from "../../db/dashboard/requests-queries";
 import { MessagePage } from "../../../views/pages/message-page";
 import { RequestDetailPage } from "../../../views/pages/request-detail-page";
 import { RequestsPage } from "../../../views/pages/requests-page";
 import { RequestList } from "../../../views/partials/request-list";
 import { RequestRows } from "../../../views/partials/request-rows";
 import type { DashboardContext } from "./deps";
+import { compressionSavedUsd, inputPriceOf } from "./input-price";
 import { renderHtml } from "./render";
 import { requestCsvStream } from "./request-csv";
 import { parseRequestQuery } from "./request-filter-query";
@@ -63,6 +64,12 @@ export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
       return renderHtml(c, { page: () => <MessagePage assets={deps.assets} section="requests" title="Request not found" message={`No logged request has the task id ${taskId}.`} /> }, 404);
     }
     const feedback = await listFeedbackForTask(deps.db, taskId);
-    return renderHtml(c, { page: () => <RequestDetailPage assets={deps.assets} row={row} feedback={feedback} /> });
+    const price = row.provider && row.model ? inputPriceOf(deps.pipeline)(row.provider, row.model) : undefined;
+    const cache = row.cacheStatus ? { status: row.cacheStatus, savedUsd: row.cacheSavedUsd } : undefined;
+    const compression =
+      row.compressionTokensBefore !== null && row.compressionTokensAfter !== null
+        ? { tokensBefore: row.compressionTokensBefore, tokensAfter: row.compressionTokensAfter, savedUsd: compressionSavedUsd(price, row.compressionTokensBefore, row.compressionTokensAfter) }
+        : undefined;
+    return renderHtml(c, { page: () => <RequestDetailPage assets={deps.assets} row={row} feedback={feedback} cache={cache} compression={compression} /> });
   });
 }

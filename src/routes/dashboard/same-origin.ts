@@ -16,3 +16,18 @@ export const sameOriginOnly: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
+
+/**
+ * For JSON APIs that scripts call too (PUT /api/budgets): a request without browser headers (curl,
+ * an SDK) passes; one a browser marks as coming from another site, or whose Origin is not this
+ * server's, is refused with `refuse`'s answer.
+ */
+export function refuseCrossSite(refuse: (message: string) => Response): MiddlewareHandler {
+  return async (c, next) => {
+    const site = c.req.header("sec-fetch-site");
+    const origin = c.req.header("origin");
+    const crossSite = (site !== undefined && site !== "same-origin" && site !== "none") || (origin !== undefined && origin !== new URL(c.req.url).origin);
+    if (crossSite) return refuse("Refused: a page on another site cannot change this; use the dashboard, or call the API from a script.");
+    await next();
+  };
+}

@@ -1,5 +1,6 @@
 import { badJson, badUtf8, deepNesting, type FieldSpec, missingFields, notAnObject, oversized, wrongContentTypes, wrongRoutes, wrongTypes } from "./generic";
 import { withValue } from "./json-paths";
+import { badNames, loneSurrogates, misleadingHeaders } from "./strings-and-headers";
 import { type DoorCorpus, jsonPost, type MalformedRequest } from "./types";
 
 /** The OpenAI chat-completions door's share of the corpus. */
@@ -156,8 +157,12 @@ export const openaiCorpus: DoorCorpus = {
     ...notAnObject(path),
     ...badUtf8(path, baseText),
     ...deepNesting(path, base, [["metadata", "deep"], ["tools", 0, "function", "parameters", "properties"], ["x_unknown"], ["messages", 1, "content", 0, "extra"]]),
+    ...loneSurrogates(path, base, [["model"], ["messages", 4, "content"], ["messages", 1, "content", 0, "text"], ["tools", 0, "function", "description"], ["user"]]),
+    ...badNames(path, base, [["tools", 0, "function", "name"], ["messages", 2, "tool_calls", 0, "function", "name"], ["messages", 2, "tool_calls", 0, "id"], ["messages", 3, "tool_call_id"]]),
     ...oversized(path, base, ["messages", 4, "content"], maxBodyBytes),
     ...wrongContentTypes(path, baseText),
+    ...misleadingHeaders(path, baseText),
+    ...["m".repeat(10_000), `openai:${"m".repeat(10_000)}`, "no-such-model", "gpt-4o%00-mini"].map((name): MalformedRequest => ({ name: `GET /v1/models/${name.slice(0, 30)}`, method: "GET", path: `/v1/models/${name}`, headers: {} })),
     ...wrongRoutes(
       [
         { method: "POST", path },
@@ -166,14 +171,18 @@ export const openaiCorpus: DoorCorpus = {
       ["/v1/embeddings", "/v1/completions", "/v1/chat", "/v1/chat/completion", "/v1/chat/completions/extra", "/v1/chat/completions/", "/v1/", "/v1/%00", "/v1/audio/speech", "/v1/images/generations", "/v1/moderations"],
     ),
   ],
+  valid: () => jsonPost("the valid base request", path, baseText),
   normal: () => jsonPost("a normal request", path, JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })),
-  shapeProblem(body) {
-    const error = (body as { error?: Record<string, unknown> } | null)?.error;
-    if (!error || Object.keys(body as object).length !== 1) return `not {"error": {...}}: ${JSON.stringify(body).slice(0, 200)}`;
-    const keys = Object.keys(error).sort().join(",");
-    if (keys !== "code,message,param,type") return `error keys are ${keys}`;
-    if (typeof error.message !== "string" || error.message.length < 10) return "no readable message";
-    if (typeof error.type !== "string") return "no type";
-    return undefined;
-  },
+  shapeProblem: openaiErrorShapeProblem,
 };
+
+/** What is wrong with a body for OpenAI's error shape (the chat and the Responses doors'). */
+export function openaiErrorShapeProblem(body: unknown): string | undefined {
+  const error = (body as { error?: Record<string, unknown> } | null)?.error;
+  if (!error || Object.keys(body as object).length !== 1) return `not {"error": {...}}: ${JSON.stringify(body).slice(0, 200)}`;
+  const keys = Object.keys(error).sort().join(",");
+  if (keys !== "code,message,param,type") return `error keys are ${keys}`;
+  if (typeof error.message !== "string" || error.message.length < 10) return "no readable message";
+  if (typeof error.type !== "string") return "no type";
+  return undefined;
+}

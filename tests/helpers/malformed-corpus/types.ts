@@ -20,6 +20,8 @@ export interface DoorCorpus {
   door: string;
   /** The door's malformed requests; bodies over `maxBodyBytes` are part of them. */
   generate(options: { maxBodyBytes: number }): MalformedRequest[];
+  /** The valid request every malformed one is made from: answered 200, or the corpus proves nothing. */
+  valid(): MalformedRequest;
   /** A well-formed request the door answers with a 200 (the upstream being a mock). */
   normal(): MalformedRequest;
   /** What is wrong with an error response's body for this door's shape, or undefined when it is right. */

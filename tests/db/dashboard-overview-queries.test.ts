@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import { loadLatencySlots, loadOverviewStats, loadSpendByProvider, loadTierCounts } from "../../src/db/dashboard-queries";
+import { loadSpendByProvider } from "../../src/db/dashboard/budgets-queries";
+import { loadLatencySlots } from "../../src/db/dashboard/latency-queries";
+import { loadOverviewStats } from "../../src/db/dashboard/overview-queries";
+import { loadTierCounts } from "../../src/db/dashboard/routing-queries";
 import { insertFeedback, insertRequestLogs } from "../../src/db/queries";
 import { numberOf, rowsOf } from "../../src/db/rows-of";
 import type { RequestLogRow } from "../../src/db/schema";
@@ -12,8 +15,10 @@ import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
 /**
  * The overview's figures come from rollup tables that triggers keep in step with request_log. On
  * both databases: what the rollups say equals what request_log says, after inserts and deletes,
- * and the daily latency table adds up with the hourly one. Rows go to a random day of 2003, so they
- * never mix with other tests' rows and each comparison is against the log itself.
+ * and the daily latency table adds up with the hourly one; the savings split by source (routing,
+ * subscription, response cache, compression priced per model) and the cache hit rate; pruning
+ * leaves every sum alone. Rows go to a random month of 2003, so they never mix with other tests'
+ * rows and each comparison is against the log itself.
  */
 const targets = [
   { name: "PGlite", skip: false, open: sharedTestDatabase, shared: true },
@@ -25,21 +30,35 @@ const providers = ["openai", "anthropic", "gemini", "claude-cli"];
 const tiers = ["economy", "standard", "premium", null];
 const statuses = [200, 200, 200, 200, 500, 429, 499, 400];
 
+const cacheStatuses = ["hit", "miss", "miss", "bypass", null];
+/** USD per million input tokens, per model: what compression's tokens are priced at. */
+const inputPrice = (provider: string, model: string) => (provider === "claude-cli" ? 0 : model === "model-2" ? undefined : 1 + Number(model.slice(-1)));
+
 /** A deterministic spread of rows over the `hours` hours before `now`. */
 function spreadRows(now: Date, count: number, hours: number): RequestLogRow[] {
   return Array.from({ length: count }, (_, index) => {
     const status = statuses[index % statuses.length]!;
+    const provider = providers[index % providers.length]!;
+    const subscription = provider === "claude-cli";
+    const cacheStatus = cacheStatuses[index % cacheStatuses.length]!;
+    const compressed = status === 200 && cacheStatus !== "hit" && index % 3 !== 0;
     return makeLogRow({
       createdAt: new Date(now.getTime() - ((index * 7919) % (hours * 60)) * 60_000 - 1000),
-      provider: providers[index % providers.length]!,
+      provider,
       model: `model-${index % 3}`,
       tier: tiers[index % tiers.length],
       status,
       tokensIn: 100 + index,
       tokensOut: 10 + (index % 50),
       cachedTokens: index % 4 === 0 ? 50 : 0,
-      costUsd: 0.001 * (1 + (index % 5)),
-      baselineCostUsd: status === 200 ? 0.01 : null,
+      // A subscription's requests cost nothing; their list-price value is recorded apart.
+      costUsd: subscription ? 0 : 0.001 * (1 + (index % 5)),
+      subscriptionValueUsd: subscription && status === 200 ? 0.002 * (1 + (index % 5)) : null,
+      baselineCostUsd: status === 200 && cacheStatus !== "hit" ? 0.01 : null,
+      cacheStatus,
+      cacheSavedUsd: cacheStatus === "hit" ? 0.003 : null,
+      compressionTokensBefore: compressed ? 1000 + index : null,
+      compressionTokensAfter: compressed ? 800 + index : null,
       latencyMs: 100 + ((index * 37) % 9000),
       ttftMs: index % 2 === 0 ? 50 + (index % 400) : null,
     });
@@ -58,16 +77,26 @@ for (const target of targets) {
     };
     /** The figures straight from request_log. */
     const raw = async (since: Date, until: Date) => {
+      const window = sql`created_at >= ${since.toISOString()}::timestamptz and created_at < ${new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`;
       const rows = rowsOf<Record<string, unknown>>(
         await handle.db.execute(sql`
           select count(*) as requests, count(*) filter (where status = 200) as succeeded, count(*) filter (where status >= 500 or status = 429) as failed,
-            coalesce(sum(tokens_in), 0) as tokens_in, coalesce(sum(cost_usd) filter (where provider <> 'claude-cli'), 0) as paid,
-            coalesce(sum(cost_usd) filter (where provider = 'claude-cli'), 0) as subscription,
-            coalesce(sum(baseline_cost_usd - cost_usd), 0) as routing_saved
-          from request_log
-          where created_at >= ${since.toISOString()}::timestamptz and created_at < ${new Date(Math.ceil(until.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`),
+            coalesce(sum(tokens_in), 0) as tokens_in, coalesce(sum(cost_usd), 0) as paid,
+            coalesce(sum(subscription_value_usd), 0) as subscription,
+            coalesce(sum(baseline_cost_usd - cost_usd - coalesce(subscription_value_usd, 0)), 0) as routing_saved,
+            count(*) filter (where cache_status = 'hit') as hits, count(*) filter (where cache_status = 'miss') as misses,
+            coalesce(sum(cache_saved_usd) filter (where cache_status = 'hit'), 0) as cache_saved,
+            coalesce(sum(compression_tokens_before) filter (where status = 200), 0) as compression_before,
+            coalesce(sum(compression_tokens_after) filter (where status = 200), 0) as compression_after
+          from request_log where ${window}`),
       );
-      return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, numberOf(value)]));
+      const perModel = rowsOf<{ provider: string; model: string; removed: unknown }>(
+        await handle.db.execute(sql`
+          select provider, model, sum(compression_tokens_before - compression_tokens_after) as removed
+          from request_log where ${window} and status = 200 and compression_tokens_before is not null group by 1, 2`),
+      );
+      const compressionSaved = perModel.reduce((total, row) => total + (numberOf(row.removed) * (inputPrice(row.provider, row.model) ?? 0)) / 1_000_000, 0);
+      return { ...Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, numberOf(value)])), compression_saved: compressionSaved } as Record<string, number>;
     };
 
     beforeAll(async () => {
@@ -84,21 +113,37 @@ for (const target of targets) {
     for (const range of ["24h", "7d", "30d"] as const) {
       test(`the ${range} overview equals request_log: totals, and charts that add up to them`, async () => {
         const window = statsWindow(range, now);
-        const stats = await loadOverviewStats(handle.db, window);
+        const stats = await loadOverviewStats(handle.db, window, inputPrice);
         const expected = await raw(window.since, window.until);
         expect(expected.requests).toBeGreaterThan(0);
-        expect(stats.totals.requests).toBe(expected.requests!);
-        expect(stats.totals.succeeded).toBe(expected.succeeded!);
-        expect(stats.totals.failed).toBe(expected.failed!);
-        expect(stats.totals.tokensIn).toBe(expected.tokens_in!);
-        expect(stats.totals.costUsd).toBeCloseTo(expected.paid!, 9);
-        expect(stats.totals.subscriptionUsd).toBeCloseTo(expected.subscription!, 9);
-        expect(stats.totals.routingSavedUsd).toBeCloseTo(expected.routing_saved!, 9);
+        const { totals } = stats;
+        expect(totals.requests).toBe(expected.requests!);
+        expect(totals.succeeded).toBe(expected.succeeded!);
+        expect(totals.failed).toBe(expected.failed!);
+        expect(totals.tokensIn).toBe(expected.tokens_in!);
+        expect(totals.costUsd).toBeCloseTo(expected.paid!, 9);
+        // The 24 hours hold a dozen rows: every kind of saving shows up over the longer ranges.
+        if (range !== "24h") expect(Math.min(totals.subscriptionUsd, totals.cacheSavedUsd, totals.compressionSavedUsd)).toBeGreaterThan(0);
+        expect(totals.subscriptionUsd).toBeCloseTo(expected.subscription!, 9);
+        expect(totals.routingSavedUsd).toBeCloseTo(expected.routing_saved!, 9);
+        expect(totals.cacheHits).toBe(expected.hits!);
+        expect(totals.cacheMisses).toBe(expected.misses!);
+        expect(totals.cacheHitRate).toBeCloseTo(expected.hits! / (expected.hits! + expected.misses!), 12);
+        expect(totals.cacheSavedUsd).toBeCloseTo(expected.cache_saved!, 9);
+        expect(totals.compressionTokensBefore).toBe(expected.compression_before!);
+        expect(totals.compressionTokensAfter).toBe(expected.compression_after!);
+        expect(totals.compressionSavedUsd).toBeCloseTo(expected.compression_saved!, 12);
+        const saved = expected.routing_saved! + expected.subscription! + expected.cache_saved! + expected.compression_saved!;
+        expect(totals.savedUsd).toBeCloseTo(saved, 9);
+        expect(totals.withoutProxyUsd).toBeCloseTo(expected.paid! + saved, 9);
         const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
         expect(sum(stats.costByProvider.flatMap((series) => series.points))).toBeCloseTo(expected.paid!, 9);
         expect(sum(stats.requestsByTier.flatMap((series) => series.points))).toBe(expected.requests!);
         expect(stats.costByProvider.map((series) => series.key)).not.toContain("claude-cli");
+        expect(sum(stats.routingSaved)).toBeCloseTo(expected.routing_saved!, 9);
         expect(sum(stats.subscriptionCovered)).toBeCloseTo(expected.subscription!, 9);
+        expect(sum(stats.cacheSaved)).toBeCloseTo(expected.cache_saved!, 9);
+        expect(sum(stats.compressionSaved)).toBeCloseTo(expected.compression_saved!, 12);
         for (const series of [...stats.costByProvider, ...stats.requestsByTier]) expect(series.points).toHaveLength(window.buckets.length);
       });
     }
@@ -149,8 +194,10 @@ for (const target of targets) {
       const expected = await raw(window.since, window.until);
       expect(tiers.reduce((total, entry) => total + entry.requests, 0)).toBe(expected.requests!);
       const spend = await loadSpendByProvider(handle.db, window);
-      expect(spend.find((entry) => entry.provider === "claude-cli")?.subscription).toBe(true);
-      expect(spend.find((entry) => entry.provider === "openai")?.subscription).toBe(false);
+      const cli = spend.find((entry) => entry.provider === "claude-cli")!;
+      expect({ today: cli.todayUsd, month: cli.monthUsd }).toEqual({ today: 0, month: 0 });
+      expect(cli.coveredMonthUsd).toBeGreaterThan(0);
+      expect(spend.find((entry) => entry.provider === "openai")?.coveredMonthUsd).toBe(0);
     });
 
     test("feedback in the window is counted", async () => {
@@ -175,6 +222,23 @@ for (const target of targets) {
       expect(after.requests).toBe(before.requests);
       expect(after.costUsd).toBeCloseTo(before.costUsd, 9);
       expect(after.latencyP50Ms).toBe(before.latencyP50Ms);
+    });
+
+    test("retention's pruning leaves every sum of the rollups as it was, the new ones included", async () => {
+      const old = spreadRows(new Date(now.getTime() - 3 * HOUR_MS), 25, 1);
+      await insert(old);
+      const window = statsWindow("24h", now);
+      const before = (await loadOverviewStats(handle.db, window, inputPrice)).totals;
+      const cutoff = new Date(Math.max(...old.map((row) => row.createdAt.getTime())) + 1);
+      // Deleted as pruneRequestLogBatch deletes (claude_proxy.pruning on for the transaction), but only these rows.
+      const ours = sql`task_id in (${sql.join(old.map((row) => sql`${row.taskId}::uuid`), sql`, `)})`;
+      const pruned = await handle.db.transaction(async (transaction) => {
+        await transaction.execute(sql`select set_config('claude_proxy.pruning', 'on', true)`);
+        return rowsOf(await transaction.execute(sql`delete from request_log where ${ours} and created_at < ${cutoff.toISOString()}::timestamptz returning task_id`)).length;
+      });
+      expect(pruned).toBe(25);
+      const after = (await loadOverviewStats(handle.db, window, inputPrice)).totals;
+      expect(after).toEqual(before);
     });
   });
 }

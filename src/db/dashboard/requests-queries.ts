@@ -1,7 +1,7 @@
 import { type SQL, and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
-import type { Database } from "./client";
-import { rowsOf } from "./rows-of";
-import { requestLog, requestRollup } from "./schema";
+import type { Database } from "../client";
+import { rowsOf } from "../rows-of";
+import { requestLog, requestRollup } from "../schema";
 
 /**
  * The request log as the dashboard lists it: filtered, newest first, one page at a time. Pages are
