@@ -36,6 +36,10 @@ const alive = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
 };
+const processGroupOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+};
 const uidOf = (pid: number) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
 
 // As root, a checkout that `nobody` cannot enter (under /root) cannot run the server at all: said, then skipped.
@@ -73,9 +77,15 @@ describe.skipIf(Boolean(blocker))("embedded native PostgreSQL", () => {
       text += new TextDecoder().decode(value);
     }
     const { serverPid, taskIds } = JSON.parse(text) as { serverPid: number; taskIds: string[] };
-    expect(alive(serverPid)).toBe(true);
-    child.kill("SIGKILL");
-    await child.exited;
+    try {
+      expect(alive(serverPid)).toBe(true);
+      // Its own process group: a Ctrl-C in the terminal (SIGINT to the proxy's group) must not stop it
+      // while the proxy still flushes rows; the proxy stops it afterwards.
+      expect(processGroupOf(serverPid)).not.toBe(processGroupOf(child.pid));
+    } finally {
+      child.kill("SIGKILL");
+      await child.exited;
+    }
     // The parent-death signal: no orphan outlives the proxy (where setpriv exists, as on Linux).
     if (existsSync("/usr/bin/setpriv")) await waitFor(() => !alive(serverPid), { timeoutMs: 30_000, intervalMs: 50, what: "the orphaned server to stop" });
     const again = await openDatabase({ dataDir, embedded: "postgres" });

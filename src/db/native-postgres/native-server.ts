@@ -53,6 +53,9 @@ export async function startNativeServer(dataDir: string, binaries: PostgresBinar
   try {
     child = Bun.spawn(withIdentity(user, [binaries.postgres, "-D", pgData, "-p", String(socketPort), ...serverSettings(socketDir)]), {
       ...spawnIdentity(user),
+      // Its own session: a Ctrl-C in the terminal signals the proxy's process group, and the server
+      // must keep running while the proxy flushes its last rows; the proxy stops it after that.
+      detached: true,
       env: serverEnvironment(),
       stdin: "ignore",
       stdout: logFd,
