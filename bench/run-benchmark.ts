@@ -5,6 +5,7 @@ import { type BenchChild, startChild } from "./child-process";
 import { type DoorComparison, compareDoors, reportDoors } from "./compare-doors";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { type MemoryFigures, firstStartPeak, memoryChecks, memoryLines, watchMemory } from "./memory-report";
+import { startEnvironment } from "./start-environment";
 import { type ScratchDatabase, createScratchDatabase } from "./scratch-database";
 import { runResponsesDoorScenario } from "./responses-door-scenario";
 import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
@@ -113,7 +114,8 @@ async function main() {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`] : [];
   const proxyEnv = { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratchDatabase ? { BENCH_DATABASE_URL: scratchDatabase.url } : {}) };
-  const proxy = await startChild("proxy", "serve-proxy.ts", proxyEnv, [...proxyBunFlags, ...profileFlags]);
+  // As `bun run start` runs it: the variables its script sets (memory: start-environment.ts).
+  const proxy = await startChild("proxy", "serve-proxy.ts", { ...startEnvironment(), ...proxyEnv }, [...proxyBunFlags, ...profileFlags]);
   children.push(proxy);
   const servers: Record<Side, BenchChild> = { bare, proxy };
   const memoryWatches = { bare: await watchMemory(bare.pid), proxy: await watchMemory(proxy.pid) };
