@@ -72,3 +72,40 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Memory of a process and every process it started (an embedded database server and its
+ * backends), in bytes. PSS (proportional set size, /proc/PID/smaps_rollup) counts a page shared by
+ * n processes as 1/n in each, so the sum is what the tree really costs: PostgreSQL's backends share
+ * its binary and shared buffers, which RSS would count once per process.
+ */
+export interface TreeMemory {
+  rss: number;
+  pss: number;
+  processes: number;
+}
+
+export function treeMemory(pid: number): TreeMemory | undefined {
+  const own = rollup(pid);
+  if (!own) return undefined;
+  const total = { ...own, processes: 1 };
+  for (const child of descendants(pid)) {
+    const memory = rollup(child.pid);
+    if (!memory) continue;
+    total.rss += memory.rss;
+    total.pss += memory.pss;
+    total.processes++;
+  }
+  return total;
+}
+
+/** RSS and PSS of one process, in bytes; undefined once it is gone. */
+export function rollup(pid: number): { rss: number; pss: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0) * 1024;
+    return { rss: kib("Rss"), pss: kib("Pss") };
+  } catch {
+    return undefined;
+  }
+}

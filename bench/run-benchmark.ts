@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchChild, startChild } from "./child-process";
 import { type DoorComparison, compareDoors, reportDoors } from "./compare-doors";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { type MemoryFigures, firstStartPeak, memoryChecks, memoryLines, watchMemory } from "./memory-report";
+import { startEnvironment } from "./start-environment";
 import { type ScratchDatabase, createScratchDatabase } from "./scratch-database";
 import { runResponsesDoorScenario } from "./responses-door-scenario";
 import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
@@ -51,9 +53,9 @@ interface PhaseResult {
  * Issue 15's figures: throughput at c=32 against the bare pass-through, added latency at c=1,
  * the proxy's CPU per small request at c=32, added streaming TTFB and chunk gaps at 64 streams
  * (a gap is the time between two reads of a stream; "no added gap" allows 0.5 ms of timer noise),
- * and what a 200 KB agent request adds end to end. Memory: see the memory section.
+ * and what a 200 KB agent request adds end to end. Memory: memoryChecks (memory-report.ts).
  */
-const targets = { throughputRatio: 0.4, addedP50C1Ms: 0.2, cpuPerSmallRequestMs: 0.1, addedTtfbP50Ms: 5, addedGapP50Ms: 0.5, added200KbMs: 2, peakRssMiB: 100 };
+const targets = { throughputRatio: 0.4, addedP50C1Ms: 0.2, cpuPerSmallRequestMs: 0.1, addedTtfbP50Ms: 5, addedGapP50Ms: 0.5, added200KbMs: 2 };
 const idleStreams = 1_000;
 /** Bun allows 256 fetches at once per process unless told otherwise; `bun run start` sets this too (package.json). */
 const fetchLimitEnv = { BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" };
@@ -88,6 +90,8 @@ const watchdog = setTimeout(() => {
 }, plan.totalCapMs);
 
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-bench-"));
+// Run as root, the embedded PostgreSQL runs as `nobody`, which must be able to enter DATA_DIR.
+chmodSync(dataDir, 0o755);
 const databaseServerUrl = process.env.BENCH_DATABASE_URL;
 const proxyBunFlags = (process.env.BENCH_PROXY_BUN_FLAGS ?? "").split(" ").filter(Boolean);
 let scratchDatabase: ScratchDatabase | undefined;
@@ -103,19 +107,16 @@ try {
   await scratchDatabase?.drop();
 }
 
-/** Runs initdb (PGlite) and the migrations in a process of their own; returns that process's peak RSS. */
-async function initDataDir(databaseUrl: string | undefined): Promise<number> {
-  const child = Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(databaseUrl ? [databaseUrl] : [])], { stdout: "inherit", stderr: "inherit" });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const code = await child.exited;
-  clearTimeout(timer);
-  if (code !== 0) throw new Error(`initialising the data dir failed (exit code ${code})`);
-  return child.resourceUsage()?.maxRSS ?? NaN;
+/** Creates the database (and applies the migrations) in a process of their own; returns its peak with its children's. */
+function initDataDir(databaseUrl: string | undefined) {
+  // The proxy's own EMBEDDED_DATABASE (BENCH_PROXY_ENV) decides which embedded database both use.
+  const embedded = (JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>).EMBEDDED_DATABASE;
+  return firstStartPeak([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(databaseUrl ? [databaseUrl] : [])], embedded ? { EMBEDDED_DATABASE: embedded } : {});
 }
 
 async function main() {
   if (databaseServerUrl) scratchDatabase = await createScratchDatabase(databaseServerUrl);
-  const firstStartPeak = await initDataDir(scratchDatabase?.url);
+  const firstStart = await initDataDir(scratchDatabase?.url);
   const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
   children.push(upstream);
   const bare = await startChild("bare pass-through", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin, ...fetchLimitEnv });
@@ -124,9 +125,11 @@ async function main() {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`] : [];
   const proxyEnv = { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...fetchLimitEnv, ...(scratchDatabase ? { BENCH_DATABASE_URL: scratchDatabase.url } : {}) };
-  const proxy = await startChild("proxy", "serve-proxy.ts", proxyEnv, [...proxyBunFlags, ...profileFlags]);
+  // As `bun run start` runs it: the variables its script sets (memory: start-environment.ts).
+  const proxy = await startChild("proxy", "serve-proxy.ts", { ...startEnvironment(), ...proxyEnv }, [...proxyBunFlags, ...profileFlags]);
   children.push(proxy);
   const servers: Record<Side, BenchChild> = { bare, proxy };
+  const memoryWatches = { bare: await watchMemory(bare.pid), proxy: await watchMemory(proxy.pid) };
 
   console.log(`claude-proxy benchmark — Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadAverage()}`);
   console.log(`processes: load generator = this process (pid ${process.pid}); mock upstream pid ${upstream.pid}; bare pass-through pid ${bare.pid}; proxy pid ${proxy.pid}`);
@@ -136,8 +139,8 @@ async function main() {
     console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (PostgreSQL server, scratch database ${scratchDatabase.name}, dropped afterwards), LOG_LEVEL=silent${flagNote}`);
     console.log("  the migrations are applied by a separate process first, so the proxy opens the database as on every start after the first");
   } else {
-    console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (embedded PGlite in a temp DATA_DIR), LOG_LEVEL=silent${flagNote}`);
-    console.log("  the DATA_DIR is created (initdb + migrations) by a separate process first, so the proxy opens it as on every start after the first");
+    console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (the zero-setup embedded database in a temp DATA_DIR: EMBEDDED_DATABASE=${(JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>).EMBEDDED_DATABASE ?? "auto (native PostgreSQL where installed)"}), LOG_LEVEL=silent${flagNote}`);
+    console.log("  the DATA_DIR is created (database + migrations) by a separate process first, so the proxy opens it as on every start after the first");
   }
   console.log(
     `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 and the largest routing-eval request ${plan.phases.hitLargeC1.requests}x @c=1 (cache hits), each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
@@ -161,6 +164,7 @@ async function main() {
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };
+  for (const watch of Object.values(memoryWatches)) watch.reset();
 
   const results = {} as Record<PhaseName, Record<Side, PhaseResult>>;
   for (const name of Object.keys(plan.phases) as PhaseName[]) {
@@ -189,6 +193,8 @@ async function main() {
   clearInterval(sampler);
 
   const memory = { bare: bare.memory(), proxy: proxy.memory() };
+  const trees = { bare: memoryWatches.bare.figures(), proxy: memoryWatches.proxy.figures() };
+  for (const watch of Object.values(memoryWatches)) watch.stop();
   // Door scenarios run after the memory reading, so the main table's figures are the chat door's alone.
   const responsesDoor = await runResponsesDoorScenario(proxy, plan.phaseCapMs);
   const agentSizes = await runAgentSizes(servers, plan.phaseCapMs);
@@ -197,7 +203,7 @@ async function main() {
   report(results, {
     bare: { hwm: memory.bare?.peak ?? NaN, sampled: peakSampledRss.bare },
     proxy: { hwm: memory.proxy?.peak ?? NaN, sampled: peakSampledRss.proxy },
-  }, proxyReport, firstStartPeak, doors);
+  }, proxyReport, firstStart, doors, trees);
   for (const line of responsesDoor.lines) console.log(line);
   console.log(`${responsesDoor.complete ? "PASS" : "FAIL"}  Responses door: every request succeeded within the time cap`);
   if (!responsesDoor.complete) process.exitCode = 1;
@@ -216,8 +222,9 @@ function report(
   results: Record<PhaseName, Record<Side, PhaseResult>>,
   memory: Record<Side, { hwm: number; sampled: number }>,
   proxyReport: Record<string, unknown> | undefined,
-  firstStartPeak: number,
+  firstStart: { peak: number; processes: number },
   doors: DoorComparison[],
+  trees: Record<Side, MemoryFigures>,
 ) {
   const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
   const rps = (result: LoadResult) => (result.completed / result.elapsedMs) * 1000;
@@ -259,10 +266,8 @@ function report(
   console.log(`— cache hit (proxy) vs pass-through (bare), the ${(bodies.large.length / 1024).toFixed(0)} KB request, non-stream, concurrency 1`);
   percentileRows("latency", (result) => result.latencies, "hitLargeC1");
   commonRows("hitLargeC1", "requests");
-  console.log("— memory (each server's own process)");
-  row("  peak RSS (VmHWM, lifetime)", `${mib(memory.bare.hwm).toFixed(1)} MiB`, `${mib(memory.proxy.hwm).toFixed(1)} MiB`);
-  row("  max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
-  console.log(`  first start only (${databaseServerUrl ? "migrations" : "initdb + migrations"}, own process): peak RSS ${mib(firstStartPeak).toFixed(1)} MiB`);
+  for (const line of memoryLines(trees.bare, trees.proxy, firstStart, Boolean(databaseServerUrl))) console.log(line);
+  row("  own max sampled VmRSS while measured", `${mib(memory.bare.sampled).toFixed(1)} MiB`, `${mib(memory.proxy.sampled).toFixed(1)} MiB`);
   console.log(`— request log: ${String(proxyReport?.logRows ?? "?")} rows written by the proxy (${String(proxyReport?.logRowsWithUsage ?? "?")} with usage)`);
   reportDoors(doors);
   console.log(`— load average after the run: ${loadAverage()}`);
@@ -285,7 +290,6 @@ function report(
   const bareP50 = percentile(side("hitC1").bare.latencies, 50);
   const largeHitP50 = percentile(side("hitLargeC1").proxy.latencies, 50);
   const largeBareP50 = percentile(side("hitLargeC1").bare.latencies, 50);
-  const peak = mib(memory.proxy.hwm);
   const doorsComplete = doors.every((comparison) => [comparison.c1, comparison.stream].every((pair) => pair.door.failed === 0 && pair.openai.failed === 0));
   const complete = doorsComplete && Object.values(results).every((pair) => Object.values(pair).every(({ load }) => load.failed === 0 && !load.cappedByTime));
   const checks: Array<[string, boolean]> = [
@@ -294,7 +298,7 @@ function report(
     [`proxy CPU per small request at c=32 = ${(cpuPerRequest * 1000).toFixed(0)} µs (target ≤ ${targets.cpuPerSmallRequestMs * 1000} µs)`, cpuPerRequest <= targets.cpuPerSmallRequestMs],
     [`added streaming TTFB p50 at c=64 = ${ms(addedTtfb)} (target ≤ ${targets.addedTtfbP50Ms} ms)`, addedTtfb <= targets.addedTtfbP50Ms],
     [`added gap between chunks p50 at c=64 = ${ms(addedGap)} (target: none, ≤ ${targets.addedGapP50Ms} ms of timer noise)`, addedGap <= targets.addedGapP50Ms],
-    [`proxy peak RSS (VmHWM) = ${peak.toFixed(1)} MiB (target < ${targets.peakRssMiB} MiB)`, peak < targets.peakRssMiB],
+    ...memoryChecks(trees.proxy, firstStart, Boolean(databaseServerUrl)),
     [`cache hit p50 at c=1 = ${ms(hitP50)}, bare pass-through ${ms(bareP50)} (target: faster)`, hitP50 < bareP50],
     [`cache hit p50 at c=1, the ${(bodies.large.length / 1024).toFixed(0)} KB request = ${ms(largeHitP50)}, bare pass-through ${ms(largeBareP50)} (target: faster)`, largeHitP50 < largeBareP50],
     ["every request succeeded within the time cap", complete],

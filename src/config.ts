@@ -120,6 +120,8 @@ const configShape = {
   host: fromEnv("HOST", z.string().min(1).default("127.0.0.1")),
   databaseUrl: fromEnv("DATABASE_URL", secret(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(), urlPassword)),
   dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
+  /** Without DATABASE_URL: auto (native PostgreSQL child process where installed, else PGlite), postgres, or pglite. */
+  embeddedDatabase: fromEnv("EMBEDDED_DATABASE", z.enum(["auto", "postgres", "pglite"]).default("auto")),
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
   /** One JSON line per request at info level (door, provider, model, status, tokens, cost, times; never a prompt). */
   logRequests: fromEnv("LOG_REQUESTS", boolFlag.default(true)),

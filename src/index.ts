@@ -78,7 +78,7 @@ if (!providerList) {
 }
 logger.info("claude-proxy listening", {
   url: `http://${server.hostname}:${server.port}/v1`,
-  database: proxy.database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL",
+  database: proxy.database.description,
   providers: providerList || "none",
 });
 

@@ -60,7 +60,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const ownsDatabase = !options.database;
   // The catalog file is checked first: a typo in it should not wait for the database to start.
   const catalog = buildCatalog(config);
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase }));
   const logWriter = new RequestLogWriter(database.db, {
     flushIntervalMs: config.logFlushIntervalMs ?? defaultFlushIntervalMs[database.kind],
     maxBatch: defaultMaxBatch[database.kind],

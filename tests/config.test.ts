@@ -9,6 +9,7 @@ const defaults: Config = {
   host: "127.0.0.1",
   databaseUrl: undefined,
   dataDir: "./data",
+  embeddedDatabase: "auto",
   logLevel: "info",
   logRequests: true,
   maxBodyBytes: 20 * 1024 * 1024,
@@ -43,7 +44,7 @@ const defaults: Config = {
 
 /** Every variable the proxy reads. */
 const variables = [
-  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "LOG_LEVEL", "LOG_REQUESTS", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "EMBEDDED_DATABASE", "LOG_LEVEL", "LOG_REQUESTS", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
   "SHUTDOWN_GRACE_MS", "STREAM_HEARTBEAT_MS",
   "LOG_FLUSH_INTERVAL_MS", "PROXY_API_KEY", "ALLOW_UNAUTHENTICATED_REMOTE", "ALLOWED_HOSTS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "CLAUDE_CLI_BILLING", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
@@ -83,6 +84,7 @@ describe("values", () => {
       HOST: "0.0.0.0",
       DATABASE_URL: "postgresql://user@db:5432/proxy",
       DATA_DIR: "/var/lib/claude-proxy",
+      EMBEDDED_DATABASE: "pglite",
       LOG_LEVEL: "debug",
       MAX_BODY_BYTES: "1024",
       UPSTREAM_TIMEOUT_MS: "5000",
@@ -135,6 +137,7 @@ describe("values", () => {
       host: "0.0.0.0",
       databaseUrl: "postgresql://user@db:5432/proxy",
       dataDir: "/var/lib/claude-proxy",
+      embeddedDatabase: "pglite",
       logLevel: "debug",
       logRequests: true,
       maxBodyBytes: 1024,

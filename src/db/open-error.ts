@@ -100,3 +100,11 @@ export function pgliteOpenError(error: unknown, dataDir: string): DatabaseOpenEr
     : `${rootMessage(error)}. Point DATA_DIR at an empty directory or at a claude-proxy data directory, or set DATABASE_URL to use a PostgreSQL server.`;
   return new DatabaseOpenError(`cannot open the embedded database in DATA_DIR=${dataDir}: ${reason}`, { cause: error });
 }
+
+/** A failure to start or reach the embedded native PostgreSQL server in DATA_DIR. */
+export function nativeOpenError(error: unknown, dataDir: string): DatabaseOpenError {
+  return new DatabaseOpenError(
+    `cannot start the embedded PostgreSQL in DATA_DIR=${dataDir}: ${rootMessage(error)}. Set EMBEDDED_DATABASE=pglite to use the in-process database instead, or DATABASE_URL to use a PostgreSQL server.`,
+    { cause: error },
+  );
+}

@@ -7,6 +7,12 @@ import { embeddedMigrations } from "./embedded-migrations";
  */
 const bookkeeping = { migrationsSchema: "drizzle", migrationsTable: "__drizzle_migrations" };
 
+/** A server reached through a Unix socket directory (the embedded native server) instead of the URL's host. */
+export interface SocketTarget {
+  host: string;
+  port: number;
+}
+
 /** An arbitrary fixed key: every instance of the proxy takes the same lock around its migrations. */
 export const MIGRATION_LOCK_KEY = 7_304_151_016;
 
@@ -27,9 +33,9 @@ export async function applyEmbeddedMigrations(db: PgDatabase<PgQueryResultHKT, R
  * instances starting at the same moment would otherwise both see "nothing applied" and both run
  * `CREATE TABLE`. The second waits, then finds everything applied.
  */
-export async function migratePostgresLocked(databaseUrl: string): Promise<void> {
+export async function migratePostgresLocked(databaseUrl: string, socket?: SocketTarget): Promise<void> {
   const [{ default: postgres }, { drizzle }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
-  const connection = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const connection = postgres(databaseUrl, { ...socket, max: 1, onnotice: () => {} });
   try {
     await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {

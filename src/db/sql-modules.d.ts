@@ -11,3 +11,8 @@ declare module "@electric-sql/pglite/pglite.data" {
   const path: string;
   export default path;
 }
+// The shipped PGlite data directory, imported `with { type: "file" }`: the import is its path.
+declare module "*.tar.gz" {
+  const path: string;
+  export default path;
+}

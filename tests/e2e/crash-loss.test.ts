@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { openDatabase } from "../../src/db/client";
+import { type EmbeddedDatabase, openDatabase } from "../../src/db/client";
+import { findPostgresBinaries } from "../../src/db/native-postgres/binaries";
+import { nativeServerBlocker } from "../../src/db/native-postgres/native-server";
 import { defaultFlushIntervalMs } from "../../src/db/request-log-writer";
 import { loggedTaskIds } from "../helpers/request-log-rows";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
@@ -34,10 +36,13 @@ const SLACK_MS = 30;
 
 let upstream: MockOpenAIUpstream;
 let directory: string;
+const nativeBinaries = await findPostgresBinaries();
 
 beforeAll(() => {
   upstream = startMockOpenAIUpstream();
   directory = mkdtempSync(join(tmpdir(), "claude-proxy-crash-"));
+  // As root the embedded native server runs as `nobody`, which must be able to enter the directories above DATA_DIR.
+  chmodSync(directory, 0o755);
 });
 
 afterAll(async () => {
@@ -94,7 +99,7 @@ async function crashUnderLoad(databaseEnv: Record<string, string>): Promise<Cras
     LOG_LEVEL: "info",
     OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
     OPENAI_BASE_URL: upstream.url,
-    // The first start runs PGlite's initdb: seconds, or far more on a busy machine.
+    // The first start unpacks PGlite's data dir or runs the native initdb: seconds on a busy machine.
   }, 120_000);
   let killed = false;
   const answers: Answer[] = [];
@@ -115,7 +120,7 @@ async function crashUnderLoad(databaseEnv: Record<string, string>): Promise<Cras
 /** Which of the crashes' answered tasks have a row (read once, after the last crash). */
 async function loggedOf(databaseEnv: Record<string, string>, crashes: Crash[]): Promise<Set<string>> {
   const taskIds = crashes.flatMap((crash) => crash.answers.map((answer) => answer.taskId));
-  const database = await openDatabase({ databaseUrl: databaseEnv.DATABASE_URL, dataDir: databaseEnv.DATA_DIR ?? "unused" });
+  const database = await openDatabase({ databaseUrl: databaseEnv.DATABASE_URL, dataDir: databaseEnv.DATA_DIR ?? "unused", embedded: databaseEnv.EMBEDDED_DATABASE as EmbeddedDatabase | undefined });
   const logged = new Set<string>();
   try {
     for (let start = 0; start < taskIds.length; start += 1000) {
@@ -138,8 +143,18 @@ function crashReport({ answers, killedAt }: Crash, logged: Set<string>): CrashRe
   };
 }
 
+/** Why the native server cannot run here (no binaries; as root, a checkout `nobody` cannot enter), or undefined. */
+function nativeBlocker(): string | undefined {
+  // The test's directory is made (mode 755) in the temp directory: what is checked is the temp directory and the binaries' path.
+  const reason = nativeBinaries ? nativeServerBlocker(join(tmpdir(), "claude-proxy-crash-probe", "data"), nativeBinaries) : "no PostgreSQL binaries for this platform";
+  if (reason) console.warn(`kill -9 on the embedded native PostgreSQL skipped: ${reason}`);
+  return reason;
+}
+
 const targets = [
-  { name: "PGlite", skip: false, kills: 3, boundMs: defaultFlushIntervalMs.pglite + SLACK_MS, env: (): Record<string, string> => ({ DATA_DIR: join(directory, "data") }) },
+  { name: "PGlite", skip: false, kills: 3, boundMs: defaultFlushIntervalMs.pglite + SLACK_MS, env: (): Record<string, string> => ({ DATA_DIR: join(directory, "data-pglite"), EMBEDDED_DATABASE: "pglite" }) },
+  // The zero-setup default where its binaries are installed: each kill also kills the proxy's own server, and the next start must clear it.
+  { name: "the embedded native PostgreSQL", skip: Boolean(nativeBlocker()), kills: 3, boundMs: defaultFlushIntervalMs.postgres + SLACK_MS, env: (): Record<string, string> => ({ DATA_DIR: join(directory, "data-native"), EMBEDDED_DATABASE: "postgres" }) },
   { name: "PostgreSQL", skip: !testDatabaseUrl, kills: 5, boundMs: defaultFlushIntervalMs.postgres + SLACK_MS, env: (): Record<string, string> => ({ DATABASE_URL: testDatabaseUrl! }) },
 ];
 
