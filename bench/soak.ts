@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../src/db/client";
 import { startProxyProcess } from "../tests/helpers/proxy-process";
 import { createScratchDatabase } from "./scratch-database";
-import { alive, countByKind, descendants, descriptorTargets, residentMiB } from "./process-watch";
+import { alive, countByKind, descendants, descriptorTargets } from "./process-watch";
 import { startSoakUpstream } from "./soak-upstream";
+import { startEnvironment } from "./start-environment";
+import { treeNow } from "./memory-report";
 
 /**
  * `bun run soak`: the real proxy (`src/index.ts`, its own process, embedded PGlite in a throwaway
@@ -25,6 +27,8 @@ const maxBodyBytes = 2 * 1024 * 1024;
 const fakeCli = new URL("../tests/helpers/fake-claude-cli.ts", import.meta.url).pathname;
 
 const directory = mkdtempSync(join(tmpdir(), "claude-proxy-soak-"));
+// mkdtemp makes it 0700; the embedded PostgreSQL server runs as `nobody` when we are root and must enter it.
+chmodSync(directory, 0o755);
 const dataDir = join(directory, "data");
 // With SOAK_DATABASE_URL the log goes to a scratch database on that PostgreSQL server, dropped afterwards.
 const scratch = process.env.SOAK_DATABASE_URL ? await createScratchDatabase(process.env.SOAK_DATABASE_URL) : undefined;
@@ -42,6 +46,8 @@ const proxy = await startProxyProcess({
   // SOAK_PROFILE_DIR: a CPU profile of the proxy, written when it exits (bench/summarize-profile.ts reads it).
   bunArguments: ["--preload", join(import.meta.dir, "event-loop-monitor.ts"), ...(process.env.SOAK_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SOAK_PROFILE_DIR}`] : [])],
   env: {
+    // As `bun run start` runs it (heap size, fetch limit).
+    ...startEnvironment(),
     EVENT_LOOP_REPORT: eventLoopReport,
     // On, as by default: the cache scenarios must hit; every other request has a prompt of its own.
     // SOAK_CACHE=false turns it off to compare (the cache scenarios then fail).
@@ -62,7 +68,9 @@ const proxy = await startProxyProcess({
   },
 });
 const pid = proxy.child.pid;
-const atListen = residentMiB(pid);
+/** The proxy's RSS plus its embedded database server's PSS, in MiB (treeNow counts bytes). */
+const treeMiB = (processId: number) => treeNow(processId) / (1024 * 1024);
+const atListen = treeMiB(pid);
 
 /** Runs the client process (bench/soak-load.ts) to its end and returns its reports. */
 async function runLoad(env: Record<string, string>): Promise<Array<Record<string, unknown>>> {
@@ -84,7 +92,7 @@ async function runLoad(env: Record<string, string>): Promise<Array<Record<string
 const warmUp = (await runLoad({ SOAK_REQUESTS: process.env.SOAK_WARM_UP ?? "6000", SOAK_PHASES: "mixed" }))[0] as { scenarios: Record<string, { sent: number }> };
 const warmUpSent = Object.values(warmUp.scenarios).reduce((sum, tally) => sum + tally.sent, 0);
 await Bun.sleep(1000);
-const start = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
+const start = { rssMiB: treeMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
 
 /** The proxy's event-loop tally since the last call (bench/event-loop-monitor.ts). */
 async function eventLoop(): Promise<Record<string, unknown>> {
@@ -96,7 +104,7 @@ async function eventLoop(): Promise<Record<string, unknown>> {
 // RSS once a second while the load runs.
 const rss: Array<{ atS: number; mib: number }> = [];
 const began = performance.now();
-const sampler = setInterval(() => rss.push({ atS: Math.round((performance.now() - began) / 1000), mib: Math.round(residentMiB(pid)) }), 1000);
+const sampler = setInterval(() => rss.push({ atS: Math.round((performance.now() - began) / 1000), mib: Math.round(treeMiB(pid)) }), 1000);
 await eventLoop();
 const reports = await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "mixed" });
 clearInterval(sampler);
@@ -107,7 +115,7 @@ const eventLoopCorpus = await eventLoop();
 // The client's connections are gone with its process; closing the upstreams closes the proxy's pooled ones.
 await upstream.close();
 await Bun.sleep(2000);
-const end = { rssMiB: residentMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
+const end = { rssMiB: treeMiB(pid), descriptors: descriptorTargets(pid), children: descendants(pid) };
 const startTargets = [...start.descriptors.values()];
 const newDescriptors = [...end.descriptors.entries()].filter(([fd, target]) => start.descriptors.get(fd) !== target).map(([fd, target]) => `${fd}→${target}`);
 const goneDescriptors = startTargets.length + newDescriptors.length - end.descriptors.size;
@@ -118,8 +126,14 @@ const grandchildren = readdirSync(cliRecords).flatMap((file) => {
 const cliRuns = readdirSync(cliRecords).length;
 const leftGrandchildren = grandchildren.filter(alive);
 
+// The embedded database server (present from the start) is the proxy's own; any other child is left over.
+const databaseServer = new Set(start.children.filter((child) => child.command.includes("postgres")).map((child) => child.pid));
+const leftChildren = end.children.filter((child) => !databaseServer.has(child.pid));
+
 proxy.child.kill("SIGTERM");
 const exitCode = await proxy.exited;
+await Bun.sleep(500);
+const databaseServerAfterExit = [...databaseServer].filter(alive);
 const database = await openDatabase({ dataDir, databaseUrl: scratch?.url });
 const counted = await database.db.execute(sql`select count(*)::int as rows from request_log`);
 const rows = ((counted as unknown as { rows: Array<{ rows: number }> }).rows ?? (counted as unknown as Array<{ rows: number }>))[0]!.rows;
@@ -156,13 +170,16 @@ console.log("");
 console.log(`proxy-caused 5xx:            ${proxy5xx}${proxy5xx === 0 ? "" : "   <-- must be 0"}   (answers other than expected: ${wrong})`);
 console.log(`rows = requests:             ${rows} rows for ${sent} requests${rows === sent ? "" : "   <-- MISMATCH"}   (proxy exit code ${exitCode})`);
 console.log(
-  `RSS (MiB):                   at listen ${Math.round(atListen)} (PGlite's first initdb), after the warm-up ${Math.round(start.rssMiB)}, ` +
+  `memory (MiB, the proxy's RSS + its database server's PSS): at listen ${Math.round(atListen)} (a new data directory), after the warm-up ${Math.round(start.rssMiB)}, ` +
     `at 20% of the run ${afterWarmUp[0]?.mib}, max from then ${Math.max(...afterWarmUp.map((sample) => sample.mib))}, end ${Math.round(end.rssMiB)}`,
 );
-console.log(`RSS every 10% of the run:    ${rss.filter((_, index) => index % Math.max(1, Math.round(rss.length / 10)) === 0).map((sample) => `${sample.atS}s:${sample.mib}`).join("  ")}`);
+console.log(`memory every 10% of the run: ${rss.filter((_, index) => index % Math.max(1, Math.round(rss.length / 10)) === 0).map((sample) => `${sample.atS}s:${sample.mib}`).join("  ")}`);
 console.log(`open descriptors:            start ${JSON.stringify(countByKind(start.descriptors))}, end ${JSON.stringify(countByKind(end.descriptors))}`);
 if (newDescriptors.length > 0) console.log(`  opened since start (${goneDescriptors} closed): ${newDescriptors.join(", ")}`);
-console.log(`child processes:             start ${start.children.length}, end ${end.children.length}${end.children.length > 0 ? ` ${JSON.stringify(end.children)}` : ""}; claude CLI runs ${cliRuns}, their grandchildren ${grandchildren.length}, still alive ${leftGrandchildren.length}`);
+console.log(
+  `child processes:             start ${start.children.length} (embedded database server ${databaseServer.size}), end ${end.children.length}, left over ${leftChildren.length}${leftChildren.length > 0 ? ` ${JSON.stringify(leftChildren)}` : ""}; ` +
+    `database server processes alive after the proxy exited ${databaseServerAfterExit.length}; claude CLI runs ${cliRuns}, their grandchildren ${grandchildren.length}, still alive ${leftGrandchildren.length}`,
+);
 console.log(`normal latency, mixed load:  p50 ${normal.map((tally) => tally.p50Ms).join("/")} ms, p99 ${normal.map((tally) => tally.p99Ms).join("/")} ms, max ${normal.map((tally) => tally.maxMs).join("/")} ms`);
 console.log(`                             (${normalNames.join("/")})`);
 const probe = corpus.normalDuringCorpus as Summary & { slowest?: Array<{ ms: number; what: string }> };
@@ -179,4 +196,4 @@ const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what
 console.log(`slowest malformed requests:  ${slowest.map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 
 rmSync(directory, { recursive: true, force: true });
-process.exit(proxy5xx === 0 && rows === sent && end.children.length === 0 && leftGrandchildren.length === 0 ? 0 : 1);
+process.exit(proxy5xx === 0 && rows === sent && leftChildren.length === 0 && databaseServerAfterExit.length === 0 && leftGrandchildren.length === 0 ? 0 : 1);
