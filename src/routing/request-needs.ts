@@ -23,7 +23,7 @@ const IMAGE_TOKENS = 1_000;
  * context-window check. A real tokenizer (gpt-tokenizer) was measured here at 83 MiB of resident
  * memory and ~0.07 ms per request, for counts that would still be another vendor's tokenizer.
  */
-const CHARACTERS_PER_TOKEN = 3.5;
+export const CHARACTERS_PER_TOKEN = 3.5;
 
 export function requestNeeds(request: ChatRequest): RequestNeeds {
   let characters = 0;
