@@ -17,6 +17,8 @@ export interface ProviderCapabilities {
   vision: boolean;
   jsonMode: boolean;
   reasoning: boolean;
+  /** OpenAI's custom tools (free-text or grammar input) and custom tool_choice (chat/openai-tools.ts). */
+  customTools?: boolean;
 }
 
 export interface ProviderModel {
