@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { APIError } from "openai";
 import type { ChatCompletionAllowedToolChoice, ChatCompletionTool } from "openai/resources/chat/completions";
 import type { MockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
-import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { type ProxyWithUpstream, startAnthropicProviderProxy, startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { type ProxyWithUpstream, startAnthropicProviderProxy, startOpenAIDoorProxy, startProxyWithUpstream } from "../helpers/proxy-with-upstream";
 
 /**
  * OpenAI chat's `tool_choice: {type: "allowed_tools"}` and `{type: "custom"}` tools, sent with the
@@ -12,14 +12,19 @@ import { type ProxyWithUpstream, startAnthropicProviderProxy, startOpenAIDoorPro
  */
 let openai: ProxyWithUpstream<MockOpenAIUpstream>;
 let anthropic: ProxyWithUpstream<MockAnthropicUpstream>;
+let custom: ProxyWithUpstream<MockOpenAIUpstream>;
 
 beforeAll(async () => {
   openai = await startOpenAIDoorProxy();
   anthropic = await startAnthropicProviderProxy("sk-ant-api03-e2e-tool-kinds-key-4Kd9");
+  const upstream = startMockOpenAIUpstream();
+  const providers = [{ id: "local", baseUrl: upstream.url, apiKey: "local-key", models: [{ id: "coder", inputPricePerMillion: 0.1, outputPricePerMillion: 0.4, tier: "economy" }] }];
+  custom = await startProxyWithUpstream(upstream, { CUSTOM_PROVIDERS: JSON.stringify(providers) });
 });
 afterAll(async () => {
   await openai?.close();
   await anthropic?.close();
+  await custom?.close();
 });
 
 const fn = (name: string): ChatCompletionTool => ({ type: "function", function: { name, description: `The ${name} tool`, parameters: { type: "object", properties: {} } } });
@@ -105,5 +110,21 @@ describe("to another provider (Anthropic)", () => {
     expect((error as APIError).message).toContain('custom tools (type "custom")');
     expect((error as APIError & { param?: string }).param).toBe("tools");
     expect(anthropic.upstream.requests.length).toBe(before);
+  });
+});
+
+describe("to another OpenAI-wire server (a custom provider)", () => {
+  test("allowed_tools becomes the allowed tools with the mode; the proxy's extension never goes out", async () => {
+    await custom.client.chat.completions.create({ model: "local:coder", messages: [{ role: "user", content: "Weather?" }], tools, tool_choice: allowed });
+    const sent = custom.upstream.requests.at(-1)!.body;
+    expect(sent.tools).toEqual([fn("get_weather"), fn("get_time")]);
+    expect(sent.tool_choice).toBe("required");
+    expect(sent.openai_tools).toBeUndefined();
+  });
+
+  test("a custom tool named for it is a 400 naming the field", async () => {
+    const error = await custom.client.chat.completions.create({ model: "local:coder", messages: [{ role: "user", content: "x" }], tools: [grammarTool] }).catch((caught: unknown) => caught);
+    expect((error as APIError).status).toBe(400);
+    expect((error as APIError & { param?: string }).param).toBe("tools");
   });
 });
