@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { nameSchema } from "./name-schema";
 import { anthropicOptionsSchema, anthropicToolOptionsSchema } from "./anthropic-options";
+import { openaiToolsSchema } from "./openai-tools";
 import { reasoningDetailsSchema } from "./reasoning-details";
 
 /**
@@ -10,7 +11,7 @@ import { reasoningDetailsSchema } from "./reasoning-details";
  * `parallel_tool_calls`, `reasoning_effort` or unknown ones are kept and passed on, never a 400).
  * An assistant turn may carry back its `reasoning_content` and, typed, the `reasoning_details` an
  * answer of the proxy gave it (reasoning-details.ts). Declared extensions beside those: `anthropic`
- * (anthropic-options.ts) on the request and on tools, the Anthropic-form `thinking` settings read
+ * (anthropic-options.ts) on the request and on tools, `openai_tools` (openai-tools.ts), the Anthropic-form `thinking` settings read
  * through thinking-settings.ts, and `cache_control` marks read through cache-control.ts.
  */
 
@@ -35,6 +36,8 @@ const toolCall = z.looseObject({
   id: nameSchema(0),
   type: z.literal("function").default("function"),
   function: z.looseObject({ name: nameSchema(), arguments: z.string().default("") }),
+  /** The call was OpenAI's `{type: "custom", custom: {name, input}}`, carried as a function call whose arguments are the input (openai-tools.ts). */
+  openai_custom: z.literal(true).optional(),
 });
 
 const message = z.discriminatedUnion("role", [
@@ -102,6 +105,7 @@ export const chatRequestSchema = z.looseObject({
   user: z.string().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
   anthropic: anthropicOptionsSchema.optional(),
+  openai_tools: openaiToolsSchema.optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

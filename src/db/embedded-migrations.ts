@@ -8,6 +8,7 @@ import retention from "./migrations/0003_retention.sql" with { type: "text" };
 import cacheBudgets from "./migrations/0004_cache_budgets.sql" with { type: "text" };
 import subscriptionValue from "./migrations/0005_subscription_value.sql" with { type: "text" };
 import dashboardSavings from "./migrations/0006_dashboard_savings.sql" with { type: "text" };
+import usageEstimated from "./migrations/0007_usage_estimated.sql" with { type: "text" };
 
 /**
  * The migrations, embedded in the bundle (and so in the compiled executable) instead of read from a
@@ -22,6 +23,7 @@ const sources: Record<string, string> = {
   "0004_cache_budgets": cacheBudgets,
   "0005_subscription_value": subscriptionValue,
   "0006_dashboard_savings": dashboardSavings,
+  "0007_usage_estimated": usageEstimated,
 };
 
 /**

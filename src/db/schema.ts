@@ -21,6 +21,8 @@ export const requestLog = pgTable(
     cachedTokens: integer("cached_tokens").notNull().default(0),
     cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** Tokens and cost are partly estimated: the client left mid-stream before the upstream's usage arrived. */
+    usageEstimated: boolean("usage_estimated").notNull().default(false),
     latencyMs: integer("latency_ms").notNull(),
     ttftMs: integer("ttft_ms"),
     promptBytes: integer("prompt_bytes").notNull(),

@@ -23,8 +23,12 @@ export interface StatsWindow {
   startOfMonth: Date;
 }
 
+export function isRange(value: string): value is Range {
+  return (RANGES as readonly string[]).includes(value);
+}
+
 export function parseRange(value: string | undefined | null): Range {
-  return (RANGES as readonly string[]).includes(value ?? "") ? (value as Range) : "24h";
+  return value && isRange(value) ? value : "24h";
 }
 
 export function statsWindow(range: Range, now: Date = new Date()): StatsWindow {

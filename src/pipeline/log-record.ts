@@ -34,6 +34,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     cachedTokens: usage?.cachedTokens ?? 0,
     cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
     costUsd: context.localAnswer ? 0 : costUsd(served?.entry, usage),
+    usageEstimated: outcome.usageEstimated ?? false,
     latencyMs: Math.round(performance.now() - context.startedAt),
     ttftMs: outcome.ttftMs ?? null,
     promptBytes: context.promptBytes,

@@ -12,6 +12,8 @@ export interface Outcome {
   errorMessage?: string;
   finishReason?: string | null;
   usage?: NormalizedUsage;
+  /** Some of `usage` is an estimate (a client that left mid-stream, aborted-usage.ts). */
+  usageEstimated?: boolean;
   ttftMs?: number;
   /** A stream's first chunk to the client, ms after the request arrived (request-report.ts). */
   firstByteMs?: number;

@@ -1,5 +1,6 @@
 import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
+import { requestNeeds } from "../routing/request-needs";
 import type { PipelineContext, PipelineDeps, Stage } from "./context";
 import { createFinisher } from "./finish-request";
 import { outcomeErrorType } from "./outcome";
@@ -45,6 +46,8 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
         clientSignal: context.clientSignal,
         keepChunks: context.finishHooks.needsAnswer,
         redactor: deps.redactor,
+        // The budget stage's estimate of the same request, so the log and the budget agree.
+        promptTokensEstimate: () => requestNeeds(context.request).promptTokens,
         onEnd: finish,
       });
       return encoder.stream(chunks, headers, { heartbeatMs: deps.streamHeartbeatMs, signal: context.clientSignal });

@@ -2,6 +2,7 @@ import { errorChunk } from "../chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
 import type { Redactor } from "../security/redactor";
+import { abortedUsage, outputCharactersOf } from "./aborted-usage";
 import { type Outcome, outcomeErrorType } from "./outcome";
 
 /**
@@ -18,6 +19,8 @@ export interface StreamObserverOptions {
   keepChunks: boolean;
   /** A mid-stream error's text comes from the upstream: redacted before client, log and breakers see it. */
   redactor: Redactor;
+  /** The prompt's estimated tokens, for a client that leaves before the upstream's usage arrives (aborted-usage.ts). */
+  promptTokensEstimate: () => number;
   onEnd(outcome: Outcome, chunks: readonly ChatCompletionChunk[] | undefined): void;
 }
 
@@ -27,6 +30,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
   let firstByteMs: number | undefined;
   let usage: Usage | undefined;
   let finishReason: string | null = null;
+  let outputCharacters = 0;
   // The last chunk seen: an error chunk of ours takes its id, created and model.
   let last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
   const kept: ChatCompletionChunk[] | undefined = options.keepChunks ? [] : undefined;
@@ -49,8 +53,18 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
       kept,
     );
   };
-  const onClientAbort = () =>
-    end({ status: 499, clientAborted: true, errorType: "client_closed", errorMessage: "The client closed the connection mid-stream." });
+  const onClientAbort = () => {
+    if (ended) return;
+    const spent = abortedUsage(normalizeUsage(usage), options.promptTokensEstimate, outputCharacters);
+    end({
+      status: 499,
+      clientAborted: true,
+      errorType: "client_closed",
+      errorMessage: "The client closed the connection mid-stream.",
+      usage: spent.usage,
+      usageEstimated: spent.estimated,
+    });
+  };
 
   const reader = source.getReader();
   // The client left (its signal, or its side cancelled): the upstream is cancelled with it.
@@ -88,6 +102,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
         for (const choice of chunk.choices) {
           if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
           if (choice.finish_reason) finishReason = choice.finish_reason;
+          outputCharacters += outputCharactersOf(choice.delta);
         }
         if (chunk.error) {
           const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };

@@ -17,6 +17,10 @@ export interface ProviderCapabilities {
   vision: boolean;
   jsonMode: boolean;
   reasoning: boolean;
+  /** OpenAI's custom tools (free-text or grammar input) and custom tool_choice (chat/openai-tools.ts). */
+  customTools?: boolean;
+  /** Tool results may hold `tool_reference` parts (tool search, chat/tool-reference.ts); others get them as text. */
+  toolReferences?: boolean;
 }
 
 export interface ProviderModel {

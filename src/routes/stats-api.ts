@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { listRequests } from "../db/dashboard/requests-queries";
-import { parseRange } from "../db/stats-window";
+import { RANGES, isRange, parseRange } from "../db/stats-window";
 import type { DashboardDeps } from "./dashboard/deps";
 import { loadOverview } from "./dashboard/overview-data";
 import { parseRequestQuery } from "./dashboard/request-filter-query";
@@ -18,7 +18,12 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
   const routes = new Hono();
 
   routes.get("/stats", async (c) => {
-    const overview = await loadOverview(deps, parseRange(c.req.query("range")));
+    // Empty means the default, as a plain GET form sends it; anything else must be a range.
+    const range = c.req.query("range");
+    if (range && !isRange(range)) {
+      return c.json({ error: { message: `Bad query: range: must be one of ${RANGES.join(", ")}`, type: "invalid_request_error", param: "range" } }, 400);
+    }
+    const overview = await loadOverview(deps, parseRange(range));
     const { totals } = overview.stats;
     const budget = (usage: BudgetUsage | undefined) => (usage ? { limitUsd: usage.limitUsd, spentUsd: usage.spentUsd, resetsAt: usage.resetsAt.toISOString() } : null);
     return c.json({

@@ -1,3 +1,4 @@
+import { needsCustomTools } from "../chat/openai-tools";
 import type { ChatRequest } from "../chat/request-schema";
 
 /** What a request needs from a model: the router keeps only candidates that can serve it. */
@@ -5,6 +6,8 @@ export interface RequestNeeds {
   /** The request itself, for providers' per-model rules (see LLMProvider.rejectionReason). */
   request: ChatRequest;
   tools: boolean;
+  /** OpenAI custom tools: only a provider with the customTools capability takes them. */
+  customTools: boolean;
   vision: boolean;
   json: boolean;
   /** The client asked for reasoning (`reasoning_effort` other than "none"): a model that can think. */
@@ -23,7 +26,7 @@ const IMAGE_TOKENS = 1_000;
  * context-window check. A real tokenizer (gpt-tokenizer) was measured here at 83 MiB of resident
  * memory and ~0.07 ms per request, for counts that would still be another vendor's tokenizer.
  */
-const CHARACTERS_PER_TOKEN = 3.5;
+export const CHARACTERS_PER_TOKEN = 3.5;
 
 export function requestNeeds(request: ChatRequest): RequestNeeds {
   let characters = 0;
@@ -44,10 +47,11 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
       for (const call of message.tool_calls) characters += call.function.arguments.length + call.function.name.length;
     }
   }
-  const toolCharacters = request.tools ? JSON.stringify(request.tools).length : 0;
+  const toolCharacters = (request.tools ? JSON.stringify(request.tools).length : 0) + (request.openai_tools ? JSON.stringify(request.openai_tools).length : 0);
   return {
     request,
     tools: Boolean(request.tools?.length) && request.tool_choice !== "none",
+    customTools: needsCustomTools(request.openai_tools),
     vision: images > 0,
     json: request.response_format?.type === "json_object" || request.response_format?.type === "json_schema",
     reasoning: typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none",

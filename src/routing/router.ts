@@ -41,6 +41,7 @@ export class Router {
   ) {}
 
   plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string, evidence?: ClassifierEvidence): RoutePlan {
+    if (needs.customTools) requireCustomToolProvider(selection.kind === "model" ? selection.candidates : this.directory.all());
     if (selection.kind === "model") {
       // Among providers of the named model, those that can serve the request (e.g. run client
       // tools) are the only candidates; if none can, the user's explicit choice stands.
@@ -134,6 +135,7 @@ export class Router {
 export function canServe(candidate: Candidate, needs: RequestNeeds): boolean {
   const capabilities = candidate.entry.capabilities;
   if (needs.tools && !(capabilities.tools && candidate.provider.capabilities.tools)) return false;
+  if (needs.customTools && !candidate.provider.capabilities.customTools) return false;
   if (needs.vision && !(capabilities.vision && candidate.provider.capabilities.vision)) return false;
   if (needs.json && !capabilities.json) return false;
   if (needs.reasoning && !capabilities.reasoning) return false;
@@ -145,6 +147,16 @@ export function canServe(candidate: Candidate, needs: RequestNeeds): boolean {
 function scoreNote(evidence: ClassifierEvidence): string {
   const why = evidence.reasons.slice(0, 3).join(", ");
   return `score ${evidence.score}${why ? ` (${why})` : ""} -> `;
+}
+
+/** OpenAI's custom tools mean nothing to other providers, and dropping them would change what the model can do: a 400 naming the field. */
+function requireCustomToolProvider(candidates: readonly Candidate[]): void {
+  if (candidates.some((candidate) => candidate.provider.capabilities.customTools)) return;
+  throw new ProxyError(
+    400,
+    'tools: custom tools (type "custom") and a custom tool_choice are taken only by OpenAI models, and none can serve this request. Use function tools, or name an OpenAI model with OPENAI_API_KEY set.',
+    { type: "invalid_request_error", code: "unsupported_tool_type", param: "tools" },
+  );
 }
 
 function circuitOpen(label: string): ProxyError {

@@ -206,6 +206,11 @@ describe("JSON and CSV", () => {
     const bad = await get("/api/requests?limit=100000");
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("limit");
+    // A cursor that is not one is a 400 naming it, not the first page again.
+    const garbage = await get(`/api/requests?${clientQuery}&before=garbage`);
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: { message: string } }).error.message).toContain("before: must be a page cursor");
+    expect((await get(`/api/requests?${clientQuery}&before=`)).status).toBe(200);
   });
 
   test("/api/stats has the overview's numbers: savings by source, cache hit rate, compression, budgets", async () => {
@@ -236,7 +241,10 @@ describe("JSON and CSV", () => {
     expect(stats.compression.tokensSaved).toBe(stats.compression.tokensBefore - stats.compression.tokensAfter);
     expect(stats.baselineModel).toBe("local:big-model");
     expect(stats.budgets).toEqual({ daily: null, monthly: null });
-    expect((await get("/api/stats?range=1y")).status).toBe(200);
+    const bad = await get("/api/stats?range=1y");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string; param: string } }).error).toMatchObject({ message: "Bad query: range: must be one of 24h, 7d, 30d", param: "range" });
+    expect((await get("/api/stats?range=")).status).toBe(200);
   });
 
   test("the CSV export has the filtered rows", async () => {

@@ -130,7 +130,10 @@ export function RequestDetailPage(props: RequestDetailProps) {
             <dt>Tokens out</dt>
             <dd>{formatCount(row.tokensOut)}</dd>
             <dt>Cost</dt>
-            <dd>{formatUsd(row.costUsd)}</dd>
+            <dd>
+              {formatUsd(row.costUsd)}
+              {row.usageEstimated ? " (estimated: the client left mid-stream)" : ""}
+            </dd>
             <dt>Baseline</dt>
             <dd>{row.baselineModel ? `${formatUsd(row.baselineCostUsd ?? 0)} on ${row.baselineModel}` : "—"}</dd>
             <dt>Saved by routing</dt>

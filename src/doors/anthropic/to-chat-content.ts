@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../../chat/request-schema";
+import { readToolReference } from "../../chat/tool-reference";
 import { invalidRequest } from "../../errors";
 import type { ContentBlock, TextBlock } from "./messages-schema";
 
@@ -50,4 +51,11 @@ export function toContentPart(block: Block, param: string): ContentPart {
       );
     }
   }
+}
+
+/** A tool_reference block (tool search's result) → the chat `tool_reference` part, its mark kept; one without a tool name is a 400. */
+export function toolReferencePart(block: Record<string, unknown>, param: string): ContentPart {
+  const reference = readToolReference(block);
+  if (!reference) throw invalidRequest(`${param}: tool_reference blocks need a \`tool_name\`.`, `${param}.tool_name`);
+  return { type: "tool_reference", tool_name: reference.tool_name, ...mark(block) };
 }

@@ -3,7 +3,7 @@ import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
 import type { AnthropicMessage, ContentBlock, MessagesRequest, TextBlock, ToolResultContent } from "./messages-schema";
-import { type ContentPart, textPart, toContentPart } from "./to-chat-content";
+import { type ContentPart, textPart, toContentPart, toolReferencePart } from "./to-chat-content";
 
 /**
  * The Messages API's `system` and `messages` → chat messages, in order:
@@ -15,6 +15,7 @@ import { type ContentPart, textPart, toContentPart } from "./to-chat-content";
  * - an assistant turn → text as parts, tool_use blocks as `tool_calls` (input as JSON text, mark
  *   kept), thinking blocks as `reasoning_content` and, signed, as `reasoning_details` in Anthropic's
  *   format, redacted_thinking as an encrypted entry;
+ * - a tool_reference block in a tool result (tool search) → a `tool_reference` part (chat/tool-reference.ts);
  * - blocks of Anthropic's server tools (web search results, code execution, …) have no meaning to
  *   other providers and no place in a chat message: they are left out, with a debug line.
  * A block in a turn that cannot hold it (tool_use from the user, a tool_result from the assistant)
@@ -69,6 +70,8 @@ function toolResultContent(content: ToolResultContent | undefined, param: string
   if (typeof content === "string") return content;
   return content.flatMap((block, index) => {
     if (block.type === "text" || block.type === "image" || block.type === "document") return [toContentPart(block, `${param}.content[${index}]`)];
+    // Tool search's result (chat/tool-reference.ts): kept for Anthropic to expand, as text for the rest.
+    if (block.type === "tool_reference") return [toolReferencePart(block, `${param}.content[${index}]`)];
     dropped.push(block.type);
     return [];
   });

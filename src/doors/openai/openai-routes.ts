@@ -1,4 +1,3 @@
-import { chatRequestSchema } from "../../chat/request-schema";
 import type { PipelineDeps } from "../../pipeline/context";
 import { createContext } from "../../pipeline/create-context";
 import { runPipeline } from "../../pipeline/run-pipeline";
@@ -7,13 +6,14 @@ import { createDoorApp } from "../door-app";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { listModels } from "./list-models";
 import { openaiEncoder } from "./openai-encoder";
+import { openaiChatRequestSchema } from "./openai-request-schema";
 
 /** The OpenAI door's routes: POST /v1/chat/completions and GET /v1/models. Thin: validate, run, return. */
 export function openaiRoutes(door: Door, deps: PipelineDeps) {
   const routes = createDoorApp(door, deps);
 
-  // The chat request is the internal representation already: no translation on the way in.
-  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), validateJsonBody(door, deps, chatRequestSchema), (c) => {
+  // The chat request is the internal representation already, OpenAI's extra tool kinds lifted into their extension.
+  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), validateJsonBody(door, deps, openaiChatRequestSchema), (c) => {
     const request = c.req.valid("json");
     return runPipeline(createContext({ door: door.name, request, http: c.req.raw }), openaiEncoder(request), deps);
   });

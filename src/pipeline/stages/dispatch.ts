@@ -1,3 +1,4 @@
+import { toolReferencesAsText } from "../../chat/tool-reference";
 import type { ChatCompletionChunk } from "../../chat/types";
 import { ProxyError } from "../../errors";
 import { type Candidate, candidateKey } from "../../routing/candidate";
@@ -99,7 +100,9 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
       ),
     timeoutMs,
   );
-  const call = { request: context.request, model: candidate.model, signal: upstream.signal };
+  // A provider that cannot expand tool search's references gets them as text naming the tools.
+  const request = candidate.provider.capabilities.toolReferences ? context.request : toolReferencesAsText(context.request);
+  const call = { request, model: candidate.model, signal: upstream.signal };
   const waitStarted = performance.now();
   try {
     if (context.request.stream) {

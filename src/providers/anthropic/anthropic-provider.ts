@@ -70,7 +70,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
   return {
     id: "anthropic",
     displayName,
-    capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+    capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true, toolReferences: true },
     listModels: async () => models,
 
     async complete(call) {

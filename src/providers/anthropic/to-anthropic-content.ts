@@ -1,7 +1,8 @@
-import type { DocumentBlockParam, ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import type { DocumentBlockParam, ImageBlockParam, TextBlockParam, ToolReferenceBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { withCacheControl } from "../../chat/cache-control";
 import { parseDataUrl } from "../../chat/data-url";
 import type { ChatMessage } from "../../chat/request-schema";
+import { readToolReference } from "../../chat/tool-reference";
 import { invalidRequest } from "../../errors";
 
 /**
@@ -10,6 +11,7 @@ import { invalidRequest } from "../../errors";
  * - image_url: a data URL → base64 image source, an http(s) URL → url image source;
  * - file with a PDF data URL → a base64 document block; with a text/plain data URL → a plain-text
  *   document block (the Anthropic door's text documents come this way);
+ * - in a tool result, a tool_reference part (tool search's result, chat/tool-reference.ts) → a tool_reference block;
  * - a `cache_control` on a part (the Anthropic door's marks, or an OpenRouter-style client's) is kept;
  * - anything else (audio, file ids) is a 400 naming the part: dropping user content would change
  *   the question silently.
@@ -50,29 +52,48 @@ function documentBlock(part: ContentPart, param: string): DocumentBlockParam {
   return { type: "document", source: { type: "base64", media_type: "application/pdf", data: parsed.data }, ...title, ...cacheControl(part) };
 }
 
-/** Content of a user (or tool) turn as Anthropic blocks; `param` names the message for errors. */
+/** Content of a user turn as Anthropic blocks; `param` names the message for errors. */
 export function toAnthropicBlocks(content: ChatMessage["content"], param: string): UserBlock[] {
   if (content == null) return [];
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   const blocks: UserBlock[] = [];
   for (const [index, part] of content.entries()) {
-    const where = `${param}.content[${index}]`;
-    switch (part.type) {
-      case "text":
-        if (typeof part.text !== "string") throw invalidRequest("text parts need a string `text`.", where);
-        if (part.text !== "") blocks.push({ type: "text", text: part.text, ...cacheControl(part) });
-        break;
-      case "image_url":
-        blocks.push(imageBlock(part, where));
-        break;
-      case "file":
-        blocks.push(documentBlock(part, where));
-        break;
-      default:
-        throw invalidRequest(`Content parts of type "${part.type}" cannot be sent to Anthropic.`, where);
-    }
+    const block = partBlock(part, `${param}.content[${index}]`);
+    if (block) blocks.push(block);
   }
   return blocks;
+}
+
+/** Content of a tool result: a user turn's blocks, and tool search's tool_reference parts (chat/tool-reference.ts) as tool_reference blocks. */
+export function toToolResultBlocks(content: ChatMessage["content"], param: string): Array<UserBlock | ToolReferenceBlockParam> {
+  if (!Array.isArray(content)) return toAnthropicBlocks(content, param);
+  const blocks: Array<UserBlock | ToolReferenceBlockParam> = [];
+  for (const [index, part] of content.entries()) {
+    const where = `${param}.content[${index}]`;
+    if (part.type === "tool_reference") {
+      const reference = readToolReference(part);
+      if (!reference) throw invalidRequest("tool_reference parts need a `tool_name`.", where);
+      blocks.push({ type: "tool_reference", tool_name: reference.tool_name, ...cacheControl(part) });
+      continue;
+    }
+    const block = partBlock(part, where);
+    if (block) blocks.push(block);
+  }
+  return blocks;
+}
+
+function partBlock(part: ContentPart, where: string): UserBlock | undefined {
+  switch (part.type) {
+    case "text":
+      if (typeof part.text !== "string") throw invalidRequest("text parts need a string `text`.", where);
+      return part.text !== "" ? { type: "text", text: part.text, ...cacheControl(part) } : undefined;
+    case "image_url":
+      return imageBlock(part, where);
+    case "file":
+      return documentBlock(part, where);
+    default:
+      throw invalidRequest(`Content parts of type "${part.type}" cannot be sent to Anthropic.`, where);
+  }
 }
 
 /** Text-only content (system prompts, assistant text) as text blocks, keeping each part's cache_control. */

@@ -5,7 +5,7 @@ import { isSystemMessage } from "../../chat/system-messages";
 import { RAW_ARGUMENTS_KEY, parseToolArguments } from "../../chat/tool-arguments";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
-import { toAnthropicBlocks, toAnthropicTextBlocks } from "./to-anthropic-content";
+import { toAnthropicBlocks, toAnthropicTextBlocks, toToolResultBlocks } from "./to-anthropic-content";
 import { toAnthropicThinkingBlocks } from "./to-anthropic-thinking-blocks";
 
 /**
@@ -92,7 +92,7 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger, sys
         break;
       }
       case "tool": {
-        const blocks = toAnthropicBlocks(message.content, param);
+        const blocks = toToolResultBlocks(message.content, param);
         const result: ToolResultBlockParam = { type: "tool_result", tool_use_id: message.tool_call_id };
         if (blocks.length > 0) result.content = typeof message.content === "string" ? message.content : blocks;
         if (message.is_error === true) result.is_error = true;

@@ -1,3 +1,4 @@
+import { needsCustomTools } from "../../chat/openai-tools";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { ModelWireRules } from "./model-wire-rules";
 
@@ -8,6 +9,7 @@ import type { ModelWireRules } from "./model-wire-rules";
  */
 export function wireRulesRejection(request: ChatRequest, model: string, rules: ModelWireRules | undefined): string | undefined {
   if (!rules) return undefined;
+  if (rules.toolsOnResponsesApi && needsCustomTools(request.openai_tools)) return `${model} takes tools on the Responses API only, where the proxy does not send custom tools`;
   const wantsTools = Boolean(request.tools?.length) && request.tool_choice !== "none";
   if (!wantsTools || rules.toolsOnResponsesApi) return undefined;
   if (rules.functionTools === "never") return `${model} takes no function tools on Chat Completions`;

@@ -4,6 +4,7 @@ import type { Logger } from "../../logger";
 import { applyWireRules, samplingParameters } from "./apply-wire-rules";
 import type { ModelWireRules } from "./model-wire-rules";
 import { boundedUser } from "./bounded-user";
+import { applyOpenAIToolKinds } from "./openai-tool-kinds";
 import { toolMediaAsUserTurn } from "./tool-media-as-user-turn";
 import { withoutExtensions } from "./without-extensions";
 
@@ -18,6 +19,8 @@ export interface OpenAIRequestOptions {
   isReasoningModel?: (model: string) => boolean;
   /** The upstream rejects fields OpenAI does not define (OpenAI itself): see without-extensions.ts. */
   strictFields?: boolean;
+  /** The upstream takes OpenAI's custom tools and allowed_tools tool_choice (openai-tool-kinds.ts). */
+  customTools?: boolean;
   /** The model's maximum output tokens, where the catalog knows it: a larger limit is lowered to it. */
   maxOutput?(model: string): number | undefined;
 }
@@ -32,6 +35,7 @@ export interface OpenAIRequestOptions {
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
   const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = withoutExtensions(request, options.strictFields === true, model, logger);
   const body: Record<string, unknown> = { ...rest, model, messages: toolMediaAsUserTurn(rest.messages, model, logger) };
+  applyOpenAIToolKinds(body, request, options.customTools === true);
   const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };

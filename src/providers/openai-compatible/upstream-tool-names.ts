@@ -54,7 +54,8 @@ export class UpstreamToolNames {
 
   completion(completion: ChatCompletion): ChatCompletion {
     for (const choice of completion.choices) {
-      for (const call of choice.message.tool_calls ?? []) call.function.name = this.clientName(call.function.name);
+      // A custom tool call (OpenAI's `custom: {name, input}`) has no function.
+      for (const call of choice.message.tool_calls ?? []) if (call.function) call.function.name = this.clientName(call.function.name);
     }
     return completion;
   }

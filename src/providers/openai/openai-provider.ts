@@ -16,9 +16,10 @@ export async function createOpenAIProviders(config: Config, catalog: ModelCatalo
       displayName: "OpenAI",
       baseUrl: config.openai.baseUrl,
       apiKey: config.openai.apiKey,
-      capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true },
+      capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true, customTools: true },
       maxTokensField: "max_completion_tokens",
       strictFields: true,
+      customTools: true,
       maxOutput: (model) => catalog.get("openai", model)?.maxOutput,
       // Per-model rules (openai-model-rules.ts); a model without a row falls back to the catalog's reasoning flag.
       modelRules: openaiModelRules,

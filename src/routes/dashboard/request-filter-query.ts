@@ -31,7 +31,16 @@ const querySchema = z.object({
     .optional()
     .transform((value) => value || undefined)
     .pipe(z.enum(TIME_FILTERS).optional()),
-  before: z.string().optional(),
+  // A cursor that cannot be read is the caller's mistake, not "the first page".
+  before: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return undefined;
+      const cursor = decodeCursor(value);
+      if (!cursor) context.addIssue({ code: "custom", message: "must be a page cursor, as a previous page's `next` gives it" });
+      return cursor;
+    }),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
@@ -71,7 +80,7 @@ export function parseRequestQuery(query: Record<string, string>, now: Date = new
         door: data.door ?? "",
         time: data.time ?? "",
       },
-      before: decodeCursor(data.before),
+      before: data.before,
       limit: data.limit,
     },
   };
