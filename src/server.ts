@@ -121,7 +121,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     maxBodyBytes: config.maxBodyBytes,
     database: database.kind,
     access,
-    dashboard: { db: database.db, databaseKind: database.kind, config },
+    dashboard: { db: database.db, databaseKind: database.kind, databaseDescription: database.description, config },
     operations: { db: database.db, directory, metrics, redact: redactor.redact },
   });
   let closing: Promise<void> | undefined;

@@ -123,7 +123,7 @@ async function openPostgres(databaseUrl: string, socket?: SocketTarget, maxConne
     throw postgresMigrationError(error, databaseUrl);
   }
   const db = drizzlePostgres(sql, { schema });
-  return { db, kind: "postgres", description: "PostgreSQL", close: () => sql.end({ timeout: 5 }) };
+  return { db, kind: "postgres", description: "PostgreSQL server (DATABASE_URL)", close: () => sql.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {

@@ -7,6 +7,8 @@ import type { AssetUrls } from "../../../views/layout";
 export interface DashboardDeps {
   db: Database;
   databaseKind: "pglite" | "postgres";
+  /** Which database and where, as the start-up line says it (never the URL: it may hold a password). */
+  databaseDescription: string;
   config: Config;
   pipeline: PipelineDeps;
   /** Sends a request through this app itself (the providers page's test button). */

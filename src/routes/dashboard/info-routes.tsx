@@ -40,7 +40,7 @@ export function addInfoRoutes(app: Hono, deps: DashboardContext): void {
       page: () => (
         <SettingsPage
           assets={deps.assets}
-          database={deps.databaseKind === "pglite" ? `embedded PGlite in ${deps.config.dataDir}` : "PostgreSQL server (DATABASE_URL)"}
+          database={deps.databaseDescription}
           entries={settingEntries(deps.config)}
         />
       ),
