@@ -1,96 +1,24 @@
-import { ProxyError, type ProxyErrorType } from "../errors";
-import { appendReasoningDetails, type ReasoningDetail } from "./reasoning-details";
-import type { AssistantMessage, ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from "./types";
+import type { ChatCompletion, ChatCompletionChunk } from "./types";
+import { ChunkAssembler } from "./chunk-assembler";
 
 /**
- * Reads a chunk stream to its end and assembles the one ChatCompletion it amounts to: content,
- * reasoning and refusal concatenated, reasoning details folded by index, tool-call deltas merged
- * by index (id and name from the first delta that has them, arguments appended), the last finish
- * reason and usage. For providers whose upstream only streams. An error chunk rejects with a
- * ProxyError (nothing reached the client yet, so another model may still be tried).
+ * Reads a chunk stream to its end and assembles the one ChatCompletion it amounts to
+ * (chunk-assembler.ts says how). For providers whose upstream only streams. An error chunk rejects
+ * with a ProxyError (nothing reached the client yet, so another model may still be tried).
  */
-interface ChoiceDraft {
-  content: string;
-  reasoning: string;
-  reasoningDetails: ReasoningDetail[];
-  refusal: string | null;
-  toolCalls: Map<number, ToolCall>;
-  finishReason: FinishReason | null;
-}
-
-const knownErrorTypes = new Set<ProxyErrorType>(["upstream_error", "timeout_error", "rate_limit_error", "authentication_error", "permission_error"]);
-
 export async function collectChunks(stream: ReadableStream<ChatCompletionChunk>): Promise<ChatCompletion> {
-  const choices = new Map<number, ChoiceDraft>();
-  let head: Pick<ChatCompletion, "id" | "created" | "model"> | undefined;
-  let systemFingerprint: string | null | undefined;
-  let usage: Usage | undefined;
-
+  const assembler = new ChunkAssembler();
   const reader = stream.getReader();
   try {
     for (;;) {
       const { done, value: chunk } = await reader.read();
       if (done) break;
-      if (chunk.error) {
-        const type = knownErrorTypes.has(chunk.error.type as ProxyErrorType) ? (chunk.error.type as ProxyErrorType) : "upstream_error";
-        throw new ProxyError(type === "rate_limit_error" ? 429 : type === "timeout_error" ? 504 : 502, chunk.error.message, {
-          type,
-          code: chunk.error.code,
-          retryable: true,
-        });
-      }
-      head ??= { id: chunk.id, created: chunk.created, model: chunk.model };
-      if (chunk.system_fingerprint !== undefined) systemFingerprint = chunk.system_fingerprint;
-      if (chunk.usage) usage = chunk.usage;
-      for (const choice of chunk.choices) {
-        let draft = choices.get(choice.index);
-        if (!draft) {
-          draft = { content: "", reasoning: "", reasoningDetails: [], refusal: null, toolCalls: new Map(), finishReason: null };
-          choices.set(choice.index, draft);
-        }
-        const delta = choice.delta ?? {};
-        if (delta.content) draft.content += delta.content;
-        if (delta.reasoning_content) draft.reasoning += delta.reasoning_content;
-        if (delta.reasoning_details) appendReasoningDetails(draft.reasoningDetails, delta.reasoning_details);
-        if (delta.refusal) draft.refusal = (draft.refusal ?? "") + delta.refusal;
-        for (const call of delta.tool_calls ?? []) {
-          const existing = draft.toolCalls.get(call.index);
-          if (existing) {
-            if (call.id && !existing.id) existing.id = call.id;
-            if (call.function?.name && !existing.function.name) existing.function.name = call.function.name;
-            existing.function.arguments += call.function?.arguments ?? "";
-          } else {
-            draft.toolCalls.set(call.index, {
-              id: call.id ?? "",
-              type: "function",
-              function: { name: call.function?.name ?? "", arguments: call.function?.arguments ?? "" },
-            });
-          }
-        }
-        if (choice.finish_reason) draft.finishReason = choice.finish_reason;
-      }
+      assembler.add(chunk);
     }
   } catch (error) {
     // Stops whatever feeds the stream (an HTTP body, a child process).
     reader.cancel(error).catch(() => {});
     throw error;
   }
-
-  if (!head) throw new ProxyError(502, "The upstream ended its stream without an answer.", { type: "upstream_error", code: "empty_stream", retryable: true });
-  const completion: ChatCompletion = {
-    ...head,
-    object: "chat.completion",
-    choices: [...choices.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([index, draft]) => {
-        const message: AssistantMessage = { role: "assistant", content: draft.content === "" && draft.toolCalls.size > 0 ? null : draft.content, refusal: draft.refusal };
-        if (draft.reasoning !== "") message.reasoning_content = draft.reasoning;
-        if (draft.reasoningDetails.length > 0) message.reasoning_details = draft.reasoningDetails;
-        if (draft.toolCalls.size > 0) message.tool_calls = [...draft.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
-        return { index, message, finish_reason: draft.finishReason, logprobs: null };
-      }),
-  };
-  if (systemFingerprint !== undefined) completion.system_fingerprint = systemFingerprint;
-  if (usage) completion.usage = usage;
-  return completion;
+  return assembler.completion();
 }

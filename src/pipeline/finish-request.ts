@@ -1,4 +1,4 @@
-import { collectChunks } from "../chat/collect-chunks";
+import { assembleChunks } from "../chat/chunk-assembler";
 import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
 import type { PipelineContext, PipelineDeps } from "./context";
 import type { Outcome } from "./outcome";
@@ -42,12 +42,6 @@ function runHooks(context: PipelineContext, deps: PipelineDeps, outcome: Outcome
 }
 
 function assemble(chunks: readonly ChatCompletionChunk[]): Promise<ChatCompletion> {
-  return collectChunks(
-    new ReadableStream<ChatCompletionChunk>({
-      start(controller) {
-        for (const chunk of chunks) controller.enqueue(chunk);
-        controller.close();
-      },
-    }),
-  );
+  // Straight from the array: a stream around it cost a read (and a promise) per chunk.
+  return Promise.resolve(chunks).then(assembleChunks);
 }

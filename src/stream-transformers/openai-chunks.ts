@@ -40,7 +40,13 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
         }
         if (!choice.delta) choice.delta = {};
       }
-      controller.enqueue({ ...(chunk as ChatCompletionChunk), id: head.id, created: head.created, object: "chat.completion.chunk", model: chunk.model || model });
+      // The parsed chunk is ours: set in place rather than copied (one object less per chunk). Keys
+      // the upstream sent keep their place; missing ones are appended in this order, as a spread would.
+      chunk.id = head.id;
+      chunk.created = head.created;
+      chunk.object = "chat.completion.chunk";
+      chunk.model = chunk.model || model;
+      controller.enqueue(chunk as ChatCompletionChunk);
     },
   };
 }

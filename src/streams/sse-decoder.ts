@@ -17,6 +17,8 @@ export interface SseInvalidEvent {
 }
 
 const maxKeptDataChars = 500;
+// One options object for every decode call, not one per chunk.
+const streaming = { stream: true } as const;
 
 export function isSseInvalidEvent(value: unknown): value is SseInvalidEvent {
   return typeof value === "object" && value !== null && invalidEventMarker in value;
@@ -70,7 +72,7 @@ export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
   return {
     transform(bytes, controller) {
       if (finished) return;
-      pending += decoder.decode(bytes, { stream: true });
+      pending += decoder.decode(bytes, streaming);
       if (pending.includes("\r")) {
         // A `\r` at the very end may be the first half of a `\r\n` split across chunks: keep it raw.
         const tail = pending.endsWith("\r") ? "\r" : "";
