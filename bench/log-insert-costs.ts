@@ -55,7 +55,9 @@ const ways: Record<string, (rows: RequestLogRow[]) => Promise<void>> = {
   unprepared: async (rows) => {
     await handle.db.execute(statement(rows));
   },
-  prepared: (rows) => executeFixed(handle.db, statement(rows)),
+  prepared: async (rows) => {
+    await executeFixed(handle.db, statement(rows));
+  },
 };
 
 console.log(`${handle.description}; ${batches} batches of ${size} rows per way and round`);

@@ -23,12 +23,10 @@ function preparingClient(db: Database): PreparingClient | undefined {
   return typeof (client as unknown as Partial<PreparingClient>).unsafe === "function" ? (client as unknown as PreparingClient) : undefined;
 }
 
-export async function executeFixed(db: Database, query: SQL): Promise<void> {
+/** The result is what `db.execute` gives for the same query (postgres.js's rows, or PGlite's result). */
+export async function executeFixed(db: Database, query: SQL): Promise<unknown> {
   const client = preparingClient(db);
-  if (!client) {
-    await db.execute(query);
-    return;
-  }
+  if (!client) return db.execute(query);
   const rendered = dialect.sqlToQuery(query);
-  await client.unsafe(rendered.sql, rendered.params, { prepare: true });
+  return client.unsafe(rendered.sql, rendered.params, { prepare: true });
 }
