@@ -12,7 +12,8 @@ import { createScratchDatabase } from "./scratch-database";
  * another checkout of the repository ("before", with its own node_modules or a link to these),
  * beside the bare pass-through, in rotating rounds so load changes on the machine hit all three
  * alike. Both proxies log to their own scratch database on BENCH_DATABASE_URL (PostgreSQL, so the
- * embedded database is not what is measured); without it, to PGlite.
+ * embedded database is not what is measured); without it, to the zero-setup embedded database (a
+ * native PostgreSQL child where its binaries are installed, else PGlite).
  */
 const [baselineArgument, ...phaseArguments] = process.argv.slice(2);
 if (!baselineArgument) throw new Error("usage: bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes> ...]");
@@ -71,7 +72,7 @@ const load = (side: Side, phase: Phase, requests: number) =>
 // Warm-up: the JIT and the connection pools of every side.
 for (const side of sides) await load(side, phaseOf("c32"), 1_000);
 
-console.log(`A/B against ${baseline}; database ${process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite"}; load average ${loadAverage()}`);
+console.log(`A/B against ${baseline}; database ${process.env.BENCH_DATABASE_URL ? "PostgreSQL (BENCH_DATABASE_URL)" : "the zero-setup embedded one"}; load average ${loadAverage()}`);
 for (const name of phaseNames) {
   const phase = phaseOf(name);
   const rounds = 6;

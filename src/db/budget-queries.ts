@@ -1,6 +1,7 @@
 import { and, isNotNull, notInArray, sql } from "drizzle-orm";
 import type { BudgetLimit, BudgetPeriod, BudgetUsage } from "../budget/budget-types";
 import type { Database } from "./client";
+import { executeFixed } from "./prepared-statement";
 import { rowsOf } from "./rows-of";
 import { budgetLimit, budgetReservation, budgetSpend } from "./schema";
 
@@ -52,9 +53,12 @@ export async function reserveBudget(db: Database, request: ReservationRequest): 
   const scopes = [...request.amounts.keys()];
   const amounts = [...request.amounts.values()];
   const rows = rowsOf<UsageRow & { granted: boolean; day_start: Date | string; month_start: Date | string }>(
-    await db.execute(sql`
+    await executeFixed(
+      db,
+      sql`
       select * from budget_reserve(${request.id}::uuid, ${request.instanceId}::uuid, ${`{${scopes.map(quoteArrayItem).join(",")}}`}::text[],
-        ${`{${amounts.join(",")}}`}::double precision[], ${request.timeZone}, ${request.leaseSeconds})`),
+        ${`{${amounts.join(",")}}`}::double precision[], ${request.timeZone}, ${request.leaseSeconds})`,
+    ),
   );
   const first = rows[0];
   if (!first) return { granted: true, usage: [] };
@@ -88,7 +92,9 @@ export async function settleBudgets(db: Database, entries: readonly SpendEntry[]
       at: entry.at.toISOString(),
     })),
   );
-  await db.execute(sql`
+  await executeFixed(
+    db,
+    sql`
     with entries as (
       select * from json_to_recordset(${records}::json)
         as e(reservation uuid, scope text, amount double precision, day_start timestamptz, month_start timestamptz, at timestamptz)
@@ -103,7 +109,8 @@ export async function settleBudgets(db: Database, entries: readonly SpendEntry[]
     )
     insert into ${budgetSpend} (scope, period, period_start, spent_usd)
     select scope, period, period_start, sum(amount) from spend where amount > 0 group by scope, period, period_start
-    on conflict (scope, period, period_start) do update set spent_usd = ${budgetSpend}.spent_usd + excluded.spent_usd`);
+    on conflict (scope, period, period_start) do update set spent_usd = ${budgetSpend}.spent_usd + excluded.spent_usd`,
+  );
 }
 
 /** Keeps this instance's reservations alive; those of an instance that stopped renewing expire. */

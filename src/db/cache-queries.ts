@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { executeFixed } from "./prepared-statement";
 import { rowsOf } from "./rows-of";
 import { responseCache } from "./schema";
 
@@ -30,14 +31,17 @@ export interface CacheWrite {
 /** Writes a batch in one statement; a key written again is replaced (and its clock restarts). */
 export async function upsertCachedAnswers(db: Database, rows: readonly CacheWrite[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.execute(sql`
+  await executeFixed(
+    db,
+    sql`
     insert into ${responseCache} (key, digest, created_at, expires_at, provider, model, cost_usd, bytes, body)
     select distinct on (r.key) r.key, r.digest, now(), now() + make_interval(secs => r.ttl_seconds), r.provider, r.model, r.cost_usd, r.bytes, r.body
     from json_to_recordset(${JSON.stringify(rows.map(toRecord))}::json)
       as r(key text, digest text, provider text, model text, cost_usd double precision, bytes integer, body text, ttl_seconds integer, position integer)
     order by r.key, r.position desc
     on conflict (key) do update set digest = excluded.digest, created_at = excluded.created_at, expires_at = excluded.expires_at,
-      provider = excluded.provider, model = excluded.model, cost_usd = excluded.cost_usd, bytes = excluded.bytes, body = excluded.body`);
+      provider = excluded.provider, model = excluded.model, cost_usd = excluded.cost_usd, bytes = excluded.bytes, body = excluded.body`,
+  );
 }
 
 const toRecord = (row: CacheWrite, position: number) => ({

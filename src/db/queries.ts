@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNotNull, lt, ne, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
 import { jsonRecordsWriter } from "./json-records";
+import { executeFixed } from "./prepared-statement";
 import { storedRow, storedText } from "./stored-text";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
@@ -9,10 +10,11 @@ import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./sc
 
 const requestLogJson = jsonRecordsWriter(requestLog);
 
-/** One statement and one JSON parameter per batch (see json-records.ts for why). */
+/** One statement and one JSON parameter per batch (see json-records.ts for why), prepared once per connection. */
 export async function insertRequestLogs(db: Database, rows: RequestLogRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.execute(
+  await executeFixed(
+    db,
     sql`insert into ${requestLog} select * from json_populate_recordset(null::${requestLog}, ${requestLogJson(rows)}::json) on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`,
   );
 }

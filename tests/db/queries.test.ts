@@ -136,6 +136,7 @@ for (const target of targets) {
           cachedTokens: 100_000,
           cacheWriteTokens: 5,
           costUsd: 0.000123456789,
+          usageEstimated: true,
           latencyMs: 4321,
           ttftMs: 210,
           tier: "standard",

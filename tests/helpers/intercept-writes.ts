@@ -1,7 +1,8 @@
 import type { Database } from "../../src/db/client";
 
 /**
- * The database with every write (drizzle's `execute` or `insert`) going through `beforeWrite`
+ * The database with every write (drizzle's `execute` or `insert`, or a prepared statement sent
+ * through postgres.js's `unsafe` by src/db/prepared-statement.ts) going through `beforeWrite`
  * first: it can count writes, fail one, or hold one until the test lets it go.
  */
 export function interceptWrites(db: Database, beforeWrite: () => void | Promise<void>): Database {
@@ -31,6 +32,18 @@ export function interceptWrites(db: Database, beforeWrite: () => void | Promise<
           await beforeWrite();
           return (value as (...args: unknown[]) => unknown).apply(target, args);
         };
+      }
+      if (key === "$client" && typeof value === "function") {
+        const client = value as unknown as { unsafe: (...args: unknown[]) => unknown };
+        return new Proxy(value, {
+          get(clientTarget, clientKey) {
+            if (clientKey !== "unsafe") return Reflect.get(clientTarget, clientKey, clientTarget) as unknown;
+            return async (...args: unknown[]) => {
+              await beforeWrite();
+              return client.unsafe(...args);
+            };
+          },
+        });
       }
       if (key === "insert") return (...args: unknown[]) => deferThen((value as (...args: unknown[]) => object).apply(target, args));
       return value;
