@@ -154,7 +154,6 @@ for (const target of targets) {
           cacheSavedUsd: 0.0042,
           compressionTokensBefore: 12_000,
           compressionTokensAfter: 9_500,
-          usageEstimated: true,
         }),
       );
       await insertRequestLogs(handle.db, [row]);
