@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { doorCorpora } from "../tests/helpers/malformed-corpus";
 import { percentile } from "./load";
 import { doorScenarios } from "./soak-door-scenarios";
@@ -10,7 +12,8 @@ import { malformedScenario, type Scenario, type ScenarioResult, scenarios } from
  * the mix at SOAK_CONCURRENCY; phase "corpus" sends the whole malformed corpus (every door's) while
  * one client sends normal requests one after another (chat, Anthropic, Responses in turn), timing
  * each, and records the load average while it runs. SOAK_PHASES picks them (a warm-up runs
- * a short mixed phase alone). Prints one JSON line per phase on stdout.
+ * a short mixed phase alone). The corpus phase's timed client is phase "probe", run by it as a
+ * process of its own. Prints one JSON line per phase on stdout.
  */
 const origin = process.env.SOAK_ORIGIN!;
 const requests = Number(process.env.SOAK_REQUESTS ?? 20_000);
@@ -19,7 +22,8 @@ const maxBodyBytes = Number(process.env.SOAK_MAX_BODY_BYTES);
 const timeCapMs = Number(process.env.SOAK_TIME_CAP_MS ?? 600_000);
 const phases = (process.env.SOAK_PHASES ?? "mixed,corpus").split(",");
 
-const corpus = doorCorpora.flatMap((door) => door.generate({ maxBodyBytes }));
+// The prober (phase "probe", a process of its own) sends no malformed request: it skips building them.
+const corpus = phases.includes("probe") ? [] : doorCorpora.flatMap((door) => door.generate({ maxBodyBytes }));
 const mix: Scenario[] = [...scenarios, ...doorScenarios, malformedScenario(corpus)];
 
 /** The mix as a fixed shuffled cycle of 1000 slots, so every run sends the same sequence. */
@@ -111,7 +115,11 @@ const CORPUS_CONCURRENCY = 8;
 async function corpusPhase() {
   const malformed = malformedScenario(corpus);
   const corpusTally = newTally();
-  const probe = newTally();
+  // The timed client is a process of its own, so building and sending the corpus's big bodies here
+  // cannot delay it: what it measures is the proxy's answer time.
+  const stopFile = join(tmpdir(), `soak-probe-stop-${process.pid}`);
+  const prober = Bun.spawn([process.execPath, import.meta.path], { env: { ...process.env, SOAK_PHASES: "probe", SOAK_PROBE_STOP: stopFile }, stdout: "pipe", stderr: "inherit" });
+  await waitForFile(`${stopFile}.ready`);
   let remaining = corpus.length;
   const started = performance.now();
   const loadAtStart = loadAverage();
@@ -121,22 +129,16 @@ async function corpusPhase() {
       await runOne(malformed, corpusTally);
     }
   });
-  let running = true;
-  // One normal request after another, through each door in turn, none of them a cache hit.
-  const probes = ["completion", "anthropic message", "responses"].map((name) => mix.find((scenario) => scenario.name === name)!);
-  const prober = (async () => {
-    for (let turn = 0; running; turn++) await runOne(probes[turn % probes.length]!, probe);
-  })();
   await Promise.all(senders);
-  running = false;
-  await prober;
+  writeFileSync(stopFile, "");
+  const probed = JSON.parse((await new Response(prober.stdout).text()).trim()) as { normal: ReturnType<typeof summary> };
   return {
     phase: "corpus",
     concurrency: CORPUS_CONCURRENCY,
     elapsedMs: Math.round(performance.now() - started),
     loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
     corpus: summary(corpusTally),
-    normalDuringCorpus: summary(probe),
+    normalDuringCorpus: probed.normal,
   };
 }
 
@@ -145,5 +147,23 @@ function loadAverage(): number {
   return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
 }
 
+/** Phase "probe": normal requests one after another, each door in turn, until SOAK_PROBE_STOP exists. */
+async function probePhase() {
+  const stopFile = process.env.SOAK_PROBE_STOP!;
+  const probe = newTally();
+  // None of them a cache hit: each scenario sends a prompt of its own.
+  const probes = ["completion", "anthropic message", "responses"].map((name) => mix.find((scenario) => scenario.name === name)!);
+  writeFileSync(`${stopFile}.ready`, "");
+  for (let turn = 0; !existsSync(stopFile); turn++) await runOne(probes[turn % probes.length]!, probe);
+  rmSync(stopFile, { force: true });
+  rmSync(`${stopFile}.ready`, { force: true });
+  return { phase: "probe", normal: summary(probe) };
+}
+
+async function waitForFile(path: string): Promise<void> {
+  while (!existsSync(path)) await Bun.sleep(5);
+}
+
+if (phases.includes("probe")) console.log(JSON.stringify(await probePhase()));
 if (phases.includes("mixed")) console.log(JSON.stringify(await mixedPhase()));
 if (phases.includes("corpus")) console.log(JSON.stringify(await corpusPhase()));
