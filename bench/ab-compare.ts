@@ -5,6 +5,7 @@ import { mixedAgentBodies } from "./agent-requests";
 import { type BenchChild, startChild } from "./child-process";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
+import { benchBody } from "./bench-question";
 
 /**
  * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>[*times] ...]`: a change measured
@@ -20,17 +21,7 @@ if (!baselineArgument) throw new Error("usage: bun run bench/ab-compare.ts <base
 const baseline = resolve(baselineArgument);
 const phaseNames = phaseArguments.length > 0 ? phaseArguments : ["c1", "c32", "agent:200000"];
 
-let sequence = 0;
-const smallBody = () =>
-  JSON.stringify({
-    model: "gpt-4o-mini",
-    temperature: 0.2,
-    messages: [
-      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
-      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
-      { role: "user", content: `Request ${++sequence}.` },
-    ],
-  });
+const smallBody = () => benchBody();
 interface Phase {
   requests: number;
   concurrency: number;

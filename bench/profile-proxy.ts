@@ -5,6 +5,7 @@ import { mixedAgentBodies } from "./agent-requests";
 import { startChild } from "./child-process";
 import { createScratchDatabase } from "./scratch-database";
 import { runLoad } from "./load";
+import { benchBody } from "./bench-question";
 
 /**
  * `bun run bench/profile-proxy.ts <profile dir> [nonstream|stream]`: the benchmark's proxy under
@@ -29,18 +30,7 @@ const proxy = await startChild(
   { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) },
   ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
 );
-let sequence = 0;
-const smallBody = () =>
-  JSON.stringify({
-    model: "gpt-4o-mini",
-    temperature: 0.2,
-    ...(stream ? { stream: true } : {}),
-    messages: [
-      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
-      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
-      { role: "user", content: `Request ${++sequence}.` },
-    ],
-  });
+const smallBody = () => benchBody({ stream });
 const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
 const before = proxy.cpuMs();

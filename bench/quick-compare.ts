@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startChild } from "./child-process";
 import { createScratchDatabase } from "./scratch-database";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { benchBody } from "./bench-question";
 
 /**
  * `bun run bench/quick-compare.ts [c1|c32|stream ...]`: a short side-by-side of the proxy and the
@@ -19,18 +20,7 @@ const phases = {
 type Phase = keyof typeof phases;
 const chosen = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(phases)) as Phase[];
 
-let sequence = 0;
-const body = (stream: boolean) => () =>
-  JSON.stringify({
-    model: "gpt-4o-mini",
-    temperature: 0.2,
-    ...(stream ? { stream: true } : {}),
-    messages: [
-      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
-      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
-      { role: "user", content: `Request ${++sequence}.` },
-    ],
-  });
+const body = (stream: boolean) => () => benchBody({ stream });
 
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-quick-"));
 // A scratch database per run (scratch-database.ts): a shared one would keep the response cache's answers between runs.

@@ -8,6 +8,7 @@ import { buildProxy } from "../src/server";
 import { agentRequestBodies } from "./agent-requests";
 import { startChild } from "./child-process";
 import { createScratchDatabase } from "./scratch-database";
+import { benchBody } from "./bench-question";
 
 /**
  * `bun run bench/request-timeline.ts [bytes|small] [requests]`: where one request's wall time goes inside
@@ -56,18 +57,8 @@ for (const [index, stage] of defaultStages.entries()) {
   };
 }
 
-let sequence = 0;
 const body = small
-  ? () =>
-      JSON.stringify({
-        model: "gpt-4o-mini",
-        temperature: 0.2,
-        messages: [
-          { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
-          { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
-          { role: "user", content: `Request ${++sequence}.` },
-        ],
-      })
+  ? () => benchBody()
   : agentRequestBodies("claude-code", bytes);
 const send = async () => {
   marks = {};

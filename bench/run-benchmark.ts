@@ -11,6 +11,7 @@ import { runResponsesDoorScenario } from "./responses-door-scenario";
 import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 import { type AgentSizeResult, runAgentSizes } from "./agent-size-scenario";
 import { type IdleStreamsResult, measureIdleStreams } from "./idle-streams-scenario";
+import { benchBody, benchMessages } from "./bench-question";
 
 /**
  * `bun run bench`: the proxy against a bare Bun fetch pass-through, both in front of the same mock
@@ -60,20 +61,15 @@ const idleStreams = 1_000;
 /** Bun allows 256 fetches at once per process unless told otherwise; `bun run start` sets this too (package.json). */
 const fetchLimitEnv = { BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" };
 
-const messages = [
-  { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
-  { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
-];
 /**
  * Every pass-through request is a new question (a counter in the last message), so each is a
  * cache miss that runs every stage and is then stored; the hit phases repeat one request.
  */
-let sequence = 0;
-const unique = (stream: boolean) => () => JSON.stringify({ model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Request ${++sequence}.` }], temperature: 0.2, ...(stream ? { stream } : {}) });
+const unique = (stream: boolean) => () => benchBody({ stream });
 const bodies = {
   nonStream: unique(false),
   stream: unique(true),
-  cached: JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0.2 }),
+  cached: JSON.stringify({ model: "gpt-4o-mini", messages: benchMessages, temperature: 0.2 }),
   large: JSON.stringify({ ...largestEvalCase(), model: "gpt-4o-mini", temperature: 0.2, stream: false }),
 };
 

@@ -5,6 +5,7 @@ import { mixedAgentBodies } from "./agent-requests";
 import { startChild } from "./child-process";
 import { runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
+import { benchBody } from "./bench-question";
 
 /**
  * `bun run bench/thread-cpu.ts [requests [agent bytes]]`: which of the proxy's threads spend its CPU under the
@@ -21,17 +22,7 @@ const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(pro
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
-let sequence = 0;
-const smallBody = () =>
-  JSON.stringify({
-    model: "gpt-4o-mini",
-    temperature: 0.2,
-    messages: [
-      { role: "system", content: "You are a careful senior engineer. Answer briefly and precisely." },
-      { role: "user", content: `Explain what this function does and suggest one improvement:\n\n${"function add(a, b) { return a + b; }\n".repeat(20)}` },
-      { role: "user", content: `Request ${++sequence}.` },
-    ],
-  });
+const smallBody = () => benchBody();
 const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
 await runLoad({ url, body, requests: agentBytes ? 200 : 2_000, concurrency, timeCapMs: 60_000 }, false);
