@@ -10,8 +10,11 @@ import type { Outcome } from "./outcome";
 /** Cut without splitting a character, NUL and lone surrogates out: a client's odd model name or user agent must not cost the row. */
 const text = (value: string, limit: number) => storedText(value, limit);
 
-/** The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text or keys. */
-export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, redact: (text: string) => string): RequestLogRow {
+/**
+ * The request-log row for one finished request. Holds sizes, counts and decisions, never prompt text
+ * or keys. `elapsedMs` is the request's whole time, read once by the caller (request-report.ts).
+ */
+export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, redact: (text: string) => string, elapsedMs: number): RequestLogRow {
   const served = context.served;
   const usage = outcome.usage;
   const hit = context.cache?.hit;
@@ -35,7 +38,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
     costUsd: context.localAnswer ? 0 : costUsd(served?.entry, usage),
     usageEstimated: outcome.usageEstimated ?? false,
-    latencyMs: Math.round(performance.now() - context.startedAt),
+    latencyMs: Math.round(elapsedMs),
     ttftMs: outcome.ttftMs ?? null,
     promptBytes: context.promptBytes,
     messageCount: context.request.messages.length,

@@ -1,8 +1,7 @@
 import { candidateKey } from "../routing/candidate";
 import type { PipelineContext, PipelineDeps } from "./context";
-import { buildLogRow } from "./log-record";
 import { type Outcome, upstreamFailed } from "./outcome";
-import { addedTime, reportRequest } from "./request-report";
+import { reportFinished } from "./request-report";
 
 /**
  * What the runner records once per finished request: the log row, the success-rate sample of the
@@ -10,7 +9,7 @@ import { addedTime, reportRequest } from "./request-report";
  * dispatch stage's (stages/dispatch.ts).
  */
 export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps): void {
-  reportRequest(deps, buildLogRow(context, outcome, deps.routing.baseline, deps.redactor.redact), addedTime(context, outcome));
+  reportFinished(deps, context, outcome, deps.routing.baseline);
   const served = context.served;
   if (!served || context.localAnswer) return;
   const key = candidateKey(served);

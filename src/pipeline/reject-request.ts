@@ -2,8 +2,7 @@ import type { ChatRequest } from "../chat/request-schema";
 import { type ProxyError, toProxyError } from "../errors";
 import type { PipelineDeps } from "./context";
 import { createContext } from "./create-context";
-import { buildLogRow } from "./log-record";
-import { addedTime, reportRequest } from "./request-report";
+import { reportFinished } from "./request-report";
 import { responseHeaders } from "./run-pipeline";
 
 /** What the pipeline needs of a door to refuse a request: its name for the log, its error shape. */
@@ -32,6 +31,6 @@ export function rejectRequest(deps: PipelineDeps, rejected: RejectedRequest): Re
   // A refused request belongs to no conversation, and its body is not a prompt.
   const context = { ...createContext({ door: rejected.door.name, request, http: rejected.http }), sessionKey: "rejected", promptBytes: 0 };
   const outcome = { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message };
-  reportRequest(deps, buildLogRow(context, outcome, undefined, deps.redactor.redact), addedTime(context, {}));
+  reportFinished(deps, context, outcome, undefined);
   return rejected.door.errorResponse(error, responseHeaders(context));
 }

@@ -1,5 +1,7 @@
+import type { CatalogEntry } from "../catalog/catalog-entry";
 import type { RequestLogRow } from "../db/schema";
 import type { PipelineContext, PipelineDeps } from "./context";
+import { buildLogRow } from "./log-record";
 import type { AddedTimeMeasure, Outcome } from "./outcome";
 
 /**
@@ -11,12 +13,18 @@ import type { AddedTimeMeasure, Outcome } from "./outcome";
  * the time spent waiting on upstreams; for a stream, the time to its first byte minus the wait for
  * the upstream's first chunk (what the proxy adds to the client's time to first byte).
  */
-export function addedTime(context: Pick<PipelineContext, "startedAt" | "upstreamWaitMs">, outcome: Pick<Outcome, "firstByteMs">): { addedMs: number; measure: AddedTimeMeasure } {
+function addedTime(context: Pick<PipelineContext, "upstreamWaitMs">, outcome: Pick<Outcome, "firstByteMs">, elapsedMs: number): { addedMs: number; measure: AddedTimeMeasure } {
   if (outcome.firstByteMs !== undefined) return { addedMs: Math.max(0, outcome.firstByteMs - context.upstreamWaitMs), measure: "first_byte" };
-  return { addedMs: Math.max(0, performance.now() - context.startedAt - context.upstreamWaitMs), measure: "total" };
+  return { addedMs: Math.max(0, elapsedMs - context.upstreamWaitMs), measure: "total" };
 }
 
-export function reportRequest(deps: PipelineDeps, row: RequestLogRow, added: { addedMs: number; measure: AddedTimeMeasure }): void {
+/** Reports a finished request: its row and its added time from one reading of the clock, so they agree. */
+export function reportFinished(deps: PipelineDeps, context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): void {
+  const elapsedMs = performance.now() - context.startedAt;
+  reportRequest(deps, buildLogRow(context, outcome, baseline, deps.redactor.redact, elapsedMs), addedTime(context, outcome, elapsedMs));
+}
+
+function reportRequest(deps: PipelineDeps, row: RequestLogRow, added: { addedMs: number; measure: AddedTimeMeasure }): void {
   deps.logSink.record(row);
   deps.addedTime?.observeAdded(row, added.addedMs, added.measure);
   if (deps.logRequests !== false) deps.logger.info("request", requestLine(row, added.addedMs, deps.redactor.redact));
