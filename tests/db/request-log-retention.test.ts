@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { DatabaseHandle } from "../../src/db/client";
 import { insertRequestLogs } from "../../src/db/queries";
 import { RequestLogRetention } from "../../src/db/request-log-retention";
 import { pruneRequestLogBatch } from "../../src/db/retention-queries";
@@ -8,17 +8,13 @@ import { requestRollup } from "../../src/db/schema";
 import { silentLogger } from "../../src/logger";
 import { rowsOf } from "../../src/db/rows-of";
 import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { databaseTargets } from "../helpers/test-database";
 
 /**
  * LOG_RETENTION_DAYS prunes old request rows in batches; the dashboard's rollups (kept by triggers
  * on request_log) must still count them. Rows here are dated 2001 and carry a model name of their
  * own, so the shared database's other rows are neither pruned nor counted.
  */
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, owned: false },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), owned: true },
-];
 
 const opened: DatabaseHandle[] = [];
 afterAll(async () => {
@@ -33,11 +29,11 @@ async function rollupsOf(handle: DatabaseHandle, model: string) {
   return { rows, latencySamples: Number(latency[0]?.count ?? 0) };
 }
 
-for (const target of targets) {
+for (const target of databaseTargets) {
   describe.skipIf(target.skip)(`request-log retention on ${target.name}`, () => {
     test("prunes rows past the cutoff in batches and leaves the rollups exactly as they were", async () => {
       const handle = await target.open();
-      if (target.owned) opened.push(handle);
+      if (!target.shared) opened.push(handle);
       const model = `retention-${crypto.randomUUID().slice(0, 8)}`;
       const old = Array.from({ length: 25 }, (_, index) =>
         makeLogRow({ model, createdAt: new Date(Date.UTC(2001, 0, 1 + (index % 3), index % 24)), costUsd: 0.001 * (index + 1), baselineCostUsd: 0.01, latencyMs: 100 + index }),
@@ -63,7 +59,7 @@ for (const target of targets) {
 
     test("the background pruner deletes by LOG_RETENTION_DAYS relative to now, in several batches", async () => {
       const handle = await target.open();
-      if (target.owned) opened.push(handle);
+      if (!target.shared) opened.push(handle);
       const model = `retention-${crypto.randomUUID().slice(0, 8)}`;
       const rows = Array.from({ length: 12 }, (_, index) => makeLogRow({ model, createdAt: new Date(Date.UTC(2001, 0, 10, index)) }));
       await insertRequestLogs(handle.db, rows);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { inArray } from "drizzle-orm";
 import { loadConfig } from "../../src/config";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import type { DatabaseHandle } from "../../src/db/client";
 import { loadSuccessSamples } from "../../src/db/queries";
 import { requestLog } from "../../src/db/schema";
 import { silentLogger } from "../../src/logger";
 import { type Proxy, buildProxy } from "../../src/server";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { databaseTargets } from "../helpers/test-database";
 import { waitFor } from "../helpers/wait-for";
 
 /**
@@ -18,10 +18,6 @@ import { waitFor } from "../helpers/wait-for";
  * them out too. More of them are cut than the breaker's failure limit (3): counted, they would open it.
  * On PGlite and on the real PostgreSQL.
  */
-const targets = [
-  { name: "PGlite", skip: false, open: sharedTestDatabase, own: false },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, open: () => openDatabase({ databaseUrl: testDatabaseUrl!, dataDir: "unused" }), own: true },
-];
 const KEY = "openai:gpt-4o-mini";
 let upstream: MockOpenAIUpstream;
 
@@ -32,7 +28,7 @@ afterAll(async () => {
   await upstream.close();
 });
 
-for (const target of targets) {
+for (const target of databaseTargets) {
   test.skipIf(target.skip)(`${target.name}: shutdown's cuts count against no model, in memory or in the log`, async () => {
     const database: DatabaseHandle = await target.open();
     const config = loadConfig({ OPENAI_API_KEY: "sk-test-shutdown-1234567890", OPENAI_BASE_URL: upstream.url, OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", CACHE_ENABLED: "false" });
@@ -96,7 +92,7 @@ for (const target of targets) {
       expect(await loadedFailuresOfModel()).toBe(loadedFailuresBefore);
     } finally {
       await proxy.close();
-      if (target.own) await database.close();
+      if (!target.shared) await database.close();
     }
   }, 60_000);
 }
