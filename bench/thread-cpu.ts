@@ -41,12 +41,16 @@ const ticks = () => {
   }
   return perThread;
 };
+/** The process's minor page faults so far (on some VMs each costs microseconds). */
+const minorFaults = () => Number(readFileSync(`/proc/${proxy.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[7]);
 const before = ticks();
+const faultsBefore = minorFaults();
 // THREAD_CPU_PERF=<file>: also record the proxy with `perf` (cpu-clock, call graphs) while the load runs.
 const perfFile = process.env.THREAD_CPU_PERF;
 const perf = perfFile ? Bun.spawn(["perf", "record", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(proxy.pid), "-o", perfFile], { stdout: "ignore", stderr: "ignore" }) : undefined;
 const result = await runLoad({ url, body, requests, concurrency, timeCapMs: 300_000 }, false);
 const after = ticks();
+const faults = minorFaults() - faultsBefore;
 perf?.kill("SIGINT");
 await perf?.exited;
 const byName = new Map<string, number>();
@@ -56,6 +60,7 @@ for (const [thread, value] of after) {
 }
 const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
 console.log(`${result.completed} requests, ${result.failed} failed; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+console.log(`  minor page faults    ${(faults / result.completed).toFixed(1).padStart(5)} per request`);
 for (const [name, value] of [...byName].sort((a, b) => b[1] - a[1])) {
   if (value === 0) continue;
   console.log(`  ${name.padEnd(20)} ${((value * 10_000) / result.completed).toFixed(0).padStart(5)} µs/request  ${((100 * value) / total).toFixed(1)}%`);
