@@ -27,10 +27,12 @@ import { benchBody, benchMessages } from "./bench-question";
  * the proxy's configuration.
  */
 const plan = {
-  warmup: { nonStream: 400, streams: 128 },
+  // Steady state, as a proxy that runs all day: the JIT keeps compiling the hot path for thousands of
+  // requests (bench/PROFILE.md, "JIT warm-up"), so both servers get the same longer warm-up first.
+  warmup: { nonStream: 3000, streams: 256 },
   phases: {
     c1: { requests: 300, concurrency: 1, stream: false },
-    c32: { requests: 2000, concurrency: 32, stream: false },
+    c32: { requests: 4000, concurrency: 32, stream: false },
     stream: { requests: 640, concurrency: 64, stream: true },
     // The same request again and again: after its first answer, every proxy request is a cache hit.
     hitC1: { requests: 300, concurrency: 1, stream: false, cached: true },
@@ -155,8 +157,8 @@ async function main() {
     await load(server, { requests: plan.warmup.nonStream, concurrency: 32, stream: false }, plan.phaseCapMs);
     await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
     // Stores the answer the hit phases replay (and warms the hit path).
-    await load(server, { requests: 50, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
-    await load(server, { requests: 50, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
+    await load(server, { requests: 200, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
+    await load(server, { requests: 200, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };
