@@ -141,7 +141,7 @@ async function main() {
     console.log("  the DATA_DIR is created (database + migrations) by a separate process first, so the proxy opens it as on every start after the first");
   }
   console.log(
-    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 and the largest routing-eval request ${plan.phases.hitLargeC1.requests}x @c=1 (cache hits), each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
+    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 and the largest routing-eval request ${plan.phases.hitLargeC1.requests}x @c=1 (cache hits), each in ${plan.rounds} rounds (A-B-B-A), after a warm-up of ${plan.warmup.nonStream} requests and ${plan.warmup.streams} streams per server; cap ${plan.phaseCapMs / 1000} s per phase\n`,
   );
 
   let peakSampledRss: Record<Side, number> = { bare: 0, proxy: 0 };
