@@ -19,6 +19,11 @@ export const LEASE_ROOM_SHARE = 0.1;
 const LEASE_MIN_SIZE_WORST_CASES = 4;
 /** The next lease is taken (in the background) once the newest one has less than this share of its size free. */
 export const TOP_UP_BELOW_SHARE = 0.5;
+/**
+ * A scope leases only once this many of its requests came within a second: a lease saves a round
+ * trip per request under load, and a quiet proxy has no use for one.
+ */
+export const LEASE_MIN_REQUESTS_PER_SECOND = 10;
 /** How much one request's worst case moves the running typical worst case. */
 const TYPICAL_WEIGHT = 0.05;
 

@@ -2,7 +2,7 @@ import { driverMessage } from "../db/driver-message";
 import type { Logger } from "../logger";
 import { BudgetLease } from "./budget-lease";
 import type { BudgetUsage } from "./budget-types";
-import { leaseSizeUsd, nextTypicalUsd, TOP_UP_BELOW_SHARE } from "./lease-policy";
+import { LEASE_MIN_REQUESTS_PER_SECOND, leaseSizeUsd, nextTypicalUsd, TOP_UP_BELOW_SHARE } from "./lease-policy";
 
 /**
  * This instance's budget leases (budget-lease.ts), per scope: requests are held on them in memory
@@ -49,6 +49,8 @@ export class LeasePool {
   private readonly retiring = new Set<BudgetLease>();
   private readonly byId = new Map<string, BudgetLease>();
   private readonly typicalUsd = new Map<string, number>();
+  /** Per scope, requests in the current second: leases are for busy scopes. */
+  private readonly demand = new Map<string, { since: number; count: number }>();
   private readonly wanted = new Set<string>();
   private acquiring: Promise<void> | undefined;
   /** Per lease, its give-backs in order, so two never hand back the same room. */
@@ -65,7 +67,7 @@ export class LeasePool {
       this.typicalUsd.set(scope, nextTypicalUsd(this.typicalUsd.get(scope), amountUsd));
       const lease = this.pick(scope, amountUsd, now);
       if (lease) holds.push({ lease, amountUsd });
-      else this.want(scope);
+      else if (this.busy(scope, now)) this.want(scope);
     }
     if (holds.length !== amounts.size) return undefined;
     for (const { lease, amountUsd } of holds) {
@@ -142,6 +144,16 @@ export class LeasePool {
       if (now >= lease.endsAt || (!newest && lease.freeUsd < typical)) this.retire(lease);
     }
     return undefined;
+  }
+
+  private busy(scope: string, now: number): boolean {
+    const seen = this.demand.get(scope);
+    if (!seen || now - seen.since >= 1_000) {
+      this.demand.set(scope, { since: now, count: 1 });
+      return LEASE_MIN_REQUESTS_PER_SECOND <= 1;
+    }
+    seen.count++;
+    return seen.count >= LEASE_MIN_REQUESTS_PER_SECOND;
   }
 
   private ownFreeUsd(scope: string): number {
