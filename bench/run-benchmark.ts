@@ -11,6 +11,7 @@ import { runResponsesDoorScenario } from "./responses-door-scenario";
 import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 import { type AgentSizeResult, runAgentSizes } from "./agent-size-scenario";
 import { type IdleStreamsResult, measureIdleStreams } from "./idle-streams-scenario";
+import { benchBudgetNote } from "./bench-budget";
 import { benchBody, benchMessages } from "./bench-question";
 
 /**
@@ -24,7 +25,8 @@ import { benchBody, benchMessages } from "./bench-question";
  * BENCH_DATABASE_URL=postgres://… (`bun run bench:postgres`) logs to a scratch database on that
  * PostgreSQL server instead of the embedded PGlite; BENCH_PROXY_BUN_FLAGS (e.g. "--smol") are
  * passed to the proxy's Bun process; BENCH_PROXY_ENV (JSON, e.g. '{"CACHE_ENABLED":"false"}') sets
- * the proxy's configuration.
+ * the proxy's configuration. The proxy runs with a large daily budget by default (bench-budget.ts),
+ * so the budget stage reserves every request; '{"BUDGET_DAILY_USD":""}' measures it without.
  */
 const plan = {
   // Steady state, as a proxy that runs all day: the JIT keeps compiling the hot path for thousands of
@@ -132,7 +134,7 @@ async function main() {
   console.log(`claude-proxy benchmark — Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadAverage()}`);
   console.log(`processes: load generator = this process (pid ${process.pid}); mock upstream pid ${upstream.pid}; bare pass-through pid ${bare.pid}; proxy pid ${proxy.pid}`);
   console.log("  each server runs in its own child process, so the client's CPU and heap are not charged to it (the 2 cores are still shared)");
-  const flagNote = proxyBunFlags.length > 0 ? `, bun ${proxyBunFlags.join(" ")}` : "";
+  const flagNote = `${proxyBunFlags.length > 0 ? `, bun ${proxyBunFlags.join(" ")}` : ""}; ${benchBudgetNote()}`;
   if (scratchDatabase) {
     console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (PostgreSQL server, scratch database ${scratchDatabase.name}, dropped afterwards), LOG_LEVEL=silent${flagNote}`);
     console.log("  the migrations are applied by a separate process first, so the proxy opens the database as on every start after the first");
