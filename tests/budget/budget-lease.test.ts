@@ -5,8 +5,10 @@ import type { BudgetLimit } from "../../src/budget/budget-types";
 import { listBudgetUsage } from "../../src/db/budget-queries";
 import type { Database, DatabaseHandle } from "../../src/db/client";
 import { silentLogger } from "../../src/logger";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { createScratchPostgres, type ScratchPostgres } from "../helpers/scratch-postgres";
 import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
+import { startTestProxy } from "../helpers/test-proxy";
 import { waitFor } from "../helpers/wait-for";
 
 /**
@@ -20,10 +22,12 @@ import { waitFor } from "../helpers/wait-for";
  */
 let shared: DatabaseHandle;
 let scratch: ScratchPostgres | undefined;
+let upstream: MockOpenAIUpstream;
 const services: BudgetService[] = [];
 
 beforeAll(async () => {
   shared = await sharedTestDatabase();
+  upstream = startMockOpenAIUpstream();
   await clearBudgets(shared.db);
   if (testDatabaseUrl) scratch = await createScratchPostgres(testDatabaseUrl, "budget_lease");
 });
@@ -33,7 +37,10 @@ afterEach(async () => {
   await clearBudgets(shared.db);
 });
 
-afterAll(() => scratch?.drop());
+afterAll(async () => {
+  await upstream.close();
+  await scratch?.drop();
+});
 
 async function clearBudgets(db: Database) {
   for (const table of ["budget_limit", "budget_spend", "budget_reservation"]) await db.execute(sql.raw(`delete from ${table}`));
@@ -190,6 +197,36 @@ describe("a lease cannot outlive", () => {
     expect(budgets.leaseStats.grants).toBe(grants);
     // Its free room goes back at once; the row itself once its spend is written.
     await waitFor(async () => (await globalDaily(shared.db)).reservedUsd < 1e-9, { timeoutMs: 5_000, what: "the lease to be given back" });
+  });
+});
+
+describe("through the proxy", () => {
+  test("requests served from a lease report what GET /api/budgets reports, never more", async () => {
+    const proxy = await startTestProxy({ OPENAI_API_KEY: "sk-test-budget-lease-00000000", OPENAI_BASE_URL: upstream.url, BUDGET_DAILY_USD: "100" });
+    try {
+      const ask = () =>
+        fetch(`${proxy.url}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Name one prime." }], max_tokens: 1_000 }),
+        });
+      const first = await Promise.all(Array.from({ length: 20 }, ask));
+      expect(first.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 200));
+      await waitFor(() => proxy.proxy.pipeline.budgets.leaseStats.taken > 0, { what: "a lease to be taken" });
+      const grants = proxy.proxy.pipeline.budgets.leaseStats.grants;
+      const served = await ask();
+      expect(served.status).toBe(200);
+      expect(proxy.proxy.pipeline.budgets.leaseStats.grants).toBe(grants + 1);
+      const header = Number(/^global:daily=(\d+\.\d{4})$/.exec(served.headers.get("x-budget-remaining") ?? "")?.[1]);
+      const report = (await (await fetch(`${proxy.origin}/api/budgets`)).json()) as { budgets: Array<{ remaining_usd: number; reserved_usd: number }> };
+      const api = report.budgets[0]!;
+      // The lease counts as reserved in both; the header may be a refresh behind (a lease of 256 worst cases, about $0.16, at most).
+      expect(api.reserved_usd).toBeGreaterThan(0);
+      expect(header).toBeLessThanOrEqual(api.remaining_usd + 0.0001);
+      expect(header).toBeGreaterThan(api.remaining_usd - 0.2);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
