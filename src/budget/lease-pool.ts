@@ -138,7 +138,8 @@ export class LeasePool {
     const leases = this.active.get(scope);
     if (!leases) return undefined;
     const typical = this.typicalUsd.get(scope) ?? amountUsd;
-    for (const lease of [...leases]) {
+    // retire() replaces the scope's list, so this one can be walked as it was.
+    for (const lease of leases) {
       if (lease.canHold(amountUsd, now)) return lease;
       const newest = lease === leases.at(-1);
       if (now >= lease.endsAt || (!newest && lease.freeUsd < typical)) this.retire(lease);
