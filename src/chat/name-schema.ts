@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasNoControlCharacters } from "./control-characters";
 
 /**
  * Names and ids that go into an upstream's structured fields (tool names, tool call ids):
@@ -14,5 +15,5 @@ export function nameSchema(minLength: 0 | 1 = 1) {
     .string()
     .min(minLength, "must not be empty")
     .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`)
-    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+    .refine(hasNoControlCharacters, "must not contain control characters");
 }

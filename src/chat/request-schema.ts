@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasNoControlCharacters } from "./control-characters";
 import { nameSchema } from "./name-schema";
 import { anthropicOptionsSchema, anthropicToolOptionsSchema } from "./anthropic-options";
 import { openaiToolsSchema } from "./openai-tools";
@@ -30,7 +31,7 @@ export const modelNameSchema = z
   .min(1, "model is required")
   .max(MAX_MODEL_NAME_LENGTH, `must be at most ${MAX_MODEL_NAME_LENGTH} characters`)
   // A NUL or a newline in a name can only break a URL, a header or a database row downstream.
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+  .refine(hasNoControlCharacters, "must not contain control characters");
 
 const toolCall = z.looseObject({
   id: nameSchema(0),
