@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { dlopen, FFIType, ptr } from "bun:ffi";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
@@ -10,7 +13,7 @@ import { startMockOpenAIUpstream } from "../tests/helpers/mock-openai-upstream";
 
 /**
  * What each malformed request of the corpus costs the proxy: the proxy in this process (as
- * `bun run start` builds it, info logging to /dev/null, PGlite in memory), the corpus sent one
+ * `bun run start` builds it, info logging to /dev/null, the embedded database in a throwaway directory), the corpus sent one
  * request at a time, each timed to its last byte along with the longest stall of the event loop
  * (a 1 ms timer) while it ran. Lists the costliest, to find what holds the loop up while
  * `bun run soak` times normal requests beside the corpus.
@@ -30,10 +33,20 @@ const config = loadConfig({
 });
 const devNull = Bun.file("/dev/null").writer();
 const logger = createLogger("info", (line) => void devNull.write(`${line}\n`));
-const proxy = await buildProxy(config, logger, { database: await openDatabase({ dataDir: "memory://" }) });
+// The embedded database as `bun run start` (and the soak) runs it where PostgreSQL is installed: a
+// server process of its own. PGlite in memory would run every batched insert on this thread and
+// charge it to whichever request it lands on.
+const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-corpus-costs-"));
+chmodSync(dataDir, 0o755);
+const database = await openDatabase({ dataDir: join(dataDir, "data") });
+const proxy = await buildProxy(config, logger, { database });
 const app = createApp({ pipeline: proxy.pipeline, maxBodyBytes, database: proxy.database.kind });
 const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch, ...serveOptions() });
-const corpus = doorCorpora.flatMap((door) => door.generate({ maxBodyBytes }).map((request) => ({ ...request, name: `${door.door}: ${request.name}` })));
+// Bodies encoded once here, so that encoding them is not charged to this thread while a request is timed.
+const encoder = new TextEncoder();
+const corpus = doorCorpora.flatMap((door) =>
+  door.generate({ maxBodyBytes }).map((request) => ({ ...request, name: `${door.door}: ${request.name}`, body: typeof request.body === "string" ? encoder.encode(request.body) : request.body })),
+);
 
 /** CPU time of this thread (the JavaScript thread) in ms: Bun's HTTP threads and GC helpers are left out. */
 const libc = dlopen(process.platform === "darwin" ? "libc.dylib" : "libc.so.6", { clock_gettime: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 } });
@@ -90,5 +103,7 @@ print("longest loop stalls", "stallMs");
 print("most CPU", "cpuMs");
 await server.stop(true);
 await proxy.close();
+await database.close();
 await upstream.close();
+rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

@@ -1,16 +1,20 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
+import { fitsInLength } from "../../src/chat/bounded-length";
 import { hasNoControlCharacters } from "../../src/chat/control-characters";
 import { MAX_NAME_LENGTH, nameSchema } from "../../src/chat/name-schema";
 import { MAX_MODEL_NAME_LENGTH, modelNameSchema } from "../../src/chat/request-schema";
 
 /**
- * The control-character check of names and model names is a search for one control character
- * (fast on long names) instead of an anchored match of the whole text: it must refuse and accept
- * exactly what the anchored `^[^\p{Cc}]*$` did, with the same issues (path and message).
+ * The checks of names and model names are cheap on a 1,000,000-character name: the length check
+ * refuses a text of more than twice the limit without counting its code points, and the
+ * control-character check searches for one instead of matching the whole text against
+ * `^[^\p{Cc}]*$`. They must accept and refuse exactly what zod's `.max()` and that anchored
+ * expression did, with the same issues (path and message), so every answer stays the same.
  */
 const anchored = /^[^\p{Cc}]*$/u;
 const message = "must not contain control characters";
+/** The schemas as they were written before: zod's own length check and the anchored expression. */
 const formerName = (minLength: 0 | 1) => z.string().min(minLength, "must not be empty").max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`).regex(anchored, message);
 const formerModel = z.string().trim().min(1, "model is required").max(MAX_MODEL_NAME_LENGTH, `must be at most ${MAX_MODEL_NAME_LENGTH} characters`).regex(anchored, message);
 
@@ -37,6 +41,13 @@ const samples: string[] = [
   "x".repeat(257),
   `${"x".repeat(300)}\u0000`,
   `\u001b${"x".repeat(300)}`,
+  "🙂".repeat(256),
+  "🙂".repeat(257),
+  `${"🙂".repeat(255)}xy`,
+  `${"🙂".repeat(255)}x`,
+  `${"\ud800".repeat(256)}x`,
+  `${"\ud800".repeat(100)}${"x".repeat(300)}`,
+  `${"🙂".repeat(100)}${"x".repeat(57)}`,
   "n".repeat(1_000_000),
   `${"n".repeat(999_999)}\n`,
 ];
@@ -56,6 +67,23 @@ describe("hasNoControlCharacters", () => {
 
   test("agrees on long texts, with and without a control character", () => {
     for (const text of samples) expect(hasNoControlCharacters(text)).toBe(anchored.test(text));
+  });
+});
+
+describe("fitsInLength", () => {
+  test("agrees with zod's .max() (code points) on texts around the limit, with pairs and lone halves", () => {
+    const pieces = ["x", "🙂", "\ud800", "\udc00", "é"];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const max of [1, 4, 16]) {
+      const former = z.string().max(max);
+      for (let sample = 0; sample < 2000; sample++) {
+        let text = "";
+        const length = Math.floor(random() * (3 * max + 3));
+        for (let index = 0; index < length; index++) text += pieces[Math.floor(random() * pieces.length)];
+        expect({ text, fits: fitsInLength(text, max) }).toEqual({ text, fits: former.safeParse(text).success });
+      }
+    }
   });
 });
 
