@@ -189,7 +189,8 @@ console.log(
 );
 console.log(`slowest normal probes:       ${(probe.slowest ?? []).map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 const describeLoop = (tally: Record<string, unknown>) =>
-  `longest gap ${tally.longestGapMs} ms, ${tally.gapsOver50Ms} over 50 ms; on its own CPU: longest ${tally.longestBusyGapMs} ms, ${tally.busyGapsOver10Ms} over 10 ms, ${tally.busyGapsOver50Ms} over 50 ms`;
+  `longest gap ${tally.longestGapMs} ms, ${tally.gapsOver50Ms} over 50 ms; on its own CPU: longest ${tally.longestBusyGapMs} ms, ${tally.busyGapsOver10Ms} over 10 ms, ${tally.busyGapsOver50Ms} over 50 ms; ` +
+  `its JavaScript thread's CPU in one gap (its own work, whatever the load): longest ${tally.longestThreadCpuGapMs} ms, ${tally.threadCpuGapsOver10Ms} over 10 ms, ${tally.threadCpuGapsOver20Ms} over 20 ms`;
 console.log(`proxy event loop, mixed:     ${describeLoop(eventLoopMixed)}`);
 console.log(`proxy event loop, corpus:    ${describeLoop(eventLoopCorpus)}; longest gaps (ms, CPU ms): ${JSON.stringify(eventLoopCorpus.longestGaps)}`);
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
