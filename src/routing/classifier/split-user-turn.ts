@@ -60,6 +60,14 @@ export function textParts(content: ChatMessage["content"]): string[] {
   return parts;
 }
 
+/** The first text part of a message ("" if none), without collecting the others. */
+export function firstTextPart(content: ChatMessage["content"]): string {
+  if (typeof content === "string") return content;
+  if (!content) return "";
+  for (const part of content) if (part.type === "text" && typeof part.text === "string") return part.text;
+  return "";
+}
+
 /**
  * Fast path for the many tool-result turns of a long Cline/Roo loop once enough output is kept:
  * the result header and any human words in the head of the result part, nothing else.

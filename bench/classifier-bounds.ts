@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { adversarialRequests } from "./classifier-adversarial";
+
+/**
+ * `bun run bench/classifier-bounds.ts [tree]`: ms per classification of each adversarial shape
+ * (classifier-adversarial.ts) at two sizes, 4x apart. A cost that grows about as the input (x4) is
+ * a linear pass; one that barely grows is bounded; one that grows x16 is quadratic.
+ */
+const tree = resolve(process.argv[2] ?? join(import.meta.dir, ".."));
+const { classifyRequest } = (await import(join(tree, "src/routing/classifier/classify-request.ts"))) as { classifyRequest: (request: unknown) => unknown };
+
+const timeOf = (request: unknown): number => {
+  classifyRequest(request);
+  const runs: number[] = [];
+  for (let index = 0; index < 5; index++) {
+    const started = performance.now();
+    classifyRequest(request);
+    runs.push(performance.now() - started);
+  }
+  return runs.sort((a, b) => a - b)[2]!;
+};
+
+console.log(`classifier cost per shape (${tree}), load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+const small = adversarialRequests(1);
+const large = adversarialRequests(4);
+for (let index = 0; index < small.length; index++) {
+  const [name, request] = small[index]!;
+  const [one, four] = [timeOf(request), timeOf(large[index]![1])];
+  console.log(`  ${name.padEnd(34)} ${(JSON.stringify(request).length / 1e6).toFixed(1).padStart(5)} MB ${one.toFixed(2).padStart(8)} ms   x4 input: ${four.toFixed(2).padStart(8)} ms (x${(four / one).toFixed(1)})`);
+}
