@@ -93,14 +93,19 @@ const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|wh
 
 export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
   const latest = (text.human[0] ?? "").trim();
-  const latestSplit = splitPastedOutput(splitProse(bounded(latest, PROSE_CAP)).prose);
+  const latestBounded = bounded(latest, PROSE_CAP);
+  const latestFenced = splitProse(latestBounded);
+  const latestSplit = splitPastedOutput(latestFenced.prose);
   const latestProse = latestSplit.prose.trim();
   const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
-  const { prose: taskText, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
-  const { prose: taskProse, outputChars } = splitPastedOutput(taskText);
+  // A task of one turn (a first ask, an API call) is the latest turn: its split is the one just made.
+  const taskBounded = bounded(task, PROSE_CAP * 2);
+  const same = taskBounded === latestBounded;
+  const { prose: taskText, codeChars } = same ? latestFenced : splitProse(taskBounded);
+  const { prose: taskProse, outputChars } = same ? latestSplit : splitPastedOutput(taskText);
   const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
   const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
   // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
