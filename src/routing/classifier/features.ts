@@ -79,6 +79,10 @@ export interface FeatureFacts {
   latestConcepts: Map<Concept, number>;
 }
 
+/** Each concept with its feature's name, built once rather than per request. */
+const TASK_FEATURES = TASK_CONCEPTS.map((concept) => [concept, `task:${concept}` as FeatureName] as const);
+const LATEST_FEATURES = LATEST_CONCEPTS.map((concept) => [concept, `latest:${concept}` as FeatureName] as const);
+
 const PROSE_CAP = 6_000;
 const CHEAP_ASK_CHARS = 240;
 const SENTENCE_CHARS = 80;
@@ -124,8 +128,8 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const retries = text.repeatedFailures + (text.human.some(saysRetry) ? 1 : 0);
 
   const vector = {} as FeatureVector;
-  for (const concept of TASK_CONCEPTS) vector[`task:${concept}` as FeatureName] = Math.min(concepts.get(concept) ?? 0, 3);
-  for (const concept of LATEST_CONCEPTS) vector[`latest:${concept}` as FeatureName] = latestConcepts.has(concept) ? 1 : 0;
+  for (const [concept, name] of TASK_FEATURES) vector[name] = Math.min(concepts.get(concept) ?? 0, 3);
+  for (const [concept, name] of LATEST_FEATURES) vector[name] = latestConcepts.has(concept) ? 1 : 0;
   vector["session:hard-earlier"] = Math.min(earlier, 3);
   vector["session:hard-assistant"] = Math.min(assistant, 3);
   // Below a sentence, length says nothing more: a short ask is cheap only with evidence (a cue, a plain question).

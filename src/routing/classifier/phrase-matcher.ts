@@ -73,7 +73,7 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
   // Phrases by their first slot: per word id, per stem id, and those that start with a number.
   const byWord: Phrase<Key>[][] = [];
   const byStem: Phrase<Key>[][] = [];
-  const numeric: Phrase<Key>[] = [];
+  const numeric: { phrase: Phrase<Key>; minimum: number }[] = [];
   for (const { key, group, slots: texts, text } of parsed) {
     const slots: Slot[] = texts.map((slot) => {
       if (slot.kind === "words") return { kind: "words", exact: slot.exact.map((word) => vocabulary.wordId(word)), stems: slot.stems.map((stem) => vocabulary.stemId(stem)) };
@@ -83,7 +83,7 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
     });
     const phrase: Phrase<Key> = { key, group, slots };
     const first = slots[0]!;
-    if (first.kind === "number") numeric.push(phrase);
+    if (first.kind === "number") numeric.push({ phrase, minimum: first.minimum });
     else if (first.kind !== "words") throw new Error(`phrase '${text}' must start with a word or a number`);
     else {
       for (const word of first.exact) (byWord[word] ??= []).push(phrase);
@@ -145,7 +145,9 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
         const word = tokens.word[index]!;
         if (word >= 0 && word < byWord.length) for (const phrase of byWord[word]!) consider(phrase, index);
         for (let stem = tokens.stem[index]!; stem !== -1; stem = stemParent[stem]!) if (stem < byStem.length) for (const phrase of byStem[stem]!) consider(phrase, index);
-        if (tokens.number[index]! >= 0) for (const phrase of numeric) if (slotMatches(phrase.slots[0]!, tokens, index)) consider(phrase, index);
+        const number = tokens.number[index]!;
+        // A leading number slot needs only its minimum checked (-1 is "not a number").
+        if (number >= 0) for (const { phrase, minimum } of numeric) if (number >= minimum) consider(phrase, index);
       }
       return found;
     },
