@@ -14,7 +14,9 @@ export function boundedMemo<Answer>(compute: (input: string) => Answer, size: nu
     const key = `\u0000${input}`;
     const known = answers.get(key);
     if (known !== undefined) return known;
-    const answer = compute(input);
+    // The key's own buffer (flattened by the look-up), not the input: a rope input is then not
+    // flattened a second time by the computation.
+    const answer = compute(key.slice(1));
     if (answers.size >= size) answers.delete(answers.keys().next().value!);
     answers.set(key, answer);
     return answer;
