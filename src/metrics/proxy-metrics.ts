@@ -113,7 +113,7 @@ export class ProxyMetrics {
    * request (twice each: the request series and the added time). Bounded: a client cycling
    * through names only ever makes the cache start over.
    */
-  private modelLabel(model: string | null): string {
+  private modelLabel(model: string | null | undefined): string {
     const name = model ?? "none";
     let label = this.modelLabels.get(name);
     if (label === undefined) {
