@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type BenchChild, startChild } from "./child-process";
 import { hitBodies } from "./hit-bodies";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
@@ -9,7 +9,8 @@ import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
  * `bun run bench/hit-compare.ts [rounds]`: the benchmark's cache-hit phases alone, the proxy against
  * the bare pass-through in A-B-B-A rounds: the small question and the ~44 KB routing-eval request
  * at c=1 (p50 latency), the small one at c=32 (req/s). HIT_COMPARE_B_ENV (JSON of proxy settings)
- * adds a second proxy with those settings to every round, for a before/after in one run.
+ * adds a second proxy with those settings to every round, for a before/after in one run;
+ * HIT_COMPARE_B_SCRIPT (the path of another checkout's bench/serve-proxy.ts) runs that one as it.
  */
 const rounds = Number(process.argv[2] ?? 4);
 const phases = {
@@ -28,11 +29,11 @@ try {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 
-async function startProxy(name: string, upstream: BenchChild, env: Record<string, string>): Promise<BenchChild> {
+async function startProxy(name: string, upstream: BenchChild, env: Record<string, string>, script = "serve-proxy.ts"): Promise<BenchChild> {
   const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-hits-"));
   dataDirs.push(dataDir);
   await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir]).exited;
-  return startChild(name, "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...fetchLimitEnv, BENCH_PROXY_ENV: JSON.stringify(env) });
+  return startChild(name, script, { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...fetchLimitEnv, BENCH_PROXY_ENV: JSON.stringify(env) });
 }
 
 async function main() {
@@ -41,7 +42,11 @@ async function main() {
   const servers: Record<string, BenchChild> = {};
   servers.bare = await startChild("bare", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin, ...fetchLimitEnv });
   servers.proxy = await startProxy("proxy", upstream, JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>);
-  if (process.env.HIT_COMPARE_B_ENV) servers["proxy B"] = await startProxy("proxy B", upstream, JSON.parse(process.env.HIT_COMPARE_B_ENV) as Record<string, string>);
+  const other = process.env.HIT_COMPARE_B_SCRIPT;
+  if (process.env.HIT_COMPARE_B_ENV || other) {
+    const env = JSON.parse(process.env.HIT_COMPARE_B_ENV ?? "{}") as Record<string, string>;
+    servers["proxy B"] = await startProxy("proxy B", upstream, env, other ? relative(import.meta.dir, other) : undefined);
+  }
   children.push(...Object.values(servers));
   const sides = Object.keys(servers);
   const load = (side: string, phase: (typeof phases)[keyof typeof phases], requests: number) =>
