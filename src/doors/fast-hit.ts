@@ -31,7 +31,7 @@ export interface CacheFastPath {
 export function cacheFastPath(door: { name: string }, deps: PipelineDeps, variantOf: (headers: Headers) => string = () => ""): CacheFastPath {
   const answer: MiddlewareHandler = async (c, next) => {
     const cache = deps.cache;
-    if (!cache || cacheControl(c.req.raw.headers) !== "use") return next();
+    if (!cache || cache.hitMemo.size === 0 || cacheControl(c.req.raw.headers) !== "use") return next();
     const body = await bodyBytes(c);
     const remembered = body && cache.hitMemo.find(door.name, variantOf(c.req.raw.headers), body);
     if (!body || !remembered) return next();
