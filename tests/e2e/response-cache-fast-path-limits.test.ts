@@ -47,7 +47,8 @@ describe("the fast path leaves to the slow path", () => {
   test("requests with bypass headers: they bypass the cache and reach the upstream", async () => {
     const body = chatBody(`Bypass me (${crypto.randomUUID()})`);
     await remember(proxy, body);
-    for (const headers of [{ "cache-control": "no-cache" }, { "x-cache": "bypass" }, { "cache-control": "no-store" }]) {
+    const bypassing: Array<Record<string, string>> = [{ "cache-control": "no-cache" }, { "x-cache": "bypass" }, { "cache-control": "no-store" }];
+    for (const headers of bypassing) {
       const calls = upstream.requests.length;
       expect((await post(proxy, body, headers)).cache).toBe("BYPASS");
       expect(upstream.requests.length).toBe(calls + 1);

@@ -40,8 +40,10 @@ type Send = (question: string, stream: boolean) => Promise<Response>;
 const sends: Record<Door, Send> = {
   openai: (question, stream) =>
     openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: question }], temperature: 0, stream, ...(stream ? { stream_options: { include_usage: true } } : {}) }).asResponse(),
-  anthropic: (question, stream) =>
-    anthropic.messages.create({ model: "gpt-4o-mini", max_tokens: 300, messages: [{ role: "user", content: question }], temperature: 0, stream }).asResponse(),
+  anthropic: (question, stream) => {
+    const body = { model: "gpt-4o-mini", max_tokens: 300, messages: [{ role: "user" as const, content: question }], temperature: 0 };
+    return (stream ? anthropic.messages.create({ ...body, stream: true }) : anthropic.messages.create(body)).asResponse();
+  },
   responses: (question, stream) => openai.responses.create({ model: "gpt-4o-mini", input: question, temperature: 0, stream }).asResponse(),
 };
 
