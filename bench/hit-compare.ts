@@ -57,14 +57,20 @@ async function main() {
   console.log(`load average before ${loadAverage()}; ${rounds} rounds, order rotating (A-B-B-A)`);
   for (const [name, phase] of Object.entries(phases)) {
     const runs: Record<string, LoadResult[]> = Object.fromEntries(sides.map((side) => [side, []]));
+    const cpuMs: Record<string, number> = Object.fromEntries(sides.map((side) => [side, 0]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? sides : sides.toReversed();
-      for (const side of order) runs[side]!.push(await load(side, phase, Math.ceil(phase.requests / rounds)));
+      for (const side of order) {
+        const before = servers[side]!.cpuMs();
+        runs[side]!.push(await load(side, phase, Math.ceil(phase.requests / rounds)));
+        cpuMs[side]! += servers[side]!.cpuMs() - before;
+      }
     }
     const figures = sides.map((side) => {
       const merged = mergeResults(runs[side]!);
       const rps = (merged.completed / merged.elapsedMs) * 1000;
-      return `${side} p50 ${percentile(merged.latencies, 50).toFixed(3)} ms, ${rps.toFixed(0)} req/s${merged.failed ? `, ${merged.failed} failed (${merged.firstFailure})` : ""}`;
+      const cpu = (cpuMs[side]! * 1000) / Math.max(1, merged.completed);
+      return `${side} p50 ${percentile(merged.latencies, 50).toFixed(3)} ms, ${rps.toFixed(0)} req/s, CPU ${cpu.toFixed(0)} µs/request${merged.failed ? `, ${merged.failed} failed (${merged.firstFailure})` : ""}`;
     });
     console.log(`${name.padEnd(11)} ${figures.join("; ")}`);
   }
