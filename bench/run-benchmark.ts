@@ -12,7 +12,8 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 import { type AgentSizeResult, runAgentSizes } from "./agent-size-scenario";
 import { type IdleStreamsResult, measureIdleStreams } from "./idle-streams-scenario";
 import { benchBudgetNote } from "./bench-budget";
-import { benchBody, benchMessages } from "./bench-question";
+import { benchBody } from "./bench-question";
+import { hitBodies } from "./hit-bodies";
 
 /**
  * `bun run bench`: the proxy against a bare Bun fetch pass-through, both in front of the same mock
@@ -73,15 +74,9 @@ const unique = (stream: boolean) => () => benchBody({ stream });
 const bodies = {
   nonStream: unique(false),
   stream: unique(true),
-  cached: JSON.stringify({ model: "gpt-4o-mini", messages: benchMessages, temperature: 0.2 }),
-  large: JSON.stringify({ ...largestEvalCase(), model: "gpt-4o-mini", temperature: 0.2, stream: false }),
+  cached: hitBodies.small,
+  large: hitBodies.large,
 };
-
-function largestEvalCase(): Record<string, unknown> {
-  const lines = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8").split("\n").filter(Boolean);
-  const requests = lines.map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request);
-  return requests.reduce((largest, request) => (JSON.stringify(request).length > JSON.stringify(largest).length ? request : largest));
-}
 
 const children: BenchChild[] = [];
 const watchdog = setTimeout(() => {
