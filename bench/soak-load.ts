@@ -112,8 +112,8 @@ async function mixedPhase() {
   };
 }
 
-/** Malformed requests in flight at once in the corpus phase, beside the one timed client. */
-const CORPUS_CONCURRENCY = 8;
+/** Malformed requests in flight at once in the corpus phase, beside the one timed client (SOAK_CORPUS_CONCURRENCY). */
+const CORPUS_CONCURRENCY = Number(process.env.SOAK_CORPUS_CONCURRENCY ?? 8);
 
 /** The whole corpus at CORPUS_CONCURRENCY, with one client timing normal requests meanwhile. */
 async function corpusPhase() {
