@@ -9,10 +9,13 @@ import { z } from "zod";
  */
 export const MAX_NAME_LENGTH = 256;
 
+/** A NUL, a newline or any other control character can only break a field, a header or a log row downstream. */
+export const CONTROL_FREE = /^[^\p{Cc}]*$/u;
+
 export function nameSchema(minLength: 0 | 1 = 1) {
   return z
     .string()
     .min(minLength, "must not be empty")
     .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`)
-    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+    .regex(CONTROL_FREE, "must not contain control characters");
 }

@@ -7,6 +7,7 @@ import {
   customToolSchema,
 } from "../../chat/openai-tools";
 import { chatRequestSchema } from "../../chat/request-schema";
+import { withKnownMessages } from "../../chat/with-known-messages";
 
 /**
  * The chat door's request: the internal request schema, after OpenAI's tool kinds beyond function
@@ -27,6 +28,9 @@ const openaiSide = z.looseObject({
 type Side = z.infer<typeof openaiSide>;
 
 export const openaiChatRequestSchema = openaiSide.transform(liftOpenAITools).pipe(chatRequestSchema);
+
+/** The door's check: the schema's output and errors, the common turns built without zod. */
+export const parseOpenAIChatRequest = withKnownMessages(openaiChatRequestSchema);
 
 /** Returns unknown: the internal schema after it checks everything. */
 function liftOpenAITools(body: Side, context: z.RefinementCtx): unknown {

@@ -6,14 +6,14 @@ import { createDoorApp } from "../door-app";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { listModels } from "./list-models";
 import { openaiEncoder } from "./openai-encoder";
-import { openaiChatRequestSchema } from "./openai-request-schema";
+import { openaiChatRequestSchema, parseOpenAIChatRequest } from "./openai-request-schema";
 
 /** The OpenAI door's routes: POST /v1/chat/completions and GET /v1/models. Thin: validate, run, return. */
 export function openaiRoutes(door: Door, deps: PipelineDeps) {
   const routes = createDoorApp(door, deps);
 
   // The chat request is the internal representation already, OpenAI's extra tool kinds lifted into their extension.
-  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), validateJsonBody(door, deps, openaiChatRequestSchema), (c) => {
+  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), validateJsonBody(door, deps, openaiChatRequestSchema, parseOpenAIChatRequest), (c) => {
     const request = c.req.valid("json");
     return runPipeline(createContext({ door: door.name, request, http: c.req.raw }), openaiEncoder(request), deps);
   });
