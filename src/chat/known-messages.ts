@@ -1,4 +1,4 @@
-import { CONTROL_FREE, MAX_NAME_LENGTH } from "./name-schema";
+import { type Fields, isName, isObject, rebuilt } from "./loose-copy";
 import type { ChatMessage } from "./request-schema";
 
 /**
@@ -25,11 +25,6 @@ export function knownMessages(messages: unknown): ChatMessage[] | undefined {
   return result;
 }
 
-type Fields = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
-const isName = (value: unknown, minLength: number): value is string =>
-  typeof value === "string" && value.length >= minLength && value.length <= MAX_NAME_LENGTH && CONTROL_FREE.test(value);
 const isNullishText = (value: unknown) => value === null || typeof value === "string";
 
 const TEXT_TURN_KEYS = ["role", "content", "name"];
@@ -113,22 +108,4 @@ function partsOrText(content: unknown): string | Fields[] | undefined {
     parts[index] = copy;
   }
   return parts;
-}
-
-/**
- * A new object as zod's loose object outputs it: the schema's keys that the input has (or that
- * `changed` sets: a default), in the schema's order, with `changed`'s values; then the input's
- * other keys in their order. Undefined for a `__proto__` key, which zod leaves out.
- */
-function rebuilt(input: Fields, schemaKeys: readonly string[], changed: Fields): Fields | undefined {
-  const output: Fields = {};
-  for (const key of schemaKeys) {
-    if (key in changed) output[key] = changed[key];
-    else if (key in input) output[key] = input[key];
-  }
-  for (const key in input) {
-    if (key === "__proto__") return undefined;
-    if (!schemaKeys.includes(key)) output[key] = input[key];
-  }
-  return output;
 }

@@ -7,7 +7,7 @@ import {
   customToolSchema,
 } from "../../chat/openai-tools";
 import { chatRequestSchema } from "../../chat/request-schema";
-import { withKnownMessages } from "../../chat/with-known-messages";
+import { withKnownFields } from "../../chat/with-known-fields";
 
 /**
  * The chat door's request: the internal request schema, after OpenAI's tool kinds beyond function
@@ -29,8 +29,8 @@ type Side = z.infer<typeof openaiSide>;
 
 export const openaiChatRequestSchema = openaiSide.transform(liftOpenAITools).pipe(chatRequestSchema);
 
-/** The door's check: the schema's output and errors, the common turns built without zod. */
-export const parseOpenAIChatRequest = withKnownMessages(openaiChatRequestSchema);
+/** The door's check: the schema's output and errors, the common turns and function tools built without zod. */
+export const parseOpenAIChatRequest = withKnownFields(openaiChatRequestSchema);
 
 /** Returns unknown: the internal schema after it checks everything. */
 function liftOpenAITools(body: Side, context: z.RefinementCtx): unknown {

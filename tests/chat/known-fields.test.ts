@@ -4,15 +4,16 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { agentRequestBodies } from "../../bench/agent-requests";
 import { knownMessages } from "../../src/chat/known-messages";
+import { knownTools } from "../../src/chat/known-tools";
 import { chatRequestSchema } from "../../src/chat/request-schema";
-import { withKnownMessages } from "../../src/chat/with-known-messages";
+import { withKnownFields } from "../../src/chat/with-known-fields";
 import { openaiChatRequestSchema, parseOpenAIChatRequest } from "../../src/doors/openai/openai-request-schema";
 import { parseJsonBody } from "../../src/doors/parse-json-body";
 import { openaiCorpus } from "../helpers/malformed-corpus/openai";
 
 /**
- * The chat door's validation with the common turns built by hand (known-messages.ts) against the
- * zod schema alone: the same success, the same output (keys in the same order, a key holding
+ * The chat door's validation with the common turns and function tools built by hand
+ * (known-messages.ts, known-tools.ts) against the zod schema alone: the same success, the same output (keys in the same order, a key holding
  * undefined kept), the same issues, on every eval case, the agent benchmark bodies, the OpenAI
  * door's malformed corpus and generated turns. The fast path must be taken on most of them, or
  * the comparison proves nothing.
@@ -25,7 +26,7 @@ function ordered(value: unknown): unknown {
   return value === undefined ? "<undefined>" : value;
 }
 
-const parseChat = withKnownMessages(chatRequestSchema);
+const parseChat = withKnownFields(chatRequestSchema);
 
 /** Compares both validators on one body; says whether the hand-built turns were used. */
 function expectSame(body: unknown): boolean {
@@ -127,9 +128,9 @@ const anything: fc.Arbitrary<unknown> = fc.oneof(text, fc.integer(), fc.constant
 /** Mostly the expected kind of value, sometimes anything else. */
 const mostly = (expected: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: expected, weight: 12 }, { arbitrary: anything, weight: 1 });
 /** An object whose keys come in a random order, some keys left out, some unknown ones added. */
-function looseRecord(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+function looseRecord(fields: Record<string, fc.Arbitrary<unknown>>, requiredKeys: string[] = []): fc.Arbitrary<Record<string, unknown>> {
   return fc
-    .tuple(fc.record(fields, { requiredKeys: [] }), fc.dictionary(fc.constantFrom("extra", "cache_control", "0", "z"), anything, { maxKeys: 2 }), fc.boolean())
+    .tuple(fc.record(fields, { requiredKeys }), fc.dictionary(fc.constantFrom("extra", "cache_control", "0", "z"), anything, { maxKeys: 2 }), fc.boolean())
     .map(([known, extra, extraFirst]) => (extraFirst ? { ...extra, ...known } : { ...known, ...extra }));
 }
 const part = mostly(looseRecord({ type: mostly(fc.constantFrom("text", "image_url", "")), text }));
@@ -142,6 +143,25 @@ const call = mostly(
     openai_custom: fc.constant(true),
   }),
 );
+const tool = mostly(
+  looseRecord({
+    type: mostly(fc.constantFrom("function", "function", "custom")),
+    function: mostly(
+      looseRecord({
+        name: mostly(text),
+        description: mostly(text),
+        parameters: mostly(fc.oneof(fc.constant({ type: "object", properties: { a: { type: "string" } } }), fc.dictionary(text, anything, { maxKeys: 3 }))),
+        strict: mostly(fc.oneof(fc.boolean(), fc.constant(null))),
+      }, ["name"]),
+    ),
+    anthropic: fc.constantFrom(undefined, undefined, undefined, undefined, { defer_loading: true }),
+  }, ["type", "function"]).map((candidate) => {
+    // Mostly without the anthropic extension (an undefined value stands for no key).
+    const { anthropic, ...rest } = candidate;
+    return anthropic === undefined ? rest : candidate;
+  }),
+);
+const toolChoice = fc.oneof(fc.constantFrom("auto", "none", "required", null), fc.constant({ type: "function", function: { name: "a" } }));
 const message = looseRecord({
   role: mostly(fc.constantFrom("system", "developer", "user", "assistant", "tool", "function")),
   content,
@@ -151,13 +171,58 @@ const message = looseRecord({
   reasoning_content: mostly(fc.oneof(text, fc.constant(null))),
 });
 
-test("generated turns: the same success, output and issues as the schema", () => {
+test("tools the schema outputs differently from their input, and tools left to it", () => {
+  const turn = [{ role: "user", content: "x" }];
+  const built: unknown[] = [
+    [],
+    [{ function: { parameters: { type: "object", properties: {} }, name: "f", x: 1 }, type: "function", extra: true }],
+    [{ type: "function", function: { name: "f", description: "d", strict: null, parameters: JSON.parse('{"2":1,"type":"object"}') } }],
+  ];
+  for (const tools of built) {
+    expect(expectSame({ model: "m", messages: turn, tools })).toBe(true);
+    expect(knownTools(structuredClone(tools))).toBeDefined();
+  }
+  const left: unknown[] = [
+    null,
+    [{ type: "custom", custom: { name: "f" } }],
+    [{ type: "function", function: { name: "" } }],
+    [{ type: "function", function: { name: "f", parameters: [] } }],
+    [{ type: "function", function: { name: "f", strict: "yes" } }],
+    [{ type: "function", function: { name: "f" }, anthropic: { defer_loading: true } }],
+    [{ type: "function", function: { name: "f", parameters: JSON.parse('{"__proto__":{"a":1}}') } }],
+  ];
+  for (const tools of left) {
+    expectSame({ model: "m", messages: turn, tools });
+    expect(knownTools(structuredClone(tools))).toBeUndefined();
+  }
+  // An object tool_choice is read together with the tools (OpenAI's allowed_tools): the schema checks both.
+  const allowed = { type: "allowed_tools", allowed_tools: { mode: "auto", tools: [{ type: "function", function: { name: "g" } }] } };
+  const tools = [
+    { type: "function", function: { name: "f" } },
+    { type: "function", function: { name: "g" } },
+  ];
+  expectSame({ model: "m", messages: turn, tools, tool_choice: allowed });
+  expectSame({ model: "m", messages: turn, tools, tool_choice: { type: "function", function: { name: "f" } } });
+});
+
+test("generated turns and tools: the same success, output and issues as the schema", () => {
   let fast = 0;
+  let fastTools = 0;
   fc.assert(
-    fc.property(fc.array(message, { minLength: 1, maxLength: 3 }), (messages) => {
-      if (expectSame({ model: "m", messages })) fast++;
-    }),
+    fc.property(
+      fc.array(message, { minLength: 1, maxLength: 3 }),
+      fc.option(fc.array(tool, { maxLength: 3 }), { nil: undefined }),
+      fc.option(toolChoice, { nil: undefined }),
+      (messages, tools, choice) => {
+        const body = { model: "m", messages, ...(tools ? { tools } : {}), ...(choice !== undefined ? { tool_choice: choice } : {}) };
+        if (expectSame(body)) fast++;
+        // The tools again beside one plain turn, so that every generated tool list is compared.
+        if (tools) expectSame({ model: "m", messages: [{ role: "user", content: "x" }], tools, ...(choice !== undefined ? { tool_choice: choice } : {}) });
+        if (tools?.length && knownTools(structuredClone(tools))) fastTools++;
+      },
+    ),
     { numRuns: 3_000 },
   );
   expect(fast).toBeGreaterThan(150);
+  expect(fastTools).toBeGreaterThan(150);
 });
