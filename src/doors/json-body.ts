@@ -41,7 +41,7 @@ export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps):
 /** What the handler reads with `c.req.valid("json")`: the schema's output. */
 type JsonInput<T extends z.ZodType> = { in: { json: z.input<T> }; out: { json: z.output<T> } };
 
-/** `parse` is the schema's safeParse, or one with the same output and errors (chat/with-known-fields.ts). */
+/** `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts). */
 export function validateJsonBody<T extends z.ZodType>(
   door: RejectingDoor,
   deps: PipelineDeps,

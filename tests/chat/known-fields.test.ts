@@ -6,7 +6,7 @@ import { agentRequestBodies } from "../../bench/agent-requests";
 import { knownMessages } from "../../src/chat/known-messages";
 import { knownTools } from "../../src/chat/known-tools";
 import { chatRequestSchema } from "../../src/chat/request-schema";
-import { withKnownFields } from "../../src/chat/with-known-fields";
+import { withKnownFields } from "../../src/doors/with-known-fields";
 import { openaiChatRequestSchema, parseOpenAIChatRequest } from "../../src/doors/openai/openai-request-schema";
 import { parseJsonBody } from "../../src/doors/parse-json-body";
 import { openaiCorpus } from "../helpers/malformed-corpus/openai";
@@ -26,7 +26,7 @@ function ordered(value: unknown): unknown {
   return value === undefined ? "<undefined>" : value;
 }
 
-const parseChat = withKnownFields(chatRequestSchema);
+const parseChat = withKnownFields(chatRequestSchema, { messages: knownMessages, tools: knownTools, placeholderTurns: [{ role: "user", content: "" }] });
 
 /** Compares both validators on one body; says whether the hand-built turns were used. */
 function expectSame(body: unknown): boolean {
