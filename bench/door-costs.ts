@@ -4,12 +4,14 @@ import { requestKey } from "../src/cache/request-key";
 import { chatRequestSchema } from "../src/chat/request-schema";
 import { firstTooDeep } from "../src/doors/json-depth";
 import { firstLoneSurrogate } from "../src/doors/lone-surrogate";
+import { openaiChatRequestSchema, parseOpenAIChatRequest } from "../src/doors/openai/openai-request-schema";
 import { MAX_JSON_DEPTH, parseJsonBody } from "../src/doors/parse-json-body";
 import { agentRequestBodies } from "./agent-requests";
 
 /**
  * `bun run bench/door-costs.ts`: what the OpenAI door's checks cost per request before the
- * pipeline starts (UTF-8 decode, nesting scan, JSON.parse, lone-surrogate scan, the zod schema),
+ * pipeline starts (UTF-8 decode, nesting scan, JSON.parse, lone-surrogate scan, the zod schemas and
+ * the door's own check, which builds the common turns and tools without zod),
  * and the two other passes over the whole body on the way upstream (the cache key, JSON.stringify),
  * in this process, for the benchmark's ~1 KB question, the largest blind eval case (~44 KB) and a
  * ~200 KB Claude Code request (agent-requests.ts). µs per call: fastest and median batch of 10.
@@ -61,8 +63,10 @@ for (const [name, json] of sizes) {
   measure("JSON.parse", calls, () => JSON.parse(json));
   measure("lone-surrogate scan", calls, () => firstLoneSurrogate(json));
   measure("parseJsonBody (all four)", calls, () => parseJsonBody(bytes));
-  measure("zod safeParse", calls, () => chatRequestSchema.safeParse(value));
-  measure("door total (parse + zod)", calls, () => chatRequestSchema.safeParse(parseJsonBody(bytes)));
+  measure("zod safeParse (chat schema)", calls, () => chatRequestSchema.safeParse(value));
+  measure("zod safeParse (OpenAI door schema)", calls, () => openaiChatRequestSchema.safeParse(value));
+  measure("OpenAI door's check (known fields)", calls, () => parseOpenAIChatRequest(value));
+  measure("door total (parse + door's check)", calls, () => parseOpenAIChatRequest(parseJsonBody(bytes)));
   measure("cache key (requestKey)", calls, () => requestKey(request));
   measure("JSON.stringify (upstream body)", calls, () => JSON.stringify(request));
 }

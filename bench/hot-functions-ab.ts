@@ -6,10 +6,10 @@ import { agentRequestBodies } from "./agent-requests";
  * `bun run bench/hot-functions-ab.ts <baseline tree>`: the request-path functions changed for issue
  * 15, this tree's against another checkout's (before the change), in one process and in alternating
  * batches, so the machine's load falls on both alike: the door's body checks (parseJsonBody: UTF-8,
- * nesting, JSON.parse, lone surrogates), the request schema, and the classifier. End-to-end runs
+ * nesting, JSON.parse, lone surrogates), the OpenAI door's request check, and the classifier. End-to-end runs
  * (ab-compare.ts) cannot resolve differences of a few µs under this machine's noise; this can.
- * Three bodies: the benchmark's ~1 KB question, the largest blind eval case (~44 KB) and a ~200 KB
- * Claude Code request. µs per call: the fastest and the median batch.
+ * Four bodies: the benchmark's ~1 KB question, the largest blind eval case (~44 KB) and ~200 KB and
+ * ~500 KB Claude Code requests. µs per call: the fastest and the median batch.
  */
 const baselineArgument = process.argv[2];
 if (!baselineArgument) throw new Error("usage: bun run bench/hot-functions-ab.ts <baseline tree>");
@@ -22,9 +22,13 @@ interface Functions {
 }
 async function functionsOf(tree: string): Promise<Functions> {
   const { parseJsonBody } = (await import(join(tree, "src/doors/parse-json-body.ts"))) as { parseJsonBody: Functions["parseJsonBody"] };
-  const { chatRequestSchema } = (await import(join(tree, "src/chat/request-schema.ts"))) as { chatRequestSchema: { safeParse(value: unknown): unknown } };
+  // The OpenAI door's own check: its schema, or (from the door-parse change on) the schema with the common turns built by hand.
+  const door = (await import(join(tree, "src/doors/openai/openai-request-schema.ts"))) as {
+    openaiChatRequestSchema: { safeParse(value: unknown): unknown };
+    parseOpenAIChatRequest?: (value: unknown) => unknown;
+  };
   const { classifyRequest } = (await import(join(tree, "src/routing/classifier/classify-request.ts"))) as { classifyRequest: Functions["classify"] };
-  return { parseJsonBody, validate: (value) => chatRequestSchema.safeParse(value), classify: classifyRequest };
+  return { parseJsonBody, validate: door.parseOpenAIChatRequest ?? ((value) => door.openaiChatRequestSchema.safeParse(value)), classify: classifyRequest };
 }
 const sides = { before: await functionsOf(trees.before), after: await functionsOf(trees.after) };
 if (sides.before.classify === sides.after.classify) throw new Error("the baseline tree resolved to this tree's modules");
@@ -51,6 +55,7 @@ const bodies: Array<[string, () => string]> = [
   ],
   ["largest eval case", () => JSON.stringify({ ...blind.at(-1)!, model: "auto", user: `question ${++sequence}` })],
   ["claude code ~200 KB", agentRequestBodies("claude-code", 200_000)],
+  ["claude code ~500 KB", agentRequestBodies("claude-code", 500_000)],
 ];
 
 /** Per side, µs per call of each batch; the sides alternate batch by batch, on the same inputs. */
@@ -85,7 +90,7 @@ for (const [name, body] of bodies) {
   const calls = bytes[0]!.length > 100_000 ? 400 : bytes[0]!.length > 20_000 ? 1_500 : 6_000;
   console.log(`${name} (${bytes[0]!.length.toLocaleString("en")} bytes, ${calls} calls per side)`);
   compare("parseJsonBody", calls, bytes, (functions, input) => functions.parseJsonBody(input as Uint8Array));
-  compare("request schema (zod)", calls, values, (functions, input) => functions.validate(input));
+  compare("OpenAI door's schema", calls, values, (functions, input) => functions.validate(input));
   compare("classifyRequest", calls, requests, (functions, input) => functions.classify(input));
 }
 console.log(`load average at the end ${loadAverage()}`);

@@ -41,7 +41,13 @@ export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps):
 /** What the handler reads with `c.req.valid("json")`: the schema's output. */
 type JsonInput<T extends z.ZodType> = { in: { json: z.input<T> }; out: { json: z.output<T> } };
 
-export function validateJsonBody<T extends z.ZodType>(door: RejectingDoor, deps: PipelineDeps, schema: T): MiddlewareHandler<Env, string, JsonInput<T>> {
+/** `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts). */
+export function validateJsonBody<T extends z.ZodType>(
+  door: RejectingDoor,
+  deps: PipelineDeps,
+  schema: T,
+  parse: (body: unknown) => z.ZodSafeParseResult<z.output<T>> = (body) => schema.safeParse(body),
+): MiddlewareHandler<Env, string, JsonInput<T>> {
   return async (c, next) => {
     let bytes: ArrayBuffer;
     try {
@@ -56,7 +62,7 @@ export function validateJsonBody<T extends z.ZodType>(door: RejectingDoor, deps:
     } catch (error) {
       return rejectRequest(deps, { door, http: c.req.raw, error });
     }
-    const result = schema.safeParse(body);
+    const result = parse(body);
     if (!result.success) {
       const model = typeof body === "object" && body !== null ? (body as { model?: unknown }).model : undefined;
       return rejectRequest(deps, { door, http: c.req.raw, requestedModel: model, error: validationError(result.error) });

@@ -10,7 +10,7 @@ import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { anthropicEncoder } from "./anthropic-encoder";
 import { countTokens } from "./count-tokens";
 import { anthropicModels, isAnthropicClient, modelPage } from "./list-models";
-import { countTokensSchema, messagesSchema } from "./messages-schema";
+import { countTokensSchema, messagesSchema, parseCountTokensRequest, parseMessagesRequest } from "./messages-schema";
 import { defaultModelPolicy, resolveModel } from "./model-policy";
 import { toChatRequest } from "./to-chat-request";
 
@@ -43,7 +43,7 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
 
   // The translation reads the anthropic-beta header besides the body: a remembered hit serves only the same value.
   const fastPath = cacheFastPath(door, deps, (headers) => headers.get("anthropic-beta") ?? "");
-  routes.post("/v1/messages", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, messagesSchema), (c) => {
+  routes.post("/v1/messages", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, messagesSchema, parseMessagesRequest), (c) => {
     const body = c.req.valid("json");
     let translated: ReturnType<typeof translate>;
     try {
@@ -56,7 +56,7 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
     return fastPath.serve(c, { door: door.name, request, requestedModel: body.model, tierHint: resolved.tierHint, encoder: (context) => anthropicEncoder(context.taskId) });
   });
 
-  routes.post("/v1/messages/count_tokens", requireJsonContentType(door, deps), validateJsonBody(door, deps, countTokensSchema), async (c) => {
+  routes.post("/v1/messages/count_tokens", requireJsonContentType(door, deps), validateJsonBody(door, deps, countTokensSchema, parseCountTokensRequest), async (c) => {
     const { request, resolved } = translate(c, c.req.valid("json"));
     const count = await countTokens(request, resolved.tierHint, deps, c.req.raw.signal);
     return c.json({ input_tokens: count.tokens }, 200, { "x-token-count-source": count.source });

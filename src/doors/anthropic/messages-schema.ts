@@ -3,6 +3,9 @@ import { cacheControlSchema } from "../../chat/cache-control";
 import { nameSchema } from "../../chat/name-schema";
 import { modelNameSchema } from "../../chat/request-schema";
 import { thinkingSettingsSchema } from "../../chat/thinking-settings";
+import { withKnownFields } from "../with-known-fields";
+import { knownAnthropicMessages } from "./known-messages";
+import { knownAnthropicTools } from "./known-tools";
 
 /**
  * The Anthropic Messages request (`POST /v1/messages`, and `/v1/messages/count_tokens` without
@@ -78,7 +81,7 @@ const contentBlock = z.discriminatedUnion("type", [textBlock, imageBlock, docume
 /** The Messages API refuses a user turn without content ("all messages must have non-empty content"): refused before spending a call. */
 const userContent = z.union([z.string().min(1), z.array(contentBlock).min(1)], { error: "must be a non-empty string or a non-empty array of content blocks" });
 
-const message = z.discriminatedUnion("role", [
+export const anthropicTurnSchema = z.discriminatedUnion("role", [
   z.looseObject({ role: z.literal("user"), content: userContent }),
   z.looseObject({ role: z.literal("assistant"), content: z.union([z.string(), z.array(contentBlock)]) }),
   // Claude Code puts system turns among the messages; the Messages API takes text there.
@@ -95,7 +98,7 @@ const customTool = z.looseObject({
   strict: z.boolean().optional(),
 });
 const serverTool = z.looseObject({ type: z.string().min(1).refine((type) => type !== "custom"), name: nameSchema() });
-const tool = z.union([customTool, serverTool]);
+export const anthropicToolSchema = z.union([customTool, serverTool]);
 
 const toolChoice = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),
@@ -114,9 +117,9 @@ const outputConfig = z.looseObject({
 /** count_tokens takes the same body; `max_tokens` and the sampling fields are then ignored. */
 export const countTokensSchema = z.looseObject({
   model: modelNameSchema,
-  messages: z.array(message).min(1, "messages must contain at least one message"),
+  messages: z.array(anthropicTurnSchema).min(1, "messages must contain at least one message"),
   system: z.union([z.string(), z.array(textBlock)]).nullish(),
-  tools: z.array(tool).nullish(),
+  tools: z.array(anthropicToolSchema).nullish(),
   tool_choice: toolChoice.nullish(),
   thinking: thinkingSettingsSchema.nullish(),
   output_config: outputConfig.nullish(),
@@ -137,5 +140,14 @@ export type AnthropicMessage = MessagesRequest["messages"][number];
 export type ContentBlock = z.infer<typeof contentBlock>;
 export type TextBlock = z.infer<typeof textBlock>;
 export type ToolResultContent = z.infer<typeof toolResultContent>;
-export type AnthropicTool = z.infer<typeof tool>;
+export type AnthropicTool = z.infer<typeof anthropicToolSchema>;
 export type AnthropicToolChoice = z.infer<typeof toolChoice>;
+
+const knownFields = {
+  messages: (messages: unknown) => knownAnthropicMessages(messages, anthropicTurnSchema),
+  tools: (tools: unknown) => knownAnthropicTools(tools, anthropicToolSchema),
+  placeholderTurns: [{ role: "user", content: "." }],
+};
+/** The door's checks: the schemas' output and errors, the common turns and tools built without zod. */
+export const parseMessagesRequest = withKnownFields(messagesSchema, knownFields);
+export const parseCountTokensRequest = withKnownFields(countTokensSchema, knownFields);

@@ -7,6 +7,9 @@ import {
   customToolSchema,
 } from "../../chat/openai-tools";
 import { chatRequestSchema } from "../../chat/request-schema";
+import { knownMessages } from "../../chat/known-messages";
+import { knownTools } from "../../chat/known-tools";
+import { withKnownFields } from "../with-known-fields";
 
 /**
  * The chat door's request: the internal request schema, after OpenAI's tool kinds beyond function
@@ -27,6 +30,14 @@ const openaiSide = z.looseObject({
 type Side = z.infer<typeof openaiSide>;
 
 export const openaiChatRequestSchema = openaiSide.transform(liftOpenAITools).pipe(chatRequestSchema);
+
+/** The door's check: the schema's output and errors, the common turns and function tools built without zod. */
+export const parseOpenAIChatRequest = withKnownFields(openaiChatRequestSchema, {
+  messages: knownMessages,
+  // An object tool_choice (allowed_tools, custom) is read together with the tools when they are lifted: the schema checks both.
+  tools: (tools, body) => (typeof body.tool_choice === "object" && body.tool_choice !== null ? undefined : knownTools(tools)),
+  placeholderTurns: [{ role: "user", content: "" }],
+});
 
 /** Returns unknown: the internal schema after it checks everything. */
 function liftOpenAITools(body: Side, context: z.RefinementCtx): unknown {

@@ -5,7 +5,7 @@ import { cacheFastPath } from "../fast-hit";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { listModels } from "./list-models";
 import { openaiEncoder } from "./openai-encoder";
-import { openaiChatRequestSchema } from "./openai-request-schema";
+import { openaiChatRequestSchema, parseOpenAIChatRequest } from "./openai-request-schema";
 
 /** The OpenAI door's routes: POST /v1/chat/completions and GET /v1/models. Thin: validate, run, return. */
 export function openaiRoutes(door: Door, deps: PipelineDeps) {
@@ -13,7 +13,7 @@ export function openaiRoutes(door: Door, deps: PipelineDeps) {
 
   // The chat request is the internal representation already, OpenAI's extra tool kinds lifted into their extension.
   const fastPath = cacheFastPath(door, deps);
-  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, openaiChatRequestSchema), (c) => {
+  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, openaiChatRequestSchema, parseOpenAIChatRequest), (c) => {
     const request = c.req.valid("json");
     return fastPath.serve(c, { door: door.name, request, encoder: () => openaiEncoder(request) });
   });
