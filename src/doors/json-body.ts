@@ -5,6 +5,7 @@ import { ProxyError, invalidRequest } from "../errors";
 import type { PipelineDeps } from "../pipeline/context";
 import { type RejectingDoor, rejectRequest } from "../pipeline/reject-request";
 import { bodyReadFailure } from "./body-limit";
+import { YIELD_ABOVE_BYTES, nextTurn } from "./next-turn";
 import { parseJsonBody } from "./parse-json-body";
 
 /**
@@ -56,6 +57,7 @@ export function validateJsonBody<T extends z.ZodType>(
     } catch (error) {
       return rejectRequest(deps, { door, http: c.req.raw, error: bodyReadFailure(error) });
     }
+    if (bytes.byteLength > YIELD_ABOVE_BYTES) await nextTurn();
     let body: unknown;
     try {
       body = parseJsonBody(new Uint8Array(bytes));
