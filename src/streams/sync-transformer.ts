@@ -1,3 +1,5 @@
+import { chainOver, chainStream } from "./pull-chain";
+
 /**
  * A stream stage as plain synchronous callbacks (the `Transformer` a TransformStream takes, minus
  * promises, plus `cancel`, which Bun calls when the readable side is cancelled or the writable side
@@ -10,6 +12,13 @@ export interface SyncTransformer<I, O> {
   transform?(chunk: I, controller: TransformStreamDefaultController<O>): void;
   flush?(controller: TransformStreamDefaultController<O>): void;
   cancel?(reason: unknown): void;
+  /**
+   * Only in a pulled chain (pullThrough): what came before this stage failed. The stage may put
+   * out a last chunk; the chain then terminates from here. Without it the failure passes on.
+   */
+  fail?(reason: unknown, controller: TransformStreamDefaultController<O>): void;
+  /** Only in a pulled chain: a reader starts (true) or stops (false) waiting for the next chunk. */
+  pulling?(active: boolean): void;
 }
 
 /** A TransformStream running `transformer` (a pass-through where it has no `transform`). */
@@ -88,77 +97,11 @@ export function fuseTransformers<A, B, C>(first: SyncTransformer<A, B>, second: 
  * the result and cancels the source, `error` errors the result and cancels the source), for a
  * fraction of the per-chunk cost: Bun's pipeTo takes several promises per chunk. Nothing is read
  * ahead of the consumer (the result's high-water mark is 0).
+ *
+ * When `source` is itself such a result that nobody has read yet, the two are fused: the result
+ * reads `source`'s own source, through its stages and then `transformer`, so a chain of layers
+ * costs one ReadableStream hop per chunk (pull-chain.ts).
  */
 export function pullThrough<I, O>(source: ReadableStream<I>, transformer: SyncTransformer<I, O>): ReadableStream<O> {
-  const reader = source.getReader();
-  let finished = false;
-  let produced = 0;
-  let output!: ReadableStreamDefaultController<O>;
-  const controller: TransformStreamDefaultController<O> = {
-    get desiredSize() {
-      return output.desiredSize;
-    },
-    enqueue(chunk) {
-      if (finished) throw new TypeError("The stream is closed.");
-      produced++;
-      output.enqueue(chunk);
-    },
-    error(reason) {
-      if (finished) return;
-      finished = true;
-      output.error(reason);
-      reader.cancel(reason).catch(() => {});
-    },
-    terminate() {
-      if (finished) return;
-      finished = true;
-      output.close();
-      reader.cancel().catch(() => {});
-    },
-  };
-  return new ReadableStream<O>(
-    {
-      start(readableController) {
-        output = readableController;
-        transformer.start?.(controller);
-      },
-      async pull() {
-        const before = produced;
-        while (!finished && produced === before) {
-          let result: Awaited<ReturnType<typeof reader.read>>;
-          try {
-            result = await reader.read();
-          } catch (error) {
-            if (!finished) {
-              finished = true;
-              output.error(error);
-            }
-            return;
-          }
-          if (finished) return;
-          try {
-            if (result.done) {
-              transformer.flush?.(controller);
-              if (!finished) {
-                finished = true;
-                output.close();
-              }
-              return;
-            }
-            if (transformer.transform) transformer.transform(result.value, controller);
-            else controller.enqueue(result.value as unknown as O);
-          } catch (error) {
-            controller.error(error);
-            return;
-          }
-        }
-      },
-      cancel(reason) {
-        finished = true;
-        transformer.cancel?.(reason);
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return chainStream(chainOver(source).add(transformer));
 }
