@@ -137,7 +137,7 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
  * put back in front of the rest, which is watched from then on: silence beyond
  * UPSTREAM_IDLE_TIMEOUT_MS, or shutdown, ends it with an error the client gets as its last event.
  */
-async function withFirstChunk(
+export async function withFirstChunk(
   stream: ReadableStream<ChatCompletionChunk>,
   watch: Omit<WatchOptions<ChatCompletionChunk>, "prepend">,
 ): Promise<ReadableStream<ChatCompletionChunk>> {
