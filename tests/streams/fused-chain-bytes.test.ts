@@ -14,13 +14,14 @@ import { withFirstChunk } from "../../src/pipeline/stages/dispatch";
 import { observeStream } from "../../src/pipeline/stream-observer";
 import { createOpenAICompatibleProvider } from "../../src/providers/openai-compatible/openai-compatible-provider";
 import { createRedactor } from "../../src/security/redactor";
-import { createAnthropicEventTransformer } from "../../src/stream-transformers/anthropic-events";
+import { anthropicEventTransformer } from "../../src/stream-transformers/anthropic-events";
 import { createClaudeCliEventTransformer } from "../../src/stream-transformers/claude-cli-events";
-import { createGeminiChunkTransformer } from "../../src/stream-transformers/gemini-chunks";
+import { geminiChunkTransformer } from "../../src/stream-transformers/gemini-chunks";
 import { openAIChunkTransformer } from "../../src/stream-transformers/openai-chunks";
 import { openAIResponsesEventTransformer } from "../../src/stream-transformers/openai-responses-events";
 import { sseDecoderTransformer } from "../../src/streams/sse-decoder";
-import { fuseTransformers, pullThrough } from "../../src/streams/sync-transformer";
+import { asyncIterableToStream } from "../../src/streams/async-iterable-stream";
+import { fuseTransformers, pullThrough, type SyncTransformer, transformStream } from "../../src/streams/sync-transformer";
 import { replayContext } from "../helpers/responses-replay";
 import { layeredObserveStream, layeredPullThrough, layeredWithFirstChunk } from "./reference/layered-streams";
 
@@ -28,7 +29,7 @@ import { layeredObserveStream, layeredPullThrough, layeredWithFirstChunk } from 
  * The fused stream path (one pulled chain from the upstream body to the client: provider decoding,
  * dispatch's first-chunk check and watch, the stream observer, the door's encoder) against the
  * same stages as separate pulled layers, as they were (reference/layered-streams.ts): for every
- * recorded upstream stream (tests/fixtures/{openai,openai-responses,anthropic,gemini,claude-cli,
+ * recorded upstream stream (the SDK-read ones as the SDK's events; tests/fixtures/{openai,openai-responses,anthropic,gemini,claude-cli,
  * anthropic-door,responses-door} and ../shared/fixtures/claude-cli), cut into network reads three
  * ways, through every door, the client's bytes, the logged outcome and the chunks kept for the
  * cache must be the same, as must the failure before the first chunk (the fallback case), an
@@ -126,9 +127,25 @@ function responsesWire(events: readonly string[], reads: Reads): Source {
   };
 }
 
-/** Upstreams read through an SDK or a process: the provider's own transformer over parsed events, the same both ways. */
-function parsedEvents(events: readonly string[], transformer: () => TransformStream<never, ChatCompletionChunk>): Source {
-  return async () => bodyOf(events.map((line) => JSON.parse(line) as never)).pipeThrough(transformer());
+/** Upstreams read through an SDK: the provider's transformer, a stage of the SDK events' chain, or piped as it was. */
+function sdkEvents(events: readonly string[], transformer: () => SyncTransformer<never, ChatCompletionChunk>): Source {
+  return async (fused) => {
+    const items = events.map((line) => JSON.parse(line) as never);
+    if (!fused) return bodyOf(items).pipeThrough(transformStream(transformer()));
+    return pullThrough(asyncIterableToStream(iterate(items)), transformer());
+  };
+}
+
+async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) {
+    await null;
+    yield item;
+  }
+}
+
+/** The Claude CLI's lines: its own TransformStream, the same both ways. */
+function cliLines(events: readonly string[]): Source {
+  return async () => bodyOf(events.map((line) => JSON.parse(line) as unknown)).pipeThrough(createClaudeCliEventTransformer({ model: MODEL, id: "chatcmpl-cli", created: 1 }));
 }
 
 function internalChunks(events: readonly string[]): Source {
@@ -186,11 +203,25 @@ async function run(source: Source, door: Door, fused: boolean): Promise<Run> {
   return result;
 }
 
+/**
+ * Made-up ids numbered by where they first appear: a piped stage (the layered path's
+ * TransformStream) may run one event ahead of the door, so the order the ids are made in differs
+ * while every id stays distinct and in the same places.
+ */
+function numberIds(result: Run): unknown {
+  const seen = new Map<string, string>();
+  const text = JSON.stringify(result).replace(/00000000-?0000-?4000-?8000-?\d{12}/g, (id) => {
+    if (!seen.has(id)) seen.set(id, `id#${seen.size + 1}`);
+    return seen.get(id)!;
+  });
+  return JSON.parse(text);
+}
+
 async function expectSame(source: Source): Promise<void> {
   for (const door of doors) {
-    const layered = await run(source, door, false);
-    const fused = await run(source, door, true);
-    expect({ door: door.name, ...fused }).toEqual({ door: door.name, ...layered });
+    const layered = numberIds(await run(source, door, false));
+    const fused = numberIds(await run(source, door, true));
+    expect({ door: door.name, fused }).toEqual({ door: door.name, fused: layered });
   }
 }
 
@@ -220,17 +251,17 @@ describe("the fused stream chain gives the same bytes and outcome as the separat
   }
   for (const path of jsonlIn(join(fixtures, "anthropic"))) {
     test(`Anthropic events: ${path.split("/").pop()}`, async () => {
-      await expectSame(parsedEvents(lines(path), () => createAnthropicEventTransformer(MODEL) as TransformStream<never, ChatCompletionChunk>));
+      await expectSame(sdkEvents(lines(path), () => anthropicEventTransformer(MODEL) as SyncTransformer<never, ChatCompletionChunk>));
     });
   }
   for (const path of jsonlIn(join(fixtures, "gemini"))) {
     test(`Gemini responses: ${path.split("/").pop()}`, async () => {
-      await expectSame(parsedEvents(lines(path), () => createGeminiChunkTransformer({ model: MODEL }) as TransformStream<never, ChatCompletionChunk>));
+      await expectSame(sdkEvents(lines(path), () => geminiChunkTransformer({ model: MODEL }) as SyncTransformer<never, ChatCompletionChunk>));
     });
   }
   for (const path of [...jsonlIn(join(fixtures, "claude-cli")), ...jsonlIn(join(sharedFixtures, "claude-cli"))]) {
     test(`Claude CLI lines: ${path.split("/").slice(-3).join("/")}`, async () => {
-      await expectSame(parsedEvents(lines(path), () => createClaudeCliEventTransformer({ model: MODEL, id: "chatcmpl-cli", created: 1 }) as TransformStream<never, ChatCompletionChunk>));
+      await expectSame(cliLines(lines(path)));
     });
   }
   for (const path of [...jsonlIn(join(fixtures, "anthropic-door")), ...jsonlIn(join(fixtures, "responses-door"))]) {
