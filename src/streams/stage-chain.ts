@@ -1,4 +1,4 @@
-import type { SyncTransformer } from "./sync-transformer";
+import type { SyncTransformer } from "./sync-stage";
 
 /**
  * One source read through a list of synchronous stages, driven by one pull loop. What used to be
