@@ -6,15 +6,17 @@ import { type BenchChild, startChild } from "./child-process";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
+import { hitBodies } from "./hit-bodies";
 
 /**
- * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>[*times] ...]`: a change measured
+ * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>|hit1|hitlarge|hit32[*times] ...]`: a change measured
  * against the code before it in one run: the benchmark's proxy from this tree ("after") and from
  * another checkout of the repository ("before", with its own node_modules or a link to these),
  * beside the bare pass-through, in rotating rounds so load changes on the machine hit all three
  * alike. Both proxies log to their own scratch database on BENCH_DATABASE_URL (PostgreSQL, so the
  * embedded database is not what is measured); without it, to the zero-setup embedded database (a
- * native PostgreSQL child where its binaries are installed, else PGlite).
+ * native PostgreSQL child where its binaries are installed, else PGlite). The hit phases repeat one
+ * request (hit-bodies.ts), so after its first answer every proxy request is a cache hit.
  */
 const [baselineArgument, ...phaseArguments] = process.argv.slice(2);
 if (!baselineArgument) throw new Error("usage: bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes> ...]");
@@ -34,6 +36,10 @@ function phaseOf(spec: string): Phase {
   if (name === "c1") return { requests: scale(600), concurrency: 1, body: smallBody };
   if (name === "c32") return { requests: scale(8_000), concurrency: 32, body: smallBody };
   if (name.startsWith("agent:")) return { requests: scale(120), concurrency: 1, body: mixedAgentBodies(Number(name.slice(6))).body };
+  // Cache hits (the benchmark's hit phases): one request again and again, the small one or the ~44 KB one.
+  if (name === "hit1") return { requests: scale(600), concurrency: 1, body: () => hitBodies.small };
+  if (name === "hitlarge") return { requests: scale(600), concurrency: 1, body: () => hitBodies.large };
+  if (name === "hit32") return { requests: scale(8_000), concurrency: 32, body: () => hitBodies.small };
   throw new Error(`unknown phase ${name}`);
 }
 

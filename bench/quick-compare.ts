@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startChild } from "./child-process";
 import { createScratchDatabase } from "./scratch-database";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { benchBudgetNote } from "./bench-budget";
 import { benchBody } from "./bench-question";
 
 /**
@@ -37,7 +38,7 @@ for (const side of ["bare", "proxy"] as const) {
   await load(side, { requests: 600, concurrency: 32, stream: false });
   await load(side, { requests: 128, concurrency: 64, stream: true });
 }
-console.log(`load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+console.log(`load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}; proxy: ${benchBudgetNote()}`);
 for (const name of chosen) {
   const phase = phases[name];
   const round = { ...phase, requests: Math.ceil(phase.requests / 4) };

@@ -11,7 +11,9 @@ import { runResponsesDoorScenario } from "./responses-door-scenario";
 import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 import { type AgentSizeResult, runAgentSizes } from "./agent-size-scenario";
 import { type IdleStreamsResult, measureIdleStreams } from "./idle-streams-scenario";
-import { benchBody, benchMessages } from "./bench-question";
+import { benchBudgetNote } from "./bench-budget";
+import { benchBody } from "./bench-question";
+import { hitBodies } from "./hit-bodies";
 
 /**
  * `bun run bench`: the proxy against a bare Bun fetch pass-through, both in front of the same mock
@@ -24,13 +26,16 @@ import { benchBody, benchMessages } from "./bench-question";
  * BENCH_DATABASE_URL=postgres://… (`bun run bench:postgres`) logs to a scratch database on that
  * PostgreSQL server instead of the embedded PGlite; BENCH_PROXY_BUN_FLAGS (e.g. "--smol") are
  * passed to the proxy's Bun process; BENCH_PROXY_ENV (JSON, e.g. '{"CACHE_ENABLED":"false"}') sets
- * the proxy's configuration.
+ * the proxy's configuration. The proxy runs with a large daily budget by default (bench-budget.ts),
+ * so the budget stage reserves every request; '{"BUDGET_DAILY_USD":""}' measures it without.
  */
 const plan = {
-  warmup: { nonStream: 400, streams: 128 },
+  // Steady state, as a proxy that runs all day: the JIT keeps compiling the hot path for thousands of
+  // requests (bench/PROFILE.md, "JIT warm-up"), so both servers get the same longer warm-up first.
+  warmup: { nonStream: 3000, streams: 256 },
   phases: {
     c1: { requests: 300, concurrency: 1, stream: false },
-    c32: { requests: 2000, concurrency: 32, stream: false },
+    c32: { requests: 4000, concurrency: 32, stream: false },
     stream: { requests: 640, concurrency: 64, stream: true },
     // The same request again and again: after its first answer, every proxy request is a cache hit.
     hitC1: { requests: 300, concurrency: 1, stream: false, cached: true },
@@ -69,15 +74,9 @@ const unique = (stream: boolean) => () => benchBody({ stream });
 const bodies = {
   nonStream: unique(false),
   stream: unique(true),
-  cached: JSON.stringify({ model: "gpt-4o-mini", messages: benchMessages, temperature: 0.2 }),
-  large: JSON.stringify({ ...largestEvalCase(), model: "gpt-4o-mini", temperature: 0.2, stream: false }),
+  cached: hitBodies.small,
+  large: hitBodies.large,
 };
-
-function largestEvalCase(): Record<string, unknown> {
-  const lines = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8").split("\n").filter(Boolean);
-  const requests = lines.map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request);
-  return requests.reduce((largest, request) => (JSON.stringify(request).length > JSON.stringify(largest).length ? request : largest));
-}
 
 const children: BenchChild[] = [];
 const watchdog = setTimeout(() => {
@@ -130,7 +129,7 @@ async function main() {
   console.log(`claude-proxy benchmark — Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadAverage()}`);
   console.log(`processes: load generator = this process (pid ${process.pid}); mock upstream pid ${upstream.pid}; bare pass-through pid ${bare.pid}; proxy pid ${proxy.pid}`);
   console.log("  each server runs in its own child process, so the client's CPU and heap are not charged to it (the 2 cores are still shared)");
-  const flagNote = proxyBunFlags.length > 0 ? `, bun ${proxyBunFlags.join(" ")}` : "";
+  const flagNote = `${proxyBunFlags.length > 0 ? `, bun ${proxyBunFlags.join(" ")}` : ""}; ${benchBudgetNote()}`;
   if (scratchDatabase) {
     console.log(`proxy: buildProxy, OpenAI provider → mock, request log on (PostgreSQL server, scratch database ${scratchDatabase.name}, dropped afterwards), LOG_LEVEL=silent${flagNote}`);
     console.log("  the migrations are applied by a separate process first, so the proxy opens the database as on every start after the first");
@@ -139,7 +138,7 @@ async function main() {
     console.log("  the DATA_DIR is created (database + migrations) by a separate process first, so the proxy opens it as on every start after the first");
   }
   console.log(
-    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 and the largest routing-eval request ${plan.phases.hitLargeC1.requests}x @c=1 (cache hits), each in ${plan.rounds} rounds (A-B-B-A); cap ${plan.phaseCapMs / 1000} s per phase\n`,
+    `upstream stream: ${STREAM_CHUNKS} chunks ${STREAM_INTERVAL_MS} ms apart; ${plan.phases.c1.requests} requests @c=1, ${plan.phases.c32.requests} @c=32, ${plan.phases.stream.requests} streams @c=64 (every request a new question: a cache miss), then one repeated question ${plan.phases.hitC1.requests}x @c=1 and ${plan.phases.hitC32.requests}x @c=32 and the largest routing-eval request ${plan.phases.hitLargeC1.requests}x @c=1 (cache hits), each in ${plan.rounds} rounds (A-B-B-A), after a warm-up of ${plan.warmup.nonStream} requests and ${plan.warmup.streams} streams per server; cap ${plan.phaseCapMs / 1000} s per phase\n`,
   );
 
   let peakSampledRss: Record<Side, number> = { bare: 0, proxy: 0 };
@@ -155,8 +154,8 @@ async function main() {
     await load(server, { requests: plan.warmup.nonStream, concurrency: 32, stream: false }, plan.phaseCapMs);
     await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
     // Stores the answer the hit phases replay (and warms the hit path).
-    await load(server, { requests: 50, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
-    await load(server, { requests: 50, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
+    await load(server, { requests: 200, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
+    await load(server, { requests: 200, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };

@@ -3,13 +3,15 @@ import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
 import { serveOptions } from "../src/serve-options";
 import { buildProxy } from "../src/server";
+import { benchProxyEnv } from "./bench-budget";
 import { announce, onParentGone } from "./child-ready";
 
 /**
  * The real proxy for the benchmark, in its own process so its RSS is its own: built by
  * buildProxy exactly as `bun run start` builds it, with the OpenAI provider pointed at the mock
  * and the request log written to an embedded PGlite in the benchmark's throwaway DATA_DIR (or to
- * BENCH_DATABASE_URL, a scratch PostgreSQL database, when the benchmark sets it). On
+ * BENCH_DATABASE_URL, a scratch PostgreSQL database, when the benchmark sets it), and with a large
+ * daily budget (bench-budget.ts), so every request is reserved against it as with a budget set. On
  * shutdown it flushes the log and reports how many rows were written, proving logging was on.
  */
 const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
@@ -24,8 +26,8 @@ const config = loadConfig({
   LOG_LEVEL: "silent",
   OLLAMA_ENABLED: "false",
   CLAUDE_CLI_ENABLED: "false",
-  // BENCH_PROXY_ENV='{"CACHE_ENABLED":"false"}' measures the proxy with other settings.
-  ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>),
+  // BENCH_PROXY_ENV='{"CACHE_ENABLED":"false"}' measures the proxy with other settings (over the default budget).
+  ...benchProxyEnv(),
 });
 const proxy = await buildProxy(config, createLogger(config.logLevel));
 

@@ -14,6 +14,10 @@ import { malformedScenario, type Scenario, type ScenarioResult, scenarios } from
  * each, and records the load average while it runs. SOAK_PHASES picks them (a warm-up runs
  * a short mixed phase alone). The corpus phase's timed client is phase "probe", run by it as a
  * process of its own. Prints one JSON line per phase on stdout.
+ *
+ * SOAK_PROBE_ONLY_MS: the corpus phase sends no malformed request, and the prober runs alone for
+ * that long: the probes' latency on this machine at its present load without the corpus, the floor
+ * to compare "normal during the corpus" with on a shared machine.
  */
 const origin = process.env.SOAK_ORIGIN!;
 const requests = Number(process.env.SOAK_REQUESTS ?? 20_000);
@@ -108,8 +112,8 @@ async function mixedPhase() {
   };
 }
 
-/** Malformed requests in flight at once in the corpus phase, beside the one timed client. */
-const CORPUS_CONCURRENCY = 8;
+/** Malformed requests in flight at once in the corpus phase, beside the one timed client (SOAK_CORPUS_CONCURRENCY). */
+const CORPUS_CONCURRENCY = Number(process.env.SOAK_CORPUS_CONCURRENCY ?? 8);
 
 /** The whole corpus at CORPUS_CONCURRENCY, with one client timing normal requests meanwhile. */
 async function corpusPhase() {
@@ -120,7 +124,8 @@ async function corpusPhase() {
   const stopFile = join(tmpdir(), `soak-probe-stop-${process.pid}`);
   const prober = Bun.spawn([process.execPath, import.meta.path], { env: { ...process.env, SOAK_PHASES: "probe", SOAK_PROBE_STOP: stopFile }, stdout: "pipe", stderr: "inherit" });
   await waitForFile(`${stopFile}.ready`);
-  let remaining = corpus.length;
+  const probeOnlyMs = Number(process.env.SOAK_PROBE_ONLY_MS ?? 0);
+  let remaining = probeOnlyMs > 0 ? 0 : corpus.length;
   const started = performance.now();
   const loadAtStart = loadAverage();
   const senders = Array.from({ length: CORPUS_CONCURRENCY }, async () => {
@@ -130,6 +135,7 @@ async function corpusPhase() {
     }
   });
   await Promise.all(senders);
+  if (probeOnlyMs > 0) await Bun.sleep(probeOnlyMs);
   writeFileSync(stopFile, "");
   const probed = JSON.parse((await new Response(prober.stdout).text()).trim()) as { normal: ReturnType<typeof summary> };
   return {

@@ -3,7 +3,9 @@ import { HTTPException } from "hono/http-exception";
 import { DatabaseProbe } from "./db/database-probe";
 import { bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
+import { doorErrorHandler } from "./doors/door-app";
 import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
+import { mountDoorRoutes } from "./doors/mount-door-routes";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
 import { doors as registeredDoors } from "./doors/registry";
 import { ProxyError, toProxyError } from "./errors";
@@ -86,7 +88,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route("/", loginRoutes(access));
   app.route("/v1/feedback", feedbackRoutes(pipeline));
-  for (const door of doors) app.route("/", door.routes(pipeline));
+  for (const door of doors) {
+    const routes = door.routes(pipeline);
+    const onError = doorErrorHandler(routes);
+    // A door app made by createDoorApp goes on without Hono's per-handler wrapper; any other as Hono mounts it.
+    if (onError) mountDoorRoutes(app, routes, onError);
+    else app.route("/", routes);
+  }
   app.route("/api", apiRoutes(pipeline));
   const probe = deps.operations && new DatabaseProbe(deps.operations.db, { redact: deps.operations.redact });
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date(), probe }));

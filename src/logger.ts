@@ -14,6 +14,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Whether a line at `level` would be written, so a caller can skip building fields nobody reads; absent means yes. */
+  enabled?(level: Exclude<LogLevel, "silent">): boolean;
 }
 
 export function createLogger(
@@ -26,7 +28,7 @@ export function createLogger(
     // Fields may carry upstream error text (an error's cause); scrub the whole line, not just known fields.
     write(redact(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })));
   };
-  return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
+  return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error"), enabled: (at) => rank[at] >= rank[level] };
 }
 
 export const silentLogger: Logger = createLogger("silent");

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { createApp } from "./app";
 import { budgetLimitsFromConfig } from "./budget/configured-budgets";
 import { BudgetService } from "./budget/budget-service";
+import { HitMemo } from "./cache/hit-memo";
 import { ResponseCache } from "./cache/response-cache";
 import { type Config, secretValues } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
@@ -109,7 +110,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
     streamHeartbeatMs: config.streamHeartbeatMs,
     shutdownSignal: inFlight.signal,
     anthropicModelPolicy: config.anthropicDoorModels,
-    cache: cache && { service: cache, maxTemperature: config.cache.maxTemperature },
+    cache: cache && { service: cache, maxTemperature: config.cache.maxTemperature, hitMemo: new HitMemo(config.cache.maxEntries, config.cache.maxBytes) },
     compression: { mode: config.compression, counters: emptyCompressionCounters() },
     budgets,
     addedTime: metrics,

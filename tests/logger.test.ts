@@ -39,3 +39,16 @@ describe("createLogger", () => {
     expect(lines).toEqual([]);
   });
 });
+
+test("enabled(level) says exactly whether a line at that level is written", () => {
+  const levels = ["debug", "info", "warn", "error"] as const;
+  for (const configured of [...levels, "silent"] as const) {
+    const lines: string[] = [];
+    const logger = createLogger(configured, (line) => lines.push(line));
+    for (const level of levels) {
+      const before = lines.length;
+      logger[level]("event");
+      expect({ configured, level, enabled: logger.enabled?.(level) }).toEqual({ configured, level, enabled: lines.length > before });
+    }
+  }
+});

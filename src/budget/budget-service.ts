@@ -1,5 +1,7 @@
 import {
   applyConfiguredBudgets,
+  dropLease,
+  giveBackLease,
   listBudgetLimits,
   listBudgetUsage,
   type ReservationResult,
@@ -13,13 +15,16 @@ import type { Database } from "../db/client";
 import { driverMessage } from "../db/driver-message";
 import type { Logger } from "../logger";
 import { type BudgetLimit, type BudgetUsage, GLOBAL_SCOPE } from "./budget-types";
+import { type LeasedHold, LeasePool } from "./lease-pool";
 import { SpendWriter } from "./spend-writer";
 
 /**
  * Budgets in the database, shared by every instance on it: the limits (from the configuration at
  * start-up, then PUT /api/budgets), what each period spent, and the reservations of requests in
- * flight. Each instance keeps the list of limits in memory (re-read every few seconds) only to
- * skip the check when there is none; the check itself is one statement in the database.
+ * flight. Each instance keeps the list of limits in memory (re-read every few seconds) to skip the
+ * check when there is none. While a budget has plenty of room, requests are held on a lease this
+ * instance took from it (lease-pool.ts), with no round trip; otherwise the check is one statement
+ * in the database.
  */
 export interface BudgetSettings {
   action: "downgrade" | "block";
@@ -30,9 +35,18 @@ export interface BudgetSettings {
 
 /** A granted reservation: released (and its request's spend added) when the request ends. */
 export interface Reservation {
-  id: string;
+  /** A reservation row of the request's own, in the database. */
+  id?: string;
   dayStart?: Date;
   monthStart?: Date;
+  /** Held on this instance's leases instead. */
+  leased?: LeasedHold;
+}
+
+/** For tests: a shorter reservation life, another clock. */
+export interface BudgetServiceTuning {
+  leaseSeconds?: number;
+  now?: () => number;
 }
 
 /** What this process did with budgets since it started, for /metrics. */
@@ -55,6 +69,8 @@ const RENEW_INTERVAL_MS = 30_000;
 const LIMITS_REFRESH_MS = 5_000;
 const SPEND_WRITE_DELAY_MS = 20;
 const IDLE_SPEND_WRITE_DELAY_MS = 1_000;
+/** A budget lease no request used for this long is given back (seen at the next limits refresh). */
+const LEASE_IDLE_MS = 10_000;
 
 export class BudgetService {
   /** This process: the owner of the reservations it renews. */
@@ -64,6 +80,8 @@ export class BudgetService {
   /** Every limited budget as last read (at most LIMITS_REFRESH_MS old, fresher after a reservation), for /metrics. */
   private usageSnapshot: BudgetUsage[] = [];
   private readonly spend: SpendWriter;
+  private readonly leases: LeasePool;
+  private readonly leaseSeconds: number;
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private closed = false;
 
@@ -71,8 +89,25 @@ export class BudgetService {
     private readonly db: Database,
     readonly settings: BudgetSettings,
     private readonly logger: Logger,
+    tuning: BudgetServiceTuning = {},
   ) {
-    this.spend = new SpendWriter({ write: (entries) => settleBudgets(db, entries, settings.timeZone), logger, delayMs: SPEND_WRITE_DELAY_MS, idleDelayMs: IDLE_SPEND_WRITE_DELAY_MS });
+    this.leaseSeconds = tuning.leaseSeconds ?? LEASE_SECONDS;
+    this.spend = new SpendWriter({ write: (entries) => this.writeSpend(entries), logger, delayMs: SPEND_WRITE_DELAY_MS, idleDelayMs: IDLE_SPEND_WRITE_DELAY_MS });
+    this.leases = new LeasePool({
+      store: {
+        take: async (scope, amountUsd) => {
+          const id = crypto.randomUUID();
+          return { id, ...(await this.reserveRow(id, new Map([[scope, amountUsd]]))) };
+        },
+        giveBack: (id, scope, amountUsd) => giveBackLease(db, id, scope, amountUsd),
+        drop: (id, scope) => dropLease(db, id, scope),
+      },
+      usage: () => this.usageSnapshot,
+      onUsage: (usage) => this.mergeUsage(usage),
+      logger,
+      now: tuning.now ?? Date.now,
+      idleMs: LEASE_IDLE_MS,
+    });
   }
 
   /** Applies the configured budgets, loads the limits, and starts lease renewal and limit refresh. */
@@ -98,13 +133,31 @@ export class BudgetService {
     return new Set(this.limits.map((limit) => limit.scope));
   }
 
-  /** One atomic reservation of `amounts` (scope → USD) against every limit of those scopes. */
+  /**
+   * Reserves `amounts` (scope → USD) against every limit of those scopes: on this instance's
+   * leases when they have room, else in one atomic statement in the database. A refusal there
+   * while this instance's leases hold free room of those scopes gives the room back and asks
+   * again, so a lease never refuses a request on its own instance.
+   */
   async reserve(amounts: ReadonlyMap<string, number>): Promise<ReservationResult & { reservation?: Reservation }> {
-    const id = crypto.randomUUID();
-    const result = await reserveBudget(this.db, { id, instanceId: this.instanceId, amounts, timeZone: this.settings.timeZone, leaseSeconds: LEASE_SECONDS });
+    const leased = this.leases.tryHold(amounts);
+    if (leased) {
+      this.counters.reservations++;
+      return { granted: true, usage: [...this.usageSnapshot], reservation: { leased } };
+    }
+    let id = crypto.randomUUID();
+    let result = await this.reserveRow(id, amounts);
+    if (!result.granted && (await this.leases.returnRoom(amounts.keys()))) {
+      id = crypto.randomUUID();
+      result = await this.reserveRow(id, amounts);
+    }
     if (result.granted) this.counters.reservations++;
-    this.mergeUsage(result.usage);
     return result.granted ? { ...result, reservation: { id, dayStart: result.dayStart, monthStart: result.monthStart } } : result;
+  }
+
+  /** Leases taken from the database, and requests held on leases, since start. */
+  get leaseStats(): { readonly taken: number; readonly grants: number } {
+    return this.leases.stats;
   }
 
   /**
@@ -113,12 +166,20 @@ export class BudgetService {
    * the true spend of its period.
    */
   settle(input: { reservation?: Reservation; provider?: string; costUsd: number; at: Date }): void {
-    const base = { reservationId: input.reservation?.id ?? null, dayStart: input.reservation?.dayStart ?? null, monthStart: input.reservation?.monthStart ?? null, at: input.at };
-    const entries: SpendEntry[] = [{ ...base, scope: GLOBAL_SCOPE, amountUsd: input.costUsd }];
-    if (input.provider && input.costUsd > 0) entries.push({ ...base, scope: input.provider, amountUsd: input.costUsd });
     // After close the database is going away; a reservation left now expires with its lease.
     if (this.closed || (!input.reservation && input.costUsd <= 0)) return;
-    if (input.reservation) this.counters[input.costUsd > 0 ? "settlements" : "releases"]++;
+    const reservation = input.reservation;
+    const spentOn = (scope: string) => (scope === GLOBAL_SCOPE || scope === input.provider ? input.costUsd : 0);
+    const entry = (scope: string): SpendEntry => {
+      const lease = reservation?.leased?.holds.find((hold) => hold.lease.scope === scope)?.lease;
+      const dayStart = reservation?.dayStart ?? lease?.dayStart ?? null;
+      const monthStart = reservation?.monthStart ?? lease?.monthStart ?? null;
+      return { reservationId: reservation?.id ?? null, leaseId: lease?.id ?? null, scope, amountUsd: spentOn(scope), dayStart, monthStart, at: input.at };
+    };
+    const entries = [entry(GLOBAL_SCOPE)];
+    if (input.provider && input.costUsd > 0) entries.push(entry(input.provider));
+    if (reservation?.leased) this.leases.finish(reservation.leased, spentOn);
+    if (reservation) this.counters[input.costUsd > 0 ? "settlements" : "releases"]++;
     this.spend.add(entries);
   }
 
@@ -143,16 +204,33 @@ export class BudgetService {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.spend.flush();
+    await this.leases.close();
+  }
+
+  private async reserveRow(id: string, amounts: ReadonlyMap<string, number>): Promise<ReservationResult> {
+    const result = await reserveBudget(this.db, { id, instanceId: this.instanceId, amounts, timeZone: this.settings.timeZone, leaseSeconds: this.leaseSeconds });
+    this.mergeUsage(result.usage);
+    return result;
+  }
+
+  /** A batch of spend reached the database: the leases it came from learn so (a drained one can go). */
+  private async writeSpend(entries: readonly SpendEntry[]): Promise<void> {
+    await settleBudgets(this.db, entries, this.settings.timeZone);
+    this.leases.written(entries.flatMap((entry) => (entry.leaseId && entry.amountUsd > 0 ? [entry.leaseId] : [])));
   }
 
   private async refreshLimits(): Promise<void> {
+    const changed = new Set<string>();
     try {
+      const before = this.limits;
       this.limits = await listBudgetLimits(this.db);
+      for (const scope of changedScopes(before, this.limits)) changed.add(scope);
       // Only worth a query when something is limited; it keeps the /metrics gauges current.
       this.usageSnapshot = this.limits.length > 0 ? limitedUsage(await listBudgetUsage(this.db, this.settings.timeZone)) : [];
     } catch (error) {
       this.logger.warn("could not re-read the budget limits; keeping the last ones", { error: driverMessage(error) });
     }
+    this.leases.review(changed);
   }
 
   /** A reservation's answer carries fresh figures for the budgets it touched. */
@@ -164,11 +242,21 @@ export class BudgetService {
 
   private async renew(): Promise<void> {
     try {
-      await renewBudgetReservations(this.db, this.instanceId, LEASE_SECONDS);
+      await renewBudgetReservations(this.db, this.instanceId, this.leaseSeconds);
     } catch (error) {
       this.logger.warn("could not renew budget reservations", { error: driverMessage(error) });
     }
   }
+}
+
+/** Scopes with a limit added, removed or changed. */
+function changedScopes(before: readonly BudgetLimit[], after: readonly BudgetLimit[]): Set<string> {
+  const key = (limit: BudgetLimit) => `${limit.scope}/${limit.period}=${limit.limitUsd}`;
+  const [was, is] = [new Set(before.map(key)), new Set(after.map(key))];
+  const changed = new Set<string>();
+  for (const limit of before) if (!is.has(key(limit))) changed.add(limit.scope);
+  for (const limit of after) if (!was.has(key(limit))) changed.add(limit.scope);
+  return changed;
 }
 
 function limitedUsage(rows: Awaited<ReturnType<typeof listBudgetUsage>>): BudgetUsage[] {

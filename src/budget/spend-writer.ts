@@ -14,7 +14,7 @@ export interface SpendWriterOptions {
   logger: Logger;
   /** How long a batch that releases a reservation may wait. */
   delayMs: number;
-  /** How long spend without a reservation (no budget set) may wait: nothing is held meanwhile. */
+  /** How long spend without a reservation (no budget set, or a request held on a lease) may wait: nothing is held meanwhile. */
   idleDelayMs: number;
   maxPending?: number;
 }
@@ -73,7 +73,10 @@ export class SpendWriter {
     );
     await this.writing;
     this.writing = undefined;
-    if (this.pending.length > 0) this.schedule(this.failures > 0 ? Math.min(5_000, this.options.delayMs * 2 ** this.failures) : this.options.delayMs);
+    if (this.pending.length === 0) return;
+    // Spend without a reservation to release (no budget, or held on a lease) holds nothing back: it may wait.
+    const delayMs = this.pending.some((entry) => entry.reservationId !== null) ? this.options.delayMs : this.options.idleDelayMs;
+    this.schedule(this.failures > 0 ? Math.min(5_000, this.options.delayMs * 2 ** this.failures) : delayMs);
   }
 
   private schedule(delayMs = this.options.delayMs): void {

@@ -27,6 +27,9 @@ export interface CachedAnswer {
   model: string;
   /** What the answer cost when it was made. */
   costUsd: number;
+  /** The entry it came from: its key and the digest of the request it answers (the fast path remembers both, fast-hit-memo.ts). */
+  key: string;
+  digest: string;
 }
 
 export interface AnswerToStore {
@@ -125,13 +128,29 @@ export class ResponseCache {
       this.counters.digestMismatches++;
       entry = undefined;
     }
-    const completion = entry && this.parse(key.key, entry);
-    if (!entry || !completion) {
-      this.counters.misses++;
-      return undefined;
-    }
+    const answer = entry && this.answer(key.key, entry);
+    if (!answer) this.counters.misses++;
+    return answer;
+  }
+
+  /**
+   * The answer this process holds in memory for a key whose request digest the caller has already
+   * matched (the fast path: the same bytes were answered from this entry before), counted as a hit.
+   * Undefined, and nothing counted, when it is not in memory, has expired, or is another request's:
+   * the caller then goes the slow way (lookup), which counts, drops what expired, and reads the table.
+   */
+  memoryHit(key: string, digest: string): CachedAnswer | undefined {
+    const entry = this.memory.get(key);
+    if (!entry || entry.expiresAt <= Date.now() || entry.digest !== digest) return undefined;
+    return this.answer(key, entry);
+  }
+
+  /** A found entry as a fresh answer, counted as a hit; undefined (counted as a miss by the caller) when its body is damaged. */
+  private answer(key: string, entry: Entry): CachedAnswer | undefined {
+    const completion = this.parse(key, entry);
+    if (!completion) return undefined;
     this.counters.hits++;
-    return { completion, provider: entry.provider, model: entry.model, costUsd: entry.costUsd };
+    return { completion, provider: entry.provider, model: entry.model, costUsd: entry.costUsd, key, digest: entry.digest };
   }
 
   /** A key the stage could not build (a request it cannot walk): counted, and the request goes on uncached. */

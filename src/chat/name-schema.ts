@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { fitsInLength } from "./bounded-length";
+import { hasNoControlCharacters } from "./control-characters";
 
 /**
  * Names and ids that go into an upstream's structured fields (tool names, tool call ids):
@@ -13,6 +15,6 @@ export function nameSchema(minLength: 0 | 1 = 1) {
   return z
     .string()
     .min(minLength, "must not be empty")
-    .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`)
-    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+    .refine((name) => fitsInLength(name, MAX_NAME_LENGTH), `must be at most ${MAX_NAME_LENGTH} characters`)
+    .refine(hasNoControlCharacters, "must not contain control characters");
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { fitsInLength } from "./bounded-length";
+import { hasNoControlCharacters } from "./control-characters";
 import { nameSchema } from "./name-schema";
 import { anthropicOptionsSchema, anthropicToolOptionsSchema } from "./anthropic-options";
 import { openaiToolsSchema } from "./openai-tools";
@@ -28,9 +30,9 @@ export const modelNameSchema = z
   .string()
   .trim()
   .min(1, "model is required")
-  .max(MAX_MODEL_NAME_LENGTH, `must be at most ${MAX_MODEL_NAME_LENGTH} characters`)
+  .refine((name) => fitsInLength(name, MAX_MODEL_NAME_LENGTH), `must be at most ${MAX_MODEL_NAME_LENGTH} characters`)
   // A NUL or a newline in a name can only break a URL, a header or a database row downstream.
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+  .refine(hasNoControlCharacters, "must not contain control characters");
 
 const toolCall = z.looseObject({
   id: nameSchema(0),

@@ -71,6 +71,8 @@ const quoteArrayItem = (value: string) => `"${value.replaceAll("\\", "\\\\").rep
 /** Spend of one finished request on one scope, and the reservation it releases. */
 export interface SpendEntry {
   reservationId: string | null;
+  /** The lease (budget-lease.ts) the request was held on: the spend moves from its row to the spend. */
+  leaseId: string | null;
   scope: string;
   amountUsd: number;
   /** The reservation's periods; without a reservation, the periods that contain `at`. */
@@ -79,12 +81,16 @@ export interface SpendEntry {
   at: Date;
 }
 
-/** Adds spend and releases reservations in one statement, so no moment counts a cost twice or not at all. */
+/**
+ * Adds spend, releases reservations and lowers leases by what their requests spent, in one
+ * statement, so no moment counts a cost twice or not at all.
+ */
 export async function settleBudgets(db: Database, entries: readonly SpendEntry[], timeZone: string): Promise<void> {
   if (entries.length === 0) return;
   const records = JSON.stringify(
     entries.map((entry) => ({
       reservation: entry.reservationId,
+      lease: entry.leaseId,
       scope: entry.scope,
       amount: entry.amountUsd,
       day_start: entry.dayStart?.toISOString() ?? null,
@@ -97,10 +103,16 @@ export async function settleBudgets(db: Database, entries: readonly SpendEntry[]
     sql`
     with entries as (
       select * from json_to_recordset(${records}::json)
-        as e(reservation uuid, scope text, amount double precision, day_start timestamptz, month_start timestamptz, at timestamptz)
+        as e(reservation uuid, lease uuid, scope text, amount double precision, day_start timestamptz, month_start timestamptz, at timestamptz)
     ),
     released as (
       delete from ${budgetReservation} r where r.id in (select reservation from entries where reservation is not null) returning 1
+    ),
+    leased as (
+      update ${budgetReservation} r set amount_usd = greatest(0, r.amount_usd - l.amount)
+      from (select lease, scope, sum(amount) as amount from entries where lease is not null group by lease, scope) l
+      where r.id = l.lease and r.scope = l.scope
+      returning 1
     ),
     spend as (
       select scope, 'daily' as period, coalesce(day_start, date_trunc('day', at at time zone ${timeZone}) at time zone ${timeZone}) as period_start, amount from entries
@@ -111,6 +123,16 @@ export async function settleBudgets(db: Database, entries: readonly SpendEntry[]
     select scope, period, period_start, sum(amount) from spend where amount > 0 group by scope, period, period_start
     on conflict (scope, period, period_start) do update set spent_usd = ${budgetSpend}.spent_usd + excluded.spent_usd`,
   );
+}
+
+/** Gives back part of a lease's room (what it has not handed to requests). */
+export async function giveBackLease(db: Database, id: string, scope: string, amountUsd: number): Promise<void> {
+  await db.execute(sql`update ${budgetReservation} set amount_usd = greatest(0, amount_usd - ${amountUsd}) where id = ${id}::uuid and scope = ${scope}`);
+}
+
+/** Deletes a lease whose requests have all ended and been written. */
+export async function dropLease(db: Database, id: string, scope: string): Promise<void> {
+  await db.execute(sql`delete from ${budgetReservation} where id = ${id}::uuid and scope = ${scope}`);
 }
 
 /** Keeps this instance's reservations alive; those of an instance that stopped renewing expire. */

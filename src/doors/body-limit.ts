@@ -16,10 +16,12 @@ export function bodyWithinLimit(maxBytes: number, refuse: (c: Context, error: Pr
       code: "request_too_large",
     });
   return async (c, next) => {
+    const declared = c.req.raw.headers.has("transfer-encoding") ? null : c.req.header("content-length");
+    // A declared length within the limit passes without touching `body`, whose getter builds a stream.
+    if (declared && !(Number(declared) > maxBytes)) return next();
     const body = c.req.raw.body;
     if (!body) return next();
-    const declared = c.req.raw.headers.has("transfer-encoding") ? null : c.req.header("content-length");
-    if (declared) return Number(declared) > maxBytes ? refuse(c, tooLarge()) : next();
+    if (declared) return refuse(c, tooLarge());
     let bytes: ArrayBuffer | undefined;
     try {
       bytes = await readAtMost(body, maxBytes);

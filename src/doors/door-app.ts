@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type ErrorHandler, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ProxyError, invalidRequest, toProxyError } from "../errors";
 import type { PipelineDeps } from "../pipeline/context";
@@ -13,7 +13,7 @@ import type { Door } from "./door";
  */
 export function createDoorApp(door: Door, deps: PipelineDeps): Hono {
   const app = new Hono();
-  app.onError((error, c) => {
+  const onError: ErrorHandler = (error, c) => {
     const proxyError =
       error instanceof HTTPException
         ? error.status === 400
@@ -22,8 +22,17 @@ export function createDoorApp(door: Door, deps: PipelineDeps): Hono {
         : toProxyError(error);
     if (proxyError.status >= 500) deps.logger.error("unhandled error", { path: c.req.path, error: String(error) });
     return rejectRequest(deps, { door, http: c.req.raw, requestedModel: routeModel(c.req.param()), error: proxyError });
-  });
+  };
+  app.onError(onError);
+  doorErrorHandlers.set(app, onError);
   return app;
+}
+
+/** Each door app's error handler, for mounting its routes without Hono's per-handler wrapper (mount-door-routes.ts). */
+const doorErrorHandlers = new WeakMap<Hono, ErrorHandler>();
+
+export function doorErrorHandler(app: Hono): ErrorHandler | undefined {
+  return doorErrorHandlers.get(app);
 }
 
 /** The model a route names in its path (`/v1/models/{model}`), if it does. */

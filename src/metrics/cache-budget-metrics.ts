@@ -74,5 +74,5 @@ export function registerCacheAndBudgetMetrics(registry: PrometheusRegistry, cach
     budgets.snapshot().map((budget) => ({ labels: { scope: budget.scope, period: budget.period }, value: read(budget) }));
   registry.register(new Gauge("claude_proxy_budget_limit_usd", "Each budget's limit in its current period, US dollars.", perBudget((budget) => budget.limitUsd)));
   registry.register(new Gauge("claude_proxy_budget_spent_usd", "What each budget's current period has spent, US dollars (read at most 5 s ago).", perBudget((budget) => budget.spentUsd)));
-  registry.register(new Gauge("claude_proxy_budget_reserved_usd", "What requests in flight hold on each budget, US dollars.", perBudget((budget) => budget.reservedUsd)));
+  registry.register(new Gauge("claude_proxy_budget_reserved_usd", "What requests in flight and instances' leases hold on each budget, US dollars.", perBudget((budget) => budget.reservedUsd)));
 }

@@ -22,18 +22,38 @@ function labelText(labels: Labels): string {
 
 const formatNumber = (value: number) => (Number.isFinite(value) ? String(value) : value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN");
 
-/** Series keyed by their label set, kept in insertion order. */
+/** A label set's place in a SeriesMap: one level per label, by name, then by value. */
+interface SeriesNode<T> {
+  children?: Map<string, Map<string, SeriesNode<T>>>;
+  entry?: { labels: Labels; value: T };
+}
+
+/**
+ * Series keyed by their label set (names and values, in order: the identity JSON.stringify would
+ * give them), kept in insertion order. Found by walking one map per label rather than by a string
+ * key built per call: the label values are mostly the same string objects request after request,
+ * whose hashes the engine keeps, while a new key string is hashed whole at every lookup.
+ */
 class SeriesMap<T> {
-  private readonly series = new Map<string, { labels: Labels; value: T }>();
+  private readonly root: SeriesNode<T> = {};
+  private readonly ordered: Array<{ labels: Labels; value: T }> = [];
   constructor(private readonly create: () => T) {}
   get(labels: Labels): T {
-    const key = JSON.stringify(labels);
-    let entry = this.series.get(key);
-    if (!entry) this.series.set(key, (entry = { labels, value: this.create() }));
-    return entry.value;
+    let node = this.root;
+    for (const name in labels) {
+      const value = labels[name]!;
+      const children = (node.children ??= new Map());
+      let byValue = children.get(name);
+      if (!byValue) children.set(name, (byValue = new Map()));
+      let child = byValue.get(value);
+      if (!child) byValue.set(value, (child = {}));
+      node = child;
+    }
+    if (!node.entry) this.ordered.push((node.entry = { labels, value: this.create() }));
+    return node.entry.value;
   }
   entries() {
-    return [...this.series.values()];
+    return [...this.ordered];
   }
 }
 
@@ -75,7 +95,8 @@ export class Histogram implements Family {
   }
   observe(labels: Labels, value: number): void {
     const series = this.values.get(labels);
-    for (const [index, bound] of this.bounds.entries()) if (value <= bound) series.buckets[index]!++;
+    const bounds = this.bounds;
+    for (let index = 0; index < bounds.length; index++) if (value <= bounds[index]!) series.buckets[index]!++;
     series.sum += value;
     series.count++;
   }

@@ -8,6 +8,8 @@ import { Counter, Gauge, Histogram, type Labels, PrometheusRegistry } from "./pr
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** Seconds; the proxy's own share, from a fraction of a millisecond to a slow start. */
 const addedBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+/** Redacted model names kept for labels; more distinct names than this start the cache over. */
+const maxRememberedModelLabels = 1_000;
 const breakerStates = ["closed", "open", "half-open"] as const;
 
 /** What /metrics reads from the request-log writer when scraped (queue depth, dropped rows). */
@@ -41,6 +43,7 @@ export class ProxyMetrics {
   private readonly savings: Counter;
   private readonly fallbacks: Counter;
   private readonly added: Histogram;
+  private readonly modelLabels = new Map<string, string>();
 
   constructor(private readonly options: ProxyMetricsOptions) {
     const registry = this.registry;
@@ -79,7 +82,7 @@ export class ProxyMetrics {
     const labels: Labels = {
       door: row.door,
       provider: row.provider ?? "none",
-      model: this.options.redact(row.model ?? "none"),
+      model: this.modelLabel(row.model),
       tier: row.tier ?? "none",
       status: String(row.status),
     };
@@ -87,21 +90,38 @@ export class ProxyMetrics {
     const series = { door: labels.door!, provider: labels.provider!, model: labels.model! };
     this.latency.observe(series, row.latencyMs / 1000);
     if (row.ttftMs !== null && row.ttftMs !== undefined) this.ttft.observe(series, row.ttftMs / 1000);
-    const counts: Array<[string, number | undefined]> = [
-      ["input", row.tokensIn],
-      ["output", row.tokensOut],
-      ["cached", row.cachedTokens],
-      ["cache_write", row.cacheWriteTokens],
-    ];
-    for (const [direction, count] of counts) if (count) this.tokens.inc({ ...series, direction }, count);
+    this.countTokens(series, "input", row.tokensIn);
+    this.countTokens(series, "output", row.tokensOut);
+    this.countTokens(series, "cached", row.cachedTokens);
+    this.countTokens(series, "cache_write", row.cacheWriteTokens);
     if (row.costUsd) this.cost.inc(series, row.costUsd);
     if (row.baselineCostUsd !== null && row.baselineCostUsd !== undefined) this.savings.inc(series, row.baselineCostUsd - (row.costUsd ?? 0));
     if (row.fallbacks) this.fallbacks.inc(series, row.fallbacks);
   }
 
+  private countTokens(series: Labels, direction: string, count: number | undefined): void {
+    if (count) this.tokens.inc({ ...series, direction }, count);
+  }
+
   /** The proxy's own added time for one finished request (pipeline/request-report.ts). */
   observeAdded(row: RequestLogRow, addedMs: number, measure: "total" | "first_byte"): void {
-    this.added.observe({ door: row.door, provider: row.provider ?? "none", model: this.options.redact(row.model ?? "none"), measure }, addedMs / 1000);
+    this.added.observe({ door: row.door, provider: row.provider ?? "none", model: this.modelLabel(row.model), measure }, addedMs / 1000);
+  }
+
+  /**
+   * A model name as a label: redacted, and remembered, since the same few names come back on every
+   * request (twice each: the request series and the added time). Bounded: a client cycling
+   * through names only ever makes the cache start over.
+   */
+  private modelLabel(model: string | null | undefined): string {
+    const name = model ?? "none";
+    let label = this.modelLabels.get(name);
+    if (label === undefined) {
+      if (this.modelLabels.size >= maxRememberedModelLabels) this.modelLabels.clear();
+      label = this.options.redact(name);
+      this.modelLabels.set(name, label);
+    }
+    return label;
   }
 
   /** Wraps the request-log sink: every row is counted, then written as before. */

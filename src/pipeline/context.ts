@@ -16,6 +16,8 @@ import type { RoutePlan, Router } from "../routing/router";
 import type { SuccessRates } from "../routing/success-rates";
 import type { TierHint } from "../routing/tier-hint";
 import type { ResponseCache } from "../cache/response-cache";
+import type { HitMemo } from "../cache/hit-memo";
+import type { ResponseEncoder } from "./response-encoder";
 import type { BudgetService } from "../budget/budget-service";
 import type { BudgetReport } from "../budget/budget-types";
 import type { CompressionCounters } from "../compression/compression-counters";
@@ -38,6 +40,8 @@ export interface CacheOutcome {
   status: "hit" | "miss" | "bypass";
   /** On a hit: who made the cached answer, and what it cost then (saved this time). */
   hit?: { provider: string; model: string; savedUsd: number };
+  /** On a hit: the entry that answered, by key and request digest (what the fast path remembers, doors/fast-hit.ts). */
+  entry?: { key: string; digest: string };
 }
 
 /** Everything one request carries through the pipeline. Stages read it and fill it in. */
@@ -112,14 +116,27 @@ export interface PipelineDeps {
   shutdownSignal: AbortSignal;
   /** ANTHROPIC_DOOR_MODELS: how the Anthropic door reads Claude model names (unset: by which providers are active). */
   anthropicModelPolicy?: "exact" | "auto";
-  /** The response cache, when CACHE_ENABLED. */
-  cache?: { service: ResponseCache; maxTemperature: number };
+  /** The response cache, when CACHE_ENABLED, with the fast path's memory of the bodies it answered (doors/fast-hit.ts). */
+  cache?: { service: ResponseCache; maxTemperature: number; hitMemo: HitMemo<PreparedRequest> };
   compression: { mode: "safe" | "off"; counters: CompressionCounters };
   budgets: BudgetService;
   /** The proxy's own added time per request, as a histogram in /metrics (absent in tests that do not need it). */
   addedTime?: { observeAdded(row: RequestLogRow, addedMs: number, measure: AddedTimeMeasure): void };
   /** LOG_REQUESTS: one JSON line per request at info level (request-report.ts). */
   logRequests?: boolean;
+}
+
+/**
+ * What a door made of one request body before the pipeline runs: the request in the internal
+ * shape and what else its context needs (see create-context.ts), and how to build the door's
+ * encoder for it. Only read, never changed, so the cache's fast path can reuse it for the same bytes.
+ */
+export interface PreparedRequest {
+  door: string;
+  request: ChatRequest;
+  requestedModel?: string;
+  tierHint?: TierHint;
+  encoder(context: PipelineContext): ResponseEncoder;
 }
 
 export type PipelineResult =

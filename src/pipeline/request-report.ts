@@ -27,7 +27,8 @@ export function reportFinished(deps: PipelineDeps, context: PipelineContext, out
 function reportRequest(deps: PipelineDeps, row: RequestLogRow, added: { addedMs: number; measure: AddedTimeMeasure }): void {
   deps.logSink.record(row);
   deps.addedTime?.observeAdded(row, added.addedMs, added.measure);
-  if (deps.logRequests !== false) deps.logger.info("request", requestLine(row, added.addedMs, deps.redactor.redact));
+  // The line is built only when it will be written (LOG_LEVEL=warn or above leaves it out).
+  if (deps.logRequests !== false && deps.logger.enabled?.("info") !== false) deps.logger.info("request", requestLine(row, added.addedMs, deps.redactor.redact));
 }
 
 /**

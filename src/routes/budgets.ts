@@ -7,12 +7,13 @@ import { budgetEditsSchema, budgetScopes } from "./budget-edits";
 import { refuseCrossSite } from "./dashboard/same-origin";
 
 /**
- * GET /api/budgets: every budget in its current period (limit, spent, held by requests in flight,
- * remaining, when it resets, whether its value is the configuration's), with the action and time
- * zone. PUT /api/budgets {"budgets": [{"scope": "global", "period": "daily", "limit_usd": 5}]}
- * sets the listed budgets (a null limit removes one) and answers like GET; budgets not listed
- * stay as they are. A bad body is a 400 naming the field; a browser's cross-site PUT is refused
- * (a 403), whatever CORS may one day allow.
+ * GET /api/budgets: every budget in its current period (limit, spent, held by requests in flight
+ * and by busy instances' leases (src/budget/budget-lease.ts), remaining, when it resets, whether
+ * its value is the configuration's), with the action and time zone. PUT /api/budgets
+ * {"budgets": [{"scope": "global", "period": "daily", "limit_usd": 5}]} sets the listed budgets
+ * (a null limit removes one) and answers like GET; budgets not listed stay as they are. A bad
+ * body is a 400 naming the field; a browser's cross-site PUT is refused (a 403), whatever CORS
+ * may one day allow.
  */
 export function budgetRoutes(deps: PipelineDeps): Hono {
   const routes = new Hono();

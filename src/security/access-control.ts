@@ -39,8 +39,17 @@ const longest = 100;
 const shown = (text: string) => (text.length > longest ? `${text.slice(0, longest)}…` : text);
 
 export function requireAllowedHost(access: AccessControl, refuse: Refuse): MiddlewareHandler {
+  // The URL of the last request and its host name: a client sends the same URL request after
+  // request, and comparing it costs less than parsing it.
+  let lastUrl: string | undefined;
+  let lastHostName = "";
   return async (c, next) => {
-    const hostName = new URL(c.req.url).hostname;
+    const url = c.req.url;
+    if (url !== lastUrl) {
+      lastHostName = new URL(url).hostname;
+      lastUrl = url;
+    }
+    const hostName = lastHostName;
     if (access.hosts.allows(hostName)) return next();
     return refuse(
       c,

@@ -34,3 +34,27 @@ test("the session headers of Claude Code and Codex name the conversation, the ge
   const codexTurn = sessionKey(request("first"), sessionHeader(new Headers({ session_id: "codex-1" })));
   expect(codexTurn).toBe(sessionKey(request("another opening"), "codex-1"));
 });
+
+test("remembered openings give the same key as hashing the opening afresh, across interleaved conversations", () => {
+  // The fingerprint as it is defined: the hash of the first system and first user texts, joined by NUL.
+  const fresh = (system: string, user: string) => `opening:${Bun.hash(`${system}\u0000${user}`).toString(36)}`;
+  const openings = Array.from({ length: 20 }, (_, index) => ({
+    system: index % 3 === 0 ? "" : `You are assistant ${index % 4}.`,
+    user: `Task ${index % 7}: ${"x".repeat(index * 300)}`,
+  }));
+  let seed = 3;
+  for (let round = 0; round < 400; round++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const { system, user } = openings[seed % openings.length]!;
+    const messages = [
+      ...(system ? [{ role: "system", content: system }] : []),
+      { role: "user", content: user },
+      { role: "user", content: `turn ${round}` },
+    ];
+    const expected = fresh(system, user.slice(0, 4096));
+    expect(sessionKey({ model: "auto", messages } as ChatRequest, null)).toBe(expected);
+  }
+  // Same length, same start, different text: not confused with a remembered opening.
+  expect(sessionKey(request("abcd"), null)).toBe(fresh("", "abcd"));
+  expect(sessionKey(request("abce"), null)).toBe(fresh("", "abce"));
+});

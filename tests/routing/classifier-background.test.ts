@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { chatRequestSchema } from "../../src/chat/request-schema";
-import { detectBackgroundKind } from "../../src/routing/classifier/background-kind";
+import { FIM_MARKERS, detectBackgroundKind } from "../../src/routing/classifier/background-kind";
 import { classifyRequest } from "../../src/routing/classifier/classify-request";
 import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
 
@@ -45,6 +45,16 @@ describe("background kinds", () => {
     ["branch name", [{ role: "system", content: "Suggest a short git branch name for this task." }, { role: "user", content: "fix the deadlock in the scheduler" }], "title"],
   ] as const)("%s", (_name, messages, kind) => {
     expect(kindOf([...messages])).toBe(kind);
+  });
+
+  test("every fill-in-the-middle marker holds < or [ (the cheap test before the markers are searched)", () => {
+    for (const marker of FIM_MARKERS) expect(marker.includes("<") || marker.includes("[")).toBe(true);
+  });
+
+  test.each(FIM_MARKERS)("the marker %p is found at the start, inside, and at the end of the last user turn", (marker) => {
+    for (const content of [`${marker}const a = 1;`, `const a = 1;\n${marker}\nconst b = 2;`, `${"x".repeat(2_000)}${marker}`]) {
+      expect(kindOf([{ role: "user", content }])).toBe("autocomplete");
+    }
   });
 
   test("a title asked for through a JSON schema named for it is a title", () => {

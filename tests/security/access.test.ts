@@ -235,6 +235,14 @@ describe("Host (DNS rebinding)", () => {
     expect(await stub.json()).toMatchObject({ type: "error", error: { type: "permission_error" } });
   });
 
+  test("the same path for different hosts, one after the other, is judged by each request's own host", async () => {
+    const port = Number(new URL(open.origin).port);
+    for (const host of [`127.0.0.1:${port}`, `attacker.example:${port}`, `attacker.example:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `127.0.0.2:${port}`, `localhost:${port}`]) {
+      const expected = host.startsWith("attacker") || host.startsWith("127.0.0.2") ? 403 : 200;
+      expect({ host, status: await statusForHost(port, host) }).toEqual({ host, status: expected });
+    }
+  });
+
   test("a name in ALLOWED_HOSTS is served, with the key", async () => {
     expect((await app.request(`http://${ALLOWED_NAME}:8443/v1/models`, { headers: withKey })).status).toBe(200);
     expect(await statusForHost(server.port!, ALLOWED_NAME, `authorization: Bearer ${KEY}\r\n`)).toBe(200);

@@ -1,12 +1,11 @@
 import type { Context } from "hono";
 import type { PipelineDeps } from "../../pipeline/context";
-import { createContext } from "../../pipeline/create-context";
 import { rejectRequest } from "../../pipeline/reject-request";
-import { runPipeline } from "../../pipeline/run-pipeline";
 import { modelNameSchema } from "../../chat/request-schema";
 import { ProxyError, invalidRequest } from "../../errors";
 import type { Door } from "../door";
 import { createDoorApp } from "../door-app";
+import { cacheFastPath } from "../fast-hit";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { anthropicEncoder } from "./anthropic-encoder";
 import { countTokens } from "./count-tokens";
@@ -42,7 +41,9 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
     return { request, resolved };
   };
 
-  routes.post("/v1/messages", requireJsonContentType(door, deps), validateJsonBody(door, deps, messagesSchema), (c) => {
+  // The translation reads the anthropic-beta header besides the body: a remembered hit serves only the same value.
+  const fastPath = cacheFastPath(door, deps, (headers) => headers.get("anthropic-beta") ?? "");
+  routes.post("/v1/messages", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, messagesSchema), (c) => {
     const body = c.req.valid("json");
     let translated: ReturnType<typeof translate>;
     try {
@@ -52,8 +53,7 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
       return rejectRequest(deps, { door, http: c.req.raw, requestedModel: body.model, error });
     }
     const { request, resolved } = translated;
-    const context = createContext({ door: door.name, request, http: c.req.raw, requestedModel: body.model, tierHint: resolved.tierHint });
-    return runPipeline(context, anthropicEncoder(context.taskId), deps);
+    return fastPath.serve(c, { door: door.name, request, requestedModel: body.model, tierHint: resolved.tierHint, encoder: (context) => anthropicEncoder(context.taskId) });
   });
 
   routes.post("/v1/messages/count_tokens", requireJsonContentType(door, deps), validateJsonBody(door, deps, countTokensSchema), async (c) => {

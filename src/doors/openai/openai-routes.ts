@@ -1,8 +1,7 @@
 import type { PipelineDeps } from "../../pipeline/context";
-import { createContext } from "../../pipeline/create-context";
-import { runPipeline } from "../../pipeline/run-pipeline";
 import type { Door } from "../door";
 import { createDoorApp } from "../door-app";
+import { cacheFastPath } from "../fast-hit";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { listModels } from "./list-models";
 import { openaiEncoder } from "./openai-encoder";
@@ -13,9 +12,10 @@ export function openaiRoutes(door: Door, deps: PipelineDeps) {
   const routes = createDoorApp(door, deps);
 
   // The chat request is the internal representation already, OpenAI's extra tool kinds lifted into their extension.
-  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), validateJsonBody(door, deps, openaiChatRequestSchema), (c) => {
+  const fastPath = cacheFastPath(door, deps);
+  routes.post("/v1/chat/completions", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, openaiChatRequestSchema), (c) => {
     const request = c.req.valid("json");
-    return runPipeline(createContext({ door: door.name, request, http: c.req.raw }), openaiEncoder(request), deps);
+    return fastPath.serve(c, { door: door.name, request, encoder: () => openaiEncoder(request) });
   });
 
   routes.get("/v1/models", (c) => c.json({ object: "list", data: listModels(deps.directory) }));

@@ -1,9 +1,8 @@
 import type { PipelineDeps } from "../../pipeline/context";
-import { createContext } from "../../pipeline/create-context";
 import { rejectRequest } from "../../pipeline/reject-request";
-import { runPipeline } from "../../pipeline/run-pipeline";
 import type { Door } from "../door";
 import { createDoorApp } from "../door-app";
+import { cacheFastPath } from "../fast-hit";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { createResponseContext, responseIdFor } from "./response-object";
 import { responsesEncoder } from "./responses-encoder";
@@ -14,7 +13,8 @@ import { type TranslatedRequest, toChatRequest } from "./to-chat-request";
 export function responsesRoutes(door: Door, deps: PipelineDeps) {
   const routes = createDoorApp(door, deps);
 
-  routes.post("/v1/responses", requireJsonContentType(door, deps), validateJsonBody(door, deps, responsesRequestSchema), (c) => {
+  const fastPath = cacheFastPath(door, deps);
+  routes.post("/v1/responses", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, responsesRequestSchema), (c) => {
     const source = c.req.valid("json");
     let translated: TranslatedRequest;
     try {
@@ -23,9 +23,8 @@ export function responsesRoutes(door: Door, deps: PipelineDeps) {
       // An input the internal shape cannot hold (an unsupported item, a forced hosted tool): refused and logged.
       return rejectRequest(deps, { door, http: c.req.raw, requestedModel: source.model, error });
     }
-    const context = createContext({ door: door.name, request: translated.request, http: c.req.raw });
-    const responseContext = createResponseContext(responseIdFor(context.taskId), source, translated.names);
-    return runPipeline(context, responsesEncoder(responseContext), deps);
+    const { request, names } = translated;
+    return fastPath.serve(c, { door: door.name, request, encoder: (context) => responsesEncoder(createResponseContext(responseIdFor(context.taskId), source, names)) });
   });
 
   return routes;

@@ -51,7 +51,8 @@ export const cache: Stage = async (context, deps) => {
 
 type CacheControl = "use" | "bypass-store" | "no-store";
 
-function cacheControl(headers: Headers): CacheControl {
+/** What the client's headers ask of the cache for this request; only "use" may be answered from it. */
+export function cacheControl(headers: Headers): CacheControl {
   const directives = headers.get("cache-control")?.toLowerCase() ?? "";
   if (/\bno-store\b/.test(directives)) return "no-store";
   if (/\bno-cache\b/.test(directives) || headers.get("x-cache")?.trim().toLowerCase() === "bypass") return "bypass-store";
@@ -63,8 +64,9 @@ function samplingTemperature(request: ChatRequest): number {
   return request.temperature ?? 1;
 }
 
-function replay(context: PipelineContext, hit: CachedAnswer): PipelineResult {
-  context.cache = { status: "hit", hit: { provider: hit.provider, model: hit.model, savedUsd: hit.costUsd } };
+/** A found answer as this request's: the hit recorded on the context, the completion with a new id, in the mode asked for. */
+export function replay(context: PipelineContext, hit: CachedAnswer): PipelineResult {
+  context.cache = { status: "hit", hit: { provider: hit.provider, model: hit.model, savedUsd: hit.costUsd }, entry: { key: hit.key, digest: hit.digest } };
   const completion: ChatCompletion = { ...hit.completion, id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000) };
   return context.request.stream ? { kind: "stream", chunks: chunkStream(completionChunks(completion)) } : { kind: "completion", completion };
 }

@@ -22,7 +22,8 @@ import { upstreamFailed } from "../outcome";
 export const dispatch: Stage = async (context, deps) => {
   const candidates = context.route?.candidates ?? [];
   const breakers = deps.routing.breakers;
-  let lastError: unknown = new ProxyError(503, "No model is available to serve this request.", { type: "server_error", code: "no_candidates" });
+  // Made only when no candidate was tried: an Error captures a stack, a cost every request paid.
+  let lastError: { error: unknown } | undefined;
   for (const [index, candidate] of candidates.entries()) {
     const key = candidateKey(candidate);
     if (!breakers.tryAcquire(key)) {
@@ -42,7 +43,7 @@ export const dispatch: Stage = async (context, deps) => {
       // Kept in the log row's attempts and the breaker's last error (/api/routing): redacted.
       const message = deps.redactor.redact(error instanceof Error ? error.message : String(error));
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model, error: message.slice(0, 300) });
-      lastError = error;
+      lastError = { error };
       const retryable = error instanceof ProxyError && error.retryable;
       if (retryable && (error.providerWide || error.retryAt !== undefined)) pause(candidate, error, message, deps, context.taskId);
       else if (retryable) breakers.recordFailure(key, message);
@@ -52,7 +53,7 @@ export const dispatch: Stage = async (context, deps) => {
       deps.logger.warn("upstream failed; falling back", { taskId: context.taskId, from: key, to: candidateKey(candidates[index + 1]!), status: (error as ProxyError).status });
     }
   }
-  throw lastError;
+  throw lastError ? lastError.error : new ProxyError(503, "No model is available to serve this request.", { type: "server_error", code: "no_candidates" });
 };
 
 /**

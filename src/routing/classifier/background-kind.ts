@@ -90,7 +90,8 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
 
-const FIM_MARKERS = [
+/** Each holds "<" or "[" (detectBackgroundKind looks for those first; a test checks it). */
+export const FIM_MARKERS = [
   "<|fim_prefix|>",
   "<|fim_suffix|>",
   "<|fim_middle|>",
@@ -122,7 +123,9 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
 
   const head = text.lastUserHead;
   const tail = text.lastUserTail;
-  if (FIM_MARKERS.some((marker) => head.startsWith(marker) || tail.endsWith(marker) || head.includes(marker))) return "autocomplete";
+  // Every marker holds "<" or "[": a head and tail without either hold no marker.
+  const bracketed = head.includes("<") || head.includes("[") || tail.includes("<") || tail.includes("[");
+  if (bracketed && FIM_MARKERS.some((marker) => head.startsWith(marker) || tail.endsWith(marker) || head.includes(marker))) return "autocomplete";
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).

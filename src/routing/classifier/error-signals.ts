@@ -1,3 +1,5 @@
+import { boundedMemo } from "./bounded-memo";
+
 /**
  * Signs that something is failing: stack traces (in what the human pasted or a tool printed) and
  * tool results that report an error. Literal look-ups first; the few regexes start with a literal
@@ -45,8 +47,22 @@ export function hasStackTrace(text: string): boolean {
   return TRACE_LINE.test(text);
 }
 
+/**
+ * Below this many characters a search costs about what a memo look-up does (hashing the key,
+ * comparing it); above it, twelve searches and a regex over up to 1,601 characters cost about ten
+ * times a look-up. An agent request reads up to 24 tool results, nearly all of them sent before.
+ */
+const MEMO_FROM = 256;
+const MEMO_SIZE = 512;
+const rememberedToolError = boundedMemo(searchToolError, MEMO_SIZE);
+
 export function looksLikeToolError(result: string): boolean {
   const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
+  return text.length < MEMO_FROM ? searchToolError(text) : rememberedToolError(text);
+}
+
+/** The test itself, on the ends of a result (what looksLikeToolError cuts). */
+function searchToolError(text: string): boolean {
   // Qwen Code reports every run with an "Error: (none)" line.
   if ((text.startsWith("Error") && !text.startsWith("Error: (none)")) || text.startsWith("Exit code ")) return true;
   for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatRequest } from "../../chat/request-schema";
 import { hasStackTrace, looksLikeToolError } from "./error-signals";
-import { type UserTurn, quickToolResultTurn, splitUserTurn, textParts } from "./split-user-turn";
+import { type UserTurn, firstTextPart, quickToolResultTurn, splitUserTurn, textParts } from "./split-user-turn";
 
 /**
  * The parts of a request that say how hard the task is, found by walking the conversation from
@@ -144,7 +144,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
       }
       case "tool":
       case "function": {
-        const said = humanWordsIn(textParts(message.content)[0] ?? "");
+        const said = humanWordsIn(firstTextPart(message.content));
         if (said !== undefined) {
           // Cline's native tools deliver the human's feedback on a result as the tool's output.
           if (last) text.endsWithToolResult = false;
@@ -154,7 +154,8 @@ export function extractTaskText(request: ChatRequest): TaskText {
         if (!windowOpen || text.toolResults.length >= MAX_RESULTS) {
           if (sessionResults < SESSION_RESULTS) {
             sessionResults++;
-            if (looksLikeToolError(edges(textParts(message.content).join("\n")))) text.sessionFailures++;
+            // looksLikeToolError reads the ends only, the same ends edges() keeps: no need to cut first.
+            if (looksLikeToolError(textParts(message.content).join("\n"))) text.sessionFailures++;
           }
           break;
         }
@@ -184,7 +185,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
         if (last && turn.kind === "tool-result" && turn.human.trim() === "") text.endsWithToolResult = true;
         if (turn.kind === "tool-result" && !keepToolOutput && sessionResults < SESSION_RESULTS) {
           sessionResults++;
-          if (turn.failureNotice || (turn.toolResult !== "" && looksLikeToolError(edges(turn.toolResult)))) text.sessionFailures++;
+          if (turn.failureNotice || (turn.toolResult !== "" && looksLikeToolError(turn.toolResult))) text.sessionFailures++;
         }
         if (windowOpen && turn.kind === "tool-result") {
           text.toolTurns++;
@@ -224,8 +225,11 @@ export function extractTaskText(request: ChatRequest): TaskText {
 const HUMAN_TAGS = ["feedback", "answer", "user_message"].map((tag) => ({ open: `<${tag}>`, close: `</${tag}>` }));
 export function humanWordsIn(result: string): string | undefined {
   const head = result.slice(0, 600);
+  // Every tag starts with "<": one search for it instead of one search per tag.
+  const first = head.indexOf("<");
+  if (first === -1) return undefined;
   for (const { open: openTag, close: closeTag } of HUMAN_TAGS) {
-    const open = head.indexOf(openTag);
+    const open = head.indexOf(openTag, first);
     if (open === -1) continue;
     const close = result.indexOf(closeTag, open);
     return result.slice(open + openTag.length, close === -1 ? undefined : close);

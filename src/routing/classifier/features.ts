@@ -79,6 +79,10 @@ export interface FeatureFacts {
   latestConcepts: Map<Concept, number>;
 }
 
+/** Each concept with its feature's name, built once rather than per request. */
+const TASK_FEATURES = TASK_CONCEPTS.map((concept) => [concept, `task:${concept}` as FeatureName] as const);
+const LATEST_FEATURES = LATEST_CONCEPTS.map((concept) => [concept, `latest:${concept}` as FeatureName] as const);
+
 const PROSE_CAP = 6_000;
 const CHEAP_ASK_CHARS = 240;
 const SENTENCE_CHARS = 80;
@@ -93,14 +97,19 @@ const INTERROGATIVE = /^(quick q(uestion)?:?\s*)?(what|what's|whats|how|which|wh
 
 export function computeFeatures(request: ChatRequest, text: TaskText): { vector: FeatureVector; facts: FeatureFacts } {
   const latest = (text.human[0] ?? "").trim();
-  const latestSplit = splitPastedOutput(splitProse(bounded(latest, PROSE_CAP)).prose);
+  const latestBounded = bounded(latest, PROSE_CAP);
+  const latestFenced = splitProse(latestBounded);
+  const latestSplit = splitPastedOutput(latestFenced.prose);
   const latestProse = latestSplit.prose.trim();
   const latestConcepts = detectLatestConcepts(latestProse.length > 600 ? latestProse.slice(0, 600) : latestProse);
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
-  const { prose: taskText, codeChars } = splitProse(bounded(task, PROSE_CAP * 2));
-  const { prose: taskProse, outputChars } = splitPastedOutput(taskText);
+  // A task of one turn (a first ask, an API call) is the latest turn: its split is the one just made.
+  const taskBounded = bounded(task, PROSE_CAP * 2);
+  const same = taskBounded === latestBounded;
+  const { prose: taskText, codeChars } = same ? latestFenced : splitProse(taskBounded);
+  const { prose: taskProse, outputChars } = same ? latestSplit : splitPastedOutput(taskText);
   const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
   const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
   // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
@@ -119,8 +128,8 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const retries = text.repeatedFailures + (text.human.some(saysRetry) ? 1 : 0);
 
   const vector = {} as FeatureVector;
-  for (const concept of TASK_CONCEPTS) vector[`task:${concept}` as FeatureName] = Math.min(concepts.get(concept) ?? 0, 3);
-  for (const concept of LATEST_CONCEPTS) vector[`latest:${concept}` as FeatureName] = latestConcepts.has(concept) ? 1 : 0;
+  for (const [concept, name] of TASK_FEATURES) vector[name] = Math.min(concepts.get(concept) ?? 0, 3);
+  for (const [concept, name] of LATEST_FEATURES) vector[name] = latestConcepts.has(concept) ? 1 : 0;
   vector["session:hard-earlier"] = Math.min(earlier, 3);
   vector["session:hard-assistant"] = Math.min(assistant, 3);
   // Below a sentence, length says nothing more: a short ask is cheap only with evidence (a cue, a plain question).

@@ -13,22 +13,28 @@ const DIFF_LINE = /^([+\- @\\]|index |diff |$)/;
 export function splitPastedOutput(text: string): { prose: string; outputChars: number } {
   if (text.length < 200) return { prose: text, outputChars: 0 };
   const lines = text.split("\n");
-  const isOutput = lines.map(looksLikeOutput);
+  const isOutput = new Uint8Array(lines.length);
+  let anyOutput = false;
   // Inside a diff, context and change lines are output too.
   let inDiff = false;
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
-    if (/^(diff --git|@@ -\d)/.test(line)) inDiff = true;
+    if (startsDiff(line)) inDiff = true;
     else if (inDiff && !DIFF_LINE.test(line)) inDiff = false;
-    if (inDiff) isOutput[index] = true;
+    if (inDiff || looksLikeOutput(line)) {
+      isOutput[index] = 1;
+      anyOutput = true;
+    }
   }
+  // No output line: every line is prose, each followed by a line break.
+  if (!anyOutput) return { prose: `${text}\n`, outputChars: 0 };
   let prose = "";
   let outputChars = 0;
   for (let start = 0; start < lines.length; ) {
     let end = start;
     let count = 0;
-    while (end < lines.length && (isOutput[end] || (count > 0 && lines[end]!.trim() === ""))) {
-      if (isOutput[end]) count++;
+    while (end < lines.length && (isOutput[end] === 1 || (count > 0 && lines[end]!.trim() === ""))) {
+      if (isOutput[end] === 1) count++;
       end++;
     }
     if (count >= OUTPUT_RUN) {
@@ -41,21 +47,43 @@ export function splitPastedOutput(text: string): { prose: string; outputChars: n
   return { prose, outputChars };
 }
 
-/** A log, build or table line: a known line start, or mostly digits and punctuation in columns. */
+/** What /^(diff --git|@@ -\d)/ finds. */
+function startsDiff(line: string): boolean {
+  if (line.startsWith("diff --git")) return true;
+  if (!line.startsWith("@@ -")) return false;
+  const code = line.charCodeAt(4);
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * A log, build or table line: a known line start, or mostly digits and punctuation, or columns
+ * (hasColumns, counted in the same loop as the letters).
+ */
 function looksLikeOutput(line: string): boolean {
   if (line.length < 8) return false;
   if (LINE_START.test(line)) return true;
   let letters = 0;
   let visible = 0;
+  let separators = 0;
   for (let index = 0; index < line.length; index++) {
     const code = line.charCodeAt(index);
-    if (code === 32 || code === 9) continue;
+    if (code === 9) {
+      separators++;
+      continue;
+    }
+    if (code === 32) {
+      if (line.charCodeAt(index + 1) === 32) {
+        separators++;
+        while (line.charCodeAt(index + 1) === 32) index++;
+      }
+      continue;
+    }
     visible++;
     if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) letters++;
   }
   if (visible >= 16 && letters / visible < 0.5) return true;
   // Command tables (kubectl, docker ps): several columns separated by runs of spaces.
-  return hasColumns(line);
+  return separators >= 3;
 }
 
 /**

@@ -10,12 +10,25 @@
  *   `a|b*|c`   any of those         `#`      a number (digits, optionally k or m: 200k, 2m)
  *   `#5`       a number ≥ 5 (200k counts as 200000)   `~`  any one word
  *   `!word`    the next word is not `word` (consumes nothing; only after another slot)
+ *
+ * Tokens are read as numbers (phrase-vocabulary.ts): a word id, the longest stem the token starts
+ * with, the number it spells; slots compare those numbers.
  */
-type Slot =
+import { PhraseVocabulary, type TokenStream } from "./phrase-vocabulary";
+
+export { tokenize } from "./tokenize";
+
+type SlotText =
   | { kind: "words"; exact: string[]; stems: string[] }
   | { kind: "number"; minimum: number | undefined }
   | { kind: "any" }
   | { kind: "not"; word: string };
+
+type Slot =
+  | { kind: "words"; exact: number[]; stems: number[] }
+  | { kind: "number"; minimum: number }
+  | { kind: "any" }
+  | { kind: "not"; word: number };
 
 interface Phrase<Key> {
   key: Key;
@@ -29,9 +42,7 @@ export interface PhraseMatcher<Key extends string> {
   count(text: string, only?: readonly Key[]): Map<Key, number>;
 }
 
-const NUMBER = /^\d+(?:k|m)?$/;
-
-function parseSlot(word: string): Slot {
+function parseSlot(word: string): SlotText {
   if (word === "~") return { kind: "any" };
   if (word.startsWith("!")) return { kind: "not", word: word.slice(1) };
   if (word.startsWith("#")) return { kind: "number", minimum: word.length > 1 ? Number(word.slice(1)) : undefined };
@@ -46,90 +57,66 @@ function parseSlot(word: string): Slot {
   return { kind: "words", exact, stems };
 }
 
-function slotMatches(slot: Slot, token: string | undefined): boolean {
-  if (token === undefined) return false;
-  switch (slot.kind) {
-    case "any":
-      return true;
-    case "not":
-      return token !== slot.word;
-    case "number":
-      return NUMBER.test(token) && (slot.minimum === undefined || numberValue(token) >= slot.minimum);
-    case "words":
-      return slot.exact.includes(token) || slot.stems.some((stem) => token.startsWith(stem));
-  }
-}
-
-function numberValue(token: string): number {
-  const value = Number.parseInt(token, 10);
-  return token.endsWith("k") ? value * 1_000 : token.endsWith("m") ? value * 1_000_000 : value;
-}
-
-export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  const lower = text.toLowerCase();
-  let start = -1;
-  let dropped = false;
-  // Inlined word ends (no closure call per character); the same tokens as a per-word helper.
-  for (let index = 0; index < lower.length; index++) {
-    const code = lower.charCodeAt(index);
-    // a-z, 0-9, _ and letters beyond ASCII continue a word; an apostrophe inside a word is dropped.
-    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || (code > 127 && code !== 8217)) {
-      if (start === -1) start = index;
-    } else if ((code === 39 || code === 8217) && start !== -1) {
-      dropped = true;
-    } else {
-      if (start !== -1) {
-        const word = lower.slice(start, index);
-        tokens.push(dropped ? word.replace(/['\u2019]/g, "") : word);
-        start = -1;
-        dropped = false;
-      }
-      if (code === 37) tokens.push("%");
-    }
-  }
-  if (start !== -1) {
-    const word = lower.slice(start);
-    tokens.push(dropped ? word.replace(/['\u2019]/g, "") : word);
-  }
-  return tokens;
-}
-
-/** A number for a token's first three characters (a Map key without slicing a string per token). */
-function headKey(text: string): number {
-  return text.charCodeAt(0) * 4294967296 + text.charCodeAt(1) * 65536 + text.charCodeAt(2);
-}
-
 export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, readonly (readonly string[])[]>>): PhraseMatcher<Key> {
-  const exact = new Map<string, Phrase<Key>[]>();
-  const byStemHead = new Map<number, { stem: string; phrase: Phrase<Key> }[]>();
-  const numeric: Phrase<Key>[] = [];
+  const parsed: { key: Key; group: number; slots: SlotText[]; text: string }[] = [];
   let groups = 0;
   for (const [key, keyGroups] of Object.entries(lists) as [Key, readonly (readonly string[])[]][]) {
-    keyGroups.forEach((phrases) => {
+    for (const phrases of keyGroups) {
       const group = groups++;
-      for (const text of phrases) {
-        const slots = text.split(" ").map(parseSlot);
-        const phrase: Phrase<Key> = { key, group, slots };
-        const first = slots[0]!;
-        if (first.kind === "number") numeric.push(phrase);
-        else if (first.kind !== "words") throw new Error(`phrase '${text}' must start with a word or a number`);
-        else {
-          for (const word of first.exact) exact.set(word, [...(exact.get(word) ?? []), phrase]);
-          for (const stem of first.stems) {
-            const head = headKey(stem);
-            byStemHead.set(head, [...(byStemHead.get(head) ?? []), { stem, phrase }]);
-          }
-        }
-      }
-    });
+      for (const text of phrases) parsed.push({ key, group, slots: text.split(" ").map(parseSlot), text });
+    }
   }
+  const words = parsed.flatMap(({ slots }) => slots.flatMap((slot) => (slot.kind === "words" ? slot.exact : slot.kind === "not" ? [slot.word] : [])));
+  const stems = parsed.flatMap(({ slots }) => slots.flatMap((slot) => (slot.kind === "words" ? slot.stems : [])));
+  const vocabulary = new PhraseVocabulary(words, stems);
 
-  const matchesAt = (phrase: Phrase<Key>, tokens: string[], start: number): boolean => {
+  // Phrases by their first slot: per word id, per stem id, and those that start with a number.
+  const byWord: Phrase<Key>[][] = [];
+  const byStem: Phrase<Key>[][] = [];
+  const numeric: { phrase: Phrase<Key>; minimum: number }[] = [];
+  for (const { key, group, slots: texts, text } of parsed) {
+    const slots: Slot[] = texts.map((slot) => {
+      if (slot.kind === "words") return { kind: "words", exact: slot.exact.map((word) => vocabulary.wordId(word)), stems: slot.stems.map((stem) => vocabulary.stemId(stem)) };
+      if (slot.kind === "not") return { kind: "not", word: vocabulary.wordId(slot.word) };
+      if (slot.kind === "number") return { kind: "number", minimum: slot.minimum ?? 0 };
+      return slot;
+    });
+    const phrase: Phrase<Key> = { key, group, slots };
+    const first = slots[0]!;
+    if (first.kind === "number") numeric.push({ phrase, minimum: first.minimum });
+    else if (first.kind !== "words") throw new Error(`phrase '${text}' must start with a word or a number`);
+    else {
+      for (const word of first.exact) (byWord[word] ??= []).push(phrase);
+      for (const stem of first.stems) (byStem[stem] ??= []).push(phrase);
+    }
+  }
+  // Dense arrays: a hole would make every lookup a slow one.
+  for (let id = 0; id < byWord.length; id++) byWord[id] ??= [];
+  for (let id = 0; id < byStem.length; id++) byStem[id] ??= [];
+  const stemParent = vocabulary.stemParent;
+
+  const slotMatches = (slot: Slot, tokens: TokenStream, position: number): boolean => {
+    if (position >= tokens.count) return false;
+    switch (slot.kind) {
+      case "any":
+        return true;
+      case "not":
+        return tokens.word[position] !== slot.word;
+      case "number":
+        // Numbers are never negative: -1 is "not a number"; a plain `#` has minimum 0.
+        return tokens.number[position]! >= slot.minimum;
+      case "words": {
+        if (slot.exact.includes(tokens.word[position]!)) return true;
+        for (let stem = tokens.stem[position]!; stem !== -1; stem = stemParent[stem]!) if (slot.stems.includes(stem)) return true;
+        return false;
+      }
+    }
+  };
+  const matchesAt = (phrase: Phrase<Key>, tokens: TokenStream, start: number): boolean => {
     let position = start + 1;
     for (let index = 1; index < phrase.slots.length; index++) {
       const slot = phrase.slots[index]!;
-      if (!slotMatches(slot, tokens[position])) return false;
+      if (!slotMatches(slot, tokens, position)) return false;
       if (slot.kind !== "not") position++;
     }
     return true;
@@ -145,7 +132,7 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
 
   return {
     count(text, only) {
-      const tokens = tokenize(text);
+      const tokens = vocabulary.read(text);
       const hit = new Uint8Array(groups);
       const found = new Map<Key, number>();
       const allowed = only ? setOf(only) : undefined;
@@ -154,18 +141,13 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
         hit[phrase.group] = 1;
         found.set(phrase.key, (found.get(phrase.key) ?? 0) + 1);
       };
-      for (let index = 0; index < tokens.length; index++) {
-        const token = tokens[index]!;
-        const exactPhrases = exact.get(token);
-        if (exactPhrases) for (const phrase of exactPhrases) consider(phrase, index);
-        if (token.length >= 3) {
-          const stemmed = byStemHead.get(headKey(token));
-          if (stemmed) for (const { stem, phrase } of stemmed) if (token.startsWith(stem)) consider(phrase, index);
-        }
-        const first = token.charCodeAt(0);
-        if (numeric.length > 0 && first >= 48 && first <= 57) {
-          for (const phrase of numeric) if (slotMatches(phrase.slots[0]!, token)) consider(phrase, index);
-        }
+      for (let index = 0; index < tokens.count; index++) {
+        const word = tokens.word[index]!;
+        if (word >= 0 && word < byWord.length) for (const phrase of byWord[word]!) consider(phrase, index);
+        for (let stem = tokens.stem[index]!; stem !== -1; stem = stemParent[stem]!) if (stem < byStem.length) for (const phrase of byStem[stem]!) consider(phrase, index);
+        const number = tokens.number[index]!;
+        // A leading number slot needs only its minimum checked (-1 is "not a number").
+        if (number >= 0) for (const { phrase, minimum } of numeric) if (number >= minimum) consider(phrase, index);
       }
       return found;
     },

@@ -60,6 +60,14 @@ export function textParts(content: ChatMessage["content"]): string[] {
   return parts;
 }
 
+/** The first text part of a message ("" if none), without collecting the others. */
+export function firstTextPart(content: ChatMessage["content"]): string {
+  if (typeof content === "string") return content;
+  if (!content) return "";
+  for (const part of content) if (part.type === "text" && typeof part.text === "string") return part.text;
+  return "";
+}
+
 /**
  * Fast path for the many tool-result turns of a long Cline/Roo loop once enough output is kept:
  * the result header and any human words in the head of the result part, nothing else.
@@ -158,12 +166,16 @@ function addToolResult(turn: UserTurn, text: string, keepToolOutput: boolean): v
 const HUMAN_WRAPPERS = /<\/?(task|feedback|user_message|answer)>/g;
 
 function addHumanText(turn: UserTurn, text: string): void {
+  // Every block, query and wrapper below starts with "<": one search for it spares the plain words five.
+  const tagged = text.includes("<");
   let rest = text;
-  rest = removeBlock(turn, rest, "environment_details", "boilerplate");
-  rest = removeBlock(turn, rest, "system-reminder", "boilerplate");
-  rest = removeBlock(turn, rest, "additional_data", "context");
-  rest = removeBlock(turn, rest, "file_content", "context");
-  const query = blockContent(rest, "user_query");
+  if (tagged) {
+    rest = removeBlock(turn, rest, "environment_details", "boilerplate");
+    rest = removeBlock(turn, rest, "system-reminder", "boilerplate");
+    rest = removeBlock(turn, rest, "additional_data", "context");
+    rest = removeBlock(turn, rest, "file_content", "context");
+  }
+  const query = tagged ? blockContent(rest, "user_query") : undefined;
   const rewrite = query === undefined ? REWRITE_INSTRUCTION.exec(rest) : null;
   if (rewrite) {
     // The code around the instruction is what to rewrite: context, not the ask.
@@ -172,7 +184,7 @@ function addHumanText(turn: UserTurn, text: string): void {
     return;
   }
   // Cline wraps the first request in <task> and later words in <feedback> or <answer>; the tags are not the human's words.
-  turn.human += `${(query ?? rest).replace(HUMAN_WRAPPERS, "").trim()}\n`;
+  turn.human += `${(tagged ? (query ?? rest).replace(HUMAN_WRAPPERS, "") : rest).trim()}\n`;
 }
 
 /** Moves every <tag …>…</tag> block out of text, into context or the boilerplate count. */

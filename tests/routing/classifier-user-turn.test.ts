@@ -1,0 +1,53 @@
+import { describe, expect, test } from "bun:test";
+import type { ChatMessage } from "../../src/chat/request-schema";
+import { firstTextPart, quickToolResultTurn, splitUserTurn, textParts } from "../../src/routing/classifier/split-user-turn";
+import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
+import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
+import { referenceQuickToolResultTurn, referenceSplitUserTurn } from "./reference/split-user-turn-reference";
+
+/**
+ * splitUserTurn skips its tag searches (blocks, <user_query>, Cline's wrappers) for words without a
+ * "<". Every user turn of every labelled and blind evaluation case, and edge cases, must split into
+ * exactly the same human words, context, tool output and counts as before (tests/routing/reference/).
+ */
+type Content = ChatMessage["content"];
+const contents: Content[] = [];
+for (const entry of [...loadEvalSet(), ...loadBlindSet(["a", "b", "c", "d", "e", "f", "g"])]) {
+  for (const message of (entry.request as { messages: Array<{ role: string; content: Content }> }).messages) contents.push(message.content);
+}
+contents.push(
+  "",
+  "plain words, no tags at all",
+  "  padded plain words  ",
+  "a < b and c > d",
+  "<task>fix it</task>",
+  "<task>fix <b>it</b></task> <feedback>no</feedback>",
+  "<user_query>only this</user_query> and not this",
+  "before <system-reminder>x</system-reminder> after",
+  "<environment_details>\nfiles\n</environment_details>",
+  "<additional_data>ctx</additional_data> ask <file_content path=\"a.ts\">code</file_content>",
+  "<system-reminder unclosed",
+  "Instruction: rename x to y\ncode here",
+  "The user's request is: \"make it faster\"\n<code>",
+  [{ type: "text", text: "no tags" }, { type: "text", text: "<task>with tags</task>" }],
+  [{ type: "text", text: "[execute_command for 'npm test'] Result:" }, { type: "text", text: "<feedback>stop</feedback> FAIL" }],
+  [{ type: "image_url" }, { type: "text", text: "after an image" }] as unknown as Content,
+  null,
+);
+
+describe("the tuned user-turn split agrees with the untuned one", () => {
+  test(`same split of ${contents.length} message contents, with and without tool output`, () => {
+    expect(contents.length).toBeGreaterThan(3000);
+    let human = 0;
+    for (const content of contents) {
+      for (const keep of [true, false]) {
+        const expected = referenceSplitUserTurn(content, keep);
+        expect(splitUserTurn(content, keep)).toEqual(expected);
+        if (expected.human.trim() !== "") human++;
+      }
+      expect(quickToolResultTurn(content)).toEqual(referenceQuickToolResultTurn(content));
+      expect(firstTextPart(content)).toBe(textParts(content)[0] ?? "");
+    }
+    expect(human).toBeGreaterThan(1000);
+  });
+});
