@@ -4,10 +4,10 @@ import type { ChatRequest } from "../src/chat/request-schema";
 import type { ChatCompletionChunk } from "../src/chat/types";
 import { openaiEncoder } from "../src/doors/openai/openai-encoder";
 import { createLogger } from "../src/logger";
+import { withFirstChunk } from "../src/pipeline/stages/dispatch";
 import { observeStream } from "../src/pipeline/stream-observer";
 import { createOpenAICompatibleProvider } from "../src/providers/openai-compatible/openai-compatible-provider";
 import { createRedactor } from "../src/security/redactor";
-import { watchStream } from "../src/streams/watch-stream";
 import { STREAM_CHUNKS } from "./stream-shape";
 
 /**
@@ -101,11 +101,8 @@ async function runOne(stage: Stage, events: readonly Uint8Array[], usage: boolea
     await drain(chunks);
     return;
   }
-  // As dispatch.ts's withFirstChunk: the first chunk read, then the rest watched.
-  const reader = chunks.getReader();
-  const first = await reader.read();
-  reader.releaseLock();
-  chunks = watchStream(chunks, { idleMs: 60_000, idleError: () => new Error("idle"), prepend: first.done ? [] : [first.value] });
+  // dispatch.ts's own first-chunk check, then the rest watched.
+  chunks = await withFirstChunk(chunks, { idleMs: 60_000, idleError: () => new Error("idle") });
   if (stage === "+ watch") {
     await drain(chunks);
     return;
@@ -119,10 +116,12 @@ async function runOne(stage: Stage, events: readonly Uint8Array[], usage: boolea
   await drain(response.body!);
 }
 
-async function round(stage: Stage): Promise<number> {
+/** µs per upstream event: wall clock, and the process's CPU (steadier on a shared machine). */
+async function round(stage: Stage): Promise<{ wall: number; cpu: number }> {
   let events = 0;
   let next = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const worker = async () => {
     while (next < streamsPerRound) {
       const index = next++;
@@ -132,13 +131,14 @@ async function round(stage: Stage): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return ((performance.now() - started) * 1000) / events;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall: ((performance.now() - started) * 1000) / events, cpu: (cpu.user + cpu.system) / events };
 }
 
 // Warm up every stage (the JIT's tiers), then alternate.
 for (const stage of stages) await round(stage);
 for (const stage of stages) await round(stage);
-const results = new Map<Stage, number[]>(stages.map((stage) => [stage, []]));
+const results = new Map<Stage, { wall: number; cpu: number }[]>(stages.map((stage) => [stage, []]));
 for (let index = 0; index < rounds; index++) {
   const order = index % 2 === 0 ? stages : [...stages].reverse();
   for (const stage of order) results.get(stage)!.push(await round(stage));
@@ -146,10 +146,12 @@ for (let index = 0; index < rounds; index++) {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-console.log(`stream path, µs per upstream event (median of ${rounds} rounds of ${streamsPerRound} streams, ${concurrency} at once; load ${load})`);
-let previous = 0;
+console.log(`stream path, µs per upstream event, wall clock and CPU (median of ${rounds} rounds of ${streamsPerRound} streams, ${concurrency} at once; load ${load})`);
+let previous = { wall: 0, cpu: 0 };
 for (const stage of stages) {
-  const value = median(results.get(stage)!);
-  console.log(`  ${stage.padEnd(18)} ${value.toFixed(2).padStart(7)} µs   (${previous ? `+${(value - previous).toFixed(2)}` : "—"})`);
-  previous = value;
+  const wall = median(results.get(stage)!.map((result) => result.wall));
+  const cpu = median(results.get(stage)!.map((result) => result.cpu));
+  const step = (value: number, before: number) => (before ? `+${(value - before).toFixed(2)}` : "—");
+  console.log(`  ${stage.padEnd(18)} ${wall.toFixed(2).padStart(7)} µs (${step(wall, previous.wall)})   CPU ${cpu.toFixed(2).padStart(7)} µs (${step(cpu, previous.cpu)})`);
+  previous = { wall, cpu };
 }

@@ -4,6 +4,7 @@ import { ProxyError } from "../errors";
 import type { Redactor } from "../security/redactor";
 import { abortedUsage, outputCharactersOf } from "./aborted-usage";
 import { type Outcome, outcomeErrorType } from "./outcome";
+import { type SyncTransformer, pullThrough } from "../streams/sync-transformer";
 
 /**
  * Sits between a provider's chunk stream and the door's encoder. It records what the log needs
@@ -25,6 +26,11 @@ export interface StreamObserverOptions {
 }
 
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
+  return pullThrough(source, streamObserver(options));
+}
+
+/** The observer as a stage of the stream's pulled chain (pull-chain.ts): no ReadableStream of its own. */
+function streamObserver(options: StreamObserverOptions): SyncTransformer<ChatCompletionChunk, ChatCompletionChunk> {
   let ended = false;
   let ttftMs: number | undefined;
   let firstByteMs: number | undefined;
@@ -34,6 +40,7 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
   // The last chunk seen: an error chunk of ours takes its id, created and model.
   let last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
   const kept: ChatCompletionChunk[] | undefined = options.keepChunks ? [] : undefined;
+  let controller!: TransformStreamDefaultController<ChatCompletionChunk>;
 
   const end = (outcome: Partial<Outcome>) => {
     if (ended) return;
@@ -65,79 +72,51 @@ export function observeStream(source: ReadableStream<ChatCompletionChunk>, optio
       usageEstimated: spent.estimated,
     });
   };
-
-  const reader = source.getReader();
-  // The client left (its signal, or its side cancelled): the upstream is cancelled with it.
-  const onClientGone = (reason?: unknown) => {
+  // The client left: the chain ends here, which cancels the upstream.
+  const onSignalAbort = () => {
     onClientAbort();
-    reader.cancel(reason).catch(() => {});
+    controller.terminate();
   };
-  const onSignalAbort = () => onClientGone(options.clientSignal.reason);
-  options.clientSignal.addEventListener("abort", onSignalAbort, { once: true });
 
-  // Pulled, not piped: one read per chunk and no pipe promises in between (docs in sync-transformer.ts).
-  return new ReadableStream<ChatCompletionChunk>(
-    {
-      async pull(controller) {
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          if (options.clientSignal.aborted) onClientAbort();
-          if (!ended) {
-            const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-            end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
-            enqueueAndClose(controller, errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
-          } else closeQuietly(controller);
-          return;
-        }
-        if (result.done) {
-          end({ completed: true });
-          closeQuietly(controller);
-          return;
-        }
-        const chunk = result.value;
-        last = chunk;
-        if (chunk.usage) usage = chunk.usage;
-        for (const choice of chunk.choices) {
-          if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
-          if (choice.finish_reason) finishReason = choice.finish_reason;
-          outputCharacters += outputCharactersOf(choice.delta);
-        }
-        if (chunk.error) {
-          const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
-          end({ status: 502, errorType: error.type, errorMessage: error.message });
-          // Ends the client's stream and cancels the upstream.
-          enqueueAndClose(controller, { ...chunk, error });
-          reader.cancel().catch(() => {});
-          return;
-        }
-        kept?.push(chunk);
-        firstByteMs ??= performance.now() - options.startedAt;
-        controller.enqueue(chunk);
-      },
-      // The client's side was cancelled (it went away).
-      cancel: onClientGone,
+  return {
+    start(chainController) {
+      controller = chainController;
+      options.clientSignal.addEventListener("abort", onSignalAbort, { once: true });
     },
-    { highWaterMark: 0 },
-  );
-}
-
-function enqueueAndClose(controller: ReadableStreamDefaultController<ChatCompletionChunk>, chunk: ChatCompletionChunk): void {
-  try {
-    controller.enqueue(chunk);
-    controller.close();
-  } catch {
-    // The client's side is already gone.
-  }
-}
-
-function closeQuietly(controller: ReadableStreamDefaultController<ChatCompletionChunk>): void {
-  try {
-    controller.close();
-  } catch {
-    // Already closed or cancelled.
-  }
+    transform(chunk, chainController) {
+      last = chunk;
+      if (chunk.usage) usage = chunk.usage;
+      for (const choice of chunk.choices) {
+        if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+        outputCharacters += outputCharactersOf(choice.delta);
+      }
+      if (chunk.error) {
+        const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
+        end({ status: 502, errorType: error.type, errorMessage: error.message });
+        // Ends the client's stream and cancels the upstream.
+        chainController.enqueue({ ...chunk, error });
+        chainController.terminate();
+        return;
+      }
+      kept?.push(chunk);
+      firstByteMs ??= performance.now() - options.startedAt;
+      chainController.enqueue(chunk);
+    },
+    flush() {
+      end({ completed: true });
+    },
+    // The upstream failed (a broken connection, the idle timeout, shutdown): the client gets it as a last error chunk.
+    fail(error, chainController) {
+      if (options.clientSignal.aborted) onClientAbort();
+      if (ended) return;
+      const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
+      end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
+      chainController.enqueue(errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
+    },
+    // The client's side was cancelled (it went away).
+    cancel: onClientAbort,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages
 import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
 import type { ChatCompletionChunk, ChunkDelta } from "../chat/types";
 import { redactSecrets } from "../logger";
+import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 import { anthropicRedactedThinkingDetail, anthropicThinkingDetail } from "./anthropic-reasoning-details";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
 import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage";
@@ -32,6 +33,11 @@ type BlockState =
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function createAnthropicEventTransformer(model: string): TransformStream<AnthropicStreamEvent, ChatCompletionChunk> {
+  return transformStream(anthropicEventTransformer(model));
+}
+
+/** The transformer as a synchronous stage, to run in the stream's pulled chain (streams/pull-chain.ts). */
+export function anthropicEventTransformer(model: string): SyncTransformer<AnthropicStreamEvent, ChatCompletionChunk> {
   const head: ChunkHead = { id: "chatcmpl-anthropic", created: Math.floor(Date.now() / 1000), model };
   let usage: AnthropicUsageCounts = {};
   let stopReason: string | null = null;
@@ -143,7 +149,7 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
     }
   };
 
-  return new TransformStream<AnthropicStreamEvent, ChatCompletionChunk>({
+  return {
     transform(raw, controller) {
       if (state !== "open") return;
       const event: unknown = raw;
@@ -157,5 +163,5 @@ export function createAnthropicEventTransformer(model: string): TransformStream<
       // The upstream closed cleanly but without message_stop: the answer is truncated, say so.
       if (state === "open") fail(controller, "The Anthropic stream ended before message_stop.", "truncated_upstream_stream");
     },
-  });
+  };
 }

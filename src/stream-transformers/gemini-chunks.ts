@@ -2,6 +2,7 @@ import type { GenerateContentResponse } from "@google/genai";
 import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
 import { redactSecrets } from "../logger";
+import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 import { createToolCallId } from "./gemini-tool-call-id";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
 import { type GeminiUsageMetadata, mapGeminiUsage } from "./map-gemini-usage";
@@ -23,6 +24,11 @@ export interface GeminiChunkOptions {
 }
 
 export function createGeminiChunkTransformer(options: GeminiChunkOptions): TransformStream<GenerateContentResponse, ChatCompletionChunk> {
+  return transformStream(geminiChunkTransformer(options));
+}
+
+/** The transformer as a synchronous stage, to run in the stream's pulled chain (streams/pull-chain.ts). */
+export function geminiChunkTransformer(options: GeminiChunkOptions): SyncTransformer<GenerateContentResponse, ChatCompletionChunk> {
   const head: ChunkHead = { id: `chatcmpl-${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000), model: options.model };
   let sawFirstEvent = false;
   let roleSent = false;
@@ -50,7 +56,7 @@ export function createGeminiChunkTransformer(options: GeminiChunkOptions): Trans
     return { tool_calls: [{ index, id: callId, type: "function", function: { name: piece.name, arguments: piece.arguments } }] };
   };
 
-  return new TransformStream({
+  return {
     transform(event, controller) {
       if (failed) return;
       const raw = event as unknown as Record<string, unknown> | null;
@@ -92,5 +98,5 @@ export function createGeminiChunkTransformer(options: GeminiChunkOptions): Trans
       }
       if (usage) controller.enqueue(usageChunk(head, mapGeminiUsage(usage)));
     },
-  });
+  };
 }

@@ -1,16 +1,7 @@
-/**
- * A stream stage as plain synchronous callbacks (the `Transformer` a TransformStream takes, minus
- * promises, plus `cancel`, which Bun calls when the readable side is cancelled or the writable side
- * aborted). Stages written this way can be fused: `fuseTransformers(a, b)` runs `b` on whatever
- * `a` enqueues, in the same call, so a chain of stages costs one TransformStream — one pipe hop
- * per chunk — instead of one each. Each stage stays its own small, separately tested function.
- */
-export interface SyncTransformer<I, O> {
-  start?(controller: TransformStreamDefaultController<O>): void;
-  transform?(chunk: I, controller: TransformStreamDefaultController<O>): void;
-  flush?(controller: TransformStreamDefaultController<O>): void;
-  cancel?(reason: unknown): void;
-}
+import { chainOver, chainStream } from "./pull-chain";
+import type { SyncTransformer } from "./sync-stage";
+
+export type { SyncTransformer } from "./sync-stage";
 
 /** A TransformStream running `transformer` (a pass-through where it has no `transform`). */
 export function transformStream<I, O>(transformer: SyncTransformer<I, O>): TransformStream<I, O> {
@@ -88,77 +79,11 @@ export function fuseTransformers<A, B, C>(first: SyncTransformer<A, B>, second: 
  * the result and cancels the source, `error` errors the result and cancels the source), for a
  * fraction of the per-chunk cost: Bun's pipeTo takes several promises per chunk. Nothing is read
  * ahead of the consumer (the result's high-water mark is 0).
+ *
+ * When `source` is itself such a result that nobody has read yet, the two are fused: the result
+ * reads `source`'s own source, through its stages and then `transformer`, so a chain of layers
+ * costs one ReadableStream hop per chunk (pull-chain.ts).
  */
 export function pullThrough<I, O>(source: ReadableStream<I>, transformer: SyncTransformer<I, O>): ReadableStream<O> {
-  const reader = source.getReader();
-  let finished = false;
-  let produced = 0;
-  let output!: ReadableStreamDefaultController<O>;
-  const controller: TransformStreamDefaultController<O> = {
-    get desiredSize() {
-      return output.desiredSize;
-    },
-    enqueue(chunk) {
-      if (finished) throw new TypeError("The stream is closed.");
-      produced++;
-      output.enqueue(chunk);
-    },
-    error(reason) {
-      if (finished) return;
-      finished = true;
-      output.error(reason);
-      reader.cancel(reason).catch(() => {});
-    },
-    terminate() {
-      if (finished) return;
-      finished = true;
-      output.close();
-      reader.cancel().catch(() => {});
-    },
-  };
-  return new ReadableStream<O>(
-    {
-      start(readableController) {
-        output = readableController;
-        transformer.start?.(controller);
-      },
-      async pull() {
-        const before = produced;
-        while (!finished && produced === before) {
-          let result: Awaited<ReturnType<typeof reader.read>>;
-          try {
-            result = await reader.read();
-          } catch (error) {
-            if (!finished) {
-              finished = true;
-              output.error(error);
-            }
-            return;
-          }
-          if (finished) return;
-          try {
-            if (result.done) {
-              transformer.flush?.(controller);
-              if (!finished) {
-                finished = true;
-                output.close();
-              }
-              return;
-            }
-            if (transformer.transform) transformer.transform(result.value, controller);
-            else controller.enqueue(result.value as unknown as O);
-          } catch (error) {
-            controller.error(error);
-            return;
-          }
-        }
-      },
-      cancel(reason) {
-        finished = true;
-        transformer.cancel?.(reason);
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return chainStream(chainOver(source).add(transformer));
 }

@@ -1,9 +1,11 @@
+import { type SyncTransformer, pullThrough } from "./sync-transformer";
+
 /**
  * A stream that fails when its source stays silent too long, or when told to stop. Reads are
  * pulled one at a time (nothing is read ahead), so the silence measured is the source's, while
  * a chunk is awaited, and never a slow consumer's. One timer, re-armed lazily: a chunk only
- * clears a timestamp. Failing cancels the source with the same error, which ends the upstream
- * request behind it.
+ * resets a timestamp. Failing cancels the source with the same error, which ends the upstream
+ * request behind it. A stage of the stream's pulled chain (pull-chain.ts), not a layer of its own.
  */
 export interface WatchOptions<T> {
   /** How long the source may stay silent while a chunk is awaited. */
@@ -17,24 +19,27 @@ export interface WatchOptions<T> {
 }
 
 export function watchStream<T>(source: ReadableStream<T>, options: WatchOptions<T>): ReadableStream<T> {
-  const reader = source.getReader();
-  const queued = [...(options.prepend ?? [])];
+  return pullThrough(source, watchStage(options));
+}
+
+function watchStage<T>(options: WatchOptions<T>): SyncTransformer<T, T> {
   const stopSignal = options.stopSignal;
-  let output!: ReadableStreamDefaultController<T>;
+  let controller!: TransformStreamDefaultController<T>;
+  // Set while a reader waits for a chunk to reach this stage: the source's silence starts there.
   let waitingSince: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let settled = false;
 
   const settle = () => {
     settled = true;
+    waitingSince = undefined;
     clearTimeout(timer);
     stopSignal?.removeEventListener("abort", onStop);
   };
   const fail = (error: unknown) => {
     if (settled) return;
     settle();
-    output.error(error);
-    reader.cancel(error).catch(() => {});
+    controller.error(error);
   };
   const onStop = () => fail(stopSignal!.reason);
   const arm = (ms: number) => {
@@ -48,42 +53,28 @@ export function watchStream<T>(source: ReadableStream<T>, options: WatchOptions<
     else arm(options.idleMs - silentMs);
   };
 
-  return new ReadableStream<T>(
-    {
-      start(controller) {
-        output = controller;
-        if (stopSignal?.aborted) onStop();
-        else stopSignal?.addEventListener("abort", onStop, { once: true });
-      },
-      async pull(controller) {
-        if (queued.length > 0) return controller.enqueue(queued.shift()!);
-        waitingSince = performance.now();
-        if (timer === undefined) arm(options.idleMs);
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          if (!settled) {
-            settle();
-            controller.error(error);
-          }
-          return;
-        } finally {
-          waitingSince = undefined;
-        }
-        if (settled) return;
-        if (result.done) {
-          settle();
-          controller.close();
-        } else {
-          controller.enqueue(result.value);
-        }
-      },
-      cancel(reason) {
-        settle();
-        return reader.cancel(reason);
-      },
+  return {
+    start(chainController) {
+      controller = chainController;
+      if (stopSignal?.aborted) return onStop();
+      stopSignal?.addEventListener("abort", onStop, { once: true });
+      for (const chunk of options.prepend ?? []) controller.enqueue(chunk);
     },
-    { highWaterMark: 0 },
-  );
+    pulling(active) {
+      if (settled) return;
+      if (!active) {
+        waitingSince = undefined;
+        return;
+      }
+      waitingSince = performance.now();
+      if (timer === undefined) arm(options.idleMs);
+    },
+    transform(chunk, chainController) {
+      // A chunk arrived; if the reader still waits (this one put out nothing downstream), the next silence starts now.
+      if (waitingSince !== undefined) waitingSince = performance.now();
+      chainController.enqueue(chunk);
+    },
+    flush: settle,
+    cancel: settle,
+  };
 }

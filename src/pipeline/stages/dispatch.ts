@@ -2,6 +2,7 @@ import { toolReferencesAsText } from "../../chat/tool-reference";
 import type { ChatCompletionChunk } from "../../chat/types";
 import { ProxyError } from "../../errors";
 import { type Candidate, candidateKey } from "../../routing/candidate";
+import { readAhead } from "../../streams/pull-chain";
 import { type WatchOptions, watchStream } from "../../streams/watch-stream";
 import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "../context";
 import { upstreamFailed } from "../outcome";
@@ -137,18 +138,17 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
  * put back in front of the rest, which is watched from then on: silence beyond
  * UPSTREAM_IDLE_TIMEOUT_MS, or shutdown, ends it with an error the client gets as its last event.
  */
-async function withFirstChunk(
+export async function withFirstChunk(
   stream: ReadableStream<ChatCompletionChunk>,
   watch: Omit<WatchOptions<ChatCompletionChunk>, "prepend">,
 ): Promise<ReadableStream<ChatCompletionChunk>> {
-  const reader = stream.getReader();
-  const first = await reader.read();
+  // Read ahead, not taken: the first chunk stays first in the stream's own pulled chain (pull-chain.ts).
+  const { first, rest } = await readAhead(stream);
   if (first.done) throw new ProxyError(502, "The upstream ended the stream without sending anything.", { type: "upstream_error", code: "empty_stream", retryable: true });
   if (first.value.error) {
-    reader.cancel().catch(() => {});
+    rest.cancel().catch(() => {});
     const { message, code } = first.value.error;
     throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
   }
-  reader.releaseLock();
-  return watchStream(stream, { ...watch, prepend: [first.value] });
+  return watchStream(rest, watch);
 }

@@ -4,8 +4,9 @@ import type { Message, MessageTokensCount, RawMessageStreamEvent } from "@anthro
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import type { ModelCatalog } from "../../catalog/model-catalog";
-import { createAnthropicEventTransformer } from "../../stream-transformers/anthropic-events";
+import { anthropicEventTransformer } from "../../stream-transformers/anthropic-events";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
+import { pullThrough } from "../../streams/sync-transformer";
 import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext } from "../types";
 import { fromAnthropicMessage } from "./from-anthropic-message";
@@ -97,11 +98,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
     async stream(call) {
       try {
         const upstream = await postMessages<Stream<RawMessageStreamEvent>>(call, true);
-        return asyncIterableToStream<RawMessageStreamEvent>(upstream, {
+        const events = asyncIterableToStream<RawMessageStreamEvent>(upstream, {
           onCancel: () => upstream.controller.abort(),
           // A mid-stream `event: error` or a cut connection becomes a mapped ProxyError, then an error chunk.
           mapError: (error) => mapAnthropicError(error, displayName),
-        }).pipeThrough(createAnthropicEventTransformer(call.model));
+        });
+        // One pulled chain from the SDK's events to the client (streams/pull-chain.ts).
+        return pullThrough(events, anthropicEventTransformer(call.model));
       } catch (error) {
         throw mapAnthropicError(error, displayName);
       }

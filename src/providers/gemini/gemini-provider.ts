@@ -3,7 +3,8 @@ import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import type { ModelCatalog } from "../../catalog/model-catalog";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
-import { createGeminiChunkTransformer } from "../../stream-transformers/gemini-chunks";
+import { pullThrough } from "../../streams/sync-transformer";
+import { geminiChunkTransformer } from "../../stream-transformers/gemini-chunks";
 import { requireArrayField } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext, ProviderModel } from "../types";
 import { fromGeminiResponse } from "./from-gemini-response";
@@ -74,10 +75,12 @@ export function createGeminiProvider(options: GeminiProviderOptions): LLMProvide
       const signal = AbortSignal.any([call.signal, cancelled.signal]);
       try {
         const upstream = await client.models.generateContentStream(parameters(call, signal));
-        return asyncIterableToStream(upstream, {
+        const events = asyncIterableToStream(upstream, {
           onCancel: () => cancelled.abort(),
           mapError: (error) => mapGeminiError(error, options.apiKey, "stream"),
-        }).pipeThrough(createGeminiChunkTransformer({ model: call.model, onThoughtSignature: remember }));
+        });
+        // One pulled chain from the SDK's events to the client (streams/pull-chain.ts).
+        return pullThrough(events, geminiChunkTransformer({ model: call.model, onThoughtSignature: remember }));
       } catch (error) {
         throw mapGeminiError(error, options.apiKey);
       }
