@@ -16,7 +16,7 @@ import { benchBody } from "./bench-question";
 const requests = Number(process.argv[2] ?? 8_000);
 // A second argument, bytes: agent-sized requests of about that size, one at a time (agent-requests.ts).
 const agentBytes = process.argv[3] ? Number(process.argv[3]) : undefined;
-const concurrency = agentBytes ? 1 : 32;
+const concurrency = Number(process.env.THREAD_CPU_CONCURRENCY ?? (agentBytes ? 1 : 32));
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
