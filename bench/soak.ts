@@ -109,9 +109,34 @@ await eventLoop();
 const reports = await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "mixed" });
 clearInterval(sampler);
 const eventLoopMixed = await eventLoop();
+/**
+ * From the proxy's own histogram of added time (its time minus the upstream's): how many requests,
+ * and how many took more than 50 ms of the proxy's own time, for answered requests (a provider)
+ * and refused ones (provider "none").
+ */
+async function addedOver50Ms(): Promise<Record<"answered" | "refused", { count: number; over50: number }>> {
+  const text = await (await fetch(`${proxy.origin}/metrics`)).text();
+  const tally = { answered: { count: 0, over50: 0 }, refused: { count: 0, over50: 0 } };
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("claude_proxy_added_duration_seconds") || !line.includes('measure="total"')) continue;
+    const side = line.includes('provider="none"') ? tally.refused : tally.answered;
+    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (line.startsWith("claude_proxy_added_duration_seconds_count")) {
+      side.count += value;
+      side.over50 += value;
+    } else if (line.includes('le="0.05"')) side.over50 -= value;
+  }
+  return tally;
+}
+const addedBeforeCorpus = await addedOver50Ms();
 const corpusStarted = new Date();
 reports.push(...(await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "corpus" })));
 const corpusEnded = new Date();
+const addedAfterCorpus = await addedOver50Ms();
+const addedDuringCorpus = (side: "answered" | "refused") => ({
+  count: addedAfterCorpus[side].count - addedBeforeCorpus[side].count,
+  over50: addedAfterCorpus[side].over50 - addedBeforeCorpus[side].over50,
+});
 const eventLoopCorpus = await eventLoop();
 
 // The client's connections are gone with its process; closing the upstreams closes the proxy's pooled ones.
@@ -146,6 +171,12 @@ const proxyTimed = await database.db.execute(
         coalesce(percentile_disc(0.99) within group (order by latency_ms), 0)::int as p99_ms
       from request_log where status = 200 and created_at between ${corpusStarted.toISOString()} and ${corpusEnded.toISOString()}`,
 );
+const slowestLogged = await database.db.execute(
+  sql`select latency_ms, ttft_ms, door, provider, model, fallbacks, left(attempts::text, 300) as attempts
+      from request_log where status = 200 and created_at between ${corpusStarted.toISOString()} and ${corpusEnded.toISOString()}
+      order by latency_ms desc limit 3`,
+);
+const slowestRows = (slowestLogged as unknown as { rows: unknown[] }).rows ?? (slowestLogged as unknown as unknown[]);
 const proxyTimedRow = ((proxyTimed as unknown as { rows: Array<{ requests: number; max_ms: number; p99_ms: number }> }).rows ??
   (proxyTimed as unknown as Array<{ requests: number; max_ms: number; p99_ms: number }>))[0]!;
 await database.close();
@@ -202,6 +233,11 @@ console.log(
   `  as the proxy timed them:   ${proxyTimedRow.requests} answered, p99 ${proxyTimedRow.p99_ms} ms, max ${proxyTimedRow.max_ms} ms (its log's latency_ms: arrival to last byte)` +
     `${proxyTimedRow.max_ms < 50 ? "" : "   <-- target < 50 ms"}`,
 );
+console.log(
+  `  the proxy's own time:      ${JSON.stringify({ normal: addedDuringCorpus("answered"), malformed: addedDuringCorpus("refused") })} ` +
+    `(its added-time histogram, measure=total: latency minus the wait for the upstream; over50 = requests above 50 ms)`,
+);
+console.log(`  their slowest rows:        ${JSON.stringify(slowestRows)}`);
 console.log(`slowest normal probes:       ${(probe.slowest ?? []).map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 const describeLoop = (tally: Record<string, unknown>) =>
   `longest gap ${tally.longestGapMs} ms, ${tally.gapsOver50Ms} over 50 ms; on its own CPU: longest ${tally.longestBusyGapMs} ms, ${tally.busyGapsOver10Ms} over 10 ms, ${tally.busyGapsOver50Ms} over 50 ms; ` +
