@@ -94,7 +94,7 @@ function gatedGiveBacks(db: Database) {
 /** Spends (as another instance would) all but `leftUsd` of the global daily budget's room outside the leases. */
 async function spendAllBut(db: Database, leftUsd: number) {
   const budget = await globalDaily(db);
-  const extra = budget.limitUsd - budget.spentUsd - budget.reservedUsd - leftUsd;
+  const extra = (budget.limitUsd ?? 0) - budget.spentUsd - budget.reservedUsd - leftUsd;
   await db.execute(sql`insert into budget_spend (scope, period, period_start, spent_usd) values ('global', 'daily', ${budget.periodStart.toISOString()}::timestamptz, ${extra})
     on conflict (scope, period, period_start) do update set spent_usd = budget_spend.spent_usd + excluded.spent_usd`);
 }
