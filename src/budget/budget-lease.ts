@@ -28,7 +28,7 @@ export class BudgetLease {
     readonly sizeUsd: number,
     readonly dayStart: Date,
     readonly monthStart: Date,
-    /** When the earliest period it was taken in ends: no grant after that. */
+    /** When the earliest period it was taken in ends, or its day (its spend's day) if sooner: no grant after that. */
     readonly endsAt: number,
     now: number,
   ) {

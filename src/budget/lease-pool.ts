@@ -16,7 +16,7 @@ import { LEASE_MIN_REQUESTS_PER_SECOND, leaseSizeUsd, nextTypicalUsd, TOP_UP_BEL
  */
 export interface LeaseStore {
   /** Reserves `amountUsd` on `scope` as one reservation row (all limits checked, as for a request). */
-  take(scope: string, amountUsd: number): Promise<{ id: string; granted: boolean; usage: BudgetUsage[]; dayStart?: Date; monthStart?: Date }>;
+  take(scope: string, amountUsd: number): Promise<{ id: string; granted: boolean; usage: BudgetUsage[]; dayStart?: Date; monthStart?: Date; dayEnd?: Date }>;
   /** Lowers the lease row by `amountUsd`. */
   giveBack(id: string, scope: string, amountUsd: number): Promise<void>;
   /** Deletes the lease row. */
@@ -111,14 +111,21 @@ export class LeasePool {
     for (const lease of this.retiring) this.giveBack(lease);
   }
 
-  /** Retires the leases of these scopes and gives their free room back; whether there was any. */
+  /**
+   * Retires the leases of these scopes and gives their free room back; whether there was any.
+   * Room retired earlier and still owed counts too: its give-back may be in flight for another
+   * request refused a moment before, or have failed (tried again here), and this request waits
+   * for it as well rather than being refused while the room is on its way back.
+   */
   async returnRoom(scopes: Iterable<string>): Promise<boolean> {
+    const wanted = new Set(scopes);
+    for (const scope of wanted) for (const lease of [...(this.active.get(scope) ?? [])]) this.retire(lease);
     const returned: BudgetLease[] = [];
-    for (const scope of scopes) {
-      for (const lease of [...(this.active.get(scope) ?? [])]) {
-        if (lease.freeUsd > 0) returned.push(lease);
-        this.retire(lease);
-      }
+    for (const lease of this.retiring) {
+      // owedBackUsd drops only once a give-back succeeded.
+      if (!wanted.has(lease.scope) || lease.owedBackUsd <= 0) continue;
+      if (!this.givingBack.has(lease)) this.giveBack(lease);
+      returned.push(lease);
     }
     await Promise.all(returned.map((lease) => this.givingBack.get(lease)));
     return returned.length > 0;
@@ -187,7 +194,8 @@ export class LeasePool {
       const result = await this.options.store.take(scope, sizeUsd);
       this.options.onUsage(result.usage);
       if (!result.granted) return;
-      const ends = result.usage.map((budget) => budget.resetsAt.getTime());
+      // Its spend is written to its dayStart's day: it stops at the day's end even with no daily limit.
+      const ends = [...result.usage.map((budget) => budget.resetsAt.getTime()), result.dayEnd?.getTime() ?? Number.POSITIVE_INFINITY];
       const now = this.options.now();
       const lease = new BudgetLease(result.id, scope, sizeUsd, result.dayStart ?? new Date(now), result.monthStart ?? new Date(now), Math.min(...ends), now);
       this.byId.set(lease.id, lease);

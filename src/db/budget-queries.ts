@@ -47,22 +47,32 @@ export interface ReservationResult {
   usage: BudgetUsage[];
   dayStart?: Date;
   monthStart?: Date;
+  /** When the day of `dayStart` ends in the time zone, daily limit or not (a lease grants only within its day). */
+  dayEnd?: Date;
 }
 
 export async function reserveBudget(db: Database, request: ReservationRequest): Promise<ReservationResult> {
   const scopes = [...request.amounts.keys()];
   const amounts = [...request.amounts.values()];
-  const rows = rowsOf<UsageRow & { granted: boolean; day_start: Date | string; month_start: Date | string }>(
+  // The day's end as budget_usage computes a daily budget's resets_at, at the same now() as budget_reserve's day.
+  const rows = rowsOf<UsageRow & { granted: boolean; day_start: Date | string; month_start: Date | string; day_end: Date | string }>(
     await executeFixed(
       db,
       sql`
-      select * from budget_reserve(${request.id}::uuid, ${request.instanceId}::uuid, ${`{${scopes.map(quoteArrayItem).join(",")}}`}::text[],
-        ${`{${amounts.join(",")}}`}::double precision[], ${request.timeZone}, ${request.leaseSeconds})`,
+      select r.*, (date_trunc('day', now() at time zone ${request.timeZone}) + interval '1 day') at time zone ${request.timeZone} as day_end
+      from budget_reserve(${request.id}::uuid, ${request.instanceId}::uuid, ${`{${scopes.map(quoteArrayItem).join(",")}}`}::text[],
+        ${`{${amounts.join(",")}}`}::double precision[], ${request.timeZone}, ${request.leaseSeconds}) r`,
     ),
   );
   const first = rows[0];
   if (!first) return { granted: true, usage: [] };
-  return { granted: first.granted, usage: rows.map(toUsage), dayStart: new Date(first.day_start), monthStart: new Date(first.month_start) };
+  return {
+    granted: first.granted,
+    usage: rows.map(toUsage),
+    dayStart: new Date(first.day_start),
+    monthStart: new Date(first.month_start),
+    dayEnd: new Date(first.day_end),
+  };
 }
 
 /** A text[] literal item: quoted, with quotes and backslashes escaped (scopes are provider ids, but still). */

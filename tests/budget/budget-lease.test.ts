@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { BudgetService, type BudgetServiceTuning, type Reservation } from "../../src/budget/budget-service";
 import type { BudgetLimit } from "../../src/budget/budget-types";
 import { listBudgetUsage } from "../../src/db/budget-queries";
@@ -61,6 +62,41 @@ function counting(db: Database): { db: Database; count: () => number } {
     },
   });
   return { db: proxy, count: () => statements };
+}
+
+/**
+ * A database handle whose lease give-backs (giveBackLease's statement) wait for `hold` while one is
+ * set, or fail once when `failNext` is set: a give-back that is slow, or that does not go through.
+ */
+function gatedGiveBacks(db: Database) {
+  const dialect = new PgDialect();
+  const gate = { hold: undefined as Promise<void> | undefined, failNext: false, started: 0 };
+  const proxy = new Proxy(db, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key !== "execute" || typeof value !== "function") return value;
+      return async (query: SQL) => {
+        if (dialect.sqlToQuery(query).sql.includes("set amount_usd = greatest(0, amount_usd -")) {
+          gate.started++;
+          if (gate.failNext) {
+            gate.failNext = false;
+            throw new Error("give-back refused by the test");
+          }
+          await gate.hold;
+        }
+        return (value as (query: SQL) => unknown).call(target, query);
+      };
+    },
+  });
+  return { db: proxy, gate };
+}
+
+/** Spends (as another instance would) all but `leftUsd` of the global daily budget's room outside the leases. */
+async function spendAllBut(db: Database, leftUsd: number) {
+  const budget = await globalDaily(db);
+  const extra = (budget.limitUsd ?? 0) - budget.spentUsd - budget.reservedUsd - leftUsd;
+  await db.execute(sql`insert into budget_spend (scope, period, period_start, spent_usd) values ('global', 'daily', ${budget.periodStart.toISOString()}::timestamptz, ${extra})
+    on conflict (scope, period, period_start) do update set spent_usd = budget_spend.spent_usd + excluded.spent_usd`);
 }
 
 async function service(db: Database, limits: BudgetLimit[], tuning: BudgetServiceTuning = {}): Promise<BudgetService> {
@@ -148,6 +184,45 @@ describe("near the limit", () => {
   });
 });
 
+describe("a lease never refuses a request on its own instance", () => {
+  // openai has a limit but no lease (two requests are not busy), so these requests are reserved
+  // exactly and refused while the global room sits in the lease.
+  const limits: BudgetLimit[] = [...daily(100), { scope: "openai", period: "daily", limitUsd: 100 }];
+  const bigRequest = new Map([["global", 1], ["openai", 0.01]]);
+
+  async function leasedAndFull(db: Database): Promise<BudgetService> {
+    const budgets = await service(db, limits);
+    for (let index = 0; index < 40; index++) await request(budgets, 0.01, 0.001);
+    await waitFor(() => budgets.leaseStats.taken > 0, { what: "a lease to be taken" });
+    // The lease holds about $2.50 (256 worst cases); $0.20 (and the exact reservations still to be released) is left outside it.
+    await spendAllBut(shared.db, 0.2);
+    return budgets;
+  }
+
+  test("two requests refused at once while the lease's room is on its way back both wait for it and are granted", async () => {
+    const { db, gate } = gatedGiveBacks(shared.db);
+    const budgets = await leasedAndFull(db);
+    let release!: () => void;
+    gate.hold = new Promise((resolve) => (release = resolve));
+    const both = Promise.all([budgets.reserve(bigRequest), budgets.reserve(bigRequest)]);
+    await waitFor(() => gate.started > 0, { what: "the lease's room to be given back" });
+    release();
+    const results = await both;
+    expect(results.map((result) => result.granted)).toEqual([true, true]);
+    const after = await globalDaily(shared.db);
+    expect(after.spentUsd + after.reservedUsd).toBeLessThanOrEqual(100 + 1e-9);
+  });
+
+  test("room whose give-back failed is given back when the next request is refused", async () => {
+    const { db, gate } = gatedGiveBacks(shared.db);
+    const budgets = await leasedAndFull(db);
+    gate.failNext = true;
+    expect((await budgets.reserve(bigRequest)).granted).toBe(false);
+    expect(gate.started).toBe(1);
+    expect((await budgets.reserve(bigRequest)).granted).toBe(true);
+  });
+});
+
 describe("a lease cannot outlive", () => {
   test("its process: the lease of a crashed instance expires", async () => {
     // Never started: no renewal, as after a crash. Its requests hold their leases' room until the rows expire.
@@ -197,6 +272,26 @@ describe("a lease cannot outlive", () => {
     expect(budgets.leaseStats.grants).toBe(grants);
     // Its free room goes back at once; the row itself once its spend is written.
     await waitFor(async () => (await globalDaily(shared.db)).reservedUsd < 1e-9, { timeoutMs: 5_000, what: "the lease to be given back" });
+  });
+
+  test("its day, with only a monthly limit: past midnight it grants nothing, so no spend goes to the day before", async () => {
+    let clock = Date.now();
+    const budgets = await service(shared.db, [{ scope: "global", period: "monthly", limitUsd: 1_000 }], { now: () => clock });
+    for (let index = 0; index < 40; index++) await request(budgets, 0.01, 0.001);
+    await waitFor(() => budgets.leaseStats.taken > 0, { what: "a lease to be taken" });
+    expect(await request(budgets, 0.01, 0.001)).toBe(true);
+    const grants = budgets.leaseStats.grants;
+    expect(grants).toBeGreaterThan(0);
+
+    // The next midnight in the budget time zone (UTC): the lease's spend would be written to the day it was taken in.
+    const today = new Date(clock);
+    clock = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1);
+    const result = await budgets.reserve(amounts(0.01));
+    expect(result.granted).toBe(true);
+    expect(budgets.leaseStats.grants).toBe(grants);
+    // Reserved in the database, which dates it (and its spend) in the day it is made in.
+    expect(result.reservation?.leased).toBeUndefined();
+    expect(result.reservation?.dayStart).toBeInstanceOf(Date);
   });
 });
 
