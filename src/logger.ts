@@ -1,7 +1,8 @@
+import { bufferedStderr } from "./log-line-buffer";
 import { redactSecrets } from "./security/redactor";
 
 /**
- * A tiny levelled logger writing one JSON line per event to stderr. Callers log ids, models and
+ * A tiny levelled logger writing one JSON line per event to stderr (buffered per event-loop turn: log-line-buffer.ts). Callers log ids, models and
  * statuses; every line still goes through the redactor (the configured keys and anything that looks
  * like a credential), since fields may carry upstream error text.
  */
@@ -20,7 +21,7 @@ export interface Logger {
 
 export function createLogger(
   level: LogLevel,
-  write: (line: string) => void = (line) => console.error(line),
+  write: (line: string) => void = bufferedStderr,
   redact: (text: string) => string = redactSecrets,
 ): Logger {
   const emit = (at: Exclude<LogLevel, "silent">) => (message: string, fields?: Record<string, unknown>) => {
