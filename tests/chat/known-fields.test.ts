@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import { expectSameAsSchemas, padded } from "../helpers/same-validation";
 import { agentRequestBodies } from "../../bench/agent-requests";
 import { knownMessages } from "../../src/chat/known-messages";
 import { knownTools } from "../../src/chat/known-tools";
@@ -19,39 +20,15 @@ import { openaiCorpus } from "../helpers/malformed-corpus/openai";
  * the comparison proves nothing.
  */
 
-/** A value with every object's keys listed in order (undefined values marked), for an order-sensitive comparison. */
-function ordered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(ordered);
-  if (typeof value === "object" && value !== null) return Object.keys(value).map((key) => [key, ordered((value as Record<string, unknown>)[key])]);
-  return value === undefined ? "<undefined>" : value;
-}
-
 const parseChat = withKnownFields(chatRequestSchema, { messages: knownMessages, tools: knownTools, placeholderTurns: [{ role: "user", content: "" }] });
 
 /** Compares both validators on one body; says whether the hand-built turns were used. */
-/**
- * The body with plain turns added after its own (when it has some), so that the door takes the hand
- * path below its minimum number of turns too; the body's own turns come first, so the schema's
- * issues name the same places.
- */
-function padded(body: unknown): unknown {
-  const messages = (body as { messages?: unknown })?.messages;
-  if (!Array.isArray(messages) || messages.length === 0) return body;
-  return { ...(body as object), messages: [...messages, { role: "user", content: "pad" }, { role: "user", content: "pad" }, { role: "user", content: "pad" }] };
-}
-
 function expectSame(original: unknown): boolean {
   const body = padded(original);
-  for (const [schema, parse] of [
+  expectSameAsSchemas(body, [
     [openaiChatRequestSchema, parseOpenAIChatRequest],
     [chatRequestSchema, parseChat],
-  ] as const) {
-    const expected = schema.safeParse(structuredClone(body));
-    const actual = parse(structuredClone(body));
-    expect(actual.success).toBe(expected.success);
-    if (expected.success) expect(ordered(actual.data)).toEqual(ordered(expected.data));
-    else expect(actual.error?.issues).toEqual(expected.error.issues);
-  }
+  ]);
   return knownMessages(structuredClone((body as { messages?: unknown })?.messages)) !== undefined;
 }
 
