@@ -47,7 +47,7 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
       for (const call of message.tool_calls) characters += call.function.arguments.length + call.function.name.length;
     }
   }
-  const toolCharacters = (request.tools ? JSON.stringify(request.tools).length : 0) + (request.openai_tools ? JSON.stringify(request.openai_tools).length : 0);
+  const toolCharacters = serialisedLength(request.tools) + serialisedLength(request.openai_tools);
   return {
     request,
     tools: Boolean(request.tools?.length) && request.tool_choice !== "none",
@@ -58,4 +58,21 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
     promptTokens: Math.ceil((characters + toolCharacters) / CHARACTERS_PER_TOKEN) + images * IMAGE_TOKENS + request.messages.length * 4,
     outputTokens: request.max_completion_tokens ?? request.max_tokens ?? TYPICAL_OUTPUT_TOKENS,
   };
+}
+
+/**
+ * The JSON length of a tool list (or the OpenAI tool extension), remembered per object: routing, the budget and the abort estimate
+ * each ask for the needs of the same request, and an agent's tool schemas (tens of KB) took a
+ * JSON.stringify each time. No stage changes a tool list in place; a new list is a new key.
+ */
+const toolListLengths = new WeakMap<object, number>();
+
+function serialisedLength(tools: object | null | undefined): number {
+  if (!tools) return 0;
+  let length = toolListLengths.get(tools);
+  if (length === undefined) {
+    length = JSON.stringify(tools).length;
+    toolListLengths.set(tools, length);
+  }
+  return length;
 }
