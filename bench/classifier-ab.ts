@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { largestEvalCase } from "./largest-eval-case";
 import { agentRequestBodies } from "./agent-requests";
 import { benchBody } from "./bench-question";
 
@@ -25,15 +26,11 @@ const sides = { before: await load(resolve(baselineArgument)), after: await load
 if (sides.before === sides.after) throw new Error("the baseline tree resolved to this tree's modules");
 const { chatRequestSchema } = (await import(join(import.meta.dir, "..", "src/chat/request-schema.ts"))) as { chatRequestSchema: { parse(value: unknown): unknown } };
 
-const blind = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8")
-  .split("\n")
-  .filter(Boolean)
-  .map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request)
-  .sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
+const largest = largestEvalCase();
 let sequence = 0;
 const bodies: Array<[string, () => string]> = [
   ["bench body", () => benchBody()],
-  ["largest eval case", () => JSON.stringify({ ...blind.at(-1)!, model: "auto", user: `question ${++sequence}` })],
+  ["largest eval case", () => JSON.stringify({ ...largest, model: "auto", user: `question ${++sequence}` })],
 ];
 for (const client of ["claude-code", "cline"] as const) {
   for (const size of [10_000, 100_000, 200_000, 500_000]) bodies.push([`${client} ${size / 1000} KB`, agentRequestBodies(client, size)]);

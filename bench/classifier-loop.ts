@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { largestEvalCase } from "./largest-eval-case";
 import { agentRequestBodies } from "./agent-requests";
 import { benchBody } from "./bench-question";
 
@@ -16,13 +17,9 @@ const { chatRequestSchema } = (await import(join(import.meta.dir, "..", "src/cha
 function bodyMaker(): () => string {
   if (kind === "bench") return () => benchBody();
   if (kind === "eval44") {
-    const blind = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request)
-      .sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
+    const largest = largestEvalCase();
     let sequence = 0;
-    return () => JSON.stringify({ ...blind.at(-1)!, model: "auto", user: `question ${++sequence}` });
+    return () => JSON.stringify({ ...largest, model: "auto", user: `question ${++sequence}` });
   }
   const [client, size] = kind.split(":");
   return agentRequestBodies(client as "claude-code" | "cline", Number(size));

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { largestEvalCase } from "./largest-eval-case";
 import { requestKey } from "../src/cache/request-key";
 import { chatRequestSchema } from "../src/chat/request-schema";
 import { firstTooDeep } from "../src/doors/json-depth";
@@ -16,11 +17,7 @@ import { agentRequestBodies } from "./agent-requests";
  * in this process, for the benchmark's ~1 KB question, the largest blind eval case (~44 KB) and a
  * ~200 KB Claude Code request (agent-requests.ts). µs per call: fastest and median batch of 10.
  */
-const blind = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8")
-  .split("\n")
-  .filter(Boolean)
-  .map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request)
-  .sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
+const largest = largestEvalCase();
 const benchBody = {
   model: "gpt-4o-mini",
   temperature: 0.2,
@@ -31,7 +28,7 @@ const benchBody = {
 };
 const sizes: Array<[string, string]> = [
   ["bench body", JSON.stringify(benchBody)],
-  ["largest eval case", JSON.stringify({ ...blind.at(-1)!, model: "auto" })],
+  ["largest eval case", JSON.stringify({ ...largest, model: "auto" })],
   ["claude code ~200 KB", agentRequestBodies("claude-code", 200_000)()],
 ];
 

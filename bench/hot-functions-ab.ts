@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { largestEvalCase } from "./largest-eval-case";
 import { agentRequestBodies } from "./agent-requests";
 
 /**
@@ -33,11 +34,7 @@ async function functionsOf(tree: string): Promise<Functions> {
 const sides = { before: await functionsOf(trees.before), after: await functionsOf(trees.after) };
 if (sides.before.classify === sides.after.classify) throw new Error("the baseline tree resolved to this tree's modules");
 
-const blind = readFileSync(join(import.meta.dir, "..", "tests", "fixtures", "routing-eval", "blind", "a", "cases.jsonl"), "utf8")
-  .split("\n")
-  .filter(Boolean)
-  .map((line) => (JSON.parse(line) as { request: Record<string, unknown> }).request)
-  .sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
+const largest = largestEvalCase();
 let sequence = 0;
 const bodies: Array<[string, () => string]> = [
   [
@@ -53,7 +50,7 @@ const bodies: Array<[string, () => string]> = [
         ],
       }),
   ],
-  ["largest eval case", () => JSON.stringify({ ...blind.at(-1)!, model: "auto", user: `question ${++sequence}` })],
+  ["largest eval case", () => JSON.stringify({ ...largest, model: "auto", user: `question ${++sequence}` })],
   ["claude code ~200 KB", agentRequestBodies("claude-code", 200_000)],
   ["claude code ~500 KB", agentRequestBodies("claude-code", 500_000)],
 ];
