@@ -1,4 +1,6 @@
-import { CONTROL_FREE, MAX_NAME_LENGTH } from "./name-schema";
+import { fitsInLength } from "./bounded-length";
+import { hasNoControlCharacters } from "./control-characters";
+import { MAX_NAME_LENGTH } from "./name-schema";
 
 /**
  * What the hand-built parts of a chat request (known-messages.ts, known-tools.ts) share with the
@@ -10,9 +12,9 @@ export type Fields = Record<string, unknown>;
 /** Zod's object test: not null, not an array. */
 export const isObject = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** nameSchema(minLength): a string of minLength to MAX_NAME_LENGTH characters, none a control character. */
+/** nameSchema(minLength), with the schema's own length and control-character checks. */
 export const isName = (value: unknown, minLength: number): value is string =>
-  typeof value === "string" && value.length >= minLength && value.length <= MAX_NAME_LENGTH && CONTROL_FREE.test(value);
+  typeof value === "string" && value.length >= minLength && fitsInLength(value, MAX_NAME_LENGTH) && hasNoControlCharacters(value);
 
 /**
  * A new object as zod's loose object outputs it: the schema's keys that the input has (or that

@@ -11,9 +11,6 @@ import { hasNoControlCharacters } from "./control-characters";
  */
 export const MAX_NAME_LENGTH = 256;
 
-/** A NUL, a newline or any other control character can only break a field, a header or a log row downstream. */
-export const CONTROL_FREE = /^[^\p{Cc}]*$/u;
-
 export function nameSchema(minLength: 0 | 1 = 1) {
   return z
     .string()
