@@ -51,3 +51,25 @@ const MIN_TURNS = 4;
 function worthBuilding(fields: Record<string, unknown>): boolean {
   return Array.isArray(fields.tools) || (Array.isArray(fields.messages) && fields.messages.length >= MIN_TURNS);
 }
+
+/**
+ * A list as its item schema would output it: each item built by `known` where it can, else checked
+ * by `itemSchema` itself (what zod gives for that item in the list). Undefined when the list is not
+ * an array or an item fails its schema: the caller then runs the whole request's schema, so the
+ * refusal is zod's.
+ */
+export function eachKnownOrChecked(items: unknown, known: (item: unknown) => unknown, itemSchema: z.ZodType): unknown[] | undefined {
+  if (!Array.isArray(items)) return undefined;
+  const result: unknown[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const built = known(items[index]);
+    if (built) {
+      result[index] = built;
+      continue;
+    }
+    const checked = itemSchema.safeParse(items[index]);
+    if (!checked.success) return undefined;
+    result[index] = checked.data;
+  }
+  return result;
+}

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type Fields, isName, isObject, rebuilt } from "../../chat/loose-copy";
+import { eachKnownOrChecked } from "../with-known-fields";
 
 /**
  * The Messages request's `messages` as messages-schema.ts would output them, the blocks Claude
@@ -15,18 +16,7 @@ import { type Fields, isName, isObject, rebuilt } from "../../chat/loose-copy";
  */
 export function knownAnthropicMessages(messages: unknown, turnSchema: z.ZodType): unknown[] | undefined {
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
-  const result: unknown[] = new Array(messages.length);
-  for (let index = 0; index < messages.length; index++) {
-    const turn = knownTurn(messages[index]);
-    if (turn) {
-      result[index] = turn;
-      continue;
-    }
-    const checked = turnSchema.safeParse(messages[index]);
-    if (!checked.success) return undefined;
-    result[index] = checked.data;
-  }
-  return result;
+  return eachKnownOrChecked(messages, knownTurn, turnSchema);
 }
 
 const TURN_KEYS = ["role", "content"];

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type Fields, isName, isObject, rebuilt } from "../../chat/loose-copy";
+import { eachKnownOrChecked } from "../with-known-fields";
 import { cacheMark } from "./known-messages";
 
 /**
@@ -10,19 +11,7 @@ import { cacheMark } from "./known-messages";
  * whole request, and its refusal is zod's.
  */
 export function knownAnthropicTools(tools: unknown, toolSchema: z.ZodType): unknown[] | undefined {
-  if (!Array.isArray(tools)) return undefined;
-  const result: unknown[] = new Array(tools.length);
-  for (let index = 0; index < tools.length; index++) {
-    const tool = knownTool(tools[index]);
-    if (tool) {
-      result[index] = tool;
-      continue;
-    }
-    const checked = toolSchema.safeParse(tools[index]);
-    if (!checked.success) return undefined;
-    result[index] = checked.data;
-  }
-  return result;
+  return eachKnownOrChecked(tools, knownTool, toolSchema);
 }
 
 const TOOL_KEYS = ["type", "name", "description", "input_schema", "cache_control", "strict"];
