@@ -9,20 +9,15 @@ import { messageText } from "../chat/request-schema";
 export function sessionKey(request: ChatRequest, sessionHeader: string | null | undefined): string {
   if (sessionHeader) return `header:${sessionHeader.slice(0, 200)}`;
   if (request.user) return `user:${request.user.slice(0, 200)}`;
-  let key = openingKeys.get(request);
-  if (key === undefined) {
-    const system = request.messages.find((message) => message.role === "system" || message.role === "developer");
-    const firstUser = request.messages.find((message) => message.role === "user");
-    key = openingKey(openingText(system?.content ?? null), openingText(firstUser?.content ?? null));
-    openingKeys.set(request, key);
-  }
-  return key;
+  const system = request.messages.find((message) => message.role === "system" || message.role === "developer");
+  const firstUser = request.messages.find((message) => message.role === "user");
+  return openingKey(openingText(system?.content ?? null), openingText(firstUser?.content ?? null));
 }
 
 /**
  * The last few openings and their keys. Every request of a conversation repeats its opening, so
  * comparing with these (a length check, or one memcmp on a hit) saves joining and hashing up to
- * 8 KB of text per request.
+ * 8 KB of text per request (and a cache hit on the fast path, doors/fast-hit.ts, the same).
  */
 const recentOpenings: Array<{ system: string; user: string; key: string }> = [];
 const REMEMBERED_OPENINGS = 8;
@@ -34,13 +29,6 @@ function openingKey(system: string, user: string): string {
   recentOpenings.unshift({ system, user, key });
   return key;
 }
-
-/**
- * The opening's fingerprint per request object, which no stage changes: the cache's fast path
- * (doors/fast-hit.ts) builds every repeat of the same bytes from one request object, and hashing a
- * long system prompt again was a fifth of such a hit's time.
- */
-const openingKeys = new WeakMap<ChatRequest, string>();
 
 /**
  * The conversation id a client sends as a header: `x-session-id` (generic), Claude Code's
