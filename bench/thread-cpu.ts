@@ -22,8 +22,10 @@ const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+// THREAD_CPU_BUN_FLAGS="--smol": runtime flags for the proxy's `bun` (space-separated).
+const bunFlags = (process.env.THREAD_CPU_BUN_FLAGS ?? "").split(" ").filter(Boolean);
 // As `bun run start` runs it: the start script's runtime variables (start-environment.ts), overridable from the environment.
-const proxy = await startChild("proxy", "serve-proxy.ts", { ...startEnvironment(), BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
+const proxy = await startChild("proxy", "serve-proxy.ts", { ...startEnvironment(), BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) }, bunFlags);
 const smallBody = () => benchBody();
 const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
