@@ -21,11 +21,18 @@ export async function startProxyProcess(command: string[], options: { cwd: strin
   const decoder = new TextDecoder();
   let resolveOrigin!: (origin: string) => void;
   const origin = new Promise<string>((resolve) => (resolveOrigin = resolve));
+  let listened = false;
   void (async () => {
     for await (const chunk of child.stderr) {
       text += decoder.decode(chunk, { stream: true });
+      // Only until the line is found: matching the whole text again on every chunk made the reader
+      // (the soak's process, host of its mock upstream) spend ~45 ms per chunk once the log was 7 MB.
+      if (listened) continue;
       const listening = LISTENING_LINE.exec(text);
-      if (listening) resolveOrigin(listening[1]!);
+      if (listening) {
+        listened = true;
+        resolveOrigin(listening[1]!);
+      }
     }
   })();
   const exited = child.exited;
