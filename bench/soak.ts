@@ -264,8 +264,9 @@ console.log(`mock upstream's loop, corpus: ${describeLoop(ownEventLoopCorpus)} (
 console.log(`machine during the corpus:   ${machineDuringCorpus}`);
 if (gcDuringCorpus) {
   console.log(
-    `proxy GC during the corpus:  ${gcDuringCorpus.full} full and ${gcDuringCorpus.eden} eden collections, pauses ${gcDuringCorpus.pauseMs} ms in all, longest ${gcDuringCorpus.longestPauseMs} ms ` +
-      `(many full ones on a small heap: its RSS is near 80% of BUN_JSC_forceRAMSize, JavaScriptCore's critical-memory mode)`,
+    `proxy GC during the corpus:  ${gcDuringCorpus.full} full and ${gcDuringCorpus.eden} eden collections, pauses ${gcDuringCorpus.pauseMs} ms in all, longest ${gcDuringCorpus.longestPauseMs} ms` +
+      // JavaScriptCore makes every collection full while the process's RSS is over 80% of BUN_JSC_forceRAMSize.
+      (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: the RSS is over 80% of BUN_JSC_forceRAMSize, JavaScriptCore's critical-memory mode)" : ""),
   );
 }
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
