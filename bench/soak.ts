@@ -9,6 +9,9 @@ import { alive, countByKind, descendants, descriptorTargets } from "./process-wa
 import { startSoakUpstream } from "./soak-upstream";
 import { startEnvironment } from "./start-environment";
 import { treeNow } from "./memory-report";
+import { watchEventLoop } from "./event-loop-gaps";
+import { summarizeGcLog } from "./gc-log-summary";
+import { cpuSnapshot, describeShare } from "./machine-share";
 
 /**
  * `bun run soak`: the real proxy (`src/index.ts`, its own process, embedded PGlite in a throwaway
@@ -19,6 +22,10 @@ import { treeNow } from "./memory-report";
  * requests are timed. Upstreams are mocks on 127.0.0.1 (bench/soak-upstream.ts). Prints what a
  * healthy proxy must show: no proxy-caused 5xx, one row per request, RSS flat after warm-up, no
  * descriptor or child left behind. Stops by itself (SOAK_TIME_CAP_MS per phase).
+ *
+ * For the corpus phase it also prints what else could hold a request up, so that a slow one can be
+ * told apart from the proxy's own work: this process's event loop (it hosts the mock upstream), who
+ * had the machine's CPU, and with SOAK_LOG_GC=1 the proxy's garbage collections (BUN_JSC_logGC).
  */
 const requests = Number(process.env.SOAK_REQUESTS ?? 20_000);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 64);
@@ -35,6 +42,8 @@ const scratch = process.env.SOAK_DATABASE_URL ? await createScratchDatabase(proc
 const cliRecords = join(directory, "cli-records");
 Bun.spawnSync(["mkdir", "-p", cliRecords]);
 const upstream = startSoakUpstream();
+// This process answers as the upstream: a stall here is the benchmark's, not the proxy's.
+const ownEventLoop = watchEventLoop();
 const customProviders = [
   { id: "flaky", baseUrl: `${upstream.origin}/flaky/v1`, apiKey: "sk-soak-flaky", models: [{ id: "gpt-4o-mini", inputPricePerMillion: 0.01, outputPricePerMillion: 0.02, tier: "economy" }] },
   { id: "broken", baseUrl: `${upstream.origin}/broken/v1`, apiKey: "sk-soak-broken", models: [{ id: "soak-broken", tier: "economy" }] },
@@ -49,6 +58,7 @@ const proxy = await startProxyProcess({
     // As `bun run start` runs it (heap size, fetch limit).
     ...startEnvironment(),
     EVENT_LOOP_REPORT: eventLoopReport,
+    ...(process.env.SOAK_LOG_GC === "1" ? { BUN_JSC_logGC: "1" } : {}),
     // On, as by default: the cache scenarios must hit; every other request has a prompt of its own.
     // SOAK_CACHE=false turns it off to compare (the cache scenarios then fail).
     CACHE_ENABLED: process.env.SOAK_CACHE ?? "true",
@@ -129,9 +139,15 @@ async function addedOver50Ms(): Promise<Record<"answered" | "refused", { count: 
   return tally;
 }
 const addedBeforeCorpus = await addedOver50Ms();
+const gcLogFrom = proxy.stderr().length;
+const cpuBeforeCorpus = cpuSnapshot();
+ownEventLoop.take();
 const corpusStarted = new Date();
 reports.push(...(await runLoad({ SOAK_REQUESTS: String(requests), SOAK_PHASES: "corpus" })));
 const corpusEnded = new Date();
+const ownEventLoopCorpus = ownEventLoop.take();
+const machineDuringCorpus = describeShare(cpuBeforeCorpus, cpuSnapshot());
+const gcDuringCorpus = process.env.SOAK_LOG_GC === "1" ? summarizeGcLog(proxy.stderr().slice(gcLogFrom)) : undefined;
 const addedAfterCorpus = await addedOver50Ms();
 const addedDuringCorpus = (side: "answered" | "refused") => ({
   count: addedAfterCorpus[side].count - addedBeforeCorpus[side].count,
@@ -244,6 +260,15 @@ const describeLoop = (tally: Record<string, unknown>) =>
   `its JavaScript thread's CPU in one gap (its own work, whatever the load): longest ${tally.longestThreadCpuGapMs} ms, ${tally.threadCpuGapsOver10Ms} over 10 ms, ${tally.threadCpuGapsOver20Ms} over 20 ms`;
 console.log(`proxy event loop, mixed:     ${describeLoop(eventLoopMixed)}`);
 console.log(`proxy event loop, corpus:    ${describeLoop(eventLoopCorpus)}; longest gaps (ms, CPU ms): ${JSON.stringify(eventLoopCorpus.longestGaps)}`);
+console.log(`mock upstream's loop, corpus: ${describeLoop(ownEventLoopCorpus)} (this process; a stall here is the benchmark's)`);
+console.log(`machine during the corpus:   ${machineDuringCorpus}`);
+if (gcDuringCorpus) {
+  console.log(
+    `proxy GC during the corpus:  ${gcDuringCorpus.full} full and ${gcDuringCorpus.eden} eden collections, pauses ${gcDuringCorpus.pauseMs} ms in all, longest ${gcDuringCorpus.longestPauseMs} ms` +
+      // JavaScriptCore makes every collection full while the process's RSS is over 80% of BUN_JSC_forceRAMSize.
+      (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: the RSS is over 80% of BUN_JSC_forceRAMSize, JavaScriptCore's critical-memory mode)" : ""),
+  );
+}
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
 console.log(`slowest malformed requests:  ${slowest.map((entry) => `${entry.what} (${entry.ms} ms)`).join("; ")}`);
 

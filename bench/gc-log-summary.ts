@@ -1,0 +1,21 @@
+/**
+ * JavaScriptCore's garbage collections in a stretch of a process's stderr written with
+ * BUN_JSC_logGC=1: how many full and eden (young-generation) collections, and the pauses they
+ * put on the JavaScript thread ("p=…ms", one per stop of the thread). Many full collections on a
+ * small heap mean JavaScriptCore believes memory is critical: the process's RSS is near
+ * BUN_JSC_forceRAMSize.
+ */
+export function summarizeGcLog(text: string): { full: number; eden: number; pauseMs: number; longestPauseMs: number } {
+  const summary = { full: 0, eden: 0, pauseMs: 0, longestPauseMs: 0 };
+  for (const entry of text.matchAll(/\[GC<[^>]*>: ([^\]]*)\]/g)) {
+    const body = entry[1]!;
+    if (body.includes("=> FullCollection")) summary.full++;
+    if (body.includes("=> EdenCollection")) summary.eden++;
+    for (const pause of body.matchAll(/p=([0-9.]+)ms/g)) {
+      const ms = Number(pause[1]);
+      summary.pauseMs += ms;
+      summary.longestPauseMs = Math.max(summary.longestPauseMs, ms);
+    }
+  }
+  return { ...summary, pauseMs: Math.round(summary.pauseMs), longestPauseMs: Math.round(summary.longestPauseMs * 10) / 10 };
+}
