@@ -2,8 +2,8 @@
  * JavaScriptCore's garbage collections in a stretch of a process's stderr written with
  * BUN_JSC_logGC=1: how many full and eden (young-generation) collections, and the pauses they
  * put on the JavaScript thread ("p=…ms", one per stop of the thread). Many full collections on a
- * small heap mean JavaScriptCore believes memory is critical: the process's RSS is near
- * BUN_JSC_forceRAMSize.
+ * small heap mean the process's memory is near BUN_JSC_forceRAMSize (BUN_JSC_criticalGCMemoryThreshold
+ * did not change their number here, so the exact trigger inside JavaScriptCore is not confirmed).
  */
 export function summarizeGcLog(text: string): { full: number; eden: number; pauseMs: number; longestPauseMs: number } {
   const summary = { full: 0, eden: 0, pauseMs: 0, longestPauseMs: 0 };

@@ -266,7 +266,7 @@ if (gcDuringCorpus) {
   console.log(
     `proxy GC during the corpus:  ${gcDuringCorpus.full} full and ${gcDuringCorpus.eden} eden collections, pauses ${gcDuringCorpus.pauseMs} ms in all, longest ${gcDuringCorpus.longestPauseMs} ms` +
       // JavaScriptCore makes every collection full while the process's RSS is over 80% of BUN_JSC_forceRAMSize.
-      (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: the RSS is over 80% of BUN_JSC_forceRAMSize, JavaScriptCore's critical-memory mode)" : ""),
+      (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: the process's memory is near BUN_JSC_forceRAMSize; 256 MiB gave 0-1 in this phase)" : ""),
   );
 }
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];
