@@ -1,4 +1,6 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
+// The error classes alone (two small modules, the same classes the SDK throws), not the whole SDK.
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai/core/error";
 
 /**
  * POST /chat/completions without the `openai` SDK's per-request machinery (header merging, option

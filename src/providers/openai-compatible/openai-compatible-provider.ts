@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { collectChunks } from "../../chat/collect-chunks";
 import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
 import type { Logger } from "../../logger";
@@ -6,7 +6,7 @@ import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
 import { requireArrayField } from "../unreadable-response";
-import { createDirectChatCall } from "./direct-chat-call";
+import { type DirectChatCall, createDirectChatCall } from "./direct-chat-call";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
 import { wireRulesRejection } from "./rejection-reason";
@@ -19,6 +19,7 @@ import { UpstreamToolNames } from "./upstream-tool-names";
  * custom endpoints). Chat completions go out through direct-chat-call.ts (the SDK's bytes, without
  * its per-request cost); the Responses API path uses the `openai` SDK. streams/sse-decoder reads a
  * stream's events. Retries are off because the router, not the SDK, decides what to try next.
+ * The SDK (236 modules, ~6 MiB of resident memory) is loaded by the first call, not at start.
  */
 export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
   id: string;
@@ -33,15 +34,23 @@ export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
 }
 
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): LLMProvider {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl,
-    maxRetries: 0,
-    // The dispatcher owns timeouts (UPSTREAM_TIMEOUT_MS); this only bounds a stream that hangs forever.
-    timeout: 60 * 60 * 1000,
-    fetch: options.fetch,
-  });
-  const chat = createDirectChatCall(client, options.fetch);
+  let client: Promise<OpenAI> | undefined;
+  const sdkClient = () =>
+    (client ??= import("openai").then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: options.apiKey,
+          baseURL: options.baseUrl,
+          maxRetries: 0,
+          // The dispatcher owns timeouts (UPSTREAM_TIMEOUT_MS); this only bounds a stream that hangs forever.
+          timeout: 60 * 60 * 1000,
+          fetch: options.fetch,
+        }),
+    ));
+  // Once built, the chat path (the hot one) takes it without an await.
+  let readyChat: DirectChatCall | undefined;
+  let loadingChat: Promise<DirectChatCall> | undefined;
+  const directChat = async () => (readyChat ??= await (loadingChat ??= sdkClient().then((sdk) => createDirectChatCall(sdk, options.fetch))));
   const body = (call: ProviderCall) => toOpenAIRequest(call.request, call.model, options, options.logger);
 
   return {
@@ -78,7 +87,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
   async function completeCall(call: ProviderCall): Promise<ChatCompletion> {
     const rules = options.modelRules?.(call.model);
-    if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
+    if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(await sdkClient(), call, rules, options.logger));
+    const chat = readyChat ?? (await directChat());
     const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
       await chat.read(await chat.send(body(call), call.signal)),
       "choices",
@@ -96,7 +106,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
   async function streamCall(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>> {
     const rules = options.modelRules?.(call.model);
-    if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(client, call, rules, options.logger);
+    if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(await sdkClient(), call, rules, options.logger);
+    const chat = readyChat ?? (await directChat());
     // The body's SSE is decoded here, at a fraction of the cost of the SDK's per-event
     // async-generator chain, in one stream stage (decoder and chunk transformer fused).
     // Cancelling the chunk stream cancels the body, which closes the upstream connection.
