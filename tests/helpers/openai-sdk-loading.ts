@@ -4,7 +4,7 @@ import { silentLogger } from "../../src/logger";
 import { createOpenAICompatibleProvider } from "../../src/providers/openai-compatible/openai-compatible-provider";
 
 /**
- * Run as its own process by openai-sdk-on-first-call.test.ts (a test file's process has the SDK
+ * Run as its own process by openai-sdk-loading.test.ts (a test file's process has the SDK
  * loaded already): builds an OpenAI-wire provider for the upstream at argv[2], then calls it twice
  * (the upstream answers 429, then 200) and prints, as one JSON line, whether the `openai` SDK's
  * client module was loaded at each step and what the calls gave.

@@ -6,9 +6,10 @@ import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
 import { requireArrayField } from "../unreadable-response";
-import { type DirectChatCall, createDirectChatCall } from "./direct-chat-call";
+import { createDirectChatCall } from "./direct-chat-call";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
+import { type RequestTemplateSource, sdkRequestTemplate } from "./sdk-request-template";
 import { wireRulesRejection } from "./rejection-reason";
 import { streamViaResponsesApi, usesResponsesApi } from "./responses-api-call";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
@@ -19,7 +20,8 @@ import { UpstreamToolNames } from "./upstream-tool-names";
  * custom endpoints). Chat completions go out through direct-chat-call.ts (the SDK's bytes, without
  * its per-request cost); the Responses API path uses the `openai` SDK. streams/sse-decoder reads a
  * stream's events. Retries are off because the router, not the SDK, decides what to try next.
- * The SDK (236 modules, ~6 MiB of resident memory) is loaded by the first call, not at start.
+ * The SDK (236 modules, ~6 MiB of resident memory) is loaded only by a call that needs it: the
+ * Responses API path, or chat headers that sdk-request-template.ts does not build.
  */
 export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
   id: string;
@@ -47,10 +49,9 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           fetch: options.fetch,
         }),
     ));
-  // Once built, the chat path (the hot one) takes it without an await.
-  let readyChat: DirectChatCall | undefined;
-  let loadingChat: Promise<DirectChatCall> | undefined;
-  const directChat = async () => (readyChat ??= await (loadingChat ??= sdkClient().then((sdk) => createDirectChatCall(sdk, options.fetch))));
+  // The chat path's URL and headers are the SDK's, built without it unless the SDK would add more.
+  const template: RequestTemplateSource = sdkRequestTemplate(options) ?? { buildRequest: async (request) => (await sdkClient()).buildRequest(request) };
+  const chat = createDirectChatCall(template, options.fetch);
   const body = (call: ProviderCall) => toOpenAIRequest(call.request, call.model, options, options.logger);
 
   return {
@@ -88,7 +89,6 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   async function completeCall(call: ProviderCall): Promise<ChatCompletion> {
     const rules = options.modelRules?.(call.model);
     if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(await sdkClient(), call, rules, options.logger));
-    const chat = readyChat ?? (await directChat());
     const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
       await chat.read(await chat.send(body(call), call.signal)),
       "choices",
@@ -107,7 +107,6 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   async function streamCall(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>> {
     const rules = options.modelRules?.(call.model);
     if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(await sdkClient(), call, rules, options.logger);
-    const chat = readyChat ?? (await directChat());
     // The body's SSE is decoded here, at a fraction of the cost of the SDK's per-event
     // async-generator chain, in one stream stage (decoder and chunk transformer fused).
     // Cancelling the chunk stream cancels the body, which closes the upstream connection.

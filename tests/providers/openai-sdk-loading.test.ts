@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { defaultCompletion } from "../helpers/mock-openai-upstream";
 
 /**
- * The `openai` SDK is loaded by an OpenAI-wire provider's first call, not when the provider is
- * built (it is ~6 MiB of the proxy's resident memory). Its error classes are then still the ones
- * map-openai-error.ts reads (imported from `openai/core/error`): an upstream 429 answered before
- * the SDK was loaded comes out as a retryable 429 with its Retry-After, not as an unreadable body.
+ * An OpenAI-wire provider's chat calls do not load the `openai` SDK (~6 MiB of the proxy's
+ * resident memory): the request template is built without it (sdk-request-template.ts) and the
+ * error classes come from `openai/core/error`, the same classes map-openai-error.ts reads, so an
+ * upstream 429 still comes out as a retryable 429 with its Retry-After, not as an unreadable body.
  * Run in a process of its own, since this test file's process has the SDK loaded already.
  */
 let requests = 0;
@@ -21,7 +21,7 @@ const upstream = Bun.serve({
 });
 afterAll(() => upstream.stop(true));
 
-test("the SDK is loaded by the first call, and its errors still map", async () => {
+test("chat calls leave the SDK unloaded, and their errors still map", async () => {
   const child = Bun.spawn([process.execPath, "run", join(import.meta.dir, "../helpers/openai-sdk-loading.ts"), `http://127.0.0.1:${upstream.port}/v1`], { stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   expect(stderr).toBe("");
@@ -30,7 +30,7 @@ test("the SDK is loaded by the first call, and its errors still map", async () =
   expect(report).toEqual({
     loadedBeforeProvider: false,
     loadedAtStart: false,
-    loadedAfterCalls: true,
+    loadedAfterCalls: false,
     error: { status: 429, code: "rate_limit_exceeded", retryable: true, retryAfterSeconds: 7, message: "OpenAI returned 429: Rate limit reached." },
     answer: "Hello from the mock upstream.",
   });
