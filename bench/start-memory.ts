@@ -10,11 +10,12 @@ import { startEnvironment } from "./start-environment";
 
 /**
  * `bun run bench/start-memory.ts [requests]`: the proxy's memory in a minute instead of the whole
- * benchmark's five. Starts the benchmark's proxy (serve-proxy.ts, with `bun run start`'s variables;
- * BENCH_RAM_SIZE=default leaves JavaScriptCore's own sizing, BENCH_RAM_SIZE=<bytes> sets another) and prints its own RSS and its
- * tree's (children's PSS added) 1 s after start, the latency of the first request and of the
- * second, then its RSS and own peak (VmHWM) after `requests` small requests at 32 connections and
- * 64 streams. BENCH_DATABASE_URL as in the benchmark.
+ * benchmark's five. Starts the benchmark's proxy (serve-proxy.ts) with `bun run start`'s variables
+ * (BENCH_RAM_SIZE=default leaves out BUN_JSC_forceRAMSize, BENCH_RAM_SIZE=<bytes> sets another
+ * size) and prints its own RSS and its tree's (children's PSS added) 1 s after start, the latency
+ * of the first request and of the second, the proxy's CPU per request over `requests` small ones
+ * at 32 connections, and its RSS and own peak (VmHWM) after them and 256 streams at 64.
+ * BENCH_DATABASE_URL as in the benchmark.
  */
 const requests = Number(process.argv[2] ?? 4_000);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -53,7 +54,9 @@ const timed = async () => {
 const first = await timed();
 const second = await timed();
 const afterFirst = ownStatus(proxy.pid, "VmRSS");
+const cpuBefore = proxy.cpuMs();
 await runLoad({ url, body: () => benchBody(), requests, concurrency: 32, timeCapMs: 60_000 }, false);
+const cpuPerRequestUs = ((proxy.cpuMs() - cpuBefore) / requests) * 1000;
 await runLoad({ url, body: () => benchBody({ stream: true }), requests: 256, concurrency: 64, timeCapMs: 60_000 }, true);
 await Bun.sleep(500);
 const loaded = { own: ownStatus(proxy.pid, "VmRSS"), hwm: ownStatus(proxy.pid, "VmHWM"), tree: treeNow(proxy.pid) };
@@ -61,7 +64,7 @@ const loaded = { own: ownStatus(proxy.pid, "VmRSS"), hwm: ownStatus(proxy.pid, "
 console.log(`ready in ${readyMs.toFixed(0)} ms; forceRAMSize=${environment.BUN_JSC_forceRAMSize ?? "(default)"}; ${scratch ? "DATABASE_URL" : "embedded database"}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 console.log(`idle 1 s after start: own RSS ${mib(idle.own)}, tree ${mib(idle.tree)}`);
 console.log(`first request ${first.toFixed(1)} ms, second ${second.toFixed(1)} ms; own RSS after them ${mib(afterFirst)}`);
-console.log(`after ${requests} requests @c=32 and 256 streams @c=64: own RSS ${mib(loaded.own)}, own peak (VmHWM) ${mib(loaded.hwm)}, tree ${mib(loaded.tree)}`);
+console.log(`after ${requests} requests @c=32 (proxy CPU ${cpuPerRequestUs.toFixed(0)} µs each) and 256 streams @c=64: own RSS ${mib(loaded.own)}, own peak (VmHWM) ${mib(loaded.hwm)}, tree ${mib(loaded.tree)}`);
 
 await Promise.all([proxy.stop(), upstream.stop()]);
 await scratch?.drop();
