@@ -15,7 +15,7 @@ export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: 
   const key = candidateKey(served);
   const success = outcome.status === 200;
   if (success || upstreamFailed(outcome)) {
-    deps.routing.successRates.recordOutcome(context.taskId, context.classification?.category ?? "unclassified", key, success);
+    deps.routing.successRates.recordOutcome(context.classification?.category ?? "unclassified", key, success);
   }
   if (success) {
     deps.feedback.rememberTask(context.sessionKey, {

@@ -17,11 +17,13 @@ interface TaskOutcome {
   success: boolean;
 }
 
-const REMEMBERED_TASKS = 20_000;
+/** Rated tasks remembered, so that a second rating of a task counts from the first one's outcome. */
+const REMEMBERED_RATINGS = 20_000;
 
 export class SuccessRates {
   private readonly stats = new Map<string, { successes: number; total: number }>();
-  private readonly tasks = new Map<string, TaskOutcome>();
+  /** Only the rated tasks: every other task's outcome is in its request-log row, which feedback reads anyway. */
+  private readonly rated = new Map<string, TaskOutcome>();
 
   constructor(initial: RateSample[] = []) {
     for (const sample of initial) this.stats.set(statKey(sample.category, sample.modelKey), { successes: sample.successes, total: sample.total });
@@ -32,26 +34,24 @@ export class SuccessRates {
     return stat && stat.total > 0 ? { rate: stat.successes / stat.total, samples: stat.total } : { rate: 1, samples: 0 };
   }
 
-  recordOutcome(taskId: string, category: string, modelKey: string, success: boolean): void {
+  recordOutcome(category: string, modelKey: string, success: boolean): void {
     const stat = this.stat(category, modelKey);
     stat.total++;
     if (success) stat.successes++;
-    this.tasks.set(taskId, { category, modelKey, success });
-    if (this.tasks.size > REMEMBERED_TASKS) this.tasks.delete(this.tasks.keys().next().value!);
   }
 
   /**
-   * Applies a rating to a task's sample. `outcome` describes the task when it is no longer in
-   * memory (loaded from the database); returns false when nothing is known about the task.
+   * Applies a rating to a task's sample. `logged` is the task as its request-log row describes it;
+   * a task rated before counts from its last rating instead, so "bad" twice flips it once.
    */
-  applyFeedback(taskId: string, rating: 1 | -1, outcome?: TaskOutcome): boolean {
-    const task = this.tasks.get(taskId) ?? outcome;
-    if (!task) return false;
+  applyFeedback(taskId: string, rating: 1 | -1, logged: TaskOutcome): void {
+    const task = this.rated.get(taskId) ?? logged;
     const stat = this.stat(task.category, task.modelKey);
     const nowSuccess = rating > 0;
     if (task.success !== nowSuccess) stat.successes = Math.min(stat.total, Math.max(0, stat.successes + (nowSuccess ? 1 : -1)));
-    this.tasks.set(taskId, { ...task, success: nowSuccess });
-    return true;
+    this.rated.delete(taskId);
+    this.rated.set(taskId, { ...task, success: nowSuccess });
+    if (this.rated.size > REMEMBERED_RATINGS) this.rated.delete(this.rated.keys().next().value!);
   }
 
   snapshot(): RateSample[] {

@@ -167,8 +167,8 @@ describe("router", () => {
 
   test("a model under the success threshold in a category is skipped, so the category escalates", async () => {
     const { router, successRates } = await setup();
-    for (const [index, success] of [true, false, false, false].entries()) successRates.recordOutcome(`t${index}`, "edit", "beta:beta-small", success);
-    for (const [index, success] of [false, false, false].entries()) successRates.recordOutcome(`u${index}`, "edit", "alpha:alpha-small", success);
+    for (const success of [true, false, false, false]) successRates.recordOutcome("edit", "beta:beta-small", success);
+    for (const success of [false, false, false]) successRates.recordOutcome("edit", "alpha:alpha-small", success);
     const plan = router.plan({ kind: "tier", tier: "economy" }, requestNeeds(text("edit", { tools: [tool] })), "economy", "edit");
     expect(candidateKey(plan.candidates[0]!)).toBe("alpha:alpha-mid");
     expect(plan.tier).toBe("standard");
@@ -259,16 +259,22 @@ describe("circuit breakers", () => {
 });
 
 describe("success rates", () => {
-  test("feedback flips a task's sample", () => {
+  test("feedback flips a task's sample, once however often it is rated", () => {
     const rates = new SuccessRates();
-    rates.recordOutcome("t1", "edit", "a:m", true);
-    rates.recordOutcome("t2", "edit", "a:m", true);
+    rates.recordOutcome("edit", "a:m", true);
+    rates.recordOutcome("edit", "a:m", true);
     expect(rates.rate("edit", "a:m")).toEqual({ rate: 1, samples: 2 });
-    expect(rates.applyFeedback("t1", -1)).toBe(true);
+    // As the task's request-log row describes it (feedback-service.ts reads it).
+    const logged = { category: "edit", modelKey: "a:m", success: true };
+    rates.applyFeedback("t1", -1, logged);
     expect(rates.rate("edit", "a:m")).toEqual({ rate: 0.5, samples: 2 });
-    // A second "bad" on the same task does not count twice.
-    rates.applyFeedback("t1", -1);
+    // A second "bad" on the same task does not count twice: its last rating is remembered.
+    rates.applyFeedback("t1", -1, logged);
     expect(rates.rate("edit", "a:m").rate).toBe(0.5);
-    expect(rates.applyFeedback("unknown", 1)).toBe(false);
+    // "good" after "bad" flips it back; a "good" on a logged success changes nothing.
+    rates.applyFeedback("t1", 1, logged);
+    expect(rates.rate("edit", "a:m").rate).toBe(1);
+    rates.applyFeedback("t2", 1, logged);
+    expect(rates.rate("edit", "a:m")).toEqual({ rate: 1, samples: 2 });
   });
 });

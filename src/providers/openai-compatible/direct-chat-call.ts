@@ -1,4 +1,6 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+// The error classes alone (two small modules, the same classes the SDK throws), not the whole SDK.
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai/core/error";
+import type { RequestTemplateSource } from "./sdk-request-template";
 
 /**
  * POST /chat/completions without the `openai` SDK's per-request machinery (header merging, option
@@ -23,7 +25,7 @@ interface Template {
   headers: Array<[string, string]>;
 }
 
-export function createDirectChatCall(client: OpenAI, fetchImplementation: typeof fetch = fetch): DirectChatCall {
+export function createDirectChatCall(client: RequestTemplateSource, fetchImplementation: typeof fetch = fetch): DirectChatCall {
   let template: Promise<Template> | undefined;
   const templateOf = () =>
     (template ??= client

@@ -1,4 +1,5 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+// The error classes alone, not the whole SDK (loaded by the first call: openai-compatible-provider.ts).
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai/core/error";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
 import { retryAfterSeconds } from "../retry-after";

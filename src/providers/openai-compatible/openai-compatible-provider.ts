@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { collectChunks } from "../../chat/collect-chunks";
 import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
 import type { Logger } from "../../logger";
@@ -9,6 +9,7 @@ import { requireArrayField } from "../unreadable-response";
 import { createDirectChatCall } from "./direct-chat-call";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
+import { type RequestTemplateSource, sdkRequestTemplate } from "./sdk-request-template";
 import { wireRulesRejection } from "./rejection-reason";
 import { streamViaResponsesApi, usesResponsesApi } from "./responses-api-call";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
@@ -19,6 +20,8 @@ import { UpstreamToolNames } from "./upstream-tool-names";
  * custom endpoints). Chat completions go out through direct-chat-call.ts (the SDK's bytes, without
  * its per-request cost); the Responses API path uses the `openai` SDK. streams/sse-decoder reads a
  * stream's events. Retries are off because the router, not the SDK, decides what to try next.
+ * The SDK (236 modules, ~6 MiB of resident memory) is loaded only by a call that needs it: the
+ * Responses API path, or chat headers that sdk-request-template.ts does not build.
  */
 export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
   id: string;
@@ -33,15 +36,22 @@ export interface OpenAICompatibleOptions extends OpenAIRequestOptions {
 }
 
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): LLMProvider {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl,
-    maxRetries: 0,
-    // The dispatcher owns timeouts (UPSTREAM_TIMEOUT_MS); this only bounds a stream that hangs forever.
-    timeout: 60 * 60 * 1000,
-    fetch: options.fetch,
-  });
-  const chat = createDirectChatCall(client, options.fetch);
+  let client: Promise<OpenAI> | undefined;
+  const sdkClient = () =>
+    (client ??= import("openai").then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: options.apiKey,
+          baseURL: options.baseUrl,
+          maxRetries: 0,
+          // The dispatcher owns timeouts (UPSTREAM_TIMEOUT_MS); this only bounds a stream that hangs forever.
+          timeout: 60 * 60 * 1000,
+          fetch: options.fetch,
+        }),
+    ));
+  // The chat path's URL and headers are the SDK's, built without it unless the SDK would add more.
+  const template: RequestTemplateSource = sdkRequestTemplate(options) ?? { buildRequest: async (request) => (await sdkClient()).buildRequest(request) };
+  const chat = createDirectChatCall(template, options.fetch);
   const body = (call: ProviderCall) => toOpenAIRequest(call.request, call.model, options, options.logger);
 
   return {
@@ -78,7 +88,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
   async function completeCall(call: ProviderCall): Promise<ChatCompletion> {
     const rules = options.modelRules?.(call.model);
-    if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(client, call, rules, options.logger));
+    if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(await sdkClient(), call, rules, options.logger));
     const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
       await chat.read(await chat.send(body(call), call.signal)),
       "choices",
@@ -96,7 +106,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
   async function streamCall(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>> {
     const rules = options.modelRules?.(call.model);
-    if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(client, call, rules, options.logger);
+    if (usesResponsesApi(call, rules)) return await streamViaResponsesApi(await sdkClient(), call, rules, options.logger);
     // The body's SSE is decoded here, at a fraction of the cost of the SDK's per-event
     // async-generator chain, in one stream stage (decoder and chunk transformer fused).
     // Cancelling the chunk stream cancels the body, which closes the upstream connection.
