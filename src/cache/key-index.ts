@@ -6,30 +6,36 @@
  *
  * Bounded: past `limit` keys the oldest are dropped. A dropped key only costs a hit (the request
  * goes upstream as on a miss), never a wrong answer.
+ *
+ * A key is held as a number, its first 52 bits (keys are hex: request-key.ts), not as its string:
+ * 200,000 string keys took ~25 MiB of heap and ~46 MiB of RSS, numbers a fraction of that. Two
+ * keys sharing 52 bits only cost a lookup in the table, which finds no row for the other one.
  */
 export class KeyIndex {
-  /** key → expiry, milliseconds since the epoch; insertion order is age. */
-  private readonly keys = new Map<string, number>();
+  /** key's fingerprint → expiry, milliseconds since the epoch; insertion order is age. */
+  private readonly keys = new Map<number, number>();
 
   constructor(private readonly limit: number) {}
 
   has(key: string, now = Date.now()): boolean {
-    const expiresAt = this.keys.get(key);
+    const fingerprint = fingerprintOf(key);
+    const expiresAt = this.keys.get(fingerprint);
     if (expiresAt === undefined) return false;
     if (expiresAt > now) return true;
-    this.keys.delete(key);
+    this.keys.delete(fingerprint);
     return false;
   }
 
   add(key: string, expiresAt: number): void {
+    const fingerprint = fingerprintOf(key);
     // Re-inserted, so a rewritten key counts as new.
-    this.keys.delete(key);
-    this.keys.set(key, expiresAt);
-    while (this.keys.size > this.limit) this.keys.delete(this.keys.keys().next().value as string);
+    this.keys.delete(fingerprint);
+    this.keys.set(fingerprint, expiresAt);
+    while (this.keys.size > this.limit) this.keys.delete(this.keys.keys().next().value as number);
   }
 
   delete(key: string): void {
-    this.keys.delete(key);
+    this.keys.delete(fingerprintOf(key));
   }
 
   /** Drops expired keys; returns how many. */
@@ -47,3 +53,11 @@ export class KeyIndex {
     return this.keys.size;
   }
 }
+
+/** The key's first 13 hex digits (52 bits, exact in a double); any other text by its own hash. */
+function fingerprintOf(key: string): number {
+  if (HEX_PREFIX.test(key)) return Number.parseInt(key.slice(0, 13), 16);
+  return Number(Bun.hash.wyhash(key) & 0xfffffffffffffn);
+}
+
+const HEX_PREFIX = /^[0-9a-f]{13}/;
