@@ -53,35 +53,54 @@ const descendants = (pid: number): number[] => {
 };
 /** Ticks per process id; children that exited between two readings drop out (their CPU is lost, hence rounds). */
 const snapshot = () => new Map([proxy.pid, ...descendants(proxy.pid)].map((pid) => [pid, ticksOf(pid)]));
-const used = (before: Map<number, number>, after: Map<number, number>) => {
+/** A child's name as ps shows it ("postgres: walwriter", "postgres: postgres postgres [local] idle" shortened). */
+const nameOf = (pid: number): string => {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+    return command.startsWith("postgres: postgres ") ? "postgres: backend" : command.startsWith("postgres:") ? command : "postgres: postmaster";
+  } catch {
+    return "gone";
+  }
+};
+/** How often the JavaScript thread went to sleep (each sleep is a wake-up later, which costs CPU of its own). */
+const sleeps = (): number => Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${proxy.pid}/task/${proxy.pid}/status`, "utf8"))?.[1] ?? 0);
+const byName = { 1: new Map<string, number>(), 32: new Map<string, number>() };
+const used = (before: Map<number, number>, after: Map<number, number>, names: Map<string, number>) => {
   let own = 0;
   let children = 0;
   for (const [pid, ticks] of after) {
     const spent = ticks - (before.get(pid) ?? 0);
     if (pid === proxy.pid) own += spent;
-    else children += spent;
+    else {
+      children += spent;
+      const name = nameOf(pid);
+      names.set(name, (names.get(name) ?? 0) + spent);
+    }
   }
   return { own, children };
 };
 
 await runLoad({ url, body, requests: 2_000, concurrency: 32, timeCapMs: 60_000 }, false);
 await runLoad({ url, body, requests: 300, concurrency: 1, timeCapMs: 60_000 }, false);
-const totals = { 1: { own: 0, children: 0, requests: 0 }, 32: { own: 0, children: 0, requests: 0 } };
+const totals = { 1: { own: 0, children: 0, requests: 0, sleeps: 0 }, 32: { own: 0, children: 0, requests: 0, sleeps: 0 } };
 for (let round = 0; round < rounds; round++) {
   for (const concurrency of round % 2 === 0 ? ([1, 32] as const) : ([32, 1] as const)) {
     const before = snapshot();
+    const sleptBefore = sleeps();
     const result = await runLoad({ url, body, requests: counts[concurrency], concurrency, timeCapMs: 300_000 }, false);
-    const spent = used(before, snapshot());
+    const spent = used(before, snapshot(), byName[concurrency]);
     totals[concurrency].own += spent.own;
     totals[concurrency].children += spent.children;
     totals[concurrency].requests += result.completed;
+    totals[concurrency].sleeps += sleeps() - sleptBefore;
   }
 }
 console.log(`load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}; child processes now: ${descendants(proxy.pid).length}`);
 for (const concurrency of [1, 32] as const) {
   const total = totals[concurrency];
   const perRequest = (ticks: number) => ((ticks * 10_000) / total.requests).toFixed(0).padStart(5);
-  console.log(`c=${String(concurrency).padEnd(3)} ${total.requests} requests: proxy ${perRequest(total.own)} µs/request, database (child processes) ${perRequest(total.children)} µs/request`);
+  console.log(`c=${String(concurrency).padEnd(3)} ${total.requests} requests: proxy ${perRequest(total.own)} µs/request, database (child processes) ${perRequest(total.children)} µs/request; the JavaScript thread slept ${(total.sleeps / total.requests).toFixed(2)} times a request`);
+  for (const [name, ticks] of [...byName[concurrency]].sort((a, b) => b[1] - a[1])) if (ticks > 0) console.log(`      ${name.padEnd(40)} ${perRequest(ticks)} µs/request`);
 }
 const report = await proxy.stop();
 console.log(`log rows written: ${String(report?.logRows)}`);
