@@ -7,6 +7,7 @@ import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
 import { hitBodies } from "./hit-bodies";
+import { startEnvironment } from "./start-environment";
 
 /**
  * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>|hit1|hitlarge|hit32[*times] ...]`: a change measured
@@ -52,7 +53,9 @@ async function proxyFrom(name: string, tree: string): Promise<BenchChild> {
     await scratch?.drop();
   });
   const script = relative(import.meta.dir, join(tree, "bench", "serve-proxy.ts"));
-  return startChild(name, script, { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
+  // Each tree's proxy runs with the runtime variables of that tree's own `start` script.
+  const { scripts } = JSON.parse(readFileSync(join(tree, "package.json"), "utf8")) as { scripts: { start: string } };
+  return startChild(name, script, { ...startEnvironment(scripts.start), BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
 }
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -7,9 +7,9 @@ import packageJson from "../package.json" with { type: "json" };
  * JavaScriptCore's heap growth for a 128 MiB machine, so it collects garbage sooner (see README
  * "Performance": the proxy's own peak under the benchmark ~124 MiB instead of 170-195).
  */
-export function startEnvironment(): Record<string, string> {
+export function startEnvironment(startScript: string = packageJson.scripts.start): Record<string, string> {
   const environment: Record<string, string> = {};
-  for (const word of packageJson.scripts.start.split(/\s+/)) {
+  for (const word of startScript.split(/\s+/)) {
     const assignment = /^([A-Z_][A-Za-z0-9_]*)=(\S*)$/.exec(word);
     if (!assignment) break;
     environment[assignment[1]!] = withDefault(assignment[2]!);

@@ -6,6 +6,7 @@ import { startChild } from "./child-process";
 import { runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
+import { startEnvironment } from "./start-environment";
 
 /**
  * `bun run bench/thread-cpu.ts [requests [agent bytes]]`: which of the proxy's threads spend its CPU under the
@@ -21,7 +22,10 @@ const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
-const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) });
+// THREAD_CPU_BUN_FLAGS="--smol": runtime flags for the proxy's `bun` (space-separated).
+const bunFlags = (process.env.THREAD_CPU_BUN_FLAGS ?? "").split(" ").filter(Boolean);
+// As `bun run start` runs it: the start script's runtime variables (start-environment.ts), overridable from the environment.
+const proxy = await startChild("proxy", "serve-proxy.ts", { ...startEnvironment(), BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}) }, bunFlags);
 const smallBody = () => benchBody();
 const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
@@ -60,6 +64,9 @@ for (const [thread, value] of after) {
 }
 const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
 console.log(`${result.completed} requests, ${result.failed} failed; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+const peakKiB = Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${proxy.pid}/status`, "utf8"))?.[1] ?? NaN);
+console.log(`  runtime settings     ${Object.entries(startEnvironment()).map(([name, value]) => `${name}=${value}`).join(" ")}`);
+console.log(`  proxy's own peak RSS ${(peakKiB / 1024).toFixed(1)} MiB`);
 console.log(`  minor page faults    ${(faults / result.completed).toFixed(1).padStart(5)} per request`);
 for (const [name, value] of [...byName].sort((a, b) => b[1] - a[1])) {
   if (value === 0) continue;
