@@ -8,14 +8,16 @@ import { runLoad } from "./load";
 import { benchBody } from "./bench-question";
 
 /**
- * `bun run bench/profile-proxy.ts <profile dir> [nonstream|stream]`: the benchmark's proxy under
- * one load shape only (non-stream at 32 connections, or 64 streams), with `bun --cpu-prof`, so the
+ * `bun run bench/profile-proxy.ts <profile dir> [nonstream|c1|stream]`: the benchmark's proxy under
+ * one load shape only (non-stream at 32 connections or at 1, or 64 streams), with `bun --cpu-prof`, so the
  * profile holds that shape and little else. Read the result with bench/summarize-profile.ts.
  * BENCH_DATABASE_URL logs to a scratch database on that PostgreSQL server instead of the embedded PGlite.
  */
 const [profileDir, shape = "nonstream"] = process.argv.slice(2);
-if (!profileDir) throw new Error("usage: bun run bench/profile-proxy.ts <profile dir> [nonstream|stream|agent:<bytes>]");
+if (!profileDir) throw new Error("usage: bun run bench/profile-proxy.ts <profile dir> [nonstream|c1|stream|agent:<bytes>]");
 const stream = shape === "stream";
+// c1: the small non-stream request one at a time (what a request costs when nothing amortises it).
+const single = shape === "c1";
 // agent:200000 — agent-sized requests of about that many bytes, one at a time (agent-requests.ts).
 const agentBytes = shape.startsWith("agent:") ? Number(shape.slice(6)) : undefined;
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-profile-"));
@@ -34,7 +36,7 @@ const smallBody = () => benchBody({ stream });
 const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
 const before = proxy.cpuMs();
-const result = await runLoad({ url, body, requests: agentBytes ? 400 : stream ? 1280 : 8000, concurrency: agentBytes ? 1 : stream ? 64 : 32, timeCapMs: 60_000 }, stream);
+const result = await runLoad({ url, body, requests: agentBytes ? 400 : stream ? 1280 : single ? 3000 : 8000, concurrency: agentBytes || single ? 1 : stream ? 64 : 32, timeCapMs: 60_000 }, stream);
 const cpu = proxy.cpuMs() - before;
 console.log(`${shape}: ${result.completed} ok, ${result.failed} failed, ${((result.completed / result.elapsedMs) * 1000).toFixed(0)}/s, proxy CPU ${(cpu / result.completed).toFixed(3)} ms per request${result.firstFailure ? `, first failure ${result.firstFailure}` : ""}`);
 await Promise.all([proxy.stop(), upstream.stop()]);

@@ -9,6 +9,7 @@ import cacheBudgets from "./migrations/0004_cache_budgets.sql" with { type: "tex
 import subscriptionValue from "./migrations/0005_subscription_value.sql" with { type: "text" };
 import dashboardSavings from "./migrations/0006_dashboard_savings.sql" with { type: "text" };
 import usageEstimated from "./migrations/0007_usage_estimated.sql" with { type: "text" };
+import staticRollupTrigger from "./migrations/0008_static_rollup_trigger.sql" with { type: "text" };
 
 /**
  * The migrations, embedded in the bundle (and so in the compiled executable) instead of read from a
@@ -24,6 +25,7 @@ const sources: Record<string, string> = {
   "0005_subscription_value": subscriptionValue,
   "0006_dashboard_savings": dashboardSavings,
   "0007_usage_estimated": usageEstimated,
+  "0008_static_rollup_trigger": staticRollupTrigger,
 };
 
 /**

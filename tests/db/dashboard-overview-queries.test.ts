@@ -220,6 +220,25 @@ for (const target of databaseTargets) {
       expect(after.latencyP50Ms).toBe(before.latencyP50Ms);
     });
 
+    test("updating a logged row moves its figures in the rollups", async () => {
+      const extra = spreadRows(new Date(now.getTime() - 4 * HOUR_MS), 16, 1).map((row) => ({ ...row, status: 200 }));
+      await insert(extra);
+      const window = statsWindow("24h", now);
+      const ours = sql`task_id in (${sql.join(extra.map((row) => sql`${row.taskId}::uuid`), sql`, `)})`;
+      await handle.db.execute(sql`update request_log set status = 500, cost_usd = cost_usd + 1 where ${ours}`);
+      const expected = await raw(window.since, window.until);
+      const { totals } = await loadOverviewStats(handle.db, window, inputPrice);
+      expect({ requests: totals.requests, succeeded: totals.succeeded, failed: totals.failed }).toEqual({ requests: expected.requests!, succeeded: expected.succeeded!, failed: expected.failed! });
+      expect(totals.costUsd).toBeCloseTo(expected.paid!, 9);
+    });
+
+    test("the rollup trigger runs static statements, planned once per connection instead of at every insert", async () => {
+      const source = rowsOf<{ source: string }>(await handle.db.execute(sql`select prosrc as source from pg_proc where proname = 'request_rollup_apply'`));
+      expect(source).toHaveLength(1);
+      expect(source[0]!.source).not.toMatch(/\bexecute\b/i);
+      expect(source[0]!.source).toContain("INSERT INTO request_rollup AS r");
+    });
+
     test("retention's pruning leaves every sum of the rollups as it was, the new ones included", async () => {
       const old = spreadRows(new Date(now.getTime() - 3 * HOUR_MS), 25, 1);
       await insert(old);
