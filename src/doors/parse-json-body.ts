@@ -1,6 +1,7 @@
 import { invalidRequest } from "../errors";
 import { firstTooDeep, pathAt } from "./json-depth";
 import { firstLoneSurrogate } from "./lone-surrogate";
+import { oneByteJsonText } from "./one-byte-json-text";
 
 /**
  * A request body as a JSON value, refused with a 400 naming what is wrong before anything costly
@@ -14,12 +15,27 @@ export const MAX_JSON_DEPTH = 128;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function parseJsonBody(bytes: Uint8Array): unknown {
+  // The same checks on an 8-bit text of the body (one-byte-json-text.ts); anything it refuses is
+  // decoded and checked again as sent, so a refusal names what the client sent, as before.
+  const oneByte = oneByteJsonText(bytes);
+  if (oneByte !== undefined) {
+    try {
+      return parseJsonText(oneByte);
+    } catch {
+      // Refused below in the words of the decoded text.
+    }
+  }
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     throw invalidRequest("The request body is not valid UTF-8; JSON must be sent as UTF-8 text.", null, "invalid_utf8");
   }
+  return parseJsonText(text);
+}
+
+/** The checks after decoding: nesting, JSON syntax, lone surrogates. */
+function parseJsonText(text: string): unknown {
   const tooDeep = firstTooDeep(text, MAX_JSON_DEPTH);
   if (tooDeep >= 0) {
     const path = pathAt(text, tooDeep);
