@@ -25,6 +25,11 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
       // Refused below in the words of the decoded text.
     }
   }
+  return parseDecodedJsonBody(bytes);
+}
+
+/** The body decoded as sent, then checked: what parseJsonBody returns or throws, by the slower way. */
+export function parseDecodedJsonBody(bytes: Uint8Array): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);
