@@ -29,10 +29,10 @@ export function oneByteJsonText(bytes: Uint8Array): string | undefined {
     while (end < bytes.length && bytes[end]! >= 0x80) end++;
     nonAscii += end - start;
     if (nonAscii > bytes.length * MOSTLY_ASCII) return undefined;
-    text += buffer.latin1Slice(copied, start) + escaped(buffer.utf8Slice(start, end));
+    text += buffer.toString("latin1", copied, start) + escaped(buffer.toString("utf8", start, end));
     copied = end;
   }
-  return text + buffer.latin1Slice(copied, bytes.length);
+  return text + buffer.toString("latin1", copied, bytes.length);
 }
 
 const BACKSLASH = 92;
