@@ -19,8 +19,11 @@ import { isAscii, isUtf8 } from "node:buffer";
  */
 export function oneByteJsonText(bytes: Uint8Array): string | undefined {
   if (isAscii(bytes) || !isUtf8(bytes)) return undefined;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let text = "";
+  const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const limit = Math.floor(bytes.length * MOSTLY_ASCII);
+  // An escape is at most three times the bytes it stands for (two bytes, one unit: six; four bytes, two units: twelve).
+  const out = scratchFor(bytes.length + 2 * limit);
+  let at = 0;
   let copied = 0;
   let nonAscii = 0;
   for (let start = firstNonAscii(bytes, 0); start < bytes.length; start = firstNonAscii(bytes, copied)) {
@@ -28,12 +31,44 @@ export function oneByteJsonText(bytes: Uint8Array): string | undefined {
     let end = start + 1;
     while (end < bytes.length && bytes[end]! >= 0x80) end++;
     nonAscii += end - start;
-    if (nonAscii > bytes.length * MOSTLY_ASCII) return undefined;
-    text += buffer.toString("latin1", copied, start) + escaped(buffer.toString("utf8", start, end));
+    if (nonAscii > limit) return undefined;
+    out.set(bytes.subarray(copied, start), at);
+    at = writeEscapes(source.toString("utf8", start, end), out, at + start - copied);
     copied = end;
   }
-  return text + buffer.toString("latin1", copied, bytes.length);
+  out.set(bytes.subarray(copied), at);
+  const text = out.toString("latin1", 0, at + bytes.length - copied);
+  if (out.length > KEPT_SCRATCH_BYTES) scratch = undefined;
+  return text;
 }
+
+/**
+ * The escaped text is written here, then copied once into the string. Kept between requests (up to
+ * KEPT_SCRATCH_BYTES) so that its pages stay mapped: built from pieces instead, the text cost two
+ * fresh 200 KB allocations per request (the pieces, then the flattened string), each page a fault.
+ */
+let scratch: Buffer | undefined;
+const KEPT_SCRATCH_BYTES = 1024 * 1024;
+
+function scratchFor(bytes: number): Buffer {
+  if (!scratch || scratch.length < bytes) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 64 * 1024));
+  return scratch;
+}
+
+/** Each character as a JSON `\uXXXX` escape (a character past U+FFFF is two units, so two escapes), written at `at`; returns the end. */
+function writeEscapes(chars: string, out: Buffer, at: number): number {
+  for (let index = 0; index < chars.length; index++) {
+    const unit = chars.charCodeAt(index);
+    out[at++] = BACKSLASH;
+    out[at++] = LOWER_U;
+    for (let shift = 12; shift >= 0; shift -= 4) out[at++] = HEX_DIGITS[(unit >> shift) & 15]!;
+  }
+  return at;
+}
+
+const LOWER_U = 117;
+/** "0123456789abcdef" as character codes. */
+const HEX_DIGITS = Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
 
 const BACKSLASH = 92;
 /**
@@ -61,10 +96,3 @@ function firstNonAscii(bytes: Uint8Array, from: number): number {
 
 /** 0x80808080 as an Int32Array element compares: the top bit of each of the four bytes. */
 const HIGH_BITS = 0x80808080 | 0;
-
-/** Each character as a JSON `\uXXXX` escape (a character past U+FFFF is two units, so two escapes). */
-function escaped(chars: string): string {
-  let out = "";
-  for (let index = 0; index < chars.length; index++) out += `\\u${chars.charCodeAt(index).toString(16).padStart(4, "0")}`;
-  return out;
-}
