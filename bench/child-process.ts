@@ -40,7 +40,7 @@ export async function startChild(name: string, script: string, env: Record<strin
     port,
     origin: `http://127.0.0.1:${port}`,
     memory: () => readMemory(child.pid),
-    cpuMs: () => readCpuMs(child.pid),
+    cpuMs: () => processCpuMs(child.pid),
     async stop(timeoutMs = 15_000) {
       child.kill("SIGTERM");
       let last: Record<string, unknown> | undefined;
@@ -87,7 +87,8 @@ function readMemory(pid: number): { rss: number; peak: number } | undefined {
   }
 }
 
-function readCpuMs(pid: number): number {
+/** CPU time (user + system) a process has used so far, in ms (10 ms resolution); NaN once it is gone. */
+export function processCpuMs(pid: number): number {
   try {
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchBody } from "./bench-question";
-import { startChild } from "./child-process";
+import { processCpuMs, startChild } from "./child-process";
 import { runLoad } from "./load";
+import { descendants } from "./process-watch";
 
 /**
  * `bun run bench/database-cpu.ts [requests at c=1] [requests at c=32] [rounds]`: the CPU per small
@@ -22,58 +23,23 @@ const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: 
 const url = `${proxy.origin}/v1/chat/completions`;
 const body = () => benchBody();
 
-/** User + system ticks of one process (all its threads). */
-const ticksOf = (pid: number): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-};
-/** Every process below `pid`, read from each thread's children list. */
-const descendants = (pid: number): number[] => {
-  const found: number[] = [];
-  let tasks: string[] = [];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return found;
-  }
-  for (const task of tasks) {
-    let children = "";
-    try {
-      children = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8");
-    } catch {
-      continue;
-    }
-    for (const child of children.trim().split(" ").filter(Boolean).map(Number)) found.push(child, ...descendants(child));
-  }
-  return found;
-};
-/** Ticks per process id; children that exited between two readings drop out (their CPU is lost, hence rounds). */
-const snapshot = () => new Map([proxy.pid, ...descendants(proxy.pid)].map((pid) => [pid, ticksOf(pid)]));
-/** A child's name as ps shows it ("postgres: walwriter", "postgres: postgres postgres [local] idle" shortened). */
-const nameOf = (pid: number): string => {
-  try {
-    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-    return command.startsWith("postgres: postgres ") ? "postgres: backend" : command.startsWith("postgres:") ? command : "postgres: postmaster";
-  } catch {
-    return "gone";
-  }
-};
+/** CPU ms per process id, the proxy and every process under it, with each child's name as ps shows it. Children that exited between two readings drop out (their CPU is lost, hence rounds). */
+const snapshot = () =>
+  new Map([{ pid: proxy.pid, command: "" }, ...descendants(proxy.pid)].map(({ pid, command }) => [pid, { cpuMs: processCpuMs(pid) || 0, name: nameOf(command) }]));
+/** "postgres: walwriter" as is; a backend ("postgres: postgres postgres [local] idle") and the postmaster shortened. */
+const nameOf = (command: string): string =>
+  command.startsWith("postgres: postgres ") ? "postgres: backend" : command.startsWith("postgres:") ? command : "postgres: postmaster";
 /** How often the JavaScript thread went to sleep (each sleep is a wake-up later, which costs CPU of its own). */
 const sleeps = (): number => Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${proxy.pid}/task/${proxy.pid}/status`, "utf8"))?.[1] ?? 0);
 const byName = { 1: new Map<string, number>(), 32: new Map<string, number>() };
-const used = (before: Map<number, number>, after: Map<number, number>, names: Map<string, number>) => {
+const used = (before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>, names: Map<string, number>) => {
   let own = 0;
   let children = 0;
-  for (const [pid, ticks] of after) {
-    const spent = ticks - (before.get(pid) ?? 0);
+  for (const [pid, { cpuMs, name }] of after) {
+    const spent = cpuMs - (before.get(pid)?.cpuMs ?? 0);
     if (pid === proxy.pid) own += spent;
     else {
       children += spent;
-      const name = nameOf(pid);
       names.set(name, (names.get(name) ?? 0) + spent);
     }
   }
@@ -98,9 +64,9 @@ for (let round = 0; round < rounds; round++) {
 console.log(`load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}; child processes now: ${descendants(proxy.pid).length}`);
 for (const concurrency of [1, 32] as const) {
   const total = totals[concurrency];
-  const perRequest = (ticks: number) => ((ticks * 10_000) / total.requests).toFixed(0).padStart(5);
+  const perRequest = (ms: number) => ((ms * 1000) / total.requests).toFixed(0).padStart(5);
   console.log(`c=${String(concurrency).padEnd(3)} ${total.requests} requests: proxy ${perRequest(total.own)} µs/request, database (child processes) ${perRequest(total.children)} µs/request; the JavaScript thread slept ${(total.sleeps / total.requests).toFixed(2)} times a request`);
-  for (const [name, ticks] of [...byName[concurrency]].sort((a, b) => b[1] - a[1])) if (ticks > 0) console.log(`      ${name.padEnd(40)} ${perRequest(ticks)} µs/request`);
+  for (const [name, ms] of [...byName[concurrency]].sort((a, b) => b[1] - a[1])) if (ms > 0) console.log(`      ${name.padEnd(40)} ${perRequest(ms)} µs/request`);
 }
 const report = await proxy.stop();
 console.log(`log rows written: ${String(report?.logRows)}`);

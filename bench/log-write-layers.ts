@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -7,6 +7,8 @@ import { openDatabase } from "../src/db/client";
 import { jsonRecordsWriter } from "../src/db/json-records";
 import { executeFixed } from "../src/db/prepared-statement";
 import { type RequestLogRow, requestLog } from "../src/db/schema";
+import { processCpuMs } from "./child-process";
+import { descendants } from "./process-watch";
 
 /**
  * `bun run bench/log-write-layers.ts [writes]`: what one request-log write costs, layer by layer, on
@@ -30,18 +32,8 @@ const row = (): RequestLogRow => ({
 const statement = (rows: RequestLogRow[]) =>
   sql`insert into ${requestLog} select * from json_populate_recordset(null::${requestLog}, ${toJson(rows)}::json) on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`;
 const text = new PgDialect().sqlToQuery(statement([row()])).sql;
-const serverTicks = () => {
-  let sum = 0;
-  const walk = (pid: number) => {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number)) {
-        try { const f = readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]!.split(" "); sum += Number(f[11]) + Number(f[12]); walk(child); } catch {}
-      }
-    }
-  };
-  walk(process.pid);
-  return sum;
-};
+/** CPU ms of the embedded server so far: every process this one started. */
+const serverCpuMs = () => descendants(process.pid).reduce((sum, { pid }) => sum + (processCpuMs(pid) || 0), 0);
 await client.unsafe("create temporary table tiny (id uuid primary key)");
 let triggerOn = true;
 const setTrigger = async (on: boolean) => {
@@ -61,13 +53,13 @@ const ways: Record<string, () => Promise<unknown> | unknown> = {
 try {
   for (const round of [1, 2, 3]) {
     for (const [name, write] of Object.entries(ways)) {
-      const server = serverTicks();
+      const server = serverCpuMs();
       const cpu = process.cpuUsage();
       const started = performance.now();
       for (let index = 0; index < batches; index++) await write();
       const used = process.cpuUsage(cpu);
       const wall = performance.now() - started;
-      const serverUs = ((serverTicks() - server) * 10_000) / batches;
+      const serverUs = ((serverCpuMs() - server) * 1000) / batches;
       console.log(`round ${round} ${name.padEnd(12)} server ${serverUs.toFixed(0).padStart(5)} µs, CPU ${((used.user + used.system) / batches).toFixed(0).padStart(4)} µs (user ${(used.user / batches).toFixed(0)}), wall ${((wall * 1000) / batches).toFixed(0)} µs`);
     }
   }

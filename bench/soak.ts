@@ -265,7 +265,7 @@ console.log(`machine during the corpus:   ${machineDuringCorpus}`);
 if (gcDuringCorpus) {
   console.log(
     `proxy GC during the corpus:  ${gcDuringCorpus.full} full and ${gcDuringCorpus.eden} eden collections, pauses ${gcDuringCorpus.pauseMs} ms in all, longest ${gcDuringCorpus.longestPauseMs} ms` +
-      // JavaScriptCore makes every collection full while the process's RSS is over 80% of BUN_JSC_forceRAMSize.
+      // Most collections were full ones near the forced RAM size (bench/gc-log-summary.ts says what is and is not confirmed).
       (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: the process's memory is near BUN_JSC_forceRAMSize; 256 MiB gave 0-1 in this phase)" : ""),
   );
 }

@@ -19,7 +19,6 @@ import { startEnvironment } from "./start-environment";
  */
 const requests = Number(process.argv[2] ?? 4_000);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-const ownStatus = (pid: number, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) * 1024;
 
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-start-memory-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
@@ -41,7 +40,7 @@ const proxy = await startChild("proxy", "serve-proxy.ts", {
 });
 const readyMs = performance.now() - started;
 await Bun.sleep(1_000);
-const idle = { own: ownStatus(proxy.pid, "VmRSS"), tree: treeNow(proxy.pid) };
+const idle = { own: proxy.memory()?.rss ?? NaN, tree: treeNow(proxy.pid) };
 
 const url = `${proxy.origin}/v1/chat/completions`;
 const timed = async () => {
@@ -53,13 +52,13 @@ const timed = async () => {
 };
 const first = await timed();
 const second = await timed();
-const afterFirst = ownStatus(proxy.pid, "VmRSS");
+const afterFirst = proxy.memory()?.rss ?? NaN;
 const cpuBefore = proxy.cpuMs();
 await runLoad({ url, body: () => benchBody(), requests, concurrency: 32, timeCapMs: 60_000 }, false);
 const cpuPerRequestUs = ((proxy.cpuMs() - cpuBefore) / requests) * 1000;
 await runLoad({ url, body: () => benchBody({ stream: true }), requests: 256, concurrency: 64, timeCapMs: 60_000 }, true);
 await Bun.sleep(500);
-const loaded = { own: ownStatus(proxy.pid, "VmRSS"), hwm: ownStatus(proxy.pid, "VmHWM"), tree: treeNow(proxy.pid) };
+const loaded = { own: proxy.memory()?.rss ?? NaN, hwm: proxy.memory()?.peak ?? NaN, tree: treeNow(proxy.pid) };
 
 console.log(`ready in ${readyMs.toFixed(0)} ms; forceRAMSize=${environment.BUN_JSC_forceRAMSize ?? "(default)"}; ${scratch ? "DATABASE_URL" : "embedded database"}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 console.log(`idle 1 s after start: own RSS ${mib(idle.own)}, tree ${mib(idle.tree)}`);

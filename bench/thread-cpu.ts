@@ -64,9 +64,8 @@ for (const [thread, value] of after) {
 }
 const total = [...byName.values()].reduce((sum, value) => sum + value, 0);
 console.log(`${result.completed} requests, ${result.failed} failed; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
-const peakKiB = Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${proxy.pid}/status`, "utf8"))?.[1] ?? NaN);
 console.log(`  runtime settings     ${Object.entries(startEnvironment()).map(([name, value]) => `${name}=${value}`).join(" ")}`);
-console.log(`  proxy's own peak RSS ${(peakKiB / 1024).toFixed(1)} MiB`);
+console.log(`  proxy's own peak RSS ${((proxy.memory()?.peak ?? NaN) / 2 ** 20).toFixed(1)} MiB`);
 console.log(`  minor page faults    ${(faults / result.completed).toFixed(1).padStart(5)} per request`);
 for (const [name, value] of [...byName].sort((a, b) => b[1] - a[1])) {
   if (value === 0) continue;
