@@ -1,9 +1,11 @@
 /**
  * JavaScriptCore's garbage collections in a stretch of a process's stderr written with
  * BUN_JSC_logGC=1: how many full and eden (young-generation) collections, and the pauses they
- * put on the JavaScript thread ("p=…ms", one per stop of the thread). Many full collections on a
- * small heap mean the process's memory is near BUN_JSC_forceRAMSize (BUN_JSC_criticalGCMemoryThreshold
- * did not change their number here, so the exact trigger inside JavaScriptCore is not confirmed).
+ * put on the JavaScript thread ("p=…ms", one per stop of the thread). Many full collections mean
+ * the heap's growth factor fell under 1.5: JavaScriptCore picks it from the process's footprint
+ * against BUN_JSC_forceRAMSize (2 under 80% of it, then the medium and large factors, 1.5 and
+ * 1.24 by default), and below 1.5 every eden collection is followed by a full one. The start
+ * script sets both factors to 1.75 (README "Memory").
  */
 export function summarizeGcLog(text: string): { full: number; eden: number; pauseMs: number; longestPauseMs: number } {
   const summary = { full: 0, eden: 0, pauseMs: 0, longestPauseMs: 0 };

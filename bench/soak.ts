@@ -265,8 +265,7 @@ console.log(`machine during the corpus:   ${machineDuringCorpus}`);
 if (gcDuringCorpus) {
   console.log(
     `proxy GC during the corpus:  ${gcDuringCorpus.full} full and ${gcDuringCorpus.eden} eden collections, pauses ${gcDuringCorpus.pauseMs} ms in all, longest ${gcDuringCorpus.longestPauseMs} ms` +
-      // Most collections were full ones near the forced RAM size (bench/gc-log-summary.ts says what is and is not confirmed).
-      (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: the process's memory is near BUN_JSC_forceRAMSize; 256 MiB gave 0-1 in this phase)" : ""),
+      (gcDuringCorpus.full > gcDuringCorpus.eden / 2 ? " (many full ones: a heap growth factor under 1.5, see bench/gc-log-summary.ts)" : ""),
   );
 }
 const slowest = (corpus.corpus as Summary & { slowest?: Array<{ ms: number; what: string }> }).slowest ?? [];

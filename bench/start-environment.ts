@@ -3,9 +3,9 @@ import packageJson from "../package.json" with { type: "json" };
 /**
  * The variables `bun run start` sets in front of its command (package.json), so the benchmark's
  * proxy runs with the same runtime settings as a user's: BUN_CONFIG_MAX_HTTP_REQUESTS (Bun's limit on
- * concurrent fetches, given as `${NAME:-default}`) and BUN_JSC_forceRAMSize, which sizes
- * JavaScriptCore's heap growth for a 128 MiB machine, so it collects garbage sooner (see README
- * "Performance": the proxy's own peak under the benchmark ~124 MiB instead of 170-195).
+ * concurrent fetches, given as `${NAME:-default}`), BUN_JSC_forceRAMSize, which sizes
+ * JavaScriptCore's heap growth for a 128 MiB machine so it collects garbage sooner, the heap growth
+ * factors that keep it off the full-collection cliff near that size, and no FTL tier (README "Memory").
  */
 export function startEnvironment(startScript: string = packageJson.scripts.start): Record<string, string> {
   const environment: Record<string, string> = {};

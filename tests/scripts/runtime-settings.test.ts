@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startEnvironment } from "../../bench/start-environment";
+
+/**
+ * The runtime settings are spelled in three places: `bun run start`, `bun run dev` (package.json) and
+ * the container's compiled executable (Dockerfile ENV). They must agree, or the container and the
+ * benchmark (which reads the start script) run a different proxy from the one the README measures.
+ */
+const root = join(import.meta.dir, "../..");
+const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts as Record<string, string>;
+
+function dockerEnvironment(): Record<string, string> {
+  const text = readFileSync(join(root, "Dockerfile"), "utf8").replace(/\\\n/g, " ");
+  const environment: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("ENV ")) continue;
+    for (const [, name, value] of line.slice(4).matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(\S+)/g)) environment[name!] = value!;
+  }
+  return environment;
+}
+
+describe("runtime settings", () => {
+  test("start and dev set the same variables with the same defaults", () => {
+    const dev = startEnvironment(scripts.dev!);
+    expect(dev).toEqual(startEnvironment(scripts.start!));
+  });
+
+  test("the Dockerfile sets every variable of the start script to its default", () => {
+    const start = startEnvironment(scripts.start!);
+    const docker = dockerEnvironment();
+    for (const name of Object.keys(start)) {
+      // startEnvironment takes a value already in this process's environment over the default; read the default.
+      const fallback = new RegExp(`${name}=\\$\\{${name}:-([^}]*)\\}`).exec(scripts.start!)?.[1];
+      expect({ name, value: docker[name] }).toEqual({ name, value: fallback });
+    }
+  });
+
+  test("the heap growth factors stay above JavaScriptCore's 1.5 cliff", () => {
+    // Below 1.5, every eden collection is followed by a full one (JavaScriptCore forces a full
+    // collection when less than a third of the heap is left for new objects); README "Memory".
+    for (const name of ["BUN_JSC_mediumHeapGrowthFactor", "BUN_JSC_largeHeapGrowthFactor"]) {
+      const value = Number(new RegExp(`${name}=\\$\\{${name}:-([^}]*)\\}`).exec(scripts.start!)?.[1]);
+      expect(value).toBeGreaterThan(1.5);
+    }
+  });
+});
