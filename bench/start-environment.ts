@@ -5,7 +5,8 @@ import packageJson from "../package.json" with { type: "json" };
  * proxy runs with the same runtime settings as a user's: BUN_CONFIG_MAX_HTTP_REQUESTS (Bun's limit on
  * concurrent fetches, given as `${NAME:-default}`), BUN_JSC_forceRAMSize, which sizes
  * JavaScriptCore's heap growth for a 128 MiB machine so it collects garbage sooner, the heap growth
- * factors that keep it off the full-collection cliff near that size, and no FTL tier (README "Memory").
+ * factors that keep it off the full-collection cliff near that size, no FTL tier, and a one-second
+ * delay before mimalloc returns freed pages (README "Memory").
  */
 export function startEnvironment(startScript: string = packageJson.scripts.start): Record<string, string> {
   const environment: Record<string, string> = {};
