@@ -4,9 +4,13 @@
  * put on the JavaScript thread ("p=…ms", one per stop of the thread). Many full collections on a
  * small heap mean the process's memory is near BUN_JSC_forceRAMSize (BUN_JSC_criticalGCMemoryThreshold
  * did not change their number here, so the exact trigger inside JavaScriptCore is not confirmed).
+ * `allocatedBytes` sums what the heap allocated in each cycle that ended in a collection it asked for
+ * (not the tail after the last one): a count of allocation that does not depend on the machine's load.
  */
-export function summarizeGcLog(text: string): { full: number; eden: number; pauseMs: number; longestPauseMs: number } {
-  const summary = { full: 0, eden: 0, pauseMs: 0, longestPauseMs: 0 };
+export function summarizeGcLog(text: string): { full: number; eden: number; pauseMs: number; longestPauseMs: number; allocatedBytes: number } {
+  const summary = { full: 0, eden: 0, pauseMs: 0, longestPauseMs: 0, allocatedBytes: 0 };
+  // "Requesting GC because bytes allocated this cycle: N exceed …": what the heap allocated between collections.
+  for (const entry of text.matchAll(/bytes allocated this cycle: (\d+)/g)) summary.allocatedBytes += Number(entry[1]);
   for (const entry of text.matchAll(/\[GC<[^>]*>: ([^\]]*)\]/g)) {
     const body = entry[1]!;
     if (body.includes("=> FullCollection")) summary.full++;
