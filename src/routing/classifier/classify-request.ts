@@ -4,7 +4,7 @@ import { type Category, categoryOf } from "./categories";
 import { describeRequest } from "./describe-request";
 import type { FeatureVector } from "./features";
 import { type Contribution, difficulty, scoreOf, shippedModel } from "./ordinal-model";
-import { type ThresholdOverrides, resolveThresholds, tierForScore } from "./thresholds";
+import { type ThresholdOverrides, type TierThresholds, resolveThresholds, tierForScore } from "./thresholds";
 
 export { DEFAULT_THRESHOLDS } from "./thresholds";
 
@@ -24,7 +24,7 @@ const REASONS = 4;
 
 /** Thresholds default to DEFAULT_THRESHOLDS; either bound may be overridden (see resolveThresholds). */
 export function classifyRequest(request: ChatRequest, overrides: ThresholdOverrides = {}): Classification {
-  const thresholds = resolveThresholds(overrides);
+  const thresholds = thresholdsFor(overrides);
   const { background, vector, facts } = describeRequest(request);
   if (background) {
     // Whatever the conversation is about, the tool only wants a title, a summary, a completion…
@@ -47,6 +47,21 @@ function withBackground(vector: FeatureVector, background: boolean): Record<stri
   const features: Record<string, number | boolean> = vector;
   features.background = background;
   return features;
+}
+
+/**
+ * The last overrides' resolved thresholds: the proxy passes the same configuration object, with the
+ * same two numbers (ROUTING_*_THRESHOLD), every request, so they are checked and copied once. Only a
+ * successful resolution is kept: bad values throw every time, as before.
+ */
+let lastResolved: { overrides: ThresholdOverrides; standard: number | undefined; premium: number | undefined; thresholds: TierThresholds } | undefined;
+
+function thresholdsFor(overrides: ThresholdOverrides): TierThresholds {
+  const last = lastResolved;
+  if (last && last.overrides === overrides && last.standard === overrides.standard && last.premium === overrides.premium) return last.thresholds;
+  const thresholds = resolveThresholds(overrides);
+  lastResolved = { overrides, standard: overrides.standard, premium: overrides.premium, thresholds };
+  return thresholds;
 }
 
 function describe({ feature, effect }: Contribution): string {
