@@ -18,15 +18,26 @@ export interface BenchChild {
   cpuMs(): number;
   /** Stops the child and returns the last JSON line it printed, if any. */
   stop(timeoutMs?: number): Promise<Record<string, unknown> | undefined>;
+  /** What the child wrote to stderr so far, when started with `captureStderr` (else ""). */
+  stderr(): string;
 }
 
-export async function startChild(name: string, script: string, env: Record<string, string>, bunFlags: string[] = [], readyTimeoutMs = 60_000): Promise<BenchChild> {
-  const child: Subprocess<"pipe", "pipe", "inherit"> = Bun.spawn([process.execPath, ...bunFlags, "run", join(import.meta.dir, script)], {
+export async function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  bunFlags: string[] = [],
+  readyTimeoutMs = 60_000,
+  captureStderr = false,
+): Promise<BenchChild> {
+  const child: Subprocess<"pipe", "pipe", "inherit" | "pipe"> = Bun.spawn([process.execPath, ...bunFlags, "run", join(import.meta.dir, script)], {
     stdin: "pipe",
     stdout: "pipe",
-    stderr: "inherit",
+    stderr: captureStderr ? "pipe" : "inherit",
     env: { ...process.env, ...env },
   });
+  let stderrText = "";
+  if (captureStderr) void collectText(child.stderr as ReadableStream<Uint8Array>, (text) => (stderrText += text));
   const lines = readLines(child.stdout);
   const first = await withTimeout(lines.next(), readyTimeoutMs, `${name} did not report its port within ${readyTimeoutMs} ms`).catch((error: unknown) => {
     child.kill("SIGKILL");
@@ -41,6 +52,7 @@ export async function startChild(name: string, script: string, env: Record<strin
     origin: `http://127.0.0.1:${port}`,
     memory: () => readMemory(child.pid),
     cpuMs: () => processCpuMs(child.pid),
+    stderr: () => stderrText,
     async stop(timeoutMs = 15_000) {
       child.kill("SIGTERM");
       let last: Record<string, unknown> | undefined;
@@ -56,6 +68,11 @@ export async function startChild(name: string, script: string, env: Record<strin
       return last;
     },
   };
+}
+
+async function collectText(stream: ReadableStream<Uint8Array>, append: (text: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) append(decoder.decode(bytes, { stream: true }));
 }
 
 async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<Record<string, unknown>> {

@@ -10,12 +10,18 @@ export interface KnownFields {
   tools(tools: unknown, body: Record<string, unknown>): unknown[] | undefined;
   /** A list of turns that passes every check of the schema's `messages`. */
   placeholderTurns: readonly unknown[];
+  /**
+   * The whole request as the schema outputs it, from the built turns and tools, when every other
+   * field is one it can check by hand (chat/known-request.ts); undefined sends it to the schema.
+   */
+  request?(body: Record<string, unknown>, messages: unknown[], tools: unknown[] | undefined): Record<string, unknown> | undefined;
 }
 
 /**
  * A request schema's safeParse that builds the request's bulk without zod (the chat door's:
  * chat/known-messages.ts and chat/known-tools.ts; the Anthropic door's: anthropic/known-*.ts).
- * When the turns are known, the schema checks the rest of the request with placeholder turns in
+ * When the turns are known and the door can build the rest of the request too (`request`), zod
+ * is not run at all. Else, when the turns are known, the schema checks the rest of the request with placeholder turns in
  * their place (and no tools in place of known tools), and the built lists take their places in the
  * output. The placeholders pass every check of those fields, and no other check of the schema
  * reads those fields (a door whose schema reads the tools together with another field says so in
@@ -24,11 +30,15 @@ export interface KnownFields {
  */
 export function withKnownFields<T extends z.ZodType>(schema: T, known: KnownFields): (body: unknown) => z.ZodSafeParseResult<z.output<T>> {
   return (body) => {
-    if (typeof body === "object" && body !== null && !Array.isArray(body) && worthBuilding(body as Record<string, unknown>)) {
+    if (typeof body === "object" && body !== null && !Array.isArray(body) && (known.request || worthBuilding(body as Record<string, unknown>))) {
       const fields = body as Record<string, unknown>;
       const messages = known.messages(fields.messages);
       if (messages) {
         const tools = known.tools(fields.tools, fields);
+        const whole = known.request?.(fields, messages, tools);
+        // The shape of zod's safeParse success.
+        if (whole) return { success: true, data: whole as z.output<T> };
+        if (!worthBuilding(fields)) return schema.safeParse(body);
         const rest = schema.safeParse({ ...body, messages: [...known.placeholderTurns], ...(tools ? { tools: [] } : {}) });
         if (rest.success) {
           const output = rest.data as { messages: unknown; tools?: unknown };

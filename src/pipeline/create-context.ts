@@ -24,14 +24,12 @@ export interface ContextSource {
 export function createContext({ door, request, http, requestedModel, tierHint }: ContextSource): PipelineContext {
   const headers = http.headers;
   const finishHooks = new FinishHooks();
-  return {
+  const context: PipelineContext = {
     taskId: crypto.randomUUID(),
     door,
     receivedAt: new Date(),
     startedAt: arrivalTime(http),
     request,
-    ...(requestedModel !== undefined ? { requestedModel } : {}),
-    ...(tierHint ? { tierHint } : {}),
     userAgent: headers.get("user-agent"),
     headers,
     promptBytes: Number(headers.get("content-length") ?? 0) || JSON.stringify(request.messages).length,
@@ -42,4 +40,8 @@ export function createContext({ door, request, http, requestedModel, tierHint }:
     finishHooks,
     onFinish: (hook, options) => finishHooks.add(hook, options),
   };
+  // Set only when given (not spread in from a new object each request): a context without them has no such keys.
+  if (requestedModel !== undefined) context.requestedModel = requestedModel;
+  if (tierHint) context.tierHint = tierHint;
+  return context;
 }

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { expectSameAsSchemas, padded, parsedCorpusBodies } from "../helpers/same-validation";
 import { agentRequestBodies } from "../../bench/agent-requests";
+import { benchBody } from "../../bench/bench-question";
 import { knownMessages } from "../../src/chat/known-messages";
 import { knownTools } from "../../src/chat/known-tools";
+import { knownRequest } from "../../src/chat/known-request";
 import { chatRequestSchema } from "../../src/chat/request-schema";
 import { withKnownFields } from "../../src/doors/with-known-fields";
 import { openaiChatRequestSchema, parseOpenAIChatRequest } from "../../src/doors/openai/openai-request-schema";
@@ -19,7 +21,7 @@ import { openaiCorpus } from "../helpers/malformed-corpus/openai";
  * the comparison proves nothing.
  */
 
-const parseChat = withKnownFields(chatRequestSchema, { messages: knownMessages, tools: knownTools, placeholderTurns: [{ role: "user", content: "" }] });
+const parseChat = withKnownFields(chatRequestSchema, { messages: knownMessages, tools: knownTools, placeholderTurns: [{ role: "user", content: "" }], request: knownRequest });
 
 /** Compares both validators on one body; says whether the hand-built turns were used. */
 function expectSame(original: unknown): boolean {
@@ -205,4 +207,118 @@ test("generated turns and tools: the same success, output and issues as the sche
   );
   expect(fast).toBeGreaterThan(150);
   expect(fastTools).toBeGreaterThan(150);
+});
+
+/** Compares both validators on the body as sent (not padded); says whether the whole request was built by hand (known-request.ts). */
+function expectSameWhole(original: unknown): boolean {
+  expectSameAsSchemas(original, [
+    [openaiChatRequestSchema, parseOpenAIChatRequest],
+    [chatRequestSchema, parseChat],
+  ]);
+  const body = structuredClone(original) as Record<string, unknown>;
+  const messages = knownMessages(body.messages);
+  return messages !== undefined && knownRequest(body, messages, knownTools(body.tools)) !== undefined;
+}
+
+const turn = [{ role: "user", content: "x" }];
+
+test("the benchmark's small request and the eval cases: built whole, the same output as the schema", () => {
+  expect(expectSameWhole(JSON.parse(benchBody()))).toBe(true);
+  expect(expectSameWhole(JSON.parse(benchBody({ stream: true })))).toBe(true);
+  const requests = evalRequests();
+  let whole = 0;
+  for (const request of requests) if (expectSameWhole(request)) whole++;
+  expect(whole / requests.length).toBeGreaterThan(0.5);
+});
+
+test("top-level fields the schema outputs differently from its input, and fields left to it", () => {
+  const built: Array<Record<string, unknown>> = [
+    { messages: turn, model: "  m  " },
+    { model: "m", messages: turn, stream: true, stream_options: { x: 1, include_usage: true }, z: 1, a: [1] },
+    { model: "m", messages: turn, stop: ["a", "b", "c", "d"], user: "u", seed: -3, n: 1, parallel_tool_calls: false },
+    { model: "m", messages: turn, stop: "s", temperature: 2, top_p: 0, presence_penalty: -2, frequency_penalty: 2, max_tokens: 1, max_completion_tokens: 2 ** 53 - 1 },
+    { model: "m", messages: turn, stream: null, stream_options: null, max_tokens: null, temperature: null, top_p: null, n: null, stop: null, tools: null, tool_choice: null, user: null, seed: null },
+    { model: "m", messages: turn, tool_choice: "auto", tools: [{ type: "function", function: { name: "f" } }] },
+    { model: "m", messages: turn, stream_options: {} },
+    JSON.parse('{"2":1,"model":"m","1":0,"messages":[{"role":"user","content":"x"}],"temperature":0.5}'),
+  ];
+  for (const body of built) expect(expectSameWhole(body)).toBe(true);
+  // As zod's: new objects and arrays where the schema copies (stop, stream_options), never the client's own.
+  const body = { model: "m", messages: turn, stop: ["a"], stream_options: { include_usage: true } };
+  const output = parseChat(body).data as typeof body;
+  expect(output.stop).not.toBe(body.stop);
+  expect(output.stream_options).not.toBe(body.stream_options);
+  const left: Array<Record<string, unknown>> = [
+    { messages: turn },
+    { model: "", messages: turn },
+    { model: "   ", messages: turn },
+    { model: "a\u0000b", messages: turn },
+    { model: "x".repeat(257), messages: turn },
+    { model: 1, messages: turn },
+    { model: "m", messages: turn, stream: "yes" },
+    { model: "m", messages: turn, stream_options: { include_usage: "yes" } },
+    { model: "m", messages: turn, stream_options: [] },
+    { model: "m", messages: turn, stream_options: JSON.parse('{"__proto__":{"a":1}}') },
+    { model: "m", messages: turn, max_tokens: 0 },
+    { model: "m", messages: turn, max_tokens: 1.5 },
+    { model: "m", messages: turn, max_completion_tokens: 2 ** 53 },
+    { model: "m", messages: turn, temperature: 2.01 },
+    { model: "m", messages: turn, top_p: -0.1 },
+    { model: "m", messages: turn, presence_penalty: "1" },
+    { model: "m", messages: turn, n: 2 },
+    { model: "m", messages: turn, seed: 0.5 },
+    { model: "m", messages: turn, stop: ["a", "b", "c", "d", "e"] },
+    { model: "m", messages: turn, stop: ["a", 1] },
+    { model: "m", messages: turn, tool_choice: "any" },
+    { model: "m", messages: turn, tool_choice: { type: "function", function: { name: "f" } } },
+    { model: "m", messages: turn, tools: [{ type: "custom", custom: { name: "f" } }] },
+    { model: "m", messages: turn, response_format: { type: "text" } },
+    { model: "m", messages: turn, metadata: { a: "b" } },
+    { model: "m", messages: turn, anthropic: {} },
+    { model: "m", messages: turn, openai_tools: {} },
+    { model: "m", messages: turn, user: 1 },
+    JSON.parse('{"model":"m","messages":[{"role":"user","content":"x"}],"__proto__":{"a":1}}'),
+  ];
+  for (const body of left) expect(expectSameWhole(body)).toBe(false);
+});
+
+test("generated top-level fields: the same success, output and issues as the schema", () => {
+  // Each field mostly a value the schema takes (so that many bodies are built whole), sometimes a bound or anything else.
+  const edges = fc.oneof(fc.constantFrom(-1, 0, 1, 2, -2, 2.5, 2 ** 53 - 1, 2 ** 53, -0, 1e-9), fc.double({ noNaN: true, noDefaultInfinity: true }), anything);
+  const numeric = (valid: fc.Arbitrary<unknown>) => fc.oneof({ weight: 15, arbitrary: fc.oneof(valid, fc.constant(null)) }, { weight: 1, arbitrary: edges });
+  const rarely = <T>(value: fc.Arbitrary<T>) => fc.oneof({ weight: 15, arbitrary: fc.constant("omit" as const) }, { weight: 1, arbitrary: value });
+  const fields = looseRecord({
+    model: fc.oneof({ weight: 15, arbitrary: fc.constantFrom("m", " m ", "gpt-4o-mini") }, { weight: 1, arbitrary: mostly(fc.constantFrom("", " ", "a\tb")) }),
+    messages: fc.constant(turn),
+    stream: mostly(fc.oneof(fc.boolean(), fc.constant(null))),
+    stream_options: mostly(fc.oneof(fc.constant(null), looseRecord({ include_usage: mostly(fc.boolean()) }))),
+    max_tokens: numeric(fc.integer({ min: 1 })),
+    max_completion_tokens: numeric(fc.integer({ min: 1 })),
+    temperature: numeric(fc.double({ min: 0, max: 2, noNaN: true })),
+    top_p: numeric(fc.double({ min: 0, max: 1, noNaN: true })),
+    n: numeric(fc.constant(1)),
+    seed: numeric(fc.integer()),
+    presence_penalty: numeric(fc.double({ min: -2, max: 2, noNaN: true })),
+    frequency_penalty: numeric(fc.double({ min: -2, max: 2, noNaN: true })),
+    stop: mostly(fc.oneof(text, fc.constant(null), fc.array(mostly(text), { maxLength: 5 }))),
+    tool_choice: fc.oneof({ weight: 15, arbitrary: fc.constantFrom("auto", "none", "required", null) }, { weight: 1, arbitrary: toolChoice }),
+    tools: fc.constantFrom(null, [], [{ type: "function", function: { name: "f" } }]),
+    parallel_tool_calls: mostly(fc.oneof(fc.boolean(), fc.constant(null))),
+    user: mostly(fc.oneof(text, fc.constant(null))),
+    response_format: rarely(fc.constantFrom({ type: "text" }, { type: "json_object" }, { type: "x" })),
+    metadata: rarely(fc.constantFrom(null, { a: "b" })),
+  }, ["model", "messages"]).map((body) => {
+    for (const key of ["response_format", "metadata"]) if (body[key] === "omit") delete body[key];
+    return body;
+  });
+  let whole = 0;
+  let compared = 0;
+  fc.assert(
+    fc.property(fields, (body) => {
+      compared++;
+      if (expectSameWhole(body)) whole++;
+    }),
+    { numRuns: 3_000 },
+  );
+  expect(whole).toBeGreaterThan(compared / 10);
 });

@@ -39,6 +39,22 @@ describe("thresholds", () => {
     expect(classifyRequest(ordinary, { standard: 1, premium: defaultResult.score }).tier).toBe("premium");
     expect(classifyRequest(ordinary, { standard: 1, premium: defaultResult.score }).score).toBe(defaultResult.score);
   });
+
+  test("one overrides object passed again (the proxy's configuration): its values as they are now, bad ones refused every time", () => {
+    const ordinary = request("add a GET /orders/:id/items endpoint following the pattern of the other routes");
+    const { score } = classifyRequest(ordinary);
+    const overrides: { standard?: number; premium?: number } = { standard: score + 1 };
+    expect(classifyRequest(ordinary, overrides).tier).toBe("economy");
+    expect(classifyRequest(ordinary, overrides).tier).toBe("economy");
+    overrides.standard = 1;
+    overrides.premium = score;
+    expect(classifyRequest(ordinary, overrides).tier).toBe("premium");
+    expect(classifyRequest(ordinary, { standard: 1, premium: 100 }).tier).toBe("standard");
+    expect(classifyRequest(ordinary, overrides).tier).toBe("premium");
+    overrides.premium = 101;
+    expect(() => classifyRequest(ordinary, overrides)).toThrow("premium must be a number from 0 to 100, got 101");
+    expect(() => classifyRequest(ordinary, overrides)).toThrow("premium must be a number from 0 to 100, got 101");
+  });
 });
 
 describe("classifyRequest", () => {

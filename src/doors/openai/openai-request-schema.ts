@@ -8,6 +8,7 @@ import {
 } from "../../chat/openai-tools";
 import { chatRequestSchema } from "../../chat/request-schema";
 import { knownMessages } from "../../chat/known-messages";
+import { knownRequest } from "../../chat/known-request";
 import { knownTools } from "../../chat/known-tools";
 import { withKnownFields } from "../with-known-fields";
 
@@ -37,6 +38,9 @@ export const parseOpenAIChatRequest = withKnownFields(openaiChatRequestSchema, {
   // An object tool_choice (allowed_tools, custom) is read together with the tools when they are lifted: the schema checks both.
   tools: (tools, body) => (typeof body.tool_choice === "object" && body.tool_choice !== null ? undefined : knownTools(tools)),
   placeholderTurns: [{ role: "user", content: "" }],
+  // A request without OpenAI's other tool kinds (they make knownTools and knownMessages give up, and
+  // an object tool_choice makes knownRequest give up) passes the lift unchanged: the internal schema's output.
+  request: knownRequest,
 });
 
 /** Returns unknown: the internal schema after it checks everything. */

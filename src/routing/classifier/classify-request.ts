@@ -2,8 +2,9 @@ import type { ChatRequest } from "../../chat/request-schema";
 import type { Tier } from "../../catalog/catalog-entry";
 import { type Category, categoryOf } from "./categories";
 import { describeRequest } from "./describe-request";
+import type { FeatureVector } from "./features";
 import { type Contribution, difficulty, scoreOf, shippedModel } from "./ordinal-model";
-import { type ThresholdOverrides, resolveThresholds, tierForScore } from "./thresholds";
+import { type ThresholdOverrides, type TierThresholds, resolveThresholds, tierForScore } from "./thresholds";
 
 export { DEFAULT_THRESHOLDS } from "./thresholds";
 
@@ -23,11 +24,11 @@ const REASONS = 4;
 
 /** Thresholds default to DEFAULT_THRESHOLDS; either bound may be overridden (see resolveThresholds). */
 export function classifyRequest(request: ChatRequest, overrides: ThresholdOverrides = {}): Classification {
-  const thresholds = resolveThresholds(overrides);
+  const thresholds = thresholdsFor(overrides);
   const { background, vector, facts } = describeRequest(request);
   if (background) {
     // Whatever the conversation is about, the tool only wants a title, a summary, a completion…
-    return { score: 0, tier: tierForScore(0, thresholds), category: `background:${background}`, reasons: [`background: ${background}`], features: { ...vector, background: true } };
+    return { score: 0, tier: tierForScore(0, thresholds), category: `background:${background}`, reasons: [`background: ${background}`], features: withBackground(vector, true) };
   }
   const model = shippedModel();
   const { linear, contributions } = difficulty(vector, model);
@@ -37,8 +38,30 @@ export function classifyRequest(request: ChatRequest, overrides: ThresholdOverri
     tier: tierForScore(score, thresholds),
     category: categoryOf(contributions, facts.toolErrors > 0 || facts.stackTrace),
     reasons: contributions.slice(0, REASONS).map(describe),
-    features: { ...vector, background: false },
+    features: withBackground(vector, false),
   };
+}
+
+/** The vector itself with `background` added last (the vector is this call's own): the same keys and values as a copy, without copying ~45 of them. */
+function withBackground(vector: FeatureVector, background: boolean): Record<string, number | boolean> {
+  const features: Record<string, number | boolean> = vector;
+  features.background = background;
+  return features;
+}
+
+/**
+ * The last overrides' resolved thresholds: the proxy passes the same configuration object, with the
+ * same two numbers (ROUTING_*_THRESHOLD), every request, so they are checked and copied once. Only a
+ * successful resolution is kept: bad values throw every time, as before.
+ */
+let lastResolved: { overrides: ThresholdOverrides; standard: number | undefined; premium: number | undefined; thresholds: TierThresholds } | undefined;
+
+function thresholdsFor(overrides: ThresholdOverrides): TierThresholds {
+  const last = lastResolved;
+  if (last && last.overrides === overrides && last.standard === overrides.standard && last.premium === overrides.premium) return last.thresholds;
+  const thresholds = resolveThresholds(overrides);
+  lastResolved = { overrides, standard: overrides.standard, premium: overrides.premium, thresholds };
+  return thresholds;
 }
 
 function describe({ feature, effect }: Contribution): string {

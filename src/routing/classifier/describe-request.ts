@@ -13,5 +13,7 @@ export interface RequestDescription {
 export function describeRequest(request: ChatRequest): RequestDescription {
   const text = extractTaskText(request);
   const background = detectBackgroundKind(request, text);
-  return { background, ...computeFeatures(request, text) };
+  // Not a spread of computeFeatures' result: the same object, its two keys named.
+  const { vector, facts } = computeFeatures(request, text);
+  return { background, vector, facts };
 }
