@@ -3,9 +3,11 @@ import packageJson from "../package.json" with { type: "json" };
 /**
  * The variables `bun run start` sets in front of its command (package.json), so the benchmark's
  * proxy runs with the same runtime settings as a user's: BUN_CONFIG_MAX_HTTP_REQUESTS (Bun's limit on
- * concurrent fetches, given as `${NAME:-default}`) and BUN_JSC_forceRAMSize, which sizes
+ * concurrent fetches, given as `${NAME:-default}`), BUN_JSC_forceRAMSize, which sizes
  * JavaScriptCore's heap growth for a 128 MiB machine, so it collects garbage sooner (see README
- * "Performance": the proxy's own peak under the benchmark ~124 MiB instead of 170-195).
+ * "Memory": the proxy's own peak under the benchmark ~124 MiB instead of 170-195), and
+ * BUN_JSC_smallHeapGrowthFactor=1.5: after a full collection the heap may grow by half its live
+ * size before the next, not double (bench:postgres peak ~113 MiB instead of ~124).
  */
 export function startEnvironment(startScript: string = packageJson.scripts.start): Record<string, string> {
   const environment: Record<string, string> = {};
