@@ -17,7 +17,8 @@ export interface IdleStreamsResult {
   openMs: number;
 }
 
-export async function measureIdleStreams(server: BenchChild, count: number, capMs = 60_000): Promise<IdleStreamsResult> {
+/** `whileOpen` runs (and is awaited) once every stream is open and measured, before they close. */
+export async function measureIdleStreams(server: BenchChild, count: number, whileOpen?: () => unknown, capMs = 60_000): Promise<IdleStreamsResult> {
   const body = JSON.stringify({ model: "gpt-4o-mini", stream: true, user: "bench-idle-stream", messages: [{ role: "user", content: "Keep this stream open." }] });
   const request = `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\ncontent-type: application/json\r\nauthorization: Bearer bench\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   await Bun.sleep(500);
@@ -56,6 +57,7 @@ export async function measureIdleStreams(server: BenchChild, count: number, capM
     rssOpen = Math.max(rssOpen, server.memory()?.rss ?? 0);
     await Bun.sleep(100);
   }
+  await whileOpen?.();
   for (const socket of sockets) socket.end();
   await Bun.sleep(1_000);
   return { opened, wanted: count, rssBeforeBytes: rssBefore, rssOpenBytes: rssOpen, perStreamBytes: (rssOpen - rssBefore) / Math.max(1, opened), openMs };

@@ -14,6 +14,7 @@ import { type IdleStreamsResult, measureIdleStreams } from "./idle-streams-scena
 import { benchBudgetNote } from "./bench-budget";
 import { benchBody } from "./bench-question";
 import { hitBodies } from "./hit-bodies";
+import { phaseMemory } from "./phase-memory";
 
 /**
  * `bun run bench`: the proxy against a bare Bun fetch pass-through, both in front of the same mock
@@ -125,6 +126,8 @@ async function main() {
   children.push(proxy);
   const servers: Record<Side, BenchChild> = { bare, proxy };
   const memoryWatches = { bare: await watchMemory(bare.pid), proxy: await watchMemory(proxy.pid) };
+  const proxyPhases = phaseMemory(proxy);
+  proxyPhases.mark("start");
 
   console.log(`claude-proxy benchmark — Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadAverage()}`);
   console.log(`processes: load generator = this process (pid ${process.pid}); mock upstream pid ${upstream.pid}; bare pass-through pid ${bare.pid}; proxy pid ${proxy.pid}`);
@@ -151,11 +154,15 @@ async function main() {
 
   // Warm-up: connections, JIT, the SDK client, PGlite's first inserts.
   for (const server of [bare, proxy]) {
+    const mark = (phase: string) => server === proxy && proxyPhases.mark(phase);
     await load(server, { requests: plan.warmup.nonStream, concurrency: 32, stream: false }, plan.phaseCapMs);
+    mark("warm-up: non-stream @c=32");
     await load(server, { requests: plan.warmup.streams, concurrency: 64, stream: true }, plan.phaseCapMs);
+    mark("warm-up: streams @c=64");
     // Stores the answer the hit phases replay (and warms the hit path).
     await load(server, { requests: 200, concurrency: 1, stream: false, cached: true }, plan.phaseCapMs);
     await load(server, { requests: 200, concurrency: 1, stream: false, cached: "large" }, plan.phaseCapMs);
+    mark("warm-up: cache hits @c=1");
   }
   await Bun.sleep(300);
   peakSampledRss = { bare: 0, proxy: 0 };
@@ -181,10 +188,12 @@ async function main() {
       return { load: merged, cpuPerRequestMs: cpu[side] / Math.max(1, merged.completed) };
     };
     results[name] = { bare: summarize("bare"), proxy: summarize("proxy") };
+    proxyPhases.mark(name);
   }
   const doors = await compareDoors(proxy, plan.phaseCapMs);
   // Let the log writer flush under observation.
   await Bun.sleep(500);
+  proxyPhases.mark("other doors (the peak is read here)");
   clearInterval(sampler);
 
   const memory = { bare: bare.memory(), proxy: proxy.memory() };
@@ -192,8 +201,11 @@ async function main() {
   for (const watch of Object.values(memoryWatches)) watch.stop();
   // Door scenarios run after the memory reading, so the main table's figures are the chat door's alone.
   const responsesDoor = await runResponsesDoorScenario(proxy, plan.phaseCapMs);
+  proxyPhases.mark("Responses door");
   const agentSizes = await runAgentSizes(servers, plan.phaseCapMs);
-  const idle = { bare: await measureIdleStreams(bare, idleStreams), proxy: await measureIdleStreams(proxy, idleStreams) };
+  proxyPhases.mark("agent-sized requests");
+  const idle = { bare: await measureIdleStreams(bare, idleStreams), proxy: await measureIdleStreams(proxy, idleStreams, () => proxyPhases.mark(`${idleStreams} idle streams open`)) };
+  proxyPhases.mark(`${idleStreams} idle streams closed`);
   const [, , proxyReport] = await Promise.all([upstream.stop(), bare.stop(), proxy.stop()]);
   report(results, {
     bare: { hwm: memory.bare?.peak ?? NaN, sampled: peakSampledRss.bare },
@@ -203,6 +215,8 @@ async function main() {
   console.log(`${responsesDoor.complete ? "PASS" : "FAIL"}  Responses door: every request succeeded within the time cap`);
   if (!responsesDoor.complete) process.exitCode = 1;
   if (!reportGrowth(agentSizes, idle)) process.exitCode = 1;
+  console.log("");
+  for (const line of proxyPhases.lines()) console.log(line);
 }
 
 function loadAverage(): string {

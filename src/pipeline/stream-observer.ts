@@ -26,44 +26,86 @@ export interface StreamObserverOptions {
 }
 
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
-  return pullThrough(source, streamObserver(options));
+  return pullThrough(source, new StreamObserver(options));
 }
 
-/** The observer as a stage of the stream's pulled chain (pull-chain.ts): no ReadableStream of its own. */
-function streamObserver(options: StreamObserverOptions): SyncTransformer<ChatCompletionChunk, ChatCompletionChunk> {
-  let ended = false;
-  let ttftMs: number | undefined;
-  let firstByteMs: number | undefined;
-  let usage: Usage | undefined;
-  let finishReason: string | null = null;
-  let outputCharacters = 0;
+/**
+ * The observer as a stage of the stream's pulled chain (pull-chain.ts): no ReadableStream of its
+ * own. A class, not closures: an open stream keeps it for as long as it is open (an idle one for
+ * minutes), and methods on the prototype cost nothing per stream. It listens to the client's
+ * signal as an event-listener object (handleEvent).
+ */
+class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatCompletionChunk> {
+  private ended = false;
+  private ttftMs: number | undefined;
+  private firstByteMs: number | undefined;
+  private usage: Usage | undefined;
+  private finishReason: string | null = null;
+  private outputCharacters = 0;
   // The last chunk seen: an error chunk of ours takes its id, created and model.
-  let last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
-  const kept: ChatCompletionChunk[] | undefined = options.keepChunks ? [] : undefined;
-  let controller!: TransformStreamDefaultController<ChatCompletionChunk>;
+  private last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
+  private readonly kept: ChatCompletionChunk[] | undefined;
+  private controller!: TransformStreamDefaultController<ChatCompletionChunk>;
 
-  const end = (outcome: Partial<Outcome>) => {
-    if (ended) return;
-    ended = true;
-    options.clientSignal.removeEventListener("abort", onSignalAbort);
-    options.onEnd(
-      {
-        status: 200,
-        completed: false,
-        clientAborted: false,
-        finishReason,
-        usage: normalizeUsage(usage),
-        ttftMs,
-        firstByteMs,
-        ...outcome,
-      },
-      kept,
-    );
-  };
-  const onClientAbort = () => {
-    if (ended) return;
-    const spent = abortedUsage(normalizeUsage(usage), options.promptTokensEstimate, outputCharacters);
-    end({
+  constructor(private readonly options: StreamObserverOptions) {
+    this.kept = options.keepChunks ? [] : undefined;
+  }
+
+  start(chainController: TransformStreamDefaultController<ChatCompletionChunk>): void {
+    this.controller = chainController;
+    this.options.clientSignal.addEventListener("abort", this, { once: true });
+  }
+
+  transform(chunk: ChatCompletionChunk, chainController: TransformStreamDefaultController<ChatCompletionChunk>): void {
+    this.last = chunk;
+    if (chunk.usage) this.usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      if (this.ttftMs === undefined && hasOutput(choice.delta)) this.ttftMs = Math.round(performance.now() - this.options.startedAt);
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+      this.outputCharacters += outputCharactersOf(choice.delta);
+    }
+    if (chunk.error) {
+      const error = { ...chunk.error, message: this.options.redactor.redact(chunk.error.message) };
+      this.end({ status: 502, errorType: error.type, errorMessage: error.message });
+      // Ends the client's stream and cancels the upstream.
+      chainController.enqueue({ ...chunk, error });
+      chainController.terminate();
+      return;
+    }
+    this.kept?.push(chunk);
+    this.firstByteMs ??= performance.now() - this.options.startedAt;
+    chainController.enqueue(chunk);
+  }
+
+  flush(): void {
+    this.end({ completed: true });
+  }
+
+  /** The upstream failed (a broken connection, the idle timeout, shutdown): the client gets it as a last error chunk. */
+  fail(error: unknown, chainController: TransformStreamDefaultController<ChatCompletionChunk>): void {
+    if (this.options.clientSignal.aborted) this.clientAborted();
+    if (this.ended) return;
+    const proxyError = this.options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
+    this.end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
+    const last = this.last;
+    chainController.enqueue(errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
+  }
+
+  /** The client's side was cancelled (it went away). */
+  cancel(): void {
+    this.clientAborted();
+  }
+
+  /** The client's signal fired: the client left, so the chain ends here, which cancels the upstream. */
+  handleEvent(): void {
+    this.clientAborted();
+    this.controller.terminate();
+  }
+
+  private clientAborted(): void {
+    if (this.ended) return;
+    const spent = abortedUsage(normalizeUsage(this.usage), this.options.promptTokensEstimate, this.outputCharacters);
+    this.end({
       status: 499,
       clientAborted: true,
       errorType: "client_closed",
@@ -71,52 +113,26 @@ function streamObserver(options: StreamObserverOptions): SyncTransformer<ChatCom
       usage: spent.usage,
       usageEstimated: spent.estimated,
     });
-  };
-  // The client left: the chain ends here, which cancels the upstream.
-  const onSignalAbort = () => {
-    onClientAbort();
-    controller.terminate();
-  };
+  }
 
-  return {
-    start(chainController) {
-      controller = chainController;
-      options.clientSignal.addEventListener("abort", onSignalAbort, { once: true });
-    },
-    transform(chunk, chainController) {
-      last = chunk;
-      if (chunk.usage) usage = chunk.usage;
-      for (const choice of chunk.choices) {
-        if (ttftMs === undefined && hasOutput(choice.delta)) ttftMs = Math.round(performance.now() - options.startedAt);
-        if (choice.finish_reason) finishReason = choice.finish_reason;
-        outputCharacters += outputCharactersOf(choice.delta);
-      }
-      if (chunk.error) {
-        const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
-        end({ status: 502, errorType: error.type, errorMessage: error.message });
-        // Ends the client's stream and cancels the upstream.
-        chainController.enqueue({ ...chunk, error });
-        chainController.terminate();
-        return;
-      }
-      kept?.push(chunk);
-      firstByteMs ??= performance.now() - options.startedAt;
-      chainController.enqueue(chunk);
-    },
-    flush() {
-      end({ completed: true });
-    },
-    // The upstream failed (a broken connection, the idle timeout, shutdown): the client gets it as a last error chunk.
-    fail(error, chainController) {
-      if (options.clientSignal.aborted) onClientAbort();
-      if (ended) return;
-      const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-      end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
-      chainController.enqueue(errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
-    },
-    // The client's side was cancelled (it went away).
-    cancel: onClientAbort,
-  };
+  private end(outcome: Partial<Outcome>): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.options.clientSignal.removeEventListener("abort", this);
+    this.options.onEnd(
+      {
+        status: 200,
+        completed: false,
+        clientAborted: false,
+        finishReason: this.finishReason,
+        usage: normalizeUsage(this.usage),
+        ttftMs: this.ttftMs,
+        firstByteMs: this.firstByteMs,
+        ...outcome,
+      },
+      this.kept,
+    );
+  }
 }
 
 /**

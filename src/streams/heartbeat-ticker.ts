@@ -4,33 +4,29 @@
  * one after between one and two intervals of silence, as it would with a timer of its own. A
  * write only clears a flag; the timer stops when the last stream leaves.
  */
-export interface Heartbeat {
-  /** Call on every write: the stream is not silent. */
-  touch(): void;
-  /** Call once the stream has ended (idempotent). */
-  stop(): void;
-}
-
-interface Subscriber {
+export interface HeartbeatSubscriber {
+  /** Cleared on every write (the stream is not silent); set by each tick. */
   silent: boolean;
+  /** Sends the stream a heartbeat. */
   beat(): void;
 }
 
 interface Ticker {
   timer: ReturnType<typeof setInterval>;
-  subscribers: Set<Subscriber>;
+  subscribers: Set<HeartbeatSubscriber>;
 }
 
 const tickers = new Map<number, Ticker>();
 
-export function startHeartbeat(intervalMs: number, beat: () => void): Heartbeat {
+/** From now on `subscriber` hears a heartbeat after each interval of silence. Its `silent` starts false. */
+export function subscribeHeartbeat(intervalMs: number, subscriber: HeartbeatSubscriber): void {
   let ticker = tickers.get(intervalMs);
   if (!ticker) {
-    const subscribers = new Set<Subscriber>();
+    const subscribers = new Set<HeartbeatSubscriber>();
     const timer = setInterval(() => {
-      for (const subscriber of subscribers) {
-        if (subscriber.silent) subscriber.beat();
-        subscriber.silent = true;
+      for (const each of subscribers) {
+        if (each.silent) each.beat();
+        each.silent = true;
       }
     }, intervalMs);
     // Open streams keep the server busy on their own; the ticker must not keep a process alive.
@@ -38,17 +34,14 @@ export function startHeartbeat(intervalMs: number, beat: () => void): Heartbeat 
     ticker = { timer, subscribers };
     tickers.set(intervalMs, ticker);
   }
-  const subscriber: Subscriber = { silent: false, beat };
-  const { subscribers, timer } = ticker;
-  subscribers.add(subscriber);
-  return {
-    touch() {
-      subscriber.silent = false;
-    },
-    stop() {
-      if (!subscribers.delete(subscriber) || subscribers.size > 0) return;
-      clearInterval(timer);
-      tickers.delete(intervalMs);
-    },
-  };
+  subscriber.silent = false;
+  ticker.subscribers.add(subscriber);
+}
+
+/** Call once the stream has ended (idempotent). */
+export function unsubscribeHeartbeat(intervalMs: number, subscriber: HeartbeatSubscriber): void {
+  const ticker = tickers.get(intervalMs);
+  if (!ticker || !ticker.subscribers.delete(subscriber) || ticker.subscribers.size > 0) return;
+  clearInterval(ticker.timer);
+  tickers.delete(intervalMs);
 }

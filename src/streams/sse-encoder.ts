@@ -1,4 +1,4 @@
-import { type Heartbeat, startHeartbeat } from "./heartbeat-ticker";
+import { type HeartbeatSubscriber, subscribeHeartbeat, unsubscribeHeartbeat } from "./heartbeat-ticker";
 import { type SyncTransformer, pullThrough, transformStream } from "./sync-transformer";
 
 /**
@@ -35,35 +35,66 @@ export function createSseEncoder<T>(options: SseEncoderOptions<T>): TransformStr
 }
 
 function sseEncoderTransformer<T>(options: SseEncoderOptions<T>): SyncTransformer<T, Uint8Array> {
-  let heartbeat: Heartbeat | undefined;
-  const stop = () => heartbeat?.stop();
-  const keepAlive = options.keepAlive ?? comment;
-  return {
-    start(controller) {
-      heartbeat = startHeartbeat(options.heartbeatMs, () => {
-        try {
-          controller.enqueue(keepAlive);
-        } catch {
-          stop();
-        }
-      });
-      options.signal.addEventListener("abort", stop, { once: true });
-    },
-    transform(item, controller) {
-      const bytes = options.encode(item);
-      if (!bytes) return;
-      heartbeat?.touch();
-      controller.enqueue(bytes);
-    },
-    flush(controller) {
-      stop();
-      options.signal.removeEventListener("abort", stop);
-      const closing = options.finish?.();
-      if (closing) controller.enqueue(closing);
-      if (options.trailer) controller.enqueue(options.trailer);
-    },
-    cancel: stop,
-  };
+  return new SseEncoderStage(options);
+}
+
+/**
+ * A class, not closures: an open stream keeps its encoder for as long as it is open (an idle one
+ * for minutes), and methods on the prototype cost nothing per stream. It is its own heartbeat
+ * subscriber and listens to the client's signal as an event-listener object (handleEvent).
+ */
+class SseEncoderStage<T> implements SyncTransformer<T, Uint8Array>, HeartbeatSubscriber {
+  silent = false;
+  private subscribed = false;
+  private controller!: TransformStreamDefaultController<Uint8Array>;
+
+  constructor(private readonly options: SseEncoderOptions<T>) {}
+
+  start(controller: TransformStreamDefaultController<Uint8Array>): void {
+    this.controller = controller;
+    subscribeHeartbeat(this.options.heartbeatMs, this);
+    this.subscribed = true;
+    this.options.signal.addEventListener("abort", this, { once: true });
+  }
+
+  transform(item: T, controller: TransformStreamDefaultController<Uint8Array>): void {
+    const bytes = this.options.encode(item);
+    if (!bytes) return;
+    this.silent = false;
+    controller.enqueue(bytes);
+  }
+
+  flush(controller: TransformStreamDefaultController<Uint8Array>): void {
+    this.stop();
+    this.options.signal.removeEventListener("abort", this);
+    const closing = this.options.finish?.();
+    if (closing) controller.enqueue(closing);
+    if (this.options.trailer) controller.enqueue(this.options.trailer);
+  }
+
+  cancel(): void {
+    this.stop();
+  }
+
+  /** The heartbeat ticker found the stream silent. */
+  beat(): void {
+    try {
+      this.controller.enqueue(this.options.keepAlive ?? comment);
+    } catch {
+      this.stop();
+    }
+  }
+
+  /** The client went away: no more heartbeats. */
+  handleEvent(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    unsubscribeHeartbeat(this.options.heartbeatMs, this);
+  }
 }
 
 /**

@@ -59,7 +59,7 @@ export class StageChain<T> {
     this.queue = [];
     this.ending = undefined;
     this.stages.push(stage as SyncTransformer<unknown, unknown>);
-    this.controllers.push(this.controllerFor(index));
+    this.controllers.push(new StageController(this as StageChain<unknown>, index));
     this.states.push(LIVE);
     if (stage.pulling) this.waiters.push(stage as SyncTransformer<unknown, unknown>);
     const chain = this as unknown as StageChain<U>;
@@ -153,22 +153,19 @@ export class StageChain<T> {
     }
   }
 
-  private controllerFor(index: number): TransformStreamDefaultController<unknown> {
-    const chain = this;
-    return {
-      get desiredSize() {
-        return chain.output?.desiredSize ?? 0;
-      },
-      enqueue(item) {
-        if (chain.states[index] === DONE) throw new TypeError("The stream is closed.");
-        chain.emit(index, item);
-      },
-      error: (reason) => chain.errorAt(index, reason),
-      terminate: () => chain.terminateAt(index),
-    };
+  /** The end's desired size (what a stage's controller reports). */
+  get desiredSize(): number {
+    return this.output?.desiredSize ?? 0;
   }
 
-  private terminateAt(index: number): void {
+  /** Stage `index` enqueued `item` (its controller's enqueue). */
+  enqueueFrom(index: number, item: unknown): void {
+    if (this.states[index] === DONE) throw new TypeError("The stream is closed.");
+    this.emit(index, item);
+  }
+
+  /** Stage `index` terminated the stream (its controller's terminate, or a handled failure). */
+  terminateAt(index: number): void {
     // Terminating again, or while being flushed, changes nothing.
     if (this.states[index] !== LIVE) return;
     this.states[index] = DONE;
@@ -176,7 +173,8 @@ export class StageChain<T> {
     this.flushFrom(index + 1);
   }
 
-  private errorAt(index: number, reason: unknown): void {
+  /** Stage `index` failed (its controller's error, or a throw). */
+  errorAt(index: number, reason: unknown): void {
     if (this.states[index] === DONE) return;
     this.states[index] = DONE;
     this.cancelBefore(index, reason);
@@ -255,5 +253,33 @@ export class StageChain<T> {
     } catch {
       // The reader's side is already closed or cancelled.
     }
+  }
+}
+
+/**
+ * What stage `index` sees of its chain: a TransformStream's controller. A class rather than an
+ * object of closures: an open stream keeps one of these per stage for as long as it is open, and
+ * its methods live once on the prototype instead of four functions and a scope per stage.
+ */
+class StageController implements TransformStreamDefaultController<unknown> {
+  constructor(
+    private readonly chain: StageChain<unknown>,
+    private readonly index: number,
+  ) {}
+
+  get desiredSize(): number {
+    return this.chain.desiredSize;
+  }
+
+  enqueue(item: unknown): void {
+    this.chain.enqueueFrom(this.index, item);
+  }
+
+  error(reason?: unknown): void {
+    this.chain.errorAt(this.index, reason);
+  }
+
+  terminate(): void {
+    this.chain.terminateAt(this.index);
   }
 }

@@ -13,62 +13,103 @@ export function transformStream<I, O>(transformer: SyncTransformer<I, O>): Trans
  * ignored and `second` is flushed once; an error from either errors the fused stream.
  */
 export function fuseTransformers<A, B, C>(first: SyncTransformer<A, B>, second: SyncTransformer<B, C>): SyncTransformer<A, C> {
-  let outer!: TransformStreamDefaultController<C>;
-  let terminated = false;
-  const finish = () => {
-    if (terminated) return;
-    terminated = true;
-    second.flush?.(outerForSecond);
-    outer.terminate();
-  };
-  // What `second` sees: the real controller, except that terminating is remembered.
-  const outerForSecond: TransformStreamDefaultController<C> = {
-    get desiredSize() {
-      return outer.desiredSize;
-    },
-    enqueue: (chunk) => outer.enqueue(chunk),
-    error: (reason) => outer.error(reason),
-    terminate() {
-      terminated = true;
-      outer.terminate();
-    },
-  };
-  // What `first` sees: enqueueing hands the chunk to `second`; terminating flushes `second`.
-  const inner: TransformStreamDefaultController<B> = {
-    get desiredSize() {
-      return outer.desiredSize;
-    },
-    enqueue(chunk) {
-      if (terminated) return;
-      if (second.transform) second.transform(chunk as B, outerForSecond);
-      else outer.enqueue(chunk as unknown as C);
-    },
-    error: (reason) => outer.error(reason),
-    terminate: finish,
-  };
-  return {
-    start(controller) {
-      outer = controller;
-      first.start?.(inner);
-      second.start?.(outerForSecond);
-    },
-    transform(chunk) {
-      if (terminated) return;
-      if (first.transform) first.transform(chunk, inner);
-      else inner.enqueue(chunk as unknown as B);
-    },
-    flush() {
-      if (terminated) return;
-      first.flush?.(inner);
-      if (terminated) return;
-      terminated = true;
-      second.flush?.(outerForSecond);
-    },
-    cancel(reason) {
-      first.cancel?.(reason);
-      second.cancel?.(reason);
-    },
-  };
+  return new FusedTransformer(first, second);
+}
+
+/**
+ * Classes rather than closures: a stream keeps its fused stage for as long as it is open (an idle
+ * one for minutes), and methods on a prototype cost nothing per stream, where closures cost a
+ * function each, their scope and two controller objects with getters.
+ */
+class FusedTransformer<A, B, C> implements SyncTransformer<A, C> {
+  outer!: TransformStreamDefaultController<C>;
+  terminated = false;
+  /** What `first` sees: enqueueing hands the chunk to `second`; terminating flushes `second`. */
+  private readonly inner: TransformStreamDefaultController<B> = new FirstController(this);
+  /** What `second` sees: the real controller, except that terminating is remembered. */
+  readonly outerForSecond: TransformStreamDefaultController<C> = new SecondController(this);
+
+  constructor(
+    private readonly first: SyncTransformer<A, B>,
+    readonly second: SyncTransformer<B, C>,
+  ) {}
+
+  /** `first` terminated: `second` is flushed once, then the fused stream ends. */
+  finish(): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    this.second.flush?.(this.outerForSecond);
+    this.outer.terminate();
+  }
+
+  start(controller: TransformStreamDefaultController<C>): void {
+    this.outer = controller;
+    this.first.start?.(this.inner);
+    this.second.start?.(this.outerForSecond);
+  }
+
+  transform(chunk: A): void {
+    if (this.terminated) return;
+    if (this.first.transform) this.first.transform(chunk, this.inner);
+    else this.inner.enqueue(chunk as unknown as B);
+  }
+
+  flush(): void {
+    if (this.terminated) return;
+    this.first.flush?.(this.inner);
+    if (this.terminated) return;
+    this.terminated = true;
+    this.second.flush?.(this.outerForSecond);
+  }
+
+  cancel(reason: unknown): void {
+    this.first.cancel?.(reason);
+    this.second.cancel?.(reason);
+  }
+}
+
+class FirstController<B> implements TransformStreamDefaultController<B> {
+  constructor(private readonly fused: FusedTransformer<unknown, B, unknown>) {}
+
+  get desiredSize(): number | null {
+    return this.fused.outer.desiredSize;
+  }
+
+  enqueue(chunk: B): void {
+    const fused = this.fused;
+    if (fused.terminated) return;
+    if (fused.second.transform) fused.second.transform(chunk, fused.outerForSecond);
+    else fused.outer.enqueue(chunk);
+  }
+
+  error(reason?: unknown): void {
+    this.fused.outer.error(reason);
+  }
+
+  terminate(): void {
+    this.fused.finish();
+  }
+}
+
+class SecondController<C> implements TransformStreamDefaultController<C> {
+  constructor(private readonly fused: FusedTransformer<unknown, unknown, C>) {}
+
+  get desiredSize(): number | null {
+    return this.fused.outer.desiredSize;
+  }
+
+  enqueue(chunk: C): void {
+    this.fused.outer.enqueue(chunk);
+  }
+
+  error(reason?: unknown): void {
+    this.fused.outer.error(reason);
+  }
+
+  terminate(): void {
+    this.fused.terminated = true;
+    this.fused.outer.terminate();
+  }
 }
 
 /**

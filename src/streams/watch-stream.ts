@@ -19,62 +19,87 @@ export interface WatchOptions<T> {
 }
 
 export function watchStream<T>(source: ReadableStream<T>, options: WatchOptions<T>): ReadableStream<T> {
-  return pullThrough(source, watchStage(options));
+  return pullThrough(source, new WatchStage(options));
 }
 
-function watchStage<T>(options: WatchOptions<T>): SyncTransformer<T, T> {
-  const stopSignal = options.stopSignal;
-  let controller!: TransformStreamDefaultController<T>;
+/**
+ * A class, not closures: an open stream keeps its watch for as long as it is open (an idle one for
+ * minutes), and methods on the prototype cost nothing per stream. It listens to the stop signal
+ * as an event-listener object (handleEvent) and re-arms its timer with itself as the argument.
+ */
+class WatchStage<T> implements SyncTransformer<T, T> {
+  private controller!: TransformStreamDefaultController<T>;
   // Set while a reader waits for a chunk to reach this stage: the source's silence starts there.
-  let waitingSince: number | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let settled = false;
+  private waitingSince: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private settled = false;
 
-  const settle = () => {
-    settled = true;
-    waitingSince = undefined;
-    clearTimeout(timer);
-    stopSignal?.removeEventListener("abort", onStop);
-  };
-  const fail = (error: unknown) => {
-    if (settled) return;
-    settle();
-    controller.error(error);
-  };
-  const onStop = () => fail(stopSignal!.reason);
-  const arm = (ms: number) => {
-    timer = setTimeout(check, ms);
-  };
-  const check = () => {
-    timer = undefined;
-    if (settled || waitingSince === undefined) return;
-    const silentMs = performance.now() - waitingSince;
-    if (silentMs >= options.idleMs) fail(options.idleError());
-    else arm(options.idleMs - silentMs);
-  };
+  constructor(private readonly options: WatchOptions<T>) {}
 
-  return {
-    start(chainController) {
-      controller = chainController;
-      if (stopSignal?.aborted) return onStop();
-      stopSignal?.addEventListener("abort", onStop, { once: true });
-      for (const chunk of options.prepend ?? []) controller.enqueue(chunk);
-    },
-    pulling(active) {
-      if (settled) return;
-      if (!active) {
-        waitingSince = undefined;
-        return;
-      }
-      waitingSince = performance.now();
-      if (timer === undefined) arm(options.idleMs);
-    },
-    transform(chunk, chainController) {
-      // A chunk arrived; if the reader still waits (this one put out nothing downstream), the next silence starts now.
-      if (waitingSince !== undefined) waitingSince = performance.now();
-      chainController.enqueue(chunk);
-    },
-    flush: settle,
-    cancel: settle,
-  };
+  start(chainController: TransformStreamDefaultController<T>): void {
+    this.controller = chainController;
+    const stopSignal = this.options.stopSignal;
+    if (stopSignal?.aborted) return this.handleEvent();
+    stopSignal?.addEventListener("abort", this, { once: true });
+    for (const chunk of this.options.prepend ?? []) chainController.enqueue(chunk);
+  }
+
+  pulling(active: boolean): void {
+    if (this.settled) return;
+    if (!active) {
+      this.waitingSince = undefined;
+      return;
+    }
+    this.waitingSince = performance.now();
+    if (this.timer === undefined) this.arm(this.options.idleMs);
+  }
+
+  transform(chunk: T, chainController: TransformStreamDefaultController<T>): void {
+    // A chunk arrived; if the reader still waits (this one put out nothing downstream), the next silence starts now.
+    if (this.waitingSince !== undefined) this.waitingSince = performance.now();
+    chainController.enqueue(chunk);
+  }
+
+  flush(): void {
+    this.settle();
+  }
+
+  cancel(): void {
+    this.settle();
+  }
+
+  /** The stop signal fired. */
+  handleEvent(): void {
+    this.failWith(this.options.stopSignal!.reason);
+  }
+
+  /** The timer fired: fail if the reader has waited idleMs since the last chunk, else wait the rest. */
+  check(): void {
+    this.timer = undefined;
+    if (this.settled || this.waitingSince === undefined) return;
+    const silentMs = performance.now() - this.waitingSince;
+    if (silentMs >= this.options.idleMs) this.failWith(this.options.idleError());
+    else this.arm(this.options.idleMs - silentMs);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(checkWatch, ms, this);
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.waitingSince = undefined;
+    clearTimeout(this.timer);
+    this.options.stopSignal?.removeEventListener("abort", this);
+  }
+
+  private failWith(error: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.controller.error(error);
+  }
+}
+
+function checkWatch(stage: WatchStage<unknown>): void {
+  stage.check();
 }
