@@ -1,7 +1,7 @@
 import { type Column, getTableColumns, is, SQL, sql, type Table } from "drizzle-orm";
 import type { Database } from "./client";
 import { executeFixedText, renderFixed } from "./prepared-statement";
-import { storedText, storedValue } from "./stored-text";
+import { storedValue } from "./stored-text";
 
 /**
  * An insert of a drizzle table's rows as one array literal per column:
@@ -28,21 +28,26 @@ export function columnArraysInsert<T extends Table>(table: T, tail: SQL = sql``)
     executeFixedText(
       db,
       text,
-      columns.map(({ key, column }) => {
-        let literal = "{";
-        for (const [index, row] of rows.entries()) {
-          let value = (row as Record<string, unknown>)[key];
-          if (value === undefined) value = column.defaultFn ? column.defaultFn() : column.default;
-          literal += (index === 0 ? "" : ",") + arrayElement(value);
-        }
-        return `${literal}}`;
-      }),
+      columns.map(({ key, column }) =>
+        arrayLiteral(rows, (row) => {
+          const value = (row as Record<string, unknown>)[key];
+          return storedValue(value === undefined ? (column.defaultFn ? column.defaultFn() : column.default) : value);
+        }),
+      ),
     );
 }
 
+/** An array literal of one value per item (`{"a",NULL,"b"}`), for a `$n::type[]` parameter. */
+export function arrayLiteral<T>(items: readonly T[], value: (item: T) => unknown): string {
+  let literal = "{";
+  for (const [index, item] of items.entries()) literal += (index === 0 ? "" : ",") + arrayElement(value(item));
+  return `${literal}}`;
+}
+
 /**
- * One element of an array literal: NULL, or the value's text in double quotes with `"` and `\`
- * escaped (a quoted element takes any character: commas, braces, blanks).
+ * One element of an array literal: NULL, or the value's text (an object or array as JSON) in
+ * double quotes with `"` and `\` escaped (a quoted element takes any character: commas, braces,
+ * blanks). Text goes as it is: callers that store untrusted text pass it through storedValue first.
  */
 export function arrayElement(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
@@ -51,6 +56,6 @@ export function arrayElement(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint") return `"${String(value)}"`;
   // An invalid Date is null, as JSON.stringify writes it (the column's NOT NULL then refuses the row).
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "NULL" : `"${value.toISOString()}"`;
-  const text = typeof value === "string" ? storedText(value) : JSON.stringify(storedValue(value));
+  const text = typeof value === "string" ? value : JSON.stringify(value);
   return `"${text.replace(/["\\]/g, "\\$&")}"`;
 }
