@@ -14,8 +14,8 @@ import { descendants } from "./process-watch";
  * `bun run bench/log-write-layers.ts [writes]`: what one request-log write costs, layer by layer, on
  * the zero-setup native PostgreSQL in a scratch directory: the proxy's CPU (process.cpuUsage), the
  * server's CPU (its processes' ticks in /proc, 10 ms resolution) and the wall time per write, for
- * the statement as the writer sends it (column-arrays.ts), with the rollup trigger disabled, with ten rows, as
- * JSON rows (json_populate_recordset, the writer's statement before column arrays), and beside
+ * the statement as the writer sends it (record-array-insert.ts), with the rollup trigger disabled, with ten rows, as
+ * JSON rows (json_populate_recordset, the writer's statement before row arrays), and beside
  * a bare `select 1`, a one-column insert and a 1 ms timer (what one wake-up of the event loop costs).
  * Three alternated rounds; the first includes warm-up.
  */

@@ -1,41 +1,10 @@
-import { type Column, getTableColumns, is, SQL, sql, type Table } from "drizzle-orm";
-import type { Database } from "./client";
-import { executeFixedText, renderFixed } from "./prepared-statement";
-import { storedValue } from "./stored-text";
-
 /**
- * An insert of a drizzle table's rows as one array literal per column:
- * `insert into t (c1, ...) select * from unnest($1::type1[], ...) <tail>`, a fixed text whatever
- * the batch size, rendered once. JSON rows (`json_populate_recordset`) cost PostgreSQL ~18 µs a
- * request-log row, a third of its whole insert: its JSON parser builds a hash table of every
- * object's field names; an array literal is read element by element into each column's type. A
- * property left undefined gets the column's default, as drizzle's insert would give it; every
- * string goes through `storedValue`.
+ * Array literals for `$n::type[]` parameters: a batch of rows as one array per field, for
+ * `select ... from unnest($1::t1[], $2::t2[], ...)`. Cheaper for the server to read than JSON
+ * records (`json_to_recordset` hashes every record's field names), and the statement's text stays
+ * the same whatever the batch size. Each array is its own tuplestore in the server: for a few
+ * fields (the cache and budget writes), not for a wide table (record-array-insert.ts).
  */
-export type ColumnArraysInsert<T extends Table> = (db: Database, rows: ReadonlyArray<T["$inferInsert"]>) => Promise<unknown>;
-
-export function columnArraysInsert<T extends Table>(table: T, tail: SQL = sql``): ColumnArraysInsert<T> {
-  const columns = Object.entries(getTableColumns(table) as Record<string, Column>).map(([key, column]) => {
-    if (column.default !== undefined && is(column.default, SQL)) {
-      throw new Error(`columnArraysInsert: column ${column.name} has an SQL default, which array literals cannot express`);
-    }
-    return { key, column };
-  });
-  const names = sql.join(columns.map(({ column }) => sql.identifier(column.name)), sql`, `);
-  const arrays = sql.join(columns.map(({ column }) => sql`${""}::${sql.raw(`${column.getSQLType()}[]`)}`), sql`, `);
-  const text = renderFixed(sql`insert into ${table} (${names}) select * from unnest(${arrays}) ${tail}`);
-  return (db, rows) =>
-    executeFixedText(
-      db,
-      text,
-      columns.map(({ key, column }) =>
-        arrayLiteral(rows, (row) => {
-          const value = (row as Record<string, unknown>)[key];
-          return storedValue(value === undefined ? (column.defaultFn ? column.defaultFn() : column.default) : value);
-        }),
-      ),
-    );
-}
 
 /** An array literal of one value per item (`{"a",NULL,"b"}`), for a `$n::type[]` parameter. */
 export function arrayLiteral<T>(items: readonly T[], value: (item: T) => unknown): string {

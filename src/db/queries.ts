@@ -1,14 +1,14 @@
 import { and, desc, eq, gt, isNotNull, lt, ne, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
-import { columnArraysInsert } from "./column-arrays";
+import { recordArrayInsert } from "./record-array-insert";
 import { storedRow, storedText } from "./stored-text";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
 /** Every read and write of the database goes through this module. */
 
-/** One statement and one array parameter per column, whatever the batch size (see column-arrays.ts for why), prepared once per connection. */
-const insertRequestLogRows = columnArraysInsert(requestLog, sql`on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`);
+/** One statement and one parameter, an array of request_log rows, whatever the batch size (see record-array-insert.ts for why), prepared once per connection. */
+const insertRequestLogRows = recordArrayInsert(requestLog, sql`on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`);
 
 export async function insertRequestLogs(db: Database, rows: RequestLogRow[]): Promise<void> {
   if (rows.length === 0) return;
