@@ -1,6 +1,5 @@
 import { type Column, getTableColumns, getTableName, is, SQL, sql, type Table } from "drizzle-orm";
 import type { Database } from "./client";
-import { arrayElement } from "./column-arrays";
 import { executeFixedText, renderFixed } from "./prepared-statement";
 import { rowsOf } from "./rows-of";
 import { storedValue } from "./stored-text";
@@ -47,20 +46,36 @@ export function recordArrayInsert<T extends Table>(table: T, tail: SQL = sql``):
     });
     const fields = await order;
     let literal = "{";
-    for (const [index, row] of rows.entries()) {
-      let record = "(";
-      for (const [position, field] of fields.entries()) {
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index] as Record<string, unknown>;
+      let record = index === 0 ? '"(' : ',"(';
+      for (let position = 0; position < fields.length; position++) {
         if (position > 0) record += ",";
+        const field = fields[position];
         if (!field) continue;
-        let value = (row as Record<string, unknown>)[field.key];
+        let value = row[field.key];
         if (value === undefined) value = field.column.defaultFn ? field.column.defaultFn() : field.column.default;
-        // In a row literal an unquoted empty field is null; arrayElement's NULL is spelled out, so: nothing.
-        const element = arrayElement(storedValue(value));
-        if (element !== "NULL") record += element;
+        record += recordField(storedValue(value));
       }
-      record += ")";
-      literal += `${index === 0 ? "" : ","}"${record.replace(/["\\]/g, "\\$&")}"`;
+      literal += `${record})"`;
     }
     return executeFixedText(db, text, [`${literal}}`]);
   };
+}
+
+/**
+ * A field of a row literal that is itself an element of an array literal, written in one pass:
+ * null is an empty field; numbers, booleans and dates have no character either literal treats
+ * specially; text (and JSON) is quoted for the row (`"` and `\` backslashed) and that again for the
+ * array, so each `"` or `\` of the value becomes four characters and the quotes around it `\"`.
+ */
+function recordField(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return value ? "t" : "f";
+  // Non-finite numbers go as their names ("NaN", "Infinity"), which float columns parse.
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  // An invalid Date is null, as JSON.stringify writes it (the column's NOT NULL then refuses the row).
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString();
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return `\\"${text.replace(/["\\]/g, "\\\\\\$&")}\\"`;
 }
