@@ -23,7 +23,7 @@ const migrationsFolder = new URL("../../src/db/migrations", import.meta.url).pat
 
 /**
  * Rows into a request_log of an earlier migration, which lacks the newer columns: as JSON records,
- * whose keys without a column are ignored (the writer's own insert names every current column).
+ * whose keys without a column are ignored (the writer's own insert sends every current column).
  */
 const logJson = jsonRecordsWriter(schema.requestLog);
 const insertIntoOlderSchema = (db: PostgresJsDatabase<typeof schema>, rows: RequestLogRow[]) =>
