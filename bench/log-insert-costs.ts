@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase } from "../src/db/client";
 import { jsonRecordsWriter } from "../src/db/json-records";
 import { executeFixed } from "../src/db/prepared-statement";
+import { insertRequestLogs } from "../src/db/queries";
 import { type RequestLogRow, requestLog } from "../src/db/schema";
 import { createScratchDatabase } from "./scratch-database";
 
@@ -12,7 +13,8 @@ import { createScratchDatabase } from "./scratch-database";
  * `bun run bench/log-insert-costs.ts [rows per batch] [batches]`: what one request-log write costs
  * the proxy's process (CPU from process.cpuUsage) and how long it takes, written the way drizzle
  * sends it (unprepared: Parse + Describe, a round trip, then Bind + Execute) against the same
- * statement prepared once per connection (src/db/prepared-statement.ts), alternated in rounds.
+ * statement prepared once per connection (src/db/prepared-statement.ts), and the writer's own
+ * statement (an array of rows, src/db/record-array-insert.ts), alternated in rounds.
  * The zero-setup native PostgreSQL (Unix socket) in a scratch data directory, or a scratch database
  * on BENCH_DATABASE_URL when set.
  */
@@ -57,6 +59,10 @@ const ways: Record<string, (rows: RequestLogRow[]) => Promise<void>> = {
   },
   prepared: async (rows) => {
     await executeFixed(handle.db, statement(rows));
+  },
+  // What the writer sends now: one array of request_log rows, prepared (src/db/record-array-insert.ts).
+  rowArray: async (rows) => {
+    await insertRequestLogs(handle.db, rows);
   },
 };
 

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { openDatabase } from "../src/db/client";
 import { jsonRecordsWriter } from "../src/db/json-records";
-import { executeFixed } from "../src/db/prepared-statement";
+import { insertRequestLogs } from "../src/db/queries";
 import { type RequestLogRow, requestLog } from "../src/db/schema";
 import { processCpuMs } from "./child-process";
 import { descendants } from "./process-watch";
@@ -14,7 +14,8 @@ import { descendants } from "./process-watch";
  * `bun run bench/log-write-layers.ts [writes]`: what one request-log write costs, layer by layer, on
  * the zero-setup native PostgreSQL in a scratch directory: the proxy's CPU (process.cpuUsage), the
  * server's CPU (its processes' ticks in /proc, 10 ms resolution) and the wall time per write, for
- * the statement as the writer sends it, with the rollup trigger disabled, with ten rows, and beside
+ * the statement as the writer sends it (record-array-insert.ts), with the rollup trigger disabled, with ten rows, as
+ * JSON rows (json_populate_recordset, the writer's statement before row arrays), and beside
  * a bare `select 1`, a one-column insert and a 1 ms timer (what one wake-up of the event loop costs).
  * Three alternated rounds; the first includes warm-up.
  */
@@ -42,10 +43,10 @@ const setTrigger = async (on: boolean) => {
   triggerOn = on;
 };
 const ways: Record<string, () => Promise<unknown> | unknown> = {
-  prepared: () => executeFixed(handle.db, statement([row()])),
-  noTrigger: async () => { await setTrigger(false); await client.unsafe(text, [toJson([row()])], { prepare: true }); },
-  ten: async () => { await setTrigger(true); await client.unsafe(text, [toJson(Array.from({length: 10}, row))], { prepare: true }); },
-  prerendered: async () => { await setTrigger(true); await client.unsafe(text, [toJson([row()])], { prepare: true }); },
+  asWriter: async () => { await setTrigger(true); await insertRequestLogs(handle.db, [row()]); },
+  noTrigger: async () => { await setTrigger(false); await insertRequestLogs(handle.db, [row()]); },
+  ten: async () => { await setTrigger(true); await insertRequestLogs(handle.db, Array.from({ length: 10 }, row)); },
+  jsonRows: async () => { await setTrigger(true); await client.unsafe(text, [toJson([row()])], { prepare: true }); },
   select1: () => client.unsafe("select 1", [], { prepare: true }),
   tinyInsert: () => client.unsafe("insert into tiny values ($1)", [crypto.randomUUID()], { prepare: true }),
   timer1ms: () => new Promise((resolve) => setTimeout(resolve, 1)),

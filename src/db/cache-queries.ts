@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { arrayLiteral } from "./column-arrays";
 import { executeFixed } from "./prepared-statement";
 import { rowsOf } from "./rows-of";
 import { responseCache } from "./schema";
@@ -28,33 +29,27 @@ export interface CacheWrite {
   ttlSeconds: number;
 }
 
-/** Writes a batch in one statement; a key written again is replaced (and its clock restarts). */
+/**
+ * Writes a batch in one statement; a key written again is replaced (and its clock restarts). The
+ * rows go as one array per column (see column-arrays.ts: cheaper for the server to read than JSON).
+ */
 export async function upsertCachedAnswers(db: Database, rows: readonly CacheWrite[]): Promise<void> {
   if (rows.length === 0) return;
+  const column = (value: (row: CacheWrite) => unknown) => arrayLiteral(rows, value);
   await executeFixed(
     db,
     sql`
     insert into ${responseCache} (key, digest, created_at, expires_at, provider, model, cost_usd, bytes, body)
     select distinct on (r.key) r.key, r.digest, now(), now() + make_interval(secs => r.ttl_seconds), r.provider, r.model, r.cost_usd, r.bytes, r.body
-    from json_to_recordset(${JSON.stringify(rows.map(toRecord))}::json)
-      as r(key text, digest text, provider text, model text, cost_usd double precision, bytes integer, body text, ttl_seconds integer, position integer)
+    from unnest(${column((row) => row.key)}::text[], ${column((row) => row.digest)}::text[], ${column((row) => row.provider)}::text[],
+      ${column((row) => row.model)}::text[], ${column((row) => (Number.isFinite(row.costUsd) ? row.costUsd : null))}::double precision[], ${column((row) => row.bytes)}::integer[],
+      ${column((row) => row.body)}::text[], ${column((row) => row.ttlSeconds)}::integer[]) with ordinality
+      as r(key, digest, provider, model, cost_usd, bytes, body, ttl_seconds, position)
     order by r.key, r.position desc
     on conflict (key) do update set digest = excluded.digest, created_at = excluded.created_at, expires_at = excluded.expires_at,
       provider = excluded.provider, model = excluded.model, cost_usd = excluded.cost_usd, bytes = excluded.bytes, body = excluded.body`,
   );
 }
-
-const toRecord = (row: CacheWrite, position: number) => ({
-  key: row.key,
-  digest: row.digest,
-  provider: row.provider,
-  model: row.model,
-  cost_usd: row.costUsd,
-  bytes: row.bytes,
-  body: row.body,
-  ttl_seconds: row.ttlSeconds,
-  position,
-});
 
 export async function findCachedAnswer(db: Database, key: string): Promise<CachedAnswerRow | undefined> {
   const rows = rowsOf<{ key: string; digest: string; provider: string; model: string; cost_usd: number; body: string; expires_ms: string | number }>(

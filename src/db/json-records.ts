@@ -7,7 +7,10 @@ import { storedValue } from "./stored-text";
  * batch instead of one per cell. Drizzle's multi-row `values()` spent ~150 ms of blocking JS
  * building a 500-row request-log insert (10,500 parameters), which halved the proxy's throughput.
  * A property left undefined gets the column's default, as drizzle's insert would give it; every
- * string goes through `storedValue` (stored-text.ts).
+ * string goes through `storedValue` (stored-text.ts). The request-log writer now sends an array
+ * of rows instead (record-array-insert.ts: cheaper for the server); this stays for what still wants
+ * JSON: rows for an older request_log (JSON keys without a column are ignored) and the benchmarks
+ * that compare the two.
  */
 export function jsonRecordsWriter<T extends Table>(table: T): (rows: ReadonlyArray<T["$inferInsert"]>) => string {
   const columns = Object.entries(getTableColumns(table) as Record<string, Column>).map(([key, column]) => {

@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Database } from "./client";
 
@@ -29,4 +29,22 @@ export async function executeFixed(db: Database, query: SQL): Promise<unknown> {
   if (!client) return db.execute(query);
   const rendered = dialect.sqlToQuery(query);
   return client.unsafe(rendered.sql, rendered.params, { prepare: true });
+}
+
+/** A statement rendered once: its text with $n placeholders, for `executeFixedText`. */
+export function renderFixed(query: SQL): string {
+  return dialect.sqlToQuery(query).sql;
+}
+
+/**
+ * `executeFixed` for a text rendered once (`renderFixed`) and its parameters: skips drizzle's
+ * rendering, which for a statement of many parameters costs more than building them.
+ */
+export async function executeFixedText(db: Database, text: string, parameters: unknown[]): Promise<unknown> {
+  const client = preparingClient(db);
+  if (client) return client.unsafe(text, parameters, { prepare: true });
+  // PGlite (and any other client): the same text and parameters through drizzle's execute.
+  const parts = text.split(/\$(\d+)/);
+  const chunks = parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${parameters[Number(part) - 1]}`));
+  return db.execute(sql.join(chunks));
 }

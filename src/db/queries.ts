@@ -1,22 +1,18 @@
 import { and, desc, eq, gt, isNotNull, lt, ne, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
-import { jsonRecordsWriter } from "./json-records";
-import { executeFixed } from "./prepared-statement";
+import { recordArrayInsert } from "./record-array-insert";
 import { storedRow, storedText } from "./stored-text";
 import { type FeedbackRow, type RequestLogRow, feedback, requestLog } from "./schema";
 
 /** Every read and write of the database goes through this module. */
 
-const requestLogJson = jsonRecordsWriter(requestLog);
+/** One statement and one parameter, an array of request_log rows, whatever the batch size (see record-array-insert.ts for why), prepared once per connection. */
+const insertRequestLogRows = recordArrayInsert(requestLog, sql`on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`);
 
-/** One statement and one JSON parameter per batch (see json-records.ts for why), prepared once per connection. */
 export async function insertRequestLogs(db: Database, rows: RequestLogRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await executeFixed(
-    db,
-    sql`insert into ${requestLog} select * from json_populate_recordset(null::${requestLog}, ${requestLogJson(rows)}::json) on conflict (${sql.identifier(requestLog.taskId.name)}) do nothing`,
-  );
+  await insertRequestLogRows(db, rows);
 }
 
 export async function findRequestLog(db: Database, taskId: string) {

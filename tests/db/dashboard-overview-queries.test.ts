@@ -239,6 +239,69 @@ for (const target of databaseTargets) {
       expect(source[0]!.source).toContain("INSERT INTO request_rollup AS r");
     });
 
+    // Before the pruning test: from then on the rollups rightly count rows request_log no longer has.
+    test("every rollup row, hourly and daily, equals its recomputation from request_log after the inserts, deletes and updates above", async () => {
+      const since = new Date(now.getTime() - 40 * 86_400_000);
+      const until = new Date(now.getTime() + 86_400_000);
+      const inWindow = sql`created_at >= ${since.toISOString()}::timestamptz and created_at < ${until.toISOString()}::timestamptz`;
+      // PGlite answers timestamps as Dates, postgres.js (through drizzle's execute) as text.
+      const instant = (value: unknown) => new Date(value instanceof Date ? value.getTime() : String(value)).toISOString();
+      /** Rows by their key columns, every other value a number rounded to 1e-9 (float sums add up in another order). */
+      const keyed = (rows: Array<Record<string, unknown>>, keys: string[]) =>
+        Object.fromEntries(
+          rows.map((row) => [
+            keys.map((key) => (key === "hour" || key === "day" ? instant(row[key]) : String(row[key]))).join("|"),
+            Object.fromEntries(Object.entries(row).filter(([key]) => !keys.includes(key)).map(([key, value]) => [key, Math.round(numberOf(value) * 1e9) / 1e9])),
+          ]),
+        );
+      const sumsKeys = ["hour", "provider", "model", "tier"];
+      const expectedSums = rowsOf<Record<string, unknown>>(
+        await handle.db.execute(sql`
+          select date_trunc('hour', created_at, 'UTC') as hour, coalesce(provider, '') as provider, coalesce(model, '') as model, coalesce(tier, '') as tier,
+            count(*) as requests, count(*) filter (where status = 200) as succeeded, count(*) filter (where status >= 500 or status = 429) as failed,
+            sum(tokens_in) as tokens_in, sum(tokens_out) as tokens_out, sum(cached_tokens) as cached_tokens, sum(cost_usd) as cost_usd,
+            coalesce(sum(baseline_cost_usd), 0) as baseline_cost_usd,
+            coalesce(sum(baseline_cost_usd - cost_usd - coalesce(subscription_value_usd, 0)), 0) as routing_saved_usd,
+            coalesce(sum(latency_ms) filter (where status = 200), 0) as latency_ms_sum, coalesce(sum(subscription_value_usd), 0) as subscription_value_usd,
+            count(*) filter (where cache_status = 'hit') as cache_hits, count(*) filter (where cache_status = 'miss') as cache_misses,
+            coalesce(sum(cache_saved_usd) filter (where cache_status = 'hit'), 0) as cache_saved_usd,
+            coalesce(sum(compression_tokens_before) filter (where status = 200 and compression_tokens_after is not null), 0) as compression_tokens_before,
+            coalesce(sum(compression_tokens_after) filter (where status = 200 and compression_tokens_before is not null), 0) as compression_tokens_after
+          from request_log where ${inWindow} group by 1, 2, 3, 4`),
+      );
+      const actualSums = rowsOf<Record<string, unknown>>(
+        await handle.db.execute(sql`
+          select hour, provider, model, tier, requests, succeeded, failed, tokens_in, tokens_out, cached_tokens, cost_usd, baseline_cost_usd, routing_saved_usd,
+            latency_ms_sum, subscription_value_usd, cache_hits, cache_misses, cache_saved_usd, compression_tokens_before, compression_tokens_after
+          from request_rollup where hour >= ${since.toISOString()}::timestamptz and hour < ${until.toISOString()}::timestamptz and requests <> 0`),
+      );
+      expect(expectedSums.length).toBeGreaterThan(100);
+      expect(keyed(actualSums, sumsKeys)).toEqual(keyed(expectedSums, sumsKeys));
+      for (const [table, period] of [["request_latency_rollup", "hour"], ["request_latency_rollup_daily", "day"]] as const) {
+        const expectedSlots = rowsOf<Record<string, unknown>>(
+          await handle.db.execute(sql`
+            select date_trunc(${period}, created_at, 'UTC') as ${sql.identifier(period)}, 'latency' as kind, floor(log(greatest(latency_ms, 1)::float8) * 20)::int as slot, count(*) as count
+            from request_log where ${inWindow} and status = 200 group by 1, 2, 3
+            union all
+            select date_trunc(${period}, created_at, 'UTC'), 'ttft', floor(log(greatest(ttft_ms, 1)::float8) * 20)::int, count(*)
+            from request_log where ${inWindow} and status = 200 and ttft_ms is not null group by 1, 2, 3`),
+        );
+        // Whole days only for the daily table: the window's first and last day hold rows outside it.
+        const whole = period === "day" ? sql`and day > ${since.toISOString()}::timestamptz and day + interval '1 day' <= ${until.toISOString()}::timestamptz` : sql``;
+        const actualSlots = rowsOf<Record<string, unknown>>(
+          await handle.db.execute(sql`select ${sql.identifier(period)}, kind, slot::int as slot, count from ${sql.identifier(table)}
+            where ${sql.identifier(period)} >= ${since.toISOString()}::timestamptz and ${sql.identifier(period)} < ${until.toISOString()}::timestamptz and count <> 0 ${whole}`),
+        );
+        const isWhole = (row: Record<string, unknown>) => {
+          const day = new Date(instant(row.day)).getTime();
+          return day > since.getTime() && day + 86_400_000 <= until.getTime();
+        };
+        const expectedInRange = period === "day" ? expectedSlots.filter(isWhole) : expectedSlots;
+        expect(expectedInRange.length).toBeGreaterThan(20);
+        expect(keyed(actualSlots, [period, "kind", "slot"])).toEqual(keyed(expectedInRange, [period, "kind", "slot"]));
+      }
+    });
+
     test("retention's pruning leaves every sum of the rollups as it was, the new ones included", async () => {
       const old = spreadRows(new Date(now.getTime() - 3 * HOUR_MS), 25, 1);
       await insert(old);

@@ -6,7 +6,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import { findRequestLog, insertFeedback, insertRequestLogs, listRecentRequestLogs, loadTierOutcomes } from "../../src/db/queries";
-import { feedback, requestLog } from "../../src/db/schema";
+import { type RequestLogRow, feedback, requestLog } from "../../src/db/schema";
 import { inArray } from "drizzle-orm";
 import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
@@ -160,6 +160,17 @@ for (const target of targets) {
       const stored = await findRequestLog(handle.db, row.taskId);
       expect(stored).toEqual({ ...row, createdAt: row.createdAt } as typeof stored);
       expect(stored!.createdAt.toISOString()).toBe("2026-03-04T05:06:07.891Z");
+    });
+
+    test("text an array literal reads specially round-trips in a batch: NULL, empty, quotes, braces, commas, blanks", async () => {
+      // Rows go as an array of row literals (record-array-insert.ts): each of these would shift, split or nullify a badly quoted field.
+      const tricky = ["NULL", "null", "", " ", " padded ", "a,b", "{x,y}", "(1,2)", '"', '\\', 'ends with \\', 'say "hi"', "line\nbreak\ttab", "naïve ✓ 日本語 🎉"];
+      const rows = tricky.map((text, index) =>
+        track(makeLogRow({ errorMessage: text, userAgent: index % 2 === 0 ? null : text, routeReason: text, candidates: [text, "x"], attempts: [{ provider: text, model: "m", error: text }] })),
+      );
+      await insertRequestLogs(handle.db, rows);
+      const written = (row: Partial<RequestLogRow> | undefined) => ({ errorMessage: row?.errorMessage, userAgent: row?.userAgent, routeReason: row?.routeReason, candidates: row?.candidates, attempts: row?.attempts });
+      for (const row of rows) expect(written(await findRequestLog(handle.db, row.taskId))).toEqual(written(row));
     });
 
     test("columns left out get their defaults", async () => {
