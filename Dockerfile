@@ -13,7 +13,7 @@ WORKDIR /data
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 # The runtime settings `bun run start` sets (package.json, README "Memory"): JavaScriptCore reads them
 # from the environment before any code runs, so the executable cannot set them for itself.
-ENV BUN_JSC_forceRAMSize=134217728 BUN_JSC_smallHeapGrowthFactor=1.5 BUN_JSC_mediumHeapGrowthFactor=1.75 BUN_JSC_largeHeapGrowthFactor=1.75 \
+ENV BUN_JSC_forceRAMSize=134217728 BUN_JSC_smallHeapGrowthFactor=1.5 BUN_JSC_mediumHeapGrowthFactor=1.6 BUN_JSC_largeHeapGrowthFactor=1.6 \
     BUN_JSC_useFTLJIT=false BUN_CONFIG_MAX_HTTP_REQUESTS=4096 MIMALLOC_PURGE_DELAY=1000
 EXPOSE 3000
 ENTRYPOINT ["claude-proxy"]
