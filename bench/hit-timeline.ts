@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config";
+import { benchProxyConfig } from "./bench-proxy-config";
 import { silentLogger } from "../src/logger";
 import { buildProxy } from "../src/server";
 import { startChild } from "./child-process";
@@ -17,15 +17,7 @@ const requests = Number(process.argv[3] ?? 3_000);
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-hit-timeline-"));
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const proxy = await buildProxy(
-  loadConfig({
-    OPENAI_API_KEY: "sk-bench-not-a-real-key",
-    OPENAI_BASE_URL: `${upstream.origin}/v1`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    OLLAMA_ENABLED: "false",
-    CLAUDE_CLI_ENABLED: "false",
-    ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>),
-  }),
+  benchProxyConfig(`${upstream.origin}/v1`, dataDir, JSON.parse(process.env.BENCH_PROXY_ENV ?? "{}") as Record<string, string>),
   silentLogger,
 );
 const text = hitBodies[which];

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config";
+import { benchProxyConfig } from "./bench-proxy-config";
 import { silentLogger } from "../src/logger";
 import { buildProxy } from "../src/server";
 import { benchProxyEnv } from "./bench-budget";
@@ -40,15 +40,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-allocation-"));
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir]).exited;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const proxy = await buildProxy(
-  loadConfig({
-    OPENAI_API_KEY: "sk-bench-not-a-real-key",
-    OPENAI_BASE_URL: `${upstream.origin}/v1`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    OLLAMA_ENABLED: "false",
-    CLAUDE_CLI_ENABLED: "false",
-    ...benchProxyEnv(),
-  }),
+  benchProxyConfig(`${upstream.origin}/v1`, dataDir, benchProxyEnv()),
   silentLogger,
 );
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config";
+import { benchProxyConfig } from "./bench-proxy-config";
 import { silentLogger } from "../src/logger";
 import { defaultStages } from "../src/pipeline/run-pipeline";
 import { buildProxy } from "../src/server";
@@ -26,15 +26,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-timeline-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const proxy = await buildProxy(
-  loadConfig({
-    OPENAI_API_KEY: "sk-bench-not-a-real-key",
-    OPENAI_BASE_URL: `${upstream.origin}/v1`,
-    DATA_DIR: dataDir,
-    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-    LOG_LEVEL: "silent",
-    OLLAMA_ENABLED: "false",
-    CLAUDE_CLI_ENABLED: "false",
-  }),
+  benchProxyConfig(`${upstream.origin}/v1`, dataDir, scratch ? { DATABASE_URL: scratch.url } : {}),
   silentLogger,
 );
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { loadConfig } from "../src/config";
+import { benchProxyConfig } from "./bench-proxy-config";
 import { createLogger } from "../src/logger";
 import { serveOptions } from "../src/serve-options";
 import { buildProxy } from "../src/server";
@@ -18,14 +18,8 @@ const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
 const dataDir = process.env.BENCH_DATA_DIR;
 if (!upstreamUrl || !dataDir) throw new Error("BENCH_UPSTREAM_URL and BENCH_DATA_DIR must be set");
 
-const config = loadConfig({
-  OPENAI_API_KEY: "sk-bench-not-a-real-key",
-  OPENAI_BASE_URL: upstreamUrl,
-  DATA_DIR: dataDir,
+const config = benchProxyConfig(upstreamUrl, dataDir, {
   ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-  LOG_LEVEL: "silent",
-  OLLAMA_ENABLED: "false",
-  CLAUDE_CLI_ENABLED: "false",
   // BENCH_PROXY_ENV='{"CACHE_ENABLED":"false"}' measures the proxy with other settings (over the default budget).
   ...benchProxyEnv(),
 });
