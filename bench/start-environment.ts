@@ -9,18 +9,22 @@ import packageJson from "../package.json" with { type: "json" };
  * delay before mimalloc returns freed pages (README "Memory").
  */
 export function startEnvironment(startScript: string = packageJson.scripts.start): Record<string, string> {
-  const environment: Record<string, string> = {};
+  return Object.fromEntries(Object.entries(startAssignments(startScript)).map(([name, { value, reference }]) => [name, (reference && process.env[reference]) || value]));
+}
+
+/** The values the start script writes, before the environment can override them: each `${NAME:-default}` as its default. */
+export function startDefaults(startScript: string = packageJson.scripts.start): Record<string, string> {
+  return Object.fromEntries(Object.entries(startAssignments(startScript)).map(([name, { value }]) => [name, value]));
+}
+
+/** The script's leading `NAME=value` words; for `${NAME:-default}`, the variable it reads and its default. */
+function startAssignments(startScript: string): Record<string, { value: string; reference?: string }> {
+  const assignments: Record<string, { value: string; reference?: string }> = {};
   for (const word of startScript.split(/\s+/)) {
     const assignment = /^([A-Z_][A-Za-z0-9_]*)=(\S*)$/.exec(word);
     if (!assignment) break;
-    environment[assignment[1]!] = withDefault(assignment[2]!);
+    const reference = /^\$\{([A-Z_][A-Za-z0-9_]*):-([^}]*)\}$/.exec(assignment[2]!);
+    assignments[assignment[1]!] = reference ? { value: reference[2]!, reference: reference[1]! } : { value: assignment[2]! };
   }
-  return environment;
-}
-
-/** `${NAME:-default}` as the shell expands it; any other value as written. */
-function withDefault(value: string): string {
-  const reference = /^\$\{([A-Z_][A-Za-z0-9_]*):-([^}]*)\}$/.exec(value);
-  if (!reference) return value;
-  return process.env[reference[1]!] || reference[2]!;
+  return assignments;
 }
