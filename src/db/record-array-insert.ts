@@ -15,7 +15,9 @@ import { storedValue } from "./stored-text";
  * tripling the server's CPU for a 10-row batch.)
  *
  * A row literal lists the fields in the table's column order in the database, which migrations
- * that add columns make differ from the schema's: it is read from the catalog on the first insert.
+ * that add columns make differ from the schema's: it is read from the catalog on the first insert
+ * and kept for the process, which opens one database (a process writing to two databases whose
+ * orders differ would need it per database).
  * A property left undefined gets the column's default, as drizzle's insert would give it; every
  * string goes through `storedValue`.
  */
