@@ -15,11 +15,15 @@ import { startEnvironment } from "./start-environment";
  * thread, the JIT and GC helpers), read from /proc per thread. Bun's sampling profiler sees only the
  * JavaScript thread; this says how much of the CPU per request that is. BENCH_DATABASE_URL as elsewhere.
  * THREAD_CPU_GC_LOG=1 also counts the collections and the heap's allocation per request (gc-log-summary.ts).
+ * THREAD_CPU_STREAM=1 runs the benchmark's streams instead (64 at once; "request" then means one stream),
+ * and THREAD_CPU_SERVER=bare measures the bare pass-through (serve-bare.ts) under the same load.
  */
 const requests = Number(process.argv[2] ?? 8_000);
 // A second argument, bytes: agent-sized requests of about that size, one at a time (agent-requests.ts).
 const agentBytes = process.argv[3] ? Number(process.argv[3]) : undefined;
-const concurrency = Number(process.env.THREAD_CPU_CONCURRENCY ?? (agentBytes ? 1 : 32));
+const stream = process.env.THREAD_CPU_STREAM === "1";
+const concurrency = Number(process.env.THREAD_CPU_CONCURRENCY ?? (agentBytes ? 1 : stream ? 64 : 32));
+const bare = process.env.THREAD_CPU_SERVER === "bare";
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
@@ -30,17 +34,17 @@ const bunFlags = (process.env.THREAD_CPU_BUN_FLAGS ?? "").split(" ").filter(Bool
 // THREAD_CPU_GC_LOG=1: the proxy runs with BUN_JSC_logGC=1 and its collections during the measured load are counted.
 const gcLog = process.env.THREAD_CPU_GC_LOG === "1";
 const proxy = await startChild(
-  "proxy",
-  "serve-proxy.ts",
-  { ...startEnvironment(), BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}), ...(gcLog ? { BUN_JSC_logGC: "1" } : {}) },
+  bare ? "bare pass-through" : "proxy",
+  bare ? "serve-bare.ts" : "serve-proxy.ts",
+  { ...startEnvironment(), BENCH_UPSTREAM_ORIGIN: upstream.origin, BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}), ...(gcLog ? { BUN_JSC_logGC: "1" } : {}) },
   bunFlags,
   undefined,
   gcLog,
 );
-const smallBody = () => benchBody();
+const smallBody = () => benchBody({ stream });
 const body = agentBytes ? mixedAgentBodies(agentBytes).body : smallBody;
 const url = `${proxy.origin}/v1/chat/completions`;
-await runLoad({ url, body, requests: agentBytes ? 200 : 2_000, concurrency, timeCapMs: 60_000 }, false);
+await runLoad({ url, body, requests: agentBytes ? 200 : stream ? 256 : 2_000, concurrency, timeCapMs: 60_000 }, stream);
 
 const ticks = () => {
   const perThread = new Map<string, number>();
@@ -64,7 +68,7 @@ const gcLogFrom = proxy.stderr().length;
 // THREAD_CPU_PERF=<file>: also record the proxy with `perf` (cpu-clock, call graphs) while the load runs.
 const perfFile = process.env.THREAD_CPU_PERF;
 const perf = perfFile ? Bun.spawn(["perf", "record", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(proxy.pid), "-o", perfFile], { stdout: "ignore", stderr: "ignore" }) : undefined;
-const result = await runLoad({ url, body, requests, concurrency, timeCapMs: 300_000 }, false);
+const result = await runLoad({ url, body, requests, concurrency, timeCapMs: 300_000 }, stream);
 const after = ticks();
 const faults = minorFaults() - faultsBefore;
 const gcLogTo = proxy.stderr().length;
