@@ -66,7 +66,7 @@ for (const database of databases) {
       expect((await first.lookup(key))?.completion.choices[0]!.message.content).toBe("shared answer");
       await first.close();
       // The second instance picks the key up within its poll interval, then reads the table.
-      await waitFor(async () => (await second.lookup(key)) !== undefined, { timeoutMs: 5_000, intervalMs: 100, what: "the second instance to find the answer" });
+      await waitFor(async () => (await second.lookup(key)) !== undefined, { timeoutMs: 15_000, intervalMs: 100, what: "the second instance to find the answer" });
       const found = await second.lookup(key);
       expect(found).toMatchObject({ provider: "openai", model: "gpt-4o-mini", costUsd: 0.001 });
       expect(found!.completion).toEqual(answer("shared answer"));
@@ -84,7 +84,7 @@ for (const database of databases) {
       store(first, key, "an answer about to be damaged");
       await first.close();
       await db.execute(sql`update response_cache set body = '{"choices": [' where key = ${key.key}`);
-      await waitFor(async () => (await second.lookup(key), second.counters.readErrors > 0), { timeoutMs: 5_000, intervalMs: 100, what: "the second instance to read the damaged row" });
+      await waitFor(async () => (await second.lookup(key), second.counters.readErrors > 0), { timeoutMs: 15_000, intervalMs: 100, what: "the second instance to read the damaged row" });
       expect(second.counters.hits).toBe(0);
       expect(second.counters.readErrors).toBe(1);
     });
