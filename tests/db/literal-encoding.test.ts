@@ -52,10 +52,15 @@ describe("literal quoting", () => {
     }
   });
 
-  test("quotedTwiceJson equals the plain backslashing on any JSON.stringify output", () => {
-    for (const text of [...awkward, ...randomTexts(2_000)]) {
-      const json = JSON.stringify({ [text]: [text, 1, null] });
-      expect(quotedTwiceJson(json)).toBe(plainQuotedTwice(json));
+  test("quotedTwiceJson equals the plain backslashing on any JSON.stringify output, remembered or not", () => {
+    // More texts than it remembers, twice over: first computed, then from memory or computed again after it was emptied.
+    const texts = [...awkward, ...randomTexts(2_000), "x".repeat(300)];
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) {
+        const json = JSON.stringify({ [text]: [text, 1, null] });
+        expect(quotedTwiceJson(json)).toBe(plainQuotedTwice(json));
+        expect(quotedTwiceJson(json)).toBe(plainQuotedTwice(json));
+      }
     }
   });
 
