@@ -7,7 +7,7 @@ import type { RequestLogRow } from "../src/db/schema";
 
 /**
  * `bun run bench/write-literal-costs.ts <baseline tree> [requests per batch]`: the JavaScript the
- * three per-request database writes cost before postgres.js (the request-log insert's row array,
+ * three per-request database writes cost up to postgres.js (the request-log insert's row array,
  * the response cache's and the budget spend's column arrays, statement rendering included), this
  * tree's against another checkout's, in one process and in alternating batches, so the machine's
  * load falls on both alike. The database is a stand-in that keeps the parameters, so it also checks
@@ -33,12 +33,17 @@ async function writersOf(tree: string): Promise<Writers> {
 const sides = { before: await writersOf(trees.before), after: await writersOf(trees.after) };
 if (sides.before.log === sides.after.log) throw new Error("the baseline tree resolved to this tree's modules");
 
-/** A postgres.js stand-in: the catalog's column order is the schema's, and each statement's parameters are kept. */
+/**
+ * A postgres.js stand-in: the catalog's column order is the schema's, and each statement's
+ * parameters are kept and measured with Buffer.byteLength, postgres.js's first step, which also
+ * flattens a string built by concatenation.
+ */
 const { requestLog } = await import(join(trees.after, "src/db/schema.ts"));
 const columnNames = Object.values(getTableColumns(requestLog) as Record<string, Column>).map((column) => ({ name: column.name }));
 let sent: unknown[] = [];
 const unsafe = (_text: string, parameters: unknown[]) => {
   sent = parameters;
+  for (const parameter of parameters) if (typeof parameter === "string") Buffer.byteLength(parameter);
   return Promise.resolve([]);
 };
 const db = Object.assign(Object.create(null), {

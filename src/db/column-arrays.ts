@@ -11,9 +11,10 @@ import { quoted } from "./literal-quote";
 
 /** An array literal of one value per item (`{"a",NULL,"b"}`), for a `$n::type[]` parameter. */
 export function arrayLiteral<T>(items: readonly T[], value: (item: T) => unknown): string {
-  let literal = "{";
-  for (let index = 0; index < items.length; index++) literal += (index === 0 ? "" : ",") + arrayElement(value(items[index]!));
-  return `${literal}}`;
+  // Joined, not concatenated: `+=` makes a rope node per piece, which postgres.js then flattens.
+  const elements = new Array<string>(items.length);
+  for (let index = 0; index < items.length; index++) elements[index] = arrayElement(value(items[index]!));
+  return `{${elements.join(",")}}`;
 }
 
 /**

@@ -56,23 +56,29 @@ export function recordArrayInsert<T extends Table>(table: T, tail: SQL = sql``):
 /** A column of the literal's rows, in the catalog's order; undefined for a column the schema does not know (left null). */
 export type RecordField = { key: string; column: Pick<Column, "default" | "defaultFn"> } | undefined;
 
-/** The array literal of `rows` as row literals of `fields`: `{"(f1,f2,...)","(...)"}`. */
+/**
+ * The array literal of `rows` as row literals of `fields`: `{"(f1,f2,...)","(...)"}`. Joined, not
+ * concatenated: `+=` makes a rope node per piece (~3 KiB a request-log row, against ~1.7 joined),
+ * which postgres.js then flattens.
+ */
 export function recordArrayLiteral(fields: readonly RecordField[], rows: ReadonlyArray<Record<string, unknown>>): string {
-  let literal = "{";
+  const records = new Array<string>(rows.length);
+  const values = new Array<string>(fields.length);
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index]!;
-    let record = index === 0 ? '"(' : ',"(';
     for (let position = 0; position < fields.length; position++) {
-      if (position > 0) record += ",";
       const field = fields[position];
-      if (!field) continue;
+      if (!field) {
+        values[position] = "";
+        continue;
+      }
       let value = row[field.key];
       if (value === undefined) value = field.column.defaultFn ? field.column.defaultFn() : field.column.default;
-      record += recordField(value);
+      values[position] = recordField(value);
     }
-    literal += `${record})"`;
+    records[index] = `"(${values.join(",")})"`;
   }
-  return `${literal}}`;
+  return `{${records.join(",")}}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { arrayElement } from "../../src/db/column-arrays";
 import { isoTime } from "../../src/db/iso-time";
 import { quoted, quotedTwice, quotedTwiceJson } from "../../src/db/literal-quote";
+import { type RecordField, recordArrayLiteral } from "../../src/db/record-array-insert";
 import { MAX_STORED_TEXT, storedJson, storedValue } from "../../src/db/stored-text";
 
 /**
@@ -71,6 +72,31 @@ describe("literal quoting", () => {
     expect(arrayElement(null)).toBe("NULL");
     expect(arrayElement(new Date("2026-03-04T05:06:07.891Z"))).toBe('"2026-03-04T05:06:07.891Z"');
     expect(arrayElement(new Date(Number.NaN))).toBe("NULL");
+  });
+});
+
+describe("row array literal", () => {
+  test("fields in the given order, a column the schema does not know left empty, defaults for undefined, text and JSON quoted twice", () => {
+    const fields: RecordField[] = [
+      { key: "text", column: { default: undefined, defaultFn: undefined } },
+      undefined,
+      { key: "count", column: { default: 0, defaultFn: undefined } },
+      { key: "json", column: { default: undefined, defaultFn: undefined } },
+      { key: "at", column: { default: undefined, defaultFn: undefined } },
+      { key: "flag", column: { default: undefined, defaultFn: () => true } },
+    ];
+    const at = new Date("2026-03-04T05:06:07.891Z");
+    const rows = [
+      { text: 'say "hi"\n', count: 3, json: [{ error: 'a "b"' }], at, flag: false },
+      { text: "", json: null, at: null },
+      { text: "NULL", count: Number.NaN, json: ["x"], at: new Date(Number.NaN), flag: undefined },
+    ];
+    const json = (value: unknown) => plainQuotedTwice(JSON.stringify(value));
+    expect(recordArrayLiteral(fields, rows)).toBe(
+      `{"(${plainQuotedTwice('say "hi"\n')},,3,${json([{ error: 'a "b"' }])},2026-03-04T05:06:07.891Z,f)",` +
+        `"(${plainQuotedTwice("")},,0,,,t)",` +
+        `"(${plainQuotedTwice("NULL")},,NaN,${json(["x"])},,t)"}`,
+    );
   });
 });
 
