@@ -34,6 +34,9 @@ export function quotedTwice(text: string): string {
   return `\\"${text.replace(/["\\]/g, "\\\\\\$&")}\\"`;
 }
 
+const RECENT_JSON_LENGTH = 200;
+const RECENT_JSON_ENTRIES = 256;
+const recentJson = new Map<string, string>();
 
 /**
  * `quotedTwice` for text that JSON.stringify wrote: it holds no control character or lone surrogate
@@ -52,6 +55,3 @@ export function quotedTwiceJson(json: string): string {
   return field;
 }
 
-const RECENT_JSON_LENGTH = 200;
-const RECENT_JSON_ENTRIES = 256;
-const recentJson = new Map<string, string>();
