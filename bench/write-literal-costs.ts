@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { summarizeGcLog } from "./gc-log-summary";
 import { type Column, getTableColumns } from "drizzle-orm";
 import type { Database } from "../src/db/client";
 import type { CacheWrite } from "../src/db/cache-queries";
@@ -12,7 +13,10 @@ import type { RequestLogRow } from "../src/db/schema";
  * tree's against another checkout's, in one process and in alternating batches, so the machine's
  * load falls on both alike. The database is a stand-in that keeps the parameters, so it also checks
  * that both trees send the same text. Rows as the benchmark's small request writes them (two
- * spend entries a request, on a lease). µs per request: the fastest and the median batch.
+ * spend entries a request, on a lease). µs per request: the fastest and the median batch. Then
+ * the heap each side allocates per request, from JavaScriptCore's log of its collections
+ * (BUN_JSC_logGC, gc-log-summary.ts), in a child process per side and kind, so the count is that
+ * side's alone and does not depend on the machine's load.
  */
 const baselineArgument = process.argv[2];
 if (!baselineArgument) throw new Error("usage: bun run bench/write-literal-costs.ts <baseline tree> [requests per batch]");
@@ -81,11 +85,28 @@ function batch(): { log: RequestLogRow[]; cache: CacheWrite[]; spend: SpendEntry
   return { log, cache, spend };
 }
 
+const ALLOCATION_ROUNDS = 1_000;
 const kinds: Array<[string, (writers: Writers, input: ReturnType<typeof batch>) => Promise<void>]> = [
   ["request log", (writers, input) => writers.log(db, input.log)],
   ["response cache", (writers, input) => writers.cache(db, input.cache)],
   ["budget spend", (writers, input) => writers.spend(db, input.spend, "UTC")],
 ];
+// A child for the allocation count: one side, one kind, between markers on stderr.
+const child = process.env.WRITE_LITERAL_CHILD;
+if (child) {
+  const [side, kindIndex] = child.split(":") as [keyof typeof sides, string];
+  const write = kinds[Number(kindIndex)]![1];
+  const inputs = Array.from({ length: 20 }, batch);
+  const run = async (rounds: number) => {
+    for (let round = 0; round < rounds; round++) for (const input of inputs) await write(sides[side], input);
+  };
+  await run(100);
+  process.stderr.write("\n--- measured ---\n");
+  await run(ALLOCATION_ROUNDS);
+  process.stderr.write("\n--- end ---\n");
+  process.exit(0);
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`µs per request, batches of ${size} requests (load average ${(await Bun.file("/proc/loadavg").text()).split(" ").slice(0, 3).join(" ")})`);
 for (const [label, write] of kinds) {
@@ -106,4 +127,22 @@ for (const [label, write] of kinds) {
   }
   const line = (side: keyof typeof sides) => `${side} ${Math.min(...times[side]).toFixed(2)} / ${median(times[side]).toFixed(2)}`;
   console.log(`${label.padEnd(15)} ${line("before")}   ${line("after")}   (same parameters)`);
+}
+
+console.log("KiB allocated per request (a child process per side and kind)");
+for (const [index, [label]] of kinds.entries()) {
+  const perRequest: string[] = [];
+  for (const side of ["before", "after"] as const) {
+    const process_ = Bun.spawn([process.execPath, "run", import.meta.path, ...process.argv.slice(2)], {
+      env: { ...process.env, WRITE_LITERAL_CHILD: `${side}:${index}`, BUN_JSC_logGC: "1" },
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    const log = await new Response(process_.stderr).text();
+    await process_.exited;
+    const marker = "\n--- measured ---\n";
+    const { allocatedBytes } = summarizeGcLog(log.slice(log.indexOf(marker) + marker.length, log.lastIndexOf("\n--- end ---\n")));
+    perRequest.push(`${side} ${(allocatedBytes / (ALLOCATION_ROUNDS * 20 * size) / 1024).toFixed(2)}`);
+  }
+  console.log(`${label.padEnd(15)} ${perRequest.join("   ")}`);
 }
