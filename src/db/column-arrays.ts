@@ -1,3 +1,6 @@
+import { isoTime } from "./iso-time";
+import { quoted } from "./literal-quote";
+
 /**
  * Array literals for `$n::type[]` parameters: a batch of rows as one array per field, for
  * `select ... from unnest($1::t1[], $2::t2[], ...)`. Cheaper for the server to read than JSON
@@ -8,9 +11,10 @@
 
 /** An array literal of one value per item (`{"a",NULL,"b"}`), for a `$n::type[]` parameter. */
 export function arrayLiteral<T>(items: readonly T[], value: (item: T) => unknown): string {
-  let literal = "{";
-  for (const [index, item] of items.entries()) literal += (index === 0 ? "" : ",") + arrayElement(value(item));
-  return `${literal}}`;
+  // Joined, not concatenated: `+=` makes a rope node per piece, which postgres.js then flattens.
+  const elements = new Array<string>(items.length);
+  for (let index = 0; index < items.length; index++) elements[index] = arrayElement(value(items[index]!));
+  return `{${elements.join(",")}}`;
 }
 
 /**
@@ -20,11 +24,11 @@ export function arrayLiteral<T>(items: readonly T[], value: (item: T) => unknown
  */
 export function arrayElement(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
+  if (typeof value === "string") return quoted(value);
   if (typeof value === "boolean") return value ? "t" : "f";
   // Non-finite numbers go as their names ("NaN", "Infinity"), which float columns parse.
   if (typeof value === "number" || typeof value === "bigint") return `"${String(value)}"`;
   // An invalid Date is null, as JSON.stringify writes it (the column's NOT NULL then refuses the row).
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "NULL" : `"${value.toISOString()}"`;
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return `"${text.replace(/["\\]/g, "\\$&")}"`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "NULL" : `"${isoTime(value)}"`;
+  return quoted(JSON.stringify(value));
 }

@@ -30,6 +30,18 @@ export function storedValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * `JSON.stringify(storedValue(value))`, without copying the value when storedValue would change
+ * nothing: JSON.stringify writes a NUL as `\u0000` and a lone surrogate as `\ud800`–`\udfff`, and no
+ * string or key is longer than the whole text, so text without those escapes and within the limit
+ * is already what storedValue would give (a look-alike `\\u0000` only takes the longer way).
+ */
+export function storedJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json.length <= MAX_STORED_TEXT && !/\\u(?:0000|d[89a-f])/.test(json)) return json;
+  return JSON.stringify(storedValue(value));
+}
+
 /** A row with `storedValue` applied to each of its values. */
 export function storedRow<T extends object>(row: T): T {
   const out: Record<string, unknown> = {};

@@ -39,6 +39,9 @@ for (const target of databaseTargets) {
         "a,b}{c",
         "ends with a backslash \\",
         "naïve ✓ 日本語 🎉",
+        // Quotes beside raw control characters (literal-quote.ts quotes text with them the slower way).
+        'raw "quote" and a newline\n, a tab\t and \u0001',
+        'back\\slash \\" and \u001f',
         "x".repeat(20_000),
       ];
       const rows = bodies.map((body) => write(body));

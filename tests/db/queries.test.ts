@@ -164,7 +164,9 @@ for (const target of targets) {
 
     test("text an array literal reads specially round-trips in a batch: NULL, empty, quotes, braces, commas, blanks", async () => {
       // Rows go as an array of row literals (record-array-insert.ts): each of these would shift, split or nullify a badly quoted field.
-      const tricky = ["NULL", "null", "", " ", " padded ", "a,b", "{x,y}", "(1,2)", '"', '\\', 'ends with \\', 'say "hi"', "line\nbreak\ttab", "naïve ✓ 日本語 🎉"];
+      const tricky = ["NULL", "null", "", " ", " padded ", "a,b", "{x,y}", "(1,2)", '"', '\\', 'ends with \\', 'say "hi"', "line\nbreak\ttab", "naïve ✓ 日本語 🎉",
+        // Quotes with and without a control character beside them (literal-quote.ts quotes those two ways).
+        'quote " and newline\n', 'quote " and \u0001', 'quote " and naïve ✓ 🎉', 'back\\slash \\" and tab\t'];
       const rows = tricky.map((text, index) =>
         track(makeLogRow({ errorMessage: text, userAgent: index % 2 === 0 ? null : text, routeReason: text, candidates: [text, "x"], attempts: [{ provider: text, model: "m", error: text }] })),
       );
