@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
 import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
 import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
+import { isJsWhitespace } from "../../src/routing/classifier/js-whitespace";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
@@ -119,5 +120,17 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       if (expected !== undefined) found++;
     }
     expect(found).toBeGreaterThan(20);
+  });
+
+  test("JavaScript white space: what \\s matches and trim removes, on every UTF-16 code unit", () => {
+    let spaces = 0;
+    for (let code = 0; code < 0x10000; code++) {
+      const character = String.fromCharCode(code);
+      const expected = /\s/.test(character);
+      if (`a${character}a`.trim() !== `a${character}a` || (character.trim() === "") !== expected) throw new Error(`\\s and trim disagree on ${code}`);
+      if (isJsWhitespace(code) !== expected) throw new Error(`disagree on ${code}: expected ${expected}`);
+      if (expected) spaces++;
+    }
+    expect(spaces).toBe(25);
   });
 });
