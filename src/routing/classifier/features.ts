@@ -121,10 +121,9 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
   // work are details of that work, not a cheap ask.
   if (latestProse.length > CHEAP_ASK_CHARS && hardInTask) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
-  const hardCount = (found: Map<Concept, number>) => HARD_CONCEPTS.reduce((count, concept) => count + (found.has(concept) ? 1 : 0), 0);
   // After "thanks" the earlier hard work is done: the session does not carry over.
-  const earlier = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
-  const assistant = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
+  const earlier = closing || text.earlier.length === 0 ? 0 : hardConceptsIn(text.earlier.join("\n\n"));
+  const assistant = closing || text.assistant === "" ? 0 : hardConceptsIn(text.assistant);
 
   const files = new Set<string>();
   addPathsFrom(task, files);
@@ -186,6 +185,14 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
       latestConcepts,
     },
   };
+}
+
+/** How many hard concepts the session text names (an empty text names none: it is not read). */
+function hardConceptsIn(session: string): number {
+  const found = detectConcepts(splitProse(bounded(session, SESSION_CAP)).prose, HARD_CONCEPTS);
+  let count = 0;
+  for (const concept of HARD_CONCEPTS) if (found.has(concept)) count++;
+  return count;
 }
 
 /** A punctuation-dense token (a regex, a type signature, minified code): the ask carries code. */
