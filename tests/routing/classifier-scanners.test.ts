@@ -1,12 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
 import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
+import { hasCodeLikeToken } from "../../src/routing/classifier/features";
 import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
 import { isJsWhitespace } from "../../src/routing/classifier/js-whitespace";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
 import { referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
+import { referenceHasCodeLikeToken } from "./reference/code-like-token-reference";
 import { referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
 
 /**
@@ -132,5 +134,16 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       if (expected) spaces++;
     }
     expect(spaces).toBe(25);
+  });
+
+  test("code-like tokens: the same answer on every text and at the edges of a token", () => {
+    const edges = ["a(b)[c]{d}<e>", "a(b)[c]{d}<", "  a(b)[c]{d}<e>  ", "x\u00a0a(b)[c]{d}<e>", "a(b)[c]\u2028{d}<e>f", "é(b)[c]{d}<e>", "abcdefghijk!!!!!!", "abcdefghijk!!!!!", "\ta.b.c.d.e.f.g\n", ""];
+    let found = 0;
+    for (const sample of [...texts, ...edges]) {
+      const expected = referenceHasCodeLikeToken(sample);
+      if (hasCodeLikeToken(sample) !== expected) throw new Error(`disagree on ${JSON.stringify(sample.slice(0, 200))}: expected ${expected}`);
+      if (expected) found++;
+    }
+    expect(found).toBeGreaterThan(100);
   });
 });

@@ -129,12 +129,23 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
-  const systems = text.systemHeads.map((systemHead) => systemHead.slice(0, 600));
-  const sources = [...systems, head.slice(0, 600), tail];
-  const lowered = sources.join("\n").toLowerCase();
+  // The system heads are at most 600 characters already (extract-task-text.ts): read as they are.
+  const systems = text.systemHeads;
+  const userHead = head.slice(0, 600);
+  const lowered = `${systems.length > 0 ? `${systems.join("\n")}\n` : ""}${userHead}\n${tail}`.toLowerCase();
   for (const rule of INSTRUCTION_RULES) {
-    if (!rule.keywords.some((keyword) => lowered.includes(keyword))) continue;
-    if ((rule.systemOnly ? systems : sources).some((source) => rule.pattern.test(source))) return rule.kind;
+    if (!containsAny(lowered, rule.keywords)) continue;
+    if (anyMatches(rule.pattern, systems) || (!rule.systemOnly && (rule.pattern.test(userHead) || rule.pattern.test(tail)))) return rule.kind;
   }
   return undefined;
+}
+
+function containsAny(text: string, words: readonly string[]): boolean {
+  for (const word of words) if (text.includes(word)) return true;
+  return false;
+}
+
+function anyMatches(pattern: RegExp, texts: readonly string[]): boolean {
+  for (const text of texts) if (pattern.test(text)) return true;
+  return false;
 }

@@ -3,6 +3,7 @@ import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } fro
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
+import { isJsWhitespace } from "./js-whitespace";
 import { splitPastedOutput } from "./pasted-output";
 
 /**
@@ -195,17 +196,24 @@ function hardConceptsIn(session: string): number {
   return count;
 }
 
-/** A punctuation-dense token (a regex, a type signature, minified code): the ask carries code. */
-function hasCodeLikeToken(text: string): boolean {
-  for (const token of text.split(/\s+/)) {
-    if (token.length < 12) continue;
-    let punctuation = 0;
-    for (let index = 0; index < token.length; index++) {
-      const code = token.charCodeAt(index);
-      const word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-      if (!word) punctuation++;
+/**
+ * A punctuation-dense token (a regex, a type signature, minified code): the ask carries code.
+ * Tokens are the runs between white space (the pieces of `text.split(/\s+/)`), read in place.
+ */
+export function hasCodeLikeToken(text: string): boolean {
+  let length = 0;
+  let punctuation = 0;
+  for (let index = 0; index <= text.length; index++) {
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    if (isJsWhitespace(code)) {
+      if (length >= 12 && punctuation >= 6) return true;
+      length = 0;
+      punctuation = 0;
+      continue;
     }
-    if (punctuation >= 6) return true;
+    length++;
+    const word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    if (!word) punctuation++;
   }
   return false;
 }

@@ -188,8 +188,6 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
   function slotMatches(slot: Slot, tokens: TokenStream, position: number): boolean {
     if (position >= tokens.count) return false;
     switch (slot.kind) {
-      case ANY:
-        return true;
       case NOT:
         return tokens.word[position] !== slot.word;
       case NUMBER:
@@ -204,6 +202,9 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
         for (let stem = tokens.stem[position]!; stem !== -1; stem = stemParent[stem]!) for (let at = 0; at < stems.length; at++) if (stems[at] === stem) return true;
         return false;
       }
+      default:
+        // ANY: one word, whatever it is.
+        return true;
     }
   }
 }
