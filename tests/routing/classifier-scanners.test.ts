@@ -2,14 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
 import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
 import { hasCodeLikeToken } from "../../src/routing/classifier/features";
-import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
+import { addPathsFrom, forEachPathToken, lineSuffixStart, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
 import { isJsWhitespace } from "../../src/routing/classifier/js-whitespace";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
 import { referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
 import { referenceHasCodeLikeToken } from "./reference/code-like-token-reference";
-import { referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
+import { referenceAddPathsFrom, referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
 
 /**
  * The path scanner (from the dots outward instead of a regex match per token), the line-suffix cut,
@@ -54,7 +54,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
     let tokens = 0;
     for (const text of texts) {
       const found: string[] = [];
-      forEachPathToken(text, (token) => found.push(token));
+      forEachPathToken(text, (source, start, stop) => found.push(source.slice(start, stop)));
       expect(found).toEqual(referencePathTokens(text));
       tokens += found.length;
     }
@@ -64,7 +64,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
   test("line suffixes: the same token left", () => {
     const tokens = texts.flatMap((text) => {
       const found: string[] = [];
-      forEachPathToken(text, (token) => found.push(token));
+      forEachPathToken(text, (source, start, stop) => found.push(source.slice(start, stop)));
       return found;
     });
     const edges = ["a.ts:12", "a.ts:12:5", "a.ts:12:", "a.ts:12::", "a.ts::12", "a.ts:", "a.ts.", "a.ts?!", "a.ts:.", "a.ts.:12", "a.ts:12.", "a.ts:x:12", ":12", "12", ":1:2:3:", "a:", "a::", "...", "a.ts:12:5:7", "a.ts:1a:2", "a.ts:١٢", "x.go:42:10:"];
@@ -72,6 +72,9 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
     for (const token of [...tokens, ...edges]) {
       const expected = referenceWithoutLineSuffix(token);
       if (withoutLineSuffix(token) !== expected) throw new Error(`disagree on ${JSON.stringify(token)}: expected ${JSON.stringify(expected)}`);
+      // The same cut on the token inside a text (bounds, not a copy), where the characters around it are digits and colons.
+      const inside = `1:${token}:2`;
+      if (inside.slice(2, lineSuffixStart(inside, 2, inside.length - 2)) !== expected) throw new Error(`disagree inside a text on ${JSON.stringify(token)}`);
       if (expected !== token) changed++;
     }
     expect(changed).toBeGreaterThan(100);
@@ -114,7 +117,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
   });
 
   test("Cline's human words: the same words on every text", () => {
-    const tagged = ["<feedback>fix it</feedback>", "x<answer>yes", `${"a".repeat(589)}<feedback>late</feedback>`, `${"a".repeat(591)}<feedback>too late</feedback>`, "<user_message>a</user_message><feedback>b</feedback>", "<answer>1</answer><answer>2</answer>", `<feedback>${"z".repeat(2_000)}`];
+    const tagged = ["<feedback>fix it</feedback>", "x<answer>yes", `${"a".repeat(589)}<feedback>late</feedback>`, `${"a".repeat(591)}<feedback>too late</feedback>`, "<user_message>a</user_message><feedback>b</feedback>", "<answer>1</answer><answer>2</answer>", `<feedback>${"z".repeat(2_000)}`, "<answer>a</answer><feedback>f</feedback>", "<user_message>u</user_message><answer>a</answer>", "<<feedback>x", "<f<feedback>x</feedback>", "<a<answer>y", "<u <user_message>z", "<feedbac>no</feedbac><answer>yes</answer>", `${"<".repeat(700)}<feedback>far</feedback>`, `${"<a".repeat(295)}<answer>late</answer>`];
     let found = 0;
     for (const sample of [...texts, ...tagged]) {
       const expected = referenceHumanWordsIn(sample);
@@ -145,5 +148,20 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       if (expected) found++;
     }
     expect(found).toBeGreaterThan(100);
+  });
+
+  test("file names: the same names in the same order on every text", () => {
+    const extensions = ["ts", "tsx", "t", "tsxx", "yml", "yaml", "yaaml", "ml", "hpp", "h", "hp", "cpp", "c", "cc", "ccc", "ipynb", "ipynbx", "TS", "Ts", "json5", ""];
+    const edges = extensions.flatMap((extension) => [`src/a.${extension}`, `a.${extension}:12:3`, `a.${extension}.`, `x.y.${extension}`, `.${extension}`, `1.${extension}`, `node_modules/a.${extension}`, `a.${extension}x`]);
+    let names = 0;
+    for (const text of [...texts, edges.join(" "), ...edges]) {
+      const expected = new Set<string>();
+      referenceAddPathsFrom(text, expected);
+      const found = new Set<string>();
+      addPathsFrom(text, found);
+      expect([...found]).toEqual([...expected]);
+      names += expected.size;
+    }
+    expect(names).toBeGreaterThan(500);
   });
 });
