@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
-import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
+import { addArgumentPaths, humanWordsIn } from "../../src/routing/classifier/extract-task-text";
 import { hasCodeLikeToken } from "../../src/routing/classifier/features";
 import { addPathsFrom, forEachPathToken, lineSuffixStart, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
 import { isJsWhitespace } from "../../src/routing/classifier/js-whitespace";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
-import { referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
+import { referenceAddArgumentPaths, referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
 import { referenceHasCodeLikeToken } from "./reference/code-like-token-reference";
 import { referenceAddPathsFrom, referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
 
@@ -163,5 +163,39 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       names += expected.size;
     }
     expect(names).toBeGreaterThan(500);
+  });
+
+  test("tool-call argument paths: the same paths in the same order on every text and tool call", () => {
+    const calls: string[] = [];
+    for (const entry of [...loadEvalSet(), ...loadBlindSet(["a", "b", "c", "d", "e", "f", "g"])]) {
+      for (const message of (entry.request as { messages: Array<{ tool_calls?: Array<{ function?: { arguments?: string } }> }> }).messages) {
+        for (const call of message.tool_calls ?? []) if (typeof call.function?.arguments === "string") calls.push(call.function.arguments);
+      }
+    }
+    const edges = [
+      '{"path":"b.ts","file_path":"a.ts"}',
+      '{"file_path":"a.ts","path":"b.ts","file_path":"c.ts"}',
+      '"path":"x.ts"',
+      '{"notebook_path":"n.ipynb","filePath":"f.ts","target_file":"t.ts","relative_workspace_path":"r.ts"}',
+      '{"path":"unclosed',
+      `{"path":"${"p".repeat(299)}","file_path":"${"q".repeat(300)}"}`,
+      '{"x":"a":"path":"y.ts"}',
+      '":":":"path":"z.ts"',
+      '{"content":"say \\"path\\":\\"no.ts\\"","path":"yes.ts"}',
+      '{"a_path":"no.ts","path":"yes.ts"}',
+      "",
+      '":"',
+    ];
+    let found = 0;
+    for (const sample of [...calls, ...texts, ...edges]) {
+      const expected: string[] = [];
+      referenceAddArgumentPaths(sample, expected);
+      const paths: string[] = [];
+      addArgumentPaths(sample, paths);
+      expect(paths).toEqual(expected);
+      found += expected.length;
+    }
+    expect(calls.length).toBeGreaterThan(100);
+    expect(found).toBeGreaterThan(100);
   });
 });

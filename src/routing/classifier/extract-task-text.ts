@@ -263,12 +263,25 @@ function isFailure(text: TaskText, result: string): boolean {
   return true;
 }
 
-/** Values of path-like arguments, found by key without parsing the (possibly large) JSON. */
-function addArgumentPaths(argumentsJson: string, paths: string[]): void {
-  for (const key of PATH_KEYS) {
-    const start = argumentsJson.indexOf(key);
+/**
+ * Values of path-like arguments, found by key without parsing the (possibly large) JSON: the first
+ * value of each key, in PATH_KEYS' order. Every key ends in `":"`, so one pass over those (rare in
+ * a file's content, which arguments often carry) finds them all, instead of one search per key
+ * through the whole arguments when the key is missing.
+ */
+const firstKeyAt = new Int32Array(PATH_KEYS.length);
+export function addArgumentPaths(argumentsJson: string, paths: string[]): void {
+  firstKeyAt.fill(-1);
+  for (let colon = argumentsJson.indexOf('":"'); colon !== -1; colon = argumentsJson.indexOf('":"', colon + 1)) {
+    for (let key = 0; key < PATH_KEYS.length; key++) {
+      const start = colon + 3 - PATH_KEYS[key]!.length;
+      if (firstKeyAt[key] === -1 && start >= 0 && argumentsJson.startsWith(PATH_KEYS[key]!, start)) firstKeyAt[key] = start;
+    }
+  }
+  for (let key = 0; key < PATH_KEYS.length; key++) {
+    const start = firstKeyAt[key]!;
     if (start === -1) continue;
-    const valueStart = start + key.length;
+    const valueStart = start + PATH_KEYS[key]!.length;
     const valueEnd = argumentsJson.indexOf('"', valueStart);
     if (valueEnd !== -1 && valueEnd - valueStart < 300) paths.push(argumentsJson.slice(valueStart, valueEnd));
   }
