@@ -120,6 +120,11 @@ export const FIM_MARKERS = [
 /** Output budgets this small only fit a probe ("quota", "ping"), never real work. */
 const PROBE_MAX_TOKENS = 4;
 
+/** How much of each instruction source is read. */
+const HEAD = 600;
+const withinHead = (head: string) => head.length <= HEAD;
+const cutHead = (head: string) => head.slice(0, HEAD);
+
 export function detectBackgroundKind(request: ChatRequest, text: TaskText): BackgroundKind | undefined {
   const maxTokens = request.max_tokens ?? request.max_completion_tokens;
   if (maxTokens !== null && maxTokens !== undefined && maxTokens <= PROBE_MAX_TOKENS) return "probe";
@@ -135,9 +140,9 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
-  // The system heads are at most 600 characters already (extract-task-text.ts): read as they are.
-  const systems = text.systemHeads;
-  const userHead = head.slice(0, 600);
+  // extractTaskText keeps at most 600 characters of each system message: then they are read as they are.
+  const systems = text.systemHeads.every(withinHead) ? text.systemHeads : text.systemHeads.map(cutHead);
+  const userHead = head.slice(0, HEAD);
   const lowered = `${systems.length > 0 ? `${systems.join("\n")}\n` : ""}${userHead}\n${tail}`.toLowerCase();
   if (!ANY_KEYWORD.test(lowered)) return undefined;
   for (const rule of INSTRUCTION_RULES) {

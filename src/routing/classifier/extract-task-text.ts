@@ -37,7 +37,7 @@ export interface TaskText {
   sessionFailures: number;
   humanTurns: number;
   systemChars: number;
-  /** The opening of each system message (at most SYSTEM_HEAD, 600 characters), where background prompts state their job. */
+  /** The opening of each system message, where background prompts state their job. */
   systemHeads: string[];
   /** Opening and end of the final user turn, raw, for FIM markers and appended instructions. */
   lastUserHead: string;
