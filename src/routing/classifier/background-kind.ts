@@ -35,7 +35,7 @@ interface Rule {
 }
 
 // Order matters: a compaction prompt may mention titles, a title prompt may say "summarize".
-export const INSTRUCTION_RULES: Rule[] = [
+const INSTRUCTION_RULES: Rule[] = [
   { kind: "topic-check", keywords: ["topic"], pattern: /new conversation topic|isNewTopic/i },
   { kind: "command-prefix", keywords: ["policy_spec", "prefix"], pattern: /<policy_spec>|command prefix detection|determine the (command )?prefix/i },
   { kind: "file-paths", keywords: ["file paths"], pattern: /extract any file paths that this command/i },
@@ -90,12 +90,6 @@ export const INSTRUCTION_RULES: Rule[] = [
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
 
-/**
- * Any rule's keyword, as one pattern: most requests hold none, and one search of the instructions
- * for all of them costs half of looking for each in turn. A hit still checks the rules one by one.
- */
-export const ANY_KEYWORD = new RegExp([...new Set(INSTRUCTION_RULES.flatMap((rule) => rule.keywords))].map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
-
 /** Each holds "<" or "[" (detectBackgroundKind looks for those first; a test checks it). */
 export const FIM_MARKERS = [
   "<|fim_prefix|>",
@@ -144,7 +138,6 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
   const systems = text.systemHeads.every(withinHead) ? text.systemHeads : text.systemHeads.map(cutHead);
   const userHead = head.slice(0, HEAD);
   const lowered = `${systems.length > 0 ? `${systems.join("\n")}\n` : ""}${userHead}\n${tail}`.toLowerCase();
-  if (!ANY_KEYWORD.test(lowered)) return undefined;
   for (const rule of INSTRUCTION_RULES) {
     if (!containsAny(lowered, rule.keywords)) continue;
     if (anyMatches(rule.pattern, systems) || (!rule.systemOnly && (rule.pattern.test(userHead) || rule.pattern.test(tail)))) return rule.kind;
