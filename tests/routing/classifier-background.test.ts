@@ -55,6 +55,14 @@ describe("background kinds", () => {
     for (const content of [`${marker}const a = 1;`, `const a = 1;\n${marker}\nconst b = 2;`, `${"x".repeat(2_000)}${marker}`]) {
       expect(kindOf([{ role: "user", content }])).toBe("autocomplete");
     }
+    // Among other brackets of both kinds, and cut by the head's end (800 characters) or not.
+    for (const content of [`a < b [c] <d ${marker} [e]`, `[[<<${marker}>>]]`, `${"<[".repeat(300)}${marker}${"x".repeat(500)}`, `${"x".repeat(800 - marker.length)}${marker}${"x".repeat(500)}`]) {
+      expect(kindOf([{ role: "user", content }])).toBe("autocomplete");
+    }
+    const cut = `${"x".repeat(801 - marker.length)}${marker}${"x".repeat(500)}`;
+    expect(kindOf([{ role: "user", content: cut }])).toBeUndefined();
+    // Only part of a marker is no marker.
+    expect(kindOf([{ role: "user", content: `a${marker.slice(0, -1)}x${marker.slice(1)}x` }])).toBeUndefined();
   });
 
   test("a title asked for through a JSON schema named for it is a title", () => {

@@ -130,7 +130,7 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
   const tail = text.lastUserTail;
   // Every marker holds "<" or "[": a head and tail without either hold no marker.
   const bracketed = head.includes("<") || head.includes("[") || tail.includes("<") || tail.includes("[");
-  if (bracketed && FIM_MARKERS.some((marker) => head.startsWith(marker) || tail.endsWith(marker) || head.includes(marker))) return "autocomplete";
+  if (bracketed && holdsFimMarker(head, tail)) return "autocomplete";
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
@@ -143,6 +143,27 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
     if (anyMatches(rule.pattern, systems) || (!rule.systemOnly && (rule.pattern.test(userHead) || rule.pattern.test(tail)))) return rule.kind;
   }
   return undefined;
+}
+
+/** Each marker with the place of its first "<" or "[". */
+const MARKER_BRACKETS = FIM_MARKERS.map((marker) => ({ marker, offset: Math.min(...["<", "["].map((bracket) => marker.indexOf(bracket)).filter((at) => at !== -1)) }));
+
+/**
+ * A marker ends the tail or stands anywhere in the head. In the head it is looked for only where a
+ * "<" or "[" is, at its own bracket's offset: one pass over the head's brackets instead of a search
+ * of the whole head per marker.
+ */
+function holdsFimMarker(head: string, tail: string): boolean {
+  for (const marker of FIM_MARKERS) if (tail.endsWith(marker)) return true;
+  let angle = head.indexOf("<");
+  let square = head.indexOf("[");
+  while (angle !== -1 || square !== -1) {
+    const at = square === -1 || (angle !== -1 && angle < square) ? angle : square;
+    for (const { marker, offset } of MARKER_BRACKETS) if (at >= offset && head.startsWith(marker, at - offset)) return true;
+    if (at === angle) angle = head.indexOf("<", at + 1);
+    else square = head.indexOf("[", at + 1);
+  }
+  return false;
 }
 
 function containsAny(text: string, words: readonly string[]): boolean {
