@@ -1,5 +1,6 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { TaskText } from "./extract-task-text";
+import { KeywordScanner } from "./keyword-scanner";
 
 /**
  * Requests coding tools send on their own, not because a person asked for work: chat titles,
@@ -90,6 +91,10 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
 
+/** Every rule's keywords, read in one pass over the instructions; each rule's keywords by their place in it. */
+const KEYWORDS = new KeywordScanner([...new Set(INSTRUCTION_RULES.flatMap((rule) => rule.keywords))]);
+const RULE_KEYWORDS = INSTRUCTION_RULES.map((rule) => rule.keywords.map((keyword) => KEYWORDS.words.indexOf(keyword)));
+
 /** Each holds "<" or "[" (detectBackgroundKind looks for those first; a test checks it). */
 export const FIM_MARKERS = [
   "<|fim_prefix|>",
@@ -137,9 +142,11 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
   // extractTaskText keeps at most 600 characters of each system message: then they are read as they are.
   const systems = text.systemHeads.every(withinHead) ? text.systemHeads : text.systemHeads.map(cutHead);
   const userHead = head.slice(0, HEAD);
-  const lowered = `${systems.length > 0 ? `${systems.join("\n")}\n` : ""}${userHead}\n${tail}`.toLowerCase();
-  for (const rule of INSTRUCTION_RULES) {
-    if (!containsAny(lowered, rule.keywords)) continue;
+  // Which keywords the sources' lower case holds, joined by line breaks.
+  const present = KEYWORDS.scan([...systems, userHead, tail]);
+  for (let index = 0; index < INSTRUCTION_RULES.length; index++) {
+    const rule = INSTRUCTION_RULES[index]!;
+    if (!anyPresent(present, RULE_KEYWORDS[index]!)) continue;
     if (anyMatches(rule.pattern, systems) || (!rule.systemOnly && (rule.pattern.test(userHead) || rule.pattern.test(tail)))) return rule.kind;
   }
   return undefined;
@@ -166,8 +173,8 @@ function holdsFimMarker(head: string, tail: string): boolean {
   return false;
 }
 
-function containsAny(text: string, words: readonly string[]): boolean {
-  for (const word of words) if (text.includes(word)) return true;
+function anyPresent(present: Uint8Array, ids: readonly number[]): boolean {
+  for (const id of ids) if (present[id] === 1) return true;
   return false;
 }
 
