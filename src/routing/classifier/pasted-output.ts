@@ -97,6 +97,9 @@ function isBlank(text: string, start: number, end: number): boolean {
 
 /** What /^(diff --git|@@ -\d)/ finds at the line starting at `start`. */
 function startsDiff(text: string, start: number): boolean {
+  const first = text.charCodeAt(start);
+  // Neither "d" nor "@": most lines, one comparison.
+  if (first !== 100 && first !== 64) return false;
   if (text.startsWith("diff --git", start)) return true;
   if (!text.startsWith("@@ -", start)) return false;
   const code = text.charCodeAt(start + 4);
