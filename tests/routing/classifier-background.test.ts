@@ -3,6 +3,9 @@ import { chatRequestSchema } from "../../src/chat/request-schema";
 import { FIM_MARKERS, detectBackgroundKind } from "../../src/routing/classifier/background-kind";
 import { classifyRequest } from "../../src/routing/classifier/classify-request";
 import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
+import { KeywordScanner } from "../../src/routing/classifier/keyword-scanner";
+import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
+import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
 
 const kindOf = (messages: unknown[], extra: Record<string, unknown> = {}) => {
   const request = chatRequestSchema.parse({ model: "m", messages, ...extra });
@@ -55,6 +58,14 @@ describe("background kinds", () => {
     for (const content of [`${marker}const a = 1;`, `const a = 1;\n${marker}\nconst b = 2;`, `${"x".repeat(2_000)}${marker}`]) {
       expect(kindOf([{ role: "user", content }])).toBe("autocomplete");
     }
+    // Among other brackets of both kinds, and cut by the head's end (800 characters) or not.
+    for (const content of [`a < b [c] <d ${marker} [e]`, `[[<<${marker}>>]]`, `${"<[".repeat(300)}${marker}${"x".repeat(500)}`, `${"x".repeat(800 - marker.length)}${marker}${"x".repeat(500)}`]) {
+      expect(kindOf([{ role: "user", content }])).toBe("autocomplete");
+    }
+    const cut = `${"x".repeat(801 - marker.length)}${marker}${"x".repeat(500)}`;
+    expect(kindOf([{ role: "user", content: cut }])).toBeUndefined();
+    // Only part of a marker is no marker.
+    expect(kindOf([{ role: "user", content: `a${marker.slice(0, -1)}x${marker.slice(1)}x` }])).toBeUndefined();
   });
 
   test("a title asked for through a JSON schema named for it is a title", () => {
@@ -86,5 +97,28 @@ describe("background kinds", () => {
     const result = classifyRequest(request);
     expect(result).toMatchObject({ tier: "economy", category: "background:title", score: 0 });
     expect(result.features.background).toBe(true);
+  });
+
+  test("the keyword scanner finds what the joined texts' lower case holds, on every eval text and edge case", () => {
+    const words = ["summar", "summary", "tl;dr", "<|fill|>", "<cursor>", "fill_here", "next_speaker", "complete the", "he", "she", "his", "hers", "ab", "bab", "abab", "k", "ki", "ik", "i", "x y", "speak next"];
+    const scanner = new KeywordScanner(words);
+    const texts: string[] = [];
+    for (const entry of [...loadEvalSet(), ...loadBlindSet(["a", "b"])]) {
+      for (const message of (entry.request as { messages: Array<{ content: unknown }> }).messages) if (typeof message.content === "string") texts.push(message.content.slice(0, 2_000));
+    }
+    const edges = ["USHERS", "SUMMARY", "Summarize", "TL;DR", "<CURSOR>", "<Cursor", "\u0130", "K\u0130", "\u0130K", "\u212a", "\u212aI", "I\u212a", "s\u0130ummar", "BABAB", "x y", "x\ny", "abab", "aBaB", "\u00e4b", "sp\u00e9ak next", "SPEA\u212a NEXT", ""];
+    const groups: string[][] = [...texts.map((text) => [text]), ...edges.map((edge) => [edge]), ["a", "b"], ["x", "y"], ["summ", "ar"], ["he", "rs"], ["", "", ""], texts.slice(0, 3), [edges.join("")]];
+    let hits = 0;
+    for (const group of groups) {
+      const lower = group.join("\n").toLowerCase();
+      const found = scanner.scan(group);
+      for (let id = 0; id < words.length; id++) {
+        const expected = lower.includes(words[id]!);
+        if ((found[id] === 1) !== expected) throw new Error(`'${words[id]}' in ${JSON.stringify(group.join("\n").slice(0, 200))}: expected ${expected}`);
+        if (expected) hits++;
+      }
+    }
+    expect(hits).toBeGreaterThan(1_000);
+    expect(() => new KeywordScanner(["Title"])).toThrow();
   });
 });

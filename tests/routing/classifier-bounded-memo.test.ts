@@ -40,4 +40,18 @@ describe("boundedMemo", () => {
     never("x");
     expect(calls).toBe(1);
   });
+
+  test("keeps no slice of a larger string alive", () => {
+    const remember = boundedMemo((input: string) => input.length, 64);
+    const before = process.memoryUsage().rss;
+    // Ten 8 MB strings, each remembered by a slice of 400 characters, each dropped: if the memo kept
+    // the slices, it would keep all ten alive (80 MB).
+    for (let round = 0; round < 10; round++) {
+      const large = `${"y".repeat(10)}${round}${"y".repeat(8_000_000)}z`;
+      remember(large.slice(5, 405));
+      Bun.gc(true);
+    }
+    Bun.gc(true);
+    expect(process.memoryUsage().rss - before).toBeLessThan(40_000_000);
+  });
 });

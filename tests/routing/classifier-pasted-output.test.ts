@@ -32,6 +32,14 @@ texts.push(
   `${pad}\n    at fn (a.ts:1:2)\n    at g (b.ts:3:4)\n\tat h (c.ts:5:6)\n`,
   `${pad}\n\u00a0\u00a0at x\n\u3000File "a.py", line 3\n run \`npm\`\n`,
   `${pad}\n@@ -1 +1 @@\n+a\n\\ No newline at end of file\n-b\n`,
+  // Line starts whose pattern could run on into the next line in the whole text: each must stop at
+  // its line's end, as on a copy of the line (three such lines in a row would count as output).
+  `${pad}\n[12:30:01\n[12:30:02\n[12:30:03\nprose\n10.0.0.1\n10.0.0.2\n10.0.0.3\nprose`,
+  `${pad}\n  File "aaaa\n0000000000000000000", line 3\n  File "bbbb\n0000000000000000000", line 4\n  File "cccc\n0000000000000000000", line 5\nprose`,
+  `${pad}\n${" ".repeat(8)}\n${" ".repeat(8)}\n${" ".repeat(8)}\nat x\n${" ".repeat(8)}\n${" ".repeat(8)}\n${" ".repeat(8)}\nrun \`y\`\nprose`,
+  `${pad}\n12345678\nok 12345678901234567890\n12345678\nok 12345678901234567890\n12345678\npassed\n12:30\n12:30\n12:30`,
+  `${pad}\r\n[12:30:01\r\n[12:30:02\r\n[12:30:03\r\n\r\n  at a\r\n\u2028at b\n\u00a0\nFile "x.py", line 1\n`,
+  `${pad}\n\n\n`,
 );
 
 describe("the tuned pasted-output split agrees with the untuned one", () => {

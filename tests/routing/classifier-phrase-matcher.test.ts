@@ -88,7 +88,10 @@ describe("the tuned phrase matcher agrees with the untuned one", () => {
       let matched = 0;
       for (const text of texts) {
         const expected = reference.count(text, only as readonly string[] | undefined);
-        expect(tuned.count(text, only as readonly string[] | undefined)).toEqual(expected);
+        const found = tuned.count(text, only as readonly string[] | undefined);
+        expect(found).toEqual(expected);
+        // In the same order too: the concepts' map is kept in the request's facts.
+        expect([...found.keys()]).toEqual([...expected.keys()]);
         matched += expected.size;
       }
       // The comparison covers texts that do match phrases, not only empty results.

@@ -1,12 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
-import { humanWordsIn } from "../../src/routing/classifier/extract-task-text";
-import { forEachPathToken, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
+import { addArgumentPaths, humanWordsIn } from "../../src/routing/classifier/extract-task-text";
+import { hasCodeLikeToken } from "../../src/routing/classifier/features";
+import { addPathsFrom, forEachPathToken, lineSuffixStart, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
+import { isJsWhitespace } from "../../src/routing/classifier/js-whitespace";
 import { hasColumns } from "../../src/routing/classifier/pasted-output";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";
 import { loadEvalSet } from "../fixtures/routing-eval/load-eval-set";
-import { referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
-import { referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
+import { referenceAddArgumentPaths, referenceHumanWordsIn, referenceLooksLikeToolError } from "./reference/error-signals-reference";
+import { referenceHasCodeLikeToken } from "./reference/code-like-token-reference";
+import { referenceAddPathsFrom, referenceHasColumns, referencePathTokens, referenceWithoutLineSuffix } from "./reference/file-paths-reference";
 
 /**
  * The path scanner (from the dots outward instead of a regex match per token), the line-suffix cut,
@@ -51,7 +54,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
     let tokens = 0;
     for (const text of texts) {
       const found: string[] = [];
-      forEachPathToken(text, (token) => found.push(token));
+      forEachPathToken(text, (source, start, stop) => found.push(source.slice(start, stop)));
       expect(found).toEqual(referencePathTokens(text));
       tokens += found.length;
     }
@@ -61,7 +64,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
   test("line suffixes: the same token left", () => {
     const tokens = texts.flatMap((text) => {
       const found: string[] = [];
-      forEachPathToken(text, (token) => found.push(token));
+      forEachPathToken(text, (source, start, stop) => found.push(source.slice(start, stop)));
       return found;
     });
     const edges = ["a.ts:12", "a.ts:12:5", "a.ts:12:", "a.ts:12::", "a.ts::12", "a.ts:", "a.ts.", "a.ts?!", "a.ts:.", "a.ts.:12", "a.ts:12.", "a.ts:x:12", ":12", "12", ":1:2:3:", "a:", "a::", "...", "a.ts:12:5:7", "a.ts:1a:2", "a.ts:١٢", "x.go:42:10:"];
@@ -69,6 +72,9 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
     for (const token of [...tokens, ...edges]) {
       const expected = referenceWithoutLineSuffix(token);
       if (withoutLineSuffix(token) !== expected) throw new Error(`disagree on ${JSON.stringify(token)}: expected ${JSON.stringify(expected)}`);
+      // The same cut on the token inside a text (bounds, not a copy), where the characters around it are digits and colons.
+      const inside = `1:${token}:2`;
+      if (inside.slice(2, lineSuffixStart(inside, 2, inside.length - 2)) !== expected) throw new Error(`disagree inside a text on ${JSON.stringify(token)}`);
       if (expected !== token) changed++;
     }
     expect(changed).toBeGreaterThan(100);
@@ -111,7 +117,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
   });
 
   test("Cline's human words: the same words on every text", () => {
-    const tagged = ["<feedback>fix it</feedback>", "x<answer>yes", `${"a".repeat(589)}<feedback>late</feedback>`, `${"a".repeat(591)}<feedback>too late</feedback>`, "<user_message>a</user_message><feedback>b</feedback>", "<answer>1</answer><answer>2</answer>", `<feedback>${"z".repeat(2_000)}`];
+    const tagged = ["<feedback>fix it</feedback>", "x<answer>yes", `${"a".repeat(589)}<feedback>late</feedback>`, `${"a".repeat(591)}<feedback>too late</feedback>`, "<user_message>a</user_message><feedback>b</feedback>", "<answer>1</answer><answer>2</answer>", `<feedback>${"z".repeat(2_000)}`, "<answer>a</answer><feedback>f</feedback>", "<user_message>u</user_message><answer>a</answer>", "<<feedback>x", "<f<feedback>x</feedback>", "<a<answer>y", "<u <user_message>z", "<feedbac>no</feedbac><answer>yes</answer>", `${"<".repeat(700)}<feedback>far</feedback>`, `${"<a".repeat(295)}<answer>late</answer>`];
     let found = 0;
     for (const sample of [...texts, ...tagged]) {
       const expected = referenceHumanWordsIn(sample);
@@ -119,5 +125,77 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
       if (expected !== undefined) found++;
     }
     expect(found).toBeGreaterThan(20);
+  });
+
+  test("JavaScript white space: what \\s matches and trim removes, on every UTF-16 code unit", () => {
+    let spaces = 0;
+    for (let code = 0; code < 0x10000; code++) {
+      const character = String.fromCharCode(code);
+      const expected = /\s/.test(character);
+      if (`a${character}a`.trim() !== `a${character}a` || (character.trim() === "") !== expected) throw new Error(`\\s and trim disagree on ${code}`);
+      if (isJsWhitespace(code) !== expected) throw new Error(`disagree on ${code}: expected ${expected}`);
+      if (expected) spaces++;
+    }
+    expect(spaces).toBe(25);
+  });
+
+  test("code-like tokens: the same answer on every text and at the edges of a token", () => {
+    const edges = ["a(b)[c]{d}<e>", "a(b)[c]{d}<", "  a(b)[c]{d}<e>  ", "x\u00a0a(b)[c]{d}<e>", "a(b)[c]\u2028{d}<e>f", "é(b)[c]{d}<e>", "abcdefghijk!!!!!!", "abcdefghijk!!!!!", "\ta.b.c.d.e.f.g\n", ""];
+    let found = 0;
+    for (const sample of [...texts, ...edges]) {
+      const expected = referenceHasCodeLikeToken(sample);
+      if (hasCodeLikeToken(sample) !== expected) throw new Error(`disagree on ${JSON.stringify(sample.slice(0, 200))}: expected ${expected}`);
+      if (expected) found++;
+    }
+    expect(found).toBeGreaterThan(100);
+  });
+
+  test("file names: the same names in the same order on every text", () => {
+    const extensions = ["ts", "tsx", "t", "tsxx", "yml", "yaml", "yaaml", "ml", "hpp", "h", "hp", "cpp", "c", "cc", "ccc", "ipynb", "ipynbx", "TS", "Ts", "json5", ""];
+    const edges = extensions.flatMap((extension) => [`src/a.${extension}`, `a.${extension}:12:3`, `a.${extension}.`, `x.y.${extension}`, `.${extension}`, `1.${extension}`, `node_modules/a.${extension}`, `a.${extension}x`]);
+    let names = 0;
+    for (const text of [...texts, edges.join(" "), ...edges]) {
+      const expected = new Set<string>();
+      referenceAddPathsFrom(text, expected);
+      const found = new Set<string>();
+      addPathsFrom(text, found);
+      expect([...found]).toEqual([...expected]);
+      names += expected.size;
+    }
+    expect(names).toBeGreaterThan(500);
+  });
+
+  test("tool-call argument paths: the same paths in the same order on every text and tool call", () => {
+    const calls: string[] = [];
+    for (const entry of [...loadEvalSet(), ...loadBlindSet(["a", "b", "c", "d", "e", "f", "g"])]) {
+      for (const message of (entry.request as { messages: Array<{ tool_calls?: Array<{ function?: { arguments?: string } }> }> }).messages) {
+        for (const call of message.tool_calls ?? []) if (typeof call.function?.arguments === "string") calls.push(call.function.arguments);
+      }
+    }
+    const edges = [
+      '{"path":"b.ts","file_path":"a.ts"}',
+      '{"file_path":"a.ts","path":"b.ts","file_path":"c.ts"}',
+      '"path":"x.ts"',
+      '{"notebook_path":"n.ipynb","filePath":"f.ts","target_file":"t.ts","relative_workspace_path":"r.ts"}',
+      '{"path":"unclosed',
+      `{"path":"${"p".repeat(299)}","file_path":"${"q".repeat(300)}"}`,
+      '{"x":"a":"path":"y.ts"}',
+      '":":":"path":"z.ts"',
+      '{"content":"say \\"path\\":\\"no.ts\\"","path":"yes.ts"}',
+      '{"a_path":"no.ts","path":"yes.ts"}',
+      "",
+      '":"',
+    ];
+    let found = 0;
+    for (const sample of [...calls, ...texts, ...edges]) {
+      const expected: string[] = [];
+      referenceAddArgumentPaths(sample, expected);
+      const paths: string[] = [];
+      addArgumentPaths(sample, paths);
+      expect(paths).toEqual(expected);
+      found += expected.length;
+    }
+    expect(calls.length).toBeGreaterThan(100);
+    expect(found).toBeGreaterThan(100);
   });
 });

@@ -34,6 +34,21 @@ contents.push(
   [{ type: "image_url" }, { type: "text", text: "after an image" }] as unknown as Content,
   null,
 );
+// A part's head is read past its leading white space, within its first length + 40 characters
+// (120 for the prefixes, 600 for Cline's header): prefixes just inside and just outside that window.
+for (const spaces of [0, 1, 39, 40, 41, 80, 120, 121, 137, 138, 143, 144, 157, 158, 160, 161, 600, 601, 623, 624, 640, 641]) {
+  for (const space of [" ", "\n", "\u00a0", "\u2028"]) {
+    const pad = space.repeat(spaces);
+    contents.push(
+      `${pad}<system-reminder>x</system-reminder>`,
+      `${pad}<environment_details>\nfiles\n</environment_details> then words`,
+      `${pad}[ERROR] You did not use a tool in your previous response`,
+      `${pad}I have *added these files to the chat* a.ts`,
+      [{ type: "text", text: `${pad}[execute_command for 'npm test'] Result:` }, { type: "text", text: "FAIL" }],
+      [{ type: "text", text: "ask" }, { type: "text", text: `${pad}\`\`\`ts\ncode\n\`\`\`` }],
+    );
+  }
+}
 
 describe("the tuned user-turn split agrees with the untuned one", () => {
   test(`same split of ${contents.length} message contents, with and without tool output`, () => {

@@ -1,5 +1,6 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import type { TaskText } from "./extract-task-text";
+import { KeywordScanner } from "./keyword-scanner";
 
 /**
  * Requests coding tools send on their own, not because a person asked for work: chat titles,
@@ -90,6 +91,10 @@ const INSTRUCTION_RULES: Rule[] = [
   { kind: "commit-message", keywords: ["commit message"], pattern: /\b(generates?|write|create|suggest|draft)s?\b[^\n.]{0,60}\bcommit messages?\b|commit messages? based on the (provided )?(git )?diffs?/i },
 ];
 
+/** Every rule's keywords, read in one pass over the instructions; each rule's keywords by their place in it. */
+const KEYWORDS = new KeywordScanner([...new Set(INSTRUCTION_RULES.flatMap((rule) => rule.keywords))]);
+const RULE_KEYWORDS = INSTRUCTION_RULES.map((rule) => rule.keywords.map((keyword) => KEYWORDS.words.indexOf(keyword)));
+
 /** Each holds "<" or "[" (detectBackgroundKind looks for those first; a test checks it). */
 export const FIM_MARKERS = [
   "<|fim_prefix|>",
@@ -114,6 +119,11 @@ export const FIM_MARKERS = [
 /** Output budgets this small only fit a probe ("quota", "ping"), never real work. */
 const PROBE_MAX_TOKENS = 4;
 
+/** How much of each instruction source is read. */
+const HEAD = 600;
+const withinHead = (head: string) => head.length <= HEAD;
+const cutHead = (head: string) => head.slice(0, HEAD);
+
 export function detectBackgroundKind(request: ChatRequest, text: TaskText): BackgroundKind | undefined {
   const maxTokens = request.max_tokens ?? request.max_completion_tokens;
   if (maxTokens !== null && maxTokens !== undefined && maxTokens <= PROBE_MAX_TOKENS) return "probe";
@@ -125,16 +135,50 @@ export function detectBackgroundKind(request: ChatRequest, text: TaskText): Back
   const tail = text.lastUserTail;
   // Every marker holds "<" or "[": a head and tail without either hold no marker.
   const bracketed = head.includes("<") || head.includes("[") || tail.includes("<") || tail.includes("[");
-  if (bracketed && FIM_MARKERS.some((marker) => head.startsWith(marker) || tail.endsWith(marker) || head.includes(marker))) return "autocomplete";
+  if (bracketed && holdsFimMarker(head, tail)) return "autocomplete";
 
   // Instructions live in the system heads (aider, opencode, Claude Code's small-model calls) or
   // at the start or end of the final user turn (compaction, legacy titles, Continue).
-  const systems = text.systemHeads.map((systemHead) => systemHead.slice(0, 600));
-  const sources = [...systems, head.slice(0, 600), tail];
-  const lowered = sources.join("\n").toLowerCase();
-  for (const rule of INSTRUCTION_RULES) {
-    if (!rule.keywords.some((keyword) => lowered.includes(keyword))) continue;
-    if ((rule.systemOnly ? systems : sources).some((source) => rule.pattern.test(source))) return rule.kind;
+  // extractTaskText keeps at most 600 characters of each system message: then they are read as they are.
+  const systems = text.systemHeads.every(withinHead) ? text.systemHeads : text.systemHeads.map(cutHead);
+  const userHead = head.slice(0, HEAD);
+  // Which keywords the sources' lower case holds, joined by line breaks.
+  const present = KEYWORDS.scan([...systems, userHead, tail]);
+  for (let index = 0; index < INSTRUCTION_RULES.length; index++) {
+    const rule = INSTRUCTION_RULES[index]!;
+    if (!anyPresent(present, RULE_KEYWORDS[index]!)) continue;
+    if (anyMatches(rule.pattern, systems) || (!rule.systemOnly && (rule.pattern.test(userHead) || rule.pattern.test(tail)))) return rule.kind;
   }
   return undefined;
+}
+
+/** Each marker with the place of its first "<" or "[". */
+const MARKER_BRACKETS = FIM_MARKERS.map((marker) => ({ marker, offset: Math.min(...["<", "["].map((bracket) => marker.indexOf(bracket)).filter((at) => at !== -1)) }));
+
+/**
+ * A marker ends the tail or stands anywhere in the head. In the head it is looked for only where a
+ * "<" or "[" is, at its own bracket's offset: one pass over the head's brackets instead of a search
+ * of the whole head per marker.
+ */
+function holdsFimMarker(head: string, tail: string): boolean {
+  for (const marker of FIM_MARKERS) if (tail.endsWith(marker)) return true;
+  let angle = head.indexOf("<");
+  let square = head.indexOf("[");
+  while (angle !== -1 || square !== -1) {
+    const at = square === -1 || (angle !== -1 && angle < square) ? angle : square;
+    for (const { marker, offset } of MARKER_BRACKETS) if (at >= offset && head.startsWith(marker, at - offset)) return true;
+    if (at === angle) angle = head.indexOf("<", at + 1);
+    else square = head.indexOf("[", at + 1);
+  }
+  return false;
+}
+
+function anyPresent(present: Uint8Array, ids: readonly number[]): boolean {
+  for (const id of ids) if (present[id] === 1) return true;
+  return false;
+}
+
+function anyMatches(pattern: RegExp, texts: readonly string[]): boolean {
+  for (const text of texts) if (pattern.test(text)) return true;
+  return false;
 }

@@ -4,21 +4,22 @@
  * every request: the same tool results come back turn after turn. Keys are compared as strings,
  * so an answer is only ever reused for the very same input.
  *
- * A key is stored as a string of its own (a concatenation, flattened into a new buffer when the map
- * hashes it), never as the input itself, which may be a slice that keeps a far larger request
- * string alive: what the memo holds is at most `size` keys of their own length.
+ * An input is looked up as it is (a hit copies nothing). A key is stored as a string of its own (the
+ * input's two halves concatenated, flattened into a new buffer when the map hashes it), never as
+ * the input itself, which may be a slice that keeps a far larger request string alive: what the memo
+ * holds is at most `size` keys of their own length. (A slice of `"\0" + input` would not do: the
+ * engine answers it with the input itself; tests/routing/classifier-bounded-memo.test.ts checks.)
  */
 export function boundedMemo<Answer>(compute: (input: string) => Answer, size: number): (input: string) => Answer {
   const answers = new Map<string, Answer>();
   return (input) => {
-    const key = `\u0000${input}`;
-    const known = answers.get(key);
+    const known = answers.get(input);
     if (known !== undefined) return known;
-    // The key's own buffer (flattened by the look-up), not the input: a rope input is then not
-    // flattened a second time by the computation.
-    const answer = compute(key.slice(1));
+    // The look-up flattened a rope input: the computation reads that buffer.
+    const answer = compute(input);
     if (answers.size >= size) answers.delete(answers.keys().next().value!);
-    answers.set(key, answer);
+    const half = input.length >> 1;
+    answers.set(`${input.slice(0, half)}${input.slice(half)}`, answer);
     return answer;
   };
 }

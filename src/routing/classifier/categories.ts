@@ -1,5 +1,6 @@
 import { BACKGROUND_KINDS, type BackgroundKind } from "./background-kind";
 import type { Concept } from "./concepts";
+import { FEATURE_NAMES } from "./features";
 import type { Contribution } from "./ordinal-model";
 
 /**
@@ -54,12 +55,18 @@ const BY_CONCEPT: Partial<Record<Concept, WorkCategory>> = {
   review: "review",
 };
 
+/** Each task: and latest: feature's category, if its concept names one: found once, not per request. */
+const BY_FEATURE = new Map<string, WorkCategory>();
+for (const feature of FEATURE_NAMES) {
+  if (!feature.startsWith("task:") && !feature.startsWith("latest:")) continue;
+  const category = BY_CONCEPT[feature.slice(feature.indexOf(":") + 1) as Concept];
+  if (category) BY_FEATURE.set(feature, category);
+}
+
 /** The kind of work that moved the decision most, among the features that name one. */
 export function categoryOf(contributions: Contribution[], failing: boolean): WorkCategory {
   for (const { feature } of contributions) {
-    const concept = feature.slice(feature.indexOf(":") + 1) as Concept;
-    if (!feature.startsWith("task:") && !feature.startsWith("latest:")) continue;
-    const category = BY_CONCEPT[concept];
+    const category = BY_FEATURE.get(feature);
     if (category) return category;
   }
   return failing ? "debug" : "general";

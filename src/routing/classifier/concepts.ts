@@ -187,10 +187,15 @@ export function detectLatestConcepts(text: string): Map<Concept, number> {
   for (const { concept, patterns } of LATEST_PATTERNS) {
     let hits = 0;
     for (const { pattern, literals } of patterns) {
-      if (literals && !literals.some((literal) => lower.includes(literal))) continue;
+      if (literals && !containsAny(lower, literals)) continue;
       if (pattern.test(text)) hits++;
     }
     if (hits > 0) found.set(concept, hits);
   }
   return found;
+}
+
+function containsAny(text: string, literals: readonly string[]): boolean {
+  for (const literal of literals) if (text.includes(literal)) return true;
+  return false;
 }

@@ -221,20 +221,38 @@ export function extractTaskText(request: ChatRequest): TaskText {
   }
 }
 
-/** The human's words a tool result carries in Cline's tags, if its head (600 characters) has them. */
+/**
+ * The human's words a tool result carries in Cline's tags, if its head (600 characters) has them:
+ * the first <feedback>, else the first <answer>, else the first <user_message>. One pass over the
+ * head's "<"s (tool output is often code, full of them): only one followed by f, a or u can open a tag.
+ */
 const HUMAN_TAGS = ["feedback", "answer", "user_message"].map((tag) => ({ open: `<${tag}>`, close: `</${tag}>` }));
+const HUMAN_HEAD = 600;
+const F = 102;
+const A = 97;
+const U = 117;
 export function humanWordsIn(result: string): string | undefined {
-  const head = result.slice(0, 600);
-  // Every tag starts with "<": one search for it instead of one search per tag.
-  const first = head.indexOf("<");
-  if (first === -1) return undefined;
-  for (const { open: openTag, close: closeTag } of HUMAN_TAGS) {
-    const open = head.indexOf(openTag, first);
-    if (open === -1) continue;
-    const close = result.indexOf(closeTag, open);
-    return result.slice(open + openTag.length, close === -1 ? undefined : close);
+  const head = result.length > HUMAN_HEAD ? result.slice(0, HUMAN_HEAD) : result;
+  // Where each tag first opens in the head, in HUMAN_TAGS' order, or -1.
+  let feedback = -1;
+  let answer = -1;
+  let userMessage = -1;
+  for (let at = head.indexOf("<"); at !== -1 && feedback === -1; at = head.indexOf("<", at + 1)) {
+    const next = head.charCodeAt(at + 1);
+    if (next === F) {
+      if (head.startsWith("<feedback>", at)) feedback = at;
+    } else if (next === A) {
+      if (answer === -1 && head.startsWith("<answer>", at)) answer = at;
+    } else if (next === U) {
+      if (userMessage === -1 && head.startsWith("<user_message>", at)) userMessage = at;
+    }
   }
-  return undefined;
+  const tag = feedback !== -1 ? 0 : answer !== -1 ? 1 : userMessage !== -1 ? 2 : -1;
+  if (tag === -1) return undefined;
+  const { open: openTag, close: closeTag } = HUMAN_TAGS[tag]!;
+  const open = tag === 0 ? feedback : tag === 1 ? answer : userMessage;
+  const close = result.indexOf(closeTag, open);
+  return result.slice(open + openTag.length, close === -1 ? undefined : close);
 }
 
 function isFailure(text: TaskText, result: string): boolean {
@@ -245,12 +263,25 @@ function isFailure(text: TaskText, result: string): boolean {
   return true;
 }
 
-/** Values of path-like arguments, found by key without parsing the (possibly large) JSON. */
-function addArgumentPaths(argumentsJson: string, paths: string[]): void {
-  for (const key of PATH_KEYS) {
-    const start = argumentsJson.indexOf(key);
+/**
+ * Values of path-like arguments, found by key without parsing the (possibly large) JSON: the first
+ * value of each key, in PATH_KEYS' order. Every key ends in `":"`, so one pass over those (rare in
+ * a file's content, which arguments often carry) finds them all, instead of one search per key
+ * through the whole arguments when the key is missing.
+ */
+const firstKeyAt = new Int32Array(PATH_KEYS.length);
+export function addArgumentPaths(argumentsJson: string, paths: string[]): void {
+  firstKeyAt.fill(-1);
+  for (let colon = argumentsJson.indexOf('":"'); colon !== -1; colon = argumentsJson.indexOf('":"', colon + 1)) {
+    for (let key = 0; key < PATH_KEYS.length; key++) {
+      const start = colon + 3 - PATH_KEYS[key]!.length;
+      if (firstKeyAt[key] === -1 && start >= 0 && argumentsJson.startsWith(PATH_KEYS[key]!, start)) firstKeyAt[key] = start;
+    }
+  }
+  for (let key = 0; key < PATH_KEYS.length; key++) {
+    const start = firstKeyAt[key]!;
     if (start === -1) continue;
-    const valueStart = start + key.length;
+    const valueStart = start + PATH_KEYS[key]!.length;
     const valueEnd = argumentsJson.indexOf('"', valueStart);
     if (valueEnd !== -1 && valueEnd - valueStart < 300) paths.push(argumentsJson.slice(valueStart, valueEnd));
   }

@@ -3,6 +3,7 @@ import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } fro
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
+import { isJsWhitespace } from "./js-whitespace";
 import { splitPastedOutput } from "./pasted-output";
 
 /**
@@ -121,10 +122,9 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
   // work are details of that work, not a cheap ask.
   if (latestProse.length > CHEAP_ASK_CHARS && hardInTask) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
-  const hardCount = (found: Map<Concept, number>) => HARD_CONCEPTS.reduce((count, concept) => count + (found.has(concept) ? 1 : 0), 0);
   // After "thanks" the earlier hard work is done: the session does not carry over.
-  const earlier = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.earlier.join("\n\n"), SESSION_CAP)).prose, HARD_CONCEPTS));
-  const assistant = closing ? 0 : hardCount(detectConcepts(splitProse(bounded(text.assistant, SESSION_CAP)).prose, HARD_CONCEPTS));
+  const earlier = closing || text.earlier.length === 0 ? 0 : hardConceptsIn(text.earlier.join("\n\n"));
+  const assistant = closing || text.assistant === "" ? 0 : hardConceptsIn(text.assistant);
 
   const files = new Set<string>();
   addPathsFrom(task, files);
@@ -188,17 +188,32 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   };
 }
 
-/** A punctuation-dense token (a regex, a type signature, minified code): the ask carries code. */
-function hasCodeLikeToken(text: string): boolean {
-  for (const token of text.split(/\s+/)) {
-    if (token.length < 12) continue;
-    let punctuation = 0;
-    for (let index = 0; index < token.length; index++) {
-      const code = token.charCodeAt(index);
-      const word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-      if (!word) punctuation++;
+/** How many hard concepts the session text names (an empty text names none: it is not read). */
+function hardConceptsIn(session: string): number {
+  const found = detectConcepts(splitProse(bounded(session, SESSION_CAP)).prose, HARD_CONCEPTS);
+  let count = 0;
+  for (const concept of HARD_CONCEPTS) if (found.has(concept)) count++;
+  return count;
+}
+
+/**
+ * A punctuation-dense token (a regex, a type signature, minified code): the ask carries code.
+ * Tokens are the runs between white space (the pieces of `text.split(/\s+/)`), read in place.
+ */
+export function hasCodeLikeToken(text: string): boolean {
+  let length = 0;
+  let punctuation = 0;
+  for (let index = 0; index <= text.length; index++) {
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    if (isJsWhitespace(code)) {
+      if (length >= 12 && punctuation >= 6) return true;
+      length = 0;
+      punctuation = 0;
+      continue;
     }
-    if (punctuation >= 6) return true;
+    length++;
+    const word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    if (!word) punctuation++;
   }
   return false;
 }

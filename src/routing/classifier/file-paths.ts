@@ -6,22 +6,46 @@
  * files. A token is a run of characters other than white space, quotes, brackets and , ; = |;
  * only tokens with a dot, and of those only the ones with a known extension, count.
  */
-const EXTENSION =
-  /\.(tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|rb|php|cs|cpp|cc|c|h|hpp|swift|scala|sql|json|ya?ml|toml|md|css|scss|html|vue|svelte|sh|proto|graphql|tf|prisma|gradle|ex|exs|lua|dart|ipynb)$/;
+/** A source file's extension: what follows its last dot (tests/routing/reference/ has the regex it replaces). */
+const EXTENSIONS = [
+  ...["ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "go", "rs", "java", "kt", "rb", "php", "cs", "cpp", "cc", "c", "h", "hpp", "swift", "scala", "sql", "json"],
+  ...["yaml", "yml", "toml", "md", "css", "scss", "html", "vue", "svelte", "sh", "proto", "graphql", "tf", "prisma", "gradle", "ex", "exs", "lua", "dart", "ipynb"],
+];
+/** The longest of them: a longer ending is no extension, whatever it holds. */
+const LONGEST_EXTENSION = 7;
+/** Each extension as a number (extensionCode), so a candidate's ending is looked up without a copy. */
+const EXTENSION_CODES = new Set(EXTENSIONS.map((extension) => extensionCode(extension, 0, extension.length)));
+
+/**
+ * text[start, end) read as a number in base 37 (a-z are 1–26, 0-9 are 27–36: no digit is zero,
+ * so no two endings share a number; seven characters stay below 2^53), or -1 if it holds any other
+ * character (no extension does).
+ */
+function extensionCode(text: string, start: number, end: number): number {
+  let code = 0;
+  for (let index = start; index < end; index++) {
+    const character = text.charCodeAt(index);
+    const digit = character >= 97 && character <= 122 ? character - 96 : character >= 48 && character <= 57 ? character - 21 : -1;
+    if (digit === -1) return -1;
+    code = code * 37 + digit;
+  }
+  return code;
+}
 const IGNORED = /node_modules\/|site-packages\/|dist-packages\/|\/usr\/(local\/)?(lib|go)\/|node:internal|\/runtime\/|:\/\//;
 const NOT_FILES = new Set(["node.js", "next.js", "vue.js", "react.js", "express.js", "nuxt.js", "three.js", "d3.js", "chart.js"]);
 const SCAN_CAP = 40_000;
 
 export function addPathsFrom(text: string, paths: Set<string>): void {
-  forEachPathToken(text, (token) => addPath(withoutLineSuffix(token), paths));
+  forEachPathToken(text, (source, start, stop) => addPath(source, start, lineSuffixStart(source, start, stop), paths));
 }
 
 /**
- * Calls `found` with every token of 3 to 300 characters that holds a dot, in order, within the
- * first SCAN_CAP characters. Found from the dots outward (indexOf), not token by token: most tokens
- * of a request have no dot, and a match object per token was a fifth of the classifier's time.
+ * Calls `found` with the bounds of every token of 3 to 300 characters that holds a dot, in order,
+ * within the first SCAN_CAP characters. Found from the dots outward (indexOf), not token by token:
+ * most tokens of a request have no dot, and a match object per token was a fifth of the
+ * classifier's time. Bounds, not copies: most tokens are no file name (`this.state`, `1.2`).
  */
-export function forEachPathToken(text: string, found: (token: string) => void): void {
+export function forEachPathToken(text: string, found: (text: string, start: number, stop: number) => void): void {
   const end = Math.min(text.length, SCAN_CAP);
   let scanned = 0;
   for (let dot = text.indexOf(".", 0); dot !== -1 && dot < end; dot = text.indexOf(".", scanned)) {
@@ -30,7 +54,7 @@ export function forEachPathToken(text: string, found: (token: string) => void): 
     let stop = dot + 1;
     while (stop < end && !isDelimiter(text.charCodeAt(stop))) stop++;
     const length = stop - start;
-    if (length >= 3 && length <= 300) found(text.slice(start, stop));
+    if (length >= 3 && length <= 300) found(text, start, stop);
     scanned = stop + 1;
   }
 }
@@ -41,20 +65,26 @@ export function forEachPathToken(text: string, found: (token: string) => void): 
  * either suffix starts), without a regex tried at every position of every token.
  */
 export function withoutLineSuffix(token: string): string {
-  let cut = token.length;
+  const cut = lineSuffixStart(token, 0, token.length);
+  return cut === token.length ? token : token.slice(0, cut);
+}
+
+/** Where withoutLineSuffix cuts the token text[start, stop): its end without the suffix. */
+export function lineSuffixStart(text: string, start: number, stop: number): number {
+  let cut = stop;
   // Trailing punctuation.
-  while (cut > 0 && isSentenceEnd(token.charCodeAt(cut - 1))) cut--;
+  while (cut > start && isSentenceEnd(text.charCodeAt(cut - 1))) cut--;
   // Line numbers: an optional final colon, then one or more ":<digits>" groups, as many as there are.
-  let end = token.length;
-  if (end > 0 && token.charCodeAt(end - 1) === COLON) end--;
+  let end = stop;
+  if (end > start && text.charCodeAt(end - 1) === COLON) end--;
   for (;;) {
     let digits = end;
-    while (digits > 0 && isDigit(token.charCodeAt(digits - 1))) digits--;
-    if (digits === end || digits === 0 || token.charCodeAt(digits - 1) !== COLON) break;
+    while (digits > start && isDigit(text.charCodeAt(digits - 1))) digits--;
+    if (digits === end || digits === start || text.charCodeAt(digits - 1) !== COLON) break;
     end = digits - 1;
     if (end < cut) cut = end;
   }
-  return cut === token.length ? token : token.slice(0, cut);
+  return cut;
 }
 
 const COLON = 58;
@@ -94,8 +124,15 @@ export function addContextPaths(context: string, paths: Set<string>): void {
   }
 }
 
-function addPath(candidate: string, paths: Set<string>): void {
-  if (!EXTENSION.test(candidate) || IGNORED.test(candidate)) return;
+/**
+ * The candidate text[start, end) counts if it ends in a known extension (checked in place: most
+ * candidates do not, and are never copied) and is no library path.
+ */
+function addPath(text: string, start: number, end: number, paths: Set<string>): void {
+  const dot = text.lastIndexOf(".", end - 1);
+  if (dot < start || end - dot - 1 > LONGEST_EXTENSION || end - dot - 1 < 1 || !EXTENSION_CODES.has(extensionCode(text, dot + 1, end))) return;
+  const candidate = text.slice(start, end);
+  if (IGNORED.test(candidate)) return;
   const name = candidate.slice(candidate.lastIndexOf("/") + 1);
   if (name === "" || NOT_FILES.has(name.toLowerCase()) || /^[\d.]/.test(name)) return;
   // The file name identifies a file whether it is written absolute, relative or bare.

@@ -44,13 +44,14 @@ export function checkWeights(model: Omit<ModelWeights, "cutpoints"> & { cutpoint
 export function difficulty(vector: FeatureVector, model: ModelWeights): { linear: number; contributions: Contribution[] } {
   let linear = 0;
   const contributions: Contribution[] = [];
-  FEATURE_NAMES.forEach((feature, index) => {
+  for (let index = 0; index < FEATURE_NAMES.length; index++) {
+    const feature = FEATURE_NAMES[index]!;
     const value = vector[feature];
-    if (value === 0) return;
+    if (value === 0) continue;
     const effect = model.weights[index]! * value;
     linear += effect;
     contributions.push({ feature, value, effect });
-  });
+  }
   contributions.sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
   return { linear, contributions };
 }

@@ -1,3 +1,5 @@
+import { isJsWhitespace } from "./js-whitespace";
+
 /**
  * Machine output pasted into a human's turn without a fence: log lines, build and install output,
  * diffs, command tables, stack frames. It is read, not written by the person, so it is neither the
@@ -6,75 +8,126 @@
  * blank lines inside a run do not break it.
  */
 const OUTPUT_RUN = 3;
+/**
+ * The known line starts, tried at a line's start inside the whole text (sticky, `lastIndex`)
+ * instead of on a copy of the line. No match may run past the line's end, as on a copy: `\s` is
+ * `[^\S\n]`, `[^"]` is `[^"\n]` and `[\].,\s]` is `(?:[\].,]|[^\S\n])`; otherwise the pattern is
+ * the one anchored with `^` that was tried on each line
+ * (tests/routing/classifier-pasted-output.test.ts compares it with the untuned split).
+ */
 const LINE_START =
-  /^(\[?\d{4}-\d\d-\d\d[T ]\d|\[?\d\d:\d\d(:\d\d)?[\].,\s]|\d{1,3}(\.\d{1,3}){3}\s|\[?(INFO|DEBUG|WARN|WARNING|ERROR|TRACE|FATAL|NOTICE)\b|npm (warn|WARN|ERR!)|(diff --git|index [0-9a-f]{6,}\.\.|@@ -\d|\+\+\+ b\/|--- a\/)|\s+at \S|\s*File "[^"]+", line \d+|#\d+ \d+\.\d+ |Step \d+\/\d+ :|\d+\s*(passed|failed|ok)\b|\d+ packages? |(added|removed|changed|audited|found|up to date|Compiling|Downloading|Collecting|Installing|Successfully) |\s*run `)/;
-const DIFF_LINE = /^([+\- @\\]|index |diff |$)/;
+  /(\[?\d{4}-\d\d-\d\d[T ]\d|\[?\d\d:\d\d(:\d\d)?(?:[\].,]|[^\S\n])|\d{1,3}(\.\d{1,3}){3}[^\S\n]|\[?(INFO|DEBUG|WARN|WARNING|ERROR|TRACE|FATAL|NOTICE)\b|npm (warn|WARN|ERR!)|(diff --git|index [0-9a-f]{6,}\.\.|@@ -\d|\+\+\+ b\/|--- a\/)|[^\S\n]+at \S|[^\S\n]*File "[^"\n]+", line \d+|#\d+ \d+\.\d+ |Step \d+\/\d+ :|\d+[^\S\n]*(passed|failed|ok)\b|\d+ packages? |(added|removed|changed|audited|found|up to date|Compiling|Downloading|Collecting|Installing|Successfully) |[^\S\n]*run `)/y;
+
+/** Line bounds and marks, reused between calls (the split runs to completion, one at a time). */
+let starts = new Int32Array(256);
+let marks = new Uint8Array(256);
 
 export function splitPastedOutput(text: string): { prose: string; outputChars: number } {
   if (text.length < 200) return { prose: text, outputChars: 0 };
-  const lines = text.split("\n");
-  const isOutput = new Uint8Array(lines.length);
+  // Line `index` is text[starts[index], starts[index + 1] - 1): the lines of text.split("\n"), not copied.
+  let lines = 0;
+  for (let start = 0; ; ) {
+    if (lines + 2 > starts.length) grow(lines + 2);
+    starts[lines++] = start;
+    const end = text.indexOf("\n", start);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  starts[lines] = text.length + 1;
+  const isOutput = marks;
   let anyOutput = false;
   // Inside a diff, context and change lines are output too.
   let inDiff = false;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    if (startsDiff(line)) inDiff = true;
-    else if (inDiff && !DIFF_LINE.test(line)) inDiff = false;
-    if (inDiff || looksLikeOutput(line)) {
-      isOutput[index] = 1;
-      anyOutput = true;
-    }
+  for (let index = 0; index < lines; index++) {
+    const start = starts[index]!;
+    const end = starts[index + 1]! - 1;
+    if (startsDiff(text, start)) inDiff = true;
+    else if (inDiff && !isDiffLine(text, start, end)) inDiff = false;
+    const output = inDiff || looksLikeOutput(text, start, end);
+    isOutput[index] = output ? 1 : 0;
+    if (output) anyOutput = true;
   }
   // No output line: every line is prose, each followed by a line break.
   if (!anyOutput) return { prose: `${text}\n`, outputChars: 0 };
   let prose = "";
   let outputChars = 0;
-  for (let start = 0; start < lines.length; ) {
+  for (let start = 0; start < lines; ) {
     let end = start;
     let count = 0;
-    while (end < lines.length && (isOutput[end] === 1 || (count > 0 && lines[end]!.trim() === ""))) {
+    while (end < lines && (isOutput[end] === 1 || (count > 0 && isBlank(text, starts[end]!, starts[end + 1]! - 1)))) {
       if (isOutput[end] === 1) count++;
       end++;
     }
     if (count >= OUTPUT_RUN) {
-      for (let index = start; index < end; index++) outputChars += lines[index]!.length + 1;
+      // Each line and its line break.
+      outputChars += starts[end]! - starts[start]!;
     } else {
-      for (let index = start; index < Math.max(end, start + 1) && index < lines.length; index++) prose += `${lines[index]}\n`;
+      const stop = Math.min(Math.max(end, start + 1), lines);
+      // The lines and their breaks (the last line's break is added: the text has none after it).
+      prose += stop === lines ? `${text.slice(starts[start]!)}\n` : text.slice(starts[start]!, starts[stop]!);
     }
     start = Math.max(end, start + 1);
   }
   return { prose, outputChars };
 }
 
-/** What /^(diff --git|@@ -\d)/ finds. */
-function startsDiff(line: string): boolean {
-  if (line.startsWith("diff --git")) return true;
-  if (!line.startsWith("@@ -")) return false;
-  const code = line.charCodeAt(4);
+function grow(size: number): void {
+  const length = Math.max(size, starts.length * 2);
+  // The starts found so far are kept; the marks are written after the last growth.
+  const grown = new Int32Array(length);
+  grown.set(starts);
+  starts = grown;
+  marks = new Uint8Array(length);
+}
+
+/** What /^([+\- @\\]|index |diff |$)/ finds on the line text[start, end). */
+function isDiffLine(text: string, start: number, end: number): boolean {
+  if (start === end) return true;
+  const code = text.charCodeAt(start);
+  // + - space @ \
+  if (code === 43 || code === 45 || code === 32 || code === 64 || code === 92) return true;
+  return text.startsWith("index ", start) || text.startsWith("diff ", start);
+}
+
+/** What `line.trim() === ""` says of the line text[start, end). */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) if (!isJsWhitespace(text.charCodeAt(index))) return false;
+  return true;
+}
+
+/** What /^(diff --git|@@ -\d)/ finds at the line starting at `start`. */
+function startsDiff(text: string, start: number): boolean {
+  const first = text.charCodeAt(start);
+  // Neither "d" nor "@": most lines, one comparison.
+  if (first !== 100 && first !== 64) return false;
+  if (text.startsWith("diff --git", start)) return true;
+  if (!text.startsWith("@@ -", start)) return false;
+  const code = text.charCodeAt(start + 4);
   return code >= 48 && code <= 57;
 }
 
 /**
- * A log, build or table line: a known line start, or mostly digits and punctuation, or columns
- * (hasColumns, counted in the same loop as the letters).
+ * A log, build or table line (text[start, end)): a known line start, or mostly digits and
+ * punctuation, or columns (hasColumns, counted in the same loop as the letters).
  */
-function looksLikeOutput(line: string): boolean {
-  if (line.length < 8) return false;
-  if (LINE_START.test(line)) return true;
+function looksLikeOutput(text: string, start: number, end: number): boolean {
+  if (end - start < 8) return false;
+  LINE_START.lastIndex = start;
+  if (LINE_START.test(text)) return true;
   let letters = 0;
   let visible = 0;
   let separators = 0;
-  for (let index = 0; index < line.length; index++) {
-    const code = line.charCodeAt(index);
+  // The character after the line is "\n" or none: never a space, as past the end of a copy of the line.
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
     if (code === 9) {
       separators++;
       continue;
     }
     if (code === 32) {
-      if (line.charCodeAt(index + 1) === 32) {
+      if (text.charCodeAt(index + 1) === 32) {
         separators++;
-        while (line.charCodeAt(index + 1) === 32) index++;
+        while (text.charCodeAt(index + 1) === 32) index++;
       }
       continue;
     }

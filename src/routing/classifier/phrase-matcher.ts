@@ -24,17 +24,39 @@ type SlotText =
   | { kind: "any" }
   | { kind: "not"; word: string };
 
-type Slot =
-  | { kind: "words"; exact: number[]; stems: number[] }
-  | { kind: "number"; minimum: number }
-  | { kind: "any" }
-  | { kind: "not"; word: number };
+/**
+ * One shape for every kind of slot (a kind number and all four kinds' fields), so the matcher's
+ * reads of a slot see one shape and stay fast, whatever mix of kinds a phrase holds.
+ */
+interface Slot {
+  kind: SlotKind;
+  /** `words`: the word ids and stem ids it accepts. */
+  exact: number[];
+  stems: number[];
+  /** `number`: the least number it accepts (0 for a plain `#`). */
+  minimum: number;
+  /** `not`: the word id the next token must not be. */
+  word: number;
+}
+
+type SlotKind = number;
+const WORDS: SlotKind = 0;
+const NUMBER: SlotKind = 1;
+const ANY: SlotKind = 2;
+const NOT: SlotKind = 3;
 
 interface Phrase<Key> {
   key: Key;
   /** Numbers the (key, group) pairs of the matcher, for a cheap "already hit" check. */
   group: number;
   slots: Slot[];
+}
+
+/** Phrases by their first slot: per word id, per stem id, and those that start with a number. */
+interface FirstSlotIndex<Key> {
+  byWord: Phrase<Key>[][];
+  byStem: Phrase<Key>[][];
+  numeric: { phrase: Phrase<Key>; minimum: number }[];
 }
 
 export interface PhraseMatcher<Key extends string> {
@@ -70,86 +92,126 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
   const stems = parsed.flatMap(({ slots }) => slots.flatMap((slot) => (slot.kind === "words" ? slot.stems : [])));
   const vocabulary = new PhraseVocabulary(words, stems);
 
-  // Phrases by their first slot: per word id, per stem id, and those that start with a number.
-  const byWord: Phrase<Key>[][] = [];
-  const byStem: Phrase<Key>[][] = [];
-  const numeric: { phrase: Phrase<Key>; minimum: number }[] = [];
+  const all: FirstSlotIndex<Key> = { byWord: [], byStem: [], numeric: [] };
   for (const { key, group, slots: texts, text } of parsed) {
     const slots: Slot[] = texts.map((slot) => {
-      if (slot.kind === "words") return { kind: "words", exact: slot.exact.map((word) => vocabulary.wordId(word)), stems: slot.stems.map((stem) => vocabulary.stemId(stem)) };
-      if (slot.kind === "not") return { kind: "not", word: vocabulary.wordId(slot.word) };
-      if (slot.kind === "number") return { kind: "number", minimum: slot.minimum ?? 0 };
-      return slot;
+      const compiled: Slot = { kind: ANY, exact: [], stems: [], minimum: 0, word: -2 };
+      if (slot.kind === "words") {
+        compiled.kind = WORDS;
+        compiled.exact = slot.exact.map((word) => vocabulary.wordId(word));
+        compiled.stems = slot.stems.map((stem) => vocabulary.stemId(stem));
+      } else if (slot.kind === "not") {
+        compiled.kind = NOT;
+        compiled.word = vocabulary.wordId(slot.word);
+      } else if (slot.kind === "number") {
+        compiled.kind = NUMBER;
+        compiled.minimum = slot.minimum ?? 0;
+      }
+      return compiled;
     });
     const phrase: Phrase<Key> = { key, group, slots };
     const first = slots[0]!;
-    if (first.kind === "number") numeric.push({ phrase, minimum: first.minimum });
-    else if (first.kind !== "words") throw new Error(`phrase '${text}' must start with a word or a number`);
+    if (first.kind === NUMBER) all.numeric.push({ phrase, minimum: first.minimum });
+    else if (first.kind !== WORDS) throw new Error(`phrase '${text}' must start with a word or a number`);
     else {
-      for (const word of first.exact) (byWord[word] ??= []).push(phrase);
-      for (const stem of first.stems) (byStem[stem] ??= []).push(phrase);
+      for (const word of first.exact) (all.byWord[word] ??= []).push(phrase);
+      for (const stem of first.stems) (all.byStem[stem] ??= []).push(phrase);
     }
   }
-  // Dense arrays: a hole would make every lookup a slow one.
-  for (let id = 0; id < byWord.length; id++) byWord[id] ??= [];
-  for (let id = 0; id < byStem.length; id++) byStem[id] ??= [];
   const stemParent = vocabulary.stemParent;
 
-  const slotMatches = (slot: Slot, tokens: TokenStream, position: number): boolean => {
-    if (position >= tokens.count) return false;
-    switch (slot.kind) {
-      case "any":
-        return true;
-      case "not":
-        return tokens.word[position] !== slot.word;
-      case "number":
-        // Numbers are never negative: -1 is "not a number"; a plain `#` has minimum 0.
-        return tokens.number[position]! >= slot.minimum;
-      case "words": {
-        if (slot.exact.includes(tokens.word[position]!)) return true;
-        for (let stem = tokens.stem[position]!; stem !== -1; stem = stemParent[stem]!) if (slot.stems.includes(stem)) return true;
-        return false;
-      }
+  /**
+   * The index of the phrases whose key is in `only`, in the same order: the `only` lists callers
+   * pass are constants, so each is filtered once, and the loop never meets a phrase it must skip.
+   */
+  const onlyIndexes = new WeakMap<readonly Key[], FirstSlotIndex<Key>>();
+  const indexFor = (only: readonly Key[] | undefined): FirstSlotIndex<Key> => {
+    if (!only) return all;
+    let index = onlyIndexes.get(only);
+    if (!index) {
+      const allowed = new Set(only);
+      const keep = (phrases: Phrase<Key>[] | undefined) => phrases?.filter((phrase) => allowed.has(phrase.key)) ?? [];
+      index = dense({
+        byWord: Array.from(all.byWord, keep),
+        byStem: Array.from(all.byStem, keep),
+        numeric: all.numeric.filter(({ phrase }) => allowed.has(phrase.key)),
+      });
+      onlyIndexes.set(only, index);
     }
+    return index;
   };
-  const matchesAt = (phrase: Phrase<Key>, tokens: TokenStream, start: number): boolean => {
-    let position = start + 1;
-    for (let index = 1; index < phrase.slots.length; index++) {
-      const slot = phrase.slots[index]!;
-      if (!slotMatches(slot, tokens, position)) return false;
-      if (slot.kind !== "not") position++;
-    }
-    return true;
-  };
-
-  // The `only` lists callers pass are constants: each becomes a set once.
-  const onlySets = new WeakMap<readonly Key[], Set<Key>>();
-  const setOf = (only: readonly Key[]) => {
-    let set = onlySets.get(only);
-    if (!set) onlySets.set(only, (set = new Set(only)));
-    return set;
-  };
+  dense(all);
+  // Which groups already have a phrase in the text: one array for every call, cleared per call.
+  const hit = new Uint8Array(groups);
 
   return {
     count(text, only) {
-      const tokens = vocabulary.read(text);
-      const hit = new Uint8Array(groups);
       const found = new Map<Key, number>();
-      const allowed = only ? setOf(only) : undefined;
-      const consider = (phrase: Phrase<Key>, index: number) => {
-        if (hit[phrase.group] === 1 || (allowed && !allowed.has(phrase.key)) || !matchesAt(phrase, tokens, index)) return;
-        hit[phrase.group] = 1;
-        found.set(phrase.key, (found.get(phrase.key) ?? 0) + 1);
-      };
+      const tokens = vocabulary.read(text);
+      if (tokens.count === 0) return found;
+      const { byWord, byStem, numeric } = indexFor(only);
+      hit.fill(0);
       for (let index = 0; index < tokens.count; index++) {
         const word = tokens.word[index]!;
-        if (word >= 0 && word < byWord.length) for (const phrase of byWord[word]!) consider(phrase, index);
-        for (let stem = tokens.stem[index]!; stem !== -1; stem = stemParent[stem]!) if (stem < byStem.length) for (const phrase of byStem[stem]!) consider(phrase, index);
+        if (word >= 0 && word < byWord.length) considerEach(byWord[word]!, tokens, index, hit, found);
+        for (let stem = tokens.stem[index]!; stem !== -1; stem = stemParent[stem]!) if (stem < byStem.length) considerEach(byStem[stem]!, tokens, index, hit, found);
         const number = tokens.number[index]!;
         // A leading number slot needs only its minimum checked (-1 is "not a number").
-        if (number >= 0) for (const { phrase, minimum } of numeric) if (number >= minimum) consider(phrase, index);
+        if (number >= 0) for (const { phrase, minimum } of numeric) if (number >= minimum) considerOne(phrase, tokens, index, hit, found);
       }
       return found;
     },
   };
+
+  function considerEach(phrases: Phrase<Key>[], tokens: TokenStream, index: number, hit: Uint8Array, found: Map<Key, number>): void {
+    for (let at = 0; at < phrases.length; at++) considerOne(phrases[at]!, tokens, index, hit, found);
+  }
+
+  /** Counts the phrase's group once, if the phrase starts at `start` and its group has no hit yet. */
+  function considerOne(phrase: Phrase<Key>, tokens: TokenStream, start: number, hit: Uint8Array, found: Map<Key, number>): void {
+    if (hit[phrase.group] === 1 || !matchesAt(phrase, tokens, start)) return;
+    hit[phrase.group] = 1;
+    found.set(phrase.key, (found.get(phrase.key) ?? 0) + 1);
+  }
+
+  function matchesAt(phrase: Phrase<Key>, tokens: TokenStream, start: number): boolean {
+    const slots = phrase.slots;
+    let position = start + 1;
+    for (let index = 1; index < slots.length; index++) {
+      const slot = slots[index]!;
+      if (!slotMatches(slot, tokens, position)) return false;
+      if (slot.kind !== NOT) position++;
+    }
+    return true;
+  }
+
+  function slotMatches(slot: Slot, tokens: TokenStream, position: number): boolean {
+    if (position >= tokens.count) return false;
+    switch (slot.kind) {
+      case NOT:
+        return tokens.word[position] !== slot.word;
+      case NUMBER:
+        // Numbers are never negative: -1 is "not a number"; a plain `#` has minimum 0.
+        return tokens.number[position]! >= slot.minimum;
+      case WORDS: {
+        const word = tokens.word[position]!;
+        const exact = slot.exact;
+        for (let at = 0; at < exact.length; at++) if (exact[at] === word) return true;
+        const stems = slot.stems;
+        if (stems.length === 0) return false;
+        for (let stem = tokens.stem[position]!; stem !== -1; stem = stemParent[stem]!) for (let at = 0; at < stems.length; at++) if (stems[at] === stem) return true;
+        return false;
+      }
+      default:
+        // ANY: one word, whatever it is.
+        return true;
+    }
+  }
+}
+
+/** Dense arrays: a hole would make every lookup a slow one. */
+function dense<Key>(index: FirstSlotIndex<Key>): FirstSlotIndex<Key> {
+  for (let id = 0; id < index.byWord.length; id++) index.byWord[id] ??= [];
+  for (let id = 0; id < index.byStem.length; id++) index.byStem[id] ??= [];
+  return index;
 }

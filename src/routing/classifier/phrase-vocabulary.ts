@@ -113,7 +113,11 @@ export class PhraseVocabulary {
     const stream = this.stream;
     if (stream.word.length < text.length + 1) this.grow(text.length + 1);
     const { word, stem, number } = stream;
+    // Fields read once: the loop below runs per character.
     const next = this.next;
+    const wordAt = this.wordAt;
+    const stemAt = this.stemAt;
+    const percent = this.percent;
     let count = 0;
     let inWord = false;
     let node = 0;
@@ -130,13 +134,13 @@ export class PhraseVocabulary {
         if (slot === -1) {
           if (code === APOSTROPHE && inWord) continue;
           if (inWord) {
-            word[count] = alive ? this.wordAt[node]! : -1;
-            stem[count] = this.stemAt[node]!;
+            word[count] = alive ? wordAt[node]! : -1;
+            stem[count] = stemAt[node]!;
             number[count++] = numberState === NOT_A_NUMBER ? -1 : value * multiplier;
             inWord = false;
           }
           if (code === PERCENT) {
-            word[count] = this.percent;
+            word[count] = percent;
             stem[count] = -1;
             number[count++] = -1;
           }
@@ -170,8 +174,8 @@ export class PhraseVocabulary {
       } else if (numberState === 1) numberState = NOT_A_NUMBER;
     }
     if (inWord) {
-      word[count] = alive ? this.wordAt[node]! : -1;
-      stem[count] = this.stemAt[node]!;
+      word[count] = alive ? wordAt[node]! : -1;
+      stem[count] = stemAt[node]!;
       number[count++] = numberState === NOT_A_NUMBER ? -1 : value * multiplier;
     }
     stream.count = count;

@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../../chat/request-schema";
+import { isJsWhitespace } from "./js-whitespace";
 
 /**
  * What one user turn really carries. Coding tools put far more than the human's words into user
@@ -94,25 +95,26 @@ export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = 
   const turn: UserTurn = { kind: "boilerplate", human: "", context: "", toolResult: "", toolHeader: "", failureNotice: false, boilerplateChars: 0 };
   const parts = textParts(content);
   const header = parts.length > 0 ? CLINE_RESULT_HEADER.exec(headOf(parts[0]!, 600)) : null;
-  parts.forEach((part, index) => {
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
     const head = headOf(part, 120);
     if (header && index === 0) {
       turn.toolHeader = header[0];
       addToolResult(turn, part.slice(part.indexOf(header[0]) + header[0].length), keepToolOutput);
-    } else if (BOILERPLATE_PREFIXES.some((prefix) => head.startsWith(prefix)) && !(head.startsWith("<system-reminder>") && hasTrailingText(part))) {
+    } else if (startsWithAny(head, BOILERPLATE_PREFIXES) && !(head.startsWith("<system-reminder>") && hasTrailingText(part))) {
       turn.boilerplateChars += part.length;
-    } else if (FAILURE_PREFIXES.some((prefix) => head.startsWith(prefix))) {
+    } else if (startsWithAny(head, FAILURE_PREFIXES)) {
       turn.toolHeader ||= `[${head.slice(0, 30)}]`;
       turn.failureNotice = true;
       if (keepToolOutput) turn.toolResult += `Error: ${part}\n`;
-    } else if (CONTEXT_PREFIXES.some((prefix) => head.startsWith(prefix)) || (parts.length > 1 && head.startsWith("```"))) {
+    } else if (startsWithAny(head, CONTEXT_PREFIXES) || (parts.length > 1 && head.startsWith("```"))) {
       turn.context += `${part}\n`;
     } else if (header) {
       addToolResult(turn, part, keepToolOutput);
     } else {
       addHumanText(turn, part);
     }
-  });
+  }
   // Anthropic-shaped tool_result blocks, should a door pass them through rather than turn them into tool turns.
   if (Array.isArray(content)) {
     for (const part of content) {
@@ -133,9 +135,20 @@ function blockText(value: unknown): string {
   return value.map((item) => (item && typeof item === "object" && typeof (item as { text?: unknown }).text === "string" ? (item as { text: string }).text : "")).join("\n");
 }
 
-/** The start of a part without leading whitespace, without copying the whole part. */
+/**
+ * The start of a part without leading whitespace, without copying the whole part: what
+ * `part.slice(0, length + 40).trimStart().slice(0, length)` gives, as one slice.
+ */
 function headOf(part: string, length: number): string {
-  return part.slice(0, length + 40).trimStart().slice(0, length);
+  const window = Math.min(part.length, length + 40);
+  let start = 0;
+  while (start < window && isJsWhitespace(part.charCodeAt(start))) start++;
+  return part.slice(start, Math.min(window, start + length));
+}
+
+function startsWithAny(text: string, prefixes: readonly string[]): boolean {
+  for (const prefix of prefixes) if (text.startsWith(prefix)) return true;
+  return false;
 }
 
 /** A boilerplate block followed by the human's words in the same part (Claude Code does this). */

@@ -36,3 +36,16 @@ export function referenceHumanWordsIn(result: string): string | undefined {
   }
   return undefined;
 }
+
+const PATH_KEYS = ['"file_path":"', '"filePath":"', '"path":"', '"target_file":"', '"relative_workspace_path":"', '"notebook_path":"'];
+
+/** addArgumentPaths (extract-task-text.ts) as it was before its keys were found in one pass: a search per key. */
+export function referenceAddArgumentPaths(argumentsJson: string, paths: string[]): void {
+  for (const key of PATH_KEYS) {
+    const start = argumentsJson.indexOf(key);
+    if (start === -1) continue;
+    const valueStart = start + key.length;
+    const valueEnd = argumentsJson.indexOf('"', valueStart);
+    if (valueEnd !== -1 && valueEnd - valueStart < 300) paths.push(argumentsJson.slice(valueStart, valueEnd));
+  }
+}

@@ -27,3 +27,19 @@ export function referenceHasColumns(line: string): boolean {
 export function referenceWithoutLineSuffix(token: string): string {
   return token.replace(/(:\d+)+:?$|[.:!?]+$/, "");
 }
+
+const EXTENSION =
+  /\.(tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|rb|php|cs|cpp|cc|c|h|hpp|swift|scala|sql|json|ya?ml|toml|md|css|scss|html|vue|svelte|sh|proto|graphql|tf|prisma|gradle|ex|exs|lua|dart|ipynb)$/;
+const IGNORED = /node_modules\/|site-packages\/|dist-packages\/|\/usr\/(local\/)?(lib|go)\/|node:internal|\/runtime\/|:\/\//;
+const NOT_FILES = new Set(["node.js", "next.js", "vue.js", "react.js", "express.js", "nuxt.js", "three.js", "d3.js", "chart.js"]);
+
+/** addPathsFrom as it was before candidates were checked in place: each token copied, cut, then tested with the extension regex. */
+export function referenceAddPathsFrom(text: string, paths: Set<string>): void {
+  for (const token of referencePathTokens(text)) {
+    const candidate = referenceWithoutLineSuffix(token);
+    if (!EXTENSION.test(candidate) || IGNORED.test(candidate)) continue;
+    const name = candidate.slice(candidate.lastIndexOf("/") + 1);
+    if (name === "" || NOT_FILES.has(name.toLowerCase()) || /^[\d.]/.test(name)) continue;
+    paths.add(name);
+  }
+}
