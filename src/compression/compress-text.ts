@@ -85,18 +85,22 @@ export function compressText(text: string, context: TextContext, stats: Compress
     try {
       let saved = 0;
       let changed = false;
-      const next = pieces.map((piece) => {
-        if (typeof piece === "string" || piece.body === "") return piece;
+      // Copied on the first piece a step touches: most steps touch none.
+      let next: Array<Body | string> | undefined;
+      for (let index = 0; index < pieces.length; index++) {
+        const piece = pieces[index]!;
+        if (typeof piece === "string" || piece.body === "") continue;
         const body = applyStep(piece, step);
-        if (body === piece.body) return piece;
+        if (body === piece.body) continue;
         const difference = bodyLength(piece.body) - bodyLength(body);
-        if (difference === 0 && typeof body !== "string" && typeof piece.body === "string") return { ...piece, body };
+        next ??= pieces.slice();
+        next[index] = { ...piece, body };
+        if (difference === 0 && typeof body !== "string" && typeof piece.body === "string") continue;
         saved += difference;
         changed = true;
-        return { ...piece, body };
-      });
+      }
       if (changed) recordTransform(stats, step.kind, saved);
-      pieces = next;
+      if (next) pieces = next;
     } catch {
       stats.skipped.push({ step: step.kind, where });
     }
