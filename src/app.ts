@@ -9,6 +9,7 @@ import { mountDoorRoutes } from "./doors/mount-door-routes";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
 import { doors as registeredDoors } from "./doors/registry";
 import { ProxyError, toProxyError } from "./errors";
+import { MemoRouter } from "./memo-router";
 import { markArrival } from "./pipeline/arrival-time";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
@@ -53,7 +54,7 @@ const ownEndpoints: DoorEndpoint[] = [
 
 /** Builds the whole HTTP app from its dependencies; no globals, so tests build their own. */
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  const app = new Hono({ router: new MemoRouter() });
   const pipeline = deps.pipeline;
   const doors = deps.doors ?? registeredDoors;
   const access = deps.access ?? createAccessControl({ host: "127.0.0.1", allowedHosts: [] });
