@@ -32,7 +32,7 @@ export class UpstreamToolNames {
   static of(request: ChatRequest): UpstreamToolNames | undefined {
     // Only the names that do not fit are collected: most requests allocate nothing here.
     let toClient: Map<string, string> | undefined;
-    for (const tool of request.tools ?? []) toClient = withRenamed(toClient, tool.function.name);
+    if (request.tools) for (const tool of request.tools) toClient = withRenamed(toClient, tool.function.name);
     for (const message of request.messages) {
       if (message.role === "assistant" && message.tool_calls) for (const call of message.tool_calls) toClient = withRenamed(toClient, call.function.name);
     }
