@@ -2,14 +2,17 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { ChatRequest } from "../../src/chat/request-schema";
 import { UpstreamToolNames } from "../../src/providers/openai-compatible/upstream-tool-names";
+import { toOpenAIRequest } from "../../src/providers/openai-compatible/to-openai-request";
 import { withoutExtensions } from "../../src/providers/openai-compatible/without-extensions";
 import { capturingLogger } from "../helpers/capturing-logger";
+import { toOpenAIRequestReference } from "./reference/to-openai-request-reference";
 import { upstreamToolNamesReference } from "./reference/upstream-tool-names-reference";
 import { withoutExtensionsReference } from "./reference/without-extensions-reference";
 
 /**
  * The OpenAI-wire provider's request building allocates nothing for a request it leaves as it is
- * (UpstreamToolNames.of, withoutExtensions). Both are compared with the versions they replaced
+ * (UpstreamToolNames.of, withoutExtensions) and copies the request once (toOpenAIRequest). Each is
+ * compared with the version it replaced
  * (tests/providers/reference/) on generated requests: the same renaming map, the same output (key
  * order included), the same objects kept where nothing changed, the same debug line.
  */
@@ -45,6 +48,14 @@ const request = fc.record(
     thinking: fc.constant({ type: "enabled", budget_tokens: 1024 }),
     top_k: fc.constant(5),
     temperature: fc.constant(0.2),
+    stream: fc.boolean(),
+    stream_options: fc.constantFrom({ include_usage: false }, {}, undefined),
+    max_tokens: fc.constantFrom(100, 1_000_000, undefined, null),
+    max_completion_tokens: fc.constantFrom(200, undefined),
+    stop: fc.constantFrom(["a"], ["a", "b", "c", "d", "e"]),
+    user: fc.constantFrom("someone", "x".repeat(300)),
+    metadata: fc.constant({ client: "cline" }),
+    store: fc.boolean(),
   },
   { requiredKeys: ["model", "messages"] },
 ) as unknown as fc.Arbitrary<ChatRequest>;
@@ -82,6 +93,24 @@ describe("request building for OpenAI-wire upstreams", () => {
         expect(JSON.stringify(output)).toBe(JSON.stringify(reference));
         expect(Object.keys(output)).toEqual(Object.keys(reference));
         expect(kept(output, input)).toEqual(kept(reference, input));
+        const lines = (captured: typeof now) => captured.lines.map(({ time: _time, ...line }) => line);
+        expect(lines(now)).toEqual(lines(before));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("toOpenAIRequest builds the same upstream body as before, key order included", () => {
+    const rules = { maxTokensField: "max_completion_tokens" as const, maxOutput: (model: string) => (model === "small" ? 4096 : undefined) };
+    fc.assert(
+      fc.property(request, fc.boolean(), fc.boolean(), fc.constantFrom("gpt-4o-mini", "small"), (input, strictFields, customTools, model) => {
+        const now = capturingLogger();
+        const before = capturingLogger();
+        const options = { ...rules, strictFields, customTools, isReasoningModel: (name: string) => name === "small" };
+        const body = toOpenAIRequest(input, model, options, now.logger);
+        const reference = toOpenAIRequestReference(input, model, options, before.logger);
+        expect(JSON.stringify(body)).toBe(JSON.stringify(reference));
+        expect(Object.keys(body)).toEqual(Object.keys(reference));
         const lines = (captured: typeof now) => captured.lines.map(({ time: _time, ...line }) => line);
         expect(lines(now)).toEqual(lines(before));
       }),
