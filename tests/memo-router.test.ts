@@ -25,10 +25,10 @@ beforeAll(async () => {
   const config = loadConfig({ OPENAI_API_KEY: "sk-test", OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent" });
   proxy = await buildProxy(config, silentLogger, { database: await sharedTestDatabase() });
   app = proxy.app;
-});
+}, 60_000);
 
 afterAll(async () => {
-  await proxy.close();
+  await proxy?.close();
 });
 
 /** Both routers with the app's routes, added in the app's order. */
