@@ -73,6 +73,8 @@ export function compressText(text: string, context: TextContext, stats: Compress
   if (context === "verbatim" || text === "") return text;
   if (steps !== PROSE_STEPS && steps !== OUTPUT_STEPS) return compressWithSteps(text, stats, where, steps);
   if (!mayNeedLineSteps(text) && (context === "prose" || !hasRepeatedLines(text))) return text;
+  // Remembered by context, so only for the context's own steps.
+  if (steps !== (context === "output" ? OUTPUT_STEPS : PROSE_STEPS)) return compressWithSteps(text, stats, where, steps);
   // The same text as a recent request's (text-memo.ts): its result and its transforms again.
   const remembered = rememberedText(text, context);
   if (remembered) {
