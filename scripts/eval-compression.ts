@@ -2,6 +2,7 @@ import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { type ChatRequest, chatRequestSchema, messageText } from "../src/chat/request-schema";
 import { compressRequest } from "../src/compression/compress-request";
 import { TRANSFORM_KINDS, type TransformKind } from "../src/compression/compression-stats";
+import { useTextMemo } from "../src/compression/text-memo";
 import { type ContentKind, type Transcript, sample, template } from "../tests/fixtures/compression-corpus/corpus-files";
 import { corpusTranscripts } from "../tests/fixtures/compression-corpus/transcripts";
 
@@ -143,11 +144,18 @@ function time(request: ChatRequest): { min: number; median: number; characters: 
 }
 
 const unmarked = corpusTranscripts().filter((transcript) => !transcript.cacheMarks);
-const noisy = time(largeConversation(200_000, unmarked.filter((transcript) => transcript.messages.every((entry) => !entry.synthetic))));
+const noisyRequest = largeConversation(200_000, unmarked.filter((transcript) => transcript.messages.every((entry) => !entry.synthetic)));
+// Every call compresses its texts anew (the memo of recent texts off), as a request with new texts does.
+useTextMemo(false);
+const noisy = time(noisyRequest);
 const clean = time(cleanConversation(200_000));
+useTextMemo(true);
+// The same request again with the memo on, as a client sends its conversation again every turn (text-memo.ts).
+const again = time(noisyRequest);
 const format = (value: ReturnType<typeof time>) =>
   `${(value.characters / 1000).toFixed(0)} KB: wall min ${value.min.toFixed(3)} ms, median ${value.median.toFixed(3)} ms (${value.saved.toLocaleString("en-US")} characters removed)`;
 console.log(`\ntiming (300 calls after 50 warm-up calls; ${navigator.hardwareConcurrency} cores, load average ${(await import("node:os")).loadavg()[0]!.toFixed(1)})`);
 console.log(`  corpus content, no two texts alike, ${format(noisy)}`);
 console.log(`  nothing to compress,                ${format(clean)}`);
+console.log(`  corpus content, sent again,         ${format(again)}`);
 console.log("  (the minimum is the cost of the work; the median adds what other processes on this machine take)");

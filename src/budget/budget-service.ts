@@ -77,6 +77,8 @@ export class BudgetService {
   readonly instanceId = crypto.randomUUID();
   readonly counters: BudgetCounters = { reservations: 0, settlements: 0, releases: 0, blocked: 0, downgraded: 0 };
   private limits: BudgetLimit[] = [];
+  /** The scopes of `limits`, made when the limits are read rather than for every request. */
+  private scopes: ReadonlySet<string> = new Set();
   /** Every limited budget as last read (at most LIMITS_REFRESH_MS old, fresher after a reservation), for /metrics. */
   private usageSnapshot: BudgetUsage[] = [];
   private readonly spend: SpendWriter;
@@ -129,8 +131,8 @@ export class BudgetService {
   }
 
   /** Scopes that have a limit: a reservation is only worth making against these. */
-  limitedScopes(): Set<string> {
-    return new Set(this.limits.map((limit) => limit.scope));
+  limitedScopes(): ReadonlySet<string> {
+    return this.scopes;
   }
 
   /**
@@ -224,6 +226,7 @@ export class BudgetService {
     try {
       const before = this.limits;
       this.limits = await listBudgetLimits(this.db);
+      this.scopes = new Set(this.limits.map((limit) => limit.scope));
       for (const scope of changedScopes(before, this.limits)) changed.add(scope);
       // Only worth a query when something is limited; it keeps the /metrics gauges current.
       this.usageSnapshot = this.limits.length > 0 ? limitedUsage(await listBudgetUsage(this.db, this.settings.timeZone)) : [];

@@ -42,6 +42,10 @@ function requestCharacters(request: ChatRequest): number {
   return total;
 }
 
+/** `messages[i]`, made once per index (up to a bound): every request names its messages the same way. */
+const messagePaths: string[] = [];
+const messagePath = (index: number) => (index < 1024 ? (messagePaths[index] ??= `messages[${index}]`) : `messages[${index}]`);
+
 function compressMessages(request: ChatRequest, stats: CompressionStats): ChatMessage[] {
   if (requestMarksMessages(request)) {
     stats.messagesKeptForCache = request.messages.length;
@@ -51,7 +55,7 @@ function compressMessages(request: ChatRequest, stats: CompressionStats): ChatMe
   const duplicates = new DuplicateIndex();
   let changed = false;
   const messages = request.messages.map((message, index) => {
-    const where = `messages[${index}]`;
+    const where = messagePath(index);
     let next = compressMessage(message, calls, stats, where);
     try {
       const units = duplicateUnits(next, calls);

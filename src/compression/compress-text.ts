@@ -4,6 +4,7 @@ import { blankLinesStep, lineEndingsStep, trailingWhitespaceStep } from "./line-
 import { renderTerminal } from "./render-terminal";
 import { hasRepeatedLines, repeatedLinesStep } from "./repeated-lines";
 import { segmentText } from "./segment-text";
+import { rememberText, rememberedText } from "./text-memo";
 import { hasTerminalControls, hasTrailingWhitespace, mayHaveBlankRun, mayNeedLineSteps } from "./text-scan";
 
 /**
@@ -70,9 +71,26 @@ function applyStep(piece: Body, step: TextStep): string | Lines {
 /** `steps` is the context's list; tests pass their own to show that a failing step is skipped. */
 export function compressText(text: string, context: TextContext, stats: CompressionStats, where: string, steps: readonly TextStep[] = context === "output" ? OUTPUT_STEPS : PROSE_STEPS): string {
   if (context === "verbatim" || text === "") return text;
-  if (steps === PROSE_STEPS || steps === OUTPUT_STEPS) {
-    if (!mayNeedLineSteps(text) && (context === "prose" || !hasRepeatedLines(text))) return text;
+  if (steps !== PROSE_STEPS && steps !== OUTPUT_STEPS) return compressWithSteps(text, stats, where, steps);
+  if (!mayNeedLineSteps(text) && (context === "prose" || !hasRepeatedLines(text))) return text;
+  // Remembered by context, so only for the context's own steps.
+  if (steps !== (context === "output" ? OUTPUT_STEPS : PROSE_STEPS)) return compressWithSteps(text, stats, where, steps);
+  // The same text as a recent request's (text-memo.ts): its result and its transforms again.
+  const remembered = rememberedText(text, context);
+  if (remembered) {
+    for (const [kind, saved] of remembered.transforms) recordTransform(stats, kind, saved);
+    return remembered.result;
   }
+  const transforms: Array<[TransformKind, number]> = [];
+  const skippedBefore = stats.skipped.length;
+  const result = compressWithSteps(text, stats, where, steps, transforms);
+  // A text a step failed on is not remembered: the failure (a stack overflow, say) may not happen again.
+  if (stats.skipped.length === skippedBefore) rememberText({ text, context, result, transforms });
+  return result;
+}
+
+/** The steps over a text's normalisable segments; `transforms`, when given, gets each one recorded. */
+function compressWithSteps(text: string, stats: CompressionStats, where: string, steps: readonly TextStep[], transforms?: Array<[TransformKind, number]>): string {
   let pieces: Array<Body | string>;
   try {
     const segments = segmentText(text);
@@ -85,18 +103,25 @@ export function compressText(text: string, context: TextContext, stats: Compress
     try {
       let saved = 0;
       let changed = false;
-      const next = pieces.map((piece) => {
-        if (typeof piece === "string" || piece.body === "") return piece;
+      // Copied on the first piece a step touches: most steps touch none.
+      let next: Array<Body | string> | undefined;
+      for (let index = 0; index < pieces.length; index++) {
+        const piece = pieces[index]!;
+        if (typeof piece === "string" || piece.body === "") continue;
         const body = applyStep(piece, step);
-        if (body === piece.body) return piece;
+        if (body === piece.body) continue;
         const difference = bodyLength(piece.body) - bodyLength(body);
-        if (difference === 0 && typeof body !== "string" && typeof piece.body === "string") return { ...piece, body };
+        next ??= pieces.slice();
+        next[index] = { ...piece, body };
+        if (difference === 0 && typeof body !== "string" && typeof piece.body === "string") continue;
         saved += difference;
         changed = true;
-        return { ...piece, body };
-      });
-      if (changed) recordTransform(stats, step.kind, saved);
-      pieces = next;
+      }
+      if (changed) {
+        recordTransform(stats, step.kind, saved);
+        transforms?.push([step.kind, saved]);
+      }
+      if (next) pieces = next;
     } catch {
       stats.skipped.push({ step: step.kind, where });
     }

@@ -52,8 +52,22 @@ export function collapseRepeatedLines(body: string, edges: BodyEdges = NO_EDGES)
   return hasRepeatedLines(body) ? fromLines(repeatedLinesStep(toLines(body, edges))) : body;
 }
 
-/** A quick scan for MIN_RUN identical consecutive non-empty lines, before any allocation. */
+let lastBody: string | undefined;
+let lastAnswer = false;
+
+/**
+ * A quick scan for MIN_RUN identical consecutive non-empty lines, before any allocation. The last
+ * answer is kept: compressText asks about a text before its steps, then the step asks about the
+ * same string again (its only body).
+ */
 export function hasRepeatedLines(body: string): boolean {
+  if (body === lastBody) return lastAnswer;
+  lastAnswer = scanForRepeatedLines(body);
+  lastBody = body;
+  return lastAnswer;
+}
+
+function scanForRepeatedLines(body: string): boolean {
   let start = 0;
   let previousStart = -1;
   let previousLength = -1;

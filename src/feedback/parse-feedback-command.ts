@@ -15,6 +15,8 @@ export const FEEDBACK_PREFIXES = [FEEDBACK_PREFIX, "/rate"] as const;
 /** The command word the text starts with, alone or followed by white space. */
 function commandPrefix(text: string): string | undefined {
   const trimmed = text.trimStart();
+  // Both commands start with "/", which no other character lowercases to: most texts stop here, before a lowercase copy of all of them.
+  if (trimmed.charCodeAt(0) !== 47) return undefined;
   return FEEDBACK_PREFIXES.find((prefix) => trimmed.toLowerCase().startsWith(prefix) && (trimmed.length === prefix.length || /\s/.test(trimmed[prefix.length]!)));
 }
 

@@ -43,7 +43,7 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
 
   // The translation reads the anthropic-beta header besides the body: a remembered hit serves only the same value.
   const fastPath = cacheFastPath(door, deps, (headers) => headers.get("anthropic-beta") ?? "");
-  routes.post("/v1/messages", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, messagesSchema, parseMessagesRequest), (c) => {
+  routes.post("/v1/messages", requireJsonContentType(door, deps, fastPath.answer), validateJsonBody(door, deps, messagesSchema, parseMessagesRequest), (c) => {
     const body = c.req.valid("json");
     let translated: ReturnType<typeof translate>;
     try {

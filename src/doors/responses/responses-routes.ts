@@ -14,7 +14,7 @@ export function responsesRoutes(door: Door, deps: PipelineDeps) {
   const routes = createDoorApp(door, deps);
 
   const fastPath = cacheFastPath(door, deps);
-  routes.post("/v1/responses", requireJsonContentType(door, deps), fastPath.answer, validateJsonBody(door, deps, responsesRequestSchema), (c) => {
+  routes.post("/v1/responses", requireJsonContentType(door, deps, fastPath.answer), validateJsonBody(door, deps, responsesRequestSchema), (c) => {
     const source = c.req.valid("json");
     let translated: TranslatedRequest;
     try {

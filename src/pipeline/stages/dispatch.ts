@@ -4,6 +4,7 @@ import { ProxyError } from "../../errors";
 import { type Candidate, candidateKey } from "../../routing/candidate";
 import { readAhead } from "../../streams/pull-chain";
 import { type WatchOptions, watchStream } from "../../streams/watch-stream";
+import { abortWithSignal, stopAbortingWithSignal } from "../abort-fanout";
 import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "../context";
 import { upstreamFailed } from "../outcome";
 
@@ -85,11 +86,10 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
   const upstream = new AbortController();
   const onClientAbort = () => upstream.abort(new ProxyError(499, "The client closed the connection.", { type: "client_closed", code: "client_closed" }));
   if (context.clientSignal.aborted) onClientAbort();
-  context.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  // Not `once`: an abort event fires at most once, and the options object costs a little each time.
+  context.clientSignal.addEventListener("abort", onClientAbort);
   // Shutdown cuts a call still waiting for its upstream; once a stream runs, watchStream does.
-  const onShutdown = () => upstream.abort(deps.shutdownSignal.reason);
-  if (deps.shutdownSignal.aborted) onShutdown();
-  deps.shutdownSignal.addEventListener("abort", onShutdown, { once: true });
+  abortWithSignal(deps.shutdownSignal, upstream);
   const timeoutMs = Math.min(deps.upstreamTimeoutMs, Math.max(1, deps.routing.fallbackTotalTimeoutMs - (performance.now() - context.startedAt)));
   const timer = setTimeout(
     () =>
@@ -128,7 +128,7 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
     // Until the answer, or a stream's first chunk: the time the proxy does not add (request-report.ts).
     context.upstreamWaitMs += performance.now() - waitStarted;
     clearTimeout(timer);
-    deps.shutdownSignal.removeEventListener("abort", onShutdown);
+    stopAbortingWithSignal(deps.shutdownSignal, upstream);
   }
 }
 

@@ -33,8 +33,11 @@ export interface OpenAIRequestOptions {
  * The proxy's own request extensions are left out where they mean nothing (without-extensions.ts).
  */
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
-  const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = withoutExtensions(request, options.strictFields === true, model, logger);
-  const body: Record<string, unknown> = { ...rest, model, messages: toolMediaAsUserTurn(rest.messages, model, logger) };
+  const cleaned = withoutExtensions(request, options.strictFields === true, model, logger);
+  const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens } = cleaned;
+  const messages = toolMediaAsUserTurn(cleaned.messages, model, logger);
+  // One copy: the rest-spread without those three fields is made only when one of them is there.
+  const body: Record<string, unknown> = hasOutputFields(cleaned) ? { ...withoutOutputFields(cleaned), model, messages } : { ...cleaned, model, messages };
   applyOpenAIToolKinds(body, request, options.customTools === true);
   const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
@@ -60,4 +63,13 @@ export function toOpenAIRequest(request: ChatRequest, model: string, options: Op
     if (dropped.length > 0) logger.info("dropped parameters the model does not take", { model, dropped });
   }
   return body;
+}
+
+function hasOutputFields(request: ChatRequest): boolean {
+  return "stream_options" in request || "max_tokens" in request || "max_completion_tokens" in request;
+}
+
+function withoutOutputFields(request: ChatRequest): Omit<ChatRequest, "stream_options" | "max_tokens" | "max_completion_tokens"> {
+  const { stream_options: _streamOptions, max_tokens: _maxTokens, max_completion_tokens: _maxCompletionTokens, ...rest } = request;
+  return rest;
 }

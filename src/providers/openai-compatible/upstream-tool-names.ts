@@ -19,19 +19,25 @@ export function upstreamToolName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64 - digest.length - 1)}_${digest}`;
 }
 
+/** `toClient` with `name` added under its upstream name when it does not fit (a map made on the first such name). */
+function withRenamed(toClient: Map<string, string> | undefined, name: string): Map<string, string> | undefined {
+  if (VALID_NAME.test(name)) return toClient;
+  return (toClient ?? new Map<string, string>()).set(upstreamToolName(name), name);
+}
+
 export class UpstreamToolNames {
   private constructor(private readonly toClient: ReadonlyMap<string, string>) {}
 
   /** The renaming a request needs, or undefined when every name it holds fits. */
   static of(request: ChatRequest): UpstreamToolNames | undefined {
-    const names = [
-      ...(request.tools ?? []).map((tool) => tool.function.name),
-      ...request.messages.flatMap((message) => (message.role === "assistant" ? (message.tool_calls ?? []).map((call) => call.function.name) : [])),
-      ...(typeof request.tool_choice === "object" && request.tool_choice ? [request.tool_choice.function.name] : []),
-    ];
-    const renamed = names.filter((name) => !VALID_NAME.test(name));
-    if (renamed.length === 0) return undefined;
-    return new UpstreamToolNames(new Map(renamed.map((name) => [upstreamToolName(name), name])));
+    // Only the names that do not fit are collected: most requests allocate nothing here.
+    let toClient: Map<string, string> | undefined;
+    if (request.tools) for (const tool of request.tools) toClient = withRenamed(toClient, tool.function.name);
+    for (const message of request.messages) {
+      if (message.role === "assistant" && message.tool_calls) for (const call of message.tool_calls) toClient = withRenamed(toClient, call.function.name);
+    }
+    if (typeof request.tool_choice === "object" && request.tool_choice) toClient = withRenamed(toClient, request.tool_choice.function.name);
+    return toClient && new UpstreamToolNames(toClient);
   }
 
   request(request: ChatRequest): ChatRequest {

@@ -17,7 +17,8 @@ import type { Logger } from "../../logger";
  * What is left out is named in one debug line. Nothing is copied unless something changes.
  */
 export function withoutExtensions(request: ChatRequest, strict: boolean, model: string, logger: Logger): ChatRequest {
-  const dropped = new Set<string>(anthropicOptionNames(request.anthropic));
+  // Made only when something is left out: most requests allocate nothing here.
+  let dropped = request.anthropic === undefined ? undefined : new Set<string>(anthropicOptionNames(request.anthropic));
   let result: ChatRequest = request;
   const update = (changes: Partial<ChatRequest>) => {
     result = result === request ? { ...request, ...changes } : Object.assign(result, changes);
@@ -31,20 +32,35 @@ export function withoutExtensions(request: ChatRequest, strict: boolean, model: 
       if (result[field] !== undefined) {
         const { [field]: _field, ...rest } = result;
         result = rest as ChatRequest;
-        dropped.add(field);
+        dropped = withName(dropped, field);
       }
     }
   }
   const marks: MarkScan = { strict, found: false, toolErrors: false };
-  const messages = request.messages.map((message) => cleanItem(message, marks));
-  if (messages.some((message, index) => message !== request.messages[index])) update({ messages });
+  const messages = copiedOnChange(request.messages, (message) => cleanItem(message, marks));
+  if (messages !== request.messages) update({ messages });
   if (request.tools?.some((tool) => tool.anthropic !== undefined || (strict && tool.cache_control !== undefined))) {
     update({ tools: request.tools.map(({ anthropic: _anthropic, ...tool }) => (strict ? withoutMark(tool) : tool)) });
   }
-  if (marks.found) dropped.add("cache_control");
-  if (marks.toolErrors) dropped.add("is_error");
-  if (dropped.size > 0) logger.debug("left out request fields the upstream does not take", { model, dropped: [...dropped] });
+  if (marks.found) dropped = withName(dropped, "cache_control");
+  if (marks.toolErrors) dropped = withName(dropped, "is_error");
+  if (dropped && dropped.size > 0) logger.debug("left out request fields the upstream does not take", { model, dropped: [...dropped] });
   return result;
+}
+
+function withName(names: Set<string> | undefined, name: string): Set<string> {
+  return (names ?? new Set<string>()).add(name);
+}
+
+/** `items` mapped by `clean`: the same array when every item comes back the same, else a copy (map's result). */
+function copiedOnChange<T>(items: readonly T[], clean: (item: T) => T): T[] {
+  let copy: T[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
+    const cleaned = clean(item);
+    if (cleaned !== item) (copy ??= items.slice())[index] = cleaned;
+  }
+  return copy ?? (items as T[]);
 }
 
 interface MarkScan {
@@ -73,8 +89,8 @@ function cleanItem(message: Message, scan: MarkScan): Message {
     result = rest as Message;
   }
   if (Array.isArray(message.content)) {
-    const parts = message.content.map((part) => cleanPart(part, scan));
-    if (parts.some((part, index) => part !== (message.content as unknown[])[index])) result = { ...result, content: parts } as Message;
+    const parts = copiedOnChange(message.content as Part[], (part) => cleanPart(part, scan));
+    if (parts !== message.content) result = { ...result, content: parts } as Message;
   }
   if (message.role === "assistant" && scan.strict && message.tool_calls?.some((call) => call.cache_control !== undefined)) {
     scan.found = true;
