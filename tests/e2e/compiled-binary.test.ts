@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { openDatabase } from "../../src/db/client";
 import { findRequestLog } from "../../src/db/queries";
+import { RUNTIME_SETTINGS } from "../../src/runtime-settings";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type ProxyProcess, startProxyProcess } from "../helpers/command-process";
 
@@ -75,6 +76,9 @@ describe("the compiled executable", () => {
     expect(readdirSync(workDirectory)).toEqual([]);
     const proxy = await startBinary();
     try {
+      // Started without the runtime's settings, it replaced itself (same pid) by a run with them.
+      const environment = readFileSync(`/proc/${proxy.child.pid}/environ`, "utf8").split("\0");
+      for (const [name, value] of Object.entries(RUNTIME_SETTINGS)) expect(environment).toContain(`${name}=${value}`);
       // PGlite (native PostgreSQL cannot run from inside the executable), unpacked from the embedded pre-initialised data dir.
       expect(readdirSync(join(workDirectory, "data"))).toContain("PG_VERSION");
       const client = new OpenAI({ baseURL: `${proxy.origin}/v1`, apiKey: "anything", maxRetries: 0 });

@@ -2,11 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDefaults } from "../../bench/start-environment";
+import { missingRuntimeSettings, RUNTIME_SETTINGS } from "../../src/runtime-settings";
 
 /**
- * The runtime settings are spelled in three places: `bun run start`, `bun run dev` (package.json) and
- * the container's compiled executable (Dockerfile ENV). They must agree, or the container and the
- * benchmark (which reads the start script) run a different proxy from the one the README measures.
+ * The runtime settings are spelled in four places: `bun run start`, `bun run dev` (package.json),
+ * the container's compiled executable (Dockerfile ENV) and src/runtime-settings.ts, from which a
+ * compiled executable started without them restarts itself with them. They must agree, or the
+ * container, the executable and the benchmark (which reads the start script) run a different proxy
+ * from the one the README measures.
  */
 const root = join(import.meta.dir, "../..");
 const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts as Record<string, string>;
@@ -29,6 +32,17 @@ describe("runtime settings", () => {
   test("the Dockerfile sets every variable of the start script to its default", () => {
     const docker = dockerEnvironment();
     for (const [name, value] of Object.entries(startDefaults(scripts.start!))) expect({ name, value: docker[name] }).toEqual({ name, value });
+  });
+
+  test("the compiled executable's own defaults are the start script's", () => {
+    expect({ ...RUNTIME_SETTINGS }).toEqual(startDefaults(scripts.start!));
+  });
+
+  test("only the settings missing from the environment are added; a value set there wins", () => {
+    expect(missingRuntimeSettings({ ...RUNTIME_SETTINGS })).toEqual({});
+    const { BUN_JSC_forceRAMSize: _kept, ...rest } = RUNTIME_SETTINGS;
+    expect(missingRuntimeSettings({ BUN_JSC_forceRAMSize: "268435456" })).toEqual(rest);
+    expect(missingRuntimeSettings({})).toEqual({ ...RUNTIME_SETTINGS });
   });
 
   test("the heap growth factors stay at or above JavaScriptCore's 1.5 cliff", () => {
