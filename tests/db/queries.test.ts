@@ -8,7 +8,7 @@ import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import { findRequestLog, insertFeedback, insertRequestLogs, listRecentRequestLogs, loadTierOutcomes } from "../../src/db/queries";
 import { type RequestLogRow, feedback, requestLog } from "../../src/db/schema";
 import { inArray } from "drizzle-orm";
-import { deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
+import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { sharedTestDatabase, testDatabaseUrl } from "../helpers/test-database";
 import journal from "../../src/db/migrations/meta/_journal.json";
 import { rowsOf } from "../../src/db/rows-of";
@@ -87,6 +87,21 @@ for (const target of targets) {
         }
       });
     }
+
+    test("a batch written again stores each task once and the rollups count it once", async () => {
+      // A unique provider keeps this test's rollup row apart from every other test's.
+      const provider = `retry-${crypto.randomUUID()}`;
+      const [first, second, third] = [0, 1, 2].map(() => track(makeLogRow({ provider })));
+      await insertRequestLogs(handle.db, [first!, second!]);
+      // The writer's retry after a commit whose answer was lost: stored rows, a new one, and a task id twice.
+      await insertRequestLogs(handle.db, [first!, second!, third!, { ...third!, status: 500 }]);
+      expect(await countLogRows(handle.db, [first!.taskId, second!.taskId, third!.taskId])).toBe(3);
+      expect(await findRequestLog(handle.db, third!.taskId)).toMatchObject({ status: third!.status });
+      const rollup = rowsOf<{ requests: number | string }>(
+        await handle.db.execute(sql`select sum(requests) as requests from request_rollup where provider = ${provider}`),
+      );
+      expect(Number(rollup[0]!.requests)).toBe(3);
+    });
 
     test("every column of the schema exists in the migrated database (no schema change without a migration)", async () => {
       for (const table of [requestLog, feedback]) {
