@@ -63,6 +63,9 @@ function sourceTexts(): Array<{ path: string; text: string }> {
 
 export type AgentClient = "claude-code" | "cline";
 
+/** One numbering for every builder of the process: a phase run again (ab-compare.ts) sends new questions, not the earlier ones (cache hits). */
+let sequence = 0;
+
 /** A body builder for one client and target size in bytes; each call returns a new question. */
 export function agentRequestBodies(client: AgentClient, targetBytes: number): () => string {
   const base = largestWithTools(client, targetBytes * 0.9);
@@ -79,7 +82,6 @@ export function agentRequestBodies(client: AgentClient, targetBytes: number): ()
     turn++;
   }
   const { stream: _stream, stream_options: _options, metadata: _metadata, ...fields } = base;
-  let sequence = 0;
   return () =>
     JSON.stringify({ ...fields, model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Now apply the change to the file you read last (request ${++sequence}).` }] });
 }
