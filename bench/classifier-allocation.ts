@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { agentRequestBodies } from "./agent-requests";
-import { benchBody } from "./bench-question";
+import { classifierBodies } from "./classifier-bodies";
 import { summarizeGcLog } from "./gc-log-summary";
-import { largestEvalCase } from "./largest-eval-case";
 
 /**
  * `bun run bench/classifier-allocation.ts <body> [calls] [tree]`: how much JavaScript heap one
@@ -34,17 +32,7 @@ if (process.env.CLASSIFIER_ALLOCATION_CHILD !== "1") {
 const { classifyRequest } = (await import(join(tree, "src/routing/classifier/classify-request.ts"))) as { classifyRequest: (request: unknown) => unknown };
 const { chatRequestSchema } = (await import(join(import.meta.dir, "..", "src/chat/request-schema.ts"))) as { chatRequestSchema: { parse(value: unknown): unknown } };
 
-function bodyMaker(): () => string {
-  if (kind === "bench") return () => benchBody();
-  if (kind === "eval44") {
-    const largest = largestEvalCase();
-    let sequence = 0;
-    return () => JSON.stringify({ ...largest, model: "auto", user: `question ${++sequence}` });
-  }
-  const [client, size] = kind.split(":");
-  return agentRequestBodies(client as "claude-code" | "cline", Number(size));
-}
-const make = bodyMaker();
+const make = classifierBodies(kind);
 const requests = Array.from({ length: 20 }, () => chatRequestSchema.parse(JSON.parse(make())));
 const run = (count: number) => {
   for (let call = 0; call < count; call++) classifyRequest(requests[call % 20]);

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { largestEvalCase } from "./largest-eval-case";
-import { agentRequestBodies } from "./agent-requests";
-import { benchBody } from "./bench-question";
+import { classifierBodies } from "./classifier-bodies";
 
 /**
  * `bun --cpu-prof run bench/classifier-loop.ts <body> [seconds] [tree]`: classifyRequest in a loop on one
@@ -14,17 +12,7 @@ const tree = resolve(treeArgument ?? join(import.meta.dir, ".."));
 const { classifyRequest } = (await import(join(tree, "src/routing/classifier/classify-request.ts"))) as { classifyRequest: (request: unknown) => unknown };
 const { chatRequestSchema } = (await import(join(import.meta.dir, "..", "src/chat/request-schema.ts"))) as { chatRequestSchema: { parse(value: unknown): unknown } };
 
-function bodyMaker(): () => string {
-  if (kind === "bench") return () => benchBody();
-  if (kind === "eval44") {
-    const largest = largestEvalCase();
-    let sequence = 0;
-    return () => JSON.stringify({ ...largest, model: "auto", user: `question ${++sequence}` });
-  }
-  const [client, size] = kind.split(":");
-  return agentRequestBodies(client as "claude-code" | "cline", Number(size));
-}
-const make = bodyMaker();
+const make = classifierBodies(kind);
 const requests = Array.from({ length: 20 }, () => chatRequestSchema.parse(JSON.parse(make())));
 const deadline = performance.now() + Number(secondsArgument) * 1000;
 let calls = 0;
