@@ -5,6 +5,8 @@ import { TrieRouter } from "hono/router/trie-router";
 
 /** Distinct method and path pairs remembered at most; past it the memo starts again (random 404 paths cannot grow it). */
 const MAX_REMEMBERED = 512;
+/** A longer path is matched but not remembered, so the memo stays small (512 × 256 characters at most). */
+const MAX_REMEMBERED_PATH = 256;
 
 /**
  * Hono's default router (the same SmartRouter, so the same matches in the same order), with the
@@ -29,6 +31,7 @@ export class MemoRouter<T> implements Router<T> {
     const known = this.matches.get(method)?.get(path);
     if (known) return known;
     const result = this.router.match(method, path);
+    if (path.length > MAX_REMEMBERED_PATH) return result;
     if (this.remembered >= MAX_REMEMBERED) this.forget();
     let byPath = this.matches.get(method);
     if (!byPath) this.matches.set(method, (byPath = new Map()));

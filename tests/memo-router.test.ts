@@ -54,7 +54,8 @@ function resolved(result: Result<Handler>): Array<[Handler, Record<string, strin
 const methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
 
 function samplePaths(): string[] {
-  const paths = new Set<string>(["/", "/v1", "/v1/", "/v1/chat/completions/", "/v1/models/gpt-4o-mini", "/v1/models/a/b:c", "/favicon.ico", "/v1/embeddings", "/dashboard/requests/abc"]);
+  // A path longer than the memo keeps (256 characters) is matched without being remembered.
+  const paths = new Set<string>(["/", "/v1", "/v1/", "/v1/chat/completions/", "/v1/models/gpt-4o-mini", "/v1/models/a/b:c", "/favicon.ico", "/v1/embeddings", "/dashboard/requests/abc", `/v1/models/${"m".repeat(300)}`, `/v1/chat/completions${"/x".repeat(200)}`]);
   for (const route of app.routes) {
     paths.add(route.path.replace(/:(\w+)(\{[^}]*\})?/g, "value-$1").replace(/\*/g, "anything/else"));
   }
