@@ -1,4 +1,5 @@
 import { dlopen, FFIType, ptr } from "bun:ffi";
+import { isCompiledExecutable } from "./compiled-executable";
 
 /**
  * The runtime's settings the proxy is measured and documented with (README, Memory and
@@ -21,9 +22,6 @@ export const RUNTIME_SETTINGS: Readonly<Record<string, string>> = {
 export function missingRuntimeSettings(environment: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(RUNTIME_SETTINGS).filter(([name]) => environment[name] === undefined));
 }
-
-/** A compiled executable's own code lives in Bun's embedded file system. */
-export const isCompiledExecutable = () => Bun.main.startsWith("/$bunfs/") || Bun.main.includes("~BUN");
 
 /**
  * In a compiled executable started without the settings, replaces this process by the same

