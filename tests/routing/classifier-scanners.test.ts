@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { looksLikeToolError } from "../../src/routing/classifier/error-signals";
-import { addArgumentPaths, humanWordsIn } from "../../src/routing/classifier/extract-task-text";
+import { addArgumentPaths } from "../../src/routing/classifier/extract-task-text";
+import { humanWordsIn } from "../../src/routing/classifier/human-words";
 import { hasCodeLikeToken } from "../../src/routing/classifier/features";
 import { addPathsFrom, forEachPathToken, lineSuffixStart, withoutLineSuffix } from "../../src/routing/classifier/file-paths";
 import { isJsWhitespace } from "../../src/routing/classifier/js-whitespace";

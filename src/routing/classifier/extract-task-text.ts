@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest } from "../../chat/request-schema";
 import { hasStackTrace, looksLikeToolError } from "./error-signals";
+import { humanWordsIn } from "./human-words";
 import { type UserTurn, firstTextPart, quickToolResultTurn, splitUserTurn, textParts } from "./split-user-turn";
 
 /**
@@ -219,40 +220,6 @@ export function extractTaskText(request: ChatRequest): TaskText {
       windowOpen = followUp && text.human.length < 3;
     }
   }
-}
-
-/**
- * The human's words a tool result carries in Cline's tags, if its head (600 characters) has them:
- * the first <feedback>, else the first <answer>, else the first <user_message>. One pass over the
- * head's "<"s (tool output is often code, full of them): only one followed by f, a or u can open a tag.
- */
-const HUMAN_TAGS = ["feedback", "answer", "user_message"].map((tag) => ({ open: `<${tag}>`, close: `</${tag}>` }));
-const HUMAN_HEAD = 600;
-const F = 102;
-const A = 97;
-const U = 117;
-export function humanWordsIn(result: string): string | undefined {
-  const head = result.length > HUMAN_HEAD ? result.slice(0, HUMAN_HEAD) : result;
-  // Where each tag first opens in the head, in HUMAN_TAGS' order, or -1.
-  let feedback = -1;
-  let answer = -1;
-  let userMessage = -1;
-  for (let at = head.indexOf("<"); at !== -1 && feedback === -1; at = head.indexOf("<", at + 1)) {
-    const next = head.charCodeAt(at + 1);
-    if (next === F) {
-      if (head.startsWith("<feedback>", at)) feedback = at;
-    } else if (next === A) {
-      if (answer === -1 && head.startsWith("<answer>", at)) answer = at;
-    } else if (next === U) {
-      if (userMessage === -1 && head.startsWith("<user_message>", at)) userMessage = at;
-    }
-  }
-  const tag = feedback !== -1 ? 0 : answer !== -1 ? 1 : userMessage !== -1 ? 2 : -1;
-  if (tag === -1) return undefined;
-  const { open: openTag, close: closeTag } = HUMAN_TAGS[tag]!;
-  const open = tag === 0 ? feedback : tag === 1 ? answer : userMessage;
-  const close = result.indexOf(closeTag, open);
-  return result.slice(open + openTag.length, close === -1 ? undefined : close);
 }
 
 function isFailure(text: TaskText, result: string): boolean {
