@@ -11,26 +11,9 @@ const EXTENSIONS = [
   ...["ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "go", "rs", "java", "kt", "rb", "php", "cs", "cpp", "cc", "c", "h", "hpp", "swift", "scala", "sql", "json"],
   ...["yaml", "yml", "toml", "md", "css", "scss", "html", "vue", "svelte", "sh", "proto", "graphql", "tf", "prisma", "gradle", "ex", "exs", "lua", "dart", "ipynb"],
 ];
-/** The longest of them: a longer ending is no extension, whatever it holds. */
+/** The longest of them: a longer ending is no extension, and is not copied to be looked up. */
 const LONGEST_EXTENSION = 7;
-/** Each extension as a number (extensionCode), so a candidate's ending is looked up without a copy. */
-const EXTENSION_CODES = new Set(EXTENSIONS.map((extension) => extensionCode(extension, 0, extension.length)));
-
-/**
- * text[start, end) read as a number in base 37 (a-z are 1–26, 0-9 are 27–36: no digit is zero,
- * so no two endings share a number; seven characters stay below 2^53), or -1 if it holds any other
- * character (no extension does).
- */
-function extensionCode(text: string, start: number, end: number): number {
-  let code = 0;
-  for (let index = start; index < end; index++) {
-    const character = text.charCodeAt(index);
-    const digit = character >= 97 && character <= 122 ? character - 96 : character >= 48 && character <= 57 ? character - 21 : -1;
-    if (digit === -1) return -1;
-    code = code * 37 + digit;
-  }
-  return code;
-}
+const EXTENSION_SET = new Set(EXTENSIONS);
 const IGNORED = /node_modules\/|site-packages\/|dist-packages\/|\/usr\/(local\/)?(lib|go)\/|node:internal|\/runtime\/|:\/\//;
 const NOT_FILES = new Set(["node.js", "next.js", "vue.js", "react.js", "express.js", "nuxt.js", "three.js", "d3.js", "chart.js"]);
 const SCAN_CAP = 40_000;
@@ -125,12 +108,12 @@ export function addContextPaths(context: string, paths: Set<string>): void {
 }
 
 /**
- * The candidate text[start, end) counts if it ends in a known extension (checked in place: most
- * candidates do not, and are never copied) and is no library path.
+ * The candidate text[start, end) counts if it ends in a known extension (only its short ending is
+ * copied to be looked up: most candidates are no file name) and is no library path.
  */
 function addPath(text: string, start: number, end: number, paths: Set<string>): void {
   const dot = text.lastIndexOf(".", end - 1);
-  if (dot < start || end - dot - 1 > LONGEST_EXTENSION || end - dot - 1 < 1 || !EXTENSION_CODES.has(extensionCode(text, dot + 1, end))) return;
+  if (dot < start || end - dot - 1 > LONGEST_EXTENSION || end - dot - 1 < 1 || !EXTENSION_SET.has(text.slice(dot + 1, end))) return;
   const candidate = text.slice(start, end);
   if (IGNORED.test(candidate)) return;
   const name = candidate.slice(candidate.lastIndexOf("/") + 1);
