@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { mixedAgentBodies } from "./agent-requests";
-import { type BenchChild, startChild } from "./child-process";
+import { type BenchChild, mainThreadCpuMs, startChild } from "./child-process";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
@@ -10,14 +10,18 @@ import { hitBodies } from "./hit-bodies";
 import { startEnvironment } from "./start-environment";
 
 /**
- * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes>|hit1|hitlarge|hit32[*times] ...]`: a change measured
+ * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|stream|agent:<bytes>|hit1|hitlarge|hit32[*times] ...]`: a change measured
  * against the code before it in one run: the benchmark's proxy from this tree ("after") and from
  * another checkout of the repository ("before", with its own node_modules or a link to these),
  * beside the bare pass-through, in rotating rounds so load changes on the machine hit all three
  * alike. Both proxies log to their own scratch database on BENCH_DATABASE_URL (PostgreSQL, so the
  * embedded database is not what is measured); without it, to the zero-setup embedded database (a
  * native PostgreSQL child where its binaries are installed, else PGlite). The hit phases repeat one
- * request (hit-bodies.ts), so after its first answer every proxy request is a cache hit.
+ * request (hit-bodies.ts), so after its first answer every proxy request is a cache hit. The
+ * stream phase is the benchmark's: 64 streams at once, each 20 chunks 5 ms apart (stream-shape.ts).
+ * Besides the process's CPU, each side's JavaScript thread is read on its own (/proc, the thread
+ * whose id is the process's): the one thread that saturates first, and the only one the proxy's
+ * own code runs on.
  */
 const [baselineArgument, ...phaseArguments] = process.argv.slice(2);
 if (!baselineArgument) throw new Error("usage: bun run bench/ab-compare.ts <baseline tree> [c1|c32|agent:<bytes> ...]");
@@ -29,6 +33,7 @@ interface Phase {
   requests: number;
   concurrency: number;
   body: () => string;
+  stream?: boolean;
 }
 /** `c32*3`: three times the phase's usual number of requests. */
 function phaseOf(spec: string): Phase {
@@ -36,6 +41,7 @@ function phaseOf(spec: string): Phase {
   const scale = (requests: number) => Math.round(requests * Number(times));
   if (name === "c1") return { requests: scale(600), concurrency: 1, body: smallBody };
   if (name === "c32") return { requests: scale(8_000), concurrency: 32, body: smallBody };
+  if (name === "stream") return { requests: scale(1_280), concurrency: 64, body: () => benchBody({ stream: true }), stream: true };
   if (name.startsWith("agent:")) return { requests: scale(120), concurrency: 1, body: mixedAgentBodies(Number(name.slice(6))).body };
   // Cache hits (the benchmark's hit phases): one request again and again, the small one or the ~44 KB one.
   if (name === "hit1") return { requests: scale(600), concurrency: 1, body: () => hitBodies.small };
@@ -68,7 +74,7 @@ const servers = {
 type Side = keyof typeof servers;
 const sides: Side[] = ["bare", "before", "after"];
 const load = (side: Side, phase: Phase, requests: number) =>
-  runLoad({ url: `${servers[side].origin}/v1/chat/completions`, body: phase.body, requests, concurrency: phase.concurrency, timeCapMs: 120_000 }, false);
+  runLoad({ url: `${servers[side].origin}/v1/chat/completions`, body: phase.body, requests, concurrency: phase.concurrency, timeCapMs: 120_000 }, phase.stream === true);
 // Warm-up: the JIT and the connection pools of every side.
 for (const side of sides) await load(side, phaseOf("c32"), 1_000);
 
@@ -78,14 +84,17 @@ for (const name of phaseNames) {
   const rounds = 6;
   const runs: Record<Side, LoadResult[]> = { bare: [], before: [], after: [] };
   const cpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
+  const jsThread: Record<Side, number> = { bare: 0, before: 0, after: 0 };
   for (const side of sides) await load(side, phase, Math.min(50, phase.requests / 10));
   for (let round = 0; round < rounds; round++) {
     // Each side goes first, second and third equally often.
     const order = sides.map((_, index) => sides[(index + round) % sides.length]!);
     for (const side of round % 2 === 0 ? order : order.reverse()) {
       const before = servers[side].cpuMs();
+      const jsBefore = mainThreadCpuMs(servers[side].pid);
       runs[side].push(await load(side, phase, Math.ceil(phase.requests / rounds)));
       cpu[side] += servers[side].cpuMs() - before;
+      jsThread[side] += mainThreadCpuMs(servers[side].pid) - jsBefore;
     }
   }
   const merged = Object.fromEntries(sides.map((side) => [side, mergeResults(runs[side])])) as Record<Side, LoadResult>;
@@ -95,9 +104,12 @@ for (const name of phaseNames) {
   for (const side of sides) {
     const result = merged[side];
     const added = side === "bare" ? "" : `, added p50 ${(p50(side) - p50("bare")).toFixed(3)} ms`;
+    // A stream's first byte: what issue 15's streaming target is about.
+    const ttfb = (of: Side) => percentile(merged[of].ttfbs, 50);
+    const firstByte = phase.stream ? `; first byte p50 ${ttfb(side).toFixed(3)} ms${side === "bare" ? "" : ` (added ${(ttfb(side) - ttfb("bare")).toFixed(3)})`}` : "";
     console.log(
-      `  ${side.padEnd(7)} p50 ${p50(side).toFixed(3)} ms${added}; ${rps(result).toFixed(0)} req/s (${((100 * rps(result)) / rps(merged.bare)).toFixed(1)}% of bare); ` +
-        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request; failed ${result.failed}`,
+      `  ${side.padEnd(7)} p50 ${p50(side).toFixed(3)} ms${added}${firstByte}; ${rps(result).toFixed(0)} req/s (${((100 * rps(result)) / rps(merged.bare)).toFixed(1)}% of bare); ` +
+        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request, JS thread ${((jsThread[side] / result.completed) * 1000).toFixed(0)}; failed ${result.failed}`,
     );
   }
 }

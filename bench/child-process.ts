@@ -106,9 +106,18 @@ function readMemory(pid: number): { rss: number; peak: number } | undefined {
 
 /** CPU time (user + system) a process has used so far, in ms (10 ms resolution); NaN once it is gone. */
 export function processCpuMs(pid: number): number {
+  return cpuMsOf(`/proc/${pid}/stat`);
+}
+
+/** The same for the process's main thread only: the one that runs its JavaScript (Bun's event loop). */
+export function mainThreadCpuMs(pid: number): number {
+  return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMsOf(statPath: string): number {
   try {
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(statPath, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
   } catch {
