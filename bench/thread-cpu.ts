@@ -16,14 +16,16 @@ import { startEnvironment } from "./start-environment";
  * JavaScript thread; this says how much of the CPU per request that is. BENCH_DATABASE_URL as elsewhere.
  * THREAD_CPU_GC_LOG=1 also counts the collections and the heap's allocation per request (gc-log-summary.ts).
  * THREAD_CPU_STREAM=1 runs the benchmark's streams instead (64 at once; "request" then means one stream),
- * and THREAD_CPU_SERVER=bare measures the bare pass-through (serve-bare.ts) under the same load.
+ * and THREAD_CPU_SERVER=bare measures the bare pass-through (serve-bare.ts) under the same load;
+ * THREAD_CPU_SERVER=restream the same with one JavaScript layer re-streaming the body (serve-restream.ts).
  */
 const requests = Number(process.argv[2] ?? 8_000);
 // A second argument, bytes: agent-sized requests of about that size, one at a time (agent-requests.ts).
 const agentBytes = process.argv[3] ? Number(process.argv[3]) : undefined;
 const stream = process.env.THREAD_CPU_STREAM === "1";
 const concurrency = Number(process.env.THREAD_CPU_CONCURRENCY ?? (agentBytes ? 1 : stream ? 64 : 32));
-const bare = process.env.THREAD_CPU_SERVER === "bare";
+const restream = process.env.THREAD_CPU_SERVER === "restream";
+const bare = process.env.THREAD_CPU_SERVER === "bare" || restream;
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-threads-"));
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dataDir, ...(scratch ? [scratch.url] : [])]).exited;
@@ -34,8 +36,8 @@ const bunFlags = (process.env.THREAD_CPU_BUN_FLAGS ?? "").split(" ").filter(Bool
 // THREAD_CPU_GC_LOG=1: the proxy runs with BUN_JSC_logGC=1 and its collections during the measured load are counted.
 const gcLog = process.env.THREAD_CPU_GC_LOG === "1";
 const proxy = await startChild(
-  bare ? "bare pass-through" : "proxy",
-  bare ? "serve-bare.ts" : "serve-proxy.ts",
+  restream ? "re-streaming pass-through" : bare ? "bare pass-through" : "proxy",
+  restream ? "serve-restream.ts" : bare ? "serve-bare.ts" : "serve-proxy.ts",
   { ...startEnvironment(), BENCH_UPSTREAM_ORIGIN: upstream.origin, BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(scratch ? { BENCH_DATABASE_URL: scratch.url } : {}), ...(gcLog ? { BUN_JSC_logGC: "1" } : {}) },
   bunFlags,
   undefined,
