@@ -1,6 +1,7 @@
 // The error classes alone (two small modules, the same classes the SDK throws), not the whole SDK.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai/core/error";
 import type { RequestTemplateSource } from "./sdk-request-template";
+import { smallBufferBody } from "./small-buffer-body";
 
 /**
  * POST /chat/completions without the `openai` SDK's per-request machinery (header merging, option
@@ -18,6 +19,8 @@ export interface DirectChatCall {
   send(body: Record<string, unknown>, signal: AbortSignal): Promise<Response>;
   /** A non-stream answer's body as the SDK would hand it over: parsed JSON, text, or undefined. */
   read(response: Response): Promise<unknown>;
+  /** A stream answer's body, read through small buffers (small-buffer-body.ts); null without one. */
+  stream(response: Response): ReadableStream<Uint8Array> | null;
 }
 
 interface Template {
@@ -64,6 +67,10 @@ export function createDirectChatCall(client: RequestTemplateSource, fetchImpleme
       if (!(mediaType?.includes("application/json") || mediaType?.endsWith("+json"))) return text;
       if (response.headers.get("content-length") === "0" || !text) return undefined;
       return JSON.parse(text) as unknown;
+    },
+
+    stream(response) {
+      return response.body && smallBufferBody(response.body);
     },
   };
 }

@@ -111,7 +111,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     // async-generator chain, in one stream stage (decoder and chunk transformer fused).
     // Cancelling the chunk stream cancels the body, which closes the upstream connection.
     const response = await chat.send(body(call), call.signal);
-    if (!response.body) throw new Error(`${options.displayName} answered a stream request without a body.`);
-    return pullThrough(response.body, fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model)));
+    const stream = chat.stream(response);
+    if (!stream) throw new Error(`${options.displayName} answered a stream request without a body.`);
+    return pullThrough(stream, fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model)));
   }
 }
