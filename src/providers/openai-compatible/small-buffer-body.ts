@@ -1,5 +1,3 @@
-import { Readable } from "node:stream";
-
 /**
  * An upstream `fetch` body read through small buffers. Bun reads a `fetch` response body's native
  * byte stream into a 256 KiB buffer that its web-stream reader allocates on the first read (the
@@ -17,8 +15,13 @@ import { Readable } from "node:stream";
  * errors the stream with the error the web reader would have given; cancelling the stream cancels
  * the native stream, as cancelling its reader did. A body that is not a native fetch body (an
  * injected `fetch` returning a JavaScript stream) is returned untouched.
+ *
+ * `node:stream` (~20 ms and ~5 MiB the first time) is loaded by the first stream read, not at start;
+ * where the database driver (postgres.js) runs in the process it is loaded already.
  */
 const CHUNK_BYTES = 4096;
+
+let nodeStream: typeof import("node:stream") | undefined;
 
 /** The members of Bun's native-backed `Readable` used here (its `_read` returns the pending pull). */
 interface NativeReadable {
@@ -29,7 +32,8 @@ interface NativeReadable {
 }
 
 export function smallBufferBody(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  let readable: Readable;
+  const { Readable } = (nodeStream ??= require("node:stream") as typeof import("node:stream"));
+  let readable: InstanceType<typeof Readable>;
   try {
     readable = Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0], { highWaterMark: CHUNK_BYTES });
   } catch {
