@@ -6,6 +6,7 @@ import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import type { ProviderCall } from "../types";
 import type { ModelWireRules } from "./model-wire-rules";
+import { smallBufferBody } from "./small-buffer-body";
 import { toResponsesRequest } from "./to-responses-request";
 
 /**
@@ -22,5 +23,5 @@ export async function streamViaResponsesApi(client: OpenAI, call: ProviderCall, 
   const body = toResponsesRequest(call.request, call.model, rules, logger);
   const response = await client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal: call.signal }).asResponse();
   if (!response.body) throw new Error("The Responses API answered a stream request without a body.");
-  return pullThrough(response.body, fuseTransformers(sseDecoderTransformer(), openAIResponsesEventTransformer(call.model)));
+  return pullThrough(smallBufferBody(response.body), fuseTransformers(sseDecoderTransformer(), openAIResponsesEventTransformer(call.model)));
 }
