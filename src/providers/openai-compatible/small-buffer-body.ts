@@ -45,6 +45,7 @@ export function smallBufferBody(body: ReadableStream<Uint8Array>): ReadableStrea
 }
 
 const nextTick = () => new Promise<void>((resolve) => process.nextTick(resolve));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const ignore = () => {};
 
 class NativeBodySource {
@@ -80,15 +81,17 @@ class NativeBodySource {
 
   async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     this.pushed = false;
+    let idle = 0;
     for (;;) {
       if (this.pushed) return;
       if (this.failed) throw this.failure;
       if (this.ended) return controller.close();
       // A pending pull resolves once its result was pushed; one that brought nothing (an empty
-      // chunk) is pulled again. The end is pushed on the next tick after the last bytes.
+      // chunk) is pulled again. The end is pushed on the next tick after the last bytes; should a
+      // pull keep bringing nothing at once, later tries wait for a turn of the event loop.
       const pending = this.native._read(CHUNK_BYTES);
       if (pending) await pending;
-      else if (!this.pushed) await nextTick();
+      else if (!this.pushed) await (idle++ === 0 ? nextTick() : nextTurn());
     }
   }
 
