@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { mixedAgentBodies } from "./agent-requests";
-import { type BenchChild, startChild } from "./child-process";
+import { type BenchChild, processCpuMs, startChild } from "./child-process";
+import { descendants } from "./process-watch";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
@@ -78,14 +79,17 @@ for (const name of phaseNames) {
   const rounds = 6;
   const runs: Record<Side, LoadResult[]> = { bare: [], before: [], after: [] };
   const cpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
+  const databaseCpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
   for (const side of sides) await load(side, phase, Math.min(50, phase.requests / 10));
   for (let round = 0; round < rounds; round++) {
     // Each side goes first, second and third equally often.
     const order = sides.map((_, index) => sides[(index + round) % sides.length]!);
     for (const side of round % 2 === 0 ? order : order.reverse()) {
       const before = servers[side].cpuMs();
+      const childrenBefore = childrenCpuMs(servers[side].pid);
       runs[side].push(await load(side, phase, Math.ceil(phase.requests / rounds)));
       cpu[side] += servers[side].cpuMs() - before;
+      databaseCpu[side] += sumSince(childrenCpuMs(servers[side].pid), childrenBefore);
     }
   }
   const merged = Object.fromEntries(sides.map((side) => [side, mergeResults(runs[side])])) as Record<Side, LoadResult>;
@@ -97,13 +101,27 @@ for (const name of phaseNames) {
     const added = side === "bare" ? "" : `, added p50 ${(p50(side) - p50("bare")).toFixed(3)} ms`;
     console.log(
       `  ${side.padEnd(7)} p50 ${p50(side).toFixed(3)} ms${added}; ${rps(result).toFixed(0)} req/s (${((100 * rps(result)) / rps(merged.bare)).toFixed(1)}% of bare); ` +
-        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request; failed ${result.failed}`,
+        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request` +
+        (side === "bare" ? "" : `, database (child processes) ${((databaseCpu[side] / result.completed) * 1000).toFixed(0)} µs/request`) +
+        `; failed ${result.failed}`,
     );
   }
 }
 for (const side of sides) await servers[side].stop();
 await upstream.stop();
 for (const cleanup of cleanups) await cleanup();
+
+/** CPU ms of each process under `pid` (the embedded PostgreSQL's postmaster, backends, writers). */
+function childrenCpuMs(pid: number): Map<number, number> {
+  return new Map(descendants(pid).map(({ pid: child }) => [child, processCpuMs(child) || 0]));
+}
+
+/** CPU used since `before`; a process that started meanwhile counts from zero, one that exited is lost. */
+function sumSince(after: Map<number, number>, before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
 
 function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
