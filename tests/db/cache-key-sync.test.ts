@@ -69,6 +69,22 @@ for (const target of databaseTargets) {
       expect(listed.keys.map(({ key }) => key)).toEqual([newer.key, older.key]);
     });
 
+    test("leaves out the rows of the transactions it is told to (the caller's own writes)", async () => {
+      const start = await listCacheKeysSince(handle.db, undefined, 200_000);
+      const own = [write(), write()];
+      const other = write();
+      const ownXid = await upsertCachedAnswers(handle.db, own);
+      const otherXid = await upsertCachedAnswers(handle.db, [other]);
+      expect(ownXid).toMatch(/^\d+$/);
+      expect(otherXid).toMatch(/^\d+$/);
+      expect(otherXid).not.toBe(ownXid);
+      expect(await upsertCachedAnswers(handle.db, [])).toBeUndefined();
+      const listed = await listCacheKeysSince(handle.db, start.snapshot, 200_000, [ownXid!]);
+      expect(ours(listed.keys)).toEqual([other.key]);
+      expect(ours((await listCacheKeysSince(handle.db, start.snapshot, 200_000, [ownXid!, otherXid!])).keys)).toEqual([]);
+      expect(ours((await listCacheKeysSince(handle.db, start.snapshot, 200_000)).keys)).toEqual([...own.map((row) => row.key), other.key].sort());
+    });
+
     test.skipIf(target.shared)("a write that commits seconds after it started is listed by the look after its commit, once", async () => {
       const late = write();
       const early = write();
