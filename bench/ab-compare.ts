@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { mixedAgentBodies } from "./agent-requests";
-import { type BenchChild, mainThreadCpuMs, startChild } from "./child-process";
+import { type BenchChild, mainThreadCpuMs, processCpuMs, startChild } from "./child-process";
+import { descendants } from "./process-watch";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
@@ -85,6 +86,7 @@ for (const name of phaseNames) {
   const runs: Record<Side, LoadResult[]> = { bare: [], before: [], after: [] };
   const cpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
   const jsThread: Record<Side, number> = { bare: 0, before: 0, after: 0 };
+  const databaseCpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
   for (const side of sides) await load(side, phase, Math.min(50, phase.requests / 10));
   for (let round = 0; round < rounds; round++) {
     // Each side goes first, second and third equally often.
@@ -92,9 +94,11 @@ for (const name of phaseNames) {
     for (const side of round % 2 === 0 ? order : order.reverse()) {
       const before = servers[side].cpuMs();
       const jsBefore = mainThreadCpuMs(servers[side].pid);
+      const childrenBefore = childrenCpuMs(servers[side].pid);
       runs[side].push(await load(side, phase, Math.ceil(phase.requests / rounds)));
       cpu[side] += servers[side].cpuMs() - before;
       jsThread[side] += mainThreadCpuMs(servers[side].pid) - jsBefore;
+      databaseCpu[side] += sumSince(childrenCpuMs(servers[side].pid), childrenBefore);
     }
   }
   const merged = Object.fromEntries(sides.map((side) => [side, mergeResults(runs[side])])) as Record<Side, LoadResult>;
@@ -109,13 +113,27 @@ for (const name of phaseNames) {
     const firstByte = phase.stream ? `; first byte p50 ${ttfb(side).toFixed(3)} ms${side === "bare" ? "" : ` (added ${(ttfb(side) - ttfb("bare")).toFixed(3)})`}` : "";
     console.log(
       `  ${side.padEnd(7)} p50 ${p50(side).toFixed(3)} ms${added}${firstByte}; ${rps(result).toFixed(0)} req/s (${((100 * rps(result)) / rps(merged.bare)).toFixed(1)}% of bare); ` +
-        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request, JS thread ${((jsThread[side] / result.completed) * 1000).toFixed(0)}; failed ${result.failed}`,
+        `CPU ${((cpu[side] / result.completed) * 1000).toFixed(0)} µs/request, JS thread ${((jsThread[side] / result.completed) * 1000).toFixed(0)}` +
+        (side === "bare" ? "" : `, database (child processes) ${((databaseCpu[side] / result.completed) * 1000).toFixed(0)} µs/request`) +
+        `; failed ${result.failed}`,
     );
   }
 }
 for (const side of sides) await servers[side].stop();
 await upstream.stop();
 for (const cleanup of cleanups) await cleanup();
+
+/** CPU ms of each process under `pid` (the embedded PostgreSQL's postmaster, backends, writers). */
+function childrenCpuMs(pid: number): Map<number, number> {
+  return new Map(descendants(pid).map(({ pid: child }) => [child, processCpuMs(child) || 0]));
+}
+
+/** CPU used since `before`; a process that started meanwhile counts from zero, one that exited is lost. */
+function sumSince(after: Map<number, number>, before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
 
 function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");

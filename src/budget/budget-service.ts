@@ -16,7 +16,7 @@ import { driverMessage } from "../db/driver-message";
 import type { Logger } from "../logger";
 import { type BudgetLimit, type BudgetUsage, GLOBAL_SCOPE } from "./budget-types";
 import { type LeasedHold, LeasePool } from "./lease-pool";
-import { SpendWriter } from "./spend-writer";
+import { type PendingSpend, SpendWriter } from "./spend-writer";
 
 /**
  * Budgets in the database, shared by every instance on it: the limits (from the configuration at
@@ -216,9 +216,11 @@ export class BudgetService {
   }
 
   /** A batch of spend reached the database: the leases it came from learn so (a drained one can go). */
-  private async writeSpend(entries: readonly SpendEntry[]): Promise<void> {
+  private async writeSpend(entries: readonly PendingSpend[]): Promise<void> {
     await settleBudgets(this.db, entries, this.settings.timeZone);
-    this.leases.written(entries.flatMap((entry) => (entry.leaseId && entry.amountUsd > 0 ? [entry.leaseId] : [])));
+    const written: string[] = [];
+    for (const entry of entries) if (entry.leaseId) for (let count = 0; count < entry.spentEntries; count++) written.push(entry.leaseId);
+    this.leases.written(written);
   }
 
   private async refreshLimits(): Promise<void> {

@@ -67,9 +67,8 @@ export interface CacheCounters {
   keyErrors: number;
 }
 
-/** How often each instance picks up the keys other instances wrote, and how far back it looks again. */
+/** How often each instance picks up the keys other instances wrote. */
 const SYNC_INTERVAL_MS = 1_000;
-const SYNC_OVERLAP_MS = 2_000;
 const PRUNE_INTERVAL_MS = 60_000;
 const WRITE_DELAY_MS = 200;
 /** Keys the index holds at most (about 100 bytes each). */
@@ -80,7 +79,14 @@ export class ResponseCache {
   private readonly memory: LruCache<Entry>;
   private readonly index = new KeyIndex(INDEX_LIMIT);
   private readonly writer: CacheWriter;
-  private syncedUntil = new Date(0);
+  /** The database's snapshot at the last key sync (cache-queries.ts): the next one lists what it could not see. */
+  private syncedSnapshot: string | undefined;
+  /**
+   * This instance's cache writes (their transactions' ids) since the last key sync began: their
+   * keys are in the index already (store), so the next sync leaves them out. One that commits
+   * after a sync's snapshot without being left out is only added again, as any other key.
+   */
+  private ownWrites: string[] = [];
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private syncing: Promise<void> | undefined;
   private closed = false;
@@ -92,7 +98,10 @@ export class ResponseCache {
   ) {
     this.memory = new LruCache(settings.maxEntries, settings.maxBytes);
     this.writer = new CacheWriter({
-      write: (rows) => upsertCachedAnswers(db, rows),
+      write: async (rows) => {
+        const xid = await upsertCachedAnswers(db, rows);
+        if (xid !== undefined) this.ownWrites.push(xid);
+      },
       onFailure: (rows, error) => {
         this.counters.writeErrors++;
         for (const row of rows) this.index.delete(row.key);
@@ -241,11 +250,13 @@ export class ResponseCache {
   private sync(): Promise<void> {
     this.syncing ??= (async () => {
       try {
-        const since = new Date(Math.max(0, this.syncedUntil.getTime() - SYNC_OVERLAP_MS));
-        const { now, keys } = await listCacheKeysSince(this.db, since, INDEX_LIMIT);
+        // Writes done before this sync began are visible to its snapshot: no later sync lists them.
+        const done = this.ownWrites.length;
+        const { snapshot, keys } = await listCacheKeysSince(this.db, this.syncedSnapshot, INDEX_LIMIT, this.ownWrites.slice(0, done));
         // Newest first from the database; oldest first into the index, so the bound drops the oldest.
         for (let index = keys.length - 1; index >= 0; index--) this.index.add(keys[index]!.key, keys[index]!.expiresAt);
-        this.syncedUntil = now;
+        this.syncedSnapshot = snapshot;
+        this.ownWrites.splice(0, done);
       } catch (error) {
         this.counters.syncErrors++;
         if (this.counters.syncErrors === 1 || this.counters.syncErrors % 60 === 0) {

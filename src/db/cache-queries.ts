@@ -30,25 +30,30 @@ export interface CacheWrite {
 }
 
 /**
- * Writes a batch in one statement; a key written again is replaced (and its clock restarts). The
- * rows go as one array per column (see column-arrays.ts: cheaper for the server to read than JSON).
+ * Writes a batch in one statement; a key written again is replaced (and its clock restarts, and the
+ * key sync lists it again: written_xid is the new write's transaction). The rows go as one array
+ * per column (see column-arrays.ts: cheaper for the server to read than JSON). Returns the writing
+ * transaction's id (written_xid, as text), so the writer's own key sync can leave these rows out.
  */
-export async function upsertCachedAnswers(db: Database, rows: readonly CacheWrite[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function upsertCachedAnswers(db: Database, rows: readonly CacheWrite[]): Promise<string | undefined> {
+  if (rows.length === 0) return undefined;
   const column = (value: (row: CacheWrite) => unknown) => arrayLiteral(rows, value);
-  await executeFixed(
+  const result = await executeFixed(
     db,
     sql`
-    insert into ${responseCache} (key, digest, created_at, expires_at, provider, model, cost_usd, bytes, body)
-    select distinct on (r.key) r.key, r.digest, now(), now() + make_interval(secs => r.ttl_seconds), r.provider, r.model, r.cost_usd, r.bytes, r.body
+    with written as (insert into ${responseCache} (key, digest, created_at, written_xid, expires_at, provider, model, cost_usd, bytes, body)
+    select distinct on (r.key) r.key, r.digest, now(), pg_current_xact_id()::text::bigint, now() + make_interval(secs => r.ttl_seconds), r.provider, r.model, r.cost_usd, r.bytes, r.body
     from unnest(${column((row) => row.key)}::text[], ${column((row) => row.digest)}::text[], ${column((row) => row.provider)}::text[],
       ${column((row) => row.model)}::text[], ${column((row) => (Number.isFinite(row.costUsd) ? row.costUsd : null))}::double precision[], ${column((row) => row.bytes)}::integer[],
       ${column((row) => row.body)}::text[], ${column((row) => row.ttlSeconds)}::integer[]) with ordinality
       as r(key, digest, provider, model, cost_usd, bytes, body, ttl_seconds, position)
     order by r.key, r.position desc
-    on conflict (key) do update set digest = excluded.digest, created_at = excluded.created_at, expires_at = excluded.expires_at,
-      provider = excluded.provider, model = excluded.model, cost_usd = excluded.cost_usd, bytes = excluded.bytes, body = excluded.body`,
+    on conflict (key) do update set digest = excluded.digest, created_at = excluded.created_at, written_xid = excluded.written_xid, expires_at = excluded.expires_at,
+      provider = excluded.provider, model = excluded.model, cost_usd = excluded.cost_usd, bytes = excluded.bytes, body = excluded.body
+    returning written_xid)
+    select min(written_xid)::text as xid from written`,
   );
+  return rowsOf<{ xid: string | null }>(result)[0]?.xid ?? undefined;
 }
 
 export async function findCachedAnswer(db: Database, key: string): Promise<CachedAnswerRow | undefined> {
@@ -63,26 +68,41 @@ export async function findCachedAnswer(db: Database, key: string): Promise<Cache
 }
 
 export interface CacheKeysSince {
-  /** The database's clock when it answered: the next call's `since`. */
-  now: Date;
-  /** Keys written after `since` that have not expired, newest first, at most `limit`. */
+  /**
+   * The snapshot the database answered from (`pg_current_snapshot()` as text: which transactions
+   * it could see): the next call's `since`.
+   */
+  snapshot: string;
+  /** Live keys written by transactions `since` could not see (all live keys without one), newest first, at most `limit`. */
   keys: Array<{ key: string; expiresAt: number }>;
 }
 
-/** New keys (any instance's) since a time on the database's clock, for each instance's key index. */
-export async function listCacheKeysSince(db: Database, since: Date, limit: number): Promise<CacheKeysSince> {
-  const rows = rowsOf<{ now: Date | string; keys: Array<[string, number | string]> | string }>(
+/**
+ * New keys (any instance's) since an earlier answer, for each instance's key index: the rows whose
+ * writing transaction (written_xid) had not committed in the snapshot `since` (the last answer's),
+ * so a row is listed once, however long its write took to commit. Every such transaction's id is
+ * at least that snapshot's xmin (the oldest it saw running), which bounds the index scan. The
+ * snapshot is the statement's own, the one the rows are read in. Rows written by the transactions
+ * in `excluding` (the caller's own writes, whose keys it already holds) are left out.
+ */
+export async function listCacheKeysSince(db: Database, since: string | undefined, limit: number, excluding: readonly string[] = []): Promise<CacheKeysSince> {
+  const newer =
+    since === undefined
+      ? sql``
+      : sql`and written_xid >= pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint and not pg_visible_in_snapshot(written_xid::text::xid8, ${since}::pg_snapshot)`;
+  const others = excluding.length === 0 ? sql`` : sql`and written_xid <> all(${`{${excluding.join(",")}}`}::bigint[])`;
+  const rows = rowsOf<{ snapshot: string; keys: Array<[string, number | string]> | string }>(
     await db.execute(sql`
-      select now() as now, (
+      select pg_current_snapshot()::text as snapshot, (
         select coalesce(json_agg(json_build_array(k.key, k.expires_ms)), '[]'::json) from (
           select key, (extract(epoch from expires_at) * 1000)::bigint as expires_ms from ${responseCache}
-          where created_at > ${since.toISOString()}::timestamptz and expires_at > now() order by created_at desc limit ${limit}
+          where expires_at > now() ${newer} ${others} order by written_xid desc limit ${limit}
         ) k
       ) as keys`),
   );
   const row = rows[0]!;
   const keys = typeof row.keys === "string" ? (JSON.parse(row.keys) as Array<[string, number | string]>) : row.keys;
-  return { now: new Date(row.now), keys: keys.map(([key, expires]) => ({ key, expiresAt: Number(expires) })) };
+  return { snapshot: row.snapshot, keys: keys.map(([key, expires]) => ({ key, expiresAt: Number(expires) })) };
 }
 
 /** Deletes expired answers; returns how many. */

@@ -10,6 +10,7 @@ import subscriptionValue from "./migrations/0005_subscription_value.sql" with { 
 import dashboardSavings from "./migrations/0006_dashboard_savings.sql" with { type: "text" };
 import usageEstimated from "./migrations/0007_usage_estimated.sql" with { type: "text" };
 import staticRollupTrigger from "./migrations/0008_static_rollup_trigger.sql" with { type: "text" };
+import cacheWrittenXid from "./migrations/0009_cache_written_xid.sql" with { type: "text" };
 
 /**
  * The migrations, embedded in the bundle (and so in the compiled executable) instead of read from a
@@ -26,6 +27,7 @@ const sources: Record<string, string> = {
   "0006_dashboard_savings": dashboardSavings,
   "0007_usage_estimated": usageEstimated,
   "0008_static_rollup_trigger": staticRollupTrigger,
+  "0009_cache_written_xid": cacheWrittenXid,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 
 /** One row per request that reached the proxy, successful or not. Never holds prompts or keys. */
 export const requestLog = pgTable(
@@ -159,8 +160,13 @@ export const responseCache = pgTable(
   {
     key: text("key").primaryKey(),
     digest: text("digest").notNull(),
-    /** Set by the database on every write, so instances can pick up each other's new keys. */
+    /** Set by the database on every write. */
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /**
+     * The writing transaction's id (`pg_current_xact_id()`, as a number), set on every write, so
+     * instances pick up each other's new keys exactly: those not yet committed at their last look.
+     */
+    writtenXid: bigint("written_xid", { mode: "number" }).notNull().default(sql`(pg_current_xact_id()::text::bigint)`),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
@@ -169,7 +175,7 @@ export const responseCache = pgTable(
     bytes: integer("bytes").notNull(),
     body: text("body").notNull(),
   },
-  (table) => [index("response_cache_created_at_idx").on(table.createdAt), index("response_cache_expires_at_idx").on(table.expiresAt)],
+  (table) => [index("response_cache_written_xid_idx").on(table.writtenXid), index("response_cache_expires_at_idx").on(table.expiresAt)],
 );
 
 /**

@@ -76,6 +76,23 @@ for (const database of databases) {
       expect((await second.lookup(key))!.completion.choices[0]!.message.content).toBe("shared answer");
     });
 
+    test("two instances that both write each find the other's answers (a sync leaves out only its own writes)", async () => {
+      const db = await database.open();
+      const first = await startCache(db);
+      const second = await startCache(db);
+      const keys = { first: [keyFor("first a"), keyFor("first b")], second: [keyFor("second a")] };
+      store(first, keys.first[0]!, "first a");
+      store(second, keys.second[0]!, "second a");
+      // Written (after WRITE_DELAY_MS) and then a sync or two later, the other instance's keys are indexed.
+      await waitFor(async () => first.stats().pendingWrites === 0 && second.stats().pendingWrites === 0, { timeoutMs: 5_000, intervalMs: 50, what: "both writes" });
+      store(first, keys.first[1]!, "first b");
+      await waitFor(async () => (await second.lookup(keys.first[1]!)) !== undefined, { timeoutMs: 15_000, intervalMs: 100, what: "the second instance to find the first's later answer" });
+      expect((await second.lookup(keys.first[0]!))?.completion.choices[0]!.message.content).toBe("first a");
+      await waitFor(async () => (await first.lookup(keys.second[0]!)) !== undefined, { timeoutMs: 15_000, intervalMs: 100, what: "the first instance to find the second's answer" });
+      expect(first.counters.tableHits).toBe(1);
+      expect(second.counters.tableHits).toBe(2);
+    });
+
     test("a stored answer that is not JSON (a damaged row) is a miss, counted as a read error", async () => {
       const db = await database.open();
       const first = await startCache(db);
