@@ -1,3 +1,4 @@
+import { forwardToUpstream } from "./bare-forward";
 import { announce, onParentGone } from "./child-ready";
 
 /**
@@ -12,13 +13,7 @@ const server = Bun.serve({
   port: 0,
   idleTimeout: 255,
   async fetch(request) {
-    const url = new URL(request.url);
-    return fetch(`${upstreamOrigin}${url.pathname}`, {
-      method: request.method,
-      headers: { "content-type": "application/json", authorization: request.headers.get("authorization") ?? "" },
-      body: await request.arrayBuffer(),
-      signal: request.signal,
-    });
+    return forwardToUpstream(upstreamOrigin, request, await request.arrayBuffer());
   },
 });
 

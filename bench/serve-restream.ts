@@ -1,3 +1,4 @@
+import { forwardToUpstream } from "./bare-forward";
 import { announce, onParentGone } from "./child-ready";
 
 /**
@@ -86,13 +87,7 @@ const server = Bun.serve({
   port: 0,
   idleTimeout: 255,
   async fetch(request) {
-    const url = new URL(request.url);
-    const response = await fetch(`${upstreamOrigin}${url.pathname}`, {
-      method: request.method,
-      headers: { "content-type": "application/json", authorization: request.headers.get("authorization") ?? "" },
-      body: await request.arrayBuffer(),
-      signal: request.signal,
-    });
+    const response = await forwardToUpstream(upstreamOrigin, request, await request.arrayBuffer());
     if (!response.body) return response;
     const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     const body = kind === "direct" ? direct(reader) : kind === "json" ? reencoded(reader) : pulled(reader);
