@@ -1,5 +1,5 @@
 import { heapStats } from "bun:jsc";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchProxyConfig } from "./bench-proxy-config";
@@ -12,10 +12,12 @@ import { startChild } from "./child-process";
 /**
  * `bun run bench/live-stream-heap.ts [streams]`: what the proxy keeps alive per stream while its
  * chunks flow (not idle streams: idle-stream-heap.ts). In-process through `app.fetch`, the
- * benchmark's streams against the mock upstream: opens `streams` at once, and once every one has its
- * first chunk runs a full collection and counts the heap's live objects by type; again after every
- * stream ended and the log was written. The difference per stream is what an eden collection in the
- * middle of the streams promotes (and a full one later frees). Load-independent.
+ * benchmark's streams against the mock upstream: opens `streams` at once, and once every one has had
+ * LIVE_HEAP_READS reads (default 1, its first chunk; the mock sends 20 chunks and the end) runs a
+ * full collection and counts the heap's live objects by type; again after every stream ended and
+ * the log was written. The difference per stream is what an eden collection in the middle of the
+ * streams promotes (and a full one later frees). Load-independent. LIVE_HEAP_SNAPSHOT=<prefix>
+ * also writes both heap snapshots (V8 format) as <prefix>-0.heapsnapshot and <prefix>-1.heapsnapshot.
  */
 const streams = Number(process.argv[2] ?? 64);
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-live-heap-"));
@@ -62,7 +64,7 @@ const measure = () => {
   Bun.gc(true);
   Bun.gc(true);
   const stats = heapStats();
-  if (process.env.LIVE_HEAP_SNAPSHOT) require("node:fs").writeFileSync(`${process.env.LIVE_HEAP_SNAPSHOT}-${snapshots++}.heapsnapshot`, Bun.generateHeapSnapshot("v8"));
+  if (process.env.LIVE_HEAP_SNAPSHOT) writeFileSync(`${process.env.LIVE_HEAP_SNAPSHOT}-${snapshots++}.heapsnapshot`, Bun.generateHeapSnapshot("v8"));
   return { heap: stats.heapSize, extra: stats.extraMemorySize, objects: stats.objectCount, counts: stats.objectTypeCounts as Record<string, number> };
 };
 for (let warm = 0; warm < 4; warm++) await round(64);
