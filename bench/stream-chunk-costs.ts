@@ -107,7 +107,7 @@ async function runOne(stage: Stage, events: readonly Uint8Array[], usage: boolea
     await drain(chunks);
     return;
   }
-  chunks = observeStream(chunks, { startedAt: performance.now(), clientSignal: signal, keepChunks: true, redactor, promptTokensEstimate: () => 0, onEnd: () => {} });
+  chunks = observeStream(chunks, { startedAt: performance.now(), clientSignal: signal, keepAnswer: true, redactor, promptTokensEstimate: () => 0, onEnd: () => {} });
   if (stage === "+ observer") {
     await drain(chunks);
     return;

@@ -92,6 +92,7 @@ if (gcLog) {
   const perThousand = (count: number) => ((1000 * count) / result.completed).toFixed(1);
   console.log(`  collections          ${perThousand(gc.eden)} eden, ${perThousand(gc.full)} full per 1000 requests; pauses ${perThousand(gc.pauseMs)} ms per 1000`);
   console.log(`  heap allocation      ${(gc.allocatedBytes / result.completed / 1024).toFixed(1)} KiB per request (cycles that ended in a collection)`);
+  console.log(`  per eden collection  heap kept ${gc.edenGrowthKb} kB, marked ${gc.edenMarkedKb} kB (medians)`);
 }
 for (const [name, value] of [...byName].sort((a, b) => b[1] - a[1])) {
   if (value === 0) continue;

@@ -97,3 +97,35 @@ export function assembleChunks(chunks: Iterable<ChatCompletionChunk>): ChatCompl
   for (const chunk of chunks) assembler.add(chunk);
   return assembler.completion();
 }
+
+/** A stream's whole answer, made when asked for: throws when the stream gave none (or one it could not assemble). */
+export interface AssembledAnswer {
+  completion(): ChatCompletion;
+}
+
+/**
+ * A stream's answer assembled as its chunks pass (the stream observer adds each one), instead of
+ * keeping every chunk object until the stream ends: the same completion assembleChunks makes of the
+ * same chunks, but an open stream holds the assembled text, not ~6 objects a chunk that outlive the
+ * collections during the stream and die old. A chunk the assembler cannot take is not thrown at the
+ * stream (its client is unaffected): completion() throws that error, as assembleChunks would have.
+ */
+export class StreamedAnswer implements AssembledAnswer {
+  private readonly assembler = new ChunkAssembler();
+  private failure: { error: unknown } | undefined;
+
+  add(chunk: ChatCompletionChunk): void {
+    if (this.failure) return;
+    try {
+      this.assembler.add(chunk);
+    } catch (error) {
+      this.failure = { error };
+    }
+  }
+
+  /** The completion of every chunk added; throws when none was, or what the first chunk it could not take threw. */
+  completion(): ChatCompletion {
+    if (this.failure) throw this.failure.error;
+    return this.assembler.completion();
+  }
+}

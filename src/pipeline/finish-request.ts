@@ -1,38 +1,38 @@
-import { assembleChunks } from "../chat/chunk-assembler";
-import type { ChatCompletion, ChatCompletionChunk } from "../chat/types";
+import type { AssembledAnswer } from "../chat/chunk-assembler";
+import type { ChatCompletion } from "../chat/types";
 import type { PipelineContext, PipelineDeps } from "./context";
 import type { Outcome } from "./outcome";
 import { recordOutcome } from "./record-outcome";
 
-export type Finisher = (outcome: Outcome, chunks?: readonly ChatCompletionChunk[]) => void;
+export type Finisher = (outcome: Outcome, streamed?: AssembledAnswer) => void;
 
 /**
  * The end of a request that reached the pipeline, done exactly once however it ended: the outcome
  * is recorded (log row, success rate, the conversation's latest task), then every finish hook
- * runs, after a stream's kept chunks are assembled into the answer when a hook asked for it.
+ * runs, with a stream's answer (assembled as its chunks passed) when a hook asked for it.
  * Returns a function that does this on its first call and nothing on later ones.
  */
 export function createFinisher(context: PipelineContext, deps: PipelineDeps): Finisher {
   let finished = false;
-  return (outcome, chunks) => {
+  return (outcome, streamed) => {
     if (finished) return;
     finished = true;
     try {
       recordOutcome(context, outcome, deps);
     } finally {
-      runHooks(context, deps, outcome, chunks);
+      runHooks(context, deps, outcome, streamed);
     }
   };
 }
 
-function runHooks(context: PipelineContext, deps: PipelineDeps, outcome: Outcome, chunks: readonly ChatCompletionChunk[] | undefined): void {
+function runHooks(context: PipelineContext, deps: PipelineDeps, outcome: Outcome, streamed: AssembledAnswer | undefined): void {
   const hooks = context.finishHooks;
   if (hooks.size === 0) return;
-  if (!outcome.completed || outcome.answer || !chunks) {
+  if (!outcome.completed || outcome.answer || !streamed) {
     hooks.run(outcome, deps.logger, context.taskId);
     return;
   }
-  assemble(chunks).then(
+  completionOf(streamed).then(
     (answer) => hooks.run({ ...outcome, answer }, deps.logger, context.taskId),
     (error: unknown) => {
       deps.logger.error("could not assemble the streamed answer", { taskId: context.taskId, error: String(error) });
@@ -41,7 +41,7 @@ function runHooks(context: PipelineContext, deps: PipelineDeps, outcome: Outcome
   );
 }
 
-function assemble(chunks: readonly ChatCompletionChunk[]): Promise<ChatCompletion> {
-  // Straight from the array: a stream around it cost a read (and a promise) per chunk.
-  return Promise.resolve(chunks).then(assembleChunks);
+function completionOf(streamed: AssembledAnswer): Promise<ChatCompletion> {
+  // A turn later, as before, and a failure (an empty stream, a chunk it could not take) is a rejection.
+  return Promise.resolve(streamed).then((answer) => answer.completion());
 }

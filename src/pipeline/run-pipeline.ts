@@ -44,7 +44,7 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
       const chunks = observeStream(result.chunks, {
         startedAt: context.startedAt,
         clientSignal: context.clientSignal,
-        keepChunks: context.finishHooks.needsAnswer,
+        keepAnswer: context.finishHooks.needsAnswer,
         redactor: deps.redactor,
         // The budget stage's estimate of the same request, so the log and the budget agree.
         promptTokensEstimate: () => requestNeeds(context.request).promptTokens,

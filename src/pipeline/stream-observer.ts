@@ -1,3 +1,4 @@
+import { type AssembledAnswer, StreamedAnswer } from "../chat/chunk-assembler";
 import { errorChunk } from "../chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../chat/types";
 import { ProxyError } from "../errors";
@@ -16,13 +17,13 @@ import { type SyncTransformer, pullThrough } from "../streams/sync-transformer";
 export interface StreamObserverOptions {
   startedAt: number;
   clientSignal: AbortSignal;
-  /** Keep every chunk and hand them to onEnd (a finish hook needs the whole answer). */
-  keepChunks: boolean;
+  /** Assemble the answer as the chunks pass and hand it to onEnd (a finish hook needs the whole answer). */
+  keepAnswer: boolean;
   /** A mid-stream error's text comes from the upstream: redacted before client, log and breakers see it. */
   redactor: Redactor;
   /** The prompt's estimated tokens, for a client that leaves before the upstream's usage arrives (aborted-usage.ts). */
   promptTokensEstimate: () => number;
-  onEnd(outcome: Outcome, chunks: readonly ChatCompletionChunk[] | undefined): void;
+  onEnd(outcome: Outcome, answer: AssembledAnswer | undefined): void;
 }
 
 export function observeStream(source: ReadableStream<ChatCompletionChunk>, options: StreamObserverOptions): ReadableStream<ChatCompletionChunk> {
@@ -44,11 +45,12 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
   private outputCharacters = 0;
   // The last chunk seen: an error chunk of ours takes its id, created and model.
   private last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
-  private readonly kept: ChatCompletionChunk[] | undefined;
+  // The answer so far, when a finish hook wants it: assembled chunk by chunk, no chunk kept.
+  private readonly answer: StreamedAnswer | undefined;
   private controller!: TransformStreamDefaultController<ChatCompletionChunk>;
 
   constructor(private readonly options: StreamObserverOptions) {
-    this.kept = options.keepChunks ? [] : undefined;
+    this.answer = options.keepAnswer ? new StreamedAnswer() : undefined;
   }
 
   start(chainController: TransformStreamDefaultController<ChatCompletionChunk>): void {
@@ -72,7 +74,7 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
       chainController.terminate();
       return;
     }
-    this.kept?.push(chunk);
+    this.answer?.add(chunk);
     this.firstByteMs ??= performance.now() - this.options.startedAt;
     chainController.enqueue(chunk);
   }
@@ -130,7 +132,7 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
         firstByteMs: this.firstByteMs,
         ...outcome,
       },
-      this.kept,
+      this.answer,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setSystemTime, spyOn, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AssembledAnswer } from "../../src/chat/chunk-assembler";
 import type { ChatRequest } from "../../src/chat/request-schema";
 import type { ChatCompletionChunk } from "../../src/chat/types";
 import { anthropicEncoder } from "../../src/doors/anthropic/anthropic-encoder";
@@ -31,7 +32,7 @@ import { layeredObserveStream, layeredPullThrough, layeredWithFirstChunk } from 
  * same stages as separate pulled layers, as they were (reference/layered-streams.ts): for every
  * recorded upstream stream (the SDK-read ones as the SDK's events; tests/fixtures/{openai,openai-responses,anthropic,gemini,claude-cli,
  * anthropic-door,responses-door} and ../shared/fixtures/claude-cli), cut into network reads three
- * ways, through every door, the client's bytes, the logged outcome and the chunks kept for the
+ * ways, through every door, the client's bytes, the logged outcome and the answer assembled for the
  * cache must be the same, as must the failure before the first chunk (the fallback case), an
  * upstream connection cut mid-stream, and a stream the idle watch ends.
  */
@@ -169,7 +170,8 @@ interface Run {
   /** The client's bytes, or how the path failed before answering (the fallback case). */
   body: string;
   outcome?: Omit<Outcome, "ttftMs" | "firstByteMs">;
-  kept?: readonly ChatCompletionChunk[];
+  /** The answer the finish hooks get (the cache stores), or what assembling it threw. */
+  answer?: unknown;
 }
 
 const watch = { idleMs: 40, idleError: () => new ProxyError(504, "sent nothing for 40 ms", { type: "timeout_error", code: "upstream_idle_timeout" }) };
@@ -190,17 +192,26 @@ async function run(source: Source, door: Door, fused: boolean): Promise<Run> {
   const observed = observe(chunks, {
     startedAt: performance.now(),
     clientSignal: signal,
-    keepChunks: true,
+    keepAnswer: true,
     redactor,
     promptTokensEstimate: () => 12,
-    onEnd: ({ ttftMs: _ttft, firstByteMs: _firstByte, ...outcome }, kept) => {
+    onEnd: ({ ttftMs: _ttft, firstByteMs: _firstByte, ...outcome }, answer) => {
       result.outcome = outcome;
-      result.kept = structuredClone(kept);
+      result.answer = answerOf(answer);
     },
   });
   const response = door.encoder().stream(observed, new Headers(), { heartbeatMs: 60_000, signal });
   result.body = await response.text();
   return result;
+}
+
+function answerOf(answer: AssembledAnswer | undefined): unknown {
+  if (!answer) return undefined;
+  try {
+    return structuredClone(answer.completion());
+  } catch (error) {
+    return { threw: String(error) };
+  }
 }
 
 /**

@@ -67,7 +67,7 @@ describe("pulled chains", () => {
     const observed = observeStream(watched, {
       startedAt: performance.now(),
       clientSignal: client.signal,
-      keepChunks: false,
+      keepAnswer: false,
       redactor: createRedactor(),
       promptTokensEstimate: () => 1,
       onEnd: (outcome) => outcomes.push(outcome.status),

@@ -4,6 +4,7 @@
  * to prove the fused chain gives every client the same bytes and every log the same outcome
  * (tests/streams/fused-chain-bytes.test.ts). Not used by the proxy.
  */
+import { assembleChunks } from "../../../src/chat/chunk-assembler";
 import { errorChunk } from "../../../src/chat/chunks";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../../../src/chat/types";
 import { ProxyError } from "../../../src/errors";
@@ -168,7 +169,8 @@ export function layeredObserveStream(source: ReadableStream<ChatCompletionChunk>
   let outputCharacters = 0;
   // The last chunk seen: an error chunk of ours takes its id, created and model.
   let last: Pick<ChatCompletionChunk, "id" | "created" | "model"> = { id: "chatcmpl-proxy", created: Math.floor(Date.now() / 1000), model: "" };
-  const kept: ChatCompletionChunk[] | undefined = options.keepChunks ? [] : undefined;
+  // The chunks kept as they were before the observer assembled the answer as they passed (main before stream-heap).
+  const kept: ChatCompletionChunk[] | undefined = options.keepAnswer ? [] : undefined;
 
   const end = (outcome: Partial<Outcome>) => {
     if (ended) return;
@@ -185,7 +187,7 @@ export function layeredObserveStream(source: ReadableStream<ChatCompletionChunk>
         firstByteMs,
         ...outcome,
       },
-      kept,
+      kept && { completion: () => assembleChunks(kept) },
     );
   };
   const onClientAbort = () => {
