@@ -6,7 +6,10 @@ import { type SyncTransformer, transformStream } from "../streams/sync-transform
  * Upstream OpenAI-wire chunks (as parsed by the `openai` SDK) → the internal chunk shape.
  * Mostly a pass-through; it normalises what OpenAI-compatible servers do differently:
  * `delta.reasoning` (Ollama, vLLM, OpenRouter) becomes `reasoning_content`, and a chunk that is
- * not a chat-completion chunk (an error payload, garbage) ends the stream as an error chunk.
+ * not a chat-completion chunk (an error payload, garbage) ends the stream as an error chunk, and so
+ * does a stream that ends after some chunks but before any choice got a finish reason (an upstream
+ * that closed the body cleanly mid-answer: the answer is cut short, not complete; a stream with no
+ * chunk at all is the dispatcher's empty_stream).
  */
 export function createOpenAIChunkTransformer(model: string): TransformStream<unknown, ChatCompletionChunk> {
   return transformStream(openAIChunkTransformer(model));
@@ -16,9 +19,12 @@ export function createOpenAIChunkTransformer(model: string): TransformStream<unk
 export function openAIChunkTransformer(model: string): SyncTransformer<unknown, ChatCompletionChunk> {
   const head: ChunkHead = { id: "chatcmpl-upstream", created: Math.floor(Date.now() / 1000), model };
   let failed = false;
+  let finished = false;
+  let received = false;
   return {
     transform(raw, controller) {
       if (failed) return;
+      received = true;
       const chunk = raw as Partial<ChatCompletionChunk> & { error?: { message?: string; type?: string; code?: string | null } };
       if (chunk && typeof chunk === "object" && chunk.error) {
         failed = true;
@@ -39,6 +45,7 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
           delete delta.reasoning;
         }
         if (!choice.delta) choice.delta = {};
+        if (choice.finish_reason) finished = true;
       }
       // The parsed chunk is ours: set in place rather than copied (one object less per chunk). Keys
       // the upstream sent keep their place; missing ones are appended in this order, as a spread would.
@@ -47,6 +54,10 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
       chunk.object = "chat.completion.chunk";
       chunk.model = chunk.model || model;
       controller.enqueue(chunk as ChatCompletionChunk);
+    },
+    flush(controller) {
+      if (failed || finished || !received) return;
+      controller.enqueue(errorChunk(head, { message: "The upstream ended the stream without a finish reason; the answer may be cut short.", code: "incomplete_upstream_stream" }));
     },
   };
 }

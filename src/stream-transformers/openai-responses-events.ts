@@ -125,5 +125,10 @@ export function openAIResponsesEventTransformer(model: string): SyncTransformer<
           if (typeof event.type !== "string") fail(controller, "The upstream sent a malformed stream event.", "malformed_upstream_event");
       }
     },
+    flush(controller) {
+      // The body ended cleanly before response.completed / incomplete / failed: the answer is cut short
+      // (with nothing emitted yet, the dispatcher's empty_stream says so).
+      if (!ended && roleSent) fail(controller, "The upstream ended the stream before response.completed; the answer may be cut short.", "incomplete_upstream_stream");
+    },
   };
 }

@@ -72,6 +72,17 @@ describe("OpenAI-wire chunk transformer, in place against the spread it replaced
     expect(fixtures.length).toBeGreaterThanOrEqual(9);
   });
 
+  test("a stream that ends before a finish reason ends with an incomplete_upstream_stream error, after what it carried", async () => {
+    const text = await clientBytes(['{"id":"x-8","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}'], openAIChunkTransformer("m"), false);
+    const events = text.split("\n\n").filter(Boolean);
+    expect(JSON.parse(events[0]!.slice(6)).choices[0].delta.content).toBe("Hel");
+    expect(JSON.parse(events[1]!.slice(6)).error).toMatchObject({ code: "incomplete_upstream_stream", type: "upstream_error" });
+    expect(events[2]).toBe("data: [DONE]");
+    // With a finish reason (even with no usage after it) the stream is complete.
+    const complete = await clientBytes(['{"id":"x-9","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}]}'], openAIChunkTransformer("m"), false);
+    expect(complete).not.toContain("error");
+  });
+
   test("a chunk without head fields gets them appended in the order id, created, object, model", async () => {
     const text = await clientBytes(edgeCases[0]![1], openAIChunkTransformer("fallback-model"), false);
     const first = JSON.parse(text.split("\n\n")[0]!.slice(6)) as Record<string, unknown>;

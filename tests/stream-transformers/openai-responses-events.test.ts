@@ -72,6 +72,15 @@ describe("OpenAI Responses events → internal chunks", () => {
     expect(errored[0]!.error).toMatchObject({ message: "Slow down", code: "rate_limit_exceeded" });
   });
 
+  test("a stream that ends before response.completed ends with an incomplete_upstream_stream error chunk", async () => {
+    const lines = readFileSync(join(fixtureDir, "text.jsonl"), "utf8").split("\n").filter((line) => line.trim() !== "");
+    const chunks = await replay(framed(lines.slice(0, 6)));
+    expect(joined(chunks, "content")).toBe("Hello! How can I help?");
+    expect(finishes(chunks)).toEqual([]);
+    expect(chunks.at(-1)!.error?.code).toBe("incomplete_upstream_stream");
+    expect(chunks.filter((chunk) => chunk.error)).toHaveLength(1);
+  });
+
   test("data that is not JSON is a malformed-event error chunk, never a throw", async () => {
     const chunks = await replay("event: response.output_text.delta\ndata: {not json\n\n");
     expect(chunks.at(-1)!.error?.code).toBe("malformed_upstream_event");
