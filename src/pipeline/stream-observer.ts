@@ -68,7 +68,7 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
     }
     if (chunk.error) {
       const error = { ...chunk.error, message: this.options.redactor.redact(chunk.error.message) };
-      this.end({ status: 502, errorType: error.type, errorMessage: error.message });
+      this.end({ status: 502, errorType: error.type, errorMessage: error.message, ...this.spentBeforeFailure() });
       // Ends the client's stream and cancels the upstream.
       chainController.enqueue({ ...chunk, error });
       chainController.terminate();
@@ -88,7 +88,7 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
     if (this.options.clientSignal.aborted) this.clientAborted();
     if (this.ended) return;
     const proxyError = this.options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-    this.end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
+    this.end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message, ...this.spentBeforeFailure() });
     const last = this.last;
     chainController.enqueue(errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
   }
@@ -115,6 +115,17 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
       usage: spent.usage,
       usageEstimated: spent.estimated,
     });
+  }
+
+  /**
+   * What a stream the upstream broke off had already used: once output was generated (or the
+   * upstream reported usage), the upstream bills it, so the log row and the budget count it as for
+   * a client that left. Nothing when the upstream failed before producing anything.
+   */
+  private spentBeforeFailure(): Partial<Outcome> {
+    if (this.outputCharacters === 0 && !this.usage) return {};
+    const spent = abortedUsage(normalizeUsage(this.usage), this.options.promptTokensEstimate, this.outputCharacters);
+    return { usage: spent.usage, usageEstimated: spent.estimated };
   }
 
   private end(outcome: Partial<Outcome>): void {

@@ -66,6 +66,37 @@ test("a stream the client left: tokens and cost estimated from the prompt and wh
   expect(after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0)).toBeCloseTo(row.costUsd, 12);
 });
 
+test("a stream the upstream cut after some output: counted like a client that left, in the row and the budget", async () => {
+  const before = await stats();
+  upstream.enqueue({ kind: "cut", name: "text-with-usage", lines: 3 });
+  const prompt = "Explain the borrow checker in detail. ".repeat(40);
+  const { data: stream, response } = await client.chat.completions
+    .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: prompt }], stream: true })
+    .withResponse();
+  let text = "";
+  await expect(
+    (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    })(),
+  ).rejects.toThrow();
+  expect(text).toBe("Hello!");
+
+  const row = (await proxy.logRow(response.headers.get("x-task-id")!))!;
+  expect(row).toMatchObject({ status: 502, errorType: "upstream_error", usageEstimated: true, tokensOut: Math.ceil(text.length / 3.5) });
+  expect(row.tokensIn).toBeGreaterThan(400);
+  expect(row.costUsd).toBeCloseTo((row.tokensIn * 0.15 + row.tokensOut * 0.6) / 1_000_000, 12);
+  expect(row.costUsd).toBeGreaterThan(0);
+  await waitFor(
+    async () => {
+      const after = await stats();
+      return after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0) >= row.costUsd * 0.999;
+    },
+    { what: "the budget recorded the spend", intervalMs: 50, timeoutMs: 5000 },
+  );
+  const after = await stats();
+  expect(after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0)).toBeCloseTo(row.costUsd, 12);
+});
+
 test("a stream that completed is not estimated: the upstream's usage stands", async () => {
   upstream.enqueue({ kind: "chunks", count: 3, intervalMs: 0 });
   const { data: stream, response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], stream: true }).withResponse();

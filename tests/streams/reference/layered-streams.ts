@@ -203,6 +203,13 @@ export function layeredObserveStream(source: ReadableStream<ChatCompletionChunk>
     });
   };
 
+  // The upstream broke off after producing something: counted as for a client that left.
+  const spentBeforeFailure = () => {
+    if (outputCharacters === 0 && !usage) return {};
+    const spent = abortedUsage(normalizeUsage(usage), options.promptTokensEstimate, outputCharacters);
+    return { usage: spent.usage, usageEstimated: spent.estimated };
+  };
+
   const reader = source.getReader();
   // The client left (its signal, or its side cancelled): the upstream is cancelled with it.
   const onClientGone = (reason?: unknown) => {
@@ -223,7 +230,7 @@ export function layeredObserveStream(source: ReadableStream<ChatCompletionChunk>
           if (options.clientSignal.aborted) onClientAbort();
           if (!ended) {
             const proxyError = options.redactor.redactError(error instanceof ProxyError ? error : lostMidStream(error));
-            end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
+            end({ status: proxyError.status, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message, ...spentBeforeFailure() });
             enqueueAndClose(controller, errorChunk({ id: last.id, created: last.created, model: last.model }, proxyError.toJSON().error));
           } else closeQuietly(controller);
           return;
@@ -243,7 +250,7 @@ export function layeredObserveStream(source: ReadableStream<ChatCompletionChunk>
         }
         if (chunk.error) {
           const error = { ...chunk.error, message: options.redactor.redact(chunk.error.message) };
-          end({ status: 502, errorType: error.type, errorMessage: error.message });
+          end({ status: 502, errorType: error.type, errorMessage: error.message, ...spentBeforeFailure() });
           // Ends the client's stream and cancels the upstream.
           enqueueAndClose(controller, { ...chunk, error });
           reader.cancel().catch(() => {});
