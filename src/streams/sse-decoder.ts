@@ -70,6 +70,7 @@ export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
   };
 
   return {
+    endsWithSource: true,
     transform(bytes, controller) {
       if (finished) return;
       pending += decoder.decode(bytes, streaming);

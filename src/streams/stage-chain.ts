@@ -25,6 +25,10 @@ export interface ChainSource<S> {
 
 type Ending = { kind: "close" } | { kind: "error"; reason: unknown } | { kind: "cancelled" };
 
+/** How long, and for how many reads, a source is read on after its end marker (drainSource). */
+const DRAIN_MS = 1_000;
+const DRAIN_READS = 16;
+
 const LIVE = 0;
 const FLUSHING = 1;
 const DONE = 2;
@@ -169,7 +173,8 @@ export class StageChain<T> {
     // Terminating again, or while being flushed, changes nothing.
     if (this.states[index] !== LIVE) return;
     this.states[index] = DONE;
-    this.cancelBefore(index, undefined);
+    if (index === 0 && this.stages[0]!.endsWithSource) this.drainSource();
+    else this.cancelBefore(index, undefined);
     this.flushFrom(index + 1);
   }
 
@@ -231,6 +236,33 @@ export class StageChain<T> {
     } catch {
       // A stage's own clean-up failing does not change how the chain ended.
     }
+  }
+
+  /**
+   * The first stage read the source's end marker: the rest is read and dropped until the source
+   * ends (for at most DRAIN_MS and DRAIN_READS reads, then it is cancelled). An HTTP body cancelled
+   * before its end closes its connection; an upstream that ends its body a moment after `[DONE]`
+   * would otherwise cost a new connection (and TLS handshake) for every stream.
+   */
+  private drainSource(): void {
+    if (this.sourceDone) return;
+    this.sourceDone = true;
+    let reads = 0;
+    const giveUp = () => void this.cancelSource(undefined);
+    const timer = setTimeout(giveUp, DRAIN_MS);
+    timer.unref?.();
+    const next = (): void => {
+      if (this.sourceCancelled) return clearTimeout(timer);
+      if (++reads > DRAIN_READS) {
+        clearTimeout(timer);
+        return giveUp();
+      }
+      this.source.read().then(
+        (result) => (result.done ? clearTimeout(timer) : next()),
+        () => clearTimeout(timer),
+      );
+    };
+    next();
   }
 
   private cancelSource(reason: unknown): Promise<void> {

@@ -17,4 +17,9 @@ export interface SyncTransformer<I, O> {
   fail?(reason: unknown, controller: TransformStreamDefaultController<O>): void;
   /** Only in a pulled chain: a reader starts (true) or stops (false) waiting for the next chunk. */
   pulling?(active: boolean): void;
+  /**
+   * Only as a pulled chain's first stage: its `terminate` means it read the source's own end marker
+   * (SSE's `data: [DONE]`), so the source is read to its end and not cancelled (stage-chain.ts).
+   */
+  readonly endsWithSource?: boolean;
 }

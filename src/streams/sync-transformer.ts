@@ -34,6 +34,10 @@ class FusedTransformer<A, B, C> implements SyncTransformer<A, C> {
     readonly second: SyncTransformer<B, C>,
   ) {}
 
+  get endsWithSource(): boolean {
+    return this.first.endsWithSource === true;
+  }
+
   /** `first` terminated: `second` is flushed once, then the fused stream ends. */
   finish(): void {
     if (this.terminated) return;

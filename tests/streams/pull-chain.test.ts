@@ -3,8 +3,11 @@ import type { ChatCompletionChunk } from "../../src/chat/types";
 import { observeStream } from "../../src/pipeline/stream-observer";
 import { createRedactor } from "../../src/security/redactor";
 import { readAhead } from "../../src/streams/pull-chain";
+import { sseDecoderTransformer } from "../../src/streams/sse-decoder";
+import type { SyncTransformer } from "../../src/streams/sync-stage";
 import { pullThrough } from "../../src/streams/sync-transformer";
 import { watchStream } from "../../src/streams/watch-stream";
+import { waitFor } from "../helpers/wait-for";
 
 /** A source that counts its reads and settles `cancelled` with the reason it was cancelled with. */
 function counted<T>(items: readonly T[]) {
@@ -80,5 +83,51 @@ describe("pulled chains", () => {
     expect(await waiting).toEqual({ done: true, value: undefined });
     await source.cancelled;
     expect(outcomes).toEqual([499]);
+  });
+});
+
+describe("after the source's own end marker", () => {
+  const encoder = new TextEncoder();
+  /** A source that sends `data: [DONE]`, then `extra` more reads of bytes, then ends; it counts reads and cancels. */
+  function sourceAfterDone(extra: number) {
+    const counts = { reads: 0, cancelled: false };
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          counts.reads++;
+          if (counts.reads === 1) return controller.enqueue(encoder.encode('data: {"n":1}\n\ndata: [DONE]\n\n'));
+          if (counts.reads <= 1 + extra) return controller.enqueue(encoder.encode(": after the end\n\n"));
+          controller.close();
+        },
+        cancel() {
+          counts.cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { stream, counts };
+  }
+
+  test("the SSE decoder's end reads the source to its end instead of cancelling it; the reader is answered at once", async () => {
+    const { stream, counts } = sourceAfterDone(3);
+    const out = await Array.fromAsync(pullThrough(stream, sseDecoderTransformer()));
+    expect(out).toEqual([{ n: 1 }]);
+    await waitFor(() => counts.reads === 5, { what: "the source read to its end" });
+    expect(counts.cancelled).toBe(false);
+  });
+
+  test("a source that goes on sending after [DONE] is cancelled after a bounded number of reads", async () => {
+    const { stream, counts } = sourceAfterDone(1_000);
+    expect(await Array.fromAsync(pullThrough(stream, sseDecoderTransformer()))).toEqual([{ n: 1 }]);
+    await waitFor(() => counts.cancelled, { what: "the source cancelled" });
+    expect(counts.reads).toBeLessThan(30);
+  });
+
+  test("a stage that is not the source's decoder still cancels the source when it terminates", async () => {
+    const { stream, counts } = sourceAfterDone(3);
+    const stopAtFirst: SyncTransformer<Uint8Array, Uint8Array> = { transform: (chunk, controller) => (controller.enqueue(chunk), controller.terminate()) };
+    expect(await Array.fromAsync(pullThrough(stream, stopAtFirst))).toHaveLength(1);
+    await waitFor(() => counts.cancelled, { what: "the source cancelled" });
+    expect(counts.reads).toBe(1);
   });
 });
