@@ -173,9 +173,11 @@ export class StageChain<T> {
     // Terminating again, or while being flushed, changes nothing.
     if (this.states[index] !== LIVE) return;
     this.states[index] = DONE;
-    if (index === 0 && this.stages[0]!.endsWithSource) this.drainSource();
-    else this.cancelBefore(index, undefined);
+    const drain = index === 0 && this.stages[0]!.endsWithSource === true;
+    if (!drain) this.cancelBefore(index, undefined);
     this.flushFrom(index + 1);
+    // The reader's end first; what is left of the source after it.
+    if (drain) this.drainSource();
   }
 
   /** Stage `index` failed (its controller's error, or a throw). */
