@@ -1,3 +1,4 @@
+import { drainSource } from "./drain-source";
 import type { SyncTransformer } from "./sync-stage";
 
 /**
@@ -24,10 +25,6 @@ export interface ChainSource<S> {
 }
 
 type Ending = { kind: "close" } | { kind: "error"; reason: unknown } | { kind: "cancelled" };
-
-/** How long, and for how many reads, a source is read on after its end marker (drainSource). */
-const DRAIN_MS = 1_000;
-const DRAIN_READS = 16;
 
 const LIVE = 0;
 const FLUSHING = 1;
@@ -240,31 +237,15 @@ export class StageChain<T> {
     }
   }
 
-  /**
-   * The first stage read the source's end marker: the rest is read and dropped until the source
-   * ends (for at most DRAIN_MS and DRAIN_READS reads, then it is cancelled). An HTTP body cancelled
-   * before its end closes its connection; an upstream that ends its body a moment after `[DONE]`
-   * would otherwise cost a new connection (and TLS handshake) for every stream.
-   */
+  /** The first stage read the source's end marker: the rest is read to its end, not cancelled (drain-source.ts). */
   private drainSource(): void {
     if (this.sourceDone) return;
     this.sourceDone = true;
-    let reads = 0;
-    const giveUp = () => void this.cancelSource(undefined);
-    const timer = setTimeout(giveUp, DRAIN_MS);
-    timer.unref?.();
-    const next = (): void => {
-      if (this.sourceCancelled) return clearTimeout(timer);
-      if (++reads > DRAIN_READS) {
-        clearTimeout(timer);
-        return giveUp();
-      }
-      this.source.read().then(
-        (result) => (result.done ? clearTimeout(timer) : next()),
-        () => clearTimeout(timer),
-      );
-    };
-    next();
+    drainSource(
+      this.source,
+      () => this.sourceCancelled !== undefined,
+      () => void this.cancelSource(undefined),
+    );
   }
 
   private cancelSource(reason: unknown): Promise<void> {

@@ -26,6 +26,15 @@ afterAll(async () => {
 type Stats = { totals: { costUsd: number }; budgets: { daily: { spentUsd: number } | null } };
 const stats = async () => (await (await fetch(`${proxy.origin}/api/stats?range=24h`)).json()) as Stats;
 
+/** Waits for the budget's daily spend to have grown by `costUsd` since `before`, then says both spends grew by exactly that. */
+async function expectSpendGrewBy(before: Stats, costUsd: number): Promise<void> {
+  const spentSince = (after: Stats) => after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0);
+  await waitFor(async () => spentSince(await stats()) >= costUsd * 0.999, { what: "the budget recorded the spend", intervalMs: 50, timeoutMs: 5000 });
+  const after = await stats();
+  expect(after.totals.costUsd - before.totals.costUsd).toBeCloseTo(costUsd, 12);
+  expect(spentSince(after)).toBeCloseTo(costUsd, 12);
+}
+
 test("a stream the client left: tokens and cost estimated from the prompt and what was streamed, same spend in the budget", async () => {
   const before = await stats();
   const abortedBefore = upstream.aborted;
@@ -54,16 +63,7 @@ test("a stream the client left: tokens and cost estimated from the prompt and wh
   expect(row.costUsd).toBeCloseTo((row.tokensIn * 0.15 + row.tokensOut * 0.6) / 1_000_000, 12);
 
   // The dashboard's spend and the budget's grew by the same amount: this row's cost.
-  await waitFor(
-    async () => {
-      const after = await stats();
-      return after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0) >= row.costUsd * 0.999;
-    },
-    { what: "the budget recorded the spend", intervalMs: 50, timeoutMs: 5000 },
-  );
-  const after = await stats();
-  expect(after.totals.costUsd - before.totals.costUsd).toBeCloseTo(row.costUsd, 12);
-  expect(after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0)).toBeCloseTo(row.costUsd, 12);
+  await expectSpendGrewBy(before, row.costUsd);
 });
 
 test("a stream the upstream cut after some output: counted like a client that left, in the row and the budget", async () => {
@@ -86,15 +86,7 @@ test("a stream the upstream cut after some output: counted like a client that le
   expect(row.tokensIn).toBeGreaterThan(400);
   expect(row.costUsd).toBeCloseTo((row.tokensIn * 0.15 + row.tokensOut * 0.6) / 1_000_000, 12);
   expect(row.costUsd).toBeGreaterThan(0);
-  await waitFor(
-    async () => {
-      const after = await stats();
-      return after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0) >= row.costUsd * 0.999;
-    },
-    { what: "the budget recorded the spend", intervalMs: 50, timeoutMs: 5000 },
-  );
-  const after = await stats();
-  expect(after.budgets.daily!.spentUsd - (before.budgets.daily?.spentUsd ?? 0)).toBeCloseTo(row.costUsd, 12);
+  await expectSpendGrewBy(before, row.costUsd);
 });
 
 test("a stream that completed is not estimated: the upstream's usage stands", async () => {
