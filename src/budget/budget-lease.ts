@@ -58,8 +58,9 @@ export class BudgetLease {
     if (spentUsd > 0) this.unwritten++;
   }
 
-  written(): void {
-    this.unwritten--;
+  /** `entries` of its requests' spend entries (one per request that spent something) reached the database. */
+  written(entries: number): void {
+    this.unwritten -= entries;
   }
 
   /** Stops grants; what was free is now owed back to the database. */

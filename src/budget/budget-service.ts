@@ -218,9 +218,7 @@ export class BudgetService {
   /** A batch of spend reached the database: the leases it came from learn so (a drained one can go). */
   private async writeSpend(entries: readonly PendingSpend[]): Promise<void> {
     await settleBudgets(this.db, entries, this.settings.timeZone);
-    const written: string[] = [];
-    for (const entry of entries) if (entry.leaseId) for (let count = 0; count < entry.spentEntries; count++) written.push(entry.leaseId);
-    this.leases.written(written);
+    this.leases.written(entries.flatMap((entry) => (entry.leaseId && entry.spentEntries > 0 ? [{ leaseId: entry.leaseId, entries: entry.spentEntries }] : [])));
   }
 
   private async refreshLimits(): Promise<void> {

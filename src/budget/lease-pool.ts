@@ -86,12 +86,12 @@ export class LeasePool {
     }
   }
 
-  /** The spend of these leases (one entry each) reached the database. */
-  written(leaseIds: readonly string[]): void {
-    for (const id of leaseIds) {
-      const lease = this.byId.get(id);
+  /** The spend of these leases reached the database: `entries` of each one's requests' entries. */
+  written(spends: ReadonlyArray<{ leaseId: string; entries: number }>): void {
+    for (const { leaseId, entries } of spends) {
+      const lease = this.byId.get(leaseId);
       if (!lease) continue;
-      lease.written();
+      lease.written(entries);
       if (lease.drained) this.giveBack(lease);
     }
   }
