@@ -106,15 +106,19 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
 
   private clientAborted(): void {
     if (this.ended) return;
-    const spent = abortedUsage(normalizeUsage(this.usage), this.options.promptTokensEstimate, this.outputCharacters);
     this.end({
       status: 499,
       clientAborted: true,
       errorType: "client_closed",
       errorMessage: "The client closed the connection mid-stream.",
-      usage: spent.usage,
-      usageEstimated: spent.estimated,
+      ...this.spentSoFar(),
     });
+  }
+
+  /** What the stream used until now (aborted-usage.ts): the upstream's usage, else estimated. */
+  private spentSoFar(): Pick<Outcome, "usage" | "usageEstimated"> {
+    const spent = abortedUsage(normalizeUsage(this.usage), this.options.promptTokensEstimate, this.outputCharacters);
+    return { usage: spent.usage, usageEstimated: spent.estimated };
   }
 
   /**
@@ -123,9 +127,7 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
    * a client that left. Nothing when the upstream failed before producing anything.
    */
   private spentBeforeFailure(): Partial<Outcome> {
-    if (this.outputCharacters === 0 && !this.usage) return {};
-    const spent = abortedUsage(normalizeUsage(this.usage), this.options.promptTokensEstimate, this.outputCharacters);
-    return { usage: spent.usage, usageEstimated: spent.estimated };
+    return this.outputCharacters === 0 && !this.usage ? {} : this.spentSoFar();
   }
 
   private end(outcome: Partial<Outcome>): void {
