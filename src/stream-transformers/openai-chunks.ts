@@ -1,5 +1,6 @@
 import { type ChunkHead, errorChunk } from "../chat/chunks";
 import type { ChatCompletionChunk } from "../chat/types";
+import { sseDone } from "../streams/sse-decoder";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 
 /**
@@ -7,9 +8,10 @@ import { type SyncTransformer, transformStream } from "../streams/sync-transform
  * Mostly a pass-through; it normalises what OpenAI-compatible servers do differently:
  * `delta.reasoning` (Ollama, vLLM, OpenRouter) becomes `reasoning_content`, and a chunk that is
  * not a chat-completion chunk (an error payload, garbage) ends the stream as an error chunk, and so
- * does a stream that ends after some chunks but before any choice got a finish reason (an upstream
- * that closed the body cleanly mid-answer: the answer is cut short, not complete; a stream with no
- * chunk at all is the dispatcher's empty_stream).
+ * does a stream that ends after some chunks, before any choice got a finish reason and without
+ * `data: [DONE]` (an upstream that closed the body cleanly mid-answer: the answer is cut short, not
+ * complete; a stream with no chunk at all is the dispatcher's empty_stream). Some servers leave the
+ * finish reason out but do end with `[DONE]`: their answer is complete.
  */
 export function createOpenAIChunkTransformer(model: string): TransformStream<unknown, ChatCompletionChunk> {
   return transformStream(openAIChunkTransformer(model));
@@ -21,8 +23,13 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
   let failed = false;
   let finished = false;
   let received = false;
+  let declaredDone = false;
   return {
     transform(raw, controller) {
+      if (raw === sseDone) {
+        declaredDone = true;
+        return;
+      }
       if (failed) return;
       received = true;
       const chunk = raw as Partial<ChatCompletionChunk> & { error?: { message?: string; type?: string; code?: string | null } };
@@ -56,7 +63,7 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
       controller.enqueue(chunk as ChatCompletionChunk);
     },
     flush(controller) {
-      if (failed || finished || !received) return;
+      if (failed || finished || declaredDone || !received) return;
       controller.enqueue(errorChunk(head, { message: "The upstream ended the stream without a finish reason; the answer may be cut short.", code: "incomplete_upstream_stream" }));
     },
   };

@@ -1,7 +1,7 @@
 import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
 import { OPENAI_RESPONSES_REASONING_FORMAT, type ReasoningDetail } from "../chat/reasoning-details";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from "../chat/types";
-import { isSseInvalidEvent } from "../streams/sse-decoder";
+import { isSseInvalidEvent, sseDone } from "../streams/sse-decoder";
 import type { SyncTransformer } from "../streams/sync-transformer";
 
 /**
@@ -65,7 +65,8 @@ export function openAIResponsesEventTransformer(model: string): SyncTransformer<
 
   return {
     transform(raw, controller) {
-      if (ended) return;
+      // `[DONE]` is not part of this protocol: only response.completed (or its kin) ends the answer.
+      if (ended || raw === sseDone) return;
       if (isSseInvalidEvent(raw)) return fail(controller, "The upstream sent a malformed stream event.", "malformed_upstream_event");
       const event = (raw ?? {}) as ResponsesEventShape;
       if (event.error && typeof event.type !== "string") {

@@ -88,3 +88,14 @@ test("a body with no event at all is still the 502 empty_stream (a fallback case
   expect(response.status).toBe(502);
   expect(((await response.json()) as { error: { code: string } }).error.code).toBe("empty_stream");
 });
+
+test("an upstream that ends with data: [DONE] but sends no finish reason (some OpenAI-compatible servers) is a complete answer", async () => {
+  upstream.enqueue({ kind: "lines", lines: [...firstLines(), "[DONE]"] });
+  const client = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0 });
+  const { data: stream, response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], stream: true }).withResponse();
+  let text = "";
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+  expect(text).toBe("Hello!");
+  const row = await proxy.logRow(response.headers.get("x-task-id")!);
+  expect(row).toMatchObject({ status: 200, stream: true });
+});

@@ -38,8 +38,8 @@ const encoder = new TextEncoder();
 const request = (includeUsage: boolean) =>
   ({ model: "gpt-4o-mini", stream: true, messages: [], ...(includeUsage ? { stream_options: { include_usage: true } } : {}) }) as unknown as ChatRequest;
 
-async function clientBytes(lines: string[], transformer: SyncTransformer<unknown, ChatCompletionChunk>, includeUsage: boolean): Promise<string> {
-  const events = [...lines.map((line) => `data: ${line}\n\n`), "data: [DONE]\n\n"];
+async function clientBytes(lines: string[], transformer: SyncTransformer<unknown, ChatCompletionChunk>, includeUsage: boolean, upstreamSendsDone = true): Promise<string> {
+  const events = [...lines.map((line) => `data: ${line}\n\n`), ...(upstreamSendsDone ? ["data: [DONE]\n\n"] : [])];
   let index = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -72,15 +72,22 @@ describe("OpenAI-wire chunk transformer, in place against the spread it replaced
     expect(fixtures.length).toBeGreaterThanOrEqual(9);
   });
 
-  test("a stream that ends before a finish reason ends with an incomplete_upstream_stream error, after what it carried", async () => {
-    const text = await clientBytes(['{"id":"x-8","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}'], openAIChunkTransformer("m"), false);
+  test("a stream that ends before a finish reason and without [DONE] ends with an incomplete_upstream_stream error, after what it carried", async () => {
+    const text = await clientBytes(['{"id":"x-8","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}'], openAIChunkTransformer("m"), false, false);
     const events = text.split("\n\n").filter(Boolean);
     expect(JSON.parse(events[0]!.slice(6)).choices[0].delta.content).toBe("Hel");
     expect(JSON.parse(events[1]!.slice(6)).error).toMatchObject({ code: "incomplete_upstream_stream", type: "upstream_error" });
     expect(events[2]).toBe("data: [DONE]");
-    // With a finish reason (even with no usage after it) the stream is complete.
-    const complete = await clientBytes(['{"id":"x-9","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}]}'], openAIChunkTransformer("m"), false);
+    // With a finish reason (even with no usage after it, and no [DONE]) the stream is complete.
+    const complete = await clientBytes(['{"id":"x-9","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}]}'], openAIChunkTransformer("m"), false, false);
     expect(complete).not.toContain("error");
+  });
+
+  test("an upstream that ends with [DONE] but never sends a finish reason is complete, not cut short", async () => {
+    const text = await clientBytes(['{"id":"x-10","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}', '{"id":"x-10","choices":[{"index":0,"delta":{"content":"lo"}}]}'], openAIChunkTransformer("m"), false);
+    const events = text.split("\n\n").filter(Boolean);
+    expect(events.map((event) => (event === "data: [DONE]" ? "[DONE]" : JSON.parse(event.slice(6)).choices[0].delta.content))).toEqual(["Hel", "lo", "[DONE]"]);
+    expect(text).not.toContain("error");
   });
 
   test("a chunk without head fields gets them appended in the order id, created, object, model", async () => {

@@ -3,7 +3,7 @@ import type { ChatCompletionChunk } from "../../src/chat/types";
 import { observeStream } from "../../src/pipeline/stream-observer";
 import { createRedactor } from "../../src/security/redactor";
 import { readAhead } from "../../src/streams/pull-chain";
-import { sseDecoderTransformer } from "../../src/streams/sse-decoder";
+import { sseDecoderTransformer, sseDone } from "../../src/streams/sse-decoder";
 import type { SyncTransformer } from "../../src/streams/sync-stage";
 import { pullThrough } from "../../src/streams/sync-transformer";
 import { watchStream } from "../../src/streams/watch-stream";
@@ -111,14 +111,14 @@ describe("after the source's own end marker", () => {
   test("the SSE decoder's end reads the source to its end instead of cancelling it; the reader is answered at once", async () => {
     const { stream, counts } = sourceAfterDone(3);
     const out = await Array.fromAsync(pullThrough(stream, sseDecoderTransformer()));
-    expect(out).toEqual([{ n: 1 }]);
+    expect(out).toEqual([{ n: 1 }, sseDone]);
     await waitFor(() => counts.reads === 5, { what: "the source read to its end" });
     expect(counts.cancelled).toBe(false);
   });
 
   test("a source that goes on sending after [DONE] is cancelled after a bounded number of reads", async () => {
     const { stream, counts } = sourceAfterDone(1_000);
-    expect(await Array.fromAsync(pullThrough(stream, sseDecoderTransformer()))).toEqual([{ n: 1 }]);
+    expect(await Array.fromAsync(pullThrough(stream, sseDecoderTransformer()))).toEqual([{ n: 1 }, sseDone]);
     await waitFor(() => counts.cancelled, { what: "the source cancelled" });
     expect(counts.reads).toBeLessThan(30);
   });

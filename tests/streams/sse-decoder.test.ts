@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createSseDecoder, isSseInvalidEvent } from "../../src/streams/sse-decoder";
+import { createSseDecoder, isSseInvalidEvent, sseDone } from "../../src/streams/sse-decoder";
 import { byteStream } from "../helpers/byte-stream";
 
 async function decode(parts: Array<string | Uint8Array>): Promise<unknown[]> {
@@ -21,8 +21,8 @@ describe("SSE decoder", () => {
     expect(await decode([': keep-alive\r\n\r\nid: 7\r\ndata: {"a":\r', '\ndata: 1}\r\n\r\n', 'data:{"b":2}\n\n'])).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
-  test("[DONE] ends the stream; anything after it is ignored", async () => {
-    expect(await decode(['data: {"a":1}\n\ndata: [DONE]\n\ndata: {"late":true}\n\n'])).toEqual([{ a: 1 }]);
+  test("[DONE] ends the stream with the sseDone marker (an end the upstream declared); anything after it is ignored", async () => {
+    expect(await decode(['data: {"a":1}\n\ndata: [DONE]\n\ndata: {"late":true}\n\n'])).toEqual([{ a: 1 }, sseDone]);
   });
 
   test("an `event: error` event becomes { error }, and a data-only error passes through as sent", async () => {

@@ -1,12 +1,13 @@
 import { type ChunkHead, errorChunk } from "../../../src/chat/chunks";
 import type { ChatCompletionChunk } from "../../../src/chat/types";
+import { sseDone } from "../../../src/streams/sse-decoder";
 import type { SyncTransformer } from "../../../src/streams/sync-transformer";
 
 /**
  * The OpenAI-wire chunk transformer as it was before it set the head fields in place (it copied
  * each chunk with a spread), kept only so that tests/stream-transformers/openai-chunks.test.ts can
  * prove the tuned one puts out the same chunks, key order included. The end rule added since (a
- * stream without a finish reason ends with an error chunk) is the same here, so the comparison
+ * stream without a finish reason or `[DONE]` ends with an error chunk) is the same here, so the comparison
  * stays on the chunks themselves.
  */
 export function referenceOpenAIChunkTransformer(model: string): SyncTransformer<unknown, ChatCompletionChunk> {
@@ -14,8 +15,13 @@ export function referenceOpenAIChunkTransformer(model: string): SyncTransformer<
   let failed = false;
   let finished = false;
   let received = false;
+  let declaredDone = false;
   return {
     transform(raw, controller) {
+      if (raw === sseDone) {
+        declaredDone = true;
+        return;
+      }
       if (failed) return;
       received = true;
       const chunk = raw as Partial<ChatCompletionChunk> & { error?: { message?: string; type?: string; code?: string | null } };
@@ -43,7 +49,7 @@ export function referenceOpenAIChunkTransformer(model: string): SyncTransformer<
       controller.enqueue({ ...(chunk as ChatCompletionChunk), id: head.id, created: head.created, object: "chat.completion.chunk", model: chunk.model || model });
     },
     flush(controller) {
-      if (failed || finished || !received) return;
+      if (failed || finished || declaredDone || !received) return;
       controller.enqueue(errorChunk(head, { message: "The upstream ended the stream without a finish reason; the answer may be cut short.", code: "incomplete_upstream_stream" }));
     },
   };
