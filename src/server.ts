@@ -85,7 +85,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const redactor = options.redactor ?? createRedactor(secretValues(config));
   const metrics = new ProxyMetrics({
     breakers,
-    logQueue: { get pending() { return logWriter.pending; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
+    logQueue: { get pending() { return logWriter.unwritten; }, get dropped() { const status = logWriter.status(); return status.dropped + status.refused; } },
     redact: redactor.redact,
     cache,
     budgets,

@@ -38,7 +38,7 @@ export function handleShutdownSignals(options: ShutdownOptions): void {
       }
       options.logger.warn("second signal: exiting now, without waiting for requests in flight or flushing the request log", {
         signal,
-        pending: options.proxy.logWriter.pending,
+        pending: options.proxy.logWriter.unwritten,
       });
       exit(128 + signalNumbers[signal]);
     });
@@ -46,7 +46,7 @@ export function handleShutdownSignals(options: ShutdownOptions): void {
 }
 
 async function shutDown(signal: string, { server, proxy, logger, graceMs }: ShutdownOptions): Promise<void> {
-  logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.pending, graceMs });
+  logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.unwritten, graceMs });
   const drained = server.stop();
   if (!(await settlesWithin(drained, graceMs))) {
     logger.warn("requests still running after SHUTDOWN_GRACE_MS; cutting them", { graceMs });

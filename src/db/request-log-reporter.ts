@@ -5,6 +5,8 @@ import { rootMessage } from "./driver-error";
 export interface RequestLogStatus {
   /** Rows waiting in memory for their write. */
   pending: number;
+  /** Rows of the write under way (sent, not yet confirmed): not in the database yet either. */
+  writing: number;
   /** Rows written since start. */
   written: number;
   /** Rows dropped because the buffer was full (the database too slow or unreachable). */
@@ -46,8 +48,8 @@ export class RequestLogReporter {
 
   constructor(private readonly options: RequestLogReporterOptions) {}
 
-  status(pending: number): RequestLogStatus {
-    return { pending, ...this.counters, databaseReachable: this.reachable, ...(this.reachable ? {} : { lostSince: this.downSinceWall?.toISOString() }) };
+  status(pending: number, writing: number): RequestLogStatus {
+    return { pending, writing, ...this.counters, databaseReachable: this.reachable, ...(this.reachable ? {} : { lostSince: this.downSinceWall?.toISOString() }) };
   }
 
   get databaseReachable(): boolean {

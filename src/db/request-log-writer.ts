@@ -54,6 +54,8 @@ export interface RequestLogWriterOptions {
 export class RequestLogWriter implements RequestLogSink {
   private buffer: RequestLogRow[] = [];
   private writing: Promise<void> | undefined;
+  /** Rows of the batch being written (taken out of the buffer, not confirmed yet). */
+  private inWrite = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastWriteStartedAt: number;
   private closed = false;
@@ -99,8 +101,13 @@ export class RequestLogWriter implements RequestLogSink {
     return this.buffer.length;
   }
 
+  /** Rows not in the database yet: those waiting and those of the write under way. */
+  get unwritten(): number {
+    return this.buffer.length + this.inWrite;
+  }
+
   status(): RequestLogStatus {
-    return this.reporter.status(this.buffer.length);
+    return this.reporter.status(this.buffer.length, this.inWrite);
   }
 
   /** Writes everything buffered so far, now; concurrent callers share the writes. */
@@ -163,14 +170,17 @@ export class RequestLogWriter implements RequestLogSink {
 
   /** False when the database failed: the unwritten rows are back at the head of the buffer. */
   private async writeBatch(batch: RequestLogRow[]): Promise<boolean> {
+    this.inWrite = batch.length;
     try {
       await insertRequestLogs(this.db, batch);
+      this.inWrite = 0;
       this.reporter.writeSucceeded(batch.length, this.buffer.length);
       return true;
     } catch (error) {
       // The database refused the data itself (a number out of range): retrying the batch could never
       // succeed and would block every row behind it. Write its rows one by one, dropping only those refused.
       const unwritten = isRefusedData(error) ? await this.writeEachAlone(batch) : { rows: batch, error };
+      this.inWrite = 0;
       if (unwritten.rows.length === 0) return true;
       this.buffer.unshift(...unwritten.rows);
       this.reporter.writeFailed(unwritten.error, this.buffer.length);
@@ -183,6 +193,7 @@ export class RequestLogWriter implements RequestLogSink {
   private async writeEachAlone(batch: RequestLogRow[]): Promise<{ rows: RequestLogRow[]; error?: unknown }> {
     let written = 0;
     for (const [index, row] of batch.entries()) {
+      this.inWrite = batch.length - index;
       try {
         await insertRequestLogs(this.db, [row]);
         written++;

@@ -68,7 +68,7 @@ export class ProxyMetrics {
         ),
       ),
     );
-    registry.register(new Gauge("claude_proxy_request_log_queue_depth", "Request-log rows waiting to be written to the database.", () => [{ labels: {}, value: options.logQueue.pending }]));
+    registry.register(new Gauge("claude_proxy_request_log_queue_depth", "Request-log rows not in the database yet (waiting, or in the write under way).", () => [{ labels: {}, value: options.logQueue.pending }]));
     registry.register(
       new Gauge("claude_proxy_request_log_dropped_rows", "Request-log rows dropped since start (buffer full or refused by the database).", () =>
         options.logQueue.dropped === undefined ? [] : [{ labels: {}, value: options.logQueue.dropped }],

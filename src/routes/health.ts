@@ -31,7 +31,7 @@ export function healthRoutes(deps: PipelineDeps, info: HealthInfo): Hono {
         ...(probed?.error ? { error: probed.error } : {}),
         rowsDropped: requestLog.dropped,
         rowsRefused: requestLog.refused,
-        queueDepth: requestLog.pending,
+        queueDepth: requestLog.pending + requestLog.writing,
       },
       uptimeSeconds: Math.round((Date.now() - info.startedAt.getTime()) / 1000),
       providers: deps.directory.activeProviders().map((provider) => ({ id: provider.id, name: provider.displayName })),

@@ -9,6 +9,7 @@ import { capturingLogger } from "../helpers/capturing-logger";
 import { interceptWrites } from "../helpers/intercept-writes";
 import { countLogRows, deleteLogRows, taskIdsOf, trackedLogRows } from "../helpers/request-log-rows";
 import { databaseTargets } from "../helpers/test-database";
+import { waitFor } from "../helpers/wait-for";
 
 /**
  * A database that stays down, or a buffer that stays full, is reported by its changes of state
@@ -55,7 +56,7 @@ for (const target of databaseTargets) {
         clock.now = second * 1000;
         await writer.flush();
       }
-      expect(writer.status()).toEqual({ pending: 3, written: 0, dropped: 0, refused: 0, databaseReachable: false, lostSince: expect.any(String) });
+      expect(writer.status()).toEqual({ pending: 3, writing: 0, written: 0, dropped: 0, refused: 0, databaseReachable: false, lostSince: expect.any(String) });
       expect(lines.map((line) => line.message)).toEqual([
         "request log: the database is unreachable; rows are kept in memory and retried",
         "request log: the database is still unreachable",
@@ -70,7 +71,7 @@ for (const target of databaseTargets) {
       for (const row of later) writer.record(row);
       await writer.flush();
       expect(lines.slice(2)).toEqual([expect.objectContaining({ level: "info", message: "request log: the database is reachable again", downSeconds: 101, failedWrites: 101, dropped: 0 })]);
-      expect(writer.status()).toEqual({ pending: 0, written: 5, dropped: 0, refused: 0, databaseReachable: true });
+      expect(writer.status()).toEqual({ pending: 0, writing: 0, written: 5, dropped: 0, refused: 0, databaseReachable: true });
       expect(await countLogRows(handle.db, taskIdsOf([...batch, ...later]))).toBe(5);
     });
 
@@ -120,18 +121,56 @@ for (const target of databaseTargets) {
       const proxy = await buildProxy(config, silentLogger, { database: failing });
       const health = async () => ((await (await proxy.app.request("/health")).json()) as { requestLog: Record<string, unknown> }).requestLog;
       try {
-        expect(await health()).toEqual({ pending: 0, written: 0, dropped: 0, refused: 0, databaseReachable: true });
+        expect(await health()).toEqual({ pending: 0, writing: 0, written: 0, dropped: 0, refused: 0, databaseReachable: true });
         down = true;
         const taskIds: string[] = [];
         for (let index = 0; index < 3; index++) taskIds.push((await proxy.app.request("/v1/no-such-route")).headers.get("x-task-id")!);
         created.push(...taskIds);
         await proxy.logWriter.flush();
-        expect(await health()).toEqual({ pending: 3, written: 0, dropped: 0, refused: 0, databaseReachable: false, lostSince: expect.any(String) });
+        expect(await health()).toEqual({ pending: 3, writing: 0, written: 0, dropped: 0, refused: 0, databaseReachable: false, lostSince: expect.any(String) });
         down = false;
         await proxy.logWriter.flush();
-        expect(await health()).toEqual({ pending: 0, written: 3, dropped: 0, refused: 0, databaseReachable: true });
+        expect(await health()).toEqual({ pending: 0, writing: 0, written: 3, dropped: 0, refused: 0, databaseReachable: true });
         expect(await countLogRows(handle.db, taskIds)).toBe(3);
       } finally {
+        await proxy.close();
+      }
+    });
+
+    test("/health counts the rows of a write under way in the queue depth: they are not in the database yet", async () => {
+      // Every statement while `hold` is set waits (the health probe's too, which is bounded on its own).
+      const held: Array<() => void> = [];
+      const release = () => {
+        for (const resolve of held.splice(0)) resolve();
+      };
+      let hold = false;
+      const holding: DatabaseHandle = {
+        ...handle,
+        db: interceptWrites(handle.db, () => (hold ? new Promise<void>((resolve) => held.push(resolve)) : undefined)),
+        close: async () => {},
+      };
+      const config = loadConfig({ OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", LOG_LEVEL: "silent", LOG_FLUSH_INTERVAL_MS: String(HOUR) });
+      const proxy = await buildProxy(config, silentLogger, { database: holding });
+      const health = async () => (await (await proxy.app.request("/health")).json()) as { database: { queueDepth: number }; requestLog: { pending: number; writing: number } };
+      try {
+        hold = true;
+        const taskIds: string[] = [];
+        for (let index = 0; index < 3; index++) taskIds.push((await proxy.app.request("/v1/no-such-route")).headers.get("x-task-id")!);
+        created.push(...taskIds);
+        const flushed = proxy.logWriter.flush();
+        await waitFor(async () => (await health()).requestLog.writing === 3, { what: "the write under way" });
+        const during = await health();
+        expect(during.requestLog.pending).toBe(0);
+        expect(during.database.queueDepth).toBe(3);
+        expect(proxy.logWriter.unwritten).toBe(3);
+        hold = false;
+        release();
+        await flushed;
+        expect((await health()).database.queueDepth).toBe(0);
+        expect(await countLogRows(handle.db, taskIds)).toBe(3);
+      } finally {
+        hold = false;
+        release();
         await proxy.close();
       }
     });
