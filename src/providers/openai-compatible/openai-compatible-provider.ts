@@ -5,7 +5,7 @@ import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
-import { requireArrayField } from "../unreadable-response";
+import { requireArrayField, unreadableResponse } from "../unreadable-response";
 import { createDirectChatCall } from "./direct-chat-call";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
@@ -94,8 +94,12 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       "choices",
       options.displayName,
     );
+    // A 200 without a choice, or with one that has no message (what some gateways send when their
+    // own upstream failed), is no answer: a retryable 502 that falls back, not an empty "complete" one.
+    if (completion.choices.length === 0) throw unreadableResponse(options.displayName, "a completion without any choice");
     for (const choice of completion.choices) {
-      const message = choice.message;
+      const message = choice?.message;
+      if (typeof message !== "object" || message === null) throw unreadableResponse(options.displayName, "a choice without a message");
       if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
         message.reasoning_content = message.reasoning;
         delete message.reasoning;
