@@ -109,8 +109,9 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
           // The whole signature, sent once just before the block stops (the SDK assigns it too).
           if (block.kind === "thinking" && typeof delta.signature === "string") block.signature = delta.signature;
         } else if (delta.type === "input_json_delta") {
-          if (typeof delta.partial_json !== "string" || block.kind !== "tool") return false;
-          if (delta.partial_json !== "") {
+          if (typeof delta.partial_json !== "string" || (block.kind !== "tool" && block.kind !== "other")) return false;
+          // A server tool's input (server_tool_use, mcp_tool_use) streams the same way; it is left out with its block.
+          if (block.kind === "tool" && delta.partial_json !== "") {
             controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] }));
           }
         }
