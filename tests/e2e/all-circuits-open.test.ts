@@ -24,7 +24,7 @@ beforeAll(async () => {
   // One failure opens the only model's circuit.
   upstream.enqueue({ kind: "error", status: 500 });
   await openai.chat.completions.create({ model: "solo:solo-mini", messages: [{ role: "user", content: "hi" }] }).catch(() => undefined);
-});
+}, 60_000);
 
 afterAll(async () => {
   await proxy.close();

@@ -27,7 +27,7 @@ beforeAll(async () => {
   proxy = await startTestProxy({ CUSTOM_PROVIDERS: JSON.stringify(providers), CONSECUTIVE_FAILURE_LIMIT: "1000" });
   openai = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0 });
   anthropic = new Anthropic({ apiKey: "x", baseURL: proxy.origin, maxRetries: 0 });
-});
+}, 60_000);
 
 afterAll(async () => {
   await proxy.close();
