@@ -73,7 +73,11 @@ export class Router {
       // Longer than every active model can hold: the client's to shorten (a 400), not a server failure.
       const largest = this.largestContextWindow();
       if (needs.promptTokens > largest) throw promptTooLong(needs.promptTokens, largest);
-      throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)]);
+      // Models that could serve exist but every one's circuit is open: the same failure as a named
+      // model's open circuit (an overload to back off from), not a missing capability.
+      const capable = this.directory.all().filter((candidate) => canServe(candidate, needs));
+      const allOpen = capable.length > 0 && capable.every((candidate) => !this.breakers.isAvailable(candidateKey(candidate)));
+      throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)], allOpen ? "circuit_open" : "no_capable_model");
     }
 
     const chosen = chain[0]!;
@@ -166,12 +170,12 @@ function circuitOpen(label: string): ProxyError {
   });
 }
 
-function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[]): ProxyError {
+function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[], code: "no_capable_model" | "circuit_open"): ProxyError {
   const wants = [needs.tools && "tools", needs.vision && "vision", needs.json && "JSON output", needs.reasoning && "reasoning", `${needs.promptTokens} prompt tokens`].filter(Boolean).join(", ");
   const why = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   return new ProxyError(503, `No active model can serve this ${tier} request (needs ${wants})${why}.`, {
-    type: "server_error",
-    code: "no_capable_model",
+    type: code === "circuit_open" ? "upstream_error" : "server_error",
+    code,
   });
 }
 

@@ -27,7 +27,7 @@ export type AnthropicStreamEvent =
 type BlockState =
   | { kind: "text" }
   | { kind: "thinking"; thinking: string; signature: string }
-  | { kind: "tool"; toolIndex: number }
+  | { kind: "tool"; toolIndex: number; hasArguments: boolean }
   | { kind: "other" };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -83,9 +83,9 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
         } else if (block.type === "tool_use") {
           if (typeof block.id !== "string" || typeof block.name !== "string") return false;
           const toolIndex = toolCount++;
-          blocks.set(event.index, { kind: "tool", toolIndex });
           // A start that already carries the input (non-incremental upstreams) sends it as the first fragment.
           const preset = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : "";
+          blocks.set(event.index, { kind: "tool", toolIndex, hasArguments: preset !== "" });
           controller.enqueue(chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: "function", function: { name: block.name, arguments: preset } }] }));
         } else {
           // Server tool blocks and later block types: nothing an OpenAI client can use.
@@ -109,8 +109,10 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
           // The whole signature, sent once just before the block stops (the SDK assigns it too).
           if (block.kind === "thinking" && typeof delta.signature === "string") block.signature = delta.signature;
         } else if (delta.type === "input_json_delta") {
-          if (typeof delta.partial_json !== "string" || block.kind !== "tool") return false;
-          if (delta.partial_json !== "") {
+          if (typeof delta.partial_json !== "string" || (block.kind !== "tool" && block.kind !== "other")) return false;
+          // A server tool's input (server_tool_use, mcp_tool_use) streams the same way; it is left out with its block.
+          if (block.kind === "tool" && delta.partial_json !== "") {
+            block.hasArguments = true;
             controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] }));
           }
         }
@@ -120,6 +122,12 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
       case "content_block_stop": {
         if (typeof event.index !== "number") return false;
         const block = blocks.get(event.index);
+        // A call of a tool without parameters streams no argument text: "{}", as a whole answer has it
+        // (OpenAI clients and Codex parse the arguments as JSON, and "" is not).
+        if (block?.kind === "tool" && !block.hasArguments) {
+          block.hasArguments = true;
+          controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: "{}" } }] }));
+        }
         const detail = block?.kind === "thinking" ? anthropicThinkingDetail(block.thinking, block.signature, reasoningCount) : undefined;
         if (detail) {
           reasoningCount++;

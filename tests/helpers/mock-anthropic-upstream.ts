@@ -55,6 +55,8 @@ export interface MockAnthropicUpstream {
   /** Streams the client aborted while the mock was still answering. */
   aborted: number;
   enqueue(...replies: MockAnthropicReply[]): void;
+  /** Replies for the next count_tokens requests (json, error, hang, broken); without one it counts. */
+  enqueueCount(...replies: MockAnthropicReply[]): void;
   /** Replies queued but not yet used (a test can assert its script was consumed). */
   pending(): number;
   close(): Promise<void>;
@@ -150,6 +152,7 @@ const notCounted = ["max_tokens", "stream", "temperature", "top_p", "top_k", "st
 
 export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): MockAnthropicUpstream {
   const queue: MockAnthropicReply[] = [];
+  const countQueue: MockAnthropicReply[] = [];
   const requests: RecordedAnthropicRequest[] = [];
   const state = { aborted: 0 };
   const defaultReply = options.defaultReply ?? (() => ({ content: [{ type: "text", text: DEFAULT_MOCK_TEXT }] }) satisfies ScriptedReply);
@@ -213,6 +216,8 @@ export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): 
       if (url.pathname === "/v1/messages/count_tokens") {
         const extra = notCounted.find((field) => field in body);
         if (extra) return errorResponse(400, "invalid_request_error", `${extra}: Extra inputs are not permitted`);
+        const queued = countQueue.shift();
+        if (queued) return answer(queued, body, request.signal);
         return Response.json({ input_tokens: estimateTokens(body) });
       }
       return answer(queue.shift() ?? { kind: "reply", reply: defaultReply(body) }, body, request.signal);
@@ -226,6 +231,7 @@ export function startMockAnthropicUpstream(options: MockAnthropicOptions = {}): 
       return state.aborted;
     },
     enqueue: (...replies) => queue.push(...replies),
+    enqueueCount: (...replies) => countQueue.push(...replies),
     pending: () => queue.length,
     close: async () => {
       await server.stop(true);

@@ -96,6 +96,13 @@ describe("anthropic events → OpenAI chunks", () => {
     expect(finishReasons(chunks)).toEqual(["tool_calls"]);
   });
 
+  test("a tool call without input (a tool with no parameters) gets the arguments {}, as non-streamed answers do", async () => {
+    const chunks = await replay(readAnthropicFixture("tool-use-no-input"));
+    const calls = assembleToolCalls(chunks);
+    expect(calls).toEqual([{ id: "toolu_01NoInputCall000000000001", name: "list_files", arguments: "{}" }]);
+    expect(finishReasons(chunks)).toEqual(["tool_calls"]);
+  });
+
   test("tool indices skip text blocks: block 1 is tool call 0", async () => {
     const chunks = await replay(readAnthropicFixture("tool-use"));
     expect(new Set(toolDeltas(chunks).map((delta) => delta.index))).toEqual(new Set([0]));

@@ -10,8 +10,9 @@ import { type TierHint, startingTier } from "../../routing/tier-hint";
  * own count_tokens endpoint), else estimated as the router does (routing/request-needs.ts: about
  * 3.5 characters a token for text, tool definitions included, 1,000 tokens an image, 4 a
  * message). The `x-token-count-source` header says which: the provider's id, or `estimate`. A
- * failed count falls back to the estimate (a client sizing its context is better served by an
- * estimate than by an error), with a warning in the log.
+ * failed count (an error, no answer within UPSTREAM_TIMEOUT_MS, an answer without a count) falls
+ * back to the estimate (a client sizing its context is better served by an estimate than by an
+ * error), with a warning in the log.
  */
 export interface TokenCount {
   tokens: number;
@@ -36,7 +37,9 @@ export async function countTokens(request: ChatRequest, tierHint: TierHint | und
   const provider = candidate?.provider;
   if (!candidate || !provider?.countTokens) return estimate;
   try {
-    return { tokens: await provider.countTokens({ request, model: candidate.model, signal }), source: provider.id };
+    // The provider's count gets UPSTREAM_TIMEOUT_MS, as a message would to its first byte; then the estimate.
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(deps.upstreamTimeoutMs)]);
+    return { tokens: await provider.countTokens({ request, model: candidate.model, signal: bounded }), source: provider.id };
   } catch (error) {
     deps.logger.warn("count_tokens failed upstream; answered with an estimate", { provider: provider.id, model: candidate.model, error: String(error) });
     return estimate;

@@ -7,7 +7,7 @@ import type { ModelCatalog } from "../../catalog/model-catalog";
 import { anthropicEventTransformer } from "../../stream-transformers/anthropic-events";
 import { asyncIterableToStream } from "../../streams/async-iterable-stream";
 import { pullThrough } from "../../streams/sync-transformer";
-import { requireArrayField } from "../unreadable-response";
+import { requireArrayField, unreadableResponse } from "../unreadable-response";
 import type { LLMProvider, ProviderCall, ProviderFactoryContext } from "../types";
 import { fromAnthropicMessage } from "./from-anthropic-message";
 import { mapAnthropicError } from "./map-anthropic-error";
@@ -89,7 +89,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
           signal: call.signal,
           headers: betaHeader(call),
         });
-        return counted.input_tokens;
+        // An HTML page or JSON of another shape comes back from the SDK as whatever it parsed.
+        const count: unknown = (counted as { input_tokens?: unknown } | null | undefined)?.input_tokens;
+        if (typeof count !== "number" || !Number.isFinite(count) || count < 0) throw unreadableResponse(displayName, "a count without a numeric input_tokens");
+        return count;
       } catch (error) {
         throw mapAnthropicError(error, displayName);
       }

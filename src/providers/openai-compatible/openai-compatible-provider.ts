@@ -1,11 +1,12 @@
 import type OpenAI from "openai";
 import { collectChunks } from "../../chat/collect-chunks";
+import { chunkStream, completionChunks } from "../../chat/completion-chunks";
 import type { ChatCompletion, ChatCompletionChunk } from "../../chat/types";
 import type { Logger } from "../../logger";
 import { sseDecoderTransformer } from "../../streams/sse-decoder";
 import { fuseTransformers, pullThrough } from "../../streams/sync-transformer";
 import { openAIChunkTransformer } from "../../stream-transformers/openai-chunks";
-import { requireArrayField } from "../unreadable-response";
+import { requireArrayField, unreadableResponse } from "../unreadable-response";
 import { createDirectChatCall } from "./direct-chat-call";
 import type { LLMProvider, ProviderCall, ProviderCapabilities, ProviderModel } from "../types";
 import { mapOpenAIError } from "./map-openai-error";
@@ -89,13 +90,18 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   async function completeCall(call: ProviderCall): Promise<ChatCompletion> {
     const rules = options.modelRules?.(call.model);
     if (usesResponsesApi(call, rules)) return await collectChunks(await streamViaResponsesApi(await sdkClient(), call, rules, options.logger));
-    const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(
-      await chat.read(await chat.send(body(call), call.signal)),
-      "choices",
-      options.displayName,
-    );
+    return usableCompletion(await chat.read(await chat.send(body(call), call.signal)));
+  }
+
+  /** A parsed 200 answer checked to hold an answer, with a `reasoning` field under its chat name. */
+  function usableCompletion(parsed: unknown): ChatCompletion {
+    const completion = requireArrayField<ChatCompletion & { choices: Array<{ message: { reasoning?: string } }> }>(parsed, "choices", options.displayName);
+    // A 200 without a choice, or with one that has no message (what some gateways send when their
+    // own upstream failed), is no answer: a retryable 502 that falls back, not an empty "complete" one.
+    if (completion.choices.length === 0) throw unreadableResponse(options.displayName, "a completion without any choice");
     for (const choice of completion.choices) {
-      const message = choice.message;
+      const message = choice?.message;
+      if (typeof message !== "object" || message === null) throw unreadableResponse(options.displayName, "a choice without a message");
       if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
         message.reasoning_content = message.reasoning;
         delete message.reasoning;
@@ -111,6 +117,9 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     // async-generator chain, in one stream stage (decoder and chunk transformer fused).
     // Cancelling the chunk stream cancels the body, which closes the upstream connection.
     const response = await chat.send(body(call), call.signal);
+    // A server that ignores `stream: true` answers with one JSON completion: a whole answer, sent on as its chunks.
+    const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (mediaType === "application/json") return chunkStream(completionChunks(usableCompletion(await chat.read(response))));
     const stream = chat.stream(response);
     if (!stream) throw new Error(`${options.displayName} answered a stream request without a body.`);
     return pullThrough(stream, fuseTransformers(sseDecoderTransformer(), openAIChunkTransformer(call.model)));
