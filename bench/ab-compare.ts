@@ -14,7 +14,7 @@ import { startEnvironment } from "./start-environment";
  * `bun run bench/ab-compare.ts <baseline tree> [c1|c32|stream|agent:<bytes>|hit1|hitlarge|hit32[*times] ...]`: a change measured
  * against the code before it in one run: the benchmark's proxy from this tree ("after") and from
  * another checkout of the repository ("before", with its own node_modules or a link to these),
- * beside the bare pass-through, in rotating rounds so load changes on the machine hit all three
+ * beside the bare pass-through, in alternating rounds so load changes on the machine hit all three
  * alike. Both proxies log to their own scratch database on BENCH_DATABASE_URL (PostgreSQL, so the
  * embedded database is not what is measured); without it, to the zero-setup embedded database (a
  * native PostgreSQL child where its binaries are installed, else PGlite). The hit phases repeat one
@@ -89,9 +89,12 @@ for (const name of phaseNames) {
   const databaseCpu: Record<Side, number> = { bare: 0, before: 0, after: 0 };
   for (const side of sides) await load(side, phase, Math.min(50, phase.requests / 10));
   for (let round = 0; round < rounds; round++) {
-    // Each side goes first, second and third equally often.
-    const order = sides.map((_, index) => sides[(index + round) % sides.length]!);
-    for (const side of round % 2 === 0 ? order : order.reverse()) {
+    // bare, before, after; then bare, after, before: each proxy runs right after the other proxy
+    // as often as right after bare. A run leaves work behind (its log flush, the database's writes,
+    // collections) that lands in the next run; rotating all three orders put "after" right behind
+    // "before" in 4 of 6 rounds and "before" behind "after" in 2, and identical trees then
+    // measured "after" slower (bench/PROFILE.md, stream-cost).
+    for (const side of round % 2 === 0 ? sides : (["bare", "after", "before"] as Side[])) {
       const before = servers[side].cpuMs();
       const jsBefore = mainThreadCpuMs(servers[side].pid);
       const childrenBefore = childrenCpuMs(servers[side].pid);
@@ -118,6 +121,8 @@ for (const name of phaseNames) {
         `; failed ${result.failed}`,
     );
   }
+  // The spread between rounds of one side is the noise any difference has to beat.
+  if (phase.stream) for (const side of sides) console.log(`  ${side.padEnd(7)} first byte p50 by round: ${runs[side].map((run) => percentile(run.ttfbs, 50).toFixed(1)).join(", ")} ms`);
 }
 for (const side of sides) await servers[side].stop();
 await upstream.stop();
