@@ -61,6 +61,7 @@ function upstreamBody(events: readonly Uint8Array[]): ReadableStream<Uint8Array>
 }
 
 let current: readonly Uint8Array[] = benchStream;
+let eventsRead = 0;
 const provider = createOpenAICompatibleProvider({
   id: "openai",
   displayName: "OpenAI",
@@ -77,7 +78,10 @@ const request = { model: "gpt-4o-mini", stream: true, stream_options: { include_
 const requestNoUsage = { ...request, stream_options: undefined } as unknown as ChatRequest;
 
 type Stage = "upstream only" | "provider decode" | "+ watch" | "+ observer" | "+ door encoder";
-const stages: Stage[] = ["upstream only", "provider decode", "+ watch", "+ observer", "+ door encoder"];
+const allStages: Stage[] = ["upstream only", "provider decode", "+ watch", "+ observer", "+ door encoder"];
+// STREAM_CHUNK_STAGE=<stage>: that stage alone (stream-chunk-allocation.ts runs each in a process of its own).
+const stages: Stage[] = process.env.STREAM_CHUNK_STAGE ? allStages.filter((stage) => stage === process.env.STREAM_CHUNK_STAGE) : allStages;
+if (stages.length === 0) throw new Error(`STREAM_CHUNK_STAGE must be one of: ${allStages.join(", ")}`);
 
 async function drain<T>(stream: ReadableStream<T>): Promise<number> {
   const reader = stream.getReader();
@@ -127,6 +131,7 @@ async function round(stage: Stage): Promise<{ wall: number; cpu: number }> {
       const index = next++;
       const body = bodies[index % bodies.length]!;
       events += body.length;
+      eventsRead += body.length;
       await runOne(stage, body, index % 2 === 0);
     }
   };
@@ -139,11 +144,15 @@ async function round(stage: Stage): Promise<{ wall: number; cpu: number }> {
 for (const stage of stages) await round(stage);
 for (const stage of stages) await round(stage);
 const results = new Map<Stage, { wall: number; cpu: number }[]>(stages.map((stage) => [stage, []]));
+// Where the measured rounds' part of a BUN_JSC_logGC log starts and ends (stream-chunk-allocation.ts).
+console.error("--- measured ---");
+eventsRead = 0;
 for (let index = 0; index < rounds; index++) {
   const order = index % 2 === 0 ? stages : [...stages].reverse();
   for (const stage of order) results.get(stage)!.push(await round(stage));
 }
 
+console.error(`--- end: ${eventsRead} events ---`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(`stream path, µs per upstream event, wall clock and CPU (median of ${rounds} rounds of ${streamsPerRound} streams, ${concurrency} at once; load ${load})`);

@@ -1,0 +1,108 @@
+import { type SyncTransformer, transformStream } from "../../../src/streams/sync-transformer";
+
+/**
+ * The SSE decoder as it was before its byte path (src/streams/sse-decoder.ts): every chunk decoded
+ * into one string and events sliced out of it. Kept to prove the byte path gives the same events
+ * (tests/streams/sse-decoder-bytes.test.ts).
+ *
+ * Bytes of a server-sent-event stream → the parsed JSON `data` of each event, for upstreams that
+ * stream JSON over SSE (the OpenAI wire format). Events may be split across chunks (and multi-byte
+ * characters across chunk boundaries); `\r\n` line ends and comment lines (`: keep-alive`) are
+ * accepted (normalised to `\n` before events are split); `data: [DONE]` ends the stream. An `event: error` event becomes `{ error }`, as OpenAI
+ * puts errors in the data itself. Data that is not JSON does not throw: it becomes an
+ * `SseInvalidEvent`, so the transformer downstream can turn it into an error chunk.
+ */
+const invalidEventMarker = Symbol("sse.invalid-event");
+
+export interface SseInvalidEvent {
+  readonly [invalidEventMarker]: true;
+  /** The raw data, cut to a readable length. */
+  readonly data: string;
+}
+
+const maxKeptDataChars = 500;
+// One options object for every decode call, not one per chunk.
+const streaming = { stream: true } as const;
+
+export function isSseInvalidEvent(value: unknown): value is SseInvalidEvent {
+  return typeof value === "object" && value !== null && invalidEventMarker in value;
+}
+
+export function createSseDecoder(): TransformStream<Uint8Array, unknown> {
+  return transformStream(sseDecoderTransformer());
+}
+
+/** The decoder as a synchronous stage, to fuse with the transformer that reads its output. */
+export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  let finished = false;
+
+  /** One event block (the lines before a blank line); returns false once `[DONE]` was seen. */
+  const emit = (block: string, controller: TransformStreamDefaultController<unknown>): boolean => {
+    let data: string | undefined;
+    let event: string | undefined;
+    // The usual block is one `data: {...}` line; skip the line splitting for it.
+    const simple = block.startsWith("data: ") && !block.includes("\n");
+    if (simple) data = block.slice(6);
+    for (const line of simple ? [] : block.split("\n")) {
+      if (line === "" || line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? "" : line.slice(colon + 1);
+      if (value.startsWith(" ")) value = value.slice(1);
+      if (field === "data") data = data === undefined ? value : `${data}\n${value}`;
+      else if (field === "event") event = value;
+    }
+    if (data === undefined) return true;
+    if (data === "[DONE]") return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      const invalid: SseInvalidEvent = { [invalidEventMarker]: true, data: data.length > maxKeptDataChars ? `${data.slice(0, maxKeptDataChars)}…` : data };
+      controller.enqueue(invalid);
+      return true;
+    }
+    if (event === "error") {
+      const body = parsed as { error?: unknown } | null;
+      controller.enqueue({ error: body?.error ?? body });
+    } else {
+      controller.enqueue(parsed);
+    }
+    return true;
+  };
+
+  return {
+    endsWithSource: true,
+    transform(bytes, controller) {
+      if (finished) return;
+      pending += decoder.decode(bytes, streaming);
+      if (pending.includes("\r")) {
+        // A `\r` at the very end may be the first half of a `\r\n` split across chunks: keep it raw.
+        const tail = pending.endsWith("\r") ? "\r" : "";
+        pending = `${(tail ? pending.slice(0, -1) : pending).replace(/\r\n?/g, "\n")}${tail}`;
+      }
+      // Walk with an index rather than re-slicing `pending` per event (quadratic on big chunks).
+      let start = 0;
+      let end = pending.indexOf("\n\n", start);
+      while (end !== -1) {
+        if (!emit(pending.slice(start, end), controller)) {
+          finished = true;
+          pending = "";
+          controller.terminate();
+          return;
+        }
+        start = end + 2;
+        end = pending.indexOf("\n\n", start);
+      }
+      pending = pending.slice(start);
+    },
+    flush(controller) {
+      pending = (pending + decoder.decode()).replace(/\r\n?/g, "\n");
+      // An upstream that closes without the final blank line still gets its last event read.
+      if (!finished && pending.trim() !== "") emit(pending, controller);
+      pending = "";
+    },
+  };
+}
