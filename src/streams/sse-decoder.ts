@@ -33,6 +33,10 @@ export function createSseDecoder(): TransformStream<Uint8Array, unknown> {
   return transformStream(sseDecoderTransformer());
 }
 
+// Decodes one whole event's data, never with `stream` (so it keeps no state and serves every
+// stream); a byte-order mark is kept, as the streaming decoder keeps one mid-stream.
+const dataDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
 // "data: ", "\n", "\r" as bytes.
 const D = 0x64;
 const A = 0x61;
@@ -57,8 +61,6 @@ const CR = 0x0d;
  */
 export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
   const decoder = new TextDecoder();
-  // Decodes one whole event's data: no stream state, a byte-order mark kept as the streaming decoder keeps one mid-stream.
-  const dataDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
   let pending = "";
   let finished = false;
   // The streaming decoder has read the stream's first bytes and holds no partial character.

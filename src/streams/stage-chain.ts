@@ -207,8 +207,9 @@ export class StageChain<T> {
     const drain = index === 0 && this.stages[0]!.endsWithSource === true;
     if (!drain) this.cancelBefore(index, undefined);
     this.flushFrom(index + 1);
-    // The reader's end first; what is left of the source after it.
-    if (drain) this.drainSource();
+    // The reader's end first; what is left of the source after it, once the reader's side has
+    // taken the end (its read settled when the end was delivered, so its reaction runs first).
+    if (drain) queueMicrotask(() => this.drainSource());
   }
 
   /** Stage `index` failed (its controller's error, or a throw). */
