@@ -122,6 +122,7 @@ export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
           if (lineEnd - start < 6 || bytes[start] !== D || bytes[start + 1] !== A || bytes[start + 2] !== T || bytes[start + 3] !== A || bytes[start + 4] !== COLON || bytes[start + 5] !== SPACE) break;
           if (!emitData(dataDecoder.decode(bytes.subarray(start + 6, lineEnd)), undefined, controller)) {
             finished = true;
+            controller.enqueue(sseDone);
             controller.terminate();
             return;
           }

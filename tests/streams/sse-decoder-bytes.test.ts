@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isSseInvalidEvent, sseDecoderTransformer } from "../../src/streams/sse-decoder";
+import { isSseInvalidEvent, sseDecoderTransformer, sseDone } from "../../src/streams/sse-decoder";
 import type { SyncTransformer } from "../../src/streams/sync-stage";
-import { isSseInvalidEvent as isReferenceInvalid, sseDecoderTransformer as referenceDecoder } from "./reference/sse-decoder-strings";
+import { isSseInvalidEvent as isReferenceInvalid, sseDecoderTransformer as referenceDecoder, sseDone as referenceDone } from "./reference/sse-decoder-strings";
 
 /**
  * The SSE decoder takes whole `data: ` events straight from the bytes (src/streams/sse-decoder.ts)
@@ -21,11 +21,13 @@ interface Run {
   terminated: boolean;
 }
 
-function run(transformer: SyncTransformer<Uint8Array, unknown>, chunks: Uint8Array[], invalid: (value: unknown) => boolean): Run {
+function run(transformer: SyncTransformer<Uint8Array, unknown>, chunks: Uint8Array[], invalid: (value: unknown) => boolean, done: symbol): Run {
   const result: Run = { events: [], terminated: false };
+  // Each module has its own markers: compared by what they stand for.
+  const seen = (value: unknown) => (value === done ? "[DONE marker]" : invalid(value) ? { invalid: (value as { data: string }).data } : value);
   const controller = {
     desiredSize: 1,
-    enqueue: (value: unknown) => result.events.push(invalid(value) ? { invalid: (value as { data: string }).data } : value),
+    enqueue: (value: unknown) => result.events.push(seen(value)),
     terminate: () => (result.terminated = true),
     error: (reason: unknown) => {
       throw reason;
@@ -40,8 +42,8 @@ function run(transformer: SyncTransformer<Uint8Array, unknown>, chunks: Uint8Arr
 }
 
 const both = (chunks: Uint8Array[]) => ({
-  actual: run(sseDecoderTransformer(), chunks, isSseInvalidEvent),
-  expected: run(referenceDecoder(), chunks, isReferenceInvalid),
+  actual: run(sseDecoderTransformer(), chunks, isSseInvalidEvent, sseDone),
+  expected: run(referenceDecoder(), chunks, isReferenceInvalid, referenceDone),
 });
 
 const cut = (bytes: Uint8Array, at: number[]) => {
@@ -122,7 +124,7 @@ describe("SSE decoder: the byte path gives the string path's events", () => {
       return text;
     };
     try {
-      expect(run(sseDecoderTransformer(), chunks, isSseInvalidEvent).events).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+      expect(run(sseDecoderTransformer(), chunks, isSseInvalidEvent, sseDone).events).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
     } finally {
       TextDecoder.prototype.decode = original;
     }

@@ -8,8 +8,10 @@ import { type SyncTransformer, transformStream } from "../../../src/streams/sync
  * Bytes of a server-sent-event stream → the parsed JSON `data` of each event, for upstreams that
  * stream JSON over SSE (the OpenAI wire format). Events may be split across chunks (and multi-byte
  * characters across chunk boundaries); `\r\n` line ends and comment lines (`: keep-alive`) are
- * accepted (normalised to `\n` before events are split); `data: [DONE]` ends the stream. An `event: error` event becomes `{ error }`, as OpenAI
- * puts errors in the data itself. Data that is not JSON does not throw: it becomes an
+ * accepted (normalised to `\n` before events are split); `data: [DONE]` ends the stream, after
+ * `sseDone` is passed on so the next stage can tell an upstream that declared its end from a body
+ * that merely stopped. An `event: error` event becomes `{ error }`, as OpenAI puts errors in the
+ * data itself. Data that is not JSON does not throw: it becomes an
  * `SseInvalidEvent`, so the transformer downstream can turn it into an error chunk.
  */
 const invalidEventMarker = Symbol("sse.invalid-event");
@@ -19,6 +21,9 @@ export interface SseInvalidEvent {
   /** The raw data, cut to a readable length. */
   readonly data: string;
 }
+
+/** Passed on when the upstream sent `data: [DONE]`, just before the decoder terminates. */
+export const sseDone: unique symbol = Symbol("sse.done");
 
 const maxKeptDataChars = 500;
 // One options object for every decode call, not one per chunk.
@@ -90,6 +95,7 @@ export function sseDecoderTransformer(): SyncTransformer<Uint8Array, unknown> {
         if (!emit(pending.slice(start, end), controller)) {
           finished = true;
           pending = "";
+          controller.enqueue(sseDone);
           controller.terminate();
           return;
         }
