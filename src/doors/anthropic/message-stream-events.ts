@@ -17,6 +17,13 @@ import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
  * entry is a redacted_thinking block of its own. Entries of other upstream formats mean nothing to
  * an Anthropic client and are left out.
  *
+ * Parallel tool calls: a tool call's block stays open while a later call streams, because some
+ * OpenAI-compatible upstreams interleave the calls' argument deltas (0, 1, 0, ...) and a stopped
+ * block cannot be reopened. Every call after the open one is held (id, name, argument fragments, by
+ * index) and written whole, in index order, after the open block stops: at the finish reason, the
+ * end, or when other content (text, reasoning) starts. A stream that sends each call whole, as
+ * OpenAI's does, gets the same events it would live, only the later calls' a little later.
+ *
  * An error chunk (the upstream failed or was cut mid-stream) stops the open block and ends the
  * stream with an `error` event, never a message_stop, so every started block is stopped and the
  * client sees a failure rather than a silently short answer.
@@ -25,6 +32,7 @@ export type MessageStreamEvent = { type: string } & Record<string, unknown>;
 
 type BlockKind = { kind: "text" } | { kind: "thinking"; streamed: boolean } | { kind: "tool"; toolIndex: number } | { kind: "redacted" };
 type OpenBlock = BlockKind & { index: number };
+type HeldCall = { id: string; name: string; fragments: string[] };
 
 export interface MessageEventBuilder {
   push(chunk: ChatCompletionChunk): MessageStreamEvent[];
@@ -38,6 +46,8 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   let nextIndex = 0;
   let open: OpenBlock | undefined;
   const seenTools = new Set<number>();
+  // Tool calls that started while another tool call's block was open, by upstream index.
+  const held = new Map<number, HeldCall>();
   let finishReason: FinishReason | null = null;
   let usage: Usage | null | undefined;
   let model = "";
@@ -65,8 +75,20 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
     events.push({ type: "content_block_stop", index: open.index });
     open = undefined;
   };
-  const begin = <Kind extends BlockKind>(kind: Kind, contentBlock: Record<string, unknown>, events: MessageStreamEvent[]): Kind & { index: number } => {
+  const settle = (events: MessageStreamEvent[]) => {
     close(events);
+    if (held.size === 0) return;
+    const calls = [...held.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+    held.clear();
+    for (const call of calls) {
+      const index = nextIndex++;
+      events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } });
+      for (const fragment of call.fragments) delta(index, { type: "input_json_delta", partial_json: fragment }, events);
+      events.push({ type: "content_block_stop", index });
+    }
+  };
+  const begin = <Kind extends BlockKind>(kind: Kind, contentBlock: Record<string, unknown>, events: MessageStreamEvent[]): Kind & { index: number } => {
+    settle(events);
     const block = { ...kind, index: nextIndex++ };
     open = block;
     events.push({ type: "content_block_start", index: block.index, content_block: contentBlock });
@@ -103,10 +125,20 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
       if (fragment !== "") delta(open.index, { type: "input_json_delta", partial_json: fragment }, events);
       return true;
     }
+    const waiting = held.get(call.index);
+    if (waiting) {
+      if (fragment !== "") waiting.fragments.push(fragment);
+      return true;
+    }
     // A fragment for a tool call whose block already stopped cannot be placed in Anthropic's grammar.
     if (seenTools.has(call.index)) return false;
     seenTools.add(call.index);
     const id = call.id || `toolu_${fallbackId.replaceAll("-", "").slice(0, 20)}${call.index}`;
+    if (open?.kind === "tool") {
+      // The open call may still be receiving (interleaved deltas): hold this one until it stops.
+      held.set(call.index, { id, name: call.function?.name ?? "", fragments: fragment === "" ? [] : [fragment] });
+      return true;
+    }
     const block = begin({ kind: "tool" as const, toolIndex: call.index }, { type: "tool_use", id, name: call.function?.name ?? "", input: {} }, events);
     if (fragment !== "") delta(block.index, { type: "input_json_delta", partial_json: fragment }, events);
     return true;
@@ -151,7 +183,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
         if (ended) return events;
         if (choice.finish_reason) {
           finishReason = choice.finish_reason;
-          close(events);
+          settle(events);
         }
       }
       return events;
@@ -161,7 +193,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
       ended = true;
       const events: MessageStreamEvent[] = [];
       if (!started) start({ id: "", object: "chat.completion.chunk", created: 0, model: "", choices: [] }, events);
-      close(events);
+      settle(events);
       events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason), stop_sequence: null }, usage: toAnthropicUsage(usage) });
       events.push({ type: "message_stop" });
       return events;
