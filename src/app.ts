@@ -4,7 +4,7 @@ import { DatabaseProbe } from "./db/database-probe";
 import { bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
 import { doorErrorHandler } from "./doors/door-app";
-import { allowedMethods, doorForPath, listInWords } from "./doors/door-paths";
+import { allowedMethods, doorForPath, doorForRequest, listInWords } from "./doors/door-paths";
 import { mountDoorRoutes } from "./doors/mount-door-routes";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
 import { doors as registeredDoors } from "./doors/registry";
@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   // which client is misconfigured (/v1/embeddings, GET on /v1/chat/completions); other paths
   // (favicon.ico) get the proxy's own (OpenAI) error shape and no row.
   const refuse = (c: Context, error: ProxyError) => {
-    const door = doorForPath(doors, c.req.path);
+    const door = doorForRequest(doors, c.req.path, c.req.raw.headers);
     return door ? rejectRequest(pipeline, { door, http: c.req.raw, error }) : openaiErrorResponse(error);
   };
 
@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
 
   // A request for a foreign host or without the key is answered in its door's shape but leaves no
   // row: whoever sends it is not a user of this proxy, and must not be able to fill its database.
-  const answer = (c: Context, error: ProxyError) => (doorForPath(doors, c.req.path)?.errorResponse ?? openaiErrorResponse)(error);
+  const answer = (c: Context, error: ProxyError) => (doorForRequest(doors, c.req.path, c.req.raw.headers)?.errorResponse ?? openaiErrorResponse)(error);
   app.use("*", requireAllowedHost(access, answer));
   // Without PROXY_API_KEY that check passes every request (its key is read once, here): left off, one step less per request.
   if (access.key) app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));

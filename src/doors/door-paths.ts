@@ -15,6 +15,20 @@ export function doorForPath(doors: readonly Door[], path: string): Door | undefi
   return found;
 }
 
+/**
+ * The door that answers a request's errors: its path's door, except on a path that is not exactly one
+ * door's endpoint (an unknown route, or GET /v1/models, which two doors serve), where a door that
+ * claims the caller by its headers answers instead: an Anthropic SDK's 401 or 404 there is then in
+ * Anthropic's shape. Only error paths call this.
+ */
+export function doorForRequest(doors: readonly Door[], path: string, headers: Headers): Door | undefined {
+  const byPath = doorForPath(doors, path);
+  if (!byPath) return undefined;
+  const owners = doors.filter((door) => door.endpoints.some((endpoint) => endpoint.path === path)).length;
+  if (owners === 1) return byPath;
+  return doors.find((door) => door.claims?.(headers)) ?? byPath;
+}
+
 /** Each path with the methods it takes, in the order first declared (for 405 answers). */
 export function allowedMethods(endpoints: readonly DoorEndpoint[]): Map<string, string[]> {
   const table = new Map<string, string[]>();

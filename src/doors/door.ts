@@ -28,6 +28,12 @@ export interface Door {
    * request. The longest matching prefix among the mounted doors wins ("/v1/messages" over "/v1/").
    */
   readonly prefixes: readonly string[];
+  /**
+   * Whether a request's headers say it comes from this door's kind of client (Anthropic's SDKs send
+   * `anthropic-version`). On a path no single door serves (an unknown route, or GET /v1/models,
+   * which two doors serve) the door that claims the caller answers its errors in its own shape.
+   */
+  claims?(headers: Headers): boolean;
   /** Its error shape, for every error it answers. */
   errorResponse(error: ProxyError, headers?: Headers): Response;
   /**
