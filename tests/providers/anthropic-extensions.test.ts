@@ -149,6 +149,28 @@ describe("OpenAI-wire providers leave the extensions out", () => {
     expect(text).toContain("cache_control");
   });
 
+  test("OpenAI itself gets no reasoning another provider's model sent back on an assistant turn; other servers keep it", () => {
+    const switched = chatRequestSchema.parse({
+      model: "gpt-4o-mini",
+      messages: [
+        { role: "user", content: "Read it" },
+        {
+          role: "assistant",
+          content: "Reading.",
+          reasoning_content: "I should read the file.",
+          reasoning_details: [{ type: "reasoning.text", text: "I should read the file.", format: "anthropic-claude-v1", index: 0 }],
+        },
+        { role: "user", content: "Go on" },
+      ],
+    }) as ChatRequest;
+    const { lines, logger } = logged();
+    const strict = toOpenAIRequest(switched, "gpt-4o-mini", { maxTokensField: "max_completion_tokens", strictFields: true }, logger);
+    expect((strict.messages as unknown[])[1]).toEqual({ role: "assistant", content: "Reading." });
+    expect(lines).toContain("left out request fields the upstream does not take");
+    const lenient = toOpenAIRequest(switched, "deepseek-reasoner", { maxTokensField: "max_tokens" }, logged().logger);
+    expect((lenient.messages as Array<Record<string, unknown>>)[1]!.reasoning_content).toBe("I should read the file.");
+  });
+
   test("a request without extensions is passed on as the same objects", () => {
     const plain = chatRequestSchema.parse({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }) as ChatRequest;
     const body = toOpenAIRequest(plain, "gpt-4o-mini", { maxTokensField: "max_completion_tokens", strictFields: true }, logged().logger);

@@ -31,7 +31,17 @@ const call = fc.record({ id: fc.constantFrom("call_1", "call_2"), type: fc.const
 const message = fc.oneof(
   fc.record({ role: fc.constant("system"), content: text, cache_control: mark }, { requiredKeys: ["role", "content"] }),
   fc.record({ role: fc.constant("user"), content, cache_control: mark }, { requiredKeys: ["role", "content"] }),
-  fc.record({ role: fc.constant("assistant"), content: fc.option(text, { nil: null }), tool_calls: fc.option(fc.array(call, { minLength: 1, maxLength: 3 }), { nil: undefined }), cache_control: mark }, { requiredKeys: ["role", "content"] }),
+  fc.record(
+    {
+      role: fc.constant("assistant"),
+      content: fc.option(text, { nil: null }),
+      tool_calls: fc.option(fc.array(call, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      cache_control: mark,
+      reasoning_content: fc.option(fc.constant("I should read the file."), { nil: undefined }),
+      reasoning_details: fc.option(fc.constant([{ type: "reasoning.text", text: "thought", format: "anthropic-claude-v1", index: 0 }]), { nil: undefined }),
+    },
+    { requiredKeys: ["role", "content"] },
+  ),
   fc.record({ role: fc.constant("tool"), tool_call_id: fc.constant("call_1"), content, is_error: fc.option(fc.constant(true), { nil: undefined }) }, { requiredKeys: ["role", "tool_call_id", "content"] }),
 );
 const tool = fc.record(

@@ -10,8 +10,10 @@ import type { Logger } from "../../logger";
  * - a plain-text document (a file part with a text/plain data URL, as the Anthropic door passes
  *   text documents) becomes a text part, since chat-completions files are PDFs;
  * - with `strict` (OpenAI itself, which answers 400 to fields it does not define): the
- *   Anthropic-form `thinking` object, `top_k`, `cache_control` marks and a tool message's
- *   `is_error` (a failed tool_result from the Anthropic door; its text says what failed) go too. Other OpenAI-wire
+ *   Anthropic-form `thinking` object, `top_k`, `cache_control` marks, a tool message's
+ *   `is_error` (a failed tool_result from the Anthropic door; its text says what failed) and an
+ *   assistant turn's `reasoning_content` / `reasoning_details` (what another provider's model
+ *   thought, sent back by the client after the router switched providers) go too. Other OpenAI-wire
  *   servers keep them: some define them (OpenRouter and DashScope read `cache_control`, vLLM
  *   `top_k`), and the rest ignore unknown fields.
  * What is left out is named in one debug line. Nothing is copied unless something changes.
@@ -36,7 +38,7 @@ export function withoutExtensions(request: ChatRequest, strict: boolean, model: 
       }
     }
   }
-  const marks: MarkScan = { strict, found: false, toolErrors: false };
+  const marks: MarkScan = { strict, found: false, toolErrors: false, reasoning: undefined };
   const messages = copiedOnChange(request.messages, (message) => cleanItem(message, marks));
   if (messages !== request.messages) update({ messages });
   if (request.tools?.some((tool) => tool.anthropic !== undefined || (strict && tool.cache_control !== undefined))) {
@@ -44,6 +46,7 @@ export function withoutExtensions(request: ChatRequest, strict: boolean, model: 
   }
   if (marks.found) dropped = withName(dropped, "cache_control");
   if (marks.toolErrors) dropped = withName(dropped, "is_error");
+  for (const name of marks.reasoning ?? []) dropped = withName(dropped, name);
   if (dropped && dropped.size > 0) logger.debug("left out request fields the upstream does not take", { model, dropped: [...dropped] });
   return result;
 }
@@ -67,6 +70,7 @@ interface MarkScan {
   strict: boolean;
   found: boolean;
   toolErrors: boolean;
+  reasoning: Set<string> | undefined;
 }
 
 function withoutMark<T extends Record<string, unknown>>(item: T): T {
@@ -86,6 +90,11 @@ function cleanItem(message: Message, scan: MarkScan): Message {
   if (scan.strict && message.role === "tool" && "is_error" in message) {
     scan.toolErrors = true;
     const { is_error: _flag, ...rest } = result as Message & { is_error?: unknown };
+    result = rest as Message;
+  }
+  if (scan.strict && message.role === "assistant" && ("reasoning_content" in message || "reasoning_details" in message)) {
+    for (const name of ["reasoning_content", "reasoning_details"]) if (name in message) (scan.reasoning ??= new Set()).add(name);
+    const { reasoning_content: _text, reasoning_details: _details, ...rest } = result as Message & { reasoning_content?: unknown; reasoning_details?: unknown };
     result = rest as Message;
   }
   if (Array.isArray(message.content)) {

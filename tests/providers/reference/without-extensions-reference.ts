@@ -11,8 +11,10 @@ import type { Logger } from "../../../src/logger";
  * - a plain-text document (a file part with a text/plain data URL, as the Anthropic door passes
  *   text documents) becomes a text part, since chat-completions files are PDFs;
  * - with `strict` (OpenAI itself, which answers 400 to fields it does not define): the
- *   Anthropic-form `thinking` object, `top_k`, `cache_control` marks and a tool message's
- *   `is_error` (a failed tool_result from the Anthropic door; its text says what failed) go too. Other OpenAI-wire
+ *   Anthropic-form `thinking` object, `top_k`, `cache_control` marks, a tool message's
+ *   `is_error` (a failed tool_result from the Anthropic door; its text says what failed) and an
+ *   assistant turn's `reasoning_content` / `reasoning_details` (what another provider's model
+ *   thought, sent back by the client after the router switched providers) go too. Other OpenAI-wire
  *   servers keep them: some define them (OpenRouter and DashScope read `cache_control`, vLLM
  *   `top_k`), and the rest ignore unknown fields.
  * What is left out is named in one debug line. Nothing is copied unless something changes.
@@ -36,7 +38,7 @@ export function withoutExtensionsReference(request: ChatRequest, strict: boolean
       }
     }
   }
-  const marks: MarkScan = { strict, found: false, toolErrors: false };
+  const marks: MarkScan = { strict, found: false, toolErrors: false, reasoning: undefined };
   const messages = request.messages.map((message) => cleanItem(message, marks));
   if (messages.some((message, index) => message !== request.messages[index])) update({ messages });
   if (request.tools?.some((tool) => tool.anthropic !== undefined || (strict && tool.cache_control !== undefined))) {
@@ -44,6 +46,7 @@ export function withoutExtensionsReference(request: ChatRequest, strict: boolean
   }
   if (marks.found) dropped.add("cache_control");
   if (marks.toolErrors) dropped.add("is_error");
+  for (const name of marks.reasoning ?? []) dropped.add(name);
   if (dropped.size > 0) logger.debug("left out request fields the upstream does not take", { model, dropped: [...dropped] });
   return result;
 }
@@ -52,6 +55,7 @@ interface MarkScan {
   strict: boolean;
   found: boolean;
   toolErrors: boolean;
+  reasoning: Set<string> | undefined;
 }
 
 function withoutMark<T extends Record<string, unknown>>(item: T): T {
@@ -71,6 +75,11 @@ function cleanItem(message: Message, scan: MarkScan): Message {
   if (scan.strict && message.role === "tool" && "is_error" in message) {
     scan.toolErrors = true;
     const { is_error: _flag, ...rest } = result as Message & { is_error?: unknown };
+    result = rest as Message;
+  }
+  if (scan.strict && message.role === "assistant" && ("reasoning_content" in message || "reasoning_details" in message)) {
+    for (const name of ["reasoning_content", "reasoning_details"]) if (name in message) (scan.reasoning ??= new Set()).add(name);
+    const { reasoning_content: _text, reasoning_details: _details, ...rest } = result as Message & { reasoning_content?: unknown; reasoning_details?: unknown };
     result = rest as Message;
   }
   if (Array.isArray(message.content)) {
