@@ -8,6 +8,7 @@ import type { LLMProvider, ProviderCall } from "../../src/providers/types";
 import { type ClaudeCliSandbox, SANDBOX_OAUTH_TOKEN, createClaudeCliSandbox, realClaudeCli, realCliChildren } from "../helpers/claude-cli-sandbox";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 import { waitUntilDead } from "../helpers/process-state";
+import { waitFor } from "../helpers/wait-for";
 
 /** The provider running the real `claude` binary against the local mock of the Anthropic Messages API. */
 let upstream: MockAnthropicUpstream;
@@ -167,7 +168,8 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     const pooled = makeProvider(1);
     extraProviders.push(pooled);
     await pooled.complete(call({ messages: [{ role: "user", content: "warm up" }] }));
-    await Bun.sleep(200);
+    // The pool starts its process after the first request: waited for, not a fixed sleep (a busy machine takes longer to exec it).
+    await waitFor(() => realCliChildren().length === 1, { what: "one warm CLI process", timeoutMs: 15_000, intervalMs: 20 });
     const warm = realCliChildren();
     expect(warm).toHaveLength(1);
 
@@ -183,7 +185,7 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     expect(elapsed).toBeLessThan(5000);
     // The warm process served and was discarded; a replacement now waits.
     expect(await waitUntilDead(warm[0]!)).toBe("gone");
-    await Bun.sleep(200);
+    await waitFor(() => realCliChildren().length === 1, { what: "the replacement CLI process", timeoutMs: 15_000, intervalMs: 20 });
     expect(realCliChildren()).toHaveLength(1);
 
     await pooled.close!();
@@ -194,7 +196,7 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     const pooled = makeProvider(1);
     extraProviders.push(pooled);
     await pooled.complete(call({ messages: [{ role: "user", content: "warm up" }] }));
-    await Bun.sleep(500);
+    await waitFor(() => realCliChildren().length === 1, { what: "one warm CLI process", timeoutMs: 15_000, intervalMs: 20 });
     const warm = realCliChildren();
     expect(warm).toHaveLength(1);
 
