@@ -17,22 +17,36 @@ interface BlindCase {
 const root = join(import.meta.dir, "..");
 const blindDir = join(root, "tests", "fixtures", "routing-eval", "blind");
 
+/** The client's blind cases with tools, largest first, read once per process (reading them all takes a few hundred ms). The requests are never changed. */
+const sizedCases = new Map<string, ReadonlyArray<{ request: BlindCase["request"]; bytes: number }>>();
+let blindCases: BlindCase[] | undefined;
+
+function sizedCasesWithTools(tool: string): ReadonlyArray<{ request: BlindCase["request"]; bytes: number }> {
+  const known = sizedCases.get(tool);
+  if (known) return known;
+  if (!blindCases) {
+    blindCases = [];
+    for (const split of readdirSync(blindDir)) {
+      for (const line of readFileSync(join(blindDir, split, "cases.jsonl"), "utf8").split("\n")) {
+        if (line.trim()) blindCases.push(JSON.parse(line) as BlindCase);
+      }
+    }
+  }
+  const sized = blindCases
+    .filter((entry) => entry.tool === tool && entry.request.tools?.length)
+    .map((entry) => ({ request: entry.request, bytes: JSON.stringify(entry.request).length }))
+    .sort((a, b) => b.bytes - a.bytes);
+  sizedCases.set(tool, sized);
+  return sized;
+}
+
 /**
  * The largest case of that client with tools that fits in `maxBytes`; when even its smallest is
  * larger (Claude Code's system prompt and tools alone are ~18 KB), the smallest cut down to fit:
  * fewer tools (at least three), then a shorter system prompt.
  */
 function largestWithTools(tool: string, maxBytes: number): BlindCase["request"] {
-  const cases: BlindCase[] = [];
-  for (const split of readdirSync(blindDir)) {
-    for (const line of readFileSync(join(blindDir, split, "cases.jsonl"), "utf8").split("\n")) {
-      if (line.trim()) cases.push(JSON.parse(line) as BlindCase);
-    }
-  }
-  const sized = cases
-    .filter((entry) => entry.tool === tool && entry.request.tools?.length)
-    .map((entry) => ({ request: entry.request, bytes: JSON.stringify(entry.request).length }))
-    .sort((a, b) => b.bytes - a.bytes);
+  const sized = sizedCasesWithTools(tool);
   if (sized.length === 0) throw new Error(`no blind case from ${tool} with tools`);
   const fitting = sized.find((entry) => entry.bytes <= maxBytes);
   if (fitting) return fitting.request;
@@ -47,8 +61,11 @@ function largestWithTools(tool: string, maxBytes: number): BlindCase["request"] 
   return request;
 }
 
-/** Source files to paste as tool results, in a fixed order. */
-function sourceTexts(): Array<{ path: string; text: string }> {
+let sources: ReadonlyArray<{ path: string; text: string }> | undefined;
+
+/** Source files to paste as tool results, in a fixed order (read once per process). */
+function sourceTexts(): ReadonlyArray<{ path: string; text: string }> {
+  if (sources) return sources;
   const files: Array<{ path: string; text: string }> = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -58,6 +75,7 @@ function sourceTexts(): Array<{ path: string; text: string }> {
     }
   };
   walk(join(root, "src"));
+  sources = files;
   return files;
 }
 
@@ -72,13 +90,20 @@ export function agentRequestBodies(client: AgentClient, targetBytes: number): ()
   const sources = sourceTexts();
   const messages = [...base.messages];
   let turn = 0;
-  const size = () => JSON.stringify({ ...base, messages }).length;
-  while (size() < targetBytes - 200) {
+  // The length of JSON.stringify({ ...base, messages }), kept up to date as turns are added (one more
+  // element of a non-empty array adds its own JSON and a comma) instead of serialising the whole
+  // body again each turn.
+  let size = JSON.stringify({ ...base, messages }).length;
+  const add = (message: Record<string, unknown>) => {
+    size += JSON.stringify(message).length + (messages.length > 0 ? 1 : 0);
+    messages.push(message);
+  };
+  while (size < targetBytes - 200) {
     const file = sources[turn % sources.length]!;
-    const room = targetBytes - 200 - size();
+    const room = targetBytes - 200 - size;
     const id = `call_bench_${turn}`;
-    messages.push({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read_file", arguments: JSON.stringify({ path: file.path }) } }] });
-    messages.push({ role: "tool", tool_call_id: id, content: file.text.slice(0, Math.max(200, room - 300)) });
+    add({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read_file", arguments: JSON.stringify({ path: file.path }) } }] });
+    add({ role: "tool", tool_call_id: id, content: file.text.slice(0, Math.max(200, room - 300)) });
     turn++;
   }
   const { stream: _stream, stream_options: _options, metadata: _metadata, ...fields } = base;

@@ -8,6 +8,7 @@ import type { LLMProvider, ProviderCall } from "../../src/providers/types";
 import { type ClaudeCliSandbox, SANDBOX_OAUTH_TOKEN, createClaudeCliSandbox, realClaudeCli, realCliChildren } from "../helpers/claude-cli-sandbox";
 import { DEFAULT_MOCK_TEXT, type MockAnthropicUpstream, startMockAnthropicUpstream } from "../helpers/mock-anthropic-upstream";
 import { waitUntilDead } from "../helpers/process-state";
+import { waitFor } from "../helpers/wait-for";
 
 /** The provider running the real `claude` binary against the local mock of the Anthropic Messages API. */
 let upstream: MockAnthropicUpstream;
@@ -52,6 +53,26 @@ function lastUserText(body: Record<string, unknown>): string {
   return typeof last.content === "string" ? last.content : last.content.map((block) => block.text ?? "").join("\n");
 }
 const systemText = (body: Record<string, unknown>) => (body.system as Array<{ text: string }>).map((block) => block.text).join("\n");
+
+/**
+ * The real CLI children once they have settled to one: the same single pid on two looks 300 ms apart.
+ * The pool starts its process after a request, and the process that served that request may still
+ * be exiting when the request returns, so a single look can see the wrong one or none (this was a
+ * fixed 200/500 ms sleep, too short on a busy machine).
+ */
+async function oneSteadyCliChild(what: string): Promise<number[]> {
+  let previous: number[] = [];
+  await waitFor(
+    () => {
+      const now = realCliChildren();
+      const steady = now.length === 1 && previous.length === 1 && now[0] === previous[0];
+      previous = now;
+      return steady;
+    },
+    { what, timeoutMs: 15_000, intervalMs: 300 },
+  );
+  return previous;
+}
 
 describe("the real claude CLI against a mock Anthropic API", () => {
   test("streams text incrementally; the client's system prompt replaces the CLI's; no tools are offered", async () => {
@@ -167,8 +188,7 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     const pooled = makeProvider(1);
     extraProviders.push(pooled);
     await pooled.complete(call({ messages: [{ role: "user", content: "warm up" }] }));
-    await Bun.sleep(200);
-    const warm = realCliChildren();
+    const warm = await oneSteadyCliChild("one warm CLI process");
     expect(warm).toHaveLength(1);
 
     const before = messagesRequests().length;
@@ -183,8 +203,7 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     expect(elapsed).toBeLessThan(5000);
     // The warm process served and was discarded; a replacement now waits.
     expect(await waitUntilDead(warm[0]!)).toBe("gone");
-    await Bun.sleep(200);
-    expect(realCliChildren()).toHaveLength(1);
+    expect(await oneSteadyCliChild("the replacement CLI process")).toHaveLength(1);
 
     await pooled.close!();
     expect(realCliChildren()).toEqual([]);
@@ -194,8 +213,7 @@ describe("the real claude CLI against a mock Anthropic API", () => {
     const pooled = makeProvider(1);
     extraProviders.push(pooled);
     await pooled.complete(call({ messages: [{ role: "user", content: "warm up" }] }));
-    await Bun.sleep(500);
-    const warm = realCliChildren();
+    const warm = await oneSteadyCliChild("one warm CLI process");
     expect(warm).toHaveLength(1);
 
     upstream.enqueue({ kind: "reply", reply: { content: [{ type: "tool_use", name: "mcp__client__read_file", input: { path: "a.ts" } }] } });

@@ -236,13 +236,18 @@ async function expectSame(source: Source): Promise<void> {
   }
 }
 
+let numberedIds: { mockRestore(): void } | undefined;
 beforeAll(() => {
   // Ids and timestamps some stages make up are the same in both runs.
   setSystemTime(new Date("2026-06-01T12:00:00Z"));
-  spyOn(crypto, "randomUUID").mockImplementation(() => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}` as `${string}-${string}-${string}-${string}-${string}`);
+  numberedIds = spyOn(crypto, "randomUUID").mockImplementation(() => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}` as `${string}-${string}-${string}-${string}-${string}`);
 });
 afterAll(() => {
   setSystemTime();
+  // The files that run after this one in the same process (one global, no isolation) need random ids
+  // again: with this mock left in place, every id shares the prefix 00000000, and tests that tell their
+  // rows apart by a slice of one (request-log-retention, gemini-chunks, gemini-provider) collide.
+  numberedIds?.mockRestore();
 });
 
 describe("the fused stream chain gives the same bytes and outcome as the separate layers", () => {
