@@ -145,6 +145,10 @@ describe("fallbacks and circuit breakers", () => {
     const failure = await ask("cheap-mini").catch((error: APIError) => error);
     expect(failure).toBeInstanceOf(APIError);
     expect((failure as APIError).status).toBe(502);
+    // One attempt, nothing to move on to: no fallback (the metric counts moves to a next candidate).
+    const row = await proxy.logRow((failure as APIError).headers!.get("x-task-id")!);
+    expect(row!.attempts).toHaveLength(1);
+    expect(row!.fallbacks).toBe(0);
   });
 });
 
