@@ -18,7 +18,8 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
   const served = context.served;
   const usage = outcome.usage;
   const hit = context.cache?.hit;
-  const failedAttempts = context.attempts.filter((attempt) => attempt.error !== undefined).length;
+  // Moves to a next candidate: every attempt but the last (a request whose only try failed moved nowhere).
+  const fallbacks = Math.max(0, context.attempts.length - 1);
   return {
     taskId: context.taskId,
     createdAt: context.receivedAt,
@@ -48,7 +49,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     routeReason: context.route ? text(context.route.reason, 500) : null,
     candidates: context.route?.candidates.map(candidateKey) ?? null,
     attempts: context.attempts.length > 0 ? context.attempts : null,
-    fallbacks: failedAttempts,
+    fallbacks,
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
     // A hit saved what its answer cost (cache_saved_usd); routing saved nothing more this time.
     baselineCostUsd: baseline && usage && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,

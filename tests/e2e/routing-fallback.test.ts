@@ -145,5 +145,34 @@ describe("fallbacks and circuit breakers", () => {
     const failure = await ask("cheap-mini").catch((error: APIError) => error);
     expect(failure).toBeInstanceOf(APIError);
     expect((failure as APIError).status).toBe(502);
+    // One attempt, nothing to move on to: no fallback (the metric counts moves to a next candidate).
+    const row = await proxy.logRow((failure as APIError).headers!.get("x-task-id")!);
+    expect(row!.attempts).toHaveLength(1);
+    expect(row!.fallbacks).toBe(0);
+  });
+});
+
+describe("streams that break after their first chunk", () => {
+  beforeEach(async () => {
+    await Bun.sleep(COOLDOWN_MS + 50);
+    await ask();
+  });
+
+  test("count as failures in a row: CONSECUTIVE_FAILURE_LIMIT of them open the circuit (a stream's start is not a success)", async () => {
+    // Each stream sends text, then an error event: the client sees the error, the model failed.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      cheap.enqueue({ kind: "fixture", name: "mid-stream-error" });
+      const { data: stream, response } = await askStreaming();
+      expect(response.headers.get("x-provider")).toBe("cheap");
+      const failure = await (async () => {
+        for await (const _chunk of stream) void _chunk;
+      })().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(APIError);
+    }
+    expect((await routingState()).breakers).toContainEqual(expect.objectContaining({ key: "cheap:cheap-mini", state: "open" }));
+    const before = cheap.requests.length;
+    const { response } = await askStreaming();
+    expect(response.headers.get("x-provider")).toBe("steady");
+    expect(cheap.requests.length).toBe(before);
   });
 });

@@ -17,7 +17,8 @@ export interface ModelView {
   input: number;
   output: number;
   cacheRead?: number;
-  contextWindow: number;
+  /** Unknown for a model the catalog does not list (passed through as provider:model). */
+  contextWindow: number | undefined;
   capabilities: string[];
   breaker: { state: BreakerState; consecutiveFailures: number; retryInMs: number; lastError: string | null } | undefined;
   usage: { requests: number; failed: number; meanLatencyMs: number | null } | undefined;
@@ -175,7 +176,7 @@ function ModelTable(props: { models: ModelView[] }) {
               <td class="number nowrap">
                 {formatUsd(model.input)} / {formatUsd(model.output)}
               </td>
-              <td class="number">{formatCount(model.contextWindow)}</td>
+              <td class="number">{model.contextWindow === undefined ? "—" : formatCount(model.contextWindow)}</td>
               <td class="muted">{model.capabilities.join(", ") || "text"}</td>
               <td>
                 {model.breaker && model.breaker.state !== "closed" ? (

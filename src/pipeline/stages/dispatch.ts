@@ -34,10 +34,13 @@ export const dispatch: Stage = async (context, deps) => {
     context.served = candidate;
     try {
       const result = await callProvider(candidate, context, deps);
-      breakers.recordSuccess(key);
+      // A stream's start is not yet a success: one that breaks later is a failure in the row, and
+      // resetting the count at its first chunk kept a model whose streams always break from opening.
+      if (result.kind !== "stream") breakers.recordSuccess(key);
       context.attempts.push({ provider: candidate.provider.id, model: candidate.model });
       context.onFinish((outcome) => {
         if (upstreamFailed(outcome)) breakers.recordFailure(key, outcome.errorMessage ?? "failed mid-stream");
+        else if (result.kind === "stream") breakers.recordSuccess(key);
       });
       return result;
     } catch (error) {

@@ -16,7 +16,9 @@ import { requiresThoughtSignature, SKIP_SIGNATURE_VALIDATOR } from "./thought-si
  *   its call by function name, which OpenAI tool messages do not carry: it is looked up from the
  *   earlier assistant tool call with the same id. A result flagged `is_error` (as the Anthropic
  *   door marks failed tool runs) goes in `response.error`, anything else in `response.output`,
- *   the keys Google documents for function responses;
+ *   the keys Google documents for function responses. A `functionResponse` holds only JSON, so
+ *   a tool result's images and files follow the run of responses as parts of the same user turn
+ *   (dropping them left the model with only the result's text);
  * - consecutive turns of one role are merged, since Gemini expects all responses to one model
  *   turn's calls in a single turn;
  * - tool-call arguments that are not a JSON object travel as `_raw_arguments` (chat/tool-arguments.ts).
@@ -38,8 +40,14 @@ export function toGeminiContents(messages: ChatMessage[], options: ContentsOptio
   const turns: Array<Turn<"user" | "model", Part>> = [];
   const toolNames = new Map<string, string>();
   const push = (role: "user" | "model", parts: Part[]) => turns.push({ role, parts });
+  let toolMedia: Part[] = [];
+  const flushToolMedia = () => {
+    if (toolMedia.length > 0) push("user", toolMedia);
+    toolMedia = [];
+  };
 
   for (const { message, index } of conversation) {
+    if (message.role !== "tool" && message.role !== "function") flushToolMedia();
     switch (message.role) {
       case "user":
         push("user", toGeminiParts(message.content, options.logger));
@@ -56,6 +64,9 @@ export function toGeminiContents(messages: ChatMessage[], options: ContentsOptio
           );
         }
         push("user", [functionResponsePart(name, messageText(message.content), message.is_error === true)]);
+        if (Array.isArray(message.content)) {
+          toolMedia.push(...toGeminiParts(message.content.filter((part) => part.type !== "text"), options.logger));
+        }
         break;
       }
       case "function":
@@ -63,6 +74,8 @@ export function toGeminiContents(messages: ChatMessage[], options: ContentsOptio
         break;
     }
   }
+
+  flushToolMedia();
 
   const result: GeminiContents = { contents: mergeSameRoleTurns(turns) };
   const systemText = systemPromptText(system);

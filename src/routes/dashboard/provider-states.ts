@@ -1,4 +1,5 @@
 import { loadModelUsage } from "../../db/dashboard/providers-queries";
+import { modelKey } from "../../catalog/model-key";
 import { candidateKey } from "../../routing/candidate";
 import { providerRegistry } from "../../providers/registry";
 import type { ModelView, ProviderView } from "../../../views/pages/providers-page";
@@ -44,6 +45,21 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
           usage: used && { requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs },
         };
       });
+    // A provider:model name the catalog does not list was passed through: its use counts too.
+    for (const used of usage) {
+      if (used.provider !== provider.id || models.some((model) => model.model === used.model)) continue;
+      const breaker = breakers.get(modelKey(provider.id, used.model));
+      models.push({
+        model: used.model,
+        tier: "not in the catalog",
+        input: 0,
+        output: 0,
+        contextWindow: undefined,
+        capabilities: [],
+        breaker: breaker && { state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, retryInMs: breaker.retryInMs, lastError: breaker.lastError && deps.pipeline.redactor.redact(breaker.lastError) },
+        usage: { requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs },
+      });
+    }
     return {
       id: provider.id,
       name: provider.displayName,

@@ -12,7 +12,14 @@ export const TIME_FILTERS = ["1h", "24h", "7d", "30d"] as const;
 export type TimeFilter = (typeof TIME_FILTERS)[number];
 const timeFilterMs: Record<TimeFilter, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 
-const text = z.string().trim().max(300).optional().transform((value) => (value ? value : undefined));
+// PostgreSQL takes no NUL in a text parameter (and the log never stores one): a 400, not a failed query.
+const text = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((value) => !value.includes("\0"), "must not contain a NUL character")
+  .optional()
+  .transform((value) => (value ? value : undefined));
 
 const querySchema = z.object({
   provider: text,
