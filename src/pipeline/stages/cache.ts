@@ -33,7 +33,7 @@ export const cache: Stage = async (context, deps) => {
   if (control === "bypass-store" && !storable) return undefined;
   let key: RequestKey;
   try {
-    key = requestKey(context.request);
+    key = requestKey(context.request, context.tierHint?.tier);
   } catch (error) {
     // A request the key cannot be built for is served as if the cache were off; never failed by it.
     cache.countKeyError(error);
