@@ -15,7 +15,8 @@ import type { Outcome } from "../outcome";
  *
  * The client decides per request: `Cache-Control: no-cache` or `x-cache: bypass` skip the lookup
  * (the fresh answer replaces the stored one), `Cache-Control: no-store` skips the lookup and the
- * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE are looked up but not stored.
+ * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE, or asking for logprobs, are looked
+ * up but not stored.
  *
  * Concurrent identical requests are not merged (no single flight): each one that misses goes
  * upstream, and the last complete answer is the one kept.
@@ -29,7 +30,7 @@ export const cache: Stage = async (context, deps) => {
     cache.countBypass();
     context.cache = { status: "bypass" };
   }
-  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature;
+  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature && !asksForLogprobs(context.request);
   if (control === "bypass-store" && !storable) return undefined;
   let key: RequestKey;
   try {
@@ -57,6 +58,15 @@ export function cacheControl(headers: Headers): CacheControl {
   if (/\bno-store\b/.test(directives)) return "no-store";
   if (/\bno-cache\b/.test(directives) || headers.get("x-cache")?.trim().toLowerCase() === "bypass") return "bypass-store";
   return "use";
+}
+
+/**
+ * Log probabilities are not kept with a stored answer (a streamed answer is collected without
+ * them, and a stored completion replays as a stream without them): an answer to a request that
+ * asks for them is not stored, so it is never served with `logprobs: null`.
+ */
+function asksForLogprobs(request: ChatRequest): boolean {
+  return Boolean(request.logprobs) || request.top_logprobs != null;
 }
 
 /** A request that sets no temperature is sampled at the providers' default, 1. */
