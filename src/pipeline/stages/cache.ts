@@ -81,11 +81,16 @@ export function replay(context: PipelineContext, hit: CachedAnswer): PipelineRes
   return context.request.stream ? { kind: "stream", chunks: chunkStream(completionChunks(completion)) } : { kind: "completion", completion };
 }
 
-/** Only a complete, successful answer from a model is kept: never an error, a cut stream or an abandoned one. */
+/**
+ * Only a complete, successful answer from a model is kept: never an error, a cut stream or an
+ * abandoned one, nor an answer a budget downgrade sent to a cheaper model.
+ */
 function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Outcome, key: RequestKey): void {
   const served = context.served;
   const answer = outcome.answer;
   if (!served || context.localAnswer || !answer || !outcome.completed || outcome.clientAborted || outcome.status !== 200) return;
+  // A cheaper model's answer, sent because the budget could not cover the request as asked: not the answer to that request.
+  if (context.budget?.downgraded) return;
   const finishReason = answer.choices[0]?.finish_reason;
   if (finishReason !== "stop" && finishReason !== "length" && finishReason !== "tool_calls") return;
   const stored = { key, completion: answer, provider: served.provider.id, model: served.model, costUsd: costUsd(served.entry, outcome.usage) };
