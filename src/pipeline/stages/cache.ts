@@ -15,8 +15,8 @@ import type { Outcome } from "../outcome";
  *
  * The client decides per request: `Cache-Control: no-cache` or `x-cache: bypass` skip the lookup
  * (the fresh answer replaces the stored one), `Cache-Control: no-store` skips the lookup and the
- * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE, or asking for logprobs, are looked
- * up but not stored.
+ * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE, or asking for logprobs, web search
+ * or audio, are looked up but not stored.
  *
  * Concurrent identical requests are not merged (no single flight): each one that misses goes
  * upstream, and the last complete answer is the one kept.
@@ -30,7 +30,7 @@ export const cache: Stage = async (context, deps) => {
     cache.countBypass();
     context.cache = { status: "bypass" };
   }
-  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature && !asksForLogprobs(context.request);
+  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature && !asksForUnreplayableParts(context.request);
   if (control === "bypass-store" && !storable) return undefined;
   let key: RequestKey;
   try {
@@ -61,12 +61,20 @@ export function cacheControl(headers: Headers): CacheControl {
 }
 
 /**
- * Log probabilities are not kept with a stored answer (a streamed answer is collected without
- * them, and a stored completion replays as a stream without them): an answer to a request that
- * asks for them is not stored, so it is never served with `logprobs: null`.
+ * Parts of an answer a stored answer does not keep in both modes (a streamed answer is collected
+ * without them, a stored completion replays as a stream without them): log probabilities, web
+ * search citations (`annotations`) and audio. An answer to a request that asks for them is not
+ * stored, so it is never served without them.
  */
-function asksForLogprobs(request: ChatRequest): boolean {
-  return Boolean(request.logprobs) || request.top_logprobs != null;
+function asksForUnreplayableParts(request: ChatRequest): boolean {
+  const modalities = request.modalities as unknown;
+  return (
+    Boolean(request.logprobs) ||
+    request.top_logprobs != null ||
+    request.web_search_options != null ||
+    request.audio != null ||
+    (Array.isArray(modalities) && modalities.includes("audio"))
+  );
 }
 
 /** A request that sets no temperature is sampled at the providers' default, 1. */

@@ -4,10 +4,10 @@ import { defaultCompletion, type MockOpenAIUpstream, startMockOpenAIUpstream } f
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
 /**
- * A request that asks for `logprobs` gets them from the model, streamed or not. The cache cannot
- * give them back (a streamed answer is collected without them, and a stored completion replays as
- * a stream without them), so such an answer must not be served from the cache: the client would
- * get `logprobs: null` where it asked for them, silently.
+ * A request that asks for `logprobs` or web search citations gets them from the model, streamed
+ * or not. The cache cannot give them back (a streamed answer is collected without them, and a
+ * stored completion replays as a stream without them), so such an answer must not be served from
+ * the cache: the client would get `logprobs: null` or no citations where it asked for them, silently.
  */
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
@@ -74,4 +74,30 @@ test("the same question without logprobs is still cached", async () => {
   const again = await client.chat.completions.create(request).withResponse();
   expect(again.response.headers.get("x-cache")).toBe("HIT");
   expect(upstream.requests.length).toBe(before);
+});
+
+test("web search citations (annotations) answered without streaming, then asked again as a stream: the citations are there", async () => {
+  const annotations = [{ type: "url_citation" as const, url_citation: { url: "https://example.com/", title: "Example", start_index: 0, end_index: 2 } }];
+  const request = { model: "gpt-4o-mini", web_search_options: {}, temperature: 0, messages: [{ role: "user" as const, content: `Search it (${crypto.randomUUID()})` }] };
+  const completion = defaultCompletion("gpt-4o-mini", "Hi");
+  upstream.enqueue({ kind: "json", body: { ...completion, choices: [{ ...completion.choices[0]!, message: { ...completion.choices[0]!.message, annotations } }] } });
+  const first = await client.chat.completions.create(request);
+  expect(first.choices[0]?.message.annotations).toEqual(annotations);
+  await settle();
+  upstream.enqueue({
+    kind: "lines",
+    lines: [
+      JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "Hi" }, finish_reason: null }] }),
+      JSON.stringify({ ...base, choices: [{ index: 0, delta: { annotations }, finish_reason: null }] }),
+      JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }),
+      "[DONE]",
+    ],
+  });
+  const stream = await client.chat.completions.create({ ...request, stream: true });
+  const found: unknown[] = [];
+  for await (const chunk of stream) {
+    const delta = chunk.choices[0]?.delta as { annotations?: unknown } | undefined;
+    if (delta?.annotations) found.push(delta.annotations);
+  }
+  expect(found).toEqual([annotations]);
 });
