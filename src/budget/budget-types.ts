@@ -33,4 +33,6 @@ export const budgetName = (budget: Pick<BudgetUsage, "scope" | "period">) =>
 export interface BudgetReport {
   /** Each budget's remaining USD once this request's reservation is counted. */
   remaining: Array<{ scope: string; period: BudgetPeriod; usd: number }>;
+  /** The request was sent to cheaper models than its route's because the budget could not cover those. */
+  downgraded?: boolean;
 }

@@ -6,18 +6,57 @@ import type { NormalizedUsage } from "../chat/types";
 
 /**
  * The most a request can cost on a candidate, which is what a budget reserves: the estimated
- * prompt (the router's estimate errs high) all billed at the dearer of the input and cache-write
- * prices, plus the whole output allowance: the client's max_tokens, else the model's output
+ * prompt (the router's estimate, raised for text outside ASCII: reservedPromptTokens) all billed
+ * at the dearer of the input and cache-write prices, plus the whole output allowance: the client's max_tokens, else the model's output
  * limit, else whatever its context window leaves. A flat-billed model (own hardware, a
  * subscription) costs nothing.
  */
 export function worstCaseCostUsd(candidate: Candidate, needs: RequestNeeds, request: ChatRequest): number {
   if (candidate.provider.billing === "flat") return 0;
   const entry = candidate.entry;
-  const limit = entry.maxOutput ?? Math.max(0, entry.contextWindow - needs.promptTokens);
+  const promptTokens = reservedPromptTokens(needs, request);
+  const limit = entry.maxOutput ?? Math.max(0, entry.contextWindow - promptTokens);
   const output = Math.min(request.max_completion_tokens ?? request.max_tokens ?? limit, limit);
   const inputPrice = Math.max(entry.input, entry.cacheWrite ?? 0);
-  return (needs.promptTokens * inputPrice + output * entry.output) / 1_000_000;
+  return (promptTokens * inputPrice + output * entry.output) / 1_000_000;
+}
+
+/**
+ * Tokens per UTF-8 byte beyond the first of each character. The router's estimate (3.5 characters
+ * a token) holds for English and code but not for other scripts: a Chinese, Japanese or Korean
+ * character is one token or more (measured: 10,000 CJK characters billed 10,532 prompt tokens
+ * against an estimate of 2,858). With this a CJK character (3 bytes) reserves about 1.5 tokens,
+ * Cyrillic or Greek (2 bytes) 0.9, an emoji (4 bytes) 1.8: high, as a reservation must be. ASCII
+ * text reserves what the router estimates.
+ */
+const TOKENS_PER_EXTRA_BYTE = 0.6;
+const reservedPrompts = new WeakMap<ChatRequest, number>();
+
+/** The prompt tokens a budget reserves for: the router's estimate, plus what text outside ASCII may cost beyond it. */
+export function reservedPromptTokens(needs: RequestNeeds, request: ChatRequest): number {
+  let extra = reservedPrompts.get(request);
+  if (extra === undefined) {
+    extra = Math.ceil(extraUtf8Bytes(request) * TOKENS_PER_EXTRA_BYTE);
+    reservedPrompts.set(request, extra);
+  }
+  return needs.promptTokens + extra;
+}
+
+/** UTF-8 bytes beyond one per UTF-16 unit, over the texts the router's estimate counts (0 for ASCII). */
+function extraUtf8Bytes(request: ChatRequest): number {
+  let extra = 0;
+  const add = (text: string) => {
+    extra += Buffer.byteLength(text, "utf8") - text.length;
+  };
+  for (const message of request.messages) {
+    const content = message.content;
+    if (typeof content === "string") add(content);
+    else if (Array.isArray(content)) {
+      for (const part of content) if (typeof part.text === "string") add(part.text);
+    }
+    if (message.role === "assistant" && message.tool_calls) for (const call of message.tool_calls) add(call.function.arguments);
+  }
+  return extra;
 }
 
 /**

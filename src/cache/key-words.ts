@@ -28,12 +28,17 @@ const enum Tag {
   Object = 8,
   End = 9,
   LongUtf16 = 10,
+  /** What the door read the model name as, beside the request (a tier hint); no JSON value has this tag. */
+  Hint = 11,
 }
 
 /** Strings up to this many UTF-16 units go in as they are; longer ones as a hash. */
 const SHORT_STRING = 32;
-/** The first word: a new encoding gets a new number, so its keys never meet the old ones. */
-const FORMAT = 2;
+/**
+ * The first word: a new encoding gets a new number, so its keys never meet the old ones. (3: the
+ * Anthropic door's tier hint joined the key; answers stored under 2 may have been made for another tier.)
+ */
+const FORMAT = 3;
 const INITIAL_BYTES = 64 * 1024;
 const GROWN_LIMIT = 1024 * 1024;
 
@@ -52,13 +57,18 @@ export class KeyWords {
   /**
    * Encodes the object's own fields (those `include` accepts, with a value) and everything inside
    * them, every object's fields in name order. Returns a view of the shared buffer, valid until
-   * the next call, and the long strings met on the way.
+   * the next call, and the long strings met on the way. A `hint` (what routes the request besides
+   * its fields) goes first, under a tag no value has, so it never encodes like any request's field.
    */
-  encodeTop(value: Record<string, unknown>, include: (field: string) => boolean): { bytes: Uint8Array; texts: Array<string | Uint8Array> } {
+  encodeTop(value: Record<string, unknown>, include: (field: string) => boolean, hint?: string): { bytes: Uint8Array; texts: Array<string | Uint8Array> } {
     this.at = 0;
     this.depth = 0;
     this.texts = [];
     this.words[this.at++] = FORMAT;
+    if (hint !== undefined) {
+      this.tag(Tag.Hint);
+      this.text(hint);
+    }
     this.tag(Tag.Object);
     for (const field of Object.keys(value).sort()) {
       const item = value[field];

@@ -1,3 +1,4 @@
+import type { Tier } from "../catalog/catalog-entry";
 import type { ChatRequest } from "../chat/request-schema";
 import { KeyWords } from "./key-words";
 
@@ -25,13 +26,18 @@ export interface RequestKey {
 const encoder = new KeyWords();
 
 /**
+ * A door's tier hint (the Anthropic door under ANTHROPIC_DOOR_MODELS=auto turns `claude-haiku-…`
+ * into `auto` from economy and `claude-opus-…` into `auto` from premium) routes the request as
+ * much as its model field does, so it is part of the key: the same conversation asked as haiku and
+ * as opus, or as `auto` on another door, are different requests.
+ *
  * Every object's fields go in name order (the doors build the same request in different orders),
  * so the key depends only on the request's values: it is stable across processes and instances
  * (see key-words.ts) and the same whichever door the request came through.
  */
-export function requestKey(request: ChatRequest): RequestKey {
+export function requestKey(request: ChatRequest, tierHint?: Tier): RequestKey {
   try {
-    const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging);
+    const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging, tierHint);
     const key = hex64(Bun.hash.wyhash(bytes)) + hex64(Bun.hash.xxHash3(bytes));
     return { key, canonical: { words: bytes.slice(), texts } };
   } finally {

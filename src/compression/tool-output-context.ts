@@ -26,12 +26,21 @@ export function commandOf(argumentsText: string | undefined): string | undefined
   return undefined;
 }
 
-/** Whether any command in a shell line may print a file: `cd src && cat a.ts`, `sed -n 1,80p x.py`. */
+/**
+ * A shell run on a script (`bash -lc …`, `sh -c '…'`, `/bin/zsh -c "…"`): Codex sends every command
+ * as `["bash", "-lc", "<script>"]`, so the program that prints the file is the script's.
+ */
+const SHELL_WRAPPER = /^(?:ba|z|da|k|fi)?sh\s+(?:-\w+\s+)*-[a-z]*c[a-z]*\s+/i;
+
+/** Whether any command in a shell line may print a file: `cd src && cat a.ts`, `sed -n 1,80p x.py`, `bash -lc 'cat a.ts'`. */
 export function printsFiles(command: string): boolean {
   for (const statement of command.split(/&&|\|\||;|\n/)) {
     const firstStage = statement.split("|")[0]!.trim();
     const words = firstStage.replace(/^(?:\w+=\S*\s+)*(?:sudo\s+|time\s+|command\s+|exec\s+)*/, "");
-    const program = words.replace(/^\S*\//, "");
+    let program = words.replace(/^\S*\//, "");
+    // The script of a shell wrapper, without the quotes around it (split above if it holds several statements).
+    while (SHELL_WRAPPER.test(program)) program = program.replace(SHELL_WRAPPER, "").replace(/^["'(\s]+/, "").replace(/^\S*\//, "");
+    program = program.replace(/^["'(\s]+/, "");
     if (FILE_PRINTER.test(program)) return true;
   }
   return false;

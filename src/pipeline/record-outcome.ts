@@ -10,6 +10,12 @@ import { reportFinished } from "./request-report";
  */
 export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps): void {
   reportFinished(deps, context, outcome, deps.routing.baseline);
+  const hit = context.cache?.hit;
+  if (hit && outcome.status === 200) {
+    // A cached answer is the answer the user read last: /feedback rates it, not the one before.
+    deps.feedback.rememberTask(context.sessionKey, { taskId: context.taskId, provider: hit.provider, model: hit.model, category: "unclassified" });
+    return;
+  }
   const served = context.served;
   if (!served || context.localAnswer) return;
   const key = candidateKey(served);

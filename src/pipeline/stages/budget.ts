@@ -50,6 +50,7 @@ export const budget: Stage = async (context, deps) => {
   if (planned.downgraded) budgets.counters.downgraded++;
   reservation = planned.reservation;
   context.budget = { remaining: planned.usage.map((usage) => ({ scope: usage.scope, period: usage.period, usd: Math.max(0, remainingUsd(usage)) })) };
+  if (planned.downgraded) context.budget.downgraded = true;
   if (planned.candidates !== route.candidates) {
     context.route = { ...route, candidates: planned.candidates, tier: planned.candidates[0]?.entry.tier ?? route.tier, reason: planned.note ? `${route.reason}; ${planned.note}` : route.reason };
   }

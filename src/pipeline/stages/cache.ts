@@ -15,7 +15,8 @@ import type { Outcome } from "../outcome";
  *
  * The client decides per request: `Cache-Control: no-cache` or `x-cache: bypass` skip the lookup
  * (the fresh answer replaces the stored one), `Cache-Control: no-store` skips the lookup and the
- * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE are looked up but not stored.
+ * store. Answers to requests sampled above CACHE_MAX_TEMPERATURE, or asking for logprobs, web search
+ * or audio, are looked up but not stored.
  *
  * Concurrent identical requests are not merged (no single flight): each one that misses goes
  * upstream, and the last complete answer is the one kept.
@@ -29,11 +30,11 @@ export const cache: Stage = async (context, deps) => {
     cache.countBypass();
     context.cache = { status: "bypass" };
   }
-  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature;
+  const storable = control !== "no-store" && samplingTemperature(context.request) <= settings.maxTemperature && !asksForUnreplayableParts(context.request);
   if (control === "bypass-store" && !storable) return undefined;
   let key: RequestKey;
   try {
-    key = requestKey(context.request);
+    key = requestKey(context.request, context.tierHint?.tier);
   } catch (error) {
     // A request the key cannot be built for is served as if the cache were off; never failed by it.
     cache.countKeyError(error);
@@ -59,6 +60,23 @@ export function cacheControl(headers: Headers): CacheControl {
   return "use";
 }
 
+/**
+ * Parts of an answer a stored answer does not keep in both modes (a streamed answer is collected
+ * without them, a stored completion replays as a stream without them): log probabilities, web
+ * search citations (`annotations`) and audio. An answer to a request that asks for them is not
+ * stored, so it is never served without them.
+ */
+function asksForUnreplayableParts(request: ChatRequest): boolean {
+  const modalities = request.modalities as unknown;
+  return (
+    Boolean(request.logprobs) ||
+    request.top_logprobs != null ||
+    request.web_search_options != null ||
+    request.audio != null ||
+    (Array.isArray(modalities) && modalities.includes("audio"))
+  );
+}
+
 /** A request that sets no temperature is sampled at the providers' default, 1. */
 function samplingTemperature(request: ChatRequest): number {
   return request.temperature ?? 1;
@@ -71,11 +89,16 @@ export function replay(context: PipelineContext, hit: CachedAnswer): PipelineRes
   return context.request.stream ? { kind: "stream", chunks: chunkStream(completionChunks(completion)) } : { kind: "completion", completion };
 }
 
-/** Only a complete, successful answer from a model is kept: never an error, a cut stream or an abandoned one. */
+/**
+ * Only a complete, successful answer from a model is kept: never an error, a cut stream or an
+ * abandoned one, nor an answer a budget downgrade sent to a cheaper model.
+ */
 function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Outcome, key: RequestKey): void {
   const served = context.served;
   const answer = outcome.answer;
   if (!served || context.localAnswer || !answer || !outcome.completed || outcome.clientAborted || outcome.status !== 200) return;
+  // A cheaper model's answer, sent because the budget could not cover the request as asked: not the answer to that request.
+  if (context.budget?.downgraded) return;
   const finishReason = answer.choices[0]?.finish_reason;
   if (finishReason !== "stop" && finishReason !== "length" && finishReason !== "tool_calls") return;
   const stored = { key, completion: answer, provider: served.provider.id, model: served.model, costUsd: costUsd(served.entry, outcome.usage) };
