@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { connectionFailureText } from "../connection-failure-text";
 import { retryAfterSeconds } from "../retry-after";
 import { mapBodyReadError } from "../unreadable-response";
 
@@ -32,7 +33,7 @@ export function mapAnthropicError(error: unknown, providerName = "Anthropic"): u
   }
   if (error instanceof APIConnectionError) {
     const reason = error.cause instanceof Error ? error.cause.message : error.message;
-    return new ProxyError(502, `Could not reach ${providerName}: ${redactSecrets(reason)}`, {
+    return new ProxyError(502, `Could not reach ${providerName}: ${redactSecrets(connectionFailureText(reason))}`, {
       type: "upstream_error",
       code: "upstream_unreachable",
       retryable: true,

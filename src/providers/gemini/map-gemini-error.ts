@@ -1,6 +1,7 @@
 import { ApiError } from "@google/genai";
 import { ProxyError, type ProxyErrorType, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { connectionFailureText } from "../connection-failure-text";
 
 /**
  * A `@google/genai` failure as a ProxyError. The SDK throws `ApiError` with the HTTP status and
@@ -37,7 +38,7 @@ export function mapGeminiError(error: unknown, apiKey: string, phase: "request" 
   if (error instanceof TypeError || typeof (error as { code?: unknown }).code === "string") {
     const midStream = phase === "stream";
     const what = midStream ? `The connection to ${providerName} broke mid-stream` : `Could not reach ${providerName}`;
-    return new ProxyError(502, `${what}: ${redact(error.message)}`, {
+    return new ProxyError(502, `${what}: ${redact(connectionFailureText(error.message))}`, {
       type: "upstream_error",
       code: midStream ? "upstream_connection_lost" : "upstream_unreachable",
       retryable: true,

@@ -2,6 +2,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai/core/error";
 import { ProxyError, classifyUpstreamStatus } from "../../errors";
 import { redactSecrets } from "../../logger";
+import { connectionFailureText } from "../connection-failure-text";
 import { retryAfterSeconds } from "../retry-after";
 import { mapBodyReadError } from "../unreadable-response";
 
@@ -17,7 +18,7 @@ export function mapOpenAIError(error: unknown, providerName: string): unknown {
     return new ProxyError(504, `${providerName} timed out.`, { type: "timeout_error", code: "upstream_timeout", retryable: true, cause: error });
   }
   if (error instanceof APIConnectionError) {
-    return new ProxyError(502, `Could not reach ${providerName}: ${error.cause instanceof Error ? error.cause.message : error.message}`, {
+    return new ProxyError(502, `Could not reach ${providerName}: ${redactSecrets(connectionFailureText(error.cause instanceof Error ? error.cause.message : error.message))}`, {
       type: "upstream_error",
       code: "upstream_unreachable",
       retryable: true,
