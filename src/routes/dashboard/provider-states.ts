@@ -24,6 +24,9 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
   const { directory, catalog, routing } = deps.pipeline;
   const usage = await loadModelUsage(deps.db, new Date(now.getTime() - DAY_MS), now);
   const breakers = new Map(routing.breakers.snapshot().map((breaker) => [breaker.key, breaker]));
+  type Breaker = ReturnType<typeof routing.breakers.snapshot>[number];
+  const breakerView = (breaker: Breaker) => ({ state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, retryInMs: breaker.retryInMs, lastError: breaker.lastError && deps.pipeline.redactor.redact(breaker.lastError) });
+  const usageView = (used: (typeof usage)[number]) => ({ requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs });
   const views: ProviderView[] = directory.activeProviders().map((provider) => {
     const custom = deps.config.customProviders.find((entry) => entry.id === provider.id);
     const models: ModelView[] = directory
@@ -41,8 +44,8 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
           cacheRead: entry.cacheRead,
           contextWindow: entry.contextWindow,
           capabilities: (["tools", "vision", "json", "reasoning"] as const).filter((capability) => entry.capabilities[capability]),
-          breaker: breaker && { state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, retryInMs: breaker.retryInMs, lastError: breaker.lastError && deps.pipeline.redactor.redact(breaker.lastError) },
-          usage: used && { requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs },
+          breaker: breaker && breakerView(breaker),
+          usage: used && usageView(used),
         };
       });
     // A provider:model name the catalog does not list was passed through: its use counts too.
@@ -56,8 +59,8 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
         output: 0,
         contextWindow: undefined,
         capabilities: [],
-        breaker: breaker && { state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, retryInMs: breaker.retryInMs, lastError: breaker.lastError && deps.pipeline.redactor.redact(breaker.lastError) },
-        usage: { requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs },
+        breaker: breaker && breakerView(breaker),
+        usage: usageView(used),
       });
     }
     return {
