@@ -1,7 +1,7 @@
 import type { ChatRequest } from "../chat/request-schema";
 import { costUsd } from "../catalog/request-cost";
 import type { Candidate } from "../routing/candidate";
-import type { RequestNeeds } from "../routing/request-needs";
+import { type RequestNeeds, visitPromptTexts } from "../routing/request-needs";
 import type { NormalizedUsage } from "../chat/types";
 
 /**
@@ -45,17 +45,9 @@ export function reservedPromptTokens(needs: RequestNeeds, request: ChatRequest):
 /** UTF-8 bytes beyond one per UTF-16 unit, over the texts the router's estimate counts (0 for ASCII). */
 function extraUtf8Bytes(request: ChatRequest): number {
   let extra = 0;
-  const add = (text: string) => {
+  visitPromptTexts(request, (text) => {
     extra += Buffer.byteLength(text, "utf8") - text.length;
-  };
-  for (const message of request.messages) {
-    const content = message.content;
-    if (typeof content === "string") add(content);
-    else if (Array.isArray(content)) {
-      for (const part of content) if (typeof part.text === "string") add(part.text);
-    }
-    if (message.role === "assistant" && message.tool_calls) for (const call of message.tool_calls) add(call.function.arguments);
-  }
+  });
   return extra;
 }
 

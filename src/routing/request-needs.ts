@@ -30,23 +30,9 @@ export const CHARACTERS_PER_TOKEN = 3.5;
 
 export function requestNeeds(request: ChatRequest): RequestNeeds {
   let characters = 0;
-  let images = 0;
-  for (const message of request.messages) {
-    const content = message.content;
-    if (typeof content === "string") {
-      characters += content.length;
-    } else if (Array.isArray(content)) {
-      for (const part of content) {
-        if (part.type === "image_url" || part.type === "image") images++;
-        else if (typeof part.text === "string") {
-          characters += part.text.length;
-        }
-      }
-    }
-    if (message.role === "assistant" && message.tool_calls) {
-      for (const call of message.tool_calls) characters += call.function.arguments.length + call.function.name.length;
-    }
-  }
+  const images = visitPromptTexts(request, (text) => {
+    characters += text.length;
+  });
   const toolCharacters = serialisedLength(request.tools) + serialisedLength(request.openai_tools);
   return {
     request,
@@ -58,6 +44,33 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
     promptTokens: Math.ceil((characters + toolCharacters) / CHARACTERS_PER_TOKEN) + images * IMAGE_TOKENS + request.messages.length * 4,
     outputTokens: request.max_completion_tokens ?? request.max_tokens ?? TYPICAL_OUTPUT_TOKENS,
   };
+}
+
+/**
+ * Hands `visit` every text of the messages the prompt estimate counts (message text and text parts,
+ * a tool call's arguments and name) and returns how many images they hold. The budget's reservation
+ * reads the same texts for what text outside ASCII adds (budget/worst-case-cost.ts).
+ */
+export function visitPromptTexts(request: ChatRequest, visit: (text: string) => void): number {
+  let images = 0;
+  for (const message of request.messages) {
+    const content = message.content;
+    if (typeof content === "string") {
+      visit(content);
+    } else if (Array.isArray(content)) {
+      for (const part of content) {
+        if (part.type === "image_url" || part.type === "image") images++;
+        else if (typeof part.text === "string") visit(part.text);
+      }
+    }
+    if (message.role === "assistant" && message.tool_calls) {
+      for (const call of message.tool_calls) {
+        visit(call.function.arguments);
+        visit(call.function.name);
+      }
+    }
+  }
+  return images;
 }
 
 /**
