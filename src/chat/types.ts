@@ -100,14 +100,19 @@ export interface NormalizedUsage {
   tokensOut: number;
   cachedTokens: number;
   cacheWriteTokens: number;
+  /** Anthropic web search requests (`server_tool_use.web_search_requests`), billed per search. */
+  webSearches?: number;
 }
 
 export function normalizeUsage(usage: Usage | null | undefined): NormalizedUsage | undefined {
   if (!usage) return undefined;
-  return {
+  const normalized: NormalizedUsage = {
     tokensIn: usage.prompt_tokens ?? 0,
     tokensOut: usage.completion_tokens ?? 0,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
     cacheWriteTokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
   };
+  const searches = usage.server_tool_use?.web_search_requests;
+  if (typeof searches === "number" && searches > 0) normalized.webSearches = searches;
+  return normalized;
 }

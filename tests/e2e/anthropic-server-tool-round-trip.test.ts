@@ -118,6 +118,18 @@ describe("served by the Anthropic API", () => {
   });
 });
 
+describe("cost", () => {
+  test("each web search is billed at Anthropic's $10 per 1,000 searches, on top of the tokens", async () => {
+    upstream.enqueue({ kind: "fixture", name: "web-search-pause-turn" });
+    const stream = client.messages.stream({ model: "claude-haiku-4-5", max_tokens: 1024, tools: [webSearch], messages: [question] });
+    const { response } = await stream.withResponse();
+    await stream.finalMessage();
+    const row = await proxy.logRow(response.headers.get("x-task-id")!);
+    // claude-haiku-4-5: $1 / $5 per million tokens; the fixture: 2679 in, 510 out, one search.
+    expect(row!.costUsd).toBeCloseTo((2679 * 1 + 510 * 5) / 1_000_000 + 0.01, 9);
+  });
+});
+
 describe("no provider can run the server tool", () => {
   test("a named model of another provider: a 400 naming the tool, nothing sent upstream", async () => {
     const before = openaiUpstream.requests.length;
