@@ -47,9 +47,12 @@ export function mergeAnthropicUsage(earlier: AnthropicUsageCounts, later: Anthro
   return merged;
 }
 
-/** The numeric counts of a `server_tool_use` report, or undefined when it holds none. */
+/**
+ * The numeric counts of a `server_tool_use` report, or undefined when no server tool ran (the
+ * report is absent or all zeros, as the Claude CLI's result line has it on every answer).
+ */
 function serverToolCounts(report: object | null | undefined): Record<string, number> | undefined {
   if (!report) return undefined;
   const counts = Object.entries(report).filter((entry): entry is [string, number] => typeof entry[1] === "number" && Number.isFinite(entry[1]));
-  return counts.length > 0 ? Object.fromEntries(counts) : undefined;
+  return counts.some(([, count]) => count > 0) ? Object.fromEntries(counts) : undefined;
 }
