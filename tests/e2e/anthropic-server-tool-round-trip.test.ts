@@ -118,6 +118,21 @@ describe("served by the Anthropic API", () => {
   });
 });
 
+describe("sent back", () => {
+  test("thinking interleaved with the server tool's blocks reaches Anthropic in its place", async () => {
+    const assistant = [
+      { type: "thinking", thinking: "I should search.", signature: "EqMBSignatureOne==" },
+      upstreamBlocks[1]!,
+      upstreamBlocks[2]!,
+      { type: "thinking", thinking: "The first result answers it.", signature: "EqMBSignatureTwo==" },
+      upstreamBlocks[3]!,
+    ];
+    const sent = [question, { role: "assistant", content: assistant }] as Anthropic.MessageParam[];
+    await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 1024, tools: [webSearch], messages: sent });
+    expect(lastMessagesBody().messages).toEqual(plain(sent) as never);
+  });
+});
+
 describe("cost", () => {
   test("each web search is billed at Anthropic's $10 per 1,000 searches, on top of the tokens", async () => {
     upstream.enqueue({ kind: "fixture", name: "web-search-pause-turn" });

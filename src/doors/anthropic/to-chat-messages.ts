@@ -19,7 +19,8 @@ import { type ContentPart, textPart, toContentPart, toolReferencePart } from "./
  * - blocks of Anthropic's server tools (server_tool_use, web search results, code execution, …)
  *   and text with citations have no place in a chat message: each becomes an `anthropic_block`
  *   part in its place (chat/anthropic-blocks.ts), which the Anthropic provider sends back as it
- *   came and other providers leave out (cited text as plain text).
+ *   came and other providers leave out (cited text as plain text); in such a turn, thinking after
+ *   its first other block (interleaved thinking) is kept in place the same way;
  * A block in a turn that cannot hold it (tool_use from the user, a tool_result from the assistant)
  * is a 400 naming it.
  */
@@ -83,12 +84,25 @@ function toolResultContent(content: ToolResultContent | undefined, param: string
   });
 }
 
+const chatBlockTypes = new Set(["text", "tool_use", "thinking", "redacted_thinking"]);
+
 function assistantTurn(blocks: ContentBlock[], param: string): ChatMessage {
   const parts: ContentPart[] = [];
   const calls: ChatToolCall[] = [];
   const details: ReasoningDetail[] = [];
   let reasoning = "";
+  // In a turn with server-tool blocks, thinking between them (interleaved thinking) stays in its
+  // place: the turn's thinking otherwise leads it, and Anthropic wants the turn back as it was.
+  const serverTurn = blocks.some((block) => !chatBlockTypes.has(block.type));
+  let leading = true;
   for (const [index, block] of blocks.entries()) {
+    const thinking = block.type === "thinking" || block.type === "redacted_thinking";
+    if (serverTurn && !leading && thinking) {
+      if (block.type === "thinking") reasoning += block.thinking;
+      parts.push(kept(block));
+      continue;
+    }
+    leading &&= thinking;
     switch (block.type) {
       case "text":
         parts.push(needsAnthropicBlock(block) ? kept(block) : textPart(block));
