@@ -20,7 +20,7 @@ import { type ContentPart, textPart, toContentPart, toolReferencePart } from "./
  *   and text with citations have no place in a chat message: each becomes an `anthropic_block`
  *   part in its place (chat/anthropic-blocks.ts), which the Anthropic provider sends back as it
  *   came and other providers leave out (cited text as plain text); in such a turn, thinking after
- *   its first other block (interleaved thinking) is kept in place the same way;
+ *   its first other block (interleaved thinking) is kept in place the same way.
  * A block in a turn that cannot hold it (tool_use from the user, a tool_result from the assistant)
  * is a 400 naming it.
  */
