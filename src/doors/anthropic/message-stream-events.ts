@@ -165,7 +165,8 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
     if (extension.text_block && open?.kind === "text") close(events);
     for (const block of extension.blocks ?? []) serverBlock(block, events);
     if (extension.citations?.length) {
-      const block = open?.kind === "text" ? open : begin({ kind: "text" as const }, { type: "text", text: "" }, events);
+      // A text block the citations open starts as the API starts a cited one.
+      const block = open?.kind === "text" ? open : begin({ kind: "text" as const }, { type: "text", text: "", citations: [] }, events);
       for (const citation of extension.citations) delta(block.index, { type: "citations_delta", citation }, events);
     }
   };

@@ -46,7 +46,7 @@ describe("server-tool chunks → Messages stream events", () => {
       { type: "content_block_stop", index: 1 },
       { type: "content_block_start", index: 2, content_block: result },
       { type: "content_block_stop", index: 2 },
-      { type: "content_block_start", index: 3, content_block: { type: "text", text: "" } },
+      { type: "content_block_start", index: 3, content_block: { type: "text", text: "", citations: [] } },
       { type: "content_block_delta", index: 3, delta: { type: "citations_delta", citation } },
       { type: "content_block_delta", index: 3, delta: { type: "text_delta", text: "Sunny." } },
       { type: "content_block_stop", index: 3 },
