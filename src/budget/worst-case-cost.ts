@@ -8,8 +8,9 @@ import type { NormalizedUsage } from "../chat/types";
  * The most a request can cost on a candidate, which is what a budget reserves: the estimated
  * prompt (the router's estimate, raised for text outside ASCII: reservedPromptTokens) all billed
  * at the dearer of the input and cache-write prices, plus the whole output allowance: the client's max_tokens, else the model's output
- * limit, else whatever its context window leaves. A flat-billed model (own hardware, a
- * subscription) costs nothing.
+ * limit, else whatever its context window leaves; and every web search the request allows (its
+ * web search tools' `max_uses`) at the model's per-search price. A flat-billed model (own
+ * hardware, a subscription) costs nothing.
  */
 export function worstCaseCostUsd(candidate: Candidate, needs: RequestNeeds, request: ChatRequest): number {
   if (candidate.provider.billing === "flat") return 0;
@@ -18,7 +19,16 @@ export function worstCaseCostUsd(candidate: Candidate, needs: RequestNeeds, requ
   const limit = entry.maxOutput ?? Math.max(0, entry.contextWindow - promptTokens);
   const output = Math.min(request.max_completion_tokens ?? request.max_tokens ?? limit, limit);
   const inputPrice = Math.max(entry.input, entry.cacheWrite ?? 0);
-  return (promptTokens * inputPrice + output * entry.output) / 1_000_000;
+  return (promptTokens * inputPrice + output * entry.output) / 1_000_000 + allowedSearches(request) * (entry.webSearch ?? 0);
+}
+
+/** The searches Anthropic's web search tools allow: their `max_uses` (without one the API sets no limit, and none is reserved). */
+function allowedSearches(request: ChatRequest): number {
+  let searches = 0;
+  for (const tool of request.anthropic?.server_tools ?? []) {
+    if (typeof tool.type === "string" && tool.type.startsWith("web_search_") && typeof tool.max_uses === "number" && tool.max_uses > 0) searches += tool.max_uses;
+  }
+  return searches;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface CatalogEntry {
   output: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** USD per web search, where the vendor bills its server-side search apart from tokens (Anthropic's web search tool). */
+  webSearch?: number;
   contextWindow: number;
   maxOutput?: number;
   capabilities: ModelCapabilities;

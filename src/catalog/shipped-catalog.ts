@@ -12,6 +12,9 @@ import type { CatalogEntry } from "./catalog-entry";
  *   2.5 Pro above 200K, Claude Haiku 5.5 above 100K), the base (short-prompt) rate is listed.
  * - Where a published price change lands within days of the check (Gemini 4's introductory prices
  *   end on 2026-11-30), the price in force from 2026-12-01 is listed; see the entry's comment.
+ * - Anthropic bills each search of its web search server tool on top of the tokens: $10 per 1,000
+ *   searches (`webSearch`, USD a search, from usage.server_tool_use.web_search_requests); web fetch
+ *   costs tokens only.
  * - Models the vendor's SDK lists as deprecated or retired are left out, except the OpenAI models
  *   kept on purpose below (still served, with their announced shutdown date in a comment).
  * - `tools` means tools work through the API this proxy calls. GPT-6.2 Astra and Sol ("none" is
@@ -130,7 +133,7 @@ const openai: CatalogEntry[] = [
 ];
 
 // The newer Claude models take only adaptive thinking; all of them think.
-const anthropic: CatalogEntry[] = [
+const anthropicModels: CatalogEntry[] = [
   {
     provider: "anthropic",
     model: "claude-fable-5-1",
@@ -192,9 +195,12 @@ const anthropic: CatalogEntry[] = [
   { provider: "anthropic", model: "claude-haiku-4-5", tier: "economy", input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 200_000, maxOutput: 64_000, capabilities: reasoning, aliases: [], source: `${anthropicPricing}, ${PRICES_CHECKED_ON}` },
 ];
 
+const ANTHROPIC_WEB_SEARCH_USD = 10 / 1000;
+const anthropic: CatalogEntry[] = anthropicModels.map((entry) => ({ ...entry, webSearch: ANTHROPIC_WEB_SEARCH_USD }));
+
 // Claude CLI (`claude -p` under the user's own login): the Anthropic models at the Anthropic prices
 // (CLAUDE_CLI_BILLING=api); with a subscription, build-catalog.ts makes them free (subscription-pricing.ts).
-const claudeCliEntries: CatalogEntry[] = anthropic.map((entry) => ({ ...entry, provider: "claude-cli", capabilities: claudeCli, aliases: [] }));
+const claudeCliEntries: CatalogEntry[] = anthropicModels.map((entry) => ({ ...entry, provider: "claude-cli", capabilities: claudeCli, aliases: [] }));
 
 const gemini: CatalogEntry[] = [
   // Gemini 4: introductory $2 / $10 (cache read $0.10) through 2026-11-30, the prices below from

@@ -1,3 +1,4 @@
+import type { AnthropicDelta, AnthropicMessageContent } from "./anthropic-blocks";
 import type { ReasoningDetail } from "./reasoning-details";
 
 /**
@@ -8,6 +9,9 @@ import type { ReasoningDetail } from "./reasoning-details";
  * - `reasoning_details` on messages and deltas (the opaque, provider-tagged reasoning state an
  *   upstream wants back: reasoning-details.ts);
  * - `prompt_tokens_details.cache_write_tokens` (Anthropic-style cache writes, priced separately).
+ * And for answers of the Anthropic API (anthropic-blocks.ts): `anthropic` on messages and deltas
+ * (server-tool blocks, citations), `native_finish_reason` on choices (`pause_turn`) and
+ * `server_tool_use` on usage (the server tool requests, such as web searches, the answer made).
  */
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
@@ -31,6 +35,8 @@ export interface Usage {
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number };
   completion_tokens_details?: { reasoning_tokens?: number };
+  /** Anthropic's count of server tool requests (`web_search_requests`, `web_fetch_requests`, …), as reported. */
+  server_tool_use?: Record<string, number>;
 }
 
 export interface AssistantMessage {
@@ -40,6 +46,7 @@ export interface AssistantMessage {
   reasoning_content?: string;
   reasoning_details?: ReasoningDetail[];
   tool_calls?: ToolCall[];
+  anthropic?: AnthropicMessageContent;
 }
 
 export interface ChatCompletion {
@@ -52,6 +59,8 @@ export interface ChatCompletion {
     index: number;
     message: AssistantMessage;
     finish_reason: FinishReason | null;
+    /** The upstream's own stop reason where the finish reason loses it (Anthropic's `pause_turn`). */
+    native_finish_reason?: string;
     logprobs: unknown;
   }>;
   usage?: Usage;
@@ -64,6 +73,7 @@ export interface ChunkDelta {
   reasoning_details?: ReasoningDetail[];
   refusal?: string | null;
   tool_calls?: ToolCallDelta[];
+  anthropic?: AnthropicDelta;
 }
 
 export interface ChatCompletionChunk {
@@ -76,6 +86,7 @@ export interface ChatCompletionChunk {
     index: number;
     delta: ChunkDelta;
     finish_reason: FinishReason | null;
+    native_finish_reason?: string;
     logprobs?: unknown;
   }>;
   usage?: Usage | null;
@@ -89,14 +100,19 @@ export interface NormalizedUsage {
   tokensOut: number;
   cachedTokens: number;
   cacheWriteTokens: number;
+  /** Anthropic web search requests (`server_tool_use.web_search_requests`), billed per search. */
+  webSearches?: number;
 }
 
 export function normalizeUsage(usage: Usage | null | undefined): NormalizedUsage | undefined {
   if (!usage) return undefined;
-  return {
+  const normalized: NormalizedUsage = {
     tokensIn: usage.prompt_tokens ?? 0,
     tokensOut: usage.completion_tokens ?? 0,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
     cacheWriteTokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
   };
+  const searches = usage.server_tool_use?.web_search_requests;
+  if (typeof searches === "number" && searches > 0) normalized.webSearches = searches;
+  return normalized;
 }

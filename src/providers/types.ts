@@ -21,6 +21,12 @@ export interface ProviderCapabilities {
   customTools?: boolean;
   /** Tool results may hold `tool_reference` parts (tool search, chat/tool-reference.ts); others get them as text. */
   toolReferences?: boolean;
+  /**
+   * Anthropic's server tools (`anthropic.server_tools`: web search, web fetch, code execution, …),
+   * which the upstream runs itself, and their blocks (chat/anthropic-blocks.ts). A request with a
+   * server tool goes only to a provider with this capability; others get the blocks left out.
+   */
+  serverTools?: boolean;
 }
 
 export interface ProviderModel {

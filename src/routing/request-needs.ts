@@ -8,6 +8,8 @@ export interface RequestNeeds {
   tools: boolean;
   /** OpenAI custom tools: only a provider with the customTools capability takes them. */
   customTools: boolean;
+  /** Anthropic server tools (web search, …): only a provider with the serverTools capability runs them. */
+  serverTools: boolean;
   vision: boolean;
   json: boolean;
   /** The client asked for reasoning (`reasoning_effort` other than "none"): a model that can think. */
@@ -38,6 +40,7 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
     request,
     tools: Boolean(request.tools?.length) && request.tool_choice !== "none",
     customTools: needsCustomTools(request.openai_tools),
+    serverTools: Boolean(request.anthropic?.server_tools?.length),
     vision: images > 0,
     json: request.response_format?.type === "json_object" || request.response_format?.type === "json_schema",
     reasoning: typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none",

@@ -42,6 +42,10 @@ export class Router {
 
   plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string, evidence?: ClassifierEvidence): RoutePlan {
     if (needs.customTools) requireCustomToolProvider(selection.kind === "model" ? selection.candidates : this.directory.all());
+    if (needs.serverTools) {
+      const label = selection.kind === "model" ? selection.label : selection.kind === "tier" ? selection.tier : "auto";
+      requireServerToolProvider(selection.kind === "model" ? selection.candidates : this.directory.all(), needs, label);
+    }
     if (selection.kind === "model") {
       // Among providers of the named model, those that can serve the request (e.g. run client
       // tools) are the only candidates; if none can, the user's explicit choice stands.
@@ -140,6 +144,7 @@ export function canServe(candidate: Candidate, needs: RequestNeeds): boolean {
   const capabilities = candidate.entry.capabilities;
   if (needs.tools && !(capabilities.tools && candidate.provider.capabilities.tools)) return false;
   if (needs.customTools && !candidate.provider.capabilities.customTools) return false;
+  if (needs.serverTools && !candidate.provider.capabilities.serverTools) return false;
   if (needs.vision && !(capabilities.vision && candidate.provider.capabilities.vision)) return false;
   if (needs.json && !capabilities.json) return false;
   if (needs.reasoning && !capabilities.reasoning) return false;
@@ -159,6 +164,20 @@ function requireCustomToolProvider(candidates: readonly Candidate[]): void {
   throw new ProxyError(
     400,
     'tools: custom tools (type "custom") and a custom tool_choice are taken only by OpenAI models, and none can serve this request. Use function tools, or name an OpenAI model with OPENAI_API_KEY set.',
+    { type: "invalid_request_error", code: "unsupported_tool_type", param: "tools" },
+  );
+}
+
+/**
+ * Anthropic's server tools run on Anthropic's servers: another provider would answer without the
+ * search (or fetch, or code run) the client asked for. A 400 naming the tools, instead of that.
+ */
+function requireServerToolProvider(candidates: readonly Candidate[], needs: RequestNeeds, label: string): void {
+  if (candidates.some((candidate) => candidate.provider.capabilities.serverTools)) return;
+  const names = (needs.request.anthropic?.server_tools ?? []).map((tool) => String(tool.type ?? tool.name));
+  throw new ProxyError(
+    400,
+    `tools: ${[...new Set(names)].join(", ")} ${names.length > 1 ? "are server tools" : "is a server tool"} that only the Anthropic API runs, and no Anthropic model can serve '${label}'. Name a Claude model with ANTHROPIC_API_KEY set, or leave the server tool out.`,
     { type: "invalid_request_error", code: "unsupported_tool_type", param: "tools" },
   );
 }

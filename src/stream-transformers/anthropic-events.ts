@@ -1,10 +1,11 @@
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { AnthropicBlock } from "../chat/anthropic-blocks";
 import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
 import type { ChatCompletionChunk, ChunkDelta } from "../chat/types";
 import { redactSecrets } from "../logger";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 import { anthropicRedactedThinkingDetail, anthropicThinkingDetail } from "./anthropic-reasoning-details";
-import { mapAnthropicStopReason } from "./map-anthropic-stop-reason";
+import { mapAnthropicStopReason, nativeStopReason } from "./map-anthropic-stop-reason";
 import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage";
 
 /**
@@ -15,7 +16,14 @@ import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } fro
  *   redacted_thinking block is sent the same way, as its `data`, when it starts.
  * - each tool_use block becomes one tool call: its first delta carries index, id, type, name and
  *   `arguments: ""`, then each input_json_delta fragment follows; indices count tool calls only.
- * - message_stop → a finish chunk, then a usage-only chunk (`choices: []`).
+ * - a block the chat shape has no place for (server_tool_use, web_search_tool_result and the other
+ *   server tools' blocks) is kept whole and sent as one `anthropic.blocks` delta when it stops, a
+ *   server tool's input_json_delta fragments parsed into its `input`; a citations_delta is an
+ *   `anthropic.citations` delta, and a text block right after another one starts with an
+ *   `anthropic.text_block` delta (chat/anthropic-blocks.ts), so the Anthropic door can give the
+ *   client the API's blocks as they were, where other doors just read the text;
+ * - message_stop → a finish chunk (a stop reason it loses, such as `pause_turn`, also as
+ *   `native_finish_reason`), then a usage-only chunk (`choices: []`, server tool counts included).
  * - `ping` and event types added after this was written are ignored (Anthropic's versioning
  *   policy); an `error` event or a known event with a broken shape ends the stream as an error chunk.
  */
@@ -28,7 +36,8 @@ type BlockState =
   | { kind: "text" }
   | { kind: "thinking"; thinking: string; signature: string }
   | { kind: "tool"; toolIndex: number; hasArguments: boolean }
-  | { kind: "other" };
+  | { kind: "other" }
+  | { kind: "server"; block: AnthropicBlock; json: string };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -43,6 +52,8 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
   let stopReason: string | null = null;
   let toolCount = 0;
   let reasoningCount = 0;
+  // Whether the last block to start was text: another text block right after it must stay apart.
+  let textBefore = false;
   const blocks = new Map<number, BlockState>();
   let state: "open" | "done" | "failed" = "open";
 
@@ -69,8 +80,12 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
       case "content_block_start": {
         const block = event.content_block;
         if (typeof event.index !== "number" || !isRecord(block)) return false;
+        const afterText = textBefore;
+        textBefore = block.type === "text";
         if (block.type === "text") {
           blocks.set(event.index, { kind: "text" });
+          if (afterText) controller.enqueue(chunk({ anthropic: { text_block: true } }));
+          if (Array.isArray(block.citations) && block.citations.length > 0) controller.enqueue(chunk({ anthropic: { citations: [...block.citations] } }));
           if (typeof block.text === "string" && block.text !== "") controller.enqueue(chunk({ content: block.text }));
         } else if (block.type === "thinking") {
           const thinking = typeof block.thinking === "string" ? block.thinking : "";
@@ -87,8 +102,10 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
           const preset = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : "";
           blocks.set(event.index, { kind: "tool", toolIndex, hasArguments: preset !== "" });
           controller.enqueue(chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: "function", function: { name: block.name, arguments: preset } }] }));
+        } else if (typeof block.type === "string" && block.type !== "redacted_thinking") {
+          // Server tool blocks and later block types: kept whole for the Anthropic door.
+          blocks.set(event.index, { kind: "server", block: { ...block } as AnthropicBlock, json: "" });
         } else {
-          // Server tool blocks and later block types: nothing an OpenAI client can use.
           blocks.set(event.index, { kind: "other" });
         }
         return true;
@@ -109,14 +126,17 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
           // The whole signature, sent once just before the block stops (the SDK assigns it too).
           if (block.kind === "thinking" && typeof delta.signature === "string") block.signature = delta.signature;
         } else if (delta.type === "input_json_delta") {
-          if (typeof delta.partial_json !== "string" || (block.kind !== "tool" && block.kind !== "other")) return false;
-          // A server tool's input (server_tool_use, mcp_tool_use) streams the same way; it is left out with its block.
-          if (block.kind === "tool" && delta.partial_json !== "") {
+          if (typeof delta.partial_json !== "string" || (block.kind !== "tool" && block.kind !== "server")) return false;
+          // A server tool's input (server_tool_use, mcp_tool_use) streams the same way; it goes out with its block.
+          if (block.kind === "server") block.json += delta.partial_json;
+          else if (delta.partial_json !== "") {
             block.hasArguments = true;
             controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] }));
           }
+        } else if (delta.type === "citations_delta") {
+          if (block.kind === "text" && isRecord(delta.citation)) controller.enqueue(chunk({ anthropic: { citations: [delta.citation] } }));
         }
-        // citations_delta and future delta types carry nothing for the client.
+        // Future delta types carry nothing for the client.
         return true;
       }
       case "content_block_stop": {
@@ -127,6 +147,11 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
         if (block?.kind === "tool" && !block.hasArguments) {
           block.hasArguments = true;
           controller.enqueue(chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: "{}" } }] }));
+        }
+        if (block?.kind === "server") {
+          const input = block.json === "" ? undefined : parseInput(block.json);
+          if (block.json !== "" && !input) return false;
+          controller.enqueue(chunk({ anthropic: { blocks: [input ? { ...block.block, input } : block.block] } }));
         }
         const detail = block?.kind === "thinking" ? anthropicThinkingDetail(block.thinking, block.signature, reasoningCount) : undefined;
         if (detail) {
@@ -143,7 +168,10 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
       }
       case "message_stop":
         state = "done";
-        controller.enqueue(deltaChunk(head, {}, mapAnthropicStopReason(stopReason)));
+        const finish = deltaChunk(head, {}, mapAnthropicStopReason(stopReason));
+        const native = nativeStopReason(stopReason);
+        if (native) finish.choices[0]!.native_finish_reason = native;
+        controller.enqueue(finish);
         controller.enqueue(usageChunk(head, mapAnthropicUsage(usage)));
         return true;
       case "error": {
@@ -172,4 +200,14 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
       if (state === "open") fail(controller, "The Anthropic stream ended before message_stop.", "truncated_upstream_stream");
     },
   };
+}
+
+/** A server tool's streamed input, whole: a JSON object, or undefined when the fragments make none. */
+function parseInput(json: string): Record<string, unknown> | undefined {
+  try {
+    const input: unknown = JSON.parse(json);
+    return isRecord(input) ? input : undefined;
+  } catch {
+    return undefined;
+  }
 }

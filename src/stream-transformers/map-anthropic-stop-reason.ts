@@ -19,3 +19,14 @@ export function mapAnthropicStopReason(stopReason: string | null | undefined): F
       return "stop";
   }
 }
+
+/** Stop reasons the finish reason gives back as they were (the Anthropic door maps these four back). */
+const roundTrips = new Set(["end_turn", "max_tokens", "tool_use", "refusal"]);
+
+/**
+ * The stop reason to keep as `native_finish_reason` beside the finish reason: only one the finish
+ * reason loses (`pause_turn`, `stop_sequence`, …), so ordinary answers carry nothing extra.
+ */
+export function nativeStopReason(stopReason: string | null | undefined): string | undefined {
+  return typeof stopReason === "string" && stopReason !== "" && !roundTrips.has(stopReason) ? stopReason : undefined;
+}

@@ -7,6 +7,8 @@ export interface AnthropicUsageCounts {
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** Server tool requests so far (`web_search_requests`, `web_fetch_requests`, …). */
+  server_tool_use?: object | null;
 }
 
 /**
@@ -28,6 +30,8 @@ export function mapAnthropicUsage(usage: AnthropicUsageCounts): Usage {
   };
   const thinking = usage.output_tokens_details?.thinking_tokens;
   if (typeof thinking === "number") mapped.completion_tokens_details = { reasoning_tokens: thinking };
+  const serverToolUse = serverToolCounts(usage.server_tool_use);
+  if (serverToolUse) mapped.server_tool_use = serverToolUse;
   return mapped;
 }
 
@@ -39,5 +43,16 @@ export function mergeAnthropicUsage(earlier: AnthropicUsageCounts, later: Anthro
     if (typeof value === "number") merged[key] = value;
   }
   if (later.output_tokens_details) merged.output_tokens_details = later.output_tokens_details;
+  if (later.server_tool_use) merged.server_tool_use = later.server_tool_use;
   return merged;
+}
+
+/**
+ * The numeric counts of a `server_tool_use` report, or undefined when no server tool ran (the
+ * report is absent or all zeros, as the Claude CLI's result line has it on every answer).
+ */
+function serverToolCounts(report: object | null | undefined): Record<string, number> | undefined {
+  if (!report) return undefined;
+  const counts = Object.entries(report).filter((entry): entry is [string, number] => typeof entry[1] === "number" && Number.isFinite(entry[1]));
+  return counts.some(([, count]) => count > 0) ? Object.fromEntries(counts) : undefined;
 }

@@ -40,9 +40,9 @@ const catalog = new ModelCatalog([
   entry("beta", "shared-model", "standard", 3, 12),
 ]);
 
-async function setup(options: { defaultProvider?: string; extraProviders?: LLMProvider[] } = {}) {
+async function setup(options: { defaultProvider?: string; extraProviders?: LLMProvider[]; alphaRunsServerTools?: boolean } = {}) {
   const providers = [
-    fakeProvider("alpha", ["alpha-small", "alpha-mid", "alpha-big", "shared-model"]),
+    fakeProvider("alpha", ["alpha-small", "alpha-mid", "alpha-big", "shared-model"], { ...allCapabilities, serverTools: options.alphaRunsServerTools }),
     fakeProvider("beta", ["beta-small", "beta-mid", "shared-model"]),
     fakeProvider("cli", ["cli-mid"], { ...allCapabilities, tools: false }),
     ...(options.extraProviders ?? []),
@@ -153,6 +153,19 @@ describe("router", () => {
       "alpha:shared-model",
       "beta:shared-model",
     ]);
+  });
+
+  test("a server tool (Anthropic's web search) goes only to a provider that runs it; none is a 400 naming it", async () => {
+    const webSearch = text("News?", { anthropic: { server_tools: [{ type: "web_search_20250305", name: "web_search" }] } });
+    const { router, directory } = await setup({ defaultProvider: "beta", alphaRunsServerTools: true });
+    expect(router.plan(directory.select("shared-model"), requestNeeds(webSearch), "standard", "chat").candidates.map(candidateKey)).toEqual(["alpha:shared-model"]);
+    expect(router.plan({ kind: "tier", tier: "economy" }, requestNeeds(webSearch), "economy", "chat").candidates.every((candidate) => candidate.provider.id === "alpha")).toBe(true);
+    const without = await setup();
+    for (const selection of [without.directory.select("shared-model"), { kind: "auto" as const }]) {
+      expect(() => without.router.plan(selection, requestNeeds(webSearch), "standard", "chat")).toThrow(
+        expect.objectContaining({ status: 400, type: "invalid_request_error", code: "unsupported_tool_type", message: expect.stringContaining("web_search_20250305") }),
+      );
+    }
   });
 
   test("an open circuit skips the model; all open is a clear 503 for a named model", async () => {

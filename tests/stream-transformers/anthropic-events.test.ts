@@ -160,6 +160,46 @@ describe("anthropic events → OpenAI chunks", () => {
     expect(reasoningDetails(chunks)).toEqual([[{ type: "reasoning.text", text: "Short.", signature: "sig-start", format: "anthropic-claude-v1", index: 0 }]]);
   });
 
+  test("a server tool turn: each server block whole where it came, citations, pause_turn kept beside stop, search counts in usage", async () => {
+    const events = readAnthropicFixture("web-search-pause-turn");
+    const chunks = await replay(events);
+    expect(text(chunks)).toBe("I'll search for that.It is sunny in New York today.");
+    const extensions = chunks.flatMap((chunk) => (chunk.choices[0]?.delta.anthropic ? [chunk.choices[0].delta.anthropic] : []));
+    const result = events.find((event) => (event.content_block as { type?: string } | undefined)?.type === "web_search_tool_result")!.content_block;
+    const citation = events.find((event) => (event.delta as { type?: string } | undefined)?.type === "citations_delta")!.delta as { citation: unknown };
+    expect(extensions).toEqual([
+      { blocks: [{ type: "server_tool_use", id: "srvtoolu_01PauseSearch0000000001", name: "web_search", input: { query: "weather NYC today" } }] },
+      { blocks: [result as never] },
+      { citations: [citation.citation] },
+    ]);
+    // The blocks come between the two texts, as in the upstream's content.
+    const order = chunks.flatMap((chunk) => {
+      const delta = chunk.choices[0]?.delta;
+      return delta?.content ? ["text"] : delta?.anthropic?.blocks ? ["block"] : [];
+    });
+    expect(order).toEqual(["text", "block", "block", "text"]);
+    const finish = chunks.at(-2)!.choices[0]!;
+    expect(finish).toMatchObject({ finish_reason: "stop", native_finish_reason: "pause_turn" });
+    expect(chunks.at(-1)!.usage!.server_tool_use).toEqual({ web_search_requests: 1 });
+  });
+
+  test("two text blocks in a row stay apart; an ordinary stop carries no native_finish_reason", async () => {
+    const chunks = await replay([
+      { type: "message_start", message: { id: "msg_1", model: "claude-haiku-4-5", usage: { input_tokens: 1, output_tokens: 1 } } },
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "One." } },
+      { type: "content_block_stop", index: 0 },
+      { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "Two." } },
+      { type: "content_block_stop", index: 1 },
+      { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 2 } },
+      { type: "message_stop" },
+    ]);
+    const deltas = chunks.flatMap((chunk) => (chunk.choices[0] ? [chunk.choices[0].delta] : []));
+    expect(deltas.slice(1, 4)).toEqual([{ content: "One." }, { anthropic: { text_block: true } }, { content: "Two." }]);
+    expect(chunks.at(-2)!.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: "stop" });
+  });
+
   test("max_tokens stop becomes finish_reason length", async () => {
     expect(finishReasons(await replay(readAnthropicFixture("max-tokens")))).toEqual(["length"]);
   });

@@ -1,3 +1,4 @@
+import type { AnthropicBlock, AnthropicDelta } from "../../chat/anthropic-blocks";
 import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta, Usage } from "../../chat/types";
 import { anthropicErrorBody, anthropicErrorMapping } from "./anthropic-error";
@@ -24,6 +25,11 @@ import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
  * end, or when other content (text, reasoning) starts. A stream that sends each call whole, as
  * OpenAI's does, gets the same events it would live, only the later calls' a little later.
  *
+ * Anthropic's own blocks (chat/anthropic-blocks.ts: a server tool's call and result, whole) are
+ * blocks of their own, a server tool's input sent as one input_json_delta as the API streams it;
+ * citations are citations_delta events in the text block they belong to, and a text block
+ * boundary the upstream had stays one; the upstream's `pause_turn` stays the stop reason.
+ *
  * An error chunk (the upstream failed or was cut mid-stream) stops the open block and ends the
  * stream with an `error` event, never a message_stop, so every started block is stopped and the
  * client sees a failure rather than a silently short answer.
@@ -49,6 +55,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   // Tool calls that started while another tool call's block was open, by upstream index.
   const held = new Map<number, HeldCall>();
   let finishReason: FinishReason | null = null;
+  let nativeFinishReason: string | undefined;
   let usage: Usage | null | undefined;
   let model = "";
 
@@ -144,6 +151,26 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
     return true;
   };
 
+  const serverBlock = (block: AnthropicBlock, events: MessageStreamEvent[]) => {
+    settle(events);
+    const index = nextIndex++;
+    const input = block.input;
+    const streamsInput = typeof input === "object" && input !== null && !Array.isArray(input) && Object.keys(input).length > 0;
+    events.push({ type: "content_block_start", index, content_block: streamsInput ? { ...block, input: {} } : block });
+    if (streamsInput) delta(index, { type: "input_json_delta", partial_json: JSON.stringify(input) }, events);
+    events.push({ type: "content_block_stop", index });
+  };
+
+  const anthropicDelta = (extension: AnthropicDelta, events: MessageStreamEvent[]) => {
+    if (extension.text_block && open?.kind === "text") close(events);
+    for (const block of extension.blocks ?? []) serverBlock(block, events);
+    if (extension.citations?.length) {
+      // A text block the citations open starts as the API starts a cited one.
+      const block = open?.kind === "text" ? open : begin({ kind: "text" as const }, { type: "text", text: "", citations: [] }, events);
+      for (const citation of extension.citations) delta(block.index, { type: "citations_delta", citation }, events);
+    }
+  };
+
   const fail = (type: string, code: string | null, message: string, events: MessageStreamEvent[]) => {
     close(events);
     const mapped = anthropicErrorMapping({ status: 502, type, code });
@@ -152,6 +179,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   };
 
   const content = (choiceDelta: ChunkDelta, events: MessageStreamEvent[]) => {
+    if (choiceDelta.anthropic) anthropicDelta(choiceDelta.anthropic, events);
     if (choiceDelta.reasoning_content) thinkingText(choiceDelta.reasoning_content, events);
     for (const detail of choiceDelta.reasoning_details ?? []) reasoningDetail(detail, events);
     const text = `${choiceDelta.content ?? ""}${choiceDelta.refusal ?? ""}`;
@@ -183,6 +211,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
         if (ended) return events;
         if (choice.finish_reason) {
           finishReason = choice.finish_reason;
+          nativeFinishReason = choice.native_finish_reason;
           settle(events);
         }
       }
@@ -194,7 +223,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
       const events: MessageStreamEvent[] = [];
       if (!started) start({ id: "", object: "chat.completion.chunk", created: 0, model: "", choices: [] }, events);
       settle(events);
-      events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason), stop_sequence: null }, usage: toAnthropicUsage(usage) });
+      events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason, nativeFinishReason), stop_sequence: null }, usage: toAnthropicUsage(usage) });
       events.push({ type: "message_stop" });
       return events;
     },

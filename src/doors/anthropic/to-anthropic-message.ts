@@ -8,7 +8,9 @@ import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
  * Anthropic reasoning entry as the thinking or redacted_thinking block it was, signature included;
  * readable reasoning from another provider as an unsigned thinking block), then the text, then one
  * tool_use block per tool call (arguments parsed back into `input`; arguments that are not a JSON
- * object are kept whole under `_raw_arguments`, chat/tool-arguments.ts).
+ * object are kept whole under `_raw_arguments`, chat/tool-arguments.ts). An Anthropic answer that
+ * held server-tool blocks or cited text brought its whole content along (`anthropic.content`,
+ * chat/anthropic-blocks.ts): that is the answer's content, exactly as the API gave it.
  */
 export type AnthropicContentBlock =
   | { type: "text"; text: string }
@@ -35,20 +37,24 @@ export function thinkingBlocks(message: Pick<AssistantMessage, "reasoning_conten
 export function toAnthropicMessage(completion: ChatCompletion, fallbackId: string) {
   const choice = completion.choices[0];
   const message = choice?.message;
+  return {
+    id: messageId(completion.id, fallbackId),
+    type: "message" as const,
+    role: "assistant" as const,
+    model: completion.model,
+    content: message?.anthropic?.content ?? contentBlocks(message),
+    stop_reason: toAnthropicStopReason(choice?.finish_reason, choice?.native_finish_reason),
+    stop_sequence: null,
+    usage: toAnthropicUsage(completion.usage),
+  };
+}
+
+function contentBlocks(message: AssistantMessage | undefined): AnthropicContentBlock[] {
   const content: AnthropicContentBlock[] = message ? thinkingBlocks(message) : [];
   const text = `${message?.content ?? ""}${message?.refusal ?? ""}`;
   if (text !== "") content.push({ type: "text", text });
   for (const call of message?.tool_calls ?? []) {
     content.push({ type: "tool_use", id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments).input });
   }
-  return {
-    id: messageId(completion.id, fallbackId),
-    type: "message" as const,
-    role: "assistant" as const,
-    model: completion.model,
-    content,
-    stop_reason: toAnthropicStopReason(choice?.finish_reason),
-    stop_sequence: null,
-    usage: toAnthropicUsage(completion.usage),
-  };
+  return content;
 }

@@ -4,7 +4,8 @@ import type { FinishReason, Usage } from "../../chat/types";
  * The internal usage and finish reason in Anthropic's terms. Anthropic's `input_tokens` leaves out
  * cached and cache-write tokens, which it counts apart; the internal `prompt_tokens` includes them
  * (OpenAI's way), with the two cache counts in `prompt_tokens_details`. Thinking tokens, where the
- * upstream reported them, go to `output_tokens_details.thinking_tokens`.
+ * upstream reported them, go to `output_tokens_details.thinking_tokens`; Anthropic's server tool
+ * counts (`web_search_requests`, …) to `server_tool_use`, as the API reports them.
  */
 export interface AnthropicUsage {
   input_tokens: number;
@@ -12,6 +13,7 @@ export interface AnthropicUsage {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
   output_tokens_details?: { thinking_tokens: number };
+  server_tool_use?: Record<string, number>;
 }
 
 export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "pause_turn" | "refusal";
@@ -27,10 +29,13 @@ export function toAnthropicUsage(usage: Usage | null | undefined): AnthropicUsag
   };
   const thinking = usage?.completion_tokens_details?.reasoning_tokens;
   if (typeof thinking === "number" && thinking > 0) mapped.output_tokens_details = { thinking_tokens: thinking };
+  if (usage?.server_tool_use) mapped.server_tool_use = usage.server_tool_use;
   return mapped;
 }
 
-export function toAnthropicStopReason(reason: FinishReason | null | undefined): AnthropicStopReason {
+/** `native` is the upstream's own stop reason: only `pause_turn` has no finish reason of its own to come back from. */
+export function toAnthropicStopReason(reason: FinishReason | null | undefined, native?: string): AnthropicStopReason {
+  if (native === "pause_turn") return "pause_turn";
   switch (reason) {
     case "length":
       return "max_tokens";

@@ -1,7 +1,7 @@
+import { type AnthropicBlock, anthropicBlockPart, needsAnthropicBlock } from "../../chat/anthropic-blocks";
 import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
-import type { Logger } from "../../logger";
 import type { AnthropicMessage, ContentBlock, MessagesRequest, TextBlock, ToolResultContent } from "./messages-schema";
 import { type ContentPart, textPart, toContentPart, toolReferencePart } from "./to-chat-content";
 
@@ -16,8 +16,11 @@ import { type ContentPart, textPart, toContentPart, toolReferencePart } from "./
  *   kept), thinking blocks as `reasoning_content` and, signed, as `reasoning_details` in Anthropic's
  *   format, redacted_thinking as an encrypted entry;
  * - a tool_reference block in a tool result (tool search) → a `tool_reference` part (chat/tool-reference.ts);
- * - blocks of Anthropic's server tools (web search results, code execution, …) have no meaning to
- *   other providers and no place in a chat message: they are left out, with a debug line.
+ * - blocks of Anthropic's server tools (server_tool_use, web search results, code execution, …)
+ *   and text with citations have no place in a chat message: each becomes an `anthropic_block`
+ *   part in its place (chat/anthropic-blocks.ts), which the Anthropic provider sends back as it
+ *   came and other providers leave out (cited text as plain text); in such a turn, thinking after
+ *   its first other block (interleaved thinking) is kept in place the same way.
  * A block in a turn that cannot hold it (tool_use from the user, a tool_result from the assistant)
  * is a 400 naming it.
  */
@@ -27,14 +30,16 @@ export interface ChatConversation {
   systemTurns: boolean;
 }
 
-type Dropped = string[];
 type ChatToolCall = NonNullable<Extract<ChatMessage, { role: "assistant" }>["tool_calls"]>[number];
 
 function systemMessage(content: string | TextBlock[]): ChatMessage {
   return { role: "system", content: typeof content === "string" ? content : content.map(textPart) };
 }
 
-function userTurn(blocks: ContentBlock[], param: string, dropped: Dropped): ChatMessage[] {
+/** A block kept whole for Anthropic, as the part that carries it. */
+const kept = (block: ContentBlock): ContentPart => anthropicBlockPart(block as AnthropicBlock);
+
+function userTurn(blocks: ContentBlock[], param: string): ChatMessage[] {
   const results: ChatMessage[] = [];
   const parts: ContentPart[] = [];
   for (const [index, block] of blocks.entries()) {
@@ -44,12 +49,14 @@ function userTurn(blocks: ContentBlock[], param: string, dropped: Dropped): Chat
         results.push({
           role: "tool",
           tool_call_id: block.tool_use_id,
-          content: toolResultContent(block.content, where, dropped),
+          content: toolResultContent(block.content, where),
           ...(block.is_error === true ? { is_error: true } : {}),
           ...(block.cache_control ? { cache_control: block.cache_control } : {}),
         });
         break;
       case "text":
+        parts.push(needsAnthropicBlock(block) ? kept(block) : toContentPart(block, where));
+        break;
       case "image":
       case "document":
         parts.push(toContentPart(block, where));
@@ -59,33 +66,46 @@ function userTurn(blocks: ContentBlock[], param: string, dropped: Dropped): Chat
       case "redacted_thinking":
         throw invalidRequest(`${block.type} blocks belong to assistant messages, not user messages.`, `${where}.type`);
       default:
-        dropped.push(block.type);
+        parts.push(kept(block));
     }
   }
   return parts.length > 0 ? [...results, { role: "user", content: parts }] : results;
 }
 
-function toolResultContent(content: ToolResultContent | undefined, param: string, dropped: Dropped): string | ContentPart[] {
+function toolResultContent(content: ToolResultContent | undefined, param: string): string | ContentPart[] {
   if (content === undefined) return "";
   if (typeof content === "string") return content;
-  return content.flatMap((block, index) => {
-    if (block.type === "text" || block.type === "image" || block.type === "document") return [toContentPart(block, `${param}.content[${index}]`)];
+  return content.map((block, index) => {
+    if (block.type === "text" && needsAnthropicBlock(block)) return kept(block);
+    if (block.type === "text" || block.type === "image" || block.type === "document") return toContentPart(block, `${param}.content[${index}]`);
     // Tool search's result (chat/tool-reference.ts): kept for Anthropic to expand, as text for the rest.
-    if (block.type === "tool_reference") return [toolReferencePart(block, `${param}.content[${index}]`)];
-    dropped.push(block.type);
-    return [];
+    if (block.type === "tool_reference") return toolReferencePart(block, `${param}.content[${index}]`);
+    return kept(block);
   });
 }
 
-function assistantTurn(blocks: ContentBlock[], param: string, dropped: Dropped): ChatMessage {
+const chatBlockTypes = new Set(["text", "tool_use", "thinking", "redacted_thinking"]);
+
+function assistantTurn(blocks: ContentBlock[], param: string): ChatMessage {
   const parts: ContentPart[] = [];
   const calls: ChatToolCall[] = [];
   const details: ReasoningDetail[] = [];
   let reasoning = "";
+  // In a turn with server-tool blocks, thinking between them (interleaved thinking) stays in its
+  // place: the turn's thinking otherwise leads it, and Anthropic wants the turn back as it was.
+  const serverTurn = blocks.some((block) => !chatBlockTypes.has(block.type));
+  let leading = true;
   for (const [index, block] of blocks.entries()) {
+    const thinking = block.type === "thinking" || block.type === "redacted_thinking";
+    if (serverTurn && !leading && thinking) {
+      if (block.type === "thinking") reasoning += block.thinking;
+      parts.push(kept(block));
+      continue;
+    }
+    leading &&= thinking;
     switch (block.type) {
       case "text":
-        parts.push(textPart(block));
+        parts.push(needsAnthropicBlock(block) ? kept(block) : textPart(block));
         break;
       case "tool_use":
         calls.push({
@@ -108,7 +128,7 @@ function assistantTurn(blocks: ContentBlock[], param: string, dropped: Dropped):
       case "document":
         throw invalidRequest(`${block.type} blocks belong to user messages, not assistant messages.`, `${param}.content[${index}].type`);
       default:
-        dropped.push(block.type);
+        parts.push(kept(block));
     }
   }
   const message: Extract<ChatMessage, { role: "assistant" }> = { role: "assistant", content: parts.length > 0 ? parts : null, tool_calls: calls.length > 0 ? calls : undefined };
@@ -117,19 +137,17 @@ function assistantTurn(blocks: ContentBlock[], param: string, dropped: Dropped):
   return message;
 }
 
-function turn(message: AnthropicMessage, param: string, dropped: Dropped): ChatMessage[] {
+function turn(message: AnthropicMessage, param: string): ChatMessage[] {
   if (message.role === "system") return [systemMessage(message.content)];
   if (typeof message.content === "string") {
     return [message.role === "user" ? { role: "user", content: message.content } : { role: "assistant", content: message.content, tool_calls: undefined }];
   }
-  return message.role === "user" ? userTurn(message.content, param, dropped) : [assistantTurn(message.content, param, dropped)];
+  return message.role === "user" ? userTurn(message.content, param) : [assistantTurn(message.content, param)];
 }
 
-export function toChatMessages(request: Pick<MessagesRequest, "system" | "messages">, logger: Logger): ChatConversation {
-  const dropped: Dropped = [];
+export function toChatMessages(request: Pick<MessagesRequest, "system" | "messages">): ChatConversation {
   const messages: ChatMessage[] = [];
   if (request.system != null && request.system.length > 0) messages.push(systemMessage(request.system));
-  for (const [index, message] of request.messages.entries()) messages.push(...turn(message, `messages[${index}]`, dropped));
-  if (dropped.length > 0) logger.debug("left out server-tool blocks: only Anthropic's own servers read them", { blocks: [...new Set(dropped)] });
+  for (const [index, message] of request.messages.entries()) messages.push(...turn(message, `messages[${index}]`));
   return { messages, systemTurns: request.messages.some((message) => message.role === "system") };
 }

@@ -41,7 +41,7 @@ const mappedFields = new Set([
 ]);
 
 export function toChatRequest(body: CountTokensRequest, context: TranslationContext): ChatRequest {
-  const conversation = toChatMessages(body, context.logger);
+  const conversation = toChatMessages(body);
   const { serverTools, ...tools } = toChatTools(body.tools, body.tool_choice);
   const reasoning = toChatReasoning(body);
   const request: ChatRequest = { model: context.model, messages: conversation.messages, ...tools, ...reasoning.fields };

@@ -63,8 +63,9 @@ export function cacheControl(headers: Headers): CacheControl {
 /**
  * Parts of an answer a stored answer does not keep in both modes (a streamed answer is collected
  * without them, a stored completion replays as a stream without them): log probabilities, web
- * search citations (`annotations`) and audio. An answer to a request that asks for them is not
- * stored, so it is never served without them.
+ * search citations (`annotations`) and audio, Anthropic's server-tool blocks and citations
+ * (chat/anthropic-blocks.ts). An answer to a request that asks for them is not stored, so it is
+ * never served without them.
  */
 function asksForUnreplayableParts(request: ChatRequest): boolean {
   const modalities = request.modalities as unknown;
@@ -72,6 +73,7 @@ function asksForUnreplayableParts(request: ChatRequest): boolean {
     Boolean(request.logprobs) ||
     request.top_logprobs != null ||
     request.web_search_options != null ||
+    Boolean(request.anthropic?.server_tools?.length) ||
     request.audio != null ||
     (Array.isArray(modalities) && modalities.includes("audio"))
   );

@@ -1,3 +1,4 @@
+import { withoutAnthropicBlocks } from "../../chat/anthropic-blocks";
 import { toolReferencesAsText } from "../../chat/tool-reference";
 import type { ChatCompletionChunk } from "../../chat/types";
 import { ProxyError } from "../../errors";
@@ -106,7 +107,11 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
     timeoutMs,
   );
   // A provider that cannot expand tool search's references gets them as text naming the tools.
-  const request = candidate.provider.capabilities.toolReferences ? context.request : toolReferencesAsText(context.request);
+  const capabilities = candidate.provider.capabilities;
+  const referenced = capabilities.toolReferences ? context.request : toolReferencesAsText(context.request);
+  // Server-tool blocks mean something only to the Anthropic API: others get cited text as text, the rest left out.
+  const request = capabilities.serverTools ? referenced : withoutAnthropicBlocks(referenced);
+  if (request !== referenced) deps.logger.debug("left out server-tool blocks: only Anthropic's own servers read them", { taskId: context.taskId, provider: candidate.provider.id });
   const call = { request, model: candidate.model, signal: upstream.signal };
   const waitStarted = performance.now();
   try {

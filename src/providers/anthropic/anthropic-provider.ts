@@ -71,7 +71,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LLMP
   return {
     id: "anthropic",
     displayName,
-    capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true, toolReferences: true },
+    capabilities: { tools: true, vision: true, jsonMode: true, reasoning: true, toolReferences: true, serverTools: true },
     listModels: async () => models,
 
     async complete(call) {

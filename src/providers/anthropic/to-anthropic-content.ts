@@ -1,4 +1,5 @@
-import type { DocumentBlockParam, ImageBlockParam, TextBlockParam, ToolReferenceBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import type { ContentBlockParam, DocumentBlockParam, ImageBlockParam, TextBlockParam, ToolReferenceBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { readAnthropicBlock } from "../../chat/anthropic-blocks";
 import { withCacheControl } from "../../chat/cache-control";
 import { parseDataUrl } from "../../chat/data-url";
 import type { ChatMessage } from "../../chat/request-schema";
@@ -11,6 +12,8 @@ import { invalidRequest } from "../../errors";
  * - image_url: a data URL → base64 image source, an http(s) URL → url image source;
  * - file with a PDF data URL → a base64 document block; with a text/plain data URL → a plain-text
  *   document block (the Anthropic door's text documents come this way);
+ * - an `anthropic_block` part (a server tool's block, cited text: chat/anthropic-blocks.ts) → the
+ *   block as the client sent it, in its place;
  * - in a tool result, a tool_reference part (tool search's result, chat/tool-reference.ts) → a tool_reference block;
  * - a `cache_control` on a part (the Anthropic door's marks, or an OpenRouter-style client's) is kept;
  * - anything else (audio, file ids) is a 400 naming the part: dropping user content would change
@@ -91,9 +94,25 @@ function partBlock(part: ContentPart, where: string): UserBlock | undefined {
       return imageBlock(part, where);
     case "file":
       return documentBlock(part, where);
+    case "anthropic_block":
+      return keptBlock(part, where) as unknown as UserBlock;
     default:
       throw invalidRequest(`Content parts of type "${part.type}" cannot be sent to Anthropic.`, where);
   }
+}
+
+function keptBlock(part: ContentPart, where: string): ContentBlockParam {
+  const block = readAnthropicBlock(part);
+  if (!block) throw invalidRequest("anthropic_block parts need a `block` with a `type`.", where);
+  return block as unknown as ContentBlockParam;
+}
+
+/** An assistant turn's content: its text as text blocks, its server-tool blocks and cited text as they came. */
+export function toAnthropicAssistantBlocks(content: ChatMessage["content"], param: string): ContentBlockParam[] {
+  if (!Array.isArray(content) || !content.some((part) => part.type === "anthropic_block")) return toAnthropicTextBlocks(content, param);
+  return content.flatMap((part, index) =>
+    part.type === "anthropic_block" ? [keptBlock(part, `${param}.content[${index}]`)] : toAnthropicTextBlocks([part], `${param}.content[${index}]`),
+  );
 }
 
 /** Text-only content (system prompts, assistant text) as text blocks, keeping each part's cache_control. */

@@ -5,7 +5,7 @@ import { isSystemMessage } from "../../chat/system-messages";
 import { RAW_ARGUMENTS_KEY, parseToolArguments } from "../../chat/tool-arguments";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
-import { toAnthropicBlocks, toAnthropicTextBlocks, toToolResultBlocks } from "./to-anthropic-content";
+import { toAnthropicAssistantBlocks, toAnthropicBlocks, toAnthropicTextBlocks, toToolResultBlocks } from "./to-anthropic-content";
 import { toAnthropicThinkingBlocks } from "./to-anthropic-thinking-blocks";
 
 /**
@@ -14,7 +14,8 @@ import { toAnthropicThinkingBlocks } from "./to-anthropic-thinking-blocks";
  *   prompt, outside the turns); when the request says its system turns belong in place
  *   (`anthropic.system_turns`: a Messages API client put them there), those after the first turn
  *   stay where they are, as `{"role": "system"}` turns;
- * - assistant text and `tool_calls` become text and tool_use blocks, after the turn's signed
+ * - assistant text and `tool_calls` become text and tool_use blocks (server-tool blocks and cited
+ *   text, kept as `anthropic_block` parts, as they came, in place among the text), after the turn's signed
  *   thinking blocks from its `reasoning_details` (to-anthropic-thinking-blocks.ts), which lead the
  *   turn as Anthropic requires; a turn with nothing but thinking is left out. `reasoning_content`
  *   alone is dropped, because Anthropic only takes back thinking blocks with their signature;
@@ -86,7 +87,7 @@ export function toAnthropicMessages(messages: ChatMessage[], logger: Logger, sys
           input: toolInput(call.function.arguments, call.function.name, logger),
           ...withCacheControl(call.cache_control),
         }));
-        const said = [...toAnthropicTextBlocks(message.content, param), ...toolUses];
+        const said = [...toAnthropicAssistantBlocks(message.content, param), ...toolUses];
         const plain = thinking.length === 0 && toolUses.length === 0 ? plainText(message.content) : {};
         turns.push({ role: "assistant", parts: said.length > 0 ? [...thinking, ...said] : [], ...plain });
         break;

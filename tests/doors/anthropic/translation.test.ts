@@ -16,6 +16,17 @@ function translate(body: Record<string, unknown>, betas: string[] = []) {
   return { request, lines };
 }
 const ephemeral = { type: "ephemeral" } as const;
+const serverToolUse = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "weather" } };
+const searchToolResult = {
+  type: "web_search_tool_result",
+  tool_use_id: "srvtoolu_1",
+  content: [{ type: "web_search_result", title: "Weather", url: "https://weather.example", encrypted_content: "EncryptedAbc", page_age: null }],
+};
+const citedText = {
+  type: "text",
+  text: "Sunny.",
+  citations: [{ type: "web_search_result_location", cited_text: "Sunny", url: "https://weather.example", title: "Weather", encrypted_index: "Eidx" }],
+};
 
 describe("Anthropic request → chat request", () => {
   test("system blocks, a system turn in place, tool results split from the user's text, the assistant's blocks", () => {
@@ -114,8 +125,9 @@ describe("Anthropic request → chat request", () => {
     });
   });
 
-  test("images and documents become data-URL parts; server-tool blocks are left out with a debug line", () => {
-    const { request, lines } = translate({
+  test("images and documents become data-URL parts; server-tool blocks and cited text are kept whole, in place", () => {
+    const searchResult = { type: "search_result", source: "https://example.com", title: "x", content: [] };
+    const { request } = translate({
       messages: [
         {
           role: "user",
@@ -123,17 +135,24 @@ describe("Anthropic request → chat request", () => {
             { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
             { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" }, title: "a.pdf" },
             { type: "document", source: { type: "text", media_type: "text/plain", data: "Notes" } },
-            { type: "search_result", source: "https://example.com", title: "x", content: [] },
+            searchResult,
           ],
         },
+        { role: "assistant", content: [{ type: "text", text: "Searching." }, serverToolUse, searchToolResult, citedText] },
       ],
     });
     expect(request.messages[0]!.content).toEqual([
       { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
       { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0=", filename: "a.pdf" } },
       { type: "file", file: { file_data: `data:text/plain;base64,${Buffer.from("Notes").toString("base64")}` } },
+      { type: "anthropic_block", block: searchResult },
     ]);
-    expect(lines).toContain("left out server-tool blocks: only Anthropic's own servers read them");
+    expect(request.messages[1]!.content).toEqual([
+      { type: "text", text: "Searching." },
+      { type: "anthropic_block", block: serverToolUse },
+      { type: "anthropic_block", block: searchToolResult },
+      { type: "anthropic_block", block: citedText },
+    ]);
   });
 
   test("a block the proxy cannot pass on is a 400 naming it", () => {
