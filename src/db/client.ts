@@ -3,6 +3,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { findPostgresBinaries } from "./native-postgres/binaries";
 import { nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
 import { CONNECT_TIMEOUT_SECONDS, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
+import { canonicalPath } from "./canonical-path";
 import { holdsDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
 import { loadPgliteFiles } from "./pglite-files";
 import { type SocketTarget, applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
@@ -142,7 +143,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       // Unpacked on disk before PGlite starts: PGlite's loadDataDir would hold the whole tarball in its heap.
       if (!holdsDatabase(dataDir)) await unpackShippedDataDir(dataDir);
     }
-    client = new PGlite(dataDir, {
+    client = new PGlite(inMemory ? dataDir : canonicalPath(dataDir), {
       ...files,
       ...(inMemory ? { loadDataDir: shippedDataDir() } : {}),
       startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`],

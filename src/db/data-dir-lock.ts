@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
+import { canonicalPath } from "./canonical-path";
 
 /**
  * One proxy per embedded data directory. PGlite takes no lock of its own, so a second
@@ -23,7 +24,8 @@ export interface DataDirLock {
 }
 
 export function lockPathFor(dataDir: string): string {
-  return `${resolve(dataDir)}.lock`;
+  // Keyed on the directory itself, so a second name for it (a symbolic link) finds the same lock.
+  return `${canonicalPath(dataDir)}.lock`;
 }
 
 export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirLock {
@@ -48,7 +50,7 @@ export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirL
       const { pid: owner, identity } = ownerOf(path);
       if (owner !== undefined && owner !== pid && isAlive(owner) && sameProcess(owner, identity)) {
         throw new DataDirLockError(
-          `The data directory ${resolve(dataDir)} is in use by another claude-proxy (pid ${owner}). ` +
+          `The data directory ${canonicalPath(dataDir)} is in use by another claude-proxy (pid ${owner}). ` +
             `Stop that one, or give this one its own DATA_DIR (--data-dir) or a DATABASE_URL. ` +
             `If pid ${owner} is not a claude-proxy, delete ${path}.`,
         );
