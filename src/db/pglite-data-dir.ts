@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import tarballPath from "./pglite-data-dir.tar.gz" with { type: "file" };
 
@@ -16,6 +16,29 @@ export function shippedDataDir(): Blob {
 /** Whether the directory already holds a database (PostgreSQL's own marker file). */
 export function holdsDatabase(dataDir: string): boolean {
   return existsSync(join(dataDir, "PG_VERSION"));
+}
+
+/** Whether the directory holds the embedded native PostgreSQL's database (native-postgres: DATA_DIR/postgres). */
+export function holdsNativeDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, "postgres", "PG_VERSION"));
+}
+
+/** What a PostgreSQL data directory holds at its top, so also what a start killed while unpacking leaves. */
+const postgresEntry = /^(base|global|PG_VERSION|pg_.*|postgresql\..*|postmaster\..*|current_logfiles)$/;
+
+/**
+ * The entries of a directory with no database that the shipped one would be unpacked among (a
+ * project's files, the native server's DATA_DIR/postgres). Hidden files (.DS_Store) and a mount
+ * point's lost+found do not count.
+ */
+export function foreignEntries(dataDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => !name.startsWith(".") && name !== "lost+found" && !postgresEntry.test(name)).sort();
 }
 
 /**
