@@ -8,8 +8,8 @@ import { canonicalPath } from "./canonical-path";
  * in a second process and corrupt them; it even opened them when it then found the port taken.
  * The lock is a file beside the directory (`<DATA_DIR>.lock`, not inside it: an empty data
  * directory must stay empty for initdb) holding the owner's pid and, on Linux, its boot id and
- * start time. A lock whose process is gone (a crash, kill -9) is taken over, and so is one whose
- * pid now names another process (after a reboot pids come again).
+ * start time. A lock whose process is gone (a crash, kill -9, even while still a zombie) is taken
+ * over, and so is one whose pid now names another process (after a reboot pids come again).
  */
 export class DataDirLockError extends Error {
   constructor(message: string) {
@@ -94,10 +94,24 @@ function sameProcess(pid: number, recorded: string | undefined): boolean {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to another user, so it is alive.
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Linux: a killed process stays a zombie, signalable and with its start time, until its parent
+ * (or init, slowly in some containers) collects it; it holds no files, so its lock is stale.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat[stat.lastIndexOf(")") + 2];
+    return state === "Z" || state === "X";
+  } catch {
+    return false;
   }
 }
 
