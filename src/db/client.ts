@@ -5,7 +5,7 @@ import { findPostgresBinaries } from "./native-postgres/binaries";
 import { nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
 import { CONNECT_TIMEOUT_SECONDS, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
 import { canonicalPath } from "./canonical-path";
-import { foreignEntries, holdsDatabase, holdsNativeDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
+import { foreignDirectories, holdsDatabase, holdsNativeDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
 import { loadPgliteFiles } from "./pglite-files";
 import { type SocketTarget, applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
 import * as schema from "./schema";
@@ -163,7 +163,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 }
 
 /**
- * A new PGlite database is unpacked into DATA_DIR itself: never among other files, and never
+ * A new PGlite database is unpacked into DATA_DIR itself: never among other directories, and never
  * beside the native server's database, which would then be out of sight for good (`auto` stays
  * on a DATA_DIR that holds a PGlite database).
  */
@@ -173,9 +173,9 @@ function refuseForeignDataDir(dataDir: string): void {
       `it holds the embedded native PostgreSQL's database (in ${join(dataDir, "postgres")}), which this process cannot run (a PGlite database would start empty beside it): open it with \`bun run start\``,
     );
   }
-  const foreign = foreignEntries(dataDir);
+  const foreign = foreignDirectories(dataDir);
   if (foreign.length > 0) {
     const named = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ", …" : "");
-    throw new Error(`it holds no database but other files (${named}), among which a new database would be unpacked`);
+    throw new Error(`it holds no database but other directories (${named}), among which a new database would be unpacked`);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import tarballPath from "./pglite-data-dir.tar.gz" with { type: "file" };
 
@@ -27,18 +27,22 @@ export function holdsNativeDatabase(dataDir: string): boolean {
 const postgresEntry = /^(base|global|PG_VERSION|pg_.*|postgresql\..*|postmaster\..*|current_logfiles)$/;
 
 /**
- * The entries of a directory with no database that the shipped one would be unpacked among (a
- * project's files, the native server's DATA_DIR/postgres). Hidden files (.DS_Store) and a mount
- * point's lost+found do not count.
+ * The directories in a directory with no database that the shipped one would be unpacked among
+ * (a project's src, a home directory's, the native server's DATA_DIR/postgres). Plain files are
+ * let be (a container's WORKDIR may hold a mounted catalog file beside the database), and so are
+ * hidden entries and a mount point's lost+found.
  */
-export function foreignEntries(dataDir: string): string[] {
-  let names: string[];
+export function foreignDirectories(dataDir: string): string[] {
+  let entries: Dirent[];
   try {
-    names = readdirSync(dataDir);
+    entries = readdirSync(dataDir, { withFileTypes: true });
   } catch {
     return [];
   }
-  return names.filter((name) => !name.startsWith(".") && name !== "lost+found" && !postgresEntry.test(name)).sort();
+  return entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && entry.name !== "lost+found" && !postgresEntry.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /**

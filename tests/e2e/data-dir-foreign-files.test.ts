@@ -44,21 +44,24 @@ describe("PGlite in a DATA_DIR that holds no database", () => {
     expect(existsSync(join(dataDir, "base"))).toBe(false);
   }, 30_000);
 
-  test("one holding other files is refused, naming some of them", async () => {
+  test("one holding other directories (a project, a home) is refused, naming them", async () => {
     const dataDir = join(directory, "project");
     mkdirSync(join(dataDir, "src"), { recursive: true });
+    mkdirSync(join(dataDir, "node_modules"));
     writeFileSync(join(dataDir, "package.json"), "{}");
     const { code, stderr } = await failedStart(dataDir);
     expect(code).toBe(1);
-    expect(stderr).toContain("holds no database but other files (package.json, src)");
+    expect(stderr).toContain("holds no database but other directories (node_modules, src)");
     expect(existsSync(join(dataDir, "base"))).toBe(false);
   }, 30_000);
 
-  test("one left half unpacked by a killed start, with hidden files, is unpacked again and opens", async () => {
+  test("one left half unpacked by a killed start, with hidden and plain files, is unpacked again and opens", async () => {
     const dataDir = join(directory, "partial");
     mkdirSync(join(dataDir, "base"), { recursive: true });
     mkdirSync(join(dataDir, "pg_wal"));
     writeFileSync(join(dataDir, ".DS_Store"), "");
+    // A container's WORKDIR is its DATA_DIR (Dockerfile): a mounted catalog file may sit there.
+    writeFileSync(join(dataDir, "catalog.json"), "[]");
     const proxy = await startProxyProcess(directory, { DATA_DIR: dataDir, EMBEDDED_DATABASE: "pglite" });
     proxy.child.kill("SIGTERM");
     expect(await proxy.exited).toBe(0);
