@@ -1,3 +1,4 @@
+import { homedir } from "node:os";
 import { z } from "zod";
 import { isLoopbackHost, normalizeHostName } from "./security/host-names";
 
@@ -36,6 +37,13 @@ function urlPassword(text: string): string[] {
     return [];
   }
 }
+
+/**
+ * A file or directory path, with a leading `~` or `~/` read as the home directory as a shell would:
+ * Bun's .env, docker's env files and `--data-dir=~/…` in some shells leave it as written, and
+ * DATA_DIR=~/.claude-proxy made a directory named "~" in the working directory.
+ */
+const filePath = z.string().transform((text) => (text === "~" || text.startsWith("~/") ? homedir() + text.slice(1) : text));
 
 /** A comma-separated list of host names (ALLOWED_HOSTS): `proxy.example.com, [fd00::1]`. */
 const hostList = z
@@ -119,7 +127,7 @@ const configShape = {
   port: fromEnv("PORT", port.default(3000)),
   host: fromEnv("HOST", z.string().min(1).default("127.0.0.1")),
   databaseUrl: fromEnv("DATABASE_URL", secret(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(), urlPassword)),
-  dataDir: fromEnv("DATA_DIR", z.string().min(1).default("./data")),
+  dataDir: fromEnv("DATA_DIR", filePath.pipe(z.string().min(1)).default("./data")),
   /** Without DATABASE_URL: auto (native PostgreSQL child process where installed, else PGlite), postgres, or pglite. */
   embeddedDatabase: fromEnv("EMBEDDED_DATABASE", z.enum(["auto", "postgres", "pglite"]).default("auto")),
   logLevel: fromEnv("LOG_LEVEL", z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
@@ -153,7 +161,7 @@ const configShape = {
     baseUrl: fromEnv("GEMINI_BASE_URL", url.optional()),
   }),
   claudeCli: z.object({
-    path: fromEnv("CLAUDE_CLI_PATH", z.string().optional()),
+    path: fromEnv("CLAUDE_CLI_PATH", filePath.optional()),
     enabled: fromEnv("CLAUDE_CLI_ENABLED", boolFlag.default(true)),
     poolSize: fromEnv("CLAUDE_CLI_POOL_SIZE", z.coerce.number().int().min(0).max(8).default(0)),
     /** subscription: the CLI runs under the user's Claude login and costs nothing per request; api: it is priced like the Anthropic API. */
@@ -169,7 +177,7 @@ const configShape = {
   customProviders: fromEnv("CUSTOM_PROVIDERS", jsonArray(customProviderSchema).default([])),
   defaultProvider: fromEnv("DEFAULT_PROVIDER", z.string().optional()),
 
-  modelCatalogFile: fromEnv("MODEL_CATALOG_FILE", z.string().optional()),
+  modelCatalogFile: fromEnv("MODEL_CATALOG_FILE", filePath.optional()),
   baselineModel: fromEnv("BASELINE_MODEL", z.string().optional()),
   successThreshold: fromEnv("SUCCESS_THRESHOLD", ratio.default(0.8)),
   successMinSamples: fromEnv("SUCCESS_MIN_SAMPLES", positiveInt.default(10)),

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, secretValues } from "./config";
 import { acquireDataDirLock } from "./db/data-dir-lock";
 import { createLogger } from "./logger";
 import { CatalogFileError } from "./catalog/catalog-file";
+import { portProblem } from "./port-probe";
 import { serveOptions } from "./serve-options";
 import { buildProxy } from "./server";
 import { exposureWarning } from "./security/exposure";
@@ -43,6 +44,12 @@ if (!config.databaseUrl && !config.dataDir.startsWith("memory://")) {
     console.error(`claude-proxy could not start: ${(error as Error).message}`);
     process.exit(1);
   }
+}
+
+const taken = portProblem(config.host, config.port);
+if (taken) {
+  console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${taken} (set PORT or HOST)`);
+  process.exit(1);
 }
 
 // One redactor, built from every secret the configuration holds, for the log and the pipeline.

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { type Config, loadConfig } from "../src/config";
 
 /** The environment as the proxy reads it: documented defaults and every value in its place. Bad values: config-errors.test.ts. */
@@ -176,6 +178,17 @@ describe("values", () => {
     ["false", false], ["0", false], ["no", false], ["off", false],
   ])("flag value %p reads as %p", (value, expected) => {
     expect(loadConfig({ OLLAMA_ENABLED: value }).ollama.enabled).toBe(expected);
+  });
+
+  test("a leading ~ in a path is the home directory, as a shell would make it (Bun's .env does not)", () => {
+    // DATA_DIR=~/.claude-proxy in .env used to create a directory named "~" in the working directory.
+    const config = loadConfig({ DATA_DIR: "~/.claude-proxy", MODEL_CATALOG_FILE: "~/catalog.json", CLAUDE_CLI_PATH: "~" });
+    expect(config.dataDir).toBe(join(homedir(), ".claude-proxy"));
+    expect(config.modelCatalogFile).toBe(join(homedir(), "catalog.json"));
+    expect(config.claudeCli.path).toBe(homedir());
+    // Only a leading "~" or "~/": another user's home (~bob) and a ~ inside a name stay as written.
+    expect(loadConfig({ DATA_DIR: "~bob/data" }).dataDir).toBe("~bob/data");
+    expect(loadConfig({ DATA_DIR: "./a~/b" }).dataDir).toBe("./a~/b");
   });
 
   test("custom provider prices are kept", () => {

@@ -1,9 +1,11 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { findPostgresBinaries } from "./native-postgres/binaries";
 import { nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
 import { CONNECT_TIMEOUT_SECONDS, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
-import { holdsDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
+import { canonicalPath } from "./canonical-path";
+import { foreignDirectories, holdsDatabase, holdsNativeDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
 import { loadPgliteFiles } from "./pglite-files";
 import { type SocketTarget, applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
 import * as schema from "./schema";
@@ -140,9 +142,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       // PGlite's own error for a directory it cannot write is an opaque WASM file-system errno.
       accessSync(dataDir, constants.W_OK);
       // Unpacked on disk before PGlite starts: PGlite's loadDataDir would hold the whole tarball in its heap.
-      if (!holdsDatabase(dataDir)) await unpackShippedDataDir(dataDir);
+      if (!holdsDatabase(dataDir)) {
+        refuseForeignDataDir(dataDir);
+        await unpackShippedDataDir(dataDir);
+      }
     }
-    client = new PGlite(dataDir, {
+    client = new PGlite(inMemory ? dataDir : canonicalPath(dataDir), {
       ...files,
       ...(inMemory ? { loadDataDir: shippedDataDir() } : {}),
       startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`],
@@ -154,5 +159,23 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   } catch (error) {
     await client?.close().catch(() => {});
     throw pgliteOpenError(error, dataDir);
+  }
+}
+
+/**
+ * A new PGlite database is unpacked into DATA_DIR itself: never among other directories, and never
+ * beside the native server's database, which would then be out of sight for good (`auto` stays
+ * on a DATA_DIR that holds a PGlite database).
+ */
+function refuseForeignDataDir(dataDir: string): void {
+  if (holdsNativeDatabase(dataDir)) {
+    throw new Error(
+      `it holds the embedded native PostgreSQL's database (in ${join(dataDir, "postgres")}), which this process cannot run (a PGlite database would start empty beside it): open it with \`bun run start\``,
+    );
+  }
+  const foreign = foreignDirectories(dataDir);
+  if (foreign.length > 0) {
+    const named = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ", …" : "");
+    throw new Error(`it holds no database but other directories (${named}), among which a new database would be unpacked`);
   }
 }

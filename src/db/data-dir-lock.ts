@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
+import { canonicalPath } from "./canonical-path";
 
 /**
  * One proxy per embedded data directory. PGlite takes no lock of its own, so a second
@@ -7,8 +8,8 @@ import { dirname, resolve } from "node:path";
  * in a second process and corrupt them; it even opened them when it then found the port taken.
  * The lock is a file beside the directory (`<DATA_DIR>.lock`, not inside it: an empty data
  * directory must stay empty for initdb) holding the owner's pid and, on Linux, its boot id and
- * start time. A lock whose process is gone (a crash, kill -9) is taken over, and so is one whose
- * pid now names another process (after a reboot pids come again).
+ * start time. A lock whose process is gone (a crash, kill -9, even while still a zombie) is taken
+ * over, and so is one whose pid now names another process (after a reboot pids come again).
  */
 export class DataDirLockError extends Error {
   constructor(message: string) {
@@ -23,7 +24,8 @@ export interface DataDirLock {
 }
 
 export function lockPathFor(dataDir: string): string {
-  return `${resolve(dataDir)}.lock`;
+  // Keyed on the directory itself, so a second name for it (a symbolic link) finds the same lock.
+  return `${canonicalPath(dataDir)}.lock`;
 }
 
 export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirLock {
@@ -48,7 +50,7 @@ export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirL
       const { pid: owner, identity } = ownerOf(path);
       if (owner !== undefined && owner !== pid && isAlive(owner) && sameProcess(owner, identity)) {
         throw new DataDirLockError(
-          `The data directory ${resolve(dataDir)} is in use by another claude-proxy (pid ${owner}). ` +
+          `The data directory ${canonicalPath(dataDir)} is in use by another claude-proxy (pid ${owner}). ` +
             `Stop that one, or give this one its own DATA_DIR (--data-dir) or a DATABASE_URL. ` +
             `If pid ${owner} is not a claude-proxy, delete ${path}.`,
         );
@@ -92,10 +94,24 @@ function sameProcess(pid: number, recorded: string | undefined): boolean {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to another user, so it is alive.
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Linux: a killed process stays a zombie, signalable and with its start time, until its parent
+ * (or init, slowly in some containers) collects it; it holds no files, so its lock is stale.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat[stat.lastIndexOf(")") + 2];
+    return state === "Z" || state === "X";
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import tarballPath from "./pglite-data-dir.tar.gz" with { type: "file" };
 
@@ -16,6 +16,33 @@ export function shippedDataDir(): Blob {
 /** Whether the directory already holds a database (PostgreSQL's own marker file). */
 export function holdsDatabase(dataDir: string): boolean {
   return existsSync(join(dataDir, "PG_VERSION"));
+}
+
+/** Whether the directory holds the embedded native PostgreSQL's database (native-postgres: DATA_DIR/postgres). */
+export function holdsNativeDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, "postgres", "PG_VERSION"));
+}
+
+/** What a PostgreSQL data directory holds at its top, so also what a start killed while unpacking leaves. */
+const postgresEntry = /^(base|global|PG_VERSION|pg_.*|postgresql\..*|postmaster\..*|current_logfiles)$/;
+
+/**
+ * The directories in a directory with no database that the shipped one would be unpacked among
+ * (a project's src, a home directory's, the native server's DATA_DIR/postgres). Plain files are
+ * let be (a container's WORKDIR may hold a mounted catalog file beside the database), and so are
+ * hidden entries and a mount point's lost+found.
+ */
+export function foreignDirectories(dataDir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dataDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && entry.name !== "lost+found" && !postgresEntry.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /**

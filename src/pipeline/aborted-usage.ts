@@ -1,11 +1,12 @@
-import type { ChunkDelta, NormalizedUsage } from "../chat/types";
+import type { ChatCompletion, ChunkDelta, NormalizedUsage } from "../chat/types";
 import { CHARACTERS_PER_TOKEN } from "../routing/request-needs";
 
 /**
  * What a stream the client left midway used. The prompt went upstream and output was generated,
  * so the log row and the budget count it: the upstream's own usage when it arrived, else the
  * prompt's estimate (the same one the budget reserved against) and the streamed output so far,
- * estimated from its characters. `estimated` says whether any figure is a guess.
+ * estimated from its characters. `estimated` says whether any figure is a guess. The same holds
+ * for an answer the upstream finished without reporting usage (some OpenAI-compatible servers).
  */
 export function abortedUsage(
   upstream: NormalizedUsage | undefined,
@@ -25,5 +26,15 @@ export function abortedUsage(
 export function outputCharactersOf(delta: ChunkDelta): number {
   let characters = (delta.content?.length ?? 0) + (delta.reasoning_content?.length ?? 0) + (delta.refusal?.length ?? 0);
   if (delta.tool_calls) for (const call of delta.tool_calls) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
+  return characters;
+}
+
+/** The characters of model output in a whole completion, every choice (for one that came without usage). */
+export function completionOutputCharacters(completion: ChatCompletion): number {
+  let characters = 0;
+  for (const { message } of completion.choices) {
+    characters += (message.content?.length ?? 0) + (message.reasoning_content?.length ?? 0) + (message.refusal?.length ?? 0);
+    for (const call of message.tool_calls ?? []) characters += call.function.name.length + call.function.arguments.length;
+  }
   return characters;
 }

@@ -2,6 +2,7 @@ import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
 import { requestNeeds } from "../routing/request-needs";
 import type { PipelineContext, PipelineDeps, Stage } from "./context";
+import { abortedUsage, completionOutputCharacters } from "./aborted-usage";
 import { createFinisher } from "./finish-request";
 import { outcomeErrorType } from "./outcome";
 import type { ResponseEncoder } from "./response-encoder";
@@ -29,13 +30,20 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
       const result = await stage(context, deps);
       if (!result) continue;
       const headers = responseHeaders(context);
+      // The budget stage's estimate of the same request, so the log and the budget agree.
+      const promptTokensEstimate = () => requestNeeds(context.request).promptTokens;
+      // An upstream's answer without usage still cost something; a cached or local one did not.
+      const estimateMissingUsage = context.served !== undefined && !context.localAnswer && context.cache?.status !== "hit";
       if (result.kind === "completion") {
         const completion = result.completion;
+        const usage = normalizeUsage(completion.usage);
+        const spent = usage || !estimateMissingUsage ? { usage, estimated: false } : abortedUsage(undefined, promptTokensEstimate, completionOutputCharacters(completion));
         finish({
           status: 200,
           completed: true,
           clientAborted: false,
-          usage: normalizeUsage(completion.usage),
+          usage: spent.usage,
+          usageEstimated: spent.estimated,
           finishReason: completion.choices[0]?.finish_reason ?? null,
           answer: completion,
         });
@@ -46,8 +54,8 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
         clientSignal: context.clientSignal,
         keepAnswer: context.finishHooks.needsAnswer,
         redactor: deps.redactor,
-        // The budget stage's estimate of the same request, so the log and the budget agree.
-        promptTokensEstimate: () => requestNeeds(context.request).promptTokens,
+        promptTokensEstimate,
+        estimateMissingUsage,
         onEnd: finish,
       });
       return encoder.stream(chunks, headers, { heartbeatMs: deps.streamHeartbeatMs, signal: context.clientSignal });

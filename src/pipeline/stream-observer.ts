@@ -23,6 +23,8 @@ export interface StreamObserverOptions {
   redactor: Redactor;
   /** The prompt's estimated tokens, for a client that leaves before the upstream's usage arrives (aborted-usage.ts). */
   promptTokensEstimate: () => number;
+  /** A stream that ends without the upstream's usage is estimated as one the client left (not a cached or local answer's). */
+  estimateMissingUsage?: boolean;
   onEnd(outcome: Outcome, answer: AssembledAnswer | undefined): void;
 }
 
@@ -80,7 +82,7 @@ class StreamObserver implements SyncTransformer<ChatCompletionChunk, ChatComplet
   }
 
   flush(): void {
-    this.end({ completed: true });
+    this.end({ completed: true, ...(this.usage || !this.options.estimateMissingUsage ? {} : this.spentSoFar()) });
   }
 
   /** The upstream failed (a broken connection, the idle timeout, shutdown): the client gets it as a last error chunk. */

@@ -60,6 +60,27 @@ describe("one proxy per embedded data directory", () => {
     expect(existsSync(lock.path)).toBe(false);
   });
 
+  test("a lock whose process was killed but not yet reaped (a zombie) is taken over", async () => {
+    const dataDir = join(directory, "zombie");
+    // `sleep 30` in the background of a shell that then becomes `sleep 5`, which never reaps it:
+    // killed, it stays a zombie (ps state Z) until `sleep 5` ends, as a killed proxy does until
+    // its parent, or init, collects it. Its pid and start time are still there; its files are not.
+    const parent = Bun.spawn(["sh", "-c", "sleep 30 & echo $!; exec sleep 5"], { stdout: "pipe" });
+    const reader = (parent.stdout as ReadableStream<Uint8Array>).getReader();
+    const zombie = Number.parseInt(new TextDecoder().decode((await reader.read()).value), 10);
+    const identity = `${readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()}/${readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]!.split(" ")[19]}`;
+    writeFileSync(lockPathFor(dataDir), `${zombie} ${identity}\n`);
+    process.kill(zombie, "SIGKILL");
+    for (let i = 0; i < 100 && readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]![0] !== "Z"; i++) await Bun.sleep(10);
+    try {
+      const lock = acquireDataDirLock(dataDir);
+      expect(readFileSync(lock.path, "utf8").trim().split(" ")[0]).toBe(String(process.pid));
+      lock.release();
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
+
   test("a lock whose pid now names another process (a reboot, a reused pid) is taken over", () => {
     const dataDir = join(directory, "reused");
     // This test process is alive, but it is not the process that wrote the lock: its start time differs.
