@@ -11,8 +11,8 @@ import { upstreamFailed } from "../outcome";
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
- * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event,
- * or a stream that ends empty), or an upstream 404 (that provider lacks the model), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
+ * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event
+ * or right after a start that shows nothing, or a stream that ends empty), or an upstream 404 (that provider lacks the model), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
  * recorded. Once a stream has produced output there is no retry.
  *
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
