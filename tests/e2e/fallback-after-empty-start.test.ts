@@ -122,6 +122,14 @@ describe("OpenAI-wire upstream: a role-only chunk, then a failure", () => {
     await expectFellBackFrom("cheap", response.headers.get("x-task-id")!);
   });
 
+  test("a stream that ends after its role chunk alone (data: [DONE], no text, no finish reason) is empty: it falls back", async () => {
+    cheap.enqueue({ kind: "lines", lines: [roleOnly, "[DONE]"] });
+    const { text, roles, response } = await chatStream();
+    expect(text).toBe(STEADY_TEXT);
+    expect(roles).toBe(1);
+    await expectFellBackFrom("cheap", response.headers.get("x-task-id")!);
+  });
+
   test("the Responses door gets one valid event sequence from the fallback", async () => {
     cheap.enqueue({ kind: "lines", lines: [roleOnly, overloaded] });
     const { data: stream, response } = await openai.responses
