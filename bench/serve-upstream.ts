@@ -3,17 +3,21 @@ import { STREAM_CHUNKS, STREAM_INTERVAL_MS } from "./stream-shape";
 
 /**
  * A lean mock of api.openai.com for the benchmark, speaking the real wire format: a JSON
- * chat.completion for non-stream requests, and for `stream: true` an SSE stream of
- * STREAM_CHUNKS content chunks STREAM_INTERVAL_MS apart, then the finish chunk, the usage chunk
- * (when asked for) and `data: [DONE]`. Bodies are built once per model so the mock stays cheap.
- * A stream whose `user` field is "bench-idle-stream" sends its first chunk and then nothing until
- * the caller goes away (the benchmark's open idle streams).
+ * chat.completion for non-stream requests, and for `stream: true` an SSE stream that opens as
+ * OpenAI's does, with a chunk of role, empty content and null refusal sent together with the first
+ * token (OpenAI and vLLM send it when generation starts, not before), then STREAM_CHUNKS content
+ * chunks STREAM_INTERVAL_MS apart, the finish chunk, the usage chunk (when asked for) and
+ * `data: [DONE]`. Bodies are built once per model so the mock stays cheap. A stream whose `user`
+ * field is "bench-idle-stream" sends its start and first token and then nothing until the caller
+ * goes away (the benchmark's open idle streams).
  */
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ModelBodies {
   completion: string;
+  /** The role-only opening chunk. */
+  start: Uint8Array;
   chunks: Uint8Array[];
   finish: Uint8Array;
   usage: Uint8Array;
@@ -38,12 +42,13 @@ function bodiesFor(model: string): ModelBodies {
   });
   const base = { id: "chatcmpl-bench-stream", object: "chat.completion.chunk", created, model, service_tier: "default", system_fingerprint: "fp_bench" };
   const event = (payload: unknown) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
+  const start = event({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }] });
   const chunks = Array.from({ length: STREAM_CHUNKS }, (_, index) =>
-    event({ ...base, choices: [{ index: 0, delta: index === 0 ? { role: "assistant", content: "token0 " } : { content: `token${index} ` }, logprobs: null, finish_reason: null }] }),
+    event({ ...base, choices: [{ index: 0, delta: { content: `token${index} ` }, logprobs: null, finish_reason: null }] }),
   );
   const finish = event({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }] });
   const usage = event({ ...base, choices: [], usage: { prompt_tokens: 20, completion_tokens: STREAM_CHUNKS, total_tokens: 20 + STREAM_CHUNKS } });
-  const bodies = { completion, chunks, finish, usage };
+  const bodies = { completion, start, chunks, finish, usage };
   cache.set(model, bodies);
   return bodies;
 }
@@ -51,6 +56,7 @@ function bodiesFor(model: string): ModelBodies {
 function idleStreamResponse(bodies: ModelBodies, signal: AbortSignal): Response {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      controller.enqueue(bodies.start);
       controller.enqueue(bodies.chunks[0]!);
       signal.addEventListener("abort", () => controller.close(), { once: true });
     },
@@ -65,6 +71,7 @@ function streamResponse(bodies: ModelBodies, includeUsage: boolean, signal: Abor
         for (const [index, chunk] of bodies.chunks.entries()) {
           if (signal.aborted) return controller.close();
           if (index > 0) await sleep(STREAM_INTERVAL_MS);
+          else controller.enqueue(bodies.start);
           controller.enqueue(chunk);
         }
         controller.enqueue(bodies.finish);

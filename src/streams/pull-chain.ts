@@ -51,3 +51,49 @@ export async function readAhead<T>(stream: ReadableStream<T>): Promise<{ first: 
   const first = await chain.peek();
   return { first, rest: chainStream(chain) };
 }
+
+/**
+ * readAhead that reads on past the chunks `skip` accepts (a start that shows the reader nothing):
+ * `first` is the first chunk it refuses, or the end (a failure rejects), with every chunk read
+ * before it still in front of `rest`. Once a chunk was skipped, the wait for the next is bounded:
+ * `holdMs` after it `first` is undefined and `rest` is given as it is; the read still going on
+ * is the one `rest`'s first read waits for. Only the start is examined, never the chunks after it.
+ */
+export async function readAheadPast<T>(
+  stream: ReadableStream<T>,
+  skip: (chunk: T) => boolean,
+  holdMs: number,
+): Promise<{ first: ReadResult<T> | undefined; skipped: number; rest: ReadableStream<T> }> {
+  const chain = chainOver(stream);
+  let first = await chain.peek();
+  let skipped = 0;
+  let deadline: number | undefined;
+  while (!first.done && skip(first.value)) {
+    skipped++;
+    let next = chain.heldAt(skipped);
+    while (next === undefined) {
+      deadline ??= performance.now() + holdMs;
+      const pull = chain.pull();
+      const inTime = await settlesWithin(pull, deadline - performance.now());
+      next = chain.heldAt(skipped);
+      if (!inTime && next === undefined) {
+        // Nothing came and the pull is still reading: the stream's first read takes it over.
+        chain.adopt(pull);
+        return { first: undefined, skipped, rest: chainStream(chain) };
+      }
+    }
+    first = next;
+  }
+  return { first, skipped, rest: chainStream(chain) };
+}
+
+/** Whether `promise` settles within `ms` (a rejection rejects). */
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms), false)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,5 +1,6 @@
 import { drainSource } from "./drain-source";
 import type { SyncTransformer } from "./sync-stage";
+import { StageController } from "./stage-controller";
 
 /**
  * One source read through a list of synchronous stages, driven by one pull loop. What used to be
@@ -47,6 +48,8 @@ export class StageChain<T> {
   private pullFrom = 0;
   private sourceDone = false;
   private sourceCancelled: Promise<void> | undefined;
+  /** A read-ahead's pull that outlived its wait (pull-chain.ts's readAheadPast): the reader's pull joins it. */
+  private adopted: Promise<void> | undefined;
   /** The ReadableStream that currently stands for this chain (pull-chain.ts). */
   current: ReadableStream<T> | undefined;
 
@@ -64,7 +67,7 @@ export class StageChain<T> {
     this.queue = [];
     this.ending = undefined;
     this.stages.push(stage as SyncTransformer<unknown, unknown>);
-    this.controllers.push(new StageController(this as StageChain<unknown>, index));
+    this.controllers.push(new StageController(this, index));
     this.states.push(LIVE);
     if (stage.pulling) this.waiters.push(stage as SyncTransformer<unknown, unknown>);
     const chain = this as unknown as StageChain<U>;
@@ -93,6 +96,21 @@ export class StageChain<T> {
     return { done: true, value: undefined };
   }
 
+  /**
+   * What a read of the held chunk at `index` gives now (nothing is read): that chunk, else the
+   * chain's end, or undefined while it is still to come; throws if the chain failed.
+   */
+  heldAt(index: number): ReadResult<T> | undefined {
+    if (index < this.queue.length) return { done: false, value: this.queue[index] as T };
+    if (this.ending?.kind === "error") throw this.ending.reason;
+    return this.ending ? { done: true, value: undefined } : undefined;
+  }
+
+  /** `pull` (a pull of this chain still reading) is the one the next pull waits for, rather than reading beside it. */
+  adopt(pull: Promise<void>): void {
+    this.adopted = pull;
+  }
+
   /** From now on chunks go straight to `output`; returns whether it already has something. */
   attach(output: ReadableStreamDefaultController<T>): boolean {
     this.output = output;
@@ -110,8 +128,10 @@ export class StageChain<T> {
    * streams only the collector takes back (bench/stream-chunk-allocation.ts).
    */
   pull(): Promise<void> {
-    this.pullFrom = this.produced;
     for (const waiter of this.waiters) waiter.pulling!(true);
+    // Still reading for a read-ahead: that read, once over, has produced something or ended the chain.
+    if (this.adopted) return this.adopted;
+    this.pullFrom = this.produced;
     return this.readOn() ?? settled;
   }
 
@@ -166,7 +186,9 @@ export class StageChain<T> {
     return this.readOn();
   };
 
+  /** The current pull is over. */
   private stopWaiting(): void {
+    this.adopted = undefined;
     for (const waiter of this.waiters) waiter.pulling!(false);
   }
 
@@ -303,33 +325,5 @@ export class StageChain<T> {
     } catch {
       // The reader's side is already closed or cancelled.
     }
-  }
-}
-
-/**
- * What stage `index` sees of its chain: a TransformStream's controller. A class rather than an
- * object of closures: an open stream keeps one of these per stage for as long as it is open, and
- * its methods live once on the prototype instead of four functions and a scope per stage.
- */
-class StageController implements TransformStreamDefaultController<unknown> {
-  constructor(
-    private readonly chain: StageChain<unknown>,
-    private readonly index: number,
-  ) {}
-
-  get desiredSize(): number {
-    return this.chain.desiredSize;
-  }
-
-  enqueue(item: unknown): void {
-    this.chain.enqueueFrom(this.index, item);
-  }
-
-  error(reason?: unknown): void {
-    this.chain.errorAt(this.index, reason);
-  }
-
-  terminate(): void {
-    this.chain.terminateAt(this.index);
   }
 }

@@ -1,9 +1,10 @@
 import { withoutAnthropicBlocks } from "../../chat/anthropic-blocks";
 import { toolReferencesAsText } from "../../chat/tool-reference";
+import { showsNothing } from "../../chat/shows-nothing";
 import type { ChatCompletionChunk } from "../../chat/types";
 import { ProxyError } from "../../errors";
 import { type Candidate, candidateKey } from "../../routing/candidate";
-import { readAhead } from "../../streams/pull-chain";
+import { readAheadPast } from "../../streams/pull-chain";
 import { type WatchOptions, watchStream } from "../../streams/watch-stream";
 import { abortWithSignal, stopAbortingWithSignal } from "../abort-fanout";
 import type { PipelineContext, PipelineDeps, PipelineResult, Stage } from "../context";
@@ -11,8 +12,8 @@ import { upstreamFailed } from "../outcome";
 
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
- * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event,
- * or a stream that ends empty), or an upstream 404 (that provider lacks the model), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
+ * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event
+ * or right after a start that shows nothing, or a stream that ends empty), or an upstream 404 (that provider lacks the model), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
  * recorded. Once a stream has produced output there is no retry.
  *
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
@@ -141,22 +142,54 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
 }
 
 /**
- * Waits for the stream's first chunk: an upstream that fails right away (an error as its first
- * event) is then still a fallback case, since nothing has reached the client. The first chunk is
- * put back in front of the rest, which is watched from then on: silence beyond
- * UPSTREAM_IDLE_TIMEOUT_MS, or shutdown, ends it with an error the client gets as its last event.
+ * How long a stream's empty start (chunks that show the client nothing: role, empty content) is
+ * held while the chunk after it is awaited. Long enough for an upstream that fails right after its
+ * start (Anthropic's overloaded_error after message_start) to be a fallback case; short enough that
+ * a model thinking before its first token gets its response headers and start on without delay
+ * worth noticing (the SSE heartbeat starts only once the headers are out).
+ */
+export const EMPTY_START_HOLD_MS = 1_000;
+
+/**
+ * Waits for the stream's first chunk that shows the client something, past an empty start (a
+ * role-only chunk, Anthropic's message_start): an upstream that fails before that (an error event,
+ * a broken connection, an end) is then still a fallback case, since nothing the client can use
+ * has been sent. The wait past an empty start is bounded by `holdMs`: then the stream goes on as
+ * it is. The chunks read are put back in front of the rest, which is watched from then on:
+ * silence beyond UPSTREAM_IDLE_TIMEOUT_MS, or shutdown, ends it with an error the client gets as
+ * its last event.
  */
 export async function withFirstChunk(
   stream: ReadableStream<ChatCompletionChunk>,
   watch: Omit<WatchOptions<ChatCompletionChunk>, "prepend">,
+  holdMs = EMPTY_START_HOLD_MS,
 ): Promise<ReadableStream<ChatCompletionChunk>> {
-  // Read ahead, not taken: the first chunk stays first in the stream's own pulled chain (pull-chain.ts).
-  const { first, rest } = await readAhead(stream);
-  if (first.done) throw new ProxyError(502, "The upstream ended the stream without sending anything.", { type: "upstream_error", code: "empty_stream", retryable: true });
-  if (first.value.error) {
+  // Read ahead, not taken: the chunks read stay first in the stream's own pulled chain (pull-chain.ts).
+  const { first, skipped, rest } = await readAheadPast(stream, showsNothing, holdMs).catch((error: unknown) => {
+    throw lostBeforeOutput(error);
+  });
+  if (first?.done) throw new ProxyError(502, "The upstream ended the stream without sending anything.", { type: "upstream_error", code: "empty_stream", retryable: true });
+  if (first?.value.error) {
     rest.cancel().catch(() => {});
     const { message, code } = first.value.error;
-    throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
+    throw new ProxyError(502, skipped > 0 ? `${message} (after the stream's empty start)` : message, { type: "upstream_error", code, retryable: true });
   }
   return watchStream(rest, watch);
+}
+
+/**
+ * The upstream's body broke before it showed anything (a reset after the start, which fetch reports
+ * as its own error): a connection failure like any other, so a fallback case. A ProxyError (an
+ * abort for a reason of ours, a provider's own mapping) stays as it is.
+ */
+function lostBeforeOutput(error: unknown): unknown {
+  if (error instanceof ProxyError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = typeof code === "string" && /^[A-Z_]+$/.test(code) ? ` (${code})` : "";
+  return new ProxyError(502, `The connection to the upstream was lost before it sent anything${detail}.`, {
+    type: "upstream_error",
+    code: "upstream_connection_lost",
+    retryable: true,
+    cause: error,
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { assembleChunks } from "../../../src/chat/chunk-assembler";
 import { errorChunk } from "../../../src/chat/chunks";
+import { showsNothing } from "../../../src/chat/shows-nothing";
 import { type ChatCompletionChunk, normalizeUsage, type Usage } from "../../../src/chat/types";
 import { ProxyError } from "../../../src/errors";
 import { abortedUsage, outputCharactersOf } from "../../../src/pipeline/aborted-usage";
@@ -302,19 +303,41 @@ function hasOutput(delta: ChatCompletionChunk["choices"][number]["delta"]): bool
   return Boolean(delta.content || delta.reasoning_content || delta.tool_calls?.length || delta.refusal);
 }
 
-/** dispatch.ts's withFirstChunk as it was: the first chunk read, the lock released, the rest watched with it prepended. */
+/**
+ * dispatch.ts's withFirstChunk as layers: chunks read until one shows something (past an empty
+ * start), the lock released, the rest watched with them prepended. No bound on the hold: these
+ * sources never keep a first token waiting.
+ */
 export async function layeredWithFirstChunk(
   stream: ReadableStream<ChatCompletionChunk>,
   watch: Omit<WatchOptions<ChatCompletionChunk>, "prepend">,
 ): Promise<ReadableStream<ChatCompletionChunk>> {
   const reader = stream.getReader();
-  const first = await reader.read();
+  const held: ChatCompletionChunk[] = [];
+  const read = () => reader.read().catch((error: unknown) => Promise.reject(lostBeforeOutput(error)));
+  let first = await read();
+  while (!first.done && showsNothing(first.value)) {
+    held.push(first.value);
+    first = await read();
+  }
   if (first.done) throw new ProxyError(502, "The upstream ended the stream without sending anything.", { type: "upstream_error", code: "empty_stream", retryable: true });
   if (first.value.error) {
     reader.cancel().catch(() => {});
     const { message, code } = first.value.error;
-    throw new ProxyError(502, message, { type: "upstream_error", code, retryable: true });
+    throw new ProxyError(502, held.length > 0 ? `${message} (after the stream's empty start)` : message, { type: "upstream_error", code, retryable: true });
   }
   reader.releaseLock();
-  return layeredWatchStream(stream, { ...watch, prepend: [first.value] });
+  return layeredWatchStream(stream, { ...watch, prepend: [...held, first.value] });
+}
+
+function lostBeforeOutput(error: unknown): unknown {
+  if (error instanceof ProxyError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = typeof code === "string" && /^[A-Z_]+$/.test(code) ? ` (${code})` : "";
+  return new ProxyError(502, `The connection to the upstream was lost before it sent anything${detail}.`, {
+    type: "upstream_error",
+    code: "upstream_connection_lost",
+    retryable: true,
+    cause: error,
+  });
 }
