@@ -1,4 +1,5 @@
 import { modelKey } from "../catalog/model-key";
+import type { ResponseCache } from "../cache/response-cache";
 import type { Database } from "../db/client";
 import { type TierOutcome, findLatestTaskForSession, findRequestLog, insertFeedback, loadTierOutcomes } from "../db/queries";
 import type { RequestLogWriter } from "../db/request-log-writer";
@@ -26,6 +27,8 @@ export class FeedbackService {
     private readonly db: Database,
     private readonly logWriter: Pick<RequestLogWriter, "flush">,
     private readonly successRates: SuccessRates,
+    /** The response cache, when on: a bad rating evicts the rated answer, so the same request is not served it again. */
+    private readonly cache?: Pick<ResponseCache, "evict">,
   ) {}
 
   rememberTask(sessionKey: string, target: FeedbackTarget & { category: string }): void {
@@ -49,6 +52,7 @@ export class FeedbackService {
       return { ok: false, reason: `No answered request with task id ${taskId} is known to this proxy.` };
     }
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
+    if (rating < 0 && row.cacheKey) await this.cache?.evict(row.cacheKey);
     if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: row.status === 200 });
     return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
   }

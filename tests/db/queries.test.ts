@@ -167,6 +167,7 @@ for (const target of targets) {
           sessionKey: "session-1",
           cacheStatus: "miss",
           cacheSavedUsd: 0.0042,
+          cacheKey: "0123456789abcdef0123456789abcdef",
           compressionTokensBefore: 12_000,
           compressionTokensAfter: 9_500,
         }),
