@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import OpenAI from "openai";
 import { applyConfiguredBudgets, listBudgetUsage, reserveBudget, setBudgetLimits } from "../../src/db/budget-queries";
 import type { DatabaseHandle } from "../../src/db/client";
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
@@ -79,11 +80,25 @@ describe("BUDGET_ACTION=downgrade", () => {
     });
   });
 
+  test("tiny limits and amounts stay readable in the refusal (two significant digits, never $0.0000)", async () => {
+    await withProxy({ BUDGET_DAILY_USD: "0.00002", BUDGET_ACTION: "block" }, async (proxy) => {
+      const client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+      const refused = await client.chat.completions
+        .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Rename the variable x to count in utils.ts" }], max_tokens: 1_000 })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+      const message = (refused as InstanceType<typeof OpenAI.RateLimitError>).message;
+      expect(message).toContain("The global daily budget of $0.000020 cannot cover this request: $0 is spent and $0 is held by requests in flight");
+      expect(message).toMatch(/may cost up to \$0\.000\d\d on openai:gpt-4o-mini/);
+      expect(message).not.toContain("$0.0000 ");
+    });
+  });
+
   test("a per-provider budget refuses that provider only; a flat-billed one is never counted", async () => {
     await withProxy({ BUDGET_PROVIDERS: JSON.stringify({ openai: { daily: 0 } }), OLLAMA_ENABLED: "true", OLLAMA_BASE_URL: upstream.origin }, async (proxy) => {
       const response = await ask(proxy, "gpt-4o");
       expect(response.headers.get("x-provider")).toBe("ollama");
-      expect(response.headers.get("x-route-reason")).toContain("the daily budget of openai has $0.0000 left");
+      expect(response.headers.get("x-route-reason")).toContain("the daily budget of openai has $0 left");
       const direct = await ask(proxy, "ollama:qwen2.5-coder:7b");
       expect(direct.status).toBe(200);
       expect(direct.headers.get("x-route-reason")).toBe("requested ollama:qwen2.5-coder:7b");
