@@ -140,6 +140,7 @@ describe("GET and PUT /api/budgets", () => {
     ["an unknown period", { budgets: [{ scope: "global", period: "weekly", limit_usd: 5 }] }, "budgets[0].period"],
     ["an unknown provider", { budgets: [{ scope: "global", period: "daily", limit_usd: 1 }, { scope: "opnai", period: "daily", limit_usd: 5 }] }, "budgets[1].scope"],
     ["an unknown field", { budgets: [{ scope: "global", period: "daily", limit_usd: 5, currency: "EUR" }] }, "budgets[0]"],
+    ["the same budget twice", { budgets: [{ scope: "openai", period: "daily", limit_usd: 5 }, { scope: "global", period: "daily", limit_usd: 9 }, { scope: "openai", period: "daily", limit_usd: 1 }] }, "budgets[2]"],
     ["no budgets", { budgets: [] }, "budgets"],
     ["no list", { daily_usd: 5 }, "budgets"],
   ])("%s is a 400 naming the field", async (_name, body, field) => {
@@ -151,6 +152,19 @@ describe("GET and PUT /api/budgets", () => {
       expect(error.param).toBe(field);
       expect(error.message).toContain(`${field}: `);
       expect((await listBudgetUsage(database.db, "UTC")).length).toBe(0);
+    });
+  });
+
+  test("the same budget twice is a 400 naming its scope and period; one scope with both periods is fine", async () => {
+    await withProxy({}, async (proxy) => {
+      const put = (budgets: unknown[]) => fetch(`${proxy.origin}/api/budgets`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ budgets }) });
+      const twice = await put([{ scope: "openai", period: "daily", limit_usd: 5 }, { scope: "openai", period: "daily", limit_usd: 1 }]);
+      expect(twice.status).toBe(400);
+      expect(((await twice.json()) as { error: { message: string } }).error.message).toEndWith(
+        "budgets[1]: the openai daily budget is listed twice (also budgets[0]); list each scope and period once",
+      );
+      const both = await put([{ scope: "openai", period: "daily", limit_usd: 5 }, { scope: "openai", period: "monthly", limit_usd: 50 }]);
+      expect(both.status).toBe(200);
     });
   });
 
