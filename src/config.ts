@@ -96,7 +96,9 @@ const json = <T extends z.ZodType>(schema: T) =>
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      context.addIssue({ code: "custom", message: `not valid JSON (${(error as Error).message})` });
+      // The parser quotes the token it stopped at, which may be a secret whose quotes were lost (`"apiKey": sk_live_…`).
+      const reason = (error as Error).message.replace(/"[^"]*"/g, "(a value not repeated here)");
+      context.addIssue({ code: "custom", message: `not valid JSON (${reason})` });
       return z.NEVER;
     }
   }).pipe(schema);

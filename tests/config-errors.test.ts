@@ -78,6 +78,13 @@ describe("bad values name the variable", () => {
     expect(error.problems.some((problem) => problem.startsWith(expected))).toBe(true);
   });
 
+  test("CUSTOM_PROVIDERS whose key lost its quotes says it is not JSON without repeating the key", () => {
+    const error = configError({ CUSTOM_PROVIDERS: '[{"id":"x","baseUrl":"http://127.0.0.1:1/v1","apiKey": gsk_live_secret_never_printed,"models":[{"id":"m"}]}]' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toStartWith("CUSTOM_PROVIDERS: not valid JSON");
+    expect(error.message).not.toContain("gsk_live_secret");
+  });
+
   test.each([
     ["baseURL for baseUrl", [{ id: "x", baseURL: "http://127.0.0.1:1234/v1", models: [{ id: "m" }] }], "0", "baseURL", "baseUrl"],
     ["api_key for apiKey", [{ ...lmStudio, api_key: "sk-live-secret-never-printed-0001" }], "0", "api_key", "apiKey"],
