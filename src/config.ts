@@ -58,7 +58,28 @@ const hostList = z
     ),
   );
 
-const customModelSchema = z.object({
+/**
+ * An object that refuses keys it does not know (a typo such as `baseURL` or `api_key` would
+ * otherwise be dropped in silence and the provider misbehave), naming each key, never its value,
+ * with the known key it most likely meant.
+ */
+function knownKeysObject<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape);
+  const folded = (key: string) => key.toLowerCase().replace(/[_-]/g, "");
+  const meant = (key: string) => known.find((name) => folded(name) === folded(key) || folded(name).startsWith(folded(key)) || folded(key).startsWith(folded(name)));
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== "unrecognized_keys") return undefined;
+      const keys = issue.keys.map((key) => {
+        const guess = meant(key);
+        return `"${key}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
+      });
+      return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}; the keys here are ${known.join(", ")}`;
+    },
+  });
+}
+
+const customModelSchema = knownKeysObject({
   id: z.string().min(1),
   inputPricePerMillion: z.number().min(0).default(0),
   outputPricePerMillion: z.number().min(0).default(0),
@@ -67,7 +88,7 @@ const customModelSchema = z.object({
   tier: z.enum(["economy", "standard", "premium"]).optional(),
 });
 
-const customProviderSchema = z.object({
+const customProviderSchema = knownKeysObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]*$/, "id must be lower-case letters, digits, '-' or '_'"),
@@ -83,7 +104,9 @@ const json = <T extends z.ZodType>(schema: T) =>
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      context.addIssue({ code: "custom", message: `not valid JSON (${(error as Error).message})` });
+      // The parser quotes the token it stopped at, which may be a secret whose quotes were lost (`"apiKey": sk_live_…`).
+      const reason = (error as Error).message.replace(/"[^"]*"/g, "(a value not repeated here)");
+      context.addIssue({ code: "custom", message: `not valid JSON (${reason})` });
       return z.NEVER;
     }
   }).pipe(schema);

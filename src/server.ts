@@ -101,7 +101,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
       baseline: pickBaseline(catalog, config.baselineModel, config.defaultProvider ?? directory.activeProviders()[0]?.id),
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
-    feedback: new FeedbackService(database.db, logWriter, successRates),
+    feedback: new FeedbackService(database.db, logWriter, successRates, cache),
     logSink: metrics.recording(logWriter),
     logger,
     redactor,

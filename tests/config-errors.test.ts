@@ -78,6 +78,27 @@ describe("bad values name the variable", () => {
     expect(error.problems.some((problem) => problem.startsWith(expected))).toBe(true);
   });
 
+  test("CUSTOM_PROVIDERS whose key lost its quotes says it is not JSON without repeating the key", () => {
+    const error = configError({ CUSTOM_PROVIDERS: '[{"id":"x","baseUrl":"http://127.0.0.1:1/v1","apiKey": gsk_live_secret_never_printed,"models":[{"id":"m"}]}]' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toStartWith("CUSTOM_PROVIDERS: not valid JSON");
+    expect(error.message).not.toContain("gsk_live_secret");
+  });
+
+  test.each([
+    ["baseURL for baseUrl", [{ id: "x", baseURL: "http://127.0.0.1:1234/v1", models: [{ id: "m" }] }], "0", "baseURL", "baseUrl"],
+    ["api_key for apiKey", [{ ...lmStudio, api_key: "sk-live-secret-never-printed-0001" }], "0", "api_key", "apiKey"],
+    ["base_url for baseUrl", [{ id: "x", base_url: "http://127.0.0.1:1234/v1", models: [{ id: "m" }] }], "0", "base_url", "baseUrl"],
+    ["a model's input_price", [{ ...lmStudio, models: [{ id: "m", input_price_per_million: 1 }] }], "0.models.0", "input_price_per_million", "inputPricePerMillion"],
+    ["a model's contextLength", [lmStudio, { ...lmStudio, id: "two", models: [{ id: "m", contextLength: 8192 }] }], "1.models.0", "contextLength", undefined],
+  ])("CUSTOM_PROVIDERS with an unknown key (%s) stops the start, naming the key, never its value", (_name, value, at, key, suggestion) => {
+    const error = configError({ CUSTOM_PROVIDERS: JSON.stringify(value) });
+    const problem = error.problems.find((line) => line.startsWith(`CUSTOM_PROVIDERS (at ${at}): `) && line.includes(`"${key}"`));
+    expect(problem).toBeDefined();
+    if (suggestion) expect(problem).toContain(`did you mean "${suggestion}"`);
+    expect(error.message).not.toContain("sk-live-secret");
+  });
+
   test.each([
     ["a provider id with capitals", { OpenAI: { daily: 1 } }, "BUDGET_PROVIDERS (at OpenAI): provider ids are lower-case"],
     ["a negative limit", { openai: { daily: -1 } }, "BUDGET_PROVIDERS (at openai.daily): "],

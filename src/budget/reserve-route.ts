@@ -3,6 +3,7 @@ import { ProxyError } from "../errors";
 import { type Candidate, candidateKey } from "../routing/candidate";
 import type { Reservation } from "./budget-service";
 import { type BudgetUsage, budgetName, GLOBAL_SCOPE, remainingUsd } from "./budget-types";
+import { dollars } from "./money-text";
 
 /**
  * Fits a route into the budgets. The reservation covers the route's dearest candidate, since any
@@ -110,8 +111,6 @@ function orderAlternatives(candidates: Candidate[], input: RouteBudgetInput): Ca
 function binding(candidate: Candidate, usage: readonly BudgetUsage[]): BudgetUsage | undefined {
   return usage.filter((budget) => covers(budget, candidate)).sort((a, b) => remainingUsd(a) - remainingUsd(b))[0];
 }
-
-const dollars = (value: number) => `$${Math.max(0, value).toFixed(value < 1 ? 4 : 2)}`;
 
 function shortfall(candidate: Candidate, charge: number, usage: readonly BudgetUsage[]): string {
   const budget = binding(candidate, usage);

@@ -34,6 +34,19 @@ export class CacheWriter {
     return this.pending.length;
   }
 
+  /**
+   * Drops the queued writes of a key and waits for the batch being written, if any: once this
+   * resolves, no write of the key made before the call can reach the table after it.
+   */
+  async discard(key: string): Promise<void> {
+    const kept = this.pending.filter((row) => row.key !== key);
+    if (kept.length !== this.pending.length) {
+      this.pending = kept;
+      this.pendingBytes = kept.reduce((sum, row) => sum + row.bytes, 0);
+    }
+    while (this.writing) await this.writing;
+  }
+
   /** Writes everything queued so far. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

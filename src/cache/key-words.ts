@@ -36,9 +36,16 @@ const enum Tag {
 const SHORT_STRING = 32;
 /**
  * The first word: a new encoding gets a new number, so its keys never meet the old ones. (3: the
- * Anthropic door's tier hint joined the key; answers stored under 2 may have been made for another tier.)
+ * Anthropic door's tier hint joined the key; answers stored under 2 may have been made for another
+ * tier. 4: a null inside a JSON schema counts; under 3, `{"const": null}` keyed as `{}`.)
  */
-const FORMAT = 3;
+const FORMAT = 4;
+/**
+ * Fields whose value is a JSON Schema the client wrote (a function tool's `parameters`, a response
+ * format's `schema`, an Anthropic tool's `input_schema`), sent upstream as it is: inside one, a
+ * null is a value (`"const": null`, `"default": null`) and is encoded, not dropped.
+ */
+const SCHEMA_FIELDS = new Set(["parameters", "schema", "input_schema"]);
 const INITIAL_BYTES = 64 * 1024;
 const GROWN_LIMIT = 1024 * 1024;
 
@@ -74,7 +81,7 @@ export class KeyWords {
       const item = value[field];
       if (item === null || item === undefined || !include(field)) continue;
       this.text(field);
-      this.value(item);
+      this.value(item, SCHEMA_FIELDS.has(field));
     }
     this.tag(Tag.End);
     return { bytes: new Uint8Array(this.words.buffer, 0, this.at * 4), texts: this.texts };
@@ -85,7 +92,8 @@ export class KeyWords {
     if (this.words.byteLength > GROWN_LIMIT) this.allocate(INITIAL_BYTES);
   }
 
-  private value(value: unknown): void {
+  /** `keepNulls`: inside a JSON schema (SCHEMA_FIELDS), where a null field is not an absent one. */
+  private value(value: unknown, keepNulls = false): void {
     switch (typeof value) {
       case "string":
         return this.text(value);
@@ -103,16 +111,16 @@ export class KeyWords {
         if (value === null) return this.tag(Tag.Null);
         if (Array.isArray(value)) {
           this.tag(Tag.Array);
-          for (const item of value) this.value(item);
+          for (const item of value) this.value(item, keepNulls);
           return this.tag(Tag.End);
         }
         this.tag(Tag.Object);
         const record = value as Record<string, unknown>;
-        const keys = this.sortedKeys(record);
+        const keys = this.sortedKeys(record, keepNulls);
         for (let index = 0; index < keys.length; index++) {
           const key = keys[index]!;
           this.text(key);
-          this.value(record[key]);
+          this.value(record[key], keepNulls || SCHEMA_FIELDS.has(key));
         }
         this.depth--;
         return this.tag(Tag.End);
@@ -124,18 +132,19 @@ export class KeyWords {
   }
 
   /**
-   * The object's keys with a value (an absent field, null and undefined are the same request), in
+   * The object's keys with a value (an absent field, null and undefined are the same request; in a
+   * JSON schema, `keepNulls`, only absent and undefined), in
    * code-unit order: the doors build the same object in different orders (the chat schema puts a
    * tool turn's `content` before `tool_call_id`, the Anthropic door after), and it is the same
    * request. An insertion sort into an array reused per depth: objects have a handful of keys, and
    * Object.keys().sort() on each costs more than the rest of the walk.
    */
-  private sortedKeys(record: Record<string, unknown>): string[] {
+  private sortedKeys(record: Record<string, unknown>, keepNulls: boolean): string[] {
     const keys = (this.keyLists[this.depth++] ??= []);
     keys.length = 0;
     for (const key in record) {
       const item = record[key];
-      if (item === null || item === undefined) continue;
+      if (item === undefined || (item === null && !keepNulls)) continue;
       let at = keys.length;
       while (at > 0 && keys[at - 1]! > key) {
         keys[at] = keys[at - 1]!;

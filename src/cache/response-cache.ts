@@ -1,5 +1,5 @@
 import type { ChatCompletion } from "../chat/types";
-import { type CacheWrite, deleteExpiredCachedAnswers, findCachedAnswer, listCacheKeysSince, upsertCachedAnswers } from "../db/cache-queries";
+import { type CacheWrite, deleteExpiredCachedAnswers, evictCachedAnswer, findCachedAnswer, listCacheKeysSince, upsertCachedAnswers } from "../db/cache-queries";
 import type { Database } from "../db/client";
 import type { Logger } from "../logger";
 import { CacheWriter } from "./cache-writer";
@@ -65,6 +65,8 @@ export interface CacheCounters {
   droppedWrites: number;
   /** Requests the key could not be built for (served without the cache). */
   keyErrors: number;
+  /** Answers forgotten because a user rated them bad. */
+  evictions: number;
 }
 
 /** How often each instance picks up the keys other instances wrote. */
@@ -75,7 +77,7 @@ const WRITE_DELAY_MS = 200;
 const INDEX_LIMIT = 200_000;
 
 export class ResponseCache {
-  readonly counters: CacheCounters = { hits: 0, misses: 0, bypasses: 0, stores: 0, tableHits: 0, digestMismatches: 0, readErrors: 0, writeErrors: 0, syncErrors: 0, droppedWrites: 0, keyErrors: 0 };
+  readonly counters: CacheCounters = { hits: 0, misses: 0, bypasses: 0, stores: 0, tableHits: 0, digestMismatches: 0, readErrors: 0, writeErrors: 0, syncErrors: 0, droppedWrites: 0, keyErrors: 0, evictions: 0 };
   private readonly memory: LruCache<Entry>;
   private readonly index = new KeyIndex(INDEX_LIMIT);
   private readonly writer: CacheWriter;
@@ -207,6 +209,28 @@ export class ResponseCache {
     if (!this.writer.enqueue(write)) this.counters.droppedWrites++;
   }
 
+  /**
+   * Forgets the answer stored under a key (a user rated it bad): from this process's memory and
+   * index at once, from its queued writes, and from the shared table, whose change every other
+   * instance's next key sync drops from its memory. True when the table held a live answer for it.
+   */
+  async evict(key: string): Promise<boolean> {
+    this.memory.delete(key);
+    this.index.delete(key);
+    this.counters.evictions++;
+    await this.writer.discard(key);
+    try {
+      const xid = await evictCachedAnswer(this.db, key);
+      // Its own sync need not list the key as gone: it is gone here already.
+      if (xid !== undefined) this.ownWrites.push(xid);
+      return xid !== undefined;
+    } catch (error) {
+      this.counters.writeErrors++;
+      this.logger.error("response cache could not evict an answer from the database; other instances may serve it until it expires", { error: driverMessage(error) });
+      return false;
+    }
+  }
+
   stats() {
     const { hits, misses } = this.counters;
     return {
@@ -252,9 +276,14 @@ export class ResponseCache {
       try {
         // Writes done before this sync began are visible to its snapshot: no later sync lists them.
         const done = this.ownWrites.length;
-        const { snapshot, keys } = await listCacheKeysSince(this.db, this.syncedSnapshot, INDEX_LIMIT, this.ownWrites.slice(0, done));
+        const { snapshot, keys, gone } = await listCacheKeysSince(this.db, this.syncedSnapshot, INDEX_LIMIT, this.ownWrites.slice(0, done));
         // Newest first from the database; oldest first into the index, so the bound drops the oldest.
         for (let index = keys.length - 1; index >= 0; index--) this.index.add(keys[index]!.key, keys[index]!.expiresAt);
+        // Answers evicted by any instance (a bad rating): no copy of them is served from here either.
+        for (const key of gone) {
+          this.memory.delete(key);
+          this.index.delete(key);
+        }
         this.syncedSnapshot = snapshot;
         this.ownWrites.splice(0, done);
       } catch (error) {

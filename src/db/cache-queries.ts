@@ -75,6 +75,11 @@ export interface CacheKeysSince {
   snapshot: string;
   /** Live keys written by transactions `since` could not see (all live keys without one), newest first, at most `limit`. */
   keys: Array<{ key: string; expiresAt: number }>;
+  /**
+   * Keys of rows written by those transactions that are no longer live: evicted answers (a bad
+   * rating, evictCachedAnswer), which every instance drops from its memory. None without `since`.
+   */
+  gone: string[];
 }
 
 /**
@@ -91,18 +96,41 @@ export async function listCacheKeysSince(db: Database, since: string | undefined
       ? sql``
       : sql`and written_xid >= pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint and not pg_visible_in_snapshot(written_xid::text::xid8, ${since}::pg_snapshot)`;
   const others = excluding.length === 0 ? sql`` : sql`and written_xid <> all(${`{${excluding.join(",")}}`}::bigint[])`;
-  const rows = rowsOf<{ snapshot: string; keys: Array<[string, number | string]> | string }>(
+  // Only a look from a snapshot lists rows gone since: a first look has nothing in memory to drop.
+  const gone =
+    since === undefined
+      ? sql`'[]'::json`
+      : sql`(select coalesce(json_agg(g.key), '[]'::json) from (
+          select key from ${responseCache} where expires_at <= now() ${newer} ${others} order by written_xid desc limit ${limit}
+        ) g)`;
+  const rows = rowsOf<{ snapshot: string; keys: Array<[string, number | string]> | string; gone: string[] | string }>(
     await db.execute(sql`
       select pg_current_snapshot()::text as snapshot, (
         select coalesce(json_agg(json_build_array(k.key, k.expires_ms)), '[]'::json) from (
           select key, (extract(epoch from expires_at) * 1000)::bigint as expires_ms from ${responseCache}
           where expires_at > now() ${newer} ${others} order by written_xid desc limit ${limit}
         ) k
-      ) as keys`),
+      ) as keys, ${gone} as gone`),
   );
   const row = rows[0]!;
   const keys = typeof row.keys === "string" ? (JSON.parse(row.keys) as Array<[string, number | string]>) : row.keys;
-  return { snapshot: row.snapshot, keys: keys.map(([key, expires]) => ({ key, expiresAt: Number(expires) })) };
+  const goneKeys = typeof row.gone === "string" ? (JSON.parse(row.gone) as string[]) : row.gone;
+  return { snapshot: row.snapshot, keys: keys.map(([key, expires]) => ({ key, expiresAt: Number(expires) })), gone: goneKeys };
+}
+
+/**
+ * Ends an answer's life at once (a user rated it bad): the row expires now and is written by this
+ * transaction, so every instance's next key sync lists it as gone and drops its copy from memory;
+ * the minute's pruning deletes the row. Returns the transaction's id (as upsertCachedAnswers does),
+ * or undefined when no live row had the key.
+ */
+export async function evictCachedAnswer(db: Database, key: string): Promise<string | undefined> {
+  const rows = rowsOf<{ xid: string }>(
+    await db.execute(sql`
+      update ${responseCache} set expires_at = now(), written_xid = pg_current_xact_id()::text::bigint
+      where key = ${key} and expires_at > now() returning written_xid::text as xid`),
+  );
+  return rows[0]?.xid;
 }
 
 /** Deletes expired answers; returns how many. */

@@ -11,6 +11,7 @@ import dashboardSavings from "./migrations/0006_dashboard_savings.sql" with { ty
 import usageEstimated from "./migrations/0007_usage_estimated.sql" with { type: "text" };
 import staticRollupTrigger from "./migrations/0008_static_rollup_trigger.sql" with { type: "text" };
 import cacheWrittenXid from "./migrations/0009_cache_written_xid.sql" with { type: "text" };
+import feedbackCacheKey from "./migrations/0010_feedback_cache_key.sql" with { type: "text" };
 
 /**
  * The migrations, embedded in the bundle (and so in the compiled executable) instead of read from a
@@ -28,6 +29,7 @@ const sources: Record<string, string> = {
   "0007_usage_estimated": usageEstimated,
   "0008_static_rollup_trigger": staticRollupTrigger,
   "0009_cache_written_xid": cacheWrittenXid,
+  "0010_feedback_cache_key": feedbackCacheKey,
 };
 
 /**

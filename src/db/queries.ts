@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
 import { errorCode } from "./driver-error";
@@ -35,12 +35,15 @@ export async function listRecentRequestLogs(db: Database, limit = 50) {
   return db.select().from(requestLog).orderBy(desc(requestLog.createdAt)).limit(limit);
 }
 
-/** The latest task of a conversation that a model answered (not the proxy itself); the key is matched as it was stored. */
+/**
+ * The latest request of a conversation, answered or failed, other than the proxy's own replies (a
+ * rating's, provider "proxy"); the key is matched as it was stored.
+ */
 export async function findLatestTaskForSession(db: Database, sessionKey: string) {
   const rows = await db
-    .select({ taskId: requestLog.taskId, provider: requestLog.provider, model: requestLog.model, category: requestLog.category, status: requestLog.status })
+    .select({ taskId: requestLog.taskId, provider: requestLog.provider, model: requestLog.model, status: requestLog.status, errorType: requestLog.errorType })
     .from(requestLog)
-    .where(and(eq(requestLog.sessionKey, storedText(sessionKey)), isNotNull(requestLog.provider), ne(requestLog.provider, "proxy")))
+    .where(and(eq(requestLog.sessionKey, storedText(sessionKey)), or(isNull(requestLog.provider), ne(requestLog.provider, "proxy"))))
     .orderBy(desc(requestLog.createdAt))
     .limit(1);
   return rows[0];

@@ -46,6 +46,11 @@ export const requestLog = pgTable(
     cacheStatus: text("cache_status"),
     /** On a hit: what the cached answer cost when it was made, saved this time. */
     cacheSavedUsd: doublePrecision("cache_saved_usd"),
+    /**
+     * The response-cache entry holding this answer: the one a hit was served from, or the one a
+     * miss's answer was stored under. A bad rating evicts it (feedback-service.ts).
+     */
+    cacheKey: text("cache_key"),
     /** Estimated prompt tokens before and after lossless compression; null when it did not run. */
     compressionTokensBefore: integer("compression_tokens_before"),
     compressionTokensAfter: integer("compression_tokens_after"),

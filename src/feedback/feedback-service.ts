@@ -1,4 +1,5 @@
 import { modelKey } from "../catalog/model-key";
+import type { ResponseCache } from "../cache/response-cache";
 import type { Database } from "../db/client";
 import { type TierOutcome, findLatestTaskForSession, findRequestLog, insertFeedback, loadTierOutcomes } from "../db/queries";
 import type { RequestLogWriter } from "../db/request-log-writer";
@@ -15,30 +16,45 @@ export interface FeedbackTarget {
   model: string;
 }
 
+/**
+ * The request a conversation's user saw last, whatever its outcome: an answer (status 200) to rate,
+ * or a failure, which has none. Provider and model are missing when it failed before one was chosen.
+ */
+export interface LatestTask {
+  taskId: string;
+  status: number;
+  errorType: string | null;
+  provider: string | null;
+  model: string | null;
+}
+
 export type FeedbackResult = { ok: true; target: FeedbackTarget } | { ok: false; reason: string };
 
 const REMEMBERED_SESSIONS = 10_000;
 
 export class FeedbackService {
-  private readonly latestBySession = new Map<string, FeedbackTarget & { category: string }>();
+  private readonly latestBySession = new Map<string, LatestTask>();
 
   constructor(
     private readonly db: Database,
     private readonly logWriter: Pick<RequestLogWriter, "flush">,
     private readonly successRates: SuccessRates,
+    /** The response cache, when on: a bad rating evicts the rated answer, so the same request is not served it again. */
+    private readonly cache?: Pick<ResponseCache, "evict">,
   ) {}
 
-  rememberTask(sessionKey: string, target: FeedbackTarget & { category: string }): void {
+  /** Every finished request but the proxy's own replies (a rating's): a failed one too, so a rating after it is not taken for the answer before. */
+  rememberTask(sessionKey: string, task: LatestTask): void {
     this.latestBySession.delete(sessionKey);
-    this.latestBySession.set(sessionKey, target);
+    this.latestBySession.set(sessionKey, task);
     if (this.latestBySession.size > REMEMBERED_SESSIONS) this.latestBySession.delete(this.latestBySession.keys().next().value!);
   }
 
-  async latestTask(sessionKey: string): Promise<FeedbackTarget | undefined> {
+  async latestTask(sessionKey: string): Promise<LatestTask | undefined> {
     const remembered = this.latestBySession.get(sessionKey);
     if (remembered) return remembered;
     const row = await findLatestTaskForSession(this.db, sessionKey);
-    return row?.provider && row.model ? { taskId: row.taskId, provider: row.provider, model: row.model } : undefined;
+    return row && { taskId: row.taskId, status: row.status, errorType: row.errorType, provider: row.provider, model: row.model };
   }
 
   async submit(taskId: string, rating: 1 | -1, comment: string | null, source: "chat" | "api"): Promise<FeedbackResult> {
@@ -49,6 +65,7 @@ export class FeedbackService {
       return { ok: false, reason: `No answered request with task id ${taskId} is known to this proxy.` };
     }
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
+    if (rating < 0 && row.cacheKey) await this.cache?.evict(row.cacheKey);
     if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: row.status === 200 });
     return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
   }

@@ -42,6 +42,8 @@ export interface CacheOutcome {
   hit?: { provider: string; model: string; savedUsd: number };
   /** On a hit: the entry that answered, by key and request digest (what the fast path remembers, doors/fast-hit.ts). */
   entry?: { key: string; digest: string };
+  /** On a miss or bypass whose answer may be stored: the key it goes under, if it turns out storable. */
+  storeKey?: string;
 }
 
 /** Everything one request carries through the pipeline. Stages read it and fill it in. */

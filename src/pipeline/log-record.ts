@@ -6,6 +6,7 @@ import { costUsd } from "../catalog/request-cost";
 import { candidateKey } from "../routing/candidate";
 import type { PipelineContext } from "./context";
 import type { Outcome } from "./outcome";
+import { storableOutcome } from "./storable-outcome";
 
 /** Cut without splitting a character, NUL and lone surrogates out: a client's odd model name or user agent must not cost the row. */
 const text = (value: string, limit: number) => storedText(value, limit);
@@ -57,7 +58,15 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     sessionKey: text(context.sessionKey, 300),
     cacheStatus: context.cache?.status ?? null,
     cacheSavedUsd: hit?.savedUsd ?? null,
+    cacheKey: cacheEntryKey(context, outcome),
     compressionTokensBefore: context.compression?.tokensBefore ?? null,
     compressionTokensAfter: context.compression?.tokensAfter ?? null,
   };
+}
+
+/** The cache entry holding this request's answer: the one a hit came from, or the one a storable answer goes into. */
+function cacheEntryKey(context: PipelineContext, outcome: Outcome): string | null {
+  const cache = context.cache;
+  if (cache?.entry) return outcome.status === 200 ? cache.entry.key : null;
+  return cache?.storeKey && storableOutcome(context, outcome) ? cache.storeKey : null;
 }

@@ -10,25 +10,20 @@ import { reportFinished } from "./request-report";
  */
 export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps): void {
   reportFinished(deps, context, outcome, deps.routing.baseline);
+  if (context.localAnswer) return;
   const hit = context.cache?.hit;
-  if (hit && outcome.status === 200) {
-    // A cached answer is the answer the user read last: /feedback rates it, not the one before.
-    deps.feedback.rememberTask(context.sessionKey, { taskId: context.taskId, provider: hit.provider, model: hit.model, category: "unclassified" });
-    return;
-  }
   const served = context.served;
-  if (!served || context.localAnswer) return;
-  const key = candidateKey(served);
+  // What the user saw last, a cached answer or a failure included: /rate rates it (or says why it cannot), never the answer before.
+  deps.feedback.rememberTask(context.sessionKey, {
+    taskId: context.taskId,
+    status: outcome.status,
+    errorType: outcome.errorType ?? null,
+    provider: hit?.provider ?? served?.provider.id ?? null,
+    model: hit?.model ?? served?.model ?? null,
+  });
+  if (hit || !served) return;
   const success = outcome.status === 200;
   if (success || upstreamFailed(outcome)) {
-    deps.routing.successRates.recordOutcome(context.classification?.category ?? "unclassified", key, success);
-  }
-  if (success) {
-    deps.feedback.rememberTask(context.sessionKey, {
-      taskId: context.taskId,
-      provider: served.provider.id,
-      model: served.model,
-      category: context.classification?.category ?? "unclassified",
-    });
+    deps.routing.successRates.recordOutcome(context.classification?.category ?? "unclassified", candidateKey(served), success);
   }
 }

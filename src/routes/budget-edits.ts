@@ -29,10 +29,16 @@ export function budgetEditsSchema(scopes: ReadonlySet<string>) {
       .array(budgetEdit)
       .min(1, "budgets must list at least one budget")
       .superRefine((edits, context) => {
+        // A budget listed twice would be set to whichever came last, in silence.
+        const seen = new Map<string, number>();
         for (const [index, edit] of edits.entries()) {
           if (!scopes.has(edit.scope)) {
             context.addIssue({ code: "custom", path: [index, "scope"], message: `unknown scope '${edit.scope}'; use "global" or one of: ${[...scopes].filter((scope) => scope !== GLOBAL_SCOPE).join(", ")}` });
           }
+          const budget = `${edit.scope} ${edit.period}`;
+          const first = seen.get(budget);
+          if (first === undefined) seen.set(budget, index);
+          else context.addIssue({ code: "custom", path: [index], message: `the ${budget} budget is listed twice (also budgets[${first}]); list each scope and period once` });
         }
       }),
   });

@@ -14,7 +14,8 @@ import type { ModelCatalog } from "../catalog/model-catalog";
  * registry order; the router orders them by cost.
  */
 export type ModelSelection =
-  | { kind: "model"; candidates: Candidate[]; label: string }
+  /** `unlisted`: a `provider:model` the catalog does not list, passed through as is (its tier and price are unknown). */
+  | { kind: "model"; candidates: Candidate[]; label: string; unlisted?: true }
   | { kind: "tier"; tier: Tier }
   | { kind: "auto" };
 
@@ -87,7 +88,7 @@ export class ModelDirectory {
         const provider = this.providers.find((candidate) => candidate.id === providerId)!;
         if (model.trim() !== "") {
           checkPrefixedModelName(provider, model);
-          return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name };
+          return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name, unlisted: true };
         }
       }
     }

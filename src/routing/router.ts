@@ -32,6 +32,8 @@ export interface RouterOptions {
   maxCandidates?: number;
 }
 
+const UNLISTED_NOTE = "not in the catalog: passed through as is, no tier, price unknown (recorded as $0)";
+
 export class Router {
   constructor(
     private readonly directory: ModelDirectory,
@@ -53,6 +55,8 @@ export class Router {
       const ordered = this.byCost(capable.length > 0 ? capable : selection.candidates, needs);
       const available = ordered.filter((candidate) => this.breakers.isAvailable(candidateKey(candidate)));
       if (available.length === 0) throw circuitOpen(selection.label);
+      // A passed-through model's entry carries a placeholder tier: none was chosen, so none is reported (x-tier, the log).
+      if (selection.unlisted) return { candidates: available, tier: undefined, reason: `requested ${selection.label}; ${UNLISTED_NOTE}` };
       return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}` };
     }
 

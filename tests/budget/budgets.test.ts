@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import OpenAI from "openai";
 import { applyConfiguredBudgets, listBudgetUsage, reserveBudget, setBudgetLimits } from "../../src/db/budget-queries";
 import type { DatabaseHandle } from "../../src/db/client";
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
@@ -79,11 +80,25 @@ describe("BUDGET_ACTION=downgrade", () => {
     });
   });
 
+  test("tiny limits and amounts stay readable in the refusal (two significant digits, never $0.0000)", async () => {
+    await withProxy({ BUDGET_DAILY_USD: "0.00002", BUDGET_ACTION: "block" }, async (proxy) => {
+      const client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
+      const refused = await client.chat.completions
+        .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Rename the variable x to count in utils.ts" }], max_tokens: 1_000 })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+      const message = (refused as InstanceType<typeof OpenAI.RateLimitError>).message;
+      expect(message).toContain("The global daily budget of $0.000020 cannot cover this request: $0 is spent and $0 is held by requests in flight");
+      expect(message).toMatch(/may cost up to \$0\.000\d\d on openai:gpt-4o-mini/);
+      expect(message).not.toContain("$0.0000 ");
+    });
+  });
+
   test("a per-provider budget refuses that provider only; a flat-billed one is never counted", async () => {
     await withProxy({ BUDGET_PROVIDERS: JSON.stringify({ openai: { daily: 0 } }), OLLAMA_ENABLED: "true", OLLAMA_BASE_URL: upstream.origin }, async (proxy) => {
       const response = await ask(proxy, "gpt-4o");
       expect(response.headers.get("x-provider")).toBe("ollama");
-      expect(response.headers.get("x-route-reason")).toContain("the daily budget of openai has $0.0000 left");
+      expect(response.headers.get("x-route-reason")).toContain("the daily budget of openai has $0 left");
       const direct = await ask(proxy, "ollama:qwen2.5-coder:7b");
       expect(direct.status).toBe(200);
       expect(direct.headers.get("x-route-reason")).toBe("requested ollama:qwen2.5-coder:7b");
@@ -125,6 +140,7 @@ describe("GET and PUT /api/budgets", () => {
     ["an unknown period", { budgets: [{ scope: "global", period: "weekly", limit_usd: 5 }] }, "budgets[0].period"],
     ["an unknown provider", { budgets: [{ scope: "global", period: "daily", limit_usd: 1 }, { scope: "opnai", period: "daily", limit_usd: 5 }] }, "budgets[1].scope"],
     ["an unknown field", { budgets: [{ scope: "global", period: "daily", limit_usd: 5, currency: "EUR" }] }, "budgets[0]"],
+    ["the same budget twice", { budgets: [{ scope: "openai", period: "daily", limit_usd: 5 }, { scope: "global", period: "daily", limit_usd: 9 }, { scope: "openai", period: "daily", limit_usd: 1 }] }, "budgets[2]"],
     ["no budgets", { budgets: [] }, "budgets"],
     ["no list", { daily_usd: 5 }, "budgets"],
   ])("%s is a 400 naming the field", async (_name, body, field) => {
@@ -136,6 +152,19 @@ describe("GET and PUT /api/budgets", () => {
       expect(error.param).toBe(field);
       expect(error.message).toContain(`${field}: `);
       expect((await listBudgetUsage(database.db, "UTC")).length).toBe(0);
+    });
+  });
+
+  test("the same budget twice is a 400 naming its scope and period; one scope with both periods is fine", async () => {
+    await withProxy({}, async (proxy) => {
+      const put = (budgets: unknown[]) => fetch(`${proxy.origin}/api/budgets`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ budgets }) });
+      const twice = await put([{ scope: "openai", period: "daily", limit_usd: 5 }, { scope: "openai", period: "daily", limit_usd: 1 }]);
+      expect(twice.status).toBe(400);
+      expect(((await twice.json()) as { error: { message: string } }).error.message).toEndWith(
+        "budgets[1]: the openai daily budget is listed twice (also budgets[0]); list each scope and period once",
+      );
+      const both = await put([{ scope: "openai", period: "daily", limit_usd: 5 }, { scope: "openai", period: "monthly", limit_usd: 50 }]);
+      expect(both.status).toBe(200);
     });
   });
 

@@ -66,6 +66,23 @@ describe("requestKey", () => {
     expect(keyOf({ ...base, top_p: null })).toBe(keyOf(base));
   });
 
+  test("a null inside a tool's or a response format's JSON schema is a value (an upstream reads it), not an absent field", () => {
+    const toolWith = (mode: Record<string, unknown>) => ({
+      ...base,
+      tools: [{ type: "function", function: { name: "set_mode", parameters: { type: "object", properties: { mode } } } }],
+    });
+    // "must be null" against "anything": a model told the first answers differently.
+    expect(keyOf(toolWith({ const: null }))).not.toBe(keyOf(toolWith({})));
+    expect(keyOf(toolWith({ type: ["string", "null"], default: null }))).not.toBe(keyOf(toolWith({ type: ["string", "null"] })));
+    const formatWith = (extra: Record<string, unknown>) => ({
+      ...base,
+      response_format: { type: "json_schema", json_schema: { name: "answer", strict: true, schema: { type: "object", properties: { note: { type: ["string", "null"], ...extra } } } } },
+    });
+    expect(keyOf(formatWith({ const: null }))).not.toBe(keyOf(formatWith({})));
+    // Outside a schema a null field is still an absent one: the doors differ in which they send.
+    expect(keyOf({ ...base, vendor_options: { region: "eu", fallback: null } })).toBe(keyOf({ ...base, vendor_options: { region: "eu" } }));
+  });
+
   test("strings of every length and script, numbers and nesting all count", () => {
     const long = "x".repeat(5_000);
     const pairs: Array<[unknown, unknown]> = [

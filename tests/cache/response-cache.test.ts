@@ -120,6 +120,38 @@ for (const database of databases) {
       expect(await cache.lookup(key)).toBeDefined();
     });
 
+    test("an evicted answer (rated bad) is served by no instance: not this one, not one holding it in memory, not one started later", async () => {
+      const db = await database.open();
+      const first = await startCache(db);
+      const second = await startCache(db);
+      const key = keyFor("rated bad");
+      store(first, key, "a bad answer");
+      await waitFor(async () => (await second.lookup(key)) !== undefined, { timeoutMs: 15_000, intervalMs: 100, what: "the second instance to hold the answer" });
+      // The second instance now serves it from its own memory, without the table.
+      expect(await first.evict(key.key)).toBe(true);
+      expect(await first.lookup(key)).toBeUndefined();
+      expect(await findCachedAnswer(db, key.key)).toBeUndefined();
+      await waitFor(async () => (await second.lookup(key)) === undefined, { timeoutMs: 5_000, intervalMs: 100, what: "the second instance to drop its copy" });
+      const later = await startCache(db);
+      expect(await later.lookup(key)).toBeUndefined();
+      // A fresh answer under the same key is stored and served again as usual.
+      store(second, key, "a better answer");
+      expect((await second.lookup(key))?.completion.choices[0]!.message.content).toBe("a better answer");
+      await second.close();
+      expect((await findCachedAnswer(db, key.key))?.body).toContain("a better answer");
+    });
+
+    test("an answer evicted before its batched write reaches the table is not written after", async () => {
+      const db = await database.open();
+      const cache = await startCache(db);
+      const key = keyFor("evicted while queued");
+      store(cache, key, "not yet written");
+      expect(await cache.evict(key.key)).toBe(false);
+      await cache.close();
+      expect(await findCachedAnswer(db, key.key)).toBeUndefined();
+      expect(await (await startCache(db)).lookup(key)).toBeUndefined();
+    });
+
     test("an answer expires after CACHE_TTL_SECONDS and its row is pruned", async () => {
       const db = await database.open();
       const cache = await startCache(db, { ttlSeconds: 1 });

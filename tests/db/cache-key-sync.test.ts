@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { type CacheWrite, listCacheKeysSince, upsertCachedAnswers } from "../../src/db/cache-queries";
+import { type CacheWrite, evictCachedAnswer, findCachedAnswer, listCacheKeysSince, upsertCachedAnswers } from "../../src/db/cache-queries";
 import type { DatabaseHandle } from "../../src/db/client";
 import { databaseTargets } from "../helpers/test-database";
 
@@ -67,6 +67,24 @@ for (const target of databaseTargets) {
       await upsertCachedAnswers(handle.db, [newer]);
       const listed = await listCacheKeysSince(handle.db, start.snapshot, 2);
       expect(listed.keys.map(({ key }) => key)).toEqual([newer.key, older.key]);
+    });
+
+    test("an evicted key is listed as gone once, by the next look only, and is no longer found", async () => {
+      const kept = write();
+      const evicted = write();
+      await upsertCachedAnswers(handle.db, [kept, evicted]);
+      const start = await listCacheKeysSince(handle.db, undefined, 200_000);
+      expect(start.gone).toEqual([]);
+      const xid = await evictCachedAnswer(handle.db, evicted.key);
+      expect(xid).toMatch(/^\d+$/);
+      expect(await evictCachedAnswer(handle.db, evicted.key)).toBeUndefined();
+      expect(await findCachedAnswer(handle.db, evicted.key)).toBeUndefined();
+      const next = await listCacheKeysSince(handle.db, start.snapshot, 200_000);
+      expect(ours(next.keys)).toEqual([]);
+      expect(ours(next.gone.map((key) => ({ key })))).toEqual([evicted.key]);
+      expect(ours((await listCacheKeysSince(handle.db, start.snapshot, 200_000, [xid!])).gone.map((key) => ({ key })))).toEqual([]);
+      expect((await listCacheKeysSince(handle.db, next.snapshot, 200_000)).gone).not.toContain(evicted.key);
+      expect(await findCachedAnswer(handle.db, kept.key)).toBeDefined();
     });
 
     test("leaves out the rows of the transactions it is told to (the caller's own writes)", async () => {

@@ -5,7 +5,7 @@ import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import { findRequestLog, insertFeedback, insertRequestLogs, listRecentRequestLogs, loadTierOutcomes } from "../../src/db/queries";
+import { findLatestTaskForSession, findRequestLog, insertFeedback, insertRequestLogs, listRecentRequestLogs, loadTierOutcomes } from "../../src/db/queries";
 import { type RequestLogRow, feedback, requestLog } from "../../src/db/schema";
 import { inArray } from "drizzle-orm";
 import { countLogRows, deleteLogRows, makeLogRow } from "../helpers/request-log-rows";
@@ -136,6 +136,16 @@ for (const target of targets) {
       expect(await findRequestLog(handle.db, row.taskId)).toMatchObject({ taskId: row.taskId });
     });
 
+    test("a conversation's latest task is its latest request, failed or not, other than the proxy's own replies", async () => {
+      const session = `session-${crypto.randomUUID()}`;
+      const at = (seconds: number) => new Date(Date.now() - 60_000 + seconds * 1000);
+      const answered = track(makeLogRow({ sessionKey: session, createdAt: at(1), status: 200, provider: "openai", model: "gpt-4o-mini" }));
+      const failed = track(makeLogRow({ sessionKey: session, createdAt: at(2), status: 404, errorType: "not_found_error", provider: null, model: null }));
+      const reply = track(makeLogRow({ sessionKey: session, createdAt: at(3), status: 200, provider: "proxy", model: "feedback" }));
+      await insertRequestLogs(handle.db, [answered, failed, reply]);
+      expect(await findLatestTaskForSession(handle.db, session)).toEqual({ taskId: failed.taskId, provider: null, model: null, status: 404, errorType: "not_found_error" });
+    });
+
     test("a row round-trips with every kind of value intact", async () => {
       const row = track(
         makeLogRow({
@@ -167,6 +177,7 @@ for (const target of targets) {
           sessionKey: "session-1",
           cacheStatus: "miss",
           cacheSavedUsd: 0.0042,
+          cacheKey: "0123456789abcdef0123456789abcdef",
           compressionTokensBefore: 12_000,
           compressionTokensAfter: 9_500,
         }),

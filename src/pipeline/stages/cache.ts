@@ -6,6 +6,7 @@ import type { ChatCompletion } from "../../chat/types";
 import { costUsd } from "../../catalog/request-cost";
 import type { PipelineContext, PipelineResult, Stage } from "../context";
 import type { Outcome } from "../outcome";
+import { storableOutcome } from "../storable-outcome";
 
 /**
  * Answers a request the cache has the complete answer to, in the mode the client asked for
@@ -46,6 +47,7 @@ export const cache: Stage = async (context, deps) => {
     context.cache = { status: "miss" };
   }
   if (!storable) return undefined;
+  context.cache = { ...context.cache!, storeKey: key.key };
   context.onFinish((outcome) => storeAnswer(cache, context, outcome, key), { needsAnswer: true });
   return undefined;
 };
@@ -91,18 +93,11 @@ export function replay(context: PipelineContext, hit: CachedAnswer): PipelineRes
   return context.request.stream ? { kind: "stream", chunks: chunkStream(completionChunks(completion)) } : { kind: "completion", completion };
 }
 
-/**
- * Only a complete, successful answer from a model is kept: never an error, a cut stream or an
- * abandoned one, nor an answer a budget downgrade sent to a cheaper model.
- */
+/** Only a complete, successful answer from a model is kept (storable-outcome.ts says which). */
 function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Outcome, key: RequestKey): void {
   const served = context.served;
   const answer = outcome.answer;
-  if (!served || context.localAnswer || !answer || !outcome.completed || outcome.clientAborted || outcome.status !== 200) return;
-  // A cheaper model's answer, sent because the budget could not cover the request as asked: not the answer to that request.
-  if (context.budget?.downgraded) return;
-  const finishReason = answer.choices[0]?.finish_reason;
-  if (finishReason !== "stop" && finishReason !== "length" && finishReason !== "tool_calls") return;
+  if (!served || !answer || !storableOutcome(context, outcome, answer.choices[0]?.finish_reason)) return;
   const stored = { key, completion: answer, provider: served.provider.id, model: served.model, costUsd: costUsd(served.entry, outcome.usage) };
   // Hooks run before a completion is written out; serialising and digesting the answer can wait.
   setImmediate(() => cache.store(stored));

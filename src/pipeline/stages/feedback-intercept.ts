@@ -49,9 +49,16 @@ async function feedbackReply(text: string, sessionKey: string, deps: Parameters<
       "opening messages); POST /v1/feedback with a task_id (from the x-task-id header) rates any answer."
     );
   }
+  if (target.status !== 200) {
+    const why = target.errorType ? `${target.status}, ${target.errorType}` : String(target.status);
+    return (
+      `Nothing was recorded: the previous request of this conversation (task ${target.taskId}) got no answer (status ${why}), ` +
+      "so there is nothing to rate. POST /v1/feedback with a task_id (from the x-task-id header) rates any earlier answer."
+    );
+  }
   const result = await deps.feedback.submit(target.taskId, command.rating, command.comment, "chat");
   if (!result.ok) return `Nothing was recorded: ${result.reason}`;
   const verdict = command.rating > 0 ? "good (+1)" : "bad (-1)";
   const comment = command.comment ? ` with the comment "${command.comment}"` : "";
-  return `Thanks, recorded ${verdict}${comment} for the previous answer (task ${target.taskId}, ${modelKey(target.provider, target.model)}). The router uses it to pick models for similar tasks.`;
+  return `Thanks, recorded ${verdict}${comment} for the previous answer (task ${target.taskId}, ${modelKey(result.target.provider, result.target.model)}). The router uses it to pick models for similar tasks.`;
 }

@@ -1,5 +1,7 @@
 import type { Database } from "../../db/client";
 import { type RequestFilter, eachRequest } from "../../db/dashboard/requests-queries";
+import { driverMessage } from "../../db/driver-message";
+import type { Logger } from "../../logger";
 
 /**
  * The filtered request log as CSV, streamed a page at a time so an export of a million rows never
@@ -18,39 +20,55 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function requestCsvStream(db: Database, filter: RequestFilter): ReadableStream<Uint8Array> {
+/**
+ * A query that fails part-way errors the stream, so the server cuts the response (no final chunk)
+ * and the download fails, instead of a short file that looks complete; the cause is logged.
+ */
+export function requestCsvStream(db: Database, filter: RequestFilter, logger: Logger): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const rows = eachRequest(db, filter);
   let headerSent = false;
+  let read = 0;
   return new ReadableStream({
     async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(`${columns.join(",")}\r\n`));
+      try {
+        await sendRows(controller);
+      } catch (error) {
+        logger.error("dashboard CSV export failed part-way; the download was cut so that it cannot pass for a complete file", { rowsRead: read, error: driverMessage(error) });
+        // Drizzle's error repeats the query's parameters: Bun prints what the stream failed with, so it gets none of them.
+        controller.error(new Error("the CSV export's database query failed; see the proxy's log"));
       }
-      let chunk = "";
-      for (let count = 0; count < 500; count++) {
-        const next = await rows.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
-        }
-        const row = next.value;
-        const cells: Record<(typeof columns)[number], unknown> = {
-          task_id: row.taskId, created_at: row.createdAt, door: row.door, user_agent: row.userAgent, requested_model: row.requestedModel,
-          provider: row.provider, model: row.model, tier: row.tier, category: row.category, score: row.score, status: row.status,
-          error_type: row.errorType, stream: row.stream, tokens_in: row.tokensIn, tokens_out: row.tokensOut, cached_tokens: row.cachedTokens,
-          cache_write_tokens: row.cacheWriteTokens, cost_usd: row.costUsd, baseline_model: row.baselineModel, baseline_cost_usd: row.baselineCostUsd,
-          saved_usd: row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd, latency_ms: row.latencyMs, ttft_ms: row.ttftMs,
-          fallbacks: row.fallbacks, route_reason: row.routeReason,
-        };
-        chunk += `${columns.map((column) => csvCell(cells[column])).join(",")}\r\n`;
-      }
-      controller.enqueue(encoder.encode(chunk));
     },
     async cancel() {
       await rows.return(undefined);
     },
   });
+
+  async function sendRows(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    if (!headerSent) {
+      headerSent = true;
+      controller.enqueue(encoder.encode(`${columns.join(",")}\r\n`));
+    }
+    let chunk = "";
+    for (let count = 0; count < 500; count++) {
+      const next = await rows.next();
+      if (next.done) {
+        if (chunk) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+        return;
+      }
+      const row = next.value;
+      const cells: Record<(typeof columns)[number], unknown> = {
+        task_id: row.taskId, created_at: row.createdAt, door: row.door, user_agent: row.userAgent, requested_model: row.requestedModel,
+        provider: row.provider, model: row.model, tier: row.tier, category: row.category, score: row.score, status: row.status,
+        error_type: row.errorType, stream: row.stream, tokens_in: row.tokensIn, tokens_out: row.tokensOut, cached_tokens: row.cachedTokens,
+        cache_write_tokens: row.cacheWriteTokens, cost_usd: row.costUsd, baseline_model: row.baselineModel, baseline_cost_usd: row.baselineCostUsd,
+        saved_usd: row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd, latency_ms: row.latencyMs, ttft_ms: row.ttftMs,
+        fallbacks: row.fallbacks, route_reason: row.routeReason,
+      };
+      chunk += `${columns.map((column) => csvCell(cells[column])).join(",")}\r\n`;
+      read++;
+    }
+    controller.enqueue(encoder.encode(chunk));
+  }
 }

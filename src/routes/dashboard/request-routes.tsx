@@ -48,7 +48,7 @@ export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
     const parsed = parseRequestQuery(c.req.query());
     if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
     const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "-");
-    return new Response(requestCsvStream(deps.db, parsed.query.filter), {
+    return new Response(requestCsvStream(deps.db, parsed.query.filter, deps.pipeline.logger), {
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="requests-${stamp}.csv"`,
