@@ -80,6 +80,15 @@ describe("/v1/models", () => {
     expect([...byId.keys()].some((id) => id.startsWith("claude"))).toBe(false);
     expect((await client.models.retrieve("auto")).id).toBe("auto");
   });
+
+  test("a model's created date stays the same from one call to the next (clients cache the list)", async () => {
+    const first = await client.models.list();
+    // Past a second boundary: a date taken per call would have moved.
+    await Bun.sleep(1_100);
+    const second = await client.models.list();
+    expect(second.data.map((model) => [model.id, model.created])).toEqual(first.data.map((model) => [model.id, model.created]));
+    expect((await client.models.retrieve("openai:some-unlisted-model")).created).toBe(first.data[0]!.created);
+  });
 });
 
 describe("parameters a model cannot take", () => {

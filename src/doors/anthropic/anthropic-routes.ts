@@ -13,6 +13,7 @@ import { anthropicModels, isAnthropicClient, modelPage } from "./list-models";
 import { countTokensSchema, messagesSchema, parseCountTokensRequest, parseMessagesRequest } from "./messages-schema";
 import { defaultModelPolicy, resolveModel } from "./model-policy";
 import { toChatRequest } from "./to-chat-request";
+import { listedSinceIso } from "../listed-since";
 
 /**
  * The Anthropic door's routes. POST /v1/messages (`?beta=true`, as Claude Code sends it, is just a
@@ -22,7 +23,7 @@ import { toChatRequest } from "./to-chat-request";
  * sends `anthropic-version` or `x-api-key`); other callers are passed on to the next door that
  * serves the path (the OpenAI door), which is why this door is listed first in doors/registry.ts.
  */
-const startedAt = new Date().toISOString();
+const startedAt = listedSinceIso();
 
 /** The anthropic-beta header's values ("a,b" and repeated headers alike). */
 function betas(headers: Headers): string[] {

@@ -2,13 +2,14 @@ import type { ModelDirectory } from "../../routing/model-directory";
 import { AUTO_MODEL } from "../../routing/model-directory";
 import { TIERS } from "../../catalog/catalog-entry";
 import { candidateKey } from "../../routing/candidate";
+import { listedSinceSeconds } from "../listed-since";
 
 /**
  * The /v1/models list: real models of active providers, then aliases, tiers and `auto`, so tools
  * with a model picker offer them all. Extra fields (`tier`, prices) help humans; clients ignore them.
  */
 export function listModels(directory: ModelDirectory) {
-  const created = Math.floor(Date.now() / 1000);
+  const created = listedSinceSeconds();
   const models = directory.all().map((candidate) => ({
     id: directory.publicName(candidate),
     object: "model" as const,

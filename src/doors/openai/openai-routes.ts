@@ -4,6 +4,7 @@ import { createDoorApp } from "../door-app";
 import { cacheFastPath } from "../fast-hit";
 import { requireJsonContentType, validateJsonBody } from "../json-body";
 import { listModels } from "./list-models";
+import { listedSinceSeconds } from "../listed-since";
 import { openaiEncoder } from "./openai-encoder";
 import { openaiChatRequestSchema, parseOpenAIChatRequest } from "./openai-request-schema";
 
@@ -24,7 +25,7 @@ export function openaiRoutes(door: Door, deps: PipelineDeps) {
     const name = c.req.param("model");
     deps.directory.select(name);
     const listed = listModels(deps.directory).find((model) => model.id === name);
-    return c.json(listed ?? { id: name, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "claude-proxy" });
+    return c.json(listed ?? { id: name, object: "model", created: listedSinceSeconds(), owned_by: "claude-proxy" });
   });
 
   return routes;
