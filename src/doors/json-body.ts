@@ -68,8 +68,8 @@ export function validateJsonBody<T extends z.ZodType>(
     }
     const result = parse(body);
     if (!result.success) {
-      const model = typeof body === "object" && body !== null ? (body as { model?: unknown }).model : undefined;
-      return rejectRequest(deps, { door, http: c.req.raw, requestedModel: model, error: validationError(result.error) });
+      const fields = typeof body === "object" && body !== null ? (body as { model?: unknown; stream?: unknown }) : undefined;
+      return rejectRequest(deps, { door, http: c.req.raw, requestedModel: fields?.model, stream: fields?.stream, error: validationError(result.error) });
     }
     c.req.addValidatedData("json", result.data as object);
     await next();

@@ -17,6 +17,8 @@ export interface RejectedRequest {
   http: Request;
   /** Whatever the client put in `model`, if the body got that far. */
   requestedModel?: unknown;
+  /** The body's `stream`, if it got that far: the log says what kind of request was refused. */
+  stream?: unknown;
   error: unknown;
 }
 
@@ -27,7 +29,7 @@ export interface RejectedRequest {
  */
 export function rejectRequest(deps: PipelineDeps, rejected: RejectedRequest): Response {
   const error = deps.redactor.redactError(toProxyError(rejected.error));
-  const request = { model: typeof rejected.requestedModel === "string" ? rejected.requestedModel : "", messages: [] } as unknown as ChatRequest;
+  const request = { model: typeof rejected.requestedModel === "string" ? rejected.requestedModel : "", messages: [], stream: rejected.stream === true } as unknown as ChatRequest;
   // A refused request belongs to no conversation, and its body is not a prompt.
   const context = { ...createContext({ door: rejected.door.name, request, http: rejected.http }), sessionKey: "rejected", promptBytes: 0 };
   const outcome = { status: error.status, completed: false, clientAborted: false, errorType: error.type, errorMessage: error.message };

@@ -77,6 +77,14 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
     expect(await door.proxy.logRow(taskId)).toMatchObject({ status: 400, errorType: "invalid_request_error", requestedModel: "gpt-4o-mini" });
   });
 
+  test("a refused stream request is logged as a stream", async () => {
+    const failure = await sdkFailure(() =>
+      door.client.chat.completions.create({ model: "gpt-4o-mini", messages: hello, stream: true, temperature: "hot" as unknown as number }),
+    );
+    expect(failure.status).toBe(400);
+    expect(await door.proxy.logRow(failure.headers!.get("x-task-id")!)).toMatchObject({ status: 400, stream: true, requestedModel: "gpt-4o-mini" });
+  });
+
   test("messages not an array", async () => {
     const error = await expectOpenAIError(await post(JSON.stringify({ model: "gpt-4o-mini", messages: "Hello" })), {
       status: 400,
