@@ -28,7 +28,8 @@ export interface LatestTask {
   model: string | null;
 }
 
-export type FeedbackResult = { ok: true; target: FeedbackTarget } | { ok: false; reason: string };
+/** `not_found`: no such answered task; `not_answered`: the task failed, so there is no answer to rate. */
+export type FeedbackResult = { ok: true; target: FeedbackTarget } | { ok: false; why: "not_found" | "not_answered"; reason: string };
 
 const REMEMBERED_SESSIONS = 10_000;
 
@@ -62,7 +63,12 @@ export class FeedbackService {
     await this.logWriter.flush();
     const row = await findRequestLog(this.db, taskId);
     if (!row || !row.provider || !row.model || row.provider === "proxy") {
-      return { ok: false, reason: `No answered request with task id ${taskId} is known to this proxy.` };
+      return { ok: false, why: "not_found", reason: `No answered request with task id ${taskId} is known to this proxy.` };
+    }
+    // A "good" rating would count a failure as a success in the router's rates.
+    if (row.status !== 200) {
+      const error = row.errorType ? `, ${row.errorType}` : "";
+      return { ok: false, why: "not_answered", reason: `Task ${taskId} got no answer (status ${row.status}${error}), so there is nothing to rate.` };
     }
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
     if (rating < 0 && row.cacheKey) await this.cache?.evict(row.cacheKey);

@@ -26,6 +26,7 @@ export function feedbackRoutes(deps: PipelineDeps): Hono {
       const rating = parseRating(body.rating)!;
       const result = await deps.feedback.submit(body.task_id, rating, body.comment ?? null, "api");
       if (!result.ok) {
+        if (result.why === "not_answered") return openaiErrorResponse(new ProxyError(400, result.reason, { type: "invalid_request_error", code: "task_not_answered", param: "task_id" }));
         return openaiErrorResponse(new ProxyError(404, result.reason, { type: "not_found_error", code: "task_not_found", param: "task_id" }));
       }
       return c.json({ object: "feedback", task_id: body.task_id, rating, comment: body.comment ?? null, provider: result.target.provider, model: result.target.model });
