@@ -42,6 +42,7 @@ export function registerCacheAndBudgetMetrics(registry: PrometheusRegistry, cach
   );
   registry.register(new ReadCounter("claude_proxy_cache_table_hits_total", "Hits read from the shared database table (the rest came from this process's memory).", from((counters) => one(counters.tableHits))));
   registry.register(new ReadCounter("claude_proxy_cache_stores_total", "Complete answers stored.", from((counters) => one(counters.stores))));
+  registry.register(new ReadCounter("claude_proxy_cache_evictions_total", "Answers taken out of the cache because they were rated bad.", from((counters) => one(counters.evictions))));
   registry.register(
     new ReadCounter(
       "claude_proxy_cache_errors_total",
