@@ -89,6 +89,7 @@ test("POST /v1/feedback bad on a cache hit evicts the entry it came from; good k
 
   const evictions = async () => Number(/^claude_proxy_cache_evictions_total (\d+)$/m.exec(await (await fetch(`${first.origin}/metrics`)).text())?.[1]);
   const evictedBefore = await evictions();
+  expect(evictedBefore).toBeGreaterThanOrEqual(0);
   expect((await rate(stillHit.response.headers.get("x-task-id")!, "bad")).status).toBe(200);
   const after = await clientOf(first).chat.completions.create(question(text)).withResponse();
   expect(after.response.headers.get("x-cache")).toBe("MISS");
