@@ -80,17 +80,16 @@ describe("recorded requests", () => {
     let messages = 0;
     let requests = 0;
     for (const request of evalRequests()) {
-      for (const text of [JSON.stringify(request), JSON.stringify(request, null, 2)]) {
-        for (const options of [custom, openai]) {
-          const sent = upstreamOf(text, undefined, options);
-          if (!sent) continue;
-          requests++;
-          spliced += sent.splicedMessages;
-          messages += sent.messages;
-        }
+      // Compact to a custom server, indented to OpenAI: two texts and both providers' bodies at half the cost.
+      for (const [text, options] of [[JSON.stringify(request), custom], [JSON.stringify(request, null, 2), openai]] as const) {
+        const sent = upstreamOf(text, undefined, options);
+        if (!sent) continue;
+        requests++;
+        spliced += sent.splicedMessages;
+        messages += sent.messages;
       }
     }
-    expect(requests).toBeGreaterThan(4_000);
+    expect(requests).toBeGreaterThan(2_000);
     expect(spliced / messages).toBeGreaterThan(0.8);
   });
 
@@ -237,9 +236,9 @@ test("generated requests in awkward texts: the same value, for both providers' b
         messages += result.messages;
       }
     }),
-    { numRuns: 1_500 },
+    { numRuns: 1_000 },
   );
-  expect(sent).toBeGreaterThan(500);
+  expect(sent).toBeGreaterThan(300);
   // Many generated bodies are too short for their non-ASCII characters (one-byte-json-text.ts), or repeat a key.
   console.log(`generated: ${sent} requests, ${spliced} of ${messages} messages spliced`);
   expect(spliced / messages).toBeGreaterThan(0.2);
