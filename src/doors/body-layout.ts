@@ -38,10 +38,15 @@ export function bodyLayout(text: string, maxDepth: number): BodyLayout {
   let spans: ElementSpans | undefined;
   let elementStart = 0;
   let elementColons = 0;
+  // A number with a fraction or an exponent: its spelling ("1.0", "1e2") is not JSON.stringify's
+  // ("1", "100"), and a parser with integer and float types reads it as another value.
+  let spelledNumber = false;
   const endElement = (at: number) => {
     spans!.starts.push(elementStart);
     spans!.ends.push(at);
-    spans!.colons.push(colons - elementColons);
+    // -1 matches no member count: the element is never taken as the client's text.
+    spans!.colons.push(spelledNumber ? -1 : colons - elementColons);
+    spelledNumber = false;
   };
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -63,6 +68,7 @@ export function bodyLayout(text: string, maxDepth: number): BodyLayout {
         spans = layout[key] = { starts: [], ends: [], colons: [] };
         elementStart = index + 1;
         elementColons = colons;
+        spelledNumber = false;
       }
     } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
       if (depth === 2 && spans) {
@@ -84,6 +90,9 @@ export function bodyLayout(text: string, maxDepth: number): BodyLayout {
         layout.topColons++;
         keyNext = false;
       }
+    } else if (code === DOT || ((code === LOWER_E || code === UPPER_E) && isDigit(text.charCodeAt(index - 1)))) {
+      // Outside strings a dot, or an e after a digit, is only ever part of a number.
+      spelledNumber = true;
     }
   }
   return layout;
@@ -96,3 +105,8 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
+const DOT = 46;
+const LOWER_E = 101;
+const UPPER_E = 69;
+
+const isDigit = (code: number) => code >= 48 && code <= 57;

@@ -152,7 +152,8 @@ describe("awkward texts", () => {
     ["a duplicate top-level key elsewhere", `{"model":"m","model":"n","messages":${messages}}`, 0],
     ["whitespace and escapes everywhere", ` {\n "model" : "m" ,\t"messages" : [ { "role" :"user", "content":"caf\\u00e9 \\/ \\"q\\" \\\\ —"} ,\r\n{"role":"user","content":"${"x".repeat(300)}"} ] } `, 2],
     ["an empty element list and an escaped key", `{"model":"m","tools":[ ],"messages":[{"r\\u006fle":"user","content":"a"}]}`, 1],
-    ["numbers that do not round-trip", `{"model":"m","messages":${messages},"tools":[{"type":"function","function":{"name":"a","parameters":{"maximum":1e400}}},{"type":"function","function":{"name":"b","parameters":{"minimum":-0}}},{"type":"function","function":{"name":"c","parameters":{"maximum":12345678901234567890}}},{"type":"function","function":{"name":"d","parameters":{"maximum":1.50}}}]}`, 3],
+    ["a number spelt with a fraction or an exponent (an integer to JSON.stringify)", `{"model":"m","temperature":0.5,"messages":[{"role":"user","content":"a"},{"role":"user","content":"b","n":1.0},{"role":"user","content":"c","n":1e2},{"role":"user","content":"d","n":100}]}`, 2],
+    ["numbers that do not round-trip", `{"model":"m","messages":${messages},"tools":[{"type":"function","function":{"name":"a","parameters":{"maximum":1e400}}},{"type":"function","function":{"name":"b","parameters":{"minimum":-0}}},{"type":"function","function":{"name":"c","parameters":{"maximum":12345678901234567890}}},{"type":"function","function":{"name":"d","parameters":{"maximum":150}}}]}`, 3],
   ];
   for (const [name, text, spliced] of cases) {
     test(name, () => {
