@@ -6,7 +6,8 @@ import type { PipelineDeps } from "../pipeline/context";
 import { type RejectingDoor, rejectRequest } from "../pipeline/reject-request";
 import { bodyReadFailure } from "./body-limit";
 import { YIELD_ABOVE_BYTES, nextTurn } from "./next-turn";
-import { parseJsonBody } from "./parse-json-body";
+import { type KeptText, parseJsonBody } from "./parse-json-body";
+import { CLIENT_JSON_MIN_BYTES, rememberClientElements } from "./remember-client-json";
 
 /**
  * The checks in front of a door's POST handler, each refusal logged and answered in the door's
@@ -44,12 +45,17 @@ export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps, 
 /** What the handler reads with `c.req.valid("json")`: the schema's output. */
 type JsonInput<T extends z.ZodType> = { in: { json: z.input<T> }; out: { json: z.output<T> } };
 
-/** `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts). */
+/**
+ * `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts).
+ * `keepClientJson`: a large body's `messages` and `tools` elements remember the client's text
+ * (remember-client-json.ts), for a door whose request goes upstream as it came (the chat door).
+ */
 export function validateJsonBody<T extends z.ZodType>(
   door: RejectingDoor,
   deps: PipelineDeps,
   schema: T,
   parse: (body: unknown) => z.ZodSafeParseResult<z.output<T>> = (body) => schema.safeParse(body),
+  keepClientJson = false,
 ): MiddlewareHandler<Env, string, JsonInput<T>> {
   return async (c, next) => {
     let bytes: ArrayBuffer;
@@ -61,8 +67,9 @@ export function validateJsonBody<T extends z.ZodType>(
     }
     if (bytes.byteLength > YIELD_ABOVE_BYTES) await nextTurn();
     let body: unknown;
+    const kept: KeptText | undefined = keepClientJson && bytes.byteLength >= CLIENT_JSON_MIN_BYTES ? {} : undefined;
     try {
-      body = parseJsonBody(new Uint8Array(bytes));
+      body = parseJsonBody(new Uint8Array(bytes), kept);
     } catch (error) {
       return rejectRequest(deps, { door, http: c.req.raw, error });
     }
@@ -71,6 +78,7 @@ export function validateJsonBody<T extends z.ZodType>(
       const fields = typeof body === "object" && body !== null ? (body as { model?: unknown; stream?: unknown }) : undefined;
       return rejectRequest(deps, { door, http: c.req.raw, requestedModel: fields?.model, stream: fields?.stream, error: validationError(result.error) });
     }
+    if (kept) rememberClientElements(kept, body, result.data);
     c.req.addValidatedData("json", result.data as object);
     await next();
   };

@@ -62,7 +62,7 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 
 /** The index of the quote closing the string that opens at `start`, or -1 if it never closes. */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
   let from = start + 1;
   for (;;) {
     const end = text.indexOf('"', from);

@@ -1,4 +1,6 @@
+import { isAscii } from "node:buffer";
 import { invalidRequest } from "../errors";
+import { type BodyLayout, bodyLayout } from "./body-layout";
 import { firstTooDeep, pathAt } from "./json-depth";
 import { firstLoneSurrogate } from "./lone-surrogate";
 import { oneByteJsonText } from "./one-byte-json-text";
@@ -14,34 +16,46 @@ export const MAX_JSON_DEPTH = 128;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function parseJsonBody(bytes: Uint8Array): unknown {
+/**
+ * Filled, when the caller passes one, with the ASCII text the body was parsed from and where its
+ * `messages` and `tools` elements lie in it (body-layout.ts); left empty for a body whose text is
+ * not ASCII (many non-ASCII characters, decoded as sent).
+ */
+export interface KeptText {
+  text?: string;
+  layout?: BodyLayout;
+}
+
+export function parseJsonBody(bytes: Uint8Array, keep?: KeptText): unknown {
   // The same checks on an 8-bit text of the body (one-byte-json-text.ts); anything it refuses is
   // decoded and checked again as sent, so a refusal names what the client sent, as before.
   const oneByte = oneByteJsonText(bytes);
   if (oneByte !== undefined) {
     try {
-      return parseJsonText(oneByte);
+      return parseJsonText(oneByte, keep);
     } catch {
       // Refused below in the words of the decoded text.
     }
   }
-  return parseDecodedJsonBody(bytes);
+  return parseDecodedJsonBody(bytes, keep && isAscii(bytes) ? keep : undefined);
 }
 
 /** The body decoded as sent, then checked: what parseJsonBody returns or throws, by the slower way. */
-export function parseDecodedJsonBody(bytes: Uint8Array): unknown {
+export function parseDecodedJsonBody(bytes: Uint8Array, keep?: KeptText): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     throw invalidRequest("The request body is not valid UTF-8; JSON must be sent as UTF-8 text.", null, "invalid_utf8");
   }
-  return parseJsonText(text);
+  return parseJsonText(text, keep);
 }
 
 /** The checks after decoding: nesting, JSON syntax, lone surrogates. */
-function parseJsonText(text: string): unknown {
-  const tooDeep = firstTooDeep(text, MAX_JSON_DEPTH);
+function parseJsonText(text: string, keep?: KeptText): unknown {
+  // The nesting check's pass also finds the elements when the caller keeps them.
+  const layout = keep ? bodyLayout(text, MAX_JSON_DEPTH) : undefined;
+  const tooDeep = layout ? layout.tooDeep : firstTooDeep(text, MAX_JSON_DEPTH);
   if (tooDeep >= 0) {
     const path = pathAt(text, tooDeep);
     throw invalidRequest(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, at ${path || "its top level"}.`, path || null, "nesting_too_deep");
@@ -60,6 +74,10 @@ function parseJsonText(text: string): unknown {
       path || null,
       "invalid_unicode",
     );
+  }
+  if (keep) {
+    keep.text = text;
+    keep.layout = layout;
   }
   return value;
 }

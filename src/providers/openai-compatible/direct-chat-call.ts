@@ -2,13 +2,15 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai/core/error";
 import type { RequestTemplateSource } from "./sdk-request-template";
 import { smallBufferBody } from "./small-buffer-body";
+import { upstreamBody } from "./spliced-body";
 
 /**
  * POST /chat/completions without the `openai` SDK's per-request machinery (header merging, option
  * snapshots, retry and abort bookkeeping: ~50 µs of CPU and ~0.4 ms before the first byte per call,
  * measured in bench/PROFILE.md). The bytes on the wire are the SDK's: the URL and headers are the
  * ones the SDK client builds (User-Agent, X-Stainless-*, Authorization, …), taken from it once, and
- * the body is `JSON.stringify` of the same object, as the SDK's encoder does. tests/providers/
+ * the body is `JSON.stringify` of the same object, as the SDK's encoder does (for a large request,
+ * the same JSON with the client's unchanged elements copied from its own text: spliced-body.ts). tests/providers/
  * openai-direct-wire.test.ts compares the raw request bytes of both paths.
  *
  * Failures come out as the SDK's own error classes (APIError.generate for an HTTP error status,
@@ -43,7 +45,7 @@ export function createDirectChatCall(client: RequestTemplateSource, fetchImpleme
       if (signal.aborted) throw new APIUserAbortError();
       let response: Response;
       try {
-        response = await fetchImplementation(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+        response = await fetchImplementation(url, { method: "POST", headers, body: upstreamBody(body), signal });
       } catch (error) {
         if (signal.aborted) throw new APIUserAbortError();
         const text = String(error) + (error instanceof Error && "cause" in error ? String(error.cause) : "");

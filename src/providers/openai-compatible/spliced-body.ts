@@ -1,0 +1,67 @@
+import { type ClientJson, unchangedClientJson } from "../../chat/client-json";
+
+/**
+ * The upstream chat body as JSON.stringify(body) would send it, except that each element of
+ * `messages` and `tools` that still holds what the client sent (chat/client-json.ts) is the
+ * client's own text, copied: a 200 KB agent request is otherwise serialised whole (JSON.stringify)
+ * and the result encoded again (fetch's UTF-8 copy), each pass in fresh memory. The rest (the
+ * top-level fields in their order, the model, stream_options, changed or new elements) is
+ * JSON.stringify's. Bytes when anything was taken from the client's text, else the string as before.
+ * The value the upstream parses is the same; the member order inside a copied element, its
+ * whitespace and its escapes are the client's.
+ */
+export function upstreamBody(body: Record<string, unknown>): string | Uint8Array {
+  const messages = clientElements(body.messages);
+  const tools = clientElements(body.tools);
+  if (!messages && !tools) return JSON.stringify(body);
+  const pieces: Array<string | ClientJson> = [];
+  let pending = "{";
+  let first = true;
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    const elements = key === "messages" ? messages : key === "tools" ? tools : undefined;
+    if (elements) {
+      pending += `${first ? "" : ","}${JSON.stringify(key)}:[`;
+      const list = value as unknown[];
+      for (let index = 0; index < list.length; index++) {
+        if (index > 0) pending += ",";
+        const client = elements[index];
+        if (client) {
+          pieces.push(pending, client);
+          pending = "";
+        } else {
+          pending += JSON.stringify(list[index]) ?? "null";
+        }
+      }
+      pending += "]";
+    } else {
+      const json = JSON.stringify(value);
+      if (json === undefined) continue;
+      pending += `${first ? "" : ","}${JSON.stringify(key)}:${json}`;
+    }
+    first = false;
+  }
+  pieces.push(`${pending}}`);
+  return written(pieces);
+}
+
+/** Each element's unchanged client text (or undefined), or undefined when there is none at all. */
+function clientElements(list: unknown): Array<ClientJson | undefined> | undefined {
+  if (!Array.isArray(list)) return undefined;
+  let found: Array<ClientJson | undefined> | undefined;
+  for (let index = 0; index < list.length; index++) {
+    const client = unchangedClientJson(list[index]);
+    if (client) (found ??= new Array(list.length))[index] = client;
+  }
+  return found;
+}
+
+function written(pieces: ReadonlyArray<string | ClientJson>): Uint8Array {
+  let length = 0;
+  for (const piece of pieces) length += typeof piece === "string" ? Buffer.byteLength(piece, "utf8") : piece.end - piece.start;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  // The client's text is ASCII: latin1 is a plain copy of its characters.
+  for (const piece of pieces) at += typeof piece === "string" ? out.write(piece, at, "utf8") : out.write(piece.text.substring(piece.start, piece.end), at, "latin1");
+  return out;
+}
