@@ -8,6 +8,7 @@ import { allowedMethods, doorForPath, doorForRequest, listInWords } from "./door
 import { mountDoorRoutes } from "./doors/mount-door-routes";
 import { openaiErrorResponse } from "./doors/openai/openai-error";
 import { doors as registeredDoors } from "./doors/registry";
+import { wrongBaseUrlError } from "./doors/wrong-base-url";
 import { ProxyError, toProxyError } from "./errors";
 import { MemoRouter } from "./memo-router";
 import { markArrival } from "./pipeline/arrival-time";
@@ -112,9 +113,14 @@ export function createApp(deps: AppDeps): Hono {
     });
   }
 
-  const served = listInWords([...new Set(doors.flatMap((door) => door.endpoints.map((endpoint) => endpoint.path)))]);
+  const endpoints = doors.flatMap((door) => door.endpoints);
+  const served = listInWords([...new Set(endpoints.map((endpoint) => endpoint.path))]);
   app.notFound((c) =>
-    refuse(c, new ProxyError(404, `Unknown route: ${c.req.method} ${c.req.path}. This proxy serves ${served}.`, { type: "not_found_error", code: "unknown_route" })),
+    refuse(
+      c,
+      wrongBaseUrlError(c.req.method, c.req.path, new URL(c.req.url).origin, endpoints) ??
+        new ProxyError(404, `Unknown route: ${c.req.method} ${c.req.path}. This proxy serves ${served}.`, { type: "not_found_error", code: "unknown_route" }),
+    ),
   );
 
   // Errors in a door's routes are answered by the door (door-app.ts); these are the proxy's own routes'.

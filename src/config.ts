@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { z } from "zod";
+import { ownAddressIssues } from "./config-self-address";
 import { isLoopbackHost, normalizeHostName } from "./security/host-names";
 
 /**
@@ -246,6 +247,9 @@ const configSchema = z
         "Set PROXY_API_KEY to a long random string (`openssl rand -hex 32`) and give it to your clients as their API key, " +
         "or set ALLOW_UNAUTHENTICATED_REMOTE=true to serve without authentication.",
     });
+  })
+  .superRefine((config, context) => {
+    for (const { path, message } of ownAddressIssues(config)) context.addIssue({ code: "custom", path, message });
   });
 
 export type Config = z.infer<typeof configSchema>;

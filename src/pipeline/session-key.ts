@@ -32,9 +32,11 @@ function openingKey(system: string, user: string): string {
 
 /**
  * The conversation id a client sends as a header: `x-session-id` (generic), Claude Code's
- * `X-Claude-Code-Session-Id`, or Codex's `session_id` (both read off the shipped binaries).
+ * `X-Claude-Code-Session-Id`, or Codex's `session-id` (0.171.0) / `session_id` (older releases)
+ * (read off the shipped binaries). Codex needs it most: every Codex session in a folder opens
+ * with the same environment context, so the opening's fingerprint cannot tell them apart.
  */
-const SESSION_HEADERS = ["x-session-id", "x-claude-code-session-id", "session_id"] as const;
+const SESSION_HEADERS = ["x-session-id", "x-claude-code-session-id", "session-id", "session_id"] as const;
 
 export function sessionHeader(headers: Headers): string | null {
   for (const name of SESSION_HEADERS) {

@@ -51,13 +51,14 @@ export function requireAllowedHost(access: AccessControl, refuse: Refuse): Middl
     }
     const hostName = lastHostName;
     if (access.hosts.allows(hostName)) return next();
-    return refuse(
+    const response = refuse(
       c,
       new ProxyError(403, `This proxy does not answer requests for host '${shown(hostName)}': it answers to ${access.hosts.describe()}. If you reach it under that name, add it to ALLOWED_HOSTS.`, {
         type: "permission_error",
         code: "host_not_allowed",
       }),
     );
+    return noRetry(response);
   };
 }
 
@@ -80,6 +81,15 @@ export function requireAccess(access: AccessControl, refuse: Refuse, isDoorPath:
       }),
     );
     response.headers.set("www-authenticate", 'Bearer realm="claude-proxy"');
-    return response;
+    return noRetry(response);
   };
+}
+
+/**
+ * A refusal a retry cannot mend. The SDKs honour `x-should-retry: false` (as Anthropic's API sends
+ * it); without it Claude Code retries a 401 up to 10 times with back-off, minutes of silence.
+ */
+function noRetry(response: Response): Response {
+  response.headers.set("x-should-retry", "false");
+  return response;
 }

@@ -29,6 +29,7 @@ test("half a million parts are not all read to take the first 4096 characters", 
 test("the session headers of Claude Code and Codex name the conversation, the generic one first", () => {
   expect(sessionHeader(new Headers({ "X-Claude-Code-Session-Id": "cc-1" }))).toBe("cc-1");
   expect(sessionHeader(new Headers({ session_id: "codex-1" }))).toBe("codex-1");
+  expect(sessionHeader(new Headers({ "session-id": "codex-2" }))).toBe("codex-2");
   expect(sessionHeader(new Headers({ "x-session-id": "mine", session_id: "codex-1" }))).toBe("mine");
   expect(sessionHeader(new Headers({ "user-agent": "curl" }))).toBeNull();
   const codexTurn = sessionKey(request("first"), sessionHeader(new Headers({ session_id: "codex-1" })));
