@@ -213,6 +213,15 @@ describe("JSON and CSV", () => {
     expect((await get(`/api/requests?${clientQuery}&before=`)).status).toBe(200);
   });
 
+  test("the client filter takes the User-Agent or its beginning (claude-cli matches every Claude Code version); LIKE's wildcards are plain characters", async () => {
+    const rows = async (value: string) => ((await (await get(`/api/requests?client=${encodeURIComponent(value)}`)).json()) as { data: Array<{ taskId: string }> }).data.map((row) => row.taskId);
+    const all = await rows(client);
+    expect(all).toHaveLength(4);
+    expect((await rows(client.slice(0, client.length - 20))).sort()).toEqual([...all].sort());
+    expect(await rows(client.replace("dashboard-routes", "dashboard%routes"))).toEqual([]);
+    expect(await rows(client.replace("dashboard-routes", "dashboard_routes"))).toEqual([]);
+  });
+
   test("/api/stats has the overview's numbers: savings by source, cache hit rate, compression, budgets", async () => {
     type Stats = Record<string, unknown> & {
       totals: { requests: number; savedUsd: number; withoutProxyUsd: number; costUsd: number };

@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, gte, like, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { rowsOf } from "../rows-of";
 import { requestLog, requestRollup } from "../schema";
@@ -48,13 +48,17 @@ function statusCondition(status: StatusClass | number): SQL {
   return sql`${requestLog.status} <> 200 and ${requestLog.status} < 500 and ${requestLog.status} <> 429`;
 }
 
+/** `text` as a LIKE pattern that matches only itself: its wildcards and backslashes escaped (PostgreSQL's default escape is `\`). */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
 export function filterCondition(filter: RequestFilter): SQL | undefined {
   const conditions: Array<SQL | undefined> = [
     filter.provider ? eq(requestLog.provider, filter.provider) : undefined,
     filter.model ? eq(requestLog.model, filter.model) : undefined,
     filter.tier ? eq(requestLog.tier, filter.tier) : undefined,
     filter.status !== undefined ? statusCondition(filter.status) : undefined,
-    filter.client ? eq(requestLog.userAgent, filter.client) : undefined,
+    // A User-Agent or its beginning: "claude-cli" finds every Claude Code version.
+    filter.client ? like(requestLog.userAgent, `${likeLiteral(filter.client)}%`) : undefined,
     filter.door ? eq(requestLog.door, filter.door) : undefined,
     filter.since ? gte(requestLog.createdAt, filter.since) : undefined,
     filter.until ? lte(requestLog.createdAt, filter.until) : undefined,
