@@ -43,21 +43,12 @@ export function chainStream<T>(chain: StageChain<T>): ReadableStream<T> {
 }
 
 /**
- * `stream`'s first chunk, or its end, read ahead (a failure rejects), and the same stream with
- * that chunk still first, to be read or run through more stages as if nothing had been read.
- */
-export async function readAhead<T>(stream: ReadableStream<T>): Promise<{ first: ReadResult<T>; rest: ReadableStream<T> }> {
-  const chain = chainOver(stream);
-  const first = await chain.peek();
-  return { first, rest: chainStream(chain) };
-}
-
-/**
- * readAhead that reads on past the chunks `skip` accepts (a start that shows the reader nothing):
- * `first` is the first chunk it refuses, or the end (a failure rejects), with every chunk read
- * before it still in front of `rest`. Once a chunk was skipped, the wait for the next is bounded:
- * `holdMs` after it `first` is undefined and `rest` is given as it is; the read still going on
- * is the one `rest`'s first read waits for. Only the start is examined, never the chunks after it.
+ * `stream`'s first chunk that `skip` refuses (past a start that shows the reader nothing), or its
+ * end, read ahead (a failure rejects), and the same stream with every chunk read still in front
+ * of it as `rest`, to be read or run through more stages as if nothing had been read. Once a
+ * chunk was skipped, the wait for the next is bounded: `holdMs` after it `first` is undefined and
+ * `rest` is given as it is; the read still going on is the one `rest`'s first read waits for. Only
+ * the start is examined, never the chunks after it.
  */
 export async function readAheadPast<T>(
   stream: ReadableStream<T>,

@@ -2,12 +2,15 @@ import { describe, expect, test } from "bun:test";
 import type { ChatCompletionChunk } from "../../src/chat/types";
 import { observeStream } from "../../src/pipeline/stream-observer";
 import { createRedactor } from "../../src/security/redactor";
-import { readAhead } from "../../src/streams/pull-chain";
+import { readAheadPast } from "../../src/streams/pull-chain";
 import { sseDecoderTransformer, sseDone } from "../../src/streams/sse-decoder";
 import type { SyncTransformer } from "../../src/streams/sync-stage";
 import { pullThrough } from "../../src/streams/sync-transformer";
 import { watchStream } from "../../src/streams/watch-stream";
 import { waitFor } from "../helpers/wait-for";
+
+/** Reads ahead one chunk: nothing is skipped. */
+const readAhead = <T>(stream: ReadableStream<T>) => readAheadPast(stream, () => false, 0);
 
 /** A source that counts its reads and settles `cancelled` with the reason it was cancelled with. */
 function counted<T>(items: readonly T[]) {
