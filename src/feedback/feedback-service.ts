@@ -72,7 +72,8 @@ export class FeedbackService {
     }
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
     if (rating < 0 && row.cacheKey) await this.cache?.evict(row.cacheKey);
-    if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: row.status === 200 });
+    // Only an answered task gets here: it was logged as a success.
+    if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: true });
     return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
   }
 
