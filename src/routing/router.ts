@@ -43,10 +43,10 @@ export class Router {
   ) {}
 
   plan(selection: ModelSelection, needs: RequestNeeds, classifiedTier: Tier, category: string, evidence?: ClassifierEvidence): RoutePlan {
-    if (needs.customTools) requireCustomToolProvider(selection.kind === "model" ? selection.candidates : this.directory.all());
-    if (needs.serverTools) {
-      const label = selection.kind === "model" ? selection.label : selection.kind === "tier" ? selection.tier : "auto";
-      requireServerToolProvider(selection.kind === "model" ? selection.candidates : this.directory.all(), needs, label);
+    if (needs.customTools || needs.serverTools) {
+      const pool = selection.kind === "model" ? selection.candidates : this.directory.all();
+      if (needs.customTools) requireProvider(pool, "customTools", CUSTOM_TOOLS_REFUSAL);
+      if (needs.serverTools) requireProvider(pool, "serverTools", serverToolsRefusal(needs, selection.kind === "model" ? selection.label : selection.kind === "tier" ? selection.tier : "auto"));
     }
     if (selection.kind === "model") {
       // Among providers of the named model, those that can serve the request (e.g. run client
@@ -162,28 +162,23 @@ function scoreNote(evidence: ClassifierEvidence): string {
   return `score ${evidence.score}${why ? ` (${why})` : ""} -> `;
 }
 
-/** OpenAI's custom tools mean nothing to other providers, and dropping them would change what the model can do: a 400 naming the field. */
-function requireCustomToolProvider(candidates: readonly Candidate[]): void {
-  if (candidates.some((candidate) => candidate.provider.capabilities.customTools)) return;
-  throw new ProxyError(
-    400,
-    'tools: custom tools (type "custom") and a custom tool_choice are taken only by OpenAI models, and none can serve this request. Use function tools, or name an OpenAI model with OPENAI_API_KEY set.',
-    { type: "invalid_request_error", code: "unsupported_tool_type", param: "tools" },
-  );
+/**
+ * Tools only one kind of provider runs: OpenAI's custom tools mean nothing to other providers, and
+ * Anthropic's server tools run on Anthropic's servers (another provider would answer without the
+ * search, fetch or code run asked for). Dropping them would change what the model can do: when no
+ * candidate runs them, a 400 naming them instead.
+ */
+function requireProvider(candidates: readonly Candidate[], capability: "customTools" | "serverTools", refusal: string): void {
+  if (candidates.some((candidate) => candidate.provider.capabilities[capability])) return;
+  throw new ProxyError(400, refusal, { type: "invalid_request_error", code: "unsupported_tool_type", param: "tools" });
 }
 
-/**
- * Anthropic's server tools run on Anthropic's servers: another provider would answer without the
- * search (or fetch, or code run) the client asked for. A 400 naming the tools, instead of that.
- */
-function requireServerToolProvider(candidates: readonly Candidate[], needs: RequestNeeds, label: string): void {
-  if (candidates.some((candidate) => candidate.provider.capabilities.serverTools)) return;
+const CUSTOM_TOOLS_REFUSAL =
+  'tools: custom tools (type "custom") and a custom tool_choice are taken only by OpenAI models, and none can serve this request. Use function tools, or name an OpenAI model with OPENAI_API_KEY set.';
+
+function serverToolsRefusal(needs: RequestNeeds, label: string): string {
   const names = (needs.request.anthropic?.server_tools ?? []).map((tool) => String(tool.type ?? tool.name));
-  throw new ProxyError(
-    400,
-    `tools: ${[...new Set(names)].join(", ")} ${names.length > 1 ? "are server tools" : "is a server tool"} that only the Anthropic API runs, and no Anthropic model can serve '${label}'. Name a Claude model with ANTHROPIC_API_KEY set, or leave the server tool out.`,
-    { type: "invalid_request_error", code: "unsupported_tool_type", param: "tools" },
-  );
+  return `tools: ${[...new Set(names)].join(", ")} ${names.length > 1 ? "are server tools" : "is a server tool"} that only the Anthropic API runs, and no Anthropic model can serve '${label}'. Name a Claude model with ANTHROPIC_API_KEY set, or leave the server tool out.`;
 }
 
 function circuitOpen(label: string): ProxyError {
