@@ -1,4 +1,4 @@
-import { stringEnd } from "./json-depth";
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, stringEnd } from "./json-depth";
 
 /**
  * Where the elements of a large body's top-level `messages` and `tools` arrays lie in its text,
@@ -98,13 +98,6 @@ export function bodyLayout(text: string, maxDepth: number): BodyLayout {
   return layout;
 }
 
-const QUOTE = 34;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
 const DOT = 46;
 const LOWER_E = 101;
 const UPPER_E = 69;

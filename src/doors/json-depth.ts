@@ -52,14 +52,15 @@ export function pathAt(text: string, at: number, maxSegments = 8): string {
   return segments.length > maxSegments ? `${shown}…` : shown;
 }
 
-const QUOTE = 34;
+/** JSON's structural characters, as char codes (body-layout.ts scans with them too). */
+export const QUOTE = 34;
 const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
+export const COMMA = 44;
+export const COLON = 58;
+export const OPEN_BRACKET = 91;
+export const CLOSE_BRACKET = 93;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
 
 /** The index of the quote closing the string that opens at `start`, or -1 if it never closes. */
 export function stringEnd(text: string, start: number): number {
