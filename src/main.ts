@@ -46,9 +46,10 @@ if (!config.databaseUrl && !config.dataDir.startsWith("memory://")) {
   }
 }
 
+const cannotListen = (reason: string) => `claude-proxy could not listen on ${config.host}:${config.port}: ${reason} (set PORT or HOST)`;
 const taken = portProblem(config.host, config.port);
 if (taken) {
-  console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${taken} (set PORT or HOST)`);
+  console.error(cannotListen(taken));
   process.exit(1);
 }
 
@@ -70,7 +71,8 @@ try {
     ...serveOptions(),
   });
 } catch (error) {
-  console.error(`claude-proxy could not listen on ${config.host}:${config.port}: ${(error as Error).message} (set PORT or HOST)`);
+  // Taken since the probe (another process was quicker).
+  console.error(cannotListen((error as Error).message));
   await proxy.close();
   process.exit(1);
 }
