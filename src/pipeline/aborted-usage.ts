@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChunkDelta, NormalizedUsage } from "../chat/types";
+import type { AssistantMessage, ChatCompletion, ChunkDelta, NormalizedUsage } from "../chat/types";
 import { CHARACTERS_PER_TOKEN } from "../routing/request-needs";
 
 /**
@@ -22,8 +22,8 @@ export function abortedUsage(
   return { usage: { tokensIn: promptTokensEstimate(), tokensOut: outputEstimate, cachedTokens: 0, cacheWriteTokens: 0 }, estimated: true };
 }
 
-/** The characters of model output one delta carries: text, reasoning, a refusal, tool calls' names and arguments. */
-export function outputCharactersOf(delta: ChunkDelta): number {
+/** The characters of model output one delta (or a whole message) carries: text, reasoning, a refusal, tool calls' names and arguments. */
+export function outputCharactersOf(delta: ChunkDelta | AssistantMessage): number {
   let characters = (delta.content?.length ?? 0) + (delta.reasoning_content?.length ?? 0) + (delta.refusal?.length ?? 0);
   if (delta.tool_calls) for (const call of delta.tool_calls) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
   return characters;
@@ -32,9 +32,6 @@ export function outputCharactersOf(delta: ChunkDelta): number {
 /** The characters of model output in a whole completion, every choice (for one that came without usage). */
 export function completionOutputCharacters(completion: ChatCompletion): number {
   let characters = 0;
-  for (const { message } of completion.choices) {
-    characters += (message.content?.length ?? 0) + (message.reasoning_content?.length ?? 0) + (message.refusal?.length ?? 0);
-    for (const call of message.tool_calls ?? []) characters += call.function.name.length + call.function.arguments.length;
-  }
+  for (const { message } of completion.choices) characters += outputCharactersOf(message);
   return characters;
 }
