@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRequest } from "./request-schema";
+import { isRecord } from "./is-record";
 
 /**
  * Anthropic content blocks the chat shape has no place for, carried whole so a conversation
@@ -42,8 +43,6 @@ export interface AnthropicDelta {
 export interface AnthropicMessageContent {
   content: AnthropicBlock[];
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A block the chat shape cannot hold whole: any type beyond text, thinking and tool_use, or text with citations. */
 export function needsAnthropicBlock(block: { type: string; citations?: unknown }): boolean {

@@ -2,6 +2,7 @@ import type { ChatTool } from "../chat/request-schema";
 import { compressText } from "./compress-text";
 import { type CompressionStats, emptyStats, recordTransform } from "./compression-stats";
 import { toolCarriesCacheMark } from "./cache-marks";
+import { isRecord } from "../chat/is-record";
 
 /**
  * Tool definitions: whitespace inside description strings (the tool's and every schema's) is
@@ -17,8 +18,6 @@ const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", 
 const SCHEMA_VALUES = ["items", "additionalItems", "additionalProperties", "unevaluatedItems", "unevaluatedProperties", "not", "if", "then", "else", "contains", "propertyNames"];
 /** Keywords whose value is a list of schemas. */
 const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems", "items"];
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A raw docstring: continuation lines share an indentation and the last line is the indentation before the closing quotes. */
 export function dedentDocstring(text: string): string {

@@ -1,6 +1,7 @@
 import { rememberClientJson } from "../chat/client-json";
 import type { ElementSpans } from "./body-layout";
 import type { KeptText } from "./parse-json-body";
+import { isRecord } from "../chat/is-record";
 
 /**
  * Below this a body's upstream copy is cheap to serialise: the door keeps no text for it, and the
@@ -16,7 +17,7 @@ export const CLIENT_JSON_MIN_BYTES = 32 * 1024;
  */
 export function rememberClientElements(kept: KeptText, body: unknown, request: unknown): void {
   const { text, layout } = kept;
-  if (!text || !layout || !isFields(body) || !isFields(request)) return;
+  if (!text || !layout || !isRecord(body) || !isRecord(request)) return;
   let members = 0;
   for (const _key in body) members++;
   if (members !== layout.topColons) return;
@@ -31,4 +32,3 @@ function rememberList(text: string, spans: ElementSpans | undefined, parsed: unk
   }
 }
 
-const isFields = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -7,6 +7,7 @@ import { type SyncTransformer, transformStream } from "../streams/sync-transform
 import { anthropicRedactedThinkingDetail, anthropicThinkingDetail } from "./anthropic-reasoning-details";
 import { mapAnthropicStopReason, nativeStopReason } from "./map-anthropic-stop-reason";
 import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage";
+import { isRecord } from "../chat/is-record";
 
 /**
  * Anthropic Messages stream events → OpenAI chunks.
@@ -38,8 +39,6 @@ type BlockState =
   | { kind: "tool"; toolIndex: number; hasArguments: boolean }
   | { kind: "other" }
   | { kind: "server"; block: AnthropicBlock; json: string };
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function createAnthropicEventTransformer(model: string): TransformStream<AnthropicStreamEvent, ChatCompletionChunk> {
   return transformStream(anthropicEventTransformer(model));

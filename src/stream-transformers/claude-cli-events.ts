@@ -4,6 +4,7 @@ import { redactSecrets } from "../logger";
 import { isNdjsonInvalidLine } from "../streams/ndjson-decoder";
 import { describeClaudeCliError, mapClaudeCliStopReason } from "./claude-cli-results";
 import { type AnthropicUsageCounts, mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage";
+import { isRecord } from "../chat/is-record";
 
 export { mapClaudeCliStopReason } from "./claude-cli-results";
 
@@ -79,8 +80,6 @@ interface ToolBlock {
   name: string;
   arguments: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function describeExit(line: CliLine): string {
   const how = typeof line.signalCode === "string" ? `was stopped by ${line.signalCode}` : `exited with code ${String(line.exitCode)}`;
