@@ -1,135 +1,14 @@
-import { homedir } from "node:os";
 import { z } from "zod";
+import { collectSecretValues, secret, urlPassword } from "./config-secrets";
 import { ownAddressIssues } from "./config-self-address";
-import { isLoopbackHost, normalizeHostName } from "./security/host-names";
+import { boolFlag, customProviderSchema, filePath, hostList, json, jsonArray, port, positiveInt, providerBudgetsSchema, ratio, timeZone, url, usd } from "./config-values";
+import { isLoopbackHost } from "./security/host-names";
 
 /**
  * The only reader of the environment. Bun loads `.env` on its own, so this module sees
  * `.env` values and real environment variables alike. Every variable is documented in
  * `.env.example`; a bad value stops start-up with a message naming it.
  */
-
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
-const ratio = z.coerce.number().min(0).max(1);
-const url = z.url({ protocol: /^https?$/ });
-const boolFlag = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
-  .transform((value) => ["true", "1", "yes", "on"].includes(value));
-
-/**
- * Leaves whose values are secrets. The redactor takes every configured secret out of whatever
- * leaves the proxy (config.ts `secretValues`), so a new key or password is safe once marked here.
- */
-const secrets = z.registry<{ parts?: (value: string) => string[] }>();
-
-/** Marks a config leaf as secret; `parts` picks the secret out of a larger value (a URL's password). */
-function secret<T extends z.ZodType>(schema: T, parts?: (value: string) => string[]): T {
-  secrets.add(schema, { parts });
-  return schema;
-}
-
-/** The password of a connection URL, as written and decoded. */
-function urlPassword(text: string): string[] {
-  try {
-    const password = new URL(text).password;
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * A file or directory path, with a leading `~` or `~/` read as the home directory as a shell would:
- * Bun's .env, docker's env files and `--data-dir=~/…` in some shells leave it as written, and
- * DATA_DIR=~/.claude-proxy made a directory named "~" in the working directory.
- */
-const filePath = z.string().transform((text) => (text === "~" || text.startsWith("~/") ? homedir() + text.slice(1) : text));
-
-/** A comma-separated list of host names (ALLOWED_HOSTS): `proxy.example.com, [fd00::1]`. */
-const hostList = z
-  .string()
-  .transform((text) => text.split(",").map((name) => name.trim()).filter((name) => name !== ""))
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(/^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, "list host names or IP addresses without a port or scheme, separated by commas")
-        .transform(normalizeHostName),
-    ),
-  );
-
-/**
- * An object that refuses keys it does not know (a typo such as `baseURL` or `api_key` would
- * otherwise be dropped in silence and the provider misbehave), naming each key, never its value,
- * with the known key it most likely meant.
- */
-function knownKeysObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  const folded = (key: string) => key.toLowerCase().replace(/[_-]/g, "");
-  const meant = (key: string) => known.find((name) => folded(name) === folded(key) || folded(name).startsWith(folded(key)) || folded(key).startsWith(folded(name)));
-  return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code !== "unrecognized_keys") return undefined;
-      const keys = issue.keys.map((key) => {
-        const guess = meant(key);
-        return `"${key}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
-      });
-      return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}; the keys here are ${known.join(", ")}`;
-    },
-  });
-}
-
-const customModelSchema = knownKeysObject({
-  id: z.string().min(1),
-  inputPricePerMillion: z.number().min(0).default(0),
-  outputPricePerMillion: z.number().min(0).default(0),
-  cacheReadPricePerMillion: z.number().min(0).optional(),
-  contextWindow: z.number().int().positive().optional(),
-  tier: z.enum(["economy", "standard", "premium"]).optional(),
-});
-
-const customProviderSchema = knownKeysObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, "id must be lower-case letters, digits, '-' or '_'"),
-  displayName: z.string().min(1).optional(),
-  baseUrl: url,
-  apiKey: secret(z.string().optional()),
-  models: z.array(customModelSchema).min(1),
-});
-export type CustomProviderConfig = z.infer<typeof customProviderSchema>;
-
-const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      // The parser quotes the token it stopped at, which may be a secret whose quotes were lost (`"apiKey": sk_live_…`).
-      const reason = (error as Error).message.replace(/"[^"]*"/g, "(a value not repeated here)");
-      context.addIssue({ code: "custom", message: `not valid JSON (${reason})` });
-      return z.NEVER;
-    }
-  }).pipe(schema);
-const jsonArray = <T extends z.ZodType>(item: T) => json(z.array(item));
-
-const usd = z.coerce.number().finite().min(0);
-/** Per-provider budgets: {"openai": {"daily": 5, "monthly": 100}, "anthropic": {"monthly": 50}}. */
-const providerBudgetsSchema = z
-  .record(z.string(), z.strictObject({ daily: z.number().finite().min(0).optional(), monthly: z.number().finite().min(0).optional() }))
-  .superRefine((budgets, context) => {
-    for (const provider of Object.keys(budgets)) {
-      if (!/^[a-z0-9][a-z0-9_-]*$/.test(provider)) context.addIssue({ code: "custom", path: [provider], message: "provider ids are lower-case letters, digits, '-' or '_'" });
-    }
-  });
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, "must be an IANA time zone such as UTC or Europe/Berlin");
 
 /** Which environment variable fills each leaf of the config schema. */
 const variables = z.registry<{ variable: string }>();
@@ -309,25 +188,5 @@ function describeIssue(path: PropertyKey[], message: string): string {
  * a new secret setting joins the list by being marked `secret(...)`.
  */
 export function secretValues(config: Config): string[] {
-  const found: string[] = [];
-  for (const [key, schema] of Object.entries(configShape)) collectSecrets(schema, (config as Record<string, unknown>)[key], found);
-  return [...new Set(found)];
-}
-
-function collectSecrets(schema: z.ZodType, value: unknown, found: string[]): void {
-  if (value === undefined || value === null) return;
-  const mark = secrets.get(schema);
-  if (mark) {
-    if (typeof value === "string") found.push(...(mark.parts ? mark.parts(value) : [value]));
-    return;
-  }
-  if (schema instanceof z.ZodObject) {
-    for (const [key, child] of Object.entries(schema.shape as Shape)) collectSecrets(child, (value as Record<string, unknown>)[key], found);
-  } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
-    for (const item of value) collectSecrets(schema.element as z.ZodType, item, found);
-  } else if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) {
-    collectSecrets(schema.unwrap() as z.ZodType, value, found);
-  } else if (schema instanceof z.ZodPipe) {
-    collectSecrets(schema.out as z.ZodType, value, found);
-  }
+  return collectSecretValues(configShape, config as Record<string, unknown>);
 }
