@@ -5,40 +5,9 @@ import type { Logger } from "../logger";
 import { CacheWriter } from "./cache-writer";
 import { KeyIndex } from "./key-index";
 import { LruCache } from "./lru-cache";
+import { type AnswerToStore, type CacheCounters, type CachedAnswer, type ResponseCacheSettings, newCacheCounters } from "./cache-types";
 import { type RequestKey, requestDigest } from "./request-key";
 import { driverMessage } from "../db/driver-message";
-
-/**
- * The exact-match response cache: complete answers by request key, in a PostgreSQL table that
- * every instance on the database shares, with an in-process LRU in front (bounded by entries and
- * bytes) and an index of the table's keys, so that a miss is answered from memory alone. Reads and
- * writes that fail are logged and counted, never thrown: a broken cache is a cache that misses.
- */
-export interface ResponseCacheSettings {
-  ttlSeconds: number;
-  maxEntries: number;
-  maxBytes: number;
-}
-
-/** An answer found in the cache: a fresh copy, free to hand to a door. */
-export interface CachedAnswer {
-  completion: ChatCompletion;
-  provider: string;
-  model: string;
-  /** What the answer cost when it was made. */
-  costUsd: number;
-  /** The entry it came from: its key and the digest of the request it answers (the fast path remembers both, fast-hit-memo.ts). */
-  key: string;
-  digest: string;
-}
-
-export interface AnswerToStore {
-  key: RequestKey;
-  completion: ChatCompletion;
-  provider: string;
-  model: string;
-  costUsd: number;
-}
 
 interface Entry {
   body: string;
@@ -49,26 +18,6 @@ interface Entry {
   expiresAt: number;
 }
 
-export interface CacheCounters {
-  hits: number;
-  misses: number;
-  bypasses: number;
-  stores: number;
-  /** Hits served from the shared table (the others came from this process's memory). */
-  tableHits: number;
-  /** A key matched but the stored request's digest did not (a hash collision): served as a miss. */
-  digestMismatches: number;
-  readErrors: number;
-  writeErrors: number;
-  syncErrors: number;
-  /** Writes dropped because too many were waiting for the database. */
-  droppedWrites: number;
-  /** Requests the key could not be built for (served without the cache). */
-  keyErrors: number;
-  /** Answers forgotten because a user rated them bad. */
-  evictions: number;
-}
-
 /** How often each instance picks up the keys other instances wrote. */
 const SYNC_INTERVAL_MS = 1_000;
 const PRUNE_INTERVAL_MS = 60_000;
@@ -76,8 +25,14 @@ const WRITE_DELAY_MS = 200;
 /** Keys the index holds at most (about 100 bytes each). */
 const INDEX_LIMIT = 200_000;
 
+/**
+ * The exact-match response cache: complete answers by request key, in a PostgreSQL table that
+ * every instance on the database shares, with an in-process LRU in front (bounded by entries and
+ * bytes) and an index of the table's keys, so that a miss is answered from memory alone. Reads and
+ * writes that fail are logged and counted, never thrown: a broken cache is a cache that misses.
+ */
 export class ResponseCache {
-  readonly counters: CacheCounters = { hits: 0, misses: 0, bypasses: 0, stores: 0, tableHits: 0, digestMismatches: 0, readErrors: 0, writeErrors: 0, syncErrors: 0, droppedWrites: 0, keyErrors: 0, evictions: 0 };
+  readonly counters: CacheCounters = newCacheCounters();
   private readonly memory: LruCache<Entry>;
   private readonly index = new KeyIndex(INDEX_LIMIT);
   private readonly writer: CacheWriter;

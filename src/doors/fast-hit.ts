@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { CachedAnswer } from "../cache/response-cache";
+import type { CachedAnswer } from "../cache/cache-types";
 import type { PipelineContext, PipelineDeps, PreparedRequest, Stage } from "../pipeline/context";
 import { createContext } from "../pipeline/create-context";
 import { runPipeline } from "../pipeline/run-pipeline";

@@ -1,6 +1,6 @@
 import type { BudgetCounters } from "../budget/budget-service";
 import type { BudgetUsage } from "../budget/budget-types";
-import type { CacheCounters } from "../cache/response-cache";
+import type { CacheCounters } from "../cache/cache-types";
 import { Gauge, type PrometheusRegistry, ReadCounter } from "./prometheus-registry";
 
 /** What /metrics reads from the response cache when scraped (ResponseCache.stats()). */

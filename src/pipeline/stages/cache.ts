@@ -1,5 +1,6 @@
 import { type RequestKey, requestKey } from "../../cache/request-key";
-import type { CachedAnswer, ResponseCache } from "../../cache/response-cache";
+import type { CachedAnswer } from "../../cache/cache-types";
+import type { ResponseCache } from "../../cache/response-cache";
 import { chunkStream, completionChunks } from "../../chat/completion-chunks";
 import type { ChatRequest } from "../../chat/request-schema";
 import type { ChatCompletion } from "../../chat/types";
