@@ -70,6 +70,8 @@ describe("one proxy per embedded data directory", () => {
     const zombie = Number.parseInt(new TextDecoder().decode((await reader.read()).value), 10);
     const identity = `${readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()}/${readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]!.split(" ")[19]}`;
     writeFileSync(lockPathFor(dataDir), `${zombie} ${identity}\n`);
+    // Killed before the shell became `sleep 5`, the child could be reaped by the shell itself.
+    for (let i = 0; i < 200 && readFileSync(`/proc/${parent.pid}/cmdline`, "utf8") !== "sleep\u00005\u0000"; i++) await Bun.sleep(10);
     process.kill(zombie, "SIGKILL");
     for (let i = 0; i < 100 && readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]![0] !== "Z"; i++) await Bun.sleep(10);
     try {

@@ -1,3 +1,5 @@
+import { CUT_GRACE_MS } from "./cut-grace";
+
 /**
  * A 200 answer an upstream could send when something between it and the proxy breaks: a body cut
  * mid-way (the connection drops after `body` went out), a body that is not JSON (an HTML error
@@ -19,7 +21,7 @@ export function brokenBodyResponse({ body, contentType = "application/json", cut
       if (body !== "") controller.enqueue(encoder.encode(body));
       if (!cut) return controller.close();
       // Let the bytes reach the proxy first, so the cut happens while the body is being read.
-      await Bun.sleep(20);
+      await Bun.sleep(CUT_GRACE_MS);
       controller.error(new Error("connection cut by mock"));
     },
   });

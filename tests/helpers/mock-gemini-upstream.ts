@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
+import { CUT_GRACE_MS } from "./cut-grace";
 
 /**
  * A local stand-in for generativelanguage.googleapis.com speaking the real REST API:
@@ -104,7 +105,7 @@ function sseResponse(lines: string[], options: { separator: string; intervalMs: 
       for (const [index, line] of lines.entries()) {
         if (options.cutAfter !== undefined && index >= options.cutAfter) {
           // Let what was sent reach the client first, so the cut lands mid-body, not before the headers.
-          await sleep(20);
+          await sleep(CUT_GRACE_MS);
           controller.error(new Error("connection cut by mock"));
           return;
         }

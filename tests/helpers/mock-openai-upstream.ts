@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
+import { CUT_GRACE_MS } from "./cut-grace";
 
 /**
  * A local stand-in for api.openai.com / Ollama / any OpenAI-compatible server, speaking the real
@@ -108,7 +109,7 @@ function sseResponse(lines: string[], options: SseOptions): Response {
       for (const [index, line] of lines.entries()) {
         if (cutAfter !== undefined && index >= cutAfter) {
           // Let the lines already sent reach the proxy, so the cut really happens mid-stream.
-          await sleep(20);
+          await sleep(CUT_GRACE_MS);
           onFinish();
           controller.error(new Error("connection cut by mock"));
           return;
