@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest } from "../chat/request-schema";
+import type { ChatMessage, ChatRequest, ChatTool } from "../chat/request-schema";
 import { requestMarksMessages } from "./cache-marks";
 import { compressMessage, duplicateUnits, type ToolCallInfo, withResolvedTexts } from "./compress-message";
 import { type CompressionStats, emptyStats, estimateTokens } from "./compression-stats";
@@ -35,11 +35,26 @@ function contentCharacters(message: ChatMessage): number {
   return total;
 }
 
-function requestCharacters(request: ChatRequest): number {
+function requestCharacters(request: ChatRequest, characters: (tool: ChatTool) => number): number {
   let total = 0;
   for (const message of request.messages) total += contentCharacters(message);
-  for (const tool of request.tools ?? []) total += toolCharacters(tool);
+  for (const tool of request.tools ?? []) total += characters(tool);
   return total;
+}
+
+/**
+ * toolCharacters, each tool object counted once per compressRequest call: a changed tool was
+ * walked four times (before and after, for the step's saving and for the request's totals), a
+ * twelfth of a 200 KB Claude Code request's compression. The call is synchronous and mutates
+ * nothing, so a tool's count cannot change within it.
+ */
+function countedOnce(): (tool: ChatTool) => number {
+  const counts = new Map<ChatTool, number>();
+  return (tool) => {
+    let count = counts.get(tool);
+    if (count === undefined) counts.set(tool, (count = toolCharacters(tool)));
+    return count;
+  };
 }
 
 /** `messages[i]`, made once per index (up to a bound): every request names its messages the same way. */
@@ -82,19 +97,20 @@ export function compressRequest(request: ChatRequest, options: CompressionOption
   const started = performance.now();
   const mode = options.mode ?? "safe";
   const stats = emptyStats(mode);
+  const characters = countedOnce();
   let result = request;
   if (mode === "safe") {
     try {
       const messages = compressMessages(request, stats);
-      const tools = request.tools ? compressTools(request.tools, stats) : request.tools;
+      const tools = request.tools ? compressTools(request.tools, stats, characters) : request.tools;
       if (messages !== request.messages || tools !== request.tools) result = tools === request.tools ? { ...request, messages } : { ...request, messages, tools };
     } catch {
       stats.skipped.push({ step: "request", where: "request" });
       result = request;
     }
   }
-  stats.charactersBefore = requestCharacters(request);
-  stats.charactersAfter = result === request ? stats.charactersBefore : requestCharacters(result);
+  stats.charactersBefore = requestCharacters(request, characters);
+  stats.charactersAfter = result === request ? stats.charactersBefore : requestCharacters(result, characters);
   stats.estimatedTokensBefore = estimateTokens(stats.charactersBefore);
   stats.estimatedTokensAfter = estimateTokens(stats.charactersAfter);
   stats.durationMs = performance.now() - started;

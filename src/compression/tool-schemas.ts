@@ -21,6 +21,8 @@ const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems", "items"];
 
 /** A raw docstring: continuation lines share an indentation and the last line is the indentation before the closing quotes. */
 export function dedentDocstring(text: string): string {
+  // Most descriptions end in words: looked at first, their last line returns them before any pass over the whole text.
+  if (!endsInIndentation(text)) return text;
   if (text.includes("```") || text.includes("~~~")) return text;
   const lines = text.split("\n");
   if (lines.length < 3 || !/^[ \t]+$/.test(lines[lines.length - 1]!)) return text;
@@ -30,6 +32,17 @@ export function dedentDocstring(text: string): string {
   if (shortest === "" || !indents.every((indent) => indent.startsWith(shortest)) || new Set(shortest).size > 1) return text;
   const body = lines.slice(1, -1).map((line) => (line.startsWith(shortest) ? line.slice(shortest.length) : line.trim() === "" ? "" : line));
   return [lines[0]!.trimStart(), ...body].join("\n").trimEnd();
+}
+
+/** The text has a line break and what follows the last one is spaces and tabs only, at least one: `/^[ \t]+$/` on the last line. */
+function endsInIndentation(text: string): boolean {
+  const lastBreak = text.lastIndexOf("\n");
+  if (lastBreak === -1 || lastBreak === text.length - 1) return false;
+  for (let index = lastBreak + 1; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 32 && code !== 9) return false;
+  }
+  return true;
 }
 
 function compressDescription(text: string, scratch: CompressionStats, where: string): string {
@@ -93,7 +106,8 @@ export function toolCharacters(tool: ChatTool): number {
   return total;
 }
 
-export function compressTools(tools: ChatTool[], stats: CompressionStats): ChatTool[] {
+/** `characters`: toolCharacters, or the caller's record of it for the tools it has already counted. */
+export function compressTools(tools: ChatTool[], stats: CompressionStats, characters: (tool: ChatTool) => number = toolCharacters): ChatTool[] {
   let changed = false;
   const result = tools.map((tool, index) => {
     if (toolCarriesCacheMark(tool)) return tool;
@@ -101,7 +115,7 @@ export function compressTools(tools: ChatTool[], stats: CompressionStats): ChatT
     try {
       const next = compressTool(tool, stats, where);
       if (next === tool) return tool;
-      recordTransform(stats, "tool-schemas", toolCharacters(tool) - toolCharacters(next));
+      recordTransform(stats, "tool-schemas", characters(tool) - characters(next));
       changed = true;
       return next;
     } catch {

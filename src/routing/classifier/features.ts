@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../../chat/request-schema";
+import { boundedMemo } from "./bounded-memo";
 import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } from "./concepts";
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
@@ -123,7 +124,7 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   // work are details of that work, not a cheap ask.
   if (latestProse.length > CHEAP_ASK_CHARS && hardInTask) for (const cheap of CHEAP_CUES) latestConcepts.delete(cheap);
   // After "thanks" the earlier hard work is done: the session does not carry over.
-  const earlier = closing || text.earlier.length === 0 ? 0 : hardConceptsIn(text.earlier.join("\n\n"));
+  const earlier = closing || text.earlier.length === 0 ? 0 : earlierHardConcepts(text.earlier.join("\n\n"));
   const assistant = closing || text.assistant === "" ? 0 : hardConceptsIn(text.assistant);
 
   const files = new Set<string>();
@@ -188,9 +189,27 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   };
 }
 
+/**
+ * hardConceptsIn for the session's earlier human turns, from memory when the same turns came
+ * before: an agent client sends the whole session again with every request, and those turns only
+ * change when a new task starts, while reading them (up to SESSION_CAP characters through the
+ * phrase matcher) was a quarter of a 200 KB Claude Code request's classification. Keyed on the
+ * bounded text, the only part the count reads; a short text is read again (a look-up costs about as much).
+ */
+const rememberedHardConcepts = boundedMemo(hardConceptsInBounded, 128);
+const MEMO_FROM = 256;
+export function earlierHardConcepts(session: string): number {
+  const text = bounded(session, SESSION_CAP);
+  return text.length < MEMO_FROM ? hardConceptsInBounded(text) : rememberedHardConcepts(text);
+}
+
 /** How many hard concepts the session text names (an empty text names none: it is not read). */
-function hardConceptsIn(session: string): number {
-  const found = detectConcepts(splitProse(bounded(session, SESSION_CAP)).prose, HARD_CONCEPTS);
+export function hardConceptsIn(session: string): number {
+  return hardConceptsInBounded(bounded(session, SESSION_CAP));
+}
+
+function hardConceptsInBounded(session: string): number {
+  const found = detectConcepts(splitProse(session).prose, HARD_CONCEPTS);
   let count = 0;
   for (const concept of HARD_CONCEPTS) if (found.has(concept)) count++;
   return count;
