@@ -80,6 +80,45 @@ describe("Messages door, OpenAI upstream", () => {
   });
 });
 
+describe("Messages door, an OpenAI-wire upstream that names the matched stop string (vLLM's stop_reason)", () => {
+  const chunk = (choice: Record<string, unknown>) => JSON.stringify({ id: "chatcmpl-vllm", object: "chat.completion.chunk", created: 1764000000, model: "gpt-4o-mini", choices: [{ index: 0, logprobs: null, ...choice }] });
+  const vllmStream = [
+    chunk({ delta: { role: "assistant", content: "1, 2, 3, " }, finish_reason: null }),
+    chunk({ delta: {}, finish_reason: "stop", stop_reason: "4," }),
+    "[DONE]",
+  ];
+
+  test("streamed: stop_reason stop_sequence with the string", async () => {
+    openaiUpstream.enqueue({ kind: "lines", lines: vllmStream });
+    const message = await anthropic.messages.stream({ model: "openai:gpt-4o-mini", max_tokens: 256, stop_sequences: ["4,"], messages: question("Count (vllm stream).") }).finalMessage();
+    expect(message).toMatchObject({ stop_reason: "stop_sequence", stop_sequence: "4," });
+  });
+
+  test("not streamed: the same", async () => {
+    openaiUpstream.enqueue({
+      kind: "json",
+      body: { id: "chatcmpl-vllm", object: "chat.completion", created: 1764000000, model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "1, 2, 3, " }, logprobs: null, finish_reason: "stop", stop_reason: "4," }] },
+    });
+    const message = await anthropic.messages.create({ model: "openai:gpt-4o-mini", max_tokens: 256, stop_sequences: ["4,"], messages: question("Count (vllm whole).") });
+    expect(message).toMatchObject({ stop_reason: "stop_sequence", stop_sequence: "4," });
+  });
+
+  test("a stop at the end-of-sequence token (stop_reason null) is end_turn", async () => {
+    openaiUpstream.enqueue({ kind: "lines", lines: [vllmStream[0]!, chunk({ delta: {}, finish_reason: "stop", stop_reason: null }), "[DONE]"] });
+    const message = await anthropic.messages.stream({ model: "openai:gpt-4o-mini", max_tokens: 256, messages: question("Count (vllm eos).") }).finalMessage();
+    expect(message).toMatchObject({ stop_reason: "end_turn", stop_sequence: null });
+  });
+
+  test("the chat door passes the upstream's own stop_reason on, and adds nothing", async () => {
+    openaiUpstream.enqueue({ kind: "lines", lines: vllmStream });
+    const stream = await openai.chat.completions.create({ model: "openai:gpt-4o-mini", stop: ["4,"], stream: true, messages: question("Count (vllm chat).") });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const item of stream) chunks.push(item);
+    const finish = chunks.find((item) => item.choices[0]?.finish_reason)!.choices[0]!;
+    expect(finish).toEqual({ index: 0, logprobs: null, delta: {}, finish_reason: "stop", stop_reason: "4," } as never);
+  });
+});
+
 const internal = ["native_finish_reason", "stop_sequence", "start_usage", "anthropic"];
 /** Every key of a JSON value, at any depth. */
 function keys(value: unknown): string[] {

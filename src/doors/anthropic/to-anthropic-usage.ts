@@ -48,11 +48,12 @@ type Choice = Pick<ChatCompletion["choices"][number], "finish_reason" | "native_
 
 /**
  * `stop_reason` and `stop_sequence` as the API pairs them. `stop_sequence` only with the string the
- * upstream named (Anthropic does); an OpenAI-wire upstream's `stop` does not say whether a sequence
- * matched or the model ended its turn, so that is `end_turn` with null rather than a guess.
+ * upstream named (Anthropic does, and vLLM: matched-stop-sequence.ts); OpenAI's own `stop` does not
+ * say whether a sequence matched or the model ended its turn, so that is `end_turn` with null
+ * rather than a guess.
  */
 export function toAnthropicStop(choice: Choice | undefined): { stop_reason: AnthropicStopReason; stop_sequence: string | null } {
-  if (choice?.native_finish_reason === "stop_sequence" && typeof choice.stop_sequence === "string") return { stop_reason: "stop_sequence", stop_sequence: choice.stop_sequence };
+  if (choice?.finish_reason === "stop" && typeof choice.stop_sequence === "string") return { stop_reason: "stop_sequence", stop_sequence: choice.stop_sequence };
   return { stop_reason: toAnthropicStopReason(choice?.finish_reason, choice?.native_finish_reason), stop_sequence: null };
 }
 

@@ -54,6 +54,10 @@ describe("stop sequences", () => {
     expect(delta.delta).toEqual({ stop_reason: "stop_sequence", stop_sequence: "4," });
   });
 
+  test("named by an OpenAI-wire upstream (vLLM's stop_reason, kept as stop_sequence): the same", () => {
+    expect(messageDelta(answer(role(), stopped({ stop_sequence: "4," }))).delta).toEqual({ stop_reason: "stop_sequence", stop_sequence: "4," });
+  });
+
   test("not named (an OpenAI upstream's finish_reason stop): end_turn with null, as nothing says a sequence matched", () => {
     expect(messageDelta(answer(role(), stopped())).delta).toEqual({ stop_reason: "end_turn", stop_sequence: null });
     expect(messageDelta(answer(role(), stopped({ native_finish_reason: "stop_sequence" }))).delta).toEqual({ stop_reason: "end_turn", stop_sequence: null });
