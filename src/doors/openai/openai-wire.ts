@@ -14,7 +14,8 @@ export function carriesInternalFields(chunk: ChatCompletionChunk): boolean {
   if (chunk.start_usage !== undefined) return true;
   const choice = chunk.choices[0];
   if (choice !== undefined) {
-    if (choice.delta.anthropic !== undefined) return true;
+    // `?.`: the type has a delta on every choice, but a chunk from elsewhere must not break the stream.
+    if (choice.delta?.anthropic !== undefined) return true;
     if (choice.finish_reason !== null && (choice.native_finish_reason !== undefined || choice.stop_sequence !== undefined)) return true;
   }
   return chunk.usage != null && chunk.usage.server_tool_use !== undefined;
@@ -24,7 +25,7 @@ export function carriesInternalFields(chunk: ChatCompletionChunk): boolean {
 export function openaiChunk(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
   const { start_usage: _startUsage, usage, ...rest } = chunk;
   const choices = chunk.choices.map(({ native_finish_reason: _native, stop_sequence: _sequence, delta, ...choice }) => {
-    const { anthropic: _anthropic, ...plain } = delta;
+    const { anthropic: _anthropic, ...plain } = delta ?? {};
     return { ...choice, delta: plain };
   });
   const says = choices.length === 0 || choices.some((choice) => choice.finish_reason !== null || Object.keys(choice.delta).length > 0);
