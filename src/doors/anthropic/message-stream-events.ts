@@ -11,8 +11,9 @@ import { toAnthropicStartUsage, toAnthropicStop, toAnthropicUsage } from "./to-a
  * input_json_delta) and a content_block_stop, indices counting up from 0 with one block open at a
  * time; then message_delta (stop reason, the stop sequence where the upstream named it, and the
  * whole usage, cache reads and writes included) and message_stop. message_start's usage is the
- * prompt's as the upstream reported it at the start (Anthropic's does), else zeros in its shape. A block starts when a different kind of content arrives (reasoning, text, a new
- * tool call) and stops before the next one starts, at the finish reason, or at the end.
+ * prompt's as the upstream reported it at the start (Anthropic's does), else zeros in its shape.
+ * A block starts when a different kind of content arrives (reasoning, text, a new tool call) and
+ * stops before the next one starts, at the finish reason, or at the end.
  *
  * Reasoning: readable reasoning opens a thinking block; the Anthropic reasoning entry that follows
  * it (sent whole when the upstream's block ended) closes it with its signature_delta; an encrypted
