@@ -16,7 +16,8 @@ import { isRecord } from "./is-record";
  *
  * Response side (types.ts): `anthropic` on a chunk delta (`AnthropicDelta`: whole blocks at their
  * place in the stream, citations of the text being streamed, a text block boundary), `anthropic`
- * on a completion's message (the upstream's whole `content`, when it held any such block), and
+ * on a completion's message (the upstream's whole `content`, when it held any such block; the
+ * top-level `container` of a code-execution answer, which a stream gives on its finish chunk), and
  * `native_finish_reason` on a choice (the upstream's own stop reason, OpenRouter's field), which
  * carries `pause_turn`.
  */
@@ -37,11 +38,18 @@ export interface AnthropicDelta {
   citations?: unknown[];
   /** The text after this delta is a new text block (the upstream sent two in a row). */
   text_block?: true;
+  /** The code-execution container the answer ran in, on the finish chunk (message_delta's `container`). */
+  container?: AnthropicContainer;
 }
 
-/** What an Anthropic answer adds to a completion's message: its content as the API sent it. */
+/** Anthropic's top-level `container` of an answer that used it (`id`, `expires_at`, …), kept whole. */
+export type AnthropicContainer = { id: string } & Record<string, unknown>;
+
+/** What an Anthropic answer adds to a completion's message. */
 export interface AnthropicMessageContent {
-  content: AnthropicBlock[];
+  /** Its content as the API sent it, when it held a block the chat shape cannot hold. */
+  content?: AnthropicBlock[];
+  container?: AnthropicContainer;
 }
 
 /** A block the chat shape cannot hold whole: any type beyond text, thinking and tool_use, or text with citations. */

@@ -1,4 +1,5 @@
 import { ProxyError, type ProxyErrorType } from "../errors";
+import type { AnthropicContainer } from "./anthropic-blocks";
 import { appendReasoningDetails, type ReasoningDetail } from "./reasoning-details";
 import type { AssistantMessage, ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from "./types";
 
@@ -9,6 +10,10 @@ interface ChoiceDraft {
   refusal: string | null;
   toolCalls: Map<number, ToolCall>;
   finishReason: FinishReason | null;
+  // What the finish chunk adds for the Anthropic door (types.ts); read there only, not per chunk.
+  nativeFinishReason: string | undefined;
+  stopSequence: string | undefined;
+  container: AnthropicContainer | undefined;
 }
 
 const knownErrorTypes = new Set<ProxyErrorType>(["upstream_error", "timeout_error", "rate_limit_error", "authentication_error", "permission_error"]);
@@ -17,7 +22,7 @@ const knownErrorTypes = new Set<ProxyErrorType>(["upstream_error", "timeout_erro
  * Assembles the one ChatCompletion a chunk sequence amounts to, one chunk at a time: content,
  * reasoning and refusal concatenated, reasoning details folded by index, tool-call deltas merged
  * by index (id and name from the first delta that has them, arguments appended), the last finish
- * reason and usage. An error chunk throws a ProxyError (nothing reached the client yet, so another
+ * reason (with the finish chunk's native stop reason, stop sequence and Anthropic container) and usage. An error chunk throws a ProxyError (nothing reached the client yet, so another
  * model may still be tried). Synchronous, so an array of kept chunks needs no stream to assemble.
  */
 export class ChunkAssembler {
@@ -42,7 +47,17 @@ export class ChunkAssembler {
     for (const choice of chunk.choices) {
       let draft = this.choices.get(choice.index);
       if (!draft) {
-        draft = { content: "", reasoning: "", reasoningDetails: [], refusal: null, toolCalls: new Map(), finishReason: null };
+        draft = {
+          content: "",
+          reasoning: "",
+          reasoningDetails: [],
+          refusal: null,
+          toolCalls: new Map(),
+          finishReason: null,
+          nativeFinishReason: undefined,
+          stopSequence: undefined,
+          container: undefined,
+        };
         this.choices.set(choice.index, draft);
       }
       const delta = choice.delta ?? {};
@@ -64,7 +79,12 @@ export class ChunkAssembler {
           });
         }
       }
-      if (choice.finish_reason) draft.finishReason = choice.finish_reason;
+      if (choice.finish_reason) {
+        draft.finishReason = choice.finish_reason;
+        draft.nativeFinishReason = choice.native_finish_reason;
+        draft.stopSequence = choice.stop_sequence;
+        draft.container = delta.anthropic?.container;
+      }
     }
   }
 
@@ -82,7 +102,11 @@ export class ChunkAssembler {
           if (draft.reasoning !== "") message.reasoning_content = draft.reasoning;
           if (draft.reasoningDetails.length > 0) message.reasoning_details = draft.reasoningDetails;
           if (draft.toolCalls.size > 0) message.tool_calls = [...draft.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
-          return { index, message, finish_reason: draft.finishReason, logprobs: null };
+          if (draft.container) message.anthropic = { container: draft.container };
+          const choice: ChatCompletion["choices"][number] = { index, message, finish_reason: draft.finishReason, logprobs: null };
+          if (draft.nativeFinishReason !== undefined) choice.native_finish_reason = draft.nativeFinishReason;
+          if (draft.stopSequence !== undefined) choice.stop_sequence = draft.stopSequence;
+          return choice;
         }),
     };
     if (this.systemFingerprint !== undefined) completion.system_fingerprint = this.systemFingerprint;

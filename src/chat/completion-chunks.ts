@@ -6,7 +6,8 @@ import type { ChatCompletion, ChatCompletionChunk, ChunkDelta } from "./types";
  * full (a cached one) can be served to a client that asked to stream: the role with any readable
  * reasoning, the reasoning state (`reasoning_details`, complete, as the transformers send it when a
  * block ends), the text, a refusal, each tool call whole in one delta at its index, the finish
- * reason, then usage. Collecting these chunks (collect-chunks.ts) gives the completion back.
+ * reason (with the native stop reason, stop sequence and Anthropic container the answer kept), then
+ * usage; the first chunk also has the prompt's usage as `start_usage`. Collecting these chunks (collect-chunks.ts) gives the completion back.
  */
 export function completionChunks(completion: ChatCompletion): ChatCompletionChunk[] {
   const choice = completion.choices[0];
@@ -14,13 +15,20 @@ export function completionChunks(completion: ChatCompletion): ChatCompletionChun
   const first: ChunkDelta = { role: "assistant" };
   if (message?.reasoning_content) first.reasoning_content = message.reasoning_content;
   const chunks = [deltaChunk(completion, first)];
+  // The whole answer is known: message_start (the Anthropic door) can have the prompt's usage.
+  const usage = completion.usage;
+  if (usage) chunks[0]!.start_usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.prompt_tokens, ...(usage.prompt_tokens_details ? { prompt_tokens_details: usage.prompt_tokens_details } : {}) };
   if (message?.reasoning_details?.length) chunks.push(deltaChunk(completion, { reasoning_details: message.reasoning_details }));
   if (message?.content) chunks.push(deltaChunk(completion, { content: message.content }));
   if (message?.refusal) chunks.push(deltaChunk(completion, { refusal: message.refusal }));
   for (const [index, call] of (message?.tool_calls ?? []).entries()) {
     chunks.push(deltaChunk(completion, { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: call.function.arguments } }] }));
   }
-  chunks.push(deltaChunk(completion, {}, choice?.finish_reason ?? "stop"));
+  const container = message?.anthropic?.container;
+  const finish = deltaChunk(completion, container ? { anthropic: { container } } : {}, choice?.finish_reason ?? "stop");
+  if (choice?.native_finish_reason !== undefined) finish.choices[0]!.native_finish_reason = choice.native_finish_reason;
+  if (choice?.stop_sequence !== undefined) finish.choices[0]!.stop_sequence = choice.stop_sequence;
+  chunks.push(finish);
   if (completion.usage) chunks.push(usageChunk(completion, completion.usage));
   return chunks;
 }

@@ -10,8 +10,12 @@ import type { ReasoningDetail } from "./reasoning-details";
  *   upstream wants back: reasoning-details.ts);
  * - `prompt_tokens_details.cache_write_tokens` (Anthropic-style cache writes, priced separately).
  * And for answers of the Anthropic API (anthropic-blocks.ts): `anthropic` on messages and deltas
- * (server-tool blocks, citations), `native_finish_reason` on choices (`pause_turn`) and
+ * (server-tool blocks, citations, a code-execution container), `native_finish_reason` on choices
+ * (`pause_turn`, `stop_sequence`), `stop_sequence` on choices (the string that matched) and
  * `server_tool_use` on usage (the server tool requests, such as web searches, the answer made).
+ * `start_usage` on a stream's first chunk is the prompt's usage as the upstream reported it at the
+ * start (Anthropic's message_start). The OpenAI door sends none of these extensions
+ * (doors/openai/openai-wire.ts).
  */
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
@@ -61,6 +65,8 @@ export interface ChatCompletion {
     finish_reason: FinishReason | null;
     /** The upstream's own stop reason where the finish reason loses it (Anthropic's `pause_turn`). */
     native_finish_reason?: string;
+    /** The stop sequence that ended the answer, where the upstream said which (Anthropic does). */
+    stop_sequence?: string;
     logprobs: unknown;
   }>;
   usage?: Usage;
@@ -87,9 +93,16 @@ export interface ChatCompletionChunk {
     delta: ChunkDelta;
     finish_reason: FinishReason | null;
     native_finish_reason?: string;
+    stop_sequence?: string;
     logprobs?: unknown;
   }>;
   usage?: Usage | null;
+  /**
+   * On the first chunk only: the usage the upstream reported as the answer started (the prompt's
+   * tokens; output so far), for a door whose stream opens with it. Never the answer's usage, which
+   * comes in `usage` at the end.
+   */
+  start_usage?: Usage;
   /** Set on the last chunk when the upstream failed mid-stream; the SSE encoder sends it as an error event. */
   error?: { message: string; type: string; code: string | null; param: string | null };
 }

@@ -1,5 +1,5 @@
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
-import type { AnthropicBlock } from "../chat/anthropic-blocks";
+import type { AnthropicBlock, AnthropicContainer } from "../chat/anthropic-blocks";
 import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chunks";
 import type { ChatCompletionChunk, ChunkDelta } from "../chat/types";
 import { redactSecrets } from "../logger";
@@ -23,8 +23,11 @@ import { isRecord } from "../chat/is-record";
  *   `anthropic.citations` delta, and a text block right after another one starts with an
  *   `anthropic.text_block` delta (chat/anthropic-blocks.ts), so the Anthropic door can give the
  *   client the API's blocks as they were, where other doors just read the text;
+ * - message_start's usage (the prompt's tokens, cache reads and writes) rides on the first chunk as
+ *   `start_usage`, for the Anthropic door's own message_start;
  * - message_stop → a finish chunk (a stop reason it loses, such as `pause_turn`, also as
- *   `native_finish_reason`), then a usage-only chunk (`choices: []`, server tool counts included).
+ *   `native_finish_reason`; the matched `stop_sequence`; a code-execution `container` as an
+ *   `anthropic.container` delta), then a usage-only chunk (`choices: []`, server tool counts included).
  * - `ping` and event types added after this was written are ignored (Anthropic's versioning
  *   policy); an `error` event or a known event with a broken shape ends the stream as an error chunk.
  */
@@ -49,6 +52,8 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
   const head: ChunkHead = { id: "chatcmpl-anthropic", created: Math.floor(Date.now() / 1000), model };
   let usage: AnthropicUsageCounts = {};
   let stopReason: string | null = null;
+  let stopSequence: string | null = null;
+  let container: AnthropicContainer | undefined;
   let toolCount = 0;
   let reasoningCount = 0;
   // Whether the last block to start was text: another text block right after it must stay apart.
@@ -72,8 +77,13 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
         if (!isRecord(message)) return false;
         if (typeof message.id === "string") head.id = message.id;
         if (typeof message.model === "string" && message.model !== "") head.model = message.model;
-        if (isRecord(message.usage)) usage = mergeAnthropicUsage(usage, message.usage as AnthropicUsageCounts);
-        controller.enqueue(chunk({ role: "assistant", content: "" }));
+        if (isRecord(message.container) && typeof message.container.id === "string") container = message.container as AnthropicContainer;
+        const first = chunk({ role: "assistant", content: "" });
+        if (isRecord(message.usage)) {
+          usage = mergeAnthropicUsage(usage, message.usage as AnthropicUsageCounts);
+          if (typeof usage.input_tokens === "number") first.start_usage = mapAnthropicUsage(usage);
+        }
+        controller.enqueue(first);
         return true;
       }
       case "content_block_start": {
@@ -162,14 +172,18 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
       case "message_delta": {
         if (!isRecord(event.delta)) return false;
         if (typeof event.delta.stop_reason === "string") stopReason = event.delta.stop_reason;
+        if (typeof event.delta.stop_sequence === "string") stopSequence = event.delta.stop_sequence;
+        const deltaContainer = event.delta.container;
+        if (isRecord(deltaContainer) && typeof deltaContainer.id === "string") container = deltaContainer as AnthropicContainer;
         if (isRecord(event.usage)) usage = mergeAnthropicUsage(usage, event.usage as AnthropicUsageCounts);
         return true;
       }
       case "message_stop":
         state = "done";
-        const finish = deltaChunk(head, {}, mapAnthropicStopReason(stopReason));
+        const finish = deltaChunk(head, container ? { anthropic: { container } } : {}, mapAnthropicStopReason(stopReason));
         const native = nativeStopReason(stopReason);
         if (native) finish.choices[0]!.native_finish_reason = native;
+        if (stopSequence !== null) finish.choices[0]!.stop_sequence = stopSequence;
         controller.enqueue(finish);
         controller.enqueue(usageChunk(head, mapAnthropicUsage(usage)));
         return true;

@@ -115,10 +115,15 @@ export function createClaudeCliEventTransformer(options: ClaudeCliTransformerOpt
       const onStreamEvent = (event: StreamEvent | undefined) => {
         switch (event?.type) {
           case "message_start":
-            if (!roleSent) controller.enqueue(chunk({ role: "assistant", content: "" }));
+            if (isRecord(event.message?.usage)) usage = mergeAnthropicUsage(usage, event.message.usage);
+            if (!roleSent) {
+              const first = chunk({ role: "assistant", content: "" });
+              // The first turn's prompt, as the API reported it at the start (chat/types.ts start_usage).
+              if (typeof usage.input_tokens === "number") first.start_usage = mapAnthropicUsage(usage);
+              controller.enqueue(first);
+            }
             roleSent = true;
             tools = new Map();
-            if (isRecord(event.message?.usage)) usage = mergeAnthropicUsage(usage, event.message.usage);
             return;
           case "content_block_start": {
             const block = event.content_block;

@@ -2,12 +2,15 @@ import { type ChunkHead, errorChunk } from "../chat/chunks";
 import type { ChatCompletionChunk } from "../chat/types";
 import { sseDone } from "../streams/sse-decoder";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
+import { keepMatchedStopSequence } from "./matched-stop-sequence";
 
 /**
  * Upstream OpenAI-wire chunks (as parsed by the `openai` SDK) → the internal chunk shape.
  * Mostly a pass-through; it normalises what OpenAI-compatible servers do differently:
- * `delta.reasoning` (Ollama, vLLM, OpenRouter) becomes `reasoning_content`, and a chunk that is
- * not a chat-completion chunk (an error payload, garbage) ends the stream as an error chunk, and so
+ * `delta.reasoning` (Ollama, vLLM, OpenRouter) becomes `reasoning_content`; a matched stop string
+ * the upstream names (vLLM's `stop_reason`) is kept as `stop_sequence` (matched-stop-sequence.ts),
+ * read on the finish chunk only; a chunk that is not a chat-completion chunk (an error payload,
+ * garbage) ends the stream as an error chunk, and so
  * does a stream that ends after some chunks, before any choice got a finish reason and without
  * `data: [DONE]` (an upstream that closed the body cleanly mid-answer: the answer is cut short, not
  * complete; a stream with no chunk at all is the dispatcher's empty_stream). Some servers leave the
@@ -52,7 +55,10 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
           delete delta.reasoning;
         }
         if (!choice.delta) choice.delta = {};
-        if (choice.finish_reason) finished = true;
+        if (choice.finish_reason) {
+          finished = true;
+          keepMatchedStopSequence(choice);
+        }
       }
       // The parsed chunk is ours: set in place rather than copied (one object less per chunk). Keys
       // the upstream sent keep their place; missing ones are appended in this order, as a spread would.

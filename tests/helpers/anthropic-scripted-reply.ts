@@ -30,6 +30,8 @@ export interface ScriptedReply {
   /** Defaults to the model of the request. */
   model?: string;
   id?: string;
+  /** A code-execution answer's container: the Message's `container`, message_delta's `delta.container`. */
+  container?: { id: string; expires_at: string };
 }
 
 export type AnthropicEvent = { type: string } & Record<string, unknown>;
@@ -82,6 +84,7 @@ export function renderMessage(reply: ScriptedReply, requestModel: string): Recor
     stop_reason: resolved.stopReason,
     stop_sequence: reply.stopSequence ?? null,
     usage: fullUsage(resolved.usage),
+    ...(reply.container ? { container: reply.container } : {}),
   };
 }
 
@@ -145,7 +148,7 @@ export function renderStreamEvents(reply: ScriptedReply, requestModel: string): 
   const usage = resolved.usage;
   events.push({
     type: "message_delta",
-    delta: { stop_reason: resolved.stopReason, stop_sequence: reply.stopSequence ?? null },
+    delta: { stop_reason: resolved.stopReason, stop_sequence: reply.stopSequence ?? null, ...(reply.container ? { container: reply.container } : {}) },
     usage: {
       input_tokens: usage.input_tokens,
       cache_creation_input_tokens: usage.cache_creation_input_tokens,

@@ -30,6 +30,12 @@ describe("recorded CLI output", () => {
     });
   });
 
+  test("the first message_start's usage rides on the first chunk as start_usage (the prompt, for the Anthropic door's message_start)", async () => {
+    const chunks = await replay(fixture("thinking-text"));
+    expect(chunks[0]!.start_usage).toMatchObject({ prompt_tokens: 1540, prompt_tokens_details: { cached_tokens: 1200, cache_write_tokens: 300 } });
+    expect(chunks.slice(1).every((chunk) => chunk.start_usage === undefined)).toBe(true);
+  });
+
   test("an answer the CLI continued after max_tokens arrives whole, usage summed over both calls", async () => {
     const chunks = await replay(fixture("max-tokens-continuation"));
     expect(content(chunks)).toBe("This answer was cutHello from the mock Anthropic upstream.");

@@ -1,17 +1,19 @@
-import type { AnthropicBlock, AnthropicDelta } from "../../chat/anthropic-blocks";
+import type { AnthropicBlock, AnthropicContainer, AnthropicDelta } from "../../chat/anthropic-blocks";
 import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
-import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta, Usage } from "../../chat/types";
+import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta, Usage } from "../../chat/types";
 import { anthropicErrorBody, anthropicErrorMapping } from "./anthropic-error";
 import { messageId } from "./to-anthropic-message";
-import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
+import { toAnthropicStartUsage, toAnthropicStop, toAnthropicUsage } from "./to-anthropic-usage";
 
 /**
  * Internal chunks → the Messages API's stream events, in its grammar: message_start; per content
  * block a content_block_start, its deltas (text_delta, thinking_delta then signature_delta,
  * input_json_delta) and a content_block_stop, indices counting up from 0 with one block open at a
- * time; then message_delta (stop reason and the whole usage, cache reads and writes included) and
- * message_stop. A block starts when a different kind of content arrives (reasoning, text, a new
- * tool call) and stops before the next one starts, at the finish reason, or at the end.
+ * time; then message_delta (stop reason, the stop sequence where the upstream named it, and the
+ * whole usage, cache reads and writes included) and message_stop. message_start's usage is the
+ * prompt's as the upstream reported it at the start (Anthropic's does), else zeros in its shape.
+ * A block starts when a different kind of content arrives (reasoning, text, a new tool call) and
+ * stops before the next one starts, at the finish reason, or at the end.
  *
  * Reasoning: readable reasoning opens a thinking block; the Anthropic reasoning entry that follows
  * it (sent whole when the upstream's block ended) closes it with its signature_delta; an encrypted
@@ -28,7 +30,8 @@ import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
  * Anthropic's own blocks (chat/anthropic-blocks.ts: a server tool's call and result, whole) are
  * blocks of their own, a server tool's input sent as one input_json_delta as the API streams it;
  * citations are citations_delta events in the text block they belong to, and a text block
- * boundary the upstream had stays one; the upstream's `pause_turn` stays the stop reason.
+ * boundary the upstream had stays one; the upstream's `pause_turn` stays the stop reason, and a
+ * code-execution `container` goes in message_delta's delta, where the API sends it.
  *
  * An error chunk (the upstream failed or was cut mid-stream) stops the open block and ends the
  * stream with an `error` event, never a message_stop, so every started block is stopped and the
@@ -54,8 +57,8 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   const seenTools = new Set<number>();
   // Tool calls that started while another tool call's block was open, by upstream index.
   const held = new Map<number, HeldCall>();
-  let finishReason: FinishReason | null = null;
-  let nativeFinishReason: string | undefined;
+  let finish: ChatCompletionChunk["choices"][number] | undefined;
+  let container: AnthropicContainer | undefined;
   let usage: Usage | null | undefined;
   let model = "";
 
@@ -73,7 +76,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: 0, output_tokens: 0 },
+        usage: toAnthropicStartUsage(chunk.start_usage),
       },
     });
   };
@@ -162,6 +165,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   };
 
   const anthropicDelta = (extension: AnthropicDelta, events: MessageStreamEvent[]) => {
+    if (extension.container) container = extension.container;
     if (extension.text_block && open?.kind === "text") close(events);
     for (const block of extension.blocks ?? []) serverBlock(block, events);
     if (extension.citations?.length) {
@@ -210,8 +214,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
         content(choice.delta ?? {}, events);
         if (ended) return events;
         if (choice.finish_reason) {
-          finishReason = choice.finish_reason;
-          nativeFinishReason = choice.native_finish_reason;
+          finish = choice;
           settle(events);
         }
       }
@@ -223,7 +226,8 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
       const events: MessageStreamEvent[] = [];
       if (!started) start({ id: "", object: "chat.completion.chunk", created: 0, model: "", choices: [] }, events);
       settle(events);
-      events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason, nativeFinishReason), stop_sequence: null }, usage: toAnthropicUsage(usage) });
+      const stop = toAnthropicStop(finish);
+      events.push({ type: "message_delta", delta: container ? { ...stop, container } : stop, usage: toAnthropicUsage(usage) });
       events.push({ type: "message_stop" });
       return events;
     },

@@ -1,7 +1,7 @@
 import { ANTHROPIC_REASONING_FORMAT } from "../../chat/reasoning-details";
 import { parseToolArguments } from "../../chat/tool-arguments";
 import type { AssistantMessage, ChatCompletion } from "../../chat/types";
-import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
+import { toAnthropicStop, toAnthropicUsage } from "./to-anthropic-usage";
 
 /**
  * A completion as the non-streaming Messages API answer (a `Message`): thinking first (each
@@ -10,7 +10,9 @@ import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
  * tool_use block per tool call (arguments parsed back into `input`; arguments that are not a JSON
  * object are kept whole under `_raw_arguments`, chat/tool-arguments.ts). An Anthropic answer that
  * held server-tool blocks or cited text brought its whole content along (`anthropic.content`,
- * chat/anthropic-blocks.ts): that is the answer's content, exactly as the API gave it.
+ * chat/anthropic-blocks.ts): that is the answer's content, exactly as the API gave it; a
+ * code-execution answer's `container` is the message's, as the API has it. The stop sequence that
+ * matched is named where the upstream named it (to-anthropic-usage.ts).
  */
 export type AnthropicContentBlock =
   | { type: "text"; text: string }
@@ -37,15 +39,16 @@ export function thinkingBlocks(message: Pick<AssistantMessage, "reasoning_conten
 export function toAnthropicMessage(completion: ChatCompletion, fallbackId: string) {
   const choice = completion.choices[0];
   const message = choice?.message;
+  const container = message?.anthropic?.container;
   return {
     id: messageId(completion.id, fallbackId),
     type: "message" as const,
     role: "assistant" as const,
     model: completion.model,
     content: message?.anthropic?.content ?? contentBlocks(message),
-    stop_reason: toAnthropicStopReason(choice?.finish_reason, choice?.native_finish_reason),
-    stop_sequence: null,
+    ...toAnthropicStop(choice),
     usage: toAnthropicUsage(completion.usage),
+    ...(container ? { container } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { FinishReason, Usage } from "../../chat/types";
+import type { ChatCompletion, FinishReason, Usage } from "../../chat/types";
 
 /**
  * The internal usage and finish reason in Anthropic's terms. Anthropic's `input_tokens` leaves out
@@ -33,8 +33,32 @@ export function toAnthropicUsage(usage: Usage | null | undefined): AnthropicUsag
   return mapped;
 }
 
+/**
+ * message_start's usage: the prompt's counts the upstream reported as the answer started (the
+ * chunk's `start_usage`: Anthropic's own message_start), or, when it reports them only at the end
+ * (OpenAI-wire upstreams), the same fields at zero, as Anthropic's shape has them all. The answer's
+ * usage follows in message_delta either way.
+ */
+export function toAnthropicStartUsage(usage: Usage | undefined): Pick<AnthropicUsage, "input_tokens" | "cache_creation_input_tokens" | "cache_read_input_tokens" | "output_tokens"> {
+  const mapped = toAnthropicUsage(usage);
+  return { input_tokens: mapped.input_tokens, cache_creation_input_tokens: mapped.cache_creation_input_tokens, cache_read_input_tokens: mapped.cache_read_input_tokens, output_tokens: mapped.output_tokens };
+}
+
+type Choice = Pick<ChatCompletion["choices"][number], "finish_reason" | "native_finish_reason" | "stop_sequence">;
+
+/**
+ * `stop_reason` and `stop_sequence` as the API pairs them. `stop_sequence` only with the string the
+ * upstream named (Anthropic does, and vLLM: matched-stop-sequence.ts); OpenAI's own `stop` does not
+ * say whether a sequence matched or the model ended its turn, so that is `end_turn` with null
+ * rather than a guess.
+ */
+export function toAnthropicStop(choice: Choice | undefined): { stop_reason: AnthropicStopReason; stop_sequence: string | null } {
+  if (choice?.finish_reason === "stop" && typeof choice.stop_sequence === "string") return { stop_reason: "stop_sequence", stop_sequence: choice.stop_sequence };
+  return { stop_reason: toAnthropicStopReason(choice?.finish_reason, choice?.native_finish_reason), stop_sequence: null };
+}
+
 /** `native` is the upstream's own stop reason: only `pause_turn` has no finish reason of its own to come back from. */
-export function toAnthropicStopReason(reason: FinishReason | null | undefined, native?: string): AnthropicStopReason {
+function toAnthropicStopReason(reason: FinishReason | null | undefined, native?: string): AnthropicStopReason {
   if (native === "pause_turn") return "pause_turn";
   switch (reason) {
     case "length":

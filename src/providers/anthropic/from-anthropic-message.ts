@@ -1,5 +1,5 @@
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
-import { type AnthropicBlock, needsAnthropicBlock } from "../../chat/anthropic-blocks";
+import { type AnthropicBlock, type AnthropicContainer, needsAnthropicBlock } from "../../chat/anthropic-blocks";
 import type { ReasoningDetail } from "../../chat/reasoning-details";
 import type { AssistantMessage, ChatCompletion, ToolCall } from "../../chat/types";
 import { anthropicRedactedThinkingDetail, anthropicThinkingDetail } from "../../stream-transformers/anthropic-reasoning-details";
@@ -12,9 +12,10 @@ import { mapAnthropicUsage } from "../../stream-transformers/map-anthropic-usage
  * signed thinking and redacted thinking → `reasoning_details` (to come back on the next turn),
  * tool_use → `tool_calls` (arguments as JSON text). An answer with server-tool blocks or cited
  * text also keeps its whole `content` as `anthropic.content` (chat/anthropic-blocks.ts), for the
- * Anthropic door to answer with as it came; a stop reason the finish reason loses (`pause_turn`)
- * is kept as `native_finish_reason`. `content` is null when the model only called tools, as
- * OpenAI returns it.
+ * Anthropic door to answer with as it came, and a code-execution answer its `container` as
+ * `anthropic.container`; a stop reason the finish reason loses (`pause_turn`, `stop_sequence`)
+ * is kept as `native_finish_reason`, the matched sequence as `stop_sequence`. `content` is null
+ * when the model only called tools, as OpenAI returns it.
  */
 export function fromAnthropicMessage(message: Message): ChatCompletion {
   let text = "";
@@ -38,9 +39,11 @@ export function fromAnthropicMessage(message: Message): ChatCompletion {
   if (details.length > 0) assistant.reasoning_details = details;
   if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
   if (message.content.some(needsAnthropicBlock)) assistant.anthropic = { content: message.content as unknown as AnthropicBlock[] };
+  if (message.container) assistant.anthropic = { ...assistant.anthropic, container: message.container as unknown as AnthropicContainer };
   const choice: ChatCompletion["choices"][number] = { index: 0, message: assistant, finish_reason: mapAnthropicStopReason(message.stop_reason), logprobs: null };
   const native = nativeStopReason(message.stop_reason);
   if (native) choice.native_finish_reason = native;
+  if (typeof message.stop_sequence === "string") choice.stop_sequence = message.stop_sequence;
   return {
     id: message.id,
     object: "chat.completion",

@@ -15,6 +15,7 @@ import { wireRulesRejection } from "./rejection-reason";
 import { streamViaResponsesApi, usesResponsesApi } from "./responses-api-call";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
 import { UpstreamToolNames } from "./upstream-tool-names";
+import { keepMatchedStopSequence } from "../../stream-transformers/matched-stop-sequence";
 
 /**
  * Shared by every provider that speaks the OpenAI chat-completions wire format (OpenAI, Ollama,
@@ -102,6 +103,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     for (const choice of completion.choices) {
       const message = choice?.message;
       if (typeof message !== "object" || message === null) throw unreadableResponse(options.displayName, "a choice without a message");
+      keepMatchedStopSequence(choice);
       if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
         message.reasoning_content = message.reasoning;
         delete message.reasoning;

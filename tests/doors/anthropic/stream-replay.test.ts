@@ -113,6 +113,12 @@ describe("case by case", () => {
     expect((await throughSdk("openai-cache-write-usage") as Anthropic.Message).usage).toMatchObject({ input_tokens: 3, cache_creation_input_tokens: 3435 });
   });
 
+  test("message_start has the prompt's usage where the upstream gave it at the start, zeros in Anthropic's shape where not", async () => {
+    const startUsage = async (name: string) => ((await events(name))[0]!.data.message as { usage: unknown }).usage;
+    expect(await startUsage("anthropic-text-cache-usage")).toEqual({ input_tokens: 180, cache_creation_input_tokens: 2048, cache_read_input_tokens: 10240, output_tokens: 1 });
+    expect(await startUsage("openai-text")).toEqual({ input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 });
+  });
+
   test("signed thinking keeps its signature; redacted thinking its data; then the text", async () => {
     const parsed = await events("anthropic-thinking");
     const deltas = parsed.filter((event) => event.data.type === "content_block_delta").map((event) => (event.data.delta as { type: string }).type);
