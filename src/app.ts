@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DatabaseProbe } from "./db/database-probe";
-import { bodyWithinLimit } from "./doors/body-limit";
+import { DEFAULT_BODY_READ_TIMEOUT_MS, bodyWithinLimit } from "./doors/body-limit";
 import type { Door, DoorEndpoint } from "./doors/door";
 import { doorErrorHandler } from "./doors/door-app";
 import { allowedMethods, doorForPath, doorForRequest, listInWords } from "./doors/door-paths";
@@ -25,6 +25,8 @@ import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, req
 export interface AppDeps {
   pipeline: PipelineDeps;
   maxBodyBytes: number;
+  /** BODY_READ_TIMEOUT_MS: a body not received by then is answered with a 408 (doors/body-limit.ts); 30 s when left out. */
+  bodyReadTimeoutMs?: number;
   database: string;
   startedAt?: Date;
   /** The front doors to mount: every door of doors/registry.ts unless the caller picks. */
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Hono {
   // Without PROXY_API_KEY that check passes every request (its key is read once, here): left off, one step less per request.
   if (access.key) app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));
 
-  const limitBody = bodyWithinLimit(deps.maxBodyBytes, refuse);
+  const limitBody = bodyWithinLimit(deps.maxBodyBytes, deps.bodyReadTimeoutMs ?? DEFAULT_BODY_READ_TIMEOUT_MS, refuse);
   app.use("*", (c, next) => (doorForPath(doors, c.req.path) ? limitBody(c, next) : next()));
 
   app.route("/", loginRoutes(access));

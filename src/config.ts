@@ -37,6 +37,8 @@ const configShape = {
   /** One JSON line per request at info level (door, provider, model, status, tokens, cost, times; never a prompt). */
   logRequests: fromEnv("LOG_REQUESTS", boolFlag.default(true)),
   maxBodyBytes: fromEnv("MAX_BODY_BYTES", positiveInt.default(20 * 1024 * 1024)),
+  /** Time allowed to receive a request's whole body, from the moment the proxy starts reading it; then a 408. */
+  bodyReadTimeoutMs: fromEnv("BODY_READ_TIMEOUT_MS", positiveInt.default(30_000)),
   upstreamTimeoutMs: fromEnv("UPSTREAM_TIMEOUT_MS", positiveInt.default(120_000)),
   upstreamIdleTimeoutMs: fromEnv("UPSTREAM_IDLE_TIMEOUT_MS", positiveInt.default(120_000)),
   shutdownGraceMs: fromEnv("SHUTDOWN_GRACE_MS", z.coerce.number().int().min(0).default(10_000)),

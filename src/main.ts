@@ -9,6 +9,7 @@ import { buildProxy } from "./server";
 import { exposureWarning } from "./security/exposure";
 import { createRedactor } from "./security/redactor";
 import { handleShutdownSignals } from "./shutdown";
+import { failureText, redactStartupFailures, startupFailed } from "./startup-guard";
 
 /** The proxy itself (src/index.ts loads it): config → database → providers → app → Bun.serve, and a clean shutdown. */
 const commandLine = parseCommandLine(process.argv.slice(2), process.env);
@@ -55,11 +56,15 @@ if (taken) {
 
 // One redactor, built from every secret the configuration holds, for the log and the pipeline.
 const redactor = createRedactor(secretValues(config));
+redactStartupFailures(redactor.redact);
 const logger = createLogger(config.logLevel, undefined, redactor.redact);
 const proxy = await buildProxy(config, logger, { redactor }).catch((error: unknown) => {
   // A bad catalog file or an unreachable DATABASE_URL stops start-up with a plain message.
-  console.error(redactor.redact(error instanceof CatalogFileError ? error.message : `claude-proxy could not start: ${(error as Error).message}`));
-  process.exit(1);
+  if (error instanceof CatalogFileError) {
+    console.error(redactor.redact(error.message));
+    process.exit(1);
+  }
+  return startupFailed(error);
 });
 
 let server: ReturnType<typeof Bun.serve>;
@@ -72,7 +77,7 @@ try {
   });
 } catch (error) {
   // Taken since the probe (another process was quicker).
-  console.error(cannotListen((error as Error).message));
+  console.error(redactor.redact(cannotListen(failureText(error))));
   await proxy.close();
   process.exit(1);
 }

@@ -120,6 +120,7 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const app = createApp({
     pipeline,
     maxBodyBytes: config.maxBodyBytes,
+    bodyReadTimeoutMs: config.bodyReadTimeoutMs,
     database: database.kind,
     access,
     dashboard: { db: database.db, databaseKind: database.kind, databaseDescription: database.description, config },

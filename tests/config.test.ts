@@ -15,6 +15,7 @@ const defaults: Config = {
   logLevel: "info",
   logRequests: true,
   maxBodyBytes: 20 * 1024 * 1024,
+  bodyReadTimeoutMs: 30_000,
   upstreamTimeoutMs: 120_000,
   upstreamIdleTimeoutMs: 120_000,
   shutdownGraceMs: 10_000,
@@ -46,7 +47,7 @@ const defaults: Config = {
 
 /** Every variable the proxy reads. */
 const variables = [
-  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "EMBEDDED_DATABASE", "LOG_LEVEL", "LOG_REQUESTS", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
+  "PORT", "HOST", "DATABASE_URL", "DATA_DIR", "EMBEDDED_DATABASE", "LOG_LEVEL", "LOG_REQUESTS", "LOG_RETENTION_DAYS", "MAX_BODY_BYTES", "BODY_READ_TIMEOUT_MS", "UPSTREAM_TIMEOUT_MS", "UPSTREAM_IDLE_TIMEOUT_MS",
   "SHUTDOWN_GRACE_MS", "STREAM_HEARTBEAT_MS",
   "LOG_FLUSH_INTERVAL_MS", "PROXY_API_KEY", "ALLOW_UNAUTHENTICATED_REMOTE", "ALLOWED_HOSTS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
   "GEMINI_BASE_URL", "CLAUDE_CLI_PATH", "CLAUDE_CLI_ENABLED", "CLAUDE_CLI_POOL_SIZE", "CLAUDE_CLI_BILLING", "OLLAMA_BASE_URL", "OLLAMA_ENABLED",
@@ -89,6 +90,7 @@ describe("values", () => {
       EMBEDDED_DATABASE: "pglite",
       LOG_LEVEL: "debug",
       MAX_BODY_BYTES: "1024",
+      BODY_READ_TIMEOUT_MS: "2500",
       UPSTREAM_TIMEOUT_MS: "5000",
       UPSTREAM_IDLE_TIMEOUT_MS: "7000",
       SHUTDOWN_GRACE_MS: "0",
@@ -143,6 +145,7 @@ describe("values", () => {
       logLevel: "debug",
       logRequests: true,
       maxBodyBytes: 1024,
+      bodyReadTimeoutMs: 2500,
       upstreamTimeoutMs: 5000,
       upstreamIdleTimeoutMs: 7000,
       shutdownGraceMs: 0,

@@ -4,10 +4,20 @@
  * readable ($0.0040, $0.000020) instead of rounding to $0.0000. Nothing at all is "$0".
  */
 export function dollars(value: number): string {
+  return `$${moneyAmount(value)}`;
+}
+
+/**
+ * The same digits without the `$`, for machine-read places such as the `x-budget-remaining`
+ * header. `down` cuts instead of rounding: what is left of a budget is never shown as more.
+ */
+export function moneyAmount(value: number, rounding: "nearest" | "down" = "nearest"): string {
   const amount = Math.max(0, value);
-  if (amount === 0 || !Number.isFinite(amount)) return amount === 0 ? "$0" : `$${amount}`;
-  if (amount >= 1) return `$${amount.toFixed(2)}`;
+  if (amount === 0 || !Number.isFinite(amount)) return String(amount);
   // toFixed takes at most 100 digits; a millionth of a millionth of a cent is as good as nothing.
-  const decimals = Math.min(20, Math.max(4, 1 - Math.floor(Math.log10(amount))));
-  return `$${amount.toFixed(decimals)}`;
+  const decimals = amount >= 1 ? 2 : Math.min(20, Math.max(4, 1 - Math.floor(Math.log10(amount))));
+  if (rounding === "nearest") return amount.toFixed(decimals);
+  // The epsilon keeps 4.21 (420.99999999999994 cents in binary) at 4.21.
+  const scale = 10 ** decimals;
+  return (Math.floor(amount * scale + 1e-6) / scale).toFixed(decimals);
 }

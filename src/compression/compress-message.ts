@@ -35,7 +35,8 @@ function contextOf(message: ChatMessage, text: string, previous: string | undefi
     const call = callFor(message, calls);
     return toolOutputContext(call?.name, () => commandOf(call?.arguments));
   }
-  return textProtocolContext(text) ?? (previous !== undefined && isResultHeader(previous) ? textProtocolContext(previous) : undefined) ?? "output";
+  // A user's own text is prose: lines a person pasted (rows, a list) are theirs to count.
+  return textProtocolContext(text) ?? (previous !== undefined && isResultHeader(previous) ? textProtocolContext(previous) : undefined) ?? "prose";
 }
 
 export function compressMessage(message: ChatMessage, calls: Map<string, ToolCallInfo>, stats: CompressionStats, where: string): ChatMessage {

@@ -9,8 +9,8 @@ import { hasTerminalControls, hasTrailingWhitespace, mayHaveBlankRun, mayNeedLin
 
 /**
  * One text (a message's string content or one text part) through the steps its context allows.
- * - prose: system, developer and assistant text, tool descriptions;
- * - output: tool results and user turns (text-protocol clients put command output there), which
+ * - prose: system, developer, assistant and user text, tool descriptions;
+ * - output: tool results of commands (also a text-protocol client's, sent in a user turn), which
  *   also get repeated-line collapsing;
  * - verbatim: file reads, JSON payloads, anything from a tool that may have printed code.
  * Each step runs over every normalisable segment of the text; if it throws, that step is skipped

@@ -1,9 +1,11 @@
+import { looksLikeDataRow } from "./data-row";
 import { type BodyEdges, type Lines, NO_EDGES, fromLines, toLines } from "./line-kinds";
 
 /**
  * Runs of identical lines in tool output (progress ticks, polling loops, the same warning a
  * thousand times) become the line once plus an exact count. Only flush-left lines: a run of
- * identical indented lines may be code. Lossless: the count says exactly what was there.
+ * identical indented lines may be code. Rows of data (JSON lines, CSV, tables) are kept: they
+ * are what the model may be asked about (data-row.ts). Lossless: the count says exactly what was there.
  */
 
 const MIN_RUN = 4;
@@ -31,7 +33,7 @@ export function repeatedLinesStep(input: Lines): Lines {
     let end = index + 1;
     if (kinds[index] === "flush") while (end < count && input.lines[end] === line) end += 1;
     const repeats = end - index - 1;
-    if (repeats + 1 >= MIN_RUN && repeats * (line.length + 1) > 48 + String(repeats).length) {
+    if (repeats + 1 >= MIN_RUN && repeats * (line.length + 1) > 48 + String(repeats).length && !looksLikeDataRow(line)) {
       lines.push(line, repeatMarker(repeats));
       keptKinds.push("flush", "flush");
       changed = true;

@@ -52,8 +52,9 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     attempts: context.attempts.length > 0 ? context.attempts : null,
     fallbacks,
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
-    // A hit saved what its answer cost (cache_saved_usd); routing saved nothing more this time.
-    baselineCostUsd: baseline && usage && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,
+    // Only the router's choice saves against the baseline: a model the client named was its own
+    // choice, and a hit saved what its answer cost (cache_saved_usd), nothing more by routing.
+    baselineCostUsd: baseline && usage && context.route?.routed && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,
     subscriptionValueUsd: served?.entry.listPrice && usage && !context.localAnswer && !hit ? costUsd(served.entry.listPrice, usage) : null,
     sessionKey: text(context.sessionKey, 300),
     cacheStatus: context.cache?.status ?? null,

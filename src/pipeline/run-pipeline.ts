@@ -1,3 +1,4 @@
+import { moneyAmount } from "../budget/money-text";
 import { normalizeUsage } from "../chat/types";
 import { toProxyError } from "../errors";
 import { requestNeeds } from "../routing/request-needs";
@@ -82,7 +83,7 @@ export function responseHeaders(context: Pick<PipelineContext, "taskId" | "serve
   });
   if (context.cache) headers.set("x-cache", context.cache.status.toUpperCase());
   if (context.budget && context.budget.remaining.length > 0) {
-    headers.set("x-budget-remaining", context.budget.remaining.map((budget) => `${budget.scope}:${budget.period}=${budget.usd.toFixed(4)}`).join(", "));
+    headers.set("x-budget-remaining", context.budget.remaining.map((budget) => `${budget.scope}:${budget.period}=${moneyAmount(budget.usd, "down")}`).join(", "));
   }
   if (context.route) {
     if (context.route.tier) headers.set("x-tier", context.route.tier);

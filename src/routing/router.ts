@@ -20,6 +20,8 @@ export interface RoutePlan {
   candidates: Candidate[];
   tier: Tier | undefined;
   reason: string;
+  /** The router chose the model (`auto` or a tier); false when the client named it. Only a routed request saves against the baseline. */
+  routed: boolean;
 }
 
 /** What the classifier found, quoted in the reason of an `auto` route. */
@@ -56,8 +58,8 @@ export class Router {
       const available = ordered.filter((candidate) => this.breakers.isAvailable(candidateKey(candidate)));
       if (available.length === 0) throw circuitOpen(selection.label);
       // A passed-through model's entry carries a placeholder tier: none was chosen, so none is reported (x-tier, the log).
-      if (selection.unlisted) return { candidates: available, tier: undefined, reason: `requested ${selection.label}; ${UNLISTED_NOTE}` };
-      return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}` };
+      if (selection.unlisted) return { candidates: available, tier: undefined, reason: `requested ${selection.label}; ${UNLISTED_NOTE}`, routed: false };
+      return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}`, routed: false };
     }
 
     const startTier = selection.kind === "tier" ? selection.tier : classifiedTier;
@@ -91,7 +93,7 @@ export class Router {
     const chosen = chain[0]!;
     const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${evidence ? scoreNote(evidence) : ""}${startTier}`;
     const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${candidateKey(chosen)}`, ...notes].join("; ");
-    return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason };
+    return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason, routed: true };
   }
 
   /** Why active providers cannot serve: for the error that tells the user what to change. */

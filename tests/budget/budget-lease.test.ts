@@ -312,7 +312,7 @@ describe("through the proxy", () => {
       const served = await ask();
       expect(served.status).toBe(200);
       expect(proxy.proxy.pipeline.budgets.leaseStats.grants).toBe(grants + 1);
-      const header = Number(/^global:daily=(\d+\.\d{4})$/.exec(served.headers.get("x-budget-remaining") ?? "")?.[1]);
+      const header = Number(/^global:daily=(\d+\.\d\d)$/.exec(served.headers.get("x-budget-remaining") ?? "")?.[1]);
       const report = (await (await fetch(`${proxy.origin}/api/budgets`)).json()) as { budgets: Array<{ remaining_usd: number; reserved_usd: number }> };
       const api = report.budgets[0]!;
       // The lease counts as reserved in both; the header may be a refresh behind (a lease of 256 worst cases, about $0.16, at most).

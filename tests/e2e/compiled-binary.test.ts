@@ -72,6 +72,27 @@ describe("the compiled executable", () => {
     expect(bad.stderr.toString()).toContain("Unknown option '--prot'");
   });
 
+  test("a start-up failure nothing expected ends in one line and exit code 1 (fixtures/startup-failures/preload.ts)", async () => {
+    const preload = new URL("../fixtures/startup-failures/preload.ts", import.meta.url).pathname;
+    for (const [failure, line] of [
+      ["wasm-undefined", "claude-proxy could not start: a start-up step failed without saying why"],
+      ["background", "claude-proxy could not start: a start-up task failed"],
+    ]) {
+      const run = Bun.spawn([executable, "--port", "0", "--data-dir", "memory://"], {
+        cwd: workDirectory,
+        env: { PATH: "/usr/bin:/bin", HOME: workDirectory, OLLAMA_ENABLED: "false", CLAUDE_CLI_ENABLED: "false", BUN_OPTIONS: `--preload=${preload}`, STARTUP_FAILURE: failure! },
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "pipe",
+      });
+      const timer = setTimeout(() => run.kill("SIGKILL"), 25_000);
+      const [code, stderr] = await Promise.all([run.exited, new Response(run.stderr).text()]);
+      clearTimeout(timer);
+      expect({ code, stderr }).toEqual({ code: 1, stderr: `${line}\n` });
+    }
+    expect(readdirSync(workDirectory)).toEqual([]);
+  }, 60_000);
+
   test("starts in an empty directory, creates its database, serves every door, the dashboard and its files", async () => {
     expect(readdirSync(workDirectory)).toEqual([]);
     const proxy = await startBinary();

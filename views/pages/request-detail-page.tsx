@@ -135,9 +135,9 @@ export function RequestDetailPage(props: RequestDetailProps) {
               {row.usageEstimated ? " (estimated: the client left mid-stream)" : ""}
             </dd>
             <dt>Baseline</dt>
-            <dd>{row.baselineModel ? `${formatUsd(row.baselineCostUsd ?? 0)} on ${row.baselineModel}` : "—"}</dd>
+            <dd>{!row.baselineModel ? "—" : row.baselineCostUsd !== null ? `${formatUsd(row.baselineCostUsd)} on ${row.baselineModel}` : `not compared with ${row.baselineModel}`}</dd>
             <dt>Saved by routing</dt>
-            <dd id="detail-routing-saved">{saved === null ? "—" : `${formatUsd(saved)} (${formatPercent(saved, row.baselineCostUsd ?? 0)})`}</dd>
+            <dd id="detail-routing-saved">{saved === null ? <NoRoutingSaving row={row} /> : `${formatUsd(saved)} (${formatPercent(saved, row.baselineCostUsd ?? 0)})`}</dd>
             {row.subscriptionValueUsd !== null ? (
               <>
                 <dt>Subscription covered</dt>
@@ -219,4 +219,10 @@ function CompressionOutcome(props: { tokensBefore: number; tokensAfter: number; 
       )}
     </>
   );
+}
+
+/** Why a request has no routing saving: only a model the router chose is compared with the baseline. */
+function NoRoutingSaving({ row }: { row: RequestLogEntry }) {
+  const why = row.cacheStatus === "hit" ? "answered from the cache" : row.routeReason?.startsWith("requested ") ? "the client named the model: no routing decision" : undefined;
+  return why ? <span class="muted">— ({why})</span> : <>—</>;
 }

@@ -1,0 +1,54 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * `bun run start` whose start-up fails in a way nothing expected (fixtures/startup-failures/preload.ts
+ * injects it) still ends with one line on stderr and exit code 1: no stack, no source excerpt, no
+ * secret, and no "listening" line before it.
+ */
+const root = new URL("../..", import.meta.url).pathname;
+const preload = new URL("../fixtures/startup-failures/preload.ts", import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), "claude-proxy-startup-failure-"));
+const secret = "sk-canary-startup-0123456789abcdef";
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+async function start(failure: string) {
+  const child = Bun.spawn([process.execPath, "run", "--silent", "start"], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: home,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: "memory://",
+      OLLAMA_ENABLED: "false",
+      CLAUDE_CLI_ENABLED: "false",
+      OPENAI_API_KEY: secret,
+      BUN_OPTIONS: `--preload=${preload}`,
+      STARTUP_FAILURE: failure,
+    },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+  const [code, stderr, stdout] = await Promise.all([child.exited, new Response(child.stderr).text(), new Response(child.stdout).text()]);
+  clearTimeout(timer);
+  return { code, lines: stderr.split("\n").filter((line) => line.trim() !== ""), stdout };
+}
+
+test.each([
+  ["wasm-undefined", "claude-proxy could not start: a start-up step failed without saying why"],
+  ["wasm-secret", "claude-proxy could not start: "],
+  ["background", "claude-proxy could not start: a start-up task failed"],
+])("%s: one line and exit code 1", async (failure, beginning) => {
+  const run = await start(failure);
+  expect({ code: run.code, lines: run.lines.length }).toEqual({ code: 1, lines: 1 });
+  expect(run.lines[0]).toStartWith(beginning);
+  expect(run.lines[0]).not.toContain(secret);
+  expect(run.lines[0]).not.toContain("undefined");
+  expect(run.stdout).toBe("");
+}, 30_000);
