@@ -2,6 +2,7 @@ import { helpText, parseCommandLine, version } from "./cli-arguments";
 import { ConfigError, loadConfig, secretValues } from "./config";
 import { acquireDataDirLock } from "./db/data-dir-lock";
 import { createLogger } from "./logger";
+import { guardRunningProxy } from "./runtime-guard";
 import { CatalogFileError } from "./catalog/catalog-file";
 import { portProblem } from "./port-probe";
 import { serveOptions } from "./serve-options";
@@ -97,3 +98,4 @@ logger.info("claude-proxy listening", {
 });
 
 handleShutdownSignals({ server, proxy, logger, graceMs: config.shutdownGraceMs });
+guardRunningProxy(logger);

@@ -62,6 +62,17 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   // The catalog file is checked first: a typo in it should not wait for the database to start.
   const catalog = buildCatalog(config);
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase }));
+  try {
+    return await assembleProxy(config, logger, options, catalog, database);
+  } catch (error) {
+    // A later step failed: an embedded server started for this proxy stops with it, not left running.
+    if (ownsDatabase) await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function assembleProxy(config: Config, logger: Logger, options: BuildProxyOptions, catalog: ReturnType<typeof buildCatalog>, database: DatabaseHandle): Promise<Proxy> {
+  const ownsDatabase = !options.database;
   const logWriter = new RequestLogWriter(database.db, {
     flushIntervalMs: config.logFlushIntervalMs ?? defaultFlushIntervalMs[database.kind],
     maxBatch: defaultMaxBatch[database.kind],

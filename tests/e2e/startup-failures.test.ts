@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,7 +15,7 @@ const secret = "sk-canary-startup-0123456789abcdef";
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-async function start(failure: string) {
+async function start(failure: string, settings: Record<string, string> = {}) {
   const child = Bun.spawn([process.execPath, "run", "--silent", "start"], {
     cwd: root,
     env: {
@@ -29,6 +29,7 @@ async function start(failure: string) {
       OPENAI_API_KEY: secret,
       BUN_OPTIONS: `--preload=${preload}`,
       STARTUP_FAILURE: failure,
+      ...settings,
     },
     stdin: "ignore",
     stdout: "pipe",
@@ -52,3 +53,29 @@ test.each([
   expect(run.lines[0]).not.toContain("undefined");
   expect(run.stdout).toBe("");
 }, 30_000);
+
+/** Processes whose command line names `path` (the embedded server is started with `-D <its data directory>`). */
+function processesNaming(path: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(path)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+test("a step failing after the embedded PostgreSQL started stops that server: one line, exit 1, no server left", async () => {
+  const dataDir = join(home, "after-database");
+  // Run as root, the server runs as nobody, who must be able to enter the folders above its data.
+  chmodSync(home, 0o755);
+  const run = await start("after-database", { DATA_DIR: dataDir, EMBEDDED_DATABASE: "postgres" });
+  expect({ code: run.code, lines: run.lines }).toEqual({ code: 1, lines: ["claude-proxy could not start: a step after the database failed"] });
+  // The server did start (it wrote its options file) before the failure.
+  expect(readdirSync(dataDir, { recursive: true }).some((name) => String(name).endsWith("postmaster.opts"))).toBe(true);
+  expect(processesNaming(dataDir)).toEqual([]);
+  expect(existsSync(dataDir)).toBe(true);
+}, 60_000);
