@@ -108,7 +108,7 @@ export function agentRequestBodies(client: AgentClient, targetBytes: number): ()
   }
   const { stream: _stream, stream_options: _options, metadata: _metadata, ...fields } = base;
   return () =>
-    JSON.stringify({ ...fields, model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Now apply the change to the file you read last (request ${++sequence}).` }] });
+    JSON.stringify({ ...fields, model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Now apply the change to the file you read last (request ${String(++sequence).padStart(8, "0")}).` }] });
 }
 
 /**
