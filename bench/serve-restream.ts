@@ -8,8 +8,9 @@ import { announce, onParentGone } from "./child-ready";
  * - `pulled` (default): a pulled ReadableStream (high-water mark 0) that reads the upstream body
  *   and enqueues each chunk as it is, the proxy's output shape (pull-chain.ts) without any stage;
  * - `direct`: Bun's `type: "direct"` stream, one loop writing each chunk to the response;
- * - `json`: `pulled`, plus what the proxy does to each OpenAI event at the least: decoding, JSON.parse,
- *   JSON.stringify and encoding it again.
+ * - `json`: what any JSON-aware proxy does at the least: the request parsed and written again, a
+ *   completion parsed and written again, and each stream event decoded, parsed, written and encoded
+ *   again through a pulled stream (bench/quick-compare.ts's `floor` side).
  * `THREAD_CPU_SERVER=restream bun run bench/thread-cpu.ts` measures it; against the bare
  * pass-through (THREAD_CPU_SERVER=bare) the difference is the cost of having a JavaScript layer at
  * all, which no change to the proxy's stages can remove.
@@ -82,11 +83,22 @@ function direct(reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream
   });
 }
 
+/** `json`: the request and the answer through JSON.parse and JSON.stringify, as any JSON-aware proxy. */
+async function jsonLayer(request: Request): Promise<Response> {
+  const parsed = (await request.json()) as { stream?: boolean };
+  const body = new TextEncoder().encode(JSON.stringify(parsed)).buffer as ArrayBuffer;
+  const response = await forwardToUpstream(upstreamOrigin!, request, body);
+  const headers = { "content-type": response.headers.get("content-type") ?? "application/json" };
+  if (!parsed.stream || !response.body) return new Response(JSON.stringify(await response.json()), { status: response.status, headers });
+  return new Response(reencoded(response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>), { status: response.status, headers });
+}
+
 const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   idleTimeout: 255,
   async fetch(request) {
+    if (kind === "json") return jsonLayer(request);
     const response = await forwardToUpstream(upstreamOrigin, request, await request.arrayBuffer());
     if (!response.body) return response;
     const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
