@@ -69,6 +69,8 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
     const headers = responseHeaders(context);
     // The upstream's own wait (a rate limit's retry-after), for the client's retry.
     if (proxyError.retryAfterSeconds !== undefined && proxyError.status === 429) headers.set("retry-after", String(proxyError.retryAfterSeconds));
+    // The SDKs (and Claude Code, up to 10 times) retry a 429 unless told that it cannot help.
+    if (proxyError.final) headers.set("x-should-retry", "false");
     return encoder.error(proxyError, headers);
   }
 }
