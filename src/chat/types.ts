@@ -61,6 +61,8 @@ export interface ChatCompletion {
     finish_reason: FinishReason | null;
     /** The upstream's own stop reason where the finish reason loses it (Anthropic's `pause_turn`). */
     native_finish_reason?: string;
+    /** The stop sequence that ended the answer, when the upstream says which (Anthropic's `stop_sequence`). */
+    stop_sequence?: string;
     logprobs: unknown;
   }>;
   usage?: Usage;
@@ -87,6 +89,7 @@ export interface ChatCompletionChunk {
     delta: ChunkDelta;
     finish_reason: FinishReason | null;
     native_finish_reason?: string;
+    stop_sequence?: string;
     logprobs?: unknown;
   }>;
   usage?: Usage | null;

@@ -49,6 +49,7 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
   const head: ChunkHead = { id: "chatcmpl-anthropic", created: Math.floor(Date.now() / 1000), model };
   let usage: AnthropicUsageCounts = {};
   let stopReason: string | null = null;
+  let stopSequence: string | undefined;
   let toolCount = 0;
   let reasoningCount = 0;
   // Whether the last block to start was text: another text block right after it must stay apart.
@@ -162,6 +163,7 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
       case "message_delta": {
         if (!isRecord(event.delta)) return false;
         if (typeof event.delta.stop_reason === "string") stopReason = event.delta.stop_reason;
+        if (typeof event.delta.stop_sequence === "string") stopSequence = event.delta.stop_sequence;
         if (isRecord(event.usage)) usage = mergeAnthropicUsage(usage, event.usage as AnthropicUsageCounts);
         return true;
       }
@@ -170,6 +172,7 @@ export function anthropicEventTransformer(model: string): SyncTransformer<Anthro
         const finish = deltaChunk(head, {}, mapAnthropicStopReason(stopReason));
         const native = nativeStopReason(stopReason);
         if (native) finish.choices[0]!.native_finish_reason = native;
+        if (stopSequence !== undefined) finish.choices[0]!.stop_sequence = stopSequence;
         controller.enqueue(finish);
         controller.enqueue(usageChunk(head, mapAnthropicUsage(usage)));
         return true;

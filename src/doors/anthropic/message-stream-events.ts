@@ -3,7 +3,7 @@ import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/rea
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta, Usage } from "../../chat/types";
 import { anthropicErrorBody, anthropicErrorMapping } from "./anthropic-error";
 import { messageId } from "./to-anthropic-message";
-import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
+import { stopSequence, toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
 
 /**
  * Internal chunks → the Messages API's stream events, in its grammar: message_start; per content
@@ -56,6 +56,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   const held = new Map<number, HeldCall>();
   let finishReason: FinishReason | null = null;
   let nativeFinishReason: string | undefined;
+  let matchedStop: string | undefined;
   let usage: Usage | null | undefined;
   let model = "";
 
@@ -212,6 +213,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
         if (choice.finish_reason) {
           finishReason = choice.finish_reason;
           nativeFinishReason = choice.native_finish_reason;
+          matchedStop = choice.stop_sequence;
           settle(events);
         }
       }
@@ -223,7 +225,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
       const events: MessageStreamEvent[] = [];
       if (!started) start({ id: "", object: "chat.completion.chunk", created: 0, model: "", choices: [] }, events);
       settle(events);
-      events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason, nativeFinishReason), stop_sequence: null }, usage: toAnthropicUsage(usage) });
+      events.push({ type: "message_delta", delta: { stop_reason: toAnthropicStopReason(finishReason, nativeFinishReason), stop_sequence: stopSequence({ finish_reason: finishReason, native_finish_reason: nativeFinishReason, stop_sequence: matchedStop }) }, usage: toAnthropicUsage(usage) });
       events.push({ type: "message_stop" });
       return events;
     },

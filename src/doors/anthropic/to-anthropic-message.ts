@@ -1,7 +1,7 @@
 import { ANTHROPIC_REASONING_FORMAT } from "../../chat/reasoning-details";
 import { parseToolArguments } from "../../chat/tool-arguments";
 import type { AssistantMessage, ChatCompletion } from "../../chat/types";
-import { toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
+import { stopSequence, toAnthropicStopReason, toAnthropicUsage } from "./to-anthropic-usage";
 
 /**
  * A completion as the non-streaming Messages API answer (a `Message`): thinking first (each
@@ -44,7 +44,7 @@ export function toAnthropicMessage(completion: ChatCompletion, fallbackId: strin
     model: completion.model,
     content: message?.anthropic?.content ?? contentBlocks(message),
     stop_reason: toAnthropicStopReason(choice?.finish_reason, choice?.native_finish_reason),
-    stop_sequence: null,
+    stop_sequence: stopSequence(choice),
     usage: toAnthropicUsage(completion.usage),
   };
 }

@@ -36,6 +36,7 @@ export function toAnthropicUsage(usage: Usage | null | undefined): AnthropicUsag
 /** `native` is the upstream's own stop reason: only `pause_turn` has no finish reason of its own to come back from. */
 export function toAnthropicStopReason(reason: FinishReason | null | undefined, native?: string): AnthropicStopReason {
   if (native === "pause_turn") return "pause_turn";
+  if (native === "stop_sequence" && reason === "stop") return "stop_sequence";
   switch (reason) {
     case "length":
       return "max_tokens";
@@ -47,4 +48,10 @@ export function toAnthropicStopReason(reason: FinishReason | null | undefined, n
     default:
       return "end_turn";
   }
+}
+
+/** The sequence that matched, when the answer is reported as ended on one (else null, as the API says). */
+export function stopSequence(choice: { finish_reason?: FinishReason | null; native_finish_reason?: string; stop_sequence?: string } | undefined): string | null {
+  if (!choice || toAnthropicStopReason(choice.finish_reason, choice.native_finish_reason) !== "stop_sequence") return null;
+  return choice.stop_sequence ?? null;
 }

@@ -41,6 +41,7 @@ export function fromAnthropicMessage(message: Message): ChatCompletion {
   const choice: ChatCompletion["choices"][number] = { index: 0, message: assistant, finish_reason: mapAnthropicStopReason(message.stop_reason), logprobs: null };
   const native = nativeStopReason(message.stop_reason);
   if (native) choice.native_finish_reason = native;
+  if (typeof message.stop_sequence === "string") choice.stop_sequence = message.stop_sequence;
   return {
     id: message.id,
     object: "chat.completion",
