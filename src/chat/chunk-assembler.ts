@@ -9,6 +9,9 @@ interface ChoiceDraft {
   refusal: string | null;
   toolCalls: Map<number, ToolCall>;
   finishReason: FinishReason | null;
+  /** The upstream's own stop reason and matched stop sequence (types.ts), kept for a replay. */
+  nativeFinishReason?: string;
+  stopSequence?: string;
 }
 
 const knownErrorTypes = new Set<ProxyErrorType>(["upstream_error", "timeout_error", "rate_limit_error", "authentication_error", "permission_error"]);
@@ -65,6 +68,8 @@ export class ChunkAssembler {
         }
       }
       if (choice.finish_reason) draft.finishReason = choice.finish_reason;
+      if (choice.native_finish_reason) draft.nativeFinishReason = choice.native_finish_reason;
+      if (choice.stop_sequence !== undefined) draft.stopSequence = choice.stop_sequence;
     }
   }
 
@@ -82,7 +87,10 @@ export class ChunkAssembler {
           if (draft.reasoning !== "") message.reasoning_content = draft.reasoning;
           if (draft.reasoningDetails.length > 0) message.reasoning_details = draft.reasoningDetails;
           if (draft.toolCalls.size > 0) message.tool_calls = [...draft.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
-          return { index, message, finish_reason: draft.finishReason, logprobs: null };
+          const choice: ChatCompletion["choices"][number] = { index, message, finish_reason: draft.finishReason, logprobs: null };
+          if (draft.nativeFinishReason) choice.native_finish_reason = draft.nativeFinishReason;
+          if (draft.stopSequence !== undefined) choice.stop_sequence = draft.stopSequence;
+          return choice;
         }),
     };
     if (this.systemFingerprint !== undefined) completion.system_fingerprint = this.systemFingerprint;

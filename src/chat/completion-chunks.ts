@@ -20,7 +20,10 @@ export function completionChunks(completion: ChatCompletion): ChatCompletionChun
   for (const [index, call] of (message?.tool_calls ?? []).entries()) {
     chunks.push(deltaChunk(completion, { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: call.function.arguments } }] }));
   }
-  chunks.push(deltaChunk(completion, {}, choice?.finish_reason ?? "stop"));
+  const finish = deltaChunk(completion, {}, choice?.finish_reason ?? "stop");
+  if (choice?.native_finish_reason) finish.choices[0]!.native_finish_reason = choice.native_finish_reason;
+  if (choice?.stop_sequence !== undefined) finish.choices[0]!.stop_sequence = choice.stop_sequence;
+  chunks.push(finish);
   if (completion.usage) chunks.push(usageChunk(completion, completion.usage));
   return chunks;
 }

@@ -48,3 +48,22 @@ test("an ordinary end keeps end_turn and no sequence", async () => {
   expect(message.stop_reason).toBe("end_turn");
   expect(message.stop_sequence).toBeNull();
 });
+
+test("a cached answer replays its stop sequence in the other mode", async () => {
+  const cached = await startTestProxy({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: upstream.url, CACHE_ENABLED: "true" });
+  try {
+    const cachedClient = new Anthropic({ apiKey: "x", baseURL: cached.origin, maxRetries: 0 });
+    for (const [first, second] of [["stream", "create"], ["create", "stream"]] as const) {
+      const asked = { ...request, messages: [{ role: "user" as const, content: `Count to five (${first} first, ${crypto.randomUUID()}).` }] };
+      const send = (mode: "stream" | "create") => (mode === "stream" ? cachedClient.messages.stream(asked).finalMessage() : cachedClient.messages.create(asked));
+      upstream.enqueue(stopped);
+      expect((await send(first)).stop_sequence).toBe("three");
+      const before = upstream.requests.length;
+      const replayed = await send(second);
+      expect(upstream.requests.length).toBe(before);
+      expect(replayed).toMatchObject({ stop_reason: "stop_sequence", stop_sequence: "three" });
+    }
+  } finally {
+    await cached.close();
+  }
+});
