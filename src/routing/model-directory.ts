@@ -56,6 +56,11 @@ export class ModelDirectory {
     return this.models.find((candidate) => candidate.provider.id === providerId && candidate.model === model);
   }
 
+  /** The listed model a dated snapshot name of this provider stands for (listedSnapshot below). */
+  snapshotOf(providerId: string, model: string): Candidate | undefined {
+    return listedSnapshot(this.models.filter((candidate) => candidate.provider.id === providerId), model);
+  }
+
   /** Public name of a model: bare when unique, `provider:model` when another provider has it too. */
   publicName(candidate: Candidate): string {
     const first = this.models.find((other) => other.model === candidate.model);
