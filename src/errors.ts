@@ -30,6 +30,8 @@ export interface ProxyErrorOptions {
   retryAt?: number;
   /** How long the upstream asked the client to wait (its 429's retry-after), sent on as `retry-after`. */
   retryAfterSeconds?: number;
+  /** A retry by the client cannot succeed (a spent budget): the answer says `x-should-retry: false`. */
+  final?: boolean;
   cause?: unknown;
 }
 
@@ -41,6 +43,7 @@ export class ProxyError extends Error {
   readonly providerWide: boolean;
   readonly retryAt: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly final: boolean;
 
   constructor(
     readonly status: number,
@@ -56,6 +59,7 @@ export class ProxyError extends Error {
     this.providerWide = options.providerWide ?? false;
     this.retryAt = options.retryAt;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.final = options.final ?? false;
   }
 
   toJSON(): OpenAIErrorBody {

@@ -127,8 +127,13 @@ function budgetExceeded(candidate: Candidate, input: RouteBudgetInput, usage: re
       `It resets at ${budget.resetsAt.toISOString()} (${input.timeZone}).`
     : `The budgets changed while this request was checked; it may cost up to ${dollars(charge)} on ${candidateKey(candidate)}.`;
   const downgrade = triedDowngrade ? " No cheaper model that can serve it fits either." : "";
+  // Room held by requests in flight comes back when they end, spent room only at the reset: a
+  // retry can help only if some model it may go to is kept out by holds alone.
+  const spentOut = (other: Candidate) => !fitsBudgets(other, input.charge(other), usage.map((usage) => ({ ...usage, reservedUsd: 0 })));
+  const final = budget !== undefined && spentOut(candidate) && (!triedDowngrade || input.alternatives().every(spentOut));
   return new ProxyError(429, `${what}${downgrade} Raise the budget with PUT /api/budgets, or lower max_tokens.`, {
     type: "rate_limit_error",
     code: "budget_exceeded",
+    final,
   });
 }

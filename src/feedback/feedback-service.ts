@@ -62,13 +62,15 @@ export class FeedbackService {
     // The task's own row may still be in the write buffer.
     await this.logWriter.flush();
     const row = await findRequestLog(this.db, taskId);
-    if (!row || !row.provider || !row.model || row.provider === "proxy") {
-      return { ok: false, why: "not_found", reason: `No answered request with task id ${taskId} is known to this proxy.` };
-    }
-    // A "good" rating would count a failure as a success in the router's rates.
+    if (!row) return { ok: false, why: "not_found", reason: `No answered request with task id ${taskId} is known to this proxy.` };
+    // A "good" rating would count a failure as a success in the router's rates. A request refused
+    // before any model was asked (a bad body, an unknown model, a spent budget) has no provider.
     if (row.status !== 200) {
       const error = row.errorType ? `, ${row.errorType}` : "";
       return { ok: false, why: "not_answered", reason: `Task ${taskId} got no answer (status ${row.status}${error}), so there is nothing to rate.` };
+    }
+    if (!row.provider || !row.model || row.provider === "proxy") {
+      return { ok: false, why: "not_found", reason: `No answered request with task id ${taskId} is known to this proxy.` };
     }
     await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
     if (rating < 0 && row.cacheKey) await this.cache?.evict(row.cacheKey);

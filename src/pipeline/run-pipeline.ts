@@ -68,8 +68,10 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
     if (proxyError.status >= 500) deps.logger.error("request failed", { taskId: context.taskId, status: proxyError.status, error: proxyError.message, cause: String(proxyError.cause ?? "") });
     finish({ status: proxyError.status, completed: false, clientAborted: proxyError.status === 499, errorType: outcomeErrorType(proxyError), errorMessage: proxyError.message });
     const headers = responseHeaders(context);
-    // The upstream's own wait (a rate limit's retry-after), for the client's retry.
-    if (proxyError.retryAfterSeconds !== undefined && proxyError.status === 429) headers.set("retry-after", String(proxyError.retryAfterSeconds));
+    // The upstream's own wait (a rate limit's retry-after), or the time until an open circuit's probe.
+    if (proxyError.retryAfterSeconds !== undefined && (proxyError.status === 429 || proxyError.code === "circuit_open")) headers.set("retry-after", String(proxyError.retryAfterSeconds));
+    // The SDKs (and Claude Code, up to 10 times) retry a 429 unless told that it cannot help.
+    if (proxyError.final) headers.set("x-should-retry", "false");
     return encoder.error(proxyError, headers);
   }
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ProxyError } from "../errors";
 import { modelKey } from "../catalog/model-key";
 import type { PipelineDeps } from "../pipeline/context";
+import { resolveThresholds } from "../routing/classifier/thresholds";
 import { budgetRoutes } from "./budgets";
 
 const DEFAULT_DAYS = 30;
@@ -23,7 +24,8 @@ export function apiRoutes(deps: PipelineDeps): Hono {
     const tiers = await deps.feedback.tierOutcomes(since);
     return c.json({
       baseline: deps.routing.baseline ? modelKey(deps.routing.baseline.provider, deps.routing.baseline.model) : null,
-      thresholds: deps.routing.thresholds,
+      // The bounds in force, overrides applied (the configuration holds only the overrides).
+      thresholds: resolveThresholds(deps.routing.thresholds),
       // A breaker's last error is upstream text; redacted where it was recorded, and again here.
       breakers: deps.routing.breakers.snapshot().map((breaker) => ({ ...breaker, lastError: breaker.lastError && deps.redactor.redact(breaker.lastError) })),
       successRates: deps.routing.successRates.snapshot().map((sample) => ({ ...sample, rate: sample.total > 0 ? sample.successes / sample.total : null })),

@@ -55,6 +55,12 @@ export class CircuitBreakers {
     return breaker.openUntil ?? breaker.openedAt! + this.options.cooldownMs;
   }
 
+  /** How long until an open breaker lets a probe through (0 when it is not open). */
+  retryInMs(key: string): number {
+    const breaker = this.breakers.get(key);
+    return breaker && this.state(key) === "open" ? Math.max(0, this.reopensAt(breaker) - this.now()) : 0;
+  }
+
   /** Whether the router may plan to use this model (closed, or half-open with no probe yet). */
   isAvailable(key: string): boolean {
     const state = this.state(key);
@@ -102,7 +108,7 @@ export class CircuitBreakers {
         consecutiveFailures: breaker.consecutiveFailures,
         openedAt: breaker.openedAt === undefined ? null : new Date(breaker.openedAt).toISOString(),
         openUntil: breaker.openUntil === undefined ? null : new Date(breaker.openUntil).toISOString(),
-        retryInMs: state === "open" ? Math.max(0, this.reopensAt(breaker) - this.now()) : 0,
+        retryInMs: this.retryInMs(key),
         lastError: breaker.lastError ?? null,
       };
     });

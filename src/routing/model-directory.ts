@@ -56,6 +56,11 @@ export class ModelDirectory {
     return this.models.find((candidate) => candidate.provider.id === providerId && candidate.model === model);
   }
 
+  /** The listed model a dated snapshot name of this provider stands for (listedSnapshot below). */
+  snapshotOf(providerId: string, model: string): Candidate | undefined {
+    return listedSnapshot(this.models.filter((candidate) => candidate.provider.id === providerId), model);
+  }
+
   /** Public name of a model: bare when unique, `provider:model` when another provider has it too. */
   publicName(candidate: Candidate): string {
     const first = this.models.find((other) => other.model === candidate.model);
@@ -88,6 +93,8 @@ export class ModelDirectory {
         const provider = this.providers.find((candidate) => candidate.id === providerId)!;
         if (model.trim() !== "") {
           checkPrefixedModelName(provider, model);
+          const snapshotOf = listedSnapshot(inProvider, model);
+          if (snapshotOf) return { kind: "model", candidates: [{ provider, model, entry: { ...snapshotOf.entry, model } }], label: name };
           return { kind: "model", candidates: [{ provider, model, entry: uncatalogued(provider, { id: model }) }], label: name, unlisted: true };
         }
       }
@@ -120,6 +127,16 @@ export class ModelDirectory {
       param: "model",
     });
   }
+}
+
+/**
+ * The listed model a dated snapshot name stands for (`claude-haiku-4-5-20251001`,
+ * `gpt-4o-mini-2024-07-18`): the same model, so the same prices, tier and capabilities. Unpriced,
+ * it would be spent past every budget.
+ */
+function listedSnapshot(candidates: Candidate[], model: string): Candidate | undefined {
+  const dated = /^(.+)-(?:\d{8}|\d{4}-\d{2}-\d{2})$/.exec(model);
+  return dated ? candidates.find((candidate) => candidate.model === dated[1]) : undefined;
 }
 
 function byName(candidates: Candidate[], name: string): Candidate[] {

@@ -56,7 +56,7 @@ export class Router {
       const capable = selection.candidates.filter((candidate) => canServe(candidate, needs));
       const ordered = this.byCost(capable.length > 0 ? capable : selection.candidates, needs);
       const available = ordered.filter((candidate) => this.breakers.isAvailable(candidateKey(candidate)));
-      if (available.length === 0) throw circuitOpen(selection.label);
+      if (available.length === 0) throw circuitOpen(selection.label, this.soonestProbeMs(ordered));
       // A passed-through model's entry carries a placeholder tier: none was chosen, so none is reported (x-tier, the log).
       if (selection.unlisted) return { candidates: available, tier: undefined, reason: `requested ${selection.label}; ${UNLISTED_NOTE}`, routed: false };
       return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}`, routed: false };
@@ -87,13 +87,18 @@ export class Router {
       // model's open circuit (an overload to back off from), not a missing capability.
       const capable = this.directory.all().filter((candidate) => canServe(candidate, needs));
       const allOpen = capable.length > 0 && capable.every((candidate) => !this.breakers.isAvailable(candidateKey(candidate)));
-      throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)], allOpen ? "circuit_open" : "no_capable_model");
+      throw noCandidate(startTier, needs, [...notes, ...this.missingCapabilities(needs)], allOpen ? "circuit_open" : "no_capable_model", allOpen ? this.soonestProbeMs(capable) : undefined);
     }
 
     const chosen = chain[0]!;
     const origin = selection.kind === "tier" ? `tier ${startTier}` : `auto: ${evidence ? scoreNote(evidence) : ""}${startTier}`;
     const reason = [`${origin}`, `cheapest ${chosen.entry.tier} ${candidateKey(chosen)}`, ...notes].join("; ");
     return { candidates: chain.slice(0, this.options.maxCandidates ?? 5), tier: chosen.entry.tier, reason, routed: true };
+  }
+
+  /** How long until the first of these models' open breakers lets a probe through. */
+  private soonestProbeMs(candidates: readonly Candidate[]): number {
+    return Math.min(...candidates.map((candidate) => this.breakers.retryInMs(candidateKey(candidate))));
   }
 
   /** Why active providers cannot serve: for the error that tells the user what to change. */
@@ -183,19 +188,30 @@ function serverToolsRefusal(needs: RequestNeeds, label: string): string {
   return `tools: ${[...new Set(names)].join(", ")} ${names.length > 1 ? "are server tools" : "is a server tool"} that only the Anthropic API runs, and no Anthropic model can serve '${label}'. Name a Claude model with ANTHROPIC_API_KEY set, or leave the server tool out.`;
 }
 
-function circuitOpen(label: string): ProxyError {
+/**
+ * Sent as `retry-after`, so a client's retries wait for the breaker's probe instead of hitting it
+ * open. Only a wait of up to a minute: the Anthropic SDK sleeps as long as any retry-after says
+ * (a subscription's usage limit pauses a breaker for hours), the OpenAI SDK ignores longer ones.
+ */
+const MAX_RETRY_AFTER_MS = 60_000;
+const retryAfter = (retryInMs: number | undefined) =>
+  retryInMs === undefined || retryInMs > MAX_RETRY_AFTER_MS ? undefined : Math.max(1, Math.ceil(retryInMs / 1000));
+
+function circuitOpen(label: string, retryInMs: number): ProxyError {
   return new ProxyError(503, `Every provider of '${label}' failed repeatedly; its circuit breaker is open. Retry shortly or pick another model.`, {
     type: "upstream_error",
     code: "circuit_open",
+    retryAfterSeconds: retryAfter(retryInMs),
   });
 }
 
-function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[], code: "no_capable_model" | "circuit_open"): ProxyError {
+function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[], code: "no_capable_model" | "circuit_open", retryInMs?: number): ProxyError {
   const wants = [needs.tools && "tools", needs.vision && "vision", needs.json && "JSON output", needs.reasoning && "reasoning", `${needs.promptTokens} prompt tokens`].filter(Boolean).join(", ");
   const why = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   return new ProxyError(503, `No active model can serve this ${tier} request (needs ${wants})${why}.`, {
     type: code === "circuit_open" ? "upstream_error" : "server_error",
     code,
+    retryAfterSeconds: retryAfter(retryInMs),
   });
 }
 

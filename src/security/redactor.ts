@@ -73,8 +73,8 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     redactError(error) {
       const message = redact(error.message);
       if (message === error.message) return error;
-      const { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, cause } = error;
-      return new ProxyError(error.status, message, { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, cause });
+      const { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, final, cause } = error;
+      return new ProxyError(error.status, message, { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, final, cause });
     },
   };
 }

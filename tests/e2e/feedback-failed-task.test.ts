@@ -42,3 +42,18 @@ test("rating a task that failed is a 400 naming its status, and records nothing"
   }
   expect(await listFeedbackForTask((await sharedTestDatabase()).db, taskId)).toEqual([]);
 });
+
+test("rating a task refused before any model was asked (an unknown model) is a 400 too, not an unknown task", async () => {
+  const client = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0 });
+  const failure = await sdkFailure(() => client.chat.completions.create({ model: "no-such-model", messages: [{ role: "user", content: "hello" }] }));
+  expect(failure.status).toBe(404);
+  const taskId = failure.headers!.get("x-task-id")!;
+  expect(await proxy.logRow(taskId)).toMatchObject({ status: 404, provider: null });
+
+  const response = await fetch(`${proxy.url}/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ task_id: taskId, rating: "good" }) });
+  expect(response.status).toBe(400);
+  const body = (await response.json()) as { error: { code: string; param: string; message: string } };
+  expect(body.error).toMatchObject({ code: "task_not_answered", param: "task_id" });
+  expect(body.error.message).toContain("status 404");
+  expect(await listFeedbackForTask((await sharedTestDatabase()).db, taskId)).toEqual([]);
+});

@@ -39,3 +39,17 @@ test("requests to an unlisted openai:<model> count in the provider's figures and
   expect(row.length).toBeLessThan(section.length);
   expect(text(row.slice(0, row.indexOf("</tr>")))).toMatch(/ 4 25% \d/);
 });
+
+test("a dated snapshot of a listed model gets that model's tier and prices, not 'not in the catalog'", async () => {
+  const client = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0 });
+  await client.chat.completions.create({ model: "openai:gpt-4o-mini-2024-07-18", messages: [{ role: "user", content: "hi" }] });
+  await proxy.proxy.logWriter.flush();
+
+  const html = await (await fetch(`${proxy.origin}/dashboard/providers`)).text();
+  const section = html.slice(html.indexOf('id="provider-openai"'), html.indexOf("</section>", html.indexOf('id="provider-openai"')));
+  const row = section.slice(section.indexOf("<code>gpt-4o-mini-2024-07-18</code>"));
+  expect(row.length).toBeLessThan(section.length);
+  const cells = text(row.slice(0, row.indexOf("</tr>")));
+  expect(cells).not.toContain("not in the catalog");
+  expect(cells).toContain("economy $0.15 / $0.60");
+});

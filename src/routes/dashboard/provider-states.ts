@@ -1,6 +1,6 @@
 import { loadModelUsage } from "../../db/dashboard/providers-queries";
 import { modelKey } from "../../catalog/model-key";
-import { candidateKey } from "../../routing/candidate";
+import { type Candidate, candidateKey } from "../../routing/candidate";
 import { providerRegistry } from "../../providers/registry";
 import type { ModelView, ProviderView } from "../../../views/pages/providers-page";
 import type { DashboardDeps } from "./deps";
@@ -29,28 +29,34 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
   const usageView = (used: (typeof usage)[number]) => ({ requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs });
   const views: ProviderView[] = directory.activeProviders().map((provider) => {
     const custom = deps.config.customProviders.find((entry) => entry.id === provider.id);
+    const modelView = (candidate: Pick<Candidate, "provider" | "model" | "entry">, used: (typeof usage)[number] | undefined): ModelView => {
+      const entry = candidate.entry;
+      const breaker = breakers.get(candidateKey(candidate));
+      return {
+        model: candidate.model,
+        tier: entry.tier,
+        input: entry.input,
+        output: entry.output,
+        cacheRead: entry.cacheRead,
+        contextWindow: entry.contextWindow,
+        capabilities: (["tools", "vision", "json", "reasoning"] as const).filter((capability) => entry.capabilities[capability]),
+        breaker: breaker && breakerView(breaker),
+        usage: used && usageView(used),
+      };
+    };
     const models: ModelView[] = directory
       .all()
       .filter((candidate) => candidate.provider.id === provider.id)
-      .map((candidate) => {
-        const entry = candidate.entry;
-        const used = usage.find((row) => row.provider === provider.id && row.model === candidate.model);
-        const breaker = breakers.get(candidateKey(candidate));
-        return {
-          model: candidate.model,
-          tier: entry.tier,
-          input: entry.input,
-          output: entry.output,
-          cacheRead: entry.cacheRead,
-          contextWindow: entry.contextWindow,
-          capabilities: (["tools", "vision", "json", "reasoning"] as const).filter((capability) => entry.capabilities[capability]),
-          breaker: breaker && breakerView(breaker),
-          usage: used && usageView(used),
-        };
-      });
+      .map((candidate) => modelView(candidate, usage.find((row) => row.provider === provider.id && row.model === candidate.model)));
     // A provider:model name the catalog does not list was passed through: its use counts too.
     for (const used of usage) {
       if (used.provider !== provider.id || models.some((model) => model.model === used.model)) continue;
+      // A dated snapshot of a listed model is priced as that model (routing/model-directory.ts).
+      const snapshot = directory.snapshotOf(provider.id, used.model);
+      if (snapshot) {
+        models.push(modelView({ ...snapshot, model: used.model, entry: { ...snapshot.entry, model: used.model } }, used));
+        continue;
+      }
       const breaker = breakers.get(modelKey(provider.id, used.model));
       models.push({
         model: used.model,
