@@ -52,7 +52,10 @@ export const budget: Stage = async (context, deps) => {
   context.budget = { remaining: planned.usage.map((usage) => ({ scope: usage.scope, period: usage.period, usd: Math.max(0, remainingUsd(usage)) })) };
   if (planned.downgraded) context.budget.downgraded = true;
   if (planned.candidates !== route.candidates) {
-    context.route = { ...route, candidates: planned.candidates, tier: planned.candidates[0]?.entry.tier ?? route.tier, reason: planned.note ? `${route.reason}; ${planned.note}` : route.reason };
+    // Only a downgrade changes the tier; a shortened chain, or a copy of it (nothing to reserve), keeps
+    // the route's, which for an unlisted model is none (its entry's tier is a placeholder).
+    const tier = planned.downgraded ? (planned.candidates[0]?.entry.tier ?? route.tier) : route.tier;
+    context.route = { ...route, candidates: planned.candidates, tier, reason: planned.note ? `${route.reason}; ${planned.note}` : route.reason };
   }
   return undefined;
 };
