@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
+import { clearBudgets } from "../helpers/clear-budgets";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
 import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 
@@ -15,6 +16,7 @@ let plain: TestProxy;
 let budgeted: TestProxy;
 
 beforeAll(async () => {
+  await clearBudgets();
   upstream = startMockOpenAIUpstream();
   const env = { OPENAI_API_KEY: "sk-unlisted-report-00000000", OPENAI_BASE_URL: upstream.url };
   plain = await startTestProxy(env);
@@ -25,6 +27,7 @@ afterAll(async () => {
   await plain?.close();
   await budgeted?.close();
   await upstream?.close();
+  await clearBudgets();
 });
 
 async function send(proxy: TestProxy, model: string): Promise<string> {
