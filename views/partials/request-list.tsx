@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import type { FilterOptions, RequestLogEntry } from "../../src/db/dashboard/requests-queries";
+import type { FilterOptions } from "../../src/db/dashboard/requests-queries";
+import type { RequestWithSaving } from "../../src/routes/dashboard/request-saving";
 import { type FilterValues, filterQueryString } from "../components/filter-query";
 import { RequestRows } from "./request-rows";
 
@@ -11,7 +12,7 @@ import { RequestRows } from "./request-rows";
 export interface RequestListProps {
   values: FilterValues;
   options: FilterOptions;
-  rows: RequestLogEntry[];
+  rows: RequestWithSaving[];
   /** Cursor of the next (older) page. */
   next: string | undefined;
   /** Whether this is a later page (no live updates there). */
