@@ -63,7 +63,8 @@ export function OverviewContent(props: OverviewProps) {
             .{" "}
             {totals.failed > 0 ? (
               <>
-                <a href="/dashboard/requests?status=failed">{formatCount(totals.failed)} failed</a> upstream.
+                {/* The list's time filter of the same name: a rolling window, at most one chart step longer than the range's. */}
+                <a href={`/dashboard/requests?status=failed&time=${props.range}`}>{formatCount(totals.failed)} failed</a> upstream.
               </>
             ) : (
               <>None failed upstream.</>
