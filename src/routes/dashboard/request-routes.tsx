@@ -5,7 +5,7 @@ import { listRequests, loadFilterOptions } from "../../db/dashboard/requests-que
 import { MessagePage } from "../../../views/pages/message-page";
 import { RequestDetailPage } from "../../../views/pages/request-detail-page";
 import { RequestsPage } from "../../../views/pages/requests-page";
-import { RequestList } from "../../../views/partials/request-list";
+import { RequestCount, RequestList } from "../../../views/partials/request-list";
 import { RequestRows } from "../../../views/partials/request-rows";
 import type { DashboardContext } from "./deps";
 import { compressionSavedUsd, inputPriceOf } from "./input-price";
@@ -42,7 +42,10 @@ export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
     if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
     const page = await listRequests(deps.db, parsed.query.filter, { limit: PAGE_SIZE });
     const fresh = Number(c.req.query("fresh"));
-    return c.html(String(<RequestRows rows={withSaving(page.rows, inputPriceOf(deps.pipeline))} now={new Date()} freshSince={Number.isFinite(fresh) ? fresh : undefined} />), 200, { "cache-control": "no-store" });
+    const rows = String(<RequestRows rows={withSaving(page.rows, inputPriceOf(deps.pipeline))} now={new Date()} freshSince={Number.isFinite(fresh) ? fresh : undefined} />);
+    // An htmx partial (a <template>, so it may follow table rows) updates the count above the table.
+    const count = `<hx-partial hx-target="#request-count" hx-swap="innerHTML">${String(<RequestCount count={page.rows.length} paged={false} />)}</hx-partial>`;
+    return c.html(rows + count, 200, { "cache-control": "no-store" });
   });
 
   app.get("/dashboard/requests.csv", (c) => {
