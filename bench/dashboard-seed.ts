@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config";
-import { type DatabaseHandle, openDatabase } from "../src/db/client";
+import { type DatabaseHandle, type EmbeddedDatabase, openDatabase } from "../src/db/client";
 import { numberOf, rowsOf } from "../src/db/rows-of";
 import { silentLogger } from "../src/logger";
 import { buildProxy } from "../src/server";
@@ -19,6 +19,7 @@ import { seedFeedback, seedRequestLog } from "./seed-request-log";
  * figures aggregated straight from request_log, which is what the rollup tables replace.
  *
  *   bun run bench:dashboard                      embedded PGlite in a temporary data dir
+ *   EMBEDDED_DATABASE=postgres bun run bench:dashboard  the embedded native PostgreSQL there instead
  *   DATABASE_URL=postgres://… bun run bench:dashboard   a scratch database on that server
  *   --rows=200000 --runs=31 --keep               fewer rows, more runs, keep the data
  *   DASHBOARD_BENCH_DATA_DIR=/path               reuse (or create and keep) a PGlite data dir
@@ -34,6 +35,10 @@ const runs = Number(options.runs ?? 15);
 /** A proxy serves the dashboard for days: the first renders (PGlite's WASM and the JIT warming up) are shown apart. */
 const WARM_UP_RUNS = 5;
 const keep = options.keep === "true" || Boolean(process.env.DASHBOARD_BENCH_DATA_DIR);
+// PGlite unless told otherwise: openDatabase's "auto" would pick the native server where its
+// binaries are installed, and the figures would be that server's under PGlite's name.
+const embedded = (process.env.EMBEDDED_DATABASE ?? "pglite") as EmbeddedDatabase;
+if (!["pglite", "postgres", "auto"].includes(embedded)) throw new Error(`EMBEDDED_DATABASE: ${embedded} is not pglite, postgres or auto`);
 const serverUrl = process.env.DATABASE_URL;
 const BATCH = 100_000;
 const DAYS = 30;
@@ -44,8 +49,8 @@ let database: DatabaseHandle | undefined;
 try {
   if (serverUrl) scratch = await createScratchDatabase(serverUrl);
   dataDir ??= mkdtempSync(join(tmpdir(), "claude-proxy-dashboard-"));
-  database = await openDatabase({ databaseUrl: scratch?.url, dataDir });
-  const target = scratch ? `PostgreSQL, scratch database ${scratch.name}` : `PGlite in ${dataDir}`;
+  database = await openDatabase({ databaseUrl: scratch?.url, dataDir, embedded });
+  const target = scratch ? `PostgreSQL, scratch database ${scratch.name}` : database.description;
   console.log(`database: ${target}`);
 
   const existing = numberOf(rowsOf<{ count: unknown }>(await database.db.execute(sql`select count(*) as count from request_log`))[0]?.count);

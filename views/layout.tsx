@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
+import { serverTimeZone } from "./components/format";
 
 /**
  * The page shell: head, navigation, main. Every page renders inside it; partials never do.
@@ -68,6 +69,9 @@ export function Layout(props: LayoutProps) {
           <main id="main" tabindex={-1}>
             {props.children}
           </main>
+          <footer class="site-footer">
+            <p class="muted">Times are in {serverTimeZone()}, the proxy's time zone.</p>
+          </footer>
         </body>
     </html>
   );

@@ -21,14 +21,18 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
   const hit = context.cache?.hit;
   // Moves to a next candidate: every attempt but the last (a request whose only try failed moved nowhere).
   const fallbacks = Math.max(0, context.attempts.length - 1);
+  // What the client wrote (its User-Agent, model name, user field, and the route reason quoting the
+  // name) is redacted like the error text: a key pasted into any of them must not reach the dashboard.
+  const clientText = (value: string, limit: number) => text(redact(value), limit);
+  const servedModel = context.localAnswer?.model ?? hit?.model ?? served?.model ?? null;
   return {
     taskId: context.taskId,
     createdAt: context.receivedAt,
     door: context.door,
-    userAgent: context.userAgent ? text(context.userAgent, 300) : null,
-    requestedModel: text(context.requestedModel ?? context.request.model, 200),
+    userAgent: context.userAgent ? clientText(context.userAgent, 300) : null,
+    requestedModel: clientText(context.requestedModel ?? context.request.model, 200),
     provider: context.localAnswer?.provider ?? hit?.provider ?? served?.provider.id ?? null,
-    model: context.localAnswer?.model ?? hit?.model ?? served?.model ?? null,
+    model: servedModel === null ? null : redact(servedModel),
     stream: Boolean(context.request.stream),
     status: outcome.status,
     errorType: outcome.errorType ?? null,
@@ -47,16 +51,16 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     tier: context.route?.tier ?? null,
     score: context.classification?.score ?? null,
     category: context.localAnswer ? "feedback" : (context.classification?.category ?? null),
-    routeReason: context.route ? text(context.route.reason, 500) : null,
-    candidates: context.route?.candidates.map(candidateKey) ?? null,
-    attempts: context.attempts.length > 0 ? context.attempts : null,
+    routeReason: context.route ? clientText(context.route.reason, 500) : null,
+    candidates: context.route?.candidates.map((candidate) => redact(candidateKey(candidate))) ?? null,
+    attempts: context.attempts.length > 0 ? context.attempts.map((attempt) => ({ ...attempt, model: redact(attempt.model) })) : null,
     fallbacks,
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
     // Only the router's choice saves against the baseline: a model the client named was its own
     // choice, and a hit saved what its answer cost (cache_saved_usd), nothing more by routing.
     baselineCostUsd: baseline && usage && context.route?.routed && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,
     subscriptionValueUsd: served?.entry.listPrice && usage && !context.localAnswer && !hit ? costUsd(served.entry.listPrice, usage) : null,
-    sessionKey: text(context.sessionKey, 300),
+    sessionKey: clientText(context.sessionKey, 300),
     cacheStatus: context.cache?.status ?? null,
     cacheSavedUsd: hit?.savedUsd ?? null,
     cacheKey: cacheEntryKey(context, outcome),

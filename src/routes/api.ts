@@ -26,9 +26,10 @@ export function apiRoutes(deps: PipelineDeps): Hono {
       baseline: deps.routing.baseline ? modelKey(deps.routing.baseline.provider, deps.routing.baseline.model) : null,
       // The bounds in force, overrides applied (the configuration holds only the overrides).
       thresholds: resolveThresholds(deps.routing.thresholds),
-      // A breaker's last error is upstream text; redacted where it was recorded, and again here.
-      breakers: deps.routing.breakers.snapshot().map((breaker) => ({ ...breaker, lastError: breaker.lastError && deps.redactor.redact(breaker.lastError) })),
-      successRates: deps.routing.successRates.snapshot().map((sample) => ({ ...sample, rate: sample.total > 0 ? sample.successes / sample.total : null })),
+      // A breaker's last error is upstream text; redacted where it was recorded, and again here. Model
+      // keys too: a client may have sent a key as a `provider:model` name.
+      breakers: deps.routing.breakers.snapshot().map((breaker) => ({ ...breaker, key: deps.redactor.redact(breaker.key), lastError: breaker.lastError && deps.redactor.redact(breaker.lastError) })),
+      successRates: deps.routing.successRates.snapshot().map((sample) => ({ ...sample, modelKey: deps.redactor.redact(sample.modelKey), rate: sample.total > 0 ? sample.successes / sample.total : null })),
       tiers: { days: days.data, byTier: tiers.map((tier) => ({ ...tier, badRate: tier.rated > 0 ? tier.ratedBad / tier.rated : null })) },
     });
   });

@@ -3,7 +3,9 @@ import { listRequests } from "../db/dashboard/requests-queries";
 import { RANGES, isRange, parseRange } from "../db/stats-window";
 import type { DashboardDeps } from "./dashboard/deps";
 import { loadOverview } from "./dashboard/overview-data";
+import { inputPriceOf } from "./dashboard/input-price";
 import { parseRequestQuery } from "./dashboard/request-filter-query";
+import { withSaving } from "./dashboard/request-saving";
 import type { BudgetUsage } from "../../views/partials/overview-content";
 
 /**
@@ -59,7 +61,7 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
     if (!parsed.ok) return c.json({ error: { message: `Bad query: ${parsed.problems.join("; ")}`, type: "invalid_request_error" } }, 400);
     const page = await listRequests(deps.db, parsed.query.filter, { limit: parsed.query.limit ?? DEFAULT_LIMIT, before: parsed.query.before });
     return c.json({
-      data: page.rows.map((row) => ({ ...row, savedUsd: row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd })),
+      data: withSaving(page.rows, inputPriceOf(deps.pipeline)),
       next: page.next ?? null,
     });
   });

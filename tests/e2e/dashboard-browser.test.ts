@@ -160,6 +160,8 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       await row.waitFor({ timeout: 15_000 });
       expect(await row.getAttribute("class")).toContain("row-new");
       expect(await page.locator("#request-rows tr[data-task-id]").count()).toBe(before + 1);
+      // The line above the table counts the rows it shows, new ones included.
+      expect(await eventually(() => page.textContent("#request-count"), (text) => text?.startsWith(`Latest ${before + 1} requests`) === true)).toStartWith(`Latest ${before + 1} requests`);
       await page.screenshot({ path: screenshotPath("requests-live-dark-1280") });
       expect(problems.list).toEqual([]);
     });

@@ -36,7 +36,7 @@ for (const target of databaseTargets) {
     /** Serves the export over real HTTP and reads it as a client would: the whole body, or the error reading it ends with. */
     async function download(db: Database): Promise<{ body?: string; error?: unknown; lines: Array<Record<string, unknown>> }> {
       const { lines, logger } = capturingLogger();
-      const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(requestCsvStream(db, { client }, logger), { headers: { "content-type": "text/csv" } }) });
+      const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(requestCsvStream(db, { client }, logger, () => undefined), { headers: { "content-type": "text/csv" } }) });
       try {
         const response = await fetch(`http://127.0.0.1:${server.port}/`);
         expect(response.status).toBe(200);

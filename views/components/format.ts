@@ -41,6 +41,11 @@ export function formatPercent(part: number, whole: number): string {
 
 const pad = (value: number) => String(value).padStart(2, "0");
 
+/** The zone every time here is shown in (the process's own, e.g. TZ=Europe/Berlin), named on each page. */
+export function serverTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 export function formatDateTime(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }

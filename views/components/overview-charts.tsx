@@ -5,6 +5,9 @@ import { labelEvery } from "./chart-scale";
 import { formatBucket, formatBucketSpan, formatCount, formatMs, formatUsd, formatUsdShort } from "./format";
 import { providerTone, tierTone } from "./tones";
 
+/** What gets no tier: requests answered or refused before a route was chosen, and models the catalog does not list. */
+const NO_TIER = "no tier (cache hits, /feedback replies, models not in the catalog, requests refused before routing)";
+
 /** The overview's four charts: cost by provider, requests by tier, savings, latency distribution. */
 const stepName = (stepMs: number) => (stepMs >= 86_400_000 ? "day" : stepMs > 3_600_000 ? `${stepMs / 3_600_000} hours` : "hour");
 
@@ -35,7 +38,7 @@ export function OverviewCharts(props: OverviewProps) {
         unit={`requests per ${per}`}
         labels={labels}
         spans={spans}
-        series={stats.requestsByTier.map((series) => ({ key: series.key, label: series.key === "none" ? "no tier (errors, named local answers)" : series.key, points: series.points, tone: tierTone(series.key) }))}
+        series={stats.requestsByTier.map((series) => ({ key: series.key, label: series.key === "none" ? NO_TIER : series.key, points: series.points, tone: tierTone(series.key) }))}
         formatValue={(value) => formatCount(value)}
         formatTick={(value) => formatCount(value)}
       />

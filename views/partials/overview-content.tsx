@@ -9,7 +9,8 @@ import { NotEnabled, StatCard } from "../components/stat-card";
 /**
  * Everything on the overview below its heading; the range picker swaps it as one htmx fragment.
  * The response cache and compression show "not enabled" when they are off and the window holds
- * nothing of theirs; a budget line shows only where a global limit is set.
+ * nothing of theirs; a budget line shows only where a global limit is set, and then the spend
+ * figure above it is that budget's (the budgets page does the same).
  */
 export interface BudgetUsage {
   limitUsd: number;
@@ -62,7 +63,8 @@ export function OverviewContent(props: OverviewProps) {
             .{" "}
             {totals.failed > 0 ? (
               <>
-                <a href="/dashboard/requests?status=failed">{formatCount(totals.failed)} failed</a> upstream.
+                {/* The list's time filter of the same name: a rolling window, at most one chart step longer than the range's. */}
+                <a href={`/dashboard/requests?status=failed&time=${props.range}`}>{formatCount(totals.failed)} failed</a> upstream.
               </>
             ) : (
               <>None failed upstream.</>
@@ -72,10 +74,11 @@ export function OverviewContent(props: OverviewProps) {
       </p>
 
       <div class="cards">
-        <StatCard label="Spend today" value={formatUsd(props.stats.spendTodayUsd)} id="card-spend-today">
+        {/* With a global budget, its own spend: its day starts in BUDGET_TIME_ZONE, and the share under the figure is of that day. */}
+        <StatCard label="Spend today" value={formatUsd(props.budgets?.daily?.spentUsd ?? props.stats.spendTodayUsd)} id="card-spend-today">
           <BudgetLine usage={props.budgets?.daily} period="daily" />
         </StatCard>
-        <StatCard label="Spend this month" value={formatUsd(props.stats.spendMonthUsd)} id="card-spend-month">
+        <StatCard label="Spend this month" value={formatUsd(props.budgets?.monthly?.spentUsd ?? props.stats.spendMonthUsd)} id="card-spend-month">
           <BudgetLine usage={props.budgets?.monthly} period="monthly" />
         </StatCard>
         <StatCard label="Saved" value={<>{formatUsd(saved)} <small>{formatPercent(saved, totals.withoutProxyUsd)}</small></>} id="card-saved" tone={saved > 0 ? "good" : undefined}>

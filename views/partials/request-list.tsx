@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import type { FilterOptions, RequestLogEntry } from "../../src/db/dashboard/requests-queries";
+import type { FilterOptions } from "../../src/db/dashboard/requests-queries";
+import type { RequestWithSaving } from "../../src/routes/dashboard/request-saving";
 import { type FilterValues, filterQueryString } from "../components/filter-query";
 import { RequestRows } from "./request-rows";
 
@@ -11,7 +12,7 @@ import { RequestRows } from "./request-rows";
 export interface RequestListProps {
   values: FilterValues;
   options: FilterOptions;
-  rows: RequestLogEntry[];
+  rows: RequestWithSaving[];
   /** Cursor of the next (older) page. */
   next: string | undefined;
   /** Whether this is a later page (no live updates there). */
@@ -29,13 +30,7 @@ export function RequestList(props: RequestListProps) {
       <FilterForm values={props.values} options={props.options} />
       <div class="toolbar">
         <p class="muted" id="request-count">
-          {props.rows.length === 0 ? "No matching requests" : `${props.paged ? "Older" : "Latest"} ${props.rows.length} ${props.rows.length === 1 ? "request" : "requests"}, newest first`}
-          {live ? (
-            <span class="live" title="New requests appear as they are logged">
-              {" "}
-              · live
-            </span>
-          ) : null}
+          <RequestCount count={props.rows.length} paged={props.paged} />
         </p>
         <a class="button" href={`/dashboard/requests.csv${query}`} download>
           Export CSV
@@ -81,6 +76,21 @@ export function RequestList(props: RequestListProps) {
         {props.next ? <a href={`/dashboard/requests${filterQueryString(props.values, { before: props.next })}`}>Older →</a> : null}
       </nav>
     </div>
+  );
+}
+
+/** The line above the table; the live view sends it again with the rows it polls for, so it keeps counting what is shown. */
+export function RequestCount(props: { count: number; paged: boolean }) {
+  return (
+    <>
+      {props.count === 0 ? "No matching requests" : `${props.paged ? "Older" : "Latest"} ${props.count} ${props.count === 1 ? "request" : "requests"}, newest first`}
+      {props.paged ? null : (
+        <span class="live" title="New requests appear as they are logged">
+          {" "}
+          · live
+        </span>
+      )}
+    </>
   );
 }
 

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { RequestLogEntry } from "../../src/db/dashboard/requests-queries";
+import type { RequestWithSaving } from "../../src/routes/dashboard/request-saving";
 import { formatCount, formatDateTime, formatMs, formatUsd, formatWhen } from "../components/format";
 import { StatusBadge, shortClient } from "../components/request-bits";
 
@@ -7,7 +7,7 @@ import { StatusBadge, shortClient } from "../components/request-bits";
  * Rows of the request table: what the live view polls for (htmx morphs them into the table, so a
  * row that is already shown keeps its place and focus). Rows newer than `freshSince` are marked.
  */
-export function RequestRows(props: { rows: RequestLogEntry[]; now: Date; freshSince?: number }) {
+export function RequestRows(props: { rows: RequestWithSaving[]; now: Date; freshSince?: number }) {
   if (props.rows.length === 0) {
     return (
       <tr>
@@ -20,7 +20,7 @@ export function RequestRows(props: { rows: RequestLogEntry[]; now: Date; freshSi
   return (
     <>
       {props.rows.map((row) => {
-        const saved = row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd;
+        const saved = row.savedUsd;
         const fresh = props.freshSince !== undefined && row.createdAt.getTime() > props.freshSince;
         return (
           <tr id={`task-${row.taskId}`} class={fresh ? "row-new" : undefined} data-task-id={row.taskId}>

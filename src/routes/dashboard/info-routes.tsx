@@ -28,7 +28,7 @@ export function addInfoRoutes(app: Hono, deps: DashboardContext): void {
           successMinSamples={deps.config.successMinSamples}
           baselineModel={baselineName(deps)}
           tierCounts={tierCounts}
-          successRates={deps.pipeline.routing.successRates.snapshot()}
+          successRates={deps.pipeline.routing.successRates.snapshot().map((sample) => ({ ...sample, modelKey: deps.pipeline.redactor.redact(sample.modelKey) }))}
           feedback={feedback}
         />
       ),

@@ -1,7 +1,9 @@
 import type { Database } from "../../db/client";
+import type { InputPrice } from "../../db/dashboard/overview-queries";
 import { type RequestFilter, eachRequest } from "../../db/dashboard/requests-queries";
 import { driverMessage } from "../../db/driver-message";
 import type { Logger } from "../../logger";
+import { requestSavedUsd } from "./request-saving";
 
 /**
  * The filtered request log as CSV, streamed a page at a time so an export of a million rows never
@@ -24,7 +26,7 @@ export function csvCell(value: unknown): string {
  * A query that fails part-way errors the stream, so the server cuts the response (no final chunk)
  * and the download fails, instead of a short file that looks complete; the cause is logged.
  */
-export function requestCsvStream(db: Database, filter: RequestFilter, logger: Logger): ReadableStream<Uint8Array> {
+export function requestCsvStream(db: Database, filter: RequestFilter, logger: Logger, inputPrice: InputPrice): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const rows = eachRequest(db, filter);
   let headerSent = false;
@@ -63,7 +65,7 @@ export function requestCsvStream(db: Database, filter: RequestFilter, logger: Lo
         provider: row.provider, model: row.model, tier: row.tier, category: row.category, score: row.score, status: row.status,
         error_type: row.errorType, stream: row.stream, tokens_in: row.tokensIn, tokens_out: row.tokensOut, cached_tokens: row.cachedTokens,
         cache_write_tokens: row.cacheWriteTokens, cost_usd: row.costUsd, baseline_model: row.baselineModel, baseline_cost_usd: row.baselineCostUsd,
-        saved_usd: row.baselineCostUsd === null ? null : row.baselineCostUsd - row.costUsd, latency_ms: row.latencyMs, ttft_ms: row.ttftMs,
+        saved_usd: requestSavedUsd(row, inputPrice), latency_ms: row.latencyMs, ttft_ms: row.ttftMs,
         fallbacks: row.fallbacks, route_reason: row.routeReason,
       };
       chunk += `${columns.map((column) => csvCell(cells[column])).join(",")}\r\n`;

@@ -5,12 +5,13 @@ import { listRequests, loadFilterOptions } from "../../db/dashboard/requests-que
 import { MessagePage } from "../../../views/pages/message-page";
 import { RequestDetailPage } from "../../../views/pages/request-detail-page";
 import { RequestsPage } from "../../../views/pages/requests-page";
-import { RequestList } from "../../../views/partials/request-list";
+import { RequestCount, RequestList } from "../../../views/partials/request-list";
 import { RequestRows } from "../../../views/partials/request-rows";
 import type { DashboardContext } from "./deps";
 import { compressionSavedUsd, inputPriceOf } from "./input-price";
 import { renderHtml } from "./render";
 import { requestCsvStream } from "./request-csv";
+import { withSaving } from "./request-saving";
 import { parseRequestQuery } from "./request-filter-query";
 
 /**
@@ -31,7 +32,7 @@ export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
     const { filter, values, before } = parsed.query;
     const page = await listRequests(deps.db, filter, { limit: PAGE_SIZE, before });
     const options = await loadFilterOptions(deps.db);
-    const props = { values, options, rows: page.rows, next: page.next, paged: before !== undefined, renderedAt: Date.now(), pollSeconds: POLL_SECONDS };
+    const props = { values, options, rows: withSaving(page.rows, inputPriceOf(deps.pipeline)), next: page.next, paged: before !== undefined, renderedAt: Date.now(), pollSeconds: POLL_SECONDS };
     return renderHtml(c, { page: () => <RequestsPage {...props} assets={deps.assets} />, partial: () => <RequestList {...props} /> });
   });
 
@@ -41,14 +42,17 @@ export function addRequestRoutes(app: Hono, deps: DashboardContext): void {
     if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
     const page = await listRequests(deps.db, parsed.query.filter, { limit: PAGE_SIZE });
     const fresh = Number(c.req.query("fresh"));
-    return c.html(String(<RequestRows rows={page.rows} now={new Date()} freshSince={Number.isFinite(fresh) ? fresh : undefined} />), 200, { "cache-control": "no-store" });
+    const rows = String(<RequestRows rows={withSaving(page.rows, inputPriceOf(deps.pipeline))} now={new Date()} freshSince={Number.isFinite(fresh) ? fresh : undefined} />);
+    // An htmx partial (a <template>, so it may follow table rows) updates the count above the table.
+    const count = `<hx-partial hx-target="#request-count" hx-swap="innerHTML">${String(<RequestCount count={page.rows.length} paged={false} />)}</hx-partial>`;
+    return c.html(rows + count, 200, { "cache-control": "no-store" });
   });
 
   app.get("/dashboard/requests.csv", (c) => {
     const parsed = parseRequestQuery(c.req.query());
     if (!parsed.ok) return c.text(parsed.problems.join("\n"), 400);
     const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "-");
-    return new Response(requestCsvStream(deps.db, parsed.query.filter, deps.pipeline.logger), {
+    return new Response(requestCsvStream(deps.db, parsed.query.filter, deps.pipeline.logger, inputPriceOf(deps.pipeline)), {
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="requests-${stamp}.csv"`,
