@@ -6,6 +6,7 @@ import { createScratchDatabase } from "./scratch-database";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { benchBudgetNote } from "./bench-budget";
 import { benchBody } from "./bench-question";
+import { startEnvironment } from "./start-environment";
 
 /**
  * `bun run bench/quick-compare.ts [c1|c32|stream ...]`: a short side-by-side of the proxy and the
@@ -33,7 +34,8 @@ await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.t
 const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const bare = await startChild("bare", "serve-bare.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin });
 const proxy = await startChild("proxy", "serve-proxy.ts", { BENCH_UPSTREAM_URL: `${upstream.origin}/v1`, BENCH_DATA_DIR: dataDir, ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}) });
-const floor = process.env.QUICK_COMPARE_FLOOR === "1" ? await startChild("floor", "serve-restream.ts", { BENCH_UPSTREAM_ORIGIN: upstream.origin, RESTREAM_KIND: "json" }) : undefined;
+// The floor runs with the start script's runtime variables (heap size, JIT tiers), as the proxy does.
+const floor = process.env.QUICK_COMPARE_FLOOR === "1" ? await startChild("floor", "serve-restream.ts", { ...startEnvironment(), BENCH_UPSTREAM_ORIGIN: upstream.origin, RESTREAM_KIND: "json" }) : undefined;
 const servers = { bare, proxy, floor: floor ?? proxy };
 type Side = keyof typeof servers;
 const sides: Side[] = floor ? ["bare", "floor", "proxy"] : ["bare", "proxy"];
