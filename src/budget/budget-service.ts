@@ -17,6 +17,7 @@ import type { Logger } from "../logger";
 import { type BudgetLimit, type BudgetUsage, GLOBAL_SCOPE } from "./budget-types";
 import { type LeasedHold, LeasePool } from "./lease-pool";
 import { type PendingSpend, SpendWriter } from "./spend-writer";
+import { UnpricedModels } from "./unpriced-models";
 
 /**
  * Budgets in the database, shared by every instance on it: the limits (from the configuration at
@@ -79,6 +80,8 @@ export class BudgetService {
   /** This process: the owner of the reservations it renews. */
   readonly instanceId = crypto.randomUUID();
   readonly counters: BudgetCounters = { reservations: 0, settlements: 0, releases: 0, blocked: 0, downgraded: 0 };
+  /** Requests of models without a price that a budget covered and could not count. */
+  readonly unpriced = new UnpricedModels();
   private limits: BudgetLimit[] = [];
   /** The scopes of `limits`, made when the limits are read rather than for every request. */
   private scopes: ReadonlySet<string> = new Set();
@@ -131,6 +134,11 @@ export class BudgetService {
   /** Whether any budget limits spending now. */
   get active(): boolean {
     return this.limits.length > 0;
+  }
+
+  /** Whether a budget limits spending on this provider (its own, or the global one). */
+  covers(provider: string): boolean {
+    return this.scopes.has(GLOBAL_SCOPE) || this.scopes.has(provider);
   }
 
   /** Scopes that have a limit: a reservation is only worth making against these. */
