@@ -17,6 +17,7 @@ import type { Logger } from "../logger";
 import { type BudgetLimit, type BudgetUsage, GLOBAL_SCOPE } from "./budget-types";
 import { type LeasedHold, LeasePool } from "./lease-pool";
 import { type PendingSpend, SpendWriter } from "./spend-writer";
+import { UnpricedModels } from "./unpriced-models";
 
 /**
  * Budgets in the database, shared by every instance on it: the limits (from the configuration at
@@ -41,6 +42,9 @@ export interface Reservation {
   monthStart?: Date;
   /** Held on this instance's leases instead. */
   leased?: LeasedHold;
+  /** What the row holds per scope, and the figures its grant returned (its hold counted in them). */
+  amounts?: ReadonlyMap<string, number>;
+  grantedWith?: readonly BudgetUsage[];
 }
 
 /** For tests: a shorter reservation life, another clock. */
@@ -76,6 +80,8 @@ export class BudgetService {
   /** This process: the owner of the reservations it renews. */
   readonly instanceId = crypto.randomUUID();
   readonly counters: BudgetCounters = { reservations: 0, settlements: 0, releases: 0, blocked: 0, downgraded: 0 };
+  /** Requests of models without a price that a budget covered and could not count. */
+  readonly unpriced = new UnpricedModels();
   private limits: BudgetLimit[] = [];
   /** The scopes of `limits`, made when the limits are read rather than for every request. */
   private scopes: ReadonlySet<string> = new Set();
@@ -130,6 +136,11 @@ export class BudgetService {
     return this.limits.length > 0;
   }
 
+  /** Whether a budget limits spending on this provider (its own, or the global one). */
+  covers(provider: string): boolean {
+    return this.scopes.has(GLOBAL_SCOPE) || this.scopes.has(provider);
+  }
+
   /** Scopes that have a limit: a reservation is only worth making against these. */
   limitedScopes(): ReadonlySet<string> {
     return this.scopes;
@@ -138,8 +149,9 @@ export class BudgetService {
   /**
    * Reserves `amounts` (scope → USD) against every limit of those scopes: on this instance's
    * leases when they have room, else in one atomic statement in the database. A refusal there
-   * while this instance's leases hold free room of those scopes gives the room back and asks
-   * again, so a lease never refuses a request on its own instance.
+   * while this instance holds room no request needs (freeOwnRoom) frees it and asks again, so
+   * neither a lease nor a finished request's unwritten release refuses a request on its own
+   * instance.
    */
   async reserve(amounts: ReadonlyMap<string, number>): Promise<ReservationResult & { reservation?: Reservation }> {
     const leased = this.leases.tryHold(amounts);
@@ -149,12 +161,24 @@ export class BudgetService {
     }
     let id = crypto.randomUUID();
     let result = await this.reserveRow(id, amounts);
-    if (!result.granted && (await this.leases.returnRoom(amounts.keys()))) {
+    if (!result.granted && (await this.freeOwnRoom(amounts.keys()))) {
       id = crypto.randomUUID();
       result = await this.reserveRow(id, amounts);
     }
     if (result.granted) this.counters.reservations++;
-    return result.granted ? { ...result, reservation: { id, dayStart: result.dayStart, monthStart: result.monthStart } } : result;
+    return result.granted ? { ...result, reservation: { id, dayStart: result.dayStart, monthStart: result.monthStart, amounts, grantedWith: result.usage } } : result;
+  }
+
+  /**
+   * Room this instance holds in the database that no request needs any more: free room of its
+   * leases (given back), and holds of requests that ended whose release still waits in the spend
+   * batch (written now, so a request sent straight after another sees only what that one cost).
+   * Whether there was any, and so whether asking again can help.
+   */
+  private async freeOwnRoom(scopes: Iterable<string>): Promise<boolean> {
+    const releasing = this.spend.releasing;
+    const [returned] = await Promise.all([this.leases.returnRoom(scopes), releasing ? this.spend.flush() : undefined]);
+    return returned || releasing;
   }
 
   /** Leases taken from the database, and requests held on leases, since start. */
@@ -181,6 +205,7 @@ export class BudgetService {
     const entries = [entry(GLOBAL_SCOPE)];
     if (input.provider && input.costUsd > 0) entries.push(entry(input.provider));
     if (reservation?.leased) this.leases.finish(reservation.leased, spentOn);
+    if (reservation?.id) this.releaseInSnapshot(reservation, spentOn);
     if (reservation) this.counters[input.costUsd > 0 ? "settlements" : "releases"]++;
     this.spend.add(entries);
   }
@@ -236,6 +261,21 @@ export class BudgetService {
     this.leases.review(changed);
   }
 
+  /**
+   * The figures of this instance show a finished request's hold replaced by its cost at once; the
+   * database's follow with the spend batch. Only where the figures are still those its own grant
+   * returned: any others may have been read without its hold, and must not show more room than
+   * there is.
+   */
+  private releaseInSnapshot(reservation: Reservation, spentOn: (scope: string) => number): void {
+    const own = new Set(reservation.grantedWith);
+    this.usageSnapshot = this.usageSnapshot.map((budget) => {
+      const held = reservation.amounts?.get(budget.scope);
+      if (held === undefined || !own.has(budget)) return budget;
+      return { ...budget, reservedUsd: Math.max(0, budget.reservedUsd - held), spentUsd: budget.spentUsd + finiteOr0(spentOn(budget.scope)) };
+    });
+  }
+
   /** A reservation's answer carries fresh figures for the budgets it touched. */
   private mergeUsage(usage: readonly BudgetUsage[]): void {
     if (usage.length === 0) return;
@@ -267,3 +307,6 @@ function limitedUsage(rows: Awaited<ReturnType<typeof listBudgetUsage>>): Budget
   for (const row of rows) if (row.limitUsd !== null) limited.push({ ...row, limitUsd: row.limitUsd });
   return limited;
 }
+
+/** A non-finite cost is written as nothing (settleBudgets). */
+const finiteOr0 = (usd: number) => (Number.isFinite(usd) ? usd : 0);

@@ -4,9 +4,11 @@ import { driverMessage } from "../db/driver-message";
 
 /**
  * Records what finished requests spent and releases their reservations, in batches off the
- * request path (every 20 ms while reservations wait for release, every second otherwise). Until its batch is written a request's reservation (its worst case, never less
- * than what it spent) still counts, so batching can refuse a request a little early but never
- * lets a budget be overrun. A batch the database does not take is kept and written with the next
+ * request path (every 20 ms while reservations wait for release, every second otherwise). Until its
+ * batch is written a request's reservation (its worst case, never less than what it spent) still
+ * counts in the database, so batching never lets a budget be overrun; a reservation of this
+ * instance refused meanwhile writes the batch at once and asks again (BudgetService.reserve), so
+ * only another instance may be refused a little early. A batch the database does not take is kept and written with the next
  * one: lost spend would let a budget be overrun, and an unreleased reservation only expires.
  */
 export interface SpendWriterOptions {
@@ -37,6 +39,7 @@ export class SpendWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerDelayMs = 0;
   private writing: Promise<void> | undefined;
+  private writingReleases = false;
   private failures = 0;
   private readonly maxPending: number;
 
@@ -78,6 +81,11 @@ export class SpendWriter {
     return this.pending.length;
   }
 
+  /** Whether a reservation to release waits here or is being written: its hold still counts in the database. */
+  get releasing(): boolean {
+    return this.writingReleases || this.pending.some((entry) => entry.reservationId !== null);
+  }
+
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -86,6 +94,7 @@ export class SpendWriter {
     const batch = this.pending;
     this.pending = [];
     this.merged.clear();
+    this.writingReleases = batch.some((entry) => entry.reservationId !== null);
     this.writing = this.options.write(batch).then(
       () => {
         if (this.failures > 0) this.options.logger.info("budget spend written again after failures", { failures: this.failures });
@@ -101,6 +110,7 @@ export class SpendWriter {
     );
     await this.writing;
     this.writing = undefined;
+    this.writingReleases = false;
     if (this.pending.length === 0) return;
     // Spend without a reservation to release (no budget, or held on a lease) holds nothing back: it may wait.
     const delayMs = this.pending.some((entry) => entry.reservationId !== null) ? this.options.delayMs : this.options.idleDelayMs;

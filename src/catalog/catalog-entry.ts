@@ -26,6 +26,11 @@ export interface CatalogEntry {
   aliases: string[];
   source?: string;
   /**
+   * Not in the catalog, on a provider that bills per token: its prices above are 0 because nobody
+   * knows them, not because it is free. Budgets cannot count it (src/budget/unpriced-models.ts).
+   */
+  unpriced?: true;
+  /**
    * Set when the entry is paid for by a flat subscription (its prices are then 0): what the same
    * tokens would cost at the list price, so the savings the subscription brings can be shown.
    */

@@ -5,11 +5,13 @@ import { openaiErrorResponse } from "../doors/openai/openai-error";
 import type { PipelineDeps } from "../pipeline/context";
 import { budgetEditsSchema, budgetScopes } from "./budget-edits";
 import { refuseCrossSite } from "./dashboard/same-origin";
+import { UNPRICED_NOTE } from "../budget/unpriced-models";
 
 /**
  * GET /api/budgets: every budget in its current period (limit, spent, held by requests in flight
  * and by busy instances' leases (src/budget/budget-lease.ts), remaining, when it resets, whether
- * its value is the configuration's), with the action and time zone. PUT /api/budgets
+ * its value is the configuration's), with the action and time zone, and `unpriced`: requests of
+ * models without a price that a budget covered but could not count (on this instance). PUT /api/budgets
  * {"budgets": [{"scope": "global", "period": "daily", "limit_usd": 5}]} sets the listed budgets
  * (a null limit removes one) and answers like GET; budgets not listed stay as they are. A bad
  * body is a 400 naming the field; a browser's cross-site PUT is refused (a 403), whatever CORS
@@ -35,6 +37,7 @@ export function budgetRoutes(deps: PipelineDeps): Hono {
           resets_at: row.resetsAt.toISOString(),
           source: row.configUsd !== null && row.configUsd === row.limitUsd ? "config" : "api",
         })),
+      unpriced: unpricedReport(deps),
     };
   };
 
@@ -54,4 +57,10 @@ export function budgetRoutes(deps: PipelineDeps): Hono {
   });
 
   return routes;
+}
+
+/** Requests of models without a price that budgets covered but could not count, on this instance since it started. */
+function unpricedReport(deps: PipelineDeps) {
+  const { models, otherRequests } = deps.budgets.unpriced.list();
+  return { note: UNPRICED_NOTE, since: "this instance's start", models: models.map(({ model, requests }) => ({ model, requests })), other_requests: otherRequests };
 }

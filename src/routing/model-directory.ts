@@ -169,5 +169,7 @@ function uncatalogued(provider: LLMProvider, model: ProviderModel): CatalogEntry
     },
     aliases: [],
     source: "not in the catalog: price unknown (recorded as $0), tier from model size",
+    // A flat-billed provider's model (own hardware, a subscription) is free; any other is unpriced.
+    ...(provider.billing === "flat" ? {} : { unpriced: true as const }),
   };
 }

@@ -151,7 +151,7 @@ export function RequestDetailPage(props: RequestDetailProps) {
           <h2 id="detail-savers">Cache and compression</h2>
           <dl class="pairs">
             <dt>Response cache</dt>
-            <dd id="detail-cache">{props.cache ? <CacheOutcome {...props.cache} /> : <span class="muted">not asked (cache off, or the request ended before it)</span>}</dd>
+            <dd id="detail-cache">{props.cache ? <CacheOutcome {...props.cache} row={row} /> : <span class="muted">not asked (cache off, or the request ended before it)</span>}</dd>
             <dt>Compression</dt>
             <dd id="detail-compression">{props.compression ? <CompressionOutcome {...props.compression} /> : <span class="muted">did not run (off, or the request ended before it)</span>}</dd>
           </dl>
@@ -194,10 +194,21 @@ const cacheWords: Record<string, string> = {
   bypass: "bypassed: the request asked not to use the cache, or cannot be cached",
 };
 
-function CacheOutcome(props: { status: string; savedUsd: number | null }) {
+/**
+ * A miss no model ever saw (a failure with no attempt and no model recorded: refused by a budget,
+ * or ended before dispatch) was not "sent to the model". Before dispatch only a budget answers 429: an upstream's 429 has an attempt.
+ */
+function missNeverSent(row: RequestLogEntry): string | undefined {
+  if ((row.attempts && row.attempts.length > 0) || row.provider || row.status < 400) return undefined;
+  const why = row.status === 429 ? "refused by a budget" : "the request ended before a model was called";
+  return `miss: not in the cache, and not sent to any model: ${why}${row.errorMessage ? " (see Error)" : ""}`;
+}
+
+function CacheOutcome(props: { status: string; savedUsd: number | null; row: RequestLogEntry }) {
+  const words = props.status === "miss" ? (missNeverSent(props.row) ?? cacheWords.miss) : cacheWords[props.status];
   return (
     <>
-      {cacheWords[props.status] ?? props.status}
+      {words ?? props.status}
       {props.status === "hit" && props.savedUsd !== null ? <strong> · saved {formatUsd(props.savedUsd)}</strong> : null}
     </>
   );

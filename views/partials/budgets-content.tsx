@@ -2,6 +2,7 @@
 import type { ProviderSpend } from "../../src/db/dashboard/budgets-queries";
 import { BudgetLimitForm, type BudgetFormProps } from "../components/budget-limit-form";
 import { formatDateTime, formatPercent, formatUsd } from "../components/format";
+import { UnpricedRequests, type UnpricedRequestsProps } from "../components/unpriced-requests";
 
 /**
  * The budgets page below its heading: spend today and this month against the global limits, the
@@ -19,6 +20,8 @@ export interface BudgetsContentProps {
   periods: BudgetPeriodView[];
   byProvider: ProviderSpend[];
   form: BudgetFormProps;
+  /** Requests of models without a price that budgets could not count. */
+  unpriced?: UnpricedRequestsProps;
 }
 
 export function BudgetsContent(props: BudgetsContentProps) {
@@ -49,6 +52,7 @@ export function BudgetsContent(props: BudgetsContentProps) {
           </section>
         ))}
       </div>
+      {props.unpriced ? <UnpricedRequests {...props.unpriced} /> : null}
       <section class="panel" aria-labelledby="budget-limits-title">
         <h2 id="budget-limits-title">Limits</h2>
         <BudgetLimitForm {...props.form} />

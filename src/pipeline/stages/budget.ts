@@ -27,6 +27,7 @@ export const budget: Stage = async (context, deps) => {
     const reachedUpstream = context.attempts.some((attempt) => attempt.error === undefined);
     const costUsd = spentUsd(reachedUpstream ? context.served : undefined, outcome.usage, needs, reachedUpstream);
     budgets.settle({ reservation, provider: context.served?.provider.id, costUsd, at: context.receivedAt });
+    if (reachedUpstream && context.served?.entry.unpriced) noteUnpriced(deps, context.served);
   });
   if (!budgets.active) return undefined;
 
@@ -59,6 +60,18 @@ export const budget: Stage = async (context, deps) => {
   }
   return undefined;
 };
+
+/** A model without a price served a request a budget covers: counted, and the first time a warning says how to price it. */
+function noteUnpriced(deps: PipelineDeps, served: Candidate): void {
+  if (!deps.budgets.covers(served.provider.id)) return;
+  // A client may put anything in a model name, a key too.
+  const model = deps.redactor.redact(candidateKey(served));
+  if (!deps.budgets.unpriced.record(model)) return;
+  deps.logger.warn("a model without a price served a request under a budget: the budgets do not count it (recorded as $0)", {
+    model,
+    fix: "price it in MODEL_CATALOG_FILE (provider, model, tier, input, output, contextWindow; USD per million tokens)",
+  });
+}
 
 /** Models that can serve the request now, for a downgrade. */
 function alternatives(deps: PipelineDeps, needs: ReturnType<typeof requestNeeds>): Candidate[] {

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Context, Hono } from "hono";
+import { UNPRICED_NOTE } from "../../budget/unpriced-models";
 import { BUDGET_PERIODS, type BudgetPeriod, GLOBAL_SCOPE } from "../../budget/budget-types";
 import type { BudgetRow } from "../../db/budget-queries";
 import { loadSpend, loadSpendByProvider } from "../../db/dashboard/budgets-queries";
@@ -46,6 +47,7 @@ export function addBudgetRoutes(app: Hono, deps: DashboardContext): void {
       ],
       byProvider,
       form: { rows: formRows(deps, usage, submitted), timeZone: budgets.settings.timeZone, action: budgets.settings.action, notice, formError },
+      unpriced: { ...budgets.unpriced.list(), note: UNPRICED_NOTE },
     };
   };
 
