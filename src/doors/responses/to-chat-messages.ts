@@ -21,6 +21,10 @@ import { internalToolName } from "./tool-names";
  * - reasoning → the turn's `reasoning_details` (reasoning-envelope.ts) and its summary text as
  *   `reasoning_content`;
  * - function_call_output / custom_tool_call_output → a tool message.
+ * A user, system or developer message that comes between a turn's calls and their outputs (a
+ * client steering mid-turn) is held until the last of those outputs: OpenAI's chat API wants the
+ * tool messages right after their assistant turn, and Anthropic wants the results first in the
+ * next user turn. Everything else keeps its order.
  * Items that need OpenAI's storage (item_reference) or its hosted tools are a 400 naming the item.
  */
 type Part = { type: string } & Record<string, unknown>;
@@ -120,10 +124,24 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
     return messages;
   }
   let draft: AssistantDraft | undefined;
-  const assistant = () => (draft ??= { texts: [], reasoning: [], details: [], toolCalls: [] });
+  // The closed turn's calls still waiting for their outputs, and the messages held until they come.
+  let unanswered = new Set<string>();
+  let held: ChatMessage[] = [];
+  const releaseHeld = () => {
+    messages.push(...held);
+    held = [];
+    unanswered = new Set();
+  };
+  const assistant = () => {
+    if (!draft) releaseHeld();
+    return (draft ??= { texts: [], reasoning: [], details: [], toolCalls: [] });
+  };
   const closeTurn = () => {
     const message = draft && finishAssistant(draft);
-    if (message) messages.push(message);
+    if (message) {
+      messages.push(message);
+      unanswered = new Set(draft!.toolCalls.map((call) => call.id));
+    }
     draft = undefined;
   };
 
@@ -140,7 +158,9 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
           const content = toContent(item.content, `${param}.content`);
           // Every upstream refuses a user or system turn without content: refused before spending a call.
           if (content.length === 0) throw invalidRequest(`${param}.content must not be empty.`, `${param}.content`);
-          messages.push(role === "user" ? { role: "user", content } : { role: "system", content });
+          const message: ChatMessage = role === "user" ? { role: "user", content } : { role: "system", content };
+          if (unanswered.size > 0) held.push(message);
+          else messages.push(message);
         } else {
           throw invalidRequest(`${param}.role must be one of user, assistant, system or developer.`, `${param}.role`);
         }
@@ -159,7 +179,10 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
       case "function_call_output":
       case "custom_tool_call_output": {
         closeTurn();
-        messages.push({ role: "tool", tool_call_id: requireName(item, "call_id", param), content: toContent(item.output, `${param}.output`) });
+        const callId = requireName(item, "call_id", param);
+        messages.push({ role: "tool", tool_call_id: callId, content: toContent(item.output, `${param}.output`) });
+        unanswered.delete(callId);
+        if (unanswered.size === 0) releaseHeld();
         break;
       }
       case "item_reference":
@@ -169,5 +192,6 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
     }
   }
   closeTurn();
+  releaseHeld();
   return messages;
 }
