@@ -7,8 +7,9 @@ import { KeyWords } from "./key-words";
  * model field as sent, so `auto`, a tier or a name; messages, tools, tool_choice, response_format,
  * sampling and reasoning settings, vendor fields), and nothing that cannot. These top-level fields
  * are left out: how the answer is delivered (`stream`, `stream_options`) and bookkeeping
- * (`user`, `metadata`, `store`, `prompt_cache_key`, `safety_identifier`, `service_tier`). The door
- * a request came through is not part of the request, so a hit replays through any door.
+ * (`user`, `metadata`, `store`, `prompt_cache_key`, `safety_identifier`, `service_tier`), the
+ * Messages door's `service_tier` too (kept under `anthropic.fields`). The door a request came
+ * through is not part of the request, so a hit replays through any door.
  */
 const IGNORED_FIELDS = new Set(["stream", "stream_options", "user", "metadata", "store", "prompt_cache_key", "safety_identifier", "service_tier"]);
 const answerChanging = (field: string) => !IGNORED_FIELDS.has(field);
@@ -37,7 +38,7 @@ const encoder = new KeyWords();
  */
 export function requestKey(request: ChatRequest, tierHint?: Tier): RequestKey {
   try {
-    const { bytes, texts } = encoder.encodeTop(withOneOutputLimit(request), answerChanging, tierHint);
+    const { bytes, texts } = encoder.encodeTop(withoutAnthropicServiceTier(withOneOutputLimit(request)), answerChanging, tierHint);
     const key = hex64(Bun.hash.wyhash(bytes)) + hex64(Bun.hash.xxHash3(bytes));
     return { key, canonical: { words: bytes.slice(), texts } };
   } finally {
@@ -66,6 +67,20 @@ export function requestDigest(key: RequestKey): string {
 function withOneOutputLimit(request: ChatRequest): ChatRequest {
   if (request.max_completion_tokens == null || request.max_tokens != null) return request;
   return { ...request, max_tokens: request.max_completion_tokens, max_completion_tokens: undefined };
+}
+
+/**
+ * Anthropic's `service_tier` (which capacity pool serves the request) no more changes the answer
+ * than OpenAI's, which the key leaves out; the Messages door keeps it under `anthropic.fields`, so
+ * it is taken out there, and an `anthropic` or `fields` it leaves empty goes with it.
+ */
+function withoutAnthropicServiceTier(request: ChatRequest): ChatRequest {
+  const fields = request.anthropic?.fields;
+  if (!fields || !("service_tier" in fields)) return request;
+  const { service_tier: _serviceTier, ...restFields } = fields;
+  const { fields: _fields, ...restOptions } = request.anthropic!;
+  const anthropic = Object.keys(restFields).length > 0 ? { ...restOptions, fields: restFields } : restOptions;
+  return { ...request, anthropic: Object.keys(anthropic).length > 0 ? anthropic : undefined };
 }
 
 function hex64(value: bigint): string {

@@ -84,3 +84,21 @@ describe("the key across doors", () => {
     }
   });
 });
+
+describe("service_tier is bookkeeping on every door (README: the key leaves it out)", () => {
+  const { chat, anthropic } = conversation();
+  const withFields = (fields: Record<string, unknown>) => ({ ...anthropic, anthropic: { ...anthropic.anthropic, fields } });
+
+  test("the Messages door's service_tier, kept under anthropic.fields, is not part of the key, as the chat door's is not", () => {
+    const key = requestKey(chat).key;
+    expect(requestKey({ ...chat, service_tier: "flex" }).key).toBe(key);
+    expect(requestKey(withFields({ service_tier: "standard_only" })).key).toBe(key);
+    expect(requestKey(withFields({ service_tier: "auto" })).key).toBe(key);
+  });
+
+  test("another Anthropic field beside it still changes the key, with or without service_tier", () => {
+    const managed = requestKey(withFields({ context_management: { edits: [] } })).key;
+    expect(managed).not.toBe(requestKey(chat).key);
+    expect(requestKey(withFields({ context_management: { edits: [] }, service_tier: "auto" })).key).toBe(managed);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatTool } from "../../chat/request-schema";
+import { invalidRequest } from "../../errors";
 import type { AnthropicTool, AnthropicToolChoice } from "./messages-schema";
 
 /**
@@ -8,7 +9,9 @@ import type { AnthropicTool, AnthropicToolChoice } from "./messages-schema";
  *   `type: "custom"`, …) under the tool's `anthropic`, for the Anthropic provider to put back;
  * - a tool Anthropic runs itself (web search, code execution, …) → `server_tools`;
  * - auto → "auto", any → "required", tool → the named function, none → "none";
- *   `disable_parallel_tool_use: true` → `parallel_tool_calls: false`.
+ *   `disable_parallel_tool_use: true` → `parallel_tool_calls: false`;
+ * - a `tool` choice naming no tool in `tools` is a 400, as Anthropic answers it (and as the chat
+ *   and Responses doors answer theirs), not a request sent on for an upstream to refuse.
  */
 type ChatToolFields = Pick<ChatRequest, "tools" | "tool_choice" | "parallel_tool_calls">;
 
@@ -57,6 +60,9 @@ export function toChatTools(tools: AnthropicTool[] | null | undefined, choice: A
   for (const tool of tools ?? []) {
     if (isClientTool(tool)) clientTools.push(functionTool(tool));
     else serverTools.push(tool);
+  }
+  if (choice?.type === "tool" && !(tools ?? []).some((tool) => tool.name === choice.name)) {
+    throw invalidRequest(`tool_choice.name: the tool '${choice.name}' is not in tools.`, "tool_choice.name", "unknown_tool");
   }
   return { ...(clientTools.length > 0 ? { tools: clientTools } : {}), ...(choice ? toolChoice(choice) : {}), serverTools };
 }

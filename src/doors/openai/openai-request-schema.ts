@@ -48,6 +48,12 @@ function liftOpenAITools(body: Side, context: z.RefinementCtx): unknown {
   const tools = body.tools ?? [];
   const custom = tools.filter((tool) => tool.type === "custom");
   const choice = readChoice(body.tool_choice);
+  const named = namedFunction(body.tool_choice);
+  // OpenAI refuses a named function that is not offered; so does every door of the proxy, before a call is spent.
+  if (named !== undefined && !tools.some((tool) => tool.type !== "custom" && functionName(tool) === named)) {
+    context.addIssue({ code: "custom", path: ["tool_choice", "function", "name"], message: `names the function '${named}', which is not in tools` });
+    return body;
+  }
   const messages = Array.isArray(body.messages) ? liftCustomCalls(body.messages) : body.messages;
   if (custom.length === 0 && !choice && messages === body.messages) return body;
 
@@ -85,6 +91,12 @@ function readChoice(choice: unknown) {
   if (type === "allowed_tools") return allowedToolsChoiceSchema.safeParse(choice).data;
   if (type === "custom") return customToolChoiceSchema.safeParse(choice).data;
   return undefined;
+}
+
+/** The name a `{type: "function", function: {name}}` tool_choice names, if it is one. */
+function namedFunction(choice: unknown): string | undefined {
+  if (typeof choice !== "object" || choice === null || (choice as { type?: unknown }).type !== "function") return undefined;
+  return functionName(choice as Record<string, unknown>);
 }
 
 function functionName(tool: Record<string, unknown>): string | undefined {

@@ -6,14 +6,16 @@ import { ResponseBuilder } from "./response-builder";
 import { responseEventTransformer } from "./response-event-stream";
 import { pullThrough } from "../../streams/sync-transformer";
 import type { ResponseContext } from "./response-object";
+import { type MessageOrigin, withClientParam } from "./client-params";
 
 /**
  * How the Responses door answers one request: a completion as the `response` object; a stream as
  * Responses events (response-event-stream.ts) with SSE comments as the keep-alive while the
  * upstream is silent (the openai SDK's SSE reader and Codex skip comment lines); errors in
- * OpenAI's error shape. Both paths build the response with the same ResponseBuilder.
+ * OpenAI's error shape, whose param names the client's request (client-params.ts). Both paths
+ * build the response with the same ResponseBuilder.
  */
-export function responsesEncoder(context: ResponseContext): ResponseEncoder {
+export function responsesEncoder(context: ResponseContext, origins: readonly MessageOrigin[] = []): ResponseEncoder {
   return {
     completion(completion, headers) {
       const builder = new ResponseBuilder(context, () => {});
@@ -30,7 +32,7 @@ export function responsesEncoder(context: ResponseContext): ResponseEncoder {
       const body = encodeSseStream<Uint8Array>(pullThrough(chunks, responseEventTransformer(context)), { ...options, encode: (bytes) => bytes });
       return new Response(body, { status: 200, headers });
     },
-    error: openaiErrorResponse,
+    error: (error, headers) => openaiErrorResponse(withClientParam(error, origins), headers),
   };
 }
 

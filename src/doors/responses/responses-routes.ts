@@ -23,8 +23,8 @@ export function responsesRoutes(door: Door, deps: PipelineDeps) {
       // An input the internal shape cannot hold (an unsupported item, a forced hosted tool): refused and logged.
       return rejectRequest(deps, { door, http: c.req.raw, requestedModel: source.model, error });
     }
-    const { request, names } = translated;
-    return fastPath.serve(c, { door: door.name, request, encoder: (context) => responsesEncoder(createResponseContext(responseIdFor(context.taskId), source, names)) });
+    const { request, names, origins } = translated;
+    return fastPath.serve(c, { door: door.name, request, encoder: (context) => responsesEncoder(createResponseContext(responseIdFor(context.taskId), source, names), origins) });
   });
 
   return routes;

@@ -1,6 +1,8 @@
 import { OPENAI_RESPONSES_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
+import type { MessageOrigin } from "./client-params";
+import { fileDataUrl } from "./file-data-url";
 import { requireName } from "./name-check";
 import { openReasoning } from "./reasoning-envelope";
 import type { ResponsesInputItem } from "./responses-request-schema";
@@ -14,13 +16,17 @@ import { internalToolName } from "./tool-names";
  * - `instructions` → a system message first; `system` and `developer` messages → system messages
  *   (every upstream takes that role; OpenAI reads it as developer for its reasoning models);
  * - user messages → user messages, parts mapped (input_text → text, input_image → image_url,
- *   input_file with file_data → file);
+ *   input_file with file_data → file, bare base64 made a data URL: file-data-url.ts);
  * - assistant messages → the turn's text (output_text and refusal parts);
  * - function_call → a tool call (call_id is its id; a namespaced name is flattened);
  * - custom_tool_call → a tool call whose arguments are `{"input": ...}`;
  * - reasoning → the turn's `reasoning_details` (reasoning-envelope.ts) and its summary text as
  *   `reasoning_content`;
  * - function_call_output / custom_tool_call_output → a tool message.
+ * A user, system or developer message that comes between a turn's calls and their outputs (a
+ * client steering mid-turn) is held until the last of those outputs: OpenAI's chat API wants the
+ * tool messages right after their assistant turn, and Anthropic wants the results first in the
+ * next user turn. Everything else keeps its order.
  * Items that need OpenAI's storage (item_reference) or its hosted tools are a 400 naming the item.
  */
 type Part = { type: string } & Record<string, unknown>;
@@ -30,6 +36,14 @@ interface AssistantDraft {
   reasoning: string[];
   details: ReasoningDetail[];
   toolCalls: Array<{ id: string; type: "function"; function: { name: string; arguments: string } }>;
+  /** The input path of each tool call's item, for errors (client-params.ts). */
+  callPaths: string[];
+}
+
+/** A translation's messages and, index for index, where each came from in the client's request. */
+export interface TranslatedMessages {
+  messages: ChatMessage[];
+  origins: MessageOrigin[];
 }
 
 const SUPPORTED_ITEMS = "message, function_call, function_call_output, custom_tool_call, custom_tool_call_output and reasoning";
@@ -60,7 +74,8 @@ function toPart(value: unknown, param: string): Part {
       if (typeof part.file_data !== "string" || part.file_data === "") {
         throw invalidRequest(`${param} needs file_data; file_id and file_url refer to files this proxy cannot fetch.`, `${param}.file_data`);
       }
-      return { type: "file", file: { file_data: part.file_data, ...(typeof part.filename === "string" ? { filename: part.filename } : {}) } };
+      const filename = typeof part.filename === "string" ? part.filename : undefined;
+      return { type: "file", file: { file_data: fileDataUrl(part.file_data, filename, param), ...(filename !== undefined ? { filename } : {}) } };
     }
     default:
       throw invalidRequest(`${param}.type '${String(part.type)}' is not supported; content parts may be ${SUPPORTED_PARTS}.`, `${param}.type`);
@@ -111,19 +126,38 @@ function finishAssistant(draft: AssistantDraft): ChatMessage | undefined {
   };
 }
 
-export function toChatMessages(input: string | readonly ResponsesInputItem[], instructions: string | null | undefined): ChatMessage[] {
+export function toChatMessages(input: string | readonly ResponsesInputItem[], instructions: string | null | undefined): TranslatedMessages {
   const messages: ChatMessage[] = [];
-  if (instructions) messages.push({ role: "system", content: instructions });
+  const origins: MessageOrigin[] = [];
+  const push = (message: ChatMessage, origin: MessageOrigin) => {
+    messages.push(message);
+    origins.push(origin);
+  };
+  if (instructions) push({ role: "system", content: instructions }, { kind: "text", path: "instructions" });
   if (typeof input === "string") {
     if (input === "") throw invalidRequest("input must not be empty.", "input");
-    messages.push({ role: "user", content: input });
-    return messages;
+    push({ role: "user", content: input }, { kind: "text", path: "input" });
+    return { messages, origins };
   }
   let draft: AssistantDraft | undefined;
-  const assistant = () => (draft ??= { texts: [], reasoning: [], details: [], toolCalls: [] });
+  // The closed turn's calls still waiting for their outputs, and the messages held until they come.
+  let unanswered = new Set<string>();
+  let held: Array<[ChatMessage, MessageOrigin]> = [];
+  const releaseHeld = () => {
+    for (const [message, origin] of held) push(message, origin);
+    held = [];
+    unanswered = new Set();
+  };
+  const assistant = () => {
+    if (!draft) releaseHeld();
+    return (draft ??= { texts: [], reasoning: [], details: [], toolCalls: [], callPaths: [] });
+  };
   const closeTurn = () => {
     const message = draft && finishAssistant(draft);
-    if (message) messages.push(message);
+    if (message) {
+      push(message, { kind: "assistant", calls: draft!.callPaths });
+      unanswered = new Set(draft!.toolCalls.map((call) => call.id));
+    }
     draft = undefined;
   };
 
@@ -140,7 +174,9 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
           const content = toContent(item.content, `${param}.content`);
           // Every upstream refuses a user or system turn without content: refused before spending a call.
           if (content.length === 0) throw invalidRequest(`${param}.content must not be empty.`, `${param}.content`);
-          messages.push(role === "user" ? { role: "user", content } : { role: "system", content });
+          const message: ChatMessage = role === "user" ? { role: "user", content } : { role: "system", content };
+          if (unanswered.size > 0) held.push([message, { kind: "message", path: param }]);
+          else push(message, { kind: "message", path: param });
         } else {
           throw invalidRequest(`${param}.role must be one of user, assistant, system or developer.`, `${param}.role`);
         }
@@ -150,7 +186,9 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
       case "custom_tool_call": {
         const name = internalToolName(requireName(item, "name", param), typeof item.namespace === "string" ? item.namespace : undefined);
         const callArguments = type === "function_call" ? requireString(item, "arguments", param) : JSON.stringify({ input: requireString(item, "input", param) });
-        assistant().toolCalls.push({ id: requireName(item, "call_id", param), type: "function", function: { name, arguments: callArguments } });
+        const turn = assistant();
+        turn.toolCalls.push({ id: requireName(item, "call_id", param), type: "function", function: { name, arguments: callArguments } });
+        turn.callPaths.push(param);
         break;
       }
       case "reasoning":
@@ -159,7 +197,10 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
       case "function_call_output":
       case "custom_tool_call_output": {
         closeTurn();
-        messages.push({ role: "tool", tool_call_id: requireName(item, "call_id", param), content: toContent(item.output, `${param}.output`) });
+        const callId = requireName(item, "call_id", param);
+        push({ role: "tool", tool_call_id: callId, content: toContent(item.output, `${param}.output`) }, { kind: "output", path: param });
+        unanswered.delete(callId);
+        if (unanswered.size === 0) releaseHeld();
         break;
       }
       case "item_reference":
@@ -169,5 +210,6 @@ export function toChatMessages(input: string | readonly ResponsesInputItem[], in
     }
   }
   closeTurn();
-  return messages;
+  releaseHeld();
+  return { messages, origins };
 }

@@ -2,6 +2,7 @@ import type { ChatRequest } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
 import type { Logger } from "../../logger";
 import type { ResponsesRequest, ResponsesTextFormat } from "./responses-request-schema";
+import type { MessageOrigin } from "./client-params";
 import { toChatMessages } from "./to-chat-messages";
 import { toChatTools } from "./to-chat-tools";
 import type { ToolNames } from "./tool-names";
@@ -19,6 +20,8 @@ import type { ToolNames } from "./tool-names";
 export interface TranslatedRequest {
   request: ChatRequest;
   names: ToolNames;
+  /** Where each message came from in the client's request, for errors raised on the internal one. */
+  origins: MessageOrigin[];
 }
 
 function refuseStoredState(request: ResponsesRequest): void {
@@ -52,7 +55,8 @@ function toResponseFormat(format: ResponsesTextFormat | undefined): ChatRequest[
 export function toChatRequest(source: ResponsesRequest, logger: Logger): TranslatedRequest {
   refuseStoredState(source);
   const { tools, tool_choice: toolChoice, names } = toChatTools(source.tools, source.tool_choice, logger);
-  const request: ChatRequest = { model: source.model, messages: toChatMessages(source.input, source.instructions) };
+  const { messages, origins } = toChatMessages(source.input, source.instructions);
+  const request: ChatRequest = { model: source.model, messages };
   if (source.stream) request.stream = true;
   if (tools) request.tools = tools;
   if (toolChoice) request.tool_choice = toolChoice;
@@ -69,5 +73,5 @@ export function toChatRequest(source: ResponsesRequest, logger: Logger): Transla
   const dropped: string[] = (["store", "truncation", "max_tool_calls", "include"] as const).filter((field) => source[field] != null);
   if (source.text?.verbosity != null) dropped.push("text.verbosity");
   if (dropped.length > 0) logger.debug("responses door: fields with no chat counterpart left out", { fields: dropped });
-  return { request, names };
+  return { request, names, origins };
 }
