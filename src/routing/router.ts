@@ -209,7 +209,8 @@ const retryAfter = (retryInMs: number | undefined) =>
  */
 function circuitOpen(label: string, retryInMs: number, open?: { reopensAt: number; lastError: string | undefined }): ProxyError {
   const wait = retryInMs > MAX_RETRY_AFTER_MS && open ? `until ${new Date(open.reopensAt).toISOString()}` : `for ${Math.max(1, Math.ceil(retryInMs / 1000))} s more`;
-  const why = open?.lastError ? ` Last error: ${open.lastError.slice(0, 300)}` : "";
+  const last = open?.lastError?.slice(0, 300).trim();
+  const why = last ? ` Last error: ${last}${/[.!?)]$/.test(last) ? "" : "."}` : "";
   const message = `Every provider of '${label}' failed; its circuit breaker is open ${wait}.${why} Pick another model${retryInMs > MAX_RETRY_AFTER_MS ? "" : " or retry then"}.`;
   return new ProxyError(503, message, {
     type: "upstream_error",
