@@ -208,10 +208,15 @@ const retryAfter = (retryInMs: number | undefined) =>
  * subscription's limit pauses for hours, where "retry shortly" would send the user back in vain.
  */
 function circuitOpen(label: string, retryInMs: number, open?: { reopensAt: number; lastError: string | undefined }): ProxyError {
-  const wait = retryInMs > MAX_RETRY_AFTER_MS && open ? `until ${new Date(open.reopensAt).toISOString()}` : `for ${Math.max(1, Math.ceil(retryInMs / 1000))} s more`;
+  // None open: each is half-open, with its one probe request under way.
+  const wait = !open
+    ? "half-open: a probe request is testing it now"
+    : retryInMs > MAX_RETRY_AFTER_MS
+      ? `open until ${new Date(open.reopensAt).toISOString()}`
+      : `open for ${Math.max(1, Math.ceil(retryInMs / 1000))} s more`;
   const last = open?.lastError?.slice(0, 300).trim();
   const why = last ? ` Last error: ${last}${/[.!?)]$/.test(last) ? "" : "."}` : "";
-  const message = `Every provider of '${label}' failed; its circuit breaker is open ${wait}.${why} Pick another model${retryInMs > MAX_RETRY_AFTER_MS ? "" : " or retry then"}.`;
+  const message = `Every provider of '${label}' failed; its circuit breaker is ${wait}.${why} Pick another model${retryInMs > MAX_RETRY_AFTER_MS ? "" : " or retry then"}.`;
   return new ProxyError(503, message, {
     type: "upstream_error",
     code: "circuit_open",
