@@ -58,7 +58,8 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
     // Only the router's choice saves against the baseline: a model the client named was its own
     // choice, and a hit saved what its answer cost (cache_saved_usd), nothing more by routing.
-    baselineCostUsd: baseline && usage && context.route?.routed && !context.localAnswer && !hit ? costUsd(baseline, usage) : null,
+    // At its list price: a baseline a subscription pays for (the Claude CLI's) would cost $0 and turn every saving negative.
+    baselineCostUsd: baseline && usage && context.route?.routed && !context.localAnswer && !hit ? costUsd(baseline.listPrice ?? baseline, usage) : null,
     subscriptionValueUsd: served?.entry.listPrice && usage && !context.localAnswer && !hit ? costUsd(served.entry.listPrice, usage) : null,
     sessionKey: clientText(context.sessionKey, 300),
     cacheStatus: context.cache?.status ?? null,

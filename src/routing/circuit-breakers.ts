@@ -61,6 +61,12 @@ export class CircuitBreakers {
     return breaker && this.state(key) === "open" ? Math.max(0, this.reopensAt(breaker) - this.now()) : 0;
   }
 
+  /** When an open breaker lets a probe through (epoch ms), and the error that opened it. */
+  openInfo(key: string): { reopensAt: number; lastError: string | undefined } | undefined {
+    const breaker = this.breakers.get(key);
+    return breaker && this.state(key) === "open" ? { reopensAt: this.reopensAt(breaker), lastError: breaker.lastError } : undefined;
+  }
+
   /** Whether the router may plan to use this model (closed, or half-open with no probe yet). */
   isAvailable(key: string): boolean {
     const state = this.state(key);

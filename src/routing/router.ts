@@ -56,7 +56,7 @@ export class Router {
       const capable = selection.candidates.filter((candidate) => canServe(candidate, needs));
       const ordered = this.byCost(capable.length > 0 ? capable : selection.candidates, needs);
       const available = ordered.filter((candidate) => this.breakers.isAvailable(candidateKey(candidate)));
-      if (available.length === 0) throw circuitOpen(selection.label, this.soonestProbeMs(ordered));
+      if (available.length === 0) throw circuitOpen(selection.label, this.soonestProbeMs(ordered), this.firstToReopen(ordered));
       // A passed-through model's entry carries a placeholder tier: none was chosen, so none is reported (x-tier, the log).
       if (selection.unlisted) return { candidates: available, tier: undefined, reason: `requested ${selection.label}; ${UNLISTED_NOTE}`, routed: false };
       return { candidates: available, tier: available[0]!.entry.tier, reason: `requested ${selection.label}`, routed: false };
@@ -99,6 +99,12 @@ export class Router {
   /** How long until the first of these models' open breakers lets a probe through. */
   private soonestProbeMs(candidates: readonly Candidate[]): number {
     return Math.min(...candidates.map((candidate) => this.breakers.retryInMs(candidateKey(candidate))));
+  }
+
+  /** The open breaker among these that reopens first: what the client is told about the wait. */
+  private firstToReopen(candidates: readonly Candidate[]): { reopensAt: number; lastError: string | undefined } | undefined {
+    const open = candidates.flatMap((candidate) => this.breakers.openInfo(candidateKey(candidate)) ?? []);
+    return open.sort((a, b) => a.reopensAt - b.reopensAt)[0];
   }
 
   /** Why active providers cannot serve: for the error that tells the user what to change. */
@@ -197,8 +203,21 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const retryAfter = (retryInMs: number | undefined) =>
   retryInMs === undefined || retryInMs > MAX_RETRY_AFTER_MS ? undefined : Math.max(1, Math.ceil(retryInMs / 1000));
 
-function circuitOpen(label: string, retryInMs: number): ProxyError {
-  return new ProxyError(503, `Every provider of '${label}' failed repeatedly; its circuit breaker is open. Retry shortly or pick another model.`, {
+/**
+ * Says why (the error that opened the breaker: a usage limit, a lost login) and how long: a
+ * subscription's limit pauses for hours, where "retry shortly" would send the user back in vain.
+ */
+function circuitOpen(label: string, retryInMs: number, open?: { reopensAt: number; lastError: string | undefined }): ProxyError {
+  // None open: each is half-open, with its one probe request under way.
+  const wait = !open
+    ? "half-open: a probe request is testing it now"
+    : retryInMs > MAX_RETRY_AFTER_MS
+      ? `open until ${new Date(open.reopensAt).toISOString()}`
+      : `open for ${Math.max(1, Math.ceil(retryInMs / 1000))} s more`;
+  const last = open?.lastError?.slice(0, 300).trim();
+  const why = last ? ` Last error: ${last}${/[.!?)]$/.test(last) ? "" : "."}` : "";
+  const message = `Every provider of '${label}' failed; its circuit breaker is ${wait}.${why} Pick another model${retryInMs > MAX_RETRY_AFTER_MS ? "" : " or retry then"}.`;
+  return new ProxyError(503, message, {
     type: "upstream_error",
     code: "circuit_open",
     retryAfterSeconds: retryAfter(retryInMs),

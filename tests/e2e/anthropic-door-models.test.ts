@@ -61,6 +61,11 @@ test("Claude model families and the tiers they stand for", () => {
   ]);
 });
 
+test("a provider:model name is a choice, not a tier hint, even the Claude CLI's (its id starts with claude-)", () => {
+  // claude-cli:claude-sonnet-5-5 was read as "sonnet asks for standard" and routed to any provider.
+  expect(["claude-cli:claude-sonnet-5-5", "claude-cli:claude-haiku-4-5", "anthropic:claude-opus-5-5"].map(claudeFamilyTier)).toEqual([undefined, undefined, undefined]);
+});
+
 describe("auto (the default without the Anthropic provider)", () => {
   test.each([
     ["claude-haiku-4-5", "economy"],

@@ -111,3 +111,34 @@ describe("usage limits and logins", () => {
     expect(cli[0]!.lastError).toContain("run `claude` and /login");
   }, 30_000);
 });
+
+describe("naming a paused CLI model", () => {
+  const refusal = (client: OpenAI, model: string) =>
+    ask(client, model, "hi").then(
+      () => expect.unreachable("the request should be refused"),
+      (caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>,
+    );
+
+  test("after an exhausted limit: the 503 names the limit and when the pause ends, not 'retry shortly'", async () => {
+    const { proxy, client } = await startProxy();
+    await ask(client, "economy", "[[fake:usage-limit]] hi");
+    const until = (await breakers(proxy)).find((breaker) => breaker.key === "claude-cli:claude-sonnet-5-5")!.openUntil!;
+    const error = await refusal(client, "claude-cli:claude-sonnet-5-5");
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error.status).toBe(503);
+    expect(error.message).toContain("You've hit your 5-hour limit");
+    expect(error.message).toContain(`until ${until}`);
+    expect(error.message).not.toContain("Retry shortly");
+    expect(error.headers?.get("retry-after")).toBeNull();
+  }, 30_000);
+
+  test("after a lost login: the 503 says to log in, and when the probe comes", async () => {
+    const { client } = await startProxy();
+    await ask(client, "standard", "[[fake:auth-failure]] hi");
+    const error = await refusal(client, "claude-cli:claude-opus-5-5");
+    expect(error.status).toBe(503);
+    expect(error.message).toContain("run `claude` and /login");
+    expect(error.message).toMatch(/open for \d+ s more/);
+    expect(Number(error.headers?.get("retry-after"))).toBeGreaterThan(0);
+  }, 30_000);
+});

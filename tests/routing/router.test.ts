@@ -178,6 +178,28 @@ describe("router", () => {
     expect(() => router.plan(directory.select("beta-small"), requestNeeds(text("hi")), "economy", "chat")).toThrow(/circuit breaker is open/);
   });
 
+  test("a named model's 503 says why its breaker opened and for how long, or that its probe is under way", async () => {
+    const { directory } = await setup();
+    let now = 1_000_000;
+    const breakers = new CircuitBreakers({ failureLimit: 1, cooldownMs: 30_000 }, () => now);
+    const router = new Router(directory, breakers, new SuccessRates(), { successThreshold: 0.8, successMinSamples: 3, defaultProvider: undefined });
+    const refusal = () => {
+      try {
+        router.plan(directory.select("beta-small"), requestNeeds(text("hi")), "economy", "chat");
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error("expected a refusal");
+    };
+    breakers.recordFailure("beta:beta-small", "Beta returned 500: overloaded");
+    expect(refusal()).toContain("open for 30 s more. Last error: Beta returned 500: overloaded. Pick another model or retry then.");
+    now += 30_000;
+    expect(breakers.tryAcquire("beta:beta-small")).toBe(true);
+    expect(refusal()).toContain("half-open: a probe request is testing it now.");
+    breakers.openUntil("beta:beta-small", "You've hit your 5-hour limit", now + 3 * 3600_000);
+    expect(refusal()).toContain(`open until ${new Date(now + 3 * 3600_000).toISOString()}. Last error: You've hit your 5-hour limit. Pick another model.`);
+  });
+
   test("a model under the success threshold in a category is skipped, so the category escalates", async () => {
     const { router, successRates } = await setup();
     for (const success of [true, false, false, false]) successRates.recordOutcome("edit", "beta:beta-small", success);

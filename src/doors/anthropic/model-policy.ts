@@ -32,7 +32,8 @@ const families: Array<[RegExp, Tier]> = [
 
 /** The tier a Claude model name stands for, if it is one. */
 export function claudeFamilyTier(name: string): Tier | undefined {
-  if (!/^claude-/i.test(name)) return undefined;
+  // A provider:model name is a choice ("claude-cli:claude-sonnet-5-5" starts with claude- too).
+  if (!/^claude-/i.test(name) || name.includes(":")) return undefined;
   return families.find(([pattern]) => pattern.test(name))?.[1];
 }
 

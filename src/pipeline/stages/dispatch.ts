@@ -13,7 +13,9 @@ import { upstreamFailed } from "../outcome";
 /**
  * Sends the request to the route's candidates in order. A retryable failure before anything was
  * sent to the client (connection error, 5xx, 429, timeout, an error as the stream's first event
- * or right after a start that shows nothing, or a stream that ends empty), or an upstream 404 (that provider lacks the model), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
+ * or right after a start that shows nothing, or a stream that ends empty), an upstream 404 (that
+ * provider lacks the model) or a model's refusal of a capability it lacks (a local model without
+ * tools), moves on to the next candidate while FALLBACK_TOTAL_TIMEOUT_MS allows; every attempt is
  * recorded. Once a stream has produced output there is no retry.
  *
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
@@ -69,7 +71,9 @@ export const dispatch: Stage = async (context, deps) => {
  * against the model's breaker, which would turn a named model's clear 404 into "circuit open".
  */
 function missingUpstream(error: unknown): boolean {
-  return error instanceof ProxyError && error.status === 404 && error.type === "not_found_error";
+  if (!(error instanceof ProxyError)) return false;
+  // Also a model that lacks what this request needs (a local model without tools or vision).
+  return (error.status === 404 && error.type === "not_found_error") || error.code === "model_lacks_capability";
 }
 
 function pause(candidate: Candidate, error: ProxyError, message: string, deps: PipelineDeps, taskId: string): void {

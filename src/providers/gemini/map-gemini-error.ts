@@ -14,7 +14,7 @@ export interface GeminiErrorBody {
   code?: number;
   message?: string;
   status?: string;
-  details?: Array<{ reason?: string }>;
+  details?: Array<{ "@type"?: string; reason?: string; retryDelay?: string }>;
 }
 
 const providerName = "Gemini";
@@ -27,7 +27,7 @@ export function mapGeminiError(error: unknown, apiKey: string, phase: "request" 
     const upstreamMessage = redact(body?.message ?? error.message);
     const { status, type, retryable } = classify(error.status, body);
     const code = body?.status ? body.status.toLowerCase() : null;
-    return new ProxyError(status, `${providerName} returned ${error.status}: ${upstreamMessage}`, { type, code, retryable, cause: error });
+    return new ProxyError(status, `${providerName} returned ${error.status}: ${upstreamMessage}`, { type, code, retryable, retryAfterSeconds: retryDelaySeconds(body), cause: error });
   }
   if (error.name === "TimeoutError") {
     return new ProxyError(504, `${providerName} timed out.`, { type: "timeout_error", code: "upstream_timeout", retryable: true, cause: error });
@@ -71,6 +71,17 @@ export function redactGeminiSecrets(text: string, apiKey: string): string {
   return redactSecrets(withoutKey)
     .replace(/([?&]key=)[^&\s"']+/gi, "$1[redacted]")
     .replace(/(x-goog-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, "$1[redacted]");
+}
+
+/**
+ * Gemini says when to retry in the body, not in a header: a `google.rpc.RetryInfo` detail whose
+ * `retryDelay` is a protobuf Duration in JSON ("37s", "1.5s"). Whole seconds, rounded up, for the
+ * client's `retry-after`.
+ */
+function retryDelaySeconds(body: GeminiErrorBody | undefined): number | undefined {
+  const delay = body?.details?.find((detail) => detail["@type"]?.endsWith("google.rpc.RetryInfo"))?.retryDelay;
+  const seconds = typeof delay === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim())?.[1] : undefined;
+  return seconds === undefined ? undefined : Math.ceil(Number(seconds));
 }
 
 function classify(status: number, body: GeminiErrorBody | undefined): { status: number; type: ProxyErrorType; retryable: boolean } {

@@ -6,6 +6,9 @@ import { connectionFailureText } from "../connection-failure-text";
 import { retryAfterSeconds } from "../retry-after";
 import { mapBodyReadError } from "../unreadable-response";
 
+const MODEL_LACKS_CAPABILITY = "model_lacks_capability";
+const CAPABILITY_REFUSAL = /\bdoes not support (?:tools|vision|images?|thinking|insert)\b/i;
+
 /**
  * An `openai` SDK error (from OpenAI, Ollama or any OpenAI-compatible server) as a ProxyError:
  * auth errors keep their status, 429 stays 429, 5xx and connection failures become 502, timeouts
@@ -31,5 +34,15 @@ export function mapOpenAIError(error: unknown, providerName: string): unknown {
   const code = typeof body.code === "string" ? body.code : null;
   const param = typeof body.param === "string" ? body.param : null;
   const { status: mappedStatus, type, retryable } = classifyUpstreamStatus(status);
-  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, { type, code, param, retryable, retryAfterSeconds: retryAfterSeconds(error.headers), cause: error });
+  // Ollama's 400 for a model without the capability the request needs ("gemma2:2b does not support
+  // tools"): this model cannot serve it, another candidate may (pipeline/stages/dispatch.ts).
+  const lacksCapability = status === 400 && CAPABILITY_REFUSAL.test(upstreamMessage);
+  return new ProxyError(mappedStatus, `${providerName} returned ${status}: ${upstreamMessage}`, {
+    type,
+    code: lacksCapability ? MODEL_LACKS_CAPABILITY : code,
+    param,
+    retryable,
+    retryAfterSeconds: retryAfterSeconds(error.headers),
+    cause: error,
+  });
 }
