@@ -28,7 +28,7 @@ export type InputPrice = (provider: string, model: string) => number | undefined
 export interface OverviewTotals {
   requests: number;
   succeeded: number;
-  /** 5xx and 429 answers: an upstream or the proxy failed. */
+  /** 5xx and 429 answers: an upstream failed, or the proxy refused (a spent budget, an open circuit). */
   failed: number;
   /** Other 4xx answers and client aborts (499): the request, not the service, was at fault. */
   rejected: number;
