@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import { modelKey } from "../catalog/model-key";
 import type { Database } from "./client";
 import { errorCode } from "./driver-error";
@@ -91,31 +91,4 @@ export async function loadSuccessSamples(db: Database, since: Date) {
   return rows.map((row) => ({ category: row.category!, modelKey: modelKey(row.provider!, row.model!), total: Number(row.total), successes: Number(row.successes) }));
 }
 
-/** One tier's record since a date: how often it served, how often by `auto`, how its answers were rated. */
-export interface TierOutcome {
-  tier: string;
-  requests: number;
-  /** Chosen by the classifier (model `auto`), not named by the client. */
-  auto: number;
-  rated: number;
-  /** Tasks whose latest rating is bad. */
-  ratedBad: number;
-}
-
-/** Per tier served since a date (and before `until`), from the request log and each task's latest rating. */
-export async function loadTierOutcomes(db: Database, since: Date, until?: Date): Promise<TierOutcome[]> {
-  const latestRating = sql<number | null>`(select ${feedback.rating} from ${feedback} where ${feedback.taskId} = ${requestLog.taskId} order by ${feedback.createdAt} desc limit 1)`;
-  const rows = await db
-    .select({
-      tier: requestLog.tier,
-      requests: sql<number>`count(*)::int`,
-      auto: sql<number>`sum(case when lower(${requestLog.requestedModel}) = 'auto' then 1 else 0 end)::int`,
-      rated: sql<number>`sum(case when ${latestRating} is not null then 1 else 0 end)::int`,
-      ratedBad: sql<number>`sum(case when ${latestRating} < 0 then 1 else 0 end)::int`,
-    })
-    .from(requestLog)
-    .where(and(gt(requestLog.createdAt, since), until ? lt(requestLog.createdAt, until) : undefined, isNotNull(requestLog.tier), ne(requestLog.provider, "proxy")))
-    .groupBy(requestLog.tier)
-    .orderBy(requestLog.tier);
-  return rows.map((row) => ({ tier: row.tier!, requests: Number(row.requests), auto: Number(row.auto), rated: Number(row.rated), ratedBad: Number(row.ratedBad) }));
-}
+export { type TierOutcome, loadTierOutcomes } from "./tier-outcome-queries";

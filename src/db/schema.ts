@@ -74,8 +74,19 @@ export const feedback = pgTable(
     rating: smallint("rating").notNull(),
     comment: text("comment"),
     source: text("source").notNull(),
+    /**
+     * The rated request's time, tier and provider, filled from request_log by a trigger when the
+     * rating is stored (migration 0012), so the tiers' ratings are counted without a join.
+     */
+    requestCreatedAt: timestamp("request_created_at", { withTimezone: true }),
+    requestTier: text("request_tier"),
+    requestProvider: text("request_provider"),
   },
-  (table) => [index("feedback_task_idx").on(table.taskId), index("feedback_created_at_idx").on(table.createdAt)],
+  (table) => [
+    index("feedback_task_idx").on(table.taskId),
+    index("feedback_created_at_idx").on(table.createdAt),
+    index("feedback_request_created_at_idx").on(table.requestCreatedAt),
+  ],
 );
 
 export type FeedbackRow = typeof feedback.$inferInsert;
@@ -118,6 +129,16 @@ export const requestRollup = pgTable(
     /** Estimated prompt tokens before and after compression, over the requests it ran on (priced per model when read). */
     compressionTokensBefore: bigint("compression_tokens_before", { mode: "number" }).notNull().default(0),
     compressionTokensAfter: bigint("compression_tokens_after", { mode: "number" }).notNull().default(0),
+    /** Requests whose client asked for model `auto` (migration 0012). */
+    autoRequests: integer("auto_requests").notNull().default(0),
+    /**
+     * Answers from the upstream itself, cache hits left out (migration 0012): 200s, failures (any
+     * other status but a client's leaving or the proxy's shutdown, so a model's 404 too) and the
+     * 200s' summed latency.
+     */
+    upstreamSucceeded: integer("upstream_succeeded").notNull().default(0),
+    upstreamFailed: integer("upstream_failed").notNull().default(0),
+    upstreamLatencyMsSum: bigint("upstream_latency_ms_sum", { mode: "number" }).notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.hour, table.provider, table.model, table.tier] })],
 );

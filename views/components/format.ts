@@ -36,7 +36,16 @@ export function formatMs(value: number | null | undefined): string {
 export function formatPercent(part: number, whole: number): string {
   if (whole <= 0) return "—";
   const percent = (part / whole) * 100;
-  return `${percent >= 10 || percent <= -10 ? Math.round(percent) : trim(percent)}%`;
+  const shown = percent >= 10 || percent <= -10 ? String(Math.round(percent)) : trim(percent);
+  // Only the whole may read 100% and only nothing 0% ("$1.56 saved (100%)" was 99.6%): near
+  // either end a share shows one decimal, or says it is just short of (or past) it.
+  if (shown === "100" && part !== whole) {
+    const decimal = Number(percent.toFixed(1));
+    if (percent < 100) return decimal < 100 ? `${decimal}%` : ">99.9%";
+    return decimal > 100 ? `${decimal}%` : "<100.1%";
+  }
+  if (shown === "0" && part !== 0) return percent > 0 ? "<0.1%" : ">−0.1%";
+  return `${shown}%`;
 }
 
 const pad = (value: number) => String(value).padStart(2, "0");

@@ -21,7 +21,8 @@ export interface ModelView {
   contextWindow: number | undefined;
   capabilities: string[];
   breaker: { state: BreakerState; consecutiveFailures: number; retryInMs: number; lastError: string | null } | undefined;
-  usage: { requests: number; failed: number; meanLatencyMs: number | null } | undefined;
+  /** Calls to the provider (cache hits apart), those that failed, their mean latency; the cache's hits. */
+  usage: { requests: number; failed: number; meanLatencyMs: number | null; cacheHits: number } | undefined;
 }
 
 export interface ProviderView {
@@ -47,7 +48,11 @@ export function ProvidersPage(props: ProvidersPageProps) {
   return (
     <Layout title="Providers and models" section="providers" assets={props.assets}>
       <h1>Providers and models</h1>
-      <p class="muted">Usage figures cover the last 24 hours. Prices are USD per million tokens.</p>
+      <p class="muted">
+        Usage figures cover the last 24 hours. Requests, errors and mean latency count calls to the provider only; answers the response cache replayed
+        are counted apart, as cache hits. An error is a call that did not end in a 200 (an upstream 404 or 400 too), unless the client left first.
+        Prices are USD per million tokens.
+      </p>
       <div class="stack">
         {active.map((provider) => (
           <ProviderSection provider={provider} testResult={props.testResult?.provider === provider.id ? props.testResult : undefined} />
@@ -63,6 +68,7 @@ function ProviderSection(props: { provider: ProviderView; testResult?: ProviderT
   const { provider } = props;
   const requests = provider.models.reduce((sum, model) => sum + (model.usage?.requests ?? 0), 0);
   const failed = provider.models.reduce((sum, model) => sum + (model.usage?.failed ?? 0), 0);
+  const cacheHits = provider.models.reduce((sum, model) => sum + (model.usage?.cacheHits ?? 0), 0);
   const open = provider.models.filter((model) => model.breaker && model.breaker.state !== "closed").length;
   const health = provider.status !== "active" ? provider.status : open === 0 ? "healthy" : open === provider.models.length ? "down" : "degraded";
   return (
@@ -87,6 +93,10 @@ function ProviderSection(props: { provider: ProviderView; testResult?: ProviderT
             <div>
               <dt>Error rate</dt>
               <dd>{formatPercent(failed, requests)}</dd>
+            </div>
+            <div>
+              <dt>Cache hits</dt>
+              <dd>{formatCount(cacheHits)}</dd>
             </div>
             <div>
               <dt>Open circuits</dt>
@@ -164,6 +174,9 @@ function ModelTable(props: { models: ModelView[] }) {
             <th scope="col" class="number">
               Mean latency
             </th>
+            <th scope="col" class="number">
+              Cache hits
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -195,6 +208,7 @@ function ModelTable(props: { models: ModelView[] }) {
               <td class="number">{formatCount(model.usage?.requests ?? 0)}</td>
               <td class="number">{model.usage ? formatPercent(model.usage.failed, model.usage.requests) : "—"}</td>
               <td class="number">{formatMs(model.usage?.meanLatencyMs)}</td>
+              <td class="number">{formatCount(model.usage?.cacheHits ?? 0)}</td>
             </tr>
           ))}
         </tbody>

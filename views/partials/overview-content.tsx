@@ -64,10 +64,11 @@ export function OverviewContent(props: OverviewProps) {
             {totals.failed > 0 ? (
               <>
                 {/* The list's time filter of the same name: a rolling window, at most one chart step longer than the range's. */}
-                <a href={`/dashboard/requests?status=failed&time=${props.range}`}>{formatCount(totals.failed)} failed</a> upstream.
+                {/* Every 5xx and 429, the proxy's own refusals (a spent budget, an open circuit) among them: not all reached an upstream. */}
+                <a href={`/dashboard/requests?status=failed&time=${props.range}`}>{formatCount(totals.failed)} failed (5xx, 429)</a>.
               </>
             ) : (
-              <>None failed upstream.</>
+              <>None failed (5xx, 429).</>
             )}
           </>
         )}
@@ -97,8 +98,10 @@ export function OverviewContent(props: OverviewProps) {
           <dl class="pairs">
             <dt>Success</dt>
             <dd>{formatPercent(totals.succeeded, served)}</dd>
-            <dt>Failed upstream</dt>
+            <dt title="5xx and 429 answers: an upstream's failures and the proxy's own refusals (a spent budget, an open circuit); the providers page counts each model's upstream failures">Failed (5xx, 429)</dt>
             <dd>{formatCount(totals.failed)}</dd>
+            <dt title="calls a provider answered with an error (any status but 200, a 404 too); the proxy's own refusals and cache hits are not among them">Failed upstream</dt>
+            <dd>{formatCount(totals.upstreamFailed)}</dd>
             <dt>Rejected / aborted</dt>
             <dd>{formatCount(totals.rejected)}</dd>
           </dl>

@@ -28,8 +28,13 @@ export type InputPrice = (provider: string, model: string) => number | undefined
 export interface OverviewTotals {
   requests: number;
   succeeded: number;
-  /** 5xx and 429 answers: an upstream or the proxy failed. */
+  /** 5xx and 429 answers: an upstream failed, or the proxy refused (a spent budget, an open circuit). */
   failed: number;
+  /**
+   * Calls a provider answered with an error, any status but 200 (a 404 too), the proxy's refusals,
+   * cache hits and clients that left not among them (request_rollup.upstream_failed, migration 0012).
+   */
+  upstreamFailed: number;
   /** Other 4xx answers and client aborts (499): the request, not the service, was at fault. */
   rejected: number;
   tokensIn: number;
@@ -89,7 +94,7 @@ export async function loadOverviewStats(db: Database, window: StatsWindow, input
   const byTier = new Map<string, number[]>();
   const series = { routingSaved: zeros(size), subscriptionCovered: zeros(size), cacheSaved: zeros(size), compressionSaved: zeros(size) };
   const sums = {
-    requests: 0, succeeded: 0, failed: 0, tokensIn: 0, tokensOut: 0, cachedTokens: 0, costUsd: 0, baselineUsd: 0,
+    requests: 0, succeeded: 0, failed: 0, upstreamFailed: 0, tokensIn: 0, tokensOut: 0, cachedTokens: 0, costUsd: 0, baselineUsd: 0,
     routingSavedUsd: 0, subscriptionUsd: 0, cacheSavedUsd: 0, compressionSavedUsd: 0, cacheHits: 0, cacheMisses: 0,
     compressionTokensBefore: 0, compressionTokensAfter: 0,
   };
@@ -105,6 +110,8 @@ export async function loadOverviewStats(db: Database, window: StatsWindow, input
     sums.requests += row.requests;
     sums.succeeded += row.succeeded;
     sums.failed += row.failed;
+    // A provider's row: the proxy's own replies ("proxy") and refusals before any call ("") are none.
+    if (row.provider !== "" && row.provider !== "proxy") sums.upstreamFailed += row.upstreamFailed;
     sums.tokensIn += row.tokensIn;
     sums.tokensOut += row.tokensOut;
     sums.cachedTokens += row.cachedTokens;
@@ -151,6 +158,7 @@ interface BucketRow {
   requests: number;
   succeeded: number;
   failed: number;
+  upstreamFailed: number;
   tokensIn: number;
   tokensOut: number;
   cachedTokens: number;
@@ -178,7 +186,7 @@ async function loadBucketRows(db: Database, window: StatsWindow): Promise<Bucket
     await db.execute(sql`
       select ${bucket} as bucket, ${r.provider} as provider, ${r.model} as model, ${r.tier} as tier,
         sum(${r.requests}) as requests, sum(${r.succeeded}) as succeeded, sum(${r.failed}) as failed,
-        sum(${r.tokensIn}::float8) as tokens_in, sum(${r.tokensOut}::float8) as tokens_out, sum(${r.cachedTokens}::float8) as cached_tokens,
+        sum(${r.upstreamFailed}) as upstream_failed, sum(${r.tokensIn}::float8) as tokens_in, sum(${r.tokensOut}::float8) as tokens_out, sum(${r.cachedTokens}::float8) as cached_tokens,
         sum(${r.costUsd}) as cost, sum(${r.baselineCostUsd}) as baseline, sum(${r.routingSavedUsd}) as routing_saved,
         sum(${r.subscriptionValueUsd}) as subscription, sum(${r.cacheHits}) as cache_hits, sum(${r.cacheMisses}) as cache_misses,
         sum(${r.cacheSavedUsd}) as cache_saved, sum(${r.compressionTokensBefore}::float8) as compression_before,
@@ -194,6 +202,7 @@ async function loadBucketRows(db: Database, window: StatsWindow): Promise<Bucket
     requests: numberOf(row.requests),
     succeeded: numberOf(row.succeeded),
     failed: numberOf(row.failed),
+    upstreamFailed: numberOf(row.upstream_failed),
     tokensIn: numberOf(row.tokens_in),
     tokensOut: numberOf(row.tokens_out),
     cachedTokens: numberOf(row.cached_tokens),

@@ -26,7 +26,7 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
   const breakers = new Map(routing.breakers.snapshot().map((breaker) => [breaker.key, breaker]));
   type Breaker = ReturnType<typeof routing.breakers.snapshot>[number];
   const breakerView = (breaker: Breaker) => ({ state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, retryInMs: breaker.retryInMs, lastError: breaker.lastError && deps.pipeline.redactor.redact(breaker.lastError) });
-  const usageView = (used: (typeof usage)[number]) => ({ requests: used.requests, failed: used.failed, meanLatencyMs: used.meanLatencyMs });
+  const usageView = (used: (typeof usage)[number]) => ({ requests: used.requests, failed: used.failed, cacheHits: used.cacheHits, meanLatencyMs: used.meanLatencyMs });
   const views: ProviderView[] = directory.activeProviders().map((provider) => {
     const custom = deps.config.customProviders.find((entry) => entry.id === provider.id);
     const modelView = (candidate: Pick<Candidate, "provider" | "model" | "entry">, used: (typeof usage)[number] | undefined): ModelView => {
