@@ -124,7 +124,9 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       const drawn = new Map(points.map((point) => [key(point), point.value]));
       // Every positive sum in the log is drawn, with its value (rows logged after the page was rendered aside).
       for (const point of expected.filter((entry) => entry.series === "browser")) expect(drawn.get(key(point))).toBeCloseTo(point.value, 12);
-      for (const point of points) expect(expected.find((entry) => key(entry) === key(point))?.value).toBeCloseTo(point.value, 12);
+      // Only this file's provider: other files share the database and delete their rows, which the
+      // rollups behind the chart keep on purpose (retention's pruning must not erase history).
+      for (const point of ours) expect(expected.find((entry) => key(entry) === key(point))?.value).toBeCloseTo(point.value, 12);
     });
   });
 
