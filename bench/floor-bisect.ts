@@ -32,6 +32,13 @@ const specs: Record<string, SideSpec> = {
   "door-only": { script: "serve-proxy-layers.ts", cuts: "door-only", proxyEnv: lean },
   "app,canned-stages,no-log": { script: "serve-proxy-layers.ts", cuts: "canned-stages,no-log", proxyEnv: lean },
   "app,canned-stages": { script: "serve-proxy-layers.ts", cuts: "canned-stages", proxyEnv: lean },
+  "lean,upto-compress": { script: "serve-proxy-layers.ts", cuts: "upto-compress", proxyEnv: lean },
+  "lean,upto-classify": { script: "serve-proxy-layers.ts", cuts: "upto-classify", proxyEnv: lean },
+  "lean,upto-classify,classify-extract": { script: "serve-proxy-layers.ts", cuts: "upto-classify,classify-extract", proxyEnv: lean },
+  "lean,upto-classify,classify-describe": { script: "serve-proxy-layers.ts", cuts: "upto-classify,classify-describe", proxyEnv: lean },
+  "lean,upto-route": { script: "serve-proxy-layers.ts", cuts: "upto-route", proxyEnv: lean },
+  "lean,upto-budget": { script: "serve-proxy-layers.ts", cuts: "upto-budget", proxyEnv: lean },
+  "lean,canned-provider": { script: "serve-proxy-layers.ts", cuts: "canned-provider", proxyEnv: lean },
   "lean,canned-upstream": { script: "serve-proxy-layers.ts", cuts: "canned-upstream", proxyEnv: lean },
   "lean,no-log": { script: "serve-proxy-layers.ts", cuts: "no-log", proxyEnv: lean },
   "lean,no-log-write": { script: "serve-proxy-layers.ts", cuts: "no-log-write", proxyEnv: lean },
@@ -111,7 +118,7 @@ for (const phaseName of phaseNames) {
     const perRequest = (ms: number) => ((ms / result.completed) * 1000).toFixed(0).padStart(5);
     const { process, js, database } = cpu[name]!;
     console.log(
-      `  ${name.padEnd(26)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
+      `  ${name.padEnd(36)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
         `p50 ${percentile(result.latencies, 50).toFixed(3)} ms (+${(percentile(result.latencies, 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
     );
   }

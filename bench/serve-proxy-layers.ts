@@ -7,6 +7,9 @@ import { createLogger } from "../src/logger";
 import type { PipelineDeps, Stage } from "../src/pipeline/context";
 import { defaultStages } from "../src/pipeline/run-pipeline";
 import { classify } from "../src/pipeline/stages/classify";
+import { type Classification, classifyRequest } from "../src/routing/classifier/classify-request";
+import { describeRequest } from "../src/routing/classifier/describe-request";
+import { extractTaskText } from "../src/routing/classifier/extract-task-text";
 import { serveOptions } from "../src/serve-options";
 import { buildProxy } from "../src/server";
 import type { RequestLogSink } from "../src/db/request-log-writer";
@@ -27,6 +30,12 @@ import { announce, onParentGone } from "./child-ready";
  *   (parsed from the mock's text each request, as dispatch parses the upstream's);
  * - `canned-upstream`: the real app and stages, the upstream fetch answered in-process by a canned
  *   Response (the mock's bytes): no HTTP client, socket or mock;
+ * - `upto-<stage>`: the real stages up to the one of that name (feedbackIntercept, cache, compress,
+ *   classify, route, budget), then the canned answer in place of dispatch and the upstream;
+ * - `classify-extract`, `classify-describe`: the classify stage does only the classifier's first
+ *   step (the task text) or its first three (text, background kind, features), then sets a fixed
+ *   classification (with `upto-classify`: how the classifier's cost splits);
+ * - `canned-provider`: dispatch runs, the provider's complete() answers the canned completion;
  * - `no-classify`: the classify stage left out (the bench body names a model, so routing goes on);
  * - `no-log-write`: rows built and counted in metrics, never queued for the database;
  * - `no-log`: the sink does nothing (no metrics either).
@@ -36,8 +45,8 @@ const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
 const dataDir = process.env.BENCH_DATA_DIR;
 if (!upstreamUrl || !dataDir) throw new Error("BENCH_UPSTREAM_URL and BENCH_DATA_DIR must be set");
 const cuts = new Set((process.env.LAYERS_CUTS ?? "").split(",").filter(Boolean));
-const known = ["hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log"];
-for (const cut of cuts) if (!known.includes(cut)) throw new Error(`LAYERS_CUTS: unknown ${cut}; one of ${known.join(", ")}`);
+const known = ["classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log"];
+for (const cut of cuts) if (!known.includes(cut) && !cut.startsWith("upto-")) throw new Error(`LAYERS_CUTS: unknown ${cut}; one of ${known.join(", ")}`);
 
 // The mock upstream's answer for the bench body's model (serve-upstream.ts), byte for byte.
 const cannedText = await (
@@ -76,6 +85,29 @@ const proxy = await buildProxy(config, createLogger(config.logLevel), cuts.has("
 // The app's routes read these through the same `pipeline` object and the same stage array, so changing them here takes effect.
 const cannedStage: Stage = async () => ({ kind: "completion", completion: JSON.parse(cannedText) as ChatCompletion });
 if (cuts.has("canned-stages")) defaultStages.splice(0, defaultStages.length, cannedStage);
+// `upto-<stage>`: the real stages up to that one (feedbackIntercept, cache, compress, classify, route, budget), then the canned answer.
+const upto = [...cuts].find((cut) => cut.startsWith("upto-"))?.slice(5);
+if (upto) {
+  const last = defaultStages.findIndex((stage) => stage.name === upto);
+  if (last === -1) throw new Error(`LAYERS_CUTS: no stage named ${upto} (${defaultStages.map((stage) => stage.name).join(", ")})`);
+  defaultStages.splice(last + 1, defaultStages.length, cannedStage);
+}
+// `classify-extract` / `classify-describe`: the classify stage does only its first step(s) (the task
+// text; the task text, background kind and features), then sets a classification computed once.
+const partial = cuts.has("classify-extract") ? "extract" : cuts.has("classify-describe") ? "describe" : undefined;
+if (partial) {
+  let fixed: Classification | undefined;
+  const partialClassify: Stage = async (context, deps) => {
+    fixed ??= classifyRequest(context.request, deps.routing.thresholds);
+    if (partial === "extract") extractTaskText(context.request);
+    else describeRequest(context.request);
+    context.classification = fixed;
+    return undefined;
+  };
+  defaultStages.splice(defaultStages.indexOf(classify), 1, partialClassify);
+}
+// `canned-provider`: dispatch runs (its abort controller, timer, breakers), the provider's complete() answers the canned completion.
+if (cuts.has("canned-provider")) for (const provider of proxy.providers) provider.complete = async () => JSON.parse(cannedText) as ChatCompletion;
 if (cuts.has("no-classify")) defaultStages.splice(defaultStages.indexOf(classify), 1);
 const nothing: RequestLogSink = { record() {}, status: () => proxy.logWriter.status() };
 if (cuts.has("no-log")) proxy.pipeline.logSink = nothing;
