@@ -24,11 +24,15 @@ interface SideSpec {
   cuts?: string;
   proxyEnv?: Record<string, string>;
   pglite?: boolean;
+  /** Runtime variables over the start script's; `startEnvironment: false` runs with Bun's defaults. */
+  env?: Record<string, string>;
+  startEnvironment?: boolean;
 }
 const specs: Record<string, SideSpec> = {
   bare: { script: "serve-bare.ts" },
   floor: { script: "serve-restream.ts" },
   "hono-floor": { script: "serve-proxy-layers.ts", cuts: "hono-floor", proxyEnv: lean },
+  "hono-floor,ballast": { script: "serve-proxy-layers.ts", cuts: "hono-floor,ballast", proxyEnv: lean },
   "door-only": { script: "serve-proxy-layers.ts", cuts: "door-only", proxyEnv: lean },
   "app,canned-stages,no-log": { script: "serve-proxy-layers.ts", cuts: "canned-stages,no-log", proxyEnv: lean },
   "app,canned-stages": { script: "serve-proxy-layers.ts", cuts: "canned-stages", proxyEnv: lean },
@@ -38,8 +42,15 @@ const specs: Record<string, SideSpec> = {
   "lean,upto-classify,classify-describe": { script: "serve-proxy-layers.ts", cuts: "upto-classify,classify-describe", proxyEnv: lean },
   "lean,upto-route": { script: "serve-proxy-layers.ts", cuts: "upto-route", proxyEnv: lean },
   "lean,upto-budget": { script: "serve-proxy-layers.ts", cuts: "upto-budget", proxyEnv: lean },
+  "lean,upto-budget,canned-served": { script: "serve-proxy-layers.ts", cuts: "upto-budget,canned-served", proxyEnv: lean },
   "lean,canned-provider": { script: "serve-proxy-layers.ts", cuts: "canned-provider", proxyEnv: lean },
+  "lean,delayed-upstream": { script: "serve-proxy-layers.ts", cuts: "delayed-upstream", proxyEnv: lean },
   "lean,canned-upstream": { script: "serve-proxy-layers.ts", cuts: "canned-upstream", proxyEnv: lean },
+  "lean,plain-fetch": { script: "serve-proxy-layers.ts", cuts: "plain-fetch", proxyEnv: lean },
+  "lean,unsignalled-fetch": { script: "serve-proxy-layers.ts", cuts: "unsignalled-fetch", proxyEnv: lean },
+  "lean,ballast": { script: "serve-proxy-layers.ts", cuts: "ballast", proxyEnv: lean },
+  "lean,ram512": { script: "serve-proxy-layers.ts", proxyEnv: lean, env: { BUN_JSC_forceRAMSize: String(512 * 1024 * 1024) } },
+  "lean,bun-defaults": { script: "serve-proxy-layers.ts", proxyEnv: lean, startEnvironment: false },
   "lean,no-log": { script: "serve-proxy-layers.ts", cuts: "no-log", proxyEnv: lean },
   "lean,no-log-write": { script: "serve-proxy-layers.ts", cuts: "no-log-write", proxyEnv: lean },
   "lean,no-classify": { script: "serve-proxy-layers.ts", cuts: "no-classify", proxyEnv: lean },
@@ -76,7 +87,8 @@ for (const [index, name] of chosen.entries()) {
   const spec = specs[name]!;
   const dataDir = dataDirs[index]!;
   servers[name] = await startChild(name, spec.script, {
-    ...startEnvironment(),
+    ...(spec.startEnvironment === false ? {} : startEnvironment()),
+    ...spec.env,
     BENCH_UPSTREAM_ORIGIN: upstream.origin,
     BENCH_UPSTREAM_URL: `${upstream.origin}/v1`,
     BENCH_DATA_DIR: dataDir,
@@ -119,7 +131,7 @@ for (const phaseName of phaseNames) {
     const { process, js, database } = cpu[name]!;
     console.log(
       `  ${name.padEnd(36)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
-        `p50 ${percentile(result.latencies, 50).toFixed(3)} ms (+${(percentile(result.latencies, 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
+        `p50 ${percentile(result.latencies, 50).toFixed(3)} ms (+${(percentile(result.latencies, 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; peak RSS ${((servers[name]!.memory()?.peak ?? NaN) / 2 ** 20).toFixed(0)} MiB; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
     );
   }
 }

@@ -35,7 +35,13 @@ import { announce, onParentGone } from "./child-ready";
  * - `classify-extract`, `classify-describe`: the classify stage does only the classifier's first
  *   step (the task text) or its first three (text, background kind, features), then sets a fixed
  *   classification (with `upto-classify`: how the classifier's cost splits);
+ * - `canned-served`: with `upto-budget`, the canned answer marked as served by the route's first
+ *   candidate, as dispatch marks it (what the row, cost and success rates do with a served answer);
  * - `canned-provider`: dispatch runs, the provider's complete() answers the canned completion;
+ * - `delayed-upstream`: the canned Response after a 2 ms timer: in flight across a wait, no socket;
+ * - `plain-fetch`: the upstream fetch with the floor's two headers and no abort signal;
+ *   `unsignalled-fetch`: with its own headers, without the signal;
+ * - `ballast`: ~40 MB of small objects kept alive (with `hono-floor`: a floor with a larger live heap);
  * - `no-classify`: the classify stage left out (the bench body names a model, so routing goes on);
  * - `no-log-write`: rows built and counted in metrics, never queued for the database;
  * - `no-log`: the sink does nothing (no metrics either).
@@ -45,13 +51,24 @@ const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
 const dataDir = process.env.BENCH_DATA_DIR;
 if (!upstreamUrl || !dataDir) throw new Error("BENCH_UPSTREAM_URL and BENCH_DATA_DIR must be set");
 const cuts = new Set((process.env.LAYERS_CUTS ?? "").split(",").filter(Boolean));
-const known = ["classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log"];
+const known = ["delayed-upstream", "canned-served", "plain-fetch", "unsignalled-fetch", "ballast", "classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log"];
 for (const cut of cuts) if (!known.includes(cut) && !cut.startsWith("upto-")) throw new Error(`LAYERS_CUTS: unknown ${cut}; one of ${known.join(", ")}`);
 
 // The mock upstream's answer for the bench body's model (serve-upstream.ts), byte for byte.
 const cannedText = await (
   await fetch(`${upstreamUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }) })
 ).text();
+// `delayed-upstream`: the canned answer after 2 ms (about the mock's answer time at 32 connections): requests stay in flight across a wait, with no socket.
+const delayedFetch = (async () => {
+  await Bun.sleep(2);
+  return new Response(cannedText, { headers: { "content-type": "application/json" } });
+}) as unknown as typeof fetch;
+// `plain-fetch` / `unsignalled-fetch`: the real fetch, with the floor's two headers and no signal, or with only the signal left out.
+const plainFetch = ((url: string, init: RequestInit) =>
+  fetch(url, { method: "POST", body: init.body, headers: { "content-type": "application/json", authorization: "Bearer sk-bench-not-a-real-key" } })) as unknown as typeof fetch;
+const unsignalledFetch = ((url: string, init: RequestInit) => fetch(url, { ...init, signal: undefined })) as unknown as typeof fetch;
+// `ballast`: ~40 MB of small live objects, kept: the floor with a live heap nearer the proxy's.
+const ballast = cuts.has("ballast") ? Array.from({ length: 400_000 }, (_, index) => ({ index, text: `entry ${index}`, list: [index] })) : [];
 const cannedFetch = (async () => new Response(cannedText, { headers: { "content-type": "application/json" } })) as unknown as typeof fetch;
 
 function honoFloor(): Hono {
@@ -80,10 +97,18 @@ function doorOnly(deps: PipelineDeps): Hono {
 }
 
 const config = benchProxyConfig(upstreamUrl, dataDir, { ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}), ...benchProxyEnv() });
-const proxy = await buildProxy(config, createLogger(config.logLevel), cuts.has("canned-upstream") ? { fetch: cannedFetch } : {});
+const proxy = await buildProxy(config, createLogger(config.logLevel), cuts.has("canned-upstream") ? { fetch: cannedFetch } : cuts.has("delayed-upstream") ? { fetch: delayedFetch } : cuts.has("plain-fetch") ? { fetch: plainFetch } : cuts.has("unsignalled-fetch") ? { fetch: unsignalledFetch } : {});
 
 // The app's routes read these through the same `pipeline` object and the same stage array, so changing them here takes effect.
-const cannedStage: Stage = async () => ({ kind: "completion", completion: JSON.parse(cannedText) as ChatCompletion });
+const cannedStage: Stage = async (context) => {
+  // `canned-served`: answered as if the route's first candidate had served it (the row's cost, success rates, breakers' hook absent).
+  const first = cuts.has("canned-served") ? context.route?.candidates[0] : undefined;
+  if (first) {
+    context.served = first;
+    context.attempts.push({ provider: first.provider.id, model: first.model });
+  }
+  return { kind: "completion", completion: JSON.parse(cannedText) as ChatCompletion };
+};
 if (cuts.has("canned-stages")) defaultStages.splice(0, defaultStages.length, cannedStage);
 // `upto-<stage>`: the real stages up to that one (feedbackIntercept, cache, compress, classify, route, budget), then the canned answer.
 const upto = [...cuts].find((cut) => cut.startsWith("upto-"))?.slice(5);
@@ -120,5 +145,5 @@ announce({ port: server.port });
 onParentGone(async () => {
   await server.stop(true);
   await proxy.close();
-  announce({ stopped: true });
+  announce({ stopped: true, ballast: ballast.length });
 });
