@@ -1,0 +1,140 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BenchChild, mainThreadCpuMs, processCpuMs, startChild } from "./child-process";
+import { descendants } from "./process-watch";
+import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
+import { benchBody } from "./bench-question";
+import { startEnvironment } from "./start-environment";
+
+/**
+ * `bun run bench/floor-bisect.ts [c32|c1 ...]`: where the proxy's CPU goes beyond a JSON floor, by
+ * construction rather than sampling. Each side is its own server process against one mock upstream:
+ * the bare pass-through, the JSON floor (serve-restream.ts, RESTREAM_KIND=json), and the proxy with
+ * layers cut or replaced (serve-proxy-layers.ts), from "the floor inside Hono" up to the full proxy.
+ * Every side runs in every round, the order reversed every other round, so a change of load on the
+ * shared machine hits all of them alike. CPU per request is the server process's from /proc (10 ms
+ * ticks), its JavaScript thread's, and its children's (the embedded PostgreSQL) apart.
+ * FLOOR_BISECT_SIDES=a,b,c picks sides by name; FLOOR_BISECT_ROUNDS (4) and FLOOR_BISECT_SCALE (1)
+ * set the rounds and the requests per round.
+ */
+const lean = { CACHE_ENABLED: "false", COMPRESSION: "off", BUDGET_DAILY_USD: "", LOG_REQUESTS: "false" };
+interface SideSpec {
+  script: string;
+  cuts?: string;
+  proxyEnv?: Record<string, string>;
+  pglite?: boolean;
+  /** Runtime variables over the start script's; `startEnvironment: false` runs with Bun's defaults. */
+  env?: Record<string, string>;
+  startEnvironment?: boolean;
+}
+const specs: Record<string, SideSpec> = {
+  bare: { script: "serve-bare.ts" },
+  floor: { script: "serve-restream.ts" },
+  "hono-floor": { script: "serve-proxy-layers.ts", cuts: "hono-floor", proxyEnv: lean },
+  "hono-floor,ballast": { script: "serve-proxy-layers.ts", cuts: "hono-floor,ballast", proxyEnv: lean },
+  "door-only": { script: "serve-proxy-layers.ts", cuts: "door-only", proxyEnv: lean },
+  "app,canned-stages,no-log": { script: "serve-proxy-layers.ts", cuts: "canned-stages,no-log", proxyEnv: lean },
+  "app,canned-stages": { script: "serve-proxy-layers.ts", cuts: "canned-stages", proxyEnv: lean },
+  "lean,upto-compress": { script: "serve-proxy-layers.ts", cuts: "upto-compress", proxyEnv: lean },
+  "lean,upto-classify": { script: "serve-proxy-layers.ts", cuts: "upto-classify", proxyEnv: lean },
+  "lean,upto-classify,classify-extract": { script: "serve-proxy-layers.ts", cuts: "upto-classify,classify-extract", proxyEnv: lean },
+  "lean,upto-classify,classify-describe": { script: "serve-proxy-layers.ts", cuts: "upto-classify,classify-describe", proxyEnv: lean },
+  "lean,upto-route": { script: "serve-proxy-layers.ts", cuts: "upto-route", proxyEnv: lean },
+  "lean,upto-budget": { script: "serve-proxy-layers.ts", cuts: "upto-budget", proxyEnv: lean },
+  "lean,upto-budget,canned-served": { script: "serve-proxy-layers.ts", cuts: "upto-budget,canned-served", proxyEnv: lean },
+  "lean,canned-provider": { script: "serve-proxy-layers.ts", cuts: "canned-provider", proxyEnv: lean },
+  "lean,delayed-upstream": { script: "serve-proxy-layers.ts", cuts: "delayed-upstream", proxyEnv: lean },
+  "lean,canned-upstream": { script: "serve-proxy-layers.ts", cuts: "canned-upstream", proxyEnv: lean },
+  "lean,plain-fetch": { script: "serve-proxy-layers.ts", cuts: "plain-fetch", proxyEnv: lean },
+  "lean,unsignalled-fetch": { script: "serve-proxy-layers.ts", cuts: "unsignalled-fetch", proxyEnv: lean },
+  "lean,ballast": { script: "serve-proxy-layers.ts", cuts: "ballast", proxyEnv: lean },
+  "lean,ram512": { script: "serve-proxy-layers.ts", proxyEnv: lean, env: { BUN_JSC_forceRAMSize: String(512 * 1024 * 1024) } },
+  "lean,bun-defaults": { script: "serve-proxy-layers.ts", proxyEnv: lean, startEnvironment: false },
+  "lean,no-log": { script: "serve-proxy-layers.ts", cuts: "no-log", proxyEnv: lean },
+  "lean,no-log-write": { script: "serve-proxy-layers.ts", cuts: "no-log-write", proxyEnv: lean },
+  "lean,no-classify": { script: "serve-proxy-layers.ts", cuts: "no-classify", proxyEnv: lean },
+  "lean,pglite": { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, EMBEDDED_DATABASE: "pglite" }, pglite: true },
+  lean: { script: "serve-proxy-layers.ts", proxyEnv: lean },
+  full: { script: "serve-proxy-layers.ts", proxyEnv: {} },
+};
+const chosen = process.env.FLOOR_BISECT_SIDES ? process.env.FLOOR_BISECT_SIDES.split(";") : Object.keys(specs);
+for (const name of chosen) if (!specs[name]) throw new Error(`unknown side ${name}; sides: ${Object.keys(specs).join("; ")}`);
+const phaseNames = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["c32"];
+const rounds = Number(process.env.FLOOR_BISECT_ROUNDS ?? 4);
+const scale = Number(process.env.FLOOR_BISECT_SCALE ?? 1);
+const phases: Record<string, { requests: number; concurrency: number }> = {
+  c32: { requests: Math.round(1_000 * scale), concurrency: 32 },
+  c1: { requests: Math.round(150 * scale), concurrency: 1 },
+};
+
+const temporary = mkdtempSync(join(tmpdir(), "claude-proxy-bisect-"));
+// The embedded PostgreSQL runs as `nobody` when started as root: it must be able to enter the parent.
+chmodSync(temporary, 0o755);
+// Each proxy side its own initialised data dir (each locks its own), made in parallel.
+const dataDirs = await Promise.all(
+  chosen.map(async (name, index) => {
+    const dir = join(temporary, `side-${index}`);
+    const kind = specs[name]!.pglite ? "pglite" : "postgres";
+    await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dir], { env: { ...process.env, EMBEDDED_DATABASE: kind } }).exited;
+    return dir;
+  }),
+);
+
+const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
+const servers: Record<string, BenchChild> = {};
+for (const [index, name] of chosen.entries()) {
+  const spec = specs[name]!;
+  const dataDir = dataDirs[index]!;
+  servers[name] = await startChild(name, spec.script, {
+    ...(spec.startEnvironment === false ? {} : startEnvironment()),
+    ...spec.env,
+    BENCH_UPSTREAM_ORIGIN: upstream.origin,
+    BENCH_UPSTREAM_URL: `${upstream.origin}/v1`,
+    BENCH_DATA_DIR: dataDir,
+    RESTREAM_KIND: "json",
+    LAYERS_CUTS: spec.cuts ?? "",
+    BENCH_PROXY_ENV: JSON.stringify(spec.proxyEnv ?? {}),
+  });
+}
+
+const load = (name: string, requests: number, concurrency: number) =>
+  runLoad({ url: `${servers[name]!.origin}/v1/chat/completions`, body: () => benchBody(), requests, concurrency, timeCapMs: 120_000 }, false);
+for (const name of chosen) await load(name, 1_500, 32);
+
+const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const childrenCpu = (pid: number) => new Map(descendants(pid).map(({ pid: child }) => [child, processCpuMs(child) || 0]));
+const since = (after: Map<number, number>, before: Map<number, number>) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
+console.log(`floor-bisect: ${chosen.length} sides, ${rounds} rounds; load average ${loadAverage()}`);
+for (const phaseName of phaseNames) {
+  const phase = phases[phaseName];
+  if (!phase) throw new Error(`unknown phase ${phaseName}: c32 or c1`);
+  const runs: Record<string, LoadResult[]> = {};
+  const cpu: Record<string, { process: number; js: number; database: number }> = {};
+  for (const name of chosen) (runs[name] = []), (cpu[name] = { process: 0, js: 0, database: 0 });
+  for (let round = 0; round < rounds; round++) {
+    for (const name of round % 2 === 0 ? chosen : chosen.toReversed()) {
+      const { pid } = servers[name]!;
+      const [before, jsBefore, childrenBefore] = [processCpuMs(pid), mainThreadCpuMs(pid), childrenCpu(pid)];
+      runs[name]!.push(await load(name, phase.requests, phase.concurrency));
+      cpu[name]!.process += processCpuMs(pid) - before;
+      cpu[name]!.js += mainThreadCpuMs(pid) - jsBefore;
+      cpu[name]!.database += since(childrenCpu(pid), childrenBefore);
+    }
+  }
+  console.log(`${phaseName}: ${phase.concurrency} at once, ${phase.requests * rounds} requests per side; load average ${loadAverage()}`);
+  const bareP50 = percentile(mergeResults(runs.bare ?? runs[chosen[0]!]!).latencies, 50);
+  for (const name of chosen) {
+    const result = mergeResults(runs[name]!);
+    const perRequest = (ms: number) => ((ms / result.completed) * 1000).toFixed(0).padStart(5);
+    const { process, js, database } = cpu[name]!;
+    console.log(
+      `  ${name.padEnd(36)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
+        `p50 ${percentile(result.latencies, 50).toFixed(3)} ms (+${(percentile(result.latencies, 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; peak RSS ${((servers[name]!.memory()?.peak ?? NaN) / 2 ** 20).toFixed(0)} MiB; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
+    );
+  }
+}
+for (const name of chosen) await servers[name]!.stop();
+await upstream.stop();
+rmSync(temporary, { recursive: true, force: true });
