@@ -2,13 +2,13 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startWithPreload } from "../helpers/start-with-preload";
 
 /**
  * A running proxy survives a rejection nothing awaits and a throw outside any request
  * (fixtures/runtime-failures/preload.ts injects both after it listens): it logs each, without the
  * configured key, and keeps answering.
  */
-const root = new URL("../..", import.meta.url).pathname;
 const preload = new URL("../fixtures/runtime-failures/preload.ts", import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), "claude-proxy-runtime-failure-"));
 const signal = join(home, "failed");
@@ -27,25 +27,7 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string } {
 }
 
 test("after a late unhandled rejection and an uncaught throw, the proxy still answers and logged both without the key", async () => {
-  const child = Bun.spawn([process.execPath, "run", "--silent", "start"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: home,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: "memory://",
-      OLLAMA_ENABLED: "false",
-      CLAUDE_CLI_ENABLED: "false",
-      OPENAI_API_KEY: secret,
-      BUN_OPTIONS: `--preload=${preload}`,
-      RUNTIME_FAILURE_SIGNAL: signal,
-      RUNTIME_FAILURE_AFTER_MS: "3000",
-    },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const child = startWithPreload(preload, home, secret, { RUNTIME_FAILURE_SIGNAL: signal, RUNTIME_FAILURE_AFTER_MS: "3000" });
   const stdout = collect(child.stdout);
   const stderr = collect(child.stderr);
   const output = () => stdout.text + stderr.text;

@@ -2,13 +2,13 @@ import { afterAll, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startWithPreload } from "../helpers/start-with-preload";
 
 /**
  * `bun run start` whose start-up fails in a way nothing expected (fixtures/startup-failures/preload.ts
  * injects it) still ends with one line on stderr and exit code 1: no stack, no source excerpt, no
  * secret, and no "listening" line before it.
  */
-const root = new URL("../..", import.meta.url).pathname;
 const preload = new URL("../fixtures/startup-failures/preload.ts", import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), "claude-proxy-startup-failure-"));
 const secret = "sk-canary-startup-0123456789abcdef";
@@ -16,25 +16,7 @@ const secret = "sk-canary-startup-0123456789abcdef";
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 async function start(failure: string, settings: Record<string, string> = {}) {
-  const child = Bun.spawn([process.execPath, "run", "--silent", "start"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: home,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: "memory://",
-      OLLAMA_ENABLED: "false",
-      CLAUDE_CLI_ENABLED: "false",
-      OPENAI_API_KEY: secret,
-      BUN_OPTIONS: `--preload=${preload}`,
-      STARTUP_FAILURE: failure,
-      ...settings,
-    },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const child = startWithPreload(preload, home, secret, { STARTUP_FAILURE: failure, ...settings });
   const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
   const [code, stderr, stdout] = await Promise.all([child.exited, new Response(child.stderr).text(), new Response(child.stdout).text()]);
   clearTimeout(timer);
