@@ -15,57 +15,10 @@ import type { Database } from "../db/client";
 import { driverMessage } from "../db/driver-message";
 import type { Logger } from "../logger";
 import { type BudgetLimit, type BudgetUsage, GLOBAL_SCOPE } from "./budget-types";
-import { type LeasedHold, LeasePool } from "./lease-pool";
+import { LeasePool } from "./lease-pool";
 import { type PendingSpend, SpendWriter } from "./spend-writer";
+import type { BudgetCounters, BudgetServiceTuning, BudgetSettings, Reservation } from "./budget-service-types";
 import { UnpricedModels } from "./unpriced-models";
-
-/**
- * Budgets in the database, shared by every instance on it: the limits (from the configuration at
- * start-up, then PUT /api/budgets), what each period spent, and the reservations of requests in
- * flight. Each instance keeps the list of limits in memory (re-read every few seconds) to skip the
- * check when there is none. While a budget has plenty of room, requests are held on a lease this
- * instance took from it (lease-pool.ts), with no round trip; otherwise the check is one statement
- * in the database.
- */
-export interface BudgetSettings {
-  action: "downgrade" | "block";
-  timeZone: string;
-  /** The budgets the configuration sets. */
-  configured: BudgetLimit[];
-}
-
-/** A granted reservation: released (and its request's spend added) when the request ends. */
-export interface Reservation {
-  /** A reservation row of the request's own, in the database. */
-  id?: string;
-  dayStart?: Date;
-  monthStart?: Date;
-  /** Held on this instance's leases instead. */
-  leased?: LeasedHold;
-  /** What the row holds per scope, and the figures its grant returned (its hold counted in them). */
-  amounts?: ReadonlyMap<string, number>;
-  grantedWith?: readonly BudgetUsage[];
-}
-
-/** For tests: a shorter reservation life, another clock. */
-export interface BudgetServiceTuning {
-  leaseSeconds?: number;
-  now?: () => number;
-}
-
-/** What this process did with budgets since it started, for /metrics. */
-export interface BudgetCounters {
-  /** Reservations granted before dispatch. */
-  reservations: number;
-  /** Reservations settled with what the request really cost. */
-  settlements: number;
-  /** Reservations given back with nothing spent: the request failed, or the client left before any cost. */
-  releases: number;
-  /** Requests refused because no budget had room (429 budget_exceeded) or none could be checked (503). */
-  blocked: number;
-  /** Requests moved to a cheaper or a $0 model because of a budget. */
-  downgraded: number;
-}
 
 /** How long a reservation lives without renewal: a crashed instance's reservations expire after this. */
 const LEASE_SECONDS = 120;
@@ -76,6 +29,14 @@ const IDLE_SPEND_WRITE_DELAY_MS = 1_000;
 /** A budget lease no request used for this long is given back (seen at the next limits refresh). */
 const LEASE_IDLE_MS = 10_000;
 
+/**
+ * Budgets in the database, shared by every instance on it: the limits (from the configuration at
+ * start-up, then PUT /api/budgets), what each period spent, and the reservations of requests in
+ * flight. Each instance keeps the list of limits in memory (re-read every few seconds) to skip the
+ * check when there is none. While a budget has plenty of room, requests are held on a lease this
+ * instance took from it (lease-pool.ts), with no round trip; otherwise the check is one statement
+ * in the database.
+ */
 export class BudgetService {
   /** This process: the owner of the reservations it renews. */
   readonly instanceId = crypto.randomUUID();

@@ -1,7 +1,7 @@
 import { TIERS, type Tier } from "../catalog/catalog-entry";
 import { ProxyError } from "../errors";
 import { type Candidate, candidateKey } from "../routing/candidate";
-import type { Reservation } from "./budget-service";
+import type { Reservation } from "./budget-service-types";
 import { type BudgetUsage, budgetName, GLOBAL_SCOPE, remainingUsd } from "./budget-types";
 import { dollars } from "./money-text";
 

@@ -1,4 +1,4 @@
-import type { BudgetCounters } from "../budget/budget-service";
+import type { BudgetCounters } from "../budget/budget-service-types";
 import type { BudgetUsage } from "../budget/budget-types";
 import type { CacheCounters } from "../cache/cache-types";
 import { Gauge, type PrometheusRegistry, ReadCounter } from "./prometheus-registry";

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { BudgetService, type BudgetServiceTuning, type Reservation } from "../../src/budget/budget-service";
+import { BudgetService } from "../../src/budget/budget-service";
+import type { BudgetServiceTuning, Reservation } from "../../src/budget/budget-service-types";
 import type { BudgetLimit } from "../../src/budget/budget-types";
 import { listBudgetUsage } from "../../src/db/budget-queries";
 import type { Database, DatabaseHandle } from "../../src/db/client";

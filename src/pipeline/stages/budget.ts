@@ -1,4 +1,4 @@
-import type { Reservation } from "../../budget/budget-service";
+import type { Reservation } from "../../budget/budget-service-types";
 import { remainingUsd } from "../../budget/budget-types";
 import { type BudgetedRoute, reserveRoute } from "../../budget/reserve-route";
 import { spentUsd, worstCaseCostUsd } from "../../budget/worst-case-cost";
