@@ -14,7 +14,7 @@ import type { ReasoningDetail } from "./reasoning-details";
  * (`pause_turn`, `stop_sequence`), `stop_sequence` on choices (the string that matched) and
  * `server_tool_use` on usage (the server tool requests, such as web searches, the answer made).
  * `start_usage` on a stream's first chunk is the prompt's usage as the upstream reported it at the
- * start (Anthropic's message_start). The OpenAI door sends none of these extensions
+ * start (Anthropic's message_start; the prompt's counts on Gemini's first event). The OpenAI door sends none of these extensions
  * (doors/openai/openai-wire.ts).
  */
 

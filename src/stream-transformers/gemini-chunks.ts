@@ -5,14 +5,15 @@ import { redactSecrets } from "../logger";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 import { createToolCallId } from "./gemini-tool-call-id";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
-import { type GeminiUsageMetadata, mapGeminiUsage } from "./map-gemini-usage";
+import { type GeminiUsageMetadata, mapGeminiPromptUsage, mapGeminiUsage } from "./map-gemini-usage";
 import { blockedPromptMessage, type GeminiPiece, readGeminiParts } from "./read-gemini-parts";
 
 /**
  * Gemini `streamGenerateContent` events → OpenAI chunks. Each event carries whole parts: text
  * becomes a content delta, `thought` text a reasoning delta, and each function call one tool-call
  * delta with index, id, type, name and the complete arguments. Gemini repeats the cumulative
- * `usageMetadata` on every event and puts `finishReason` on the last one; the stream therefore
+ * `usageMetadata` on every event (the first chunk takes the prompt's part as `start_usage`, from the
+ * event it came from) and puts `finishReason` on the last one; the stream therefore
  * ends, once the upstream closes, with a finish chunk (tool_calls when calls were emitted) and a
  * usage-only chunk (`choices: []`). An error payload or an event of the wrong shape ends the
  * stream with an error chunk; so does an upstream that closes without a finish reason.
@@ -39,9 +40,12 @@ export function geminiChunkTransformer(options: GeminiChunkOptions): SyncTransfo
   let failed = false;
 
   const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk => {
-    const withRole = roleSent ? delta : { role: "assistant" as const, ...delta };
+    if (roleSent) return deltaChunk(head, delta, finish);
     roleSent = true;
-    return deltaChunk(head, withRole, finish);
+    const first = deltaChunk(head, { role: "assistant", ...delta }, finish);
+    // Gemini counts the prompt on every event: the first chunk carries it for the Messages door's message_start.
+    if (typeof usage?.promptTokenCount === "number") first.start_usage = mapGeminiPromptUsage(usage);
+    return first;
   };
   const fail = (controller: TransformStreamDefaultController<ChatCompletionChunk>, message: string, code: string | null) => {
     failed = true;
@@ -80,9 +84,10 @@ export function geminiChunkTransformer(options: GeminiChunkOptions): SyncTransfo
         if (typeof raw.responseId === "string") head.id = `chatcmpl-${raw.responseId}`;
       }
       if (typeof raw.modelVersion === "string") head.model = raw.modelVersion;
+      // Before the pieces: the stream's first chunk takes its start_usage from this event's counts.
+      if (raw.usageMetadata && typeof raw.usageMetadata === "object") usage = raw.usageMetadata as GeminiUsageMetadata;
       for (const piece of pieces) controller.enqueue(chunk(deltaFor(piece)));
       if (typeof candidate?.finishReason === "string") finishReason = candidate.finishReason;
-      if (raw.usageMetadata && typeof raw.usageMetadata === "object") usage = raw.usageMetadata as GeminiUsageMetadata;
       const feedback = raw.promptFeedback as { blockReason?: unknown } | undefined;
       if (typeof feedback?.blockReason === "string") blockReason = feedback.blockReason;
     },

@@ -27,3 +27,9 @@ export function mapGeminiUsage(metadata: GeminiUsageMetadata): Usage {
   if (thoughts > 0) usage.completion_tokens_details = { reasoning_tokens: thoughts };
   return usage;
 }
+
+/** The prompt's part of the usage, as the stream's first chunk carries it (chat/types.ts `start_usage`). */
+export function mapGeminiPromptUsage(metadata: GeminiUsageMetadata): Usage {
+  const { promptTokenCount, toolUsePromptTokenCount, cachedContentTokenCount } = metadata;
+  return mapGeminiUsage({ promptTokenCount, toolUsePromptTokenCount, cachedContentTokenCount });
+}

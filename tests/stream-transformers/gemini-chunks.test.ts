@@ -24,6 +24,14 @@ const toolDeltas = (chunks: ChatCompletionChunk[]) => chunks.flatMap((chunk) => 
 const finishReasons = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.finish_reason).filter(Boolean);
 
 describe("gemini chunk transformer", () => {
+  test("the first chunk carries the prompt's usage from the first event (start_usage); no other chunk does", async () => {
+    const chunks = await replay("cached-usage");
+    expect(chunks[0]!.start_usage).toEqual({ prompt_tokens: 4310, completion_tokens: 0, total_tokens: 4310, prompt_tokens_details: { cached_tokens: 4096 } });
+    expect(chunks.filter((chunk) => chunk.start_usage).length).toBe(1);
+    const late = readGeminiFixture("cached-usage").map((event, index) => (index === 0 ? { ...(event as Record<string, unknown>), usageMetadata: undefined } : event));
+    expect((await replayEvents(late)).some((chunk) => chunk.start_usage)).toBe(false);
+  });
+
   test("text events become content deltas, then a finish chunk and a usage-only chunk", async () => {
     const chunks = await replay("text-with-usage");
     expect(contentOf(chunks)).toBe("Hello! How can I help you today?");

@@ -101,7 +101,7 @@ export function OverviewContent(props: OverviewProps) {
             <dt title="5xx and 429 answers: an upstream's failures and the proxy's own refusals (a spent budget, an open circuit); the providers page counts each model's upstream failures">Failed (5xx, 429)</dt>
             <dd>{formatCount(totals.failed)}</dd>
             <dt title="calls a provider answered with an error (any status but 200, a 404 too); the proxy's own refusals and cache hits are not among them">Failed upstream</dt>
-            <dd>{formatCount(totals.upstreamFailed)}</dd>
+            <dd>{totals.upstreamFailed > 0 ? <a href={`/dashboard/requests?status=upstream&time=${props.range}`}>{formatCount(totals.upstreamFailed)}</a> : formatCount(totals.upstreamFailed)}</dd>
             <dt>Rejected / aborted</dt>
             <dd>{formatCount(totals.rejected)}</dd>
           </dl>

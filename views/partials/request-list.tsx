@@ -105,8 +105,8 @@ function FilterForm(props: { values: FilterValues; options: FilterOptions }) {
         name="status"
         label="Status"
         value={values.status}
-        choices={["ok", "failed", "rejected"]}
-        names={{ ok: "ok (200)", failed: "failed (5xx, 429)", rejected: "rejected (4xx, aborted)" }}
+        choices={["ok", "failed", "rejected", "upstream"]}
+        names={{ ok: "ok (200)", failed: "failed (5xx, 429)", rejected: "rejected (4xx, aborted)", upstream: "failed upstream (a provider's error)" }}
       />
       <Select name="door" label="Door" value={values.door} choices={options.doors} />
       <Select name="client" label="Client" value={values.client} choices={options.clients} />

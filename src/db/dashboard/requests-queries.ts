@@ -8,14 +8,17 @@ import { requestLog, requestRollup } from "../schema";
  * cut by a cursor (created_at, task_id) rather than an offset, so page 500 of a million rows costs
  * what page 1 costs; it walks request_log_created_at_idx.
  */
-export const STATUS_CLASSES = ["ok", "failed", "rejected"] as const;
+export const STATUS_CLASSES = ["ok", "failed", "rejected", "upstream"] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
 export interface RequestFilter {
   provider?: string;
   model?: string;
   tier?: string;
-  /** A class (ok = 200; failed = 5xx or 429; rejected = other 4xx and client aborts) or one status code. */
+  /**
+   * A class (ok = 200; failed = 5xx or 429; rejected = other 4xx and client aborts; upstream = a
+   * provider's error answers, as the overview's "Failed upstream" counts them) or one status code.
+   */
   status?: StatusClass | number;
   /** The client's User-Agent, exactly. */
   client?: string;
@@ -45,8 +48,19 @@ function statusCondition(status: StatusClass | number): SQL {
   if (typeof status === "number") return eq(requestLog.status, status);
   if (status === "ok") return eq(requestLog.status, 200);
   if (status === "failed") return or(gte(requestLog.status, 500), eq(requestLog.status, 429))!;
+  if (status === "upstream") return upstreamFailedCondition;
   return sql`${requestLog.status} <> 200 and ${requestLog.status} < 500 and ${requestLog.status} <> 429`;
 }
+
+/**
+ * The rows request_rollup.upstream_failed counts (migration 0012) in a provider's rollup row, as the
+ * overview sums them: any status but 200, the client's leaving and the proxy's shutdown left out, the
+ * response cache's hits too; and a provider, not the proxy's own replies ("proxy") or refusals (none).
+ */
+const upstreamFailedCondition = sql`${requestLog.status} <> 200 and ${requestLog.status} <> 499
+  and ${requestLog.cacheStatus} is distinct from 'hit'
+  and ${requestLog.errorType} is distinct from 'client_closed' and ${requestLog.errorType} is distinct from 'shutting_down'
+  and ${requestLog.provider} <> '' and ${requestLog.provider} <> 'proxy'`;
 
 /** `text` as a LIKE pattern that matches only itself: its wildcards and backslashes escaped (PostgreSQL's default escape is `\`). */
 const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (character) => `\\${character}`);

@@ -35,7 +35,7 @@ export function toAnthropicUsage(usage: Usage | null | undefined): AnthropicUsag
 
 /**
  * message_start's usage: the prompt's counts the upstream reported as the answer started (the
- * chunk's `start_usage`: Anthropic's own message_start), or, when it reports them only at the end
+ * chunk's `start_usage`: Anthropic's own message_start, Gemini's first event), or, when it reports them only at the end
  * (OpenAI-wire upstreams), the same fields at zero, as Anthropic's shape has them all. The answer's
  * usage follows in message_delta either way.
  */

@@ -1,5 +1,3 @@
-import { ProxyError } from "../../errors";
-
 /**
  * Where each internal chat message came from in the client's Responses request, so a refusal
  * raised on the internal request (a provider that cannot take a content part: `messages[1].content[0]`)
@@ -63,24 +61,4 @@ export function clientParam(param: string | null, origins: readonly MessageOrigi
   const message = messagePath.exec(param);
   if (message) return messageParam(origins[Number(message[1])], message[2]!);
   return TOP_LEVEL[param] ?? null;
-}
-
-/**
- * The error as the Responses door answers it: a refusal the proxy raised (no upstream cause) with
- * its param mapped back to the client's request; an upstream's error without the upstream's param.
- */
-export function withClientParam(error: ProxyError, origins: readonly MessageOrigin[]): ProxyError {
-  const param = error.cause === undefined ? clientParam(error.param, origins) : null;
-  if (param === error.param) return error;
-  return new ProxyError(error.status, error.message, {
-    type: error.type,
-    code: error.code,
-    param,
-    retryable: error.retryable,
-    providerWide: error.providerWide,
-    retryAt: error.retryAt,
-    retryAfterSeconds: error.retryAfterSeconds,
-    final: error.final,
-    cause: error.cause,
-  });
 }

@@ -6,7 +6,8 @@ import { ResponseBuilder } from "./response-builder";
 import { responseEventTransformer } from "./response-event-stream";
 import { pullThrough } from "../../streams/sync-transformer";
 import type { ResponseContext } from "./response-object";
-import { type MessageOrigin, withClientParam } from "./client-params";
+import type { MessageOrigin } from "./client-params";
+import { inClientTerms } from "./client-terms";
 
 /**
  * How the Responses door answers one request: a completion as the `response` object; a stream as
@@ -32,7 +33,7 @@ export function responsesEncoder(context: ResponseContext, origins: readonly Mes
       const body = encodeSseStream<Uint8Array>(pullThrough(chunks, responseEventTransformer(context)), { ...options, encode: (bytes) => bytes });
       return new Response(body, { status: 200, headers });
     },
-    error: (error, headers) => openaiErrorResponse(withClientParam(error, origins), headers),
+    error: (error, headers) => openaiErrorResponse(inClientTerms(error, origins), headers),
   };
 }
 

@@ -4,7 +4,7 @@ import { type Cursor, type RequestFilter, STATUS_CLASSES, type StatusClass, deco
 
 /**
  * The request list's query string, shared by the page, its live rows, the CSV export and
- * /api/requests: provider, model, tier, status (ok | failed | rejected | a code), client, door,
+ * /api/requests: provider, model, tier, status (ok | failed | rejected | upstream | a code), client, door,
  * time (1h | 24h | 7d | 30d; empty for all time), before (a page cursor), limit (API only).
  * Empty values mean "any", so a plain GET form can send every field.
  */
@@ -30,7 +30,7 @@ const querySchema = z.object({
     .trim()
     .optional()
     .transform((value) => value || undefined)
-    .pipe(z.union([z.enum(STATUS_CLASSES), z.string().regex(/^\d{3}$/, "a class (ok, failed, rejected) or a three-digit status"), z.undefined()])),
+    .pipe(z.union([z.enum(STATUS_CLASSES), z.string().regex(/^\d{3}$/, `a class (${STATUS_CLASSES.join(", ")}) or a three-digit status`), z.undefined()])),
   client: text,
   door: text,
   time: z

@@ -116,6 +116,7 @@ describe("case by case", () => {
   test("message_start has the prompt's usage where the upstream gave it at the start, zeros in Anthropic's shape where not", async () => {
     const startUsage = async (name: string) => ((await events(name))[0]!.data.message as { usage: unknown }).usage;
     expect(await startUsage("anthropic-text-cache-usage")).toEqual({ input_tokens: 180, cache_creation_input_tokens: 2048, cache_read_input_tokens: 10240, output_tokens: 1 });
+    expect(await startUsage("gemini-parallel-tool-calls")).toEqual({ input_tokens: 152, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 });
     expect(await startUsage("openai-text")).toEqual({ input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 });
   });
 

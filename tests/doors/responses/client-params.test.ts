@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { clientParam, withClientParam } from "../../../src/doors/responses/client-params";
+import { clientParam } from "../../../src/doors/responses/client-params";
+import { inClientTerms } from "../../../src/doors/responses/client-terms";
 import { responsesRequestSchema } from "../../../src/doors/responses/responses-request-schema";
 import { toChatRequest } from "../../../src/doors/responses/to-chat-request";
 import { ProxyError, invalidRequest } from "../../../src/errors";
@@ -42,8 +43,8 @@ describe("params of the internal request, in the client's terms", () => {
 
   test("an upstream's own param (an error with a cause) is left out; the proxy's own is mapped", () => {
     const upstream = new ProxyError(400, "openai returned 400: bad", { type: "invalid_request_error", param: "messages[1].content[1]", cause: new Error("upstream") });
-    expect(withClientParam(upstream, origins).param).toBeNull();
-    expect(withClientParam(invalidRequest("no", "messages[1].content[1]"), origins).param).toBe("input[0].content[1]");
+    expect(inClientTerms(upstream, origins).param).toBeNull();
+    expect(inClientTerms(invalidRequest("no", "messages[1].content[1]"), origins).param).toBe("input[0].content[1]");
   });
 });
 
