@@ -21,7 +21,8 @@ import { upstreamFailed } from "../outcome";
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
  * its success or failure, and a finish hook counts a stream that fails after it began. A failure
  * that says when the upstream will take requests again, or that holds for every model of the
- * provider (an exhausted subscription, a lost login), opens the breakers it concerns at once, so
+ * provider (an exhausted subscription, a lost login, a timeout of a provider whose models share one
+ * upstream: a hung CLI), opens the breakers it concerns at once, so
  * the rest of the chain and later requests skip them.
  */
 export const dispatch: Stage = async (context, deps) => {
@@ -100,6 +101,8 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
   // Shutdown cuts a call still waiting for its upstream; once a stream runs, watchStream does.
   abortWithSignal(deps.shutdownSignal, upstream);
   const timeoutMs = Math.min(deps.upstreamTimeoutMs, Math.max(1, deps.routing.fallbackTotalTimeoutMs - (performance.now() - context.startedAt)));
+  // A full UPSTREAM_TIMEOUT_MS of silence from a provider whose models share one upstream (the CLI) pauses them all.
+  const providerWide = candidate.provider.sharedUpstream === true && timeoutMs === deps.upstreamTimeoutMs;
   const timer = setTimeout(
     () =>
       upstream.abort(
@@ -107,6 +110,7 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
           type: "timeout_error",
           code: "upstream_timeout",
           retryable: true,
+          providerWide,
         }),
       ),
     timeoutMs,
