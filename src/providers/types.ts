@@ -35,6 +35,11 @@ export interface ProviderModel {
   contextWindow?: number;
   /** Size of a local model (Ollama), used to guess its tier when the catalog does not know it. */
   parameterBillions?: number;
+  /**
+   * What the upstream itself says this model can do (Ollama's /api/show), where it says: narrows
+   * the catalog's and the provider's capabilities. Undefined: nothing reported.
+   */
+  capabilities?: { tools: boolean; vision: boolean; reasoning: boolean };
 }
 
 export interface ProviderCall {
