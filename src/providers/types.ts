@@ -35,6 +35,11 @@ export interface ProviderModel {
   contextWindow?: number;
   /** Size of a local model (Ollama), used to guess its tier when the catalog does not know it. */
   parameterBillions?: number;
+  /**
+   * What the upstream itself says this model can do (Ollama's /api/show), where it says: narrows
+   * the catalog's and the provider's capabilities. Undefined: nothing reported.
+   */
+  capabilities?: { tools: boolean; vision: boolean; reasoning: boolean };
 }
 
 export interface ProviderCall {
@@ -58,6 +63,12 @@ export interface LLMProvider {
    * count only metered spend, and a flat model is where BUDGET_ACTION=downgrade can always go.
    */
   readonly billing?: "metered" | "flat";
+  /**
+   * Every model goes through one upstream that stalls as a whole (a local CLI and its login): a
+   * model that does not answer within UPSTREAM_TIMEOUT_MS pauses all of them for the cool-down,
+   * so the fallback chain moves to another provider after one timeout instead of one per model.
+   */
+  readonly sharedUpstream?: boolean;
   listModels(): Promise<ProviderModel[]>;
   complete(call: ProviderCall): Promise<ChatCompletion>;
   /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */

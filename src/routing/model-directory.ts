@@ -34,7 +34,7 @@ export class ModelDirectory {
       (lists[index] ?? []).map((model) => ({
         provider,
         model: model.id,
-        entry: catalog.get(provider.id, model.id) ?? uncatalogued(provider, model),
+        entry: withReported(catalog.get(provider.id, model.id) ?? uncatalogued(provider, model), model),
       })),
     );
     return new ModelDirectory(ordered, models);
@@ -143,6 +143,17 @@ function byName(candidates: Candidate[], name: string): Candidate[] {
   const exact = candidates.filter((candidate) => candidate.model === name);
   // Ollama names carry a tag; `qwen2.5-coder` means `qwen2.5-coder:latest`.
   return exact.length > 0 ? exact : candidates.filter((candidate) => candidate.model === `${name}:latest`);
+}
+
+/** What the upstream says the model can do narrows what the catalog (or its provider) assumes. */
+function withReported(entry: CatalogEntry, model: ProviderModel): CatalogEntry {
+  const reported = model.capabilities;
+  if (!reported) return entry;
+  const { capabilities } = entry;
+  return {
+    ...entry,
+    capabilities: { ...capabilities, tools: capabilities.tools && reported.tools, vision: capabilities.vision && reported.vision, reasoning: capabilities.reasoning && reported.reasoning },
+  };
 }
 
 /**

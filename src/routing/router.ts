@@ -110,7 +110,11 @@ export class Router {
   /** Why active providers cannot serve: for the error that tells the user what to change. */
   private missingCapabilities(needs: RequestNeeds): string[] {
     const providers = this.directory.activeProviders();
-    const lacking = (capability: "tools" | "vision") => providers.filter((provider) => !provider.capabilities[capability]).map((provider) => provider.id);
+    // A provider lacks it when none of its models has it (Ollama says so per model).
+    const lacking = (capability: "tools" | "vision") =>
+      providers
+        .filter((provider) => !provider.capabilities[capability] || !this.directory.all().some((candidate) => candidate.provider === provider && candidate.entry.capabilities[capability]))
+        .map((provider) => provider.id);
     const notes: string[] = [];
     if (needs.tools && lacking("tools").length > 0) notes.push(`${lacking("tools").join(", ")} cannot run client tools (name <provider>:<model> to use one without them)`);
     if (needs.vision && lacking("vision").length > 0) notes.push(`${lacking("vision").join(", ")} cannot read images`);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrokenBody, brokenBodyResponse } from "./broken-body";
 import { hangUntilAborted } from "./hang-until-aborted";
+import { type OllamaShowReply, answerOllamaShow } from "./mock-ollama-show";
 import { CUT_GRACE_MS } from "./cut-grace";
 
 /**
@@ -134,7 +135,11 @@ function sseResponse(lines: string[], options: SseOptions): Response {
   return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
 
-export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {}): MockOpenAIUpstream {
+/**
+ * `ollamaModels` are listed by `/api/tags`; `ollamaShow` answers `POST /api/show` per model
+ * (without it, every model is unknown there: a 404, as for a server that does not say).
+ */
+export function startMockOpenAIUpstream(options: { ollamaModels?: string[]; ollamaShow?: Record<string, OllamaShowReply> } = {}): MockOpenAIUpstream {
   const queue: MockReply[] = [];
   const requests: RecordedRequest[] = [];
   const state = { aborted: 0, finished: 0 };
@@ -148,6 +153,7 @@ export function startMockOpenAIUpstream(options: { ollamaModels?: string[] } = {
       if (url.pathname === "/api/tags") {
         return Response.json({ models: (options.ollamaModels ?? []).map((name) => ({ name, model: name })) });
       }
+      if (url.pathname === "/api/show" && request.method === "POST") return answerOllamaShow(request, options.ollamaShow ?? {});
       if (url.pathname === "/v1/models") {
         return Response.json({ object: "list", data: (options.ollamaModels ?? []).map((id) => ({ id, object: "model", created: 0, owned_by: "mock" })) });
       }

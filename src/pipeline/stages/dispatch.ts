@@ -21,7 +21,8 @@ import { upstreamFailed } from "../outcome";
  * All circuit-breaker accounting is here: each attempt acquires the model's breaker and records
  * its success or failure, and a finish hook counts a stream that fails after it began. A failure
  * that says when the upstream will take requests again, or that holds for every model of the
- * provider (an exhausted subscription, a lost login), opens the breakers it concerns at once, so
+ * provider (an exhausted subscription, a lost login, a timeout of a provider whose models share one
+ * upstream: a hung CLI), opens the breakers it concerns at once, so
  * the rest of the chain and later requests skip them.
  */
 export const dispatch: Stage = async (context, deps) => {
@@ -54,7 +55,8 @@ export const dispatch: Stage = async (context, deps) => {
       lastError = { error };
       const retryable = error instanceof ProxyError && error.retryable;
       if (retryable && (error.providerWide || error.retryAt !== undefined)) pause(candidate, error, message, deps, context.taskId);
-      else if (retryable) breakers.recordFailure(key, message);
+      // Cut short by the chain's total time: not this model's failure.
+      else if (retryable && error.code !== "fallback_timeout") breakers.recordFailure(key, message);
       else breakers.release(key);
       const outOfTime = performance.now() - context.startedAt > deps.routing.fallbackTotalTimeoutMs;
       if (!(retryable || missingUpstream(error)) || context.clientSignal.aborted || outOfTime || index === candidates.length - 1) break;
@@ -100,17 +102,9 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
   // Shutdown cuts a call still waiting for its upstream; once a stream runs, watchStream does.
   abortWithSignal(deps.shutdownSignal, upstream);
   const timeoutMs = Math.min(deps.upstreamTimeoutMs, Math.max(1, deps.routing.fallbackTotalTimeoutMs - (performance.now() - context.startedAt)));
-  const timer = setTimeout(
-    () =>
-      upstream.abort(
-        new ProxyError(504, `${candidate.provider.displayName} did not respond within ${Math.round(timeoutMs)} ms.`, {
-          type: "timeout_error",
-          code: "upstream_timeout",
-          retryable: true,
-        }),
-      ),
-    timeoutMs,
-  );
+  // A full UPSTREAM_TIMEOUT_MS of silence from a provider whose models share one upstream (the CLI) pauses them all.
+  const providerWide = candidate.provider.sharedUpstream === true && timeoutMs === deps.upstreamTimeoutMs;
+  const timer = setTimeout(() => upstream.abort(timeoutError(candidate, timeoutMs, deps, providerWide)), timeoutMs);
   // A provider that cannot expand tool search's references gets them as text naming the tools.
   const capabilities = candidate.provider.capabilities;
   const referenced = capabilities.toolReferences ? context.request : toolReferencesAsText(context.request);
@@ -143,6 +137,24 @@ async function callProvider(candidate: Candidate, context: PipelineContext, deps
     clearTimeout(timer);
     stopAbortingWithSignal(deps.shutdownSignal, upstream);
   }
+}
+
+/**
+ * Why the wait for a candidate was cut: its own UPSTREAM_TIMEOUT_MS, or the end of the fallback
+ * chain's total time, which left this attempt only the rest (the message names that limit, not
+ * only the few milliseconds the attempt had, and the model's breaker is not charged for it).
+ */
+function timeoutError(candidate: Candidate, timeoutMs: number, deps: PipelineDeps, providerWide: boolean): ProxyError {
+  const name = candidate.provider.displayName;
+  if (timeoutMs < deps.upstreamTimeoutMs) {
+    const total = deps.routing.fallbackTotalTimeoutMs;
+    return new ProxyError(504, `The fallback chain's total time (FALLBACK_TOTAL_TIMEOUT_MS, ${total} ms) ran out while ${name} had not responded (${Math.round(timeoutMs)} ms were left for it).`, {
+      type: "timeout_error",
+      code: "fallback_timeout",
+      retryable: true,
+    });
+  }
+  return new ProxyError(504, `${name} did not respond within ${Math.round(timeoutMs)} ms (UPSTREAM_TIMEOUT_MS).`, { type: "timeout_error", code: "upstream_timeout", retryable: true, providerWide });
 }
 
 /**

@@ -61,6 +61,8 @@ export function createClaudeCliProvider(options: ClaudeCliProviderOptions): LLMP
     capabilities: { tools: true, vision: true, jsonMode: false, reasoning: true },
     // The user's claude login (a subscription), unless an API key in its environment is billed instead.
     billing: env.ANTHROPIC_API_KEY ? "metered" : "flat",
+    // One binary and one login serve every model: a hung run means the next model would hang too.
+    sharedUpstream: true,
     listModels: async () => options.models,
 
     async stream(call) {
