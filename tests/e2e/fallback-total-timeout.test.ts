@@ -10,8 +10,9 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
  * Every OpenAI model (a mock) hangs: the first times out after UPSTREAM_TIMEOUT_MS, the next gets
  * what is left of the total.
  */
-const UPSTREAM_TIMEOUT_MS = 600;
-const FALLBACK_TOTAL_TIMEOUT_MS = 900;
+const UPSTREAM_TIMEOUT_MS = 1000;
+// 500 ms left for the second attempt: a first timeout that fires late under load must not use up the total.
+const FALLBACK_TOTAL_TIMEOUT_MS = 1500;
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
 
