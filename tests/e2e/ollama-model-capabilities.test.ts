@@ -121,7 +121,8 @@ describe("when /api/show does not say, today's assumption holds", () => {
     const { models, elapsed } = await probe({ "gemma2:2b": { kind: "hang" } }, 300);
     expect(models).toEqual([expect.objectContaining({ id: "gemma2:2b" })]);
     expect(models[0]!.capabilities).toBeUndefined();
-    expect(elapsed).toBeLessThan(300 + 250);
+    // The show hangs for ever: bounded by the probe deadline, with room for a loaded machine.
+    expect(elapsed).toBeLessThan(300 + 2_000);
   });
 
   test("reported capabilities are read (the reverse of the above)", async () => {
