@@ -62,6 +62,12 @@ export class ProxyError extends Error {
     this.final = options.final ?? false;
   }
 
+  /** The same error worded otherwise (redacted, or in a door's own terms): every other field kept. */
+  reworded(message: string, param: string | null = this.param): ProxyError {
+    const { type, code, retryable, providerWide, retryAt, retryAfterSeconds, final, cause } = this;
+    return new ProxyError(this.status, message, { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, final, cause });
+  }
+
   toJSON(): OpenAIErrorBody {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }

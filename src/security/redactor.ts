@@ -1,4 +1,4 @@
-import { ProxyError } from "../errors";
+import type { ProxyError } from "../errors";
 
 /**
  * The one place secrets are taken out of text before it leaves the proxy: error messages in HTTP
@@ -72,9 +72,7 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     redact,
     redactError(error) {
       const message = redact(error.message);
-      if (message === error.message) return error;
-      const { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, final, cause } = error;
-      return new ProxyError(error.status, message, { type, code, param, retryable, providerWide, retryAt, retryAfterSeconds, final, cause });
+      return message === error.message ? error : error.reworded(message);
     },
   };
 }

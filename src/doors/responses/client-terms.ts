@@ -1,4 +1,4 @@
-import { ProxyError } from "../../errors";
+import type { ProxyError } from "../../errors";
 import { clientMessage } from "./client-message";
 import { type MessageOrigin, clientParam } from "./client-params";
 
@@ -11,16 +11,5 @@ export function inClientTerms(error: ProxyError, origins: readonly MessageOrigin
   const own = error.cause === undefined;
   const param = own ? clientParam(error.param, origins) : null;
   const message = own ? clientMessage(error.message, origins) : error.message;
-  if (param === error.param && message === error.message) return error;
-  return new ProxyError(error.status, message, {
-    type: error.type,
-    code: error.code,
-    param,
-    retryable: error.retryable,
-    providerWide: error.providerWide,
-    retryAt: error.retryAt,
-    retryAfterSeconds: error.retryAfterSeconds,
-    final: error.final,
-    cause: error.cause,
-  });
+  return param === error.param && message === error.message ? error : error.reworded(message, param);
 }
