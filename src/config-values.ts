@@ -7,6 +7,7 @@ import { normalizeHostName } from "./security/host-names";
 
 export const port = z.coerce.number().int().min(0).max(65535);
 export const positiveInt = z.coerce.number().int().positive();
+export const nonNegativeInt = z.coerce.number().int().min(0);
 export const ratio = z.coerce.number().min(0).max(1);
 export const url = z.url({ protocol: /^https?$/ });
 export const boolFlag = z

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { collectSecretValues, secret, urlPassword } from "./config-secrets";
 import { ownAddressIssues } from "./config-self-address";
-import { boolFlag, customProviderSchema, filePath, hostList, json, jsonArray, port, positiveInt, providerBudgetsSchema, ratio, timeZone, url, usd } from "./config-values";
+import { boolFlag, customProviderSchema, filePath, hostList, json, jsonArray, port, positiveInt, nonNegativeInt, providerBudgetsSchema, ratio, timeZone, url, usd } from "./config-values";
 import { isLoopbackHost } from "./security/host-names";
 
 /**
@@ -76,6 +76,8 @@ const configShape = {
     baseUrl: fromEnv("OLLAMA_BASE_URL", url.default("http://localhost:11434")),
     enabled: fromEnv("OLLAMA_ENABLED", boolFlag.default(true)),
     probeTimeoutMs: fromEnv("OLLAMA_PROBE_TIMEOUT_MS", positiveInt.default(500)),
+    /** How often its model list is read again (models pulled or removed, Ollama started late); 0: only at start-up. */
+    refreshMs: fromEnv("OLLAMA_REFRESH_MS", nonNegativeInt.default(30_000)),
   }),
   /** How the Anthropic door reads Claude model names: `exact` (honoured as named) or `auto` (a tier hint); unset: exact when the Anthropic provider is active. */
   anthropicDoorModels: fromEnv("ANTHROPIC_DOOR_MODELS", z.enum(["exact", "auto"]).optional()),

@@ -81,6 +81,8 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
   const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
   const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
+  // Loaded only when used, as the providers' folders are (providers/registry.ts).
+  const ollamaWatch = config.ollama.enabled && config.ollama.refreshMs > 0 ? (await import("./providers/ollama/ollama-watch")).watchOllama(config, catalog, directory, { logger, fetch: options.fetch }) : undefined;
   const breakers = new CircuitBreakers({ failureLimit: config.consecutiveFailureLimit, cooldownMs: config.circuitCooldownMs });
   const successRates = new SuccessRates(await loadSuccessSamples(database.db, new Date(Date.now() - SUCCESS_HISTORY_DAYS * 86_400_000)));
   const router = new Router(directory, breakers, successRates, {
@@ -152,6 +154,7 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
       ),
     close: () =>
       (closing ??= (async () => {
+        ollamaWatch?.stop();
         await retention?.stop();
         await Promise.all([cache?.close(), budgets.close()]);
         await logWriter.close();

@@ -70,6 +70,11 @@ export interface LLMProvider {
    */
   readonly sharedUpstream?: boolean;
   listModels(): Promise<ProviderModel[]>;
+  /**
+   * Reads the upstream's model list again (a local server whose models come and go: Ollama);
+   * resolves true when it changed, rejects when the upstream could not be read.
+   */
+  refreshModels?(): Promise<boolean>;
   complete(call: ProviderCall): Promise<ChatCompletion>;
   /** Resolves once the upstream accepted the request; the stream always includes usage when the upstream reports it. */
   stream(call: ProviderCall): Promise<ReadableStream<ChatCompletionChunk>>;

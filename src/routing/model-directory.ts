@@ -22,22 +22,40 @@ export type ModelSelection =
 export const AUTO_MODEL = "auto";
 
 export class ModelDirectory {
+  private providers: LLMProvider[] = [];
+  private models: Candidate[] = [];
+
   private constructor(
-    private readonly providers: LLMProvider[],
-    private readonly models: Candidate[],
+    private readonly catalog: ModelCatalog,
+    private readonly defaultProvider: string | undefined,
   ) {}
 
   static async build(providers: LLMProvider[], catalog: ModelCatalog, defaultProvider?: string): Promise<ModelDirectory> {
+    const directory = new ModelDirectory(catalog, defaultProvider);
+    await directory.load(providers);
+    return directory;
+  }
+
+  /**
+   * Reads every provider's models again, with `added` among the providers (one found after
+   * start-up). Requests already routed keep the candidates they were given.
+   */
+  async reload(added: LLMProvider[] = []): Promise<void> {
+    await this.load([...this.providers, ...added]);
+  }
+
+  private async load(providers: LLMProvider[]): Promise<void> {
+    const defaultProvider = this.defaultProvider;
     const ordered = [...providers].sort((a, b) => Number(b.id === defaultProvider) - Number(a.id === defaultProvider));
     const lists = await Promise.all(ordered.map((provider) => provider.listModels()));
-    const models = ordered.flatMap((provider, index) =>
+    this.models = ordered.flatMap((provider, index) =>
       (lists[index] ?? []).map((model) => ({
         provider,
         model: model.id,
-        entry: withReported(catalog.get(provider.id, model.id) ?? uncatalogued(provider, model), model),
+        entry: withReported(this.catalog.get(provider.id, model.id) ?? uncatalogued(provider, model), model),
       })),
     );
-    return new ModelDirectory(ordered, models);
+    this.providers = ordered;
   }
 
   activeProviders(): LLMProvider[] {

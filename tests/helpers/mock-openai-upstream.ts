@@ -136,17 +136,18 @@ function sseResponse(lines: string[], options: SseOptions): Response {
 }
 
 /**
- * `ollamaModels` are listed by `/api/tags`; `ollamaShow` answers `POST /api/show` per model
- * (without it, every model is unknown there: a 404, as for a server that does not say).
+ * `ollamaModels` are listed by `/api/tags` (read on every request: a test may change the array, as
+ * `ollama pull` would); `ollamaShow` answers `POST /api/show` per model (without it, every model is
+ * unknown there: a 404, as for a server that does not say). `port`: a given one, else any free one.
  */
-export function startMockOpenAIUpstream(options: { ollamaModels?: string[]; ollamaShow?: Record<string, OllamaShowReply> } = {}): MockOpenAIUpstream {
+export function startMockOpenAIUpstream(options: { ollamaModels?: string[]; ollamaShow?: Record<string, OllamaShowReply>; port?: number } = {}): MockOpenAIUpstream {
   const queue: MockReply[] = [];
   const requests: RecordedRequest[] = [];
   const state = { aborted: 0, finished: 0 };
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     idleTimeout: 0,
     async fetch(request) {
       const url = new URL(request.url);
