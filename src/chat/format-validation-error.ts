@@ -24,7 +24,7 @@ interface PathIssue {
 
 /** The issue itself, or for a failed union the deepest issue of the alternative that got furthest. */
 function mostSpecific(issue: $ZodIssue): PathIssue {
-  if (issue.code !== "invalid_union" || issue.errors.length === 0) return { path: issue.path, message: issue.message };
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return { path: issue.path, message: missingMessage(issue) ?? issue.message };
   let best: PathIssue | undefined;
   for (const alternative of issue.errors) {
     const first = alternative[0];
@@ -35,6 +35,12 @@ function mostSpecific(issue: $ZodIssue): PathIssue {
   // Every alternative failed at the union itself (wrong type altogether): the union's own message says more.
   if (!best || best.path.length === 0) return { path: issue.path, message: unionMessage(issue) };
   return { path: [...issue.path, ...best.path], message: best.message };
+}
+
+/** A field left out reads as such, not as zod's "Invalid input: expected number, received undefined". */
+function missingMessage(issue: $ZodIssue): string | undefined {
+  if (issue.code !== "invalid_type" || !issue.message.endsWith("received undefined")) return undefined;
+  return `required field missing (expected ${issue.expected})`;
 }
 
 function unionMessage(issue: Extract<$ZodIssue, { code: "invalid_union" }>): string {
