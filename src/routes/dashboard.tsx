@@ -32,9 +32,12 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   addInfoRoutes(app, context);
   app.route("/api", statsApiRoutes(deps));
 
-  app.get("/dashboard/*", (c) =>
-    renderHtml(c, { page: () => <MessagePage assets={context.assets} section="overview" title="Page not found" message={`The dashboard has no page at ${c.req.path}.`} /> }, 404),
-  );
+  app.get("/dashboard/*", (c) => {
+    // `/dashboard/` or `/dashboard/requests/`, as typed or bookmarked: the page without the slash.
+    const path = c.req.path;
+    if (path.endsWith("/")) return c.redirect(`${path.replace(/\/+$/, "")}${new URL(c.req.url).search}`, 301);
+    return renderHtml(c, { page: () => <MessagePage assets={context.assets} section="overview" title="Page not found" message={`The dashboard has no page at ${path}.`} /> }, 404);
+  });
   app.onError((error, c) => {
     deps.pipeline.logger.error("dashboard error", { path: c.req.path, error: String(error) });
     if (c.req.path.startsWith("/api/")) return c.json({ error: { message: "The dashboard could not read its figures; see the proxy's log.", type: "api_error" } }, 500);

@@ -268,6 +268,17 @@ describe("JSON and CSV", () => {
 });
 
 describe("errors", () => {
+  test("a page asked for with a trailing slash is sent to the page without it, its query kept", async () => {
+    const unfollowed = (path: string) => fetch(`${proxy.origin}${path}`, { redirect: "manual" });
+    const response = await unfollowed("/dashboard/");
+    expect(response.status).toBe(301);
+    expect(response.headers.get("location")).toBe("/dashboard");
+    const requests = await unfollowed("/dashboard/requests/?status=failed");
+    expect(requests.status).toBe(301);
+    expect(requests.headers.get("location")).toBe("/dashboard/requests?status=failed");
+  });
+
+
   test("an unknown dashboard page is an HTML 404 with the security headers", async () => {
     const response = await get("/dashboard/nothing-here");
     expect(response.status).toBe(404);
