@@ -42,6 +42,7 @@ export interface AppDeps {
 /** The proxy's own routes, beside the doors' endpoints in the 405 table. */
 const ownEndpoints: DoorEndpoint[] = [
   { method: "POST", path: "/v1/feedback" },
+  { method: "POST", path: "/feedback" },
   { method: "GET", path: "/api/routing" },
   { method: "GET", path: "/api/cache" },
   { method: "GET", path: "/api/compression" },
@@ -92,7 +93,10 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", (c, next) => (doorForPath(doors, c.req.path) ? limitBody(c, next) : next()));
 
   app.route("/", loginRoutes(access));
-  app.route("/v1/feedback", feedbackRoutes(pipeline));
+  // Also at /feedback, the name the README's chat command and most people use for it.
+  const feedback = feedbackRoutes(pipeline);
+  app.route("/v1/feedback", feedback);
+  app.route("/feedback", feedback);
   for (const door of doors) {
     const routes = door.routes(pipeline);
     const onError = doorErrorHandler(routes);
@@ -116,7 +120,7 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   const endpoints = doors.flatMap((door) => door.endpoints);
-  const served = listInWords([...new Set(endpoints.map((endpoint) => endpoint.path))]);
+  const served = listInWords([...new Set([...endpoints.map((endpoint) => endpoint.path), "/v1/feedback"])]);
   app.notFound((c) =>
     refuse(
       c,

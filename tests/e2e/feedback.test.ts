@@ -84,6 +84,14 @@ describe("POST /v1/feedback", () => {
     expect(await result.json()).toMatchObject({ object: "feedback", task_id: taskId, rating: 1, comment: "nice" });
   });
 
+  test("POST /feedback (without /v1) is the same endpoint", async () => {
+    const { response } = await client.chat.completions.create({ model: "economy", messages: [{ role: "user", content: "hello again" }] }).withResponse();
+    const taskId = response.headers.get("x-task-id")!;
+    const result = await fetch(`${proxy.origin}/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ task_id: taskId, rating: "bad" }) });
+    expect(result.status).toBe(200);
+    expect(await result.json()).toMatchObject({ object: "feedback", task_id: taskId, rating: -1 });
+  });
+
   test("an unknown task is a clear 404; a bad rating a 400", async () => {
     const unknown = await post({ task_id: crypto.randomUUID(), rating: -1 });
     expect(unknown.status).toBe(404);
