@@ -139,7 +139,7 @@ describe("a second door", () => {
 
   test("an unknown path on its ground is its 404; the message lists what every door serves", async () => {
     const error = await expectEchoError(await app.request("/v1/echo/shout", { method: "POST" }), 404, "not_found_error");
-    expect(error.message).toBe("Unknown route: POST /v1/echo/shout. This proxy serves /v1/chat/completions, /v1/models and /v1/echo/say.");
+    expect(error.message).toBe("Unknown route: POST /v1/echo/shout. This proxy serves /v1/chat/completions, /v1/models, /v1/echo/say and /v1/feedback.");
   });
 
   test("the rest of /v1/ is still the OpenAI door's", async () => {
