@@ -15,7 +15,7 @@ const known: Record<string, { name: string; credentials: string; hint: string }>
   anthropic: { name: "Anthropic", credentials: "API key (ANTHROPIC_API_KEY)", hint: "Set ANTHROPIC_API_KEY to route to Claude models over the API." },
   "claude-cli": { name: "Claude CLI", credentials: "Claude subscription (the CLI's own login)", hint: "Install the claude CLI and log in to use a Claude subscription; CLAUDE_CLI_ENABLED=false turns it off." },
   gemini: { name: "Google Gemini", credentials: "API key (GEMINI_API_KEY)", hint: "Set GEMINI_API_KEY to route to Gemini models." },
-  ollama: { name: "Ollama", credentials: "none needed (local server)", hint: "Start Ollama (OLLAMA_BASE_URL) to route to local models." },
+  ollama: { name: "Ollama", credentials: "none needed (local server)", hint: "Start Ollama (OLLAMA_BASE_URL) to route to local models; it is found while the proxy runs (OLLAMA_REFRESH_MS)." },
 };
 
 const DAY_MS = 86_400_000;
