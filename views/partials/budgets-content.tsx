@@ -93,7 +93,9 @@ export function BudgetsContent(props: BudgetsContentProps) {
             </table>
           </div>
         )}
-        <p class="muted">"Covered" is what a subscription (the Claude CLI under your login) paid for, at API list prices; it does not count against a budget.</p>
+        {props.byProvider.some((row) => row.coveredTodayUsd > 0 || row.coveredMonthUsd > 0) ? (
+          <p class="muted">"Covered" is what a subscription (the Claude CLI under your login) paid for, at API list prices; it does not count against a budget.</p>
+        ) : null}
       </section>
     </div>
   );
