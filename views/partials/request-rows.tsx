@@ -39,8 +39,9 @@ export function RequestRows(props: { rows: RequestWithSaving[]; now: Date; fresh
               {row.provider ? `${row.provider}:${row.model}` : <span class="muted">{row.requestedModel}</span>}
             </td>
             <td>{row.tier ?? <span class="muted">—</span>}</td>
-            <td>
+            <td class="nowrap">
               <StatusBadge status={row.status} />
+              {row.cacheStatus === "hit" ? <span class="muted"> cached</span> : null}
             </td>
             <td class="number">
               {formatCount(row.tokensIn)} / {formatCount(row.tokensOut)}
