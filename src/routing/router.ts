@@ -80,6 +80,8 @@ export class Router {
     // A low success rate demotes a model to the end of the chain; it never makes a request fail.
     chain.push(...demoted);
     if (chain.length === 0) {
+      // No model at all (a fresh start before any provider is configured): say so, not "prompt is too long … > 0 maximum".
+      if (this.directory.all().length === 0) throw noActiveProvider();
       // Longer than every active model can hold: the client's to shorten (a 400), not a server failure.
       const largest = this.largestContextWindow();
       if (needs.promptTokens > largest) throw promptTooLong(needs.promptTokens, largest);
@@ -236,6 +238,14 @@ function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[], code: "no
     code,
     retryAfterSeconds: retryAfter(retryInMs),
   });
+}
+
+function noActiveProvider(): ProxyError {
+  return new ProxyError(
+    503,
+    "No provider is active, so no model can answer: set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS, install the claude CLI, or run Ollama, then restart the proxy (its start-up log names the active providers).",
+    { type: "server_error", code: "no_active_provider" },
+  );
 }
 
 /** Worded as Anthropic words it (Claude Code compacts on it), with OpenAI's code for OpenAI clients. */
