@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Hono {
 
   // A request for a foreign host or without the key is answered in its door's shape but leaves no
   // row: whoever sends it is not a user of this proxy, and must not be able to fill its database.
-  const answer = (c: Context, error: ProxyError) => (doorForRequest(doors, c.req.path, c.req.raw.headers)?.errorResponse ?? openaiErrorResponse)(error);
+  const answer = (c: Context, error: ProxyError, path = c.req.path) => (doorForRequest(doors, path, c.req.raw.headers)?.errorResponse ?? openaiErrorResponse)(error);
   app.use("*", requireAllowedHost(access, answer));
   // Without PROXY_API_KEY that check passes every request (its key is read once, here): left off, one step less per request.
   if (access.key) app.use("*", requireAccess(access, answer, (path) => doorForPath(doors, path) !== undefined));

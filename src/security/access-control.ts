@@ -29,8 +29,8 @@ export function createAccessControl(options: AccessOptions): AccessControl {
   return { hosts, key: createAccessKey(options.proxyApiKey), session: createSessionCookie(options.proxyApiKey) };
 }
 
-/** How a refusal is answered: in the error shape of the door whose path it is. */
-export type Refuse = (c: Context, error: ProxyError) => Response;
+/** How a refusal is answered: in the error shape of the door whose path it is (`path` when `c.req.path` cannot be trusted). */
+export type Refuse = (c: Context, error: ProxyError, path?: string) => Response;
 
 /** Paths that answer without the key: the login form, or nobody could ever log in. */
 export const LOGIN_PATH = "/login";
@@ -46,7 +46,11 @@ export function requireAllowedHost(access: AccessControl, refuse: Refuse): Middl
   return async (c, next) => {
     const url = c.req.url;
     if (url !== lastUrl) {
-      lastHostName = new URL(url).hostname;
+      // A missing Host (HTTP/1.0) or a malformed one leaves Bun a URL that does not parse
+      // ("/health", "http://127.0.0.1:abc/health"), and Hono's c.req.path garbled.
+      const parsed = URL.parse(url);
+      if (parsed === null) return noRetry(refuse(c, badHost(c.req.header("host")), pathOf(url)));
+      lastHostName = parsed.hostname;
       lastUrl = url;
     }
     const hostName = lastHostName;
@@ -60,6 +64,22 @@ export function requireAllowedHost(access: AccessControl, refuse: Refuse): Middl
     );
     return noRetry(response);
   };
+}
+
+function badHost(host: string | undefined): ProxyError {
+  const what = host === undefined ? "has no Host header" : `has a Host header that is not a host name and port ('${shown(host)}')`;
+  return new ProxyError(400, `The request ${what}: send the address you reach the proxy at, as HTTP clients do (Host: 127.0.0.1:3000).`, {
+    type: "invalid_request_error",
+    code: "invalid_host",
+  });
+}
+
+/** The path of a request URL that does not parse: origin form ("/v1/messages?x") or after a broken authority. */
+function pathOf(url: string): string {
+  const start = url.startsWith("/") ? 0 : url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  const end = url.search(/[?#]/);
+  return url.slice(start, end > start ? end : undefined);
 }
 
 /**
