@@ -6,7 +6,12 @@ import type { Proxy } from "./server";
  * in flight finish; those still running after SHUTDOWN_GRACE_MS are cut (a stream ends with a
  * 503 error event in its door's shape, a call still waiting for its upstream answers 503), so
  * every one of them is logged; then the request log is flushed and the process exits 0. A second
- * signal exits at once (128 + the signal's number), for a user who will not wait.
+ * signal exits at once (128 + the signal's number), for a user who will not wait; the same signal
+ * again within REPEAT_MS of the first is that first one delivered twice, not a second: Ctrl-C on
+ * `bun run start` signals the terminal's whole process group, so the proxy gets SIGINT from the
+ * terminal and again, milliseconds later, from `bun run`, which passes it on to its child (as
+ * systemd's SIGTERM to a service's control group does). Read as a second signal, every Ctrl-C cut
+ * the streams in flight without their error event and lost their rows.
  */
 export interface ShutdownOptions {
   server: { stop(closeActiveConnections?: boolean): Promise<void> };
@@ -19,14 +24,16 @@ export interface ShutdownOptions {
 /** How long the error events of cut streams get to reach their clients before connections close. */
 const CUT_DELIVERY_MS = 1_000;
 const signalNumbers = { SIGINT: 2, SIGTERM: 15 } as const;
+/** How long a repeat of the first signal counts as the same one (observed: 0–6 ms apart, load ~20). */
+export const REPEAT_MS = 500;
 
 export function handleShutdownSignals(options: ShutdownOptions): void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  let stopping = false;
+  let first: { signal: string; at: number } | undefined;
   for (const signal of Object.keys(signalNumbers) as Array<keyof typeof signalNumbers>) {
     process.on(signal, () => {
-      if (!stopping) {
-        stopping = true;
+      if (first === undefined) {
+        first = { signal, at: performance.now() };
         void shutDown(signal, options).then(
           () => exit(0),
           (error: unknown) => {
@@ -34,6 +41,10 @@ export function handleShutdownSignals(options: ShutdownOptions): void {
             exit(1);
           },
         );
+        return;
+      }
+      if (signal === first.signal && performance.now() - first.at < REPEAT_MS) {
+        options.logger.debug("the same signal again at once (the process group's and `bun run`'s copies): already shutting down", { signal });
         return;
       }
       options.logger.warn("second signal: exiting now, without waiting for requests in flight or flushing the request log", {

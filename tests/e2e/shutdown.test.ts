@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/client";
 import { findRequestLog } from "../../src/db/queries";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
+import { startProxyProcess as startCommand } from "../helpers/command-process";
 import { type ProxyProcess, startProxyProcess } from "../helpers/proxy-process";
 import { SseReader } from "../helpers/sse-reader";
 
@@ -154,6 +155,80 @@ describe("clean shutdown loses nothing", () => {
       ]);
     } finally {
       proxy.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  // Ctrl-C in the terminal of `bun run start` signals the whole process group: the proxy gets
+  // SIGINT from the terminal and again, milliseconds later, from `bun run`, which passes it on to
+  // its child (systemd's SIGTERM to the control group likewise). Read as "a second signal", that
+  // exited at once: streams cut without their error event, and no row for any request in flight.
+  for (const signal of ["SIGTERM"] as const) {
+    test(`${signal} delivered again right after (systemd's copy to the control group, \`bun run\`'s to its child) is one signal: the grace period, the cut, every row`, async () => {
+      const proxy = await startProxy(dataDir(), { SHUTDOWN_GRACE_MS: "400" });
+      try {
+        upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
+        const streamed = await sendChat(proxy.origin, { stream: true });
+        const reader = new SseReader(streamed);
+        await reader.nextData();
+
+        proxy.child.kill(signal);
+        while (!proxy.stderr().includes("shutting down")) await Bun.sleep(5);
+        proxy.child.kill(signal);
+        const rest = await reader.rest();
+        const events = rest.map((block) => block.data).filter((data) => typeof data === "object") as Array<{ error?: { code: string } }>;
+        expect(events.at(-1)!.error).toMatchObject({ code: "shutting_down" });
+        expect(await proxy.exited).toBe(0);
+        expect(proxy.stderr()).not.toContain("second signal: exiting now");
+        const [row] = await loggedTasks(dataDir(), [streamed.headers.get("x-task-id")!]);
+        expect(row).toMatchObject({ status: 503, stream: true });
+      } finally {
+        proxy.child.kill("SIGKILL");
+      }
+    }, 60_000);
+  }
+
+  // The same through the real thing: `bun run start` in a process group of its own, and SIGINT to
+  // the group, as the terminal sends it on Ctrl-C.
+  test.skipIf(!existsSync("/usr/bin/setsid"))("Ctrl-C on `bun run start` (SIGINT to its process group): the stream is cut with its error event and logged, exit 0", async () => {
+    const repository = new URL("../..", import.meta.url).pathname;
+    const proxy = await startCommand(["/usr/bin/setsid", process.execPath, "run", "start"], {
+      cwd: repository,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: directory,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "info",
+        OLLAMA_ENABLED: "false",
+        CLAUDE_CLI_ENABLED: "false",
+        CACHE_ENABLED: "false",
+        EMBEDDED_DATABASE: "pglite",
+        DATA_DIR: dataDir(),
+        LOG_FLUSH_INTERVAL_MS: "600000",
+        OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
+        OPENAI_BASE_URL: upstream.url,
+        SHUTDOWN_GRACE_MS: "400",
+      },
+    });
+    try {
+      upstream.enqueue({ kind: "stall", name: "text-with-usage", lines: 2 });
+      const streamed = await sendChat(proxy.origin, { stream: true });
+      const reader = new SseReader(streamed);
+      await reader.nextData();
+
+      process.kill(-proxy.child.pid, "SIGINT");
+      const rest = await reader.rest();
+      const events = rest.map((block) => block.data).filter((data) => typeof data === "object") as Array<{ error?: { code: string } }>;
+      expect(events.at(-1)!.error).toMatchObject({ code: "shutting_down" });
+      expect(await proxy.exited).toBe(0);
+      const [row] = await loggedTasks(dataDir(), [streamed.headers.get("x-task-id")!]);
+      expect(row).toMatchObject({ status: 503, stream: true });
+    } finally {
+      try {
+        process.kill(-proxy.child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
     }
   }, 60_000);
 
