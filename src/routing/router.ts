@@ -244,7 +244,7 @@ function noActiveProvider(): ProxyError {
   return new ProxyError(
     503,
     "No provider is active, so no model can answer: set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS, install the claude CLI, or run Ollama, then restart the proxy (its start-up log names the active providers).",
-    { type: "server_error", code: "no_active_provider" },
+    { type: "server_error", code: "no_active_provider", final: true },
   );
 }
 

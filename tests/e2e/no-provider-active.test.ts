@@ -34,6 +34,8 @@ describe("no provider active", () => {
     expect(apiError.message).toMatch(noProvider);
     expect(apiError.message).toContain("OPENAI_API_KEY");
     expect(apiError.message).not.toMatch(/too long/);
+    // The configuration is read at start-up: no retry can succeed (Claude Code would retry a 5xx ten times, minutes of silence).
+    expect(apiError.headers?.get("x-should-retry")).toBe("false");
     const taskId = apiError.headers?.get("x-task-id");
     expect(taskId).toBeTruthy();
     expect((await proxy.logRow(taskId!))?.status).toBe(503);
@@ -53,6 +55,7 @@ describe("no provider active", () => {
     const apiError = error as InstanceType<typeof Anthropic.APIError>;
     expect(apiError.status).toBe(500);
     expect(apiError.error).toMatchObject({ type: "error", error: { type: "api_error" } });
+    expect(apiError.headers?.get("x-should-retry")).toBe("false");
     expect(apiError.message).toMatch(noProvider);
     expect(apiError.message).not.toMatch(/too long/);
   });
