@@ -243,7 +243,7 @@ function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[], code: "no
 function noActiveProvider(): ProxyError {
   return new ProxyError(
     503,
-    "No provider is active, so no model can answer: set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS, install the claude CLI, or run Ollama, then restart the proxy (its start-up log names the active providers).",
+    "No provider is active, so no model can answer: set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS (or log the claude CLI in) and restart the proxy, or start Ollama (looked for every OLLAMA_REFRESH_MS). The start-up log names the active providers.",
     { type: "server_error", code: "no_active_provider", final: true },
   );
 }
