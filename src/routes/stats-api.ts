@@ -23,7 +23,7 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
     // Empty means the default, as a plain GET form sends it; anything else must be a range.
     const range = c.req.query("range");
     if (range && !isRange(range)) {
-      return c.json({ error: { message: `Bad query: range: must be one of ${RANGES.join(", ")}`, type: "invalid_request_error", param: "range" } }, 400);
+      return c.json({ error: { message: `Bad query: range: must be one of ${RANGES.join(", ")}`, type: "invalid_request_error", param: "range", code: "invalid_query" } }, 400);
     }
     const overview = await loadOverview(deps, parseRange(range));
     const { totals } = overview.stats;
@@ -58,7 +58,7 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
 
   routes.get("/requests", async (c) => {
     const parsed = parseRequestQuery(c.req.query());
-    if (!parsed.ok) return c.json({ error: { message: `Bad query: ${parsed.problems.join("; ")}`, type: "invalid_request_error" } }, 400);
+    if (!parsed.ok) return c.json({ error: { message: `Bad query: ${parsed.problems.join("; ")}`, type: "invalid_request_error", param: parsed.param, code: "invalid_query" } }, 400);
     const page = await listRequests(deps.db, parsed.query.filter, { limit: parsed.query.limit ?? DEFAULT_LIMIT, before: parsed.query.before });
     return c.json({
       data: withSaving(page.rows, inputPriceOf(deps.pipeline)),

@@ -205,7 +205,9 @@ describe("JSON and CSV", () => {
     expect(new Set([...first.data, ...second.data].map((row) => row.taskId)).size).toBe(4);
     const bad = await get("/api/requests?limit=100000");
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("limit");
+    const refusal = ((await bad.json()) as { error: { message: string; param: string; code: string } }).error;
+    expect(refusal.message).toContain("limit");
+    expect(refusal).toMatchObject({ param: "limit", code: "invalid_query" });
     // A cursor that is not one is a 400 naming it, not the first page again.
     const garbage = await get(`/api/requests?${clientQuery}&before=garbage`);
     expect(garbage.status).toBe(400);
@@ -252,7 +254,7 @@ describe("JSON and CSV", () => {
     expect(stats.budgets).toEqual({ daily: null, monthly: null });
     const bad = await get("/api/stats?range=1y");
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string; param: string } }).error).toMatchObject({ message: "Bad query: range: must be one of 24h, 7d, 30d", param: "range" });
+    expect(((await bad.json()) as { error: { message: string; param: string } }).error).toMatchObject({ message: "Bad query: range: must be one of 24h, 7d, 30d", param: "range", code: "invalid_query" });
     expect((await get("/api/stats?range=")).status).toBe(200);
   });
 

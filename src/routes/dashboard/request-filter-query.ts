@@ -58,11 +58,15 @@ export interface ParsedRequestQuery {
   limit: number | undefined;
 }
 
-export type RequestQueryResult = { ok: true; query: ParsedRequestQuery } | { ok: false; problems: string[] };
+/** `param`: the first refused parameter's name, as the API's errors name it. */
+export type RequestQueryResult = { ok: true; query: ParsedRequestQuery } | { ok: false; problems: string[]; param: string | null };
 
 export function parseRequestQuery(query: Record<string, string>, now: Date = new Date()): RequestQueryResult {
   const parsed = querySchema.safeParse(query);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`) };
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    return { ok: false, problems: issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`), param: issues[0]?.path.join(".") || null };
+  }
   const data = parsed.data;
   const status: StatusClass | number | undefined = data.status === undefined ? undefined : /^\d+$/.test(data.status) ? Number(data.status) : (data.status as StatusClass);
   const filter: RequestFilter = {
