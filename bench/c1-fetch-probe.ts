@@ -9,7 +9,15 @@ import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
 
 /**
- * Scratch probe: the upstream fetch's round trip at one connection, plain and inside the proxy.
+ * `bun run bench/c1-fetch-probe.ts [requests]`: the upstream fetch's round trip at one connection,
+ * in-process against the benchmark's mock upstream: a plain fetch back to back, one with the
+ * proxy's SDK headers, abort signal and timer (`like`, `only-headers`, `only-signal`, `only-timer`,
+ * `only-headers+signal`), the proxy's own fetch inside a request (`proxy`: the request's time to
+ * the fetch, the fetch, provider.complete around it, and the rest), a plain fetch right after a
+ * proxy request (`alternate`, `alternate-like`), and one after a 1 ms sleep (`plain-gap`).
+ * PROBE_MODES picks modes (comma-separated); every mode runs in every iteration, ten at a time,
+ * the order rotated. PROBE_NO_PROXY=1 builds no proxy; PROBE_FINISH_AFTER_ANSWER=1 builds it as
+ * the server does. Medians in µs.
  */
 const requests = Number(process.argv[2] ?? 1000);
 const dataDir = mkdtempSync(join(tmpdir(), "claude-proxy-probe-"));

@@ -7,8 +7,9 @@ import { benchBody } from "./bench-question";
 import { startEnvironment } from "./start-environment";
 
 /**
- * Scratch: system calls per request at one connection, each server under `strace -c -f` for one
- * run of the load (bare pass-through, the proxy).
+ * `bun run bench/c1-syscalls.ts [requests]`: system calls per request at one connection, each
+ * server (SYSCALL_SIDES, default `bare,proxy`) and the mock upstream under `strace -c -f` for one
+ * run of the load after a warm-up. strace slows every call: compare counts, not the latency.
  */
 const requests = Number(process.argv[2] ?? 500);
 const sides = (process.env.SYSCALL_SIDES ?? "bare,proxy").split(",");
@@ -36,7 +37,7 @@ for (const side of sides) {
   const sorted = [...result.latencies].sort((a, b) => a - b);
   console.log(`${side}: ${requests} requests, p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms (under strace)`);
   for (const [label, file] of [[side, outFile], ["  mock upstream", upstreamOut]] as const) {
-    const lines = readFileSync(file, "utf8").split("\n").filter((line) => /^\s*[\d.]+\s+[\d.]+\s+\d+\s+\d+/.test(line));
+    const lines = readFileSync(file, "utf8").split("\n").filter((line) => /^\s*[\d.]+\s+[\d.]+\s+\d+\s+\d+/.test(line) && !/\stotal$/.test(line));
     const rows = lines.map((line) => {
       const parts = line.trim().split(/\s+/);
       const errors = parts.length === 6 ? Number(parts[4]) : 0;
