@@ -57,6 +57,9 @@ const specs: Record<string, SideSpec> = {
   "lean,pglite": { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, EMBEDDED_DATABASE: "pglite" }, pglite: true },
   lean: { script: "serve-proxy-layers.ts", proxyEnv: lean },
   full: { script: "serve-proxy-layers.ts", proxyEnv: {} },
+  "full,no-log": { script: "serve-proxy-layers.ts", cuts: "no-log", proxyEnv: {} },
+  "full,no-log-write": { script: "serve-proxy-layers.ts", cuts: "no-log-write", proxyEnv: {} },
+  "full,flush-50ms": { script: "serve-proxy-layers.ts", proxyEnv: { LOG_FLUSH_INTERVAL_MS: "50" } },
 };
 const chosen = process.env.FLOOR_BISECT_SIDES ? process.env.FLOOR_BISECT_SIDES.split(";") : Object.keys(specs);
 for (const name of chosen) if (!specs[name]) throw new Error(`unknown side ${name}; sides: ${Object.keys(specs).join("; ")}`);

@@ -28,6 +28,8 @@ const upstream = await startChild("mock upstream", "serve-upstream.ts", {});
 const proxy = await buildProxy(
   benchProxyConfig(`${upstream.origin}/v1`, dataDir, scratch ? { DATABASE_URL: scratch.url } : {}),
   silentLogger,
+  // As the server runs it (src/main.ts): a completion's row and finish hooks at the next turn of the loop.
+  { finishAfterAnswer: true },
 );
 
 const spans = new Map<string, number[]>();

@@ -97,7 +97,8 @@ function doorOnly(deps: PipelineDeps): Hono {
 }
 
 const config = benchProxyConfig(upstreamUrl, dataDir, { ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}), ...benchProxyEnv() });
-const proxy = await buildProxy(config, createLogger(config.logLevel), cuts.has("canned-upstream") ? { fetch: cannedFetch } : cuts.has("delayed-upstream") ? { fetch: delayedFetch } : cuts.has("plain-fetch") ? { fetch: plainFetch } : cuts.has("unsignalled-fetch") ? { fetch: unsignalledFetch } : {});
+const upstreamFetch = cuts.has("canned-upstream") ? cannedFetch : cuts.has("delayed-upstream") ? delayedFetch : cuts.has("plain-fetch") ? plainFetch : cuts.has("unsignalled-fetch") ? unsignalledFetch : undefined;
+const proxy = await buildProxy(config, createLogger(config.logLevel), { ...(upstreamFetch ? { fetch: upstreamFetch } : {}), finishAfterAnswer: true });
 
 // The app's routes read these through the same `pipeline` object and the same stage array, so changing them here takes effect.
 const cannedStage: Stage = async (context) => {

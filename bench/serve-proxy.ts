@@ -23,7 +23,8 @@ const config = benchProxyConfig(upstreamUrl, dataDir, {
   // BENCH_PROXY_ENV='{"CACHE_ENABLED":"false"}' measures the proxy with other settings (over the default budget).
   ...benchProxyEnv(),
 });
-const proxy = await buildProxy(config, createLogger(config.logLevel));
+// As src/main.ts builds it for Bun.serve: a completion's row and finish hooks after its answer.
+const proxy = await buildProxy(config, createLogger(config.logLevel), { finishAfterAnswer: true });
 
 const server = Bun.serve({
   hostname: "127.0.0.1",

@@ -59,7 +59,7 @@ if (taken) {
 const redactor = createRedactor(secretValues(config));
 redactStartupFailures(redactor.redact);
 const logger = createLogger(config.logLevel, undefined, redactor.redact);
-const proxy = await buildProxy(config, logger, { redactor }).catch((error: unknown) => {
+const proxy = await buildProxy(config, logger, { redactor, finishAfterAnswer: true }).catch((error: unknown) => {
   // A bad catalog file or an unreachable DATABASE_URL stops start-up with a plain message.
   if (error instanceof CatalogFileError) {
     console.error(redactor.redact(error.message));

@@ -13,6 +13,7 @@ import { FeedbackService } from "./feedback/feedback-service";
 import { ProxyError } from "./errors";
 import type { Logger } from "./logger";
 import type { PipelineDeps } from "./pipeline/context";
+import { DeferredFinishes } from "./pipeline/deferred-finishes";
 import { emptyCompressionCounters } from "./compression/compression-counters";
 import { ProxyMetrics } from "./metrics/proxy-metrics";
 import { createProviders } from "./providers/registry";
@@ -55,6 +56,12 @@ export interface BuildProxyOptions {
   database?: DatabaseHandle;
   /** The redactor the entry point built for its logger; built from the config when absent. */
   redactor?: Redactor;
+  /**
+   * A completion's log row and finish hooks run at the next turn of the event loop, after its
+   * Response is returned (pipeline/deferred-finishes.ts): what the server does. Off by default, so
+   * that a caller of `app.request` in the same process finds them done when its answer resolves.
+   */
+  finishAfterAnswer?: boolean;
 }
 
 export async function buildProxy(config: Config, logger: Logger, options: BuildProxyOptions = {}): Promise<Proxy> {
@@ -128,6 +135,7 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
     budgets,
     addedTime: metrics,
     logRequests: config.logRequests,
+    ...(options.finishAfterAnswer ? { deferredFinishes: new DeferredFinishes(logger) } : {}),
   };
   const access = createAccessControl({ host: config.host, allowedHosts: config.allowedHosts, proxyApiKey: config.proxyApiKey });
   const app = createApp({
@@ -156,6 +164,8 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
       (closing ??= (async () => {
         ollamaWatch?.stop();
         await retention?.stop();
+        // Answers already handed over are finished first: their rows, cache entries and spend go with the last writes.
+        pipeline.deferredFinishes?.drain();
         await Promise.all([cache?.close(), budgets.close()]);
         await logWriter.close();
         await Promise.all(providers.map((provider) => provider.close?.()));

@@ -22,6 +22,7 @@ import type { BudgetService } from "../budget/budget-service";
 import type { BudgetReport } from "../budget/budget-types";
 import type { CompressionCounters } from "../compression/compression-counters";
 import type { FinishHook, FinishHookOptions, FinishHooks } from "./finish-hooks";
+import type { DeferredFinishes } from "./deferred-finishes";
 
 export interface Attempt {
   provider: string;
@@ -126,6 +127,11 @@ export interface PipelineDeps {
   addedTime?: { observeAdded(row: RequestLogRow, addedMs: number, measure: AddedTimeMeasure): void };
   /** LOG_REQUESTS: one JSON line per request at info level (request-report.ts). */
   logRequests?: boolean;
+  /**
+   * When set, a completion's log row and finish hooks run at the next turn of the event loop, after
+   * the Response is returned (deferred-finishes.ts); the server's setting. Absent, before it.
+   */
+  deferredFinishes?: DeferredFinishes;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { PipelineContext, PipelineDeps } from "./context";
 import type { Outcome } from "./outcome";
 import { recordOutcome } from "./record-outcome";
 
-export type Finisher = (outcome: Outcome, streamed?: AssembledAnswer) => void;
+/** `endedAt`: when the answer was handed over (performance.now()), if that was before this call; else now. */
+export type Finisher = (outcome: Outcome, streamed?: AssembledAnswer, endedAt?: number) => void;
 
 /**
  * The end of a request that reached the pipeline, done exactly once however it ended: the outcome
@@ -14,11 +15,11 @@ export type Finisher = (outcome: Outcome, streamed?: AssembledAnswer) => void;
  */
 export function createFinisher(context: PipelineContext, deps: PipelineDeps): Finisher {
   let finished = false;
-  return (outcome, streamed) => {
+  return (outcome, streamed, endedAt) => {
     if (finished) return;
     finished = true;
     try {
-      recordOutcome(context, outcome, deps);
+      recordOutcome(context, outcome, deps, endedAt);
     } finally {
       runHooks(context, deps, outcome, streamed);
     }

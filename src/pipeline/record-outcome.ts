@@ -8,8 +8,8 @@ import { reportFinished } from "./request-report";
  * serving model, and the conversation's latest task (for /feedback). Circuit breakers are the
  * dispatch stage's (stages/dispatch.ts).
  */
-export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps): void {
-  reportFinished(deps, context, outcome, deps.routing.baseline);
+export function recordOutcome(context: PipelineContext, outcome: Outcome, deps: PipelineDeps, endedAt?: number): void {
+  reportFinished(deps, context, outcome, deps.routing.baseline, endedAt);
   if (context.localAnswer) return;
   const hit = context.cache?.hit;
   const served = context.served;

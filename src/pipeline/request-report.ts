@@ -19,8 +19,8 @@ function addedTime(context: Pick<PipelineContext, "upstreamWaitMs">, outcome: Pi
 }
 
 /** Reports a finished request: its row and its added time from one reading of the clock, so they agree. */
-export function reportFinished(deps: PipelineDeps, context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined): void {
-  const elapsedMs = performance.now() - context.startedAt;
+export function reportFinished(deps: PipelineDeps, context: PipelineContext, outcome: Outcome, baseline: CatalogEntry | undefined, endedAt = performance.now()): void {
+  const elapsedMs = endedAt - context.startedAt;
   reportRequest(deps, buildLogRow(context, outcome, baseline, deps.redactor.redact, elapsedMs), addedTime(context, outcome, elapsedMs));
 }
 

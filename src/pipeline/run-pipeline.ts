@@ -39,7 +39,7 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
         const completion = result.completion;
         const usage = normalizeUsage(completion.usage);
         const spent = usage || !estimateMissingUsage ? { usage, estimated: false } : abortedUsage(undefined, promptTokensEstimate, completionOutputCharacters(completion));
-        finish({
+        const outcome = {
           status: 200,
           completed: true,
           clientAborted: false,
@@ -47,8 +47,17 @@ export async function runPipeline(context: PipelineContext, encoder: ResponseEnc
           usageEstimated: spent.estimated,
           finishReason: completion.choices[0]?.finish_reason ?? null,
           answer: completion,
-        });
-        return encoder.completion(completion, headers);
+        };
+        const deferred = deps.deferredFinishes;
+        if (!deferred) {
+          finish(outcome);
+          return encoder.completion(completion, headers);
+        }
+        // The answer first; its row and hooks at the next turn, with the time it was handed over.
+        const response = encoder.completion(completion, headers);
+        const endedAt = performance.now();
+        deferred.defer(() => finish(outcome, undefined, endedAt));
+        return response;
       }
       const chunks = observeStream(result.chunks, {
         startedAt: context.startedAt,

@@ -100,6 +100,7 @@ function storeAnswer(cache: ResponseCache, context: PipelineContext, outcome: Ou
   const answer = outcome.answer;
   if (!served || !answer || !storableOutcome(context, outcome, answer.choices[0]?.finish_reason)) return;
   const stored = { key, completion: answer, provider: served.provider.id, model: served.model, costUsd: costUsd(served.entry, outcome.usage) };
-  // Hooks run before a completion is written out; serialising and digesting the answer can wait.
+  // Without the server's finishAfterAnswer, hooks run before a completion is written out: serialising
+  // and digesting the answer can wait (with it, this is a turn after the answer's own).
   setImmediate(() => cache.store(stored));
 }
