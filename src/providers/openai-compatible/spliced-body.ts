@@ -14,7 +14,7 @@ export function upstreamBody(body: Record<string, unknown>): string | Uint8Array
   const messages = clientElements(body.messages);
   const tools = clientElements(body.tools);
   if (!messages && !tools) return JSON.stringify(body);
-  const pieces: Array<string | ClientJson> = [];
+  const pieces: Array<string | ClientText> = [];
   let pending = "{";
   let first = true;
   for (const key of Object.keys(body)) {
@@ -27,7 +27,13 @@ export function upstreamBody(body: Record<string, unknown>): string | Uint8Array
         if (index > 0) pending += ",";
         const client = elements[index];
         if (client) {
-          pieces.push(pending, client);
+          const last = pieces.at(-1);
+          // The element right after the last one copied, in the same text: one copy of both and the comma between.
+          if (pending === "," && typeof last === "object" && last.text === client.text && last.end + 1 === client.start && client.text.charCodeAt(last.end) === COMMA) {
+            last.end = client.end;
+          } else {
+            pieces.push(pending, { text: client.text, start: client.start, end: client.end });
+          }
           pending = "";
         } else {
           pending += JSON.stringify(list[index]) ?? "null";
@@ -56,7 +62,16 @@ function clientElements(list: unknown): Array<ClientJson | undefined> | undefine
   return found;
 }
 
-function written(pieces: ReadonlyArray<string | ClientJson>): Uint8Array {
+/** A stretch of the client's text to copy: one element, or several in a row with the commas between them. */
+interface ClientText {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const COMMA = 44;
+
+function written(pieces: ReadonlyArray<string | ClientText>): Uint8Array {
   let length = 0;
   for (const piece of pieces) length += typeof piece === "string" ? Buffer.byteLength(piece, "utf8") : piece.end - piece.start;
   const out = Buffer.allocUnsafe(length);
