@@ -9,8 +9,13 @@ import { type ClientJson, unchangedClientJson } from "../../chat/client-json";
  * JSON.stringify's. Bytes when anything was taken from the client's text, else the string as before.
  * The value the upstream parses is the same; the member order inside a copied element, its
  * whitespace and its escapes are the client's.
+ *
+ * `transient`: the caller hands the bytes to something that copies them before it returns (Bun's
+ * own fetch does: tests/providers/fetch-copies-body.test.ts), so they may be a view of a buffer
+ * kept for the next call, valid only until then: a 200 KB body otherwise costs a new 200 KB
+ * buffer per request, memory the collector is told about and counts towards its next collection.
  */
-export function upstreamBody(body: Record<string, unknown>): string | Uint8Array {
+export function upstreamBody(body: Record<string, unknown>, transient = false): string | Uint8Array {
   const messages = clientElements(body.messages);
   const tools = clientElements(body.tools);
   if (!messages && !tools) return JSON.stringify(body);
@@ -48,7 +53,7 @@ export function upstreamBody(body: Record<string, unknown>): string | Uint8Array
     first = false;
   }
   pieces.push(`${pending}}`);
-  return written(pieces);
+  return written(pieces, transient);
 }
 
 /** Each element's unchanged client text (or undefined), or undefined when there is none at all. */
@@ -71,12 +76,21 @@ interface ClientText {
 
 const COMMA = 44;
 
-function written(pieces: ReadonlyArray<string | ClientText>): Uint8Array {
+function written(pieces: ReadonlyArray<string | ClientText>, transient: boolean): Uint8Array {
   let length = 0;
   for (const piece of pieces) length += typeof piece === "string" ? Buffer.byteLength(piece, "utf8") : piece.end - piece.start;
-  const out = Buffer.allocUnsafe(length);
+  const out = transient && length <= KEPT_BYTES ? keptBuffer(length) : Buffer.allocUnsafe(length);
   let at = 0;
   // The client's text is ASCII: latin1 is a plain copy of its characters.
   for (const piece of pieces) at += typeof piece === "string" ? out.write(piece, at, "utf8") : out.write(piece.text.substring(piece.start, piece.end), at, "latin1");
-  return out;
+  return out.length === length ? out : out.subarray(0, length);
+}
+
+/** The buffer transient bodies are written into, grown as needed up to KEPT_BYTES; a larger body gets its own. */
+let kept: Buffer | undefined;
+const KEPT_BYTES = 1024 * 1024;
+
+function keptBuffer(length: number): Buffer {
+  if (!kept || kept.length < length) kept = Buffer.allocUnsafeSlow(Math.max(length, 64 * 1024));
+  return kept;
 }
