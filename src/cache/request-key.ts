@@ -52,7 +52,7 @@ export function requestKey(request: ChatRequest, tierHint?: Tier): RequestKey {
  * key collision nor a 64-bit one on a long string (crafted or not) is ever served. Computed only
  * on a hit and when an answer is stored, never on a miss.
  *
- * A string of DIGESTED_ALONE characters or more goes in as its own SHA-256 (32 bytes), remembered
+ * A string of DIGESTED_ALONE characters (1,024) or more goes in as its own SHA-256 (32 bytes), remembered
  * for the next request that sends the same text (text-digests.ts): an agent sends its whole
  * conversation again every turn, and hashing its 200 KB of tool results anew was the largest pass
  * over a big request after JSON.parse. The words give every text's length, so which texts went in

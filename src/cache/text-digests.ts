@@ -8,7 +8,7 @@
  */
 
 /** Strings this long or longer are digested alone (and remembered); shorter ones go into the request digest as they are. */
-export const DIGESTED_ALONE = 4096;
+export const DIGESTED_ALONE = 1024;
 
 const MAX_ENTRIES = 512;
 const MAX_CHARACTERS = 4 * 1024 * 1024;

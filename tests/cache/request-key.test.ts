@@ -143,21 +143,21 @@ describe("requestKey", () => {
     expect(requestDigest(key)).not.toBe(requestDigest(requestKey(parse({ ...base, temperature: 1 }))));
   });
 
-  test("a text of 4,096 characters or more goes into the digest as its own SHA-256, a shorter one in full", () => {
+  test("a text of 1,024 characters or more goes into the digest as its own SHA-256, a shorter one in full", () => {
     const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest();
-    const long = "L".repeat(4096);
-    const short = "s".repeat(4095);
-    const key = requestKey(parse({ ...base, messages: [{ role: "user", content: long }, { role: "assistant", content: short }, { role: "user", content: "é".repeat(5000) }] }));
-    expect(key.canonical.texts).toEqual([long, short, "é".repeat(5000)]);
-    const expected = new Bun.CryptoHasher("sha256").update(key.canonical.words).update(sha256(long)).update(short).update(sha256("é".repeat(5000))).digest("hex");
+    const long = "L".repeat(1024);
+    const short = "s".repeat(1023);
+    const key = requestKey(parse({ ...base, messages: [{ role: "user", content: long }, { role: "assistant", content: short }, { role: "user", content: "é".repeat(1100) }] }));
+    expect(key.canonical.texts).toEqual([long, short, "é".repeat(1100)]);
+    const expected = new Bun.CryptoHasher("sha256").update(key.canonical.words).update(sha256(long)).update(short).update(sha256("é".repeat(1100))).digest("hex");
     expect(requestDigest(key)).toBe(expected);
     // Remembered: the same again, also for another string with the same text.
-    expect(requestDigest(requestKey(parse({ ...base, messages: [{ role: "user", content: "LL".repeat(2048) }, { role: "assistant", content: short }, { role: "user", content: "é".repeat(5000) }] })))).toBe(expected);
+    expect(requestDigest(requestKey(parse({ ...base, messages: [{ role: "user", content: "LL".repeat(512) }, { role: "assistant", content: short }, { role: "user", content: "é".repeat(1100) }] })))).toBe(expected);
   });
 
   test("a remembered text's digest is used only for that same text, not one with the same length and ends", () => {
     forgetTextDigests();
-    const text = (middle: string) => `${"a".repeat(3000)}${middle}${"z".repeat(3000)}`;
+    const text = (middle: string) => `${"a".repeat(1000)}${middle}${"z".repeat(1000)}`;
     const digests = ["m".repeat(100), "n".repeat(100), "m".repeat(99) + "n"].map((middle) => requestDigest(requestKey(parse({ ...base, messages: [{ role: "user", content: text(middle) }] }))));
     expect(new Set(digests).size).toBe(3);
     const fresh = (middle: string) => {
