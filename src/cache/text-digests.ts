@@ -11,7 +11,7 @@
 export const DIGESTED_ALONE = 1024;
 
 const MAX_ENTRIES = 512;
-const MAX_CHARACTERS = 4 * 1024 * 1024;
+const MAX_CHARACTERS = 2 * 1024 * 1024;
 
 const entries = new Map<string, { text: string; digest: Uint8Array }>();
 let characters = 0;
