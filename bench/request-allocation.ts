@@ -6,21 +6,25 @@ import { silentLogger } from "../src/logger";
 import { buildProxy } from "../src/server";
 import { benchProxyEnv } from "./bench-budget";
 import { benchBody } from "./bench-question";
+import { mixedAgentBodies } from "./agent-requests";
 import { startChild } from "./child-process";
 import { summarizeGcLog } from "./gc-log-summary";
 
 /**
- * `bun run bench/request-allocation.ts [requests]`: how much JavaScript heap one small request
+ * `bun run bench/request-allocation.ts [requests] [agent:<bytes>]`: how much JavaScript heap one small request
  * allocates inside the proxy (the benchmark's request through `app.fetch`, every stage on, at 32 at
  * once, to the mock upstream in its own process), counted from JavaScriptCore's own log of each
  * collection cycle (BUN_JSC_logGC=1, gc-log-summary.ts): a figure the machine's load does not move,
  * unlike CPU time. The parent runs the measurement in a child process so the log is the child's alone.
  * Includes what the harness itself allocates per request (the Request, reading the answer).
+ * With `agent:<bytes>`: agent requests of about that size (agent-requests.ts, Claude Code and Cline
+ * in turn, each a cache miss) one at a time instead, 400 by default.
  */
-const requests = Number(process.argv[2] ?? 20_000);
+const agentBytes = process.argv[3]?.startsWith("agent:") ? Number(process.argv[3].slice(6)) : undefined;
+const requests = Number(process.argv[2] ?? (agentBytes ? 400 : 20_000));
 
 if (process.env.REQUEST_ALLOCATION_CHILD !== "1") {
-  const child = Bun.spawn([process.execPath, "run", import.meta.path, String(requests)], {
+  const child = Bun.spawn([process.execPath, "run", import.meta.path, String(requests), ...process.argv.slice(3)], {
     env: { ...process.env, REQUEST_ALLOCATION_CHILD: "1", BUN_JSC_logGC: "1" },
     stdout: "pipe",
     stderr: "pipe",
@@ -44,8 +48,9 @@ const proxy = await buildProxy(
   silentLogger,
 );
 
+const agentBody = agentBytes ? mixedAgentBodies(agentBytes).body : undefined;
 const send = async () => {
-  const text = benchBody();
+  const text = agentBody ? agentBody() : benchBody();
   const response = await proxy.app.fetch(
     new Request("http://127.0.0.1/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) }, body: text }),
   );
@@ -55,18 +60,18 @@ const send = async () => {
 const run = async (count: number) => {
   let next = 0;
   await Promise.all(
-    Array.from({ length: 32 }, async () => {
+    Array.from({ length: agentBody ? 1 : 32 }, async () => {
       while (next++ < count) await send();
     }),
   );
 };
-await run(3_000);
+await run(agentBody ? 60 : 3_000);
 await proxy.logWriter.flush();
 process.stderr.write("\n--- measured ---\n");
 await run(requests);
 await proxy.logWriter.flush();
 process.stderr.write("\n--- end ---\n");
-console.log(`request allocation — completed ${requests} small requests at 32 at once, in-process, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+console.log(`request allocation — completed ${requests} ${agentBody ? `agent requests of ~${agentBytes!.toLocaleString("en")} bytes one at a time` : "small requests at 32 at once"}, in-process, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 await proxy.close();
 await upstream.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -77,6 +77,8 @@ spans.clear();
 // The process's CPU over the measured requests: unlike the wall-clock spans, it does not grow when
 // other processes hold the cores (the mock upstream runs in a process of its own).
 const cpuBefore = process.cpuUsage();
+// Page faults do not grow with the machine's load: each is a page of memory the request touched fresh.
+const faultsBefore = process.resourceUsage().minorPageFault;
 for (let index = 0; index < requests; index++) {
   const { started, answered, read } = await send();
   add("door (before the first stage)", marks.door! - started);
@@ -86,10 +88,12 @@ for (let index = 0; index < requests; index++) {
   add("total minus upstream wait", read - started - (marks.upstream ?? 0));
 }
 const cpu = process.cpuUsage(cpuBefore);
+const faults = process.resourceUsage().minorPageFault - faultsBefore;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`request timeline — ~${bytes.toLocaleString("en")} bytes, ${requests} requests one at a time, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 for (const [name, values] of spans) console.log(`  ${name.padEnd(34)}${(median(values) * 1000).toFixed(0).padStart(7)} µs median`);
 console.log(`  ${"CPU of the process per request".padEnd(34)}${((cpu.user + cpu.system) / requests).toFixed(0).padStart(7)} µs (all its threads: JavaScript, JIT, GC, HTTP client)`);
+console.log(`  ${"page faults per request".padEnd(34)}${(faults / requests).toFixed(1).padStart(7)} (minor: pages the process touched fresh)`);
 await proxy.close();
 await upstream.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -37,9 +37,11 @@ const SHORT_STRING = 32;
 /**
  * The first word: a new encoding gets a new number, so its keys never meet the old ones. (3: the
  * Anthropic door's tier hint joined the key; answers stored under 2 may have been made for another
- * tier. 4: a null inside a JSON schema counts; under 3, `{"const": null}` keyed as `{}`.)
+ * tier. 4: a null inside a JSON schema counts; under 3, `{"const": null}` keyed as `{}`. 5: the
+ * digest takes a long text as its own SHA-256 (request-key.ts); an entry stored under 4 would
+ * count as a digest mismatch, not a miss.)
  */
-const FORMAT = 4;
+const FORMAT = 5;
 /**
  * Fields whose value is a JSON Schema the client wrote (a function tool's `parameters`, a response
  * format's `schema`, an Anthropic tool's `input_schema`), sent upstream as it is: inside one, a

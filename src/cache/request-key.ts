@@ -1,6 +1,7 @@
 import type { Tier } from "../catalog/catalog-entry";
 import type { ChatRequest } from "../chat/request-schema";
 import { KeyWords } from "./key-words";
+import { DIGESTED_ALONE, textDigest } from "./text-digests";
 
 /**
  * What identifies a cached answer: everything in the request that can change the answer (the
@@ -50,11 +51,17 @@ export function requestKey(request: ChatRequest, tierHint?: Tier): RequestKey {
  * SHA-256 over the words and every long string in full: what a hit must match, so neither a 128-bit
  * key collision nor a 64-bit one on a long string (crafted or not) is ever served. Computed only
  * on a hit and when an answer is stored, never on a miss.
+ *
+ * A string of DIGESTED_ALONE characters (1,024) or more goes in as its own SHA-256 (32 bytes), remembered
+ * for the next request that sends the same text (text-digests.ts): an agent sends its whole
+ * conversation again every turn, and hashing its 200 KB of tool results anew was the largest pass
+ * over a big request after JSON.parse. The words give every text's length, so which texts went in
+ * as a digest is fixed by the words, and the digest still covers every character.
  */
 export function requestDigest(key: RequestKey): string {
   const hasher = new Bun.CryptoHasher("sha256");
   hasher.update(key.canonical.words);
-  for (const text of key.canonical.texts) hasher.update(text);
+  for (const text of key.canonical.texts) hasher.update(typeof text === "string" && text.length >= DIGESTED_ALONE ? textDigest(text) : text);
   return hasher.digest("hex");
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { requestDigest, requestKey } from "../../src/cache/request-key";
+import { forgetTextDigests } from "../../src/cache/text-digests";
 import { chatRequestSchema } from "../../src/chat/request-schema";
 
 /** The cache key: what changes the answer is in it, what does not is left out. */
@@ -140,5 +141,29 @@ describe("requestKey", () => {
     expect(requestDigest(key)).toBe(new Bun.CryptoHasher("sha256").update(key.canonical.words).update("q".repeat(100)).digest("hex"));
     expect(requestDigest(key)).not.toBe(requestDigest({ ...key, canonical: { ...key.canonical, texts: ["q".repeat(99) + "r"] } }));
     expect(requestDigest(key)).not.toBe(requestDigest(requestKey(parse({ ...base, temperature: 1 }))));
+  });
+
+  test("a text of 1,024 characters or more goes into the digest as its own SHA-256, a shorter one in full", () => {
+    const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest();
+    const long = "L".repeat(1024);
+    const short = "s".repeat(1023);
+    const key = requestKey(parse({ ...base, messages: [{ role: "user", content: long }, { role: "assistant", content: short }, { role: "user", content: "é".repeat(1100) }] }));
+    expect(key.canonical.texts).toEqual([long, short, "é".repeat(1100)]);
+    const expected = new Bun.CryptoHasher("sha256").update(key.canonical.words).update(sha256(long)).update(short).update(sha256("é".repeat(1100))).digest("hex");
+    expect(requestDigest(key)).toBe(expected);
+    // Remembered: the same again, also for another string with the same text.
+    expect(requestDigest(requestKey(parse({ ...base, messages: [{ role: "user", content: "LL".repeat(512) }, { role: "assistant", content: short }, { role: "user", content: "é".repeat(1100) }] })))).toBe(expected);
+  });
+
+  test("a remembered text's digest is used only for that same text, not one with the same length and ends", () => {
+    forgetTextDigests();
+    const text = (middle: string) => `${"a".repeat(1000)}${middle}${"z".repeat(1000)}`;
+    const digests = ["m".repeat(100), "n".repeat(100), "m".repeat(99) + "n"].map((middle) => requestDigest(requestKey(parse({ ...base, messages: [{ role: "user", content: text(middle) }] }))));
+    expect(new Set(digests).size).toBe(3);
+    const fresh = (middle: string) => {
+      forgetTextDigests();
+      return requestDigest(requestKey(parse({ ...base, messages: [{ role: "user", content: text(middle) }] })));
+    };
+    expect(digests).toEqual([fresh("m".repeat(100)), fresh("n".repeat(100)), fresh("m".repeat(99) + "n")]);
   });
 });

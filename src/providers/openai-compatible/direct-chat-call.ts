@@ -25,6 +25,9 @@ export interface DirectChatCall {
   stream(response: Response): ReadableStream<Uint8Array> | null;
 }
 
+/** The runtime's own fetch, as the module found it (a test that replaces globalThis.fetch later does not change it). */
+const bunFetch = globalThis.fetch;
+
 interface Template {
   url: string;
   headers: Array<[string, string]>;
@@ -45,7 +48,8 @@ export function createDirectChatCall(client: RequestTemplateSource, fetchImpleme
       if (signal.aborted) throw new APIUserAbortError();
       let response: Response;
       try {
-        response = await fetchImplementation(url, { method: "POST", headers, body: upstreamBody(body), signal });
+        // Bun's fetch copies the body before it returns, so it may be written into a kept buffer (spliced-body.ts); another fetch (a test's) may read it later.
+        response = await fetchImplementation(url, { method: "POST", headers, body: upstreamBody(body, fetchImplementation === bunFetch), signal });
       } catch (error) {
         if (signal.aborted) throw new APIUserAbortError();
         const text = String(error) + (error instanceof Error && "cause" in error ? String(error.cause) : "");
