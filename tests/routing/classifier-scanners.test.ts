@@ -115,6 +115,17 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
         expect(looksLikeToolError(`\n${sample}`)).toBe(referenceLooksLikeToolError(`\n${sample}`));
       }
     }
+    // The memo finds an entry by a sample of the characters (every 16th): results that differ only
+    // between the sampled ones share its slot, and each must still get its own answer, in turn.
+    const plain = "a".repeat(300);
+    const failed = `a${"failed"}${"a".repeat(293)}`;
+    const longPlain = `${"a".repeat(3_000)}`;
+    const longFailed = `${"a".repeat(2_500)}${"a".repeat(17)}failed${"a".repeat(477)}`;
+    for (let round = 0; round < 3; round++) {
+      for (const sample of [plain, failed, longPlain, longFailed, `${plain}b`, `b${plain.slice(1)}`]) expect(looksLikeToolError(sample)).toBe(referenceLooksLikeToolError(sample));
+    }
+    expect(looksLikeToolError(failed)).toBe(true);
+    expect(looksLikeToolError(longFailed)).toBe(true);
   });
 
   test("Cline's human words: the same words on every text", () => {

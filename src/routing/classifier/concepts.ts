@@ -1,4 +1,4 @@
-import { compilePhrases } from "./phrase-matcher";
+import { type PhraseScan, compilePhrases } from "./phrase-matcher";
 import { requiredLiterals } from "./required-literals";
 
 /**
@@ -178,6 +178,16 @@ const LATEST_PATTERNS = Object.entries(LATEST_RULES).map(([concept, patterns]) =
 /** Per concept, how many of its phrase groups the text (bounded by the caller) contains. */
 export function detectConcepts(text: string, only?: readonly Concept[]): Map<Concept, number> {
   return TASK_MATCHER.count(text, only);
+}
+
+/** What detectConceptsJoined needs of a text that follows another (phrase-matcher.ts, `scan`). */
+export function scanConcepts(text: string, only: readonly Concept[]): PhraseScan {
+  return TASK_MATCHER.scan(text, only);
+}
+
+/** detectConcepts(head + "\n\n" + rest, only), from rest's scan with the same `only`. */
+export function detectConceptsJoined(head: string, rest: PhraseScan, only: readonly Concept[]): Map<Concept, number> {
+  return TASK_MATCHER.countJoined(head, rest, only);
 }
 
 /** Per concept of the latest turn (an acknowledgement, a look-up…), how many of its patterns match. */

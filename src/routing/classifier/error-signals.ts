@@ -1,5 +1,3 @@
-import { boundedMemo } from "./bounded-memo";
-
 /**
  * Signs that something is failing: stack traces (in what the human pasted or a tool printed) and
  * tool results that report an error. Literal look-ups first; the few regexes start with a literal
@@ -54,11 +52,54 @@ export function hasStackTrace(text: string): boolean {
  */
 const MEMO_FROM = 256;
 const MEMO_SIZE = 512;
-const rememberedToolError = boundedMemo(searchToolError, MEMO_SIZE);
+
+/**
+ * The memo's entries by a hash of a sample of the ends' characters (every SAMPLE_STEP-th of each end,
+ * and the length), each holding its ends as one string of its own. A look-up reads the sample, then
+ * compares the whole ends with the entry's (as the engine compares strings): the same answers as a
+ * map keyed on the ends themselves, without building them (a 1,601-character string per long
+ * result, flattened and hashed whole on every look-up: most of an agent request's task-text time).
+ * Two ends with one sample hash share a slot: the later replaces the earlier.
+ */
+interface ToolErrorEntry {
+  ends: string;
+  answer: boolean;
+}
+const toolErrors = new Map<number, ToolErrorEntry>();
+const SAMPLE_STEP = 16;
 
 export function looksLikeToolError(result: string): boolean {
-  const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
-  return text.length < MEMO_FROM ? searchToolError(text) : rememberedToolError(text);
+  const whole = result.length <= ERROR_EDGE * 2;
+  const length = whole ? result.length : ERROR_EDGE * 2 + 1;
+  if (length < MEMO_FROM) return searchToolError(result);
+  const key = sampleHash(result, whole);
+  const known = toolErrors.get(key);
+  if (known !== undefined && sameEnds(known.ends, result, whole)) return known.answer;
+  // A string of its own (never the result or a slice of it, which may keep a far larger request alive).
+  const ends = whole ? `${result.slice(0, ERROR_EDGE)}${result.slice(ERROR_EDGE)}` : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
+  const answer = searchToolError(ends);
+  if (known === undefined && toolErrors.size >= MEMO_SIZE) toolErrors.delete(toolErrors.keys().next().value!);
+  toolErrors.set(key, { ends, answer });
+  return answer;
+}
+
+/** A hash of the length and every SAMPLE_STEP-th character of the ends (the whole result, or its first and last ERROR_EDGE). */
+function sampleHash(result: string, whole: boolean): number {
+  let hash = whole ? result.length : -1;
+  if (whole) {
+    for (let index = 0; index < result.length; index += SAMPLE_STEP) hash = (Math.imul(hash, 31) + result.charCodeAt(index)) | 0;
+    return hash;
+  }
+  const tail = result.length - ERROR_EDGE;
+  for (let index = 0; index < ERROR_EDGE; index += SAMPLE_STEP) hash = (Math.imul(hash, 31) + result.charCodeAt(index)) | 0;
+  for (let index = 0; index < ERROR_EDGE; index += SAMPLE_STEP) hash = (Math.imul(hash, 31) + result.charCodeAt(tail + index)) | 0;
+  return hash;
+}
+
+/** Whether `ends` is exactly the ends of `result` that looksLikeToolError reads. */
+function sameEnds(ends: string, result: string, whole: boolean): boolean {
+  if (whole) return ends === result;
+  return ends.length === ERROR_EDGE * 2 + 1 && ends.charCodeAt(ERROR_EDGE) === 10 && ends.startsWith(result.slice(0, ERROR_EDGE)) && ends.endsWith(result.slice(-ERROR_EDGE));
 }
 
 /** The test itself, on the ends of a result (what looksLikeToolError cuts). */

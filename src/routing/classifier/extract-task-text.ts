@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatRequest } from "../../chat/request-schema";
 import { hasStackTrace, looksLikeToolError } from "./error-signals";
 import { humanWordsIn } from "./human-words";
-import { type UserTurn, firstTextPart, quickToolResultTurn, splitUserTurn, textParts } from "./split-user-turn";
+import { type UserTurn, firstTextPart, humanWords, quickToolResultTurn, splitUserTurn, textParts } from "./split-user-turn";
 
 /**
  * The parts of a request that say how hard the task is, found by walking the conversation from
@@ -183,7 +183,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
         text.boilerplateChars += turn.boilerplateChars;
         if (turn.context && text.context.length < CONTEXT_CAP) text.context += turn.context.slice(0, CONTEXT_CAP - text.context.length);
         if (turn.kind === "tool-result") text.totalToolTurns++;
-        if (last && turn.kind === "tool-result" && turn.human.trim() === "") text.endsWithToolResult = true;
+        if (last && turn.kind === "tool-result" && humanWords(turn) === "") text.endsWithToolResult = true;
         if (turn.kind === "tool-result" && !keepToolOutput && sessionResults < SESSION_RESULTS) {
           sessionResults++;
           if (turn.failureNotice || (turn.toolResult !== "" && looksLikeToolError(turn.toolResult))) text.sessionFailures++;
@@ -201,7 +201,7 @@ export function extractTaskText(request: ChatRequest): TaskText {
             text.toolResults.push(result);
           }
         }
-        addHuman(turn.human);
+        addHuman(humanWords(turn));
         break;
       }
     }

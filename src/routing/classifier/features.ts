@@ -1,11 +1,12 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import { boundedMemo } from "./bounded-memo";
-import { type Concept, HARD_CONCEPTS, detectConcepts, detectLatestConcepts } from "./concepts";
+import { type Concept, HARD_CONCEPTS, detectConcepts, detectConceptsJoined, detectLatestConcepts, scanConcepts } from "./concepts";
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
 import { isJsWhitespace } from "./js-whitespace";
-import { splitPastedOutput } from "./pasted-output";
+import { hasOutputLine, splitPastedLines, splitPastedOutput } from "./pasted-output";
+import type { PhraseScan } from "./phrase-matcher";
 
 /**
  * The explainable measurements the model reads, each scaled to about 0..3 so one weight per
@@ -113,12 +114,25 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
-  // A task of one turn (a first ask, an API call) is the latest turn: its split is the one just made.
-  const taskBounded = bounded(task, PROSE_CAP * 2);
-  const same = taskBounded === latestBounded;
-  const { prose: taskText, codeChars } = same ? latestFenced : splitProse(taskBounded);
-  const { prose: taskProse, outputChars } = same ? latestSplit : splitPastedOutput(taskText);
-  const concepts = detectConcepts(bounded(taskProse, PROSE_CAP), TASK_CONCEPTS);
+  // A task of several turns whose earlier turns came before: their part read from memory (see joinedTask).
+  const joined = closing ? undefined : joinedTask(text.human, task);
+  let taskProseLength: number;
+  let codeChars: number;
+  let outputChars: number;
+  let concepts: Map<Concept, number>;
+  if (joined) {
+    ({ taskProseLength, codeChars, outputChars, concepts } = joined);
+  } else {
+    // A task of one turn (a first ask, an API call) is the latest turn: its split is the one just made.
+    const taskBounded = bounded(task, PROSE_CAP * 2);
+    const same = taskBounded === latestBounded;
+    const fenced = same ? latestFenced : splitProse(taskBounded);
+    const split = same ? latestSplit : splitPastedOutput(fenced.prose);
+    codeChars = fenced.codeChars;
+    outputChars = split.outputChars;
+    taskProseLength = split.prose.length;
+    concepts = detectConcepts(bounded(split.prose, PROSE_CAP), TASK_CONCEPTS);
+  }
   const hardInTask = HARD_CONCEPTS.some((concept) => concepts.has(concept));
   // The cheap asks' cues ("tell me what changed", "trailing commas") in a long ask that names hard
   // work are details of that work, not a cheap ask.
@@ -128,11 +142,14 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   const assistant = closing || text.assistant === "" ? 0 : hardConceptsIn(text.assistant);
 
   const files = new Set<string>();
-  addPathsFrom(task, files);
+  if (joined) {
+    addPathsFrom(text.human[0]!, files);
+    for (const path of joined.rest.paths) files.add(path);
+  } else addPathsFrom(task, files);
   addContextPaths(text.context, files);
   addPathsFrom(text.toolPaths.join("\n"), files);
-  const stackTrace = text.stackTraceInResults || hasStackTrace(bounded(task, 8_000));
-  const retries = text.repeatedFailures + (text.human.some(saysRetry) ? 1 : 0);
+  const stackTrace = text.stackTraceInResults || (joined ? joined.rest.stackTrace || hasStackTrace(text.human[0]!) : hasStackTrace(bounded(task, 8_000)));
+  const retries = text.repeatedFailures + ((joined ? saysRetry(text.human[0]!) || joined.rest.retry : text.human.some(saysRetry)) ? 1 : 0);
 
   const vector: FeatureVector = { ...ZERO_VECTOR };
   for (const [concept, name] of TASK_FEATURES) vector[name] = Math.min(concepts.get(concept) ?? 0, 3);
@@ -140,7 +157,7 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   vector["session:hard-earlier"] = Math.min(earlier, 3);
   vector["session:hard-assistant"] = Math.min(assistant, 3);
   // Below a sentence, length says nothing more: a short ask is cheap only with evidence (a cue, a plain question).
-  vector["task-length"] = Math.log10(1 + Math.max(taskProse.length, SENTENCE_CHARS)) - 2;
+  vector["task-length"] = Math.log10(1 + Math.max(taskProseLength, SENTENCE_CHARS)) - 2;
   // Pasted output does not make an ask long ("which test failed?" over a build log).
   const short = latest.length - latestSplit.outputChars < 80;
   const politeWork = POLITE_WORK.test(latestProse);
@@ -187,6 +204,88 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
       latestConcepts,
     },
   };
+}
+
+/**
+ * What the task's features read of its turns after the latest (`rest`, the turns joined by blank
+ * lines), kept for the next request: a follow-up ("Request 12.", "still failing") repeats the turns
+ * before it, and reading them again (splits, phrases, paths, traces) was most of a small request's
+ * features. Each part is what the whole task's reading gives for that part, which holds when the
+ * task is `head + "\n\n" + rest`, `head` has no fence and no output line, and nothing is bounded:
+ * - splitProse: the fences are the rest's, so the prose is head + "\n\n" + the rest's prose;
+ * - splitPastedOutput: the head's lines and the blank line are prose and start no diff, so the rest's
+ *   lines are marked and grouped as alone (read line by line: the joined text is 200 characters or more);
+ * - phrases: the tokens are the head's, then the rest's (phrase-matcher.ts, countJoined);
+ * - paths: a token never crosses a line break, so the paths are the head's and the rest's;
+ * - stack traces: a trace literal or line holds no blank line, except a "\ngoroutine " or "\npanic: "
+ *   the second line break starts; the rest is trimmed, so no frame line starts there;
+ * - retries: read turn by turn, as before.
+ * `turns` (each turn's length) tells apart rests that join to the same text from other turns.
+ */
+interface TaskRest {
+  turns: number[];
+  /** Length of the rest's prose (fences removed) and of what its line-by-line split keeps. */
+  fencedLength: number;
+  proseLength: number;
+  codeChars: number;
+  outputChars: number;
+  phrases: PhraseScan;
+  paths: string[];
+  stackTrace: boolean;
+  retry: boolean;
+}
+
+/** Below this length the task is read whole (as before): the memo would save next to nothing. */
+const JOINED_FROM = 200;
+/** From here on a bound would cut the joined task (its prose, up to one character longer, at PROSE_CAP). */
+const JOINED_UNTIL = PROSE_CAP;
+
+function readTaskRest(rest: string, human: readonly string[]): TaskRest {
+  const fenced = splitProse(rest);
+  const split = splitPastedLines(fenced.prose);
+  const paths = new Set<string>();
+  addPathsFrom(rest, paths);
+  return {
+    turns: human.slice(1).map((turn) => turn.length),
+    fencedLength: fenced.prose.length,
+    proseLength: split.prose.length,
+    codeChars: fenced.codeChars,
+    outputChars: split.outputChars,
+    phrases: scanConcepts(split.prose, TASK_CONCEPTS),
+    paths: [...paths],
+    stackTrace: hasStackTrace(rest) || rest.startsWith("goroutine ") || rest.startsWith("panic: "),
+    retry: human.slice(1).some(saysRetry),
+  };
+}
+
+const rememberedRests = new Map<string, TaskRest>();
+const RESTS = 64;
+
+/** The task's features from the head's reading and the rest's (remembered), or undefined where that would not be the same. */
+function joinedTask(human: readonly string[], task: string): { taskProseLength: number; codeChars: number; outputChars: number; concepts: Map<Concept, number>; rest: TaskRest } | undefined {
+  if (human.length < 2 || task.length < JOINED_FROM || task.length >= JOINED_UNTIL) return undefined;
+  const head = human[0]!;
+  if (head.includes("```") || hasOutputLine(head)) return undefined;
+  const restText = task.slice(head.length + 2);
+  let rest = rememberedRests.get(restText);
+  if (!rest || !sameTurns(rest.turns, human)) {
+    rest = readTaskRest(restText, human);
+    if (rememberedRests.size >= RESTS) rememberedRests.delete(rememberedRests.keys().next().value!);
+    // A key of its own (not a slice of the request's text, which would keep it alive).
+    const half = restText.length >> 1;
+    rememberedRests.set(`${restText.slice(0, half)}${restText.slice(half)}`, rest);
+  }
+  // The joined text's split reads it line by line only from 200 characters on.
+  if (head.length + 2 + rest.fencedLength < 200) return undefined;
+  const taskProseLength = head.length + 2 + rest.proseLength;
+  if (taskProseLength > PROSE_CAP) return undefined;
+  return { taskProseLength, codeChars: rest.codeChars, outputChars: rest.outputChars, concepts: detectConceptsJoined(head, rest.phrases, TASK_CONCEPTS), rest };
+}
+
+function sameTurns(turns: readonly number[], human: readonly string[]): boolean {
+  if (turns.length !== human.length - 1) return false;
+  for (let index = 0; index < turns.length; index++) if (turns[index] !== human[index + 1]!.length) return false;
+  return true;
 }
 
 /**

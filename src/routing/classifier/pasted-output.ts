@@ -15,7 +15,7 @@ const OUTPUT_RUN = 3;
  * the one anchored with `^` that was tried on each line
  * (tests/routing/classifier-pasted-output.test.ts compares it with the untuned split).
  */
-const LINE_START =
+export const LINE_START =
   /(\[?\d{4}-\d\d-\d\d[T ]\d|\[?\d\d:\d\d(:\d\d)?(?:[\].,]|[^\S\n])|\d{1,3}(\.\d{1,3}){3}[^\S\n]|\[?(INFO|DEBUG|WARN|WARNING|ERROR|TRACE|FATAL|NOTICE)\b|npm (warn|WARN|ERR!)|(diff --git|index [0-9a-f]{6,}\.\.|@@ -\d|\+\+\+ b\/|--- a\/)|[^\S\n]+at \S|[^\S\n]*File "[^"\n]+", line \d+|#\d+ \d+\.\d+ |Step \d+\/\d+ :|\d+[^\S\n]*(passed|failed|ok)\b|\d+ packages? |(added|removed|changed|audited|found|up to date|Compiling|Downloading|Collecting|Installing|Successfully) |[^\S\n]*run `)/y;
 
 /** Line bounds and marks, reused between calls (the split runs to completion, one at a time). */
@@ -24,6 +24,27 @@ let marks = new Uint8Array(256);
 
 export function splitPastedOutput(text: string): { prose: string; outputChars: number } {
   if (text.length < 200) return { prose: text, outputChars: 0 };
+  return splitPastedLines(text);
+}
+
+/**
+ * Whether any line of the text is output (what splitPastedOutput marks, a diff's start included:
+ * a line inside a diff is only ever one after such a start). A text with none, followed by a line
+ * break, a blank line and more text, leaves that text's lines to be marked and split as they
+ * would be alone (features.ts relies on it).
+ */
+export function hasOutputLine(text: string): boolean {
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    if (startsDiff(text, start) || looksLikeOutput(text, start, end)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** splitPastedOutput without its short cut for short texts: every text is split line by line. */
+export function splitPastedLines(text: string): { prose: string; outputChars: number } {
   // Line `index` is text[starts[index], starts[index + 1] - 1): the lines of text.split("\n"), not copied.
   let lines = 0;
   for (let start = 0; ; ) {
@@ -112,8 +133,10 @@ function startsDiff(text: string, start: number): boolean {
  */
 function looksLikeOutput(text: string, start: number, end: number): boolean {
   if (end - start < 8) return false;
-  LINE_START.lastIndex = start;
-  if (LINE_START.test(text)) return true;
+  if (mayStartOutput(text, start)) {
+    LINE_START.lastIndex = start;
+    if (LINE_START.test(text)) return true;
+  }
   let letters = 0;
   let visible = 0;
   let separators = 0;
@@ -137,6 +160,55 @@ function looksLikeOutput(text: string, start: number, end: number): boolean {
   if (visible >= 16 && letters / visible < 0.5) return true;
   // Command tables (kubectl, docker ps): several columns separated by runs of spaces.
   return separators >= 3;
+}
+
+/**
+ * Whether LINE_START can match at `start`, from the character each of its alternatives must start
+ * with (the expression is case-sensitive): "[" or a digit (dates, times, addresses, counts, "[INFO"),
+ * an upper-case letter that starts a level or a word it knows (INFO DEBUG WARN ERROR TRACE FATAL
+ * NOTICE, File, Step, Compiling…), one of "#@+-", white space other than a line break, or a lower-case
+ * word it knows, checked whole. A line that fails this cannot match: the expression is not run on
+ * it (most prose lines; run on each, it was most of the split's time on a small request).
+ */
+export function mayStartOutput(text: string, start: number): boolean {
+  const code = text.charCodeAt(start);
+  if (code >= 48 && code <= 57) return true;
+  switch (code) {
+    case 91: // [
+    case 35: // #
+    case 64: // @
+    case 43: // +
+    case 45: // -
+    case 67: // C: Compiling, Collecting
+    case 68: // D: DEBUG, Downloading
+    case 69: // E: ERROR
+    case 70: // F: FATAL, File
+    case 73: // I: INFO, Installing
+    case 78: // N: NOTICE
+    case 83: // S: Step, Successfully
+    case 84: // T: TRACE
+    case 87: // W: WARN, WARNING
+      return true;
+    case 97: // a
+      return text.startsWith("added ", start) || text.startsWith("audited ", start);
+    case 99: // c
+      return text.startsWith("changed ", start);
+    case 100: // d
+      return text.startsWith("diff --git", start);
+    case 102: // f
+      return text.startsWith("found ", start);
+    case 105: // i
+      return text.startsWith("index ", start);
+    case 110: // n
+      return text.startsWith("npm ", start);
+    case 114: // r
+      return text.startsWith("removed ", start) || text.startsWith("run `", start);
+    case 117: // u
+      return text.startsWith("up to date ", start);
+    default:
+      // [^\S\n]: white space other than a line break (a line of 8 characters or more never starts with one).
+      return code !== 10 && isJsWhitespace(code);
+  }
 }
 
 /**

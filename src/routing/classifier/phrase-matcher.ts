@@ -62,6 +62,25 @@ interface FirstSlotIndex<Key> {
 export interface PhraseMatcher<Key extends string> {
   /** Per key, how many of its groups have a phrase in the text. */
   count(text: string, only?: readonly Key[]): Map<Key, number>;
+  /** What `countJoined` needs of a text: the groups it hits in order, and its first tokens. */
+  scan(text: string, only: readonly Key[]): PhraseScan;
+  /**
+   * `count(head + separator + rest, only)` from `scan(rest, only)` (with the same `only`), where the
+   * separator holds no letter, digit, `_`, `%`, apostrophe or character beyond ASCII (a line break):
+   * the joined text's tokens are the head's, then the rest's, so the phrases that start in the rest
+   * are those the scan found, and only phrases that start in the head are looked for. The same
+   * counts, in the same order.
+   */
+  countJoined(head: string, rest: PhraseScan, only: readonly Key[]): Map<Key, number>;
+}
+
+/** A text's phrase groups hit (in the order `count` meets them) and its first tokens (as many as a phrase has slots). */
+export interface PhraseScan {
+  hits: Int32Array;
+  headCount: number;
+  headWord: Int32Array;
+  headStem: Int32Array;
+  headNumber: Float64Array;
 }
 
 function parseSlot(word: string): SlotText {
@@ -143,21 +162,67 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
   dense(all);
   // Which groups already have a phrase in the text: one array for every call, cleared per call.
   const hit = new Uint8Array(groups);
+  // Each group's key, and the most slots a phrase has (a phrase starting at a token reads at most this many).
+  const groupKey: Key[] = [];
+  for (const { key, group } of parsed) groupKey[group] = key;
+  const longest = Math.max(...parsed.map(({ slots }) => slots.length));
+  // The groups a scan hits, in order (one array for every call; the scan keeps a copy).
+  const order = new Int32Array(groups);
+  let ordered = -1;
+
+  /** Looks for phrases starting at tokens [0, starts) of the stream, counting each group's first hit. */
+  const countStarts = (tokens: TokenStream, starts: number, only: readonly Key[] | undefined, found: Map<Key, number>): void => {
+    const { byWord, byStem, numeric } = indexFor(only);
+    for (let index = 0; index < starts; index++) {
+      const word = tokens.word[index]!;
+      if (word >= 0 && word < byWord.length) considerEach(byWord[word]!, tokens, index, hit, found);
+      for (let stem = tokens.stem[index]!; stem !== -1; stem = stemParent[stem]!) if (stem < byStem.length) considerEach(byStem[stem]!, tokens, index, hit, found);
+      const number = tokens.number[index]!;
+      // A leading number slot needs only its minimum checked (-1 is "not a number").
+      if (number >= 0) for (const { phrase, minimum } of numeric) if (number >= minimum) considerOne(phrase, tokens, index, hit, found);
+    }
+  };
 
   return {
     count(text, only) {
       const found = new Map<Key, number>();
       const tokens = vocabulary.read(text);
       if (tokens.count === 0) return found;
-      const { byWord, byStem, numeric } = indexFor(only);
       hit.fill(0);
-      for (let index = 0; index < tokens.count; index++) {
-        const word = tokens.word[index]!;
-        if (word >= 0 && word < byWord.length) considerEach(byWord[word]!, tokens, index, hit, found);
-        for (let stem = tokens.stem[index]!; stem !== -1; stem = stemParent[stem]!) if (stem < byStem.length) considerEach(byStem[stem]!, tokens, index, hit, found);
-        const number = tokens.number[index]!;
-        // A leading number slot needs only its minimum checked (-1 is "not a number").
-        if (number >= 0) for (const { phrase, minimum } of numeric) if (number >= minimum) considerOne(phrase, tokens, index, hit, found);
+      ordered = -1;
+      countStarts(tokens, tokens.count, only, found);
+      return found;
+    },
+    scan(text, only) {
+      const tokens = vocabulary.read(text);
+      hit.fill(0);
+      ordered = 0;
+      countStarts(tokens, tokens.count, only, new Map<Key, number>());
+      const headCount = Math.min(tokens.count, longest);
+      const scan: PhraseScan = {
+        hits: order.slice(0, ordered),
+        headCount,
+        headWord: tokens.word.slice(0, headCount),
+        headStem: tokens.stem.slice(0, headCount),
+        headNumber: tokens.number.slice(0, headCount),
+      };
+      ordered = -1;
+      return scan;
+    },
+    countJoined(head, rest, only) {
+      const found = new Map<Key, number>();
+      const tokens = vocabulary.readThenAppend(head, rest.headWord, rest.headStem, rest.headNumber, rest.headCount);
+      const starts = tokens.count - rest.headCount;
+      hit.fill(0);
+      ordered = -1;
+      // Phrases that start in the head (reading on into the rest's first tokens), then the rest's own hits.
+      countStarts(tokens, starts, only, found);
+      for (let at = 0; at < rest.hits.length; at++) {
+        const group = rest.hits[at]!;
+        if (hit[group] === 1) continue;
+        hit[group] = 1;
+        const key = groupKey[group]!;
+        found.set(key, (found.get(key) ?? 0) + 1);
       }
       return found;
     },
@@ -171,6 +236,7 @@ export function compilePhrases<Key extends string>(lists: Readonly<Record<Key, r
   function considerOne(phrase: Phrase<Key>, tokens: TokenStream, start: number, hit: Uint8Array, found: Map<Key, number>): void {
     if (hit[phrase.group] === 1 || !matchesAt(phrase, tokens, start)) return;
     hit[phrase.group] = 1;
+    if (ordered !== -1) order[ordered++] = phrase.group;
     found.set(phrase.key, (found.get(phrase.key) ?? 0) + 1);
   }
 

@@ -182,6 +182,21 @@ export class PhraseVocabulary {
     return stream;
   }
 
+  /**
+   * The tokens of `text` followed by `count` tokens given as they were read (the first tokens of a
+   * text that follows it after a separator). The stream is reused: read it before the next call.
+   */
+  readThenAppend(text: string, word: Int32Array, stem: Int32Array, number: Float64Array, count: number): TokenStream {
+    const stream = this.read(text);
+    const at = stream.count;
+    if (stream.word.length < at + count + 1) this.grow(at + count + 1, at);
+    stream.word.set(word.subarray(0, count), at);
+    stream.stem.set(stem.subarray(0, count), at);
+    stream.number.set(number.subarray(0, count), at);
+    stream.count = at + count;
+    return stream;
+  }
+
   /** The same reading, from `tokenize`'s strings: for texts whose lower case is not char by char. */
   readTokenStrings(text: string): TokenStream {
     const tokens = tokenize(text);
@@ -204,11 +219,18 @@ export class PhraseVocabulary {
     return stream;
   }
 
-  private grow(size: number): void {
+  /** Larger arrays for the stream, the first `keep` tokens copied over. */
+  private grow(size: number, keep = 0): void {
     const length = Math.max(size, this.stream.word.length * 2);
+    const { word, stem, number } = this.stream;
     this.stream.word = new Int32Array(length);
     this.stream.stem = new Int32Array(length);
     this.stream.number = new Float64Array(length);
+    if (keep > 0) {
+      this.stream.word.set(word.subarray(0, keep));
+      this.stream.stem.set(stem.subarray(0, keep));
+      this.stream.number.set(number.subarray(0, keep));
+    }
   }
 }
 

@@ -19,6 +19,12 @@ export interface UserTurn {
   /** The client reported a failed step (a nudge, test output) in place of a tool result. */
   failureNotice: boolean;
   boilerplateChars: number;
+  /**
+   * `human.trim()`, when it is known without reading `human`: `human` is built as pieces each
+   * followed by a line break, and trimming that joined string copies it whole (a 20 KB pasted log
+   * in Claude Code's first turn, on every request of the session). Set while `human` holds one piece.
+   */
+  words?: string | undefined;
 }
 
 const CLINE_RESULT_HEADER = /^\[[\w-]+(?: for '[^\n]*?')?(?: in '[^\n]*?')?\] Result:/;
@@ -80,7 +86,7 @@ export function quickToolResultTurn(content: ChatMessage["content"]): UserTurn |
   // Cline's header part is the header alone: "[tool for 'argument'] Result:".
   const close = first.text.indexOf("] Result:");
   if (close === -1 || close > 600 || first.text.length > close + 12) return undefined;
-  const turn: UserTurn = { kind: "tool-result", human: "", context: "", toolResult: "", toolHeader: first.text.slice(0, close + 9), failureNotice: false, boilerplateChars: 0 };
+  const turn: UserTurn = { kind: "tool-result", human: "", context: "", toolResult: "", toolHeader: first.text.slice(0, close + 9), failureNotice: false, boilerplateChars: 0, words: "" };
   const second = content[1];
   const resultText = second?.type === "text" && typeof second.text === "string" ? second.text : "";
   addToolResult(turn, resultText, false);
@@ -92,7 +98,7 @@ export function quickToolResultTurn(content: ChatMessage["content"]): UserTurn |
  * agent loop then costs a header check and a look at the head of each part per turn.
  */
 export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = true): UserTurn {
-  const turn: UserTurn = { kind: "boilerplate", human: "", context: "", toolResult: "", toolHeader: "", failureNotice: false, boilerplateChars: 0 };
+  const turn: UserTurn = { kind: "boilerplate", human: "", context: "", toolResult: "", toolHeader: "", failureNotice: false, boilerplateChars: 0, words: "" };
   const parts = textParts(content);
   const header = parts.length > 0 ? CLINE_RESULT_HEADER.exec(headOf(parts[0]!, 600)) : null;
   for (let index = 0; index < parts.length; index++) {
@@ -124,9 +130,21 @@ export function splitUserTurn(content: ChatMessage["content"], keepToolOutput = 
     }
   }
   if (turn.toolHeader) turn.kind = "tool-result";
-  else if (turn.human.trim() !== "") turn.kind = "human";
+  else if (humanWords(turn) !== "") turn.kind = "human";
   else if (turn.context !== "") turn.kind = "context";
   return turn;
+}
+
+/** `turn.human.trim()`, without reading `human` when the turn knows it. */
+export function humanWords(turn: UserTurn): string {
+  return turn.words ?? turn.human.trim();
+}
+
+/** Appends `piece` and a line break to the turn's human words; `trimmed` is `piece.trim()` if known. */
+function addHumanPiece(turn: UserTurn, piece: string, trimmed: string | undefined): void {
+  // (piece + "\n").trim() is piece.trim(): the line break is white space.
+  turn.words = turn.human === "" ? (trimmed ?? piece.trim()) : undefined;
+  turn.human += `${piece}\n`;
 }
 
 function blockText(value: unknown): string {
@@ -169,7 +187,7 @@ function addToolResult(turn: UserTurn, text: string, keepToolOutput: boolean): v
     if (!head.includes(`<${tag}>`)) continue;
     const inner = blockContent(rest, tag);
     if (inner !== undefined) {
-      turn.human += `${inner}\n`;
+      addHumanPiece(turn, inner, undefined);
       rest = rest.replace(`<${tag}>${inner}</${tag}>`, "");
     }
   }
@@ -193,11 +211,13 @@ function addHumanText(turn: UserTurn, text: string): void {
   if (rewrite) {
     // The code around the instruction is what to rewrite: context, not the ask.
     turn.context += `${rest}\n`;
-    turn.human += `${rewrite[1]!.replace(/^"|"$/g, "").trim()}\n`;
+    const instruction = rewrite[1]!.replace(/^"|"$/g, "").trim();
+    addHumanPiece(turn, instruction, instruction);
     return;
   }
   // Cline wraps the first request in <task> and later words in <feedback> or <answer>; the tags are not the human's words.
-  turn.human += `${(tagged ? (query ?? rest).replace(HUMAN_WRAPPERS, "") : rest).trim()}\n`;
+  const words = (tagged ? (query ?? rest).replace(HUMAN_WRAPPERS, "") : rest).trim();
+  addHumanPiece(turn, words, words);
 }
 
 /** Moves every <tag …>…</tag> block out of text, into context or the boilerplate count. */
