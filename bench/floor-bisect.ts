@@ -80,6 +80,9 @@ for (const [stage, on] of Object.entries(stageSwitches)) {
   specs[`lean+${stage}`] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...on } };
   specs[`full-${stage}`] = { script: "serve-proxy-layers.ts", proxyEnv: off };
 }
+// Where the cache's cost goes: keying and looking up only, and storing without the table write.
+specs["lean+cache,lookup-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-lookup-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
+specs["lean+cache,memory-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-memory-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
 specs["lean+log-line"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...info, LOG_REQUESTS: "true" }, captureStderr: true };
 specs["full+info"] = { script: "serve-proxy-layers.ts", proxyEnv: info, captureStderr: true };
 specs["full+info-log"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...info, LOG_REQUESTS: "false" }, captureStderr: true };
