@@ -52,7 +52,8 @@ export function requestKey(request: ChatRequest, tierHint?: Tier): RequestKey {
  * on a hit and when an answer is stored, never on a miss.
  */
 export function requestDigest(key: RequestKey): string {
-  // One hasher for the process (a new one per call was a fifth of the digest's time): digest()
+  // One hasher for the process (constructing one per call was a quarter of the digest's samples in
+  // the server's profile, 0.05–0.8 µs in a loop): digest()
   // returns it to its initial state, and the calls are synchronous. One left mid-way is replaced.
   const hasher = digestHasher;
   try {
