@@ -1,6 +1,6 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { type BenchChild, mainThreadCpuMs, processCpuMs, startChild } from "./child-process";
 import { descendants } from "./process-watch";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
@@ -83,6 +83,17 @@ for (const [stage, on] of Object.entries(stageSwitches)) {
 // Where the cache's cost goes: keying and looking up only, and storing without the table write.
 specs["lean+cache,lookup-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-lookup-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
 specs["lean+cache,memory-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-memory-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
+specs["lean+cache,index-full"] = { script: "serve-proxy-layers.ts", cuts: "cache-index-full", proxyEnv: { ...lean, ...stageSwitches.cache } };
+specs["full,index-full"] = { script: "serve-proxy-layers.ts", cuts: "cache-index-full", proxyEnv: {} };
+// FLOOR_BISECT_BASELINE=<another checkout>: every side also as `before:<side>`, run from that
+// checkout's src/ (with this checkout's serve-proxy-layers.ts copied into its bench/), for a change
+// measured side by side in the same rounds.
+const baselineTree = process.env.FLOOR_BISECT_BASELINE;
+if (baselineTree) {
+  const copied = join(resolve(baselineTree), "bench", "serve-proxy-layers.floor-bisect.ts");
+  writeFileSync(copied, readFileSync(join(import.meta.dir, "serve-proxy-layers.ts")));
+  for (const [name, spec] of Object.entries(specs)) if (spec.script === "serve-proxy-layers.ts") specs[`before:${name}`] = { ...spec, script: relative(import.meta.dir, copied) };
+}
 specs["lean+log-line"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...info, LOG_REQUESTS: "true" }, captureStderr: true };
 specs["full+info"] = { script: "serve-proxy-layers.ts", proxyEnv: info, captureStderr: true };
 specs["full+info-log"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...info, LOG_REQUESTS: "false" }, captureStderr: true };
