@@ -85,8 +85,11 @@ specs["lean+cache,lookup-only"] = { script: "serve-proxy-layers.ts", cuts: "cach
 specs["lean+cache,memory-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-memory-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
 specs["lean+cache,index-full"] = { script: "serve-proxy-layers.ts", cuts: "cache-index-full", proxyEnv: { ...lean, ...stageSwitches.cache } };
 specs["full,index-full"] = { script: "serve-proxy-layers.ts", cuts: "cache-index-full", proxyEnv: {} };
+specs["lean+log-line"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...info, LOG_REQUESTS: "true" }, captureStderr: true };
+specs["full+info"] = { script: "serve-proxy-layers.ts", proxyEnv: info, captureStderr: true };
+specs["full+info-log"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...info, LOG_REQUESTS: "false" }, captureStderr: true };
 // FLOOR_BISECT_BASELINE=<another checkout>: every side also as `before:<side>`, run from that
-// checkout's src/ (with this checkout's serve-proxy-layers.ts copied into its bench/), for a change
+// checkout's src/ (with this checkout's serve-proxy-layers.ts copied into its bench/, and left there), for a change
 // measured side by side in the same rounds.
 const baselineTree = process.env.FLOOR_BISECT_BASELINE;
 if (baselineTree) {
@@ -94,9 +97,6 @@ if (baselineTree) {
   writeFileSync(copied, readFileSync(join(import.meta.dir, "serve-proxy-layers.ts")));
   for (const [name, spec] of Object.entries(specs)) if (spec.script === "serve-proxy-layers.ts") specs[`before:${name}`] = { ...spec, script: relative(import.meta.dir, copied) };
 }
-specs["lean+log-line"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...info, LOG_REQUESTS: "true" }, captureStderr: true };
-specs["full+info"] = { script: "serve-proxy-layers.ts", proxyEnv: info, captureStderr: true };
-specs["full+info-log"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...info, LOG_REQUESTS: "false" }, captureStderr: true };
 const chosen = process.env.FLOOR_BISECT_SIDES ? process.env.FLOOR_BISECT_SIDES.split(";") : Object.keys(specs);
 for (const name of chosen) if (!specs[name]) throw new Error(`unknown side ${name}; sides: ${Object.keys(specs).join("; ")}`);
 const phaseNames = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["c32"];
