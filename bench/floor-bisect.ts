@@ -1,11 +1,12 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { type BenchChild, mainThreadCpuMs, processCpuMs, startChild } from "./child-process";
 import { descendants } from "./process-watch";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { benchBody } from "./bench-question";
 import { startEnvironment } from "./start-environment";
+import { BENCH_BUDGET_ENV } from "./bench-budget";
 
 /**
  * `bun run bench/floor-bisect.ts [c32|c1 ...]`: where the proxy's CPU goes beyond a JSON floor, by
@@ -15,7 +16,8 @@ import { startEnvironment } from "./start-environment";
  * Every side runs in every round, the order reversed every other round, so a change of load on the
  * shared machine hits all of them alike. CPU per request is the server process's from /proc (10 ms
  * ticks), its JavaScript thread's, and its children's (the embedded PostgreSQL) apart.
- * FLOOR_BISECT_SIDES=a,b,c picks sides by name; FLOOR_BISECT_ROUNDS (4) and FLOOR_BISECT_SCALE (1)
+ * FLOOR_BISECT_SIDES='a;b;c' picks sides by name (`lean+cache`, `full-log`: one stage switched on over
+ * lean, or off under full); FLOOR_BISECT_ROUNDS (4) and FLOOR_BISECT_SCALE (1)
  * set the rounds and the requests per round.
  */
 const lean = { CACHE_ENABLED: "false", COMPRESSION: "off", BUDGET_DAILY_USD: "", LOG_REQUESTS: "false" };
@@ -27,6 +29,8 @@ interface SideSpec {
   /** Runtime variables over the start script's; `startEnvironment: false` runs with Bun's defaults. */
   env?: Record<string, string>;
   startEnvironment?: boolean;
+  /** The server's stderr to a pipe this process reads (and drops), not to this process's stderr. */
+  captureStderr?: boolean;
 }
 const specs: Record<string, SideSpec> = {
   bare: { script: "serve-bare.ts" },
@@ -61,6 +65,41 @@ const specs: Record<string, SideSpec> = {
   "full,no-log-write": { script: "serve-proxy-layers.ts", cuts: "no-log-write", proxyEnv: {} },
   "full,flush-50ms": { script: "serve-proxy-layers.ts", proxyEnv: { LOG_FLUSH_INTERVAL_MS: "50" } },
 };
+// One of the four switches lean turns off, on over lean (`lean+cache`) or off under full (`full-cache`):
+// what each stage costs alone and what it costs with the others on. The budget as the benchmark runs
+// it (bench-budget.ts: a daily limit every request reserves and settles against).
+const stageSwitches: Record<string, Record<string, string>> = {
+  cache: { CACHE_ENABLED: "true" },
+  compression: { COMPRESSION: "safe" },
+  budget: { BUDGET_DAILY_USD: BENCH_BUDGET_ENV.BUDGET_DAILY_USD! },
+  log: { LOG_REQUESTS: "true" },
+};
+// The bench's LOG_LEVEL is silent (bench-proxy-config.ts), which skips the request line whatever
+// LOG_REQUESTS says: `+log-line` sides run at LOG_LEVEL=info (the default), the line written to a
+// pipe the parent reads, as to a terminal or journald.
+const info = { LOG_LEVEL: "info" };
+for (const [stage, on] of Object.entries(stageSwitches)) {
+  const off = Object.fromEntries(Object.keys(on).map((key) => [key, lean[key as keyof typeof lean]]));
+  specs[`lean+${stage}`] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...on } };
+  specs[`full-${stage}`] = { script: "serve-proxy-layers.ts", proxyEnv: off };
+}
+// Where the cache's cost goes: keying and looking up only, and storing without the table write.
+specs["lean+cache,lookup-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-lookup-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
+specs["lean+cache,memory-only"] = { script: "serve-proxy-layers.ts", cuts: "cache-memory-only", proxyEnv: { ...lean, ...stageSwitches.cache } };
+specs["lean+cache,index-full"] = { script: "serve-proxy-layers.ts", cuts: "cache-index-full", proxyEnv: { ...lean, ...stageSwitches.cache } };
+specs["full,index-full"] = { script: "serve-proxy-layers.ts", cuts: "cache-index-full", proxyEnv: {} };
+specs["lean+log-line"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...lean, ...info, LOG_REQUESTS: "true" }, captureStderr: true };
+specs["full+info"] = { script: "serve-proxy-layers.ts", proxyEnv: info, captureStderr: true };
+specs["full+info-log"] = { script: "serve-proxy-layers.ts", proxyEnv: { ...info, LOG_REQUESTS: "false" }, captureStderr: true };
+// FLOOR_BISECT_BASELINE=<another checkout>: every side also as `before:<side>`, run from that
+// checkout's src/ (with this checkout's serve-proxy-layers.ts copied into its bench/, and left there), for a change
+// measured side by side in the same rounds.
+const baselineTree = process.env.FLOOR_BISECT_BASELINE;
+if (baselineTree) {
+  const copied = join(resolve(baselineTree), "bench", "serve-proxy-layers.floor-bisect.ts");
+  writeFileSync(copied, readFileSync(join(import.meta.dir, "serve-proxy-layers.ts")));
+  for (const [name, spec] of Object.entries(specs)) if (spec.script === "serve-proxy-layers.ts") specs[`before:${name}`] = { ...spec, script: relative(import.meta.dir, copied) };
+}
 const chosen = process.env.FLOOR_BISECT_SIDES ? process.env.FLOOR_BISECT_SIDES.split(";") : Object.keys(specs);
 for (const name of chosen) if (!specs[name]) throw new Error(`unknown side ${name}; sides: ${Object.keys(specs).join("; ")}`);
 const phaseNames = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["c32"];
@@ -98,7 +137,7 @@ for (const [index, name] of chosen.entries()) {
     RESTREAM_KIND: "json",
     LAYERS_CUTS: spec.cuts ?? "",
     BENCH_PROXY_ENV: JSON.stringify(spec.proxyEnv ?? {}),
-  });
+  }, [], 60_000, spec.captureStderr);
 }
 
 const load = (name: string, requests: number, concurrency: number) =>

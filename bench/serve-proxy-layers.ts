@@ -44,14 +44,20 @@ import { announce, onParentGone } from "./child-ready";
  * - `ballast`: ~40 MB of small objects kept alive (with `hono-floor`: a floor with a larger live heap);
  * - `no-classify`: the classify stage left out (the bench body names a model, so routing goes on);
  * - `no-log-write`: rows built and counted in metrics, never queued for the database;
- * - `no-log`: the sink does nothing (no metrics either).
+ * - `no-log`: the sink does nothing (no metrics either);
+ * - `cache-lookup-only`: with the cache on, a miss keys and looks up as usual, and the answer is
+ *   stored nowhere (no serialising, digest, memory entry, index key or table write);
+ * - `cache-memory-only`: the answer is stored in memory and the key index as usual, and the
+ *   table write is dropped (no array literals, statement or PostgreSQL work);
+ * - `cache-index-full`: the cache's key index filled to its bound (200,000 keys, none a request's)
+ *   before the first request, as in a proxy that has answered that many different requests a day.
  * BENCH_UPSTREAM_URL, BENCH_DATA_DIR, BENCH_PROXY_ENV as in serve-proxy.ts.
  */
 const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
 const dataDir = process.env.BENCH_DATA_DIR;
 if (!upstreamUrl || !dataDir) throw new Error("BENCH_UPSTREAM_URL and BENCH_DATA_DIR must be set");
 const cuts = new Set((process.env.LAYERS_CUTS ?? "").split(",").filter(Boolean));
-const known = ["delayed-upstream", "canned-served", "plain-fetch", "unsignalled-fetch", "ballast", "classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log"];
+const known = ["delayed-upstream", "canned-served", "plain-fetch", "unsignalled-fetch", "ballast", "classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log", "cache-lookup-only", "cache-memory-only", "cache-index-full"];
 for (const cut of cuts) if (!known.includes(cut) && !cut.startsWith("upto-")) throw new Error(`LAYERS_CUTS: unknown ${cut}; one of ${known.join(", ")}`);
 
 // The mock upstream's answer for the bench body's model (serve-upstream.ts), byte for byte.
@@ -135,6 +141,16 @@ if (partial) {
 // `canned-provider`: dispatch runs (its abort controller, timer, breakers), the provider's complete() answers the canned completion.
 if (cuts.has("canned-provider")) for (const provider of proxy.providers) provider.complete = async () => JSON.parse(cannedText) as ChatCompletion;
 if (cuts.has("no-classify")) defaultStages.splice(defaultStages.indexOf(classify), 1);
+const responseCache = proxy.pipeline.cache?.service;
+if ((cuts.has("cache-lookup-only") || cuts.has("cache-memory-only") || cuts.has("cache-index-full")) && !responseCache) throw new Error("LAYERS_CUTS: cache-* cuts need CACHE_ENABLED");
+if (cuts.has("cache-lookup-only")) responseCache!.store = () => {};
+// The writer is private to ResponseCache: reached from outside, as every cut here is.
+if (cuts.has("cache-memory-only")) (responseCache as unknown as { writer: { enqueue(): boolean } }).writer.enqueue = () => true;
+if (cuts.has("cache-index-full")) {
+  const index = (responseCache as unknown as { index: { add(key: string, expiresAt: number): void } }).index;
+  const expiresAt = Date.now() + 86_400_000;
+  for (let n = 0; n < 200_000; n++) index.add(`${n.toString(16).padStart(13, "0")}${"0".repeat(19)}`, expiresAt);
+}
 const nothing: RequestLogSink = { record() {}, status: () => proxy.logWriter.status() };
 if (cuts.has("no-log")) proxy.pipeline.logSink = nothing;
 else if (cuts.has("no-log-write")) proxy.pipeline.logSink = proxy.metrics.recording(nothing);

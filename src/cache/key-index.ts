@@ -1,3 +1,5 @@
+import { OldestKeys } from "./oldest-keys";
+
 /**
  * The keys the shared cache table holds, in memory, so a miss never waits for the database: only a
  * key the index knows is looked up there. Every instance adds its own writes at once and picks up
@@ -14,6 +16,7 @@
 export class KeyIndex {
   /** key's fingerprint → expiry, milliseconds since the epoch; insertion order is age. */
   private readonly keys = new Map<number, number>();
+  private readonly oldest = new OldestKeys(this.keys);
 
   constructor(private readonly limit: number) {}
 
@@ -31,7 +34,7 @@ export class KeyIndex {
     // Re-inserted, so a rewritten key counts as new.
     this.keys.delete(fingerprint);
     this.keys.set(fingerprint, expiresAt);
-    while (this.keys.size > this.limit) this.keys.delete(this.keys.keys().next().value as number);
+    while (this.keys.size > this.limit) this.keys.delete(this.oldest.next()!);
   }
 
   delete(key: string): void {

@@ -1,3 +1,5 @@
+import { OldestKeys } from "./oldest-keys";
+
 /**
  * A least-recently-used map bounded by entry count and by total bytes (each value's size as the
  * caller measures it). A Map keeps insertion order, so the first key is the least recently used:
@@ -6,6 +8,7 @@
  */
 export class LruCache<V> {
   private readonly entries = new Map<string, { value: V; bytes: number }>();
+  private readonly oldest = new OldestKeys(this.entries);
   private totalBytes = 0;
 
   constructor(
@@ -27,8 +30,7 @@ export class LruCache<V> {
     this.entries.set(key, { value, bytes });
     this.totalBytes += bytes;
     while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes) {
-      const oldest = this.entries.keys().next().value as string;
-      this.delete(oldest);
+      this.delete(this.oldest.next()!);
     }
   }
 

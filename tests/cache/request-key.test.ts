@@ -135,6 +135,25 @@ describe("requestKey", () => {
     expect(child.stdout.toString().trim()).toBe(keyOf(request));
   });
 
+  test("the key is the words' wyhash and xxHash3, each as 16 big-endian hex digits with leading zeros", () => {
+    // Enough requests that some hash starts with a zero digit (one in sixteen each).
+    const keys = Array.from({ length: 64 }, (_, index) => requestKey(parse({ ...base, messages: [{ role: "user", content: `question ${index}` }] })));
+    const hex = (value: bigint) => value.toString(16).padStart(16, "0");
+    for (const key of keys) expect(key.key).toBe(hex(Bun.hash.wyhash(key.canonical.words)) + hex(Bun.hash.xxHash3(key.canonical.words)));
+    expect(keys.some((key) => key.key[0] === "0" || key.key[16] === "0")).toBe(true);
+  });
+
+  test("digests made one after another are each the digest of their own request alone", () => {
+    const first = requestKey(parse({ ...base, messages: [{ role: "user", content: "a".repeat(100) }] }));
+    const second = requestKey(parse({ ...base, messages: [{ role: "user", content: "b".repeat(100) }] }));
+    const alone = (key: typeof first) => {
+      const hasher = new Bun.CryptoHasher("sha256").update(key.canonical.words);
+      for (const text of key.canonical.texts) hasher.update(text);
+      return hasher.digest("hex");
+    };
+    expect([requestDigest(first), requestDigest(second), requestDigest(first)]).toEqual([alone(first), alone(second), alone(first)]);
+  });
+
   test("the digest is SHA-256 of the words and every long string in full", () => {
     const key = requestKey(parse({ ...base, messages: [{ role: "user", content: "q".repeat(100) }] }));
     expect(key.canonical.texts).toEqual(["q".repeat(100)]);
