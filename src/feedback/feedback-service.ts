@@ -1,4 +1,5 @@
 import { modelKey } from "../catalog/model-key";
+import { OldestKeys } from "../cache/oldest-keys";
 import type { ResponseCache } from "../cache/response-cache";
 import type { Database } from "../db/client";
 import { type TierOutcome, findLatestTaskForSession, findRequestLog, insertFeedback, loadTierOutcomes } from "../db/queries";
@@ -35,6 +36,8 @@ const REMEMBERED_SESSIONS = 10_000;
 
 export class FeedbackService {
   private readonly latestBySession = new Map<string, LatestTask>();
+  /** Past the bound every request drops one session: from a kept iterator (cache/oldest-keys.ts says why). */
+  private readonly oldestSessions = new OldestKeys(this.latestBySession);
 
   constructor(
     private readonly db: Database,
@@ -48,7 +51,7 @@ export class FeedbackService {
   rememberTask(sessionKey: string, task: LatestTask): void {
     this.latestBySession.delete(sessionKey);
     this.latestBySession.set(sessionKey, task);
-    if (this.latestBySession.size > REMEMBERED_SESSIONS) this.latestBySession.delete(this.latestBySession.keys().next().value!);
+    if (this.latestBySession.size > REMEMBERED_SESSIONS) this.latestBySession.delete(this.oldestSessions.next()!);
   }
 
   async latestTask(sessionKey: string): Promise<LatestTask | undefined> {
