@@ -44,9 +44,10 @@ test("a CLI whose API hangs costs one UPSTREAM_TIMEOUT_MS, then another provider
   const client = new OpenAI({ apiKey: "anything", baseURL: proxy.url, maxRetries: 0 });
   const { response } = await client.chat.completions.create({ model: "economy", messages: [{ role: "user", content: "Hello" }] }).withResponse();
   expect(response.headers.get("x-provider")).toBe("openai");
-  // Only one CLI model ever asked the API.
+  // At most one CLI model ever asked the API (none when, on a loaded machine, the CLI had not yet
+  // started its request within the timeout): the attempts below say the others were not run.
   const models = new Set(anthropic.requests.filter((request) => request.path === "/v1/messages").map((request) => request.body.model));
-  expect(models.size).toBe(1);
+  expect(models.size).toBeLessThanOrEqual(1);
   const row = await proxy.logRow(response.headers.get("x-task-id")!);
   const cli = row!.attempts!.filter((attempt) => attempt.provider === "claude-cli");
   expect(cli[0]!.error).toContain("did not respond within");
