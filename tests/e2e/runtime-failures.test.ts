@@ -1,17 +1,18 @@
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWithPreload } from "../helpers/start-with-preload";
 
 /**
  * A running proxy survives a rejection nothing awaits and a throw outside any request
- * (fixtures/runtime-failures/preload.ts injects both after it listens): it logs each, without the
+ * (fixtures/runtime-failures/preload.ts injects both once the test has seen it listen): it logs each, without the
  * configured key, and keeps answering.
  */
 const preload = new URL("../fixtures/runtime-failures/preload.ts", import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), "claude-proxy-runtime-failure-"));
 const signal = join(home, "failed");
+const go = join(home, "listening");
 const secret = "sk-canary-runtime-0123456789abcdef";
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -27,13 +28,16 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string } {
 }
 
 test("after a late unhandled rejection and an uncaught throw, the proxy still answers and logged both without the key", async () => {
-  const child = startWithPreload(preload, home, secret, { RUNTIME_FAILURE_SIGNAL: signal, RUNTIME_FAILURE_AFTER_MS: "3000" });
+  const child = startWithPreload(preload, home, secret, { RUNTIME_FAILURE_SIGNAL: signal, RUNTIME_FAILURE_GO: go });
   const stdout = collect(child.stdout);
   const stderr = collect(child.stderr);
   const output = () => stdout.text + stderr.text;
   let health: number | undefined;
   try {
     const listening = () => /"url":"(http:\/\/127\.0\.0\.1:\d+)\/v1"/.exec(output())?.[1];
+    for (let i = 0; i < 1000 && listening() === undefined && child.exitCode === null; i++) await Bun.sleep(20);
+    // Listening: now the preload injects its failures.
+    writeFileSync(go, "");
     for (let i = 0; i < 1000 && !existsSync(signal) && child.exitCode === null; i++) await Bun.sleep(20);
     await Bun.sleep(100);
     expect({ exitCode: child.exitCode, listening: listening() !== undefined }).toEqual({ exitCode: null, listening: true });
