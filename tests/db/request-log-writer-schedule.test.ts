@@ -110,6 +110,29 @@ for (const target of databaseTargets) {
       expect(writes).toHaveLength(3);
     });
 
+    test("a row that comes when the next write is due before the next row is expected starts that write at once", async () => {
+      // With one request at a time, a row is recorded in the idle moment after its answer went out.
+      // When the write is due sooner than the gap between the last two rows, the timer would fire in
+      // the middle of the next request: the write starts now instead (earlier, never later).
+      const { writer, clock, writes, release } = heldWriter(HOUR);
+      release();
+      clock.now = HOUR + 1;
+      writer.record(rows(1)[0]!);
+      expect(await until(() => writes.length === 1)).toBe(true);
+      clock.now = HOUR + 1_000;
+      writer.record(rows(1)[0]!);
+      // Due in 1,001 ms of the writer's clock, the next row expected in 999: the write waits.
+      await Bun.sleep(50);
+      expect(writes).toHaveLength(1);
+      // Due in 1 ms, 2 * HOUR - 1_000 since the last row: the write goes now with both rows.
+      clock.now = 2 * HOUR;
+      const [last] = rows(1);
+      writer.record(last!);
+      expect(await until(() => writes.length === 2)).toBe(true);
+      expect(writes).toEqual([HOUR + 1, 2 * HOUR]);
+      expect(writer.pending).toBe(0);
+    });
+
     test("...and no sooner than the interval after the previous write started", async () => {
       const { writer, clock, writes, release } = heldWriter(300);
       clock.now = 5_000;
