@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { chatRequestSchema } from "../../src/chat/request-schema";
 import { hasStackTrace, looksLikeToolError, saysRetry } from "../../src/routing/classifier/error-signals";
 import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
-import { FEATURE_NAMES, LATEST_CONCEPTS, TASK_CONCEPTS, computeFeatures } from "../../src/routing/classifier/features";
+import { FEATURE_NAMES, LATEST_CONCEPTS, computeFeatures } from "../../src/routing/classifier/features";
 import { addContextPaths, addPathsFrom } from "../../src/routing/classifier/file-paths";
-import { detectConcepts, detectLatestConcepts } from "../../src/routing/classifier/concepts";
+import { TASK_CONCEPTS, detectConcepts, detectLatestConcepts } from "../../src/routing/classifier/concepts";
 
 const paths = (text: string) => {
   const found = new Set<string>();

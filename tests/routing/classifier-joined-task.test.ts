@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { TASK_PHRASES } from "../../src/routing/classifier/concepts";
-import { TASK_CONCEPTS, computeFeatures, splitProse } from "../../src/routing/classifier/features";
+import { TASK_CONCEPTS, TASK_PHRASES } from "../../src/routing/classifier/concepts";
+import { computeFeatures } from "../../src/routing/classifier/features";
+import { splitProse } from "../../src/routing/classifier/split-prose";
 import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
 import { LINE_START, hasOutputLine, mayStartOutput, splitPastedLines, splitPastedOutput } from "../../src/routing/classifier/pasted-output";
 import { compilePhrases } from "../../src/routing/classifier/phrase-matcher";

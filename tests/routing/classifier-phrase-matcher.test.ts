@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { HARD_CONCEPTS, TASK_PHRASES } from "../../src/routing/classifier/concepts";
-import { TASK_CONCEPTS } from "../../src/routing/classifier/features";
+import { HARD_CONCEPTS, TASK_CONCEPTS, TASK_PHRASES } from "../../src/routing/classifier/concepts";
 import { compilePhrases, tokenize } from "../../src/routing/classifier/phrase-matcher";
 import { LOWERS_TO_ASCII, PhraseVocabulary, type TokenStream } from "../../src/routing/classifier/phrase-vocabulary";
 import { loadBlindSet } from "../fixtures/routing-eval/load-blind-set";

@@ -42,6 +42,8 @@ export type Concept =
   | "review";
 
 export const HARD_CONCEPTS: readonly Concept[] = ["concurrency", "security", "crypto", "memory-safety", "distributed", "hard-algorithm", "design", "breadth", "performance", "elusive", "symptom", "data-at-stake"];
+/** What the task's words are read for (features.ts's `task:` features): the hard kinds of work, and tests, explanations, debugging. */
+export const TASK_CONCEPTS: readonly Concept[] = [...HARD_CONCEPTS, "tests", "explain", "debug"];
 
 /**
  * Kinds of work, as groups of phrases (syntax in phrase-matcher.ts). A concept's strength is how

@@ -1,12 +1,13 @@
 import type { ChatRequest } from "../../chat/request-schema";
 import { boundedMemo } from "./bounded-memo";
-import { type Concept, HARD_CONCEPTS, detectConcepts, detectConceptsJoined, detectLatestConcepts, scanConcepts } from "./concepts";
+import { type Concept, HARD_CONCEPTS, TASK_CONCEPTS, detectConcepts, detectLatestConcepts } from "./concepts";
 import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "./error-signals";
 import type { TaskText } from "./extract-task-text";
 import { addContextPaths, addPathsFrom } from "./file-paths";
 import { isJsWhitespace } from "./js-whitespace";
-import { hasOutputLine, splitPastedLines, splitPastedOutput } from "./pasted-output";
-import type { PhraseScan } from "./phrase-matcher";
+import { joinedTask } from "./joined-task";
+import { splitPastedOutput } from "./pasted-output";
+import { splitProse } from "./split-prose";
 
 /**
  * The explainable measurements the model reads, each scaled to about 0..3 so one weight per
@@ -15,7 +16,6 @@ import type { PhraseScan } from "./phrase-matcher";
  * session (earlier human turns, the assistant's latest analysis) counts as one "session" signal, so
  * "yes, do it" after a deadlock hunt inherits it, while an acknowledgement says the work is done.
  */
-export const TASK_CONCEPTS: readonly Concept[] = [...HARD_CONCEPTS, "tests", "explain", "debug"];
 export const LATEST_CONCEPTS: readonly Concept[] = ["trivial-edit", "vcs-chore", "lookup", "how-to", "greeting", "acknowledgement", "go-ahead", "retry", "review"];
 
 export const FEATURE_NAMES = [
@@ -114,8 +114,8 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
   // "thanks" or "hi" continues no task: the work before it is done (or not started).
   const closing = latestConcepts.has("acknowledgement") || latestConcepts.has("greeting");
   const task = closing ? latest : text.human.join("\n\n");
-  // A task of several turns whose earlier turns came before: their part read from memory (see joinedTask).
-  const joined = closing ? undefined : joinedTask(text.human, task);
+  // A task of several turns whose earlier turns came before: their part read from memory (joined-task.ts).
+  const joined = closing ? undefined : joinedTask(text.human, task, PROSE_CAP);
   let taskProseLength: number;
   let codeChars: number;
   let outputChars: number;
@@ -207,88 +207,6 @@ export function computeFeatures(request: ChatRequest, text: TaskText): { vector:
 }
 
 /**
- * What the task's features read of its turns after the latest (`rest`, the turns joined by blank
- * lines), kept for the next request: a follow-up ("Request 12.", "still failing") repeats the turns
- * before it, and reading them again (splits, phrases, paths, traces) was most of a small request's
- * features. Each part is what the whole task's reading gives for that part, which holds when the
- * task is `head + "\n\n" + rest`, `head` has no fence and no output line, and nothing is bounded:
- * - splitProse: the fences are the rest's, so the prose is head + "\n\n" + the rest's prose;
- * - splitPastedOutput: the head's lines and the blank line are prose and start no diff, so the rest's
- *   lines are marked and grouped as alone (read line by line: the joined text is 200 characters or more);
- * - phrases: the tokens are the head's, then the rest's (phrase-matcher.ts, countJoined);
- * - paths: a token never crosses a line break, so the paths are the head's and the rest's;
- * - stack traces: a trace literal or line holds no blank line, except a "\ngoroutine " or "\npanic: "
- *   the second line break starts; the rest is trimmed, so no frame line starts there;
- * - retries: read turn by turn, as before.
- * `turns` (each turn's length) tells apart rests that join to the same text from other turns.
- */
-interface TaskRest {
-  turns: number[];
-  /** Length of the rest's prose (fences removed) and of what its line-by-line split keeps. */
-  fencedLength: number;
-  proseLength: number;
-  codeChars: number;
-  outputChars: number;
-  phrases: PhraseScan;
-  paths: string[];
-  stackTrace: boolean;
-  retry: boolean;
-}
-
-/** Below this length the task is read whole (as before): the memo would save next to nothing. */
-const JOINED_FROM = 200;
-/** From here on a bound would cut the joined task (its prose, up to one character longer, at PROSE_CAP). */
-const JOINED_UNTIL = PROSE_CAP;
-
-function readTaskRest(rest: string, human: readonly string[]): TaskRest {
-  const fenced = splitProse(rest);
-  const split = splitPastedLines(fenced.prose);
-  const paths = new Set<string>();
-  addPathsFrom(rest, paths);
-  return {
-    turns: human.slice(1).map((turn) => turn.length),
-    fencedLength: fenced.prose.length,
-    proseLength: split.prose.length,
-    codeChars: fenced.codeChars,
-    outputChars: split.outputChars,
-    phrases: scanConcepts(split.prose, TASK_CONCEPTS),
-    paths: [...paths],
-    stackTrace: hasStackTrace(rest) || rest.startsWith("goroutine ") || rest.startsWith("panic: "),
-    retry: human.slice(1).some(saysRetry),
-  };
-}
-
-const rememberedRests = new Map<string, TaskRest>();
-const RESTS = 64;
-
-/** The task's features from the head's reading and the rest's (remembered), or undefined where that would not be the same. */
-function joinedTask(human: readonly string[], task: string): { taskProseLength: number; codeChars: number; outputChars: number; concepts: Map<Concept, number>; rest: TaskRest } | undefined {
-  if (human.length < 2 || task.length < JOINED_FROM || task.length >= JOINED_UNTIL) return undefined;
-  const head = human[0]!;
-  if (head.includes("```") || hasOutputLine(head)) return undefined;
-  const restText = task.slice(head.length + 2);
-  let rest = rememberedRests.get(restText);
-  if (!rest || !sameTurns(rest.turns, human)) {
-    rest = readTaskRest(restText, human);
-    if (rememberedRests.size >= RESTS) rememberedRests.delete(rememberedRests.keys().next().value!);
-    // A key of its own (not a slice of the request's text, which would keep it alive).
-    const half = restText.length >> 1;
-    rememberedRests.set(`${restText.slice(0, half)}${restText.slice(half)}`, rest);
-  }
-  // The joined text's split reads it line by line only from 200 characters on.
-  if (head.length + 2 + rest.fencedLength < 200) return undefined;
-  const taskProseLength = head.length + 2 + rest.proseLength;
-  if (taskProseLength > PROSE_CAP) return undefined;
-  return { taskProseLength, codeChars: rest.codeChars, outputChars: rest.outputChars, concepts: detectConceptsJoined(head, rest.phrases, TASK_CONCEPTS), rest };
-}
-
-function sameTurns(turns: readonly number[], human: readonly string[]): boolean {
-  if (turns.length !== human.length - 1) return false;
-  for (let index = 0; index < turns.length; index++) if (turns[index] !== human[index + 1]!.length) return false;
-  return true;
-}
-
-/**
  * hardConceptsIn for the session's earlier human turns, from memory when the same turns came
  * before: an agent client sends the whole session again with every request, and those turns only
  * change when a new task starts, while reading them (up to SESSION_CAP characters through the
@@ -338,29 +256,4 @@ export function hasCodeLikeToken(text: string): boolean {
 
 function bounded(value: string, limit: number): string {
   return value.length <= limit ? value : value.slice(0, limit * 0.7) + "\n" + value.slice(-limit * 0.3);
-}
-
-/** The text outside fenced code blocks, and how much code the fences held. */
-export function splitProse(text: string): { prose: string; codeChars: number } {
-  let prose = "";
-  let codeChars = 0;
-  let cursor = 0;
-  for (let open = fenceAt(text, 0); open !== -1; open = fenceAt(text, cursor)) {
-    const close = fenceAt(text, open + 3);
-    prose += text.slice(cursor, open);
-    const end = close === -1 ? text.length : close + 3;
-    codeChars += end - open;
-    cursor = end;
-    if (close === -1) break;
-  }
-  if (cursor < text.length) prose += text.slice(cursor);
-  return { prose, codeChars };
-}
-
-/** The next ``` that starts a line (or the text). */
-function fenceAt(text: string, from: number): number {
-  for (let index = text.indexOf("```", from); index !== -1; index = text.indexOf("```", index + 3)) {
-    if (index === 0 || text[index - 1] === "\n" || text[index - 1] === " ") return index;
-  }
-  return -1;
 }

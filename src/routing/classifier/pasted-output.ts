@@ -22,8 +22,11 @@ export const LINE_START =
 let starts = new Int32Array(256);
 let marks = new Uint8Array(256);
 
+/** A shorter text is all prose: splitPastedOutput does not read it line by line. */
+export const LINE_SPLIT_FROM = 200;
+
 export function splitPastedOutput(text: string): { prose: string; outputChars: number } {
-  if (text.length < 200) return { prose: text, outputChars: 0 };
+  if (text.length < LINE_SPLIT_FROM) return { prose: text, outputChars: 0 };
   return splitPastedLines(text);
 }
 
