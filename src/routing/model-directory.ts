@@ -21,6 +21,10 @@ export type ModelSelection =
 
 export const AUTO_MODEL = "auto";
 
+/** What makes a provider active, for the errors a proxy without one answers (here and router.ts). */
+export const NO_PROVIDER_HELP =
+  "set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS (or log the claude CLI in) and restart the proxy, or start Ollama (looked for every OLLAMA_REFRESH_MS)";
+
 export class ModelDirectory {
   private providers: LLMProvider[] = [];
   private models: Candidate[] = [];
@@ -133,7 +137,7 @@ export class ModelDirectory {
     const close = closestNames(name, names, 3);
     const available =
       this.models.length === 0
-        ? "no models: no provider is active (set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS, install the claude CLI, or run Ollama)"
+        ? `no models: no provider is active (${NO_PROVIDER_HELP})`
         : names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
     const suggestion = close.length > 0 ? ` Did you mean ${close.map((value) => `'${value}'`).join(" or ")}?` : "";
     const prefixHint = this.providers.length > 0 ? ` To send a model the catalog does not list, prefix it with its provider (${this.providers[0]!.id}:<model>).` : "";

@@ -4,7 +4,7 @@ import { TIERS, type Tier } from "../catalog/catalog-entry";
 import { costUsd } from "../catalog/request-cost";
 import { type Candidate, candidateKey } from "./candidate";
 import type { Classification } from "./classifier/classify-request";
-import type { ModelDirectory, ModelSelection } from "./model-directory";
+import { type ModelDirectory, type ModelSelection, NO_PROVIDER_HELP } from "./model-directory";
 import type { RequestNeeds } from "./request-needs";
 import type { SuccessRates } from "./success-rates";
 
@@ -243,7 +243,7 @@ function noCandidate(tier: Tier, needs: RequestNeeds, notes: string[], code: "no
 function noActiveProvider(): ProxyError {
   return new ProxyError(
     503,
-    "No provider is active, so no model can answer: set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or CUSTOM_PROVIDERS (or log the claude CLI in) and restart the proxy, or start Ollama (looked for every OLLAMA_REFRESH_MS). The start-up log names the active providers.",
+    `No provider is active, so no model can answer: ${NO_PROVIDER_HELP}. The start-up log names the active providers.`,
     { type: "server_error", code: "no_active_provider", final: true },
   );
 }
