@@ -1,3 +1,5 @@
+import { OldestKeys } from "../cache/oldest-keys";
+
 /**
  * Success rates per (task category, model), from request outcomes and user feedback. The router
  * skips a model whose rate in the request's category is under SUCCESS_THRESHOLD once it has
@@ -24,6 +26,7 @@ export class SuccessRates {
   private readonly stats = new Map<string, { successes: number; total: number }>();
   /** Only the rated tasks: every other task's outcome is in its request-log row, which feedback reads anyway. */
   private readonly rated = new Map<string, TaskOutcome>();
+  private readonly oldestRated = new OldestKeys(this.rated);
 
   constructor(initial: RateSample[] = []) {
     for (const sample of initial) this.stats.set(statKey(sample.category, sample.modelKey), { successes: sample.successes, total: sample.total });
@@ -51,7 +54,7 @@ export class SuccessRates {
     if (task.success !== nowSuccess) stat.successes = Math.min(stat.total, Math.max(0, stat.successes + (nowSuccess ? 1 : -1)));
     this.rated.delete(taskId);
     this.rated.set(taskId, { ...task, success: nowSuccess });
-    if (this.rated.size > REMEMBERED_RATINGS) this.rated.delete(this.rated.keys().next().value!);
+    if (this.rated.size > REMEMBERED_RATINGS) this.rated.delete(this.oldestRated.next()!);
   }
 
   snapshot(): RateSample[] {

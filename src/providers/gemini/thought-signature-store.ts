@@ -1,3 +1,5 @@
+import { OldestKeys } from "../../cache/oldest-keys";
+
 /**
  * Gemini's thinking models attach an opaque `thoughtSignature` to function calls and want it back
  * when the call is replayed in the history (Gemini 3 rejects a replayed call without one). OpenAI
@@ -10,6 +12,7 @@ export const SKIP_SIGNATURE_VALIDATOR = "skip_thought_signature_validator";
 
 export class ThoughtSignatureStore {
   private readonly signatures = new Map<string, string>();
+  private readonly oldest = new OldestKeys(this.signatures);
 
   constructor(private readonly limit = 10_000) {}
 
@@ -17,7 +20,7 @@ export class ThoughtSignatureStore {
     this.signatures.delete(toolCallId);
     this.signatures.set(toolCallId, signature);
     if (this.signatures.size > this.limit) {
-      const oldest = this.signatures.keys().next().value;
+      const oldest = this.oldest.next();
       if (oldest !== undefined) this.signatures.delete(oldest);
     }
   }
