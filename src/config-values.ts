@@ -57,8 +57,9 @@ function knownKeysObject<T extends z.ZodRawShape>(shape: T) {
 
 const customModelSchema = knownKeysObject({
   id: z.string().min(1),
-  inputPricePerMillion: z.number().min(0).default(0),
-  outputPricePerMillion: z.number().min(0).default(0),
+  // Left out, a price counts as 0 (unpriced-models.ts warns when the endpoint is a hosted one).
+  inputPricePerMillion: z.number().min(0).optional(),
+  outputPricePerMillion: z.number().min(0).optional(),
   cacheReadPricePerMillion: z.number().min(0).optional(),
   contextWindow: z.number().int().positive().optional(),
   tier: z.enum(["economy", "standard", "premium"]).optional(),

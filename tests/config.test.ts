@@ -161,7 +161,7 @@ describe("values", () => {
       claudeCli: { path: "/opt/claude", enabled: false, poolSize: 2, billing: "api" },
       ollama: { baseUrl: "http://127.0.0.1:11435", enabled: false, probeTimeoutMs: 50, refreshMs: 0 },
       anthropicDoorModels: "auto",
-      customProviders: [{ ...lmStudio, models: [{ id: "qwen2.5-coder-7b-instruct", inputPricePerMillion: 0, outputPricePerMillion: 0 }] }],
+      customProviders: [lmStudio],
       defaultProvider: "anthropic",
       modelCatalogFile: "./catalog.json",
       baselineModel: "openai:gpt-5",

@@ -11,8 +11,8 @@ export interface CatalogSources {
     models: {
       id: string;
       tier?: CatalogEntry["tier"];
-      inputPricePerMillion: number;
-      outputPricePerMillion: number;
+      inputPricePerMillion?: number;
+      outputPricePerMillion?: number;
       cacheReadPricePerMillion?: number;
       contextWindow?: number;
     }[];
@@ -35,8 +35,8 @@ export function buildCatalog(sources: CatalogSources): ModelCatalog {
       provider: provider.id,
       model: model.id,
       tier: model.tier ?? "standard",
-      input: model.inputPricePerMillion,
-      output: model.outputPricePerMillion,
+      input: model.inputPricePerMillion ?? 0,
+      output: model.outputPricePerMillion ?? 0,
       cacheRead: model.cacheReadPricePerMillion,
       contextWindow: model.contextWindow ?? 128_000,
       capabilities: { tools: true, vision: false, json: true, reasoning: false },

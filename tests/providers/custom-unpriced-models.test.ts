@@ -1,0 +1,43 @@
+import { describe, expect, test } from "bun:test";
+import { buildCatalog } from "../../src/catalog/build-catalog";
+import { loadConfig } from "../../src/config";
+import { createCustomProviders } from "../../src/providers/custom/custom-providers";
+import { capturingLogger } from "../helpers/capturing-logger";
+
+const API_KEY = "sk-or-v1-secret-value-0123456789";
+
+async function startWith(providers: unknown[]) {
+  const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify(providers) });
+  const { lines, logger } = capturingLogger();
+  await createCustomProviders(config, buildCatalog(config), { logger });
+  return lines.filter((line) => line.level === "warn");
+}
+
+describe("CUSTOM_PROVIDERS models without a price", () => {
+  test("a hosted endpoint's model without a price is warned about at start-up, by name, never with the key", async () => {
+    const warnings = await startWith([
+      { id: "openrouter", baseUrl: "https://openrouter.ai/api/v1", apiKey: API_KEY, models: [{ id: "qwen/qwen3-coder" }, { id: "priced", inputPricePerMillion: 1, outputPricePerMillion: 2 }, { id: "half", inputPricePerMillion: 1 }] },
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]!.message)).toContain('"openrouter" gives no price for qwen/qwen3-coder, half');
+    expect(warnings[0]!.models).toEqual(["qwen/qwen3-coder", "half"]);
+    expect(JSON.stringify(warnings)).not.toContain(API_KEY);
+  });
+
+  test("a price written as 0, or a server on this machine or a private address, is taken as free without a warning", async () => {
+    const warnings = await startWith([
+      { id: "free-hosted", baseUrl: "https://api.example.com/v1", models: [{ id: "m", inputPricePerMillion: 0, outputPricePerMillion: 0 }] },
+      { id: "lmstudio", baseUrl: "http://127.0.0.1:1234/v1", models: [{ id: "m" }] },
+      { id: "local-name", baseUrl: "http://localhost:8000/v1", models: [{ id: "m" }] },
+      { id: "lan-vllm", baseUrl: "http://192.168.1.20:8000/v1", models: [{ id: "m" }] },
+      { id: "lan-ten", baseUrl: "http://10.0.0.5:8000/v1", models: [{ id: "m" }] },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  test("an unpriced model still costs $0 in the catalog", () => {
+    const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([{ id: "lab", baseUrl: "https://lab.example/v1", models: [{ id: "m1" }] }]) });
+    const entry = buildCatalog(config).entries().find((candidate) => candidate.provider === "lab");
+    expect(entry).toMatchObject({ input: 0, output: 0 });
+  });
+});
