@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { z } from "zod";
+import { isUnpricedCustomModel } from "./config-custom-prices";
 import { secret } from "./config-secrets";
 import { normalizeHostName } from "./security/host-names";
 
@@ -57,7 +58,7 @@ function knownKeysObject<T extends z.ZodRawShape>(shape: T) {
 
 const customModelSchema = knownKeysObject({
   id: z.string().min(1),
-  // Left out, a price counts as 0 (unpriced-models.ts warns when the endpoint is a hosted one).
+  // Left out, a price counts as 0 (config-custom-prices.ts: on a hosted endpoint it is marked unpriced).
   inputPricePerMillion: z.number().min(0).optional(),
   outputPricePerMillion: z.number().min(0).optional(),
   cacheReadPricePerMillion: z.number().min(0).optional(),
@@ -73,7 +74,10 @@ export const customProviderSchema = knownKeysObject({
   baseUrl: url,
   apiKey: secret(z.string().optional()),
   models: z.array(customModelSchema).min(1),
-});
+}).transform((provider) => ({
+  ...provider,
+  models: provider.models.map((model) => ({ ...model, ...(isUnpricedCustomModel(provider.baseUrl, model) ? { unpriced: true as const } : {}) })),
+}));
 export type CustomProviderConfig = z.infer<typeof customProviderSchema>;
 
 export const json = <T extends z.ZodType>(schema: T) =>

@@ -15,6 +15,8 @@ export interface CatalogSources {
       outputPricePerMillion?: number;
       cacheReadPricePerMillion?: number;
       contextWindow?: number;
+      /** No price given, on a hosted endpoint (config-custom-prices.ts). */
+      unpriced?: true;
     }[];
   }[];
   modelCatalogFile?: string;
@@ -31,7 +33,7 @@ const subscriptionProviders = (sources: CatalogSources): string[] => (sources.cl
  */
 export function buildCatalog(sources: CatalogSources): ModelCatalog {
   const custom: CatalogEntry[] = sources.customProviders.flatMap((provider) =>
-    provider.models.map((model) => ({
+    provider.models.map((model): CatalogEntry => ({
       provider: provider.id,
       model: model.id,
       tier: model.tier ?? "standard",
@@ -42,6 +44,7 @@ export function buildCatalog(sources: CatalogSources): ModelCatalog {
       capabilities: { tools: true, vision: false, json: true, reasoning: false },
       aliases: [],
       source: "CUSTOM_PROVIDERS",
+      ...(model.unpriced ? { unpriced: true as const } : {}),
     })),
   );
   const overrides = sources.modelCatalogFile ? readCatalogFile(sources.modelCatalogFile) : [];

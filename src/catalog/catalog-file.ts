@@ -50,7 +50,10 @@ export function mergeCatalogEntries(base: CatalogEntry[], overrides: z.infer<typ
     const key = modelKey(override.provider, override.model);
     const existing = merged.get(key);
     if (existing) {
-      merged.set(key, { ...existing, ...override, capabilities: { ...existing.capabilities, ...override.capabilities } });
+      const entry: CatalogEntry = { ...existing, ...override, capabilities: { ...existing.capabilities, ...override.capabilities } };
+      // A price given here is the price the entry lacked (a CUSTOM_PROVIDERS model that left it out).
+      if (override.input !== undefined || override.output !== undefined) delete entry.unpriced;
+      merged.set(key, entry);
       continue;
     }
     const missing = (["tier", "input", "output", "contextWindow"] as const).filter((field) => override[field] === undefined);

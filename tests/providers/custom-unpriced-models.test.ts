@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildCatalog } from "../../src/catalog/build-catalog";
 import { loadConfig } from "../../src/config";
 import { createCustomProviders } from "../../src/providers/custom/custom-providers";
@@ -39,5 +42,36 @@ describe("CUSTOM_PROVIDERS models without a price", () => {
     const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([{ id: "lab", baseUrl: "https://lab.example/v1", models: [{ id: "m1" }] }]) });
     const entry = buildCatalog(config).entries().find((candidate) => candidate.provider === "lab");
     expect(entry).toMatchObject({ input: 0, output: 0 });
+  });
+});
+
+describe("the catalog's mark on CUSTOM_PROVIDERS models without a price", () => {
+  const catalogOf = (providers: unknown[], catalogFile?: string) => {
+    const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify(providers), ...(catalogFile ? { MODEL_CATALOG_FILE: catalogFile } : {}) });
+    return buildCatalog(config).entries().filter((entry) => entry.source !== undefined && entry.provider !== "openai");
+  };
+
+  test("a hosted endpoint's model without a price is unpriced, as a model the catalog does not list; a local one or a written 0 is free", () => {
+    const entries = catalogOf([
+      { id: "hosted", baseUrl: "https://api.example.com/v1", models: [{ id: "no-price" }, { id: "zero", inputPricePerMillion: 0, outputPricePerMillion: 0 }] },
+      { id: "lmstudio", baseUrl: "http://127.0.0.1:1234/v1", models: [{ id: "local" }] },
+    ]);
+    const unpriced = (provider: string, model: string) => entries.find((entry) => entry.provider === provider && entry.model === model)?.unpriced;
+    expect(unpriced("hosted", "no-price")).toBe(true);
+    expect(unpriced("hosted", "zero")).toBeUndefined();
+    expect(unpriced("lmstudio", "local")).toBeUndefined();
+  });
+
+  test("a price given in MODEL_CATALOG_FILE lifts the mark", () => {
+    const directory = mkdtempSync(join(tmpdir(), "unpriced-custom-"));
+    const file = join(directory, "catalog.json");
+    writeFileSync(file, JSON.stringify([{ provider: "hosted", model: "no-price", input: 1, output: 3 }]));
+    try {
+      const entry = catalogOf([{ id: "hosted", baseUrl: "https://api.example.com/v1", models: [{ id: "no-price" }] }], file).find((candidate) => candidate.provider === "hosted");
+      expect(entry).toMatchObject({ input: 1, output: 3 });
+      expect(entry?.unpriced).toBeUndefined();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -2,12 +2,11 @@ import type { Config } from "../../config";
 import type { ModelCatalog } from "../../catalog/model-catalog";
 import { createOpenAICompatibleProvider } from "../openai-compatible/openai-compatible-provider";
 import type { LLMProvider, ProviderFactoryContext } from "../types";
-import { unpricedRemoteModels } from "./unpriced-models";
 
 /** One provider per CUSTOM_PROVIDERS entry: any OpenAI-compatible endpoint (vLLM, LM Studio, OpenRouter, Together, …). */
 export async function createCustomProviders(config: Config, _catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
   return config.customProviders.map((custom) => {
-    const unpriced = unpricedRemoteModels(custom);
+    const unpriced = custom.models.filter((model) => model.unpriced).map((model) => model.id);
     if (unpriced.length > 0) {
       context.logger.warn(
         `CUSTOM_PROVIDERS: "${custom.id}" gives no price for ${unpriced.join(", ")}: routed as free ($0, the cheapest of its tier) and counted by no budget; set inputPricePerMillion and outputPricePerMillion (0 if it is free)`,
