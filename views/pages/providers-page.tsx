@@ -17,6 +17,8 @@ export interface ModelView {
   input: number;
   output: number;
   cacheRead?: number;
+  /** No price known: counted as $0 and by no budget (a model the catalog does not list, a hosted custom model left unpriced). */
+  unpriced?: boolean;
   /** Unknown for a model the catalog does not list (passed through as provider:model). */
   contextWindow: number | undefined;
   capabilities: string[];
@@ -187,7 +189,13 @@ function ModelTable(props: { models: ModelView[] }) {
               </td>
               <td>{model.tier}</td>
               <td class="number nowrap">
-                {formatUsd(model.input)} / {formatUsd(model.output)}
+                {model.unpriced ? (
+                  <span class="muted" title="Counted as $0 and by no budget: give it a price in CUSTOM_PROVIDERS or MODEL_CATALOG_FILE">
+                    no price
+                  </span>
+                ) : (
+                  `${formatUsd(model.input)} / ${formatUsd(model.output)}`
+                )}
               </td>
               <td class="number">{model.contextWindow === undefined ? "—" : formatCount(model.contextWindow)}</td>
               <td class="muted">{model.capabilities.join(", ") || "text"}</td>
