@@ -14,6 +14,7 @@ import cacheWrittenXid from "./migrations/0009_cache_written_xid.sql" with { typ
 import feedbackCacheKey from "./migrations/0010_feedback_cache_key.sql" with { type: "text" };
 import namedModelRoutingSavings from "./migrations/0011_named_model_routing_savings.sql" with { type: "text" };
 import rollupUpstreamCounts from "./migrations/0012_rollup_upstream_counts.sql" with { type: "text" };
+import unloggedResponseCache from "./migrations/0013_unlogged_response_cache.sql" with { type: "text" };
 
 /**
  * The migrations, embedded in the bundle (and so in the compiled executable) instead of read from a
@@ -34,6 +35,7 @@ const sources: Record<string, string> = {
   "0010_feedback_cache_key": feedbackCacheKey,
   "0011_named_model_routing_savings": namedModelRoutingSavings,
   "0012_rollup_upstream_counts": rollupUpstreamCounts,
+  "0013_unlogged_response_cache": unloggedResponseCache,
 };
 
 /**

@@ -2,12 +2,15 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { findCachedAnswer } from "../../src/db/cache-queries";
 import { openDatabase } from "../../src/db/client";
 import { findPostgresBinaries } from "../../src/db/native-postgres/binaries";
 import { nativeServerBlocker } from "../../src/db/native-postgres/native-server";
 import { serverSettings } from "../../src/db/native-postgres/server-settings";
 import { serverUserFor } from "../../src/db/native-postgres/server-user";
 import { insertRequestLogs } from "../../src/db/queries";
+import { rowsOf } from "../../src/db/rows-of";
 import { countLogRows, makeLogRow } from "../helpers/request-log-rows";
 import { waitFor } from "../helpers/wait-for";
 
@@ -61,12 +64,17 @@ describe.skipIf(Boolean(blocker))("embedded native PostgreSQL", () => {
     const second = await openDatabase({ dataDir, embedded: "postgres" });
     try {
       expect(await countLogRows(second.db, rows.map((row) => row.taskId))).toBe(2);
+      // As on any PostgreSQL server (write-durability.test.ts): commits do not wait for the disk, the cache's table is unlogged.
+      const [settings] = rowsOf<{ commit: string; cache: string }>(
+        await second.db.execute(sql`select current_setting('synchronous_commit') as commit, (select relpersistence from pg_class where relname = 'response_cache' and relkind = 'r') as cache`),
+      );
+      expect(settings).toEqual({ commit: "off", cache: "u" });
     } finally {
       await second.close();
     }
   }, 120_000);
 
-  test("after a SIGKILL of the proxy its server stops by itself, and the next start has every committed row", async () => {
+  test("after a SIGKILL of the proxy its server stops by itself, and the next start has every committed row and cached answer", async () => {
     const dataDir = freshDataDir();
     const child = Bun.spawn([process.execPath, "run", holder, dataDir, "25"], { stdout: "pipe", stderr: "inherit" });
     const reader = child.stdout.getReader();
@@ -76,7 +84,7 @@ describe.skipIf(Boolean(blocker))("embedded native PostgreSQL", () => {
       if (done) throw new Error("the holder exited before it wrote its rows");
       text += new TextDecoder().decode(value);
     }
-    const { serverPid, taskIds } = JSON.parse(text) as { serverPid: number; taskIds: string[] };
+    const { serverPid, taskIds, cacheKey } = JSON.parse(text) as { serverPid: number; taskIds: string[]; cacheKey: string };
     try {
       expect(alive(serverPid)).toBe(true);
       // Its own process group: a Ctrl-C in the terminal (SIGINT to the proxy's group) must not stop it
@@ -92,6 +100,9 @@ describe.skipIf(Boolean(blocker))("embedded native PostgreSQL", () => {
     try {
       expect(again.serverPid).not.toBe(serverPid);
       expect(await countLogRows(again.db, taskIds)).toBe(25);
+      // The cache's table is unlogged: kept by the clean stop the parent-death signal makes, emptied
+      // only by a crash of the server itself.
+      expect((await findCachedAnswer(again.db, cacheKey))?.body).toBe("{}");
     } finally {
       await again.close();
     }
