@@ -17,7 +17,6 @@ import type { ChatCompletion } from "../src/chat/types";
 import { benchProxyConfig } from "./bench-proxy-config";
 import { benchProxyEnv } from "./bench-budget";
 import { announce, onParentGone } from "./child-ready";
-import { createSocketFetch } from "./upstream-http/socket-fetch";
 
 /**
  * The benchmark's proxy with layers cut or replaced, one process per variant, for measuring by
@@ -105,8 +104,10 @@ function doorOnly(deps: PipelineDeps): Hono {
   return app;
 }
 
+// Loaded only for its cut: FLOOR_BISECT_BASELINE copies this file into a checkout without bench/upstream-http/.
+const socketFetch = async () => (await import("./upstream-http/socket-fetch")).createSocketFetch();
 const config = benchProxyConfig(upstreamUrl, dataDir, { ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}), ...benchProxyEnv() });
-const upstreamFetch = cuts.has("canned-upstream") ? cannedFetch : cuts.has("delayed-upstream") ? delayedFetch : cuts.has("plain-fetch") ? plainFetch : cuts.has("unsignalled-fetch") ? unsignalledFetch : cuts.has("socket-fetch") ? createSocketFetch() : undefined;
+const upstreamFetch = cuts.has("canned-upstream") ? cannedFetch : cuts.has("delayed-upstream") ? delayedFetch : cuts.has("plain-fetch") ? plainFetch : cuts.has("unsignalled-fetch") ? unsignalledFetch : cuts.has("socket-fetch") ? await socketFetch() : undefined;
 const proxy = await buildProxy(config, createLogger(config.logLevel), { ...(upstreamFetch ? { fetch: upstreamFetch } : {}), finishAfterAnswer: true });
 
 // The app's routes read these through the same `pipeline` object and the same stage array, so changing them here takes effect.
