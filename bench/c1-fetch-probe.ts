@@ -7,6 +7,7 @@ import { buildProxy } from "../src/server";
 import { startChild } from "./child-process";
 import { createScratchDatabase } from "./scratch-database";
 import { benchBody } from "./bench-question";
+import { createSocketFetch } from "./upstream-http/socket-fetch";
 
 /**
  * `bun run bench/c1-fetch-probe.ts [requests]`: the upstream fetch's round trip at one connection,
@@ -14,7 +15,9 @@ import { benchBody } from "./bench-question";
  * proxy's SDK headers, abort signal and timer (`like`, `only-headers`, `only-signal`, `only-timer`,
  * `only-headers+signal`), the proxy's own fetch inside a request (`proxy`: the request's time to
  * the fetch, the fetch, provider.complete around it, and the rest), a plain fetch right after a
- * proxy request (`alternate`, `alternate-like`), and one after a 1 ms sleep (`plain-gap`).
+ * proxy request (`alternate`, `alternate-like`), and one after a 1 ms sleep (`plain-gap`);
+ * `proxy-socket` is `proxy` with the upstream call made by the prototype JavaScript-thread client
+ * (bench/upstream-http/socket-fetch.ts) instead of Bun's fetch, in the same process and proxy.
  * PROBE_MODES picks modes (comma-separated); every mode runs in every iteration, ten at a time,
  * the order rotated. PROBE_NO_PROXY=1 builds no proxy; PROBE_FINISH_AFTER_ANSWER=1 builds it as
  * the server does. Medians in µs.
@@ -34,11 +37,14 @@ const add = (name: string, ms: number) => {
 };
 let fetchStarted = 0;
 let fetchHeaders = 0;
+const socketFetch = createSocketFetch();
+/** Which client the proxy's upstream call goes through, and the label suffix its spans get. */
+let client: { fetch: typeof fetch; suffix: string } = { fetch, suffix: "" };
 const timedFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
   fetchStarted = performance.now();
-  const response = await fetch(input, init);
+  const response = await client.fetch(input, init);
   fetchHeaders = performance.now();
-  add("proxy fetch: call to headers", fetchHeaders - fetchStarted);
+  add(`proxy fetch${client.suffix}: call to headers`, fetchHeaders - fetchStarted);
   return response;
 }) as typeof fetch;
 
@@ -78,7 +84,7 @@ async function plain(label: string, like = false, parts = "headers,signal,timer"
   add(`${label}: call to body`, ended - started);
 }
 
-async function viaProxy() {
+async function viaProxy(suffix = "") {
   const text = benchBody();
   const started = performance.now();
   const response = await proxy!.app.fetch(
@@ -86,13 +92,13 @@ async function viaProxy() {
   );
   const answered = performance.now();
   await response.text();
-  add("proxy: whole", performance.now() - started);
-  add("proxy: start to upstream fetch call", fetchStarted - started);
-  add("proxy: start to provider.complete", completeStarted - started);
-  add("provider: complete to fetch call", fetchStarted - completeStarted);
-  add("provider: fetch headers to complete's end", completeEnded - fetchHeaders);
-  add("proxy: complete's end to answered", answered - completeEnded);
-  add("proxy: upstream headers to answered", answered - fetchHeaders);
+  add(`proxy${suffix}: whole`, performance.now() - started);
+  add(`proxy${suffix}: start to upstream fetch call`, fetchStarted - started);
+  add(`proxy${suffix}: start to provider.complete`, completeStarted - started);
+  add(`provider${suffix}: complete to fetch call`, fetchStarted - completeStarted);
+  add(`provider${suffix}: fetch headers to complete's end`, completeEnded - fetchHeaders);
+  add(`proxy${suffix}: complete's end to answered`, answered - completeEnded);
+  add(`proxy${suffix}: upstream headers to answered`, answered - fetchHeaders);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,6 +114,10 @@ const runMode = async (mode: string) => {
     await plain("plain-gap");
     await sleep(0);
   } else if (mode === "proxy") await viaProxy();
+  else if (mode === "proxy-socket") {
+    client = { fetch: socketFetch, suffix: " (socket client)" };
+    await viaProxy(" (socket client)").finally(() => (client = { fetch, suffix: "" }));
+  }
   else if (mode === "alternate") {
     await viaProxy();
     await plain("plain right after a proxy request");

@@ -9,7 +9,7 @@ import { startEnvironment } from "./start-environment";
 import { BENCH_BUDGET_ENV } from "./bench-budget";
 
 /**
- * `bun run bench/floor-bisect.ts [c32|c1 ...]`: where the proxy's CPU goes beyond a JSON floor, by
+ * `bun run bench/floor-bisect.ts [c32|c1|stream ...]`: where the proxy's CPU goes beyond a JSON floor, by
  * construction rather than sampling. Each side is its own server process against one mock upstream:
  * the bare pass-through, the JSON floor (serve-restream.ts, RESTREAM_KIND=json), and the proxy with
  * layers cut or replaced (serve-proxy-layers.ts), from "the floor inside Hono" up to the full proxy.
@@ -52,6 +52,8 @@ const specs: Record<string, SideSpec> = {
   "lean,canned-upstream": { script: "serve-proxy-layers.ts", cuts: "canned-upstream", proxyEnv: lean },
   "lean,plain-fetch": { script: "serve-proxy-layers.ts", cuts: "plain-fetch", proxyEnv: lean },
   "lean,unsignalled-fetch": { script: "serve-proxy-layers.ts", cuts: "unsignalled-fetch", proxyEnv: lean },
+  "lean,socket-fetch": { script: "serve-proxy-layers.ts", cuts: "socket-fetch", proxyEnv: lean },
+  "full,socket-fetch": { script: "serve-proxy-layers.ts", cuts: "socket-fetch", proxyEnv: {} },
   "lean,ballast": { script: "serve-proxy-layers.ts", cuts: "ballast", proxyEnv: lean },
   "lean,ram512": { script: "serve-proxy-layers.ts", proxyEnv: lean, env: { BUN_JSC_forceRAMSize: String(512 * 1024 * 1024) } },
   "lean,bun-defaults": { script: "serve-proxy-layers.ts", proxyEnv: lean, startEnvironment: false },
@@ -105,9 +107,11 @@ for (const name of chosen) if (!specs[name]) throw new Error(`unknown side ${nam
 const phaseNames = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["c32"];
 const rounds = Number(process.env.FLOOR_BISECT_ROUNDS ?? 4);
 const scale = Number(process.env.FLOOR_BISECT_SCALE ?? 1);
-const phases: Record<string, { requests: number; concurrency: number }> = {
+const phases: Record<string, { requests: number; concurrency: number; stream?: boolean }> = {
   c32: { requests: Math.round(1_000 * scale), concurrency: 32 },
   c1: { requests: Math.round(150 * scale), concurrency: 1 },
+  // The benchmark's stream phase (64 streams at once, stream-shape.ts); p50 is the first byte's.
+  stream: { requests: Math.round(256 * scale), concurrency: 64, stream: true },
 };
 
 const temporary = mkdtempSync(join(tmpdir(), "claude-proxy-bisect-"));
@@ -140,8 +144,8 @@ for (const [index, name] of chosen.entries()) {
   }, [], 60_000, spec.captureStderr);
 }
 
-const load = (name: string, requests: number, concurrency: number) =>
-  runLoad({ url: `${servers[name]!.origin}/v1/chat/completions`, body: () => benchBody(), requests, concurrency, timeCapMs: 120_000 }, false);
+const load = (name: string, requests: number, concurrency: number, stream = false) =>
+  runLoad({ url: `${servers[name]!.origin}/v1/chat/completions`, body: () => benchBody({ stream }), requests, concurrency, timeCapMs: 120_000 }, stream);
 for (const name of chosen) await load(name, 1_500, 32);
 
 const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -151,7 +155,7 @@ const since = (after: Map<number, number>, before: Map<number, number>) => [...a
 console.log(`floor-bisect: ${chosen.length} sides, ${rounds} rounds; load average ${loadAverage()}`);
 for (const phaseName of phaseNames) {
   const phase = phases[phaseName];
-  if (!phase) throw new Error(`unknown phase ${phaseName}: c32 or c1`);
+  if (!phase) throw new Error(`unknown phase ${phaseName}: c32, c1 or stream`);
   const runs: Record<string, LoadResult[]> = {};
   const cpu: Record<string, { process: number; js: number; database: number }> = {};
   for (const name of chosen) (runs[name] = []), (cpu[name] = { process: 0, js: 0, database: 0 });
@@ -159,21 +163,22 @@ for (const phaseName of phaseNames) {
     for (const name of round % 2 === 0 ? chosen : chosen.toReversed()) {
       const { pid } = servers[name]!;
       const [before, jsBefore, childrenBefore] = [processCpuMs(pid), mainThreadCpuMs(pid), childrenCpu(pid)];
-      runs[name]!.push(await load(name, phase.requests, phase.concurrency));
+      runs[name]!.push(await load(name, phase.requests, phase.concurrency, phase.stream));
       cpu[name]!.process += processCpuMs(pid) - before;
       cpu[name]!.js += mainThreadCpuMs(pid) - jsBefore;
       cpu[name]!.database += since(childrenCpu(pid), childrenBefore);
     }
   }
   console.log(`${phaseName}: ${phase.concurrency} at once, ${phase.requests * rounds} requests per side; load average ${loadAverage()}`);
-  const bareP50 = percentile(mergeResults(runs.bare ?? runs[chosen[0]!]!).latencies, 50);
+  const samples = (result: LoadResult) => (phase.stream ? result.ttfbs : result.latencies);
+  const bareP50 = percentile(samples(mergeResults(runs.bare ?? runs[chosen[0]!]!)), 50);
   for (const name of chosen) {
     const result = mergeResults(runs[name]!);
     const perRequest = (ms: number) => ((ms / result.completed) * 1000).toFixed(0).padStart(5);
     const { process, js, database } = cpu[name]!;
     console.log(
       `  ${name.padEnd(36)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
-        `p50 ${percentile(result.latencies, 50).toFixed(3)} ms (+${(percentile(result.latencies, 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; peak RSS ${((servers[name]!.memory()?.peak ?? NaN) / 2 ** 20).toFixed(0)} MiB; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
+        `${phase.stream ? "first byte " : ""}p50 ${percentile(samples(result), 50).toFixed(3)} ms (+${(percentile(samples(result), 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; peak RSS ${((servers[name]!.memory()?.peak ?? NaN) / 2 ** 20).toFixed(0)} MiB; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
     );
   }
 }

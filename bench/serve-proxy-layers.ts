@@ -41,6 +41,8 @@ import { announce, onParentGone } from "./child-ready";
  * - `delayed-upstream`: the canned Response after a 2 ms timer: in flight across a wait, no socket;
  * - `plain-fetch`: the upstream fetch with the floor's two headers and no abort signal;
  *   `unsignalled-fetch`: with its own headers, without the signal;
+ * - `socket-fetch`: the upstream fetch through the JavaScript-thread HTTP/1.1 client
+ *   (bench/upstream-http/socket-fetch.ts) instead of Bun's fetch;
  * - `ballast`: ~40 MB of small objects kept alive (with `hono-floor`: a floor with a larger live heap);
  * - `no-classify`: the classify stage left out (the bench body names a model, so routing goes on);
  * - `no-log-write`: rows built and counted in metrics, never queued for the database;
@@ -57,7 +59,7 @@ const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
 const dataDir = process.env.BENCH_DATA_DIR;
 if (!upstreamUrl || !dataDir) throw new Error("BENCH_UPSTREAM_URL and BENCH_DATA_DIR must be set");
 const cuts = new Set((process.env.LAYERS_CUTS ?? "").split(",").filter(Boolean));
-const known = ["delayed-upstream", "canned-served", "plain-fetch", "unsignalled-fetch", "ballast", "classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log", "cache-lookup-only", "cache-memory-only", "cache-index-full"];
+const known = ["socket-fetch", "delayed-upstream", "canned-served", "plain-fetch", "unsignalled-fetch", "ballast", "classify-extract", "classify-describe", "canned-provider", "hono-floor", "door-only", "canned-stages", "canned-upstream", "no-classify", "no-log-write", "no-log", "cache-lookup-only", "cache-memory-only", "cache-index-full"];
 for (const cut of cuts) if (!known.includes(cut) && !cut.startsWith("upto-")) throw new Error(`LAYERS_CUTS: unknown ${cut}; one of ${known.join(", ")}`);
 
 // The mock upstream's answer for the bench body's model (serve-upstream.ts), byte for byte.
@@ -102,8 +104,10 @@ function doorOnly(deps: PipelineDeps): Hono {
   return app;
 }
 
+// Loaded only for its cut: FLOOR_BISECT_BASELINE copies this file into a checkout without bench/upstream-http/.
+const socketFetch = async () => (await import("./upstream-http/socket-fetch")).createSocketFetch();
 const config = benchProxyConfig(upstreamUrl, dataDir, { ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}), ...benchProxyEnv() });
-const upstreamFetch = cuts.has("canned-upstream") ? cannedFetch : cuts.has("delayed-upstream") ? delayedFetch : cuts.has("plain-fetch") ? plainFetch : cuts.has("unsignalled-fetch") ? unsignalledFetch : undefined;
+const upstreamFetch = cuts.has("canned-upstream") ? cannedFetch : cuts.has("delayed-upstream") ? delayedFetch : cuts.has("plain-fetch") ? plainFetch : cuts.has("unsignalled-fetch") ? unsignalledFetch : cuts.has("socket-fetch") ? await socketFetch() : undefined;
 const proxy = await buildProxy(config, createLogger(config.logLevel), { ...(upstreamFetch ? { fetch: upstreamFetch } : {}), finishAfterAnswer: true });
 
 // The app's routes read these through the same `pipeline` object and the same stage array, so changing them here takes effect.

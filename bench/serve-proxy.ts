@@ -5,6 +5,7 @@ import { serveOptions } from "../src/serve-options";
 import { buildProxy } from "../src/server";
 import { benchProxyEnv } from "./bench-budget";
 import { announce, onParentGone } from "./child-ready";
+import { createSocketFetch } from "./upstream-http/socket-fetch";
 
 /**
  * The real proxy for the benchmark, in its own process so its RSS is its own: built by
@@ -13,6 +14,9 @@ import { announce, onParentGone } from "./child-ready";
  * BENCH_DATABASE_URL, a scratch PostgreSQL database, when the benchmark sets it), and with a large
  * daily budget (bench-budget.ts), so every request is reserved against it as with a budget set. On
  * shutdown it flushes the log and reports how many rows were written, proving logging was on.
+ * BENCH_UPSTREAM_HTTP=socket gives the providers the JavaScript-thread HTTP/1.1 client
+ * (bench/upstream-http/) as their fetch; a checkout without this line ignores it, so
+ * `BENCH_UPSTREAM_HTTP=socket bun run bench/ab-compare.ts <checkout of main>` sets the two clients side by side.
  */
 const upstreamUrl = process.env.BENCH_UPSTREAM_URL;
 const dataDir = process.env.BENCH_DATA_DIR;
@@ -24,7 +28,8 @@ const config = benchProxyConfig(upstreamUrl, dataDir, {
   ...benchProxyEnv(),
 });
 // As src/main.ts builds it for Bun.serve: a completion's row and finish hooks after its answer.
-const proxy = await buildProxy(config, createLogger(config.logLevel), { finishAfterAnswer: true });
+const upstreamFetch = process.env.BENCH_UPSTREAM_HTTP === "socket" ? createSocketFetch() : undefined;
+const proxy = await buildProxy(config, createLogger(config.logLevel), { finishAfterAnswer: true, ...(upstreamFetch ? { fetch: upstreamFetch } : {}) });
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
