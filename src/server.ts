@@ -121,7 +121,7 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
       baseline: pickBaseline(catalog, config.baselineModel, config.defaultProvider ?? directory.activeProviders()[0]?.id),
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
-    feedback: new FeedbackService(database.db, logWriter, successRates, cache),
+    feedback: new FeedbackService(database.db, logWriter, successRates, cache, redactor.redact),
     logSink: metrics.recording(logWriter),
     logger,
     redactor,
