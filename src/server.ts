@@ -86,7 +86,8 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
     logger,
   });
   const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
-  const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
+  const inactiveReasons = new Map<string, string>();
+  const providers = await createProviders(config, catalog, { logger, fetch: options.fetch, noteInactive: (id, reason) => inactiveReasons.set(id, reason) });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
   // Loaded only when used, as the providers' folders are (providers/registry.ts).
   const ollamaWatch = config.ollama.enabled && config.ollama.refreshMs > 0 ? (await import("./providers/ollama/ollama-watch")).watchOllama(config, catalog, directory, { logger, fetch: options.fetch }) : undefined;
@@ -144,7 +145,7 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
     bodyReadTimeoutMs: config.bodyReadTimeoutMs,
     database: database.kind,
     access,
-    dashboard: { db: database.db, databaseKind: database.kind, databaseDescription: database.description, config },
+    dashboard: { db: database.db, databaseKind: database.kind, databaseDescription: database.description, config, inactiveReasons },
     operations: { db: database.db, directory, metrics, redact: redactor.redact },
   });
   let closing: Promise<void> | undefined;
