@@ -30,8 +30,10 @@ export interface LatestTask {
   model: string | null;
 }
 
-/** `not_found`: no such answered task; `not_answered`: the task failed, so there is no answer to rate. */
-/** `comment` is the comment as stored: redacted, so a key pasted into it is kept nowhere. */
+/**
+ * `not_found`: no such answered task; `not_answered`: the task failed, so there is no answer to rate.
+ * `comment` is the comment as stored: redacted, so a key pasted into it is kept nowhere.
+ */
 export type FeedbackResult = { ok: true; target: FeedbackTarget; comment: string | null } | { ok: false; why: "not_found" | "not_answered"; reason: string };
 
 const REMEMBERED_SESSIONS = 10_000;
