@@ -68,7 +68,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const ownsDatabase = !options.database;
   // The catalog file is checked first: a typo in it should not wait for the database to start.
   const catalog = buildCatalog(config);
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase }));
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase, onServerEvent: (level, message) => logger[level](message) }));
   try {
     return await assembleProxy(config, logger, options, catalog, database);
   } catch (error) {
