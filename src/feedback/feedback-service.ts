@@ -5,6 +5,7 @@ import type { Database } from "../db/client";
 import { type TierOutcome, findLatestTaskForSession, findRequestLog, insertFeedback, loadTierOutcomes } from "../db/queries";
 import type { RequestLogWriter } from "../db/request-log-writer";
 import type { SuccessRates } from "../routing/success-rates";
+import { redactSecrets } from "../security/redactor";
 
 /**
  * Records ratings and feeds them into the router's success rates. Knows the latest answered task
@@ -29,8 +30,11 @@ export interface LatestTask {
   model: string | null;
 }
 
-/** `not_found`: no such answered task; `not_answered`: the task failed, so there is no answer to rate. */
-export type FeedbackResult = { ok: true; target: FeedbackTarget } | { ok: false; why: "not_found" | "not_answered"; reason: string };
+/**
+ * `not_found`: no such answered task; `not_answered`: the task failed, so there is no answer to rate.
+ * `comment` is the comment as stored: redacted, so a key pasted into it is kept nowhere.
+ */
+export type FeedbackResult = { ok: true; target: FeedbackTarget; comment: string | null } | { ok: false; why: "not_found" | "not_answered"; reason: string };
 
 const REMEMBERED_SESSIONS = 10_000;
 
@@ -45,6 +49,8 @@ export class FeedbackService {
     private readonly successRates: SuccessRates,
     /** The response cache, when on: a bad rating evicts the rated answer, so the same request is not served it again. */
     private readonly cache?: Pick<ResponseCache, "evict">,
+    /** The proxy's redactor: a person may paste a key into a comment, which the dashboard shows. */
+    private readonly redact: (text: string) => string = redactSecrets,
   ) {}
 
   /** Every finished request but the proxy's own replies (a rating's): a failed one too, so a rating after it is not taken for the answer before. */
@@ -75,11 +81,12 @@ export class FeedbackService {
     if (!row.provider || !row.model || row.provider === "proxy") {
       return { ok: false, why: "not_found", reason: `No answered request with task id ${taskId} is known to this proxy.` };
     }
-    await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment, source });
+    const stored = comment === null ? null : this.redact(comment);
+    await insertFeedback(this.db, { id: crypto.randomUUID(), taskId, createdAt: new Date(), rating, comment: stored, source });
     if (rating < 0 && row.cacheKey) await this.cache?.evict(row.cacheKey);
     // Only an answered task gets here: it was logged as a success.
     if (row.category) this.successRates.applyFeedback(taskId, rating, { category: row.category, modelKey: modelKey(row.provider, row.model), success: true });
-    return { ok: true, target: { taskId, provider: row.provider, model: row.model } };
+    return { ok: true, target: { taskId, provider: row.provider, model: row.model }, comment: stored };
   }
 
   /** Per tier since a date: requests served, chosen by `auto`, rated, rated bad (the log is flushed first). */

@@ -92,4 +92,6 @@ export interface LLMProvider {
 export interface ProviderFactoryContext {
   logger: Logger;
   fetch?: typeof fetch;
+  /** A configured provider that stays off says why (the CLI not logged in): the dashboard shows it. */
+  noteInactive?(providerId: string, reason: string): void;
 }

@@ -29,7 +29,7 @@ export function feedbackRoutes(deps: PipelineDeps): Hono {
         if (result.why === "not_answered") return openaiErrorResponse(new ProxyError(400, result.reason, { type: "invalid_request_error", code: "task_not_answered", param: "task_id" }));
         return openaiErrorResponse(new ProxyError(404, result.reason, { type: "not_found_error", code: "task_not_found", param: "task_id" }));
       }
-      return c.json({ object: "feedback", task_id: body.task_id, rating, comment: body.comment ?? null, provider: result.target.provider, model: result.target.model });
+      return c.json({ object: "feedback", task_id: body.task_id, rating, comment: result.comment, provider: result.target.provider, model: result.target.model });
     },
   );
   return routes;

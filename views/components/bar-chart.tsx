@@ -32,6 +32,8 @@ export interface BarChartProps {
   formatTick: (value: number) => string;
   /** Legend totals (sums make no sense for some series, e.g. a distribution's buckets). */
   showTotals?: boolean;
+  /** The values are counts: whole-number ticks only (chart-scale.ts). */
+  wholeNumbers?: boolean;
   /** Where a bucket's label sits: under its middle (time buckets) or at its left edge (histogram bounds). */
   labelAt?: "center" | "start";
 }
@@ -44,7 +46,7 @@ export function BarChart(props: BarChartProps) {
   const drawn = props.series.filter((series): series is ChartSeries & { points: number[] } => series.points !== null);
   const count = props.labels.length;
   const stackTops = props.labels.map((_, bucket) => drawn.reduce((sum, series) => sum + Math.max(0, series.points[bucket] ?? 0), 0));
-  const scale = niceScale(Math.max(0, ...stackTops));
+  const scale = niceScale(Math.max(0, ...stackTops), 4, { wholeNumbers: props.wholeNumbers });
   const usable = PLOT_HEIGHT - TOP_PADDING;
   const y = (value: number) => PLOT_HEIGHT - (value / scale.max) * usable;
   const slot = 100 / Math.max(1, count);

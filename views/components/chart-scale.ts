@@ -7,11 +7,18 @@ export interface ValueScale {
   ticks: number[];
 }
 
-export function niceScale(maxValue: number, tickCount = 4): ValueScale {
-  if (!(maxValue > 0) || !Number.isFinite(maxValue)) return { max: 1, ticks: [0, 0.25, 0.5, 0.75, 1] };
+/**
+ * `wholeNumbers`: the values are counts, so every step is a whole number (1, 2, 5, 10, 20, 50 …):
+ * a count's format rounds 0.25 and 2.5, and the axis would repeat a label (0, 0, 1, 1, 1).
+ */
+export function niceScale(maxValue: number, tickCount = 4, options: { wholeNumbers?: boolean } = {}): ValueScale {
+  const whole = options.wholeNumbers === true;
+  if (!(maxValue > 0) || !Number.isFinite(maxValue)) return whole ? { max: 1, ticks: [0, 1] } : { max: 1, ticks: [0, 0.25, 0.5, 0.75, 1] };
   const rough = maxValue / tickCount;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough)!;
+  const step = [1, 2, 2.5, 5, 10]
+    .map((factor) => factor * power)
+    .find((candidate) => candidate >= rough && (!whole || (candidate >= 1 && Number.isInteger(candidate))))!;
   const max = Math.ceil(maxValue / step - 1e-9) * step;
   const ticks: number[] = [];
   for (let value = 0; value <= max + step / 2; value += step) ticks.push(Number(value.toPrecision(12)));

@@ -41,6 +41,7 @@ export function OverviewCharts(props: OverviewProps) {
         series={stats.requestsByTier.map((series) => ({ key: series.key, label: series.key === "none" ? NO_TIER : series.key, points: series.points, tone: tierTone(series.key) }))}
         formatValue={(value) => formatCount(value)}
         formatTick={(value) => formatCount(value)}
+        wholeNumbers
       />
       <BarChart
         id="chart-savings"
@@ -67,6 +68,7 @@ export function OverviewCharts(props: OverviewProps) {
         series={[{ key: "requests", label: "requests", points: histogram.map((bar) => bar.count), tone: "latency" }]}
         formatValue={(value) => formatCount(value)}
         formatTick={(value) => formatCount(value)}
+        wholeNumbers
         showTotals={false}
       />
     </div>

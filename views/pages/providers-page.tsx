@@ -30,7 +30,8 @@ export interface ModelView {
 export interface ProviderView {
   id: string;
   name: string;
-  status: "active" | "unreachable" | "not configured";
+  /** `inactive`: configured but off, for the reason in `hint` (the Claude CLI not logged in). */
+  status: "active" | "unreachable" | "inactive" | "not configured";
   credentials: string;
   /** How to turn it on, for providers that are not configured. */
   hint?: string;
@@ -141,7 +142,7 @@ function InactiveProviders(props: { providers: ProviderView[] }) {
           <li id={`provider-${provider.id}`}>
             <span>
               <strong>{provider.name}</strong> <code class="muted">{provider.id}</code>{" "}
-              <span class={`badge ${provider.status === "unreachable" ? "badge-failed" : "badge-neutral"}`}>{provider.status}</span>
+              <span class={`badge ${provider.status === "unreachable" || provider.status === "inactive" ? "badge-failed" : "badge-neutral"}`}>{provider.status}</span>
             </span>
             <span class="muted">{provider.hint}</span>
           </li>

@@ -29,7 +29,6 @@ export interface RoutingPageProps {
 }
 
 export function RoutingPage(props: RoutingPageProps) {
-  const tierTotal = props.tierCounts.reduce((sum, entry) => sum + entry.requests, 0);
   return (
     <Layout title="Routing" section="routing" assets={props.assets}>
       <h1>Routing</h1>
@@ -59,20 +58,7 @@ export function RoutingPage(props: RoutingPageProps) {
             <RangePicker current={props.range} path="/dashboard/routing" />
           </div>
           <p class="muted">{rangeLabel(props.range)}</p>
-          <table>
-            <tbody>
-              {props.tierCounts.map((entry) => (
-                <tr>
-                  <th scope="row">{entry.tier === "none" ? "no tier" : entry.tier}</th>
-                  <td class="number">{formatCount(entry.requests)}</td>
-                  <td class="bar-cell">
-                    <meter min={0} max={Math.max(1, tierTotal)} value={entry.requests} aria-label={`${entry.tier} share`} />
-                  </td>
-                  <td class="number">{formatPercent(entry.requests, tierTotal)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {props.tierCounts.length === 0 ? <p class="muted">No requests in this range.</p> : <TierTable tierCounts={props.tierCounts} />}
         </section>
       </div>
 
@@ -157,5 +143,26 @@ function SuccessMatrix(props: RoutingPageProps) {
         </table>
       </div>
     </>
+  );
+}
+
+/** How often each tier was chosen in the range, with its share. */
+function TierTable(props: { tierCounts: RoutingPageProps["tierCounts"] }) {
+  const tierTotal = props.tierCounts.reduce((sum, entry) => sum + entry.requests, 0);
+  return (
+    <table>
+      <tbody>
+        {props.tierCounts.map((entry) => (
+          <tr>
+            <th scope="row">{entry.tier === "none" ? "no tier" : entry.tier}</th>
+            <td class="number">{formatCount(entry.requests)}</td>
+            <td class="bar-cell">
+              <meter min={0} max={Math.max(1, tierTotal)} value={entry.requests} aria-label={`${entry.tier} share`} />
+            </td>
+            <td class="number">{formatPercent(entry.requests, tierTotal)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

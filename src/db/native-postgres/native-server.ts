@@ -37,7 +37,10 @@ export function nativeServerBlocker(dataDir: string, binaries: PostgresBinaries)
   return user ? unreachableReason(user, dataDir, binaries.postgres) : undefined;
 }
 
-export async function startNativeServer(dataDir: string, binaries: PostgresBinaries): Promise<NativeServer> {
+/** What happened to the server while the proxy ran: for the proxy's log. */
+export type NativeServerEvent = (level: "error" | "info", message: string) => void;
+
+export async function startNativeServer(dataDir: string, binaries: PostgresBinaries, onEvent: NativeServerEvent = () => {}): Promise<NativeServer> {
   const pgData = join(resolve(dataDir), "postgres");
   mkdirSync(resolve(dataDir), { recursive: true });
   await clearStaleServer(pgData);
@@ -48,6 +51,59 @@ export async function startNativeServer(dataDir: string, binaries: PostgresBinar
   const socketDir = socketDirectory(pgData, user);
   claimDataDir(pgData);
   const logPath = join(pgData, "..", "postgres.log");
+  const launch = () => launchServer(pgData, binaries, user, socketDir, logPath);
+  let child: Subprocess;
+  try {
+    child = await launch();
+  } catch (error) {
+    releaseDataDir(pgData);
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  // The server is this proxy's own child: if it dies while the proxy runs (the OOM killer, a
+  // crash, a stray kill), it is started again, or the database would stay lost until a restart.
+  const watch = (running: Subprocess) => {
+    void running.exited.then(async () => {
+      if (stopping) return;
+      onEvent("error", `the embedded PostgreSQL server (pid ${running.pid}) stopped unexpectedly (${running.signalCode ?? `exit code ${running.exitCode}`}); starting it again: ${lastLines(readLog(logPath), 2)}`);
+      for (let attempt = 0; !stopping; attempt++) {
+        await Bun.sleep(Math.min(30_000, 250 * 2 ** attempt));
+        if (stopping) return;
+        try {
+          await clearStaleServer(pgData);
+          child = await launch();
+          if (stopping) return void child.kill("SIGINT");
+          onEvent("info", `the embedded PostgreSQL server started again (pid ${child.pid})`);
+          watch(child);
+          return;
+        } catch (error) {
+          onEvent("error", `the embedded PostgreSQL server could not be started again (attempt ${attempt + 1}): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    });
+  };
+  watch(child);
+  return {
+    socketDir,
+    port: socketPort,
+    get pid() {
+      return child.pid;
+    },
+    pgData,
+    stop: () =>
+      (stopping ??= (async () => {
+        child.kill("SIGINT"); // Fast shutdown: finishes the checkpoint, drops the connections.
+        const timer = setTimeout(() => child.kill("SIGQUIT"), 15_000);
+        await child.exited;
+        clearTimeout(timer);
+        releaseDataDir(pgData);
+        if (socketDir !== pgData) rmSync(socketDir, { recursive: true, force: true });
+      })()),
+  };
+}
+
+/** Starts the server process and waits until it accepts connections; a server that fails to get there is stopped. */
+async function launchServer(pgData: string, binaries: PostgresBinaries, user: ServerUser | undefined, socketDir: string, logPath: string): Promise<Subprocess> {
   const logFd = openLog(logPath);
   let child: Subprocess;
   try {
@@ -69,25 +125,9 @@ export async function startNativeServer(dataDir: string, binaries: PostgresBinar
   } catch (error) {
     child.kill("SIGQUIT");
     await child.exited;
-    releaseDataDir(pgData);
     throw error;
   }
-  let stopping: Promise<void> | undefined;
-  return {
-    socketDir,
-    port: socketPort,
-    pid: child.pid,
-    pgData,
-    stop: () =>
-      (stopping ??= (async () => {
-        child.kill("SIGINT"); // Fast shutdown: finishes the checkpoint, drops the connections.
-        const timer = setTimeout(() => child.kill("SIGQUIT"), 15_000);
-        await child.exited;
-        clearTimeout(timer);
-        releaseDataDir(pgData);
-        if (socketDir !== pgData) rmSync(socketDir, { recursive: true, force: true });
-      })()),
-  };
+  return child;
 }
 
 /**

@@ -59,6 +59,6 @@ async function feedbackReply(text: string, sessionKey: string, deps: Parameters<
   const result = await deps.feedback.submit(target.taskId, command.rating, command.comment, "chat");
   if (!result.ok) return `Nothing was recorded: ${result.reason}`;
   const verdict = command.rating > 0 ? "good (+1)" : "bad (-1)";
-  const comment = command.comment ? ` with the comment "${command.comment}"` : "";
+  const comment = result.comment ? ` with the comment "${result.comment}"` : "";
   return `Thanks, recorded ${verdict}${comment} for the previous answer (task ${target.taskId}, ${modelKey(result.target.provider, result.target.model)}). The router uses it to pick models for similar tasks.`;
 }

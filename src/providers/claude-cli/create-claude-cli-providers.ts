@@ -20,6 +20,7 @@ export async function createClaudeCliProviders(config: Config, catalog: ModelCat
   if (!path) {
     if (config.claudeCli.path) logger.warn("CLAUDE_CLI_PATH is not an executable file; Claude CLI provider inactive", { path: config.claudeCli.path });
     else logger.debug("no `claude` on PATH; Claude CLI provider inactive");
+    context.noteInactive?.("claude-cli", config.claudeCli.path ? `CLAUDE_CLI_PATH (${config.claudeCli.path}) is not an executable file.` : "No `claude` on PATH: install the Claude CLI and log in to use a Claude subscription.");
     return [];
   }
   const billing = config.claudeCli.billing;
@@ -27,6 +28,7 @@ export async function createClaudeCliProviders(config: Config, catalog: ModelCat
   if (login.state === "logged-out") {
     const keyHint = billing === "subscription" && process.env.ANTHROPIC_API_KEY ? " (or set CLAUDE_CLI_BILLING=api to let it use ANTHROPIC_API_KEY)" : "";
     logger.warn(`Claude CLI found at ${path} but not logged in: run \`claude\` and /login${keyHint}, then restart the proxy. Claude CLI provider inactive.`, { path });
+    context.noteInactive?.("claude-cli", `Found at ${path} but not logged in: run \`claude\` and /login${keyHint}, then restart the proxy (CLAUDE_CLI_ENABLED=false hides this).`);
     return [];
   }
   if (login.state === "unknown") logger.warn("could not ask the Claude CLI whether it is logged in; starting it anyway", { path, detail: login.detail });

@@ -10,6 +10,8 @@ export interface DashboardDeps {
   /** Which database and where, as the start-up line says it (never the URL: it may hold a password). */
   databaseDescription: string;
   config: Config;
+  /** Why a configured provider stayed off at start-up, by provider id (providers/types.ts `noteInactive`). */
+  inactiveReasons?: ReadonlyMap<string, string>;
   pipeline: PipelineDeps;
   /** Sends a request through this app itself (the providers page's test button). */
   send(request: Request): Promise<Response>;

@@ -83,12 +83,13 @@ export async function loadProviderViews(deps: DashboardDeps, now: Date = new Dat
     if (entry.id === "custom" || views.some((view) => view.id === entry.id)) continue;
     const description = known[entry.id];
     const configured = entry.configured(deps.config);
+    const inactiveReason = configured ? deps.inactiveReasons?.get(entry.id) : undefined;
     views.push({
       id: entry.id,
       name: description?.name ?? entry.id,
-      status: configured ? "unreachable" : "not configured",
+      status: inactiveReason ? "inactive" : configured ? "unreachable" : "not configured",
       credentials: configured ? (description?.credentials ?? "configured") : "none",
-      hint: configured ? `Configured, but it did not answer at start-up; the catalog lists ${catalog.forProvider(entry.id).length} models for it.` : description?.hint,
+      hint: inactiveReason ?? (configured ? `Configured, but it did not answer at start-up; the catalog lists ${catalog.forProvider(entry.id).length} models for it.` : description?.hint),
       models: [],
     });
   }
