@@ -13,7 +13,7 @@ import type { DashboardDeps } from "./deps";
 const known: Record<string, { name: string; credentials: string; hint: string }> = {
   openai: { name: "OpenAI", credentials: "API key (OPENAI_API_KEY)", hint: "Set OPENAI_API_KEY to route to OpenAI models." },
   anthropic: { name: "Anthropic", credentials: "API key (ANTHROPIC_API_KEY)", hint: "Set ANTHROPIC_API_KEY to route to Claude models over the API." },
-  "claude-cli": { name: "Claude CLI", credentials: "Claude subscription (the CLI's own login)", hint: "Install the claude CLI and log in to use a Claude subscription; CLAUDE_CLI_ENABLED=false turns it off." },
+  "claude-cli": { name: "Claude CLI", credentials: "Claude subscription (the CLI's own login)", hint: "Off: CLAUDE_CLI_ENABLED=false. Remove it (and install the claude CLI and log in) to use a Claude subscription." },
   gemini: { name: "Google Gemini", credentials: "API key (GEMINI_API_KEY)", hint: "Set GEMINI_API_KEY to route to Gemini models." },
   ollama: { name: "Ollama", credentials: "none needed (local server)", hint: "Start Ollama (OLLAMA_BASE_URL) to route to local models; it is found while the proxy runs (OLLAMA_REFRESH_MS)." },
 };
