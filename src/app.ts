@@ -46,6 +46,8 @@ const ownEndpoints: DoorEndpoint[] = [
   { method: "GET", path: "/api/routing" },
   { method: "GET", path: "/api/cache" },
   { method: "GET", path: "/api/compression" },
+  { method: "GET", path: "/api/stats" },
+  { method: "GET", path: "/api/requests" },
   { method: "GET", path: "/api/budgets" },
   { method: "PUT", path: "/api/budgets" },
   { method: "GET", path: "/health" },

@@ -206,4 +206,13 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
     expect(postModels.headers.get("allow")).toBe("GET");
     await expectOpenAIError(postModels, { status: 405, type: "invalid_request_error", code: "method_not_allowed" });
   });
+
+  test("a wrong method on the stats API is a 405 too, not an unknown route", async () => {
+    for (const path of ["/api/stats", "/api/requests"]) {
+      const response = await post("{}", { "content-type": "application/json" }, path);
+      expect(response.headers.get("allow")).toBe("GET");
+      // Not a model request: no request-log row, as for an unknown route.
+      await expectOpenAIError(response, { status: 405, type: "invalid_request_error", code: "method_not_allowed" }, false);
+    }
+  });
 });
