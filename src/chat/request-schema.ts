@@ -71,10 +71,10 @@ const tool = z.looseObject({
   anthropic: anthropicToolOptionsSchema.optional(),
 });
 
-const toolChoice = z.union([
-  z.enum(["none", "auto", "required"]),
-  z.looseObject({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }),
-]);
+const toolChoice = z.union(
+  [z.enum(["none", "auto", "required"]), z.looseObject({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) })],
+  { error: 'must be "none", "auto", "required" or {"type": "function", "function": {"name": …}}' },
+);
 
 const responseFormat = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("text") }),

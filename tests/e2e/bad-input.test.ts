@@ -207,6 +207,12 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
     await expectOpenAIError(postModels, { status: 405, type: "invalid_request_error", code: "method_not_allowed" });
   });
 
+  test("an unknown tool_choice says what it may be", async () => {
+    const response = await post(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], tool_choice: "always" }), { "content-type": "application/json" });
+    const error = await expectOpenAIError(response, { status: 400, type: "invalid_request_error", code: "invalid_request", param: "tool_choice" });
+    expect(error.message).toContain('"none", "auto", "required"');
+  });
+
   test("a wrong method on the stats API is a 405 too, not an unknown route", async () => {
     for (const path of ["/api/stats", "/api/requests"]) {
       const response = await post("{}", { "content-type": "application/json" }, path);

@@ -15,7 +15,9 @@ const item = z.looseObject({ type: z.string().min(1).optional() });
 
 const tool = z.looseObject({ type: z.string().min(1) });
 
-const toolChoice = z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string().min(1) })]);
+const toolChoice = z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string().min(1) })], {
+  error: 'must be "none", "auto", "required" or an object with a type ({"type": "function", "name": …}, {"type": "allowed_tools", …})',
+});
 
 const textFormat = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("text") }),

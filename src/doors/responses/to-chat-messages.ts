@@ -78,7 +78,7 @@ function toPart(value: unknown, param: string): Part {
       return { type: "file", file: { file_data: fileDataUrl(part.file_data, filename, param), ...(filename !== undefined ? { filename } : {}) } };
     }
     default:
-      throw invalidRequest(`${param}.type '${String(part.type)}' is not supported; content parts may be ${SUPPORTED_PARTS}.`, `${param}.type`);
+      throw invalidRequest(`${param}.type '${String(part.type)}' is not supported; content parts may be ${SUPPORTED_PARTS}.`, `${param}.type`, "unsupported_content");
   }
 }
 
