@@ -22,6 +22,8 @@ import type { KeptText, KeptTurns, ResentTurns, TurnText } from "./kept-text";
 export const MAX_KEPT_BODIES = 4;
 export const MAX_KEPT_CHARACTERS = 8 * 1024 * 1024;
 const KEPT_TEXT_FACTOR = 3;
+/** A body resending this share of a kept body's turns replaces it. */
+const REPLACING_SHARE = 0.9;
 /** Fewer resent bytes than this: parsing them costs less than cutting them out. */
 const MIN_RESENT_BYTES = 8 * 1024;
 
@@ -153,8 +155,9 @@ export function keepTurns(door: string, bytes: Uint8Array, keep: KeptText, body:
   if (cost > (1 + KEPT_TEXT_FACTOR) * bytes.length || cost > MAX_KEPT_CHARACTERS) return;
   // A copy of the list: the body's own list could be held by the output (a schema passing it through) and changed.
   const entry: KeptTurns = { door, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), listStart, ends, elements: elements.slice(), texts: keptTexts, cost };
-  // The body it was taken from is this one's past: this one replaces it.
-  if (resent) remove(resent.entry);
+  // The body it resends nearly whole is this one's past (an agent's last turn): this one replaces it.
+  // One that shares only its start (another session's system prompt) stays for its own session.
+  if (resent && resent.removed >= REPLACING_SHARE * (resent.entry.ends.at(-1)! - resent.entry.listStart)) remove(resent.entry);
   kept.push(entry);
   let total = 0;
   for (const each of kept) total += each.cost;

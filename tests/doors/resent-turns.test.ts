@@ -150,10 +150,13 @@ describe("turns are taken only where every byte before their end is the same", (
   test("a repeated messages key after the turns: the last one, as JSON.parse", () => {
     const text = agentRequestBodies("cline", 200_000)();
     throughDoor(text);
-    const repeated = `${text.slice(0, -1)},"messages":[{"role":"user","content":"the last key wins"}]}`;
-    const { body } = throughDoor(repeated);
-    expect(body).toEqual(JSON.parse(repeated));
-    expect((body as { messages: unknown[] }).messages).toHaveLength(1);
+    for (const [list, length] of [['[{"role":"user","content":"the last key wins"}]', 1], ["[]", 0]] as const) {
+      const repeated = `${text.slice(0, -1)},"messages":${list}}`;
+      // Parsed only: an empty list is the schema's to refuse.
+      const body = parseJsonBody(encoder.encode(repeated), { door: "openai" });
+      expect(body).toEqual(JSON.parse(repeated));
+      expect((body as { messages: unknown[] }).messages).toHaveLength(length);
+    }
   });
 
   test("the rest not JSON, or JSON only without the turns: refused in the whole body's words", () => {
@@ -226,13 +229,15 @@ describe("what is kept", () => {
       expect(bodies).toBeLessThanOrEqual(MAX_KEPT_BODIES);
       expect(cost).toBeLessThanOrEqual(MAX_KEPT_CHARACTERS);
     }
-    // One long session: its kept texts stay within a few times its size.
+    // One long session: the body and about its size in texts (the new turns' own, not each rest's whole text).
     forgetTurns();
     const next = agentRequestBodies("claude-code", 200_000);
-    for (let turn = 0; turn < 40; turn++) {
+    // One session of ~17 turns.
+    for (let turn = 0; turn < 14; turn++) {
       const text = next();
-      throughDoor(text);
-      expect(keptTurnsSize().cost).toBeLessThanOrEqual(4 * text.length);
+      expect(throughDoor(text).kept.resent !== undefined).toBe(turn > 0);
+      expect(keptTurnsSize().bodies).toBe(1);
+      expect(keptTurnsSize().cost).toBeLessThanOrEqual(2.5 * text.length);
     }
   }, 60_000);
 });
