@@ -17,10 +17,11 @@ import type { KeptText, KeptTurns, ResentTurns, TurnText } from "./kept-text";
  * when it used kept ones, the door's output is walked for any object of a kept value
  * (keepTurns); one found forgets every kept body. Memory is bounded: MAX_KEPT_BODIES bodies and
  * MAX_KEPT_CHARACTERS of bodies and kept texts in all, each body at most KEPT_TEXT_FACTOR times
- * its size in texts.
+ * its size in texts. A body that resends nearly all of a kept one replaces it.
  */
 export const MAX_KEPT_BODIES = 4;
-export const MAX_KEPT_CHARACTERS = 8 * 1024 * 1024;
+/** Bodies' bytes and kept texts' characters in all; the parsed values are about as much again (~6 MiB at most). */
+export const MAX_KEPT_CHARACTERS = 3 * 1024 * 1024;
 const KEPT_TEXT_FACTOR = 3;
 /** A body resending this share of a kept body's turns replaces it. */
 const REPLACING_SHARE = 0.9;
