@@ -5,9 +5,15 @@ import { join } from "node:path";
  * Agent-sized chat requests for the benchmark: real Claude Code and Cline request shapes (system
  * prompt, a dozen tool schemas, tool-call turns) from the blind routing-eval cases, grown to a
  * target size the way agent sessions grow, by further tool turns (an assistant `read_file` call
- * and the file's text as its result, taken from this repository's sources). Each call gives a new
- * question at the end, so every request is a cache miss. Sent to the OpenAI door with an explicit
- * model, so the mock upstream answers them all.
+ * and the file's text as its result, taken from this repository's sources). Sent to the OpenAI
+ * door with an explicit model, so the mock upstream answers them all.
+ *
+ * Successive calls are an agent's successive turns, as agents send them: the whole conversation
+ * again, with the assistant's last answer (a tool call) and its tool result appended. A session
+ * starts a little under the target size (a new question at its end) and grows by one tool turn a
+ * call until it is a little over; then a new session starts, whose first user turn differs (it
+ * names the session), so it shares only what a new session of that client shares with the last
+ * one (the system prompt). Every body is new, so every request is a cache miss.
  */
 interface BlindCase {
   tool: string;
@@ -81,34 +87,61 @@ function sourceTexts(): ReadonlyArray<{ path: string; text: string }> {
 
 export type AgentClient = "claude-code" | "cline";
 
-/** One numbering for every builder of the process: a phase run again (ab-compare.ts) sends new questions, not the earlier ones (cache hits). */
+/** One numbering for every builder of the process: a phase run again (ab-compare.ts) sends new sessions and calls, not the earlier ones (cache hits). */
 let sequence = 0;
 
-/** A body builder for one client and target size in bytes; each call returns a new question. */
+/** A body builder for one client and target size in bytes; each call returns the session's next turn. */
 export function agentRequestBodies(client: AgentClient, targetBytes: number): () => string {
   const base = largestWithTools(client, targetBytes * 0.9);
   const sources = sourceTexts();
-  const messages = [...base.messages];
-  let turn = 0;
-  // The length of JSON.stringify({ ...base, messages }), kept up to date as turns are added (one more
-  // element of a non-empty array adds its own JSON and a comma) instead of serialising the whole
-  // body again each turn.
-  let size = JSON.stringify({ ...base, messages }).length;
-  const add = (message: Record<string, unknown>) => {
-    size += JSON.stringify(message).length + (messages.length > 0 ? 1 : 0);
-    messages.push(message);
-  };
-  while (size < targetBytes - 200) {
-    const file = sources[turn % sources.length]!;
-    const room = targetBytes - 200 - size;
-    const id = `call_bench_${turn}`;
-    add({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read_file", arguments: JSON.stringify({ path: file.path }) } }] });
-    add({ role: "tool", tool_call_id: id, content: file.text.slice(0, Math.max(200, room - 300)) });
-    turn++;
-  }
+  // A session grows from `targetBytes - span / 2` to `targetBytes + span / 2`, one tool turn of about `step` bytes a call.
+  const span = Math.max(2_000, targetBytes / 5);
+  const step = Math.min(8_000, Math.max(300, targetBytes / 40));
   const { stream: _stream, stream_options: _options, metadata: _metadata, ...fields } = base;
-  return () =>
-    JSON.stringify({ ...fields, model: "gpt-4o-mini", messages: [...messages, { role: "user", content: `Now apply the change to the file you read last (request ${String(++sequence).padStart(8, "0")}).` }] });
+  let file = 0;
+  /** The next source file as an assistant read_file call and its result, cut to `bytes` of text. */
+  const toolTurn = (bytes: number): Array<Record<string, unknown>> => {
+    const source = sources[file++ % sources.length]!;
+    const id = `call_bench_${++sequence}`;
+    return [
+      { role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "read_file", arguments: JSON.stringify({ path: source.path }) } }] },
+      { role: "tool", tool_call_id: id, content: source.text.slice(0, Math.max(200, bytes)) },
+    ];
+  };
+  let messages: Array<Record<string, unknown>> = [];
+  let size = Infinity;
+  const newSession = () => {
+    file = 0;
+    const session = ++sequence;
+    messages = base.messages.map((message) => message);
+    const first = messages.findIndex((message) => message.role === "user");
+    if (first >= 0) messages[first] = withSessionName(messages[first]!, session);
+    // The length of JSON.stringify({ ...fields, messages }), kept up to date as turns are added (one
+    // more element of a non-empty array adds its own JSON and a comma).
+    size = JSON.stringify({ ...fields, model: "gpt-4o-mini", messages }).length;
+    const add = (message: Record<string, unknown>) => {
+      size += JSON.stringify(message).length + (messages.length > 0 ? 1 : 0);
+      messages.push(message);
+    };
+    const start = targetBytes - span / 2;
+    while (size < start - 300) for (const message of toolTurn(start - 600 - size)) add(message);
+    add({ role: "user", content: `Now apply the change to the file you read last (session ${String(session).padStart(8, "0")}).` });
+  };
+  return () => {
+    if (size > targetBytes + span / 2) newSession();
+    else messages.push(...toolTurn(step));
+    const body = JSON.stringify({ ...fields, model: "gpt-4o-mini", messages });
+    size = body.length;
+    return body;
+  };
+}
+
+/** The session's first user turn with the session named at its end: a new session shares nothing after it with the last one. */
+function withSessionName(message: Record<string, unknown>, session: number): Record<string, unknown> {
+  const name = `\n\n(session ${session})`;
+  if (typeof message.content === "string") return { ...message, content: message.content + name };
+  if (Array.isArray(message.content)) return { ...message, content: [...message.content, { type: "text", text: name.trim() }] };
+  return message;
 }
 
 /**

@@ -8,6 +8,7 @@ import { bodyReadFailure } from "./body-limit";
 import { YIELD_ABOVE_BYTES, nextTurn } from "./next-turn";
 import { type KeptText, parseJsonBody } from "./parse-json-body";
 import { CLIENT_JSON_MIN_BYTES, rememberClientElements } from "./remember-client-json";
+import { keepTurns, turnTexts } from "./resent-turns";
 
 /**
  * The checks in front of a door's POST handler, each refusal logged and answered in the door's
@@ -48,7 +49,8 @@ type JsonInput<T extends z.ZodType> = { in: { json: z.input<T> }; out: { json: z
 /**
  * `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts).
  * `keepClientJson`: a large body's `messages` and `tools` elements remember the client's text
- * (remember-client-json.ts), for a door whose request goes upstream as it came (the chat door).
+ * (remember-client-json.ts), for a door whose request goes upstream as it came (the chat door);
+ * and its turns are kept for the next body that resends them (resent-turns.ts).
  */
 export function validateJsonBody<T extends z.ZodType>(
   door: RejectingDoor,
@@ -67,9 +69,10 @@ export function validateJsonBody<T extends z.ZodType>(
     }
     if (bytes.byteLength > YIELD_ABOVE_BYTES) await nextTurn();
     let body: unknown;
-    const kept: KeptText | undefined = keepClientJson && bytes.byteLength >= CLIENT_JSON_MIN_BYTES ? {} : undefined;
+    const kept: KeptText | undefined = keepClientJson && bytes.byteLength >= CLIENT_JSON_MIN_BYTES ? { door: door.name } : undefined;
+    const view = new Uint8Array(bytes);
     try {
-      body = parseJsonBody(new Uint8Array(bytes), kept);
+      body = parseJsonBody(view, kept);
     } catch (error) {
       return rejectRequest(deps, { door, http: c.req.raw, error });
     }
@@ -78,7 +81,11 @@ export function validateJsonBody<T extends z.ZodType>(
       const fields = typeof body === "object" && body !== null ? (body as { model?: unknown; stream?: unknown }) : undefined;
       return rejectRequest(deps, { door, http: c.req.raw, requestedModel: fields?.model, stream: fields?.stream, error: validationError(result.error) });
     }
-    if (kept) rememberClientElements(kept, body, result.data);
+    if (kept) {
+      const turns = turnTexts(kept);
+      rememberClientElements(kept, body, result.data, turns);
+      keepTurns(door.name, view, kept, body, result.data, turns);
+    }
     c.req.addValidatedData("json", result.data as object);
     await next();
   };

@@ -17,7 +17,7 @@ import { isAscii, isUtf8 } from "node:buffer";
  * (MOSTLY_ASCII). A run outside a string (a BOM, stray text) turns
  * into an escape there, which is not JSON either: the caller's parse fails and it decodes again.
  */
-export function oneByteJsonText(bytes: Uint8Array): string | undefined {
+export function oneByteJsonText(bytes: Uint8Array, shifts?: TextShifts): string | undefined {
   if (isAscii(bytes) || !isUtf8(bytes)) return undefined;
   const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const limit = Math.floor(bytes.length * MOSTLY_ASCII);
@@ -35,11 +35,38 @@ export function oneByteJsonText(bytes: Uint8Array): string | undefined {
     out.set(bytes.subarray(copied, start), at);
     at = writeEscapes(source.toString("utf8", start, end), out, at + start - copied);
     copied = end;
+    if (shifts) {
+      shifts.textEnds.push(at);
+      shifts.extra.push(at - end);
+    }
   }
   out.set(bytes.subarray(copied), at);
   const text = out.toString("latin1", 0, at + bytes.length - copied);
   if (out.length > KEPT_SCRATCH_BYTES) scratch = undefined;
   return text;
+}
+
+/**
+ * Where the text is longer than the bytes: after each run of escapes (ending at `textEnds[i]` in
+ * the text), a character of the text lies `extra[i]` places after its byte in the body.
+ */
+export interface TextShifts {
+  textEnds: number[];
+  extra: number[];
+}
+
+/** The body's byte offset of the text's character at `index`, which lies outside every run of escapes. */
+export function byteOffset(shifts: TextShifts | undefined, index: number): number {
+  if (!shifts || shifts.textEnds.length === 0 || index < shifts.textEnds[0]!) return index;
+  let low = 0;
+  let high = shifts.textEnds.length - 1;
+  // The last run that ends at or before `index`.
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (shifts.textEnds[middle]! <= index) low = middle;
+    else high = middle - 1;
+  }
+  return index - shifts.extra[low]!;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { isAscii } from "node:buffer";
 import { invalidRequest } from "../errors";
-import { type BodyLayout, bodyLayout } from "./body-layout";
+import { bodyLayout } from "./body-layout";
 import { firstTooDeep, pathAt } from "./json-depth";
 import { firstLoneSurrogate } from "./lone-surrogate";
-import { oneByteJsonText } from "./one-byte-json-text";
+import type { KeptText } from "./kept-text";
+import { type TextShifts, oneByteJsonText } from "./one-byte-json-text";
+import { parseResentBody, resentTurns } from "./resent-turns";
 
 /**
  * A request body as a JSON value, refused with a 400 naming what is wrong before anything costly
@@ -16,23 +18,24 @@ export const MAX_JSON_DEPTH = 128;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/**
- * Filled, when the caller passes one, with the ASCII text the body was parsed from and where its
- * `messages` and `tools` elements lie in it (body-layout.ts); left empty for a body whose text is
- * not ASCII (many non-ASCII characters, decoded as sent).
- */
-export interface KeptText {
-  text?: string;
-  layout?: BodyLayout;
-}
+export type { KeptText } from "./kept-text";
 
 export function parseJsonBody(bytes: Uint8Array, keep?: KeptText): unknown {
+  if (keep?.door !== undefined) {
+    // An agent's next turn: the earlier turns are parsed already, only the rest is new.
+    const resent = resentTurns(keep.door, bytes);
+    const value = resent && parseResentBody(bytes, resent, keep, parseJsonBody);
+    if (value !== undefined) return value;
+  }
   // The same checks on an 8-bit text of the body (one-byte-json-text.ts); anything it refuses is
   // decoded and checked again as sent, so a refusal names what the client sent, as before.
-  const oneByte = oneByteJsonText(bytes);
+  const shifts: TextShifts | undefined = keep ? { textEnds: [], extra: [] } : undefined;
+  const oneByte = oneByteJsonText(bytes, shifts);
   if (oneByte !== undefined) {
     try {
-      return parseJsonText(oneByte, keep);
+      const value = parseJsonText(oneByte, keep);
+      if (keep) keep.shifts = shifts;
+      return value;
     } catch {
       // Refused below in the words of the decoded text.
     }

@@ -101,3 +101,31 @@ for (const stream of [false, true]) {
     expect(raw.toLowerCase()).toContain(`content-length: ${Buffer.byteLength(sent)}\r\n`);
   });
 }
+
+test("an agent's successive turns (each the last one resent with a turn appended): the upstream gets each turn's own value", async () => {
+  // The first body is parsed whole; the next ones take the resent turns' parsed values (doors/resent-turns.ts).
+  const base = JSON.parse(requestText(false)) as { messages: unknown[] };
+  const turns: string[] = [];
+  for (let turn = 0; turn < 4; turn++) {
+    base.messages.push(
+      { role: "assistant", content: null, tool_calls: [{ id: `call_next_${turn}`, type: "function", function: { name: "read_file", arguments: `{"path":"src/${turn}.ts"}` } }] },
+      { role: "tool", tool_call_id: `call_next_${turn}`, content: `file ${turn} — ${"x".repeat(2_000 * turn)}` },
+    );
+    turns.push(JSON.stringify(base));
+  }
+  for (const text of turns) {
+    nextBody = text;
+    try {
+      await client.chat.completions.create({ model: "gpt-4o-mini", messages: [] });
+    } finally {
+      nextBody = undefined;
+    }
+    const sent = capture.requests.at(-1)!.body;
+    const upstream = JSON.parse(sent) as { messages: Array<Record<string, unknown>> };
+    expect(parseKeepingFirstKey(sent)).toEqual(upstream);
+    const messages = (JSON.parse(text) as { messages: Array<Record<string, unknown>> }).messages;
+    // The compressed tool output (index 5) aside, every turn is the client's.
+    expect(upstream.messages.length).toBe(messages.length);
+    expect(upstream.messages.filter((_, index) => index !== 5)).toEqual(messages.filter((_, index) => index !== 5));
+  }
+});
