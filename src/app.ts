@@ -15,9 +15,10 @@ import { markArrival } from "./pipeline/arrival-time";
 import type { PipelineDeps } from "./pipeline/context";
 import { rejectRequest } from "./pipeline/reject-request";
 import { apiRoutes } from "./routes/api";
-import { type DashboardDeps, dashboardRoutes } from "./routes/dashboard";
+import type { DashboardDeps } from "./routes/dashboard/deps";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
+import { mountLazyDashboard } from "./routes/lazy-dashboard";
 import { loginRoutes } from "./routes/login";
 import { type OperationsDeps, operationsRoutes } from "./routes/operations";
 import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, requireAllowedHost } from "./security/access-control";
@@ -110,7 +111,7 @@ export function createApp(deps: AppDeps): Hono {
   const probe = deps.operations && new DatabaseProbe(deps.operations.db, { redact: deps.operations.redact });
   app.route("/health", healthRoutes(pipeline, { database: deps.database, startedAt: deps.startedAt ?? new Date(), probe }));
   if (deps.operations) app.route("/", operationsRoutes(deps.operations));
-  if (deps.dashboard) app.route("/", dashboardRoutes({ ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) }));
+  if (deps.dashboard) mountLazyDashboard(app, { ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) });
 
   for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints])) {
     const allow = methods.join(", ");

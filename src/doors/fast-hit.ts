@@ -4,6 +4,7 @@ import type { PipelineContext, PipelineDeps, PreparedRequest, Stage } from "../p
 import { createContext } from "../pipeline/create-context";
 import { runPipeline } from "../pipeline/run-pipeline";
 import { cacheControl, replay } from "../pipeline/stages/cache";
+import { releaseBody } from "./release-body";
 
 /**
  * The cache's fast path at one door's POST route. `answer` sits in front of the body's validation:
@@ -40,6 +41,8 @@ export function cacheFastPath(door: { name: string }, deps: PipelineDeps, varian
       cache.hitMemo.forget(door.name, body);
       return next();
     }
+    // The slot holds its own bytes; this request's are read no more.
+    releaseBody(body.buffer);
     const context = contextFor(remembered.prepared, c.req.raw);
     return runPipeline(context, remembered.prepared.encoder(context), deps, [replayStage(hit)]);
   };
@@ -48,8 +51,10 @@ export function cacheFastPath(door: { name: string }, deps: PipelineDeps, varian
     const context = contextFor(prepared, c.req.raw);
     const response = await runPipeline(context, prepared.encoder(context), deps);
     const entry = context.cache?.entry;
-    const body = entry && deps.cache && (await bodyBytes(c));
-    if (entry && body) deps.cache?.hitMemo.remember(door.name, variantOf(c.req.raw.headers), body, { prepared, ...entry });
+    const body = await bodyBytes(c);
+    if (entry && body && deps.cache) deps.cache.hitMemo.remember(door.name, variantOf(c.req.raw.headers), body, { prepared, ...entry });
+    // Everything was made of it by now (a text kept for the upstream is a string of its own).
+    else releaseBody(body?.buffer);
     return response;
   };
 
