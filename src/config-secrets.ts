@@ -45,6 +45,8 @@ function collectSecrets(schema: z.ZodType, value: unknown, found: string[]): voi
   } else if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) {
     collectSecrets(schema.unwrap() as z.ZodType, value, found);
   } else if (schema instanceof z.ZodPipe) {
-    collectSecrets(schema.out as z.ZodType, value, found);
+    // A `.transform` is a pipe into a ZodTransform, which has no shape: its input schema has the
+    // secrets (the config's transforms keep every key, adding some).
+    collectSecrets((schema.out instanceof z.ZodTransform ? schema.in : schema.out) as z.ZodType, value, found);
   }
 }
