@@ -86,6 +86,28 @@ describe("Claude Code's successive turns", () => {
   });
 });
 
+describe("what is kept", () => {
+  test("a large last tool result, which the next body resends without its moved mark: the next body still replaces its kept one", () => {
+    const body = JSON.parse(claudeCodeMessagesBodies(200_000)()) as Body;
+    const unmarked = (value: Body) => {
+      for (const turn of value.messages) for (const block of turn.content) delete block.cache_control;
+    };
+    const read = (id: string, text: string) => {
+      unmarked(body);
+      body.messages.push(
+        { role: "assistant", content: [{ type: "thinking", thinking: "Reading.", signature: "c2lnbmVk" }, { type: "tool_use", id, name: "Read", input: { file_path: `/src/${id}.ts` } }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: text, cache_control: { type: "ephemeral" } }] },
+      );
+      return JSON.stringify(body);
+    };
+    expectAsWhole(read("toolu_big", "x".repeat(60_000)));
+    expect(keptTurnsSize().bodies).toBe(1);
+    const next = expectAsWhole(read("toolu_small", "y".repeat(2_000)));
+    expect(next.kept.resent?.count).toBe(body.messages.length - 3);
+    expect(keptTurnsSize().bodies).toBe(1);
+  });
+});
+
 describe("turns are taken only up to the first changed byte", () => {
   function changedTurn(change: (body: Body) => void): DoorResult {
     const next = claudeCodeMessagesBodies(200_000);
