@@ -6,7 +6,8 @@ import { agentRequestBodies } from "./agent-requests";
  * `messages`, then `system`, `tools` and the settings), each assistant turn signed thinking, a line
  * of text and its tool_use, each tool result a user turn of a tool_result block, the system prompt
  * and the last tool marked for the cache, and the mark Claude Code moves every turn on the last
- * block of the last message. Consecutive user blocks share one turn. `nonAscii` puts a dash and an emoji in every turn's text.
+ * block of the last message; consecutive user blocks share one turn. `nonAscii` puts a dash and
+ * an emoji in every turn's text.
  */
 type ChatTurn = { role: string; content: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string };
 type ChatBody = { messages: ChatTurn[]; tools: Array<{ function: { name: string; description?: string; parameters?: unknown } }> };

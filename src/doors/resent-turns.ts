@@ -18,10 +18,9 @@ import type { KeptText, KeptTurns, ResentTurns, TurnText } from "./kept-text";
  * and before a body's values are kept, or when it used kept ones, the door's output (the chat
  * door's request; the Anthropic door's translated request, turns-kept-after.ts) is walked for any
  * object of a kept value (keepTurns); one found forgets every kept body. A kept body reads the
- * request's own buffer, which the route then does not free (release-body.ts). The doors' bodies
- * share one bound: MAX_KEPT_BODIES bodies and
- * MAX_KEPT_CHARACTERS of bodies and kept texts in all, each body at most KEPT_TEXT_FACTOR times
- * its size in texts. A body that resends nearly all of a kept one, or all its turns but the last,
+ * request's own buffer, which the route then does not free (release-body.ts). Memory is bounded,
+ * for all doors together: MAX_KEPT_BODIES bodies and MAX_KEPT_CHARACTERS of bodies and kept texts
+ * in all, each body at most KEPT_TEXT_FACTOR times its size in texts. A body that resends nearly all of a kept one, or all its turns but the last,
  * replaces it.
  */
 export const MAX_KEPT_BODIES = 4;
