@@ -97,7 +97,7 @@ function honoFloor(): Hono {
 
 function doorOnly(deps: PipelineDeps): Hono {
   const app = new Hono();
-  app.post("/v1/chat/completions", requireJsonContentType(openaiDoor, deps), validateJsonBody(openaiDoor, deps, openaiChatRequestSchema, parseOpenAIChatRequest, true), (c) => {
+  app.post("/v1/chat/completions", requireJsonContentType(openaiDoor, deps), validateJsonBody(openaiDoor, deps, openaiChatRequestSchema, parseOpenAIChatRequest, "client-json"), (c) => {
     const request = c.req.valid("json");
     return openaiEncoder(request).completion(JSON.parse(cannedText) as ChatCompletion, new Headers());
   });

@@ -9,6 +9,7 @@ import { YIELD_ABOVE_BYTES, nextTurn } from "./next-turn";
 import { type KeptText, parseJsonBody } from "./parse-json-body";
 import { CLIENT_JSON_MIN_BYTES, rememberClientElements } from "./remember-client-json";
 import { keepTurns, turnTexts } from "./resent-turns";
+import { parkTurnsKeeping } from "./turns-kept-after";
 
 /**
  * The checks in front of a door's POST handler, each refusal logged and answered in the door's
@@ -47,17 +48,22 @@ export function requireJsonContentType(door: RejectingDoor, deps: PipelineDeps, 
 type JsonInput<T extends z.ZodType> = { in: { json: z.input<T> }; out: { json: z.output<T> } };
 
 /**
- * `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts).
- * `keepClientJson`: a large body's `messages` and `tools` elements remember the client's text
- * (remember-client-json.ts), for a door whose request goes upstream as it came (the chat door);
- * and its turns are kept for the next body that resends them (resent-turns.ts).
+ * What a door keeps of a large body: nothing; `"client-json"`: its `messages` and `tools` elements
+ * remember the client's text (remember-client-json.ts), for a door whose request goes upstream as
+ * it came (the chat door), and its turns are kept for the next body that resends them
+ * (resent-turns.ts), the schema's output walked for kept objects; `"turns-after"`: its turns only,
+ * kept once the handler has built the door's output from the schema's and passed it to
+ * keepTurnsAfter (turns-kept-after.ts), which walks that output instead (the Anthropic door).
  */
+export type KeepJson = false | "client-json" | "turns-after";
+
+/** `parse` is the schema's safeParse, or one with the same output and errors (with-known-fields.ts). */
 export function validateJsonBody<T extends z.ZodType>(
   door: RejectingDoor,
   deps: PipelineDeps,
   schema: T,
   parse: (body: unknown) => z.ZodSafeParseResult<z.output<T>> = (body) => schema.safeParse(body),
-  keepClientJson = false,
+  keepJson: KeepJson = false,
 ): MiddlewareHandler<Env, string, JsonInput<T>> {
   return async (c, next) => {
     let bytes: ArrayBuffer;
@@ -69,7 +75,7 @@ export function validateJsonBody<T extends z.ZodType>(
     }
     if (bytes.byteLength > YIELD_ABOVE_BYTES) await nextTurn();
     let body: unknown;
-    const kept: KeptText | undefined = keepClientJson && bytes.byteLength >= CLIENT_JSON_MIN_BYTES ? { door: door.name } : undefined;
+    const kept: KeptText | undefined = keepJson && bytes.byteLength >= CLIENT_JSON_MIN_BYTES ? { door: door.name } : undefined;
     const view = new Uint8Array(bytes);
     try {
       body = parseJsonBody(view, kept);
@@ -83,8 +89,12 @@ export function validateJsonBody<T extends z.ZodType>(
     }
     if (kept) {
       const turns = turnTexts(kept);
-      rememberClientElements(kept, body, result.data, turns);
-      keepTurns(door.name, view, kept, body, result.data, turns);
+      if (keepJson === "client-json") {
+        rememberClientElements(kept, body, result.data, turns);
+        keepTurns(door.name, view, kept, body, result.data, turns);
+      } else {
+        parkTurnsKeeping(c.req.raw, (output) => keepTurns(door.name, view, kept, body, output, turns));
+      }
     }
     c.req.addValidatedData("json", result.data as object);
     await next();

@@ -13,17 +13,21 @@ import type { KeptText, KeptTurns, ResentTurns, TurnText } from "./kept-text";
  * means the same wherever it stands, so an element's value depends only on its own bytes.
  *
  * The kept values are never handed to anything that could change them: the door's request is
- * built from them (known-messages.ts copies each turn), and before a body's values are kept, or
- * when it used kept ones, the door's output is walked for any object of a kept value
- * (keepTurns); one found forgets every kept body. Memory is bounded: MAX_KEPT_BODIES bodies and
- * MAX_KEPT_CHARACTERS of bodies and kept texts in all, each body at most KEPT_TEXT_FACTOR times
- * its size in texts. A body that resends nearly all of a kept one replaces it.
+ * built from them (the chat door's known-messages.ts copies each turn; the Anthropic door's
+ * translation builds new objects and copies the blocks it keeps whole: anthropic/to-chat-messages.ts),
+ * and before a body's values are kept, or when it used kept ones, the door's output (the chat
+ * door's request; the Anthropic door's translated request, turns-kept-after.ts) is walked for any
+ * object of a kept value (keepTurns); one found forgets every kept body. A kept body reads the
+ * request's own buffer, which the route then does not free (release-body.ts). Memory is bounded,
+ * for all doors together: MAX_KEPT_BODIES bodies and MAX_KEPT_CHARACTERS of bodies and kept texts
+ * in all, each body at most KEPT_TEXT_FACTOR times its size in texts. A body that resends nearly all of a kept one, or all its turns but the last,
+ * replaces it.
  */
 export const MAX_KEPT_BODIES = 4;
 /** Bodies' bytes and kept texts' characters in all; the parsed values are about as much again (~6 MiB at most). */
 export const MAX_KEPT_CHARACTERS = 3 * 1024 * 1024;
 const KEPT_TEXT_FACTOR = 3;
-/** A body resending this share of a kept body's turns replaces it. */
+/** A body resending this share of a kept body's turns, or all of them but the last, replaces it. */
 const REPLACING_SHARE = 0.9;
 /** Fewer resent bytes than this: parsing them costs less than cutting them out. */
 const MIN_RESENT_BYTES = 8 * 1024;
@@ -155,14 +159,23 @@ export function keepTurns(door: string, bytes: Uint8Array, keep: KeptText, body:
   const cost = bytes.length + textCharacters(keptTexts);
   if (cost > (1 + KEPT_TEXT_FACTOR) * bytes.length || cost > MAX_KEPT_CHARACTERS) return;
   // A copy of the list: the body's own list could be held by the output (a schema passing it through) and changed.
+  // The request's own bytes, not a copy (~50 µs on 200 KB, most of it collector pressure): release-body.ts leaves a kept buffer alone.
   const entry: KeptTurns = { door, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), listStart, ends, elements: elements.slice(), texts: keptTexts, cost };
   // The body it resends nearly whole is this one's past (an agent's last turn): this one replaces it.
+  // So does one it resends but for the last turn (two turns at least, not a shared first one): Claude Code moves its cache mark
+  // off that turn every time, however large it is.
   // One that shares only its start (another session's system prompt) stays for its own session.
-  if (resent && resent.removed >= REPLACING_SHARE * (resent.entry.ends.at(-1)! - resent.entry.listStart)) remove(resent.entry);
+  if (resent && ((resent.count > 1 && resent.count >= resent.entry.ends.length - 1) || resent.removed >= REPLACING_SHARE * (resent.entry.ends.at(-1)! - resent.entry.listStart))) remove(resent.entry);
   kept.push(entry);
   let total = 0;
   for (const each of kept) total += each.cost;
   while (kept.length > MAX_KEPT_BODIES || total > MAX_KEPT_CHARACTERS) total -= kept.shift()!.cost;
+}
+
+/** Whether a kept body reads this buffer: the route must not free it (release-body.ts), or the body would read zero bytes. */
+export function keptBodyReads(buffer: ArrayBufferLike): boolean {
+  for (const entry of kept) if (entry.bytes.buffer === buffer) return true;
+  return false;
 }
 
 /** Forgets every kept body (a test's reset, or an output found holding a kept object). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
+import { forgetTurns, keptTurnsSize } from "../../src/doors/resent-turns";
 import { startTestProxy, type TestProxy } from "../helpers/test-proxy";
 import { parseKeepingFirstKey } from "../helpers/first-key-json";
 import { defaultCompletion, readFixtureLines } from "../helpers/mock-openai-upstream";
@@ -105,6 +106,7 @@ for (const stream of [false, true]) {
 test("an agent's successive turns (each the last one resent with a turn appended): the upstream gets each turn's own value", async () => {
   // The first body is parsed whole; the next ones take the resent turns' parsed values (doors/resent-turns.ts).
   const base = JSON.parse(requestText(false)) as { messages: unknown[] };
+  forgetTurns();
   const turns: string[] = [];
   for (let turn = 0; turn < 4; turn++) {
     base.messages.push(
@@ -127,5 +129,7 @@ test("an agent's successive turns (each the last one resent with a turn appended
     // The compressed tool output (index 5) aside, every turn is the client's.
     expect(upstream.messages.length).toBe(messages.length);
     expect(upstream.messages.filter((_, index) => index !== 5)).toEqual(messages.filter((_, index) => index !== 5));
+    // Each body replaced the one it resent: its turns were taken (the route frees the request's own buffer after it).
+    expect(keptTurnsSize().bodies).toBe(1);
   }
 });

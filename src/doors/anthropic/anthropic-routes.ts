@@ -14,6 +14,7 @@ import { countTokensSchema, messagesSchema, parseCountTokensRequest, parseMessag
 import { defaultModelPolicy, resolveModel } from "./model-policy";
 import { toChatRequest } from "./to-chat-request";
 import { listedSinceIso } from "../listed-since";
+import { keepTurnsAfter } from "../turns-kept-after";
 
 /**
  * The Anthropic door's routes. POST /v1/messages (`?beta=true`, as Claude Code sends it, is just a
@@ -39,12 +40,14 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
   const translate = (c: Context, body: Parameters<typeof toChatRequest>[0]) => {
     const resolved = resolveModel(body.model, policy(), deps.directory);
     const request = toChatRequest(body, { model: resolved.model, betas: betas(c.req.raw.headers), logger: deps.logger });
+    // A large body's turns are kept for the next one that resends them, once the request holds none of them (resent-turns.ts).
+    keepTurnsAfter(c.req.raw, request);
     return { request, resolved };
   };
 
   // The translation reads the anthropic-beta header besides the body: a remembered hit serves only the same value.
   const fastPath = cacheFastPath(door, deps, (headers) => headers.get("anthropic-beta") ?? "");
-  routes.post("/v1/messages", requireJsonContentType(door, deps, fastPath.answer), validateJsonBody(door, deps, messagesSchema, parseMessagesRequest), (c) => {
+  routes.post("/v1/messages", requireJsonContentType(door, deps, fastPath.answer), validateJsonBody(door, deps, messagesSchema, parseMessagesRequest, "turns-after"), (c) => {
     const body = c.req.valid("json");
     let translated: ReturnType<typeof translate>;
     try {
@@ -57,7 +60,7 @@ export function anthropicRoutes(door: Door, deps: PipelineDeps) {
     return fastPath.serve(c, { door: door.name, request, requestedModel: body.model, tierHint: resolved.tierHint, encoder: (context) => anthropicEncoder(context.taskId) });
   });
 
-  routes.post("/v1/messages/count_tokens", requireJsonContentType(door, deps), validateJsonBody(door, deps, countTokensSchema, parseCountTokensRequest), async (c) => {
+  routes.post("/v1/messages/count_tokens", requireJsonContentType(door, deps), validateJsonBody(door, deps, countTokensSchema, parseCountTokensRequest, "turns-after"), async (c) => {
     const { request, resolved } = translate(c, c.req.valid("json"));
     const count = await countTokens(request, resolved.tierHint, deps, c.req.raw.signal);
     return c.json({ input_tokens: count.tokens }, 200, { "x-token-count-source": count.source });

@@ -1,4 +1,5 @@
 import { type AnthropicBlock, anthropicBlockPart, needsAnthropicBlock } from "../../chat/anthropic-blocks";
+import { plainCopy } from "../../chat/plain-copy";
 import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
 import type { ChatMessage } from "../../chat/request-schema";
 import { invalidRequest } from "../../errors";
@@ -36,8 +37,12 @@ function systemMessage(content: string | TextBlock[]): ChatMessage {
   return { role: "system", content: typeof content === "string" ? content : content.map(textPart) };
 }
 
-/** A block kept whole for Anthropic, as the part that carries it. */
-const kept = (block: ContentBlock): ContentPart => anthropicBlockPart(block as AnthropicBlock);
+/**
+ * A block kept whole for Anthropic, as the part that carries it: a copy, as the schema's output
+ * shares the block's inner values with the parsed body, whose turns the door may keep for the
+ * next body (doors/resent-turns.ts) and which nothing after the door may hold.
+ */
+const kept = (block: ContentBlock): ContentPart => anthropicBlockPart(plainCopy(block) as AnthropicBlock);
 
 function userTurn(blocks: ContentBlock[], param: string): ChatMessage[] {
   const results: ChatMessage[] = [];

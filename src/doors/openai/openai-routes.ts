@@ -14,7 +14,7 @@ export function openaiRoutes(door: Door, deps: PipelineDeps) {
 
   // The chat request is the internal representation already, OpenAI's extra tool kinds lifted into their extension.
   const fastPath = cacheFastPath(door, deps);
-  routes.post("/v1/chat/completions", requireJsonContentType(door, deps, fastPath.answer), validateJsonBody(door, deps, openaiChatRequestSchema, parseOpenAIChatRequest, true), (c) => {
+  routes.post("/v1/chat/completions", requireJsonContentType(door, deps, fastPath.answer), validateJsonBody(door, deps, openaiChatRequestSchema, parseOpenAIChatRequest, "client-json"), (c) => {
     const request = c.req.valid("json");
     return fastPath.serve(c, { door: door.name, request, encoder: () => openaiEncoder(request) });
   });
