@@ -152,10 +152,13 @@ export function keepTurns(door: string, bytes: Uint8Array, keep: KeptText, body:
   const listStart = resent ? resent.entry.listStart : byteOffset(keep.shifts, spans.starts[0]!);
   // A resent body's new turns get texts of their own: kept, the rest's whole text would stay with each turn.
   const keptTexts = resent ? [...texts.slice(0, resent.count), ...texts.slice(resent.count).map(ownText)] : texts;
-  const cost = bytes.length + textCharacters(keptTexts);
+  // Only the bytes up to the last turn's end are ever compared.
+  const comparedBytes = ends.at(-1)!;
+  const cost = comparedBytes + textCharacters(keptTexts);
   if (cost > (1 + KEPT_TEXT_FACTOR) * bytes.length || cost > MAX_KEPT_CHARACTERS) return;
+  // A copy of the bytes: the route releases the body's buffer once done with it (release-body.ts), and a view would then read none.
   // A copy of the list: the body's own list could be held by the output (a schema passing it through) and changed.
-  const entry: KeptTurns = { door, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), listStart, ends, elements: elements.slice(), texts: keptTexts, cost };
+  const entry: KeptTurns = { door, bytes: Buffer.from(bytes.subarray(0, comparedBytes)), listStart, ends, elements: elements.slice(), texts: keptTexts, cost };
   // The body it resends nearly whole is this one's past (an agent's last turn): this one replaces it.
   // One that shares only its start (another session's system prompt) stays for its own session.
   if (resent && resent.removed >= REPLACING_SHARE * (resent.entry.ends.at(-1)! - resent.entry.listStart)) remove(resent.entry);
