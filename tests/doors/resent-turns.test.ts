@@ -4,6 +4,7 @@ import type { ChatRequest } from "../../src/chat/request-schema";
 import { compressRequest } from "../../src/compression/compress-request";
 import { parseOpenAIChatRequest } from "../../src/doors/openai/openai-request-schema";
 import { type KeptText, parseJsonBody } from "../../src/doors/parse-json-body";
+import { releaseBody } from "../../src/doors/release-body";
 import { rememberClientElements } from "../../src/doors/remember-client-json";
 import { MAX_KEPT_BODIES, MAX_KEPT_CHARACTERS, forgetTurns, keepTurns, keptTurnsSize, samePrefixLength, turnTexts } from "../../src/doors/resent-turns";
 import { silentLogger } from "../../src/logger";
@@ -206,6 +207,24 @@ describe("turns are taken only where every byte before their end is the same", (
 });
 
 describe("what is kept", () => {
+  test("a body whose buffer the route releases afterwards (release-body.ts) still gives its turns to the next one", () => {
+    // The server detaches each request's buffer once the route is done: a view of it kept here would read zero bytes.
+    const next = agentRequestBodies("cline", 200_000);
+    let resent = 0;
+    for (let turn = 0; turn < 6; turn++) {
+      const text = next();
+      const bytes = encoder.encode(text);
+      const kept: KeptText = { door: "openai" };
+      const body = parseJsonBody(bytes, kept);
+      expect(body).toEqual(JSON.parse(text));
+      const request = parseOpenAIChatRequest(body).data as Record<string, unknown>;
+      keepTurns("openai", bytes, kept, body, request, turnTexts(kept));
+      if (kept.resent) resent++;
+      releaseBody(bytes.buffer);
+    }
+    expect(resent).toBe(5);
+  });
+
   test("an output holding an object of a kept turn forgets every kept body", () => {
     const text = agentRequestBodies("cline", 200_000)();
     const bytes = encoder.encode(text);

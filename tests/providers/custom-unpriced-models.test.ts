@@ -38,6 +38,22 @@ describe("CUSTOM_PROVIDERS models without a price", () => {
     expect(warnings).toEqual([]);
   });
 
+  test("a model MODEL_CATALOG_FILE prices is counted by the budgets, so it is not warned about", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "custom-priced-"));
+    try {
+      const file = join(directory, "catalog.json");
+      writeFileSync(file, JSON.stringify([{ provider: "openrouter", model: "qwen/qwen3-coder", input: 1, output: 2 }]));
+      const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([{ id: "openrouter", baseUrl: "https://openrouter.ai/api/v1", models: [{ id: "qwen/qwen3-coder" }, { id: "other" }] }]), MODEL_CATALOG_FILE: file });
+      const { lines, logger } = capturingLogger();
+      await createCustomProviders(config, buildCatalog(config), { logger });
+      const warnings = lines.filter((line) => line.level === "warn");
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.models).toEqual(["other"]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   test("an unpriced model still costs $0 in the catalog", () => {
     const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([{ id: "lab", baseUrl: "https://lab.example/v1", models: [{ id: "m1" }] }]) });
     const entry = buildCatalog(config).entries().find((candidate) => candidate.provider === "lab");

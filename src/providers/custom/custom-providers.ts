@@ -4,9 +4,10 @@ import { createOpenAICompatibleProvider } from "../openai-compatible/openai-comp
 import type { LLMProvider, ProviderFactoryContext } from "../types";
 
 /** One provider per CUSTOM_PROVIDERS entry: any OpenAI-compatible endpoint (vLLM, LM Studio, OpenRouter, Together, …). */
-export async function createCustomProviders(config: Config, _catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
+export async function createCustomProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
   return config.customProviders.map((custom) => {
-    const unpriced = custom.models.filter((model) => model.unpriced).map((model) => model.id);
+    // The catalog's mark, not the entry's: MODEL_CATALOG_FILE may price the model, and the budgets then count it.
+    const unpriced = custom.models.filter((model) => model.unpriced && catalog.get(custom.id, model.id)?.unpriced).map((model) => model.id);
     if (unpriced.length > 0) {
       context.logger.warn(
         `CUSTOM_PROVIDERS: "${custom.id}" gives no price for ${unpriced.join(", ")}: routed as free ($0, the cheapest of its tier) and counted by no budget; set inputPricePerMillion and outputPricePerMillion (0 if it is free)`,
