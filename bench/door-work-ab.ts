@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { type DoorWork, compareDoorWork } from "./door-work-timing";
 import { agentRequestBodies } from "./agent-requests";
 
 /**
@@ -11,7 +12,6 @@ import { agentRequestBodies } from "./agent-requests";
  */
 const [beforeArgument, bytesArgument = "200000", requestsArgument = "240"] = process.argv.slice(2);
 if (!beforeArgument) throw new Error("usage: bun run bench/door-work-ab.ts <before tree> [bytes] [requests]");
-type DoorWork = (bytes: Uint8Array) => unknown;
 
 async function doorWork(tree: string): Promise<DoorWork> {
   const from = async <T>(path: string) => (await import(join(tree, path))) as T;
@@ -31,22 +31,5 @@ async function doorWork(tree: string): Promise<DoorWork> {
   };
 }
 
-const sides = [await doorWork(resolve(beforeArgument)), await doorWork(resolve(join(import.meta.dir, "..")))];
-const sweep = new Uint8Array(8 << 20);
-const sessions = [agentRequestBodies("claude-code", Number(bytesArgument)), agentRequestBodies("cline", Number(bytesArgument))];
-const times: [number[], number[]] = [[], []];
-const requests = Number(requestsArgument);
-for (let index = 0; index < requests; index++) {
-  const text = sessions[index % 2]!();
-  for (const side of index % 4 < 2 ? [0, 1] : [1, 0]) {
-    const bytes = new TextEncoder().encode(text);
-    for (let at = 0; at < sweep.length; at += 64) sweep[at]!++;
-    const started = performance.now();
-    sides[side]!(bytes);
-    // The first sixth warms both up.
-    if (index >= requests / 6) times[side]!.push((performance.now() - started) * 1000);
-  }
-}
-const at = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor(values.length * share)]!.toFixed(0);
-const load = (await Bun.file("/proc/loadavg").text()).split(" ").slice(0, 3).join(" ");
-console.log(`~${bytesArgument} bytes, ${requests} requests each: door µs median before ${at(times[0], 0.5)}, after ${at(times[1], 0.5)}; eighth-fastest ${at(times[0], 0.125)}, ${at(times[1], 0.125)} (load ${load})`);
+const sides: [DoorWork, DoorWork] = [await doorWork(resolve(beforeArgument)), await doorWork(resolve(join(import.meta.dir, "..")))];
+await compareDoorWork("door", sides, [agentRequestBodies("claude-code", Number(bytesArgument)), agentRequestBodies("cline", Number(bytesArgument))], Number(requestsArgument), bytesArgument);
