@@ -6,8 +6,8 @@ import type { LLMProvider, ProviderFactoryContext } from "../types";
 /** One provider per CUSTOM_PROVIDERS entry: any OpenAI-compatible endpoint (vLLM, LM Studio, OpenRouter, Together, …). */
 export async function createCustomProviders(config: Config, catalog: ModelCatalog, context: ProviderFactoryContext): Promise<LLMProvider[]> {
   return config.customProviders.map((custom) => {
-    // The catalog's mark, not the entry's: MODEL_CATALOG_FILE may price the model, and the budgets then count it.
-    const unpriced = custom.models.filter((model) => model.unpriced && catalog.get(custom.id, model.id)?.unpriced).map((model) => model.id);
+    // The catalog's mark (from the entry, lifted when MODEL_CATALOG_FILE prices the model, which the budgets then count).
+    const unpriced = custom.models.filter((model) => catalog.get(custom.id, model.id)?.unpriced).map((model) => model.id);
     if (unpriced.length > 0) {
       context.logger.warn(
         `CUSTOM_PROVIDERS: "${custom.id}" gives no price for ${unpriced.join(", ")}: routed as free ($0, the cheapest of its tier) and counted by no budget; set inputPricePerMillion and outputPricePerMillion (0 if it is free)`,
