@@ -109,8 +109,9 @@ function sameEnds(ends: string, result: string, whole: boolean): boolean {
 function searchToolError(text: string): boolean {
   // Qwen Code reports every run with an "Error: (none)" line; a summary may start "Errors: 0".
   if ((text.startsWith("Error") && !countsNone(text, wordEnd(text, 0))) || text.startsWith("Exit code ")) return true;
-  for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
+  // The commonest signs first: an error result stops at the first found.
   for (const word of COUNTED_FAILURES) if (hasCountedFailure(text, word)) return true;
+  for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
   return ERROR_WORDS.test(text);
 }
 
