@@ -106,6 +106,7 @@ describe("error signals", () => {
     ["zero beside a failure", "test result: FAILED. 0 passed; 3 failed; 0 ignored"],
     ["ci summary", "Workflow CI finished: 6 jobs, 5 succeeded, 1 FAILED"],
     ["lint summary", "Errors: 3, Warnings: 4 (see build/reports/lint.html)"],
+    ["python", "  File \"report.py\", line 12, in <module>\n    print(totals[0])\nKeyError: 0"],
   ])("a failing %s summary is a tool error", (_tool, output) => {
     expect(looksLikeToolError(output)).toBe(true);
   });

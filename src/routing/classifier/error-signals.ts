@@ -38,8 +38,8 @@ const ERROR_LITERALS = [
  * execution failed" and "command failed" need no entry of their own: "failed" finds them.
  */
 const COUNTED_FAILURES = ["FAIL", "failed"];
-/** The signs that are not plain text ("Error: 0" and Qwen Code's "Error: (none)" report none). */
-const ERROR_WORDS = /error TS\d|error\[E\d|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\)|0\b)/;
+/** The signs that are not plain text (Qwen Code's "Error: (none)" reports none; "KeyError: 0" is an error). */
+const ERROR_WORDS = /error TS\d|error\[E\d|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
 /** Only the ends of a tool result are read: errors show in the first or last lines. */
 const ERROR_EDGE = 800;
 

@@ -15,7 +15,7 @@ const ERROR_LITERALS = [
   "command failed",
   "Command failed",
 ];
-const ERROR_WORDS = /panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\)|0\b)/;
+const ERROR_WORDS = /panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
 const ERROR_EDGE = 800;
 /** A failure word's count of none: before it ("0 failed", "0 tests failed") or after it ("failed=0", "Errors: 0", "Error: (none)"). */
 const ZERO_BEFORE = /(^|[ \t\n\r,;|(\[])0[ \t]*([A-Za-z]+[ \t]*)?$/;
