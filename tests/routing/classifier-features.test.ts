@@ -88,6 +88,11 @@ describe("error signals", () => {
     ["lint summary", "Errors: 0, Warnings: 4 (see build/reports/lint.html)", false],
     ["rspec", "Finished in 1.32 seconds (files took 0.81 seconds to load)\n64 examples, 0 failures", true],
     ["maven", "[INFO] Tests run: 128, Failures: 0, Errors: 0, Skipped: 2\n[INFO] BUILD SUCCESS", false],
+    // Green runs that print no zero count at all, unchanged.
+    ["pytest", "tests/test_api.py ........                                    [100%]\n\n============================== 8 passed in 0.42s ===============================", true],
+    ["jest", "Test Suites: 4 passed, 4 total\nTests:       31 passed, 31 total\nTime:        2.87 s", true],
+    ["go test", "ok  \tgithub.com/acme/ledger\t0.412s\nok  \tgithub.com/acme/ledger/store\t0.208s", true],
+    ["gh run view", "✓ main CI · 9876543210\nTriggered via push about 3 minutes ago\n\nJOBS\n✓ test in 1m12s (ID 111)\n✓ lint in 24s (ID 112)", true],
   ])("a green %s summary is no tool error", (_tool, output, green) => {
     expect(looksLikeToolError(output)).toBe(false);
     // Green where the green-run test reads a success ("passed", "succeeded", "BUILD SUCCESSFUL", "0 failed").
