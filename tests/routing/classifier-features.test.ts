@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { chatRequestSchema } from "../../src/chat/request-schema";
-import { hasStackTrace, looksLikeToolError, saysRetry } from "../../src/routing/classifier/error-signals";
+import { hasStackTrace, looksGreen, looksLikeToolError, saysRetry } from "../../src/routing/classifier/error-signals";
 import { extractTaskText } from "../../src/routing/classifier/extract-task-text";
 import { FEATURE_NAMES, LATEST_CONCEPTS, computeFeatures } from "../../src/routing/classifier/features";
 import { addContextPaths, addPathsFrom } from "../../src/routing/classifier/file-paths";
@@ -77,6 +77,45 @@ describe("error signals", () => {
     expect(looksLikeToolError("     1\texport function formatCents(cents: number) {\n     2\t  return String(cents);\n     3\t}")).toBe(false);
   });
 
+  // Summary lines of green runs print their failure counts as zero: a count of none is no failure.
+  test.each<[string, string, boolean]>([
+    ["cargo test", "running 58 tests\n...\ntest result: ok. 58 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.84s", true],
+    ["deno test", "ok | 12 passed | 0 failed (1s)", true],
+    ["gradle", "> Task :billing:test\nbilling: 44 tests completed, 0 failed\n\nBUILD SUCCESSFUL in 41s\n17 actionable tasks: 17 executed", true],
+    ["ctest", "100% tests passed, 0 tests failed out of 37\n\nTotal Test time (real) =  12.41 sec", true],
+    ["ansible recap", "PLAY RECAP *********************************************************************\nweb-1 : ok=12 changed=3 unreachable=0 failed=0 skipped=2 rescued=0 ignored=0", true],
+    ["ci summary", "Workflow CI finished: 6 jobs, 6 succeeded, 0 FAILED", true],
+    ["lint summary", "Errors: 0, Warnings: 4 (see build/reports/lint.html)", false],
+    ["rspec", "Finished in 1.32 seconds (files took 0.81 seconds to load)\n64 examples, 0 failures", true],
+    ["maven", "[INFO] Tests run: 128, Failures: 0, Errors: 0, Skipped: 2\n[INFO] BUILD SUCCESS", false],
+    // Green runs that print no zero count at all, unchanged.
+    ["pytest", "tests/test_api.py ........                                    [100%]\n\n============================== 8 passed in 0.42s ===============================", true],
+    ["jest", "Test Suites: 4 passed, 4 total\nTests:       31 passed, 31 total\nTime:        2.87 s", true],
+    ["go test", "ok  \tgithub.com/acme/ledger\t0.412s\nok  \tgithub.com/acme/ledger/store\t0.208s", true],
+    ["gh run view", "✓ main CI · 9876543210\nTriggered via push about 3 minutes ago\n\nJOBS\n✓ test in 1m12s (ID 111)\n✓ lint in 24s (ID 112)", true],
+  ])("a green %s summary is no tool error", (_tool, output, green) => {
+    expect(looksLikeToolError(output)).toBe(false);
+    // Green where the green-run test reads a success ("passed", "succeeded", "BUILD SUCCESSFUL", "0 failed").
+    expect(looksGreen(output)).toBe(green);
+  });
+
+  test.each([
+    ["cargo test", "test result: FAILED. 57 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.91s"],
+    ["deno test", "FAILED | 11 passed | 1 failed (1s)"],
+    ["pytest", "FAILED tests/test_api.py::test_refund - AssertionError: assert 200 == 402\n==== 1 failed, 40 passed in 2.31s ===="],
+    ["jest", "Tests:       2 failed, 30 passed, 32 total\nTime:        4.113 s"],
+    ["go test", "--- FAIL: TestSettle (0.01s)\n    settle_test.go:41: got 99, want 100\nFAIL\nFAIL\tgithub.com/acme/ledger\t0.233s"],
+    ["gradle", "billing: 44 tests completed, 2 failed\n\nFAILURE: Build failed with an exception."],
+    ["ctest", "97% tests passed, 1 tests failed out of 37"],
+    ["ansible recap", "db-1 : ok=4 changed=0 unreachable=0 failed=1 skipped=0 rescued=0 ignored=0"],
+    ["zero beside a failure", "test result: FAILED. 0 passed; 3 failed; 0 ignored"],
+    ["ci summary", "Workflow CI finished: 6 jobs, 5 succeeded, 1 FAILED"],
+    ["lint summary", "Errors: 3, Warnings: 4 (see build/reports/lint.html)"],
+    ["python", "  File \"report.py\", line 12, in <module>\n    print(totals[0])\nKeyError: 0"],
+  ])("a failing %s summary is a tool error", (_tool, output) => {
+    expect(looksLikeToolError(output)).toBe(true);
+  });
+
   test("retry phrases", () => {
     expect(saysRetry("still failing with the same error")).toBe(true);
     expect(saysRetry("I already tried suppressHydrationWarning; neither helped")).toBe(true);
@@ -106,6 +145,14 @@ describe("concepts", () => {
     expect(detectLatestConcepts("thanks! now add pagination to the list").has("acknowledgement")).toBe(false);
     expect(detectLatestConcepts("where do we set the default rate limit?").has("lookup")).toBe(true);
     expect(detectLatestConcepts("yes do it").has("go-ahead")).toBe(true);
+  });
+
+  test("memory retained in a heap is memory safety; users or data retained are not", () => {
+    expect(detectConcepts("MAT shows the retained size of SessionCache climbing after every deploy").has("memory-safety")).toBe(true);
+    expect(detectConcepts("the closures stay retained via the listeners array of the socket").has("memory-safety")).toBe(true);
+    expect(detectConcepts("the snapshot diff shows 90k retained Session objects after an hour").has("memory-safety")).toBe(true);
+    expect(detectConcepts("write a query for weekly cohort retention: cohort week, weeks since signup, retained users and their share").has("memory-safety")).toBe(false);
+    expect(detectConcepts("audit logs must be retained for seven years under our data retention policy").has("memory-safety")).toBe(false);
   });
 
   test("strength counts distinct phrase groups of a concept", () => {

@@ -94,7 +94,7 @@ describe("the tuned classifier scanners agree with the untuned ones", () => {
   });
 
   test("tool errors: the same answer on every text and on each word alone", () => {
-    const words = ["FAIL", "failed", "panic:", ": error:", "xception", "error TS2345", "error[E0382]", "Exit code 1", "exit status: 2", "not found in file", "Error: x", "Error: (none)", "Error", "The tool execution failed", "command failed", "Command failed", "<tool_use_error>", "AssertionError", "DATA RACE", "linter errors", "Fail", "FAILED", "error TS", "Exit code 0"];
+    const words = ["FAIL", "failed", "panic:", ": error:", "xception", "error TS2345", "error[E0382]", "Exit code 1", "exit status: 2", "not found in file", "Error: x", "Error: (none)", "Error", "The tool execution failed", "command failed", "Command failed", "<tool_use_error>", "AssertionError", "DATA RACE", "linter errors", "Fail", "FAILED", "error TS", "Exit code 0", "0 failed", "10 failed", "2.0 failed", "x=0 failed", "0 tests failed", "0  xfailed", "failed=0", "FAILED: 0", "failed: 0.5", "failed 0x1", "failed=05", "Errors: 0", "Error: 0", "Errors:0 ", "ErrorCount=0", "KeyError: 0", "x\nKeyError: 0", "Error: 0x8007", "(0 FAILED)", "|0 failed|"];
     const samples = [...texts, ...words, ...words.map((word) => `ok\n${word}\nok`), ...words.map((word) => `${"x".repeat(900)}${word}${"y".repeat(900)}`), ...words.map((word) => `${"x".repeat(1_000)}${word}`)];
     let errors = 0;
     for (const sample of samples) {

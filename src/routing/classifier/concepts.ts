@@ -74,7 +74,7 @@ export const TASK_PHRASES = {
   "memory-safety": [
     ["use after free", "double free", "heap|stack|buffer overflow", "heap|stack buffer overflow", "out of bounds read|write|access", "dangling"],
     ["asan", "addresssanitizer", "ubsan", "msan", "valgrind", "segfault*", "sigsegv", "segmentation fault", "undefined behavior|behaviour", "memory corruption", "out of memory", "gc pressure", "unsafe block*|code", "raw pointer*", "buffer overrun*", "sound|soundness|unsound", "miri", "lifetime*"],
-    ["memory leak*", "leak|leaks", "refcount*", "reference count*", "rss grow*", "rss ~ grow*", "rss ~ ~ grow*", "heap grow*", "heap ~ grow*", "memory grow*", "grows until oom|full", "heap snapshot*|histogram*|dump*", "jmap", "retained"],
+    ["memory leak*", "leak|leaks", "refcount*", "reference count*", "rss grow*", "rss ~ grow*", "rss ~ ~ grow*", "heap grow*", "heap ~ grow*", "memory grow*", "grows until oom|full", "heap snapshot*|histogram*|dump*", "jmap", "retained heap|size|set|memory|objects|instances|bytes|by|via", "retained ~ objects|instances|closures"],
     ["fuzz|fuzzer|fuzzing|fuzzed", "malformed input*|file*|packet*"],
   ],
   distributed: [

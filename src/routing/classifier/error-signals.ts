@@ -18,8 +18,7 @@ const TRACE_LINE = /\n[ \t]+at [^\n]{1,300}:\d+|\n[ \t]+File "[^"\n]+", line \d+
 /**
  * Signs of an error. Words that are plain text are searched with `includes` (one fast pass each);
  * a regex with many alternatives tries each at every position (with the literals, about 30% of
- * the classifier's time on agent requests). "The tool execution failed" and "command failed" need no
- * entry of their own: "failed" finds them.
+ * the classifier's time on agent requests).
  */
 const ERROR_LITERALS = [
   "<tool_use_error>",
@@ -29,13 +28,17 @@ const ERROR_LITERALS = [
   "Unhandled Rejection",
   "does not match anything in the file",
   "linter errors",
-  "FAIL",
-  "failed",
   "panic:",
   ": error:",
   "xception",
 ];
-/** The signs that are not plain text. */
+/**
+ * Failure words that test and build summaries print beside a count: one is a sign unless its count
+ * is zero ("0 failed", "0 tests failed", "failed=0", "0 FAILED": a green run's summary). "The tool
+ * execution failed" and "command failed" need no entry of their own: "failed" finds them.
+ */
+const COUNTED_FAILURES = ["FAIL", "failed"];
+/** The signs that are not plain text (Qwen Code's "Error: (none)" reports none; "KeyError: 0" is an error). */
 const ERROR_WORDS = /error TS\d|error\[E\d|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
 /** Only the ends of a tool result are read: errors show in the first or last lines. */
 const ERROR_EDGE = 800;
@@ -104,10 +107,75 @@ function sameEnds(ends: string, result: string, whole: boolean): boolean {
 
 /** The test itself, on the ends of a result (what looksLikeToolError cuts). */
 function searchToolError(text: string): boolean {
-  // Qwen Code reports every run with an "Error: (none)" line.
-  if ((text.startsWith("Error") && !text.startsWith("Error: (none)")) || text.startsWith("Exit code ")) return true;
+  // Qwen Code reports every run with an "Error: (none)" line; a summary may start "Errors: 0".
+  if ((text.startsWith("Error") && !countsNone(text, wordEnd(text, 0))) || text.startsWith("Exit code ")) return true;
+  // The commonest signs first: an error result stops at the first found.
+  for (const word of COUNTED_FAILURES) if (hasCountedFailure(text, word)) return true;
   for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
   return ERROR_WORDS.test(text);
+}
+
+/** Whether some occurrence of `word` in the text is not a zero count (indexOf: as fast as `includes` when there is none). */
+function hasCountedFailure(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+    if (!countedZero(text, at)) return true;
+  }
+  return false;
+}
+
+/** Whether the word at `at` (FAILED, failed…) has a zero count: before it ("0 failed", "0 tests failed") or after it ("failed=0", "FAILED: 0"). */
+function countedZero(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && isLetter(text.charCodeAt(start - 1))) start--;
+  return zeroBefore(text, start) || countsNone(text, wordEnd(text, at));
+}
+
+/** A zero count ending before `start`, with at most one word between ("0 failed", "0 tests failed"). */
+function zeroBefore(text: string, start: number): boolean {
+  let index = skipSpacesBack(text, start);
+  if (isLetter(text.charCodeAt(index - 1))) {
+    while (index > 0 && isLetter(text.charCodeAt(index - 1))) index--;
+    index = skipSpacesBack(text, index);
+  }
+  // A "0" of its own ("passed; 0 failed", "| 0 failed"), not the end of "10", "2.0" or another count's "unreachable=0".
+  return text.charCodeAt(index - 1) === 48 && (index === 1 || STANDS_ALONE_AFTER.includes(text[index - 2]!));
+}
+const STANDS_ALONE_AFTER = " \t\n\r,;|([";
+
+/** After a word (ending at `end`): an optional ":" or "=" and a count of none ("=0", ": 0", ": (none)"). */
+function countsNone(text: string, end: number): boolean {
+  let index = skipSpaces(text, end);
+  const separator = text.charCodeAt(index);
+  if (separator === 58 || separator === 61) index = skipSpaces(text, index + 1);
+  if (text.startsWith("(none)", index)) return true;
+  // "0", not "0.21s", "0x1f" or "05".
+  const after = text.charCodeAt(index + 1);
+  return text.charCodeAt(index) === 48 && !isDigit(after) && after !== 46 && !isLetter(after);
+}
+
+function wordEnd(text: string, at: number): number {
+  let end = at;
+  while (isLetter(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Spaces and tabs only: a count is on its word's line. */
+function skipSpaces(text: string, index: number): number {
+  while (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9) index++;
+  return index;
+}
+
+function skipSpacesBack(text: string, index: number): number {
+  while (index > 0 && (text.charCodeAt(index - 1) === 32 || text.charCodeAt(index - 1) === 9)) index--;
+  return index;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** The human says the previous attempt did not work. */

@@ -1,6 +1,6 @@
 /**
- * The tool-error test and Cline's human-words lookup as they were before tuning (a ten-way regex
- * and ten literals; a sliced head searched with tags built per call), kept only so that
+ * The tool-error test and Cline's human-words lookup as they were before tuning (a regex and ten
+ * literals, failure words' zero counts read with regexes; a sliced head searched with tags built per call), kept only so that
  * tests/routing/classifier-scanners.test.ts can prove the tuned ones give the same answers.
  */
 const ERROR_LITERALS = [
@@ -15,13 +15,21 @@ const ERROR_LITERALS = [
   "command failed",
   "Command failed",
 ];
-const ERROR_WORDS = /FAIL|failed|panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
+const ERROR_WORDS = /panic:|error TS\d|error\[E\d|: error:|xception|[Ee]xit ([Cc]ode|[Ss]tatus):? [1-9]|not found in (file|content)|Error: (?!\(none\))/;
 const ERROR_EDGE = 800;
+/** A failure word's count of none: before it ("0 failed", "0 tests failed") or after it ("failed=0", "Errors: 0", "Error: (none)"). */
+const ZERO_BEFORE = /(^|[ \t\n\r,;|(\[])0[ \t]*([A-Za-z]+[ \t]*)?$/;
+const NONE_AFTER = /^[ \t]*([:=][ \t]*)?(\(none\)|0(?![0-9.A-Za-z]))/;
 
 export function referenceLooksLikeToolError(result: string): boolean {
   const text = result.length <= ERROR_EDGE * 2 ? result : result.slice(0, ERROR_EDGE) + "\n" + result.slice(-ERROR_EDGE);
-  if ((text.startsWith("Error") && !text.startsWith("Error: (none)")) || text.startsWith("Exit code ")) return true;
+  if ((text.startsWith("Error") && !NONE_AFTER.test(text.replace(/^[A-Za-z]*/, ""))) || text.startsWith("Exit code ")) return true;
   for (const literal of ERROR_LITERALS) if (text.includes(literal)) return true;
+  for (const match of text.matchAll(/FAIL|failed/g)) {
+    const before = text.slice(0, match.index).replace(/[A-Za-z]*$/, "");
+    const after = text.slice(match.index).replace(/^[A-Za-z]*/, "");
+    if (!ZERO_BEFORE.test(before) && !NONE_AFTER.test(after)) return true;
+  }
   return ERROR_WORDS.test(text);
 }
 
