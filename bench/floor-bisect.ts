@@ -7,6 +7,7 @@ import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { benchBody } from "./bench-question";
 import { startEnvironment } from "./start-environment";
 import { BENCH_BUDGET_ENV } from "./bench-budget";
+import { type ScratchDatabase, createScratchDatabase } from "./scratch-database";
 
 /**
  * `bun run bench/floor-bisect.ts [c32|c1|stream ...]`: where the proxy's CPU goes beyond a JSON floor, by
@@ -16,6 +17,7 @@ import { BENCH_BUDGET_ENV } from "./bench-budget";
  * Every side runs in every round, the order reversed every other round, so a change of load on the
  * shared machine hits all of them alike. CPU per request is the server process's from /proc (10 ms
  * ticks), its JavaScript thread's, and its children's (the embedded PostgreSQL) apart.
+ * BENCH_DATABASE_URL as in run-benchmark.ts: each proxy side logs to its own scratch database there.
  * FLOOR_BISECT_SIDES='a;b;c' picks sides by name (`lean+cache`, `full-log`: one stage switched on over
  * lean, or off under full); FLOOR_BISECT_ROUNDS (4) and FLOOR_BISECT_SCALE (1)
  * set the rounds and the requests per round.
@@ -117,12 +119,19 @@ const phases: Record<string, { requests: number; concurrency: number; stream?: b
 const temporary = mkdtempSync(join(tmpdir(), "claude-proxy-bisect-"));
 // The embedded PostgreSQL runs as `nobody` when started as root: it must be able to enter the parent.
 chmodSync(temporary, 0o755);
-// Each proxy side its own initialised data dir (each locks its own), made in parallel.
+// BENCH_DATABASE_URL=postgres://… (as `bun run bench:postgres` gives run-benchmark.ts): each proxy side but a PGlite one logs
+// to a scratch database of its own on that server (scratch-database.ts), dropped afterwards; else to its embedded database.
+const databaseServerUrl = process.env.BENCH_DATABASE_URL;
+const scratchDatabases: Array<ScratchDatabase | undefined> = [];
+// Each proxy side its own initialised data dir (each locks its own), made in parallel, and its database migrated, as on every start after the first.
 const dataDirs = await Promise.all(
   chosen.map(async (name, index) => {
     const dir = join(temporary, `side-${index}`);
-    const kind = specs[name]!.pglite ? "pglite" : "postgres";
-    await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dir], { env: { ...process.env, EMBEDDED_DATABASE: kind } }).exited;
+    const spec = specs[name]!;
+    const kind = spec.pglite ? "pglite" : "postgres";
+    const scratch = databaseServerUrl && spec.proxyEnv && !spec.pglite ? await createScratchDatabase(databaseServerUrl) : undefined;
+    scratchDatabases[index] = scratch;
+    await Bun.spawn([process.execPath, "run", join(import.meta.dir, "init-data-dir.ts"), dir, ...(scratch ? [scratch.url] : [])], { env: { ...process.env, EMBEDDED_DATABASE: kind } }).exited;
     return dir;
   }),
 );
@@ -138,6 +147,8 @@ for (const [index, name] of chosen.entries()) {
     BENCH_UPSTREAM_ORIGIN: upstream.origin,
     BENCH_UPSTREAM_URL: `${upstream.origin}/v1`,
     BENCH_DATA_DIR: dataDir,
+    // Empty for a side without a scratch database: not the server's URL this process was given.
+    BENCH_DATABASE_URL: scratchDatabases[index]?.url ?? "",
     RESTREAM_KIND: "json",
     LAYERS_CUTS: spec.cuts ?? "",
     BENCH_PROXY_ENV: JSON.stringify(spec.proxyEnv ?? {}),
@@ -153,6 +164,11 @@ const childrenCpu = (pid: number) => new Map(descendants(pid).map(({ pid: child 
 const since = (after: Map<number, number>, before: Map<number, number>) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 
 console.log(`floor-bisect: ${chosen.length} sides, ${rounds} rounds; load average ${loadAverage()}`);
+console.log(
+  databaseServerUrl
+    ? "request log: each proxy side its own scratch database on BENCH_DATABASE_URL's PostgreSQL server, dropped afterwards (a PGlite side its PGlite); the server's CPU is not in the database column"
+    : "request log: each proxy side its own embedded database in a temp DATA_DIR (native PostgreSQL, a PGlite side PGlite)",
+);
 for (const phaseName of phaseNames) {
   const phase = phases[phaseName];
   if (!phase) throw new Error(`unknown phase ${phaseName}: c32, c1 or stream`);
@@ -185,3 +201,4 @@ for (const phaseName of phaseNames) {
 for (const name of chosen) await servers[name]!.stop();
 await upstream.stop();
 rmSync(temporary, { recursive: true, force: true });
+for (const scratch of scratchDatabases) await scratch?.drop();

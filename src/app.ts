@@ -18,7 +18,7 @@ import { apiRoutes } from "./routes/api";
 import type { DashboardDeps } from "./routes/dashboard/deps";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
-import { mountLazyDashboard } from "./routes/lazy-dashboard";
+import { DASHBOARD_ENDPOINTS, mountLazyDashboard } from "./routes/lazy-dashboard";
 import { loginRoutes } from "./routes/login";
 import { type OperationsDeps, operationsRoutes } from "./routes/operations";
 import { type AccessControl, LOGIN_PATH, createAccessControl, requireAccess, requireAllowedHost } from "./security/access-control";
@@ -113,10 +113,14 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.operations) app.route("/", operationsRoutes(deps.operations));
   if (deps.dashboard) mountLazyDashboard(app, { ...deps.dashboard, pipeline, send: async (request) => app.fetch(request) });
 
-  for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints])) {
+  const dashboardEndpoints = deps.dashboard ? DASHBOARD_ENDPOINTS : [];
+  for (const [path, methods] of allowedMethods([...doors.flatMap((door) => door.endpoints), ...ownEndpoints, ...dashboardEndpoints])) {
     const allow = methods.join(", ");
-    app.all(path, (c) => {
-      const response = refuse(c, new ProxyError(405, `Method ${c.req.method} is not allowed on ${path}; use ${allow}.`, { type: "invalid_request_error", code: "method_not_allowed" }));
+    app.all(path, (c, next) => {
+      // A method the path takes, on a path its routes did not answer (a file not under /static/): the 404.
+      if (methods.includes(c.req.method)) return next();
+      // The request's path, not the route's: `/static/*` names no file.
+      const response = refuse(c, new ProxyError(405, `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allow}.`, { type: "invalid_request_error", code: "method_not_allowed" }));
       response.headers.set("allow", allow);
       return response;
     });

@@ -10,14 +10,17 @@ export interface DataUrl {
   data: string;
 }
 
-const dataUrlPattern = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
+/** The part before the first comma; the payload (megabytes for a PDF) is only sliced, not matched (a regular expression over it took ~5-25 ms for 13 MB). */
+const headerPattern = /^data:([^;,]*)((?:;[^;,]*)*)$/;
 
 export function parseDataUrl(url: string): DataUrl | undefined {
-  const match = dataUrlPattern.exec(url);
+  if (!url.startsWith("data:")) return undefined;
+  const comma = url.indexOf(",");
+  const match = comma < 0 ? null : headerPattern.exec(url.slice(0, comma));
   if (!match) return undefined;
   const mediaType = (match[1] ?? "").trim().toLowerCase() || "text/plain";
   const isBase64 = (match[2] ?? "").split(";").some((parameter) => parameter.trim().toLowerCase() === "base64");
-  const payload = match[3] ?? "";
+  const payload = url.slice(comma + 1);
   if (isBase64) return { mediaType, data: payload };
   try {
     return { mediaType, data: Buffer.from(decodeURIComponent(payload), "utf8").toString("base64") };

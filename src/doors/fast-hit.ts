@@ -43,12 +43,12 @@ export function cacheFastPath(door: { name: string }, deps: PipelineDeps, varian
     }
     // The slot holds its own bytes; this request's are read no more.
     releaseBody(body.buffer);
-    const context = contextFor(remembered.prepared, c.req.raw);
+    const context = contextFor(remembered.prepared, c.req.raw, deps);
     return runPipeline(context, remembered.prepared.encoder(context), deps, [replayStage(hit)]);
   };
 
   const serve = async (c: Context, prepared: PreparedRequest): Promise<Response> => {
-    const context = contextFor(prepared, c.req.raw);
+    const context = contextFor(prepared, c.req.raw, deps);
     const response = await runPipeline(context, prepared.encoder(context), deps);
     const entry = context.cache?.entry;
     const body = await bodyBytes(c);
@@ -61,8 +61,8 @@ export function cacheFastPath(door: { name: string }, deps: PipelineDeps, varian
   return { answer, serve };
 }
 
-function contextFor(prepared: PreparedRequest, http: Request): PipelineContext {
-  return createContext({ door: prepared.door, request: prepared.request, requestedModel: prepared.requestedModel, tierHint: prepared.tierHint, http });
+function contextFor(prepared: PreparedRequest, http: Request, deps: PipelineDeps): PipelineContext {
+  return createContext({ door: prepared.door, request: prepared.request, requestedModel: prepared.requestedModel, tierHint: prepared.tierHint, http, redact: deps.redactor.redact });
 }
 
 /** The cache stage's answer to a hit, with the answer already found. */

@@ -20,7 +20,8 @@ import type { KeptText, KeptTurns, ResentTurns, TurnText } from "./kept-text";
  * object of a kept value (keepTurns); one found forgets every kept body. A kept body reads the
  * request's own buffer, which the route then does not free (release-body.ts). Memory is bounded,
  * for all doors together: MAX_KEPT_BODIES bodies and MAX_KEPT_CHARACTERS of bodies and kept texts
- * in all, each body at most KEPT_TEXT_FACTOR times its size in texts. A body that resends nearly all of a kept one, or all its turns but the last,
+ * in all, each body at most KEPT_TEXT_FACTOR times its size in texts; over them, a door past its
+ * share gives up its oldest body (evict), so one door cannot push out another's. A body that resends nearly all of a kept one, or all its turns but the last,
  * replaces it.
  */
 export const MAX_KEPT_BODIES = 4;
@@ -169,7 +170,29 @@ export function keepTurns(door: string, bytes: Uint8Array, keep: KeptText, body:
   kept.push(entry);
   let total = 0;
   for (const each of kept) total += each.cost;
-  while (kept.length > MAX_KEPT_BODIES || total > MAX_KEPT_CHARACTERS) total -= kept.shift()!.cost;
+  while (kept.length > MAX_KEPT_BODIES || total > MAX_KEPT_CHARACTERS) total -= evict().cost;
+}
+
+/**
+ * Takes out the oldest body of a door holding more than its share (the bounds split evenly among
+ * the doors with kept bodies; over the bounds, some door is), so a busy door (a chat client) can
+ * push out only its own bodies and what it borrowed, never another door's (a Claude Code session's)
+ * within that door's share. A door alone has the whole bounds.
+ */
+function evict(): KeptTurns {
+  const held = new Map<string, { bodies: number; cost: number }>();
+  for (const entry of kept) {
+    const door = held.get(entry.door) ?? { bodies: 0, cost: 0 };
+    door.bodies++;
+    door.cost += entry.cost;
+    held.set(entry.door, door);
+  }
+  const over = (door: string) => {
+    const { bodies, cost } = held.get(door)!;
+    return bodies * held.size > MAX_KEPT_BODIES || cost * held.size > MAX_KEPT_CHARACTERS;
+  };
+  const index = kept.findIndex((entry) => over(entry.door));
+  return kept.splice(Math.max(0, index), 1)[0]!;
 }
 
 /** Whether a kept body reads this buffer: the route must not free it (release-body.ts), or the body would read zero bytes. */

@@ -15,13 +15,15 @@ export interface ContextSource {
   /** The model name the client sent, when the door put another one in `request.model`. */
   requestedModel?: string;
   tierHint?: TierHint;
+  /** The proxy's redactor, for a session id that holds a configured key (session-key.ts); the key patterns alone when left out. */
+  redact?: (text: string) => string;
 }
 
 /**
  * The one way a request's PipelineContext is built, whichever door it came through: a fresh task
  * id (time-ordered), the clocks, the prompt's size, the conversation it belongs to, and an empty set of finish hooks.
  */
-export function createContext({ door, request, http, requestedModel, tierHint }: ContextSource): PipelineContext {
+export function createContext({ door, request, http, requestedModel, tierHint, redact }: ContextSource): PipelineContext {
   const headers = http.headers;
   const finishHooks = new FinishHooks();
   const context: PipelineContext = {
@@ -36,7 +38,7 @@ export function createContext({ door, request, http, requestedModel, tierHint }:
     headers,
     promptBytes: Number(headers.get("content-length") ?? 0) || JSON.stringify(request.messages).length,
     clientSignal: http.signal,
-    sessionKey: sessionKey(request, sessionHeader(headers)),
+    sessionKey: sessionKey(request, sessionHeader(headers), redact),
     attempts: [],
     upstreamWaitMs: 0,
     finishHooks,

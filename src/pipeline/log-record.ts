@@ -56,7 +56,7 @@ export function buildLogRow(context: PipelineContext, outcome: Outcome, baseline
     attempts: context.attempts.length > 0 ? context.attempts.map((attempt) => ({ ...attempt, model: redact(attempt.model) })) : null,
     fallbacks,
     baselineModel: baseline ? modelKey(baseline.provider, baseline.model) : null,
-    // Only the router's choice saves against the baseline: a model the client named was its own
+    // Only the proxy's choice (the router's, or a budget downgrade's) saves against the baseline: a model the client named was its own
     // choice, and a hit saved what its answer cost (cache_saved_usd), nothing more by routing.
     // At its list price: a baseline a subscription pays for (the Claude CLI's) would cost $0 and turn every saving negative.
     baselineCostUsd: baseline && usage && context.route?.routed && !context.localAnswer && !hit ? costUsd(baseline.listPrice ?? baseline, usage) : null,

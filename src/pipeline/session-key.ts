@@ -1,17 +1,30 @@
 import type { ChatMessage, ChatRequest } from "../chat/request-schema";
 import { messageText } from "../chat/request-schema";
+import { redactSecrets } from "../security/redactor";
 
 /**
  * Which conversation a request belongs to, so `/feedback` can find the previous answer: the
  * client's `x-session-id` header, else its `user` field, else a fingerprint of the conversation's
  * opening (first system and first user message), which stays the same as the conversation grows.
+ * The key is stored in the request log: `redact` is the proxy's redactor (security/redactor.ts).
  */
-export function sessionKey(request: ChatRequest, sessionHeader: string | null | undefined): string {
-  if (sessionHeader) return `header:${sessionHeader.slice(0, 200)}`;
-  if (request.user) return `user:${request.user.slice(0, 200)}`;
+export function sessionKey(request: ChatRequest, sessionHeader: string | null | undefined, redact: (text: string) => string = redactSecrets): string {
+  if (sessionHeader) return clientIdKey("header", sessionHeader, redact);
+  if (request.user) return clientIdKey("user", request.user, redact);
   const system = request.messages.find((message) => message.role === "system" || message.role === "developer");
   const firstUser = request.messages.find((message) => message.role === "user");
   return openingKey(openingText(system?.content ?? null), openingText(firstUser?.content ?? null));
+}
+
+/**
+ * A client's own id as a key: as sent (its first 200 characters), unless the redactor would take
+ * something out of it (a key sent as a session id): then a one-way digest of the whole id, so two
+ * such sessions stay two keys (not one `header:[redacted]`) and the secret is kept nowhere.
+ */
+function clientIdKey(kind: "header" | "user", id: string, redact: (text: string) => string): string {
+  const key = `${kind}:${id.slice(0, 200)}`;
+  if (redact(key) === key) return key;
+  return `${kind}:sha256:${new Bun.CryptoHasher("sha256").update(id).digest("hex").slice(0, 24)}`;
 }
 
 /**

@@ -1,9 +1,24 @@
 import type { Hono, MiddlewareHandler } from "hono";
+import type { DoorEndpoint } from "../doors/door";
 import type { DashboardDeps } from "./dashboard/deps";
 import { securityHeaders } from "./dashboard/security-headers";
 
 /** Every path the dashboard answers (dashboard.tsx), none inside another: `/dashboard/*` is also `/dashboard`. */
 export const DASHBOARD_PATHS = ["/", "/dashboard/*", "/static/*", "/api/stats", "/api/requests"] as const;
+
+/**
+ * The methods its pages and files take (dashboard.tsx), for the app's 405 answers: a path under
+ * `/dashboard/*` that takes another method is listed before that wildcard, which would answer first.
+ * (/api/stats and /api/requests are among the app's own endpoints.)
+ */
+export const DASHBOARD_ENDPOINTS: readonly DoorEndpoint[] = [
+  { method: "GET", path: "/dashboard/budgets" },
+  { method: "POST", path: "/dashboard/budgets" },
+  { method: "POST", path: "/dashboard/providers/test" },
+  { method: "GET", path: "/" },
+  { method: "GET", path: "/dashboard/*" },
+  { method: "GET", path: "/static/*" },
+];
 
 /**
  * The dashboard mounted on `app` without loading it: its pages, views, queries and static files

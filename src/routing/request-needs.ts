@@ -1,5 +1,6 @@
 import { needsCustomTools } from "../chat/openai-tools";
 import type { ChatRequest } from "../chat/request-schema";
+import { fileTokens } from "./file-tokens";
 
 /** What a request needs from a model: the router keeps only candidates that can serve it. */
 export interface RequestNeeds {
@@ -14,7 +15,7 @@ export interface RequestNeeds {
   json: boolean;
   /** The client asked for reasoning (`reasoning_effort` other than "none"): a model that can think. */
   reasoning: boolean;
-  /** Estimated prompt tokens (messages + tool definitions). */
+  /** Estimated prompt tokens (messages, their images and files, and tool definitions). */
   promptTokens: number;
   /** Output tokens to budget for: the client's limit, or a typical answer's length. */
   outputTokens: number;
@@ -32,9 +33,16 @@ export const CHARACTERS_PER_TOKEN = 3.5;
 
 export function requestNeeds(request: ChatRequest): RequestNeeds {
   let characters = 0;
-  const images = visitPromptTexts(request, (text) => {
-    characters += text.length;
-  });
+  let files = 0;
+  const images = visitPromptTexts(
+    request,
+    (text) => {
+      characters += text.length;
+    },
+    (part) => {
+      files += fileTokens(part, CHARACTERS_PER_TOKEN);
+    },
+  );
   const toolCharacters = serialisedLength(request.tools) + serialisedLength(request.openai_tools);
   return {
     request,
@@ -44,17 +52,18 @@ export function requestNeeds(request: ChatRequest): RequestNeeds {
     vision: images > 0,
     json: request.response_format?.type === "json_object" || request.response_format?.type === "json_schema",
     reasoning: typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none",
-    promptTokens: Math.ceil((characters + toolCharacters) / CHARACTERS_PER_TOKEN) + images * IMAGE_TOKENS + request.messages.length * 4,
+    promptTokens: Math.ceil((characters + toolCharacters) / CHARACTERS_PER_TOKEN) + images * IMAGE_TOKENS + files + request.messages.length * 4,
     outputTokens: request.max_completion_tokens ?? request.max_tokens ?? TYPICAL_OUTPUT_TOKENS,
   };
 }
 
 /**
  * Hands `visit` every text of the messages the prompt estimate counts (message text and text parts,
- * a tool call's arguments and name) and returns how many images they hold. The budget's reservation
- * reads the same texts for what text outside ASCII adds (budget/worst-case-cost.ts).
+ * a tool call's arguments and name), and `visitFile` every file part (file-tokens.ts), and returns
+ * how many images they hold. The budget's reservation reads the same texts for what text outside
+ * ASCII adds (budget/worst-case-cost.ts).
  */
-export function visitPromptTexts(request: ChatRequest, visit: (text: string) => void): number {
+export function visitPromptTexts(request: ChatRequest, visit: (text: string) => void, visitFile?: (part: Record<string, unknown>) => void): number {
   let images = 0;
   for (const message of request.messages) {
     const content = message.content;
@@ -63,6 +72,7 @@ export function visitPromptTexts(request: ChatRequest, visit: (text: string) => 
     } else if (Array.isArray(content)) {
       for (const part of content) {
         if (part.type === "image_url" || part.type === "image") images++;
+        else if (part.type === "file") visitFile?.(part);
         else if (typeof part.text === "string") visit(part.text);
       }
     }

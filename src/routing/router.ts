@@ -20,7 +20,7 @@ export interface RoutePlan {
   candidates: Candidate[];
   tier: Tier | undefined;
   reason: string;
-  /** The router chose the model (`auto` or a tier); false when the client named it. Only a routed request saves against the baseline. */
+  /** The proxy chose the model (`auto` or a tier, or a budget's downgrade: stages/budget.ts); false when the client named it. Only a routed request saves against the baseline. */
   routed: boolean;
 }
 

@@ -58,6 +58,22 @@ async function expectRejected(response: Response, expected: Expected) {
 
 const withMessages = (messages: unknown) => JSON.stringify({ ...valid, messages });
 
+/** A thinking or redacted_thinking block with a cache mark, in a short conversation and in a long one (the door's own block builder: known-messages.ts). */
+function markedThinking(): Array<[string, string, Expected]> {
+  const mark = { cache_control: { type: "ephemeral" } };
+  const blocks = { thinking: { type: "thinking", thinking: "Let me see.", signature: "c2lnbmVk", ...mark }, redacted_thinking: { type: "redacted_thinking", data: "ZW5jcnlwdGVk", ...mark } };
+  const cases: Array<[string, string, Expected]> = [];
+  for (const [type, block] of Object.entries(blocks)) {
+    const answer = { role: "assistant", content: [block, { type: "text", text: "Done." }] };
+    const short = [{ role: "user", content: "Hello" }, answer, { role: "user", content: "Next" }];
+    const long = [...short, { role: "assistant", content: "Ok." }, { role: "user", content: "And then?" }];
+    for (const [size, messages] of [["short", short], ["long", long]] as const) {
+      cases.push([`a ${type} block with cache_control (${size})`, withMessages(messages), { status: 400, type: "invalid_request_error", mentions: "messages[1].content[0].cache_control: Extra inputs are not permitted" }]);
+    }
+  }
+  return cases;
+}
+
 describe("rejected in Anthropic's shape, logged once", () => {
   test.each([
     ["malformed JSON", '{"model": "claude-haiku-4-5", "messages": [', { status: 400, type: "invalid_request_error", mentions: "not valid JSON" }],
@@ -74,6 +90,8 @@ describe("rejected in Anthropic's shape, logged once", () => {
     ["temperature above 1", JSON.stringify({ ...valid, temperature: 1.5 }), { status: 400, type: "invalid_request_error", mentions: "temperature" }],
     ["a tool without input_schema", JSON.stringify({ ...valid, tools: [{ name: "Read" }] }), { status: 400, type: "invalid_request_error", mentions: "tools[0]" }],
     ["thinking with a bad type", JSON.stringify({ ...valid, thinking: { type: "sometimes" } }), { status: 400, type: "invalid_request_error", mentions: "thinking" }],
+    // Anthropic's API refuses a cache mark on a thinking block ("messages.1.content.0.thinking.cache_control: Extra inputs are not permitted"): the proxy must not drop it silently.
+    ...markedThinking(),
   ])("%s", async (_name, body, expected) => {
     await expectRejected(await send(body), expected);
   });

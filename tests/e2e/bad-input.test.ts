@@ -221,4 +221,26 @@ describe("rejected with a clear OpenAI error, trace headers and a log row", () =
       await expectOpenAIError(response, { status: 405, type: "invalid_request_error", code: "method_not_allowed" }, false);
     }
   });
+
+  test("a wrong method on the dashboard's pages and static files is a 405 naming what they take, not an unknown /v1 route", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["POST", "/", "GET"],
+      ["POST", "/dashboard", "GET"],
+      ["DELETE", "/dashboard/requests", "GET"],
+      ["PUT", "/dashboard/budgets", "GET, POST"],
+      ["POST", "/static/htmx.min.js", "GET"],
+      ["PATCH", "/static/anything", "GET"],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`${door.proxy.origin}${path}`, { method, headers: { "content-type": "application/json" }, body: "{}" });
+      expect({ path, method, allow: response.headers.get("allow") }).toEqual({ path, method, allow });
+      // The dashboard's security headers, as on its other answers.
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      const body = (await response.clone().json()) as { error: { message: string } };
+      expect(body.error.message).toBe(`Method ${method} is not allowed on ${path}; use ${allow}.`);
+      await expectOpenAIError(response, { status: 405, type: "invalid_request_error", code: "method_not_allowed" }, false);
+    }
+    // A method they take on a file that is not there is still the 404.
+    expect((await fetch(`${door.proxy.origin}/static/missing.js`)).status).toBe(404);
+  });
 });

@@ -8,8 +8,8 @@ import { type TierHint, startingTier } from "../../routing/tier-hint";
  * `POST /v1/messages/count_tokens`: the input tokens of a request, counted by the provider of the
  * model the request would go to when that provider can count (the Anthropic provider, through its
  * own count_tokens endpoint), else estimated as the router does (routing/request-needs.ts: about
- * 3.5 characters a token for text, tool definitions included, 1,000 tokens an image, 4 a
- * message). The `x-token-count-source` header says which: the provider's id, or `estimate`. A
+ * 3.5 characters a token for text, tool definitions and text documents included, 1,000 tokens
+ * an image, 3,000 a PDF page: routing/file-tokens.ts, 4 a message). The `x-token-count-source` header says which: the provider's id, or `estimate`. A
  * failed count (an error, no answer within UPSTREAM_TIMEOUT_MS, an answer without a count) falls
  * back to the estimate (a client sizing its context is better served by an estimate than by an
  * error), with a warning in the log.

@@ -73,8 +73,14 @@ const toolUseBlock = z.looseObject({
   input: z.record(z.string(), z.unknown()),
   cache_control: cacheControl,
 });
-const thinkingBlock = z.looseObject({ type: z.literal("thinking"), thinking: z.string(), signature: z.string() });
-const redactedThinkingBlock = z.looseObject({ type: z.literal("redacted_thinking"), data: z.string() });
+/**
+ * Anthropic's API refuses a cache mark on a thinking block, null included (400 "messages.1.content.0.thinking.cache_control:
+ * Extra inputs are not permitted"; its prompt-caching guide: thinking blocks cannot be marked, they are cached with the
+ * turn's other content): refused here too, not dropped, whichever provider the request would go to.
+ */
+const noCacheMark = z.never({ error: "Extra inputs are not permitted (a thinking block cannot carry a cache mark; mark a later block of the turn)" }).optional();
+const thinkingBlock = z.looseObject({ type: z.literal("thinking"), thinking: z.string(), signature: z.string(), cache_control: noCacheMark });
+const redactedThinkingBlock = z.looseObject({ type: z.literal("redacted_thinking"), data: z.string(), cache_control: noCacheMark });
 
 const contentBlock = z.discriminatedUnion("type", [textBlock, imageBlock, documentBlock, toolResultBlock, toolUseBlock, thinkingBlock, redactedThinkingBlock, serverBlock]);
 

@@ -56,7 +56,9 @@ export const budget: Stage = async (context, deps) => {
     // Only a downgrade changes the tier: a route kept as it was (fewer fallbacks at most) keeps its
     // own, which for an unlisted provider:model is none (its entry's tier is a placeholder).
     const tier = planned.downgraded ? (planned.candidates[0]?.entry.tier ?? route.tier) : route.tier;
-    context.route = { ...route, candidates: planned.candidates, tier, reason: planned.note ? `${route.reason}; ${planned.note}` : route.reason };
+    // A downgrade is the proxy's choice of model, also of a model the client named: routed, and saving against the baseline.
+    const routed = route.routed || planned.downgraded === true;
+    context.route = { ...route, candidates: planned.candidates, tier, routed, reason: planned.note ? `${route.reason}; ${planned.note}` : route.reason };
   }
   return undefined;
 };

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, test } from "bun:test";
+import { agentRequestBodies } from "../../../bench/agent-requests";
 import { claudeCodeMessagesBodies } from "../../../bench/claude-code-messages";
 import { parseMessagesRequest } from "../../../src/doors/anthropic/messages-schema";
 import { toChatRequest } from "../../../src/doors/anthropic/to-chat-request";
+import { parseOpenAIChatRequest } from "../../../src/doors/openai/openai-request-schema";
 import { type KeptText, parseJsonBody } from "../../../src/doors/parse-json-body";
+import { rememberClientElements } from "../../../src/doors/remember-client-json";
 import { MAX_KEPT_BODIES, MAX_KEPT_CHARACTERS, forgetTurns, keepTurns, keptTurnsSize, turnTexts } from "../../../src/doors/resent-turns";
 import { silentLogger } from "../../../src/logger";
 
@@ -84,6 +87,42 @@ describe("Claude Code's successive turns", () => {
     expect(counts.slice(2).every((count) => count > 20)).toBe(true);
     expect(keptTurnsSize().bodies).toBe(2);
   });
+});
+
+describe("beside the chat door", () => {
+  /** A chat-door body through its steps as json-body.ts runs them ("client-json"). */
+  function throughChatDoor(text: string): void {
+    const bytes = encoder.encode(text);
+    const kept: KeptText = { door: "openai" };
+    const body = parseJsonBody(bytes, kept);
+    const result = parseOpenAIChatRequest(body);
+    if (!result.success) throw new Error("refused by the chat schema");
+    const turns = turnTexts(kept);
+    rememberClientElements(kept, body, result.data, turns);
+    keepTurns("openai", bytes, kept, body, result.data, turns);
+  }
+
+  test("a busy chat client's bodies do not push out a Claude Code session's kept body", () => {
+    const claudeCode = claudeCodeMessagesBodies(200_000);
+    expectAsWhole(claudeCode());
+    // More chat sessions at once than the bodies kept in all: each one's first body is kept, the oldest pushed out.
+    const chats = Array.from({ length: MAX_KEPT_BODIES + 2 }, () => agentRequestBodies("cline", 200_000));
+    for (let turn = 0; turn < 2; turn++) for (const chat of chats) throughChatDoor(chat());
+    expect(keptTurnsSize().bodies).toBeLessThanOrEqual(MAX_KEPT_BODIES);
+    expect(keptTurnsSize().cost).toBeLessThanOrEqual(MAX_KEPT_CHARACTERS);
+    expect(expectAsWhole(claudeCode()).kept.resent).toBeDefined();
+  }, 60_000);
+
+  test("alone, a door may keep as many bodies as both together; the other door then takes its half back", () => {
+    const chats = Array.from({ length: MAX_KEPT_BODIES }, () => agentRequestBodies("cline", 100_000));
+    for (const chat of chats) throughChatDoor(chat());
+    expect(keptTurnsSize().bodies).toBe(MAX_KEPT_BODIES);
+    const sessions = Array.from({ length: MAX_KEPT_BODIES / 2 }, () => claudeCodeMessagesBodies(100_000));
+    for (const session of sessions) expectAsWhole(session());
+    expect(keptTurnsSize().bodies).toBe(MAX_KEPT_BODIES);
+    // Both Claude Code sessions kept, and the newest chat sessions: each resends from its own kept body.
+    for (const session of sessions) expect(expectAsWhole(session()).kept.resent).toBeDefined();
+  }, 60_000);
 });
 
 describe("what is kept", () => {
