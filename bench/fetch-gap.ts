@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { httpClientCpuMs, httpClientSleeps, threadSleeps } from "./http-client-thread";
+import { httpClientCpuMs, httpClientSleeps, threadSleeps } from "./server-threads";
 import { type BenchChild, mainThreadCpuMs, processCpuMs, startChild } from "./child-process";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { benchBody } from "./bench-question";
@@ -15,7 +15,7 @@ import { startEnvironment } from "./start-environment";
  * cost is a side against the same side with `canned`. All against one mock upstream, every side in
  * every round, the order reversed every other round; CPU per request from /proc, the process's
  * JavaScript thread and Bun's HTTP-client thread apart, with how often each went to sleep
- * (http-client-thread.ts). FETCH_GAP_SIDES='a;b;c', FETCH_GAP_ROUNDS (4), FETCH_GAP_SCALE (1).
+ * (server-threads.ts). FETCH_GAP_SIDES='a;b;c', FETCH_GAP_ROUNDS (4), FETCH_GAP_SCALE (1).
  */
 const defaultSides = "floor;canned;direct;burn=300;burn=300,canned;burn=300,direct";
 const chosen = (process.env.FETCH_GAP_SIDES ?? defaultSides).split(";");

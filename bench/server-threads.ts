@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { threadCpuMs } from "./child-process";
 
 /**
- * Bun's HTTP-client thread ("HTTP Client": the one `fetch` hands its requests to) of a benchmark
+ * A benchmark server's threads, read from /proc. Bun's HTTP-client thread ("HTTP Client": the one `fetch` hands its requests to) of a benchmark
  * server, read from /proc: its CPU, and how often it went to sleep (voluntary context switches),
  * each wake being a hop that costs the machine more than the work it wakes for (bench/PROFILE.md).
  * 0 before the process's first fetch, when the thread does not exist yet.
@@ -32,4 +32,18 @@ export function threadSleeps(pid: number, task: number | string): number {
 export function httpClientSleeps(pid: number): number {
   const task = httpClientTask(pid);
   return task ? threadSleeps(pid, task) : 0;
+}
+
+/** CPU so far of each thread of the process, summed by thread name (JavaScriptCore's "Heap Helper Thread"s together, …). */
+export function cpuByThreadName(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const name = task === String(pid) ? "JavaScript" : readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
+      byName.set(name, (byName.get(name) ?? 0) + (threadCpuMs(pid, task) || 0));
+    }
+  } catch {
+    // The process is gone.
+  }
+  return byName;
 }
