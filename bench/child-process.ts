@@ -114,6 +114,11 @@ export function mainThreadCpuMs(pid: number): number {
   return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/** The same for one thread of the process (a task id from /proc/<pid>/task). */
+export function threadCpuMs(pid: number, task: number | string): number {
+  return cpuMsOf(`/proc/${pid}/task/${task}/stat`);
+}
+
 function cpuMsOf(statPath: string): number {
   try {
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.

@@ -2,6 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { type BenchChild, mainThreadCpuMs, processCpuMs, startChild } from "./child-process";
+import { cpuByThreadName, httpClientCpuMs, httpClientSleeps } from "./server-threads";
+import { summarizeGcLog } from "./gc-log-summary";
 import { descendants } from "./process-watch";
 import { type LoadResult, mergeResults, percentile, runLoad } from "./load";
 import { benchBody } from "./bench-question";
@@ -16,11 +18,14 @@ import { type ScratchDatabase, createScratchDatabase } from "./scratch-database"
  * layers cut or replaced (serve-proxy-layers.ts), from "the floor inside Hono" up to the full proxy.
  * Every side runs in every round, the order reversed every other round, so a change of load on the
  * shared machine hits all of them alike. CPU per request is the server process's from /proc (10 ms
- * ticks), its JavaScript thread's, and its children's (the embedded PostgreSQL) apart.
+ * ticks), its JavaScript thread's, Bun's HTTP-client thread's (with how often it went to sleep:
+ * server-threads.ts), and its children's (the embedded PostgreSQL) apart.
  * BENCH_DATABASE_URL as in run-benchmark.ts: each proxy side logs to its own scratch database there.
  * FLOOR_BISECT_SIDES='a;b;c' picks sides by name (`lean+cache`, `full-log`: one stage switched on over
  * lean, or off under full); FLOOR_BISECT_ROUNDS (4) and FLOOR_BISECT_SCALE (1)
- * set the rounds and the requests per round.
+ * set the rounds and the requests per round. FLOOR_BISECT_GC=1 runs every side with BUN_JSC_logGC=1
+ * and prints its collections a request (gc-log-summary.ts); FLOOR_BISECT_THREADS=1 prints CPU a request
+ * by thread name.
  */
 const lean = { CACHE_ENABLED: "false", COMPRESSION: "off", BUDGET_DAILY_USD: "", LOG_REQUESTS: "false" };
 interface SideSpec {
@@ -104,6 +109,8 @@ if (baselineTree) {
   writeFileSync(copied, readFileSync(join(import.meta.dir, "serve-proxy-layers.ts")));
   for (const [name, spec] of Object.entries(specs)) if (spec.script === "serve-proxy-layers.ts") specs[`before:${name}`] = { ...spec, script: relative(import.meta.dir, copied) };
 }
+const logGc = process.env.FLOOR_BISECT_GC === "1";
+const byThread = process.env.FLOOR_BISECT_THREADS === "1";
 const chosen = process.env.FLOOR_BISECT_SIDES ? process.env.FLOOR_BISECT_SIDES.split(";") : Object.keys(specs);
 for (const name of chosen) if (!specs[name]) throw new Error(`unknown side ${name}; sides: ${Object.keys(specs).join("; ")}`);
 const phaseNames = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["c32"];
@@ -152,7 +159,8 @@ for (const [index, name] of chosen.entries()) {
     RESTREAM_KIND: "json",
     LAYERS_CUTS: spec.cuts ?? "",
     BENCH_PROXY_ENV: JSON.stringify(spec.proxyEnv ?? {}),
-  }, [], 60_000, spec.captureStderr);
+    ...(logGc ? { BUN_JSC_logGC: "1" } : {}),
+  }, [], 60_000, spec.captureStderr || logGc);
 }
 
 const load = (name: string, requests: number, concurrency: number, stream = false) =>
@@ -173,16 +181,27 @@ for (const phaseName of phaseNames) {
   const phase = phases[phaseName];
   if (!phase) throw new Error(`unknown phase ${phaseName}: c32, c1 or stream`);
   const runs: Record<string, LoadResult[]> = {};
-  const cpu: Record<string, { process: number; js: number; database: number }> = {};
-  for (const name of chosen) (runs[name] = []), (cpu[name] = { process: 0, js: 0, database: 0 });
+  const cpu: Record<string, { process: number; js: number; database: number; http: number; httpSleeps: number }> = {};
+  const gc: Record<string, { eden: number; full: number; pauseMs: number; allocatedBytes: number }> = {};
+  const threads: Record<string, Map<string, number>> = {};
+  for (const name of chosen) (runs[name] = []), (cpu[name] = { process: 0, js: 0, database: 0, http: 0, httpSleeps: 0 }), (gc[name] = { eden: 0, full: 0, pauseMs: 0, allocatedBytes: 0 }), (threads[name] = new Map());
   for (let round = 0; round < rounds; round++) {
     for (const name of round % 2 === 0 ? chosen : chosen.toReversed()) {
       const { pid } = servers[name]!;
-      const [before, jsBefore, childrenBefore] = [processCpuMs(pid), mainThreadCpuMs(pid), childrenCpu(pid)];
+      const [before, jsBefore, childrenBefore, httpBefore, sleepsBefore] = [processCpuMs(pid), mainThreadCpuMs(pid), childrenCpu(pid), httpClientCpuMs(pid), httpClientSleeps(pid)];
+      const logStart = servers[name]!.stderr().length;
+      const threadsBefore = byThread ? cpuByThreadName(pid) : undefined;
       runs[name]!.push(await load(name, phase.requests, phase.concurrency, phase.stream));
+      if (logGc) {
+        const summary = summarizeGcLog(servers[name]!.stderr().slice(logStart));
+        for (const key of ["eden", "full", "pauseMs", "allocatedBytes"] as const) gc[name]![key] += summary[key];
+      }
       cpu[name]!.process += processCpuMs(pid) - before;
       cpu[name]!.js += mainThreadCpuMs(pid) - jsBefore;
       cpu[name]!.database += since(childrenCpu(pid), childrenBefore);
+      cpu[name]!.http += httpClientCpuMs(pid) - httpBefore;
+      cpu[name]!.httpSleeps += httpClientSleeps(pid) - sleepsBefore;
+      if (threadsBefore) for (const [thread, ms] of cpuByThreadName(pid)) threads[name]!.set(thread, (threads[name]!.get(thread) ?? 0) + ms - (threadsBefore.get(thread) ?? 0));
     }
   }
   console.log(`${phaseName}: ${phase.concurrency} at once, ${phase.requests * rounds} requests per side; load average ${loadAverage()}`);
@@ -191,11 +210,13 @@ for (const phaseName of phaseNames) {
   for (const name of chosen) {
     const result = mergeResults(runs[name]!);
     const perRequest = (ms: number) => ((ms / result.completed) * 1000).toFixed(0).padStart(5);
-    const { process, js, database } = cpu[name]!;
+    const { process, js, database, http, httpSleeps } = cpu[name]!;
     console.log(
-      `  ${name.padEnd(36)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
+      `  ${name.padEnd(36)} CPU ${perRequest(process)} µs/request (JS thread ${perRequest(js)}, HTTP client ${perRequest(http)} with ${(httpSleeps / result.completed).toFixed(2)} sleeps, database ${perRequest(database)}, sum ${perRequest(process + database)}); ` +
+        (logGc ? `GC per 1,000 requests: ${((gc[name]!.eden / result.completed) * 1000).toFixed(1)} eden, ${((gc[name]!.full / result.completed) * 1000).toFixed(1)} full; a request, ${((gc[name]!.pauseMs / result.completed) * 1000).toFixed(0)} µs paused, ${(gc[name]!.allocatedBytes / result.completed / 1024).toFixed(0)} KiB allocated; ` : "") +
         `${phase.stream ? "first byte " : ""}p50 ${percentile(samples(result), 50).toFixed(3)} ms (+${(percentile(samples(result), 50) - bareP50).toFixed(3)}); ${((result.completed / result.elapsedMs) * 1000).toFixed(0)} req/s; peak RSS ${((servers[name]!.memory()?.peak ?? NaN) / 2 ** 20).toFixed(0)} MiB; failed ${result.failed}${result.firstFailure ? ` (${result.firstFailure})` : ""}`,
     );
+    if (byThread) console.log(`    threads, µs a request: ${[...threads[name]!].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([thread, ms]) => `${thread} ${perRequest(ms).trim()}`).join(", ")}`);
   }
 }
 for (const name of chosen) await servers[name]!.stop();
