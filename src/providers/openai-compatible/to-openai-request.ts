@@ -5,6 +5,7 @@ import { applyWireRules, samplingParameters } from "./apply-wire-rules";
 import type { ModelWireRules } from "./model-wire-rules";
 import { boundedUser } from "./bounded-user";
 import { applyOpenAIToolKinds } from "./openai-tool-kinds";
+import { withoutToolFieldsWhenNoTools } from "./tool-fields-without-tools";
 import { toolMediaAsUserTurn } from "./tool-media-as-user-turn";
 import { withoutExtensions } from "./without-extensions";
 
@@ -39,6 +40,7 @@ export function toOpenAIRequest(request: ChatRequest, model: string, options: Op
   // One copy: the rest-spread without those three fields is made only when one of them is there.
   const body: Record<string, unknown> = hasOutputFields(cleaned) ? { ...withoutOutputFields(cleaned), model, messages } : { ...cleaned, model, messages };
   applyOpenAIToolKinds(body, request, options.customTools === true);
+  withoutToolFieldsWhenNoTools(body, logger);
   const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };
