@@ -34,6 +34,8 @@ function openAIToolRefusal(body: Record<string, unknown>): string | undefined {
       if (body[field] !== undefined) return `Invalid value for '${field}': '${field}' is only allowed when 'tools' are specified.`;
     }
   }
+  if (Array.isArray(body.functions) && body.functions.length === 0) return "Invalid 'functions': empty array. Expected an array with minimum length 1, but got an empty array instead.";
+  if (body.functions === undefined && body.function_call !== undefined) return "Invalid value for 'function_call': 'function_call' is only allowed when 'functions' are specified.";
   return undefined;
 }
 
@@ -76,6 +78,15 @@ test("Messages door: tool_choice with disable_parallel_tool_use and no tools rea
   const sent = upstream.requests.at(-1)!.body;
   expect(sent).not.toHaveProperty("tool_choice");
   expect(sent).not.toHaveProperty("parallel_tool_calls");
+});
+
+test("chat door: the legacy functions: [] with function_call is answered too", async () => {
+  upstream.enqueue(answerAsOpenAI);
+  const answer = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "No functions" }], functions: [], function_call: "none" });
+  expect(answer.choices[0]!.message.content).toBe("Hello from the mock upstream.");
+  const sent = upstream.requests.at(-1)!.body;
+  expect(sent).not.toHaveProperty("functions");
+  expect(sent).not.toHaveProperty("function_call");
 });
 
 test("with tools, tool_choice and parallel_tool_calls still go as sent", async () => {

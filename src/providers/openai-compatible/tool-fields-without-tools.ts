@@ -7,12 +7,23 @@ import type { Logger } from "../../logger";
  * OpenAI-compatible servers (DeepSeek, vLLM for a forced choice). Clients send them (agent
  * frameworks with no tools configured; the Messages door's `disable_parallel_tool_use` on a request
  * without tools), so they are left out of the upstream body (in place), as the Anthropic provider
- * does. Legacy `functions` count as tools.
+ * does. The legacy `functions` / `function_call` pair is treated the same way.
  */
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0;
+
 export function withoutToolFieldsWhenNoTools(body: Record<string, unknown>, logger: Logger): void {
-  if (Array.isArray(body.tools) && body.tools.length === 0) delete body.tools;
-  if (body.tools !== undefined || (Array.isArray(body.functions) && body.functions.length > 0)) return;
-  const dropped = ["tool_choice", "parallel_tool_calls"].filter((field) => body[field] !== undefined);
-  for (const field of dropped) delete body[field];
+  const dropped: string[] = [];
+  const drop = (field: string) => {
+    if (body[field] === undefined) return;
+    delete body[field];
+    dropped.push(field);
+  };
+  if (isEmptyList(body.tools)) drop("tools");
+  if (isEmptyList(body.functions)) drop("functions");
+  if (body.tools === undefined) {
+    drop("tool_choice");
+    drop("parallel_tool_calls");
+  }
+  if (body.functions === undefined) drop("function_call");
   if (dropped.length > 0) logger.debug("dropped tool fields: the request offers no tools", { model: body.model, dropped });
 }
