@@ -3,7 +3,7 @@ import { type ChunkHead, deltaChunk, errorChunk, usageChunk } from "../chat/chun
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../chat/types";
 import { redactSecrets } from "../logger";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
-import { createToolCallId } from "./gemini-tool-call-id";
+import { createToolCallId } from "./tool-call-id";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
 import { type GeminiUsageMetadata, mapGeminiPromptUsage, mapGeminiUsage } from "./map-gemini-usage";
 import { blockedPromptMessage, type GeminiPiece, readGeminiParts } from "./read-gemini-parts";

@@ -3,6 +3,7 @@ import type { ChatCompletionChunk } from "../chat/types";
 import { sseDone } from "../streams/sse-decoder";
 import { type SyncTransformer, transformStream } from "../streams/sync-transformer";
 import { keepMatchedStopSequence } from "./matched-stop-sequence";
+import { fillStreamedToolCallIds } from "./tool-call-id";
 
 /**
  * Upstream OpenAI-wire chunks (as parsed by the `openai` SDK) → the internal chunk shape.
@@ -14,7 +15,8 @@ import { keepMatchedStopSequence } from "./matched-stop-sequence";
  * does a stream that ends after some chunks, before any choice got a finish reason and without
  * `data: [DONE]` (an upstream that closed the body cleanly mid-answer: the answer is cut short, not
  * complete; a stream with no chunk at all is the dispatcher's empty_stream). Some servers leave the
- * finish reason out but do end with `[DONE]`: their answer is complete.
+ * finish reason out but do end with `[DONE]`: their answer is complete. A tool call that starts
+ * without an id (some compatible servers send none, or an empty one) is given one.
  */
 export function createOpenAIChunkTransformer(model: string): TransformStream<unknown, ChatCompletionChunk> {
   return transformStream(openAIChunkTransformer(model));
@@ -27,6 +29,7 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
   let finished = false;
   let received = false;
   let declaredDone = false;
+  const startedToolCalls = new Set<string>();
   return {
     transform(raw, controller) {
       if (raw === sseDone) {
@@ -55,6 +58,7 @@ export function openAIChunkTransformer(model: string): SyncTransformer<unknown, 
           delete delta.reasoning;
         }
         if (!choice.delta) choice.delta = {};
+        else if (Array.isArray(choice.delta.tool_calls)) fillStreamedToolCallIds(choice.index, choice.delta.tool_calls, startedToolCalls);
         if (choice.finish_reason) {
           finished = true;
           keepMatchedStopSequence(choice);

@@ -147,6 +147,16 @@ describe("request translation", () => {
     }
   });
 
+  test("tool_choice without tools (none, or an empty list) sends no functionCallingConfig: Gemini answers one without function declarations with a 400", async () => {
+    // "Function calling config is set without function_declarations." (INVALID_ARGUMENT): the Messages
+    // door's tool_choice with disable_parallel_tool_use, or a client's tools: [], would meet it.
+    for (const tools of [undefined, []]) {
+      await provider.complete({ model: "gemini-2.5-flash", signal: signal(), request: request({ messages: [{ role: "user", content: "x" }], tools, tool_choice: "auto" }) });
+      expect(sent().body).not.toHaveProperty("toolConfig");
+      expect(sent().body).not.toHaveProperty("tools");
+    }
+  });
+
   test("tool calls replay as functionCall parts; tool results as functionResponse parts named after their call", async () => {
     await provider.complete({
       model: "gemini-2.5-flash",

@@ -2,6 +2,7 @@ import type { AnthropicBlock, AnthropicContainer, AnthropicDelta } from "../../c
 import { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from "../../chat/reasoning-details";
 import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta, Usage } from "../../chat/types";
 import { anthropicErrorBody, anthropicErrorMapping } from "./anthropic-error";
+import { StreamedToolInput, heldToolInput } from "./streamed-tool-input";
 import { messageId } from "./to-anthropic-message";
 import { toAnthropicStartUsage, toAnthropicStop, toAnthropicUsage } from "./to-anthropic-usage";
 
@@ -26,6 +27,8 @@ import { toAnthropicStartUsage, toAnthropicStop, toAnthropicUsage } from "./to-a
  * index) and written whole, in index order, after the open block stops: at the finish reason, the
  * end, or when other content (text, reasoning) starts. A stream that sends each call whole, as
  * OpenAI's does, gets the same events it would live, only the later calls' a little later.
+ * Arguments that are not a JSON object go out as the non-streamed answer has them
+ * (streamed-tool-input.ts).
  *
  * Anthropic's own blocks (chat/anthropic-blocks.ts: a server tool's call and result, whole) are
  * blocks of their own, a server tool's input sent as one input_json_delta as the API streams it;
@@ -54,6 +57,8 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   let ended = false;
   let nextIndex = 0;
   let open: OpenBlock | undefined;
+  // The open tool block's arguments (streamed-tool-input.ts).
+  let toolInput = new StreamedToolInput();
   const seenTools = new Set<number>();
   // Tool calls that started while another tool call's block was open, by upstream index.
   const held = new Map<number, HeldCall>();
@@ -82,6 +87,8 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   };
   const close = (events: MessageStreamEvent[]) => {
     if (!open) return;
+    const rest = open.kind === "tool" ? toolInput.end() : undefined;
+    if (rest !== undefined) delta(open.index, { type: "input_json_delta", partial_json: rest }, events);
     events.push({ type: "content_block_stop", index: open.index });
     open = undefined;
   };
@@ -93,7 +100,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
     for (const call of calls) {
       const index = nextIndex++;
       events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } });
-      for (const fragment of call.fragments) delta(index, { type: "input_json_delta", partial_json: fragment }, events);
+      for (const fragment of heldToolInput(call.fragments)) delta(index, { type: "input_json_delta", partial_json: fragment }, events);
       events.push({ type: "content_block_stop", index });
     }
   };
@@ -132,7 +139,7 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
   const toolCall = (call: ToolCallDelta, events: MessageStreamEvent[]): boolean => {
     const fragment = call.function?.arguments ?? "";
     if (open?.kind === "tool" && open.toolIndex === call.index) {
-      if (fragment !== "") delta(open.index, { type: "input_json_delta", partial_json: fragment }, events);
+      streamToolInput(open.index, fragment, events);
       return true;
     }
     const waiting = held.get(call.index);
@@ -150,8 +157,14 @@ export function createMessageEventBuilder(fallbackId: string): MessageEventBuild
       return true;
     }
     const block = begin({ kind: "tool" as const, toolIndex: call.index }, { type: "tool_use", id, name: call.function?.name ?? "", input: {} }, events);
-    if (fragment !== "") delta(block.index, { type: "input_json_delta", partial_json: fragment }, events);
+    toolInput = new StreamedToolInput();
+    streamToolInput(block.index, fragment, events);
     return true;
+  };
+
+  const streamToolInput = (index: number, fragment: string, events: MessageStreamEvent[]) => {
+    const text = fragment === "" ? undefined : toolInput.push(fragment);
+    if (text !== undefined) delta(index, { type: "input_json_delta", partial_json: text }, events);
   };
 
   const serverBlock = (block: AnthropicBlock, events: MessageStreamEvent[]) => {

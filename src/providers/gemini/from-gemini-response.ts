@@ -1,7 +1,7 @@
 import type { GenerateContentResponse } from "@google/genai";
 import type { AssistantMessage, ChatCompletion, ToolCall } from "../../chat/types";
 import { ProxyError } from "../../errors";
-import { createToolCallId } from "../../stream-transformers/gemini-tool-call-id";
+import { createToolCallId } from "../../stream-transformers/tool-call-id";
 import { mapGeminiFinishReason } from "../../stream-transformers/map-gemini-finish-reason";
 import { type GeminiUsageMetadata, mapGeminiUsage } from "../../stream-transformers/map-gemini-usage";
 import { blockedPromptMessage, readGeminiParts } from "../../stream-transformers/read-gemini-parts";

@@ -31,7 +31,9 @@ export function toGeminiRequest(request: ChatRequest, model: string, options: Ge
 
   const tools = toGeminiTools(request.tools);
   if (tools) config.tools = tools;
-  const toolConfig = toGeminiToolConfig(request.tool_choice);
+  // Gemini refuses a function-calling config without function declarations (a 400), and without
+  // tools a tool_choice means nothing.
+  const toolConfig = tools ? toGeminiToolConfig(request.tool_choice) : undefined;
   if (toolConfig) config.toolConfig = toolConfig;
 
   const maxTokens = withinOutputLimit(request.max_completion_tokens ?? request.max_tokens, options.maxOutput, model, options.logger);

@@ -16,6 +16,7 @@ import { streamViaResponsesApi, usesResponsesApi } from "./responses-api-call";
 import { type OpenAIRequestOptions, toOpenAIRequest } from "./to-openai-request";
 import { UpstreamToolNames } from "./upstream-tool-names";
 import { keepMatchedStopSequence } from "../../stream-transformers/matched-stop-sequence";
+import { createToolCallId, hasToolCallId } from "../../stream-transformers/tool-call-id";
 
 /**
  * Shared by every provider that speaks the OpenAI chat-completions wire format (OpenAI, Ollama,
@@ -104,6 +105,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       const message = choice?.message;
       if (typeof message !== "object" || message === null) throw unreadableResponse(options.displayName, "a choice without a message");
       keepMatchedStopSequence(choice);
+      // Some compatible servers send a tool call without an id; a client cannot answer it without one.
+      for (const call of message.tool_calls ?? []) if (!hasToolCallId(call)) call.id = createToolCallId();
       if (typeof message.reasoning === "string" && message.reasoning_content === undefined) {
         message.reasoning_content = message.reasoning;
         delete message.reasoning;

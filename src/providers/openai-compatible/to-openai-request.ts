@@ -5,6 +5,8 @@ import { applyWireRules, samplingParameters } from "./apply-wire-rules";
 import type { ModelWireRules } from "./model-wire-rules";
 import { boundedUser } from "./bounded-user";
 import { applyOpenAIToolKinds } from "./openai-tool-kinds";
+import { withEmptyToolResultsAsText } from "./empty-tool-results";
+import { withoutToolFieldsWhenNoTools } from "./tool-fields-without-tools";
 import { toolMediaAsUserTurn } from "./tool-media-as-user-turn";
 import { withoutExtensions } from "./without-extensions";
 
@@ -35,10 +37,11 @@ export interface OpenAIRequestOptions {
 export function toOpenAIRequest(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
   const cleaned = withoutExtensions(request, options.strictFields === true, model, logger);
   const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens } = cleaned;
-  const messages = toolMediaAsUserTurn(cleaned.messages, model, logger);
+  const messages = toolMediaAsUserTurn(withEmptyToolResultsAsText(cleaned.messages), model, logger);
   // One copy: the rest-spread without those three fields is made only when one of them is there.
   const body: Record<string, unknown> = hasOutputFields(cleaned) ? { ...withoutOutputFields(cleaned), model, messages } : { ...cleaned, model, messages };
   applyOpenAIToolKinds(body, request, options.customTools === true);
+  withoutToolFieldsWhenNoTools(body, logger);
   const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };

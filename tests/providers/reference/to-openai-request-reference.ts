@@ -6,6 +6,8 @@ import type { OpenAIRequestOptions } from "../../../src/providers/openai-compati
 import { applyWireRules, samplingParameters } from "../../../src/providers/openai-compatible/apply-wire-rules";
 import { boundedUser } from "../../../src/providers/openai-compatible/bounded-user";
 import { applyOpenAIToolKinds } from "../../../src/providers/openai-compatible/openai-tool-kinds";
+import { withEmptyToolResultsAsText } from "../../../src/providers/openai-compatible/empty-tool-results";
+import { withoutToolFieldsWhenNoTools } from "../../../src/providers/openai-compatible/tool-fields-without-tools";
 import { toolMediaAsUserTurn } from "../../../src/providers/openai-compatible/tool-media-as-user-turn";
 import { withoutExtensions } from "../../../src/providers/openai-compatible/without-extensions";
 
@@ -20,8 +22,9 @@ const MAX_OPENAI_STOP_SEQUENCES = 4;
  */
 export function toOpenAIRequestReference(request: ChatRequest, model: string, options: OpenAIRequestOptions, logger: Logger): Record<string, unknown> {
   const { stream_options: streamOptions, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, ...rest } = withoutExtensions(request, options.strictFields === true, model, logger);
-  const body: Record<string, unknown> = { ...rest, model, messages: toolMediaAsUserTurn(rest.messages, model, logger) };
+  const body: Record<string, unknown> = { ...rest, model, messages: toolMediaAsUserTurn(withEmptyToolResultsAsText(rest.messages), model, logger) };
   applyOpenAIToolKinds(body, request, options.customTools === true);
+  withoutToolFieldsWhenNoTools(body, logger);
   const limit = withinOutputLimit(maxCompletionTokens ?? maxTokens, options.maxOutput?.(model), model, logger);
   if (limit != null) body[options.maxTokensField] = limit;
   if (request.stream) body.stream_options = { ...streamOptions, include_usage: true };
