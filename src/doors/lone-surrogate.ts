@@ -8,6 +8,33 @@
  * before each (an even number means the backslash itself was escaped: `"\\ud800"` is plain text).
  */
 export function firstLoneSurrogate(text: string): number {
+  return scanLoneSurrogates(text, true)[0] ?? -1;
+}
+
+/**
+ * The text with every lone surrogate escape replaced by `\ufffd`, the replacement character, as a
+ * UTF-8 decoder does with a broken sequence. The escapes are the same length, so every offset into
+ * the text (the nesting check's, the body layout's) still holds. An agent that cut an emoji in half
+ * in one turn resends that turn in every later one: refusing it would end the session for good.
+ */
+export function withLoneSurrogatesReplaced(text: string): string {
+  const places = scanLoneSurrogates(text, false);
+  if (places.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of places) {
+    parts.push(text.slice(from, at), REPLACEMENT_ESCAPE);
+    from = at + 6;
+  }
+  parts.push(text.slice(from));
+  return parts.join("");
+}
+
+const REPLACEMENT_ESCAPE = "\\ufffd";
+
+/** Where the lone surrogate escapes are, in order; the first only when `firstOnly`. */
+function scanLoneSurrogates(text: string, firstOnly: boolean): number[] {
+  const lone: number[] = [];
   let pendingHigh = -1;
   let expectedLowAt = -1;
   for (let at = text.indexOf("\\u"); at !== -1; at = text.indexOf("\\u", at + 2)) {
@@ -19,15 +46,24 @@ export function firstLoneSurrogate(text: string): number {
     // \uD800–\uDBFF is a high half, \uDC00–\uDFFF a low one.
     const high = third < 12;
     if (pendingHigh >= 0) {
-      if (high || at !== expectedLowAt) return pendingHigh;
+      if (!high && at === expectedLowAt) {
+        pendingHigh = -1;
+        continue;
+      }
+      lone.push(pendingHigh);
+      if (firstOnly) return lone;
       pendingHigh = -1;
+    }
+    if (!high) {
+      lone.push(at);
+      if (firstOnly) return lone;
       continue;
     }
-    if (!high) return at;
     pendingHigh = at;
     expectedLowAt = at + 6;
   }
-  return pendingHigh;
+  if (pendingHigh >= 0) lone.push(pendingHigh);
+  return lone;
 }
 
 const LOWER_D = 100;

@@ -2,7 +2,7 @@ import { isAscii } from "node:buffer";
 import { invalidRequest } from "../errors";
 import { bodyLayout } from "./body-layout";
 import { firstTooDeep, pathAt } from "./json-depth";
-import { firstLoneSurrogate } from "./lone-surrogate";
+import { withLoneSurrogatesReplaced } from "./lone-surrogate";
 import type { KeptText } from "./kept-text";
 import { type TextShifts, oneByteJsonText } from "./one-byte-json-text";
 import { parseResentBody, resentTurns } from "./resent-turns";
@@ -11,8 +11,10 @@ import { parseResentBody, resentTurns } from "./resent-turns";
  * A request body as a JSON value, refused with a 400 naming what is wrong before anything costly
  * runs on it: bytes that are not UTF-8 (Bun's own decoding would silently replace them, and the
  * upstream would get other text than the client sent), nesting deeper than MAX_JSON_DEPTH
- * (recursive work on it would overflow the stack), text that is not JSON, or a string holding a
- * lone UTF-16 surrogate (lone-surrogate.ts: no upstream takes it, no database stores it).
+ * (recursive work on it would overflow the stack), or text that is not JSON. A lone UTF-16
+ * surrogate escape in a string (half an emoji an agent cut) is replaced by U+FFFD instead of being
+ * refused (lone-surrogate.ts): no upstream takes it and no database stores it, and the agent resends
+ * it in every later turn of its session.
  */
 export const MAX_JSON_DEPTH = 128;
 
@@ -54,8 +56,9 @@ export function parseDecodedJsonBody(bytes: Uint8Array, keep?: KeptText): unknow
   return parseJsonText(text, keep);
 }
 
-/** The checks after decoding: nesting, JSON syntax, lone surrogates. */
-function parseJsonText(text: string, keep?: KeptText): unknown {
+/** The checks after decoding: nesting, JSON syntax; lone surrogates replaced. */
+function parseJsonText(sent: string, keep?: KeptText): unknown {
+  const text = withLoneSurrogatesReplaced(sent);
   // The nesting check's pass also finds the elements when the caller keeps them.
   const layout = keep ? bodyLayout(text, MAX_JSON_DEPTH) : undefined;
   const tooDeep = layout ? layout.tooDeep : firstTooDeep(text, MAX_JSON_DEPTH);
@@ -68,15 +71,6 @@ function parseJsonText(text: string, keep?: KeptText): unknown {
     value = JSON.parse(text) as unknown;
   } catch (error) {
     throw invalidRequest(`The request body is not valid JSON: ${(error as Error).message}`, null, "invalid_json");
-  }
-  const lone = firstLoneSurrogate(text);
-  if (lone >= 0) {
-    const path = pathAt(text, lone);
-    throw invalidRequest(
-      `The request body has a string with a lone UTF-16 surrogate (${text.slice(lone, lone + 6)}) at ${path || "its top level"}; surrogates must come in pairs.`,
-      path || null,
-      "invalid_unicode",
-    );
   }
   if (keep) {
     keep.text = text;

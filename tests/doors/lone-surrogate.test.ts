@@ -1,8 +1,7 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { parseJsonBody } from "../../src/doors/parse-json-body";
-import { firstLoneSurrogate } from "../../src/doors/lone-surrogate";
-import { ProxyError } from "../../src/errors";
+import { firstLoneSurrogate, withLoneSurrogatesReplaced } from "../../src/doors/lone-surrogate";
 import { referenceFirstLoneSurrogate } from "./reference/lone-surrogate-reference";
 
 /** The lone-surrogate check: escapes only, pairs pass, an escaped backslash is plain text. */
@@ -27,16 +26,31 @@ test.each(cases)("%s", (_, text, at) => {
   expect(() => JSON.parse(text)).not.toThrow();
 });
 
-test("parseJsonBody refuses a lone surrogate with a 400 naming where it is", () => {
-  const bytes = new TextEncoder().encode('{"messages":[{"role":"user","content":"a\\ud800"}]}');
-  let error: unknown;
-  try {
-    parseJsonBody(bytes);
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(ProxyError);
-  expect(error).toMatchObject({ status: 400, code: "invalid_unicode", param: "messages[0].content" });
+test("parseJsonBody replaces every lone surrogate with U+FFFD and keeps pairs", () => {
+  const bytes = new TextEncoder().encode('{"messages":[{"role":"user","content":"a\\ud800b\\udc00\\ud83d\\ude00\\ud83d"}],"\\udfff":1}');
+  expect(parseJsonBody(bytes)).toEqual({ messages: [{ role: "user", content: "a\ufffdb\ufffd😀\ufffd" }], "\ufffd": 1 });
+});
+
+test.each(cases)("withLoneSurrogatesReplaced: %s", (_, text, at) => {
+  const replaced = withLoneSurrogatesReplaced(text);
+  expect(replaced.length).toBe(text.length);
+  expect(firstLoneSurrogate(replaced)).toBe(-1);
+  if (at < 0) expect(replaced).toBe(text);
+  else expect(replaced.slice(at, at + 6)).toBe("\\ufffd");
+});
+
+test("withLoneSurrogatesReplaced leaves no lone surrogate in what it parses to, on generated texts", () => {
+  const pieces = ["a", "\\ud83d", "\\ude00", "\\uD800", "\\uDFFF", "\\\\", "\\\\ud800", "é", "😀"];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (parts) => {
+      const text = `"${parts.join("")}"`;
+      const value = JSON.parse(withLoneSurrogatesReplaced(text)) as string;
+      expect(value.isWellFormed()).toBe(true);
+      // Where the text had no lone surrogate, nothing changed.
+      if (firstLoneSurrogate(text) < 0) expect(value).toBe(JSON.parse(text));
+    }),
+    { numRuns: 5_000 },
+  );
 });
 
 /**

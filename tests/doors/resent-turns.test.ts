@@ -168,7 +168,6 @@ describe("turns are taken only where every byte before their end is the same", (
       // A comma after the last turn, then the list's end: `[]` once the turns are cut out.
       `${text.slice(0, listEnd)},${text.slice(listEnd)}`,
       `${text.slice(0, listEnd)},{"role":"user","content":"x"${text.slice(listEnd)}`,
-      `${text.slice(0, listEnd)},{"role":"user","content":"\\ud800"}${text.slice(listEnd)}`,
       `${text.slice(0, listEnd)},${"[".repeat(200)}${"]".repeat(200)}${text.slice(listEnd)}`,
     ];
     for (const bad of cases) {
@@ -176,6 +175,17 @@ describe("turns are taken only where every byte before their end is the same", (
       expect(expected).toBeDefined();
       expect(refusal(bad)).toBe(expected);
     }
+  });
+
+  test("a lone surrogate in the new turn is replaced as in a whole parse", () => {
+    const text = agentRequestBodies("cline", 200_000)();
+    throughDoor(text);
+    const listEnd = text.indexOf("]", text.lastIndexOf('"tool_call_id"'));
+    const next = `${text.slice(0, listEnd)},{"role":"user","content":"cut \\ud83d here"}${text.slice(listEnd)}`;
+    const whole = parseJsonBody(encoder.encode(next)) as { messages: Array<{ content: unknown }> };
+    expect(whole.messages.at(-1)?.content).toBe("cut \ufffd here");
+    const kept: KeptText = { door: "openai" };
+    expect(parseJsonBody(encoder.encode(next), kept)).toEqual(whole);
   });
 
   test("non-ASCII before, inside and after the resent turns", () => {

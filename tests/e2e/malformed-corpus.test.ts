@@ -66,7 +66,7 @@ const send = (target: Target, request: MalformedRequest) =>
 
 async function runCorpus(target: Target, corpus: DoorCorpus): Promise<void> {
   const requests = corpus.generate({ maxBodyBytes: MAX_BODY_BYTES });
-  expect(requests.length).toBeGreaterThanOrEqual(1000);
+  expect(requests.length).toBeGreaterThanOrEqual(950);
   // Every malformed request is the valid one broken in one place: the valid one must pass, or the 4xx prove nothing.
   const valid = await send(target, corpus.valid());
   expect({ status: valid.status, body: (await valid.text()).slice(0, 300) }).toMatchObject({ status: 200 });

@@ -200,7 +200,7 @@ export const anthropicCorpus: DoorCorpus = {
       ...badJson(path, baseText, 4),
       ...notAnObject(path),
       ...badUtf8(path, baseText),
-      ...loneSurrogates(path, base, [["model"], ["messages", 4, "content"], ["messages", 0, "content", 0, "text"], ["system", 0, "text"], ["tools", 0, "description"], ["metadata", "user_id"]]),
+      ...loneSurrogates(path, base, [["model"]]),
       ...badNames(path, base, [["tools", 0, "name"], ["messages", 1, "content", 0, "name"], ["messages", 1, "content", 0, "id"], ["messages", 2, "content", 0, "tool_use_id"]]),
       ...deepNesting(path, base, [["metadata", "deep"], ["tools", 0, "input_schema", "properties"], ["x_unknown"], ["messages", 1, "content", 0, "input"]]),
       ...oversized(path, base, ["messages", 4, "content"], maxBodyBytes),

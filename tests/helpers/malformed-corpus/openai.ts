@@ -157,7 +157,7 @@ export const openaiCorpus: DoorCorpus = {
     ...notAnObject(path),
     ...badUtf8(path, baseText),
     ...deepNesting(path, base, [["metadata", "deep"], ["tools", 0, "function", "parameters", "properties"], ["x_unknown"], ["messages", 1, "content", 0, "extra"]]),
-    ...loneSurrogates(path, base, [["model"], ["messages", 4, "content"], ["messages", 1, "content", 0, "text"], ["tools", 0, "function", "description"], ["user"]]),
+    ...loneSurrogates(path, base, [["model"]]),
     ...badNames(path, base, [["tools", 0, "function", "name"], ["messages", 2, "tool_calls", 0, "function", "name"], ["messages", 2, "tool_calls", 0, "id"], ["messages", 3, "tool_call_id"]]),
     ...oversized(path, base, ["messages", 4, "content"], maxBodyBytes),
     ...wrongContentTypes(path, baseText),

@@ -160,7 +160,7 @@ export const responsesCorpus: DoorCorpus = {
     ...badJson(path, baseText, 3),
     ...notAnObject(path),
     ...badUtf8(path, baseText),
-    ...loneSurrogates(path, base, [["model"], ["instructions"], ["input", 4, "content"], ["input", 0, "content", 0, "text"], ["tools", 0, "description"], ["user"]]),
+    ...loneSurrogates(path, base, [["model"]]),
     ...badNames(path, base, [["tools", 0, "name"], ["input", 1, "name"], ["input", 1, "call_id"], ["input", 2, "call_id"]]),
     ...deepNesting(path, base, [["metadata_deep"], ["tools", 0, "parameters", "properties"], ["x_unknown"], ["input", 0, "content", 0, "extra"]]),
     ...oversized(path, base, ["input", 4, "content"], maxBodyBytes),

@@ -2,8 +2,9 @@ import { formatPath, type JsonPath, withValue } from "./json-paths";
 import { jsonPost, type MalformedRequest } from "./types";
 
 /**
- * Door-independent breakage of strings and headers: lone UTF-16 surrogates (valid JSON escapes,
- * but text no upstream accepts: Anthropic answers "no low surrogate in string"), control
+ * Door-independent breakage of strings and headers: lone UTF-16 surrogates in a model name (the
+ * proxy replaces them with U+FFFD, tests/e2e/lone-surrogates-replaced.test.ts, so elsewhere they are
+ * not malformed; a model of that name does not exist), control
  * characters and absurd lengths in names and ids, and headers that say the body is compressed
  * when it is not.
  */
@@ -11,7 +12,7 @@ import { jsonPost, type MalformedRequest } from "./types";
 /** A marker replaced in the serialised body, so that escapes reach the wire as written. */
 const marker = "__escaped__";
 
-/** Each place given holding a string with a lone surrogate, written as a JSON escape. */
+/** Each place given holding a string with a lone surrogate, written as a JSON escape: only where the replaced text is still refused. */
 export function loneSurrogates(path: string, base: unknown, places: readonly JsonPath[]): MalformedRequest[] {
   const escapes: Record<string, string> = {
     "a lone high surrogate": "a\\ud800b",
