@@ -6,6 +6,7 @@ import type { PipelineDeps } from "../pipeline/context";
 import { budgetEditsSchema, budgetScopes } from "./budget-edits";
 import { refuseCrossSite } from "./dashboard/same-origin";
 import { UNPRICED_NOTE } from "../budget/unpriced-models";
+import { usdFigure } from "./usd-figure";
 
 /**
  * GET /api/budgets: every budget in its current period (limit, spent, held by requests in flight
@@ -30,9 +31,9 @@ export function budgetRoutes(deps: PipelineDeps): Hono {
           scope: row.scope,
           period: row.period,
           limit_usd: row.limitUsd,
-          spent_usd: row.spentUsd,
-          reserved_usd: row.reservedUsd,
-          remaining_usd: Math.max(0, row.limitUsd! - row.spentUsd - row.reservedUsd),
+          spent_usd: usdFigure(row.spentUsd),
+          reserved_usd: usdFigure(row.reservedUsd),
+          remaining_usd: usdFigure(Math.max(0, row.limitUsd! - row.spentUsd - row.reservedUsd)),
           period_start: row.periodStart.toISOString(),
           resets_at: row.resetsAt.toISOString(),
           source: row.configUsd !== null && row.configUsd === row.limitUsd ? "config" : "api",

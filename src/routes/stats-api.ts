@@ -7,6 +7,7 @@ import { inputPriceOf } from "./dashboard/input-price";
 import { parseRequestQuery } from "./dashboard/request-filter-query";
 import { withSaving } from "./dashboard/request-saving";
 import type { BudgetUsage } from "../../views/partials/overview-content";
+import { usdFigure } from "./usd-figure";
 
 /**
  * The dashboard's numbers as JSON, for scripts: GET /api/stats?range=24h|7d|30d (the overview) and
@@ -27,7 +28,7 @@ export function statsApiRoutes(deps: DashboardDeps): Hono {
     }
     const overview = await loadOverview(deps, parseRange(range));
     const { totals } = overview.stats;
-    const budget = (usage: BudgetUsage | undefined) => (usage ? { limitUsd: usage.limitUsd, spentUsd: usage.spentUsd, resetsAt: usage.resetsAt.toISOString() } : null);
+    const budget = (usage: BudgetUsage | undefined) => (usage ? { limitUsd: usage.limitUsd, spentUsd: usdFigure(usage.spentUsd), resetsAt: usage.resetsAt.toISOString() } : null);
     return c.json({
       range: overview.range,
       generatedAt: overview.generatedAt.toISOString(),
