@@ -74,6 +74,14 @@ test("the SDKs get a 400 wrong_base_url in their own shape; an unrelated unknown
   expect((wrong as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("wrong_base_url");
   expect((wrong as Error).message).toContain(`${proxy.url} `);
 
+  for (const path of ["/v1//chat/completions", "/v1/chat/completions/", "/v1/responses//"]) {
+    const slashed = await fetch(`${proxy.origin}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(slashed.status).toBe(400);
+    const { error } = (await slashed.json()) as { error: { code?: string; message: string } };
+    expect(error.message).toContain("a doubled or trailing slash");
+    expect(error.message).toContain(`${proxy.url} `);
+  }
+
   const unknown = await fetch(`${proxy.url}/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   expect(unknown.status).toBe(404);
 });
