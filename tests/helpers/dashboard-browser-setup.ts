@@ -53,6 +53,8 @@ export function useDashboardInChromium(): DashboardInChromium {
     ];
     // Chromium starts while the proxy is set up and the requests are sent.
     const launching = launchChromium();
+    // Awaited below; a launch failure while the proxy is still being set up is not an unhandled rejection.
+    launching.catch(() => undefined);
     try {
       setup.proxy = await startTestProxy({ CUSTOM_PROVIDERS: JSON.stringify(providers), BASELINE_MODEL: "browser:solid-pro" });
       openai = new OpenAI({ apiKey: "x", baseURL: setup.proxy.url, maxRetries: 0, defaultHeaders: { "user-agent": setup.client } });
