@@ -1,112 +1,28 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import OpenAI from "openai";
-import type { Browser } from "playwright-core";
-import { insertRequestLogs } from "../../src/db/queries";
 import { numberOf, rowsOf } from "../../src/db/rows-of";
 import { formatPercent, formatUsd } from "../../views/components/format";
-import { chromiumMissing, eventually, launchChromium, screenshotPath, watchPage, withPage } from "../helpers/browser";
-import { pastMonth } from "../helpers/dashboard-history";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { deleteLogRows } from "../helpers/request-log-rows";
-import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
+import { chromiumMissing, eventually, screenshotPath, watchPage, withPage } from "../helpers/browser";
+import { useDashboardInChromium } from "../helpers/dashboard-browser-setup";
 
 /**
  * The dashboard in a real headless Chromium, over a proxy whose log holds requests sent with the
- * official OpenAI client: every page in light and dark mode at 1280 and 390 px loads with no
- * console error, failed request or sideways scrolling (screenshots in tests/artifacts/screenshots/),
- * a chart's points equal the database, filters narrow the list, the live view shows a request sent
- * during the test, the range switch and the provider test work through htmx, the pages read and
- * filter with JavaScript off, the keyboard reaches everything, and the overview's savings split
- * and cache hit rate match the database. The budget form: dashboard-budgets-browser.test.ts.
+ * official OpenAI client: a chart's points equal the database, filters narrow the list, the live
+ * view shows a request sent during the test, the range switch and the provider test work through
+ * htmx, the pages read and filter with JavaScript off, the keyboard reaches everything, and the
+ * overview's savings split and cache hit rate match the database. Every page in both colour schemes
+ * and widths: dashboard-pages-light-browser.test.ts and dashboard-pages-dark-browser.test.ts; the
+ * budget form: dashboard-budgets-browser.test.ts.
  */
 if (chromiumMissing) console.warn("dashboard browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)");
 
-const pages = [
-  { name: "overview", path: "/dashboard" },
-  { name: "overview-30d", path: "/dashboard?range=30d" },
-  { name: "requests", path: "/dashboard/requests" },
-  { name: "request-detail", path: "" },
-  { name: "providers", path: "/dashboard/providers" },
-  { name: "routing", path: "/dashboard/routing" },
-  { name: "budgets", path: "/dashboard/budgets" },
-  { name: "settings", path: "/dashboard/settings" },
-];
-
 describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
-  let upstream: MockOpenAIUpstream;
-  let proxy: TestProxy;
-  let browser: Browser;
-  let openai: OpenAI;
-  const client = `dashboard-browser-test/${crypto.randomUUID().slice(0, 8)}`;
-  const sent: string[] = [];
-  const history = pastMonth();
-
-  const send = async (model: string) => {
-    const { response } = await openai.chat.completions.create({ model, messages: [{ role: "user", content: "hello" }] }).withResponse();
-    sent.push(response.headers.get("x-task-id")!);
-  };
-
-  beforeAll(async () => {
-    upstream = startMockOpenAIUpstream();
-    const providers = [
-      {
-        id: "browser",
-        displayName: "Browser test provider",
-        baseUrl: upstream.url,
-        models: [
-          { id: "cheap-mini", inputPricePerMillion: 0.2, outputPricePerMillion: 0.8, tier: "economy" },
-          { id: "solid-pro", inputPricePerMillion: 3, outputPricePerMillion: 15, tier: "premium" },
-        ],
-      },
-    ];
-    proxy = await startTestProxy({ CUSTOM_PROVIDERS: JSON.stringify(providers), BASELINE_MODEL: "browser:solid-pro" });
-    openai = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0, defaultHeaders: { "user-agent": client } });
-    for (const model of ["economy", "browser:cheap-mini", "premium", "auto", "browser:cheap-mini"]) await send(model);
-    upstream.enqueue({ kind: "error", status: 503, body: { error: { message: "overloaded", type: "server_error" } } });
-    await openai.chat.completions.create({ model: "browser:solid-pro", messages: [{ role: "user", content: "x" }] }).catch(() => undefined);
-    // Another client's requests, so that filtering by client has something to leave out.
-    const other = new OpenAI({ apiKey: "x", baseURL: proxy.url, maxRetries: 0, defaultHeaders: { "user-agent": "another-client/1.0" } });
-    for (let index = 0; index < 2; index++) await other.chat.completions.create({ model: "economy", messages: [{ role: "user", content: "hi" }] });
-    await insertRequestLogs(proxy.proxy.database.db, history);
-    await proxy.proxy.logWriter.flush();
-    pages.find((page) => page.name === "request-detail")!.path = `/dashboard/requests/${sent[0]}`;
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    if (proxy) await deleteLogRows(proxy.proxy.database.db, history.map((row) => row.taskId));
-    await browser?.close();
-    await proxy?.close();
-    await upstream?.close();
-  });
-
-  for (const scheme of ["light", "dark"] as const) {
-    for (const width of [1280, 390]) {
-      test(
-        `every page loads cleanly in ${scheme} mode at ${width} px (screenshots saved)`,
-        async () => {
-          await withPage(browser, { scheme, width }, async (page) => {
-            const problems = watchPage(page);
-            for (const entry of pages) {
-              const response = await page.goto(`${proxy.origin}${entry.path}`, { waitUntil: "load" });
-              expect(response?.status()).toBe(200);
-              await page.waitForFunction("'htmx' in window");
-              const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-              expect({ page: entry.name, overflow }).toEqual({ page: entry.name, overflow: 0 });
-              await page.screenshot({ path: screenshotPath(`${entry.name}-${scheme}-${width}`), fullPage: true });
-            }
-            expect(problems.list).toEqual([]);
-          });
-        },
-        60_000,
-      );
-    }
-  }
+  const setup = useDashboardInChromium();
+  const { client, sent, send } = setup;
 
   test("the cost chart's points equal the request log's sums per provider and hour", async () => {
-    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
-      await page.goto(`${proxy.origin}/dashboard?range=24h`);
+    await withPage(setup.browser, { scheme: "light", width: 1280 }, async (page) => {
+      await page.goto(`${setup.proxy.origin}/dashboard?range=24h`);
       const { since, stepMs } = await page.$eval("#overview-content", (element) => ({ since: element.getAttribute("data-since")!, stepMs: Number(element.getAttribute("data-step-ms")) }));
       const points = await page.$$eval("#chart-cost rect[data-series]", (rects) =>
         rects.map((rect) => ({ series: rect.getAttribute("data-series")!, bucket: Number(rect.getAttribute("data-bucket")), value: Number(rect.getAttribute("data-value")) })),
@@ -114,7 +30,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       const ours = points.filter((point) => point.series === "browser");
       expect(ours.length).toBeGreaterThan(0);
       const rows = rowsOf<{ provider: string; bucket: unknown; cost: unknown }>(
-        await proxy.proxy.database.db.execute(sql`
+        await setup.proxy.proxy.database.db.execute(sql`
           select provider, floor(extract(epoch from (created_at - ${since}::timestamptz)) * 1000 / ${stepMs})::int as bucket, sum(cost_usd) as cost
           from request_log where created_at >= ${since}::timestamptz and provider is not null
           group by 1, 2 having sum(cost_usd) > 0`),
@@ -131,9 +47,9 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   });
 
   test("filters narrow the list through htmx and the URL follows", async () => {
-    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
+    await withPage(setup.browser, { scheme: "light", width: 1280 }, async (page) => {
       const problems = watchPage(page);
-      await page.goto(`${proxy.origin}/dashboard/requests`);
+      await page.goto(`${setup.proxy.origin}/dashboard/requests`);
       await page.waitForFunction("'htmx' in window");
       const all = await page.locator("#request-rows tr[data-task-id]").count();
       await page.selectOption("select[name=client]", client);
@@ -152,9 +68,9 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   });
 
   test("the live view shows a request sent while the page is open", async () => {
-    await withPage(browser, { scheme: "dark", width: 1280 }, async (page) => {
+    await withPage(setup.browser, { scheme: "dark", width: 1280 }, async (page) => {
       const problems = watchPage(page);
-      await page.goto(`${proxy.origin}/dashboard/requests?client=${encodeURIComponent(client)}`);
+      await page.goto(`${setup.proxy.origin}/dashboard/requests?client=${encodeURIComponent(client)}`);
       await page.waitForFunction("'htmx' in window");
       const before = await page.locator("#request-rows tr[data-task-id]").count();
       await send("browser:cheap-mini");
@@ -170,9 +86,9 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   }, 30_000);
 
   test("the range switch swaps the overview through htmx; the provider test shows its answer", async () => {
-    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
+    await withPage(setup.browser, { scheme: "light", width: 1280 }, async (page) => {
       const problems = watchPage(page);
-      await page.goto(`${proxy.origin}/dashboard`);
+      await page.goto(`${setup.proxy.origin}/dashboard`);
       await page.waitForFunction("'htmx' in window");
       await page.click(".range-picker a[href$='range=7d']");
       await page.waitForURL(/range=7d/);
@@ -180,7 +96,7 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
       expect(await eventually(current, (text) => text === "7 days")).toBe("7 days");
       expect(await page.locator("#chart-cost .chart-axis-x text").count()).toBeGreaterThan(3);
 
-      await page.goto(`${proxy.origin}/dashboard/providers`);
+      await page.goto(`${setup.proxy.origin}/dashboard/providers`);
       await page.waitForFunction("'htmx' in window");
       await page.selectOption("#provider-browser select[name=model]", "cheap-mini");
       await page.click("#provider-browser button[type=submit]");
@@ -195,12 +111,12 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   });
 
   test("with JavaScript off the pages read and the filter form still works", async () => {
-    await withPage(browser, { scheme: "light", width: 390, javaScript: false }, async (page) => {
-      await page.goto(`${proxy.origin}/dashboard`);
+    await withPage(setup.browser, { scheme: "light", width: 390, javaScript: false }, async (page) => {
+      await page.goto(`${setup.proxy.origin}/dashboard`);
       expect(await page.locator("#chart-cost").count()).toBe(1);
       await page.click(".range-picker a[href$='range=30d']");
       await page.waitForURL(/range=30d/);
-      await page.goto(`${proxy.origin}/dashboard/requests`);
+      await page.goto(`${setup.proxy.origin}/dashboard/requests`);
       await page.selectOption("select[name=client]", client);
       await page.click(".filters button[type=submit]");
       await page.waitForURL(/client=/);
@@ -209,11 +125,11 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   });
 
   test("the overview splits the savings four ways and shows the cache hit rate, as the database says", async () => {
-    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
-      await page.goto(`${proxy.origin}/dashboard?range=30d`);
+    await withPage(setup.browser, { scheme: "light", width: 1280 }, async (page) => {
+      await page.goto(`${setup.proxy.origin}/dashboard?range=30d`);
       const since = await page.$eval("#overview-content", (element) => element.getAttribute("data-since")!);
       const row = rowsOf<Record<string, unknown>>(
-        await proxy.proxy.database.db.execute(sql`
+        await setup.proxy.proxy.database.db.execute(sql`
           select coalesce(sum(subscription_value_usd), 0) as subscription, coalesce(sum(cache_saved_usd), 0) as cache,
             count(*) filter (where cache_status = 'hit') as hits, count(*) filter (where cache_status = 'miss') as misses
           from request_log where created_at >= ${since}::timestamptz`),
@@ -231,8 +147,8 @@ describe.skipIf(chromiumMissing)("dashboard in Chromium", () => {
   });
 
   test("the keyboard reaches the skip link, the sections and the range picker", async () => {
-    await withPage(browser, { scheme: "light", width: 1280 }, async (page) => {
-      await page.goto(`${proxy.origin}/dashboard`);
+    await withPage(setup.browser, { scheme: "light", width: 1280 }, async (page) => {
+      await page.goto(`${setup.proxy.origin}/dashboard`);
       const focused: string[] = [];
       const text = () => page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
       while (focused.length < 20 && focused.at(-1) !== "7 days") {

@@ -65,6 +65,9 @@ export async function startMatrixProxy(): Promise<MatrixProxy> {
       GEMINI_BASE_URL: upstreams.gemini.url,
       OLLAMA_ENABLED: "true",
       OLLAMA_BASE_URL: upstreams.ollama.origin,
+      // The mock answers the probe at once, but on a loaded machine the probe took longer than the
+      // default 500 ms in a full run, and the whole ollama row then failed with a 404 (provider inactive).
+      OLLAMA_PROBE_TIMEOUT_MS: "10000",
       CUSTOM_PROVIDERS: JSON.stringify(customProviders),
       CLAUDE_CLI_ENABLED: "true",
       CLAUDE_CLI_PATH: realClaudeCli,

@@ -4,13 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { type EmbeddedDatabase, openDatabase } from "../../src/db/client";
-import { findPostgresBinaries } from "../../src/db/native-postgres/binaries";
-import { nativeServerBlocker } from "../../src/db/native-postgres/native-server";
-import { defaultFlushIntervalMs } from "../../src/db/request-log-writer";
-import { loggedTaskIds } from "../helpers/request-log-rows";
-import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { startProxyProcess } from "../helpers/spawn-proxy";
-import { testDatabaseUrl } from "../helpers/test-database";
+import { loggedTaskIds } from "./request-log-rows";
+import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "./mock-openai-upstream";
+import { startProxyProcess } from "./spawn-proxy";
 
 /**
  * `kill -9` of a real `bun run start` process under a steady load: the request log loses only the
@@ -26,34 +22,26 @@ import { testDatabaseUrl } from "../helpers/test-database";
  * The load is paced (each client pauses between requests), as in most real use: rows trickle in
  * slower than the database writes them, so each crash shows how long a row waits for its write.
  * (Under a flood the old writer also wrote back to back, and its window showed only sometimes.)
+ *
+ * One database per test file (crash-loss-*.test.ts), so that the parallel runner can spread the kills over its workers.
  */
 const CONCURRENCY = 2;
 const PAUSE_MS = 30;
 const LOAD_MS = 800;
 const MIN_ANSWERS = 40;
 /** The bound over and above the writer's default interval (a row may wait that long for its write). */
-const SLACK_MS = 30;
+export const SLACK_MS = 30;
 /**
  * PGlite's writes run on the proxy's own thread and take tens of milliseconds each on a slow or
  * loaded machine (3x slower VMs seen), so "one write" is a longer wait there than on a server.
  */
-const PGLITE_SLACK_MS = 80;
+export const PGLITE_SLACK_MS = 80;
 
-let upstream: MockOpenAIUpstream;
-let directory: string;
-const nativeBinaries = await findPostgresBinaries();
-
-beforeAll(() => {
-  upstream = startMockOpenAIUpstream();
-  directory = mkdtempSync(join(tmpdir(), "claude-proxy-crash-"));
-  // As root the embedded native server runs as `nobody`, which must be able to enter the directories above DATA_DIR.
-  chmodSync(directory, 0o755);
-});
-
-afterAll(async () => {
-  await upstream.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+/** Where a file's crashes happen: its mock upstream, and a directory for the data dirs. */
+interface Place {
+  upstream: MockOpenAIUpstream;
+  directory: string;
+}
 
 interface Answer {
   taskId: string;
@@ -98,12 +86,12 @@ interface Crash {
   killedAt: number;
 }
 
-async function crashUnderLoad(databaseEnv: Record<string, string>): Promise<Crash> {
-  const proxy = await startProxyProcess(directory, {
+async function crashUnderLoad(place: Place, databaseEnv: Record<string, string>): Promise<Crash> {
+  const proxy = await startProxyProcess(place.directory, {
     ...databaseEnv,
     LOG_LEVEL: "info",
     OPENAI_API_KEY: "sk-test-upstream-key-1234567890",
-    OPENAI_BASE_URL: upstream.url,
+    OPENAI_BASE_URL: place.upstream.url,
     // The first start unpacks PGlite's data dir or runs the native initdb: seconds on a busy machine.
   }, 120_000);
   let killed = false;
@@ -148,31 +136,39 @@ function crashReport({ answers, killedAt }: Crash, logged: Set<string>): CrashRe
   };
 }
 
-/** Why the native server cannot run here (no binaries; as root, a checkout `nobody` cannot enter), or undefined. */
-function nativeBlocker(): string | undefined {
-  // The test's directory is made (mode 755) in the temp directory: what is checked is the temp directory and the binaries' path.
-  const reason = nativeBinaries ? nativeServerBlocker(join(tmpdir(), "claude-proxy-crash-probe", "data"), nativeBinaries) : "no PostgreSQL binaries for this platform";
-  if (reason) console.warn(`kill -9 on the embedded native PostgreSQL skipped: ${reason}`);
-  return reason;
-}
-
-const targets = [
-  { name: "PGlite", skip: false, kills: 4, boundMs: defaultFlushIntervalMs.pglite + PGLITE_SLACK_MS, env: (): Record<string, string> => ({ DATA_DIR: join(directory, "data-pglite"), EMBEDDED_DATABASE: "pglite" }) },
-  // The zero-setup default where its binaries are installed: each kill also kills the proxy's own server, and the next start must clear it.
-  { name: "the embedded native PostgreSQL", skip: Boolean(nativeBlocker()), kills: 4, boundMs: defaultFlushIntervalMs.postgres + SLACK_MS, env: (): Record<string, string> => ({ DATA_DIR: join(directory, "data-native"), EMBEDDED_DATABASE: "postgres" }) },
-  { name: "PostgreSQL", skip: !testDatabaseUrl, kills: 5, boundMs: defaultFlushIntervalMs.postgres + SLACK_MS, env: (): Record<string, string> => ({ DATABASE_URL: testDatabaseUrl! }) },
-];
-
 const describeReport = (report: CrashReport) =>
   `answered ${report.answered}, lost ${report.lost} (${((100 * report.lost) / report.answered).toFixed(2)}% at ${report.ratePerMs.toFixed(2)}/ms), ` +
   `oldest lost answered ${report.oldestLostAgeMs.toFixed(1)} ms before the kill`;
 
-for (const target of targets) {
+export interface CrashTarget {
+  name: string;
+  skip: boolean;
+  kills: number;
+  boundMs: number;
+  /** The proxy's database settings, with the file's directory for data dirs. */
+  env: (directory: string) => Record<string, string>;
+}
+
+export function describeKillUnderLoad(target: CrashTarget): void {
   describe.skipIf(target.skip)(`kill -9 under load on ${target.name}`, () => {
+    const place = {} as Place;
+
+    beforeAll(() => {
+      place.upstream = startMockOpenAIUpstream();
+      place.directory = mkdtempSync(join(tmpdir(), "claude-proxy-crash-"));
+      // As root the embedded native server runs as `nobody`, which must be able to enter the directories above DATA_DIR.
+      chmodSync(place.directory, 0o755);
+    });
+
+    afterAll(async () => {
+      await place.upstream?.close();
+      if (place.directory) rmSync(place.directory, { recursive: true, force: true });
+    });
+
     test(`loses only the rows of the last moments: over ${target.kills} kills but the worst, the oldest lost row is on average at most ${target.boundMs} ms old`, async () => {
       const crashes: Crash[] = [];
-      for (let kill = 0; kill < target.kills; kill++) crashes.push(await crashUnderLoad(target.env()));
-      const logged = await loggedOf(target.env(), crashes);
+      for (let kill = 0; kill < target.kills; kill++) crashes.push(await crashUnderLoad(place, target.env(place.directory)));
+      const logged = await loggedOf(target.env(place.directory), crashes);
       const reports = crashes.map((crash) => crashReport(crash, logged));
       console.log(`${target.name}:\n  ${reports.map(describeReport).join("\n  ")}`);
       for (const report of reports) expect(report.answered).toBeGreaterThanOrEqual(MIN_ANSWERS);
