@@ -21,7 +21,9 @@ let upstream: MockOpenAIUpstream;
 const proxies: TestProxy[] = [];
 
 async function startProxy(): Promise<TestProxy> {
-  const providers = [{ id: "local", baseUrl: upstream.url, apiKey: configuredKey, models: [{ id: "fast-mini", inputPricePerMillion: 0.1, outputPricePerMillion: 0.4, tier: "economy" }] }];
+  // A model of its own: its "bad" ratings go into the worker's shared database, where another file's
+  // proxy would read them as that model's success rate.
+  const providers = [{ id: "local", baseUrl: upstream.url, apiKey: configuredKey, models: [{ id: "session-ids-mini", inputPricePerMillion: 0.1, outputPricePerMillion: 0.4, tier: "economy" }] }];
   const proxy = await startTestProxy({ CUSTOM_PROVIDERS: JSON.stringify(providers) });
   proxies.push(proxy);
   return proxy;
