@@ -95,7 +95,7 @@ const fileSystemReasons: Record<string, string> = {
   EROFS: "read-only file system",
   ENOTDIR: "a part of the path is a file, not a directory",
   EEXIST: "the path exists and is not a directory",
-  ENOSPC: "no space left on the device",
+  ENOSPC: "no space left on the device: a new database needs about 48 MiB, and more as the log grows",
   EDQUOT: "disk quota exceeded",
   ENOENT: "a part of the path does not exist",
 };
