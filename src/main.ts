@@ -31,7 +31,7 @@ try {
   config = loadConfig(commandLine.environment);
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(error.message);
+    console.error(`claude-proxy could not start: ${error.message}`);
     process.exit(1);
   }
   throw error;
