@@ -1,6 +1,6 @@
 import { helpText, parseCommandLine, version } from "./cli-arguments";
 import { ConfigError, loadConfig, secretValues } from "./config";
-import { acquireDataDirLock } from "./db/data-dir-lock";
+import { acquireDataDirLock, takeoverMessage } from "./db/data-dir-lock";
 import { createLogger } from "./logger";
 import { guardRunningProxy } from "./runtime-guard";
 import { CatalogFileError } from "./catalog/catalog-file";
@@ -31,16 +31,18 @@ try {
   config = loadConfig(commandLine.environment);
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(error.message);
+    console.error(`claude-proxy could not start: ${error.message}`);
     process.exit(1);
   }
   throw error;
 }
 
 // One process per embedded data directory: a second one would corrupt it (db/data-dir-lock.ts).
+let lockTakeover: string | undefined;
 if (!config.databaseUrl && !config.dataDir.startsWith("memory://")) {
   try {
     const lock = acquireDataDirLock(config.dataDir);
+    lockTakeover = takeoverMessage(lock);
     process.on("exit", () => lock.release());
   } catch (error) {
     console.error(`claude-proxy could not start: ${(error as Error).message}`);
@@ -59,6 +61,7 @@ if (taken) {
 const redactor = createRedactor(secretValues(config));
 redactStartupFailures(redactor.redact);
 const logger = createLogger(config.logLevel, undefined, redactor.redact);
+if (lockTakeover) logger.warn(lockTakeover);
 const proxy = await buildProxy(config, logger, { redactor, finishAfterAnswer: true }).catch((error: unknown) => {
   // A bad catalog file or an unreachable DATABASE_URL stops start-up with a plain message.
   if (error instanceof CatalogFileError) {

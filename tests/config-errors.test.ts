@@ -140,7 +140,8 @@ describe("start-up with a bad value", () => {
   test("PORT=abc stops the process with a message naming PORT", async () => {
     const { exitCode, stderr } = await start({ PORT: "abc" });
     expect(exitCode).toBe(1);
-    expect(stderr).toContain("Invalid configuration:");
+    // The same first words as every other start-up failure (README, "Operating it").
+    expect(stderr).toContain("claude-proxy could not start: Invalid configuration:");
     expect(stderr).toContain("PORT:");
     // A plain message for a person, not a stack trace.
     expect(stderr).not.toContain("    at ");

@@ -20,6 +20,8 @@ export class DataDirLockError extends Error {
 
 export interface DataDirLock {
   readonly path: string;
+  /** The pid of a dead owner whose lock this one replaced (a crash, kill -9): the start-up log says so. */
+  readonly takenOverFrom?: number;
   release(): void;
 }
 
@@ -38,13 +40,14 @@ export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirL
   } catch {
     return unlocked;
   }
+  let takenOverFrom: number | undefined;
   // Two tries: the second after removing a lock whose owner is gone.
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const descriptor = openSync(path, "wx", 0o600);
       writeSync(descriptor, `${pid} ${processIdentity(pid) ?? ""}\n`);
       closeSync(descriptor);
-      return { path, release: () => releaseIfOwned(path, pid) };
+      return { path, takenOverFrom, release: () => releaseIfOwned(path, pid) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") return unlocked;
       const { pid: owner, identity } = ownerOf(path);
@@ -56,6 +59,7 @@ export function acquireDataDirLock(dataDir: string, pid = process.pid): DataDirL
         );
       }
       rmSync(path, { force: true });
+      takenOverFrom = owner;
     }
   }
   throw new DataDirLockError(`Could not take the lock ${path} on the data directory: another process keeps creating it.`);
@@ -113,6 +117,12 @@ function isZombie(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The start-up log's line for a lock taken over from a dead owner. */
+export function takeoverMessage(lock: DataDirLock): string | undefined {
+  if (lock.takenOverFrom === undefined) return undefined;
+  return `took over the lock ${lock.path} left by pid ${lock.takenOverFrom}, which did not stop cleanly (a crash, kill -9 or a reboot): requests it had not yet written to the log are missing`;
 }
 
 function releaseIfOwned(path: string, pid: number): void {

@@ -15,6 +15,13 @@ export class DatabaseOpenError extends Error {
 /** Seconds allowed to connect and log in at start, so a port that never answers fails fast. */
 export const CONNECT_TIMEOUT_SECONDS = 5;
 
+/**
+ * Seconds allowed for the first query as a whole, beyond the connect timeout, so a port that keeps
+ * closing the connections (the driver reconnects each time) fails too. Its error carries this code.
+ */
+export const FIRST_ANSWER_TIMEOUT_SECONDS = CONNECT_TIMEOUT_SECONDS * 2;
+export const NO_POSTGRES_ANSWER = "NO_POSTGRES_ANSWER";
+
 interface ServerTarget {
   /** user@host:port/database, without the password. */
   label: string;
@@ -53,6 +60,8 @@ export function postgresConnectError(error: unknown, databaseUrl: string): Datab
       case "CONNECT_TIMEOUT":
       case "ETIMEDOUT":
         return `no answer from ${at} within ${CONNECT_TIMEOUT_SECONDS} s (a firewall, or a server that does not speak PostgreSQL). Fix the host and port in DATABASE_URL.`;
+      case NO_POSTGRES_ANSWER:
+        return `${at} accepts connections but gave no PostgreSQL answer within ${FIRST_ANSWER_TIMEOUT_SECONDS} s: it closes them (a server that does not speak PostgreSQL, such as a web server, or a proxy in front of one that is down). Fix the host and port in DATABASE_URL.`;
       case "28P01":
         return `authentication failed for user "${target.user}": wrong password. Fix the user or password in DATABASE_URL.`;
       case "28000":
@@ -86,7 +95,7 @@ const fileSystemReasons: Record<string, string> = {
   EROFS: "read-only file system",
   ENOTDIR: "a part of the path is a file, not a directory",
   EEXIST: "the path exists and is not a directory",
-  ENOSPC: "no space left on the device",
+  ENOSPC: "no space left on the device: a new database needs about 48 MiB, and more as the log grows",
   EDQUOT: "disk quota exceeded",
   ENOENT: "a part of the path does not exist",
 };

@@ -1,4 +1,4 @@
-import { type Dirent, existsSync, readdirSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import tarballPath from "./pglite-data-dir.tar.gz" with { type: "file" };
 
@@ -51,6 +51,28 @@ export function foreignDirectories(dataDir: string): string[] {
  */
 export async function unpackShippedDataDir(dataDir: string): Promise<void> {
   const archive = new Bun.Archive(await shippedDataDir().bytes());
-  await archive.extract(dataDir, { glob: ["**", "!PG_VERSION"] });
-  await archive.extract(dataDir, { glob: "PG_VERSION" });
+  try {
+    await archive.extract(dataDir, { glob: ["**", "!PG_VERSION"] });
+    await archive.extract(dataDir, { glob: "PG_VERSION" });
+  } catch (error) {
+    throw withSpaceCause(error, dataDir);
+  }
+}
+
+/** What the shipped data directory takes unpacked (39 MiB), with room for its first writes. */
+const UNPACKED_BYTES = 48 * 1024 * 1024;
+
+/**
+ * Bun's archive reports a write that failed for want of space as a bare "ReadError" with no errno:
+ * where the device has less room than a new database needs, that is the cause, with its code.
+ */
+function withSpaceCause(error: unknown, dataDir: string): unknown {
+  if ((error as { code?: unknown }).code !== undefined) return error;
+  try {
+    const { bavail, bsize } = statfsSync(dataDir);
+    if (bavail * bsize >= UNPACKED_BYTES) return error;
+  } catch {
+    return error;
+  }
+  return Object.assign(new Error("no space left on the device", { cause: error }), { code: "ENOSPC" });
 }

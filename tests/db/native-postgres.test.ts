@@ -128,10 +128,13 @@ describe.skipIf(Boolean(blocker))("embedded native PostgreSQL", () => {
     const gone = Bun.spawn(["true"]);
     await gone.exited;
     writeFileSync(join(dataDir, "postgres.owner.pid"), `${gone.pid}\n`);
-    const again = await openDatabase({ dataDir, embedded: "postgres" });
+    const events: string[] = [];
+    const again = await openDatabase({ dataDir, embedded: "postgres", onServerEvent: (_level, message) => events.push(message) });
     try {
       await orphan.exited;
       expect(again.serverPid).not.toBe(orphan.pid);
+      // The start says what it did: it used to stop the orphan (up to 25 s) without a word.
+      expect(events.join("\n")).toContain(`stopping the embedded PostgreSQL server (pid ${orphan.pid}) that a previous run left behind`);
       expect(await countLogRows(again.db, rows.map((row) => row.taskId))).toBe(1);
     } finally {
       await again.close();

@@ -91,4 +91,15 @@ describe("one proxy per embedded data directory", () => {
     expect(readFileSync(lock.path, "utf8").trim().split(" ")[0]).toBe(String(process.pid + 1));
     lock.release();
   });
+
+  test("a start that takes over a stale lock says so, naming the dead process", async () => {
+    // After a kill -9 the next start used to take the lock over without a word.
+    const dataDir = join(directory, "says-so");
+    writeFileSync(lockPathFor(dataDir), "99999999\n");
+    first = await startProxyProcess(directory, { DATA_DIR: dataDir });
+    expect(first.stderr()).toContain(`took over the lock ${lockPathFor(dataDir)} left by pid 99999999, which did not stop cleanly`);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    first = undefined;
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnProxy } from "../helpers/spawn-proxy";
 import { type SilentTcpServer, startSilentTcpServer } from "../helpers/silent-tcp-server";
+import { type ClosingTcpServer, startClosingTcpServer } from "../helpers/closing-tcp-server";
 
 /**
  * `bun run start` with a database it cannot use exits 1 at once with one line naming the cause and
@@ -11,16 +12,19 @@ import { type SilentTcpServer, startSilentTcpServer } from "../helpers/silent-tc
  * "drizzle"" whatever the cause, and to wait 30 s on a port that never answers).
  */
 let silent: SilentTcpServer;
+let closing: ClosingTcpServer;
 let directory: string;
 
 beforeAll(async () => {
   silent = await startSilentTcpServer();
+  closing = await startClosingTcpServer();
   directory = mkdtempSync(join(tmpdir(), "claude-proxy-start-"));
   writeFileSync(join(directory, "a-file"), "not a directory");
 });
 
 afterAll(async () => {
   await silent.close();
+  await closing.close();
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -48,4 +52,14 @@ test("each cause gets its own message and the process exits 1 within seconds", a
   expect(silentPort.stderr).toContain(`no answer from 127.0.0.1:${silent.port} within 5 s`);
   expect(silentPort.ms).toBeLessThan(15_000);
   expect(notADirectory.stderr).toContain(`cannot open the embedded database in DATA_DIR=${join(directory, "a-file", "data")}: cannot create or write the directory`);
+}, 40_000);
+
+test("a port where something else listens and closes each connection (a web server) fails within seconds", async () => {
+  // postgres.js reconnected at once after every close, so the start spun at full CPU and never ended.
+  const run = await failedStart({ DATABASE_URL: `postgres://postgres:canary-password-5c1f@127.0.0.1:${closing.port}/test` });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain(`claude-proxy could not start: cannot connect to PostgreSQL as postgres@127.0.0.1:${closing.port}/test (DATABASE_URL): `);
+  expect(run.stderr).toContain("does not speak PostgreSQL");
+  expect(run.stderr).not.toContain("canary-password-5c1f");
+  expect(run.ms).toBeLessThan(20_000);
 }, 40_000);

@@ -43,7 +43,9 @@ export type NativeServerEvent = (level: "error" | "info", message: string) => vo
 export async function startNativeServer(dataDir: string, binaries: PostgresBinaries, onEvent: NativeServerEvent = () => {}): Promise<NativeServer> {
   const pgData = join(resolve(dataDir), "postgres");
   mkdirSync(resolve(dataDir), { recursive: true });
-  await clearStaleServer(pgData);
+  await clearStaleServer(pgData, undefined, (pid) =>
+    onEvent("info", `stopping the embedded PostgreSQL server (pid ${pid}) that a previous run left behind (its proxy was killed or crashed) before starting a new one`),
+  );
   const user = serverUserFor(pgData);
   if (!existsSync(join(pgData, "PG_VERSION"))) await initialise(pgData, binaries, user);
   // A directory that root copied or restored: PostgreSQL needs it to belong to the user it runs as.

@@ -21,7 +21,8 @@ export function releaseDataDir(pgData: string): void {
   rmSync(ownerFile(pgData), { force: true });
 }
 
-export async function clearStaleServer(pgData: string, graceMs = 15_000): Promise<void> {
+/** `onStop` hears of an orphan before it is stopped, which can take seconds: the start-up log says why it waits. */
+export async function clearStaleServer(pgData: string, graceMs = 15_000, onStop: (pid: number) => void = () => {}): Promise<void> {
   const owner = readPid(ownerFile(pgData));
   if (owner !== undefined && owner !== process.pid && isAlive(owner) && looksLikeOurProxy(owner)) {
     throw new DataDirInUseError(`another claude-proxy (pid ${owner}) is using this directory`);
@@ -35,6 +36,7 @@ export async function clearStaleServer(pgData: string, graceMs = 15_000): Promis
     return;
   }
   // An orphan of a killed proxy: a fast shutdown (rolls back open transactions, checkpoints).
+  onStop(server);
   process.kill(server, "SIGINT");
   if (await exited(server, graceMs)) return;
   process.kill(server, "SIGQUIT"); // Immediate shutdown; the next start replays the WAL.
