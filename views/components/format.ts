@@ -4,7 +4,7 @@ export function formatUsd(value: number): string {
   const absolute = Math.abs(value);
   const sign = value < 0 ? "−" : "";
   if (absolute === 0) return "$0";
-  if (absolute < 0.01) return `${sign}$${absolute.toPrecision(2)}`;
+  if (absolute < 0.01) return `${sign}$${twoFigures(absolute)}`;
   if (absolute < 1000) return `${sign}$${absolute.toFixed(2)}`;
   return `${sign}$${Math.round(absolute).toLocaleString("en-US")}`;
 }
@@ -15,7 +15,18 @@ export function formatUsdShort(value: number): string {
   if (absolute === 0) return "$0";
   if (absolute >= 1000) return `$${trim(value / 1000)}k`;
   if (absolute >= 1) return `$${trim(value)}`;
-  return `$${Number(value.toPrecision(2))}`;
+  // Trailing zeros off, as on every other tick ($0.05, not $0.050).
+  return `${value < 0 ? "−" : ""}$${twoFigures(absolute).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "")}`;
+}
+
+/**
+ * Two significant figures in plain decimals (0.000070, 0.00000045): toPrecision writes numbers
+ * under 1e-6 in exponent form (4.5e-7), which reads as noise on a money figure.
+ */
+function twoFigures(absolute: number): string {
+  const text = absolute.toPrecision(2);
+  if (!text.includes("e")) return text;
+  return absolute.toFixed(Math.min(100, 1 - Math.floor(Math.log10(absolute))));
 }
 
 export function formatCount(value: number): string {
