@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
-import type { TestProxy } from "../helpers/test-proxy";
+import { openAIDoorProxyForFile } from "../helpers/proxy-with-upstream";
 
 /**
  * A tool_use block's input must be a JSON object. An OpenAI-compatible model may stream arguments
@@ -11,19 +9,7 @@ import type { TestProxy } from "../helpers/test-proxy";
  * refuses the turn when the client sends it back, on every later turn. Streamed, the input must be
  * what the non-streamed answer gives: the arguments kept whole under `_raw_arguments`.
  */
-let upstream: MockOpenAIUpstream;
-let proxy: TestProxy;
-let anthropic: Anthropic;
-let close: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  ({ upstream, proxy, close } = await startOpenAIDoorProxy({ CACHE_ENABLED: "false" }));
-  anthropic = new Anthropic({ apiKey: "any", baseURL: proxy.origin, maxRetries: 0 });
-});
-
-afterAll(async () => {
-  await close?.();
-});
+const setup = openAIDoorProxyForFile({ CACHE_ENABLED: "false" });
 
 const chunk = (delta: unknown, finish: string | null = null) =>
   JSON.stringify({ id: "chatcmpl-args", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -43,15 +29,15 @@ const tools: Anthropic.Tool[] = [{ name: "read_file", input_schema: { type: "obj
 const question: Anthropic.MessageParam = { role: "user", content: "Read the files" };
 
 async function streamedToolUses() {
-  const message = await anthropic.messages.stream({ model: "gpt-4o", max_tokens: 200, tools, messages: [question] }).finalMessage();
+  const message = await setup.anthropic.messages.stream({ model: "gpt-4o", max_tokens: 200, tools, messages: [question] }).finalMessage();
   return { message, uses: message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use") };
 }
 
 test("arguments that are not an object arrive as the non-streamed answer has them, and the turn can be sent back", async () => {
-  upstream.enqueue(toolCallStream(["[1,", "2]"]));
+  setup.upstream.enqueue(toolCallStream(["[1,", "2]"]));
   const { message, uses } = await streamedToolUses();
   expect(uses.map((use) => use.input)).toEqual([{ _raw_arguments: "[1,2]" }]);
-  const next = await anthropic.messages.create({
+  const next = await setup.anthropic.messages.create({
     model: "gpt-4o",
     max_tokens: 200,
     tools,
@@ -61,7 +47,7 @@ test("arguments that are not an object arrive as the non-streamed answer has the
 });
 
 test("object arguments still stream as they came, leading whitespace included; a later held call gets the same rule", async () => {
-  upstream.enqueue(toolCallStream([" ", '{"path":', '"a.ts"}'], ['"b.ts"'], []));
+  setup.upstream.enqueue(toolCallStream([" ", '{"path":', '"a.ts"}'], ['"b.ts"'], []));
   const { uses } = await streamedToolUses();
   expect(uses.map((use) => use.input)).toEqual([{ path: "a.ts" }, { _raw_arguments: '"b.ts"' }, {}]);
 });

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import Anthropic from "@anthropic-ai/sdk";
+import { expect, test } from "bun:test";
 import type OpenAI from "openai";
-import { type MockOpenAIUpstream, type RecordedRequest, defaultCompletion } from "../helpers/mock-openai-upstream";
-import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
-import type { TestProxy } from "../helpers/test-proxy";
+import { type RecordedRequest, defaultCompletion } from "../helpers/mock-openai-upstream";
+import { openAIDoorProxyForFile } from "../helpers/proxy-with-upstream";
 
 /**
  * A tool that returned nothing (an MCP tool's empty result) comes back from the client as an empty
@@ -12,18 +10,7 @@ import type { TestProxy } from "../helpers/test-proxy";
  * with a 400, and since the client resends the history every turn, the session would fail on every
  * later turn. The mock answers as OpenAI does; each door must get an answer.
  */
-let upstream: MockOpenAIUpstream;
-let proxy: TestProxy;
-let client: OpenAI;
-let close: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy({ CACHE_ENABLED: "false" }));
-});
-
-afterAll(async () => {
-  await close?.();
-});
+const setup = openAIDoorProxyForFile({ CACHE_ENABLED: "false" });
 
 /** Answers as api.openai.com does: its 400 for a message whose content is an empty array, else a completion. */
 const answerAsOpenAI = {
@@ -39,12 +26,11 @@ const answerAsOpenAI = {
   },
 };
 
-const lastToolMessage = () => (upstream.requests.at(-1)!.body.messages as Array<Record<string, unknown>>).find((message) => message.role === "tool");
+const lastToolMessage = () => (setup.upstream.requests.at(-1)!.body.messages as Array<Record<string, unknown>>).find((message) => message.role === "tool");
 
 test("Messages door: a tool_result with content [] reaches an OpenAI model as an empty tool message", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  const anthropic = new Anthropic({ apiKey: "any", baseURL: proxy.origin, maxRetries: 0 });
-  const message = await anthropic.messages.create({
+  setup.upstream.enqueue(answerAsOpenAI);
+  const message = await setup.anthropic.messages.create({
     model: "gpt-4o",
     max_tokens: 100,
     tools: [{ name: "mcp__db__clear_cache", input_schema: { type: "object" } }],
@@ -59,8 +45,8 @@ test("Messages door: a tool_result with content [] reaches an OpenAI model as an
 });
 
 test("Responses door: a function_call_output with output [] is answered", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  const response = await client.responses.create({
+  setup.upstream.enqueue(answerAsOpenAI);
+  const response = await setup.client.responses.create({
     model: "gpt-4o",
     tools: [{ type: "function", name: "clear_cache", parameters: { type: "object" }, strict: false }],
     input: [
@@ -74,8 +60,8 @@ test("Responses door: a function_call_output with output [] is answered", async 
 });
 
 test("chat door: a tool message with content [] is answered", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  const answer = await client.chat.completions.create({
+  setup.upstream.enqueue(answerAsOpenAI);
+  const answer = await setup.client.chat.completions.create({
     model: "gpt-4o",
     tools: [{ type: "function", function: { name: "clear_cache", parameters: { type: "object" } } }],
     messages: [

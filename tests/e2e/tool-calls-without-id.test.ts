@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type OpenAI from "openai";
-import type { MockOpenAIUpstream } from "../helpers/mock-openai-upstream";
-import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
-import type { TestProxy } from "../helpers/test-proxy";
+import { openAIDoorProxyForFile } from "../helpers/proxy-with-upstream";
 
 /**
  * Some OpenAI-compatible servers send a tool call without an `id` (or with an empty one). A client
@@ -12,18 +10,7 @@ import type { TestProxy } from "../helpers/test-proxy";
  * proxy's own Messages door refuses it when the client sends the turn back). Every door, streamed
  * and not, must give each call an id.
  */
-let upstream: MockOpenAIUpstream;
-let proxy: TestProxy;
-let client: OpenAI;
-let close: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy({ CACHE_ENABLED: "false" }));
-});
-
-afterAll(async () => {
-  await close?.();
-});
+const setup = openAIDoorProxyForFile({ CACHE_ENABLED: "false" });
 
 const chunk = (delta: unknown, finish: string | null = null) =>
   JSON.stringify({ id: "chatcmpl-noid", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -77,14 +64,14 @@ function expectTwoDistinctIds(ids: Array<string | undefined>) {
 
 describe("chat door", () => {
   test("not streamed", async () => {
-    upstream.enqueue(completionWithoutIds);
-    const answer = await client.chat.completions.create({ model: "gpt-4o", tools: openAITools, messages: [{ role: "user", content: "Read two files" }] });
+    setup.upstream.enqueue(completionWithoutIds);
+    const answer = await setup.client.chat.completions.create({ model: "gpt-4o", tools: openAITools, messages: [{ role: "user", content: "Read two files" }] });
     expectTwoDistinctIds(answer.choices[0]!.message.tool_calls!.map((call) => call.id));
   });
 
   test("streamed: each call's first chunk carries its id", async () => {
-    upstream.enqueue(streamWithoutIds);
-    const stream = await client.chat.completions.create({ model: "gpt-4o", tools: openAITools, stream: true, messages: [{ role: "user", content: "Read two files, streamed" }] });
+    setup.upstream.enqueue(streamWithoutIds);
+    const stream = await setup.client.chat.completions.create({ model: "gpt-4o", tools: openAITools, stream: true, messages: [{ role: "user", content: "Read two files, streamed" }] });
     const ids = new Map<number, string | undefined>();
     for await (const part of stream) {
       for (const call of part.choices[0]?.delta.tool_calls ?? []) if (!ids.has(call.index)) ids.set(call.index, call.id);
@@ -95,13 +82,12 @@ describe("chat door", () => {
 
 describe("Messages door", () => {
   test("not streamed: every tool_use block has an id, and the turn can be sent back", async () => {
-    upstream.enqueue(completionWithoutIds);
-    const anthropic = new Anthropic({ apiKey: "any", baseURL: proxy.origin, maxRetries: 0 });
+    setup.upstream.enqueue(completionWithoutIds);
     const messages: Anthropic.MessageParam[] = [{ role: "user", content: "Read two files" }];
-    const message = await anthropic.messages.create({ model: "gpt-4o", max_tokens: 200, tools: anthropicTools, messages });
+    const message = await setup.anthropic.messages.create({ model: "gpt-4o", max_tokens: 200, tools: anthropicTools, messages });
     const uses = message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
     expectTwoDistinctIds(uses.map((block) => block.id));
-    const next = await anthropic.messages.create({
+    const next = await setup.anthropic.messages.create({
       model: "gpt-4o",
       max_tokens: 200,
       tools: anthropicTools,

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type OpenAI from "openai";
-import { type MockOpenAIUpstream, type RecordedRequest, defaultCompletion } from "../helpers/mock-openai-upstream";
-import { startOpenAIDoorProxy } from "../helpers/proxy-with-upstream";
-import type { TestProxy } from "../helpers/test-proxy";
+import { type RecordedRequest, defaultCompletion } from "../helpers/mock-openai-upstream";
+import { openAIDoorProxyForFile } from "../helpers/proxy-with-upstream";
 
 /**
  * OpenAI's Chat Completions API refuses a request whose `tools` is an empty array ("Invalid
@@ -13,18 +12,7 @@ import type { TestProxy } from "../helpers/test-proxy";
  * request without tools), and the Anthropic provider already leaves them out: an OpenAI-wire
  * upstream must not get them either. The mock answers as OpenAI does.
  */
-let upstream: MockOpenAIUpstream;
-let proxy: TestProxy;
-let client: OpenAI;
-let close: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  ({ upstream, proxy, client, close } = await startOpenAIDoorProxy({ CACHE_ENABLED: "false" }));
-});
-
-afterAll(async () => {
-  await close?.();
-});
+const setup = openAIDoorProxyForFile({ CACHE_ENABLED: "false" });
 
 function openAIToolRefusal(body: Record<string, unknown>): string | undefined {
   const tools = body.tools;
@@ -50,8 +38,8 @@ const answerAsOpenAI = {
 };
 
 test("chat door: tools: [] with tool_choice and parallel_tool_calls is answered, and the upstream gets none of them", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  const answer = await client.chat.completions.create({
+  setup.upstream.enqueue(answerAsOpenAI);
+  const answer = await setup.client.chat.completions.create({
     model: "gpt-4o",
     messages: [{ role: "user", content: "No tools today" }],
     tools: [],
@@ -59,44 +47,43 @@ test("chat door: tools: [] with tool_choice and parallel_tool_calls is answered,
     parallel_tool_calls: false,
   });
   expect(answer.choices[0]!.message.content).toBe("Hello from the mock upstream.");
-  const sent = upstream.requests.at(-1)!.body;
+  const sent = setup.upstream.requests.at(-1)!.body;
   expect(sent).not.toHaveProperty("tools");
   expect(sent).not.toHaveProperty("tool_choice");
   expect(sent).not.toHaveProperty("parallel_tool_calls");
 });
 
 test("Messages door: tool_choice with disable_parallel_tool_use and no tools reaches an OpenAI model without them", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  const anthropic = new Anthropic({ apiKey: "any", baseURL: proxy.origin, maxRetries: 0 });
-  const message = await anthropic.messages.create({
+  setup.upstream.enqueue(answerAsOpenAI);
+  const message = await setup.anthropic.messages.create({
     model: "gpt-4o",
     max_tokens: 100,
     tool_choice: { type: "auto", disable_parallel_tool_use: true },
     messages: [{ role: "user", content: "No tools here either" }],
   });
   expect(message.content).toMatchObject([{ type: "text", text: "Hello from the mock upstream." }]);
-  const sent = upstream.requests.at(-1)!.body;
+  const sent = setup.upstream.requests.at(-1)!.body;
   expect(sent).not.toHaveProperty("tool_choice");
   expect(sent).not.toHaveProperty("parallel_tool_calls");
 });
 
 test("chat door: the legacy functions: [] with function_call is answered too", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  const answer = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "No functions" }], functions: [], function_call: "none" });
+  setup.upstream.enqueue(answerAsOpenAI);
+  const answer = await setup.client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "No functions" }], functions: [], function_call: "none" });
   expect(answer.choices[0]!.message.content).toBe("Hello from the mock upstream.");
-  const sent = upstream.requests.at(-1)!.body;
+  const sent = setup.upstream.requests.at(-1)!.body;
   expect(sent).not.toHaveProperty("functions");
   expect(sent).not.toHaveProperty("function_call");
 });
 
 test("with tools, tool_choice and parallel_tool_calls still go as sent", async () => {
-  upstream.enqueue(answerAsOpenAI);
-  await client.chat.completions.create({
+  setup.upstream.enqueue(answerAsOpenAI);
+  await setup.client.chat.completions.create({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Read a file" }],
     tools: [{ type: "function", function: { name: "read_file", parameters: { type: "object", properties: {} } } }],
     tool_choice: "required",
     parallel_tool_calls: false,
   });
-  expect(upstream.requests.at(-1)!.body).toMatchObject({ tool_choice: "required", parallel_tool_calls: false, tools: [{ type: "function" }] });
+  expect(setup.upstream.requests.at(-1)!.body).toMatchObject({ tool_choice: "required", parallel_tool_calls: false, tools: [{ type: "function" }] });
 });

@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { type MockAnthropicUpstream, startMockAnthropicUpstream } from "./mock-anthropic-upstream";
 import { type MockOpenAIUpstream, startMockOpenAIUpstream } from "./mock-openai-upstream";
@@ -39,6 +41,22 @@ export const UPSTREAM_OPENAI_KEY = "sk-test-upstream-key-1234567890";
 export function startOpenAIDoorProxy(environment: Record<string, string> = {}, clientKey?: string): Promise<ProxyWithUpstream<MockOpenAIUpstream>> {
   const upstream = startMockOpenAIUpstream();
   return startProxyWithUpstream(upstream, { OPENAI_API_KEY: UPSTREAM_OPENAI_KEY, OPENAI_BASE_URL: upstream.url, ...environment }, clientKey);
+}
+
+/**
+ * startOpenAIDoorProxy for a whole test file, with the official Anthropic client beside the OpenAI
+ * one: started in the file's beforeAll, closed in its afterAll. Its fields are there once the tests run.
+ */
+export function openAIDoorProxyForFile(environment: Record<string, string> = {}): ProxyWithUpstream<MockOpenAIUpstream> & { anthropic: Anthropic } {
+  const setup = {} as ProxyWithUpstream<MockOpenAIUpstream> & { anthropic: Anthropic };
+  beforeAll(async () => {
+    Object.assign(setup, await startOpenAIDoorProxy(environment));
+    setup.anthropic = new Anthropic({ apiKey: "any", baseURL: setup.proxy.origin, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await setup.close?.();
+  });
+  return setup;
 }
 
 /** The Anthropic provider over a mock Anthropic Messages API that takes only `apiKey`. */
