@@ -5,9 +5,11 @@ import { type TestProxy, startTestProxy } from "../helpers/test-proxy";
 import { waitFor } from "../helpers/wait-for";
 
 /**
- * BUDGET_ACTION=downgrade answers a request the budget cannot cover with a cheaper model. That
- * answer is not the answer to the request as asked: once the budget has room again, the same
- * request must reach the model it names, not be served the cheaper model's answer from the cache.
+ * BUDGET_ACTION=downgrade answers a request the budget cannot cover with a cheaper model. The model
+ * was chosen by the proxy, not by the client, so the request is routed: its saving against the
+ * baseline counts in the log, the request list and the request's page like any routed request's.
+ * And that answer is not the answer to the request as asked: once the budget has room again, the
+ * same request must reach the model it names, not be served the cheaper model's answer from the cache.
  */
 let upstream: MockOpenAIUpstream;
 let proxy: TestProxy;
@@ -29,6 +31,7 @@ beforeAll(async () => {
         ],
       },
     ]),
+    BASELINE_MODEL: `${provider}:big`,
     BUDGET_PROVIDERS: JSON.stringify({ [provider]: { daily: 0.01 } }),
     BUDGET_ACTION: "downgrade",
   });
@@ -43,6 +46,21 @@ afterAll(async () => {
   });
   await proxy.close();
   await upstream.close();
+});
+
+test("a named model downgraded by the budget saves against the baseline, as a routed request does", async () => {
+  const { response } = await client.chat.completions.create({ model: `${provider}:big`, max_tokens: 1000, messages: [{ role: "user", content: `Prove it (${crypto.randomUUID()})` }] }).withResponse();
+  expect(response.headers.get("x-model")).toBe("small");
+  expect(response.headers.get("x-route-reason")).toContain("downgraded");
+  const taskId = response.headers.get("x-task-id")!;
+  const row = (await proxy.logRow(taskId))!;
+  expect(row.baselineModel).toBe(`${provider}:big`);
+  expect(row.baselineCostUsd).toBeGreaterThan(row.costUsd);
+
+  const list = (await (await fetch(`${proxy.origin}/api/requests?provider=${provider}`)).json()) as { data: Array<{ taskId: string; savedUsd: number | null }> };
+  expect(list.data.find((request) => request.taskId === taskId)?.savedUsd).toBeCloseTo(row.baselineCostUsd! - row.costUsd, 12);
+  const page = await (await fetch(`${proxy.origin}/dashboard/requests/${taskId}`)).text();
+  expect(page).not.toContain("no routing decision");
 });
 
 test("an answer downgraded by the budget is not served later to the request for the model it names", async () => {
