@@ -5,6 +5,7 @@ import { findPostgresBinaries } from "./native-postgres/binaries";
 import { type NativeServerEvent, nativeServerBlocker, startNativeServer } from "./native-postgres/native-server";
 import { CONNECT_TIMEOUT_SECONDS, FIRST_ANSWER_TIMEOUT_SECONDS, NO_POSTGRES_ANSWER, nativeOpenError, pgliteOpenError, postgresConnectError, postgresMigrationError } from "./open-error";
 import { canonicalPath } from "./canonical-path";
+import { withDeadline } from "./with-deadline";
 import { foreignDirectories, holdsDatabase, holdsNativeDatabase, shippedDataDir, unpackShippedDataDir } from "./pglite-data-dir";
 import { loadPgliteFiles } from "./pglite-files";
 import { type SocketTarget, applyEmbeddedMigrations, migratePostgresLocked } from "./run-migrations";
@@ -102,23 +103,6 @@ async function openNativePostgres(dataDir: string, binaries: NonNullable<Awaited
   }
 }
 
-/**
- * The first query, bounded as a whole: where something other than PostgreSQL listens and closes each
- * connection (a web server), postgres.js reconnects at once, again and again, so its connect_timeout
- * never fires and the start spun at full CPU for ever.
- */
-async function firstAnswer(query: Promise<unknown>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error("no PostgreSQL answer"), { code: NO_POSTGRES_ANSWER })), FIRST_ANSWER_TIMEOUT_SECONDS * 1000);
-  });
-  try {
-    await Promise.race([query, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function openPostgres(databaseUrl: string, socket?: SocketTarget, maxConnections = 5): Promise<DatabaseHandle> {
   const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
   const sql = postgres(databaseUrl, {
@@ -134,7 +118,10 @@ async function openPostgres(databaseUrl: string, socket?: SocketTarget, maxConne
     onnotice: () => {},
   });
   try {
-    await firstAnswer(sql`select 1`);
+    // Bounded as a whole: where something other than PostgreSQL listens and closes each connection
+    // (a web server), postgres.js reconnects at once, again and again, so its connect_timeout never
+    // fires and the start spun at full CPU for ever.
+    await withDeadline(sql`select 1`, FIRST_ANSWER_TIMEOUT_SECONDS * 1000, () => Object.assign(new Error("no PostgreSQL answer"), { code: NO_POSTGRES_ANSWER }));
   } catch (error) {
     await sql.end({ timeout: 0 });
     throw postgresConnectError(error, databaseUrl);

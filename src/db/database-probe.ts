@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { rootMessage } from "./driver-error";
+import { withDeadline } from "./with-deadline";
 
 /**
  * Whether the database answers, for /health: a `select 1` bounded by `timeoutMs`, at most one in
@@ -48,18 +49,12 @@ export class DatabaseProbe {
   }
 
   private async query(): Promise<DatabaseState> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
     try {
-      await Promise.race([this.db.execute(sql`select 1`), timeout]);
+      await withDeadline(this.db.execute(sql`select 1`), this.timeoutMs, () => new Error(`no answer within ${this.timeoutMs} ms`));
       if (!this.state.reachable) this.state = { reachable: true, since: new Date() };
     } catch (error) {
       const message = this.options.redact(rootMessage(error).split("\n")[0]!.slice(0, 300));
       this.state = { reachable: false, since: this.state.reachable ? new Date() : this.state.since, error: message };
-    } finally {
-      clearTimeout(timer);
     }
     return this.state;
   }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Database } from "../db/client";
 import { latestMigrationMillis } from "../db/embedded-migrations";
 import { lastAppliedMigrationMillis } from "../db/readiness-queries";
+import { withDeadline } from "../db/with-deadline";
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus-registry";
 import type { ProxyMetrics } from "../metrics/proxy-metrics";
 import type { ModelDirectory } from "../routing/model-directory";
@@ -22,8 +23,7 @@ export async function readinessProblems(deps: OperationsDeps): Promise<string[]>
   const problems: string[] = [];
   if (deps.directory.activeProviders().length === 0) problems.push("no provider is active");
   try {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${DATABASE_CHECK_TIMEOUT_MS} ms`)), DATABASE_CHECK_TIMEOUT_MS).unref?.());
-    const applied = await Promise.race([lastAppliedMigrationMillis(deps.db), timeout]);
+    const applied = await withDeadline(lastAppliedMigrationMillis(deps.db), DATABASE_CHECK_TIMEOUT_MS, () => new Error(`no answer within ${DATABASE_CHECK_TIMEOUT_MS} ms`));
     if (applied === null || applied < latestMigrationMillis()) problems.push("database migrations are not applied");
   } catch (error) {
     problems.push(deps.redact(`database unreachable: ${(error as Error).message.split("\n")[0]}`));
