@@ -1,3 +1,5 @@
+import { isAsciiLetter, isDigit } from "./char-codes";
+
 /**
  * Signs that something is failing: stack traces (in what the human pasted or a tool printed) and
  * tool results that report an error. Literal look-ups first; the few regexes start with a literal
@@ -126,15 +128,15 @@ function hasCountedFailure(text: string, word: string): boolean {
 /** Whether the word at `at` (FAILED, failed…) has a zero count: before it ("0 failed", "0 tests failed") or after it ("failed=0", "FAILED: 0"). */
 function countedZero(text: string, at: number): boolean {
   let start = at;
-  while (start > 0 && isLetter(text.charCodeAt(start - 1))) start--;
+  while (start > 0 && isAsciiLetter(text.charCodeAt(start - 1))) start--;
   return zeroBefore(text, start) || countsNone(text, wordEnd(text, at));
 }
 
 /** A zero count ending before `start`, with at most one word between ("0 failed", "0 tests failed"). */
 function zeroBefore(text: string, start: number): boolean {
   let index = skipSpacesBack(text, start);
-  if (isLetter(text.charCodeAt(index - 1))) {
-    while (index > 0 && isLetter(text.charCodeAt(index - 1))) index--;
+  if (isAsciiLetter(text.charCodeAt(index - 1))) {
+    while (index > 0 && isAsciiLetter(text.charCodeAt(index - 1))) index--;
     index = skipSpacesBack(text, index);
   }
   // A "0" of its own ("passed; 0 failed", "| 0 failed"), not the end of "10", "2.0" or another count's "unreachable=0".
@@ -150,12 +152,12 @@ function countsNone(text: string, end: number): boolean {
   if (text.startsWith("(none)", index)) return true;
   // "0", not "0.21s", "0x1f" or "05".
   const after = text.charCodeAt(index + 1);
-  return text.charCodeAt(index) === 48 && !isDigit(after) && after !== 46 && !isLetter(after);
+  return text.charCodeAt(index) === 48 && !isDigit(after) && after !== 46 && !isAsciiLetter(after);
 }
 
 function wordEnd(text: string, at: number): number {
   let end = at;
-  while (isLetter(text.charCodeAt(end))) end++;
+  while (isAsciiLetter(text.charCodeAt(end))) end++;
   return end;
 }
 
@@ -168,14 +170,6 @@ function skipSpaces(text: string, index: number): number {
 function skipSpacesBack(text: string, index: number): number {
   while (index > 0 && (text.charCodeAt(index - 1) === 32 || text.charCodeAt(index - 1) === 9)) index--;
   return index;
-}
-
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
 }
 
 /** The human says the previous attempt did not work. */

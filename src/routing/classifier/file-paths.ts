@@ -1,3 +1,5 @@
+import { isDigit } from "./char-codes";
+
 /**
  * Distinct source files a request involves: paths named in the request, files attached as
  * context (fence info strings such as ```ts src/a.ts or ```path=src/a.ts, aider's path line
@@ -71,7 +73,6 @@ export function lineSuffixStart(text: string, start: number, stop: number): numb
 }
 
 const COLON = 58;
-const isDigit = (code: number) => code >= 48 && code <= 57;
 const isSentenceEnd = (code: number) => code === 46 || code === COLON || code === 33 || code === 63;
 
 /** The characters that end a token: JavaScript's `\s`, quotes, brackets, and , ; = |. */

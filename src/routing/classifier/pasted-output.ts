@@ -1,4 +1,5 @@
 import { isJsWhitespace } from "./js-whitespace";
+import { isAsciiLetter } from "./char-codes";
 
 /**
  * Machine output pasted into a human's turn without a fence: log lines, build and install output,
@@ -158,7 +159,7 @@ function looksLikeOutput(text: string, start: number, end: number): boolean {
       continue;
     }
     visible++;
-    if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) letters++;
+    if (isAsciiLetter(code)) letters++;
   }
   if (visible >= 16 && letters / visible < 0.5) return true;
   // Command tables (kubectl, docker ps): several columns separated by runs of spaces.
